@@ -1,0 +1,64 @@
+# Two commands: `make run` (set up, ingest the starter corpus, open the web UI) and `make test`.
+# Every target sets up what it needs; nothing is installed by hand.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+KB     := $(VENV)/bin/kb
+export KB_HOME ?= $(CURDIR)/.kb
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export HF_HUB_DISABLE_TELEMETRY := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test lint eval bench corpus serve clean setup setup-test chromium
+
+# --- setup -----------------------------------------------------------------
+$(VENV)/.base: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e .
+	touch $@
+
+# torch is pinned and installed first so sentence-transformers gets the local CPU build.
+$(VENV)/.test: $(VENV)/.base
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e '.[st,test]'
+	touch $@
+
+setup: $(VENV)/.base
+setup-test: $(VENV)/.test chromium
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+# --- the two commands --------------------------------------------------------
+run: setup corpus
+	$(KB) add corpus/build --manifest corpus/manifest.csv
+	$(KB) serve
+
+test: setup-test corpus
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest -q
+
+# --- the rest ----------------------------------------------------------------
+corpus: setup
+	$(PY) corpus/build.py
+
+lint: setup-test
+	$(VENV)/bin/ruff check .
+
+eval: setup corpus
+	$(KB) eval all
+
+bench: setup-test corpus
+	$(PY) -m evals.bench
+
+serve: setup
+	$(KB) serve
+
+clean:
+	rm -rf $(VENV) .kb corpus/build .pytest_cache

@@ -1,0 +1,25 @@
+"""The knowledge base's public API.
+
+    from kb import KnowledgeBase
+    kb = KnowledgeBase("~/my-kb")
+    kb.add(["reports/"], manifest="reports/manifest.csv")
+    for hit in kb.search("leadership group chaired by the mayor", k=5):
+        print(hit.citation)
+"""
+
+from kb.knowledge_base import CheckReport, DocumentNotFound, KnowledgeBase
+from kb.settings import Settings, default_home
+from kb.types import AddReport, Chunk, Document, FileOutcome, Hit
+
+__all__ = [
+    "KnowledgeBase",
+    "Settings",
+    "default_home",
+    "CheckReport",
+    "DocumentNotFound",
+    "AddReport",
+    "Chunk",
+    "Document",
+    "FileOutcome",
+    "Hit",
+]

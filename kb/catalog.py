@@ -1,0 +1,319 @@
+"""The SQLite catalog: documents, their chunks and filterable facets.
+
+The catalog is the source of truth. The vector and lexical indexes are derived from it and can
+always be rebuilt from it (plus the embedding cache). Every change to a document and its chunks is
+one transaction, so a crash leaves either the old document or the new one, never half of either.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from kb.migrations import apply_migrations
+from kb.types import Chunk, Document
+
+__all__ = ["Catalog", "NewChunk", "FACET_KEYS", "now"]
+
+# Metadata keys that search can filter on; each value becomes a row of doc_facets.
+FACET_KEYS = ("city", "country", "region", "doc_type", "themes", "population_band", "prevention_level", "year")
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class NewChunk:
+    """A chunk about to be stored (it gets its int64 id from the catalog)."""
+
+    ordinal: int
+    text: str
+    page: int | None
+    section: tuple[str, ...]
+    char_start: int
+    char_end: int
+    language: str
+    text_sha256: str
+
+
+class Catalog:
+    """A connection to the catalog database under the KB home."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        # Autocommit mode: transactions are explicit (see `transaction`), never implicit.
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        apply_migrations(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (including KeyboardInterrupt)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- documents -----------------------------------------------------------------------------
+
+    def _document(self, row: sqlite3.Row) -> Document:
+        return Document(
+            id=row["id"],
+            sha256=row["sha256"],
+            source=row["source"],
+            title=row["title"],
+            language=row["language"],
+            format=row["format"],
+            metadata=json.loads(row["metadata"]),
+            status=row["status"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            chunk_count=row["chunk_count"],
+            page_count=row["page_count"],
+            stored_path=row["stored_path"],
+        )
+
+    _DOC_SELECT = (
+        "SELECT d.*, (SELECT COUNT(*) FROM chunks c WHERE c.doc_id = d.id) AS chunk_count FROM documents d"
+    )
+
+    def documents(self) -> list[Document]:
+        rows = self.db.execute(self._DOC_SELECT + " ORDER BY d.id").fetchall()
+        return [self._document(r) for r in rows]
+
+    def document(self, doc_id: int) -> Document | None:
+        row = self.db.execute(self._DOC_SELECT + " WHERE d.id = ?", (doc_id,)).fetchone()
+        return self._document(row) if row else None
+
+    def document_by_source(self, source: str) -> Document | None:
+        row = self.db.execute(self._DOC_SELECT + " WHERE d.source = ?", (source,)).fetchone()
+        return self._document(row) if row else None
+
+    def document_by_sha(self, sha256: str) -> Document | None:
+        row = self.db.execute(self._DOC_SELECT + " WHERE d.sha256 = ? LIMIT 1", (sha256,)).fetchone()
+        return self._document(row) if row else None
+
+    def documents_by_ids(self, doc_ids: Iterable[int]) -> dict[int, Document]:
+        ids = sorted(set(doc_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.db.execute(self._DOC_SELECT + f" WHERE d.id IN ({marks})", ids).fetchall()
+        return {r["id"]: self._document(r) for r in rows}
+
+    def put_document(
+        self,
+        *,
+        sha256: str,
+        source: str,
+        title: str,
+        language: str,
+        format: str,
+        metadata: dict[str, Any],
+        page_count: int | None,
+        stored_path: str | None,
+        chunks: Sequence[NewChunk],
+    ) -> tuple[int, np.ndarray, np.ndarray]:
+        """Insert a document, or replace the one with the same source, with its chunks, atomically.
+
+        Returns:
+            (doc id, ids of the chunks it replaced, ids of its new chunks).
+        """
+        stamp = now()
+        with self.transaction() as db:
+            row = db.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
+            old_ids = np.zeros(0, dtype=np.int64)
+            fields = (sha256, title, language, format, json.dumps(metadata, ensure_ascii=False),
+                      page_count, stored_path, stamp)
+            if row:
+                doc_id = int(row["id"])
+                old_ids = self._chunk_ids_of(doc_id)
+                db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+                db.execute(
+                    "UPDATE documents SET sha256=?, title=?, language=?, format=?, metadata=?, page_count=?,"
+                    " stored_path=?, updated_at=?, status='ready' WHERE id=?",
+                    (*fields, doc_id),
+                )
+            else:
+                cur = db.execute(
+                    "INSERT INTO documents (sha256, title, language, format, metadata, page_count, stored_path,"
+                    " updated_at, source, created_at, status) VALUES (?,?,?,?,?,?,?,?,?,?,'ready')",
+                    (*fields, source, stamp),
+                )
+                doc_id = int(cur.lastrowid or 0)
+            new_ids = []
+            for c in chunks:
+                cur = db.execute(
+                    "INSERT INTO chunks (doc_id, ordinal, text, page, section, char_start, char_end,"
+                    " language, text_sha256) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (doc_id, c.ordinal, c.text, c.page, json.dumps(list(c.section), ensure_ascii=False),
+                     c.char_start, c.char_end, c.language, c.text_sha256),
+                )
+                new_ids.append(int(cur.lastrowid or 0))
+            self._write_facets(db, doc_id, language, metadata)
+        return doc_id, old_ids, np.asarray(new_ids, dtype=np.int64)
+
+    def set_metadata(self, doc_id: int, metadata: dict[str, Any], title: str | None = None) -> None:
+        """Replace a document's metadata (and title) without touching its chunks."""
+        with self.transaction() as db:
+            row = db.execute("SELECT language, title FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            if row is None:
+                raise KeyError(doc_id)
+            db.execute(
+                "UPDATE documents SET metadata=?, title=?, updated_at=? WHERE id=?",
+                (json.dumps(metadata, ensure_ascii=False), title or row["title"], now(), doc_id),
+            )
+            self._write_facets(db, doc_id, row["language"], metadata)
+
+    def remove_document(self, doc_id: int) -> np.ndarray:
+        """Delete a document and its chunks. Returns the removed chunk ids."""
+        with self.transaction() as db:
+            ids = self._chunk_ids_of(doc_id)
+            db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        return ids
+
+    def _write_facets(self, db: sqlite3.Connection, doc_id: int, language: str, meta: dict[str, Any]) -> None:
+        db.execute("DELETE FROM doc_facets WHERE doc_id = ?", (doc_id,))
+        rows = [(doc_id, "language", language)]
+        for key in FACET_KEYS:
+            value = meta.get(key)
+            values = value if isinstance(value, list) else [value]
+            rows += [(doc_id, key, str(v)) for v in values if v not in (None, "")]
+        db.executemany("INSERT INTO doc_facets (doc_id, key, value) VALUES (?,?,?)", rows)
+
+    # --- chunks --------------------------------------------------------------------------------
+
+    def _chunk_ids_of(self, doc_id: int) -> np.ndarray:
+        rows = self.db.execute("SELECT id FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,)).fetchall()
+        return np.asarray([r[0] for r in rows], dtype=np.int64)
+
+    def chunk_ids(self) -> np.ndarray:
+        """Every chunk id in the catalog, sorted."""
+        rows = self.db.execute("SELECT id FROM chunks ORDER BY id").fetchall()
+        return np.asarray([r[0] for r in rows], dtype=np.int64)
+
+    def chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
+        """Chunks by id (missing ids are simply absent)."""
+        out: dict[int, Chunk] = {}
+        id_list = [int(i) for i in ids]
+        for start in range(0, len(id_list), 900):  # stay under SQLite's variable limit
+            part = id_list[start : start + 900]
+            marks = ",".join("?" * len(part))
+            for r in self.db.execute(f"SELECT * FROM chunks WHERE id IN ({marks})", part):
+                out[r["id"]] = self._chunk(r)
+        return out
+
+    def chunks_of(self, doc_id: int) -> list[Chunk]:
+        rows = self.db.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
+        return [self._chunk(r) for r in rows]
+
+    def chunk_rows(self, ids: np.ndarray | None = None) -> Iterator[tuple[int, str, str]]:
+        """(id, text, text_sha256) for the given chunk ids, or all chunks; used to rebuild indexes."""
+        if ids is None:
+            yield from self.db.execute("SELECT id, text, text_sha256 FROM chunks ORDER BY id")
+            return
+        found = self.chunks(ids.tolist())
+        for i in ids.tolist():
+            if i in found:
+                c = found[i]
+                yield c.id, c.text, ""
+
+    def chunk_languages(self, ids: Sequence[int]) -> dict[int, str]:
+        out: dict[int, str] = {}
+        id_list = [int(i) for i in ids]
+        for start in range(0, len(id_list), 900):
+            part = id_list[start : start + 900]
+            marks = ",".join("?" * len(part))
+            for r in self.db.execute(f"SELECT id, language FROM chunks WHERE id IN ({marks})", part):
+                out[r[0]] = r[1]
+        return out
+
+    @staticmethod
+    def _chunk(r: sqlite3.Row) -> Chunk:
+        return Chunk(
+            id=r["id"],
+            doc_id=r["doc_id"],
+            ordinal=r["ordinal"],
+            text=r["text"],
+            page=r["page"],
+            section=tuple(json.loads(r["section"])),
+            char_start=r["char_start"],
+            char_end=r["char_end"],
+            language=r["language"],
+        )
+
+    # --- filters -------------------------------------------------------------------------------
+
+    def filtered_chunk_ids(self, filters: dict[str, Any]) -> np.ndarray:
+        """Chunk ids of documents matching every filter (list values match any of them).
+
+        Keys are facet keys plus `language`, `year_min`, `year_max`, `doc_id`.
+        """
+        clauses: list[str] = []
+        params: list[Any] = []
+        for key, value in filters.items():
+            if value in (None, "", []):
+                continue
+            if key in ("year_min", "year_max"):
+                op = ">=" if key == "year_min" else "<="
+                clauses.append(
+                    "d.id IN (SELECT doc_id FROM doc_facets WHERE key='year' AND CAST(value AS INTEGER) "
+                    f"{op} ?)"
+                )
+                params.append(int(value))
+            elif key == "doc_id":
+                values = value if isinstance(value, list | tuple) else [value]
+                clauses.append(f"d.id IN ({','.join('?' * len(values))})")
+                params += [int(v) for v in values]
+            else:
+                values = value if isinstance(value, list | tuple) else [value]
+                marks = ",".join("?" * len(values))
+                clauses.append(f"d.id IN (SELECT doc_id FROM doc_facets WHERE key=? AND value IN ({marks}))")
+                params += [key, *[str(v) for v in values]]
+        where = " AND ".join(clauses) or "1"
+        rows = self.db.execute(
+            f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {where} ORDER BY c.id",
+            params,
+        ).fetchall()
+        return np.asarray([r[0] for r in rows], dtype=np.int64)
+
+    def facet_values(self, key: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT value FROM doc_facets WHERE key = ? ORDER BY value", (key,)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # --- ingest runs ---------------------------------------------------------------------------
+
+    def record_run(self, started_at: str, report: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO ingest_runs (started_at, finished_at, report) VALUES (?,?,?)",
+                (started_at, now(), json.dumps(report, ensure_ascii=False)),
+            )
+
+    def last_run(self) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM ingest_runs ORDER BY id DESC LIMIT 1").fetchone()
+        if row is None:
+            return None
+        return {"started_at": row["started_at"], "finished_at": row["finished_at"],
+                "report": json.loads(row["report"])}

