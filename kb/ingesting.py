@@ -42,6 +42,7 @@ class Ingestor:
 
         self.kb = kb
         self.manifest = load_manifest(Path(manifest)) if manifest else None
+        self.manifest_path = Path(manifest).resolve() if manifest else None
         self.metadata = metadata
 
     def collect(self, paths: list[Path], report: AddReport) -> list[tuple[Path, str]]:
@@ -52,11 +53,19 @@ class Ingestor:
         seen: set[Path] = set()
         for given in paths:
             if given.is_dir():
+                root = given.resolve()
                 for path in sorted(p for p in given.rglob("*") if p.is_file()):
                     rel = path.relative_to(given)
                     if any(part.startswith(".") for part in rel.parts) or path.name in SKIP_NAMES:
                         continue
-                    if is_sidecar(path) or (self.manifest and path.resolve() == self.manifest.path.resolve()):
+                    if path.is_symlink() and not path.resolve().is_relative_to(root):
+                        # A link out of the folder could expose any file on the machine: refuse it.
+                        report.files.append(FileOutcome(
+                            str(path), "failed", error_code="outside_folder",
+                            reason="This is a link to a file outside the folder being added; it was skipped.",
+                        ))
+                        continue
+                    if is_sidecar(path) or path.resolve() == self.manifest_path:
                         continue
                     if path.resolve() not in seen:
                         seen.add(path.resolve())
@@ -143,9 +152,9 @@ class Ingestor:
             chunks=chunks,
             vectors=vectors,
         )
-        if existing and existing.stored_path and existing.stored_path != stored:
-            if kb.catalog.document_by_sha(existing.sha256) is None:
-                (kb.settings.home / existing.stored_path).unlink(missing_ok=True)
+        replaced_file = existing.stored_path if existing and existing.stored_path != stored else None
+        if replaced_file and existing and kb.catalog.document_by_sha(existing.sha256) is None:
+            (kb.settings.home / replaced_file).unlink(missing_ok=True)
         return FileOutcome(
             str(path),
             "updated" if existing else "added",

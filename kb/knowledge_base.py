@@ -11,7 +11,6 @@ the indexes from the catalog and the embedding cache (`check`), without re-embed
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import time
@@ -24,7 +23,7 @@ import numpy as np
 
 from kb.catalog import Catalog, NewChunk, now
 from kb.settings import Settings
-from kb.types import AddReport, Chunk, Document, FileOutcome, Hit
+from kb.types import AddReport, Chunk, Document, Hit
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
@@ -63,18 +62,6 @@ class CheckReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "consistent": self.consistent}
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _text_sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class KnowledgeBase:
@@ -360,7 +347,7 @@ class KnowledgeBase:
         from index import LexicalIndex, VectorIndex
 
         self._vectors = VectorIndex.create(self.embedder.dim, self.embedder.id, self.settings.index_kind)
-        self._lexical = LexicalIndex.load(self.settings.index_dir / "__none__")
+        self._lexical = LexicalIndex()
         rows = list(self.catalog.chunk_rows())
         step = 64
         for start in range(0, len(rows), step):
@@ -397,3 +384,9 @@ class KnowledgeBase:
         from kb.search import Searcher
 
         return Searcher(self).similar(chunk_id, k=k, filters=filters)
+
+    def as_retriever(self, k: int = 10, filters: dict[str, Any] | None = None) -> Any:
+        """A llama-index `BaseRetriever` over this knowledge base's search (for query engines)."""
+        from index.llama import CallbackRetriever
+
+        return CallbackRetriever(lambda query, n: self.search(query, k=n, filters=filters), k=k)

@@ -79,20 +79,21 @@ class Searcher:
         return self.kb.catalog.filtered_chunk_ids(filters)
 
     def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
-        from index import fuse
+        from index import hybrid_search
 
         query = query.strip()
-        if not query:
+        if not query or k <= 0:
             return []
         allowed = self._allowed(filters)
         if allowed is not None and not len(allowed):
             return []
         qvec = self.kb.embedder.embed_query(query)
-        n = CANDIDATES
-        dense = self.kb.vectors.search(qvec, n, allowed)
-        lexical = self.kb.lexical.search(query, n, allowed)
-        fused = fuse(query, dense, lexical, self._languages)
-        return self._hits(fused, k, query, qvec, dense, lexical)
+        # Fetch more than k so that diversity (at most N chunks per document) can still fill k.
+        fused = hybrid_search(query, qvec, self.kb.vectors, self.kb.lexical, k=max(CANDIDATES, k * 5),
+                              allowed=allowed, chunk_language=self._languages, candidates=CANDIDATES)
+        ranked = [(h.chunk_id, h.score) for h in fused]
+        parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
+        return self._hits(ranked, k, query, qvec, parts)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         chunk = self.kb.chunk(chunk_id)
@@ -103,7 +104,8 @@ class Searcher:
         own = set(self.kb.catalog.filtered_chunk_ids({"doc_id": chunk.doc_id}).tolist())
         ids, scores = self.kb.vectors.search(vec, CANDIDATES, allowed)
         ranked = [(int(i), float(s)) for i, s in zip(ids, scores, strict=True) if int(i) not in own]
-        return self._hits(ranked, k, chunk.text, vec, (ids, scores), None)
+        parts = {cid: (score, None) for cid, score in ranked}
+        return self._hits(ranked, k, chunk.text, vec, parts)
 
     def _languages(self, ids: np.ndarray) -> list[str]:
         langs = self.kb.catalog.chunk_languages(ids.tolist())
@@ -115,8 +117,7 @@ class Searcher:
         k: int,
         query: str,
         qvec: np.ndarray,
-        dense: tuple[np.ndarray, np.ndarray] | None,
-        lexical: tuple[np.ndarray, np.ndarray] | None,
+        parts: dict[int, tuple[float | None, float | None]],
     ) -> list[Hit]:
         cat = self.kb.catalog
         head = ranked[: max(k * 10, 50)]
@@ -124,8 +125,6 @@ class Searcher:
         doc_of = {cid: c.doc_id for cid, c in chunks.items()}
         chosen = diversify(head, doc_of, k, self.kb.settings.max_per_doc)
         docs = cat.documents_by_ids(doc_of[cid] for cid, _ in chosen)
-        dense_of = dict(zip(*(a.tolist() for a in dense), strict=True)) if dense else {}
-        lex_of = dict(zip(*(a.tolist() for a in lexical), strict=True)) if lexical else {}
         hits = []
         for cid, score in chosen:
             chunk, doc = chunks[cid], docs[doc_of[cid]]
@@ -146,8 +145,8 @@ class Searcher:
                     citation=citation(doc, chunk),
                     year=meta.get("year"),
                     doc_type=meta.get("doc_type"),
-                    dense_score=dense_of.get(cid),
-                    lexical_score=lex_of.get(cid),
+                    dense_score=parts.get(cid, (None, None))[0],
+                    lexical_score=parts.get(cid, (None, None))[1],
                 )
             )
         self._highlight(hits, query, qvec)

