@@ -226,16 +226,25 @@ class Catalog:
         rows = self.db.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
         return [self._chunk(r) for r in rows]
 
-    def chunk_rows(self, ids: np.ndarray | None = None) -> Iterator[tuple[int, str, str]]:
-        """(id, text, text_sha256) for the given chunk ids, or all chunks; used to rebuild indexes."""
+    def index_rows(self, ids: np.ndarray | None = None) -> list[tuple[int, str]]:
+        """(chunk id, text as the indexes see it) for the given chunk ids, or all; for rebuilds."""
+        from kb.context import index_text
+
+        sql = ("SELECT c.id, c.text, c.section, d.title, d.metadata FROM chunks c "
+               "JOIN documents d ON d.id = c.doc_id")
         if ids is None:
-            yield from self.db.execute("SELECT id, text, text_sha256 FROM chunks ORDER BY id")
-            return
-        found = self.chunks(ids.tolist())
-        for i in ids.tolist():
-            if i in found:
-                c = found[i]
-                yield c.id, c.text, ""
+            rows = self.db.execute(sql + " ORDER BY c.id").fetchall()
+        else:
+            rows = []
+            id_list = [int(i) for i in ids]
+            for start in range(0, len(id_list), 900):
+                part = id_list[start : start + 900]
+                marks = ",".join("?" * len(part))
+                rows += self.db.execute(sql + f" WHERE c.id IN ({marks}) ORDER BY c.id", part).fetchall()
+        return [
+            (r["id"], index_text(r["title"], json.loads(r["metadata"]), json.loads(r["section"]), r["text"]))
+            for r in rows
+        ]
 
     def chunk_languages(self, ids: Sequence[int]) -> dict[int, str]:
         out: dict[int, str] = {}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.catalog import NewChunk
+from kb.context import index_text
 from kb.types import AddReport, FileOutcome
 
 if TYPE_CHECKING:
@@ -137,9 +138,10 @@ class Ingestor:
             NewChunk(d.ordinal, d.text, d.page, d.section, d.char_start, d.char_end, d.language, _text_sha(d.text))
             for d in drafts
         ]
-        vectors = kb._embed([c.text for c in chunks])
-        stored = kb._store_original(path, sha)
         title = meta.get("title") or doc.title or path.stem
+        texts = [index_text(title, meta, c.section, c.text) for c in chunks]
+        vectors = kb._embed(texts)
+        stored = kb._store_original(path, sha)
         doc_id, count = kb._put(
             sha256=sha,
             source=source,
@@ -150,6 +152,7 @@ class Ingestor:
             page_count=doc.page_count,
             stored_path=stored,
             chunks=chunks,
+            texts=texts,
             vectors=vectors,
         )
         replaced_file = existing.stored_path if existing and existing.stored_path != stored else None
@@ -171,7 +174,7 @@ class Ingestor:
         base = dict(path=str(path), doc_id=doc.id, chunks=doc.chunk_count, pages=doc.page_count,
                     title=doc.title, language=doc.language)
         if meta and meta != doc.metadata:
-            kb.catalog.set_metadata(doc.id, meta, title=meta.get("title"))
+            kb.update_metadata(doc.id, meta)
             return FileOutcome(outcome="updated", reason="Same content; metadata updated.", **base)
         reason = None if doc.source == source else f"Same content as the stored document {doc.source!r}."
         return FileOutcome(outcome="unchanged", reason=reason, **base)

@@ -208,6 +208,8 @@ class KnowledgeBase:
         self.catalog.set_metadata(doc_id, clean, title=clean.get("title"))
         updated = self.catalog.document(doc_id)
         assert updated is not None
+        if (updated.title, updated.city) != (doc.title, doc.city):
+            self._reindex_document(doc_id)
         return updated
 
     def remove(self, doc: int | str) -> Document:
@@ -300,12 +302,26 @@ class KnowledgeBase:
             self.lexical.remove(ids)
             self._dirty = True
 
-    def _put(self, *, chunks: list[NewChunk], vectors: np.ndarray, **doc: Any) -> tuple[int, int]:
-        """Commit one document and update the indexes. Returns (doc id, chunk count)."""
+    def _put(
+        self, *, chunks: list[NewChunk], texts: list[str], vectors: np.ndarray, **doc: Any
+    ) -> tuple[int, int]:
+        """Commit one document, then update the indexes with its chunks' index texts.
+
+        Returns:
+            (doc id, chunk count).
+        """
         doc_id, old_ids, new_ids = self.catalog.put_document(chunks=chunks, **doc)
         self._unindex(old_ids)
-        self._index(new_ids, [c.text for c in chunks], vectors)
+        self._index(new_ids, texts, vectors)
         return doc_id, len(new_ids)
+
+    def _reindex_document(self, doc_id: int) -> None:
+        """Re-index a document's chunks after its title or city changed (their index text did)."""
+        ids = np.asarray([c.id for c in self.catalog.chunks_of(doc_id)], dtype=np.int64)
+        rows = self.catalog.index_rows(ids)
+        self._unindex(ids)
+        self._index(ids, [r[1] for r in rows], self._embed([r[1] for r in rows]))
+        self.save()
 
     # --- consistency -------------------------------------------------------------------------
 
@@ -331,11 +347,11 @@ class KnowledgeBase:
             if len(l_orphan):
                 self.lexical.remove(l_orphan)
             if len(v_missing):
-                rows = list(self.catalog.chunk_rows(v_missing))
+                rows = self.catalog.index_rows(v_missing)
                 self.vectors.add(np.asarray([r[0] for r in rows], dtype=np.int64),
                                  self._embed([r[1] for r in rows]))
             if len(l_missing):
-                rows = list(self.catalog.chunk_rows(l_missing))
+                rows = self.catalog.index_rows(l_missing)
                 self.lexical.add(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
             self._dirty = True
             self.save()
@@ -348,7 +364,7 @@ class KnowledgeBase:
 
         self._vectors = VectorIndex.create(self.embedder.dim, self.embedder.id, self.settings.index_kind)
         self._lexical = LexicalIndex()
-        rows = list(self.catalog.chunk_rows())
+        rows = self.catalog.index_rows()
         step = 64
         for start in range(0, len(rows), step):
             part = rows[start : start + step]
@@ -363,7 +379,9 @@ class KnowledgeBase:
 
     # --- search ------------------------------------------------------------------------------
 
-    def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical"
+    ) -> list[Hit]:
         """Hybrid multilingual search with citations.
 
         Args:
@@ -371,13 +389,15 @@ class KnowledgeBase:
             k: how many hits to return.
             filters: city, country, region, doc_type, themes (any of), language, year_min, year_max,
                 population_band, prevention_level; list values match any of them.
+            highlight: "lexical" (free) marks sentences sharing words with the query; "dense" also
+                finds them in cross-lingual hits by embedding their sentences (slower the first time).
 
         Returns:
             Hits, best first, at most `settings.max_per_doc` per document.
         """
         from kb.search import Searcher
 
-        return Searcher(self).search(query, k=k, filters=filters)
+        return Searcher(self).search(query, k=k, filters=filters, highlight=highlight)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         """"More like this": hits near a chunk's vector, excluding its own document."""

@@ -23,7 +23,7 @@ __all__ = ["Searcher", "citation", "diversify", "split_sentences", "FILTER_KEYS"
 FILTER_KEYS = ("city", "country", "region", "doc_type", "themes", "language", "year_min", "year_max",
                "population_band", "prevention_level", "doc_id")
 CANDIDATES = 100  # per retriever, before fusion
-DENSE_HIGHLIGHT_BUDGET_S = 0.25  # time allowed for embedding sentences of cross-lingual hits
+DENSE_HIGHLIGHT_BUDGET_S = 1.0  # time allowed for embedding sentences of cross-lingual hits
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+|\n+")
 
@@ -78,7 +78,9 @@ class Searcher:
             raise ValueError(f"Unknown filter {sorted(unknown)}; use one of: {', '.join(FILTER_KEYS)}.")
         return self.kb.catalog.filtered_chunk_ids(filters)
 
-    def search(self, query: str, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
+    def search(
+        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical"
+    ) -> list[Hit]:
         from index import hybrid_search
 
         query = query.strip()
@@ -93,7 +95,7 @@ class Searcher:
                               allowed=allowed, chunk_language=self._languages, candidates=CANDIDATES)
         ranked = [(h.chunk_id, h.score) for h in fused]
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
-        return self._hits(ranked, k, query, qvec, parts)
+        return self._hits(ranked, k, query, qvec, parts, highlight)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         chunk = self.kb.chunk(chunk_id)
@@ -105,7 +107,7 @@ class Searcher:
         ids, scores = self.kb.vectors.search(vec, CANDIDATES, allowed)
         ranked = [(int(i), float(s)) for i, s in zip(ids, scores, strict=True) if int(i) not in own]
         parts = {cid: (score, None) for cid, score in ranked}
-        return self._hits(ranked, k, chunk.text, vec, parts)
+        return self._hits(ranked, k, chunk.text, vec, parts, "lexical")
 
     def _languages(self, ids: np.ndarray) -> list[str]:
         langs = self.kb.catalog.chunk_languages(ids.tolist())
@@ -118,6 +120,7 @@ class Searcher:
         query: str,
         qvec: np.ndarray,
         parts: dict[int, tuple[float | None, float | None]],
+        highlight: str,
     ) -> list[Hit]:
         cat = self.kb.catalog
         head = ranked[: max(k * 10, 50)]
@@ -149,15 +152,17 @@ class Searcher:
                     lexical_score=parts.get(cid, (None, None))[1],
                 )
             )
-        self._highlight(hits, query, qvec)
+        self._highlight(hits, query, qvec, dense=highlight == "dense")
         return hits
 
-    def _highlight(self, hits: list[Hit], query: str, qvec: np.ndarray) -> None:
+    def _highlight(self, hits: list[Hit], query: str, qvec: np.ndarray, dense: bool) -> None:
         """Mark the one or two sentences of each hit that best match the query.
 
-        Words shared with the query decide when there are any; otherwise (a cross-lingual hit) the
-        sentences are embedded and compared with the query vector, within a small time budget and
-        through the embedding cache, so a repeated query costs nothing.
+        Words shared with the query decide when there are any. A cross-lingual hit shares none: with
+        `dense`, its sentences are embedded and compared with the query vector, within a time budget
+        and through the embedding cache (so a repeated query costs nothing). That costs ~0.3 s per
+        chunk on 2 cores, far above a query's own cost, so the API leaves it off by default and the
+        web UI turns it on for the cards it shows; without it such a hit has no highlights.
         """
         from index import tokenize
 
@@ -165,17 +170,15 @@ class Searcher:
         deadline = time.monotonic() + DENSE_HIGHLIGHT_BUDGET_S
         for hit in hits:
             sentences = split_sentences(hit.text)
-            if len(sentences) <= 1:
-                hit.highlights = sentences[:1]
+            if not sentences:
                 continue
-            overlap = [len(qtokens & set(tokenize(s))) / (1 + len(set(tokenize(s))) ** 0.5) for s in sentences]
+            token_sets = [set(tokenize(s)) for s in sentences]
+            overlap = [len(qtokens & t) / (1 + len(t)) ** 0.5 for t in token_sets]
+            picked: list[int] = []
             if max(overlap) > 0:
                 order = sorted(range(len(sentences)), key=lambda i: -overlap[i])
                 picked = [i for i in order[:2] if overlap[i] > 0]
-            elif time.monotonic() < deadline:
-                vecs = self.kb._embed(sentences)
-                sims = vecs @ qvec
-                picked = list(np.argsort(-sims)[:2])
-            else:
-                picked = [0]
-            hit.highlights = [sentences[i] for i in sorted(int(i) for i in picked)]
+            elif dense and time.monotonic() < deadline:
+                sims = self.kb._embed(sentences) @ qvec
+                picked = [int(i) for i in np.argsort(-sims)[:2]]
+            hit.highlights = [sentences[i] for i in sorted(picked)]
