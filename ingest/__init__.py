@@ -1,0 +1,47 @@
+"""Files -> text blocks -> chunk drafts. Pure: no catalog, no index, nothing of `kb`.
+
+`read_document` reads PDF, DOCX, HTML, Markdown and text (format decided by content),
+`chunk_document` cuts the result into cited passages, and the metadata helpers validate what
+coordinators attach to files (form fields, a manifest CSV, or a sidecar JSON).
+"""
+
+from __future__ import annotations
+
+from .chunking import MIN_TAIL_TOKENS, chunk_document
+from .countries import ISO_COUNTRIES
+from .errors import ERROR_CODES, IngestError, MetadataError
+from .language import UNDETERMINED, detect_language
+from .manifest import SIDECAR_SUFFIX, Manifest, is_sidecar, load_manifest, load_sidecar
+from .metadata import DOC_TYPES, KNOWN_FIELDS, POPULATION_BANDS, PREVENTION_LEVELS, validate_metadata
+from .reader import DEFAULT_MAX_BYTES, read_document
+from .records import BLOCK_SEPARATOR, Block, ChunkDraft, ParsedDocument
+from .sniff import FORMATS, SUPPORTED_SUFFIXES
+
+__all__ = [
+    "Block",
+    "ParsedDocument",
+    "ChunkDraft",
+    "BLOCK_SEPARATOR",
+    "IngestError",
+    "MetadataError",
+    "ERROR_CODES",
+    "read_document",
+    "DEFAULT_MAX_BYTES",
+    "chunk_document",
+    "MIN_TAIL_TOKENS",
+    "detect_language",
+    "UNDETERMINED",
+    "validate_metadata",
+    "KNOWN_FIELDS",
+    "POPULATION_BANDS",
+    "DOC_TYPES",
+    "PREVENTION_LEVELS",
+    "ISO_COUNTRIES",
+    "load_manifest",
+    "Manifest",
+    "load_sidecar",
+    "is_sidecar",
+    "SIDECAR_SUFFIX",
+    "FORMATS",
+    "SUPPORTED_SUFFIXES",
+]

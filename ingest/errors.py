@@ -1,0 +1,28 @@
+"""The two error types `ingest` raises: one for files, one for metadata.
+
+Both carry a sentence a coordinator can act on, because the KB layer shows `str(err)` as the
+reason a file was skipped and keeps going with the rest of the batch.
+"""
+
+from __future__ import annotations
+
+__all__ = ["IngestError", "MetadataError", "ERROR_CODES"]
+
+ERROR_CODES = frozenset({"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format"})
+
+
+class IngestError(Exception):
+    """A file that cannot be turned into text; `code` says why in one word."""
+
+    def __init__(self, code: str, message: str) -> None:
+        if code not in ERROR_CODES:
+            raise ValueError(f"unknown ingest error code {code!r}")
+        super().__init__(message)
+        self.code = code
+
+    def __repr__(self) -> str:
+        return f"IngestError({self.code!r}, {str(self)!r})"
+
+
+class MetadataError(ValueError):
+    """Metadata with a bad value; the message names the field, the value and what is allowed."""

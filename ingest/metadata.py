@@ -1,0 +1,141 @@
+"""Validate and normalise document metadata: known fields checked, unknown fields kept."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlparse
+
+from .countries import COUNTRY_ALIASES, ISO_COUNTRIES
+from .errors import MetadataError
+
+__all__ = [
+    "validate_metadata",
+    "KNOWN_FIELDS",
+    "POPULATION_BANDS",
+    "DOC_TYPES",
+    "PREVENTION_LEVELS",
+    "YEAR_RANGE",
+]
+
+POPULATION_BANDS = ("<50k", "50k-250k", "250k-1m", ">1m")
+DOC_TYPES = ("city-practice", "network-guidance", "pilot-output", "toolkit", "evaluation", "directory")
+PREVENTION_LEVELS = ("primary", "secondary", "tertiary")
+YEAR_RANGE = (1900, 2100)
+_FIELD_ALIASES = {"license": "licence", "url": "source_url", "type": "doc_type", "theme": "themes"}
+
+
+def _text(field: str, value: Any) -> str:
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise MetadataError(f"{field}: expected text, got {value!r}")
+
+
+def _choice(field: str, value: Any, allowed: tuple[str, ...]) -> str:
+    key = _text(field, value).lower().replace("\u2013", "-").replace("_", "-").replace(" ", "")
+    if field == "doc_type":
+        key = _text(field, value).lower().replace("_", "-").replace(" ", "-")
+    if key not in allowed:
+        raise MetadataError(f"{field}: {value!r} is not allowed; use one of: {', '.join(allowed)}")
+    return key
+
+
+def _list(field: str, value: Any) -> list[str]:
+    items = value.split(";") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise MetadataError(f"{field}: expected a list or text separated by ';', got {value!r}")
+    out: list[str] = []
+    for item in items:
+        word = _text(field, item).lower()
+        if word and word not in out:
+            out.append(word)
+    return out
+
+
+def _country(field: str, value: Any) -> str:
+    code = _text(field, value).upper()
+    code = COUNTRY_ALIASES.get(code, code)
+    if code not in ISO_COUNTRIES:
+        raise MetadataError(
+            f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code; use two letters such as DE, FR, GB, US"
+        )
+    return code
+
+
+def _year(field: str, value: Any) -> int:
+    if isinstance(value, bool):
+        raise MetadataError(f"{field}: {value!r} is not a year")
+    try:
+        year = int(value) if not isinstance(value, float) or value.is_integer() else None
+    except (TypeError, ValueError):
+        year = None
+    lo, hi = YEAR_RANGE
+    if year is None or not lo <= year <= hi:
+        raise MetadataError(f"{field}: {value!r} is not a year; use a whole year from {lo} to {hi}")
+    return year
+
+
+def _url(field: str, value: Any) -> str:
+    url = _text(field, value)
+    parsed = urlparse(url)
+    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
+        raise MetadataError(f"{field}: {value!r} is not a web address; use a full http:// or https:// URL")
+    return url
+
+
+def _levels(field: str, value: Any) -> list[str]:
+    levels = [_choice(field, v, PREVENTION_LEVELS) for v in _list(field, value)]
+    return levels
+
+
+_VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
+    "title": _text,
+    "city": _text,
+    "region": _text,
+    "licence": _text,
+    "country": _country,
+    "population_band": lambda f, v: _choice(f, v, POPULATION_BANDS),
+    "doc_type": lambda f, v: _choice(f, v, DOC_TYPES),
+    "themes": _list,
+    "prevention_level": _levels,
+    "year": _year,
+    "source_url": _url,
+}
+KNOWN_FIELDS = frozenset(_VALIDATORS)
+
+
+def _is_unset(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def validate_metadata(meta: dict[str, Any]) -> dict[str, Any]:
+    """Check and normalise metadata from a form, a manifest row or a sidecar file.
+
+    Args:
+        meta: field -> value. Known fields (KNOWN_FIELDS, matched case-insensitively) are validated;
+            other fields are kept as free metadata. Empty strings and None mean "not set".
+
+    Returns:
+        A new dict: country upper-cased, themes and prevention_level as lists of lower-case words,
+        year as int, free-text values trimmed; unset fields dropped.
+
+    Raises:
+        MetadataError: naming the field, the bad value and what is allowed.
+    """
+    if not isinstance(meta, dict):
+        raise MetadataError(f"metadata must be a mapping of field to value, got {type(meta).__name__}")
+    out: dict[str, Any] = {}
+    for raw_key, value in meta.items():
+        key = str(raw_key).strip()
+        if not key or _is_unset(value):
+            continue
+        known = _FIELD_ALIASES.get(key.lower(), key.lower())
+        if known in _VALIDATORS:
+            normalised = _VALIDATORS[known](known, value)
+            if not _is_unset(normalised):
+                out[known] = normalised
+        else:
+            out[key] = " ".join(value.split()) if isinstance(value, str) else value
+    return out

@@ -1,0 +1,111 @@
+"""Markdown to blocks: ATX/setext headings as sections, inline markup stripped lightly."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import IngestError
+from ..normalize import clean_inline
+from ..records import ParsedDocument
+from .sections import SectionBuilder
+
+__all__ = ["read_markdown", "strip_inline"]
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_RULE = re.compile(r"^ {0,3}([-*_])([ \t]*\1){2,}[ \t]*$")
+_LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S+")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
+_AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EM_STAR = re.compile(r"\*(?=\S)([^*]+?)(?<=\S)\*")
+_EM_UNDER = re.compile(r"(?<![\w])_(?=\S)([^_]+?)(?<=\S)_(?![\w])")
+_CODE = re.compile(r"`([^`]+)`")
+_QUOTE = re.compile(r"^ {0,3}> ?")
+
+
+def strip_inline(line: str) -> str:
+    """Remove inline Markdown (links, emphasis, code ticks, HTML tags), keeping the words."""
+    line = _IMAGE.sub(r"\1", line)
+    line = _LINK.sub(r"\1", line)
+    line = _AUTOLINK.sub(r"\1", line)
+    line = _CODE.sub(r"\1", line)
+    line = _HTML_TAG.sub("", line)
+    line = _BOLD.sub(r"\2", line)
+    line = _EM_STAR.sub(r"\1", line)
+    return _EM_UNDER.sub(r"\1", line)
+
+
+def _drop_front_matter(lines: list[str]) -> list[str]:
+    if lines and lines[0].strip() == "---":
+        for i in range(1, min(len(lines), 200)):
+            if lines[i].strip() in ("---", "..."):
+                return lines[i + 1 :]
+    return lines
+
+
+def read_markdown(text: str) -> ParsedDocument:
+    """Read Markdown into blocks under its heading path.
+
+    Args:
+        text: the decoded file.
+
+    Returns:
+        A ParsedDocument; title = the first level-1 heading (language is filled in by the caller).
+
+    Raises:
+        IngestError: empty when there is no text.
+    """
+    lines = _drop_front_matter(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    builder = SectionBuilder()
+    title: str | None = None
+    fence: str | None = None
+    pending: str | None = None  # a paragraph line that may turn out to be a setext heading
+
+    def flush_pending() -> None:
+        nonlocal pending
+        if pending is not None:
+            builder.text(strip_inline(pending))
+            pending = None
+
+    for line in lines:
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            else:
+                builder.text(line)  # code is kept as text: it may be what someone searches for
+            continue
+        m = _FENCE.match(line)
+        if m:
+            flush_pending()
+            fence = m.group(1)[0] * 3
+            continue
+        m = _SETEXT.match(line)
+        if m and pending is not None and pending.strip():
+            level = 1 if m.group(1)[0] == "=" else 2
+            heading = clean_inline(strip_inline(pending))
+            pending = None
+            if level == 1 and title is None:
+                title = heading
+            builder.heading(level, heading)
+            continue
+        flush_pending()
+        m = _ATX.match(line)
+        if m:
+            level = len(m.group(1))
+            heading = clean_inline(strip_inline(m.group(2)))
+            if level == 1 and title is None and heading:
+                title = heading
+            builder.heading(level, heading)
+        elif _RULE.match(line) or _LINK_DEF.match(line):
+            continue
+        else:
+            pending = _QUOTE.sub("", line)
+    flush_pending()
+    blocks = builder.finish()
+    if not blocks:
+        raise IngestError("empty", "This Markdown file has no text.")
+    return ParsedDocument(format="markdown", title=title, blocks=blocks, page_count=None, language="und")

@@ -1,0 +1,149 @@
+"""PDF pages to blocks with pypdf: one block per page, outline titles as sections."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..bidi import fix_visual_order
+from ..errors import IngestError
+from ..normalize import clean_inline, normalize_text
+from ..records import Block, ParsedDocument
+
+__all__ = ["read_pdf"]
+
+_ENCRYPTED = "This PDF is password-protected; remove the password and add it again."
+_CORRUPT = "This PDF is damaged or incomplete and cannot be read ({detail})."
+_NO_TEXT = (
+    "This PDF has no extractable text (it looks like scanned images). OCR is not enabled, "
+    "so convert it to a text PDF first."
+)
+
+
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """Silence pypdf's warnings and log lines for one file; damaged PDFs can emit thousands."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def _outline_entries(reader: Any) -> list[tuple[int, tuple[str, ...]]]:
+    """Flatten the outline into (0-based page, title path) in outline order."""
+    entries: list[tuple[int, tuple[str, ...]]] = []
+
+    def walk(items: list[Any], parents: tuple[str, ...]) -> None:
+        last: tuple[str, ...] | None = None
+        for item in items:
+            if isinstance(item, list):
+                walk(item, last if last is not None else parents)  # children of the previous entry
+                continue
+            title = clean_inline(str(getattr(item, "title", "") or ""))
+            if not title:
+                continue
+            path = (*parents, title)
+            last = path
+            try:
+                page = reader.get_destination_page_number(item)
+            except Exception:  # a dangling destination: keep the title, we just cannot place it
+                continue
+            if page is not None and page >= 0:
+                entries.append((page, path))
+
+    try:
+        walk(list(reader.outline), ())
+    except Exception:  # an unreadable outline is not a reason to drop the text
+        return []
+    return entries
+
+
+def _sections_by_page(entries: list[tuple[int, tuple[str, ...]]], page_count: int) -> list[tuple[str, ...]]:
+    """A page's section is the path of the latest outline entry starting on or before it."""
+    ordered = sorted(enumerate(entries), key=lambda e: (e[1][0], e[0]))  # by page, then outline order
+    sections: list[tuple[str, ...]] = []
+    current: tuple[str, ...] = ()
+    j = 0
+    for page in range(page_count):
+        while j < len(ordered) and ordered[j][1][0] <= page:
+            current = ordered[j][1][1]
+            j += 1
+        sections.append(current)
+    return sections
+
+
+def _title(reader: Any, blocks: list[Block]) -> str | None:
+    try:
+        meta = reader.metadata
+        title = clean_inline(str(meta.title)) if meta is not None and meta.title else ""
+    except Exception:  # 017-style unreadable metadata
+        title = ""
+    if title and title.lower() not in {"untitled", "microsoft word", "title"}:
+        return title
+    if blocks:
+        first = blocks[0].text.split("\n", 1)[0].strip()
+        if 0 < len(first) <= 200:
+            return first
+    return None
+
+
+def read_pdf(path: Path) -> ParsedDocument:
+    """Read a PDF into one block per page that has text.
+
+    Args:
+        path: the PDF file.
+
+    Returns:
+        A ParsedDocument (language is filled in by the caller).
+
+    Raises:
+        IngestError: encrypted, corrupt, or no_text.
+    """
+    import pypdf  # imported here: only PDF ingestion pays for it
+
+    notes: list[str] = []
+    with _quiet_pypdf():
+        try:
+            reader = pypdf.PdfReader(str(path), strict=False)
+            if reader.is_encrypted:
+                try:
+                    ok = reader.decrypt("")
+                except Exception as exc:
+                    raise IngestError("encrypted", _ENCRYPTED) from exc
+                if not ok:
+                    raise IngestError("encrypted", _ENCRYPTED)
+            page_count = len(reader.pages)
+        except IngestError:
+            raise
+        except Exception as exc:
+            raise IngestError("corrupt", _CORRUPT.format(detail=type(exc).__name__)) from exc
+
+        sections = _sections_by_page(_outline_entries(reader), page_count)
+        blocks: list[Block] = []
+        for i in range(page_count):
+            try:
+                raw = reader.pages[i].extract_text() or ""
+            except Exception as exc:  # one bad page should not lose the rest of the document
+                notes.append(f"page {i + 1} skipped: {type(exc).__name__}")
+                continue
+            text = normalize_text(fix_visual_order(raw))
+            if text:
+                blocks.append(Block(text=text, page=i + 1, section=sections[i]))
+        title = _title(reader, blocks)
+
+    if not blocks:
+        if page_count and len(notes) == page_count:
+            raise IngestError("corrupt", _CORRUPT.format(detail="no page could be read"))
+        raise IngestError("no_text", _NO_TEXT)
+    return ParsedDocument(
+        format="pdf", title=title, blocks=blocks, page_count=page_count, language="und", notes=notes
+    )

@@ -1,0 +1,242 @@
+"""DOCX, HTML, Markdown and text readers on fixtures built here, and the failure codes."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from ingest import IngestError, read_document
+
+from .conftest import SEED_PAGE
+
+MB = 10**7
+
+
+def _docx(path: Path) -> Path:
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.core_properties.title = ""
+    d.add_paragraph("Prevention framework for Leeds", style="Title")
+    d.add_heading("Context", level=1)
+    d.add_paragraph("Leeds brings schools, police and youth services together.")
+    d.add_heading("Partners", level=2)
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Partner", "Role"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Youth service", "Outreach"
+    d.add_paragraph("After the table comes more text.")
+    d.add_heading("Evaluation", level=1)
+    d.add_paragraph("Referrals are reviewed every quarter.")
+    d.save(str(path))
+    return path
+
+
+def test_docx_keeps_headings_tables_and_order(tmp_path: Path):
+    doc = read_document(_docx(tmp_path / "framework.docx"), max_bytes=MB)
+    assert doc.format == "docx"
+    assert doc.title == "Prevention framework for Leeds"
+    by_section = {b.section: b.text for b in doc.blocks}
+    assert ("Context", "Partners") in by_section
+    partners = by_section[("Context", "Partners")]
+    # The table sits between the heading and the paragraph that follows it, as in the document.
+    assert partners.split("\n") == [
+        "Partners",
+        "Partner | Role",
+        "Youth service | Outreach",
+        "After the table comes more text.",
+    ]
+    assert by_section[("Evaluation",)].startswith("Evaluation\nReferrals")
+    assert doc.language == "en"
+
+
+def test_docx_core_title_wins(tmp_path: Path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.core_properties.title = "Core title"
+    d.add_heading("A heading", level=1)
+    d.add_paragraph("Some text in the document body.")
+    d.save(str(tmp_path / "t.docx"))
+    assert read_document(tmp_path / "t.docx", max_bytes=MB).title == "Core title"
+
+
+def test_docx_zip_bomb_is_refused_before_opening(tmp_path: Path):
+    path = _docx(tmp_path / "bomb.docx")
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/media/zeros.bin", b"\0" * (20 * 1024 * 1024))
+    with pytest.raises(IngestError) as info:
+        read_document(path, max_bytes=MB)
+    assert info.value.code == "corrupt"
+    assert "expands too much" in str(info.value)
+
+
+def test_zip_that_is_not_docx_is_unknown_format(tmp_path: Path):
+    path = tmp_path / "archive.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    with pytest.raises(IngestError) as info:
+        read_document(path, max_bytes=MB)
+    assert info.value.code == "unknown_format"
+    assert "PDF" in str(info.value) and "Markdown" in str(info.value)
+
+
+PAGE = """<!DOCTYPE html><html><head><title>City practice: Lyon</title>
+<script>document.write("SCRIPTTEXT")</script><style>.x{color:red}</style></head>
+<body><header><h1>Site name HEADERTEXT</h1><nav><a href="/">Home</a><a href="/about">NAVTEXT</a></nav></header>
+<div class="cookie-banner">We use cookies COOKIETEXT</div>
+<div id="breadcrumb">Home &gt; CRUMBTEXT</div>
+<article><h1>Preventing hate in Lyon</h1><p>Lyon funds <b>youth</b> mediation &amp; training.</p>
+<h2>Partners</h2><p>Schools and sports clubs.</p>
+<table><tr><th>Partner</th><th>Role</th></tr><tr><td>Club</td><td>Mentoring</td></tr></table>
+<h3>Funding</h3><p>City budget.</p><div class="sidebar">SIDEBARTEXT</div>
+<h2>Results</h2><ul><li>Fewer incidents</li><li>More referrals</li></ul>
+<form><input name="q"><button>FORMTEXT</button></form></article>
+<aside>Related ASIDETEXT</aside><footer role="contentinfo">FOOTERTEXT</footer>
+<noscript>NOSCRIPTTEXT</noscript><iframe src="x">IFRAMETEXT</iframe></body></html>"""
+
+
+def test_html_keeps_the_article_and_drops_boilerplate(tmp_path: Path):
+    path = tmp_path / "page.html"
+    path.write_text(PAGE, encoding="utf-8")
+    doc = read_document(path, max_bytes=MB)
+    assert doc.format == "html" and doc.title == "City practice: Lyon"
+    text = doc.text
+    for junk in ("SCRIPTTEXT", "HEADERTEXT", "NAVTEXT", "COOKIETEXT", "CRUMBTEXT", "SIDEBARTEXT", "FORMTEXT",
+                 "ASIDETEXT", "FOOTERTEXT", "NOSCRIPTTEXT", "IFRAMETEXT", "color:red"):  # fmt: skip
+        assert junk not in text
+    assert "Lyon funds youth mediation & training." in text
+    assert "Partner | Role\nClub | Mentoring" in text
+    sections = [b.section for b in doc.blocks]
+    assert sections == [
+        ("Preventing hate in Lyon",),
+        ("Preventing hate in Lyon", "Partners"),
+        ("Preventing hate in Lyon", "Partners", "Funding"),
+        ("Preventing hate in Lyon", "Results"),
+    ]
+
+
+def test_html_title_falls_back_to_h1_and_main_is_preferred(tmp_path: Path):
+    path = tmp_path / "p.htm"
+    path.write_text(
+        "<html><body><div>OUTSIDE</div><main><h1>Main title</h1><p>Inside main text.</p></main></body></html>"
+    )
+    doc = read_document(path, max_bytes=MB)
+    assert doc.title == "Main title"
+    assert "OUTSIDE" not in doc.text and "Inside main text." in doc.text
+
+
+def test_deeply_nested_html_does_not_blow_up(tmp_path: Path):
+    path = tmp_path / "deep.html"
+    n = 100_000
+    path.write_text("<html><head><title>Deep</title></head><body>" + "<div>" * n
+                    + "Text at the bottom of the nesting." + "</div>" * n + "</body></html>")  # fmt: skip
+    doc = read_document(path, max_bytes=10**8)
+    assert doc.title == "Deep"
+    assert "Text at the bottom of the nesting." in doc.text
+
+
+MARKDOWN = """---
+author: someone
+---
+# Youth outreach in Malmö
+
+Malmö works with **sports clubs** and [libraries](https://example.org).
+
+## Method
+
+Mentors meet young people weekly. See `guide.pdf`.
+
+```
+# not a heading
+code stays as text
+```
+
+### Training
+Staff get *two days* of training.
+
+Results
+-------
+Fewer incidents.
+"""
+
+
+def test_markdown_sections_and_light_stripping(tmp_path: Path):
+    path = tmp_path / "outreach.md"
+    path.write_text(MARKDOWN, encoding="utf-8")
+    doc = read_document(path, max_bytes=MB)
+    assert doc.format == "markdown" and doc.title == "Youth outreach in Malmö"
+    sections = [b.section for b in doc.blocks]
+    assert sections == [
+        ("Youth outreach in Malmö",),
+        ("Youth outreach in Malmö", "Method"),
+        ("Youth outreach in Malmö", "Method", "Training"),
+        ("Youth outreach in Malmö", "Results"),
+    ]
+    text = doc.text
+    assert "Malmö works with sports clubs and libraries." in text
+    assert "# not a heading\ncode stays as text" in text
+    assert "two days of training" in text
+    assert "author" not in text and "https://" not in text
+
+
+def test_markdown_detected_by_headings_without_suffix(tmp_path: Path):
+    path = tmp_path / "notes"
+    path.write_text("# Notes\n\nSome notes on the pilot.\n", encoding="utf-8")
+    assert read_document(path, max_bytes=MB).format == "markdown"
+
+
+def test_plain_text_title_and_seed_page_is_arabic(tmp_path: Path):
+    doc = read_document(SEED_PAGE, max_bytes=MB)
+    assert doc.format == "text"
+    assert doc.language == "ar"
+    assert len(doc.blocks) == 1 and doc.blocks[0].page is None
+    long_first = tmp_path / "long.txt"
+    long_first.write_text("word " * 100 + "\nsecond line")
+    assert read_document(long_first, max_bytes=MB).title == "long"
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t\n  "])
+def test_empty_files(tmp_path: Path, content: bytes):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    with pytest.raises(IngestError) as info:
+        read_document(path, max_bytes=MB)
+    assert info.value.code == "empty"
+
+
+def test_too_large_is_checked_before_reading(tmp_path: Path):
+    path = tmp_path / "big.txt"
+    path.write_text("x" * 5000)
+    with pytest.raises(IngestError) as info:
+        read_document(path, max_bytes=2_000_000 // 1000)
+    assert info.value.code == "too_large"
+    assert "MB" in str(info.value)
+
+
+def test_png_named_pdf_is_not_read(tmp_path: Path):
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
+    with pytest.raises(IngestError) as info:
+        read_document(path, max_bytes=MB)
+    assert info.value.code in {"unknown_format", "corrupt"}
+
+
+def test_binary_with_many_nuls_is_unknown_format(tmp_path: Path):
+    path = tmp_path / "data.txt"
+    path.write_bytes(b"abc\0\0\0\0" * 500)
+    with pytest.raises(IngestError) as info:
+        read_document(path, max_bytes=MB)
+    assert info.value.code == "unknown_format"
+
+
+def test_text_with_a_few_nuls_and_cp1252_bytes(tmp_path: Path):
+    path = tmp_path / "legacy.txt"
+    path.write_bytes("Café culture in Göteborg – a short note on the programme.\0\n".encode("cp1252"))
+    doc = read_document(path, max_bytes=MB)
+    assert doc.blocks[0].text == "Café culture in Göteborg – a short note on the programme."
+
+
+def test_utf16_with_bom(tmp_path: Path):
+    path = tmp_path / "u16.txt"
+    path.write_bytes("Prévention locale à Marseille et à Nice.".encode("utf-16"))
+    assert read_document(path, max_bytes=MB).blocks[0].text == "Prévention locale à Marseille et à Nice."
