@@ -77,7 +77,13 @@ def decode_text(data: bytes) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
+            # A few damaged bytes in UTF-8 text must not garble the rest, as decoding it all as
+            # cp1252 would. Real cp1252 text almost never contains a valid multi-byte UTF-8
+            # sequence (it would need pairs like "Ã©"); damaged UTF-8 text is full of them.
+            loose = data.decode("utf-8", errors="replace")
+            bad = loose.count("\ufffd")
+            valid = sum(1 for ch in loose if ch > "\x7f") - bad
+            text = loose if valid >= max(1, bad // 3) else data.decode("cp1252", errors="replace")
     text = text.replace("\x00", "")
     sample = text[:20000]
     if sample and len(_CONTROL.findall(sample)) > len(sample) // 20:

@@ -7,6 +7,7 @@
         print(hit.citation)
 """
 
+from ingest import DOC_TYPES, POPULATION_BANDS, PREVENTION_LEVELS, IngestError, MetadataError
 from kb.knowledge_base import CheckReport, DocumentNotFound, KnowledgeBase
 from kb.settings import Settings, default_home
 from kb.types import AddReport, Chunk, Document, FileOutcome, Hit
@@ -22,4 +23,9 @@ __all__ = [
     "Document",
     "FileOutcome",
     "Hit",
+    "IngestError",
+    "MetadataError",
+    "DOC_TYPES",
+    "POPULATION_BANDS",
+    "PREVENTION_LEVELS",
 ]

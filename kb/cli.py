@@ -156,7 +156,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DocumentNotFound as err:
         print(f"kb: {err}", file=sys.stderr)
         return 2
-    except ValueError as err:  # bad filter, bad metadata, index/embedder mismatch
+    except ValueError as err:  # bad filter, bad metadata
+        print(f"kb: {err}", file=sys.stderr)
+        return 2
+    except RuntimeError as err:  # an index built with another embedder: says to run `kb reindex`
+        from index import IndexMismatchError
+
+        if not isinstance(err, IndexMismatchError):
+            raise
         print(f"kb: {err}", file=sys.stderr)
         return 2
 
@@ -236,8 +243,9 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
                   f"{report.lexical_orphaned}: {state}")
         return 0 if report.consistent or report.repaired else 1
     if args.command == "serve":
-        from ui.app import serve
+        from ui import serve
 
+        print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
         serve(kb, host=args.host, port=args.port)
         return 0
     raise AssertionError(args.command)
@@ -261,9 +269,28 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _user(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
     from kb import roles
 
-    return roles.cli(args, settings)
+    path = roles.users_file(settings.home)
+    assert path is not None
+    if args.action == "list":
+        for user in roles.load_users(settings.home).values():
+            print(f"{user.name}\t{user.role}")
+        return 0
+    if not args.name:
+        print("kb: give a user name", file=sys.stderr)
+        return 2
+    if args.action == "remove":
+        return 0 if roles.remove_user(path, args.name) else 1
+    password = args.password or getpass.getpass(f"Password for {args.name}: ")
+    if len(password) < 8:
+        print("kb: use a password of at least 8 characters", file=sys.stderr)
+        return 2
+    roles.add_user(path, args.name, args.role, password)
+    print(f"{args.name} ({args.role}) saved in {path}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -68,9 +68,13 @@ class Ingestor:
                         continue
                     if is_sidecar(path) or path.resolve() == self.manifest_path:
                         continue
-                    if path.resolve() not in seen:
-                        seen.add(path.resolve())
-                        files.append((path, rel.as_posix()))
+                    if path.resolve() in seen:
+                        report.files.append(FileOutcome(
+                            str(path), "unchanged", reason="Another name for a file already in this batch.",
+                        ))
+                        continue
+                    seen.add(path.resolve())
+                    files.append((path, rel.as_posix()))
             elif given.is_file():
                 if given.resolve() not in seen:
                     seen.add(given.resolve())

@@ -36,6 +36,8 @@ Progress = Callable[[int, int, str], None]
 # Save the indexes at least this often during a long batch, so a crash costs little repair work.
 SAVE_EVERY_FILES = 25
 SAVE_EVERY_SECONDS = 60.0
+# Stored originals keep these suffixes; anything else is stored as .bin (served as a download).
+SAFE_SUFFIXES = {".pdf", ".docx", ".txt", ".md"}
 
 
 class DocumentNotFound(KeyError):
@@ -115,22 +117,31 @@ class KnowledgeBase:
     @property
     def vectors(self) -> VectorIndex:
         if self._vectors is None:
-            from index import VectorIndex
+            from index import IndexFileError, VectorIndex
 
             path = self.settings.index_dir / "vectors.faiss"
-            if path.exists():
+            try:
                 # Raises IndexMismatchError (with the `kb reindex` advice) for another embedder.
-                self._vectors = VectorIndex.load(path, self.embedder.id)
-            else:
+                self._vectors = VectorIndex.load(path, self.embedder.id) if path.exists() else None
+            except IndexFileError:
+                # A torn or damaged save (e.g. killed between renames): the catalog is the truth,
+                # so start empty and let `check` refill it from the embedding cache.
+                self._vectors = None
+            if self._vectors is None:
                 self._vectors = VectorIndex.create(self.embedder.dim, self.embedder.id, self.settings.index_kind)
+                self._dirty = True
         return self._vectors
 
     @property
     def lexical(self) -> LexicalIndex:
         if self._lexical is None:
-            from index import LexicalIndex
+            from index import IndexFileError, LexicalIndex
 
-            self._lexical = LexicalIndex.load(self.settings.index_dir / "lexical")
+            try:
+                self._lexical = LexicalIndex.load(self.settings.index_dir / "lexical")
+            except (IndexFileError, OSError, ValueError, EOFError):
+                self._lexical = LexicalIndex()  # rebuilt from the catalog by `check`
+                self._dirty = True
         return self._lexical
 
     @property
@@ -275,7 +286,9 @@ class KnowledgeBase:
 
     def _store_original(self, path: Path, sha256: str) -> str:
         """Copy the original into files/ under its hash (atomic), returning its path under the home."""
-        suffix = "".join(c for c in path.suffix.lower() if c.isalnum() or c == ".")[:10]
+        # Only formats a browser shows inertly keep their suffix: the web UI serves these files,
+        # and an HTML or SVG original served from the app's origin could run its scripts.
+        suffix = path.suffix.lower() if path.suffix.lower() in SAFE_SUFFIXES else ".bin"
         rel = Path("files") / f"{sha256}{suffix}"
         target = self.settings.home / rel
         if not target.exists():

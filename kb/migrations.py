@@ -112,3 +112,37 @@ def apply_migrations(db: sqlite3.Connection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+@migration
+def m002_drafts(db: sqlite3.Connection) -> None:
+    # Draft items copy the excerpt text and its citation, so a draft outlives the documents it cites:
+    # chunk_id and doc_id are plain integers, not foreign keys.
+    run_script(
+        db,
+        """
+        CREATE TABLE drafts (
+            id INTEGER PRIMARY KEY,
+            city TEXT NOT NULL DEFAULT '',
+            title TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE draft_items (
+            id INTEGER PRIMARY KEY,
+            draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+            section_key TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('excerpt', 'note')),
+            chunk_id INTEGER,
+            text TEXT NOT NULL,
+            citation TEXT NOT NULL DEFAULT '',
+            doc_id INTEGER,
+            source TEXT,
+            page INTEGER,
+            meta TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX draft_items_section ON draft_items(draft_id, section_key, position);
+        """
+    )

@@ -1,0 +1,434 @@
+"""The drafting workspace: a local prevention framework filled with pinned excerpts and notes.
+
+A draft follows a framework template (`corpus/framework.yaml`): an ordered list of sections, each
+with a purpose and suggested searches. Pinned excerpts are *copied* into the draft (text, citation
+and the reference data export needs), so a draft survives the later removal or update of the
+documents it cites; `chunk_id`/`doc_id` are kept only as a pointer back while they still exist.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kb.catalog import Catalog, now
+from kb.types import Chunk, Hit
+
+__all__ = [
+    "Drafts",
+    "Draft",
+    "DraftInfo",
+    "DraftItem",
+    "DraftSection",
+    "DraftError",
+    "Framework",
+    "Section",
+    "load_framework",
+    "DEFAULT_FRAMEWORK",
+    "OTHER_SECTION",
+]
+
+DEFAULT_FRAMEWORK = Path(__file__).resolve().parents[1] / "corpus" / "framework.yaml"
+# Items whose section the template no longer has are shown (and exported) here, never dropped.
+OTHER_SECTION = "other"
+
+
+class DraftError(ValueError):
+    """A drafting request that cannot be done; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the framework template."""
+
+    key: str
+    title: str
+    purpose: str
+    searches: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Framework:
+    """The template: a title and its sections in the order a draft shows them."""
+
+    title: str
+    sections: tuple[Section, ...]
+
+    def section(self, key: str) -> Section | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(s.key for s in self.sections)
+
+
+def load_framework(path: str | Path | None = None) -> Framework:
+    """Read and check a framework template.
+
+    Args:
+        path: a YAML file; defaults to the project's `corpus/framework.yaml`.
+
+    Returns:
+        The Framework. Raises DraftError when a section lacks a key or title, or keys repeat.
+    """
+    path = Path(path) if path else DEFAULT_FRAMEWORK
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    sections = []
+    for i, raw in enumerate(data.get("sections") or [], start=1):
+        key, title = str(raw.get("key") or "").strip(), str(raw.get("title") or "").strip()
+        if not key or not title:
+            raise DraftError(f"{path}: section {i} needs both a key and a title.")
+        searches = tuple(str(s).strip() for s in raw.get("searches") or [] if str(s).strip())
+        sections.append(Section(key, title, " ".join(str(raw.get("purpose") or "").split()), searches))
+    keys = [s.key for s in sections]
+    if len(set(keys)) != len(keys) or OTHER_SECTION in keys:
+        raise DraftError(f"{path}: section keys must be unique and not {OTHER_SECTION!r}.")
+    if not sections:
+        raise DraftError(f"{path}: the framework has no sections.")
+    return Framework(str(data.get("title") or "Local prevention framework"), tuple(sections))
+
+
+@dataclass(frozen=True)
+class DraftItem:
+    """A pinned excerpt (text copied verbatim from its chunk) or the drafter's own note."""
+
+    id: int
+    draft_id: int
+    section_key: str
+    position: int
+    kind: str  # "excerpt" | "note"
+    text: str
+    citation: str
+    chunk_id: int | None
+    doc_id: int | None
+    source: str | None
+    page: int | None
+    meta: dict[str, Any]  # title, city, country, year, section, url, language, doc_type (excerpts)
+    created_at: str
+
+
+@dataclass
+class DraftSection:
+    section: Section
+    items: list[DraftItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    """A draft as listed (without its items)."""
+
+    id: int
+    city: str
+    title: str
+    created_at: str
+    updated_at: str
+    item_count: int
+
+
+@dataclass
+class Draft:
+    """A draft with every framework section in template order, each with its items in order."""
+
+    id: int
+    city: str
+    title: str
+    created_at: str
+    updated_at: str
+    framework_title: str
+    sections: list[DraftSection]
+
+    def items(self) -> list[DraftItem]:
+        return [item for s in self.sections for item in s.items]
+
+    def section(self, key: str) -> DraftSection | None:
+        return next((s for s in self.sections if s.section.key == key), None)
+
+
+def _item(row: sqlite3.Row) -> DraftItem:
+    return DraftItem(
+        id=row["id"],
+        draft_id=row["draft_id"],
+        section_key=row["section_key"],
+        position=row["position"],
+        kind=row["kind"],
+        text=row["text"],
+        citation=row["citation"],
+        chunk_id=row["chunk_id"],
+        doc_id=row["doc_id"],
+        source=row["source"],
+        page=row["page"],
+        meta=json.loads(row["meta"] or "{}"),
+        created_at=row["created_at"],
+    )
+
+
+class Drafts:
+    """Drafts stored in the catalog.
+
+    Args:
+        catalog: the KB's Catalog (drafts live in the same SQLite file as the documents).
+        framework: the template; defaults to `load_framework()`.
+    """
+
+    def __init__(self, catalog: Catalog, framework: Framework | None = None) -> None:
+        self.catalog = catalog
+        self.framework = framework or load_framework()
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        return self.catalog.db
+
+    # --- drafts ------------------------------------------------------------------------------
+
+    def create(self, city: str, title: str) -> Draft:
+        """Start an empty draft for a city."""
+        title = " ".join((title or "").split())
+        if not title:
+            raise DraftError("A draft needs a title.")
+        stamp = now()
+        with self.catalog.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO drafts (city, title, created_at, updated_at) VALUES (?,?,?,?)",
+                (" ".join((city or "").split()), title, stamp, stamp),
+            )
+        return self.get(int(cur.lastrowid or 0))
+
+    def list(self) -> list[DraftInfo]:
+        """Every draft, most recently changed first."""
+        rows = self._db.execute(
+            "SELECT d.*, (SELECT COUNT(*) FROM draft_items i WHERE i.draft_id = d.id) AS n FROM drafts d"
+            " ORDER BY d.updated_at DESC, d.id DESC"
+        ).fetchall()
+        return [
+            DraftInfo(r["id"], r["city"], r["title"], r["created_at"], r["updated_at"], r["n"]) for r in rows
+        ]
+
+    def get(self, draft_id: int) -> Draft:
+        """A draft with its sections in template order (raises DraftError if unknown)."""
+        row = self._db.execute("SELECT * FROM drafts WHERE id = ?", (int(draft_id),)).fetchone()
+        if row is None:
+            raise DraftError(f"There is no draft {draft_id}.")
+        items = [
+            _item(r)
+            for r in self._db.execute(
+                "SELECT * FROM draft_items WHERE draft_id = ? ORDER BY position, id", (int(draft_id),)
+            )
+        ]
+        sections = [DraftSection(s) for s in self.framework.sections]
+        by_key = {s.section.key: s for s in sections}
+        other = DraftSection(
+            Section(OTHER_SECTION, "Other", "Items from sections no longer in the template.", ())
+        )
+        for item in items:
+            by_key.get(item.section_key, other).items.append(item)
+        if other.items:
+            sections.append(other)
+        return Draft(
+            row["id"],
+            row["city"],
+            row["title"],
+            row["created_at"],
+            row["updated_at"],
+            self.framework.title,
+            sections,
+        )
+
+    def rename(self, draft_id: int, title: str, city: str | None = None) -> Draft:
+        """Change a draft's title (and city, when given)."""
+        title = " ".join((title or "").split())
+        if not title:
+            raise DraftError("A draft needs a title.")
+        self.get(draft_id)
+        with self.catalog.transaction() as db:
+            db.execute("UPDATE drafts SET title = ?, updated_at = ? WHERE id = ?", (title, now(), draft_id))
+            if city is not None:
+                db.execute("UPDATE drafts SET city = ? WHERE id = ?", (" ".join(city.split()), draft_id))
+        return self.get(draft_id)
+
+    def delete(self, draft_id: int) -> None:
+        """Delete a draft and all its items."""
+        self.get(draft_id)
+        with self.catalog.transaction() as db:
+            db.execute("DELETE FROM draft_items WHERE draft_id = ?", (draft_id,))
+            db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+
+    # --- items -------------------------------------------------------------------------------
+
+    def pin(
+        self, draft_id: int, section_key: str, excerpt: Hit | Chunk, citation: str | None = None
+    ) -> DraftItem:
+        """Copy an excerpt with its citation into a section of a draft (pinning it twice is a no-op).
+
+        Args:
+            draft_id: the draft.
+            section_key: a framework section key.
+            excerpt: a search Hit, or a Chunk (then the citation is built from its document).
+            citation: overrides the Hit's citation / the built one.
+
+        Returns:
+            The new item, or the existing one when this chunk is already in the section.
+        """
+        self._check(draft_id, section_key)
+        chunk_id = excerpt.id if isinstance(excerpt, Chunk) else excerpt.chunk_id
+        existing = self._db.execute(
+            "SELECT * FROM draft_items WHERE draft_id = ? AND section_key = ? AND chunk_id = ?",
+            (draft_id, section_key, chunk_id),
+        ).fetchone()
+        if existing:
+            return _item(existing)
+        # The stored chunk text is the excerpt, exactly; a Hit is only a pointer to it when the chunk exists.
+        stored = self.catalog.chunks([chunk_id]).get(chunk_id)
+        chunk = stored or (excerpt if isinstance(excerpt, Chunk) else None)
+        doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)  # type: ignore[union-attr]
+        if chunk is not None and doc is not None:
+            from kb.search import citation as build_citation
+
+            cite = citation or (excerpt.citation if isinstance(excerpt, Hit) and excerpt.citation else None)
+            cite = cite or build_citation(doc, chunk)
+            meta = {
+                **{k: doc.metadata.get(k) for k in ("city", "country", "year", "doc_type")},
+                "url": doc.metadata.get("source_url") or doc.metadata.get("url"),
+                "title": doc.title,
+                "section": list(chunk.section),
+                "language": chunk.language,
+            }
+            text, page, doc_id, source = chunk.text, chunk.page, doc.id, doc.source
+        elif isinstance(excerpt, Hit):
+            cite = citation or excerpt.citation
+            meta = {
+                "title": excerpt.title,
+                "city": excerpt.city,
+                "country": excerpt.country,
+                "year": excerpt.year,
+                "url": None,
+                "doc_type": excerpt.doc_type,
+                "section": list(excerpt.section),
+                "language": excerpt.language,
+            }
+            text, page, doc_id, source = excerpt.text, excerpt.page, excerpt.doc_id, excerpt.source
+        else:
+            raise DraftError("This excerpt's document is no longer in the knowledge base.")
+        return self._insert(
+            draft_id,
+            section_key,
+            "excerpt",
+            text,
+            cite or "",
+            chunk_id=chunk_id,
+            doc_id=doc_id,
+            source=source,
+            page=page,
+            meta=meta,
+        )
+
+    def add_note(self, draft_id: int, section_key: str, text: str) -> DraftItem:
+        """Add the drafter's own text at the end of a section."""
+        self._check(draft_id, section_key)
+        if not (text or "").strip():
+            raise DraftError("A note needs some text.")
+        return self._insert(draft_id, section_key, "note", text.strip(), "")
+
+    def edit_note(self, item_id: int, text: str) -> DraftItem:
+        """Replace a note's text (excerpts are verbatim and cannot be edited)."""
+        item = self.item(item_id)
+        if item.kind != "note":
+            raise DraftError("Only notes can be edited; excerpts are quoted exactly.")
+        if not (text or "").strip():
+            raise DraftError("A note needs some text.")
+        with self.catalog.transaction() as db:
+            db.execute("UPDATE draft_items SET text = ? WHERE id = ?", (text.strip(), item_id))
+            self._touch(db, item.draft_id)
+        return self.item(item_id)
+
+    def item(self, item_id: int) -> DraftItem:
+        row = self._db.execute("SELECT * FROM draft_items WHERE id = ?", (int(item_id),)).fetchone()
+        if row is None:
+            raise DraftError(f"There is no draft item {item_id}.")
+        return _item(row)
+
+    def move(self, item_id: int, delta: int) -> DraftItem:
+        """Move an item one place up (-1) or down (+1) within its section; at either end, nothing moves."""
+        if delta not in (-1, 1):
+            raise DraftError("An item moves one place at a time: -1 (up) or +1 (down).")
+        item = self.item(item_id)
+        op, order = ("<", "DESC") if delta < 0 else (">", "ASC")
+        with self.catalog.transaction() as db:
+            neighbour = db.execute(
+                f"SELECT id, position FROM draft_items WHERE draft_id = ? AND section_key = ? AND position {op} ?"
+                f" ORDER BY position {order} LIMIT 1",
+                (item.draft_id, item.section_key, item.position),
+            ).fetchone()
+            if neighbour is not None:
+                db.execute(
+                    "UPDATE draft_items SET position = ? WHERE id = ?", (neighbour["position"], item.id)
+                )
+                db.execute(
+                    "UPDATE draft_items SET position = ? WHERE id = ?", (item.position, neighbour["id"])
+                )
+                self._touch(db, item.draft_id)
+        return self.item(item_id)
+
+    def remove_item(self, item_id: int) -> None:
+        """Remove an item from its draft."""
+        item = self.item(item_id)
+        with self.catalog.transaction() as db:
+            db.execute("DELETE FROM draft_items WHERE id = ?", (item_id,))
+            self._touch(db, item.draft_id)
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _check(self, draft_id: int, section_key: str) -> None:
+        self.get(draft_id)
+        if self.framework.section(section_key) is None:
+            raise DraftError(
+                f"Unknown section {section_key!r}; use one of: {', '.join(self.framework.keys)}."
+            )
+
+    @staticmethod
+    def _touch(db: sqlite3.Connection, draft_id: int) -> None:
+        db.execute("UPDATE drafts SET updated_at = ? WHERE id = ?", (now(), draft_id))
+
+    def _insert(
+        self,
+        draft_id: int,
+        section_key: str,
+        kind: str,
+        text: str,
+        citation: str,
+        *,
+        chunk_id: int | None = None,
+        doc_id: int | None = None,
+        source: str | None = None,
+        page: int | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> DraftItem:
+        with self.catalog.transaction() as db:
+            pos = db.execute(
+                "SELECT COALESCE(MAX(position), 0) + 1 FROM draft_items WHERE draft_id = ? AND section_key = ?",
+                (draft_id, section_key),
+            ).fetchone()[0]
+            cur = db.execute(
+                "INSERT INTO draft_items (draft_id, section_key, position, kind, chunk_id, text, citation, doc_id,"
+                " source, page, meta, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    draft_id,
+                    section_key,
+                    pos,
+                    kind,
+                    chunk_id,
+                    text,
+                    citation,
+                    doc_id,
+                    source,
+                    page,
+                    json.dumps(meta or {}, ensure_ascii=False, sort_keys=True),
+                    now(),
+                ),
+            )
+            self._touch(db, draft_id)
+        return self.item(int(cur.lastrowid or 0))

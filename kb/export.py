@@ -1,0 +1,174 @@
+"""Export a draft as DOCX, Markdown, and its references as CSL-JSON (for Zotero and other managers).
+
+All three share one numbering: references are numbered in order of first use, and excerpts with
+the same citation share a number. Output depends only on the draft, so exporting twice gives the
+same Markdown and CSL-JSON, and DOCX files with the same text and document properties.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kb.drafts import Draft, DraftItem
+
+__all__ = ["Reference", "references", "to_markdown", "to_docx", "to_csl_json", "export", "FORMATS"]
+
+FORMATS = {"docx": ".docx", "markdown": ".md", "csl-json": ".json"}
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One numbered entry of the reference list and the data CSL-JSON needs."""
+
+    number: int
+    citation: str
+    item: DraftItem  # the first excerpt that used it
+
+
+def references(draft: Draft) -> list[Reference]:
+    """The draft's references, numbered in order of first use (same citation, same number)."""
+    refs: dict[str, Reference] = {}
+    for item in draft.items():
+        if item.kind == "excerpt" and item.citation not in refs:
+            refs[item.citation] = Reference(len(refs) + 1, item.citation, item)
+    return list(refs.values())
+
+
+def _numbers(draft: Draft) -> dict[str, int]:
+    return {r.citation: r.number for r in references(draft)}
+
+
+def _heading_line(draft: Draft) -> str:
+    return f"{draft.framework_title} — {draft.city}" if draft.city else draft.framework_title
+
+
+def to_markdown(draft: Draft) -> str:
+    """The draft as Markdown: sections as `##` headings, excerpts as `> ` blockquotes ending in [n]."""
+    numbers = _numbers(draft)
+    out = [f"# {draft.title}", "", f"*{_heading_line(draft)}*", ""]
+    for sec in draft.sections:
+        out += [f"## {sec.section.title}", ""]
+        if sec.section.purpose:
+            out += [f"*{sec.section.purpose}*", ""]
+        for item in sec.items:
+            if item.kind == "excerpt":
+                lines = item.text.strip().splitlines() or [""]
+                lines[-1] += f" [{numbers[item.citation]}]"
+                out += [f"> {line}".rstrip() for line in lines] + [""]
+            else:
+                out += [item.text.strip(), ""]
+    refs = references(draft)
+    if refs:
+        out += ["## References", ""]
+        out += [f"{r.number}. {r.citation}" for r in refs]
+        out.append("")
+    return "\n".join(out)
+
+
+def _xml_safe(text: str) -> str:
+    # Word refuses control characters that PDFs sometimes leave in extracted text.
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
+
+
+def _stamp(value: str) -> datetime:
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return datetime(2000, 1, 1)
+
+
+def to_docx(draft: Draft, path: str | Path) -> Path:
+    """Write the draft as a Word document.
+
+    Args:
+        draft: the draft (from `Drafts.get`).
+        path: where to write the .docx.
+
+    Returns:
+        The path written. Excerpts use the "Quote" style followed by [n]; notes are normal
+        paragraphs; a "References" section at the end lists each full citation.
+    """
+    from docx import Document as DocxDocument
+
+    numbers = _numbers(draft)
+    doc = DocxDocument()
+    # Fixed properties (from the draft, not the clock) so two exports of one draft match.
+    props = doc.core_properties
+    props.title = draft.title
+    props.author = props.last_modified_by = ""
+    props.created = _stamp(draft.created_at)
+    props.modified = _stamp(draft.updated_at)
+    props.revision = 1
+    doc.add_heading(_xml_safe(draft.title), level=0)
+    doc.add_paragraph(_xml_safe(_heading_line(draft))).runs[0].italic = True
+    for sec in draft.sections:
+        doc.add_heading(_xml_safe(sec.section.title), level=1)
+        if sec.section.purpose:
+            doc.add_paragraph(_xml_safe(sec.section.purpose)).runs[0].italic = True
+        for item in sec.items:
+            if item.kind == "excerpt":
+                para = doc.add_paragraph(_xml_safe(item.text.strip()), style="Quote")
+                para.add_run(f" [{numbers[item.citation]}]")
+            else:
+                doc.add_paragraph(_xml_safe(item.text.strip()))
+    refs = references(draft)
+    if refs:
+        doc.add_heading("References", level=1)
+        for r in refs:
+            doc.add_paragraph(_xml_safe(f"[{r.number}] {r.citation}"))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+def _csl_item(ref: Reference) -> dict[str, Any]:
+    meta = ref.item.meta
+    item: dict[str, Any] = {
+        "id": f"ref{ref.number}",
+        "type": "report",
+        "title": meta.get("title") or ref.item.source or ref.citation,
+    }
+    place = ", ".join(str(p) for p in (meta.get("city"), meta.get("country")) if p)
+    if place:
+        item["publisher-place"] = place
+    year = str(meta.get("year") or "")
+    if year.isdigit():
+        item["issued"] = {"date-parts": [[int(year)]]}
+    if ref.item.page:
+        item["page"] = str(ref.item.page)
+    if meta.get("section"):
+        item["note"] = "Section: " + " › ".join(meta["section"])
+    if meta.get("url"):
+        item["URL"] = str(meta["url"])
+    if meta.get("language") and meta["language"] != "und":
+        item["language"] = meta["language"]
+    if meta.get("doc_type"):
+        item["genre"] = str(meta["doc_type"])
+    return item
+
+
+def to_csl_json(draft: Draft) -> list[dict[str, Any]]:
+    """The references as CSL-JSON items (type "report"), in reference-number order."""
+    return [_csl_item(r) for r in references(draft)]
+
+
+def export(draft: Draft, fmt: str, path: str | Path) -> Path:
+    """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path."""
+    path = Path(path)
+    if fmt == "docx":
+        return to_docx(draft, path)
+    if fmt == "markdown":
+        text = to_markdown(draft)
+    elif fmt == "csl-json":
+        text = json.dumps(to_csl_json(draft), ensure_ascii=False, indent=2) + "\n"
+    else:
+        raise ValueError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,162 @@
+"""The drafting workspace on a real SQLite catalog: framework, pinning, notes, order, persistence."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from kb.catalog import Catalog, NewChunk
+from kb.drafts import DEFAULT_FRAMEWORK, DraftError, Drafts, load_framework
+from kb.types import Hit
+
+REQUIRED_TOPICS = (
+    "leadership",
+    "landscape",
+    "plan",
+    "directory",
+    "programmes",
+    "coordination",
+    "referral",
+    "community",
+    "response",
+    "monitoring",
+)
+
+
+def put_doc(cat: Catalog, source: str, texts: list[str], **meta: object) -> list[int]:
+    """Store a document with one chunk per text (page = index + 1); returns the chunk ids."""
+    chunks = [
+        NewChunk(i, t, i + 1, ("Part A", f"Sub {i}"), 0, len(t), "en", hashlib.sha256(t.encode()).hexdigest())
+        for i, t in enumerate(texts)
+    ]
+    _, _, ids = cat.put_document(
+        sha256=hashlib.sha256(source.encode()).hexdigest(),
+        source=source,
+        title=f"Title of {source}",
+        language="en",
+        format="pdf",
+        metadata=dict(meta),
+        page_count=len(texts),
+        stored_path=None,
+        chunks=chunks,
+    )
+    return ids.tolist()
+
+
+@pytest.fixture
+def cat(tmp_path: Path) -> Catalog:
+    c = Catalog(tmp_path / "c.sqlite")
+    yield c
+    c.close()
+
+
+def test_framework_template_has_the_required_sections() -> None:
+    fw = load_framework()
+    assert DEFAULT_FRAMEWORK.exists()
+    assert len(fw.sections) >= 8
+    text = " ".join(s.title.lower() for s in fw.sections)
+    for topic in REQUIRED_TOPICS:
+        assert topic in text, topic
+    for s in fw.sections:
+        assert s.purpose and 2 <= len(s.searches) <= 3, s.key
+
+
+def test_framework_rejects_duplicate_keys(tmp_path: Path) -> None:
+    bad = tmp_path / "f.yaml"
+    bad.write_text("sections:\n - {key: a, title: A}\n - {key: a, title: B}\n", encoding="utf-8")
+    with pytest.raises(DraftError, match="unique"):
+        load_framework(bad)
+
+
+def test_pin_copies_exact_text_and_survives_document_removal(cat: Catalog) -> None:
+    text = "The  group is chaired by the mayor.\nIt meets monthly."  # odd spacing must stay as stored
+    cid, cid2 = put_doc(
+        cat,
+        "harrow.pdf",
+        [text, "Second page."],
+        city="Harrow",
+        country="GB",
+        year=2021,
+        url="https://example.org/h.pdf",
+    )
+    drafts = Drafts(cat)
+    d = drafts.create("Harrow", "Harrow framework 2025")
+    # A Hit whose text differs from storage: the stored chunk text wins.
+    hit = Hit(
+        chunk_id=cid,
+        doc_id=1,
+        title="x",
+        city="Harrow",
+        country="GB",
+        source="harrow.pdf",
+        page=1,
+        section=("Part A",),
+        language="en",
+        text="tampered",
+        score=1.0,
+        citation="Cite A",
+    )
+    item = drafts.pin(d.id, "leadership", hit)
+    assert item.text == text and item.citation == "Cite A" and item.page == 1
+    assert item.meta["url"] == "https://example.org/h.pdf" and item.meta["year"] == 2021
+    assert drafts.pin(d.id, "leadership", hit).id == item.id  # no duplicate
+    chunk = cat.chunks([cid2])[cid2]
+    built = drafts.pin(d.id, "plan", chunk)  # a Chunk: the citation is built from its document
+    assert "Title of harrow.pdf" in built.citation and "p. 2" in built.citation
+
+    cat.remove_document(1)
+    again = Drafts(cat).get(d.id)  # a fresh object reads everything back from SQLite
+    assert [i.text for i in again.items()] == [text, "Second page."]
+    assert again.section("leadership").items[0].citation == "Cite A"
+
+
+def test_sections_in_template_order_notes_move_remove(cat: Catalog) -> None:
+    drafts = Drafts(cat)
+    d = drafts.create("Madrid", "Plan")
+    keys = [s.section.key for s in d.sections]
+    assert keys == list(drafts.framework.keys)
+    a = drafts.add_note(d.id, "plan", "first")
+    b = drafts.add_note(d.id, "plan", "second")
+    c = drafts.add_note(d.id, "plan", "third")
+    drafts.move(c.id, -1)
+    assert [i.text for i in drafts.get(d.id).section("plan").items] == ["first", "third", "second"]
+    drafts.move(a.id, -1)  # already first: nothing moves
+    drafts.move(a.id, +1)
+    assert [i.text for i in drafts.get(d.id).section("plan").items] == ["third", "first", "second"]
+    drafts.remove_item(b.id)
+    drafts.edit_note(a.id, "first, edited")
+    assert [i.text for i in drafts.get(d.id).section("plan").items] == ["third", "first, edited"]
+    with pytest.raises(DraftError):
+        drafts.move(a.id, 2)
+    with pytest.raises(DraftError, match="Unknown section"):
+        drafts.add_note(d.id, "nope", "x")
+    with pytest.raises(DraftError):
+        drafts.add_note(d.id, "plan", "   ")
+
+
+def test_list_rename_delete(cat: Catalog) -> None:
+    drafts = Drafts(cat)
+    one = drafts.create("Oslo", "One")
+    drafts.create("Lyon", "Two")
+    drafts.add_note(one.id, "response", "n")
+    drafts.rename(one.id, "One renamed", city="Bergen")
+    listed = {i.title: i for i in drafts.list()}
+    assert listed["One renamed"].city == "Bergen" and listed["One renamed"].item_count == 1
+    drafts.delete(one.id)
+    assert [i.title for i in drafts.list()] == ["Two"]
+    with pytest.raises(DraftError):
+        drafts.get(one.id)
+    assert cat.db.execute("SELECT COUNT(*) FROM draft_items").fetchone()[0] == 0
+
+
+def test_items_of_a_dropped_section_are_kept(cat: Catalog, tmp_path: Path) -> None:
+    drafts = Drafts(cat)
+    d = drafts.create("", "T")
+    drafts.add_note(d.id, "monitoring", "keep me")
+    small = tmp_path / "small.yaml"
+    small.write_text("sections:\n - {key: plan, title: Plan}\n", encoding="utf-8")
+    other = Drafts(cat, load_framework(small)).get(d.id)
+    assert [s.section.key for s in other.sections] == ["plan", "other"]
+    assert other.sections[-1].items[0].text == "keep me"

