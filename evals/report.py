@@ -39,8 +39,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parts["domain"] = (args.out / "domain.json").read_text("utf-8")
     md_domain = (args.out / "domain.md").read_text("utf-8")
     combined = "\n\n".join(
-        ["# Evaluation report", "## XQuAD, language pairs", md_pairs, "## XQuAD, mixed pool", md_mixed,
-         "## Domain set (starter corpus)", md_domain]
+        [
+            "# Evaluation report",
+            "## XQuAD, language pairs",
+            md_pairs,
+            "## XQuAD, mixed pool",
+            md_mixed,
+            "## Domain set (starter corpus)",
+            md_domain,
+        ]
     )
     (args.out / "eval.md").write_text(combined, "utf-8")
     (args.out / "eval.json").write_text(

@@ -1,0 +1,3 @@
+"""Evaluations: retrieval metrics and the XQuAD cross-lingual benchmark."""
+
+__all__: list[str] = []

