@@ -121,6 +121,9 @@ class EmbeddingCache:
             float32 [len(texts), embedder.dim] in input order.
         """
         texts = list(texts)
+        raw = getattr(embedder, "raw", None)
+        if raw is not None:  # a projection over another embedder: cache the raw vectors
+            return embedder.project(self.embed_passages(raw, texts))  # type: ignore[attr-defined]
         hashes = [text_hash(t) for t in texts]
         found = self.get(embedder.id, hashes)
         missing: dict[str, str] = {}
@@ -148,6 +151,9 @@ class EmbeddingCache:
         Returns:
             float32 [len(texts), embedder.dim] in input order.
         """
+        raw = getattr(embedder, "raw", None)
+        if raw is not None:
+            return embedder.project(self.embed_queries(raw, texts))  # type: ignore[attr-defined]
         key = f"{embedder.id}|query"
         hashes = [text_hash(t) for t in texts]
         found = self.get(key, hashes)

