@@ -7,21 +7,22 @@ one transaction, so a crash leaves either the old document or the new one, never
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ingest import ChunkDraft
 from kb.migrations import apply_migrations
 from kb.types import Chunk, Document
 
-__all__ = ["Catalog", "NewChunk", "FACET_KEYS", "now"]
+__all__ = ["Catalog", "FACET_KEYS", "now"]
 
 # Metadata keys that search can filter on; each value becomes a row of doc_facets.
 FACET_KEYS = ("city", "country", "region", "doc_type", "themes", "population_band", "prevention_level", "year")
@@ -29,20 +30,6 @@ FACET_KEYS = ("city", "country", "region", "doc_type", "themes", "population_ban
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass(frozen=True)
-class NewChunk:
-    """A chunk about to be stored (it gets its int64 id from the catalog)."""
-
-    ordinal: int
-    text: str
-    page: int | None
-    section: tuple[str, ...]
-    char_start: int
-    char_end: int
-    language: str
-    text_sha256: str
 
 
 class Catalog:
@@ -131,7 +118,7 @@ class Catalog:
         metadata: dict[str, Any],
         page_count: int | None,
         stored_path: str | None,
-        chunks: Sequence[NewChunk],
+        chunks: Sequence[ChunkDraft],
     ) -> tuple[int, np.ndarray, np.ndarray]:
         """Insert a document, or replace the one with the same source, with its chunks, atomically.
 
@@ -166,7 +153,7 @@ class Catalog:
                     "INSERT INTO chunks (doc_id, ordinal, text, page, section, char_start, char_end,"
                     " language, text_sha256) VALUES (?,?,?,?,?,?,?,?,?)",
                     (doc_id, c.ordinal, c.text, c.page, json.dumps(list(c.section), ensure_ascii=False),
-                     c.char_start, c.char_end, c.language, c.text_sha256),
+                     c.char_start, c.char_end, c.language, hashlib.sha256(c.text.encode()).hexdigest()),
                 )
                 new_ids.append(int(cur.lastrowid or 0))
             self._write_facets(db, doc_id, language, metadata)

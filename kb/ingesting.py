@@ -10,7 +10,6 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.catalog import NewChunk
 from kb.context import index_text
 from kb.types import AddReport, FileOutcome
 
@@ -29,10 +28,6 @@ def _sha256_file(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def _text_sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Ingestor:
@@ -138,10 +133,7 @@ class Ingestor:
         )
         if not drafts:
             raise IngestError("no_text", "No text could be extracted from this file.")
-        chunks = [
-            NewChunk(d.ordinal, d.text, d.page, d.section, d.char_start, d.char_end, d.language, _text_sha(d.text))
-            for d in drafts
-        ]
+        chunks = drafts
         title = meta.get("title") or doc.title or path.stem
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
         vectors = kb._embed(texts)

@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from kb.catalog import Catalog, NewChunk, now
+from kb.catalog import Catalog, now
 from kb.settings import Settings
 from kb.types import AddReport, Chunk, Document, Hit
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
+    from ingest import ChunkDraft
     from kb.drafts import Drafts
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
@@ -316,7 +317,7 @@ class KnowledgeBase:
             self._dirty = True
 
     def _put(
-        self, *, chunks: list[NewChunk], texts: list[str], vectors: np.ndarray, **doc: Any
+        self, *, chunks: list[ChunkDraft], texts: list[str], vectors: np.ndarray, **doc: Any
     ) -> tuple[int, int]:
         """Commit one document, then update the indexes with its chunks' index texts.
 

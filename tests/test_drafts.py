@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
+from catalog_helpers import put_doc
 
-from kb.catalog import Catalog, NewChunk
+from kb.catalog import Catalog
 from kb.drafts import DEFAULT_FRAMEWORK, DraftError, Drafts, load_framework
 from kb.types import Hit
 
@@ -23,26 +23,6 @@ REQUIRED_TOPICS = (
     "response",
     "monitoring",
 )
-
-
-def put_doc(cat: Catalog, source: str, texts: list[str], **meta: object) -> list[int]:
-    """Store a document with one chunk per text (page = index + 1); returns the chunk ids."""
-    chunks = [
-        NewChunk(i, t, i + 1, ("Part A", f"Sub {i}"), 0, len(t), "en", hashlib.sha256(t.encode()).hexdigest())
-        for i, t in enumerate(texts)
-    ]
-    _, _, ids = cat.put_document(
-        sha256=hashlib.sha256(source.encode()).hexdigest(),
-        source=source,
-        title=f"Title of {source}",
-        language="en",
-        format="pdf",
-        metadata=dict(meta),
-        page_count=len(texts),
-        stored_path=None,
-        chunks=chunks,
-    )
-    return ids.tolist()
 
 
 @pytest.fixture
