@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_text", "clean_inline"]
+__all__ = ["normalize_text", "clean_inline", "join_wrapped_lines"]
 
 # Control characters except tab and newline, plus invisible formatting that only disturbs search
 # (bidi embeddings/overrides/isolates, LRM/RLM, zero-width space, BOM, soft hyphen). ZWJ/ZWNJ are kept:
@@ -15,6 +15,27 @@ _INVISIBLE = re.compile(
 )
 _SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
 _MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+_SENTENCE_END = ".!?:;。！？؟"
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Join lines that a PDF wrapped mid-sentence, so excerpts read as paragraphs.
+
+    A break is joined when the line before does not end a sentence and the next line goes on in
+    lower case (or with a digit or an opening bracket). Headings, bullets and lines starting with a
+    capital keep their own lines; caseless scripts are left alone.
+    """
+    lines = text.split("\n")
+    out = [lines[0]]
+    for line in lines[1:]:
+        prev, head = out[-1].rstrip(), line.lstrip()[:1]
+        if prev and prev[-1] not in _SENTENCE_END and (head.islower() or head.isdigit() or head == "("):
+            out[-1] = f"{prev} {line.lstrip()}"
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def normalize_text(text: str) -> str:
