@@ -1,13 +1,19 @@
-"""Lexical index: BM25 (bm25s) over chunk text, kept in step with adds and removes.
+"""Lexical index: Lucene BM25 over chunk text, in flat arrays so a million chunks stay small.
 
-bm25s has no incremental update, so this class keeps each chunk's token ids and rebuilds the bm25s
-model lazily on the first search after a change (about a second per 100k chunks, see the report).
-Token ids, not strings, are stored and persisted, so loading never re-tokenises.
+Layout: a term-frequency matrix in CSC form (per term: the corpus positions holding it and how
+often), plus each chunk's length. BM25 weights are computed at query time for the query's terms
+only, so nothing per chunk is a Python object and the matrix itself is what gets persisted: loading
+a 100k-chunk index is reading a few arrays, not re-tokenising or rebuilding anything.
+
+Changes (adds, replacements, removals) collect in a small pending set and tombstones; the next
+search merges them into the matrix with a few vectorised passes (a second or two at 1M chunks),
+because idf and average length depend on the whole corpus.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,15 +26,34 @@ __all__ = ["LexicalIndex", "QueryStats", "bm25_matrix", "BM25_K1", "BM25_B"]
 
 BM25_K1 = 1.5
 BM25_B = 0.75
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2
+_TF_MAX = np.iinfo(np.uint16).max
 
 
 def _as_ids(ids: np.ndarray | Sequence[int]) -> np.ndarray:
     return np.asarray(ids, dtype=np.int64).reshape(-1)
 
 
+def _csc(doc_of: np.ndarray, terms: np.ndarray, n_docs: int, n_vocab: int) -> tuple[np.ndarray, ...]:
+    """(indptr int64 [V+1], doc positions int32, tf uint16) from one (doc, term) pair per token."""
+    if len(terms) == 0:
+        return np.zeros(n_vocab + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.uint16)
+    # one sort by (term, doc) groups equal pairs; run lengths are the term frequencies
+    key = terms.astype(np.int64) * max(n_docs, 1) + doc_of.astype(np.int64)
+    key.sort(kind="stable")
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    tf = np.diff(np.r_[starts, len(key)])
+    uniq = key[starts]
+    term_of, doc = np.divmod(uniq, max(n_docs, 1))
+    indptr = np.zeros(n_vocab + 1, np.int64)
+    np.cumsum(np.bincount(term_of, minlength=n_vocab), out=indptr[1:])
+    return indptr, doc.astype(np.int32), np.minimum(tf, _TF_MAX).astype(np.uint16)
+
+
 def bm25_matrix(docs: Sequence[np.ndarray], n_vocab: int) -> dict:
     """Lucene BM25 term weights as bm25s stores them: CSC over (documents x vocabulary).
+
+    Kept as the reference the compact layout is checked against (see the tests).
 
     Args:
         docs: token ids per document (corpus position = list position).
@@ -39,45 +64,46 @@ def bm25_matrix(docs: Sequence[np.ndarray], n_vocab: int) -> dict:
     """
     n = len(docs)
     lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n)
-    if n == 0 or lengths.sum() == 0:
-        return {
-            "data": np.zeros(0, dtype=np.float32),
-            "indices": np.zeros(0, dtype=np.int32),
-            "indptr": np.zeros(n_vocab + 1, dtype=np.int64),
-            "num_docs": n,
-        }
-    from scipy import sparse
+    tokens = np.concatenate(docs).astype(np.int64) if n else np.zeros(0, np.int64)
+    indptr, doc, tf = _csc(np.repeat(np.arange(n), lengths), tokens, n, n_vocab)
+    if len(doc) == 0:
+        return {"data": np.zeros(0, np.float32), "indices": doc, "indptr": indptr, "num_docs": n}
+    idf = _idf(np.diff(indptr), n)
+    term = np.repeat(np.arange(n_vocab), np.diff(indptr))
+    norm = _norm(lengths)
+    tf32 = tf.astype(np.float64)
+    data = idf[term] * tf32 / (norm[doc] + tf32)
+    return {"data": data.astype(np.float32), "indices": doc, "indptr": indptr, "num_docs": n}
 
-    tokens = np.concatenate(docs).astype(np.int32, copy=False)
-    doc_of = np.repeat(np.arange(n, dtype=np.int32), lengths)
-    # COO -> CSC is a counting sort (linear); summing duplicates turns occurrences into tf
-    counts = sparse.coo_matrix(
-        (np.ones(len(tokens), dtype=np.float32), (doc_of, tokens)), shape=(n, n_vocab)
-    ).tocsc()
-    counts.sum_duplicates()
-    tf, doc, indptr = counts.data, counts.indices, counts.indptr.astype(np.int64)
-    df = np.diff(indptr)
-    term = np.repeat(np.arange(n_vocab, dtype=np.int64), df)
-    idf = np.log1p((n - df + 0.5) / (df + 0.5))
-    norm = BM25_K1 * ((1 - BM25_B) + BM25_B * lengths[doc] / lengths.mean())
-    data = idf[term] * tf / (norm + tf)
-    return {
-        "data": data.astype(np.float32),
-        "indices": doc.astype(np.int32),
-        "indptr": indptr,
-        "num_docs": n,
-    }
+
+def _idf(df: np.ndarray, n: int) -> np.ndarray:
+    return np.log1p((n - df + 0.5) / (df + 0.5))
+
+
+def _norm(lengths: np.ndarray) -> np.ndarray:
+    mean = lengths.mean() if len(lengths) and lengths.mean() > 0 else 1.0
+    return BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / mean)
 
 
 class LexicalIndex:
-    """BM25 search over chunk ids; filters are applied before ranking (bm25s weight_mask)."""
+    """BM25 search over chunk ids; filters are applied before ranking."""
 
     def __init__(self) -> None:
         self._vocab: dict[str, int] = {}
-        self._docs: dict[int, np.ndarray] = {}  # chunk id -> int32 token ids
-        self._model = None  # bm25s.BM25, rebuilt when stale
-        self._order = np.zeros(0, dtype=np.int64)  # chunk id at each bm25s corpus position
+        # merged part, sorted by chunk id: position p holds chunk self._order[p]
+        self._order = np.zeros(0, dtype=np.int64)
+        self._lengths = np.zeros(0, dtype=np.int32)
+        self._indptr = np.zeros(1, dtype=np.int64)
+        self._postings = np.zeros(0, dtype=np.int32)
+        self._tf = np.zeros(0, dtype=np.uint16)
+        self._dead = np.zeros(0, dtype=bool)  # removed or replaced since the last merge
+        self._pending: dict[int, np.ndarray] = {}  # chunk id -> token ids, not merged yet
+        # derived at merge time
+        self._idf = np.zeros(0, dtype=np.float32)
+        self._norm = np.zeros(0, dtype=np.float32)
         self._df = np.zeros(0, dtype=np.int64)
+        self._memo: tuple[tuple[int, ...], np.ndarray] | None = None  # last query's scores
+        self._lock = threading.RLock()  # UI handlers search from several threads
 
     # --- contents -----------------------------------------------------------------------------
     def add(self, ids: np.ndarray, texts: Sequence[str]) -> None:
@@ -90,67 +116,146 @@ class LexicalIndex:
         ids = _as_ids(ids)
         if len(ids) != len(texts):
             raise ValueError(f"{len(ids)} ids for {len(texts)} texts.")
-        for cid, text in zip(ids.tolist(), texts, strict=True):
-            toks = [self._vocab.setdefault(t, len(self._vocab)) for t in tokenize(text)]
-            self._docs[int(cid)] = np.asarray(toks, dtype=np.int32)
-        if len(ids):
-            self._model = None
+        with self._lock:
+            self._kill(ids)
+            for cid, text in zip(ids.tolist(), texts, strict=True):
+                toks = [self._vocab.setdefault(t, len(self._vocab)) for t in tokenize(text)]
+                self._pending[int(cid)] = np.asarray(toks, dtype=np.int32)
+
+    def add_tokens(
+        self, ids: np.ndarray, offsets: np.ndarray, tokens: np.ndarray, vocab: Sequence[str]
+    ) -> None:
+        """Bulk-load pre-tokenised chunks into an EMPTY index (benchmarks, migrations).
+
+        Args:
+            ids: int64 [n] chunk ids, unique.
+            offsets: int64 [n+1]; chunk i's token ids are tokens[offsets[i]:offsets[i+1]].
+            tokens: int32 token ids into `vocab`.
+            vocab: the terms.
+        """
+        if len(self):
+            raise ValueError("add_tokens loads an empty index only.")
+        ids = _as_ids(ids)
+        offsets = np.asarray(offsets, dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        lengths = np.diff(offsets)
+        doc_of = np.empty(len(ids), np.int64)
+        doc_of[order] = np.arange(len(ids))  # position of each chunk after sorting by id
+        with self._lock:
+            self._vocab = {t: i for i, t in enumerate(vocab)}
+            self._set_merged(
+                ids[order],
+                lengths[order].astype(np.int32),
+                *_csc(np.repeat(doc_of, lengths), np.asarray(tokens), len(ids), len(vocab)),
+            )
 
     def remove(self, ids: np.ndarray) -> None:
         """Forget chunk ids; unknown ids are ignored."""
-        changed = False
-        for cid in _as_ids(ids).tolist():
-            changed |= self._docs.pop(int(cid), None) is not None
-        if changed:
-            self._model = None
+        with self._lock:
+            self._kill(_as_ids(ids))
+
+    def _kill(self, ids: np.ndarray) -> None:
+        for cid in ids.tolist():
+            self._pending.pop(int(cid), None)
+        if len(self._order) and len(ids):
+            pos = np.clip(np.searchsorted(self._order, ids), 0, len(self._order) - 1)
+            self._dead[pos[self._order[pos] == ids]] = True
 
     def ids(self) -> np.ndarray:
         """Indexed chunk ids, sorted."""
-        return np.sort(np.fromiter(self._docs.keys(), dtype=np.int64, count=len(self._docs)))
+        with self._lock:
+            merged = self._order[~self._dead]
+            pending = np.fromiter(self._pending.keys(), dtype=np.int64, count=len(self._pending))
+            return np.sort(np.concatenate([merged, pending]))
 
     def __len__(self) -> int:
-        return len(self._docs)
+        return int(len(self._order) - self._dead.sum()) + len(self._pending)
 
-    # --- model ----------------------------------------------------------------------------------
-    def _ensure_model(self) -> None:
-        if self._model is not None or not self._docs:
+    # --- merge --------------------------------------------------------------------------------
+    def _set_merged(
+        self, order: np.ndarray, lengths: np.ndarray, indptr: np.ndarray, postings: np.ndarray, tf: np.ndarray
+    ) -> None:
+        self._order, self._lengths = order, lengths
+        self._indptr, self._postings, self._tf = indptr, postings, tf
+        self._dead = np.zeros(len(order), dtype=bool)
+        self._pending = {}
+        self._memo = None
+        self._derive()
+
+    def _derive(self) -> None:
+        n = len(self._order)
+        if len(self._indptr) < len(self._vocab) + 1:  # terms added since: empty columns
+            pad = np.full(len(self._vocab) + 1 - len(self._indptr), self._indptr[-1])
+            self._indptr = np.concatenate([self._indptr, pad])
+        self._df = np.diff(self._indptr)
+        self._idf = _idf(self._df, n).astype(np.float32)
+        self._norm = _norm(self._lengths.astype(np.float64)).astype(np.float32)
+
+    def _ensure_merged(self) -> None:
+        """Fold pending chunks in and drop tombstones (idf and lengths depend on the whole corpus)."""
+        if not self._pending and not self._dead.any():
             return
-        import bm25s
-
-        order = self.ids()
-        model = bm25s.BM25(k1=BM25_K1, b=BM25_B)
-        # bm25s' own index() walks the corpus in Python (~25 s at 100k chunks here); the same
-        # lucene BM25 matrix in its CSC layout takes a few numpy passes. A test checks both agree.
-        model.scores = bm25_matrix([self._docs[int(i)] for i in order], len(self._vocab))
-        model.vocab_dict = dict(self._vocab)
-        model.unique_token_ids_set = set(self._vocab.values())
-        model.nonoccurrence_array = None
-        # document frequency = stored entries per term column (lucene idf is always > 0)
-        self._df = np.diff(np.asarray(model.scores["indptr"], dtype=np.int64))
-        self._model, self._order = model, order
+        keep = ~self._dead
+        # rebuild (doc, term) pairs of the live merged chunks from the CSC columns
+        term_of = np.repeat(np.arange(len(self._indptr) - 1), np.diff(self._indptr))
+        live_post = keep[self._postings] if len(self._postings) else np.zeros(0, bool)
+        new_pos = np.cumsum(keep) - 1
+        old_docs = new_pos[self._postings[live_post]]
+        old_terms = term_of[live_post]
+        old_tf = self._tf[live_post].astype(np.int64)
+        p_ids = np.fromiter(self._pending.keys(), dtype=np.int64, count=len(self._pending))
+        p_toks = [self._pending[int(i)] for i in p_ids]
+        p_len = np.fromiter((len(t) for t in p_toks), dtype=np.int64, count=len(p_toks))
+        n_old = int(keep.sum())
+        ids = np.concatenate([self._order[keep], p_ids])
+        lengths = np.concatenate([self._lengths[keep], p_len.astype(np.int32)])
+        # expand merged pairs by tf so one counting pass handles both parts
+        docs = np.concatenate([np.repeat(old_docs, old_tf), np.repeat(n_old + np.arange(len(p_ids)), p_len)])
+        terms = np.concatenate([np.repeat(old_terms, old_tf)] + [t.astype(np.int64) for t in p_toks])
+        sort = np.argsort(ids, kind="stable")
+        rank = np.empty(len(ids), np.int64)
+        rank[sort] = np.arange(len(ids))
+        self._set_merged(ids[sort], lengths[sort], *_csc(rank[docs], terms, len(ids), len(self._vocab)))
 
     def rebuild(self) -> None:
-        """Build the bm25s model now instead of at the next search."""
-        self._model = None
-        self._ensure_model()
+        """Merge pending changes now instead of at the next search."""
+        with self._lock:
+            self._ensure_merged()
 
+    # --- scoring ------------------------------------------------------------------------------
     def _query_ids(self, query: str) -> tuple[np.ndarray, list[str]]:
         terms = tokenize(query)
         known = [self._vocab[t] for t in terms if t in self._vocab]
         return np.asarray(known, dtype=np.int64), terms
 
-    def _all_scores(self, qids: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
-        assert self._model is not None
-        live = qids[qids < len(self._df)]
-        live = live[self._df[live] > 0]  # terms only removed chunks had: no posting list
-        if len(live) == 0:
-            return np.zeros(len(self._order), dtype=np.float32)
-        return np.asarray(self._model.get_scores(live.tolist(), weight_mask=mask), dtype=np.float32)
+    def _all_scores(self, qids: np.ndarray) -> np.ndarray:
+        """BM25 of every merged position (a repeated query term counts again, as in bm25s).
 
-    def _mask(self, allowed: np.ndarray | None) -> np.ndarray | None:
-        if allowed is None:
-            return None
-        return np.isin(self._order, _as_ids(allowed)).astype(np.float32)
+        The last result is kept: one hybrid search asks for the same query's scores two or three
+        times (ranking, then the scores of dense-only candidates), each a pass over the postings.
+        """
+        key = tuple(qids.tolist())
+        if self._memo is not None and self._memo[0] == key:
+            return self._memo[1]
+        scores = np.zeros(len(self._order), dtype=np.float32)
+        qids = qids[qids < len(self._df)]
+        terms, reps = np.unique(qids, return_counts=True)
+        for t, r in zip(terms.tolist(), reps.tolist(), strict=True):
+            lo, hi = self._indptr[t], self._indptr[t + 1]
+            if lo == hi:
+                continue
+            docs = self._postings[lo:hi]
+            tf = self._tf[lo:hi].astype(np.float32)
+            scores[docs] += (r * self._idf[t]) * tf / (self._norm[docs] + tf)
+        self._memo = (key, scores)
+        return scores
+
+    def _positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Merged positions of these ids, and which of them were found."""
+        if not len(self._order):
+            return np.zeros(len(ids), np.int64), np.zeros(len(ids), bool)
+        pos = np.clip(np.searchsorted(self._order, ids), 0, len(self._order) - 1)
+        return pos, self._order[pos] == ids
 
     # --- search -------------------------------------------------------------------------------
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -162,33 +267,42 @@ class LexicalIndex:
             allowed: int64 ids a hit may have; None means all, an empty array means none.
 
         Returns:
-            (ids int64 [m], scores float32 [m]), best first, only hits with a positive score
-            (bm25s pads the top k with zero-score documents that match nothing).
+            (ids int64 [m], scores float32 [m]), best first, only hits with a positive score.
         """
         empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-        if k <= 0 or not self._docs or (allowed is not None and len(allowed) == 0):
+        if k <= 0 or not len(self) or (allowed is not None and len(allowed) == 0):
             return empty
-        self._ensure_model()
-        qids, _ = self._query_ids(query)
-        scores = self._all_scores(qids, self._mask(allowed))
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
-        top = top[np.argsort(-scores[top], kind="stable")]
-        top = top[scores[top] > 0]
-        return self._order[top], scores[top]
+        with self._lock:
+            self._ensure_merged()
+            qids, _ = self._query_ids(query)
+            scores = self._all_scores(qids)
+            if allowed is not None:
+                pos, found = self._positions(_as_ids(allowed))
+                cand = pos[found]
+                if len(cand) > 1 and not bool(np.all(cand[1:] > cand[:-1])):
+                    cand = np.unique(cand)  # sorted allowed ids (the usual case) need no sort
+            else:
+                cand = np.flatnonzero(scores > 0)
+            cand = cand[scores[cand] > 0]
+            k = min(k, len(cand))
+            if k == 0:
+                return empty
+            sub = scores[cand]
+            top = np.argpartition(-sub, k - 1)[:k] if k < len(sub) else np.arange(len(sub))
+            top = top[np.argsort(-sub[top], kind="stable")]
+            return self._order[cand[top]], sub[top]
 
     def scores_for(self, query: str, ids: np.ndarray) -> np.ndarray:
         """BM25 scores of these chunk ids (0 for unknown ids), e.g. for dense-only candidates."""
         ids = _as_ids(ids)
-        if not self._docs or len(ids) == 0:
+        if not len(self) or len(ids) == 0:
             return np.zeros(len(ids), dtype=np.float32)
-        self._ensure_model()
-        qids, _ = self._query_ids(query)
-        scores = self._all_scores(qids, None)
-        pos = np.searchsorted(self._order, ids)
-        pos = np.clip(pos, 0, len(self._order) - 1)
-        found = self._order[pos] == ids
-        return np.where(found, scores[pos], 0.0).astype(np.float32)
+        with self._lock:
+            self._ensure_merged()
+            qids, _ = self._query_ids(query)
+            scores = self._all_scores(qids)
+            pos, found = self._positions(ids)
+            return np.where(found, scores[pos], 0.0).astype(np.float32)
 
     def query_stats(self, query: str) -> QueryStats:
         """What BM25 can know about a query before ranking: its terms' idf, matched or not.
@@ -196,21 +310,37 @@ class LexicalIndex:
         Used by fusion to express a BM25 score as a share of the score a chunk would get if it
         contained every query term once.
         """
-        self._ensure_model()
-        terms = tokenize(query)
-        n = len(self._order)
-        idf_missing = math.log(1 + (n + 0.5) / 0.5) if n else 0.0
-        idfs = []
-        matched = 0
-        for t in terms:
-            tid = self._vocab.get(t)
-            df = int(self._df[tid]) if tid is not None and tid < len(self._df) else 0
-            if df > 0:
-                matched += 1
-                idfs.append(math.log(1 + (n - df + 0.5) / (df + 0.5)))
-            else:
-                idfs.append(idf_missing)  # a term no chunk has is evidence BM25 cannot supply
-        return QueryStats(terms=len(terms), matched=matched, ideal=float(sum(idfs)))
+        with self._lock:
+            self._ensure_merged()
+            terms = tokenize(query)
+            n = len(self._order)
+            idf_missing = math.log(1 + (n + 0.5) / 0.5) if n else 0.0
+            idfs = []
+            matched = 0
+            for t in terms:
+                tid = self._vocab.get(t)
+                df = int(self._df[tid]) if tid is not None and tid < len(self._df) else 0
+                if df > 0:
+                    matched += 1
+                    idfs.append(math.log(1 + (n - df + 0.5) / (df + 0.5)))
+                else:
+                    idfs.append(idf_missing)  # a term no chunk has is evidence BM25 cannot supply
+            return QueryStats(terms=len(terms), matched=matched, ideal=float(sum(idfs)))
+
+    def nbytes(self) -> int:
+        """Bytes held in arrays (the vocabulary dict excluded), for the benchmark report."""
+        arrays = (
+            self._order,
+            self._lengths,
+            self._indptr,
+            self._postings,
+            self._tf,
+            self._dead,
+            self._idf,
+            self._norm,
+            self._df,
+        )
+        return int(sum(a.nbytes for a in arrays))
 
     # --- persistence --------------------------------------------------------------------------
     @classmethod
@@ -218,44 +348,43 @@ class LexicalIndex:
         """Read a saved index; an empty index when the file is absent.
 
         Args:
-            path: the .npz file written by `save`.
+            path: the .npz file written by `save` (format 1, token lists, is still read).
 
         Returns:
-            The index (its bm25s model is rebuilt on the first search).
+            The index, ready to search (nothing is rebuilt).
         """
         self = cls()
         path = Path(path)
         if not path.exists():
             return self
         with np.load(path, allow_pickle=False) as data:
-            if int(data["format_version"]) != _FORMAT_VERSION:
-                raise ValueError(f"{path} has lexical index format {int(data['format_version'])}.")
+            version = int(data["format_version"])
+            if version not in (1, _FORMAT_VERSION):
+                raise ValueError(f"{path} has lexical index format {version}.")
             vocab = data["vocab"].tolist()
-            ids, offsets, tokens = data["ids"], data["offsets"], data["tokens"]
-        self._vocab = {t: i for i, t in enumerate(vocab)}
-        self._docs = {
-            int(cid): tokens[offsets[i] : offsets[i + 1]].copy() for i, cid in enumerate(ids.tolist())
-        }
+            if version == 1:
+                self.add_tokens(data["ids"], data["offsets"], data["tokens"], vocab)
+                return self
+            self._vocab = {t: i for i, t in enumerate(vocab)}
+            self._set_merged(data["ids"], data["lengths"], data["indptr"], data["postings"], data["tf"])
         return self
 
     def save(self, path: Path) -> None:
-        """Write ids, token ids and vocabulary atomically (temp file, fsync, rename)."""
-        ids = self.ids()
-        docs = [self._docs[int(i)] for i in ids]
-        offsets = np.zeros(len(docs) + 1, dtype=np.int64)
-        if docs:
-            offsets[1:] = np.cumsum([len(d) for d in docs])
-        tokens = np.concatenate(docs).astype(np.int32) if docs else np.zeros(0, dtype=np.int32)
-        vocab = sorted(self._vocab, key=self._vocab.__getitem__)
-        with atomic_path(Path(path)) as tmp, open(tmp, "wb") as fh:
-            np.savez(
-                fh,
-                format_version=np.int64(_FORMAT_VERSION),
-                ids=ids,
-                offsets=offsets,
-                tokens=tokens,
-                vocab=np.asarray(vocab, dtype=np.str_),
-            )
+        """Write the merged matrix and vocabulary atomically (temp file, fsync, rename)."""
+        with self._lock:
+            self._ensure_merged()
+            vocab = sorted(self._vocab, key=self._vocab.__getitem__)
+            with atomic_path(Path(path)) as tmp, open(tmp, "wb") as fh:
+                np.savez(
+                    fh,
+                    format_version=np.int64(_FORMAT_VERSION),
+                    ids=self._order,
+                    lengths=self._lengths,
+                    indptr=self._indptr,
+                    postings=self._postings,
+                    tf=self._tf,
+                    vocab=np.asarray(vocab, dtype=np.str_),
+                )
 
 
 class QueryStats:

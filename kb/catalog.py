@@ -45,6 +45,9 @@ class Catalog:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         apply_migrations(self.db)
+        self._writes = 0  # bumped by every transaction of this connection (data_version misses those)
+        self._filter_cache: dict[str, np.ndarray] = {}
+        self._filter_cache_version: tuple[int, int] | None = None
 
     def close(self) -> None:
         self.db.close()
@@ -53,6 +56,7 @@ class Catalog:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (including KeyboardInterrupt)."""
         self.db.execute("BEGIN IMMEDIATE")
+        self._writes += 1
         try:
             yield self.db
         except BaseException:
@@ -98,6 +102,10 @@ class Catalog:
     def document_by_sha(self, sha256: str) -> Document | None:
         row = self.db.execute(self._DOC_SELECT + " WHERE d.sha256 = ? LIMIT 1", (sha256,)).fetchone()
         return self._document(row) if row else None
+
+    def known_sha256(self) -> set[str]:
+        """Hashes of every stored document's bytes (to skip parsing files already stored)."""
+        return {r[0] for r in self.db.execute("SELECT sha256 FROM documents")}
 
     def documents_by_ids(self, doc_ids: Iterable[int]) -> dict[int, Document]:
         ids = sorted(set(doc_ids))
@@ -260,37 +268,44 @@ class Catalog:
     # --- filters -------------------------------------------------------------------------------
 
     def filtered_chunk_ids(self, filters: dict[str, Any]) -> np.ndarray:
-        """Chunk ids of documents matching every filter (list values match any of them).
+        """Chunk ids of documents matching every filter (list values match any of them), sorted.
 
-        Keys are facet keys plus `language`, `year_min`, `year_max`, `doc_id`.
+        Keys are facet keys plus `language`, `year_min`, `year_max`, `doc_id`. Results are cached
+        until the catalog changes (in this process or another: SQLite's data_version says so), since
+        the same filter is asked again and again while the library stays the same.
         """
+        key = json.dumps(filters, sort_keys=True, default=str)
+        version = (self._writes, self.db.execute("PRAGMA data_version").fetchone()[0])
+        if self._filter_cache_version != version:
+            self._filter_cache.clear()
+            self._filter_cache_version = version
+        cached = self._filter_cache.get(key)
+        if cached is not None:
+            return cached
         clauses: list[str] = []
         params: list[Any] = []
-        for key, value in filters.items():
+        for name, value in filters.items():
             if value in (None, "", []):
                 continue
-            if key in ("year_min", "year_max"):
-                op = ">=" if key == "year_min" else "<="
-                clauses.append(
-                    "d.id IN (SELECT doc_id FROM doc_facets WHERE key='year' AND CAST(value AS INTEGER) "
-                    f"{op} ?)"
-                )
+            if name in ("year_min", "year_max"):
+                op = ">=" if name == "year_min" else "<="
+                clauses.append(f"SELECT doc_id FROM doc_facets WHERE key='year' AND CAST(value AS INTEGER) {op} ?")
                 params.append(int(value))
-            elif key == "doc_id":
+            elif name == "doc_id":
                 values = value if isinstance(value, list | tuple) else [value]
-                clauses.append(f"d.id IN ({','.join('?' * len(values))})")
+                clauses.append(f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(values))})")
                 params += [int(v) for v in values]
             else:
                 values = value if isinstance(value, list | tuple) else [value]
-                marks = ",".join("?" * len(values))
-                clauses.append(f"d.id IN (SELECT doc_id FROM doc_facets WHERE key=? AND value IN ({marks}))")
-                params += [key, *[str(v) for v in values]]
-        where = " AND ".join(clauses) or "1"
-        rows = self.db.execute(
-            f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {where} ORDER BY c.id",
-            params,
-        ).fetchall()
-        return np.asarray([r[0] for r in rows], dtype=np.int64)
+                clauses.append(f"SELECT doc_id FROM doc_facets WHERE key=? AND value IN ({','.join('?' * len(values))})")
+                params += [name, *[str(v) for v in values]]
+        docs = " INTERSECT ".join(clauses) or "SELECT id FROM documents"
+        rows = self.db.execute(f"SELECT id FROM chunks WHERE doc_id IN ({docs}) ORDER BY id", params).fetchall()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        if len(self._filter_cache) > 256:
+            self._filter_cache.clear()
+        self._filter_cache[key] = ids
+        return ids
 
     def facet_values(self, key: str) -> list[str]:
         rows = self.db.execute(

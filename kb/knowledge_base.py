@@ -271,16 +271,13 @@ class KnowledgeBase:
         files = ingestor.collect([Path(p) for p in paths], report)
         last_save = time.monotonic()
         since_save = 0
-        for i, (path, source) in enumerate(files, start=1):
-            outcome = ingestor.add_one(path, source)
+        for outcome in ingestor.add_all(files, progress):
             report.files.append(outcome)
             if outcome.outcome in ("added", "updated"):
                 since_save += 1
             if since_save >= SAVE_EVERY_FILES or (since_save and time.monotonic() - last_save > SAVE_EVERY_SECONDS):
                 self.save()
                 since_save, last_save = 0, time.monotonic()
-            if progress:
-                progress(i, len(files), str(path))
         self.save()
         self.catalog.record_run(started, report.to_dict())
         return report
@@ -350,10 +347,10 @@ class KnowledgeBase:
             return CheckReport(0, 0, 0, 0, 0, False)
         have_v = np.sort(self.vectors.ids())
         have_l = np.sort(self.lexical.ids())
-        v_missing = np.setdiff1d(want, have_v)
-        v_orphan = np.setdiff1d(have_v, want)
-        l_missing = np.setdiff1d(want, have_l)
-        l_orphan = np.setdiff1d(have_l, want)
+        v_missing = np.setdiff1d(want, have_v, assume_unique=True)
+        v_orphan = np.setdiff1d(have_v, want, assume_unique=True)
+        l_missing = np.setdiff1d(want, have_l, assume_unique=True)
+        l_orphan = np.setdiff1d(have_l, want, assume_unique=True)
         report = CheckReport(len(want), len(v_missing), len(v_orphan), len(l_missing), len(l_orphan), False)
         if repair and not report.consistent:
             if len(v_orphan):

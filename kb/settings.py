@@ -29,7 +29,8 @@ class Settings:
         max_file_mb: files larger than this are refused before they are read.
         target_tokens / overlap_tokens: chunk size and overlap, in the embedder's tokens.
         max_per_doc: at most this many chunks of one document in a result list.
-        index_kind: FAISS index type ("flat" now; "hnsw" for large collections).
+        index_kind: FAISS index type: "auto" (exact below index.vectors.AUTO_APPROX_FROM vectors,
+            IVF-SQ8 above), "flat", "hnsw" or "ivf_sq8".
     """
 
     home: Path
@@ -38,7 +39,7 @@ class Settings:
     target_tokens: int = 300
     overlap_tokens: int = 40
     max_per_doc: int = 2
-    index_kind: str = "flat"
+    index_kind: str = "auto"
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:

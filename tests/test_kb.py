@@ -160,6 +160,9 @@ def test_metadata_manifest_sidecar_and_set(hash_kb: KnowledgeBase, tmp_path: Pat
     report = hash_kb.add([folder / "harrow-leadership.md"], manifest=manifest)
     assert report.files[0].outcome == "updated"
     assert hash_kb.document("harrow-leadership.md").metadata["country"] == "CA"
+    # the cached filter results follow the change
+    assert {h.source for h in hash_kb.search("group", k=10, filters={"country": "CA"})} == {"harrow-leadership.md"}
+    assert hash_kb.search("group", k=10, filters={"country": "US"}) == []
 
 
 def test_restart_reopens_and_repairs_after_a_lost_index(tmp_path: Path) -> None:
