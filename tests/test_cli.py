@@ -55,3 +55,14 @@ def test_console_script_starts_fast_without_heavy_imports(tmp_path: Path) -> Non
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ, "KB_HOME": str(tmp_path)})
     assert out.stdout.strip() == ""
+
+
+def test_eval_xquad_through_the_cli(shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`kb eval xquad` runs the harness (hash embedder, 3 paragraphs: this checks wiring, not quality)."""
+    code = main(["eval", "xquad", "--data", str(shared / "datasets" / "xquad"), "--pairs", "es-en",
+                 "--limit", "3", "--embedder", "hash", "--cache", str(tmp_path / "c.sqlite"),
+                 "--out", str(tmp_path / "out"), "--json"])
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (tmp_path / "out" / "xquad.md").exists()
+    assert "es-en" in json.dumps(report)

@@ -205,3 +205,13 @@ def test_hits_carry_citations(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
     d = hit.to_dict()
     assert d["citation"] == hit.citation and isinstance(d["section"], list)
     assert np.isfinite(hit.score)
+
+
+def test_llama_index_retriever_over_the_same_search(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    hash_kb.add([write_docs(tmp_path / "docs")])
+    retriever = hash_kb.as_retriever(k=2)
+    nodes = retriever.retrieve("terms of reference mandate")
+    hits = hash_kb.search("terms of reference mandate", k=2)
+    assert [n.node.node_id for n in nodes] == [str(h.chunk_id) for h in hits]
+    assert nodes[0].node.get_content() == hits[0].text
+    assert nodes[0].node.metadata["citation"] == hits[0].citation
