@@ -7,7 +7,6 @@ one transaction, so a crash leaves either the old document or the new one, never
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
@@ -108,11 +107,7 @@ class Catalog:
         return {r[0] for r in self.db.execute("SELECT sha256 FROM documents")}
 
     def documents_by_ids(self, doc_ids: Iterable[int]) -> dict[int, Document]:
-        ids = sorted(set(doc_ids))
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        rows = self.db.execute(self._DOC_SELECT + f" WHERE d.id IN ({marks})", ids).fetchall()
+        rows = self._select_in(self._DOC_SELECT + " WHERE d.id IN ({marks})", sorted(set(doc_ids)))
         return {r["id"]: self._document(r) for r in rows}
 
     def put_document(
@@ -133,6 +128,8 @@ class Catalog:
         Returns:
             (doc id, ids of the chunks it replaced, ids of its new chunks).
         """
+        from index import text_hash  # the embedding cache's key for the same text
+
         stamp = now()
         with self.transaction() as db:
             row = db.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
@@ -161,7 +158,7 @@ class Catalog:
                     "INSERT INTO chunks (doc_id, ordinal, text, page, section, char_start, char_end,"
                     " language, text_sha256) VALUES (?,?,?,?,?,?,?,?,?)",
                     (doc_id, c.ordinal, c.text, c.page, json.dumps(list(c.section), ensure_ascii=False),
-                     c.char_start, c.char_end, c.language, hashlib.sha256(c.text.encode()).hexdigest()),
+                     c.char_start, c.char_end, c.language, text_hash(c.text)),
                 )
                 new_ids.append(int(cur.lastrowid or 0))
             self._write_facets(db, doc_id, language, metadata)
@@ -206,16 +203,22 @@ class Catalog:
         rows = self.db.execute("SELECT id FROM chunks ORDER BY id").fetchall()
         return np.asarray([r[0] for r in rows], dtype=np.int64)
 
+    def _select_in(self, sql: str, ids: Iterable[int]) -> list[sqlite3.Row]:
+        """Rows of `sql` (holding `{marks}` inside an `IN (...)`) for the ids, in batches.
+
+        Batches keep each statement under SQLite's limit on bound variables.
+        """
+        id_list = [int(i) for i in ids]
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(id_list), 900):
+            part = id_list[start : start + 900]
+            rows += self.db.execute(sql.format(marks=",".join("?" * len(part))), part).fetchall()
+        return rows
+
     def chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
         """Chunks by id (missing ids are simply absent)."""
-        out: dict[int, Chunk] = {}
-        id_list = [int(i) for i in ids]
-        for start in range(0, len(id_list), 900):  # stay under SQLite's variable limit
-            part = id_list[start : start + 900]
-            marks = ",".join("?" * len(part))
-            for r in self.db.execute(f"SELECT * FROM chunks WHERE id IN ({marks})", part):
-                out[r["id"]] = self._chunk(r)
-        return out
+        rows = self._select_in("SELECT * FROM chunks WHERE id IN ({marks})", ids)
+        return {r["id"]: self._chunk(r) for r in rows}
 
     def chunks_of(self, doc_id: int) -> list[Chunk]:
         rows = self.db.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
@@ -230,26 +233,15 @@ class Catalog:
         if ids is None:
             rows = self.db.execute(sql + " ORDER BY c.id").fetchall()
         else:
-            rows = []
-            id_list = [int(i) for i in ids]
-            for start in range(0, len(id_list), 900):
-                part = id_list[start : start + 900]
-                marks = ",".join("?" * len(part))
-                rows += self.db.execute(sql + f" WHERE c.id IN ({marks}) ORDER BY c.id", part).fetchall()
+            rows = self._select_in(sql + " WHERE c.id IN ({marks}) ORDER BY c.id", ids)
         return [
             (r["id"], index_text(r["title"], json.loads(r["metadata"]), json.loads(r["section"]), r["text"]))
             for r in rows
         ]
 
     def chunk_languages(self, ids: Sequence[int]) -> dict[int, str]:
-        out: dict[int, str] = {}
-        id_list = [int(i) for i in ids]
-        for start in range(0, len(id_list), 900):
-            part = id_list[start : start + 900]
-            marks = ",".join("?" * len(part))
-            for r in self.db.execute(f"SELECT id, language FROM chunks WHERE id IN ({marks})", part):
-                out[r[0]] = r[1]
-        return out
+        rows = self._select_in("SELECT id, language FROM chunks WHERE id IN ({marks})", ids)
+        return {r[0]: r[1] for r in rows}
 
     @staticmethod
     def _chunk(r: sqlite3.Row) -> Chunk:
