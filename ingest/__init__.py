@@ -13,7 +13,7 @@ from .errors import ERROR_CODES, IngestError, MetadataError
 from .language import UNDETERMINED, detect_language
 from .manifest import SIDECAR_SUFFIX, Manifest, is_sidecar, load_manifest, load_sidecar
 from .metadata import DOC_TYPES, KNOWN_FIELDS, POPULATION_BANDS, PREVENTION_LEVELS, validate_metadata
-from .reader import DEFAULT_MAX_BYTES, read_document
+from .reader import DEFAULT_MAX_BYTES, check_size, read_document
 from .records import BLOCK_SEPARATOR, Block, ChunkDraft, ParsedDocument
 from .sniff import FORMATS, SUPPORTED_SUFFIXES
 
@@ -26,6 +26,7 @@ __all__ = [
     "MetadataError",
     "ERROR_CODES",
     "read_document",
+    "check_size",
     "DEFAULT_MAX_BYTES",
     "chunk_document",
     "MIN_TAIL_TOKENS",

@@ -10,7 +10,7 @@ from .readers import read_docx, read_html, read_markdown, read_pdf, read_text
 from .records import ParsedDocument
 from .sniff import decode_text, sniff_format
 
-__all__ = ["read_document", "DEFAULT_MAX_BYTES"]
+__all__ = ["read_document", "check_size", "DEFAULT_MAX_BYTES"]
 
 DEFAULT_MAX_BYTES = 50_000_000
 _HEAD_BYTES = 8192
@@ -31,6 +31,15 @@ def _read(path: Path, fmt: str) -> ParsedDocument:
     return read_text(text, path.stem)
 
 
+def check_size(path: Path, max_bytes: int) -> int:
+    """The file's size in bytes; IngestError("too_large") past `max_bytes`, before anything is read."""
+    size = Path(path).stat().st_size
+    if size > max_bytes:
+        mib = 1024 * 1024
+        raise IngestError("too_large", f"This file is {size / mib:.1f} MB; the limit is {max_bytes / mib:g} MB.")
+    return size
+
+
 def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
     """Read a PDF, DOCX, HTML, Markdown or text file into blocks.
 
@@ -48,12 +57,7 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDo
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise IngestError(
-                "too_large",
-                f"This file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:g} MB.",
-            )
+        size = check_size(path, max_bytes)
         if size == 0:
             raise IngestError("empty", "This file is empty.")
         with path.open("rb") as fh:

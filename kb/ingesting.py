@@ -121,26 +121,24 @@ class Ingestor:
             for i, (path, source) in enumerate(files):
                 if i + 1 < len(files):
                     ahead.append(pool.submit(self.parse, files[i + 1][0], known))
-                outcome = self.add_one(path, source, ahead.pop(0))
-                if outcome.outcome in ("added", "updated"):
-                    known.add(self.kb.catalog.document(outcome.doc_id).sha256)  # type: ignore[union-attr]
+                parsed = ahead.pop(0)
+                outcome = self.add_one(path, source, parsed)
+                if outcome.outcome in ("added", "updated") and parsed.result().sha256:
+                    known.add(parsed.result().sha256)  # type: ignore[arg-type]
                 if progress:
                     progress(i + 1, len(files), str(path))
                 yield outcome
 
     def parse(self, path: Path, known: set[str]) -> Parsed:
         """Hash, read and chunk one file (no catalog access); skipped when its bytes are known."""
-        from ingest import IngestError, chunk_document, read_document
+        from ingest import IngestError, check_size, chunk_document, read_document
 
         kb = self.kb
         try:
-            size = path.stat().st_size
-            if size > kb.settings.max_bytes:
-                raise IngestError(
-                    "too_large",
-                    f"The file is {size / 1048576:.1f} MB; the limit is {kb.settings.max_file_mb:g} MB "
-                    "(set KB_MAX_FILE_MB or --max-file-mb to change it).",
-                )
+            try:  # before hashing: a huge file is refused without being read
+                check_size(path, kb.settings.max_bytes)
+            except IngestError as err:
+                raise IngestError(err.code, f"{err} (Set KB_MAX_FILE_MB or --max-file-mb to change it.)") from err
             sha = _sha256_file(path)
             if sha in known:
                 return Parsed(sha)
