@@ -220,8 +220,8 @@ class KnowledgeBase:
         self.catalog.set_metadata(doc_id, clean, title=clean.get("title"))
         updated = self.catalog.document(doc_id)
         assert updated is not None
-        if (updated.title, updated.city) != (doc.title, doc.city):
-            self._reindex_document(doc_id)
+        if (updated.title, updated.city, updated.country) != (doc.title, doc.city, doc.country):
+            self._reindex_document(doc_id)  # these name the document in every chunk's index text
         return updated
 
     def remove(self, doc: int | str) -> Document:
@@ -327,7 +327,7 @@ class KnowledgeBase:
         return doc_id, len(new_ids)
 
     def _reindex_document(self, doc_id: int) -> None:
-        """Re-index a document's chunks after its title or city changed (their index text did)."""
+        """Re-index a document's chunks after its title, city or country changed (their index text did)."""
         ids = np.asarray([c.id for c in self.catalog.chunks_of(doc_id)], dtype=np.int64)
         rows = self.catalog.index_rows(ids)
         self._unindex(ids)

@@ -116,7 +116,7 @@ class Searcher:
         chunk = self.kb.chunk(chunk_id)
         if chunk is None:
             return []
-        vec = self.kb._embed([chunk.text])[0]
+        vec = self.kb.vectors.vectors(np.asarray([chunk_id], dtype=np.int64))[0]  # as indexed, no re-embedding
         allowed = self._allowed(filters)
         own = set(self.kb.catalog.filtered_chunk_ids({"doc_id": chunk.doc_id}).tolist())
         ids, scores = self.kb.vectors.search(vec, CANDIDATES, allowed)

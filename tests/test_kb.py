@@ -215,3 +215,25 @@ def test_llama_index_retriever_over_the_same_search(hash_kb: KnowledgeBase, tmp_
     assert [n.node.node_id for n in nodes] == [str(h.chunk_id) for h in hits]
     assert nodes[0].node.get_content() == hits[0].text
     assert nodes[0].node.metadata["citation"] == hits[0].citation
+
+
+def test_more_like_this_uses_the_indexed_vector_and_skips_its_own_document(
+    hash_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    hash_kb.add([write_docs(tmp_path / "docs")])
+    chunk = hash_kb.chunks_of(hash_kb.document("harrow-leadership.md").id)[0]
+    hits = hash_kb.similar(chunk.id, k=5)
+    assert hits and all(h.doc_id != chunk.doc_id for h in hits)
+    before = hash_kb.cache.count()
+    hash_kb.similar(chunk.id, k=5)
+    assert hash_kb.cache.count() == before  # nothing embedded for "more like this"
+
+
+def test_country_change_reindexes_the_chunk_headers(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    hash_kb.add([write_docs(tmp_path / "docs")])
+    doc = hash_kb.document("page.html")
+    ids = np.asarray([c.id for c in hash_kb.chunks_of(doc.id)], dtype=np.int64)
+    old = hash_kb.vectors.vectors(ids)
+    hash_kb.update_metadata(doc.id, {"country": "FR"})
+    assert not np.allclose(hash_kb.vectors.vectors(ids), old)
+    assert "France" in hash_kb.catalog.index_rows(ids)[0][1]
