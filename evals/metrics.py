@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 __all__ = ["recall_at_k", "mrr_at_k", "hit_at_k", "reciprocal_rank"]
 
@@ -20,6 +20,19 @@ def reciprocal_rank(ranked: Sequence[int], relevant: Collection[int], k: int) ->
     return 0.0
 
 
+def _mean(
+    per_query: Callable[[Sequence[int], Collection[int], int], float],
+    rankings: Sequence[Sequence[int]],
+    relevant: Sequence[Collection[int]],
+    k: int,
+) -> float:
+    if len(rankings) != len(relevant):
+        raise ValueError("rankings and relevant must align")
+    if not rankings:
+        return 0.0
+    return sum(per_query(r, rel, k) for r, rel in zip(rankings, relevant, strict=True)) / len(rankings)
+
+
 def recall_at_k(rankings: Sequence[Sequence[int]], relevant: Sequence[Collection[int]], k: int) -> float:
     """Share of queries with a relevant id in their top k.
 
@@ -34,11 +47,7 @@ def recall_at_k(rankings: Sequence[Sequence[int]], relevant: Sequence[Collection
     Returns:
         Mean over queries, 0.0 for no queries.
     """
-    if len(rankings) != len(relevant):
-        raise ValueError("rankings and relevant must align")
-    if not rankings:
-        return 0.0
-    return sum(hit_at_k(r, rel, k) for r, rel in zip(rankings, relevant, strict=True)) / len(rankings)
+    return _mean(hit_at_k, rankings, relevant, k)
 
 
 def mrr_at_k(rankings: Sequence[Sequence[int]], relevant: Sequence[Collection[int]], k: int) -> float:
@@ -52,8 +61,4 @@ def mrr_at_k(rankings: Sequence[Sequence[int]], relevant: Sequence[Collection[in
     Returns:
         Mean over queries, 0.0 for no queries.
     """
-    if len(rankings) != len(relevant):
-        raise ValueError("rankings and relevant must align")
-    if not rankings:
-        return 0.0
-    return sum(reciprocal_rank(r, rel, k) for r, rel in zip(rankings, relevant, strict=True)) / len(rankings)
+    return _mean(reciprocal_rank, rankings, relevant, k)
