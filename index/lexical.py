@@ -12,7 +12,6 @@ because idf and average length depend on the whole corpus.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,69 +19,16 @@ from pathlib import Path
 import numpy as np
 
 from index.atomic import atomic_path
+from index.bm25 import idf, length_norm, term_matrix
 from index.tokenizer import tokenize
 
-__all__ = ["LexicalIndex", "QueryStats", "bm25_matrix", "BM25_K1", "BM25_B"]
+__all__ = ["LexicalIndex", "QueryStats"]
 
-BM25_K1 = 1.5
-BM25_B = 0.75
 _FORMAT_VERSION = 2
-_TF_MAX = np.iinfo(np.uint16).max
 
 
 def _as_ids(ids: np.ndarray | Sequence[int]) -> np.ndarray:
     return np.asarray(ids, dtype=np.int64).reshape(-1)
-
-
-def _csc(doc_of: np.ndarray, terms: np.ndarray, n_docs: int, n_vocab: int) -> tuple[np.ndarray, ...]:
-    """(indptr int64 [V+1], doc positions int32, tf uint16) from one (doc, term) pair per token."""
-    if len(terms) == 0:
-        return np.zeros(n_vocab + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.uint16)
-    # one sort by (term, doc) groups equal pairs; run lengths are the term frequencies
-    key = terms.astype(np.int64) * max(n_docs, 1) + doc_of.astype(np.int64)
-    key.sort(kind="stable")
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    tf = np.diff(np.r_[starts, len(key)])
-    uniq = key[starts]
-    term_of, doc = np.divmod(uniq, max(n_docs, 1))
-    indptr = np.zeros(n_vocab + 1, np.int64)
-    np.cumsum(np.bincount(term_of, minlength=n_vocab), out=indptr[1:])
-    return indptr, doc.astype(np.int32), np.minimum(tf, _TF_MAX).astype(np.uint16)
-
-
-def bm25_matrix(docs: Sequence[np.ndarray], n_vocab: int) -> dict:
-    """Lucene BM25 term weights as bm25s stores them: CSC over (documents x vocabulary).
-
-    Kept as the reference the compact layout is checked against (see the tests).
-
-    Args:
-        docs: token ids per document (corpus position = list position).
-        n_vocab: vocabulary size (terms with no document get empty columns).
-
-    Returns:
-        {"data", "indices", "indptr", "num_docs"} for `bm25s.BM25.scores`.
-    """
-    n = len(docs)
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=n)
-    tokens = np.concatenate(docs).astype(np.int64) if n else np.zeros(0, np.int64)
-    indptr, doc, tf = _csc(np.repeat(np.arange(n), lengths), tokens, n, n_vocab)
-    if len(doc) == 0:
-        return {"data": np.zeros(0, np.float32), "indices": doc, "indptr": indptr, "num_docs": n}
-    idf = _idf(np.diff(indptr), n)
-    term = np.repeat(np.arange(n_vocab), np.diff(indptr))
-    norm = _norm(lengths)
-    tf32 = tf.astype(np.float64)
-    data = idf[term] * tf32 / (norm[doc] + tf32)
-    return {"data": data.astype(np.float32), "indices": doc, "indptr": indptr, "num_docs": n}
-
-
-def _idf(df: np.ndarray, n: int) -> np.ndarray:
-    return np.log1p((n - df + 0.5) / (df + 0.5))
-
-
-def _norm(lengths: np.ndarray) -> np.ndarray:
-    mean = lengths.mean() if len(lengths) and lengths.mean() > 0 else 1.0
-    return BM25_K1 * ((1 - BM25_B) + BM25_B * lengths / mean)
 
 
 class LexicalIndex:
@@ -146,7 +92,7 @@ class LexicalIndex:
             self._set_merged(
                 ids[order],
                 lengths[order].astype(np.int32),
-                *_csc(np.repeat(doc_of, lengths), np.asarray(tokens), len(ids), len(vocab)),
+                *term_matrix(np.repeat(doc_of, lengths), np.asarray(tokens), len(ids), len(vocab)),
             )
 
     def remove(self, ids: np.ndarray) -> None:
@@ -188,8 +134,8 @@ class LexicalIndex:
             pad = np.full(len(self._vocab) + 1 - len(self._indptr), self._indptr[-1])
             self._indptr = np.concatenate([self._indptr, pad])
         self._df = np.diff(self._indptr)
-        self._idf = _idf(self._df, n).astype(np.float32)
-        self._norm = _norm(self._lengths.astype(np.float64)).astype(np.float32)
+        self._idf = idf(self._df, n).astype(np.float32)
+        self._norm = length_norm(self._lengths.astype(np.float64)).astype(np.float32)
 
     def _ensure_merged(self) -> None:
         """Fold pending chunks in and drop tombstones (idf and lengths depend on the whole corpus)."""
@@ -215,7 +161,7 @@ class LexicalIndex:
         sort = np.argsort(ids, kind="stable")
         rank = np.empty(len(ids), np.int64)
         rank[sort] = np.arange(len(ids))
-        self._set_merged(ids[sort], lengths[sort], *_csc(rank[docs], terms, len(ids), len(self._vocab)))
+        self._set_merged(ids[sort], lengths[sort], *term_matrix(rank[docs], terms, len(ids), len(self._vocab)))
 
     def rebuild(self) -> None:
         """Merge pending changes now instead of at the next search."""
@@ -314,18 +260,11 @@ class LexicalIndex:
             self._ensure_merged()
             terms = tokenize(query)
             n = len(self._order)
-            idf_missing = math.log(1 + (n + 0.5) / 0.5) if n else 0.0
-            idfs = []
-            matched = 0
-            for t in terms:
-                tid = self._vocab.get(t)
-                df = int(self._df[tid]) if tid is not None and tid < len(self._df) else 0
-                if df > 0:
-                    matched += 1
-                    idfs.append(math.log(1 + (n - df + 0.5) / (df + 0.5)))
-                else:
-                    idfs.append(idf_missing)  # a term no chunk has is evidence BM25 cannot supply
-            return QueryStats(terms=len(terms), matched=matched, ideal=float(sum(idfs)))
+            tids = [self._vocab.get(t) for t in terms]
+            dfs = np.array([int(self._df[i]) if i is not None and i < len(self._df) else 0 for i in tids])
+            # a term no chunk has (df 0) counts at the highest idf: evidence BM25 cannot supply
+            ideal = float(idf(dfs, n).sum()) if n else 0.0
+            return QueryStats(terms=len(terms), matched=int((dfs > 0).sum()), ideal=ideal)
 
     def nbytes(self) -> int:
         """Bytes held in arrays (the vocabulary dict excluded), for the benchmark report."""

@@ -82,7 +82,7 @@ def test_scores_for_and_query_stats() -> None:
 def test_vectorised_matrix_equals_bm25s_own_index() -> None:
     import bm25s
 
-    from index.lexical import BM25_B, BM25_K1, bm25_matrix
+    from index.bm25 import BM25_B, BM25_K1, bm25_matrix
 
     rng = np.random.default_rng(1)
     docs = [rng.integers(0, 50, size=rng.integers(0, 30)).astype(np.int32) for _ in range(40)]

@@ -6,7 +6,7 @@ import bm25s
 import numpy as np
 
 from index import LexicalIndex, tokenize
-from index.lexical import bm25_matrix
+from index.bm25 import bm25_matrix
 
 WORDS = [
     "city",
