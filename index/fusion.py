@@ -107,10 +107,10 @@ def fuse(
     gate = np.ones(len(ids))
     q_script = dominant_script(query)
     if chunk_language is not None and q_script is not None and coverage.any():
-        scripts = [language_script(lang) for lang in chunk_language(ids)]
+        langs = list(chunk_language(ids))
+        scripts = [language_script(lang) for lang in langs]
         gate = np.array([0.0 if s is not None and s != q_script else 1.0 for s in scripts])
         if query_language:
-            langs = list(chunk_language(ids))
             gate *= np.array([0.0 if lang not in (None, "und", query_language) else 1.0 for lang in langs])
 
     # Background: the coverage a same-script chunk gets by chance (shared function words, common
