@@ -30,7 +30,7 @@ from evals.metrics import mrr_at_k, recall_at_k
 if TYPE_CHECKING:
     from kb import KnowledgeBase
 
-__all__ = ["Query", "SYSTEMS", "load_queries", "run_domain", "to_markdown", "main"]
+__all__ = ["Query", "SYSTEMS", "default_home", "load_queries", "run_domain", "to_markdown", "main"]
 
 _REPO = Path(__file__).resolve().parents[1]
 SYSTEMS = ("fused", "dense", "lexical")
@@ -306,7 +306,8 @@ def to_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _default_home() -> Path:
+def default_home() -> Path:
+    """`$KB_HOME/eval-domain`, else `.kb/eval-domain` in the repo: kept apart from the user's KB."""
     base = os.environ.get("KB_HOME")
     return Path(base) / "eval-domain" if base else _REPO / ".kb" / "eval-domain"
 
@@ -345,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     report = run_domain(
-        args.home or _default_home(),
+        args.home or default_home(),
         args.queries,
         args.corpus,
         args.manifest,

@@ -25,37 +25,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
     p.add_argument("--quick", action="store_true", help="XQuAD on the first 60 paragraphs only")
     args = p.parse_args(argv)
-    quick = ["--limit", "60"] if args.quick else []
-    out = ["--out", str(args.out)]
-    parts = {}
-    # the mixed pool overwrites xquad.md/json: keep the pairs' report first
-    code = xquad.main([*out, *quick])
-    parts["xquad_pairs"] = (args.out / "xquad.json").read_text("utf-8")
-    md_pairs = (args.out / "xquad.md").read_text("utf-8")
-    code |= xquad.main([*out, *quick, "--pairs", "", "--mixed", "all"])
-    parts["xquad_mixed"] = (args.out / "xquad.json").read_text("utf-8")
-    md_mixed = (args.out / "xquad.md").read_text("utf-8")
-    code |= domain.main([*out, "--systems", "fused,dense,lexical"])
-    parts["domain"] = (args.out / "domain.json").read_text("utf-8")
-    md_domain = (args.out / "domain.md").read_text("utf-8")
+    corpus = _REPO / "corpus" / "build"
+    if not corpus.is_dir():
+        print(f"No built corpus at {corpus}; run `make corpus` first.", file=sys.stderr)
+        return 2
+    limit = 60 if args.quick else None
+    reports = {
+        "xquad_pairs": xquad.run_xquad(limit=limit),
+        "xquad_mixed": xquad.run_xquad(pairs=[], mixed=list(xquad.LANGS), limit=limit),
+        "domain": domain.run_domain(domain.default_home(), systems=("fused", "dense", "lexical")),
+    }
     combined = "\n\n".join(
         [
             "# Evaluation report",
             "## XQuAD, language pairs",
-            md_pairs,
+            xquad.to_markdown(reports["xquad_pairs"]),
             "## XQuAD, mixed pool",
-            md_mixed,
+            xquad.to_markdown(reports["xquad_mixed"]),
             "## Domain set (starter corpus)",
-            md_domain,
+            domain.to_markdown(reports["domain"]),
         ]
     )
+    args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "eval.md").write_text(combined, "utf-8")
-    (args.out / "eval.json").write_text(
-        json.dumps({k: json.loads(v) for k, v in parts.items()}, ensure_ascii=False, indent=1), "utf-8"
-    )
-    sys.stdout.write("\n\nCombined report: " + str(args.out / "eval.md") + "\n")
-    return code
-
+    (args.out / "eval.json").write_text(json.dumps(reports, ensure_ascii=False, indent=1), "utf-8")
+    sys.stdout.write(combined + "\n\nCombined report: " + str(args.out / "eval.md") + "\n")
+    return 0
 
 if __name__ == "__main__":
     raise SystemExit(main())
