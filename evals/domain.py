@@ -98,15 +98,10 @@ def _rank_single(kb: KnowledgeBase, q: Query, system: str) -> list[tuple[str, in
     if system == "dense":
         ids, _ = kb.vectors.search(kb.embedder.embed_query(q.query), n, allowed)
     else:
-        ids, scores = kb.lexical.search(q.query, n, allowed)
-        ids = [i for i, s in zip(ids, scores, strict=True) if s > 0]  # bm25s pads with zero scores
-    out = []
-    for cid in ids:
-        chunk = kb.chunk(int(cid))
-        doc = kb.document(chunk.doc_id) if chunk else None
-        if chunk and doc:
-            out.append((doc.source, chunk.page))
-    return out
+        ids, _ = kb.lexical.search(q.query, n, allowed)  # zero scores are already dropped
+    chunks = kb.catalog.chunks(ids.tolist())
+    docs = kb.catalog.documents_by_ids(c.doc_id for c in chunks.values())
+    return [(docs[chunks[i].doc_id].source, chunks[i].page) for i in ids.tolist() if i in chunks]
 
 
 def _dedupe(hits: Iterable[tuple[str, int | None]]) -> list[str]:
