@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kb.catalog import Catalog, now
+from kb.context import index_text
 from kb.settings import Settings
 from kb.types import AddReport, Chunk, Document, Hit
 
@@ -220,8 +221,8 @@ class KnowledgeBase:
         self.catalog.set_metadata(doc_id, clean, title=clean.get("title"))
         updated = self.catalog.document(doc_id)
         assert updated is not None
-        if (updated.title, updated.city, updated.country) != (doc.title, doc.city, doc.country):
-            self._reindex_document(doc_id)  # these name the document in every chunk's index text
+        if index_text(updated.title, updated.metadata, (), "") != index_text(doc.title, doc.metadata, (), ""):
+            self._reindex_document(doc_id)  # the header every chunk is indexed under changed
         return updated
 
     def remove(self, doc: int | str) -> Document:
@@ -327,7 +328,7 @@ class KnowledgeBase:
         return doc_id, len(new_ids)
 
     def _reindex_document(self, doc_id: int) -> None:
-        """Re-index a document's chunks after its title, city or country changed (their index text did)."""
+        """Re-index a document's chunks after their index header (title, place) changed."""
         ids = np.asarray([c.id for c in self.catalog.chunks_of(doc_id)], dtype=np.int64)
         rows = self.catalog.index_rows(ids)
         self._unindex(ids)
