@@ -269,7 +269,9 @@ class VectorIndex:
     def vectors(self, ids: np.ndarray) -> np.ndarray:
         """Stored vectors for live ids (e.g. for "more like this"); KeyError for an unknown id."""
         ids = _as_ids(ids)
-        live = set(self.ids().tolist())
+        unknown = ids[~np.isin(ids, self.ids())]
+        if len(unknown):
+            raise KeyError(int(unknown[0]))
         # IVF reconstructs by id through a direct map; built on first use, as few callers need it
         if (
             self.kind == "ivf_sq8"
@@ -280,8 +282,6 @@ class VectorIndex:
             self._index.set_direct_map_type(faiss.DirectMap.Hashtable)
         out = np.zeros((len(ids), self.dim), dtype=np.float32)
         for row, i in enumerate(ids.tolist()):
-            if i not in live:
-                raise KeyError(i)
             out[row] = self._index.reconstruct(i)
         return out
 
