@@ -342,9 +342,8 @@ class Actions:
         if doc is None:
             return {}
         meta = {**doc.metadata, "title": doc.title, "year": str(doc.metadata.get("year") or "")}
-        for key in ("themes", "prevention_level"):
-            if isinstance(meta.get(key), list):
-                meta[key] = "; ".join(meta[key]) if key == "themes" else meta[key]
+        if isinstance(meta.get("themes"), list):  # a text box; prevention_level stays a list (multi-select)
+            meta["themes"] = "; ".join(meta["themes"])
         return meta
 
     @kb_thread
