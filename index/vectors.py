@@ -146,7 +146,8 @@ class VectorIndex:
             raise IndexMismatchError(
                 f"This index was built with {built_with} ({built_dim}-d); you asked for {embedder_id}"
                 f"{f' ({dim}-d)' if dim is not None else ''}. Run `kb reindex` to rebuild it with "
-                f"{embedder_id}."
+                f"{embedder_id}.",
+                built_with=built_with,
             )
         try:
             index = faiss.read_index(str(path))

@@ -119,7 +119,7 @@ class KnowledgeBase:
     @property
     def vectors(self) -> VectorIndex:
         if self._vectors is None:
-            from index import IndexFileError, VectorIndex
+            from index import IndexFileError, IndexMismatchError, VectorIndex
 
             path = self.settings.index_dir / "vectors.faiss"
             try:
@@ -129,10 +129,22 @@ class KnowledgeBase:
                 # A torn or damaged save (e.g. killed between renames): the catalog is the truth,
                 # so start empty and let `check` refill it from the embedding cache.
                 self._vectors = None
+            except IndexMismatchError as err:
+                if not self._only_projection_changed(err.built_with):
+                    raise
+                # Same model, new language basis (an upgrade): the cached raw vectors are
+                # re-projected, nothing is re-embedded, so rebuild now instead of refusing.
+                self.reindex()
+                assert self._vectors is not None
             if self._vectors is None:
                 self._vectors = VectorIndex.create(self.embedder.dim, self.embedder.id, self.settings.index_kind)
                 self._dirty = True
         return self._vectors
+
+    def _only_projection_changed(self, built_with: str | None) -> bool:
+        """True when a saved index came from this embedder's raw model under another projection."""
+        raw = getattr(self.embedder, "raw", None)
+        return bool(built_with and raw is not None and built_with.startswith(f"{raw.id}+"))
 
     @property
     def lexical(self) -> LexicalIndex:

