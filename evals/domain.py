@@ -137,6 +137,27 @@ def _score(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+# The quality bar for the fused system (issue 5), checked in every report.
+TARGETS = {"recall@5": 0.95, "mrr@10": 0.85, "page_accuracy": 0.90}
+MAX_CROSS_GAP = 0.05  # cross-lingual may trail same-language by at most this, on each metric above
+
+
+def check_targets(system: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target with the measured value and whether it is met (gaps on Recall@5 and MRR@10)."""
+    out = [
+        {"target": f"{metric} >= {bar:.2f}", "value": system["overall"][metric],
+         "met": system["overall"][metric] is not None and system["overall"][metric] >= bar}
+        for metric, bar in TARGETS.items()
+    ]
+    kinds = system["by_kind"]
+    if "cross" in kinds and "same" in kinds:
+        for metric in ("recall@5", "mrr@10"):
+            gap = kinds["same"][metric] - kinds["cross"][metric]
+            out.append({"target": f"same - cross {metric} <= {MAX_CROSS_GAP:.2f}", "value": gap,
+                        "met": gap <= MAX_CROSS_GAP})
+    return out
+
+
 def _breakdown(rows: list[dict[str, Any]]) -> dict[str, Any]:
     langs = sorted({r["lang"] for r in rows})
     return {
@@ -221,8 +242,10 @@ def run_domain(
                     }
                 )
             seconds = time.perf_counter() - started
+            breakdown = _breakdown(rows)
             out["systems"][system] = {
-                **_breakdown(rows),
+                **breakdown,
+                "targets": check_targets(breakdown),
                 "seconds": round(seconds, 2),
                 "ms_per_query": round(1000 * seconds / max(len(rows), 1), 1),
             }
@@ -267,6 +290,10 @@ def to_markdown(report: dict[str, Any]) -> str:
         ]
         lines += [_table_row(f"query lang `{lang}`", v) for lang, v in s["by_lang"].items()]
         lines.append("")
+        if system == "fused" and s.get("targets"):
+            lines += ["Targets: " + "; ".join(
+                f"{t['target']}: {_fmt(t['value'])} {'met' if t['met'] else 'MISSED'}" for t in s["targets"]
+            ), ""]
     if c["failed"]:
         lines += (
             ["## Corpus files that failed to ingest", ""]

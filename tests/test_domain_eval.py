@@ -92,6 +92,28 @@ def test_run_domain_scores_documents_pages_and_slices(tmp_path: Path) -> None:
     markdown = to_markdown(report)
     assert "| **all** | 3 | 1.000 | 1.000 | 1.000 | 1.000 (1) |" in markdown
     assert "Failed queries (fused): 0" in markdown
+    assert all(t["met"] for t in fused["targets"]) and "Targets: recall@5 >= 0.95: 1.000 met" in markdown
+
+
+def test_targets_report_each_bar_and_the_cross_lingual_gap() -> None:
+    from evals.domain import check_targets
+
+    def scores(r5: float, mrr: float, page: float | None) -> dict[str, float | None]:
+        return {"recall@5": r5, "mrr@10": mrr, "page_accuracy": page}
+
+    system = {
+        "overall": scores(0.96, 0.84, None),
+        "by_kind": {"cross": scores(0.90, 0.80, 0.9), "same": scores(1.0, 0.84, 0.9)},
+    }
+    got = {t["target"]: (round(t["value"], 3) if t["value"] is not None else None, t["met"])
+           for t in check_targets(system)}
+    assert got == {
+        "recall@5 >= 0.95": (0.96, True),
+        "mrr@10 >= 0.85": (0.84, False),
+        "page_accuracy >= 0.90": (None, False),  # no gold pages: not shown as met
+        "same - cross recall@5 <= 0.05": (0.1, False),
+        "same - cross mrr@10 <= 0.05": (0.04, True),
+    }
 
 
 def test_rerun_skips_unchanged_files_and_drops_removed_ones(tmp_path: Path) -> None:
