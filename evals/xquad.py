@@ -27,6 +27,7 @@ from evals.metrics import mrr_at_k, recall_at_k
 from index import EmbeddingCache, LexicalIndex, VectorIndex, get_embedder, hybrid_search
 from index.embedders import Embedder
 from index.fusion import LEXICAL_WEIGHT
+from index.latent import LatentEncoder, LatentStore, latent_source
 
 __all__ = ["LANGS", "DEFAULT_PAIRS", "load_xquad", "run_xquad", "to_markdown", "main"]
 
@@ -85,22 +86,35 @@ def _id_language(ids: np.ndarray) -> list[str]:
 class _Pool:
     """A dense + BM25 index over the paragraphs of some languages."""
 
-    def __init__(self, sets: Sequence[XQuAD], embedder: Embedder, cache: EmbeddingCache) -> None:
+    def __init__(
+        self, sets: Sequence[XQuAD], embedder: Embedder, cache: EmbeddingCache, latent: LatentEncoder | None
+    ) -> None:
         self.vectors = VectorIndex.create(embedder.dim, embedder.id)
         self.lexical = LexicalIndex()
+        self.latent = LatentStore() if latent is not None else None
         self.groups: dict[str, np.ndarray] = {}
         for s in sets:
             ids = np.array([_doc_id(s.lang, p) for p in range(len(s.paragraphs))], dtype=np.int64)
             self.vectors.add(ids, cache.embed_passages(embedder, s.paragraphs))
             self.lexical.add(ids, s.paragraphs)
+            if latent is not None and self.latent is not None:
+                self.latent.add(ids, *latent.unpack(cache.embed_passages(latent, s.paragraphs)))
             self.groups[s.lang] = ids
         self.lexical.rebuild()
 
-    def rank(self, query: str, qvec: np.ndarray, k: int, weight: float) -> dict[str, list[int]]:
+    def rank(
+        self, query: str, qvec: np.ndarray, k: int, weight: float, q_latent: tuple[np.ndarray, np.ndarray] | None
+    ) -> dict[str, list[int]]:
         d_ids, _ = self.vectors.search(qvec, k)
         l_ids, _ = self.lexical.search(query, k)
-        fused = hybrid_search(query, qvec, self.vectors, self.lexical, k, None, _id_language, weight=weight)
+        store = self.latent
+        latent = (lambda ids: store.scores(*q_latent, ids)) if store is not None and q_latent else None
+        fused = hybrid_search(query, qvec, self.vectors, self.lexical, k, None, _id_language, weight=weight,
+                              latent=latent)
         out = {"lexical": l_ids.tolist(), "dense": d_ids.tolist(), "fused": [h.chunk_id for h in fused]}
+        if latent is not None:  # what the latent terms add (the product's search uses them)
+            plain = hybrid_search(query, qvec, self.vectors, self.lexical, k, None, _id_language, weight=weight)
+            out["fused, no latent terms"] = [h.chunk_id for h in plain]
         if len(self.groups) > 1:  # language balancing only means something in a mixed pool
             balanced = hybrid_search(
                 query,
@@ -112,6 +126,7 @@ class _Pool:
                 _id_language,
                 weight=weight,
                 language_groups=self.groups,
+                latent=latent,
             )
             out["balanced"] = [h.chunk_id for h in balanced]
         return out
@@ -135,10 +150,12 @@ def _evaluate(
     relevant: list[set[int]],
     weight: float,
     extra: dict[str, list[set[int]]] | None = None,
+    q_latent: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> dict[str, Any]:
     rankings: dict[str, list[list[int]]] = {}
-    for text, qv in zip(queries.questions, qvecs, strict=True):
-        for system, ranked in pool.rank(text, qv, 10, weight).items():
+    for i, (text, qv) in enumerate(zip(queries.questions, qvecs, strict=True)):
+        lat = (q_latent[0][i], q_latent[1][i]) if q_latent is not None else None
+        for system, ranked in pool.rank(text, qv, 10, weight, lat).items():
             rankings.setdefault(system, []).append(ranked)
     result: dict[str, Any] = {"queries": len(relevant), **_score(rankings, relevant)}
     # in the mixed pool: how often the top 5 holds the version in a given language
@@ -156,6 +173,7 @@ def run_xquad(
     limit: int | None = None,
     mixed_queries: Sequence[str] = DEFAULT_MIXED_QUERIES,
     weight: float = LEXICAL_WEIGHT,
+    latent_terms: bool = True,
 ) -> dict[str, Any]:
     """Measure lexical, dense and fused retrieval per language pair.
 
@@ -168,6 +186,8 @@ def run_xquad(
         limit: first N paragraphs per language (and their questions); None for all 240.
         mixed_queries: query languages for the mixed pool.
         weight: the fusion's lexical weight.
+        latent_terms: re-score fused results with latent terms, as the product's search does (pools
+            are far below `LATENT_AUTO_MAX`); the first run encodes every paragraph once more.
 
     Returns:
         {"meta": {...}, "pairs": {pair: {"queries": n, system: {metric: value}}},
@@ -176,7 +196,13 @@ def run_xquad(
     started = time.perf_counter()
     embedder = get_embedder(embedder_spec)
     cache = EmbeddingCache(Path(cache_path))
+    source = latent_source(embedder) if latent_terms else None
+    encoder = LatentEncoder(source) if source is not None else None
     sets: dict[str, XQuAD] = {}
+
+    def latents(texts: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        # a query's latent terms use the passage recipe (no prefix), so they cache the same way
+        return encoder.unpack(cache.embed_passages(encoder, texts)) if encoder is not None else None
 
     def lang_set(lang: str) -> XQuAD:
         if lang not in LANGS:
@@ -186,19 +212,22 @@ def run_xquad(
         return sets[lang]
 
     report: dict[str, Any] = {
-        "meta": {"embedder": embedder.id, "limit": limit, "weight": weight, "k": 10},
+        "meta": {"embedder": embedder.id, "limit": limit, "weight": weight, "k": 10,
+                 "latent_terms": encoder is not None},
         "pairs": {},
     }
     try:
         for pair in pairs:
             q_lang, _, d_lang = pair.partition("-")
             queries, docs = lang_set(q_lang), lang_set(d_lang)
-            pool = _Pool([docs], embedder, cache)
+            pool = _Pool([docs], embedder, cache, encoder)
             qvecs = cache.embed_queries(embedder, queries.questions)
             relevant = [{_doc_id(d_lang, p)} for p in queries.paragraph_of]
-            report["pairs"][pair] = _evaluate(pool, queries, qvecs, relevant, weight)
+            report["pairs"][pair] = _evaluate(
+                pool, queries, qvecs, relevant, weight, q_latent=latents(queries.questions)
+            )
         if mixed:
-            pool = _Pool([lang_set(lang) for lang in mixed], embedder, cache)
+            pool = _Pool([lang_set(lang) for lang in mixed], embedder, cache, encoder)
             report["mixed"] = {"languages": list(mixed)}
             for q_lang in mixed_queries:
                 queries = lang_set(q_lang)
@@ -209,7 +238,9 @@ def run_xquad(
                     for lang in dict.fromkeys([q_lang, "en"])
                     if lang in mixed
                 }
-                report["mixed"][q_lang] = _evaluate(pool, queries, qvecs, relevant, weight, extra)
+                report["mixed"][q_lang] = _evaluate(
+                    pool, queries, qvecs, relevant, weight, extra, latents(queries.questions)
+                )
     finally:
         cache.close()
     report["meta"]["seconds"] = round(time.perf_counter() - started, 1)
@@ -233,7 +264,7 @@ def to_markdown(report: dict[str, Any]) -> str:
         pool = "+".join(report["mixed"]["languages"]) if len(report["mixed"]["languages"]) < 12 else "all"
         rows += [(f"{q}-mixed({pool})", r) for q, r in report["mixed"].items() if q != "languages"]
     for name, r in rows:
-        for system in (*SYSTEMS, "balanced"):
+        for system in (*SYSTEMS, "fused, no latent terms", "balanced"):
             if system not in r:
                 continue
             m = r[system]
@@ -280,6 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache file")
     parser.add_argument("--limit", type=int, default=None, help="first N paragraphs per language")
     parser.add_argument("--weight", type=float, default=LEXICAL_WEIGHT, help="fusion lexical weight")
+    parser.add_argument("--no-latent", action="store_true", help="fuse without latent terms")
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     parser.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
     args = parser.parse_args(argv)
@@ -297,6 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.limit,
         [q.strip() for q in args.mixed_queries.split(",") if q.strip()],
         args.weight,
+        latent_terms=not args.no_latent,
     )
     markdown = to_markdown(report)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,9 @@ Public API:
                   *, candidates=100, weight=LEXICAL_WEIGHT, language_groups=None,
                   per_language=20) -> list[FusedHit]
         kb's search: both sides pre-filtered to `allowed`, missing scores looked up, then `fuse`.
-        language_groups={lang: ids} balances languages in a multilingual pool (see hybrid.py).
+        language_groups={lang: ids} balances languages in a multilingual pool (see hybrid.py);
+        latent=ids->cosine re-scores candidates with latent terms (see index.latent).
+    LatentEncoder(source).query(text) / LatentStore() .add .remove .scores .save   (index.latent)
     as_llama_embedding(embedder), CallbackRetriever(search_fn)   (in index.llama; imports llama-index)
 """
 

@@ -133,7 +133,8 @@ class EmbeddingCache:
         todo = list(missing.items())
         for start in range(0, len(todo), self.batch_size):
             batch = todo[start : start + self.batch_size]
-            vecs = check_vectors(embedder.embed_passages([t for _, t in batch]), embedder.dim, embedder.id)
+            vecs = check_vectors(embedder.embed_passages([t for _, t in batch]), embedder.dim, embedder.id,
+                                 unit=getattr(embedder, "unit_norm", True))
             # committed per batch so an interrupted run keeps what it already paid for
             self.put(embedder.id, [h for h, _ in batch], vecs)
             found.update({h: v for (h, _), v in zip(batch, vecs, strict=True)})

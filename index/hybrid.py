@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from index.fusion import LEXICAL_WEIGHT, FusedHit, fuse
+from index.latent import LATENT_WEIGHT
 from index.lexical import LexicalIndex
 from index.vectors import VectorIndex
 
@@ -27,6 +28,8 @@ def hybrid_search(
     language_groups: Mapping[str, np.ndarray] | None = None,
     per_language: int = 20,
     query_language: str | None = None,
+    latent: Callable[[np.ndarray], np.ndarray] | None = None,
+    latent_weight: float = LATENT_WEIGHT,
 ) -> list[FusedHit]:
     """Dense + BM25 search with score-level fusion, both pre-filtered to `allowed`.
 
@@ -53,6 +56,9 @@ def hybrid_search(
             a small cost in any-language recall. None: no balancing.
         per_language: dense depth per language when balancing.
         query_language: the query's language when known with confidence (see `fuse`).
+        latent: candidate ids -> latent-term cosine with the query (see `index.latent`); each
+            candidate's dense score gets `latent_weight` times it before fusion. None: not used.
+        latent_weight: see `index.latent.LATENT_WEIGHT`.
 
     Returns:
         Up to k FusedHit records, best first.
@@ -82,6 +88,10 @@ def hybrid_search(
         l_ids = np.concatenate([l_ids, dense_only[hit]])
         l_scores = np.concatenate([l_scores, extra[hit]])
 
+    raw_dense = dict(zip(d_ids.tolist(), d_scores.tolist(), strict=True))
+    if latent is not None and len(d_ids):
+        d_scores = (d_scores + latent_weight * latent(d_ids)).astype(np.float32)
+
     stats = lexical.query_stats(query) if len(lexical) else None
     ideal = stats.ideal if stats else 0.0
     share = stats.matched / stats.terms if stats and stats.terms else 0.0
@@ -96,14 +106,17 @@ def hybrid_search(
         weight=weight,
         k=k,
     )
-    if offsets is None:
+    if latent is None and offsets is None:
         return hits
-    # report raw inner products, not the balanced ones used for ranking
-    shift = _offsets(np.array([h.chunk_id for h in hits], dtype=np.int64), offsets)
-    return [
-        h._replace(dense_score=None if h.dense_score is None else h.dense_score + float(d))
-        for h, d in zip(hits, shift, strict=True)
-    ]
+    # report the raw inner products, not the balanced or latent-adjusted scores used for ranking
+    shift = _offsets(np.array([h.chunk_id for h in hits], dtype=np.int64), offsets) if offsets else None
+    out = []
+    for i, h in enumerate(hits):
+        dense = raw_dense.get(h.chunk_id)
+        if dense is not None and shift is not None:
+            dense += float(shift[i])
+        out.append(h._replace(dense_score=dense))
+    return out
 
 
 def _balanced_dense(

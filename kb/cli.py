@@ -235,7 +235,10 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             state = "consistent" if report.consistent else ("repaired" if report.repaired else "INCONSISTENT")
             print(f"{report.chunks} chunks; vectors missing {report.vectors_missing}, orphaned "
                   f"{report.vectors_orphaned}; lexical missing {report.lexical_missing}, orphaned "
-                  f"{report.lexical_orphaned}: {state}")
+                  f"{report.lexical_orphaned}; latent terms missing {report.latent_missing}, orphaned "
+                  f"{report.latent_orphaned}: {state}")
+            if kb.latent is not None and not kb.latent_complete():
+                print("kb: latent terms are computed by `kb reindex` (once; ranking leaves them out until then)")
         return 0 if report.consistent or report.repaired else 1
     if args.command == "serve":
         from ui import serve

