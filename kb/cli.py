@@ -147,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         with KnowledgeBase(settings=settings) as kb:
+            if args.command in ("add", "search", "serve") and kb.latent is not None and not kb.latent_complete():
+                _latent_hint(kb)
             return _run(args, kb)
     except DocumentNotFound as err:
         print(f"kb: {err}", file=sys.stderr)
@@ -161,6 +163,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kb: {err}", file=sys.stderr)
         return 2
+
+
+def _latent_hint(kb: Any) -> None:
+    """A KB from before latent terms: say once how to get them (opening never runs the model)."""
+    missing = len(kb.catalog.chunk_ids()) - len(kb.latent)
+    if missing > 0:
+        print(f"kb: {missing} chunks have no latent terms yet, so ranking leaves them out; run `kb reindex` "
+              "once to compute them (about as long as embedding those chunks)", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace, kb: Any) -> int:
@@ -238,7 +248,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
                   f"{report.lexical_orphaned}; latent terms missing {report.latent_missing}, orphaned "
                   f"{report.latent_orphaned}: {state}")
             if kb.latent is not None and not kb.latent_complete():
-                print("kb: latent terms are computed by `kb reindex` (once; ranking leaves them out until then)")
+                _latent_hint(kb)
         return 0 if report.consistent or report.repaired else 1
     if args.command == "serve":
         from ui import serve

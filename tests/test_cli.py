@@ -66,3 +66,23 @@ def test_eval_xquad_through_the_cli(shared: Path, tmp_path: Path, capsys: pytest
     report = json.loads(capsys.readouterr().out)
     assert (tmp_path / "out" / "xquad.md").exists()
     assert "es-en" in json.dumps(report)
+
+
+def test_a_kb_without_latent_terms_is_told_to_reindex(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = str(tmp_path / "home")
+    doc = tmp_path / "plan.md"
+    doc.write_text("# Prevention plan\n\nThe leadership group is chaired by the deputy mayor and meets monthly.\n")
+    monkeypatch.setenv("KB_LATENT_TERMS", "off")
+    assert main(["--home", home, "add", str(doc)]) == 0
+    monkeypatch.delenv("KB_LATENT_TERMS")
+    capsys.readouterr()
+    assert main(["--home", home, "search", "deputy mayor"]) == 0
+    assert "1 chunks have no latent terms yet" in capsys.readouterr().err
+    assert main(["--home", home, "check", "--no-repair"]) == 1  # not fully indexed until reindex
+    assert main(["--home", home, "reindex"]) == 0
+    capsys.readouterr()
+    assert main(["--home", home, "search", "deputy mayor"]) == 0
+    assert "latent" not in capsys.readouterr().err
+    assert main(["--home", home, "check"]) == 0
