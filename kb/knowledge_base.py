@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from index.latent import LatentEncoder, LatentStore
     from ingest import ChunkDraft
     from kb.drafts import Drafts
+    from kb.latent_terms import LatentTerms
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
 
@@ -97,8 +98,7 @@ class KnowledgeBase:
         self._cache: EmbeddingCache | None = None
         self._vectors: VectorIndex | None = None
         self._lexical: LexicalIndex | None = None
-        self._latent: LatentStore | None = None
-        self._latent_loaded = False
+        self._latent_terms: LatentTerms | None = None
         self._dirty = False
         self._drafts: Drafts | None = None
         if repair:
@@ -164,44 +164,28 @@ class KnowledgeBase:
                 self._dirty = True
         return self._lexical
 
-    def _latent_wanted(self, chunks: int) -> bool:
-        """Whether a KB of this many chunks keeps latent terms (settings.latent_terms, LATENT_AUTO_MAX)."""
-        from index.latent import LATENT_AUTO_MAX
+    @property
+    def latent_terms(self) -> LatentTerms:
+        """The KB's latent terms: whether it keeps them, their store, filling it (kb.latent_terms)."""
+        if self._latent_terms is None:
+            from kb.latent_terms import LatentTerms
 
-        mode = self.settings.latent_terms
-        return mode == "on" or (mode == "auto" and chunks <= LATENT_AUTO_MAX)
+            self._latent_terms = LatentTerms(self)
+        return self._latent_terms
 
     @property
     def latent_encoder(self) -> LatentEncoder | None:
         """Latent terms through the cache, or None when off, too large for "auto", or not offered."""
-        from index.latent import LatentEncoder, latent_source
-
-        if not self._latent_wanted(len(self.vectors)):  # the vector count is the chunk count, O(1)
-            return None
-        source = latent_source(self.embedder)
-        return LatentEncoder(source) if source is not None else None
+        return self.latent_terms.encoder
 
     @property
     def latent(self) -> LatentStore | None:
         """The chunks' latent terms (see index.latent), or None when not in use."""
-        if self._latent_loaded and self._latent is not None and self.latent_encoder is None:
-            self._latent = None  # grew past the "auto" limit: stop keeping them
-        if not self._latent_loaded:
-            from index.latent import LatentStore
-
-            self._latent_loaded = True
-            if self.latent_encoder is not None:
-                try:
-                    self._latent = LatentStore.load(self.settings.index_dir / "latent")
-                except (OSError, ValueError, EOFError, KeyError):
-                    self._latent = LatentStore()  # refilled from the embedding cache by `check`
-                    self._dirty = True
-        return self._latent
+        return self.latent_terms.store
 
     def latent_complete(self) -> bool:
         """True when every indexed chunk has latent terms, so ranking may use them fairly."""
-        store = self.latent
-        return store is not None and len(store) > 0 and len(store) == len(self.vectors)
+        return self.latent_terms.complete()
 
     @property
     def drafts(self) -> Drafts:
@@ -229,8 +213,7 @@ class KnowledgeBase:
         self.settings.index_dir.mkdir(parents=True, exist_ok=True)
         self.vectors.save(self.settings.index_dir / "vectors.faiss")
         self.lexical.save(self.settings.index_dir / "lexical")
-        if self.latent is not None:
-            self.latent.save(self.settings.index_dir / "latent")
+        self.latent_terms.save()
         self._dirty = False
 
     # --- documents ---------------------------------------------------------------------------
@@ -363,50 +346,16 @@ class KnowledgeBase:
 
     def _index(self, ids: np.ndarray, texts: Sequence[str], vectors: np.ndarray) -> None:
         if len(ids):
-            self._add_latent(ids, texts)  # first: the slow part, before any index changes
+            self.latent_terms.add(ids, texts)  # first: the slow part, before any index changes
             self.vectors.add(ids, vectors)
             self.lexical.add(ids, texts)
-            self._dirty = True
-
-    def _encode_latent(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
-        """Latent terms of index texts through the cache (None when not in use)."""
-        encoder = self.latent_encoder
-        if encoder is None or self.latent is None:
-            return None
-        return encoder.unpack(self.cache.embed_passages(encoder, list(texts)))
-
-    def _add_latent(self, ids: np.ndarray, texts: Sequence[str]) -> None:
-        terms = self._encode_latent(texts) if len(ids) else None
-        if terms is not None and self.latent is not None:
-            self.latent.add(ids, *terms)
-            self._dirty = True
-
-    def _refill_latent(self, ids: np.ndarray) -> None:
-        """Latent terms for these chunks from the embedding cache only: no model time when a KB opens.
-
-        Chunks whose terms were never computed (a KB from before latent terms) stay without them,
-        and ranking leaves latent terms out until `kb reindex` computes them.
-        """
-        from index import text_hash
-
-        encoder, store = self.latent_encoder, self.latent
-        if encoder is None or store is None:
-            return
-        rows = self.catalog.index_rows(ids)
-        hashes = [text_hash(text) for _, text in rows]
-        found = self.cache.get(encoder.id, hashes)
-        have = [(cid, found[h]) for (cid, _), h in zip(rows, hashes, strict=True) if h in found]
-        if have:
-            terms, weights = encoder.unpack(np.stack([v for _, v in have]))
-            store.add(np.asarray([cid for cid, _ in have], dtype=np.int64), terms, weights)
             self._dirty = True
 
     def _unindex(self, ids: np.ndarray) -> None:
         if len(ids):
             self.vectors.remove(ids)
             self.lexical.remove(ids)
-            if self.latent is not None:
-                self.latent.remove(ids)
+            self.latent_terms.remove(ids)
             self._dirty = True
 
     def _put(
@@ -459,10 +408,10 @@ class KnowledgeBase:
                 self.vectors.remove(v_orphan)
             if len(l_orphan):
                 self.lexical.remove(l_orphan)
-            if self.latent is not None and len(t_orphan):
-                self.latent.remove(t_orphan)
+            if len(t_orphan):
+                self.latent_terms.remove(t_orphan)
             if len(t_missing):
-                self._refill_latent(t_missing)
+                self.latent_terms.refill(t_missing)
             if len(v_missing):
                 rows = self.catalog.index_rows(v_missing)
                 self.vectors.add(np.asarray([r[0] for r in rows], dtype=np.int64),
@@ -478,13 +427,11 @@ class KnowledgeBase:
     def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild both indexes from the catalog with the current embedder. Returns the chunk count."""
         from index import LexicalIndex, VectorIndex
-        from index.latent import LatentStore
 
         self._vectors = VectorIndex.create(self.embedder.dim, self.embedder.id, self.settings.index_kind)
         self._lexical = LexicalIndex()
         rows = self.catalog.index_rows()
-        wanted = self._latent_wanted(len(rows))
-        self._latent, self._latent_loaded = (LatentStore() if wanted else None), True
+        self.latent_terms.reset(len(rows))
         step = 64
         for start in range(0, len(rows), step):
             part = rows[start : start + step]
