@@ -22,8 +22,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from index import Embedder, EmbeddingCache
 
 __all__ = ["fit_basis", "main"]
 
@@ -57,7 +61,7 @@ def fit_basis(means: np.ndarray, dims: int, directions: np.ndarray | None = None
     return q.T.astype(np.float32)
 
 
-def gettext_directions(embedder: object, cache: object, langs: tuple[str, ...]) -> np.ndarray:
+def gettext_directions(embedder: Embedder, cache: EmbeddingCache, langs: tuple[str, ...]) -> np.ndarray:
     """Each language's mean (translation - English original) vector over its gettext messages."""
     from evals.gettext_pairs import parallel_messages
 
@@ -67,8 +71,8 @@ def gettext_directions(embedder: object, cache: object, langs: tuple[str, ...]) 
         if len(pairs) < 100:
             print(f"{lang}: only {len(pairs)} gettext messages, skipped", flush=True)
             continue
-        english = cache.embed_passages(embedder, [e for e, _ in pairs])  # type: ignore[attr-defined]
-        other = cache.embed_passages(embedder, [t for _, t in pairs])  # type: ignore[attr-defined]
+        english = cache.embed_passages(embedder, [e for e, _ in pairs])
+        other = cache.embed_passages(embedder, [t for _, t in pairs])
         rows.append((other - english).mean(axis=0))
         print(f"{lang}: {len(pairs)} gettext messages", flush=True)
     return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)

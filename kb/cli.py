@@ -147,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         with KnowledgeBase(settings=settings) as kb:
-            if args.command in ("add", "search", "serve") and kb.latent is not None and not kb.latent_complete():
+            if args.command in ("add", "search", "serve"):
                 _latent_hint(kb)
             return _run(args, kb)
     except DocumentNotFound as err:
@@ -167,6 +167,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _latent_hint(kb: Any) -> None:
     """A KB from before latent terms: say once how to get them (opening never runs the model)."""
+    if kb.latent is None or kb.latent_complete():
+        return
     missing = len(kb.catalog.chunk_ids()) - len(kb.latent)
     if missing > 0:
         print(f"kb: {missing} chunks have no latent terms yet, so ranking leaves them out; run `kb reindex` "
@@ -247,8 +249,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
                   f"{report.vectors_orphaned}; lexical missing {report.lexical_missing}, orphaned "
                   f"{report.lexical_orphaned}; latent terms missing {report.latent_missing}, orphaned "
                   f"{report.latent_orphaned}: {state}")
-            if kb.latent is not None and not kb.latent_complete():
-                _latent_hint(kb)
+            _latent_hint(kb)
         return 0 if report.consistent or report.repaired else 1
     if args.command == "serve":
         from ui import serve

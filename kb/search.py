@@ -133,9 +133,11 @@ class Searcher:
         them on a worker thread beside the dense embedding gained nothing measurable (both passes
         share the same 2 cores), so they are encoded here, before the search.
         """
-        encoder, store = self.kb.latent_encoder, self.kb.latent
-        if encoder is None or store is None or not self.kb.latent_complete():
+        latent = self.kb.latent_terms
+        if not latent.complete():
             return None
+        encoder, store = latent.encoder, latent.store
+        assert encoder is not None and store is not None  # complete() implies both
         terms, weights = encoder.query(query)
         return lambda ids: store.scores(terms, weights, ids)
 
