@@ -172,8 +172,13 @@ def _breakdown(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _sync_corpus(kb: KnowledgeBase, corpus_dir: Path, manifest: Path | None) -> dict[str, Any]:
-    """Add the corpus (unchanged files are skipped) and drop documents no longer in it."""
+    """Add the corpus (unchanged files are skipped) and drop documents no longer in it.
+
+    A home indexed with an older chunk header is re-indexed first, so the figures are the code's.
+    """
     started = time.perf_counter()
+    if kb.index_text_outdated:
+        kb.reindex()
     report = kb.add([corpus_dir], manifest=manifest if manifest and manifest.exists() else None)
     present = {p.relative_to(corpus_dir).as_posix() for p in corpus_dir.rglob("*") if p.is_file()}
     removed = [d.source for d in kb.documents() if d.source not in present]

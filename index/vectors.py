@@ -83,17 +83,23 @@ class VectorIndex:
     kind "auto" starts flat and becomes ivf_sq8 once it holds `AUTO_APPROX_FROM` vectors.
     """
 
-    def __init__(self, index: faiss.Index, embedder_id: str, kind: str, dim: int, auto: bool = False) -> None:
+    def __init__(
+        self, index: faiss.Index, embedder_id: str, kind: str, dim: int, auto: bool = False,
+        text_format: str | None = None,
+    ) -> None:
         self._index = index
         self.embedder_id = embedder_id
         self.kind = kind
         self.dim = dim
         self.auto = auto  # kind follows the size (see AUTO_APPROX_FROM)
+        # The caller's label for how it turned chunks into embedded text (None: not recorded),
+        # kept in the manifest so a caller can tell an index built from an older text recipe.
+        self.text_format = text_format
         self._tombstones: set[int] = set()
 
     # --- construction -------------------------------------------------------------------------
     @classmethod
-    def create(cls, dim: int, embedder_id: str, kind: str = "flat") -> VectorIndex:
+    def create(cls, dim: int, embedder_id: str, kind: str = "flat", text_format: str | None = None) -> VectorIndex:
         """An empty index.
 
         Args:
@@ -101,13 +107,14 @@ class VectorIndex:
             embedder_id: recorded in the manifest so a later load can refuse other models.
             kind: "auto" (flat, then ivf_sq8 from AUTO_APPROX_FROM vectors), "flat" (exact),
                 "hnsw" (approximate, M=32) or "ivf_sq8" (approximate, trained on its first add).
+            text_format: the caller's label for the text it embeds, saved with the index.
 
         Returns:
             The new index.
         """
         if kind == "auto":
-            return cls(cls._new_faiss(dim, "flat"), embedder_id, "flat", dim, auto=True)
-        return cls(cls._new_faiss(dim, kind), embedder_id, kind, dim)
+            return cls(cls._new_faiss(dim, "flat"), embedder_id, "flat", dim, auto=True, text_format=text_format)
+        return cls(cls._new_faiss(dim, kind), embedder_id, kind, dim, text_format=text_format)
 
     @staticmethod
     def _new_faiss(dim: int, kind: str) -> faiss.Index | None:
@@ -161,7 +168,7 @@ class VectorIndex:
         kind = manifest.get("kind", "flat")
         if kind == "ivf_sq8":
             index = cls._with_direct_map(index)
-        return cls(index, embedder_id, kind, int(built_dim), bool(manifest.get("auto")))
+        return cls(index, embedder_id, kind, int(built_dim), bool(manifest.get("auto")), manifest.get("text_format"))
 
     @staticmethod
     def _train_ivf(vectors: np.ndarray, dim: int) -> faiss.Index:
@@ -387,5 +394,6 @@ class VectorIndex:
                 "count": int(self._index.ntotal),
                 "kind": self.kind,
                 "auto": self.auto,
+                "text_format": self.text_format,
             },
         )

@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with KnowledgeBase(settings=settings) as kb:
             if args.command in ("add", "search", "serve"):
-                _latent_hint(kb)
+                _reindex_hint(kb)
             return _run(args, kb)
     except DocumentNotFound as err:
         print(f"kb: {err}", file=sys.stderr)
@@ -165,8 +165,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _latent_hint(kb: Any) -> None:
-    """A KB from before latent terms: say once how to get them (opening never runs the model)."""
+def _reindex_hint(kb: Any) -> None:
+    """A KB indexed by an older version: say once what `kb reindex` brings (opening never runs the model)."""
+    if kb.index_text_outdated:
+        print("kb: this knowledge base was indexed with an older chunk header, so pages are picked a little "
+              "less precisely; run `kb reindex` once to re-embed it (about as long as adding it)", file=sys.stderr)
     if kb.latent is None or kb.latent_complete():
         return
     missing = len(kb.catalog.chunk_ids()) - len(kb.latent)
@@ -249,7 +252,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
                   f"{report.vectors_orphaned}; lexical missing {report.lexical_missing}, orphaned "
                   f"{report.lexical_orphaned}; latent terms missing {report.latent_missing}, orphaned "
                   f"{report.latent_orphaned}: {state}")
-            _latent_hint(kb)
+            _reindex_hint(kb)
         return 0 if report.consistent or report.repaired else 1
     if args.command == "serve":
         from ui import serve

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kb.catalog import Catalog, now
-from kb.context import index_text
+from kb.context import INDEX_TEXT_FORMAT, index_text
 from kb.settings import Settings
 from kb.types import AddReport, Chunk, Document, Hit
 
@@ -143,7 +143,9 @@ class KnowledgeBase:
                 self.reindex()
                 assert self._vectors is not None
             if self._vectors is None:
-                self._vectors = VectorIndex.create(self.embedder.dim, self.embedder.id, self.settings.index_kind)
+                self._vectors = VectorIndex.create(
+                    self.embedder.dim, self.embedder.id, self.settings.index_kind, text_format=INDEX_TEXT_FORMAT
+                )
                 self._dirty = True
         return self._vectors
 
@@ -186,6 +188,15 @@ class KnowledgeBase:
     def latent_complete(self) -> bool:
         """True when every indexed chunk has latent terms, so ranking may use them fairly."""
         return self.latent_terms.complete()
+
+    @property
+    def index_text_outdated(self) -> bool:
+        """True when the indexes hold chunks embedded from an older `index_text` recipe.
+
+        Search still works on them, a little worse; `kb reindex` re-embeds them with the current one.
+        Not done on open, because unlike a new projection it runs the model over every chunk.
+        """
+        return len(self.vectors) > 0 and self.vectors.text_format != INDEX_TEXT_FORMAT
 
     @property
     def drafts(self) -> Drafts:
@@ -428,7 +439,9 @@ class KnowledgeBase:
         """Rebuild both indexes from the catalog with the current embedder. Returns the chunk count."""
         from index import LexicalIndex, VectorIndex
 
-        self._vectors = VectorIndex.create(self.embedder.dim, self.embedder.id, self.settings.index_kind)
+        self._vectors = VectorIndex.create(
+            self.embedder.dim, self.embedder.id, self.settings.index_kind, text_format=INDEX_TEXT_FORMAT
+        )
         self._lexical = LexicalIndex()
         rows = self.catalog.index_rows()
         self.latent_terms.reset(len(rows))

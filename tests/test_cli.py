@@ -86,3 +86,24 @@ def test_a_kb_without_latent_terms_is_told_to_reindex(
     assert main(["--home", home, "search", "deputy mayor"]) == 0
     assert "latent" not in capsys.readouterr().err
     assert main(["--home", home, "check"]) == 0
+
+
+def test_a_kb_with_an_older_chunk_header_is_told_to_reindex(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.vectors import manifest_path
+
+    home = tmp_path / "home"
+    doc = tmp_path / "plan.md"
+    doc.write_text("# Prevention plan\n\nThe leadership group is chaired by the deputy mayor and meets monthly.\n")
+    monkeypatch.setenv("KB_EMBEDDER", "hash")
+    assert main(["--home", str(home), "add", str(doc)]) == 0
+    mpath = manifest_path(home / "index" / "vectors.faiss")
+    mpath.write_text(mpath.read_text().replace('"text_format": "2"', '"text_format": "1"'))
+    capsys.readouterr()
+    assert main(["--home", str(home), "search", "deputy mayor"]) == 0
+    assert "older chunk header" in capsys.readouterr().err
+    assert main(["--home", str(home), "reindex"]) == 0
+    capsys.readouterr()
+    assert main(["--home", str(home), "search", "deputy mayor"]) == 0
+    assert "older chunk header" not in capsys.readouterr().err

@@ -239,6 +239,44 @@ def test_country_change_reindexes_the_chunk_headers(hash_kb: KnowledgeBase, tmp_
     assert "France" in hash_kb.catalog.index_rows(ids)[0][1]
 
 
+def test_the_index_text_names_the_title_and_section_once() -> None:
+    """A first page starts with the title, every page with its heading: the header already says both."""
+    from kb.context import index_text
+
+    meta = {"city": "Vaumoiron", "country": "CH"}
+    first = index_text("Training programme", meta, ["Audience"], "Training programme\nAudience\nTeachers attend.")
+    later = index_text("Training programme", meta, ["Module 3"], "Module 3\nSurvey: 84 % can refer a case.")
+    assert first == "Training programme — Vaumoiron, Switzerland › Audience\nTeachers attend."
+    assert later == "Training programme — Vaumoiron, Switzerland › Module 3\nSurvey: 84 % can refer a case."
+    # only whole leading lines go: a heading quoted in the body stays, and a chunk is never emptied
+    assert index_text("Plan", {}, [], "Plan of the Plan\nPlan").endswith("\nPlan of the Plan\nPlan")
+    assert index_text("Plan", {}, [], "Plan") == "Plan\nPlan"
+
+
+def test_a_kb_indexed_with_an_older_chunk_header_says_so_until_reindexed(
+    hash_kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    import json
+
+    from index.vectors import manifest_path
+
+    assert not hash_kb.index_text_outdated  # empty
+    hash_kb.add([write_docs(tmp_path / "docs")])
+    assert not hash_kb.index_text_outdated
+    home = hash_kb.settings.home
+    hash_kb.close()
+    mpath = manifest_path(home / "index" / "vectors.faiss")
+    manifest = json.loads(mpath.read_text())
+    del manifest["text_format"]  # as saved before the label existed
+    mpath.write_text(json.dumps(manifest))
+    with KnowledgeBase(home, embedder="hash") as kb:
+        assert kb.index_text_outdated
+        kb.reindex()
+        assert not kb.index_text_outdated
+    with KnowledgeBase(home, embedder="hash") as kb:
+        assert not kb.index_text_outdated
+
+
 def test_new_language_basis_rebuilds_from_the_cache_without_re_embedding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

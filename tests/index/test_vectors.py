@@ -70,6 +70,14 @@ def test_save_load_round_trip(tmp_path: Path, kind: str) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["vectors.faiss", "vectors.faiss.manifest.json"]
 
 
+def test_the_text_format_label_survives_a_save(tmp_path: Path) -> None:
+    labelled = VectorIndex.create(DIM, "hash:384", text_format="2")
+    labelled.save(tmp_path / "a.faiss")
+    assert VectorIndex.load(tmp_path / "a.faiss", "hash:384").text_format == "2"
+    filled()[0].save(tmp_path / "b.faiss")  # an index from before the label: None, not an error
+    assert VectorIndex.load(tmp_path / "b.faiss", "hash:384").text_format is None
+
+
 def test_load_with_another_embedder_is_refused(tmp_path: Path) -> None:
     index, _ = filled()
     index.save(tmp_path / "v.faiss")
