@@ -25,16 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evals.metrics import mrr_at_k, recall_at_k
+from evals.domain_markdown import to_markdown
+from evals.domain_scoring import K, breakdown, check_targets
 
 if TYPE_CHECKING:
     from kb import KnowledgeBase
 
-__all__ = ["Query", "SYSTEMS", "default_home", "load_queries", "run_domain", "to_markdown", "main"]
+__all__ = ["Query", "SYSTEMS", "check_targets", "default_home", "load_queries", "run_domain", "to_markdown", "main"]
 
 _REPO = Path(__file__).resolve().parents[1]
 SYSTEMS = ("fused", "dense", "lexical")
-K = 10
 
 
 @dataclass(frozen=True)
@@ -118,59 +118,6 @@ def _page_of_first_relevant(hits: Sequence[tuple[str, int | None]], relevant: It
     return next((page for source, page in hits if source in wanted), None)
 
 
-# --- scoring -------------------------------------------------------------------------------------------
-
-
-def _score(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    rankings = [r["ranked"] for r in rows]
-    relevant = [set(r["relevant"]) for r in rows]
-    paged = [r for r in rows if r["gold_page"] is not None]
-    return {
-        "n": len(rows),
-        "recall@1": recall_at_k(rankings, relevant, 1),
-        "recall@5": recall_at_k(rankings, relevant, 5),
-        "mrr@10": mrr_at_k(rankings, relevant, K),
-        "page_n": len(paged),
-        "page_accuracy": (sum(r["cited_page"] == r["gold_page"] for r in paged) / len(paged))
-        if paged
-        else None,
-    }
-
-
-# The quality bar for the fused system (issue 5), checked in every report.
-TARGETS = {"recall@5": 0.95, "mrr@10": 0.85, "page_accuracy": 0.90}
-MAX_CROSS_GAP = 0.05  # cross-lingual may trail same-language by at most this, on each metric above
-
-
-def check_targets(system: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each target with the measured value and whether it is met (gaps on Recall@5 and MRR@10)."""
-    out = [
-        {"target": f"{metric} >= {bar:.2f}", "value": system["overall"][metric],
-         "met": system["overall"][metric] is not None and system["overall"][metric] >= bar}
-        for metric, bar in TARGETS.items()
-    ]
-    kinds = system["by_kind"]
-    if "cross" in kinds and "same" in kinds:
-        for metric in ("recall@5", "mrr@10"):
-            gap = kinds["same"][metric] - kinds["cross"][metric]
-            out.append({"target": f"same - cross {metric} <= {MAX_CROSS_GAP:.2f}", "value": gap,
-                        "met": gap <= MAX_CROSS_GAP})
-    return out
-
-
-def _breakdown(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    langs = sorted({r["lang"] for r in rows})
-    return {
-        "overall": _score(rows),
-        "by_lang": {lang: _score([r for r in rows if r["lang"] == lang]) for lang in langs},
-        "by_kind": {
-            kind: _score([r for r in rows if r["kind"] == kind])
-            for kind in ("cross", "same")
-            if any(r["kind"] == kind for r in rows)
-        },
-    }
-
-
 def _sync_corpus(kb: KnowledgeBase, corpus_dir: Path, manifest: Path | None) -> dict[str, Any]:
     """Add the corpus (unchanged files are skipped) and drop documents no longer in it.
 
@@ -247,90 +194,15 @@ def run_domain(
                     }
                 )
             seconds = time.perf_counter() - started
-            breakdown = _breakdown(rows)
+            scores = breakdown(rows)
             out["systems"][system] = {
-                **breakdown,
-                "targets": check_targets(breakdown),
+                **scores,
+                "targets": check_targets(scores),
                 "seconds": round(seconds, 2),
                 "ms_per_query": round(1000 * seconds / max(len(rows), 1), 1),
             }
             out["results"][system] = rows
     return out
-
-
-# --- reporting -----------------------------------------------------------------------------------------
-
-
-def _fmt(x: float | None) -> str:
-    return "–" if x is None else f"{x:.3f}"
-
-
-def _table_row(label: str, s: dict[str, Any]) -> str:
-    page = f"{_fmt(s['page_accuracy'])} ({s['page_n']})" if s["page_n"] else "–"
-    return f"| {label} | {s['n']} | {_fmt(s['recall@1'])} | {_fmt(s['recall@5'])} | {_fmt(s['mrr@10'])} | {page} |"
-
-
-def to_markdown(report: dict[str, Any]) -> str:
-    """The report as Markdown: one table per system, then the failed queries of the first system."""
-    c = report["corpus"]
-    lines = [
-        "# Domain evaluation",
-        "",
-        f"Embedder `{report['embedder']}`; {c['documents']} documents ({', '.join(f'{v} {k}' for k, v in c['summary'].items())}"
-        f" in {c['seconds']} s); {report['queries']} queries. Document-level scores; page accuracy over "
-        "queries with a gold page.",
-        "",
-    ]
-    for system, s in report["systems"].items():
-        lines += [
-            f"## {system} ({s['ms_per_query']} ms/query)",
-            "",
-            "| slice | n | Recall@1 | Recall@5 | MRR@10 | page acc. (n) |",
-            "|---|---|---|---|---|---|",
-            _table_row("**all**", s["overall"]),
-        ]
-        lines += [
-            _table_row("cross-lingual" if k == "cross" else "same language", v)
-            for k, v in s["by_kind"].items()
-        ]
-        lines += [_table_row(f"query lang `{lang}`", v) for lang, v in s["by_lang"].items()]
-        lines.append("")
-        if system == "fused" and s.get("targets"):
-            lines += ["Targets: " + "; ".join(
-                f"{t['target']}: {_fmt(t['value'])} {'met' if t['met'] else 'MISSED'}" for t in s["targets"]
-            ), ""]
-    if c["failed"]:
-        lines += (
-            ["## Corpus files that failed to ingest", ""]
-            + [f"- {f['path']}: {f['reason']}" for f in c["failed"]]
-            + [""]
-        )
-    first = next(iter(report["results"]), None)
-    if first:
-        failed = [
-            r
-            for r in report["results"][first]
-            if r["rank"] != 1 or (r["gold_page"] is not None and r["cited_page"] != r["gold_page"])
-        ]
-        failed.sort(key=lambda r: (r["rank"] is not None, -(r["rank"] or 0)))
-        lines += [
-            f"## Failed queries ({first}): {len(failed)}",
-            "",
-            "Relevant document not first (rank shown, – = not in top 10), or wrong page cited.",
-            "",
-        ]
-        for r in failed:
-            rank = r["rank"] or "–"
-            page = (
-                f"; page {r['cited_page']} cited, {r['gold_page']} expected"
-                if r["gold_page"] is not None
-                else ""
-            )
-            lines.append(f"- **{r['id']}** [{r['lang']}, {r['kind']}] rank {rank}{page}: {r['query']}")
-            lines.append(
-                f"  - expected: {', '.join(r['relevant'])}; got: {', '.join(r['ranked'][:3]) or 'nothing'}"
-            )
-    return "\n".join(lines) + "\n"
 
 
 def default_home() -> Path:
