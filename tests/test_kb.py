@@ -239,15 +239,15 @@ def test_country_change_reindexes_the_chunk_headers(hash_kb: KnowledgeBase, tmp_
     assert "France" in hash_kb.catalog.index_rows(ids)[0][1]
 
 
-def test_the_index_text_names_the_title_and_section_once() -> None:
-    """A first page starts with the title, every page with its heading: the header already says both."""
+def test_the_index_text_names_the_title_once() -> None:
+    """A first page starts with the title, which the header already names; headings stay on every chunk."""
     from kb.context import index_text
 
     meta = {"city": "Vaumoiron", "country": "CH"}
     first = index_text("Training programme", meta, ["Audience"], "Training programme\nAudience\nTeachers attend.")
     later = index_text("Training programme", meta, ["Module 3"], "Module 3\nSurvey: 84 % can refer a case.")
-    assert first == "Training programme — Vaumoiron, Switzerland › Audience\nTeachers attend."
-    assert later == "Training programme — Vaumoiron, Switzerland › Module 3\nSurvey: 84 % can refer a case."
+    assert first == "Training programme — Vaumoiron, Switzerland › Audience\nAudience\nTeachers attend."
+    assert later == "Training programme — Vaumoiron, Switzerland › Module 3\nModule 3\nSurvey: 84 % can refer a case."
     # only whole leading lines go: a heading quoted in the body stays, and a chunk is never emptied
     assert index_text("Plan", {}, [], "Plan of the Plan\nPlan").endswith("\nPlan of the Plan\nPlan")
     assert index_text("Plan", {}, [], "Plan") == "Plan\nPlan"
