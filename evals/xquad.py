@@ -104,8 +104,11 @@ class _Pool:
         self.lexical.rebuild()
 
     def rank(
-        self, query: str, qvec: np.ndarray, k: int, weight: float, q_latent: tuple[np.ndarray, np.ndarray] | None
+        self, query: str, qvec: np.ndarray, k: int, weight: float, q_latent: tuple[np.ndarray, np.ndarray] | None,
+        query_language: str | None = None, scale: float = 1.0,
     ) -> dict[str, list[int]]:
+        """Each system's top k ids; "calibrated" (given the query's language) is what the KB's search
+        does for a sentence-long query: lexical gated to that language, same-language scale applied."""
         d_ids, _ = self.vectors.search(qvec, k)
         l_ids, _ = self.lexical.search(query, k)
         store = self.latent
@@ -130,6 +133,10 @@ class _Pool:
                 latent=latent,
             )
             out["balanced"] = [h.chunk_id for h in balanced]
+        if query_language is not None:
+            calibrated = hybrid_search(query, qvec, self.vectors, self.lexical, k, None, _id_language, weight=weight,
+                                       latent=latent, query_language=query_language, same_language_scale=scale)
+            out["calibrated"] = [h.chunk_id for h in calibrated]
         return out
 
 
@@ -152,11 +159,13 @@ def _evaluate(
     weight: float,
     extra: dict[str, list[set[int]]] | None = None,
     q_latent: tuple[np.ndarray, np.ndarray] | None = None,
+    query_language: str | None = None,
+    scale: float = 1.0,
 ) -> dict[str, Any]:
     rankings: dict[str, list[list[int]]] = {}
     for i, (text, qv) in enumerate(zip(queries.questions, qvecs, strict=True)):
         lat = (q_latent[0][i], q_latent[1][i]) if q_latent is not None else None
-        for system, ranked in pool.rank(text, qv, 10, weight, lat).items():
+        for system, ranked in pool.rank(text, qv, 10, weight, lat, query_language, scale).items():
             rankings.setdefault(system, []).append(ranked)
     result: dict[str, Any] = {"queries": len(relevant), **_score(rankings, relevant)}
     # in the mixed pool: how often the top 5 holds the version in a given language
@@ -239,8 +248,12 @@ def run_xquad(
                     for lang in dict.fromkeys([q_lang, "en"])
                     if lang in mixed
                 }
+                extra["top5_has_another_language"] = [
+                    {_doc_id(lang, p) for lang in mixed if lang != q_lang} for p in queries.paragraph_of
+                ]
+                scale = getattr(embedder, "same_language_scale", lambda _: 1.0)(q_lang)
                 report["mixed"][q_lang] = _evaluate(
-                    pool, queries, qvecs, relevant, weight, extra, latents(queries.questions)
+                    pool, queries, qvecs, relevant, weight, extra, latents(queries.questions), q_lang, scale
                 )
     finally:
         cache.close()

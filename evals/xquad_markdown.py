@@ -6,8 +6,8 @@ from typing import Any
 
 __all__ = ["to_markdown"]
 
-# the systems a pair may report, in table order (the mixed pool adds "balanced")
-ROWS = ("lexical", "dense", "fused", "fused, no latent terms", "balanced")
+# the systems a pair may report, in table order (the mixed pool adds "balanced" and "calibrated")
+ROWS = ("lexical", "dense", "fused", "fused, no latent terms", "balanced", "calibrated")
 
 
 def to_markdown(report: dict[str, Any]) -> str:
@@ -42,16 +42,17 @@ def to_markdown(report: dict[str, Any]) -> str:
             "",
         ]
         lines += [
-            "| query lang | version | lexical | dense | fused | balanced |",
-            "|---|---|---:|---:|---:|---:|",
+            "| query lang | version | lexical | dense | fused | balanced | calibrated |",
+            "|---|---|---:|---:|---:|---:|---:|",
         ]
         for q, r in report["mixed"].items():
             if q == "languages":
                 continue
             for key, vals in r.items():
                 if key.startswith("top5_has_"):
-                    lines.append(
-                        f"| {q} | {key.removeprefix('top5_has_')} | {vals['lexical']:.3f} "
-                        f"| {vals['dense']:.3f} | {vals['fused']:.3f} | {vals['balanced']:.3f} |"
+                    cells = " | ".join(
+                        f"{vals[system]:.3f}" if system in vals else "–"
+                        for system in ("lexical", "dense", "fused", "balanced", "calibrated")
                     )
+                    lines.append(f"| {q} | {key.removeprefix('top5_has_').replace('_', ' ')} | {cells} |")
     return "\n".join(lines) + "\n"

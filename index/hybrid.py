@@ -30,6 +30,7 @@ def hybrid_search(
     query_language: str | None = None,
     latent: Callable[[np.ndarray], np.ndarray] | None = None,
     latent_weight: float = LATENT_WEIGHT,
+    same_language_scale: float = 1.0,
 ) -> list[FusedHit]:
     """Dense + BM25 search with score-level fusion, both pre-filtered to `allowed`.
 
@@ -59,6 +60,9 @@ def hybrid_search(
         latent: candidate ids -> latent-term cosine with the query (see `index.latent`); each
             candidate's dense score gets `latent_weight` times it before fusion. None: not used.
         latent_weight: see `index.latent.LATENT_WEIGHT`.
+        same_language_scale: with `query_language` and `chunk_language`, the dense scores of
+            chunks in the query's language are multiplied by this before fusion, so that a passage
+            and its translation score alike (see `LanguageNeutral.same_language_scale`); 1.0: off.
 
     Returns:
         Up to k FusedHit records, best first.
@@ -89,8 +93,14 @@ def hybrid_search(
         l_scores = np.concatenate([l_scores, extra[hit]])
 
     raw_dense: dict[int, float] | None = None
-    if latent is not None and len(d_ids):
+    if (latent is not None or same_language_scale != 1.0) and len(d_ids):
         raw_dense = dict(zip(d_ids.tolist(), d_scores.tolist(), strict=True))
+    if same_language_scale != 1.0 and query_language and chunk_language is not None and len(d_ids):
+        langs = dict(zip(d_ids.tolist(), chunk_language(d_ids), strict=True))
+        same = np.array([langs[i] == query_language for i in d_ids.tolist()])
+        d_scores = np.where(same, d_scores * same_language_scale, d_scores).astype(np.float32)
+        chunk_language = _known_first(langs, chunk_language)
+    if latent is not None and len(d_ids):
         d_scores = (d_scores + latent_weight * latent(d_ids)).astype(np.float32)
 
     stats = lexical.query_stats(query) if len(lexical) else None
@@ -118,6 +128,20 @@ def hybrid_search(
             dense += float(shift[i])
         out.append(h._replace(dense_score=dense))
     return out
+
+
+def _known_first(
+    known: dict[int, str | None], lookup: Callable[[np.ndarray], Sequence[str | None]]
+) -> Callable[[np.ndarray], list[str | None]]:
+    """`lookup` that answers from `known` first, so fusion does not ask the catalog again."""
+
+    def languages(ids: np.ndarray) -> list[str | None]:
+        missing = np.array([i for i in ids.tolist() if i not in known], dtype=np.int64)
+        if len(missing):
+            known.update(zip(missing.tolist(), lookup(missing), strict=True))
+        return [known[i] for i in ids.tolist()]
+
+    return languages
 
 
 def _balanced_dense(

