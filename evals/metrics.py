@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
-__all__ = ["recall_at_k", "mrr_at_k", "hit_at_k", "reciprocal_rank"]
+__all__ = ["recall_at_k", "mrr_at_k", "hit_at_k", "reciprocal_rank", "percentile"]
 
 
 def hit_at_k(ranked: Sequence[int], relevant: Collection[int], k: int) -> float:
@@ -62,3 +62,10 @@ def mrr_at_k(rankings: Sequence[Sequence[int]], relevant: Sequence[Collection[in
         Mean over queries, 0.0 for no queries.
     """
     return _mean(reciprocal_rank, rankings, relevant, k)
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The p-th percentile of latencies or the like; NaN for none (a report shows it, nothing raises)."""
+    import numpy as np
+
+    return float(np.percentile(np.asarray(values, dtype=float), p)) if len(values) else float("nan")
