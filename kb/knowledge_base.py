@@ -15,13 +15,13 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from kb.catalog import Catalog, now
+from kb.consistency import CheckReport
 from kb.context import INDEX_TEXT_FORMAT, index_text
 from kb.settings import Settings
 from kb.types import AddReport, Chunk, Document, Hit
@@ -49,28 +49,6 @@ class DocumentNotFound(KeyError):
 
     def __str__(self) -> str:
         return f"No document {self.args[0]!r} in this knowledge base (see `kb list`)."
-
-
-@dataclass
-class CheckReport:
-    """Catalog <-> index consistency, before and after repair."""
-
-    chunks: int
-    vectors_missing: int
-    vectors_orphaned: int
-    lexical_missing: int
-    lexical_orphaned: int
-    repaired: bool
-    latent_missing: int = 0
-    latent_orphaned: int = 0
-
-    @property
-    def consistent(self) -> bool:
-        return not (self.vectors_missing or self.vectors_orphaned or self.lexical_missing or self.lexical_orphaned
-                    or self.latent_missing or self.latent_orphaned)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "consistent": self.consistent}
 
 
 class KnowledgeBase:
@@ -393,47 +371,10 @@ class KnowledgeBase:
     # --- consistency -------------------------------------------------------------------------
 
     def check(self, repair: bool = True) -> CheckReport:
-        """Compare the catalog's chunk ids with both indexes; repair differences if asked.
+        """Compare the catalog's chunk ids with every index; repair differences if asked (kb.consistency)."""
+        from kb.consistency import check
 
-        Missing vectors come from the embedding cache (embedded again only if absent there).
-        """
-        want = self.catalog.chunk_ids()
-        vec_path = self.settings.index_dir / "vectors.faiss"
-        if not len(want) and self._vectors is None and not vec_path.exists():
-            return CheckReport(0, 0, 0, 0, 0, False)
-        have_v = np.sort(self.vectors.ids())
-        have_l = np.sort(self.lexical.ids())
-        v_missing = np.setdiff1d(want, have_v, assume_unique=True)
-        v_orphan = np.setdiff1d(have_v, want, assume_unique=True)
-        l_missing = np.setdiff1d(want, have_l, assume_unique=True)
-        l_orphan = np.setdiff1d(have_l, want, assume_unique=True)
-        t_missing = t_orphan = np.zeros(0, dtype=np.int64)
-        if self.latent is not None:
-            have_t = self.latent.ids()
-            t_missing = np.setdiff1d(want, have_t, assume_unique=True)
-            t_orphan = np.setdiff1d(have_t, want, assume_unique=True)
-        report = CheckReport(len(want), len(v_missing), len(v_orphan), len(l_missing), len(l_orphan), False,
-                             len(t_missing), len(t_orphan))
-        if repair and not report.consistent:
-            if len(v_orphan):
-                self.vectors.remove(v_orphan)
-            if len(l_orphan):
-                self.lexical.remove(l_orphan)
-            if len(t_orphan):
-                self.latent_terms.remove(t_orphan)
-            if len(t_missing):
-                self.latent_terms.refill(t_missing)
-            if len(v_missing):
-                rows = self.catalog.index_rows(v_missing)
-                self.vectors.add(np.asarray([r[0] for r in rows], dtype=np.int64),
-                                 self._embed([r[1] for r in rows]))
-            if len(l_missing):
-                rows = self.catalog.index_rows(l_missing)
-                self.lexical.add(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
-            self._dirty = True
-            self.save()
-            report.repaired = True
-        return report
+        return check(self, repair)
 
     def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild both indexes from the catalog with the current embedder. Returns the chunk count."""

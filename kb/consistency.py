@@ -1,0 +1,91 @@
+"""Keeping the indexes true to the catalog: find their differences and repair them.
+
+The SQLite catalog is the source of truth; the FAISS vectors, the BM25 index and the latent terms are
+derived from it. After a crash between a catalog commit and an index save, or after an index file
+was lost, `check` finds the chunk ids one side has and the other lacks and mends them without
+re-embedding what the embedding cache already holds. `KnowledgeBase.check` and `kb check` call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from kb.knowledge_base import KnowledgeBase
+
+__all__ = ["CheckReport", "check"]
+
+
+@dataclass
+class CheckReport:
+    """Catalog <-> index consistency, before and after repair."""
+
+    chunks: int
+    vectors_missing: int
+    vectors_orphaned: int
+    lexical_missing: int
+    lexical_orphaned: int
+    repaired: bool
+    latent_missing: int = 0
+    latent_orphaned: int = 0
+
+    @property
+    def consistent(self) -> bool:
+        return not (self.vectors_missing or self.vectors_orphaned or self.lexical_missing or self.lexical_orphaned
+                    or self.latent_missing or self.latent_orphaned)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "consistent": self.consistent}
+
+
+def check(kb: KnowledgeBase, repair: bool = True) -> CheckReport:
+    """Compare the catalog's chunk ids with the vector, lexical and latent-term indexes.
+
+    Args:
+        kb: the knowledge base.
+        repair: drop orphans and add what is missing: vectors from the embedding cache (embedded
+            again only if absent there), BM25 rows from the catalog's text, latent terms from the cache.
+
+    Returns:
+        The differences found, and whether they were repaired.
+    """
+    want = kb.catalog.chunk_ids()
+    vec_path = kb.settings.index_dir / "vectors.faiss"
+    if not len(want) and kb._vectors is None and not vec_path.exists():
+        return CheckReport(0, 0, 0, 0, 0, False)
+    have_v = np.sort(kb.vectors.ids())
+    have_l = np.sort(kb.lexical.ids())
+    v_missing = np.setdiff1d(want, have_v, assume_unique=True)
+    v_orphan = np.setdiff1d(have_v, want, assume_unique=True)
+    l_missing = np.setdiff1d(want, have_l, assume_unique=True)
+    l_orphan = np.setdiff1d(have_l, want, assume_unique=True)
+    t_missing = t_orphan = np.zeros(0, dtype=np.int64)
+    if kb.latent is not None:
+        have_t = kb.latent.ids()
+        t_missing = np.setdiff1d(want, have_t, assume_unique=True)
+        t_orphan = np.setdiff1d(have_t, want, assume_unique=True)
+    report = CheckReport(len(want), len(v_missing), len(v_orphan), len(l_missing), len(l_orphan), False,
+                         len(t_missing), len(t_orphan))
+    if repair and not report.consistent:
+        if len(v_orphan):
+            kb.vectors.remove(v_orphan)
+        if len(l_orphan):
+            kb.lexical.remove(l_orphan)
+        if len(t_orphan):
+            kb.latent_terms.remove(t_orphan)
+        if len(t_missing):
+            kb.latent_terms.refill(t_missing)
+        if len(v_missing):
+            rows = kb.catalog.index_rows(v_missing)
+            kb.vectors.add(np.asarray([r[0] for r in rows], dtype=np.int64),
+                             kb._embed([r[1] for r in rows]))
+        if len(l_missing):
+            rows = kb.catalog.index_rows(l_missing)
+            kb.lexical.add(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
+        kb._dirty = True
+        kb.save()
+        report.repaired = True
+    return report
