@@ -35,6 +35,9 @@ def markdown(result: dict[str, Any]) -> str:
     lines += [
         "## Search at scale (synthetic chunks, real query embedding)",
         "",
+        f"recall@10 against exact search over {result['sizes'][0].get('recall_queries', 12) if result['sizes'] else 0} "
+        "real queries (the latency queries and the domain set's questions); latency over the 12 latency queries.",
+        "",
         "| chunks | index | build s | recall@10 | recall@10 5 % | p50 ms | p95 ms | p50 ms 5 % | "
         "p95 ms 5 % | HTTP p50 | HTTP p95 | HTTP 5 % p50/p95 | B/chunk | cold start s |",
         "|" + "---|" * 14,
