@@ -44,7 +44,7 @@ NOISE = 0.6  # norm of the Gaussian noise added to each synthetic vector (cosine
 
 def recall_queries() -> list[str]:
     """The latency queries plus the domain set's 120 staff questions: recall@10 over 12 queries
-    (120 neighbours) moved by 0.025 with every neighbour missed, too coarse for a 0.98 bar."""
+    (120 neighbours) moves by 0.008 with each neighbour missed, too coarse for a 0.98 bar."""
     from evals.domain import load_queries
 
     return [*QUERIES, *(q.query for q in load_queries(Path(__file__).resolve().parent / "domain"))]
