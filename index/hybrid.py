@@ -63,6 +63,7 @@ def hybrid_search(
         same_language_scale: with `query_language` and `chunk_language`, the dense scores of
             chunks in the query's language are multiplied by this before fusion, so that a passage
             and its translation score alike (see `LanguageNeutral.same_language_scale`); 1.0: off.
+            Not applied together with `language_groups`, which already corrects by language.
 
     Returns:
         Up to k FusedHit records, best first.
@@ -95,7 +96,8 @@ def hybrid_search(
     raw_dense: dict[int, float] | None = None
     if (latent is not None or same_language_scale != 1.0) and len(d_ids):
         raw_dense = dict(zip(d_ids.tolist(), d_scores.tolist(), strict=True))
-    if same_language_scale != 1.0 and query_language and chunk_language is not None and len(d_ids):
+    calibrate = same_language_scale != 1.0 and offsets is None  # balancing already shifts by language
+    if calibrate and query_language and chunk_language is not None and len(d_ids):
         langs = dict(zip(d_ids.tolist(), chunk_language(d_ids), strict=True))
         same = np.array([langs[i] == query_language for i in d_ids.tolist()])
         d_scores = np.where(same, d_scores * same_language_scale, d_scores).astype(np.float32)

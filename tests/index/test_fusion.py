@@ -155,6 +155,12 @@ def test_same_language_scale_lets_a_translation_compete() -> None:
     # without a known query language nothing is scaled
     unknown = hybrid_search(query, qv, vec, lex, 2, None, language, same_language_scale=0.8)
     assert [h.chunk_id for h in unknown] == [1, 2]
+    # language balancing corrects by language already: the scale is not applied on top of it
+    groups = {"de": ids(1), "es": ids(2)}
+    balanced = [hybrid_search(query, qv, vec, lex, 2, None, language, language_groups=groups, per_language=1,
+                              query_language="de", same_language_scale=s) for s in (1.0, 0.8)]
+    assert [h.chunk_id for h in balanced[0]] == [h.chunk_id for h in balanced[1]]
+    assert [h.score for h in balanced[0]] == [h.score for h in balanced[1]]
 
 
 def test_same_language_scale_brings_english_versions_up_for_arabic_questions(
