@@ -1,10 +1,13 @@
 """Dense vector index: FAISS with our own int64 ids (chunk ids), pre-filtered search, atomic saves.
 
 The index type follows the collection's size ("auto"): exact inner product (flat, 1,536 B per
-vector) while it is small, IVF over 8-bit scalar-quantised vectors (384 B per vector) from
+vector) while it is small, IVF over half-precision vectors (768 B per vector) from
 `AUTO_APPROX_FROM` vectors on, where a flat scan would cost ~14 ms per 100k vectors and 1.5 KB of
 RAM per chunk. `python -m evals.bench` measures recall@10 of the approximate index against exact
-search on the same vectors, with and without a selective filter.
+search on the same vectors, with and without a selective filter: at 1M, 8-bit quantisation
+("ivf_sq8", 384 B per vector, still available) lost neighbours to near-ties (recall@10 0.977 over
+132 real queries); half precision loses almost none, for 2x the vector memory and ~50 % more scan
+time.
 """
 
 from __future__ import annotations
@@ -22,10 +25,13 @@ from index.errors import IndexFileError, IndexMismatchError
 
 __all__ = ["VectorIndex", "KINDS", "FORMAT_VERSION", "AUTO_APPROX_FROM"]
 
-KINDS = ("auto", "flat", "hnsw", "ivf_sq8")
+KINDS = ("auto", "flat", "hnsw", "ivf_fp16", "ivf_sq8")
+# IVF kinds and their scalar quantiser; both are trained on their first batch of vectors
+IVF_KINDS = {"ivf_fp16": faiss.ScalarQuantizer.QT_fp16, "ivf_sq8": faiss.ScalarQuantizer.QT_8bit}
+AUTO_APPROX_KIND = "ivf_fp16"
 FORMAT_VERSION = 1
 _HNSW_M = 32
-# "auto" switches from exact to IVF-SQ8 at this size: below it a flat scan is fast enough
+# "auto" switches from exact to IVF (AUTO_APPROX_KIND) at this size: below it a flat scan is fast enough
 # (~3 ms at 20k, ~14 ms at 100k on one thread) and exact; above it latency and RAM grow linearly.
 AUTO_APPROX_FROM = 200_000
 IVF_MAX_LISTS = 1024  # k-means on 50k sample points x 1024 lists trains in seconds on 2 cores
@@ -77,10 +83,11 @@ class VectorIndex:
 
     kind "flat" is exact and supports removal directly. kind "hnsw" is approximate; FAISS cannot
     remove from IndexIDMap2(HNSW), so removed ids become tombstones that every search excludes
-    through its selector, and `save` (or re-adding an id) compacts by rebuilding. kind "ivf_sq8"
-    (IndexIVFScalarQuantizer holding our ids itself) removes directly and scans more lists when a
-    filter is selective, so a 5 % filter sees as many allowed vectors as an unfiltered query.
-    kind "auto" starts flat and becomes ivf_sq8 once it holds `AUTO_APPROX_FROM` vectors.
+    through its selector, and `save` (or re-adding an id) compacts by rebuilding. The IVF kinds
+    "ivf_fp16" and "ivf_sq8" (IndexIVFScalarQuantizer holding our ids itself) remove directly and
+    scan more lists when a filter is selective, so a 5 % filter sees as many allowed vectors as an
+    unfiltered query.
+    kind "auto" starts flat and becomes ivf_fp16 once it holds `AUTO_APPROX_FROM` vectors.
     """
 
     def __init__(
@@ -105,8 +112,9 @@ class VectorIndex:
         Args:
             dim: vector width (the embedder's dim).
             embedder_id: recorded in the manifest so a later load can refuse other models.
-            kind: "auto" (flat, then ivf_sq8 from AUTO_APPROX_FROM vectors), "flat" (exact),
-                "hnsw" (approximate, M=32) or "ivf_sq8" (approximate, trained on its first add).
+            kind: "auto" (flat, then ivf_fp16 from AUTO_APPROX_FROM vectors), "flat" (exact),
+                "hnsw" (approximate, M=32), "ivf_fp16" or "ivf_sq8" (approximate, trained on
+                their first add; half-precision or 8-bit vectors).
             text_format: the caller's label for the text it embeds, saved with the index.
 
         Returns:
@@ -118,7 +126,7 @@ class VectorIndex:
 
     @staticmethod
     def _new_faiss(dim: int, kind: str) -> faiss.Index | None:
-        if kind == "ivf_sq8":
+        if kind in IVF_KINDS:
             return None  # built and trained by the first add (k-means needs the data)
         if kind == "flat":
             inner = faiss.IndexFlatIP(dim)
@@ -166,17 +174,17 @@ class VectorIndex:
                 f"{index.ntotal} vectors). Run `kb reindex`."
             )
         kind = manifest.get("kind", "flat")
-        if kind == "ivf_sq8":
+        if kind in IVF_KINDS:
             index = cls._with_direct_map(index)
         return cls(index, embedder_id, kind, int(built_dim), bool(manifest.get("auto")), manifest.get("text_format"))
 
     @staticmethod
-    def _train_ivf(vectors: np.ndarray, dim: int) -> faiss.Index:
-        """An empty, trained IVF-SQ8 index for data like `vectors` (inner product)."""
+    def _train_ivf(vectors: np.ndarray, dim: int, kind: str) -> faiss.Index:
+        """An empty, trained IVF index of `kind` (its quantiser) for data like `vectors` (inner product)."""
         n = len(vectors)
         nlist = int(max(1, min(IVF_MAX_LISTS, 4 * np.sqrt(n), n // 39)))
         index = faiss.IndexIVFScalarQuantizer(
-            faiss.IndexFlatIP(dim), dim, nlist, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+            faiss.IndexFlatIP(dim), dim, nlist, IVF_KINDS[kind], faiss.METRIC_INNER_PRODUCT
         )
         index.cp.niter = 10  # k-means converges enough for list assignment; 25 doubles the time
         sample = vectors
@@ -193,12 +201,12 @@ class VectorIndex:
         return self._stored_ids(), vecs
 
     def _become_ivf(self) -> None:
-        """Convert a flat index to IVF-SQ8 in place (the "auto" switch)."""
+        """Convert a flat index to IVF (AUTO_APPROX_KIND) in place (the "auto" switch)."""
         self.compact()
         ids, vecs = self._all_vectors()
-        index = self._train_ivf(vecs, self.dim)
+        index = self._train_ivf(vecs, self.dim, AUTO_APPROX_KIND)
         index.add_with_ids(np.ascontiguousarray(vecs, dtype=np.float32), ids)
-        self._index, self.kind = index, "ivf_sq8"
+        self._index, self.kind = index, AUTO_APPROX_KIND
 
     @staticmethod
     def _with_direct_map(index: faiss.Index) -> faiss.Index:
@@ -211,7 +219,7 @@ class VectorIndex:
     def _stored_ids(self) -> np.ndarray:
         if self._index is None:
             return np.zeros(0, dtype=np.int64)
-        if self.kind == "ivf_sq8":
+        if self.kind in IVF_KINDS:
             lists = self._index.invlists
             parts = [
                 faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
@@ -256,8 +264,8 @@ class VectorIndex:
             self.remove(present)
             if self.kind == "hnsw":  # a tombstoned id cannot be stored twice: rebuild without it
                 self.compact()
-        if self._index is None:  # ivf_sq8 asked for explicitly: train on the first batch
-            self._index = self._train_ivf(vectors, self.dim)
+        if self._index is None:  # an IVF kind asked for explicitly: train on the first batch
+            self._index = self._train_ivf(vectors, self.dim, self.kind)
         self._index.add_with_ids(vectors, ids)
         if self.auto and self.kind == "flat" and self.ntotal >= AUTO_APPROX_FROM:
             self._become_ivf()
@@ -269,7 +277,7 @@ class VectorIndex:
             return
         if self.kind == "hnsw":
             self._tombstones.update(int(i) for i in ids[np.isin(ids, self._stored_ids())])
-        elif self.kind == "ivf_sq8":  # its hash direct map removes by an explicit id array only
+        elif self.kind in IVF_KINDS:  # its hash direct map removes by an explicit id array only
             self._index.remove_ids(faiss.IDSelectorArray(len(ids), faiss.swig_ptr(ids)))
         else:
             self._index.remove_ids(faiss.IDSelectorBatch(ids))
@@ -282,7 +290,7 @@ class VectorIndex:
             raise KeyError(int(unknown[0]))
         # IVF reconstructs by id through a direct map; built on first use, as few callers need it
         if (
-            self.kind == "ivf_sq8"
+            self.kind in IVF_KINDS
             and self._index is not None
             and len(ids)
             and self._index.direct_map.type != faiss.DirectMap.Hashtable
@@ -343,10 +351,10 @@ class VectorIndex:
         params = None
         if self.kind == "hnsw" and selector is not None and len(keep) < HNSW_EXACT_BELOW_SHARE * self.ntotal:
             return self._exact_subset(q, k, keep)
-        if self.kind == "ivf_sq8" and selector is not None and len(keep) <= IVF_EXACT_MAX:
+        if self.kind in IVF_KINDS and selector is not None and len(keep) <= IVF_EXACT_MAX:
             with contextlib.suppress(RuntimeError):  # an allowed id not in the index: probe instead
                 return self._exact_subset(q, k, keep)
-        if self.kind == "ivf_sq8":
+        if self.kind in IVF_KINDS:
             nlist = int(self._index.nlist)
             share = len(keep) / max(self.ntotal, 1) if selector is not None else 1.0
             # scan as many allowed vectors as an unfiltered query would: nprobe / share lists
@@ -381,7 +389,7 @@ class VectorIndex:
         """
         self.compact()
         path = Path(path)
-        if self._index is None:  # an ivf_sq8 index that never saw a vector
+        if self._index is None:  # an IVF index that never saw a vector
             self._index, self.kind = self._new_faiss(self.dim, "flat"), "flat"
         with atomic_path(path) as tmp:
             faiss.write_index(self._index, str(tmp))

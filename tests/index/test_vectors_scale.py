@@ -26,10 +26,11 @@ def recall_at_10(
     return sum(got) / (10 * len(queries))
 
 
-def test_ivf_sq8_adds_searches_removes_and_round_trips(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["ivf_fp16", "ivf_sq8"])
+def test_ivf_adds_searches_removes_and_round_trips(tmp_path: Path, kind: str) -> None:
     vecs = clustered(400)
     ids = np.arange(5000, 5400)
-    index = VectorIndex.create(DIM, "hash:32", kind="ivf_sq8")
+    index = VectorIndex.create(DIM, "hash:32", kind=kind)
     index.add(ids, vecs)
     found, scores = index.search(vecs[7], 3)
     assert found[0] == 5007 and scores[0] == pytest.approx(1.0, abs=0.02)  # 8-bit codes: ~1e-3 error
@@ -41,7 +42,7 @@ def test_ivf_sq8_adds_searches_removes_and_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "v.faiss"
     index.save(path)
     again = VectorIndex.load(path, "hash:32", dim=DIM)
-    assert again.kind == "ivf_sq8" and again.ids().tolist() == index.ids().tolist()
+    assert again.kind == kind and again.ids().tolist() == index.ids().tolist()
     np.testing.assert_allclose(again.vectors(np.array([5005]))[0], vecs[5], atol=0.02)
 
 
@@ -55,14 +56,14 @@ def test_auto_switches_to_ivf_with_recall_kept(monkeypatch: pytest.MonkeyPatch, 
     auto.add(ids[:2000], vecs[:2000])
     assert auto.kind == "flat"
     auto.add(ids[2000:], vecs[2000:])
-    assert auto.kind == "ivf_sq8" and len(auto) == 4000
+    assert auto.kind == "ivf_fp16" and len(auto) == 4000
     queries = clustered(30, seed=2)
     assert recall_at_10(auto, exact, queries) >= 0.95
     five_percent = np.sort(np.random.default_rng(3).choice(ids, 200, replace=False))
     assert recall_at_10(auto, exact, queries, five_percent) >= 0.95
     auto.save(tmp_path / "v.faiss")
     again = VectorIndex.load(tmp_path / "v.faiss", "hash:32")
-    assert again.auto and again.kind == "ivf_sq8"
+    assert again.auto and again.kind == "ivf_fp16"
 
 
 def test_hnsw_selective_filter_is_exact() -> None:
