@@ -11,6 +11,11 @@ def _fmt(x: float | None) -> str:
     return "–" if x is None else f"{x:.3f}"
 
 
+def _fmt_target(x: float | None) -> str:
+    """Four decimals: a gap of 0.0499 must not read as "0.050 <= 0.05 met"."""
+    return "–" if x is None else f"{x:.4f}"
+
+
 def _table_row(label: str, s: dict[str, Any]) -> str:
     page = f"{_fmt(s['page_accuracy'])} ({s['page_n']})" if s["page_n"] else "–"
     return f"| {label} | {s['n']} | {_fmt(s['recall@1'])} | {_fmt(s['recall@5'])} | {_fmt(s['mrr@10'])} | {page} |"
@@ -43,7 +48,7 @@ def to_markdown(report: dict[str, Any]) -> str:
         lines.append("")
         if system == "fused" and s.get("targets"):
             lines += ["Targets: " + "; ".join(
-                f"{t['target']}: {_fmt(t['value'])} {'met' if t['met'] else 'MISSED'}" for t in s["targets"]
+                f"{t['target']}: {_fmt_target(t['value'])} {'met' if t['met'] else 'MISSED'}" for t in s["targets"]
             ), ""]
     if c["failed"]:
         lines += (

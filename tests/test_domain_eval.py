@@ -92,7 +92,7 @@ def test_run_domain_scores_documents_pages_and_slices(tmp_path: Path) -> None:
     markdown = to_markdown(report)
     assert "| **all** | 3 | 1.000 | 1.000 | 1.000 | 1.000 (1) |" in markdown
     assert "Failed queries (fused): 0" in markdown
-    assert all(t["met"] for t in fused["targets"]) and "Targets: recall@5 >= 0.95: 1.000 met" in markdown
+    assert all(t["met"] for t in fused["targets"]) and "Targets: recall@5 >= 0.95: 1.0000 met" in markdown
 
 
 def test_targets_report_each_bar_and_the_cross_lingual_gap() -> None:
