@@ -7,7 +7,7 @@ coordinators attach to files (form fields, a manifest CSV, or a sidecar JSON).
 
 from __future__ import annotations
 
-from .chunking import MIN_TAIL_TOKENS, chunk_document
+from .chunking import CHUNKER_VERSION, MIN_TAIL_TOKENS, chunk_document
 from .countries import ISO_COUNTRIES
 from .errors import ERROR_CODES, IngestError, MetadataError
 from .language import UNDETERMINED, detect_language
@@ -29,6 +29,7 @@ __all__ = [
     "check_size",
     "DEFAULT_MAX_BYTES",
     "chunk_document",
+    "CHUNKER_VERSION",
     "MIN_TAIL_TOKENS",
     "detect_language",
     "UNDETERMINED",

@@ -1,4 +1,8 @@
-"""Structure-aware chunking: pack sentences up to a token budget, never across pages or top sections.
+"""Structure-aware chunking: pack sentences up to a token budget, never across pages or sections.
+
+"Sections" are the first heading level that differs within the document: an HTML page or a
+Markdown file whose one H1 is its title breaks at its H2s, so a chunk never runs from "§ 3 Members"
+into "§ 6a Prevention fund" and then cites § 3 for the fund (it did, before `CHUNKER_VERSION` "2").
 
 Each sentence is counted once with the caller's tokenizer (the embedder's), so the cost is linear
 in the document; chunk sizes are the sum of their sentences' counts, which errs on the large side.
@@ -15,7 +19,11 @@ from .language import UNDETERMINED, detect_language
 from .records import BLOCK_SEPARATOR, ChunkDraft, ParsedDocument
 from .sentences import sentence_spans
 
-__all__ = ["chunk_document", "MIN_TAIL_TOKENS"]
+__all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
+
+# Stored with every document; a file added again whose document was chunked by another version is
+# re-chunked (and re-embedded) instead of being skipped as unchanged. "2": sections below a title.
+CHUNKER_VERSION = "2"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it
 _LANGUAGE_SAMPLE = 1000  # characters of a chunk given to langdetect: enough, and halves its cost
@@ -90,6 +98,16 @@ def _pack(units: list[_Unit], target: int, overlap: int) -> list[tuple[int, int,
     return chunks
 
 
+def _section_depth(doc: ParsedDocument) -> int:
+    """How deep a section path must agree for two blocks to share a chunk: 1 + the levels every
+    block shares (a title heading above everything), so chunks break at the first level that varies."""
+    paths = [b.section for b in doc.blocks if b.section]
+    depth = 1
+    while paths and len({p[:depth] for p in paths}) == 1 and any(len(p) > depth for p in paths):
+        depth += 1
+    return depth
+
+
 def chunk_document(
     doc: ParsedDocument,
     *,
@@ -100,9 +118,9 @@ def chunk_document(
 ) -> list[ChunkDraft]:
     """Cut a parsed document into chunks that follow its pages and sections.
 
-    A chunk never spans two PDF pages or two top-level sections; within them sentences are packed
-    up to `target_tokens`, consecutive chunks share about `overlap_tokens` of whole sentences, and
-    a chunk takes the page and section path of its first block.
+    A chunk never spans two PDF pages or two sections (see the module docstring); within them
+    sentences are packed up to `target_tokens`, consecutive chunks share about `overlap_tokens` of
+    whole sentences, and a chunk takes the page and section path of its first block.
 
     Args:
         doc: the parsed document.
@@ -122,10 +140,11 @@ def chunk_document(
         offsets.append(pos)
         pos += len(block.text) + len(BLOCK_SEPARATOR)
 
+    depth = _section_depth(doc)
     segments: list[list[int]] = []
     for i, block in enumerate(doc.blocks):
         prev = doc.blocks[i - 1] if i else None
-        if prev is not None and prev.page == block.page and prev.section[:1] == block.section[:1]:
+        if prev is not None and prev.page == block.page and prev.section[:depth] == block.section[:depth]:
             segments[-1].append(i)
         else:
             segments.append([i])

@@ -80,6 +80,7 @@ class Catalog:
             chunk_count=row["chunk_count"],
             page_count=row["page_count"],
             stored_path=row["stored_path"],
+            chunker=row["chunker"],
         )
 
     _DOC_SELECT = (
@@ -122,6 +123,7 @@ class Catalog:
         page_count: int | None,
         stored_path: str | None,
         chunks: Sequence[ChunkDraft],
+        chunker: str = "",
     ) -> tuple[int, np.ndarray, np.ndarray]:
         """Insert a document, or replace the one with the same source, with its chunks, atomically.
 
@@ -135,20 +137,20 @@ class Catalog:
             row = db.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
             old_ids = np.zeros(0, dtype=np.int64)
             fields = (sha256, title, language, format, json.dumps(metadata, ensure_ascii=False),
-                      page_count, stored_path, stamp)
+                      page_count, stored_path, chunker, stamp)
             if row:
                 doc_id = int(row["id"])
                 old_ids = self._chunk_ids_of(doc_id)
                 db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
                 db.execute(
                     "UPDATE documents SET sha256=?, title=?, language=?, format=?, metadata=?, page_count=?,"
-                    " stored_path=?, updated_at=?, status='ready' WHERE id=?",
+                    " stored_path=?, chunker=?, updated_at=?, status='ready' WHERE id=?",
                     (*fields, doc_id),
                 )
             else:
                 cur = db.execute(
                     "INSERT INTO documents (sha256, title, language, format, metadata, page_count, stored_path,"
-                    " updated_at, source, created_at, status) VALUES (?,?,?,?,?,?,?,?,?,?,'ready')",
+                    " chunker, updated_at, source, created_at, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,'ready')",
                     (*fields, source, stamp),
                 )
                 doc_id = int(cur.lastrowid or 0)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ingest import CHUNKER_VERSION
 from kb.context import index_text
 from kb.types import AddReport, FileOutcome
 
@@ -180,7 +181,8 @@ class Ingestor:
         existing = kb.catalog.document_by_source(source)
         same_bytes = kb.catalog.document_by_sha(sha)
 
-        if same_bytes is not None and (existing is None or existing.id == same_bytes.id):
+        rechunk = existing is not None and existing.sha256 == sha and existing.chunker != CHUNKER_VERSION
+        if same_bytes is not None and (existing is None or existing.id == same_bytes.id) and not rechunk:
             # Same content already stored: nothing is parsed or embedded again.
             return self._unchanged_or_metadata(path, same_bytes, meta, source)
         if parsed.doc is None:  # known when the batch started, since removed: parse it now
@@ -203,6 +205,7 @@ class Ingestor:
             metadata=meta,
             page_count=doc.page_count,
             stored_path=stored,
+            chunker=CHUNKER_VERSION,
             chunks=chunks,
             texts=texts,
             vectors=vectors,
@@ -214,7 +217,8 @@ class Ingestor:
             str(path),
             "updated" if existing else "added",
             doc_id=doc_id,
-            reason="New content replaced the previous version." if existing else None,
+            reason=("Same content, cut into chunks again by the current chunker." if rechunk
+                    else "New content replaced the previous version." if existing else None),
             chunks=count,
             pages=doc.page_count,
             title=title,

@@ -146,3 +146,10 @@ def m002_drafts(db: sqlite3.Connection) -> None:
         CREATE INDEX draft_items_section ON draft_items(draft_id, section_key, position);
         """
     )
+
+
+@migration
+def m003_document_chunker(db: sqlite3.Connection) -> None:
+    # Which chunker cut a document's chunks ('' = before this was recorded), so adding the same file
+    # again re-chunks it when the chunker has changed instead of skipping it as unchanged.
+    db.execute("ALTER TABLE documents ADD COLUMN chunker TEXT NOT NULL DEFAULT ''")

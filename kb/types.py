@@ -38,6 +38,7 @@ class Document:
     chunk_count: int = 0
     page_count: int | None = None
     stored_path: str | None = None  # copy of the original under the KB home, for "open at page"
+    chunker: str = ""  # ingest.CHUNKER_VERSION that cut its chunks ("" = before it was recorded)
 
     @property
     def city(self) -> str | None:

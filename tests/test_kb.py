@@ -393,3 +393,46 @@ def test_search_applies_the_embedders_same_language_scale(tmp_path: Path, monkey
         assert asked == ["de"]
         assert [h.source for h in hits] == ["es.md", "de.md"]
         assert hits[1].dense_score is not None and hits[1].dense_score > 0.1  # the raw score is reported
+
+
+def test_a_document_cut_by_an_older_chunker_is_re_chunked_when_added_again(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    from ingest import CHUNKER_VERSION
+
+    doc_path = tmp_path / "rules.md"
+    doc_path.write_text("# Rules\n\nIntro.\n\n## Members\n\nTwelve voting members.\n\n## Fund\n\nTwo deadlines a year.\n")
+    assert hash_kb.add([doc_path]).files[0].outcome == "added"
+    doc = hash_kb.document("rules.md")
+    assert doc.chunker == CHUNKER_VERSION
+    fresh = [c.section for c in hash_kb.chunks_of(doc.id)]
+    # mark it as cut before chunkers were recorded
+    with hash_kb.catalog.transaction() as db:
+        db.execute("UPDATE documents SET chunker = '' WHERE id = ?", (doc.id,))
+    again = hash_kb.add([doc_path]).files[0]
+    assert again.outcome == "updated" and "chunks again" in (again.reason or "")
+    doc = hash_kb.document("rules.md")
+    assert doc.chunker == CHUNKER_VERSION and [c.section for c in hash_kb.chunks_of(doc.id)] == fresh
+    assert hash_kb.check(repair=False).consistent
+    assert hash_kb.add([doc_path]).files[0].outcome == "unchanged"
+
+
+def test_a_catalog_from_before_the_chunker_column_opens_and_is_migrated(tmp_path: Path) -> None:
+    """Catalogs are upgraded in place: a document stored before m003 reads as chunker ''."""
+    import sqlite3
+
+    from kb.catalog import Catalog
+    from kb.migrations import MIGRATIONS
+
+    path = tmp_path / "catalog.sqlite"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    for name, fn in MIGRATIONS[:2]:  # m001, m002: the schema as it shipped before this change
+        fn(db)
+        db.execute("INSERT INTO schema_migrations VALUES (?, datetime('now'))", (name,))
+    db.execute("INSERT INTO documents (sha256, source, title, language, format, metadata, status, created_at,"
+               " updated_at) VALUES ('x', 'old.md', 'Old', 'en', 'markdown', '{}', 'ready', 'then', 'then')")
+    db.close()
+    catalog = Catalog(path)
+    try:
+        assert catalog.document_by_source("old.md").chunker == ""
+    finally:
+        catalog.close()

@@ -49,6 +49,27 @@ def test_never_crosses_top_level_sections_but_packs_subsections():
     assert "detail" in chunks[0].text and "method" not in chunks[0].text
 
 
+def test_a_title_heading_above_everything_does_not_merge_its_sections(tmp_path):
+    """An HTML page or Markdown file whose one H1 is its title breaks at its H2s, so each chunk
+    cites the section it comes from (a short intro keeps its own chunk under the title)."""
+    path = tmp_path / "rules.md"
+    path.write_text(
+        "# Rules of the steering group\n\nAdopted by the council in 2023.\n\n"
+        "## Members\n\n" + _sentences(4, "membership") + "\n\n"
+        "## Prevention fund\n\n" + _sentences(4, "funding") + "\n\n"
+        "## Entry into force\n\nThese rules apply from 1 May 2023.\n",
+        encoding="utf-8",
+    )
+    doc = read_document(path)
+    chunks = chunk_document(doc, count_tokens=words, target_tokens=300, overlap_tokens=40)
+    _check_spans(doc, chunks)
+    assert [c.section[-1] for c in chunks] == [
+        "Rules of the steering group", "Members", "Prevention fund", "Entry into force"
+    ]
+    assert all("funding" in c.text for c in chunks if c.section[-1] == "Prevention fund")
+    assert not any("funding" in c.text for c in chunks if c.section[-1] == "Members")
+
+
 def test_budget_overlap_and_tail_merge():
     body = _sentences(80, "youth")  # 10 words a sentence, 800 words
     doc = _doc([Block(body, None, ())])
