@@ -103,6 +103,10 @@ class Catalog:
         row = self.db.execute(self._DOC_SELECT + " WHERE d.sha256 = ? LIMIT 1", (sha256,)).fetchone()
         return self._document(row) if row else None
 
+    def count_chunked_by_other(self, version: str) -> int:
+        """Documents whose chunks another chunker version cut (adding their files again re-chunks them)."""
+        return int(self.db.execute("SELECT COUNT(*) FROM documents WHERE chunker != ?", (version,)).fetchone()[0])
+
     def known_sha256(self) -> set[str]:
         """Hashes of every stored document's bytes (to skip parsing files already stored)."""
         return {r[0] for r in self.db.execute("SELECT sha256 FROM documents")}

@@ -147,9 +147,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         with KnowledgeBase(settings=settings) as kb:
-            if args.command in ("add", "search", "serve"):
-                _reindex_hint(kb)
-            return _run(args, kb)
+            if args.command in ("search", "serve"):
+                _upgrade_hints(kb)
+            code = _run(args, kb)
+            if args.command == "add":  # after it: the files just added again are up to date
+                _upgrade_hints(kb)
+            return code
     except DocumentNotFound as err:
         print(f"kb: {err}", file=sys.stderr)
         return 2
@@ -165,8 +168,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _reindex_hint(kb: Any) -> None:
-    """A KB indexed by an older version: say once what `kb reindex` brings (opening never runs the model)."""
+def _upgrade_hints(kb: Any) -> None:
+    """A KB from an older version: say once what brings it up to date (opening never runs the model)."""
+    from ingest import CHUNKER_VERSION
+
+    stale = kb.catalog.count_chunked_by_other(CHUNKER_VERSION)
+    if stale:
+        print(f"kb: {stale} documents were cut into chunks by an older version, so a citation can name the "
+              "wrong section; add their files again (`kb add PATH`) to re-chunk them", file=sys.stderr)
     if kb.index_text_outdated:
         print("kb: this knowledge base was indexed with an older chunk header, so pages are picked a little "
               "less precisely; run `kb reindex` once to re-embed it (about as long as adding it)", file=sys.stderr)
@@ -252,7 +261,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
                   f"{report.vectors_orphaned}; lexical missing {report.lexical_missing}, orphaned "
                   f"{report.lexical_orphaned}; latent terms missing {report.latent_missing}, orphaned "
                   f"{report.latent_orphaned}: {state}")
-            _reindex_hint(kb)
+            _upgrade_hints(kb)
         return 0 if report.consistent or report.repaired else 1
     if args.command == "serve":
         from ui import serve

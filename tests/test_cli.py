@@ -107,3 +107,25 @@ def test_a_kb_with_an_older_chunk_header_is_told_to_reindex(
     capsys.readouterr()
     assert main(["--home", str(home), "search", "deputy mayor"]) == 0
     assert "older chunk header" not in capsys.readouterr().err
+
+
+def test_documents_cut_by_an_older_chunker_are_pointed_out_until_added_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    home = tmp_path / "home"
+    doc = tmp_path / "plan.md"
+    doc.write_text("# Prevention plan\n\n## Chair\n\nThe deputy mayor chairs the group.\n\n## Rhythm\n\nIt meets monthly.\n")
+    monkeypatch.setenv("KB_EMBEDDER", "hash")
+    assert main(["--home", str(home), "add", str(doc)]) == 0
+    db = sqlite3.connect(home / "catalog.sqlite")
+    with db:
+        db.execute("UPDATE documents SET chunker = ''")
+    db.close()
+    capsys.readouterr()
+    assert main(["--home", str(home), "search", "deputy mayor"]) == 0
+    assert "1 documents were cut into chunks by an older version" in capsys.readouterr().err
+    assert main(["--home", str(home), "add", str(doc)]) == 0
+    out = capsys.readouterr()
+    assert "updated" in out.out and "older version" not in out.err
