@@ -93,11 +93,12 @@ def hybrid_search(
         l_ids = np.concatenate([l_ids, dense_only[hit]])
         l_scores = np.concatenate([l_scores, extra[hit]])
 
+    # balancing (offsets) already shifts by language, so the same-language scale is not applied on top
+    calibrate = bool(same_language_scale != 1.0 and offsets is None and query_language and chunk_language)
     raw_dense: dict[int, float] | None = None
-    if (latent is not None or same_language_scale != 1.0) and len(d_ids):
+    if (latent is not None or calibrate) and len(d_ids):
         raw_dense = dict(zip(d_ids.tolist(), d_scores.tolist(), strict=True))
-    calibrate = same_language_scale != 1.0 and offsets is None  # balancing already shifts by language
-    if calibrate and query_language and chunk_language is not None and len(d_ids):
+    if calibrate and chunk_language is not None and len(d_ids):
         langs = dict(zip(d_ids.tolist(), chunk_language(d_ids), strict=True))
         same = np.array([langs[i] == query_language for i in d_ids.tolist()])
         d_scores = np.where(same, d_scores * same_language_scale, d_scores).astype(np.float32)
