@@ -88,16 +88,23 @@ def test_a_kb_without_latent_terms_is_told_to_reindex(
     assert main(["--home", home, "check"]) == 0
 
 
+def _hash_kb_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, markdown: str) -> tuple[Path, Path]:
+    """A KB home (hash embedder) holding one Markdown file added through `kb add`: (home, file)."""
+    home, doc = tmp_path / "home", tmp_path / "plan.md"
+    doc.write_text(markdown)
+    monkeypatch.setenv("KB_EMBEDDER", "hash")
+    assert main(["--home", str(home), "add", str(doc)]) == 0
+    return home, doc
+
+
 def test_a_kb_with_an_older_chunk_header_is_told_to_reindex(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from index.vectors import manifest_path
 
-    home = tmp_path / "home"
-    doc = tmp_path / "plan.md"
-    doc.write_text("# Prevention plan\n\nThe leadership group is chaired by the deputy mayor and meets monthly.\n")
-    monkeypatch.setenv("KB_EMBEDDER", "hash")
-    assert main(["--home", str(home), "add", str(doc)]) == 0
+    home, _ = _hash_kb_with(
+        tmp_path, monkeypatch, "# Prevention plan\n\nThe leadership group is chaired by the deputy mayor and meets monthly.\n"
+    )
     mpath = manifest_path(home / "index" / "vectors.faiss")
     mpath.write_text(mpath.read_text().replace('"text_format": "2"', '"text_format": "1"'))
     capsys.readouterr()
@@ -114,11 +121,9 @@ def test_documents_cut_by_an_older_chunker_are_pointed_out_until_added_again(
 ) -> None:
     import sqlite3
 
-    home = tmp_path / "home"
-    doc = tmp_path / "plan.md"
-    doc.write_text("# Prevention plan\n\n## Chair\n\nThe deputy mayor chairs the group.\n\n## Rhythm\n\nIt meets monthly.\n")
-    monkeypatch.setenv("KB_EMBEDDER", "hash")
-    assert main(["--home", str(home), "add", str(doc)]) == 0
+    home, doc = _hash_kb_with(
+        tmp_path, monkeypatch, "# Prevention plan\n\n## Chair\n\nThe deputy mayor chairs the group.\n\n## Rhythm\n\nIt meets monthly.\n"
+    )
     db = sqlite3.connect(home / "catalog.sqlite")
     with db:
         db.execute("UPDATE documents SET chunker = ''")
