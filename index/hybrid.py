@@ -9,6 +9,7 @@ import numpy as np
 from index.fusion import LEXICAL_WEIGHT, FusedHit, fuse
 from index.latent import LATENT_WEIGHT
 from index.lexical import LexicalIndex
+from index.passages import PASSAGE_WEIGHT
 from index.vectors import VectorIndex
 
 __all__ = ["hybrid_search"]
@@ -31,6 +32,8 @@ def hybrid_search(
     latent: Callable[[np.ndarray], np.ndarray] | None = None,
     latent_weight: float = LATENT_WEIGHT,
     same_language_scale: float = 1.0,
+    passages: Callable[[np.ndarray], np.ndarray] | None = None,
+    passage_weight: float = PASSAGE_WEIGHT,
 ) -> list[FusedHit]:
     """Dense + BM25 search with score-level fusion, both pre-filtered to `allowed`.
 
@@ -64,6 +67,10 @@ def hybrid_search(
             chunks in the query's language are multiplied by this before fusion, so that a passage
             and its translation score alike (see `LanguageNeutral.same_language_scale`); 1.0: off.
             Not applied together with `language_groups`, which already corrects by language.
+        passages: candidate ids -> each chunk's best paragraph score, NaN for a chunk of one
+            paragraph (see `index.passages`); each candidate's dense score gets `passage_weight`
+            times it (its own dense score where NaN), scaled like the dense score. None: not used.
+        passage_weight: see `index.passages.PASSAGE_WEIGHT`.
 
     Returns:
         Up to k FusedHit records, best first.
@@ -96,8 +103,12 @@ def hybrid_search(
     # balancing (offsets) already shifts by language, so the same-language scale is not applied on top
     calibrate = bool(same_language_scale != 1.0 and offsets is None and query_language and chunk_language)
     raw_dense: dict[int, float] | None = None
-    if (latent is not None or calibrate) and len(d_ids):
+    if (latent is not None or calibrate or passages is not None) and len(d_ids):
         raw_dense = dict(zip(d_ids.tolist(), d_scores.tolist(), strict=True))
+    if passages is not None and len(d_ids):
+        best = np.asarray(passages(d_ids), dtype=np.float32)
+        # the scale below applies to the sum, so a paragraph is calibrated like its chunk
+        d_scores = (d_scores + passage_weight * np.where(np.isnan(best), d_scores, best)).astype(np.float32)
     if calibrate and chunk_language is not None and len(d_ids):
         langs = dict(zip(d_ids.tolist(), chunk_language(d_ids), strict=True))
         same = np.array([langs[i] == query_language for i in d_ids.tolist()])

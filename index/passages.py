@@ -1,0 +1,151 @@
+"""Passage vectors: each paragraph of a chunk embedded on its own, so one paragraph can win a page.
+
+A chunk's vector pools ~300 tokens. On a five-page PDF the overview page touches every subject
+of the document a little, and its pooled vector often beats the page whose one paragraph answers
+the question ("within how many hours does the committee issue a statement?"). So each paragraph of
+a multi-paragraph chunk is embedded too, under the chunk's header (`kb.context.passage_texts`), and
+a candidate's dense score gets `PASSAGE_WEIGHT` x its best paragraph's score before fusion (a chunk
+of one paragraph counts its own score there). Min-max normalisation in fusion makes that a blend:
+about 1/5 the whole chunk, 4/5 its best paragraph.
+
+Measured on the domain set (`kb eval domain`): page accuracy 0.82 -> 0.88, Recall@1 0.825 -> 0.858,
+MRR@10 0.892 -> 0.907, cross-lingual MRR@10 0.884 -> 0.907 (same-language 0.914 -> 0.909). Flat for
+weights 3-5 (0.88); 2 gave 0.86. Paragraphs without the header: page accuracy 0.74 (a paragraph
+then matches the query's city or programme name only if it repeats it, as first pages do).
+
+Cost: one more embedding of every multi-paragraph chunk's text at ingest (dense embedding time
+about x2), 2 bytes x dim per paragraph in memory (~2 KB a chunk at 384 dims), < 1 ms a query.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from index.atomic import atomic_path
+
+__all__ = ["PASSAGE_WEIGHT", "PASSAGES_AUTO_MAX", "PassageStore"]
+
+PASSAGE_WEIGHT = 3.0
+# In "auto" mode (the default) a KB keeps passage vectors up to this many chunks (~230 MB at 384 dims).
+PASSAGES_AUTO_MAX = 100_000
+_FORMAT_VERSION = 1
+
+
+class PassageStore:
+    """Paragraph vectors of every indexed chunk, by chunk id (a chunk may have none).
+
+    Kept like `index.latent.LatentStore`: merged arrays sorted by chunk id (`_starts` gives each
+    chunk's slice of `_rows`) plus a pending dict and tombstones, merged before scoring or saving.
+    A chunk stored with zero rows still counts, so `len(store)` says how many chunks were processed.
+    """
+
+    def __init__(self, dim: int) -> None:
+        self.dim = dim
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._starts = np.zeros(1, dtype=np.int64)
+        self._rows = np.zeros((0, dim), dtype=np.float16)
+        self._dead = np.zeros(0, dtype=bool)
+        self._pending: dict[int, np.ndarray] = {}
+        self._lock = threading.RLock()
+
+    def add(self, ids: np.ndarray, groups: list[np.ndarray]) -> None:
+        """Store each chunk's paragraph vectors ([n_i, dim], n_i may be 0); a known id is replaced."""
+        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        if len(ids) != len(groups):
+            raise ValueError(f"{len(ids)} ids for {len(groups)} groups of passage vectors.")
+        with self._lock:
+            self._kill(ids)
+            for cid, group in zip(ids.tolist(), groups, strict=True):
+                self._pending[int(cid)] = np.asarray(group, dtype=np.float16).reshape(-1, self.dim)
+
+    def remove(self, ids: np.ndarray) -> None:
+        """Forget chunk ids; unknown ids are ignored."""
+        with self._lock:
+            self._kill(np.asarray(ids, dtype=np.int64).reshape(-1))
+
+    def _kill(self, ids: np.ndarray) -> None:
+        for cid in ids.tolist():
+            self._pending.pop(int(cid), None)
+        pos, found = self._positions(ids)
+        self._dead[pos[found]] = True
+
+    def _positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if not len(self._ids):
+            return np.zeros(len(ids), np.int64), np.zeros(len(ids), bool)
+        pos = np.clip(np.searchsorted(self._ids, ids), 0, len(self._ids) - 1)
+        return pos, (self._ids[pos] == ids) & ~self._dead[pos]
+
+    def _merge(self) -> None:
+        if not self._pending and not self._dead.any():
+            return
+        keep = np.flatnonzero(~self._dead)
+        groups = [self._rows[self._starts[i] : self._starts[i + 1]] for i in keep.tolist()]
+        ids = np.concatenate([self._ids[keep], np.fromiter(self._pending, np.int64, len(self._pending))])
+        groups += list(self._pending.values())
+        order = np.argsort(ids, kind="stable")
+        ordered = [groups[i] for i in order.tolist()]
+        self._ids = ids[order]
+        sizes = np.fromiter((len(g) for g in ordered), np.int64, len(ordered))
+        self._starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self._rows = np.concatenate([np.zeros((0, self.dim), np.float16), *ordered]).astype(np.float16)
+        self._dead = np.zeros(len(self._ids), dtype=bool)
+        self._pending = {}
+
+    def ids(self) -> np.ndarray:
+        """Chunk ids stored (with or without paragraphs), sorted."""
+        with self._lock:
+            self._merge()
+            return self._ids.copy()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int((~self._dead).sum()) + len(self._pending)
+
+    def best(self, query_vector: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Each chunk's best paragraph score (inner product); NaN for a chunk with none or unknown."""
+        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        out = np.full(len(ids), np.nan, dtype=np.float32)
+        q = np.asarray(query_vector, dtype=np.float32).reshape(-1)
+        with self._lock:
+            self._merge()
+            pos, found = self._positions(ids)
+            for i in np.flatnonzero(found).tolist():
+                a, b = self._starts[pos[i]], self._starts[pos[i] + 1]
+                if b > a:
+                    out[i] = float((self._rows[a:b].astype(np.float32) @ q).max())
+        return out
+
+    def nbytes(self) -> int:
+        """Bytes held in the merged arrays, for reports."""
+        with self._lock:
+            self._merge()
+            return int(self._ids.nbytes + self._starts.nbytes + self._rows.nbytes + self._dead.nbytes)
+
+    @classmethod
+    def load(cls, path: Path, dim: int) -> PassageStore:
+        """Read a saved store; an empty one when the file is absent. Raises ValueError if foreign."""
+        self = cls(dim)
+        path = Path(path)
+        if not path.exists():
+            return self
+        with np.load(path, allow_pickle=False) as data:
+            if int(data["format_version"]) != _FORMAT_VERSION or data["rows"].shape[1:] != (dim,):
+                raise ValueError(f"{path} is not a passage store of {dim}-dim vectors.")
+            self._ids = data["ids"].astype(np.int64)
+            self._starts = data["starts"].astype(np.int64)
+            self._rows = data["rows"].astype(np.float16)
+        if len(self._starts) != len(self._ids) + 1 or self._starts[-1] != len(self._rows):
+            raise ValueError(f"{path} is inconsistent.")
+        self._dead = np.zeros(len(self._ids), dtype=bool)
+        return self
+
+    def save(self, path: Path) -> None:
+        """Write atomically (temp file, fsync, rename)."""
+        with self._lock:
+            self._merge()
+            with atomic_path(Path(path)) as tmp, open(tmp, "wb") as fh:
+                np.savez(fh, format_version=np.int64(_FORMAT_VERSION), ids=self._ids,
+                         starts=self._starts, rows=self._rows)
