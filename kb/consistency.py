@@ -1,7 +1,7 @@
 """Keeping the indexes true to the catalog: find their differences and repair them.
 
-The SQLite catalog is the source of truth; the FAISS vectors, the BM25 index and the latent terms are
-derived from it. After a crash between a catalog commit and an index save, or after an index file
+The SQLite catalog is the source of truth; the FAISS vectors, the BM25 index, the latent terms and
+the passage vectors are derived from it. After a crash between a catalog commit and an index save, or after an index file
 was lost, `check` finds the chunk ids one side has and the other lacks and mends them without
 re-embedding what the embedding cache already holds. `KnowledgeBase.check` and `kb check` call it.
 """
@@ -31,23 +31,27 @@ class CheckReport:
     repaired: bool
     latent_missing: int = 0
     latent_orphaned: int = 0
+    passages_missing: int = 0
+    passages_orphaned: int = 0
 
     @property
     def consistent(self) -> bool:
         return not (self.vectors_missing or self.vectors_orphaned or self.lexical_missing or self.lexical_orphaned
-                    or self.latent_missing or self.latent_orphaned)
+                    or self.latent_missing or self.latent_orphaned or self.passages_missing
+                    or self.passages_orphaned)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.__dict__, "consistent": self.consistent}
 
 
 def check(kb: KnowledgeBase, repair: bool = True) -> CheckReport:
-    """Compare the catalog's chunk ids with the vector, lexical and latent-term indexes.
+    """Compare the catalog's chunk ids with the vector, lexical, latent-term and passage indexes.
 
     Args:
         kb: the knowledge base.
         repair: drop orphans and add what is missing: vectors from the embedding cache (embedded
-            again only if absent there), BM25 rows from the catalog's text, latent terms from the cache.
+            again only if absent there), BM25 rows from the catalog's text, latent terms and passage
+            vectors from the cache only.
 
     Returns:
         The differences found, and whether they were repaired.
@@ -67,8 +71,13 @@ def check(kb: KnowledgeBase, repair: bool = True) -> CheckReport:
         have_t = kb.latent.ids()
         t_missing = np.setdiff1d(want, have_t, assume_unique=True)
         t_orphan = np.setdiff1d(have_t, want, assume_unique=True)
+    p_missing = p_orphan = np.zeros(0, dtype=np.int64)
+    if kb.passages.store is not None:
+        have_p = kb.passages.store.ids()
+        p_missing = np.setdiff1d(want, have_p, assume_unique=True)
+        p_orphan = np.setdiff1d(have_p, want, assume_unique=True)
     report = CheckReport(len(want), len(v_missing), len(v_orphan), len(l_missing), len(l_orphan), False,
-                         len(t_missing), len(t_orphan))
+                         len(t_missing), len(t_orphan), len(p_missing), len(p_orphan))
     if repair and not report.consistent:
         if len(v_orphan):
             kb.vectors.remove(v_orphan)
@@ -78,6 +87,10 @@ def check(kb: KnowledgeBase, repair: bool = True) -> CheckReport:
             kb.latent_terms.remove(t_orphan)
         if len(t_missing):
             kb.latent_terms.refill(t_missing)
+        if len(p_orphan):
+            kb.passages.remove(p_orphan)
+        if len(p_missing):
+            kb.passages.refill(p_missing)
         if len(v_missing):
             rows = kb.catalog.index_rows(v_missing)
             kb.vectors.add(np.asarray([r[0] for r in rows], dtype=np.int64),

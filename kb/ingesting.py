@@ -194,7 +194,8 @@ class Ingestor:
         title = meta.get("title") or doc.title or path.stem
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
         vectors = kb._embed(texts)
-        kb.latent_terms.encode(texts)  # the other slow part (cached), also before anything is committed
+        kb.latent_terms.encode(texts)  # the other slow parts (cached), also before anything is committed
+        kb.passages.encode(texts)
         stored = kb._store_original(path, sha)
         doc_id, count = kb._put(
             sha256=sha,

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ingest import ChunkDraft
     from kb.drafts import Drafts
     from kb.latent_terms import LatentTerms
+    from kb.passages import Passages
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
 
@@ -77,6 +78,7 @@ class KnowledgeBase:
         self._vectors: VectorIndex | None = None
         self._lexical: LexicalIndex | None = None
         self._latent_terms: LatentTerms | None = None
+        self._passages: Passages | None = None
         self._dirty = False
         self._drafts: Drafts | None = None
         if repair:
@@ -154,6 +156,15 @@ class KnowledgeBase:
         return self._latent_terms
 
     @property
+    def passages(self) -> Passages:
+        """The KB's paragraph vectors: whether it keeps them, their store, filling it (kb.passages)."""
+        if self._passages is None:
+            from kb.passages import Passages
+
+            self._passages = Passages(self)
+        return self._passages
+
+    @property
     def latent_encoder(self) -> LatentEncoder | None:
         """Latent terms through the cache, or None when off, too large for "auto", or not offered."""
         return self.latent_terms.encoder
@@ -203,6 +214,7 @@ class KnowledgeBase:
         self.vectors.save(self.settings.index_dir / "vectors.faiss")
         self.lexical.save(self.settings.index_dir / "lexical")
         self.latent_terms.save()
+        self.passages.save()
         self._dirty = False
 
     # --- documents ---------------------------------------------------------------------------
@@ -335,7 +347,8 @@ class KnowledgeBase:
 
     def _index(self, ids: np.ndarray, texts: Sequence[str], vectors: np.ndarray) -> None:
         if len(ids):
-            self.latent_terms.add(ids, texts)  # first: the slow part, before any index changes
+            self.latent_terms.add(ids, texts)  # first: the slow parts, before any index changes
+            self.passages.add(ids, texts)
             self.vectors.add(ids, vectors)
             self.lexical.add(ids, texts)
             self._dirty = True
@@ -345,6 +358,7 @@ class KnowledgeBase:
             self.vectors.remove(ids)
             self.lexical.remove(ids)
             self.latent_terms.remove(ids)
+            self.passages.remove(ids)
             self._dirty = True
 
     def _put(
@@ -386,6 +400,7 @@ class KnowledgeBase:
         self._lexical = LexicalIndex()
         rows = self.catalog.index_rows()
         self.latent_terms.reset(len(rows))
+        self.passages.reset(len(rows))
         step = 64
         for start in range(0, len(rows), step):
             part = rows[start : start + step]

@@ -111,7 +111,8 @@ class Searcher:
         fused = hybrid_search(query, qvec, self.kb.vectors, self.kb.lexical, k=max(CANDIDATES, k * 5),
                               allowed=allowed, chunk_language=self._languages, candidates=CANDIDATES,
                               query_language=language, latent=latent,
-                              same_language_scale=self._same_language_scale(language))
+                              same_language_scale=self._same_language_scale(language),
+                              passages=self._passage_scorer(qvec))
         ranked = [(h.chunk_id, h.score) for h in fused]
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
         return self._hits(ranked, k, query, qvec, parts, highlight)
@@ -132,6 +133,14 @@ class Searcher:
         """The embedder's measured same-language scale for this query (1.0 if it has none)."""
         scale = getattr(self.kb.embedder, "same_language_scale", None)
         return float(scale(language)) if scale is not None else 1.0
+
+    def _passage_scorer(self, qvec: np.ndarray) -> Callable[[np.ndarray], np.ndarray] | None:
+        """Candidate ids -> best paragraph score, when every chunk's paragraphs are indexed."""
+        if not self.kb.passages.complete():
+            return None
+        store = self.kb.passages.store
+        assert store is not None  # complete() implies it
+        return lambda ids: store.best(qvec, ids)
 
     def _latent_scorer(self, query: str) -> Callable[[np.ndarray], np.ndarray] | None:
         """Candidate ids -> latent-term cosine with the query, when the KB keeps latent terms.

