@@ -91,6 +91,7 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     from index import LexicalIndex, VectorIndex, get_embedder, tokenize
     from index.passages import PASSAGES_AUTO_MAX, PassageStore
     from kb.catalog import Catalog
+    from kb.context import PASSAGE_FORMAT
 
     rng = np.random.default_rng(seed)
     out: dict[str, Any] = {"size": size}
@@ -256,7 +257,7 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
         first = np.concatenate([[0], np.cumsum([len(g) for g in bases.passages])])[b1]
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         rows = np.repeat(first, sizes) + (np.arange(starts[-1]) - np.repeat(starts[:-1], sizes))
-        passages = PassageStore(bases.vectors.shape[1])
+        passages = PassageStore(bases.vectors.shape[1], PASSAGE_FORMAT)
         passages.load_arrays(ids, starts, np.concatenate(bases.passages)[rows])
         out["passages_mb"] = round(passages.nbytes() / 2**20, 1)
         passages.save(home / "index" / "passages")

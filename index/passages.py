@@ -45,8 +45,8 @@ class PassageStore:
     A chunk stored with zero rows still counts, so `len(store)` says how many chunks were processed.
     """
 
-    def __init__(self, dim: int) -> None:
-        self.dim = dim
+    def __init__(self, dim: int, recipe: str = "") -> None:
+        self.dim, self.recipe = dim, recipe
         self._ids = np.zeros(0, dtype=np.int64)
         self._starts = np.zeros(1, dtype=np.int64)
         self._rows = np.zeros((0, dim), dtype=np.float16)
@@ -152,15 +152,21 @@ class PassageStore:
             return int(self._ids.nbytes + self._starts.nbytes + self._rows.nbytes + self._dead.nbytes)
 
     @classmethod
-    def load(cls, path: Path, dim: int) -> PassageStore:
-        """Read a saved store; an empty one when the file is absent. Raises ValueError if foreign."""
-        self = cls(dim)
+    def load(cls, path: Path, dim: int, recipe: str = "") -> PassageStore:
+        """Read a saved store; an empty one when the file is absent.
+
+        Raises ValueError if foreign: another layout, vector size or `recipe` (the caller's name for
+        how texts were cut into paragraphs, as saved), so the caller rebuilds it.
+        """
+        self = cls(dim, recipe)
         path = Path(path)
         if not path.exists():
             return self
         with np.load(path, allow_pickle=False) as data:
             if int(data["format_version"]) != _FORMAT_VERSION or data["rows"].shape[1:] != (dim,):
                 raise ValueError(f"{path} is not a passage store of {dim}-dim vectors.")
+            if str(data["recipe"]) != recipe:
+                raise ValueError(f"{path} holds paragraphs cut by recipe {str(data['recipe'])!r}, not {recipe!r}.")
             self._ids = data["ids"].astype(np.int64)
             self._starts = data["starts"].astype(np.int64)
             self._rows = data["rows"].astype(np.float16)
@@ -174,5 +180,5 @@ class PassageStore:
         with self._lock:
             self._merge()
             with atomic_path(Path(path)) as tmp, open(tmp, "wb") as fh:
-                np.savez(fh, format_version=np.int64(_FORMAT_VERSION), ids=self._ids,
-                         starts=self._starts, rows=self._rows)
+                np.savez(fh, format_version=np.int64(_FORMAT_VERSION), recipe=np.str_(self.recipe),
+                         ids=self._ids, starts=self._starts, rows=self._rows)

@@ -24,7 +24,7 @@ from typing import Any
 
 from kb.country_names import COUNTRY_NAMES
 
-__all__ = ["INDEX_TEXT_FORMAT", "PASSAGE_MIN_CHARS", "PASSAGE_MAX_CHARS", "index_text", "passage_texts"]
+__all__ = ["INDEX_TEXT_FORMAT", "PASSAGE_FORMAT", "PASSAGE_MIN_CHARS", "PASSAGE_MAX_CHARS", "index_text", "passage_texts"]
 
 # Saved with the vector index; change it whenever `index_text` changes what it produces, so a KB built
 # with the older text says that `kb reindex` brings it up to date. "2": a leading title line left out.
@@ -36,6 +36,9 @@ INDEX_TEXT_FORMAT = "2"
 # character counts as three (it carries about as much as a short Latin word).
 PASSAGE_MIN_CHARS = 60
 PASSAGE_MAX_CHARS = 800
+# Saved with the paragraph vectors; change it whenever `passage_texts` cuts differently, so a store
+# cut the old way is dropped on open and refilled from the cache (or by `kb reindex`).
+PASSAGE_FORMAT = "1"
 _SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", "؟", ":", ";")
 _CLOSERS = "\"'”’»)]"
 

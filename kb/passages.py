@@ -49,11 +49,14 @@ class Passages:
 
             self._loaded = True
             if self.wanted(len(self.kb.vectors)):  # the vector count is the chunk count
+                from kb.context import PASSAGE_FORMAT
+
                 dim = self.kb.embedder.dim
                 try:
-                    self._store = PassageStore.load(self.kb.settings.index_dir / "passages", dim)
+                    self._store = PassageStore.load(self.kb.settings.index_dir / "passages", dim, PASSAGE_FORMAT)
                 except (OSError, ValueError, EOFError, KeyError):
-                    self._store = PassageStore(dim)  # refilled from the embedding cache by `check`
+                    # lost, damaged or cut another way: refilled from the embedding cache by `check`
+                    self._store = PassageStore(dim, PASSAGE_FORMAT)
                     self.kb._dirty = True
         return self._store
 
@@ -65,8 +68,9 @@ class Passages:
     def reset(self, chunks: int) -> None:
         """Start an empty store (or none) for a KB about to be re-indexed with this many chunks."""
         from index.passages import PassageStore
+        from kb.context import PASSAGE_FORMAT
 
-        self._store = PassageStore(self.kb.embedder.dim) if self.wanted(chunks) else None
+        self._store = PassageStore(self.kb.embedder.dim, PASSAGE_FORMAT) if self.wanted(chunks) else None
         self._loaded = True
 
     def encode(self, texts: Sequence[str]) -> list[np.ndarray] | None:

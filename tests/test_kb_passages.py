@@ -84,6 +84,11 @@ def test_passages_follow_the_catalog_and_heal_from_the_cache(tmp_path: Path) -> 
     (home / "index" / "passages").write_bytes(b"not an npz")  # damaged: rebuilt too
     with KnowledgeBase(home, embedder="hash") as kb:
         assert kb.check(repair=False).consistent and kb.passages.complete()
+    from index.passages import PassageStore
+
+    PassageStore(kb.embedder.dim, recipe="0").save(home / "index" / "passages")  # cut by an older recipe
+    with KnowledgeBase(home, embedder="hash") as kb:  # dropped and refilled from the cache
+        assert kb.check(repair=False).consistent and kb.passages.complete() and kb.cache.count() == embedded
 
 
 def test_auto_mode_stops_passage_rescoring_above_the_size_limit(

@@ -67,6 +67,9 @@ def test_store_add_replace_remove_and_best(tmp_path: Path) -> None:
     assert again.best(unit(0, 0, 0, 1), np.array([30]))[0] == pytest.approx(1.0, abs=1e-3)
     with pytest.raises(ValueError):
         PassageStore.load(path, dim=8)  # another model's size: refused, so the KB rebuilds it
+    PassageStore(4, recipe="2").save(path)
+    with pytest.raises(ValueError, match="recipe"):
+        PassageStore.load(path, dim=4, recipe="1")  # paragraphs cut another way: refused too
     assert len(PassageStore.load(tmp_path / "absent", dim=4)) == 0
     with pytest.raises(ValueError):
         store.add(np.array([1, 2]), [np.stack([unit(1)])])
