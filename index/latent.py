@@ -18,7 +18,6 @@ memory (uint16 ids + float16 weights), ~10 ms per query (see LATENT_AUTO_MAX).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -26,6 +25,7 @@ from typing import Protocol
 import numpy as np
 
 from index.atomic import atomic_path
+from index.chunk_store import ChunkStore
 from index.embedders.base import EmbedderError
 
 __all__ = ["LATENT_K", "LATENT_WEIGHT", "LATENT_AUTO_MAX", "LatentEncoder", "LatentStore", "LatentSource", "latent_source"]
@@ -86,31 +86,26 @@ class LatentEncoder:
         return ids[0].astype(np.uint16), vals[0]
 
 
-class LatentStore:
+class LatentStore(ChunkStore[tuple[np.ndarray, np.ndarray]]):
     """Latent terms of every indexed chunk, by chunk id; scores only the candidates it is asked for.
 
-    Same shape as the lexical index: a merged part sorted by id (uint16 ids, float16 weights, both
-    [n, k]) plus a small pending dict and tombstones, merged before scoring or saving.
+    Same shape as the lexical index (see `index.chunk_store`): a merged part sorted by id (uint16
+    ids, float16 weights, both [n, k]) plus a small pending dict and tombstones.
     """
 
     def __init__(self, k: int = LATENT_K) -> None:
+        super().__init__()
         self.k = k
-        self._ids = np.zeros(0, dtype=np.int64)
         self._terms = np.zeros((0, k), dtype=np.uint16)
         self._weights = np.zeros((0, k), dtype=np.float16)
-        self._dead = np.zeros(0, dtype=bool)
-        self._pending: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._lock = threading.RLock()
 
     def add(self, ids: np.ndarray, terms: np.ndarray, weights: np.ndarray) -> None:
         """Store rows under chunk ids (an id already present is replaced)."""
         ids = np.asarray(ids, dtype=np.int64).reshape(-1)
         if len(ids) != len(terms) or len(ids) != len(weights):
             raise ValueError(f"{len(ids)} ids for {len(terms)} term rows and {len(weights)} weight rows.")
-        with self._lock:
-            self._kill(ids)
-            for cid, t, w in zip(ids.tolist(), terms, weights, strict=True):
-                self._pending[int(cid)] = (np.asarray(t, np.uint16), np.asarray(w, np.float16))
+        self._put(ids, [(np.asarray(t, np.uint16), np.asarray(w, np.float16))
+                        for t, w in zip(terms, weights, strict=True)])
 
     def load_arrays(self, ids: np.ndarray, terms: np.ndarray, weights: np.ndarray) -> None:
         """Bulk-load rows into an EMPTY store (benchmarks): no per-row Python work."""
@@ -135,23 +130,6 @@ class LatentStore:
             terms[found], weights[found] = self._terms[pos[found]], self._weights[pos[found]]
         return terms, weights
 
-    def remove(self, ids: np.ndarray) -> None:
-        """Forget chunk ids; unknown ids are ignored."""
-        with self._lock:
-            self._kill(np.asarray(ids, dtype=np.int64).reshape(-1))
-
-    def _kill(self, ids: np.ndarray) -> None:
-        for cid in ids.tolist():
-            self._pending.pop(int(cid), None)
-        pos, found = self._positions(ids)
-        self._dead[pos[found]] = True
-
-    def _positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if not len(self._ids):
-            return np.zeros(len(ids), np.int64), np.zeros(len(ids), bool)
-        pos = np.clip(np.searchsorted(self._ids, ids), 0, len(self._ids) - 1)
-        return pos, (self._ids[pos] == ids) & ~self._dead[pos]
-
     def _merge(self) -> None:
         if not self._pending and not self._dead.any():
             return
@@ -167,16 +145,6 @@ class LatentStore:
         self._ids, self._terms, self._weights = ids[order], terms[order], weights[order]
         self._dead = np.zeros(len(ids), dtype=bool)
         self._pending = {}
-
-    def ids(self) -> np.ndarray:
-        """Stored chunk ids, sorted."""
-        with self._lock:
-            self._merge()
-            return self._ids.copy()
-
-    def __len__(self) -> int:
-        with self._lock:
-            return int((~self._dead).sum()) + len(self._pending)
 
     def scores(self, terms: np.ndarray, weights: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Cosine between the query's latent terms and each chunk's (0 for unknown ids).

@@ -22,12 +22,12 @@ a chunk at 384 dims); < 1 ms a query.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
 
 from index.atomic import atomic_path
+from index.chunk_store import ChunkStore
 
 __all__ = ["PASSAGE_WEIGHT", "PASSAGES_AUTO_MAX", "PassageStore"]
 
@@ -37,32 +37,26 @@ PASSAGES_AUTO_MAX = 100_000
 _FORMAT_VERSION = 1
 
 
-class PassageStore:
+class PassageStore(ChunkStore[np.ndarray]):
     """Paragraph vectors of every indexed chunk, by chunk id (a chunk may have none).
 
-    Kept like `index.latent.LatentStore`: merged arrays sorted by chunk id (`_starts` gives each
-    chunk's slice of `_rows`) plus a pending dict and tombstones, merged before scoring or saving.
+    Kept like `index.latent.LatentStore` (see `index.chunk_store`): `_starts` gives each chunk's
+    slice of `_rows`.
     A chunk stored with zero rows still counts, so `len(store)` says how many chunks were processed.
     """
 
     def __init__(self, dim: int, recipe: str = "") -> None:
+        super().__init__()
         self.dim, self.recipe = dim, recipe
-        self._ids = np.zeros(0, dtype=np.int64)
         self._starts = np.zeros(1, dtype=np.int64)
         self._rows = np.zeros((0, dim), dtype=np.float16)
-        self._dead = np.zeros(0, dtype=bool)
-        self._pending: dict[int, np.ndarray] = {}
-        self._lock = threading.RLock()
 
     def add(self, ids: np.ndarray, groups: list[np.ndarray]) -> None:
         """Store each chunk's paragraph vectors ([n_i, dim], n_i may be 0); a known id is replaced."""
         ids = np.asarray(ids, dtype=np.int64).reshape(-1)
         if len(ids) != len(groups):
             raise ValueError(f"{len(ids)} ids for {len(groups)} groups of passage vectors.")
-        with self._lock:
-            self._kill(ids)
-            for cid, group in zip(ids.tolist(), groups, strict=True):
-                self._pending[int(cid)] = np.asarray(group, dtype=np.float16).reshape(-1, self.dim)
+        self._put(ids, [np.asarray(group, dtype=np.float16).reshape(-1, self.dim) for group in groups])
 
     def load_arrays(self, ids: np.ndarray, starts: np.ndarray, rows: np.ndarray) -> None:
         """Bulk-load an EMPTY store (benchmarks): sorted unique `ids`, chunk i owning rows[starts[i]:starts[i+1]]."""
@@ -85,23 +79,6 @@ class PassageStore:
             return [self._rows[self._starts[p] : self._starts[p + 1]].copy() if ok else np.zeros((0, self.dim), np.float16)
                     for p, ok in zip(pos.tolist(), found.tolist(), strict=True)]
 
-    def remove(self, ids: np.ndarray) -> None:
-        """Forget chunk ids; unknown ids are ignored."""
-        with self._lock:
-            self._kill(np.asarray(ids, dtype=np.int64).reshape(-1))
-
-    def _kill(self, ids: np.ndarray) -> None:
-        for cid in ids.tolist():
-            self._pending.pop(int(cid), None)
-        pos, found = self._positions(ids)
-        self._dead[pos[found]] = True
-
-    def _positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if not len(self._ids):
-            return np.zeros(len(ids), np.int64), np.zeros(len(ids), bool)
-        pos = np.clip(np.searchsorted(self._ids, ids), 0, len(self._ids) - 1)
-        return pos, (self._ids[pos] == ids) & ~self._dead[pos]
-
     def _merge(self) -> None:
         if not self._pending and not self._dead.any():
             return
@@ -120,16 +97,6 @@ class PassageStore:
         self._ids, self._starts, self._rows = ids, starts, rows.astype(np.float16, copy=False)
         self._dead = np.zeros(len(self._ids), dtype=bool)
         self._pending = {}
-
-    def ids(self) -> np.ndarray:
-        """Chunk ids stored (with or without paragraphs), sorted."""
-        with self._lock:
-            self._merge()
-            return self._ids.copy()
-
-    def __len__(self) -> int:
-        with self._lock:
-            return int((~self._dead).sum()) + len(self._pending)
 
     def best(self, query_vector: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Each chunk's best paragraph score (inner product); NaN for a chunk with none or unknown."""

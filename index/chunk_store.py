@@ -1,0 +1,66 @@
+"""Bookkeeping shared by the per-chunk side stores (latent terms, paragraph vectors).
+
+Rows are kept in merged arrays sorted by chunk id, plus a small dict of pending rows and tombstones
+for removed ones; a subclass's `_merge` folds both into its arrays before scoring or saving, so an
+add or a remove never copies the arrays.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Generic, TypeVar
+
+import numpy as np
+
+__all__ = ["ChunkStore"]
+
+Row = TypeVar("Row")
+
+
+class ChunkStore(Generic[Row]):
+    """Sorted chunk ids, tombstones and pending rows; subclasses own the row arrays and `_merge`."""
+
+    def __init__(self) -> None:
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._dead = np.zeros(0, dtype=bool)
+        self._pending: dict[int, Row] = {}
+        self._lock = threading.RLock()
+
+    def _merge(self) -> None:
+        """Fold pending rows and tombstones into the sorted arrays (subclasses)."""
+        raise NotImplementedError
+
+    def _put(self, ids: np.ndarray, rows: list[Row]) -> None:
+        """Queue rows under chunk ids, replacing any stored row of the same id."""
+        with self._lock:
+            self._kill(ids)
+            for cid, row in zip(ids.tolist(), rows, strict=True):
+                self._pending[int(cid)] = row
+
+    def remove(self, ids: np.ndarray) -> None:
+        """Forget chunk ids; unknown ids are ignored."""
+        with self._lock:
+            self._kill(np.asarray(ids, dtype=np.int64).reshape(-1))
+
+    def _kill(self, ids: np.ndarray) -> None:
+        for cid in ids.tolist():
+            self._pending.pop(int(cid), None)
+        pos, found = self._positions(ids)
+        self._dead[pos[found]] = True
+
+    def _positions(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Where each id sits in the merged arrays, and whether it is there (and alive)."""
+        if not len(self._ids):
+            return np.zeros(len(ids), np.int64), np.zeros(len(ids), bool)
+        pos = np.clip(np.searchsorted(self._ids, ids), 0, len(self._ids) - 1)
+        return pos, (self._ids[pos] == ids) & ~self._dead[pos]
+
+    def ids(self) -> np.ndarray:
+        """Stored chunk ids, sorted."""
+        with self._lock:
+            self._merge()
+            return self._ids.copy()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return int((~self._dead).sum()) + len(self._pending)
