@@ -8,6 +8,7 @@ add or a remove never copies the arrays.
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Generic, TypeVar
 
 import numpy as np
@@ -28,6 +29,10 @@ class ChunkStore(Generic[Row]):
 
     def _merge(self) -> None:
         """Fold pending rows and tombstones into the sorted arrays (subclasses)."""
+        raise NotImplementedError
+
+    def save(self, path: Path) -> None:
+        """Write the store atomically (subclasses)."""
         raise NotImplementedError
 
     def _put(self, ids: np.ndarray, rows: list[Row]) -> None:

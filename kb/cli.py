@@ -179,18 +179,11 @@ def _upgrade_hints(kb: Any) -> None:
     if kb.index_text_outdated:
         print("kb: this knowledge base was indexed with an older chunk header, so pages are picked a little "
               "less precisely; run `kb reindex` once to re-embed it (about as long as adding it)", file=sys.stderr)
-    # counted only when a store is incomplete: listing a million chunk ids costs a second at start-up
-    if kb.latent is not None and not kb.latent_complete():
-        missing = len(kb.catalog.chunk_ids()) - len(kb.latent)
-        if missing > 0:
-            print(f"kb: {missing} chunks have no latent terms yet, so ranking leaves them out; run `kb reindex` "
+    for side in (kb.latent_terms, kb.passages):
+        missing = side.missing()  # counts the catalog only when the store is incomplete
+        if missing:
+            print(f"kb: {missing} chunks have no {side.noun} yet, so ranking leaves them out; run `kb reindex` "
                   "once to compute them (about as long as embedding those chunks)", file=sys.stderr)
-    store = kb.passages.store
-    if store is not None and not kb.passages.complete():
-        missing = len(kb.catalog.chunk_ids()) - len(store)
-        if missing > 0:
-            print(f"kb: {missing} chunks have no paragraph vectors yet, so ranking leaves them out and pages "
-                  "are picked less precisely; run `kb reindex` once to embed them", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace, kb: Any) -> int:

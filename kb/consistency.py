@@ -60,22 +60,11 @@ def check(kb: KnowledgeBase, repair: bool = True) -> CheckReport:
     vec_path = kb.settings.index_dir / "vectors.faiss"
     if not len(want) and kb._vectors is None and not vec_path.exists():
         return CheckReport(0, 0, 0, 0, 0, False)
-    have_v = np.sort(kb.vectors.ids())
-    have_l = np.sort(kb.lexical.ids())
-    v_missing = np.setdiff1d(want, have_v, assume_unique=True)
-    v_orphan = np.setdiff1d(have_v, want, assume_unique=True)
-    l_missing = np.setdiff1d(want, have_l, assume_unique=True)
-    l_orphan = np.setdiff1d(have_l, want, assume_unique=True)
-    t_missing = t_orphan = np.zeros(0, dtype=np.int64)
-    if kb.latent is not None:
-        have_t = kb.latent.ids()
-        t_missing = np.setdiff1d(want, have_t, assume_unique=True)
-        t_orphan = np.setdiff1d(have_t, want, assume_unique=True)
-    p_missing = p_orphan = np.zeros(0, dtype=np.int64)
-    if kb.passages.store is not None:
-        have_p = kb.passages.store.ids()
-        p_missing = np.setdiff1d(want, have_p, assume_unique=True)
-        p_orphan = np.setdiff1d(have_p, want, assume_unique=True)
+    v_missing, v_orphan = _differences(want, np.sort(kb.vectors.ids()))
+    l_missing, l_orphan = _differences(want, np.sort(kb.lexical.ids()))
+    sides = [kb.latent_terms, kb.passages]
+    side_diffs = [_differences(want, side.store.ids() if side.store is not None else None) for side in sides]
+    (t_missing, t_orphan), (p_missing, p_orphan) = side_diffs
     report = CheckReport(len(want), len(v_missing), len(v_orphan), len(l_missing), len(l_orphan), False,
                          len(t_missing), len(t_orphan), len(p_missing), len(p_orphan))
     if repair and not report.consistent:
@@ -83,14 +72,11 @@ def check(kb: KnowledgeBase, repair: bool = True) -> CheckReport:
             kb.vectors.remove(v_orphan)
         if len(l_orphan):
             kb.lexical.remove(l_orphan)
-        if len(t_orphan):
-            kb.latent_terms.remove(t_orphan)
-        if len(t_missing):
-            kb.latent_terms.refill(t_missing)
-        if len(p_orphan):
-            kb.passages.remove(p_orphan)
-        if len(p_missing):
-            kb.passages.refill(p_missing)
+        for side, (missing, orphan) in zip(sides, side_diffs, strict=True):
+            if len(orphan):
+                side.remove(orphan)
+            if len(missing):
+                side.refill(missing)
         if len(v_missing):
             rows = kb.catalog.index_rows(v_missing)
             kb.vectors.add(np.asarray([r[0] for r in rows], dtype=np.int64),
@@ -102,3 +88,13 @@ def check(kb: KnowledgeBase, repair: bool = True) -> CheckReport:
         kb.save()
         report.repaired = True
     return report
+
+
+def _differences(want: np.ndarray, have: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(ids the catalog has and the index lacks, ids the index has and the catalog lacks), both sorted.
+
+    `have` None: the index is not kept, so nothing is missing from it.
+    """
+    if have is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.setdiff1d(want, have, assume_unique=True), np.setdiff1d(have, want, assume_unique=True)

@@ -164,6 +164,10 @@ class KnowledgeBase:
             self._passages = Passages(self)
         return self._passages
 
+    def _sides(self) -> tuple[LatentTerms, Passages]:
+        """The per-chunk side indexes beside vectors and BM25 (kb.side_index)."""
+        return self.latent_terms, self.passages
+
     @property
     def latent_encoder(self) -> LatentEncoder | None:
         """Latent terms through the cache, or None when off, too large for "auto", or not offered."""
@@ -213,8 +217,8 @@ class KnowledgeBase:
         self.settings.index_dir.mkdir(parents=True, exist_ok=True)
         self.vectors.save(self.settings.index_dir / "vectors.faiss")
         self.lexical.save(self.settings.index_dir / "lexical")
-        self.latent_terms.save()
-        self.passages.save()
+        for side in self._sides():
+            side.save()
         self._dirty = False
 
     # --- documents ---------------------------------------------------------------------------
@@ -347,8 +351,8 @@ class KnowledgeBase:
 
     def _index(self, ids: np.ndarray, texts: Sequence[str], vectors: np.ndarray) -> None:
         if len(ids):
-            self.latent_terms.add(ids, texts)  # first: the slow parts, before any index changes
-            self.passages.add(ids, texts)
+            for side in self._sides():  # first: the slow parts, before any index changes
+                side.add(ids, texts)
             self.vectors.add(ids, vectors)
             self.lexical.add(ids, texts)
             self._dirty = True
@@ -357,8 +361,8 @@ class KnowledgeBase:
         if len(ids):
             self.vectors.remove(ids)
             self.lexical.remove(ids)
-            self.latent_terms.remove(ids)
-            self.passages.remove(ids)
+            for side in self._sides():
+                side.remove(ids)
             self._dirty = True
 
     def _put(
@@ -399,8 +403,8 @@ class KnowledgeBase:
         )
         self._lexical = LexicalIndex()
         rows = self.catalog.index_rows()
-        self.latent_terms.reset(len(rows))
-        self.passages.reset(len(rows))
+        for side in self._sides():
+            side.reset(len(rows))
         step = 64
         for start in range(0, len(rows), step):
             part = rows[start : start + step]

@@ -8,74 +8,60 @@ the KB side of it, so `KnowledgeBase` only delegates:
 * computed with the vectors, before the catalog commit, and cached like them;
 * refilled from the cache only when a KB opens (never the model: a KB from before latent terms gets
   them with `kb reindex`), and used in ranking only when every chunk has them.
+
+What it shares with paragraph vectors (setting, loading, completeness) is `kb.side_index.SideIndex`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kb.side_index import SideIndex
+
 if TYPE_CHECKING:
     from index.latent import LatentEncoder, LatentStore
-    from kb.knowledge_base import KnowledgeBase
 
 __all__ = ["LatentTerms"]
 
 
-class LatentTerms:
+class LatentTerms(SideIndex["LatentStore"]):
     """The latent-term side of one KnowledgeBase (created by it; loads its store on first use)."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self._store: LatentStore | None = None
-        self._loaded = False
+    setting, file_name, noun = "latent_terms", "latent", "latent terms"
 
-    def wanted(self, chunks: int) -> bool:
-        """Whether a KB of this many chunks keeps latent terms."""
+    def auto_max(self) -> int:
         from index.latent import LATENT_AUTO_MAX
 
-        mode = self.kb.settings.latent_terms
-        return mode == "on" or (mode == "auto" and chunks <= LATENT_AUTO_MAX)
+        return LATENT_AUTO_MAX
+
+    def available(self) -> bool:
+        from index.latent import latent_source
+
+        return latent_source(self.kb.embedder) is not None
+
+    def _new(self) -> LatentStore:
+        from index.latent import LatentStore
+
+        return LatentStore()
+
+    def _load(self, path: Path) -> LatentStore:
+        from index.latent import LatentStore
+
+        return LatentStore.load(path)
 
     @property
     def encoder(self) -> LatentEncoder | None:
         """Latent terms through the cache, or None when off, too large for "auto", or not offered."""
         from index.latent import LatentEncoder, latent_source
 
-        if not self.wanted(len(self.kb.vectors)):  # the vector count is the chunk count
-            return None
         source = latent_source(self.kb.embedder)
-        return LatentEncoder(source) if source is not None else None
-
-    @property
-    def store(self) -> LatentStore | None:
-        """The chunks' latent terms, or None when not in use."""
-        if self._loaded and self._store is not None and self.encoder is None:
-            self._store = None  # grew past the "auto" limit: stop keeping them
-        if not self._loaded:
-            from index.latent import LatentStore
-
-            self._loaded = True
-            if self.encoder is not None:
-                try:
-                    self._store = LatentStore.load(self.kb.settings.index_dir / "latent")
-                except (OSError, ValueError, EOFError, KeyError):
-                    self._store = LatentStore()  # refilled from the embedding cache by `check`
-                    self.kb._dirty = True
-        return self._store
-
-    def complete(self) -> bool:
-        """True when every indexed chunk has latent terms, so ranking may use them fairly."""
-        store = self.store
-        return store is not None and len(store) > 0 and len(store) == len(self.kb.vectors)
-
-    def reset(self, chunks: int) -> None:
-        """Start an empty store (or none) for a KB about to be re-indexed with this many chunks."""
-        from index.latent import LatentStore
-
-        self._store, self._loaded = (LatentStore() if self.wanted(chunks) else None), True
+        if source is None or not self.wanted(len(self.kb.vectors)):  # the vector count is the chunk count
+            return None
+        return LatentEncoder(source)
 
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
         """Latent terms of index texts through the cache (None when not in use)."""
@@ -91,10 +77,6 @@ class LatentTerms:
             return False
         self.store.add(ids, *terms)
         return True
-
-    def remove(self, ids: np.ndarray) -> None:
-        if self.store is not None:
-            self.store.remove(ids)
 
     def refill(self, ids: np.ndarray) -> bool:
         """Terms for these chunks from the embedding cache only. True if any were added.
@@ -115,7 +97,3 @@ class LatentTerms:
             return False
         store.add(np.asarray([cid for cid, _ in have], dtype=np.int64), *encoder.unpack(np.stack([v for _, v in have])))
         return True
-
-    def save(self) -> None:
-        if self.store is not None:
-            self.store.save(self.kb.settings.index_dir / "latent")

@@ -8,70 +8,47 @@ The mechanism (why paragraphs are embedded on their own, how they re-score a sea
 * embedded with the chunk vectors, before the catalog commit, through the embedding cache;
 * refilled from the cache only when a KB opens (never the model: a KB from before passage vectors
   gets them with `kb reindex`), and used in ranking only when every chunk has been processed.
+
+What it shares with latent terms (setting, loading, completeness) is `kb.side_index.SideIndex`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kb.side_index import SideIndex
+
 if TYPE_CHECKING:
     from index.passages import PassageStore
-    from kb.knowledge_base import KnowledgeBase
 
 __all__ = ["Passages"]
 
 
-class Passages:
+class Passages(SideIndex["PassageStore"]):
     """The passage-vector side of one KnowledgeBase (created by it; loads its store on first use)."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
-        self._store: PassageStore | None = None
-        self._loaded = False
+    setting, file_name, noun = "passages", "passages", "paragraph vectors"
 
-    def wanted(self, chunks: int) -> bool:
-        """Whether a KB of this many chunks keeps passage vectors."""
+    def auto_max(self) -> int:
         from index.passages import PASSAGES_AUTO_MAX
 
-        mode = self.kb.settings.passages
-        return mode == "on" or (mode == "auto" and chunks <= PASSAGES_AUTO_MAX)
+        return PASSAGES_AUTO_MAX
 
-    @property
-    def store(self) -> PassageStore | None:
-        """The chunks' paragraph vectors, or None when not in use."""
-        if self._loaded and self._store is not None and not self.wanted(len(self.kb.vectors)):
-            self._store = None  # grew past the "auto" limit: stop keeping them
-        if not self._loaded:
-            from index.passages import PassageStore
-
-            self._loaded = True
-            if self.wanted(len(self.kb.vectors)):  # the vector count is the chunk count
-                from kb.context import PASSAGE_FORMAT
-
-                dim = self.kb.embedder.dim
-                try:
-                    self._store = PassageStore.load(self.kb.settings.index_dir / "passages", dim, PASSAGE_FORMAT)
-                except (OSError, ValueError, EOFError, KeyError):
-                    # lost, damaged or cut another way: refilled from the embedding cache by `check`
-                    self._store = PassageStore(dim, PASSAGE_FORMAT)
-                    self.kb._dirty = True
-        return self._store
-
-    def complete(self) -> bool:
-        """True when every indexed chunk has been split and embedded, so ranking may use them fairly."""
-        store = self.store
-        return store is not None and len(store) > 0 and len(store) == len(self.kb.vectors)
-
-    def reset(self, chunks: int) -> None:
-        """Start an empty store (or none) for a KB about to be re-indexed with this many chunks."""
+    def _new(self) -> PassageStore:
         from index.passages import PassageStore
         from kb.context import PASSAGE_FORMAT
 
-        self._store = PassageStore(self.kb.embedder.dim, PASSAGE_FORMAT) if self.wanted(chunks) else None
-        self._loaded = True
+        return PassageStore(self.kb.embedder.dim, PASSAGE_FORMAT)
+
+    def _load(self, path: Path) -> PassageStore:
+        from index.passages import PassageStore
+        from kb.context import PASSAGE_FORMAT
+
+        return PassageStore.load(path, self.kb.embedder.dim, PASSAGE_FORMAT)
 
     def encode(self, texts: Sequence[str]) -> list[np.ndarray] | None:
         """Each index text's paragraph vectors ([n, dim], n may be 0), through the cache; None when off."""
@@ -91,10 +68,6 @@ class Passages:
             return False
         self.store.add(ids, groups)
         return True
-
-    def remove(self, ids: np.ndarray) -> None:
-        if self.store is not None:
-            self.store.remove(ids)
 
     def refill(self, ids: np.ndarray) -> bool:
         """Paragraph vectors for these chunks from the embedding cache only. True if any were added.
@@ -123,10 +96,6 @@ class Passages:
         store.add(np.asarray([rows[i][0] for i in keep], dtype=np.int64),
                   _regroup(vectors, [len(hashes[i]) for i in keep]))
         return True
-
-    def save(self) -> None:
-        if self.store is not None:
-            self.store.save(self.kb.settings.index_dir / "passages")
 
 
 def _regroup(vectors: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
