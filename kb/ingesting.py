@@ -194,8 +194,7 @@ class Ingestor:
         title = meta.get("title") or doc.title or path.stem
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
         vectors = kb._embed(texts)
-        kb.latent_terms.encode(texts)  # the other slow parts (cached), also before anything is committed
-        kb.passages.encode(texts)
+        encoded = [side.encode(texts) for side in kb._sides()]  # the other slow parts, also before the commit
         stored = kb._store_original(path, sha)
         doc_id, count = kb._put(
             sha256=sha,
@@ -210,6 +209,7 @@ class Ingestor:
             chunks=chunks,
             texts=texts,
             vectors=vectors,
+            encoded=encoded,
         )
         replaced_file = existing.stored_path if existing and existing.stored_path != stored else None
         if replaced_file and existing and kb.catalog.document_by_sha(existing.sha256) is None:

@@ -349,10 +349,14 @@ class KnowledgeBase:
     def _embed(self, texts: Sequence[str]) -> np.ndarray:
         return self.cache.embed_passages(self.embedder, list(texts))
 
-    def _index(self, ids: np.ndarray, texts: Sequence[str], vectors: np.ndarray) -> None:
+    def _index(
+        self, ids: np.ndarray, texts: Sequence[str], vectors: np.ndarray, encoded: Sequence[Any] | None = None
+    ) -> None:
+        """Add chunks to every index; `encoded`: each side index's rows, when already computed."""
         if len(ids):
-            for side in self._sides():  # first: the slow parts, before any index changes
-                side.add(ids, texts)
+            sides = self._sides()  # first: the slow parts, before any index changes
+            for side, rows in zip(sides, encoded or [None] * len(sides), strict=True):
+                side.add(ids, texts, rows)
             self.vectors.add(ids, vectors)
             self.lexical.add(ids, texts)
             self._dirty = True
@@ -366,16 +370,18 @@ class KnowledgeBase:
             self._dirty = True
 
     def _put(
-        self, *, chunks: list[ChunkDraft], texts: list[str], vectors: np.ndarray, **doc: Any
+        self, *, chunks: list[ChunkDraft], texts: list[str], vectors: np.ndarray,
+        encoded: Sequence[Any] | None = None, **doc: Any,
     ) -> tuple[int, int]:
-        """Commit one document, then update the indexes with its chunks' index texts.
+        """Commit one document, then update the indexes with its chunks' index texts (and the side
+        indexes' rows in `encoded`, as `_sides` orders them, when the caller computed them already).
 
         Returns:
             (doc id, chunk count).
         """
         doc_id, old_ids, new_ids = self.catalog.put_document(chunks=chunks, **doc)
         self._unindex(old_ids)
-        self._index(new_ids, texts, vectors)
+        self._index(new_ids, texts, vectors, encoded)
         return doc_id, len(new_ids)
 
     def _reindex_document(self, doc_id: int) -> None:

@@ -70,13 +70,9 @@ class LatentTerms(SideIndex["LatentStore"]):
             return None
         return encoder.unpack(self.kb.cache.embed_passages(encoder, list(texts)))
 
-    def add(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
-        """Store the terms of these chunks (encoding any not cached). True if the store changed."""
-        terms = self.encode(texts) if len(ids) else None
-        if terms is None or self.store is None:
-            return False
-        self.store.add(ids, *terms)
-        return True
+    def _store_rows(self, ids: np.ndarray, rows: tuple[np.ndarray, np.ndarray]) -> None:
+        assert self.store is not None  # SideIndex.add checked it
+        self.store.add(ids, *rows)
 
     def refill(self, ids: np.ndarray) -> bool:
         """Terms for these chunks from the embedding cache only. True if any were added.

@@ -61,13 +61,9 @@ class Passages(SideIndex["PassageStore"]):
         vectors = self.kb._embed(flat) if flat else np.zeros((0, self.kb.embedder.dim), np.float32)
         return _regroup(vectors, [len(g) for g in split])
 
-    def add(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
-        """Store the paragraph vectors of these chunks (embedding any not cached). True if stored."""
-        groups = self.encode(texts) if len(ids) else None
-        if groups is None or self.store is None:
-            return False
-        self.store.add(ids, groups)
-        return True
+    def _store_rows(self, ids: np.ndarray, rows: list[np.ndarray]) -> None:
+        assert self.store is not None  # SideIndex.add checked it
+        self.store.add(ids, rows)
 
     def refill(self, ids: np.ndarray) -> bool:
         """Paragraph vectors for these chunks from the embedding cache only. True if any were added.

