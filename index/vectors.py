@@ -7,7 +7,7 @@ RAM per chunk. `python -m evals.bench` measures recall@10 of the approximate ind
 search on the same vectors, with and without a selective filter: at 1M, 8-bit quantisation
 ("ivf_sq8", 384 B per vector, still available) lost neighbours to near-ties (recall@10 0.977 over
 132 real queries); half precision loses almost none, for 2x the vector memory and ~50 % more scan
-time.
+time. The IVF specifics (training, direct map, probes under a filter) are in `index.ivf`.
 """
 
 from __future__ import annotations
@@ -20,28 +20,23 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+import index.ivf as ivf
 from index.atomic import atomic_path, write_json_atomic
 from index.errors import IndexFileError, IndexMismatchError
+from index.ivf import IVF_KINDS
 
 __all__ = ["VectorIndex", "KINDS", "FORMAT_VERSION", "AUTO_APPROX_FROM"]
 
 KINDS = ("auto", "flat", "hnsw", "ivf_fp16", "ivf_sq8")
-# IVF kinds and their scalar quantiser; both are trained on their first batch of vectors
-IVF_KINDS = {"ivf_fp16": faiss.ScalarQuantizer.QT_fp16, "ivf_sq8": faiss.ScalarQuantizer.QT_8bit}
 AUTO_APPROX_KIND = "ivf_fp16"
 FORMAT_VERSION = 1
 _HNSW_M = 32
 # "auto" switches from exact to IVF (AUTO_APPROX_KIND) at this size: below it a flat scan is fast enough
 # (~3 ms at 20k, ~14 ms at 100k on one thread) and exact; above it latency and RAM grow linearly.
 AUTO_APPROX_FROM = 200_000
-IVF_MAX_LISTS = 1024  # k-means on 50k sample points x 1024 lists trains in seconds on 2 cores
-IVF_NPROBE = 32  # lists scanned per query (recall@10 measured by evals.bench)
 # HNSW with a selective filter walks a graph whose neighbours are mostly excluded and loses recall;
 # below this share of allowed vectors it searches the allowed subset exactly instead.
 HNSW_EXACT_BELOW_SHARE = 0.2
-# IVF: an allowed set this small is scored exactly from its decoded vectors (a direct map finds
-# them); cheaper than probing lists for it, and what fusion's look-up of BM25-only hits needs.
-IVF_EXACT_MAX = 5_000  # measured at 1M: 100 ids 0.1 ms; 50k ids ~95 ms decoded vs ~21 ms probed
 
 
 def _as_ids(ids: np.ndarray | list[int]) -> np.ndarray:
@@ -175,24 +170,8 @@ class VectorIndex:
             )
         kind = manifest.get("kind", "flat")
         if kind in IVF_KINDS:
-            index = cls._with_direct_map(index)
+            index = ivf.with_direct_map(index)
         return cls(index, embedder_id, kind, int(built_dim), bool(manifest.get("auto")), manifest.get("text_format"))
-
-    @staticmethod
-    def _train_ivf(vectors: np.ndarray, dim: int, kind: str) -> faiss.Index:
-        """An empty, trained IVF index of `kind` (its quantiser) for data like `vectors` (inner product)."""
-        n = len(vectors)
-        nlist = int(max(1, min(IVF_MAX_LISTS, 4 * np.sqrt(n), n // 39)))
-        index = faiss.IndexIVFScalarQuantizer(
-            faiss.IndexFlatIP(dim), dim, nlist, IVF_KINDS[kind], faiss.METRIC_INNER_PRODUCT
-        )
-        index.cp.niter = 10  # k-means converges enough for list assignment; 25 doubles the time
-        sample = vectors
-        if n > 50 * nlist:  # a fixed, spread sample keeps training time bounded at any size
-            sample = vectors[np.linspace(0, n - 1, 50 * nlist).astype(np.int64)]
-        index.train(np.ascontiguousarray(sample, dtype=np.float32))
-        index.nprobe = min(IVF_NPROBE, nlist)
-        return VectorIndex._with_direct_map(index)
 
     def _all_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of everything stored, tombstones included (flat/hnsw only)."""
@@ -204,29 +183,16 @@ class VectorIndex:
         """Convert a flat index to IVF (AUTO_APPROX_KIND) in place (the "auto" switch)."""
         self.compact()
         ids, vecs = self._all_vectors()
-        index = self._train_ivf(vecs, self.dim, AUTO_APPROX_KIND)
+        index = ivf.train(vecs, self.dim, AUTO_APPROX_KIND)
         index.add_with_ids(np.ascontiguousarray(vecs, dtype=np.float32), ids)
         self._index, self.kind = index, AUTO_APPROX_KIND
-
-    @staticmethod
-    def _with_direct_map(index: faiss.Index) -> faiss.Index:
-        # id -> list position, so a small allowed set is decoded directly (~40 B per vector)
-        if index.direct_map.type != faiss.DirectMap.Hashtable:
-            index.set_direct_map_type(faiss.DirectMap.Hashtable)
-        return index
 
     # --- contents -----------------------------------------------------------------------------
     def _stored_ids(self) -> np.ndarray:
         if self._index is None:
             return np.zeros(0, dtype=np.int64)
         if self.kind in IVF_KINDS:
-            lists = self._index.invlists
-            parts = [
-                faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
-                for i in range(lists.nlist)
-                if lists.list_size(i)
-            ]
-            return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+            return ivf.stored_ids(self._index)
         return faiss.vector_to_array(self._index.id_map).astype(np.int64, copy=False)
 
     @property
@@ -265,7 +231,7 @@ class VectorIndex:
             if self.kind == "hnsw":  # a tombstoned id cannot be stored twice: rebuild without it
                 self.compact()
         if self._index is None:  # an IVF kind asked for explicitly: train on the first batch
-            self._index = self._train_ivf(vectors, self.dim, self.kind)
+            self._index = ivf.train(vectors, self.dim, self.kind)
         self._index.add_with_ids(vectors, ids)
         if self.auto and self.kind == "flat" and self.ntotal >= AUTO_APPROX_FROM:
             self._become_ivf()
@@ -351,15 +317,12 @@ class VectorIndex:
         params = None
         if self.kind == "hnsw" and selector is not None and len(keep) < HNSW_EXACT_BELOW_SHARE * self.ntotal:
             return self._exact_subset(q, k, keep)
-        if self.kind in IVF_KINDS and selector is not None and len(keep) <= IVF_EXACT_MAX:
+        if self.kind in IVF_KINDS and selector is not None and len(keep) <= ivf.IVF_EXACT_MAX:
             with contextlib.suppress(RuntimeError):  # an allowed id not in the index: probe instead
                 return self._exact_subset(q, k, keep)
         if self.kind in IVF_KINDS:
-            nlist = int(self._index.nlist)
             share = len(keep) / max(self.ntotal, 1) if selector is not None else 1.0
-            # scan as many allowed vectors as an unfiltered query would: nprobe / share lists
-            nprobe = int(min(nlist, np.ceil(self._index.nprobe / max(share, 1e-9))))
-            params = faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
+            params = faiss.SearchParametersIVF(sel=selector, nprobe=ivf.nprobe_for(self._index, share))
         elif selector is not None:
             params = (
                 faiss.SearchParametersHNSW(sel=selector, efSearch=max(64, 2 * k))
