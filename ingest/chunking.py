@@ -22,8 +22,10 @@ from .sentences import sentence_spans
 __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 
 # Stored with every document; a file added again whose document was chunked by another version is
-# re-chunked (and re-embedded) instead of being skipped as unchanged. "2": sections below a title.
-CHUNKER_VERSION = "2"
+# re-read and re-chunked (and its changed chunks re-embedded) instead of being skipped as unchanged.
+# It covers the readers too, since they decide the text. "2": sections below a title. "3": list items
+# as "• item" / "N. item" lines in every format (see `ingest.normalize.BULLET`).
+CHUNKER_VERSION = "3"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it
 _LANGUAGE_SAMPLE = 1000  # characters of a chunk given to langdetect: enough, and halves its cost

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_text", "clean_inline", "join_wrapped_lines"]
+__all__ = ["BULLET", "normalize_text", "clean_inline", "join_wrapped_lines", "mark_bullets"]
 
 # Control characters except tab and newline, plus invisible formatting that only disturbs search
 # (bidi embeddings/overrides/isolates, LRM/RLM, zero-width space, BOM, soft hyphen). ZWJ/ZWNJ are kept:
@@ -18,6 +18,39 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
 _SENTENCE_END = ".!?:;。！？؟"
+
+# Every reader writes a list item as one line "• item" (numbered ones as "1. item"), so excerpts
+# show lists the same way whatever the format and a bullet never reads as a paragraph of its own.
+BULLET = "\u2022"
+# What PDFs draw bullets with: the bullet and its circle/square cousins, the Symbol and Wingdings
+# private-use bullets Word exports (U+F0B7, U+F0A7, U+F076, U+F0D8, U+F0FC), and the control codes a
+# standard-14 font's bullet comes out as in pypdf (\x7f; \x95 is the cp1252 bullet).
+_BULLET_GLYPHS = "\u2022\u25cf\u25aa\u25a0\u25e6\u25cb\u2023\u2219\u2043\uf0b7\uf0a7\uf076\uf0d8\uf0fc\x7f\x95"
+_BULLET_LINE = re.compile(f"^[^\\S\n]*[{_BULLET_GLYPHS}][^\\S\n]*(\\S.*)?$")
+
+
+def mark_bullets(text: str) -> str:
+    """Rewrite extracted list items as "• item" lines, whatever glyph the PDF drew.
+
+    pypdf puts a bullet drawn apart from its text on a line of its own (ReportLab's lists do this),
+    so a glyph alone is joined to the next non-blank line; other glyphs become "•". Runs before
+    `normalize_text`, which would drop the control-code bullets.
+    """
+    out: list[str] = []
+    waiting = False  # a bullet stood alone on the line before
+    for line in text.split("\n"):
+        m = _BULLET_LINE.match(line)
+        if m and m.group(1):
+            out.append(f"{BULLET} {m.group(1).strip()}")
+            waiting = False
+        elif m:
+            waiting = True
+        elif waiting and line.strip():
+            out.append(f"{BULLET} {line.strip()}")
+            waiting = False
+        elif not waiting:
+            out.append(line)
+    return "\n".join(out)
 
 
 def join_wrapped_lines(text: str) -> str:

@@ -174,8 +174,9 @@ def _upgrade_hints(kb: Any) -> None:
 
     stale = kb.catalog.count_chunked_by_other(CHUNKER_VERSION)
     if stale:
-        print(f"kb: {stale} documents were cut into chunks by an older version, so a citation can name the "
-              "wrong section; add their files again (`kb add PATH`) to re-chunk them", file=sys.stderr)
+        print(f"kb: {stale} documents were cut into chunks by an older version, so their excerpts can show "
+              "lists unmarked or a citation name the wrong section; add their files again (`kb add PATH`) to "
+              "re-read them", file=sys.stderr)
     if kb.index_text_outdated:
         print("kb: this knowledge base was indexed with an older chunk header, so pages are picked a little "
               "less precisely; run `kb reindex` once to re-embed it (about as long as adding it)", file=sys.stderr)

@@ -218,7 +218,7 @@ class Ingestor:
             str(path),
             "updated" if existing else "added",
             doc_id=doc_id,
-            reason=("Same content, cut into chunks again by the current chunker." if rechunk
+            reason=("Same content, read and cut into chunks again by the current version." if rechunk
                     else "New content replaced the previous version." if existing else None),
             chunks=count,
             pages=doc.page_count,

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..errors import IngestError
-from ..normalize import clean_inline, normalize_text
+from ..normalize import BULLET, clean_inline, normalize_text
 from ..records import Block, ParsedDocument
 from .sections import SectionBuilder
 
@@ -68,6 +68,7 @@ def _walk_text(root: Any) -> str:
 
     skip_strings = (Comment, Declaration, Doctype, ProcessingInstruction)
     out: list[str] = []
+    numbers: dict[int, int] = {}  # id(<li>) -> its number, for the items of <ol> lists
     stack: list[tuple[Any, bool]] = [(root, False)]
     while stack:
         node, leaving = stack.pop()
@@ -92,8 +93,23 @@ def _walk_text(root: Any) -> str:
             if name in _BLOCK_TAGS:
                 out.append("\n")
                 stack.append((node, True))
+            if name == "ol":
+                numbers.update(_item_numbers(node))
+            elif name == "li":
+                number = numbers.get(id(node))
+                out.append(f"{number}. " if number is not None else f"{BULLET} ")
             stack.extend((child, False) for child in reversed(node.contents))
     return "".join(out)
+
+
+def _item_numbers(ol: Any) -> dict[int, int]:
+    """The numbers a browser shows on the direct <li> items of an <ol> (its start, then counting up)."""
+    try:
+        start = int(str(ol.get("start") or "1").strip())
+    except ValueError:
+        start = 1
+    items = [child for child in ol.children if getattr(child, "name", None) == "li"]
+    return {id(li): start + i for i, li in enumerate(items)}
 
 
 def _structured(soup: Any) -> tuple[str | None, list[Block]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..errors import IngestError
-from ..normalize import clean_inline
+from ..normalize import BULLET, clean_inline
 from ..records import ParsedDocument
 from .sections import SectionBuilder
 
@@ -25,6 +25,9 @@ _EM_STAR = re.compile(r"\*(?=\S)([^*]+?)(?<=\S)\*")
 _EM_UNDER = re.compile(r"(?<![\w])_(?=\S)([^_]+?)(?<=\S)_(?![\w])")
 _CODE = re.compile(r"`([^`]+)`")
 _QUOTE = re.compile(r"^ {0,3}> ?")
+# List items, at any depth; a task list's box is dropped. Numbered items keep their number.
+_BULLET_ITEM = re.compile(r"^[ \t]*[-*+][ \t]+(?:\[[ xX]\][ \t]+)?(\S.*)$")
+_NUMBERED_ITEM = re.compile(r"^[ \t]*(\d{1,9})[.)][ \t]+(\S.*)$")
 
 
 def strip_inline(line: str) -> str:
@@ -102,6 +105,10 @@ def read_markdown(text: str) -> ParsedDocument:
             builder.heading(level, heading)
         elif _RULE.match(line) or _LINK_DEF.match(line):
             continue
+        elif m := _BULLET_ITEM.match(line):  # an item is never a setext heading's text
+            builder.text(f"{BULLET} {strip_inline(m.group(1))}")
+        elif m := _NUMBERED_ITEM.match(line):
+            builder.text(f"{m.group(1)}. {strip_inline(m.group(2))}")
         else:
             pending = _QUOTE.sub("", line)
     flush_pending()

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..bidi import fix_visual_order
 from ..errors import IngestError
-from ..normalize import clean_inline, join_wrapped_lines, normalize_text
+from ..normalize import clean_inline, join_wrapped_lines, mark_bullets, normalize_text
 from ..records import Block, ParsedDocument
 
 __all__ = ["read_pdf"]
@@ -135,7 +135,7 @@ def read_pdf(path: Path) -> ParsedDocument:
             except Exception as exc:  # one bad page should not lose the rest of the document
                 notes.append(f"page {i + 1} skipped: {type(exc).__name__}")
                 continue
-            text = join_wrapped_lines(normalize_text(fix_visual_order(raw)))
+            text = join_wrapped_lines(normalize_text(mark_bullets(fix_visual_order(raw))))
             if text:
                 blocks.append(Block(text=text, page=i + 1, section=sections[i]))
         title = _title(reader, blocks)

@@ -240,3 +240,64 @@ def test_utf16_with_bom(tmp_path: Path):
     path = tmp_path / "u16.txt"
     path.write_bytes("Prévention locale à Marseille et à Nice.".encode("utf-16"))
     assert read_document(path, max_bytes=MB).blocks[0].text == "Prévention locale à Marseille et à Nice."
+
+
+# --- lists: every format writes an item as one "• item" or "N. item" line ---------------------------
+
+
+def test_markdown_lists_become_marked_lines(tmp_path: Path):
+    path = tmp_path / "steps.md"
+    path.write_text(
+        "# Steps\n\nThe group needs:\n\n- a **chair**\n* a secretariat\n  + a youth seat\n"
+        "- [x] a budget\n\n1. Form the group\n2) Map the landscape\n\n---\n\nDone.\n",
+        encoding="utf-8",
+    )
+    lines = read_document(path, max_bytes=MB).text.split("\n")
+    assert lines == [
+        "Steps", "The group needs:", "• a chair", "• a secretariat", "• a youth seat", "• a budget",
+        "1. Form the group", "2. Map the landscape", "Done.",
+    ]  # fmt: skip
+
+
+def test_html_lists_show_bullets_and_the_numbers_a_browser_shows(tmp_path: Path):
+    path = tmp_path / "steps.html"
+    path.write_text(
+        "<html><body><main><h1>Steps</h1><p>In order:</p><ol start='3'><li>Form the group</li>"
+        "<li><p>Map the landscape</p><ul><li>police data</li><li>school <b>surveys</b></li></ul></li></ol>"
+        "<ol><li>Write the plan</li></ol></main></body></html>",
+        encoding="utf-8",
+    )
+    lines = read_document(path, max_bytes=MB).text.split("\n")
+    assert lines == [
+        "Steps", "In order:", "3. Form the group", "4. Map the landscape", "• police data",
+        "• school surveys", "1. Write the plan",
+    ]  # fmt: skip
+
+
+def test_docx_lists_show_bullets_and_word_numbering(tmp_path: Path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_heading("Steps", level=1)
+    d.add_paragraph("In order:")
+    d.add_paragraph("Form the group", style="List Number")
+    d.add_paragraph("Map the landscape", style="List Number")
+    d.add_paragraph("police data", style="List Bullet")
+    d.add_paragraph("Write the plan", style="List Number")  # the same list goes on counting
+    d.add_paragraph("Not a list item.")
+    d.save(str(tmp_path / "steps.docx"))
+    lines = read_document(tmp_path / "steps.docx", max_bytes=MB).text.split("\n")
+    assert lines == [
+        "Steps", "In order:", "1. Form the group", "2. Map the landscape", "• police data",
+        "3. Write the plan", "Not a list item.",
+    ]  # fmt: skip
+
+
+def test_docx_list_with_a_broken_numbering_part_still_reads(tmp_path: Path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph("Form the group", style="List Number")
+    numbering = d.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)  # no list definitions left: the item is read, marked as a bullet
+    d.save(str(tmp_path / "broken.docx"))
+    assert read_document(tmp_path / "broken.docx", max_bytes=MB).text == "• Form the group"

@@ -1,6 +1,6 @@
 """Text normalisation: lines a PDF wrapped mid-sentence are joined, structure lines are kept."""
 
-from ingest.normalize import join_wrapped_lines
+from ingest.normalize import join_wrapped_lines, mark_bullets
 
 
 def test_wrapped_lines_join_but_headings_and_bullets_stay() -> None:
@@ -22,3 +22,27 @@ def test_wrapped_lines_join_but_headings_and_bullets_stay() -> None:
 def test_caseless_scripts_are_left_alone() -> None:
     text = "مجموعة القيادة\nتجتمع كل شهر"
     assert join_wrapped_lines(text) == text
+
+
+def test_bullet_glyphs_become_one_marker_and_a_lone_glyph_joins_its_item() -> None:
+    # \x7f is what pypdf gives for ReportLab's bullet, drawn apart from its text; U+F0B7 is Word's
+    # Symbol-font bullet in exported PDFs.
+    raw = (
+        "A core group includes:\n\x7f\nthe chair\n\x7f\n\neducation\n"
+        "\uf0b7 police as an advisor\n\u25cfyouth\n  \u2022   faith bodies\nMap who is missing."
+    )
+    assert mark_bullets(raw).split("\n") == [
+        "A core group includes:",
+        "• the chair",
+        "• education",
+        "• police as an advisor",
+        "• youth",
+        "• faith bodies",
+        "Map who is missing.",
+    ]
+
+
+def test_text_without_bullets_is_unchanged_and_a_trailing_lone_glyph_is_dropped() -> None:
+    text = "Step 2 - decide\n\n- a dash item stays\n3 · 4 is not a list\n"
+    assert mark_bullets(text) == text
+    assert mark_bullets("last item\n\u2022") == "last item"

@@ -173,3 +173,21 @@ def test_pdf_named_txt_is_still_read_as_pdf(tmp_path: Path):
     doc = read_document(path, max_bytes=10**7)
     assert doc.format == "pdf" and doc.page_count == 1
     assert doc.blocks[0].text.startswith("Lorem ipsum")
+
+
+def test_pdf_list_items_read_as_bullet_lines(tmp_path: Path):
+    """ReportLab draws each bullet apart from its text; pypdf returns it on a line of its own."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    items = ["the chair and the city office", "education and social services", "police as a non-voting advisor"]
+    story = [
+        Paragraph("A core group typically includes:", styles["Normal"]),
+        ListFlowable([ListItem(Paragraph(t, styles["Normal"])) for t in items], bulletType="bullet", start="\u2022"),
+        Paragraph("Map who is missing.", styles["Normal"]),
+    ]
+    SimpleDocTemplate(str(tmp_path / "list.pdf"), pagesize=A4).build(story)
+    lines = read_document(tmp_path / "list.pdf", max_bytes=10**7).text.split("\n")
+    assert lines == ["A core group typically includes:", *[f"• {t}" for t in items], "Map who is missing."]
