@@ -13,6 +13,7 @@ from .errors import ERROR_CODES, IngestError, MetadataError
 from .language import UNDETERMINED, detect_language
 from .manifest import SIDECAR_SUFFIX, Manifest, is_sidecar, load_manifest, load_sidecar
 from .metadata import DOC_TYPES, KNOWN_FIELDS, POPULATION_BANDS, PREVENTION_LEVELS, validate_metadata
+from .normalize import BULLET
 from .reader import DEFAULT_MAX_BYTES, check_size, read_document
 from .records import BLOCK_SEPARATOR, Block, ChunkDraft, ParsedDocument
 from .sniff import FORMATS, SUPPORTED_SUFFIXES
@@ -30,6 +31,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "chunk_document",
     "CHUNKER_VERSION",
+    "BULLET",
     "MIN_TAIL_TOKENS",
     "detect_language",
     "UNDETERMINED",

@@ -253,6 +253,16 @@ def test_the_index_text_names_the_title_once() -> None:
     assert index_text("Plan", {}, [], "Plan") == "Plan\nPlan"
 
 
+def test_the_index_text_leaves_list_markers_out() -> None:
+    """"• " shows a list in an excerpt; the indexes see the item's words only (numbers stay)."""
+    from kb.context import index_text
+
+    text = "Members:\n• the chair • of the group\n• police, as a non-voting advisor\n1. Form the group"
+    assert index_text("Plan", {}, [], text) == (
+        "Plan\nMembers:\nthe chair • of the group\npolice, as a non-voting advisor\n1. Form the group"
+    )
+
+
 def test_a_kb_indexed_with_an_older_chunk_header_says_so_until_reindexed(
     hash_kb: KnowledgeBase, tmp_path: Path
 ) -> None:
