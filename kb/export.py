@@ -57,9 +57,7 @@ def to_markdown(draft: Draft) -> str:
             out += [f"*{sec.section.purpose}*", ""]
         for item in sec.items:
             if item.kind == "excerpt":
-                lines = item.text.strip().splitlines() or [""]
-                lines[-1] += f" [{numbers[item.citation]}]"
-                out += [f"> {line}".rstrip() for line in lines] + [""]
+                out += _quote(item.text, numbers[item.citation])
             else:
                 out += [item.text.strip(), ""]
     refs = references(draft)
@@ -68,6 +66,24 @@ def to_markdown(draft: Draft) -> str:
         out += [f"{r.number}. {r.citation}" for r in refs]
         out.append("")
     return "\n".join(out)
+
+
+# Characters that Markdown would read as markup anywhere in a line, and at the start of one.
+_MD_INLINE = re.compile(r"([\\`*_<\[\]])")
+_MD_LINE_START = re.compile(r"^([#>+=-])")
+
+
+def _quote(text: str, number: int) -> list[str]:
+    """An excerpt as a blockquote ending in [n], verbatim once rendered.
+
+    Each line of an excerpt is a paragraph, heading or list item, so lines are kept apart by empty
+    quote lines (adjacent "> " lines would render run together); characters that Markdown reads as
+    markup are escaped, so "<cada>" or "*" show as written.
+    """
+    lines = [_MD_LINE_START.sub(r"\\\1", _MD_INLINE.sub(r"\\\1", line.strip()))
+             for line in text.strip().splitlines() if line.strip()] or [""]
+    lines[-1] = f"{lines[-1]} [{number}]".lstrip()
+    return ["\n>\n".join(f"> {line}".rstrip() for line in lines), ""]
 
 
 def _xml_safe(text: str) -> str:

@@ -55,7 +55,7 @@ def test_markdown(draft: Draft) -> None:
     md = to_markdown(draft)
     assert md.startswith("# Harrow framework\n")
     assert "## City-led multi-actor leadership group" in md
-    assert "> La mesa local se reúne <cada> mes. [1]" in md
+    assert "> La mesa local se reúne \\<cada> mes. [1]" in md  # escaped, so it renders as written
     assert "> Chaired by the mayor. [2]" in md and md.count("[2]") == 2
     assert "Our own group will meet monthly." in md
     tail = md.split("## References")[1]
@@ -115,3 +115,24 @@ def test_csl_json(draft: Draft, tmp_path: Path) -> None:
     assert export(draft, "markdown", tmp_path / "d.md").read_text(encoding="utf-8") == to_markdown(draft)
     with pytest.raises(ValueError, match="Unknown export format"):
         export(draft, "pdf", tmp_path / "x.pdf")
+
+
+def test_markdown_excerpts_render_line_by_line_and_verbatim(tmp_path: Path) -> None:
+    """Rendered by a CommonMark renderer, a list excerpt keeps its lines and its odd characters."""
+    from markdown_it import MarkdownIt
+
+    cat = Catalog(tmp_path / "c.sqlite")
+    text = "A core group includes:\n• the *chair* of <the> group\n• police, as a non-voting advisor\n# 3 seats"
+    (c1,) = put_doc(cat, "guide.pdf", [text])
+    drafts = Drafts(cat)
+    d = drafts.create("Harrow", "Harrow framework")
+    drafts.pin(d.id, "leadership", cat.chunks([c1])[c1])
+    html = MarkdownIt("commonmark").render(to_markdown(drafts.get(d.id)))
+    quote = html.split("<blockquote>")[1].split("</blockquote>")[0]
+    assert [p.strip() for p in quote.strip().split("\n")] == [
+        "<p>A core group includes:</p>",
+        "<p>• the *chair* of &lt;the&gt; group</p>",
+        "<p>• police, as a non-voting advisor</p>",
+        "<p># 3 seats [1]</p>",
+    ]
+    cat.close()
