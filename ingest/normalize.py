@@ -26,7 +26,10 @@ BULLET = "\u2022"
 # private-use bullets Word exports (U+F0B7, U+F0A7, U+F076, U+F0D8, U+F0FC), and the control codes a
 # standard-14 font's bullet comes out as in pypdf (\x7f; \x95 is the cp1252 bullet).
 _BULLET_GLYPHS = "\u2022\u25cf\u25aa\u25a0\u25e6\u25cb\u2023\u2219\u2043\uf0b7\uf0a7\uf076\uf0d8\uf0fc\x7f\x95"
-_BULLET_LINE = re.compile(f"^[^\\S\n]*[{_BULLET_GLYPHS}][^\\S\n]*(\\S.*)?$")
+_BULLET_LINE = re.compile(f"^[^\\S\n]*([{_BULLET_GLYPHS}])[^\\S\n]*(\\S.*)?$")
+# Only these mark a list item when they stand alone on a line: a lone square, circle or dot can be the
+# end-of-proof mark or a symbol of a formula, and must not turn the next line into a bullet.
+_LONE_BULLETS = "\u2022\u25e6\u2023\u2043\uf0b7\uf0a7\uf076\uf0d8\uf0fc\x7f\x95"
 
 
 def mark_bullets(text: str) -> str:
@@ -40,10 +43,10 @@ def mark_bullets(text: str) -> str:
     waiting = False  # a bullet stood alone on the line before
     for line in text.split("\n"):
         m = _BULLET_LINE.match(line)
-        if m and m.group(1):
-            out.append(f"{BULLET} {m.group(1).strip()}")
+        if m and m.group(2):
+            out.append(f"{BULLET} {m.group(2).strip()}")
             waiting = False
-        elif m:
+        elif m and m.group(1) in _LONE_BULLETS:
             waiting = True
         elif waiting and line.strip():
             out.append(f"{BULLET} {line.strip()}")

@@ -46,3 +46,6 @@ def test_text_without_bullets_is_unchanged_and_a_trailing_lone_glyph_is_dropped(
     text = "Step 2 - decide\n\n- a dash item stays\n3 · 4 is not a list\n"
     assert mark_bullets(text) == text
     assert mark_bullets("last item\n\u2022") == "last item"
+    # a lone square or circle is the end of a proof or a symbol, not a bullet for the next line
+    proof = "which proves the lemma.\n\u25a0\nTheorem 2 follows."
+    assert mark_bullets(proof) == proof
