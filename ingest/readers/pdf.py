@@ -13,6 +13,7 @@ from ..bidi import fix_visual_order
 from ..errors import IngestError
 from ..normalize import clean_inline, join_wrapped_lines, mark_bullets, normalize_text
 from ..records import Block, ParsedDocument
+from .running_lines import MarginLines, strip_running_lines
 
 __all__ = ["read_pdf"]
 
@@ -81,18 +82,23 @@ def _sections_by_page(entries: list[tuple[int, tuple[str, ...]]], page_count: in
     return sections
 
 
-def _title(reader: Any, blocks: list[Block]) -> str | None:
+def _clean(raw: str) -> str:
+    """A page's extracted text in reading order, normalised, with its lists marked and wrapped lines joined."""
+    return join_wrapped_lines(normalize_text(mark_bullets(fix_visual_order(raw))))
+
+
+def _title(reader: Any, first_line: str) -> str | None:
+    """The metadata title, else the document's first line (running header included: it often is the title)."""
     try:
         meta = reader.metadata
         title = clean_inline(str(meta.title)) if meta is not None and meta.title else ""
     except Exception:  # 017-style unreadable metadata
         title = ""
-    if title and title.lower() not in {"untitled", "microsoft word", "title"}:
+    if title and title.lower() not in {"untitled", "(anonymous)", "anonymous", "microsoft word", "title"}:
         return title
-    if blocks:
-        first = blocks[0].text.split("\n", 1)[0].strip()
-        if 0 < len(first) <= 200:
-            return first
+    first = first_line.strip()
+    if 0 < len(first) <= 200:
+        return first
     return None
 
 
@@ -128,17 +134,24 @@ def read_pdf(path: Path) -> ParsedDocument:
             raise IngestError("corrupt", _CORRUPT.format(detail=type(exc).__name__)) from exc
 
         sections = _sections_by_page(_outline_entries(reader), page_count)
-        blocks: list[Block] = []
+        pages: dict[int, str] = {}  # 0-based page -> raw text, for the pages that could be read
+        margins: dict[int, list[str]] = {}
         for i in range(page_count):
             try:
-                raw = reader.pages[i].extract_text() or ""
+                page = reader.pages[i]
+                margin = MarginLines(page)
+                pages[i] = page.extract_text(visitor_text=margin) or ""
+                margins[i] = margin.keys()
             except Exception as exc:  # one bad page should not lose the rest of the document
                 notes.append(f"page {i + 1} skipped: {type(exc).__name__}")
-                continue
-            text = join_wrapped_lines(normalize_text(mark_bullets(fix_visual_order(raw))))
+        blocks: list[Block] = []
+        for i, raw in zip(pages, strip_running_lines(list(pages.values()), list(margins.values())), strict=True):
+            text = _clean(raw)
             if text:
                 blocks.append(Block(text=text, page=i + 1, section=sections[i]))
-        title = _title(reader, blocks)
+        # the first line before running lines go: a running header is often the title
+        first_page = next((_clean(raw) for raw in pages.values() if raw.strip()), "")
+        title = _title(reader, first_page.split("\n", 1)[0])
 
     if not blocks:
         if page_count and len(notes) == page_count:

@@ -191,3 +191,58 @@ def test_pdf_list_items_read_as_bullet_lines(tmp_path: Path):
     SimpleDocTemplate(str(tmp_path / "list.pdf"), pagesize=A4).build(story)
     lines = read_document(tmp_path / "list.pdf", max_bytes=10**7).text.split("\n")
     assert lines == ["A core group typically includes:", *[f"• {t}" for t in items], "Map who is missing."]
+
+
+def _plan_with_header_and_footer(path: Path, pages: int = 4) -> Path:
+    """A ReportLab PDF whose pages carry a running header and a "Page N of M" footer, drawn first."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+
+    def margins(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(72, A4[1] - 40, "Harrow Bend Prevention Plan 2023-2026")
+        canvas.drawRightString(A4[0] - 72, 30, f"Page {doc.page} of {pages}")
+        canvas.restoreState()
+
+    story = []
+    for i in range(1, pages + 1):
+        story += [Paragraph(f"Objective {i}", styles["Heading2"]),
+                  Paragraph(f"The plan funds youth work in district {i}. " * 8, styles["Normal"]), PageBreak()]  # fmt: skip
+    SimpleDocTemplate(str(path), pagesize=A4, title="Harrow Bend plan").build(story[:-1], onFirstPage=margins, onLaterPages=margins)
+    return path
+
+
+def test_running_header_and_page_numbers_are_dropped_but_headings_stay(tmp_path: Path):
+    doc = read_document(_plan_with_header_and_footer(tmp_path / "plan.pdf"), max_bytes=10**7)
+    assert doc.title == "Harrow Bend plan" and [b.page for b in doc.blocks] == [1, 2, 3, 4]
+    for i, block in enumerate(doc.blocks, start=1):
+        lines = block.text.split("\n")
+        # "Objective N" repeats on every page, digits aside, but it is drawn in the body: it stays
+        assert lines[0] == f"Objective {i}" and lines[1].startswith(f"The plan funds youth work in district {i}.")
+        assert "Prevention Plan 2023" not in block.text and "Page " not in block.text
+
+
+def test_a_book_loses_its_running_chapter_titles():
+    """GeoTopo (pdflatex) prints "page number + section" at the top of each page; each changes every few pages."""
+    doc = read_document(PDF_SAMPLES / "009-pdflatex-geotopo" / "GeoTopo-komprimiert.pdf", max_bytes=10**8)
+    first_lines = {b.page: b.text.split("\n", 1)[0] for b in doc.blocks}
+    assert first_lines[11] == "Beispiel 10" and first_lines[12].startswith("Beispiel 11")
+    assert not any("METRISCHE RÄUME" in b.text for b in doc.blocks if b.page in (11, 12))
+    assert "Metrische Räume" in doc.text  # the section itself is still there, where the book names it
+
+
+def test_margin_lines_go_only_where_they_were_drawn() -> None:
+    from ingest.readers.running_lines import strip_running_lines
+
+    pages = ["Plan 2023\nIntro text.\n1", "Plan 2023\nThe Plan 2023 is city-wide.\nPlan 2023\n2", "Only text.\nxii"]
+    margins = [["plan#", "#"], ["plan#", "#"], ["xii"]]
+    assert strip_running_lines(pages, margins) == [
+        "Intro text.", "The Plan 2023 is city-wide.\nPlan 2023", "Only text."
+    ]  # fmt: skip
+    # a page with nothing but margin lines keeps them; a line in the margin of one page only stays
+    assert strip_running_lines(["Background\n3"], [["background", "#"]]) == ["Background"]
+    assert strip_running_lines(["Header\n", "Body"], [["header"], []]) == ["Header\n", "Body"]

@@ -1,0 +1,96 @@
+"""Running headers, footers and page numbers: what a PDF prints in its margins on every page.
+
+"Harrow Bend Prevention Plan 2023-2026" at the top and "Page 3 of 12" at the bottom of each page are
+not what the page says: in an excerpt they are clutter, and in every page's vector they pull all
+pages of a document towards each other. A line is dropped when pypdf drew it in the top or bottom
+`MARGIN` of the page (its position, not its place in the text: a footer drawn first comes out
+first) and either it is a page number ("7", "- 7 -", "Page 7 of 12", "Seite 7", "iii") or the same
+line, digits aside, is in the margin of at least two pages and half of the pages with text, or of two
+pages at most `NEAR_PAGES` apart (a book's running chapter title). A heading or a body line is never
+dropped, however often it repeats, since it is not in the margin.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["MARGIN", "MarginLines", "strip_running_lines"]
+
+MARGIN = 0.07  # share of the page height at the top and at the bottom (Word prints headers at ~5 %)
+_PAGE_WORDS = r"page|pages|seite|página|pagina|pág\.?|p\.|s\.|صفحة|الصفحة"
+_ROMAN = r"(?=[ivxlcdm]+[-–—)\]|]?$)m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"  # front matter
+_PAGE_NUMBER = re.compile(
+    rf"^(?:(?:{_PAGE_WORDS})\s*)?[-–—(\[|]?\s*(?:#|{_ROMAN})\s*[-–—)\]|]?(?:\s*(?:of|von|de|sur|/|من)\s*#)?$",
+    re.IGNORECASE,
+)
+NEAR_PAGES = 2  # a margin line repeated within this many pages is a running header (a book's chapter title)
+
+
+def _key(line: str) -> str:
+    """A line compared without spacing, case or its numbers ("Page 3 of 12" ~ "Page 4 of 12")."""
+    text = unicodedata.normalize("NFKC", line).lower()
+    return re.sub(r"\d+", "#", "".join(text.split()))
+
+
+class MarginLines:
+    """A pypdf `visitor_text` that keeps the text drawn in the top and bottom margins of one page."""
+
+    def __init__(self, page: Any) -> None:
+        box = page.mediabox
+        self.bottom, self.top = float(box.bottom), float(box.top)
+        self.usable = page.get("/Rotate", 0) % 180 == 0  # on a turned page "top" is a side
+        self.pieces: dict[float, list[str]] = {}  # baseline y -> text drawn there, in order
+
+    def __call__(self, text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
+        if not self.usable or not text.strip():
+            return
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]  # the text matrix's origin in page space
+        band = (self.top - self.bottom) * MARGIN
+        if y > self.top - band or y < self.bottom + band:
+            self.pieces.setdefault(round(y), []).append(text)
+
+    def keys(self) -> list[str]:
+        """The margin lines of the page, one per baseline, as `_key`s."""
+        return [k for k in (_key("".join(parts)) for parts in self.pieces.values()) if k]
+
+
+def strip_running_lines(pages: Sequence[str], margins: Sequence[Sequence[str]]) -> list[str]:
+    """Each page's text without the margin lines that are page numbers or repeat across pages.
+
+    Args:
+        pages: the pages' extracted text.
+        margins: for each page, its margin lines as `MarginLines.keys()` (empty: nothing dropped).
+
+    Returns:
+        The pages' text, each dropped line removed once per time it was drawn in the margin (a page
+        with nothing else keeps its lines).
+    """
+    with_text = sum(1 for p in pages if p.strip())
+    seen = Counter(k for keys in margins for k in set(keys))
+    running = {k for k, n in seen.items() if n >= 2 and 2 * n >= with_text}
+    last_page: dict[str, int] = {}
+    for i, keys in enumerate(margins):
+        for k in set(keys):
+            if i - last_page.get(k, -NEAR_PAGES - 1) <= NEAR_PAGES:
+                running.add(k)
+            last_page[k] = i
+    out = []
+    for text, keys in zip(pages, margins, strict=True):
+        drop = Counter(k for k in keys if k in running or _PAGE_NUMBER.match(k))
+        if not drop:
+            out.append(text)
+            continue
+        kept = []
+        for line in text.split("\n"):
+            k = _key(line)
+            if drop.get(k, 0) > 0:
+                drop[k] -= 1
+            else:
+                kept.append(line)
+        # a page that is nothing but margin lines keeps them: they are then all it says
+        out.append("\n".join(kept) if any(line.strip() for line in kept) else text)
+    return out
