@@ -20,8 +20,9 @@ import io
 import re
 import sys
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 __all__ = ["build", "build_pdf", "build_docx", "merge_manifests", "main", "MANIFEST_COLUMNS"]
@@ -191,8 +192,27 @@ def build_pdf(source: Path) -> bytes:
         topMargin=2 * cm,
         bottomMargin=2 * cm,
     )
-    doc.build(story)
+    doc.build(story, onFirstPage=_running_lines(title), onLaterPages=_running_lines(title))
     return buf.getvalue()
+
+
+def _running_lines(title: str) -> Callable[[Any, Any], None]:
+    """Draw what real reports print on every page: the title at the top, a note and the page number below.
+
+    The reader leaves them out (ingest/readers/running_lines.py); `make eval` would show it if it did not.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import cm
+
+    def draw(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(2.2 * cm, A4[1] - 1.2 * cm, title)
+        canvas.drawString(2.2 * cm, 1.1 * cm, "Illustrative document (fictional)")
+        canvas.drawRightString(A4[0] - 2.2 * cm, 1.1 * cm, str(doc.page))
+        canvas.restoreState()
+
+    return draw
 
 
 # --- DOCX -------------------------------------------------------------------------------------------

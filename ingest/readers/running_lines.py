@@ -54,8 +54,17 @@ class MarginLines:
             self.pieces.setdefault(round(y), []).append(text)
 
     def keys(self) -> list[str]:
-        """The margin lines of the page, one per baseline, as `_key`s."""
-        return [k for k in (_key("".join(parts)) for parts in self.pieces.values()) if k]
+        """The margin lines of the page as `_key`s: each baseline's text, and its pieces when there are several.
+
+        A footer with a note on the left and the page number on the right is one baseline, but pypdf
+        may give it as one line or as two; either way its lines are among the keys.
+        """
+        out = []
+        for parts in self.pieces.values():
+            out.append(_key("".join(parts)))
+            if len(parts) > 1:
+                out += [_key(part) for part in parts]
+        return [k for k in out if k]
 
 
 def strip_running_lines(pages: Sequence[str], margins: Sequence[Sequence[str]]) -> list[str]:
