@@ -224,6 +224,19 @@ def test_pdfs_have_one_bookmarked_heading_per_page(built: Path) -> None:
             assert 80 <= words <= 420, (pdf.name, i + 1, words)
 
 
+def test_pdf_running_lines_are_printed_and_left_out_when_read(built: Path, parsed: dict[str, Any]) -> None:
+    """Every page prints the title, a note and its number in the margins; none of them reaches a chunk."""
+    for pdf in sorted((built / "build").glob("*.pdf")):
+        raw = [page.extract_text() for page in PdfReader(pdf).pages]
+        assert all("Illustrative document (fictional)" in text for text in raw), pdf.name
+        doc = parsed[pdf.name]
+        for block in doc.blocks:
+            lines = block.text.split("\n")
+            assert "Illustrative document" not in block.text and not lines[-1].strip().isdigit(), (pdf.name, block.page)
+            assert lines.count(doc.title) <= 1, (pdf.name, block.page)  # the running title is gone, the real one stays
+        assert doc.blocks[0].text.replace("\n", " ").startswith(doc.title + " "), pdf.name  # a long title wraps
+
+
 def test_docx_have_word_headings_and_tables_where_the_source_has_them(built: Path) -> None:
     import docx
 
