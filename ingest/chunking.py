@@ -25,7 +25,8 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # re-read and re-chunked (and its changed chunks re-embedded) instead of being skipped as unchanged.
 # It covers the readers too, since they decide the text. "2": sections below a title. "3": list items
 # as "• item" / "N. item" lines in every format (see `ingest.normalize.BULLET`), and a PDF's running
-# headers, footers and page numbers left out (see `ingest.readers.running_lines`).
+# headers, footers and page numbers left out (see `ingest.readers.running_lines`) and its words
+# hyphenated at a line break made whole.
 CHUNKER_VERSION = "3"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it

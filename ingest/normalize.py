@@ -64,14 +64,34 @@ def join_wrapped_lines(text: str) -> str:
     capital keep their own lines; caseless scripts are left alone.
     """
     lines = text.split("\n")
+    hyphenated = {w.lower() for w in _HYPHENATED_WORD.findall(text)}
     out = [lines[0]]
     for line in lines[1:]:
-        prev, head = out[-1].rstrip(), line.lstrip()[:1]
+        prev, rest = out[-1].rstrip(), line.lstrip()
+        head = rest[:1]
         if prev and prev[-1] not in _SENTENCE_END and (head.islower() or head.isdigit() or head == "("):
-            out[-1] = f"{prev} {line.lstrip()}"
+            out[-1] = _join_hyphenated(prev, rest, hyphenated) or f"{prev} {rest}"
         else:
             out.append(line)
     return "\n".join(out)
+
+
+_HYPHENATED_WORD = re.compile(r"\w+(?:[-\u2010]\w+)+")
+_WORD_BEFORE_HYPHEN = re.compile(r"(\w+)[-\u2010]$")
+
+
+def _join_hyphenated(prev: str, rest: str, hyphenated: set[str]) -> str | None:
+    """`prev` + `rest` when `prev` ends in a word hyphenated at the line break, else None.
+
+    "adip-" + "iscing" is "adipiscing"; the hyphen is kept only when the text writes the word with
+    one elsewhere ("city-wide"), since a typesetter's hyphen and a compound's look the same here.
+    """
+    m = _WORD_BEFORE_HYPHEN.search(prev)
+    if not m or not rest[:1].isalpha():
+        return None
+    first = rest.split(maxsplit=1)[0].rstrip(".,;:!?)")
+    keep = f"{m.group(1)}-{first}".lower() in hyphenated
+    return prev + rest if keep else prev[:-1] + rest
 
 
 def normalize_text(text: str) -> str:

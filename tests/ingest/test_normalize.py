@@ -49,3 +49,15 @@ def test_text_without_bullets_is_unchanged_and_a_trailing_lone_glyph_is_dropped(
     # a lone square or circle is the end of a proof or a symbol, not a bullet for the next line
     proof = "which proves the lemma.\n\u25a0\nTheorem 2 follows."
     assert mark_bullets(proof) == proof
+
+
+def test_words_hyphenated_at_a_line_break_are_made_whole() -> None:
+    text = (
+        "Lorem ipsum, adip-\niscing elit; the zusammen-\nhängend space.\n"
+        "A city-\nwide plan, as the city-wide board said.\nA dash -\nthen words."
+    )
+    assert join_wrapped_lines(text).split("\n") == [
+        "Lorem ipsum, adipiscing elit; the zusammenhängend space.",
+        "A city-wide plan, as the city-wide board said.",  # written with a hyphen elsewhere: kept
+        "A dash - then words.",
+    ]

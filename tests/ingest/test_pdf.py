@@ -246,3 +246,9 @@ def test_margin_lines_go_only_where_they_were_drawn() -> None:
     # a page with nothing but margin lines keeps them; a line in the margin of one page only stays
     assert strip_running_lines(["Background\n3"], [["background", "#"]]) == ["Background"]
     assert strip_running_lines(["Header\n", "Body"], [["header"], []]) == ["Header\n", "Body"]
+
+
+def test_hyphenated_line_ends_of_a_typeset_pdf_are_joined():
+    doc = read_document(PDF_SAMPLES / "026-latex-multicolumn" / "multicolumn.pdf", max_bytes=10**7)
+    assert "consectetuer adipiscing elit" in doc.text and "tristique senectus" in doc.text
+    assert "adip- iscing" not in doc.text and "- " not in doc.blocks[0].text.split("Abstract")[1][:2000]
