@@ -28,6 +28,10 @@ _QUOTE = re.compile(r"^ {0,3}> ?")
 # List items, at any depth; a task list's box is dropped. Numbered items keep their number.
 _BULLET_ITEM = re.compile(r"^[ \t]*[-*+][ \t]+(?:\[[ xX]\][ \t]+)?(\S.*)$")
 _NUMBERED_ITEM = re.compile(r"^[ \t]*(\d{1,9})[.)][ \t]+(\S.*)$")
+# Tables: "| a | b |" rows become "a | b" like the other readers' table rows; the "|---|:-:|" row goes.
+_TABLE_ROW = re.compile(r"^ {0,3}\|.*\|[ \t]*$")
+_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def strip_inline(line: str) -> str:
@@ -103,8 +107,11 @@ def read_markdown(text: str) -> ParsedDocument:
             if level == 1 and title is None and heading:
                 title = heading
             builder.heading(level, heading)
-        elif _RULE.match(line) or _LINK_DEF.match(line):
+        elif _RULE.match(line) or _LINK_DEF.match(line) or ("|" in line and _TABLE_DELIMITER.match(line)):
             continue
+        elif _TABLE_ROW.match(line):
+            cells = _CELL_SPLIT.split(line.strip()[1:-1])
+            builder.text(" | ".join(strip_inline(c.strip().replace("\\|", "|")) for c in cells))
         elif m := _BULLET_ITEM.match(line):  # an item is never a setext heading's text
             builder.text(f"{BULLET} {strip_inline(m.group(1))}")
         elif m := _NUMBERED_ITEM.match(line):

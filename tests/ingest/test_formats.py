@@ -301,3 +301,13 @@ def test_docx_list_with_a_broken_numbering_part_still_reads(tmp_path: Path):
         numbering.remove(child)  # no list definitions left: the item is read, marked as a bullet
     d.save(str(tmp_path / "broken.docx"))
     assert read_document(tmp_path / "broken.docx", max_bytes=MB).text == "• Form the group"
+
+
+def test_markdown_table_rows_read_like_the_other_formats_tables(tmp_path: Path):
+    path = tmp_path / "partners.md"
+    path.write_text(
+        "# Partners\n\n| Partner | Role |\n|:--------|:----:|\n| **Youth club** | Mentoring \\| sport |\n\nAfter the table.\n",
+        encoding="utf-8",
+    )
+    lines = read_document(path, max_bytes=MB).text.split("\n")
+    assert lines == ["Partners", "Partner | Role", "Youth club | Mentoring | sport", "After the table."]
