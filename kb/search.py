@@ -79,6 +79,9 @@ def diversify(ranked: list[tuple[int, float]], doc_of: dict[int, int], k: int, m
     return out
 
 
+_WHOLE_NUMBER_FILTERS = ("year_min", "year_max", "doc_id")
+
+
 class Searcher:
     """One search over a KnowledgeBase; cheap to create per query."""
 
@@ -90,7 +93,12 @@ class Searcher:
             return None
         unknown = set(filters) - set(FILTER_KEYS)
         if unknown:
-            raise ValueError(f"Unknown filter {sorted(unknown)}; use one of: {', '.join(FILTER_KEYS)}.")
+            raise ValueError(f"Unknown filter {', '.join(sorted(unknown))}; use one of: {', '.join(FILTER_KEYS)}.")
+        for name in _WHOLE_NUMBER_FILTERS:
+            values = filters.get(name)
+            for value in values if isinstance(values, list | tuple) else [values]:
+                if value not in (None, "") and not str(value).strip().lstrip("-").isdigit():
+                    raise ValueError(f"The {name} filter takes a whole number (a year or a document id), not {value!r}.")
         return self.kb.catalog.filtered_chunk_ids(filters)
 
     def search(

@@ -143,6 +143,9 @@ def test_metadata_manifest_sidecar_and_set(hash_kb: KnowledgeBase, tmp_path: Pat
     assert hash_kb.search("group", k=10, filters={"year_min": 2025}) == []
     with pytest.raises(ValueError, match="Unknown filter"):
         hash_kb.search("group", filters={"colour": "red"})
+    assert hash_kb.search("group", k=10, filters={"year_min": "2020"})  # a number typed as text is fine
+    with pytest.raises(ValueError, match="year_min filter takes a whole number"):
+        hash_kb.search("group", filters={"year_min": "abc"})
 
     # a bad value fails that file with a clear message and the batch goes on
     bad = tmp_path / "bad"
