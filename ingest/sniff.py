@@ -38,6 +38,17 @@ _BINARY_MAGIC = (
     b"%!PS",
     b"{\\rtf",
 )
+# Office files people have that we do not read, named so the coordinator knows what to do with them.
+_SAVE_AS = "open it in its program (or LibreOffice) and save it as .docx or PDF, then add that file"
+_OFFICE_MAGIC = (
+    (b"\xd0\xcf\x11\xe0", "an older Microsoft Office file (.doc, .xls or .ppt)"),
+    (b"{\\rtf", "a Rich Text (RTF) file"),
+)
+_OFFICE_ZIPS = (
+    ("xl/workbook.xml", "an Excel workbook"),
+    ("ppt/presentation.xml", "a PowerPoint presentation"),
+    ("content.xml", "an OpenDocument (LibreOffice) file"),
+)
 _HTML_START = re.compile(rb"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<(p|div|span|a|h[1-6]|table|ul|ol|br|article|section|main)[\s>/]", re.IGNORECASE)
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
@@ -99,6 +110,9 @@ def _zip_kind(path: Path) -> str:
         raise IngestError("corrupt", "This ZIP/Word file is damaged and cannot be opened.") from exc
     if "word/document.xml" in names:
         return "docx"
+    for member, kind in _OFFICE_ZIPS:
+        if member in names:
+            raise unknown_format(f"'{path.name}' is {kind}; {_SAVE_AS}")
     raise unknown_format("This is a ZIP archive but not a Word (.docx) document")
 
 
@@ -119,6 +133,9 @@ def sniff_format(path: Path, head: bytes) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path)
+    for magic, kind in _OFFICE_MAGIC:
+        if head.startswith(magic):
+            raise unknown_format(f"'{path.name}' is {kind}; {_SAVE_AS}")
     if head.startswith(_BINARY_MAGIC):
         raise unknown_format(f"'{path.name}' is not a document format we can read")
     suffix = path.suffix.lower()

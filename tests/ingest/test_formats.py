@@ -80,6 +80,36 @@ def test_zip_that_is_not_docx_is_unknown_format(tmp_path: Path):
     assert "PDF" in str(info.value) and "Markdown" in str(info.value)
 
 
+
+@pytest.mark.parametrize(
+    ("name", "member", "kind"),
+    [("budget.xlsx", "xl/workbook.xml", "an Excel workbook"),
+     ("slides.pptx", "ppt/presentation.xml", "a PowerPoint presentation"),
+     ("plan.odt", "content.xml", "an OpenDocument")],
+)  # fmt: skip
+def test_other_office_zips_say_how_to_convert_them(tmp_path: Path, name: str, member: str, kind: str):
+    path = tmp_path / name
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr(member, "<x/>")
+    with pytest.raises(IngestError) as info:
+        read_document(path, max_bytes=MB)
+    assert info.value.code == "unknown_format"
+    assert kind in str(info.value) and "save it as .docx or PDF" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "kind"),
+    [("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "an older Microsoft Office file"),
+     ("note.rtf", b"{\\rtf1\\ansi Hello}", "a Rich Text (RTF) file")],
+)  # fmt: skip
+def test_legacy_word_and_rtf_say_how_to_convert_them(tmp_path: Path, name: str, head: bytes, kind: str):
+    path = tmp_path / name
+    path.write_bytes(head)
+    with pytest.raises(IngestError) as info:
+        read_document(path, max_bytes=MB)
+    assert info.value.code == "unknown_format" and kind in str(info.value)
+
+
 PAGE = """<!DOCTYPE html><html><head><title>City practice: Lyon</title>
 <script>document.write("SCRIPTTEXT")</script><style>.x{color:red}</style></head>
 <body><header><h1>Site name HEADERTEXT</h1><nav><a href="/">Home</a><a href="/about">NAVTEXT</a></nav></header>
