@@ -67,7 +67,8 @@ class Ingestor:
         for given in paths:
             if given.is_dir():
                 root = given.resolve()
-                for path in sorted(p for p in given.rglob("*") if p.is_file()):
+                # real files before links, so a file and a link to it are stored under the file's name
+                for path in sorted((p for p in given.rglob("*") if p.is_file()), key=lambda p: (p.is_symlink(), p)):
                     rel = path.relative_to(given)
                     if any(part.startswith(".") for part in rel.parts) or path.name in SKIP_NAMES:
                         continue
