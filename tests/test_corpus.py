@@ -237,6 +237,24 @@ def test_pdf_running_lines_are_printed_and_left_out_when_read(built: Path, parse
         assert doc.blocks[0].text.replace("\n", " ").startswith(doc.title + " "), pdf.name  # a long title wraps
 
 
+def test_pdfs_read_the_same_without_their_bookmarks(built: Path, parsed: dict[str, Any], tmp_path: Path) -> None:
+    """Many exported PDFs have no bookmarks: the heading sizes must then give the same sections."""
+    from pypdf import PdfWriter
+
+    for pdf in sorted((built / "build").glob("*.pdf")):
+        writer = PdfWriter()
+        for page in PdfReader(pdf).pages:
+            writer.add_page(page)  # the pages only: no outline
+        bare = tmp_path / pdf.name
+        with bare.open("wb") as fh:
+            writer.write(fh)
+        assert not PdfReader(bare).outline
+        with_marks, without = parsed[pdf.name], read_document(bare, max_bytes=DEFAULT_MAX_BYTES)
+        assert [(b.page, b.section, b.text) for b in without.blocks] == [
+            (b.page, b.section, b.text) for b in with_marks.blocks
+        ], pdf.name
+
+
 def test_docx_have_word_headings_and_tables_where_the_source_has_them(built: Path) -> None:
     import docx
 

@@ -13,6 +13,7 @@ from ..bidi import fix_visual_order
 from ..errors import IngestError
 from ..normalize import clean_inline, join_wrapped_lines, mark_bullets, normalize_text
 from ..records import Block, ParsedDocument
+from .pdf_headings import LineSizes, sections_by_line
 from .running_lines import MarginLines, strip_running_lines
 
 __all__ = ["read_pdf"]
@@ -82,6 +83,21 @@ def _sections_by_page(entries: list[tuple[int, tuple[str, ...]]], page_count: in
     return sections
 
 
+def _runs(raw: str, line_sections: list[tuple[str, ...]] | None, page_section: tuple[str, ...]) -> list[tuple[tuple[str, ...], str]]:
+    """A page's text cut where its section changes: [(section, text)], one run when sections come from bookmarks."""
+    if line_sections is None:
+        return [(page_section, raw)]
+    runs: list[tuple[tuple[str, ...], list[str]]] = []
+    for line, section in zip(raw.split("\n"), line_sections, strict=True):
+        if runs and runs[-1][0] == section:
+            runs[-1][1].append(line)
+        else:
+            runs.append((section, [line]))
+    if len(runs) > 1 and runs[0][0] == ():  # a title above the first heading opens that section, as with bookmarks
+        runs[:2] = [(runs[1][0], runs[0][1] + runs[1][1])]
+    return [(section, "\n".join(lines)) for section, lines in runs]
+
+
 def _clean(raw: str) -> str:
     """A page's extracted text in reading order, normalised, with its lists marked and wrapped lines joined."""
     return join_wrapped_lines(normalize_text(mark_bullets(fix_visual_order(raw))))
@@ -136,19 +152,24 @@ def read_pdf(path: Path) -> ParsedDocument:
         sections = _sections_by_page(_outline_entries(reader), page_count)
         pages: dict[int, str] = {}  # 0-based page -> raw text, for the pages that could be read
         margins: dict[int, list[str]] = {}
+        sizes: dict[int, list[tuple[str, float]]] = {}
         for i in range(page_count):
             try:
                 page = reader.pages[i]
-                margin = MarginLines(page)
-                pages[i] = page.extract_text(visitor_text=margin) or ""
-                margins[i] = margin.keys()
+                margin, size = MarginLines(page), LineSizes()
+                pages[i] = page.extract_text(visitor_text=lambda *a, m=margin, s=size: (m(*a), s(*a))) or ""
+                margins[i], sizes[i] = margin.keys(), size.sizes()
             except Exception as exc:  # one bad page should not lose the rest of the document
                 notes.append(f"page {i + 1} skipped: {type(exc).__name__}")
+        kept = strip_running_lines(list(pages.values()), list(margins.values()))
+        # without bookmarks, the headings found by type size give the sections
+        by_line = sections_by_line(kept, list(sizes.values())) if not any(sections) else None
         blocks: list[Block] = []
-        for i, raw in zip(pages, strip_running_lines(list(pages.values()), list(margins.values())), strict=True):
-            text = _clean(raw)
-            if text:
-                blocks.append(Block(text=text, page=i + 1, section=sections[i]))
+        for n, (i, raw) in enumerate(zip(pages, kept, strict=True)):
+            for section, part in _runs(raw, by_line[n] if by_line else None, sections[i]):
+                text = _clean(part)
+                if text:
+                    blocks.append(Block(text=text, page=i + 1, section=section))
         # the first line before running lines go: a running header is often the title
         first_page = next((_clean(raw) for raw in pages.values() if raw.strip()), "")
         title = _title(reader, first_page.split("\n", 1)[0])

@@ -12,6 +12,7 @@ dropped, however often it repeats, since it is not in the margin.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import Counter
@@ -40,17 +41,25 @@ class MarginLines:
     """A pypdf `visitor_text` that keeps the text drawn in the top and bottom margins of one page."""
 
     def __init__(self, page: Any) -> None:
-        box = page.mediabox
-        self.bottom, self.top = float(box.bottom), float(box.top)
-        self.usable = page.get("/Rotate", 0) % 180 == 0  # on a turned page "top" is a side
+        try:
+            box = page.mediabox
+            self.bottom, self.top = float(box.bottom), float(box.top)
+            # on a turned page "top" is a side; a damaged box or rotation: no margins
+            self.usable = int(page.get("/Rotate", 0)) % 180 == 0 and math.isfinite(self.top - self.bottom)
+        except Exception:
+            self.bottom = self.top = 0.0
+            self.usable = False
         self.pieces: dict[float, list[str]] = {}  # baseline y -> text drawn there, in order
 
     def __call__(self, text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
         if not self.usable or not text.strip():
             return
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]  # the text matrix's origin in page space
+        try:
+            y = float(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])  # the text matrix's origin in page space
+        except (TypeError, ValueError, IndexError):
+            return
         band = (self.top - self.bottom) * MARGIN
-        if y > self.top - band or y < self.bottom + band:
+        if math.isfinite(y) and (y > self.top - band or y < self.bottom + band):
             self.pieces.setdefault(round(y), []).append(text)
 
     def keys(self) -> list[str]:

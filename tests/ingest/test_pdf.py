@@ -252,3 +252,33 @@ def test_hyphenated_line_ends_of_a_typeset_pdf_are_joined():
     doc = read_document(PDF_SAMPLES / "026-latex-multicolumn" / "multicolumn.pdf", max_bytes=10**7)
     assert "consectetuer adipiscing elit" in doc.text and "tristique senectus" in doc.text
     assert "adip- iscing" not in doc.text and "- " not in doc.blocks[0].text.split("Abstract")[1][:2000]
+
+
+def test_a_pdf_without_bookmarks_takes_its_sections_from_its_heading_sizes(tmp_path: Path):
+    """Two heading sizes give two levels; a heading mid-page starts a block; title and date are not sections."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    big = ParagraphStyle("big", parent=styles["Title"], fontSize=22, leading=26)
+    body = "The city funds youth work, referral panels and victim support with the county. " * 3
+    story = [
+        Paragraph("Harrow Bend plan", big), Paragraph("March 2024", styles["Heading3"]), Paragraph(body, styles["Normal"]),
+        Paragraph("Objectives", styles["Heading1"]), Paragraph(body, styles["Normal"]),
+        Paragraph("Young people", styles["Heading2"]), Paragraph(body, styles["Normal"]),
+        Paragraph("Referrals", styles["Heading2"]), Paragraph(body, styles["Normal"]), PageBreak(),
+        Paragraph(body, styles["Normal"]),
+        Paragraph("Governance", styles["Heading1"]), Paragraph(body, styles["Normal"]),
+    ]  # fmt: skip
+    SimpleDocTemplate(str(tmp_path / "plan.pdf"), pagesize=A4).build(story)
+    doc = read_document(tmp_path / "plan.pdf", max_bytes=10**7)
+    assert [(b.page, b.section) for b in doc.blocks] == [
+        (1, ("Objectives",)),  # what precedes the first heading opens its section, as a bookmark would
+        (1, ("Objectives", "Young people")),
+        (1, ("Objectives", "Referrals")),
+        (2, ("Objectives", "Referrals")),  # a section goes on across the page break
+        (2, ("Governance",)),
+    ]
+    assert doc.blocks[0].text.startswith("Harrow Bend plan\nMarch 2024\nThe city funds")
+    assert doc.blocks[1].text.startswith("Young people\n") and doc.blocks[4].text.startswith("Governance\n")

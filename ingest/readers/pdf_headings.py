@@ -1,0 +1,107 @@
+"""Sections for a PDF without bookmarks: its headings, found by their font size.
+
+Citations name a section, and a PDF's outline (its bookmarks) gives one; but Word, LibreOffice and
+Google Docs often export without bookmarks. Such a PDF still shows its headings in a larger type
+than its body text, and pypdf reports the size of everything it extracts. A line is a heading when
+its type is at least `HEADING_RATIO` times the body size (the size most of the document's
+characters are set in), it is short, holds a letter and does not end like a sentence. Large lines
+before the first body line (title, author, date) are the document's front matter, not sections,
+unless they are set like a heading that comes later. Heading sizes, largest first, give the levels.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["HEADING_RATIO", "LineSizes", "sections_by_line"]
+
+HEADING_RATIO = 1.15
+MAX_HEADING_CHARS = 120
+MAX_LEVELS = 3
+_ENDS_SENTENCE = (".", ",", ";", "!", "?", "。", "،", "؛")
+
+
+def _key(line: str) -> str:
+    return "".join(line.split()).lower()
+
+
+class LineSizes:
+    """A pypdf `visitor_text` that records the largest type size on each baseline of one page."""
+
+    def __init__(self) -> None:
+        self.lines: dict[int, list[Any]] = {}  # baseline y -> [size, text]
+
+    def __call__(self, text: str, cm: Sequence[float], tm: Sequence[float], font: Any, size: float) -> None:
+        if not text.strip():
+            return
+        try:
+            # the size set by Tf, scaled by the text and page matrices (Word writes "1 Tf" and scales tm)
+            scaled = float(size) * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
+            y = round(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+            scaled = round(scaled, 1) if math.isfinite(scaled) else 0.0
+        except (TypeError, ValueError, OverflowError, IndexError):  # a damaged matrix: no size, the text still counts
+            return
+        entry = self.lines.setdefault(y, [0.0, ""])
+        entry[0] = max(entry[0], scaled)
+        entry[1] += text
+
+    def sizes(self) -> list[tuple[str, float]]:
+        """(whitespace-free lower-case line text, type size) for each baseline."""
+        return [(_key(text), size) for size, text in self.lines.values() if text.strip()]
+
+
+def sections_by_line(pages: Sequence[str], sizes: Sequence[Sequence[tuple[str, float]]]) -> list[list[tuple[str, ...]]]:
+    """For every line of every page, the section path it falls under (() before the first heading).
+
+    Args:
+        pages: each page's extracted text.
+        sizes: each page's `LineSizes.sizes()`.
+
+    Returns:
+        Per page, one section path per line of `page.split("\\n")`; a heading line carries its own.
+    """
+    chars: Counter[float] = Counter()
+    for page in sizes:
+        for key, size in page:
+            chars[size] += len(key)
+    body = chars.most_common(1)[0][0] if chars else 0.0
+    heading_sizes: dict[tuple[int, str], float] = {}
+    for p, page in enumerate(sizes):
+        for key, size in page:
+            if body and size >= body * HEADING_RATIO:
+                heading_sizes[(p, key)] = size
+    seen_body = False
+    found: list[tuple[int, int, float, str]] = []  # page, line, size, text of each heading
+    front: list[tuple[int, int, float, str]] = []  # large lines before any body text
+    for p, text in enumerate(pages):
+        for n, line in enumerate(text.split("\n")):
+            stripped = " ".join(line.split())
+            size = heading_sizes.get((p, _key(line)))
+            if size is not None and _looks_like_heading(stripped):
+                (found if seen_body else front).append((p, n, size, stripped))
+            elif stripped:
+                seen_body = seen_body or size is None
+    # a first heading set like the later ones is one of them; the title, author and date are not
+    later = {size for _, _, size, _ in found}
+    found = [h for h in front if h[2] in later] + found
+    levels = {s: i for i, s in enumerate(sorted({s for *_, s, _ in found}, reverse=True)[:MAX_LEVELS])}
+    by_place = {(p, n): (levels.get(size, MAX_LEVELS - 1), heading) for p, n, size, heading in found}
+    out: list[list[tuple[str, ...]]] = []
+    path: list[tuple[int, str]] = []  # (level, heading), outermost first
+    for p, text in enumerate(pages):
+        page_paths = []
+        for n, _ in enumerate(text.split("\n")):
+            if (p, n) in by_place:
+                level, heading = by_place[(p, n)]
+                path = [entry for entry in path if entry[0] < level]
+                path.append((level, heading))
+            page_paths.append(tuple(h for _, h in path))
+        out.append(page_paths)
+    return out
+
+
+def _looks_like_heading(line: str) -> bool:
+    return 0 < len(line) <= MAX_HEADING_CHARS and any(c.isalpha() for c in line) and not line.endswith(_ENDS_SENTENCE)
