@@ -255,6 +255,25 @@ def test_pdfs_read_the_same_without_their_bookmarks(built: Path, parsed: dict[st
         ], pdf.name
 
 
+def test_docx_read_the_same_with_headings_typed_by_hand(built: Path, parsed: dict[str, Any], tmp_path: Path) -> None:
+    """Many Word files set headings in bold or a larger size instead of a Heading style: same sections."""
+    import docx
+    from docx.shared import Pt
+
+    for path in sorted((built / "build").glob("*.docx")):
+        document = docx.Document(str(path))
+        for para in document.paragraphs:
+            name = para.style.name if para.style is not None else ""
+            if name.startswith("Heading"):
+                para.style = document.styles["Normal"]
+                for run in para.runs:
+                    run.bold, run.font.size = True, Pt(16 if name == "Heading 1" else 13)
+        by_hand = tmp_path / path.name
+        document.save(str(by_hand))
+        styled, typed = parsed[path.name], read_document(by_hand, max_bytes=DEFAULT_MAX_BYTES)
+        assert [(b.section, b.text) for b in typed.blocks] == [(b.section, b.text) for b in styled.blocks], path.name
+
+
 def test_docx_have_word_headings_and_tables_where_the_source_has_them(built: Path) -> None:
     import docx
 

@@ -109,6 +109,7 @@ _XPATH = {
     for name, expr in {
         "abstract": "./w:abstractNum", "levels": "./w:lvl", "format": "./w:numFmt/@w:val",
         "start": "./w:start/@w:val", "num": "./w:num", "abstract_id": "./w:abstractNumId/@w:val",
+        "default_size": "./w:docDefaults/w:rPrDefault/w:rPr/w:sz/@w:val",
     }.items()
 }  # fmt: skip
 
@@ -162,6 +163,102 @@ def _format_number(n: int, fmt: str) -> str:
 _SMALL_ROMAN = ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")
 
 
+def _entries(document: Any, paragraph_cls: Any, table_cls: Any) -> Any:
+    """The body in order: ("p", paragraph, text, heading level, style, style name) and ("tbl", rows, ...)."""
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            para = paragraph_cls(child, document)
+            style_obj = para.style
+            style = style_obj.name if style_obj is not None else ""
+            yield "p", para, para.text, _heading_level(style or ""), style_obj, style
+        elif tag == "tbl":
+            rows = []
+            for row in table_cls(child, document).rows:
+                cells: list[str] = []
+                previous = None
+                for cell in row.cells:
+                    if cell._tc is previous:  # a merged cell is listed once per grid column it spans
+                        continue
+                    previous = cell._tc
+                    cells.append(" ".join(cell.text.split()))
+                rows.append(" | ".join(cells))
+            yield "tbl", rows, "", None, None, ""
+
+
+# A document written without Heading styles still sets its headings apart: in bold, or larger.
+PSEUDO_HEADING_RATIO = 1.15
+_MAX_HEADING_CHARS = 120
+_ENDS_SENTENCE = (".", ",", ";", ":", "!", "?", "。", "،", "؛")
+
+
+def _pseudo_headings(document: Any, paragraphs: list[tuple[Any, ...]]) -> dict[int, int]:
+    """id(paragraph) -> heading level for short lines set larger than the body (by size, largest
+    first) or wholly in bold (the level below those), in a document that uses no Heading style."""
+    default = (_style_size(document.styles["Normal"]) if "Normal" in document.styles else None) or _default_size(document)
+    found: list[tuple[int, float | None, bool]] = []
+    chars: dict[float, int] = {}
+    for _, para, text, _, style_obj, style in paragraphs:
+        runs = [r for r in para.runs if r.text.strip()]
+        if not runs or style == "Title":
+            continue
+        sizes = [_run_size(r, style_obj, default) for r in runs]
+        size = max((x for x in sizes if x is not None), default=None)
+        if size is not None:
+            chars[size] = chars.get(size, 0) + len(text)
+        line = " ".join(text.split())
+        listed = (para._p.pPr is not None and para._p.pPr.numPr is not None) or style.startswith("List")
+        if listed or not 0 < len(line) <= _MAX_HEADING_CHARS or line.endswith(_ENDS_SENTENCE):
+            continue
+        found.append((id(para), size, all(_run_bold(r, style_obj) for r in runs)))
+    body = max(chars, key=lambda k: chars[k]) if chars else None
+    larger = sorted({s for _, s, _ in found if body and s and s >= body * PSEUDO_HEADING_RATIO}, reverse=True)[:2]
+    levels: dict[int, int] = {}
+    for key, size, bold in found:
+        if size in larger:
+            levels[key] = larger.index(size) + 1
+        elif bold and (not body or not size or size >= body):
+            levels[key] = len(larger) + 1
+    return levels
+
+
+def _default_size(document: Any) -> float:
+    """The document's default type size (docDefaults, in half-points), else Word's 11 pt."""
+    try:
+        half_points = _XPATH["default_size"](document.styles.element)
+        return int(half_points[0]) / 2 if half_points else 11.0
+    except (ValueError, TypeError):
+        return 11.0
+
+
+def _style_size(style: Any) -> float | None:
+    for _ in range(10):  # the style, then the styles it is based on
+        if style is None:
+            return None
+        if style.font.size is not None:
+            return float(style.font.size.pt)
+        style = style.base_style
+    return None
+
+
+def _run_size(run: Any, style: Any, default: float | None) -> float | None:
+    if run.font.size is not None:
+        return float(run.font.size.pt)
+    return _style_size(style) or default
+
+
+def _run_bold(run: Any, style: Any) -> bool:
+    if run.bold is not None:
+        return bool(run.bold)
+    for _ in range(10):
+        if style is None:
+            return False
+        if style.font.bold is not None:
+            return bool(style.font.bold)
+        style = style.base_style
+    return False
+
+
 def read_docx(path: Path) -> ParsedDocument:
     """Read a .docx body in order: paragraphs, headings (as sections) and tables.
 
@@ -184,34 +281,23 @@ def read_docx(path: Path) -> ParsedDocument:
         builder = SectionBuilder()
         markers = _ListMarkers(document)
         first_title: str | None = None
-        body = document.element.body
-        for child in body.iterchildren():
-            tag = child.tag.rsplit("}", 1)[-1]
-            if tag == "p":
-                para = Paragraph(child, document)
-                text = para.text
-                style_obj = para.style
-                style = style_obj.name if style_obj is not None else ""
-                level = _heading_level(style or "")
-                if style == "Title":
-                    first_title = first_title or clean_inline(text) or None
-                    builder.text(text)
-                elif level is not None:
-                    if level == 1 and first_title is None:
-                        first_title = clean_inline(text) or None
-                    builder.heading(level, text)
-                elif text.strip():
-                    builder.text(markers.marker(para._p.pPr, style_obj) + text)
-            elif tag == "tbl":
-                for row in Table(child, document).rows:
-                    cells: list[str] = []
-                    previous = None
-                    for cell in row.cells:
-                        if cell._tc is previous:  # a merged cell is listed once per grid column it spans
-                            continue
-                        previous = cell._tc
-                        cells.append(" ".join(cell.text.split()))
-                    builder.text(" | ".join(cells))
+        entries = list(_entries(document, Paragraph, Table))
+        styled = any(e[3] is not None for e in entries if e[0] == "p")
+        pseudo = {} if styled else _pseudo_headings(document, [e for e in entries if e[0] == "p"])
+        for kind, item, text, level, style_obj, style in entries:
+            if kind == "tbl":
+                for row in item:
+                    builder.text(row)
+            elif style == "Title":
+                first_title = first_title or clean_inline(text) or None
+                builder.text(text)
+            elif level is not None or id(item) in pseudo:
+                level = level if level is not None else pseudo[id(item)]
+                if level == 1 and first_title is None:
+                    first_title = clean_inline(text) or None
+                builder.heading(level, text)
+            elif text.strip():
+                builder.text(markers.marker(item._p.pPr, style_obj) + text)
         blocks = builder.finish()
         core_title = clean_inline(document.core_properties.title or "")
     except IngestError:

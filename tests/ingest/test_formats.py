@@ -341,3 +341,40 @@ def test_markdown_table_rows_read_like_the_other_formats_tables(tmp_path: Path):
     )
     lines = read_document(path, max_bytes=MB).text.split("\n")
     assert lines == ["Partners", "Partner | Role", "Youth club | Mentoring | sport", "After the table."]
+
+
+def test_docx_without_heading_styles_takes_bold_and_larger_lines_as_headings(tmp_path: Path):
+    docx = pytest.importorskip("docx")
+    from docx.shared import Pt
+
+    d = docx.Document()
+    d.add_paragraph().add_run("Leeds prevention framework").font.size = Pt(20)
+    d.add_paragraph("Leeds brings schools, police and youth services together in one board.")
+    d.add_paragraph().add_run("Partners").bold = True
+    d.add_paragraph("Schools, clubs and the police sit on the board.")
+    note = d.add_paragraph()
+    note.add_run("Note: ").bold = True
+    note.add_run("partly bold, so not a heading")
+    d.add_paragraph("Youth club", style="List Bullet").runs[0].bold = True  # a list item stays one
+    d.add_paragraph().add_run("Funding").bold = True
+    d.add_paragraph("The city pays.")
+    d.save(str(tmp_path / "typed.docx"))
+    doc = read_document(tmp_path / "typed.docx", max_bytes=MB)
+    assert doc.title == "Leeds prevention framework"
+    assert [(b.section, b.text.split("\n")) for b in doc.blocks] == [
+        (("Leeds prevention framework",), ["Leeds prevention framework", "Leeds brings schools, police and youth services together in one board."]),
+        (("Leeds prevention framework", "Partners"), ["Partners", "Schools, clubs and the police sit on the board.",
+                                                      "Note: partly bold, so not a heading", "• Youth club"]),
+        (("Leeds prevention framework", "Funding"), ["Funding", "The city pays."]),
+    ]  # fmt: skip
+
+
+def test_docx_with_heading_styles_does_not_guess_more_headings(tmp_path: Path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_heading("Partners", level=1)
+    d.add_paragraph().add_run("Youth club").bold = True
+    d.add_paragraph("Mentoring every week.")
+    d.save(str(tmp_path / "styled.docx"))
+    doc = read_document(tmp_path / "styled.docx", max_bytes=MB)
+    assert [(b.section, b.text) for b in doc.blocks] == [(("Partners",), "Partners\nYouth club\nMentoring every week.")]
