@@ -57,8 +57,10 @@ def citation(doc: Document, chunk: Chunk) -> str:
     parts = [head]
     if chunk.page:
         parts.append(f"p. {chunk.page}")
-    if chunk.section:
-        parts.append(f"§ {' › '.join(chunk.section)}")
+    # a heading that only repeats the title (a Markdown file's H1) is not said twice
+    path = [s for s in chunk.section if " ".join(s.split()) != " ".join(doc.title.split())]
+    if path:
+        parts.append(f"§ {' › '.join(path)}")
     return ", ".join(parts)
 
 
