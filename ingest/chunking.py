@@ -27,8 +27,9 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # as "• item" / "N. item" lines in every format (see `ingest.normalize.BULLET`), and a PDF's running
 # headers, footers and page numbers left out (see `ingest.readers.running_lines`) and its words
 # hyphenated at a line break made whole; a PDF without bookmarks gets its sections from its heading
-# sizes, a DOCX without Heading styles from its bold or larger lines; Markdown table rows read as
-# "a | b" like the other formats'.
+# sizes, a DOCX without Heading styles from its bold or larger lines, a text file from its lines in
+# capitals; a title right above the first section opens that section's chunk instead of making a
+# chunk that says nothing else; Markdown table rows read as "a | b" like the other formats'.
 CHUNKER_VERSION = "3"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it

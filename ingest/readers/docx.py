@@ -290,7 +290,7 @@ def read_docx(path: Path) -> ParsedDocument:
                     builder.text(row)
             elif style == "Title":
                 first_title = first_title or clean_inline(text) or None
-                builder.text(text)
+                builder.title(text)
             elif level is not None or id(item) in pseudo:
                 level = level if level is not None else pseudo[id(item)]
                 if level == 1 and first_title is None:

@@ -12,7 +12,9 @@ class SectionBuilder:
     """Collects paragraphs under the current heading path and emits one Block per section run.
 
     The heading's own text opens its block, so a chunk carries the words of its heading and a
-    search for the heading finds the section.
+    search for the heading finds the section. A heading with no text of its own before the next one
+    (a title right above the first section) opens the next section's block instead of making a block,
+    and so a chunk, that says nothing but the title.
     """
 
     def __init__(self) -> None:
@@ -20,13 +22,15 @@ class SectionBuilder:
         self._path: list[str] = []
         self._levels: list[int] = []
         self._lines: list[str] = []
+        self._has_text = False  # the open block holds more than heading lines
 
     def heading(self, level: int, text: str) -> None:
         """Start a new section at `level` (1 = outermost)."""
         text = clean_inline(text)
         if not text:
             return
-        self._flush()
+        if self._has_text:
+            self._flush()
         while self._levels and self._levels[-1] >= level:
             self._levels.pop()
             self._path.pop()
@@ -34,16 +38,24 @@ class SectionBuilder:
         self._path.append(text)
         self._lines.append(text)
 
+    def title(self, text: str) -> None:
+        """A document title set as a paragraph (Word's Title style): it opens the first section's block,
+        like a heading, without being one in the section path."""
+        if text.strip():
+            self._lines.append(text)
+
     def text(self, text: str) -> None:
         """Add a paragraph (or a table row) to the current section."""
         if text.strip():
             self._lines.append(text)
+            self._has_text = True
 
     def _flush(self) -> None:
         body = normalize_text("\n".join(self._lines))
         if body:
             self.blocks.append(Block(text=body, page=None, section=tuple(self._path)))
         self._lines = []
+        self._has_text = False
 
     def finish(self) -> list[Block]:
         """Emit the last section and return every block in document order."""

@@ -1,14 +1,29 @@
-"""Plain text to one block; the title is the first line when it is short enough to be one."""
+"""Plain text to blocks: the first line as title, standalone capitalised lines as section headings.
+
+Plain text has no markup, but a note typed in a text editor often marks its headings the way
+typewriters did: a short line in capitals, alone between blank lines ("THE NETWORK"). Such a line,
+with text after it, opens a section, so citations can name it. A short mixed-case line alone is not
+taken for one: in a page saved as text it is as often an attribution under a quote ("Athens, Ohio")
+as a heading, and a citation naming the wrong section is worse than none. List items ("* ", "- ",
+"• ") are written "• item" like in every other format.
+"""
 
 from __future__ import annotations
 
-from ..errors import IngestError
-from ..normalize import normalize_text
-from ..records import Block, ParsedDocument
+import re
 
-__all__ = ["read_text", "MAX_TITLE_CHARS"]
+from ..errors import IngestError
+from ..normalize import BULLET, normalize_text
+from ..records import Block, ParsedDocument
+from .sections import SectionBuilder
+
+__all__ = ["read_text", "MAX_TITLE_CHARS", "MAX_HEADING_CHARS"]
 
 MAX_TITLE_CHARS = 120
+MAX_HEADING_CHARS = 80
+_LIST_ITEM = re.compile(r"^[ \t]*[-*•][ \t]+(\S.*)$")
+_NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
+_ENDS_SENTENCE = (".", ",", ";", ":", "!", "。", "،", "؛")  # a heading may be a question: "?" is allowed
 
 
 def read_text(text: str, stem: str) -> ParsedDocument:
@@ -19,7 +34,7 @@ def read_text(text: str, stem: str) -> ParsedDocument:
         stem: the file name without suffix, the title when the first line is too long.
 
     Returns:
-        A ParsedDocument with one block (language is filled in by the caller).
+        A ParsedDocument (language is filled in by the caller).
 
     Raises:
         IngestError: empty when there is no text.
@@ -30,9 +45,44 @@ def read_text(text: str, stem: str) -> ParsedDocument:
     first = body.split("\n", 1)[0].strip()
     title = first if len(first) <= MAX_TITLE_CHARS else stem
     return ParsedDocument(
-        format="text",
-        title=title,
-        blocks=[Block(text=body, page=None, section=())],
-        page_count=None,
-        language="und",
+        format="text", title=title, blocks=_blocks(body, first == title), page_count=None, language="und"
+    )
+
+
+def _blocks(body: str, first_is_title: bool) -> list[Block]:
+    paragraphs = [p.split("\n") for p in body.split("\n\n")]
+    headings = [
+        i for i, lines in enumerate(paragraphs)
+        if i and i < len(paragraphs) - 1 and len(lines) == 1 and _looks_like_heading(lines[0])
+    ]  # fmt: skip
+    if not headings:
+        return [Block(text=_mark_items(body), page=None, section=())]
+    builder = SectionBuilder()
+    for i, lines in enumerate(paragraphs):
+        if i == 0 and first_is_title:
+            builder.heading(1, lines[0])  # the title heads the sections below it, as a Markdown H1
+            lines = lines[1:]
+        if i in headings:
+            builder.heading(2, lines[0])
+        elif lines:
+            builder.text(_mark_items("\n".join(lines)))
+    return builder.finish()
+
+
+def _looks_like_heading(line: str) -> bool:
+    line = line.strip()
+    letters = [c for c in line if c.isalpha()]
+    return (
+        0 < len(line) <= MAX_HEADING_CHARS
+        and len(letters) >= 3
+        and all(c.isupper() for c in letters)  # capitals only: caseless scripts never qualify
+        and not line.endswith(_ENDS_SENTENCE)
+        and not _LIST_ITEM.match(line)
+        and not _NUMBERED.match(line)
+    )
+
+
+def _mark_items(text: str) -> str:
+    return "\n".join(
+        f"{BULLET} {m.group(1)}" if (m := _LIST_ITEM.match(line)) else line for line in text.split("\n")
     )

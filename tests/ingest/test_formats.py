@@ -378,3 +378,40 @@ def test_docx_with_heading_styles_does_not_guess_more_headings(tmp_path: Path):
     d.save(str(tmp_path / "styled.docx"))
     doc = read_document(tmp_path / "styled.docx", max_bytes=MB)
     assert [(b.section, b.text) for b in doc.blocks] == [(("Partners",), "Partners\nYouth club\nMentoring every week.")]
+
+
+def test_plain_text_capitalised_lines_become_sections_and_items_are_marked(tmp_path: Path):
+    path = tmp_path / "note.txt"
+    path.write_text(
+        "PELLSTON VICTIM SUPPORT\nA city practice note\n\nPellston is a fictional city.\n\nTHE NETWORK\n\n"
+        "The network offers:\n\n  * a phone line\n  * legal advice\n\nAthens, Ohio\n\nA quote, then who said it.\n\n"
+        "PRIVACY\n\nContacts are coded.\n",
+        encoding="utf-8",
+    )
+    doc = read_document(path, max_bytes=MB)
+    assert doc.title == "PELLSTON VICTIM SUPPORT"
+    assert [(b.section[1:], b.text.split("\n")) for b in doc.blocks] == [
+        ((), ["PELLSTON VICTIM SUPPORT", "A city practice note", "Pellston is a fictional city."]),
+        # a mixed-case line alone ("Athens, Ohio") may be an attribution, not a heading: it stays text
+        (("THE NETWORK",), ["THE NETWORK", "The network offers:", "• a phone line", "• legal advice",
+                            "Athens, Ohio", "A quote, then who said it."]),
+        (("PRIVACY",), ["PRIVACY", "Contacts are coded."]),
+    ]  # fmt: skip
+
+
+def test_a_title_right_above_the_first_section_opens_it_instead_of_a_chunk_of_its_own(tmp_path: Path):
+    path = tmp_path / "guide.md"
+    path.write_text("# Network guide\n\n## Step 1\n\nSecure a mandate.\n\n## Step 2\n\nPick the seats.\n", encoding="utf-8")
+    doc = read_document(path, max_bytes=MB)
+    assert [(b.section, b.text) for b in doc.blocks] == [
+        (("Network guide", "Step 1"), "Network guide\nStep 1\nSecure a mandate."),
+        (("Network guide", "Step 2"), "Step 2\nPick the seats."),
+    ]
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.add_paragraph("Network guide", style="Title")  # Word's title paragraph: not a heading, same effect
+    d.add_heading("Step 1", level=1)
+    d.add_paragraph("Secure a mandate.")
+    d.save(str(tmp_path / "guide.docx"))
+    doc = read_document(tmp_path / "guide.docx", max_bytes=MB)
+    assert [(b.section, b.text) for b in doc.blocks] == [(("Step 1",), "Network guide\nStep 1\nSecure a mandate.")]
