@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--json", action="store_true", help="print hits as JSON")
 
     sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
+    rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read")
+    rr.add_argument("--json", action="store_true", help="print the report as JSON")
     ck = sub.add_parser("check", help="verify catalog <-> index consistency and repair it")
     ck.add_argument("--no-repair", action="store_true", help="only report")
     ck.add_argument("--json", action="store_true", help="print JSON")
@@ -150,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command in ("search", "serve"):
                 _upgrade_hints(kb)
             code = _run(args, kb)
-            if args.command == "add":  # after it: the files just added again are up to date
+            if args.command in ("add", "reread"):  # after it: what was just read again is up to date
                 _upgrade_hints(kb)
             return code
     except DocumentNotFound as err:
@@ -175,8 +177,8 @@ def _upgrade_hints(kb: Any) -> None:
     stale = kb.catalog.count_chunked_by_other(CHUNKER_VERSION)
     if stale:
         print(f"kb: {stale} documents were cut into chunks by an older version, so their excerpts can show "
-              "lists unmarked or a citation name the wrong section; add their files again (`kb add PATH`) to "
-              "re-read them", file=sys.stderr)
+              "lists unmarked or a citation name the wrong section; run `kb reread` to read them again from "
+              "their stored originals", file=sys.stderr)
     if kb.index_text_outdated:
         print("kb: this knowledge base was indexed with an older chunk header, so pages are picked a little "
               "less precisely; run `kb reindex` once to re-embed it (about as long as adding it)", file=sys.stderr)
@@ -190,8 +192,11 @@ def _upgrade_hints(kb: Any) -> None:
 def _run(args: argparse.Namespace, kb: Any) -> int:
     from kb.knowledge_base import DocumentNotFound
 
-    if args.command == "add":
-        report = kb.add(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar())
+    if args.command in ("add", "reread"):
+        if args.command == "add":
+            report = kb.add(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar())
+        else:
+            report = kb.reread(progress=_Bar())
         if args.json:
             _print_json(report.to_dict())
         else:

@@ -190,9 +190,41 @@ class Ingestor:
             parsed = self.parse(path, set())
             if parsed.error is not None:
                 raise parsed.error
+        reason = ("Same content, read and cut into chunks again by the current version." if rechunk
+                  else "New content replaced the previous version." if existing else None)
+        return self._commit(path, source, parsed, meta, existing, reason, fallback_title=path.stem)
+
+    def reread(self, document: Any) -> FileOutcome:
+        """Read a stored document again from the copy of its original kept in the KB home, with the
+        current readers and chunker: same source, metadata and bytes, new chunks (`kb reread`)."""
+        from ingest import IngestError
+
+        path = self.kb.original_path(document.id)
+        if path is None:
+            return FileOutcome(document.source, "failed", error_code="missing",
+                               reason="Its original is not kept in the knowledge base; add the file again (`kb add PATH`).")
+        parsed = self.parse(path, set())
+        if parsed.error is not None:
+            code = parsed.error.code if isinstance(parsed.error, IngestError) else "unreadable"
+            return FileOutcome(document.source, "failed", reason=str(parsed.error), error_code=code)
+        try:
+            outcome = self._commit(path, document.source, parsed, document.metadata, document,
+                                   "Read again from its stored original by the current version.",
+                                   fallback_title=document.title)
+        except (IngestError, OSError) as err:
+            return FileOutcome(document.source, "failed", reason=str(err),
+                               error_code=err.code if isinstance(err, IngestError) else "unreadable")
+        outcome.path = document.source
+        return outcome
+
+    def _commit(self, path: Path, source: str, parsed: Parsed, meta: dict[str, Any], existing: Any,
+                reason: str | None, *, fallback_title: str) -> FileOutcome:
+        """Embed a parsed file's chunks, keep its original, and replace its document in one transaction."""
+        kb = self.kb
+        sha = parsed.sha256
         doc, chunks = parsed.doc, parsed.drafts
-        assert doc is not None
-        title = meta.get("title") or doc.title or path.stem
+        assert doc is not None and sha is not None
+        title = meta.get("title") or doc.title or fallback_title
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
         vectors = kb._embed(texts)
         encoded = [side.encode(texts) for side in kb._sides()]  # the other slow parts, also before the commit
@@ -219,8 +251,7 @@ class Ingestor:
             str(path),
             "updated" if existing else "added",
             doc_id=doc_id,
-            reason=("Same content, read and cut into chunks again by the current version." if rechunk
-                    else "New content replaced the previous version." if existing else None),
+            reason=reason,
             chunks=count,
             pages=doc.page_count,
             title=title,

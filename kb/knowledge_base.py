@@ -330,6 +330,29 @@ class KnowledgeBase:
         self.catalog.record_run(started, report.to_dict())
         return report
 
+    def reread(self, progress: Progress | None = None) -> AddReport:
+        """Read every document that an older version of the readers or chunker cut again, from the
+        copy of its original kept in the KB home: same source and metadata, current chunks. Only the
+        chunks whose text changed are embedded again (the cache has the rest).
+
+        Returns:
+            An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
+        """
+        from ingest import CHUNKER_VERSION
+        from kb.ingesting import Ingestor
+
+        stale = [d for d in self.documents() if d.chunker != CHUNKER_VERSION]
+        ingestor = Ingestor(self, manifest=None, metadata={})
+        report = AddReport()
+        for i, document in enumerate(stale, start=1):
+            report.files.append(ingestor.reread(document))
+            if i % SAVE_EVERY_FILES == 0:
+                self.save()
+            if progress:
+                progress(i, len(stale), document.source)
+        self.save()
+        return report
+
     def _store_original(self, path: Path, sha256: str) -> str:
         """Copy the original into files/ under its hash (atomic), returning its path under the home."""
         # Only formats a browser shows inertly keep their suffix: the web UI serves these files,

@@ -155,3 +155,55 @@ def test_documents_cut_by_an_older_chunker_are_pointed_out_until_added_again(
     assert main(["--home", str(home), "add", str(doc)]) == 0
     out = capsys.readouterr()
     assert "updated" in out.out and "older version" not in out.err
+
+
+def test_kb_reread_reads_stale_documents_again_from_their_stored_originals(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user's file may be gone: the KB keeps a copy of every original and reads that one."""
+    import sqlite3
+
+    from kb import KnowledgeBase
+
+    home, doc = _hash_kb_with(
+        tmp_path, monkeypatch, "# Plan\n\n## Members\n\n- the deputy mayor\n- two residents\n\n## Rhythm\n\nIt meets monthly.\n"
+    )
+    with KnowledgeBase(home, embedder="hash") as kb:
+        fresh = [(c.section, c.text) for c in kb.chunks_of(kb.documents()[0].id)]
+    db = sqlite3.connect(home / "catalog.sqlite")
+    with db:  # as an older version would have left it: list items unmarked
+        db.execute("UPDATE documents SET chunker = '2'")
+        db.execute("UPDATE chunks SET text = replace(text, '• ', '- ')")
+    db.close()
+    doc.unlink()
+    capsys.readouterr()
+    assert main(["--home", str(home), "search", "deputy mayor"]) == 0
+    assert "run `kb reread`" in capsys.readouterr().err
+    assert main(["--home", str(home), "reread"]) == 0
+    out = capsys.readouterr()
+    assert "updated   plan.md" in out.out and "Read again from its stored original" in out.out
+    assert "older version" not in out.err
+    with KnowledgeBase(home, embedder="hash") as kb:
+        assert [(c.section, c.text) for c in kb.chunks_of(kb.documents()[0].id)] == fresh
+        assert "• the deputy mayor" in fresh[0][1]
+        assert kb.check(repair=False).consistent
+    assert main(["--home", str(home), "reread", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["files"] == []  # nothing left to read again
+
+
+def test_kb_reread_says_when_a_stored_original_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    home, _ = _hash_kb_with(tmp_path, monkeypatch, "# Plan\n\nThe deputy mayor chairs the group.\n")
+    for stored in (home / "files").iterdir():
+        stored.unlink()
+    db = sqlite3.connect(home / "catalog.sqlite")
+    with db:
+        db.execute("UPDATE documents SET chunker = '2'")
+    db.close()
+    capsys.readouterr()
+    assert main(["--home", str(home), "reread"]) == 1
+    out = capsys.readouterr().out
+    assert "failed    plan.md" in out and "add the file again" in out
