@@ -120,6 +120,9 @@ PAGE = """<!DOCTYPE html><html><head><title>City practice: Lyon</title>
 <table><tr><th>Partner</th><th>Role</th></tr><tr><td>Club</td><td>Mentoring</td></tr></table>
 <h3>Funding</h3><p>City budget.</p><div class="sidebar">SIDEBARTEXT</div>
 <h2>Results</h2><ul><li>Fewer incidents</li><li>More referrals</li></ul>
+<div class="share-buttons"><a href="#">Share on SHARETEXT</a></div><ul class="social-links"><li>SOCIALTEXT</li></ul>
+<section class="related-articles"><h2>RELATEDTEXT</h2></section><div id="newsletter-signup">NEWSTEXT</div>
+<nav class="pagination">PAGERTEXT</nav>
 <form><input name="q"><button>FORMTEXT</button></form></article>
 <aside>Related ASIDETEXT</aside><footer role="contentinfo">FOOTERTEXT</footer>
 <noscript>NOSCRIPTTEXT</noscript><iframe src="x">IFRAMETEXT</iframe></body></html>"""
@@ -132,7 +135,8 @@ def test_html_keeps_the_article_and_drops_boilerplate(tmp_path: Path):
     assert doc.format == "html" and doc.title == "City practice: Lyon"
     text = doc.text
     for junk in ("SCRIPTTEXT", "HEADERTEXT", "NAVTEXT", "COOKIETEXT", "CRUMBTEXT", "SIDEBARTEXT", "FORMTEXT",
-                 "ASIDETEXT", "FOOTERTEXT", "NOSCRIPTTEXT", "IFRAMETEXT", "color:red"):  # fmt: skip
+                 "ASIDETEXT", "FOOTERTEXT", "NOSCRIPTTEXT", "IFRAMETEXT", "color:red", "SHARETEXT", "SOCIALTEXT",
+                 "RELATEDTEXT", "NEWSTEXT", "PAGERTEXT"):  # fmt: skip
         assert junk not in text
     assert "Lyon funds youth mediation & training." in text
     assert "Partner | Role\nClub | Mentoring" in text
