@@ -22,11 +22,13 @@ _DROP_TAGS = {
     "svg", "canvas", "object", "embed", "button", "select", "dialog", "title", "head",
 }  # fmt: skip
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar"}
-# Class or id words of page furniture (the ones Mozilla's Readability drops too): menus, footers,
-# cookie banners, share buttons, "related articles", newsletter sign-ups, pagers, ads.
+# Class or id words of page furniture (most of them Mozilla's Readability drops too): menus, footers,
+# cookie banners, share buttons, "related articles", newsletter sign-ups, pagers, ads. "social" and
+# "related" only with the word that makes them furniture: a section may well be class="social-cohesion".
 _BOILERPLATE = re.compile(
     r"(?:^|[\s_-])(nav|navbar|navigation|menu|footer|cookies?|consent|breadcrumbs?|sidebar|skip-link"
-    r"|share|sharing|social|related|newsletter|pagination|pager|popup|advert|sponsor)(?:$|[\s_-])"
+    r"|share|sharing|socials?[_-](?:links|media|icons|share|buttons)|related[_-](?:articles|posts|links|news|stories)"
+    r"|newsletter|pagination|pager|popup|advert|sponsor)(?:$|[\s_-])"
 )
 _KEEP_ALWAYS = {"html", "body", "main", "article", "[document]"}
 _BLOCK_TAGS = {
