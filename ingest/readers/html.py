@@ -28,7 +28,7 @@ _DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "menu", "menubar
 _BOILERPLATE = re.compile(
     r"(?:^|[\s_-])(nav|navbar|navigation|menu|footer|cookies?|consent|breadcrumbs?|sidebar|skip-link"
     r"|share|sharing|socials?[_-](?:links|media|icons|share|buttons)|related[_-](?:articles|posts|links|news|stories)"
-    r"|newsletter|pagination|pager|popup|advert|sponsor)(?:$|[\s_-])"
+    r"|newsletter|pagination|pager|popup|advert)(?:$|[\s_-])"
 )
 _KEEP_ALWAYS = {"html", "body", "main", "article", "[document]"}
 _BLOCK_TAGS = {
