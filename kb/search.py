@@ -109,8 +109,8 @@ class Searcher:
         from index import hybrid_search
 
         query = query.strip()
-        if not query or k <= 0:
-            return []
+        if not any(ch.isalnum() for ch in query) or k <= 0:
+            return []  # nothing to match ("", "???", an emoji): nearest neighbours of noise are noise
         allowed = self._allowed(filters)
         if allowed is not None and not len(allowed):
             return []

@@ -144,6 +144,7 @@ def test_metadata_manifest_sidecar_and_set(hash_kb: KnowledgeBase, tmp_path: Pat
     with pytest.raises(ValueError, match="Unknown filter"):
         hash_kb.search("group", filters={"colour": "red"})
     assert hash_kb.search("group", k=10, filters={"year_min": "2020"})  # a number typed as text is fine
+    assert hash_kb.search("  ", k=5) == [] and hash_kb.search("🙂 ???", k=5) == []  # no word, no hits
     with pytest.raises(ValueError, match="year_min filter takes a whole number"):
         hash_kb.search("group", filters={"year_min": "abc"})
 
