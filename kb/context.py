@@ -31,7 +31,8 @@ from typing import Any
 from ingest import BULLET
 from kb.country_names import COUNTRY_NAMES
 
-__all__ = ["INDEX_TEXT_FORMAT", "PASSAGE_FORMAT", "PASSAGE_MIN_CHARS", "PASSAGE_MAX_CHARS", "index_text", "passage_texts"]
+__all__ = ["INDEX_TEXT_FORMAT", "PASSAGE_FORMAT", "PASSAGE_MIN_CHARS", "PASSAGE_MAX_CHARS", "index_text", "passage_texts",
+           "same_words"]
 
 # Saved with the vector index; change it whenever `index_text` changes what it produces, so a KB built
 # with the older text says that `kb reindex` brings it up to date. "2": a leading title line left out.
@@ -59,7 +60,7 @@ def index_text(title: str, metadata: dict[str, Any], section: tuple[str, ...] | 
     place = ", ".join(p for p in (metadata.get("city"), COUNTRY_NAMES.get(country or "", country)) if p)
     if place:
         head += f" — {place}"
-    path = [s for s in section if s and s.strip() != title.strip()]
+    path = [s for s in section if s and not same_words(s, title)]
     if path:
         head += " › " + " › ".join(path)
     if not head:
@@ -67,12 +68,16 @@ def index_text(title: str, metadata: dict[str, Any], section: tuple[str, ...] | 
     return f"{head}\n{_without_title_line(text, title)}"
 
 
+def same_words(a: str, b: str) -> bool:
+    """Whether two headings say the same, spacing and case aside ("THE PLAN" is "The plan")."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def _without_title_line(text: str, title: str) -> str:
     """The text without leading lines that only repeat the title (blank ones too); never emptied."""
-    wanted = " ".join(title.split())
     lines = text.split("\n")
     start = 0
-    while start < len(lines) - 1 and " ".join(lines[start].split()) in (wanted, ""):
+    while start < len(lines) - 1 and (not lines[start].strip() or same_words(lines[start], title)):
         start += 1
     return "\n".join(lines[start:])
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kb.context import same_words
 from kb.types import Chunk, Document, Hit
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def citation(doc: Document, chunk: Chunk) -> str:
     if chunk.page:
         parts.append(f"p. {chunk.page}")
     # a heading that only repeats the title (a Markdown file's H1) is not said twice
-    path = [s for s in chunk.section if " ".join(s.split()) != " ".join(doc.title.split())]
+    path = [s for s in chunk.section if not same_words(s, doc.title)]
     if path:
         parts.append(f"§ {' › '.join(path)}")
     return ", ".join(parts)

@@ -256,6 +256,10 @@ def test_the_index_text_names_the_title_once() -> None:
     # only whole leading lines go: a heading quoted in the body stays, and a chunk is never emptied
     assert index_text("Plan", {}, [], "Plan of the Plan\nPlan").endswith("\nPlan of the Plan\nPlan")
     assert index_text("Plan", {}, [], "Plan") == "Plan\nPlan"
+    # case and spacing aside: a text file's title line in capitals is the title too
+    assert index_text("Victim support", {}, ["VICTIM  SUPPORT", "THE NETWORK"], "VICTIM SUPPORT\nThe network offers help.") == (
+        "Victim support › THE NETWORK\nThe network offers help."
+    )
 
 
 def test_the_index_text_leaves_list_markers_out() -> None:
@@ -451,3 +455,14 @@ def test_a_catalog_from_before_the_chunker_column_opens_and_is_migrated(tmp_path
         assert catalog.document_by_source("old.md").chunker == ""
     finally:
         catalog.close()
+
+
+def test_citations_do_not_repeat_the_title_whatever_its_case(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    note = tmp_path / "pellston.txt"
+    note.write_text("PELLSTON SUPPORT NETWORK\n\nPellston is a city.\n\nTHE NETWORK\n\nThe network offers help to victims.\n")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,title,city,country\npellston.txt,Pellston support network,Pellston,US\n")
+    hash_kb.add([note], manifest=manifest)
+    hits = {h.section[-1]: h for h in hash_kb.search("network offers help to victims", k=5)}
+    assert hits["THE NETWORK"].citation == "Pellston support network — Pellston, US, § THE NETWORK"
+    assert hits["PELLSTON SUPPORT NETWORK"].citation == "Pellston support network — Pellston, US"
