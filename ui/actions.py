@@ -335,6 +335,26 @@ class Actions:
         )
 
     @kb_thread
+    def stale_count(self, user: str | None) -> int:
+        """How many documents an older version of the readers or chunker read (0 for a viewer)."""
+        from ingest import CHUNKER_VERSION
+
+        if self.role(user) not in ("local", "coordinator"):
+            return 0
+        return self.kb.catalog.count_chunked_by_other(CHUNKER_VERSION)
+
+    @kb_thread
+    def reread(self, user: str | None, progress: Callable[[int, int, str], None] | None = None) -> str:
+        """Read those documents again from their stored originals (`KnowledgeBase.reread`)."""
+        self.check(user, "add")
+        report = self.kb.reread(progress=progress)
+        if not report.files:
+            return render.message("Every document is already read by the current version.", "ok")
+        failed = [f"{f.path}: {f.reason}" for f in report.files if f.outcome == "failed"]
+        text = f"Read again: {report.summary()}." + (" " + " ".join(failed) if failed else "")
+        return render.message(text, "ok" if report.ok else "error")
+
+    @kb_thread
     def metadata_of(self, user: str | None, doc_id: int | None) -> dict[str, Any]:
         """The edit form's values for a document ({} when none is chosen)."""
         self.check(user, "edit")

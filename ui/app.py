@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.roles import User, authenticate, can, load_users
+from ui import render
 from ui.actions import FILTER_FIELDS, META_FIELDS, Actions, UiError
 from ui.layout import build_layout
 from ui.render import LIBRARY_HEADERS
@@ -76,6 +77,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         filter_list = list(c.filters.values())
         edit_list = [c.edit[k] for k in META_FIELDS]
         add_list = [c.add_meta[k] for k in META_FIELDS if k in c.add_meta]
+        library_out = [c.table, c.doc_sel, c.report, c.reread_btn]
 
         # --- handlers: read the user, call Actions, format ---------------------------------------
         def on_load(request: gr.Request):
@@ -176,8 +178,24 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             return gr.Dropdown(choices=act.draft_choices(), value=draft_id)
 
         def library(request: gr.Request):
-            rows, docs, last = act.library(_user(request))
-            return gr.Dataframe(value=rows, headers=LIBRARY_HEADERS), gr.Dropdown(choices=docs), last
+            user = _user(request)
+            rows, docs, last = act.library(user)
+            stale = act.stale_count(user)
+            return (
+                gr.Dataframe(value=rows, headers=LIBRARY_HEADERS),
+                gr.Dropdown(choices=docs),
+                render.stale_notice(stale) + last,
+                gr.Button(visible=stale > 0),
+            )
+
+        def reread(
+            request: gr.Request,
+            progress=gr.Progress(),  # noqa: B008 (Gradio's API: it finds the bar by this default)
+        ):
+            def tick(done: int, total: int, source: str) -> None:
+                progress((done, total), desc=f"{source} ({done}/{total})")
+
+            return act.reread(_user(request), progress=tick)
 
         def pick_doc(doc_id, request: gr.Request):
             meta = act.metadata_of(_user(request), doc_id)
@@ -308,12 +326,15 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             btn.click(
                 guard(exporter(fmt)), c.draft_sel, c.export_file, api_name=f"export_{fmt.replace('-', '_')}"
             )
-        c.refresh_btn.click(guard(library), None, [c.table, c.doc_sel, c.report], api_name="library")
-        c.library_tab.select(guard(library), None, [c.table, c.doc_sel, c.report], api_name=False)
+        c.refresh_btn.click(guard(library), None, library_out, api_name="library")
+        c.reread_btn.click(guard(reread), None, c.library_status, api_name="reread").then(
+            guard(library), None, library_out, api_name=False
+        )
+        c.library_tab.select(guard(library), None, library_out, api_name=False)
         c.doc_sel.change(guard(pick_doc), c.doc_sel, edit_list, api_name=False)
         c.save_btn.click(
             guard(save_meta), [c.doc_sel, *edit_list], c.library_status, api_name="update_metadata"
-        ).then(guard(library), None, [c.table, c.doc_sel, c.report], api_name=False).then(
+        ).then(guard(library), None, library_out, api_name=False).then(
             facet_updates, None, filter_list, api_name=False
         )
         c.remove_btn.click(
@@ -321,7 +342,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             [c.doc_sel, c.remove_ok],
             [c.library_status, c.remove_ok],
             api_name="remove_document",
-        ).then(guard(library), None, [c.table, c.doc_sel, c.report], api_name=False).then(
+        ).then(guard(library), None, library_out, api_name=False).then(
             facet_updates, None, filter_list, api_name=False
         )
         c.add_btn.click(
@@ -329,7 +350,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             [c.uploads, c.manifest, *add_list],
             [c.add_status, c.outcomes],
             api_name="add_documents",
-        ).then(guard(library), None, [c.table, c.doc_sel, c.report], api_name=False).then(
+        ).then(guard(library), None, library_out, api_name=False).then(
             facet_updates, None, filter_list, api_name=False
         )
     app.queue(default_concurrency_limit=1)

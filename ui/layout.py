@@ -92,6 +92,7 @@ class Layout:
     rename_btn: Any
     rename_title: Any
     report: Any
+    reread_btn: Any
     results: Any
     save_btn: Any
     search_btn: Any
@@ -216,6 +217,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 remove_btn = gr.Button("Remove document", variant="stop", elem_id="kb-remove")
             library_status = gr.HTML(elem_id="kb-library-status")
             report = gr.HTML(elem_id="kb-last-report")
+            # shown only when documents read by an older version are waiting (see Actions.stale_count)
+            reread_btn = gr.Button("Read them again", elem_id="kb-reread", visible=False)
         with gr.Tab("Add documents", id="add", visible=act.local) as add_tab:
             uploads = gr.File(
                 label="Files (PDF, DOCX, HTML, Markdown, text)",
@@ -263,6 +266,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
         purpose=purpose,
         query=query,
         refresh_btn=refresh_btn,
+        reread_btn=reread_btn,
         remove_btn=remove_btn,
         remove_ok=remove_ok,
         rename_btn=rename_btn,

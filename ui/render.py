@@ -233,6 +233,18 @@ def report_html(run: dict[str, Any] | None) -> str:
     )
 
 
+def stale_notice(count: int) -> str:
+    """Say that documents were read by an older version, and what reading them again changes."""
+    if count <= 0:
+        return ""
+    return (
+        f'<p class="kb-notice" role="status">{count} document{"s" if count != 1 else ""} were read by an older '
+        "version of the readers: their excerpts can show lists unmarked, a PDF's page headers, or a citation "
+        "without its section. “Read them again” reads them from the copies the knowledge base keeps "
+        "(only changed passages are embedded again).</p>"
+    )
+
+
 def banner(role: str, user: str | None) -> str:
     """The line at the top of the page that says who is signed in, or that nobody needs to be."""
     if role == "local":

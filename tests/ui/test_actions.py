@@ -155,3 +155,16 @@ def test_only_pdf_and_docx_originals_are_linked(act: Actions, tmp_path: Path) ->
     hits = {h.source: h for h in act.on_kb(lambda: act.kb.search("referral panel", k=5))}
     assert act.on_kb(lambda: act.open_url(hits["r.pdf"])).endswith(".pdf#page=1")
     assert act.on_kb(lambda: act.open_url(hits["p.html"])) == "https://example.org/panel"
+
+
+def test_documents_read_by_an_older_version_are_pointed_out_and_read_again(act: Actions, tmp_path: Path) -> None:
+    doc = write(tmp_path / "in", "plan.md", "# Plan\n\n## Members\n\n- the deputy mayor\n- two residents\n")
+    act.add("ana", [doc], None, EMPTY_FORM)
+    assert act.stale_count("ana") == 0 and "Every document is already read" in act.reread("ana")
+    with act.kb.catalog.transaction() as db:
+        db.execute("UPDATE documents SET chunker = '2'")
+    assert act.stale_count("ana") == 1 and act.stale_count("vic") == 0  # a viewer cannot act on it
+    with pytest.raises(UiError, match="viewer cannot"):
+        act.reread("vic")
+    status = act.reread("ana")
+    assert "Read again: 0 added, 1 updated" in status and act.stale_count("ana") == 0

@@ -220,6 +220,20 @@ def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_
     page.locator("#kb-library", has_text="Monitoring plan.pdf").wait_for()
     assert "pdf" in page.inner_text("#kb-library").lower()
     shot(page, "library")
+    assert not page.locator("#kb-reread").is_visible()
+    # A document an older version read: the Library says so and reads it again on request.
+    import sqlite3
+
+    db = sqlite3.connect(nano_app.home / "catalog.sqlite")
+    with db:
+        db.execute("UPDATE documents SET chunker = '2' WHERE source = 'Monitoring plan.pdf'")
+    db.close()
+    page.locator("#kb-refresh").click()
+    page.locator("#kb-last-report", has_text="were read by an older version").wait_for()
+    page.locator("#kb-reread").click()
+    page.locator("#kb-library-status", has_text="Read again: 0 added, 1 updated").wait_for(timeout=60_000)
+    page.locator("#kb-reread").wait_for(state="hidden")
+    assert "older version" not in page.inner_text("#kb-last-report")
     # The PDF's "open at page" link points at the right page.
     tab(page, "Search")
     search(page, "indicators reviewed every year")
