@@ -13,6 +13,8 @@ from typing import Generic, TypeVar
 
 import numpy as np
 
+from index.atomic import atomic_path
+
 __all__ = ["ChunkStore"]
 
 Row = TypeVar("Row")
@@ -20,6 +22,8 @@ Row = TypeVar("Row")
 
 class ChunkStore(Generic[Row]):
     """Sorted chunk ids, tombstones and pending rows; subclasses own the row arrays and `_merge`."""
+
+    format_version: int  # saved with the store; a subclass's `load` refuses another
 
     def __init__(self) -> None:
         self._ids = np.zeros(0, dtype=np.int64)
@@ -31,9 +35,23 @@ class ChunkStore(Generic[Row]):
         """Fold pending rows and tombstones into the sorted arrays (subclasses)."""
         raise NotImplementedError
 
-    def save(self, path: Path) -> None:
-        """Write the store atomically (subclasses)."""
+    def _saved(self) -> dict[str, np.ndarray | np.generic]:
+        """What `save` writes besides the ids, by name: the row arrays (and a subclass's header)."""
         raise NotImplementedError
+
+    def save(self, path: Path) -> None:
+        """Write atomically (temp file, fsync, rename): format version, ids, then `_saved()`."""
+        with self._lock:
+            self._merge()
+            with atomic_path(Path(path)) as tmp, open(tmp, "wb") as fh:
+                np.savez(fh, format_version=np.int64(self.format_version), ids=self._ids, **self._saved())
+
+    def nbytes(self) -> int:
+        """Bytes held in the merged arrays, for reports."""
+        with self._lock:
+            self._merge()
+            rows = [v for v in self._saved().values() if isinstance(v, np.ndarray)]
+            return int(self._ids.nbytes + self._dead.nbytes + sum(v.nbytes for v in rows))
 
     def _put(self, ids: np.ndarray, rows: list[Row]) -> None:
         """Queue rows under chunk ids, replacing any stored row of the same id."""

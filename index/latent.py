@@ -24,7 +24,6 @@ from typing import Protocol
 
 import numpy as np
 
-from index.atomic import atomic_path
 from index.chunk_store import ChunkStore
 from index.embedders.base import EmbedderError
 
@@ -92,6 +91,8 @@ class LatentStore(ChunkStore[tuple[np.ndarray, np.ndarray]]):
     Same shape as the lexical index (see `index.chunk_store`): a merged part sorted by id (uint16
     ids, float16 weights, both [n, k]) plus a small pending dict and tombstones.
     """
+
+    format_version = _FORMAT_VERSION
 
     def __init__(self, k: int = LATENT_K) -> None:
         super().__init__()
@@ -169,12 +170,6 @@ class LatentStore(ChunkStore[tuple[np.ndarray, np.ndarray]]):
         out[found] = (gathered * rows_w).sum(axis=1)
         return out
 
-    def nbytes(self) -> int:
-        """Bytes held in the merged arrays, for the benchmark report."""
-        with self._lock:
-            self._merge()
-            return int(self._ids.nbytes + self._terms.nbytes + self._weights.nbytes + self._dead.nbytes)
-
     @classmethod
     def load(cls, path: Path, k: int = LATENT_K) -> LatentStore:
         """Read a saved store; an empty one when the file is absent. Raises ValueError if foreign."""
@@ -193,10 +188,5 @@ class LatentStore(ChunkStore[tuple[np.ndarray, np.ndarray]]):
         self._dead = np.zeros(len(self._ids), dtype=bool)
         return self
 
-    def save(self, path: Path) -> None:
-        """Write atomically (temp file, fsync, rename)."""
-        with self._lock:
-            self._merge()
-            with atomic_path(Path(path)) as tmp, open(tmp, "wb") as fh:
-                np.savez(fh, format_version=np.int64(_FORMAT_VERSION), ids=self._ids,
-                         terms=self._terms, weights=self._weights)
+    def _saved(self) -> dict[str, np.ndarray | np.generic]:
+        return {"terms": self._terms, "weights": self._weights}

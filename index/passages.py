@@ -26,7 +26,6 @@ from pathlib import Path
 
 import numpy as np
 
-from index.atomic import atomic_path
 from index.chunk_store import ChunkStore
 
 __all__ = ["PASSAGE_WEIGHT", "PASSAGES_AUTO_MAX", "PassageStore"]
@@ -44,6 +43,8 @@ class PassageStore(ChunkStore[np.ndarray]):
     slice of `_rows`.
     A chunk stored with zero rows still counts, so `len(store)` says how many chunks were processed.
     """
+
+    format_version = _FORMAT_VERSION
 
     def __init__(self, dim: int, recipe: str = "") -> None:
         super().__init__()
@@ -112,12 +113,6 @@ class PassageStore(ChunkStore[np.ndarray]):
                     out[i] = float((self._rows[a:b].astype(np.float32) @ q).max())
         return out
 
-    def nbytes(self) -> int:
-        """Bytes held in the merged arrays, for reports."""
-        with self._lock:
-            self._merge()
-            return int(self._ids.nbytes + self._starts.nbytes + self._rows.nbytes + self._dead.nbytes)
-
     @classmethod
     def load(cls, path: Path, dim: int, recipe: str = "") -> PassageStore:
         """Read a saved store; an empty one when the file is absent.
@@ -142,10 +137,5 @@ class PassageStore(ChunkStore[np.ndarray]):
         self._dead = np.zeros(len(self._ids), dtype=bool)
         return self
 
-    def save(self, path: Path) -> None:
-        """Write atomically (temp file, fsync, rename)."""
-        with self._lock:
-            self._merge()
-            with atomic_path(Path(path)) as tmp, open(tmp, "wb") as fh:
-                np.savez(fh, format_version=np.int64(_FORMAT_VERSION), recipe=np.str_(self.recipe),
-                         ids=self._ids, starts=self._starts, rows=self._rows)
+    def _saved(self) -> dict[str, np.ndarray | np.generic]:
+        return {"recipe": np.str_(self.recipe), "starts": self._starts, "rows": self._rows}
