@@ -13,8 +13,9 @@ from ..bidi import fix_visual_order
 from ..errors import IngestError
 from ..normalize import clean_inline, join_wrapped_lines, mark_bullets, normalize_text
 from ..records import Block, ParsedDocument
-from .pdf_headings import LineSizes, sections_by_line
-from .running_lines import MarginLines, strip_running_lines
+from .pdf_headings import line_sizes, sections_by_line
+from .pdf_pieces import PagePieces
+from .running_lines import margin_keys, strip_running_lines
 
 __all__ = ["read_pdf"]
 
@@ -155,10 +156,9 @@ def read_pdf(path: Path) -> ParsedDocument:
         sizes: dict[int, list[tuple[str, float]]] = {}
         for i in range(page_count):
             try:
-                page = reader.pages[i]
-                margin, size = MarginLines(page), LineSizes()
-                pages[i] = page.extract_text(visitor_text=lambda *a, m=margin, s=size: (m(*a), s(*a))) or ""
-                margins[i], sizes[i] = margin.keys(), size.sizes()
+                page, drawn = reader.pages[i], PagePieces()
+                pages[i] = page.extract_text(visitor_text=drawn) or ""
+                margins[i], sizes[i] = margin_keys(page, drawn.pieces), line_sizes(drawn.pieces)
             except Exception as exc:  # one bad page should not lose the rest of the document
                 notes.append(f"page {i + 1} skipped: {type(exc).__name__}")
         kept = strip_running_lines(list(pages.values()), list(margins.values()))

@@ -11,12 +11,12 @@ unless they are set like a heading that comes later. Heading sizes, largest firs
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Sequence
-from typing import Any
 
-__all__ = ["HEADING_RATIO", "LineSizes", "sections_by_line"]
+from .pdf_pieces import Piece, by_baseline
+
+__all__ = ["HEADING_RATIO", "line_sizes", "sections_by_line"]
 
 HEADING_RATIO = 1.15
 MAX_HEADING_CHARS = 120
@@ -28,29 +28,10 @@ def _key(line: str) -> str:
     return "".join(line.split()).lower()
 
 
-class LineSizes:
-    """A pypdf `visitor_text` that records the largest type size on each baseline of one page."""
-
-    def __init__(self) -> None:
-        self.lines: dict[int, list[Any]] = {}  # baseline y -> [size, text]
-
-    def __call__(self, text: str, cm: Sequence[float], tm: Sequence[float], font: Any, size: float) -> None:
-        if not text.strip():
-            return
-        try:
-            # the size set by Tf, scaled by the text and page matrices (Word writes "1 Tf" and scales tm)
-            scaled = float(size) * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])
-            y = round(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
-            scaled = round(scaled, 1) if math.isfinite(scaled) else 0.0
-        except (TypeError, ValueError, OverflowError, IndexError):  # a damaged matrix: no size, the text still counts
-            return
-        entry = self.lines.setdefault(y, [0.0, ""])
-        entry[0] = max(entry[0], scaled)
-        entry[1] += text
-
-    def sizes(self) -> list[tuple[str, float]]:
-        """(whitespace-free lower-case line text, type size) for each baseline."""
-        return [(_key(text), size) for size, text in self.lines.values() if text.strip()]
+def line_sizes(pieces: Sequence[Piece]) -> list[tuple[str, float]]:
+    """(whitespace-free lower-case line text, largest type size on it) for each baseline of a page."""
+    lines = by_baseline([p for p in pieces if p.size is not None]).values()
+    return [(_key("".join(p.text for p in line)), max(p.size or 0.0 for p in line)) for line in lines]
 
 
 def sections_by_line(pages: Sequence[str], sizes: Sequence[Sequence[tuple[str, float]]]) -> list[list[tuple[str, ...]]]:
@@ -58,7 +39,7 @@ def sections_by_line(pages: Sequence[str], sizes: Sequence[Sequence[tuple[str, f
 
     Args:
         pages: each page's extracted text.
-        sizes: each page's `LineSizes.sizes()`.
+        sizes: each page's `line_sizes`.
 
     Returns:
         Per page, one section path per line of `page.split("\\n")`; a heading line carries its own.

@@ -19,7 +19,9 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["MARGIN", "MarginLines", "strip_running_lines"]
+from .pdf_pieces import Piece, by_baseline
+
+__all__ = ["MARGIN", "margin_keys", "strip_running_lines"]
 
 MARGIN = 0.07  # share of the page height at the top and at the bottom (Word prints headers at ~5 %)
 _PAGE_WORDS = r"page|pages|seite|página|pagina|pág\.?|p\.|s\.|صفحة|الصفحة"
@@ -37,43 +39,25 @@ def _key(line: str) -> str:
     return re.sub(r"\d+", "#", "".join(text.split()))
 
 
-class MarginLines:
-    """A pypdf `visitor_text` that keeps the text drawn in the top and bottom margins of one page."""
-
-    def __init__(self, page: Any) -> None:
-        try:
-            box = page.mediabox
-            self.bottom, self.top = float(box.bottom), float(box.top)
-            # on a turned page "top" is a side; a damaged box or rotation: no margins
-            self.usable = int(page.get("/Rotate", 0)) % 180 == 0 and math.isfinite(self.top - self.bottom)
-        except Exception:
-            self.bottom = self.top = 0.0
-            self.usable = False
-        self.pieces: dict[float, list[str]] = {}  # baseline y -> text drawn there, in order
-
-    def __call__(self, text: str, cm: Sequence[float], tm: Sequence[float], *_: Any) -> None:
-        if not self.usable or not text.strip():
-            return
-        try:
-            y = float(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])  # the text matrix's origin in page space
-        except (TypeError, ValueError, IndexError):
-            return
-        band = (self.top - self.bottom) * MARGIN
-        if math.isfinite(y) and (y > self.top - band or y < self.bottom + band):
-            self.pieces.setdefault(round(y), []).append(text)
-
-    def keys(self) -> list[str]:
-        """The margin lines of the page as `_key`s: each baseline's text, and its pieces when there are several.
-
-        A footer with a note on the left and the page number on the right is one baseline, but pypdf
-        may give it as one line or as two; either way its lines are among the keys.
-        """
-        out = []
-        for parts in self.pieces.values():
-            out.append(_key("".join(parts)))
-            if len(parts) > 1:
-                out += [_key(part) for part in parts]
-        return [k for k in out if k]
+def margin_keys(page: Any, pieces: Sequence[Piece]) -> list[str]:
+    """The lines a page draws in its top and bottom `MARGIN`, as `_key`s: each baseline's text, and its
+    pieces when there are several (a footer with a note on the left and the page number on the right
+    is one baseline, but pypdf may give it as one line or as two; either way its lines are keys).
+    """
+    try:
+        bottom, top = float(page.mediabox.bottom), float(page.mediabox.top)
+        # on a turned page "top" is a side; a damaged box or rotation: no margins
+        if int(page.get("/Rotate", 0)) % 180 != 0 or not math.isfinite(top - bottom):
+            return []
+    except Exception:
+        return []
+    band = (top - bottom) * MARGIN
+    out = []
+    for line in by_baseline([p for p in pieces if p.y > top - band or p.y < bottom + band]).values():
+        out.append(_key("".join(p.text for p in line)))
+        if len(line) > 1:
+            out += [_key(p.text) for p in line]
+    return [k for k in out if k]
 
 
 def strip_running_lines(pages: Sequence[str], margins: Sequence[Sequence[str]]) -> list[str]:
@@ -81,7 +65,7 @@ def strip_running_lines(pages: Sequence[str], margins: Sequence[Sequence[str]]) 
 
     Args:
         pages: the pages' extracted text.
-        margins: for each page, its margin lines as `MarginLines.keys()` (empty: nothing dropped).
+        margins: for each page, its margin lines as `margin_keys` gives them (empty: nothing dropped).
 
     Returns:
         The pages' text, each dropped line removed once per time it was drawn in the margin (a page
