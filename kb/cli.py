@@ -172,9 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _upgrade_hints(kb: Any) -> None:
     """A KB from an older version: say once what brings it up to date (opening never runs the model)."""
-    from ingest import CHUNKER_VERSION
-
-    stale = kb.catalog.count_chunked_by_other(CHUNKER_VERSION)
+    stale = kb.stale_count()
     if stale:
         print(f"kb: {stale} documents were cut into chunks by an older version, so their excerpts can show "
               "lists unmarked or a citation name the wrong section; run `kb reread` to read them again from "

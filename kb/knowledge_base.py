@@ -330,6 +330,12 @@ class KnowledgeBase:
         self.catalog.record_run(started, report.to_dict())
         return report
 
+    def stale_count(self) -> int:
+        """How many documents an older version of the readers or chunker read (`reread` reads them again)."""
+        from ingest import CHUNKER_VERSION
+
+        return self.catalog.count_chunked_by_other(CHUNKER_VERSION)
+
     def reread(self, progress: Progress | None = None) -> AddReport:
         """Read every document that an older version of the readers or chunker cut again, from the
         copy of its original kept in the KB home: same source and metadata, current chunks. Only the

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlparse
 
 from kb.drafts import Draft, DraftError, Drafts
 from kb.export import FORMATS, export
-from kb.roles import LOCAL, PermissionDenied, User, require, role_of
+from kb.roles import LOCAL, PermissionDenied, User, can, require, role_of
 from kb.types import Hit
 from ui import render
 from ui.uploads import safe_filename, staged_uploads
@@ -337,11 +337,7 @@ class Actions:
     @kb_thread
     def stale_count(self, user: str | None) -> int:
         """How many documents an older version of the readers or chunker read (0 for a viewer)."""
-        from ingest import CHUNKER_VERSION
-
-        if self.role(user) not in ("local", "coordinator"):
-            return 0
-        return self.kb.catalog.count_chunked_by_other(CHUNKER_VERSION)
+        return self.kb.stale_count() if can(self.role(user), "add") else 0  # only those who may add can act on it
 
     @kb_thread
     def reread(self, user: str | None, progress: Callable[[int, int, str], None] | None = None) -> str:
