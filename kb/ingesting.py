@@ -166,13 +166,8 @@ class Ingestor:
             if got.error is not None:
                 raise got.error
             return self._add_one(path, source, got)
-        except IngestError as err:
-            return FileOutcome(str(path), "failed", reason=str(err), error_code=err.code)
-        except MetadataError as err:
-            return FileOutcome(str(path), "failed", reason=f"Metadata: {err}", error_code="metadata")
-        except OSError as err:
-            return FileOutcome(str(path), "failed", reason=f"Could not read the file: {err.strerror or err}",
-                               error_code="unreadable")
+        except (IngestError, MetadataError, OSError) as err:
+            return _failed(str(path), err)
 
     def _add_one(self, path: Path, source: str, parsed: Parsed) -> FileOutcome:
         kb = self.kb
@@ -203,17 +198,15 @@ class Ingestor:
         if path is None:
             return FileOutcome(document.source, "failed", error_code="missing",
                                reason="Its original is not kept in the knowledge base; add the file again (`kb add PATH`).")
-        parsed = self.parse(path, set())
-        if parsed.error is not None:
-            code = parsed.error.code if isinstance(parsed.error, IngestError) else "unreadable"
-            return FileOutcome(document.source, "failed", reason=str(parsed.error), error_code=code)
         try:
+            parsed = self.parse(path, set())
+            if parsed.error is not None:
+                raise parsed.error
             outcome = self._commit(path, document.source, parsed, document.metadata, document,
                                    "Read again from its stored original by the current version.",
                                    fallback_title=document.title)
         except (IngestError, OSError) as err:
-            return FileOutcome(document.source, "failed", reason=str(err),
-                               error_code=err.code if isinstance(err, IngestError) else "unreadable")
+            return _failed(document.source, err)
         outcome.path = document.source
         return outcome
 
@@ -267,3 +260,15 @@ class Ingestor:
             return FileOutcome(outcome="updated", reason="Same content; metadata updated.", **base)
         reason = None if doc.source == source else f"Same content as the stored document {doc.source!r}."
         return FileOutcome(outcome="unchanged", reason=reason, **base)
+
+
+def _failed(path: str, err: Exception) -> FileOutcome:
+    """The outcome of a file that failed for a reason of its own, said so a coordinator understands."""
+    from ingest import IngestError, MetadataError
+
+    if isinstance(err, IngestError):
+        return FileOutcome(path, "failed", reason=str(err), error_code=err.code)
+    if isinstance(err, MetadataError):
+        return FileOutcome(path, "failed", reason=f"Metadata: {err}", error_code="metadata")
+    reason = f"Could not read the file: {getattr(err, 'strerror', None) or err}"
+    return FileOutcome(path, "failed", reason=reason, error_code="unreadable")
