@@ -69,7 +69,7 @@ def bench_ingest(label: str, paths: list[Path], home: Path, manifest: Path | Non
     pages = sum(f.pages or 1 for f in added)  # a document without pages counts as one
     chunks = sum(f.chunks or 0 for f in added)
     texts = [t for _, t in kb.catalog.index_rows()]
-    kept_latent = kb.latent is not None
+    kept_latent = kb.latent_terms.store is not None
     paragraphs = [p for t in texts for p in passage_texts(t)] if kb.passages.store is not None else []
     kb.close()
 

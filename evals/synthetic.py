@@ -62,7 +62,7 @@ class Bases:
         ids = kb.catalog.chunk_ids()
         chunks = kb.catalog.chunks(ids.tolist())
         self.vectors = kb.vectors.vectors(ids)
-        self.latent = kb.latent.rows(ids) if kb.latent is not None else None
+        self.latent = kb.latent_terms.store.rows(ids) if kb.latent_terms.store is not None else None
         store = kb.passages.store
         self.passages = store.groups(ids) if store is not None and kb.passages.complete() else None
         kb.close()

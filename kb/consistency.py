@@ -3,7 +3,7 @@
 The SQLite catalog is the source of truth; the FAISS vectors, the BM25 index, the latent terms and
 the passage vectors are derived from it. After a crash between a catalog commit and an index save, or after an index file
 was lost, `check` finds the chunk ids one side has and the other lacks and mends them without
-re-embedding what the embedding cache already holds. `KnowledgeBase.check` and `kb check` call it.
+re-embedding what the embedding cache already holds. `KnowledgeBase.check` (on every open) and `kb check` call it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from kb.knowledge_base import KnowledgeBase
+    from kb.indexes import Indexes
 
 __all__ = ["CheckReport", "check"]
 
@@ -44,11 +44,11 @@ class CheckReport:
         return {**self.__dict__, "consistent": self.consistent}
 
 
-def check(kb: KnowledgeBase, repair: bool = True) -> CheckReport:
+def check(kb: Indexes, repair: bool = True) -> CheckReport:
     """Compare the catalog's chunk ids with the vector, lexical, latent-term and passage indexes.
 
     Args:
-        kb: the knowledge base.
+        kb: the knowledge base's indexes (with its catalog and settings).
         repair: drop orphans and add what is missing: vectors from the embedding cache (embedded
             again only if absent there), BM25 rows from the catalog's text, latent terms and passage
             vectors from the cache only.
@@ -58,7 +58,7 @@ def check(kb: KnowledgeBase, repair: bool = True) -> CheckReport:
     """
     want = kb.catalog.chunk_ids()
     vec_path = kb.settings.index_dir / "vectors.faiss"
-    if not len(want) and kb._vectors is None and not vec_path.exists():
+    if not len(want) and not kb.vectors_loaded and not vec_path.exists():
         return CheckReport(0, 0, 0, 0, 0, False)
     v_missing, v_orphan = _differences(want, np.sort(kb.vectors.ids()))
     l_missing, l_orphan = _differences(want, np.sort(kb.lexical.ids()))
@@ -80,11 +80,11 @@ def check(kb: KnowledgeBase, repair: bool = True) -> CheckReport:
         if len(v_missing):
             rows = kb.catalog.index_rows(v_missing)
             kb.vectors.add(np.asarray([r[0] for r in rows], dtype=np.int64),
-                             kb._embed([r[1] for r in rows]))
+                             kb.embed([r[1] for r in rows]))
         if len(l_missing):
             rows = kb.catalog.index_rows(l_missing)
             kb.lexical.add(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
-        kb._dirty = True
+        kb.mark_changed()
         kb.save()
         report.repaired = True
     return report

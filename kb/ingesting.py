@@ -7,7 +7,9 @@ ingest policy (what counts as unchanged, updated or failed, and what a coordinat
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+import os
+import shutil
+from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,15 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from ingest import CHUNKER_VERSION
 from kb.context import index_text
+from kb.indexes import Progress
 from kb.types import AddReport, FileOutcome
 
 if TYPE_CHECKING:
     from ingest import ChunkDraft, ParsedDocument
     from kb.knowledge_base import KnowledgeBase
 
-__all__ = ["Ingestor", "Parsed"]
+__all__ = ["Ingestor", "Parsed", "keep_original", "SAFE_SUFFIXES"]
 
-Progress = Callable[[int, int, str], None]
+# Stored originals keep these suffixes; anything else is stored as .bin (served as a download).
+SAFE_SUFFIXES = {".pdf", ".docx", ".txt", ".md"}
 
 # Files a folder walk never offers as documents.
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -219,10 +223,10 @@ class Ingestor:
         assert doc is not None and sha is not None
         title = meta.get("title") or doc.title or fallback_title
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
-        vectors = kb._embed(texts)
-        encoded = [side.encode(texts) for side in kb._sides()]  # the other slow parts, also before the commit
-        stored = kb._store_original(path, sha)
-        doc_id, count = kb._put(
+        vectors = kb.indexes.embed(texts)
+        encoded = kb.indexes.encode_sides(texts)  # the other slow parts, also before the commit
+        stored = keep_original(kb.settings.home, path, sha)
+        doc_id, old_ids, new_ids = kb.catalog.put_document(
             sha256=sha,
             source=source,
             title=title,
@@ -233,10 +237,9 @@ class Ingestor:
             stored_path=stored,
             chunker=CHUNKER_VERSION,
             chunks=chunks,
-            texts=texts,
-            vectors=vectors,
-            encoded=encoded,
         )
+        kb.indexes.remove(old_ids)
+        kb.indexes.add(new_ids, texts, vectors, encoded)
         replaced_file = existing.stored_path if existing and existing.stored_path != stored else None
         if replaced_file and existing and kb.catalog.document_by_sha(existing.sha256) is None:
             (kb.settings.home / replaced_file).unlink(missing_ok=True)
@@ -245,7 +248,7 @@ class Ingestor:
             "updated" if existing else "added",
             doc_id=doc_id,
             reason=reason,
-            chunks=count,
+            chunks=len(new_ids),
             pages=doc.page_count,
             title=title,
             language=doc.language,
@@ -272,3 +275,23 @@ def _failed(path: str, err: Exception) -> FileOutcome:
         return FileOutcome(path, "failed", reason=f"Metadata: {err}", error_code="metadata")
     reason = f"Could not read the file: {getattr(err, 'strerror', None) or err}"
     return FileOutcome(path, "failed", reason=reason, error_code="unreadable")
+
+
+def keep_original(home: Path, path: Path, sha256: str) -> str:
+    """Copy an original into `home`/files/ under its hash (atomic), returning its path under `home`.
+
+    Content-addressed, so adding the same bytes twice stores them once and a repeat after a crash is
+    harmless. Only formats a browser shows inertly keep their suffix: the web UI serves these files,
+    and an HTML or SVG original served from the app's origin could run its scripts.
+    """
+    suffix = path.suffix.lower() if path.suffix.lower() in SAFE_SUFFIXES else ".bin"
+    rel = Path("files") / f"{sha256}{suffix}"
+    target = home / rel
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.copyfile(path, tmp)
+        with tmp.open("rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    return str(rel)

@@ -11,10 +11,8 @@ the indexes from the catalog and the embedding cache (`check`), without re-embed
 
 from __future__ import annotations
 
-import os
-import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,27 +20,22 @@ import numpy as np
 
 from kb.catalog import Catalog, now
 from kb.consistency import CheckReport
-from kb.context import INDEX_TEXT_FORMAT, index_text
+from kb.context import index_text
+from kb.indexes import Indexes, Progress
 from kb.settings import Settings
 from kb.types import AddReport, Chunk, Document, Hit
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
-    from index.latent import LatentEncoder, LatentStore
-    from ingest import ChunkDraft
     from kb.drafts import Drafts
     from kb.latent_terms import LatentTerms
     from kb.passages import Passages
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
 
-Progress = Callable[[int, int, str], None]
-
 # Save the indexes at least this often during a long batch, so a crash costs little repair work.
 SAVE_EVERY_FILES = 25
 SAVE_EVERY_SECONDS = 60.0
-# Stored originals keep these suffixes; anything else is stored as .bin (served as a download).
-SAFE_SUFFIXES = {".pdf", ".docx", ".txt", ".md"}
 
 
 class DocumentNotFound(KeyError):
@@ -73,123 +66,43 @@ class KnowledgeBase:
         self.settings = settings or Settings.from_env(home, embedder=embedder)
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(self.settings.catalog_path)
-        self._embedder: Embedder | None = None
-        self._cache: EmbeddingCache | None = None
-        self._vectors: VectorIndex | None = None
-        self._lexical: LexicalIndex | None = None
-        self._latent_terms: LatentTerms | None = None
-        self._passages: Passages | None = None
-        self._dirty = False
+        self.indexes = Indexes(self.settings, self.catalog)
         self._drafts: Drafts | None = None
         if repair:
             self.check(repair=True)
 
-    # --- parts, created on first use ---------------------------------------------------------
+    # --- parts, created on first use (kb.indexes owns them) ------------------------------------
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            from index import get_embedder
-
-            self._embedder = get_embedder(self.settings.embedder)
-        return self._embedder
+        return self.indexes.embedder
 
     @property
     def cache(self) -> EmbeddingCache:
-        if self._cache is None:
-            from index import EmbeddingCache
-
-            self._cache = EmbeddingCache(self.settings.cache_path)
-        return self._cache
+        return self.indexes.cache
 
     @property
     def vectors(self) -> VectorIndex:
-        if self._vectors is None:
-            from index import IndexFileError, IndexMismatchError, VectorIndex
-
-            path = self.settings.index_dir / "vectors.faiss"
-            try:
-                # Raises IndexMismatchError (with the `kb reindex` advice) for another embedder.
-                self._vectors = VectorIndex.load(path, self.embedder.id) if path.exists() else None
-            except IndexFileError:
-                # A torn or damaged save (e.g. killed between renames): the catalog is the truth,
-                # so start empty and let `check` refill it from the embedding cache.
-                self._vectors = None
-            except IndexMismatchError as err:
-                if not self._only_projection_changed(err.built_with):
-                    raise
-                # Same model, new language basis (an upgrade): the cached raw vectors are
-                # re-projected, nothing is re-embedded, so rebuild now instead of refusing.
-                self.reindex()
-                assert self._vectors is not None
-            if self._vectors is None:
-                self._vectors = VectorIndex.create(
-                    self.embedder.dim, self.embedder.id, self.settings.index_kind, text_format=INDEX_TEXT_FORMAT
-                )
-                self._dirty = True
-        return self._vectors
-
-    def _only_projection_changed(self, built_with: str | None) -> bool:
-        """True when a saved index came from this embedder's raw model under another projection."""
-        raw = getattr(self.embedder, "raw", None)
-        return bool(built_with and raw is not None and built_with.startswith(f"{raw.id}+"))
+        return self.indexes.vectors
 
     @property
     def lexical(self) -> LexicalIndex:
-        if self._lexical is None:
-            from index import IndexFileError, LexicalIndex
-
-            try:
-                self._lexical = LexicalIndex.load(self.settings.index_dir / "lexical")
-            except (IndexFileError, OSError, ValueError, EOFError):
-                self._lexical = LexicalIndex()  # rebuilt from the catalog by `check`
-                self._dirty = True
-        return self._lexical
+        return self.indexes.lexical
 
     @property
     def latent_terms(self) -> LatentTerms:
         """The KB's latent terms: whether it keeps them, their store, filling it (kb.latent_terms)."""
-        if self._latent_terms is None:
-            from kb.latent_terms import LatentTerms
-
-            self._latent_terms = LatentTerms(self)
-        return self._latent_terms
+        return self.indexes.latent_terms
 
     @property
     def passages(self) -> Passages:
         """The KB's paragraph vectors: whether it keeps them, their store, filling it (kb.passages)."""
-        if self._passages is None:
-            from kb.passages import Passages
-
-            self._passages = Passages(self)
-        return self._passages
-
-    def _sides(self) -> tuple[LatentTerms, Passages]:
-        """The per-chunk side indexes beside vectors and BM25 (kb.side_index)."""
-        return self.latent_terms, self.passages
-
-    @property
-    def latent_encoder(self) -> LatentEncoder | None:
-        """Latent terms through the cache, or None when off, too large for "auto", or not offered."""
-        return self.latent_terms.encoder
-
-    @property
-    def latent(self) -> LatentStore | None:
-        """The chunks' latent terms (see index.latent), or None when not in use."""
-        return self.latent_terms.store
-
-    def latent_complete(self) -> bool:
-        """True when every indexed chunk has latent terms, so ranking may use them fairly."""
-        return self.latent_terms.complete()
+        return self.indexes.passages
 
     @property
     def index_text_outdated(self) -> bool:
-        """True when the indexes hold chunks embedded from an older `index_text` recipe.
-
-        Search still works on them, a little worse; `kb reindex` re-embeds them with the current one.
-        Not done on open, because unlike a new projection it runs the model over every chunk.
-        """
-        return len(self.vectors) > 0 and self.vectors.text_format != INDEX_TEXT_FORMAT
+        """True when the indexes hold chunks embedded from an older `index_text` recipe (`kb reindex`)."""
+        return self.indexes.text_outdated
 
     @property
     def drafts(self) -> Drafts:
@@ -212,14 +125,7 @@ class KnowledgeBase:
 
     def save(self) -> None:
         """Write the indexes atomically if they changed."""
-        if not self._dirty:
-            return
-        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
-        self.vectors.save(self.settings.index_dir / "vectors.faiss")
-        self.lexical.save(self.settings.index_dir / "lexical")
-        for side in self._sides():
-            side.save()
-        self._dirty = False
+        self.indexes.save()
 
     # --- documents ---------------------------------------------------------------------------
 
@@ -269,7 +175,8 @@ class KnowledgeBase:
         updated = self.catalog.document(doc_id)
         assert updated is not None
         if index_text(updated.title, updated.metadata, (), "") != index_text(doc.title, doc.metadata, (), ""):
-            self._reindex_document(doc_id)  # the header every chunk is indexed under changed
+            # the header every chunk is indexed under changed
+            self.indexes.refresh(np.asarray([c.id for c in self.catalog.chunks_of(doc_id)], dtype=np.int64))
         return updated
 
     def remove(self, doc: int | str) -> Document:
@@ -281,8 +188,7 @@ class KnowledgeBase:
         found = self.document(doc)
         if found is None:
             raise DocumentNotFound(doc)
-        ids = self.catalog.remove_document(found.id)
-        self._unindex(ids)
+        self.indexes.remove(self.catalog.remove_document(found.id))
         self.save()
         if found.stored_path and self.catalog.document_by_sha(found.sha256) is None:
             (self.settings.home / found.stored_path).unlink(missing_ok=True)
@@ -359,98 +265,17 @@ class KnowledgeBase:
         self.save()
         return report
 
-    def _store_original(self, path: Path, sha256: str) -> str:
-        """Copy the original into files/ under its hash (atomic), returning its path under the home."""
-        # Only formats a browser shows inertly keep their suffix: the web UI serves these files,
-        # and an HTML or SVG original served from the app's origin could run its scripts.
-        suffix = path.suffix.lower() if path.suffix.lower() in SAFE_SUFFIXES else ".bin"
-        rel = Path("files") / f"{sha256}{suffix}"
-        target = self.settings.home / rel
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_name(target.name + ".tmp")
-            shutil.copyfile(path, tmp)
-            with tmp.open("rb") as f:
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        return str(rel)
-
-    def _embed(self, texts: Sequence[str]) -> np.ndarray:
-        return self.cache.embed_passages(self.embedder, list(texts))
-
-    def _index(
-        self, ids: np.ndarray, texts: Sequence[str], vectors: np.ndarray, encoded: Sequence[Any] | None = None
-    ) -> None:
-        """Add chunks to every index; `encoded`: each side index's rows, when already computed."""
-        if len(ids):
-            sides = self._sides()  # first: the slow parts, before any index changes
-            for side, rows in zip(sides, encoded or [None] * len(sides), strict=True):
-                side.add(ids, texts, rows)
-            self.vectors.add(ids, vectors)
-            self.lexical.add(ids, texts)
-            self._dirty = True
-
-    def _unindex(self, ids: np.ndarray) -> None:
-        if len(ids):
-            self.vectors.remove(ids)
-            self.lexical.remove(ids)
-            for side in self._sides():
-                side.remove(ids)
-            self._dirty = True
-
-    def _put(
-        self, *, chunks: list[ChunkDraft], texts: list[str], vectors: np.ndarray,
-        encoded: Sequence[Any] | None = None, **doc: Any,
-    ) -> tuple[int, int]:
-        """Commit one document, then update the indexes with its chunks' index texts (and the side
-        indexes' rows in `encoded`, as `_sides` orders them, when the caller computed them already).
-
-        Returns:
-            (doc id, chunk count).
-        """
-        doc_id, old_ids, new_ids = self.catalog.put_document(chunks=chunks, **doc)
-        self._unindex(old_ids)
-        self._index(new_ids, texts, vectors, encoded)
-        return doc_id, len(new_ids)
-
-    def _reindex_document(self, doc_id: int) -> None:
-        """Re-index a document's chunks after their index header (title, place) changed."""
-        ids = np.asarray([c.id for c in self.catalog.chunks_of(doc_id)], dtype=np.int64)
-        rows = self.catalog.index_rows(ids)
-        self._unindex(ids)
-        self._index(ids, [r[1] for r in rows], self._embed([r[1] for r in rows]))
-        self.save()
-
     # --- consistency -------------------------------------------------------------------------
 
     def check(self, repair: bool = True) -> CheckReport:
         """Compare the catalog's chunk ids with every index; repair differences if asked (kb.consistency)."""
         from kb.consistency import check
 
-        return check(self, repair)
+        return check(self.indexes, repair)
 
     def reindex(self, progress: Progress | None = None) -> int:
-        """Rebuild both indexes from the catalog with the current embedder. Returns the chunk count."""
-        from index import LexicalIndex, VectorIndex
-
-        self._vectors = VectorIndex.create(
-            self.embedder.dim, self.embedder.id, self.settings.index_kind, text_format=INDEX_TEXT_FORMAT
-        )
-        self._lexical = LexicalIndex()
-        rows = self.catalog.index_rows()
-        for side in self._sides():
-            side.reset(len(rows))
-        step = 64
-        for start in range(0, len(rows), step):
-            part = rows[start : start + step]
-            ids = np.asarray([r[0] for r in part], dtype=np.int64)
-            texts = [r[1] for r in part]
-            self._index(ids, texts, self._embed(texts))
-            if progress:
-                progress(min(start + step, len(rows)), len(rows), "")
-        self._dirty = True
-        self.save()
-        return len(rows)
+        """Rebuild every index from the catalog with the current embedder. Returns the chunk count."""
+        return self.indexes.rebuild(progress)
 
     # --- search ------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """A knowledge base's latent terms: whether it keeps them, their store on disk, and filling it.
 
 The mechanism (what latent terms are, how they re-score a search) is `index.latent`; this module owns
-the KB side of it, so `KnowledgeBase` only delegates:
+the KB side of it, so `kb.indexes.Indexes` only delegates:
 
 * kept per `Settings.latent_terms`: "on", "off", or "auto" (while the KB has at most
   `index.latent.LATENT_AUTO_MAX` chunks, counted from the vector index, O(1));
@@ -29,7 +29,7 @@ __all__ = ["LatentTerms"]
 
 
 class LatentTerms(SideIndex["LatentStore"]):
-    """The latent-term side of one KnowledgeBase (created by it; loads its store on first use)."""
+    """The latent-term side of one KB's indexes (loads its store on first use)."""
 
     setting, file_name, noun = "latent_terms", "latent", "latent terms"
 

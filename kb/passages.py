@@ -29,7 +29,7 @@ __all__ = ["Passages"]
 
 
 class Passages(SideIndex["PassageStore"]):
-    """The passage-vector side of one KnowledgeBase (created by it; loads its store on first use)."""
+    """The passage-vector side of one KB's indexes (loads its store on first use)."""
 
     setting, file_name, noun = "passages", "passages", "paragraph vectors"
 
@@ -58,7 +58,7 @@ class Passages(SideIndex["PassageStore"]):
             return None
         split = [passage_texts(t) for t in texts]
         flat = [p for group in split for p in group]
-        vectors = self.kb._embed(flat) if flat else np.zeros((0, self.kb.embedder.dim), np.float32)
+        vectors = self.kb.embed(flat) if flat else np.zeros((0, self.kb.embedder.dim), np.float32)
         return _regroup(vectors, [len(g) for g in split])
 
     def _store_rows(self, ids: np.ndarray, rows: list[np.ndarray]) -> None:

