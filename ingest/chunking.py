@@ -29,8 +29,10 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # hyphenated at a line break made whole; a PDF without bookmarks gets its sections from its heading
 # sizes, a DOCX without Heading styles from its bold or larger lines, a text file from its lines in
 # capitals; a title right above the first section opens that section's chunk instead of making a
-# chunk that says nothing else; Markdown table rows read as "a | b" like the other formats'.
-CHUNKER_VERSION = "3"
+# chunk that says nothing else; Markdown table rows read as "a | b" like the other formats'. "4": a
+# PDF's title from its XMP metadata or its largest type, never from a table of contents or a wrapped
+# body line (the file name instead), since every chunk is indexed under its document's title.
+CHUNKER_VERSION = "4"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it
 _LANGUAGE_SAMPLE = 1000  # characters of a chunk given to langdetect: enough, and halves its cost

@@ -208,7 +208,7 @@ class Ingestor:
                 raise parsed.error
             outcome = self._commit(path, document.source, parsed, document.metadata, document,
                                    "Read again from its stored original by the current version.",
-                                   fallback_title=document.title)
+                                   fallback_title=Path(document.source).stem)
         except (IngestError, OSError) as err:
             return _failed(document.source, err)
         outcome.path = document.source

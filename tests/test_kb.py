@@ -466,3 +466,22 @@ def test_citations_do_not_repeat_the_title_whatever_its_case(hash_kb: KnowledgeB
     hits = {h.section[-1]: h for h in hash_kb.search("network offers help to victims", k=5)}
     assert hits["THE NETWORK"].citation == "Pellston support network — Pellston, US, § THE NETWORK"
     assert hits["PELLSTON SUPPORT NETWORK"].citation == "Pellston support network — Pellston, US"
+
+
+def test_reread_replaces_a_pdf_title_an_older_reader_took_from_body_text(hash_kb, shared: Path, tmp_path: Path):
+    """With no title of its own, a re-read PDF is named by its file, not by what the old reader guessed."""
+    import shutil
+    import sqlite3
+
+    pdf = tmp_path / "four-pages.pdf"
+    shutil.copyfile(shared / "datasets" / "pdf-samples" / "004-pdflatex-4-pages" / "pdflatex-4-pages.pdf", pdf)
+    assert hash_kb.add(pdf).count("added") == 1
+    assert hash_kb.documents()[0].title == "four-pages"
+    db = sqlite3.connect(hash_kb.settings.catalog_path)
+    with db:  # as chunker "3" left it: the first wrapped line of the body as the title
+        db.execute("UPDATE documents SET chunker = '3', title = 'Hello, here is some text without a meaning.'")
+    db.close()
+    assert hash_kb.stale_count() == 1
+    report = hash_kb.reread()
+    assert [f.outcome for f in report.files] == ["updated"]
+    assert hash_kb.documents()[0].title == "four-pages" and hash_kb.stale_count() == 0

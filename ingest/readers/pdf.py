@@ -13,7 +13,14 @@ from ..bidi import fix_visual_order
 from ..errors import IngestError
 from ..normalize import clean_inline, join_wrapped_lines, mark_bullets, normalize_text
 from ..records import Block, ParsedDocument
-from .pdf_headings import line_sizes, sections_by_line
+from .pdf_headings import (
+    body_size,
+    is_contents_heading,
+    line_sizes,
+    looks_like_heading,
+    sections_by_line,
+    title_by_size,
+)
 from .pdf_pieces import PagePieces
 from .running_lines import margin_keys, strip_running_lines
 
@@ -104,18 +111,44 @@ def _clean(raw: str) -> str:
     return join_wrapped_lines(normalize_text(mark_bullets(fix_visual_order(raw))))
 
 
-def _title(reader: Any, first_line: str) -> str | None:
-    """The metadata title, else the document's first line (running header included: it often is the title)."""
+def _info_title(reader: Any) -> str:
+    """The title in the document information dictionary ("" when none or unreadable)."""
     try:
         meta = reader.metadata
-        title = clean_inline(str(meta.title)) if meta is not None and meta.title else ""
+        return clean_inline(str(meta.title)) if meta is not None and meta.title else ""
     except Exception:  # 017-style unreadable metadata
-        title = ""
-    if title and title.lower() not in {"untitled", "(anonymous)", "anonymous", "microsoft word", "title"}:
-        return title
-    first = first_line.strip()
-    if 0 < len(first) <= 200:
-        return first
+        return ""
+
+
+def _xmp_title(reader: Any) -> str:
+    """The XMP dc:title, which some producers write instead ("" when none or unreadable)."""
+    try:
+        xmp = reader.xmp_metadata
+        titles = xmp.dc_title if xmp is not None else None
+    except Exception:  # malformed XML in the metadata stream
+        return ""
+    if not isinstance(titles, dict) or not titles:
+        return ""
+    return clean_inline(str(titles.get("x-default") or next(iter(titles.values())) or ""))
+
+
+def _title(reader: Any, page: str, sizes: list[tuple[str, float]], body: float) -> str | None:
+    """The metadata title (information dictionary, then XMP); else the first page's largest line when set larger than the body; else
+    its first line when that stands alone and reads like a heading. None lets the caller use the
+    file name, which beats a title made of a wrapped body line or a table of contents.
+
+    `page` is the first page with text, raw: a running header is often the title.
+    """
+    for title in (_info_title(reader), _xmp_title(reader)):
+        if title and title.lower() not in {"untitled", "(anonymous)", "anonymous", "microsoft word", "title"}:
+            return title
+    by_size = title_by_size(page, sizes, body)
+    if by_size:
+        return by_size
+    raw_first = " ".join(page.strip().split("\n", 1)[0].split())
+    cleaned_first = _clean(page).split("\n", 1)[0].strip()
+    if raw_first == cleaned_first and looks_like_heading(cleaned_first) and not is_contents_heading(cleaned_first):
+        return cleaned_first  # a line of its own, not the first line of a wrapped paragraph
     return None
 
 
@@ -170,9 +203,8 @@ def read_pdf(path: Path) -> ParsedDocument:
                 text = _clean(part)
                 if text:
                     blocks.append(Block(text=text, page=i + 1, section=section))
-        # the first line before running lines go: a running header is often the title
-        first_page = next((_clean(raw) for raw in pages.values() if raw.strip()), "")
-        title = _title(reader, first_page.split("\n", 1)[0])
+        first = next((i for i, raw in pages.items() if raw.strip()), None)
+        title = _title(reader, pages[first], sizes[first], body_size(list(sizes.values()))) if first is not None else None
 
     if not blocks:
         if page_count and len(notes) == page_count:

@@ -282,3 +282,49 @@ def test_a_pdf_without_bookmarks_takes_its_sections_from_its_heading_sizes(tmp_p
     ]
     assert doc.blocks[0].text.startswith("Harrow Bend plan\nMarch 2024\nThe city funds")
     assert doc.blocks[1].text.startswith("Young people\n") and doc.blocks[4].text.startswith("Governance\n")
+
+
+@pytest.mark.parametrize(
+    ("rel", "title"),
+    [
+        ("020-xmp/output_with_metadata_pymupdf.pdf", "Sample PDF with XMP Metadata"),  # XMP dc:title only
+        ("026-latex-multicolumn/multicolumn.pdf", "Two-Column Document with Lorem Ipsum"),  # largest line, no metadata
+        ("011-google-doc-document/google-doc-document.pdf", "PDF Example Document"),  # the metadata title first
+        ("006-pdflatex-outline/pdflatex-outline.pdf", None),  # first page is a table of contents
+        ("014-outlines/mistitled_outlines_example.pdf", None),
+        ("004-pdflatex-4-pages/pdflatex-4-pages.pdf", None),  # first line is a wrapped body line
+        ("016-libre-office-link/libre-office-link.pdf", None),  # first line is a sentence
+    ],
+)
+def test_pdf_titles_come_from_metadata_or_type_size_never_from_body_text(rel: str, title: str | None):
+    """None lets ingest fall back to the file name, which beats a table of contents or a paragraph as a title."""
+    assert read_document(PDF_SAMPLES / rel, max_bytes=10**7).title == title
+
+
+def test_a_pdf_without_a_metadata_title_takes_its_largest_lines_under_a_running_header(tmp_path: Path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    big = ParagraphStyle("big", parent=styles["Title"], fontSize=22, leading=26)
+
+    def header(canvas, _doc) -> None:
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(72, A4[1] - 40, "City of Harrow Bend, 2024")
+
+    body = "The city funds youth work, referral panels and victim support with the county. " * 4
+    story = [Paragraph("Harrow Bend prevention plan", big), Paragraph("2023 to 2026", big),
+             Paragraph(body, styles["Normal"]), Paragraph(body, styles["Normal"])]
+    SimpleDocTemplate(str(tmp_path / "plan.pdf"), pagesize=A4).build(story, onFirstPage=header)
+    assert read_document(tmp_path / "plan.pdf", max_bytes=10**7).title == "Harrow Bend prevention plan 2023 to 2026"
+
+
+def test_title_by_size_skips_a_contents_page_and_small_type():
+    from ingest.readers.pdf_headings import title_by_size
+
+    sizes = [("sommaire", 18.0), ("1.objet3", 10.0)]
+    assert title_by_size("Sommaire\n1. Objet 3", sizes, 10.0) is None
+    assert title_by_size("Plan\nBody text here.", [("plan", 10.5), ("bodytexthere.", 10.0)], 10.0) is None
+    big = [("intro", 9.0), ("aplanfor", 20.0), ("harrowbend", 20.0), ("bodytext.", 10.0)]
+    assert title_by_size("Intro\nA plan for\nHarrow Bend\nBody text.", big, 10.0) == "A plan for Harrow Bend"
