@@ -31,7 +31,8 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # capitals; a title right above the first section opens that section's chunk instead of making a
 # chunk that says nothing else; Markdown table rows read as "a | b" like the other formats'. "4": a
 # PDF's title from its XMP metadata or its largest type, never from a table of contents or a wrapped
-# body line (the file name instead), since every chunk is indexed under its document's title.
+# body line (the file name instead), since every chunk is indexed under its document's title; a PDF
+# without bookmarks also takes lines set wholly in bold at the body size as its lowest headings.
 CHUNKER_VERSION = "4"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it

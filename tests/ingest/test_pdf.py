@@ -321,10 +321,85 @@ def test_a_pdf_without_a_metadata_title_takes_its_largest_lines_under_a_running_
 
 
 def test_title_by_size_skips_a_contents_page_and_small_type():
-    from ingest.readers.pdf_headings import title_by_size
+    from ingest.readers.pdf_headings import Line, title_by_size
 
-    sizes = [("sommaire", 18.0), ("1.objet3", 10.0)]
+    def lines(*measured: tuple[str, float]) -> list[Line]:
+        return [Line(key, size, False) for key, size in measured]
+
+    sizes = lines(("sommaire", 18.0), ("1.objet3", 10.0))
     assert title_by_size("Sommaire\n1. Objet 3", sizes, 10.0) is None
-    assert title_by_size("Plan\nBody text here.", [("plan", 10.5), ("bodytexthere.", 10.0)], 10.0) is None
-    big = [("intro", 9.0), ("aplanfor", 20.0), ("harrowbend", 20.0), ("bodytext.", 10.0)]
+    assert title_by_size("Plan\nBody text here.", lines(("plan", 10.5), ("bodytexthere.", 10.0)), 10.0) is None
+    big = lines(("intro", 9.0), ("aplanfor", 20.0), ("harrowbend", 20.0), ("bodytext.", 10.0))
     assert title_by_size("Intro\nA plan for\nHarrow Bend\nBody text.", big, 10.0) == "A plan for Harrow Bend"
+
+
+def test_a_pdf_without_bookmarks_takes_bold_body_size_lines_as_its_lowest_headings(tmp_path: Path):
+    """Word's bold run-in headings count; a bold phrase inside a paragraph or a bold paragraph does not."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    styles = getSampleStyleSheet()
+    normal = ParagraphStyle("body", parent=styles["Normal"], fontName="Helvetica", fontSize=10, leading=13)
+    bold = ParagraphStyle("bold", parent=normal, fontName="Helvetica-Bold")
+    body = "The city funds youth work, referral panels and victim support together with the county. " * 3
+    story = [
+        Paragraph("Objectives", styles["Heading1"]), Paragraph(body, normal),
+        Paragraph("Young people", bold), Paragraph(body, normal),
+        Paragraph("Referrals", bold), Paragraph("<b>Note:</b> " + body, normal),
+        Paragraph("Every referral is answered within five working days by the panel, which meets weekly and "
+                  "keeps a record of what it decided and why, reviewed each year by the council", bold),
+        Paragraph(body, normal), Paragraph(body, normal),
+        Paragraph("Governance", styles["Heading1"]), Paragraph(body, normal),
+    ]  # fmt: skip
+    SimpleDocTemplate(str(tmp_path / "plan.pdf"), pagesize=A4).build(story)
+    doc = read_document(tmp_path / "plan.pdf", max_bytes=10**7)
+    assert [b.section for b in doc.blocks] == [
+        ("Objectives",),
+        ("Objectives", "Young people"),
+        ("Objectives", "Referrals"),  # the bold paragraph and the bold "Note:" stay in it
+        ("Governance",),
+    ]
+    assert "Note: The city funds" in doc.blocks[2].text and "Every referral is answered" in doc.blocks[2].text
+
+
+def test_bold_says_nothing_in_a_pdf_set_mostly_in_bold(tmp_path: Path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    bold = ParagraphStyle("bold", parent=getSampleStyleSheet()["Normal"], fontName="Helvetica-Bold", fontSize=10)
+    story = [Paragraph("Members", bold), Paragraph("The mayor chairs the group of twelve members. " * 3, bold),
+             Paragraph("Rhythm", bold), Paragraph("It meets every month in the town hall. " * 3, bold)]
+    SimpleDocTemplate(str(tmp_path / "bold.pdf"), pagesize=A4).build(story)
+    assert {b.section for b in read_document(tmp_path / "bold.pdf", max_bytes=10**7).blocks} == {()}
+
+
+@pytest.mark.parametrize(
+    ("name", "descriptor", "bold"),
+    [
+        ("/CAAAAA+Arial-BoldMT", None, True),  # Google Docs
+        ("/BAAAAA+LiberationSans-Bold", None, True),  # LibreOffice
+        ("/RDMIXZ+CMBX10", None, True),  # TeX bold extended
+        ("/IJWTEU+SFBX1440", None, True),
+        ("/Roboto-Black", None, True),
+        ("/AAAAAA+ArialMT", None, False),
+        ("/VVNDXJ+CMR10", None, False),
+        ("/Helvetica", None, False),
+        ("/ABCDEF+Univers65", {"/FontWeight": 700}, True),  # a name that says nothing: the descriptor does
+        ("/ABCDEF+Univers55", {"/FontWeight": 400, "/Flags": 1 << 18}, True),  # ForceBold
+        ("/ABCDEF+Univers55", {"/FontWeight": 400, "/Flags": 32}, False),
+    ],
+)
+def test_bold_faces_are_known_by_name_or_descriptor(name: str, descriptor: dict | None, bold: bool):
+    from pypdf.generic import DictionaryObject, NameObject, NumberObject
+
+    from ingest.readers.pdf_pieces import is_bold
+
+    font = DictionaryObject({NameObject("/BaseFont"): NameObject(name)})
+    if descriptor is not None:
+        font[NameObject("/FontDescriptor")] = DictionaryObject(
+            {NameObject(k): NumberObject(v) for k, v in descriptor.items()}
+        )
+    assert is_bold(font) is bold
+    assert is_bold(None) is False and is_bold("not a font") is False
