@@ -32,7 +32,8 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # chunk that says nothing else; Markdown table rows read as "a | b" like the other formats'. "4": a
 # PDF's title from its XMP metadata or its largest type, never from a table of contents or a wrapped
 # body line (the file name instead), since every chunk is indexed under its document's title; a PDF
-# without bookmarks also takes lines set wholly in bold at the body size as its lowest headings.
+# without bookmarks also takes lines set wholly in bold at the body size as its lowest headings, and a
+# text file its lines underlined with "===" or "---".
 CHUNKER_VERSION = "4"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it

@@ -4,8 +4,10 @@ Plain text has no markup, but a note typed in a text editor often marks its head
 typewriters did: a short line in capitals, alone between blank lines ("THE NETWORK"). Such a line,
 with text after it, opens a section, so citations can name it. A short mixed-case line alone is not
 taken for one: in a page saved as text it is as often an attribution under a quote ("Athens, Ohio")
-as a heading, and a citation naming the wrong section is worse than none. List items ("* ", "- ",
-"• ") are written "• item" like in every other format.
+as a heading, and a citation naming the wrong section is worse than none. A line underlined with
+"===" or "---" (as in reStructuredText and Markdown's setext headings) is a heading in any case,
+"=" the outer level; the underline itself is left out. List items ("* ", "- ", "• ") are written
+"• item" like in every other format.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ MAX_HEADING_CHARS = 80
 _LIST_ITEM = re.compile(r"^[ \t]*[-*•][ \t]+(\S.*)$")
 _NUMBERED = re.compile(r"^\d{1,3}[.)]\s")
 _ENDS_SENTENCE = (".", ",", ";", ":", "!", "。", "،", "؛")  # a heading may be a question: "?" is allowed
+_UNDERLINE = re.compile(r"^[ \t]*(={3,}|-{3,})[ \t]*$")
 
 
 def read_text(text: str, stem: str) -> ParsedDocument:
@@ -50,23 +53,51 @@ def read_text(text: str, stem: str) -> ParsedDocument:
 
 
 def _blocks(body: str, first_is_title: bool) -> list[Block]:
-    paragraphs = [p.split("\n") for p in body.split("\n\n")]
-    headings = [
-        i for i, lines in enumerate(paragraphs)
-        if i and i < len(paragraphs) - 1 and len(lines) == 1 and _looks_like_heading(lines[0])
-    ]  # fmt: skip
+    paragraphs = _paragraphs(body)
+    headings = {
+        i: level or 2 for i, (lines, level) in enumerate(paragraphs)
+        if level or (i and i < len(paragraphs) - 1 and len(lines) == 1 and _looks_like_heading(lines[0]))
+    }  # fmt: skip
+    if first_is_title:
+        headings.pop(0, None)  # the title line, underlined or not, heads everything below it
     if not headings:
-        return [Block(text=_mark_items(body), page=None, section=())]
+        text = "\n\n".join("\n".join(lines) for lines, _ in paragraphs)  # the body, less an underline
+        return [Block(text=_mark_items(text), page=None, section=())]
     builder = SectionBuilder()
-    for i, lines in enumerate(paragraphs):
+    for i, (lines, _) in enumerate(paragraphs):
         if i == 0 and first_is_title:
             builder.heading(1, lines[0])  # the title heads the sections below it, as a Markdown H1
             lines = lines[1:]
         if i in headings:
-            builder.heading(2, lines[0])
+            builder.heading(headings[i], lines[0])
         elif lines:
             builder.text(_mark_items("\n".join(lines)))
     return builder.finish()
+
+
+def _paragraphs(body: str) -> list[tuple[list[str], int | None]]:
+    """The text's paragraphs as lines, an underlined heading made a paragraph of its own with its
+    level (2 under "===", 3 under "---"; None for the rest) and its underline left out."""
+    out: list[tuple[list[str], int | None]] = []
+    for paragraph in body.split("\n\n"):
+        lines = paragraph.split("\n")
+        current: list[str] = []
+        start, n = len(out), 0
+        while n < len(lines):
+            line = lines[n].strip()
+            underlined = n + 1 < len(lines) and _UNDERLINE.match(lines[n + 1])
+            if underlined and 0 < len(line) <= MAX_HEADING_CHARS and not line.endswith(_ENDS_SENTENCE) \
+                    and not _LIST_ITEM.match(line):
+                if current:
+                    out.append((current, None))
+                out.append(([line], 2 if lines[n + 1].strip().startswith("=") else 3))
+                current, n = [], n + 2
+                continue
+            current.append(lines[n])
+            n += 1
+        if current or len(out) == start:  # an empty paragraph stays, so the text keeps its shape
+            out.append((current, None))
+    return out
 
 
 def _looks_like_heading(line: str) -> bool:

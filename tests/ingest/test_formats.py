@@ -420,3 +420,23 @@ def test_a_title_right_above_the_first_section_opens_it_instead_of_a_chunk_of_it
     d.save(str(tmp_path / "guide.docx"))
     doc = read_document(tmp_path / "guide.docx", max_bytes=MB)
     assert [(b.section, b.text) for b in doc.blocks] == [(("Step 1",), "Network guide\nStep 1\nSecure a mandate.")]
+
+
+def test_plain_text_underlined_lines_become_sections_without_their_underlines(tmp_path: Path):
+    path = tmp_path / "guide.txt"
+    path.write_text(
+        "Network guide\n=============\n\nWhy a group\n-----------\nA group needs a mandate.\n\n"
+        "Members\n-------\n\nTen to sixteen seats.\nSee the list below.\n---\n\nRhythm\n======\nIt meets monthly.\n",
+        encoding="utf-8",
+    )
+    doc = read_document(path, max_bytes=MB)
+    assert doc.title == "Network guide"
+    assert [(b.section, b.text) for b in doc.blocks] == [
+        (("Network guide", "Why a group"), "Network guide\nWhy a group\nA group needs a mandate."),
+        (("Network guide", "Members"), "Members\nTen to sixteen seats.\nSee the list below.\n---"),  # a rule, not an underline
+        (("Network guide", "Rhythm"), "Rhythm\nIt meets monthly."),
+    ]
+    plain = tmp_path / "plain.txt"
+    plain.write_text("A note\n======\n\nFirst paragraph.\n\nSecond paragraph.\n", encoding="utf-8")
+    (block,) = read_document(plain, max_bytes=MB).blocks
+    assert block.text == "A note\n\nFirst paragraph.\n\nSecond paragraph." and block.section == ()
