@@ -1,4 +1,4 @@
-"""Plain text to blocks: the first line as title, standalone capitalised lines as section headings.
+"""Plain text to blocks: the first line as title (when it reads as one), standalone capitalised lines as section headings.
 
 Plain text has no markup, but a note typed in a text editor often marks its headings the way
 typewriters did: a short line in capitals, alone between blank lines ("THE NETWORK"). Such a line,
@@ -34,7 +34,7 @@ def read_text(text: str, stem: str) -> ParsedDocument:
 
     Args:
         text: the decoded file.
-        stem: the file name without suffix, the title when the first line is too long.
+        stem: the file name without suffix, the title when the first line does not read as one.
 
     Returns:
         A ParsedDocument (language is filled in by the caller).
@@ -45,11 +45,21 @@ def read_text(text: str, stem: str) -> ParsedDocument:
     body = normalize_text(text)
     if not body:
         raise IngestError("empty", "This file is empty.")
-    first = body.split("\n", 1)[0].strip()
-    title = first if len(first) <= MAX_TITLE_CHARS else stem
+    first = _title_line(body)
     return ParsedDocument(
-        format="text", title=title, blocks=_blocks(body, first == title), page_count=None, language="und"
+        format="text", title=first or stem, blocks=_blocks(body, first is not None), page_count=None, language="und"
     )
+
+
+def _title_line(body: str) -> str | None:
+    """The first line when it reads as a title; None when it is too long, ends like a sentence or a
+    lead-in, or runs on into a next line that starts in lower case (a hard-wrapped paragraph)."""
+    lines = body.split("\n", 2)
+    first = lines[0].strip()
+    if not first or len(first) > MAX_TITLE_CHARS or first.endswith(_ENDS_SENTENCE):
+        return None
+    after = lines[1].strip() if len(lines) > 1 else ""
+    return None if after[:1].islower() else first
 
 
 def _blocks(body: str, first_is_title: bool) -> list[Block]:

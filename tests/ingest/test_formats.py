@@ -440,3 +440,18 @@ def test_plain_text_underlined_lines_become_sections_without_their_underlines(tm
     plain.write_text("A note\n======\n\nFirst paragraph.\n\nSecond paragraph.\n", encoding="utf-8")
     (block,) = read_document(plain, max_bytes=MB).blocks
     assert block.text == "A note\n\nFirst paragraph.\n\nSecond paragraph." and block.section == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The leadership group met four times in 2023 and agreed its terms of\nreference at the second meeting.\n",
+        "Minutes of the meeting held on 4 May.\n\nThe group agreed its terms of reference.\n",
+        "Agenda:\n\n1. Terms of reference\n",
+    ],
+)
+def test_plain_text_named_by_its_file_when_the_first_line_is_no_title(tmp_path: Path, text: str):
+    path = tmp_path / "group-notes.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path, max_bytes=MB)
+    assert doc.title == "group-notes" and doc.blocks[0].text.startswith(text.split("\n")[0])
