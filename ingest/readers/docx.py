@@ -13,6 +13,7 @@ from ..records import ParsedDocument
 from .docx_headings import pseudo_headings
 from .docx_lists import ListMarkers
 from .sections import SectionBuilder
+from .titles import metadata_title
 
 __all__ = ["read_docx", "MAX_UNCOMPRESSED_BYTES", "MAX_COMPRESSION_RATIO"]
 
@@ -110,7 +111,7 @@ def read_docx(path: Path) -> ParsedDocument:
             elif text.strip():
                 builder.text(markers.marker(item._p.pPr, style_obj) + text)
         blocks = builder.finish()
-        core_title = clean_inline(document.core_properties.title or "")
+        core_title = metadata_title(document.core_properties.title)
     except IngestError:
         raise
     except Exception as exc:

@@ -23,6 +23,7 @@ from .pdf_headings import (
 )
 from .pdf_pieces import PagePieces
 from .running_lines import margin_keys, strip_running_lines
+from .titles import metadata_title
 
 __all__ = ["read_pdf"]
 
@@ -115,7 +116,7 @@ def _info_title(reader: Any) -> str:
     """The title in the document information dictionary ("" when none or unreadable)."""
     try:
         meta = reader.metadata
-        return clean_inline(str(meta.title)) if meta is not None and meta.title else ""
+        return metadata_title(meta.title) if meta is not None else ""
     except Exception:  # 017-style unreadable metadata
         return ""
 
@@ -129,7 +130,7 @@ def _xmp_title(reader: Any) -> str:
         return ""
     if not isinstance(titles, dict) or not titles:
         return ""
-    return clean_inline(str(titles.get("x-default") or next(iter(titles.values())) or ""))
+    return metadata_title(titles.get("x-default") or next(iter(titles.values())))
 
 
 def _title(reader: Any, page: str, sizes: list[tuple[str, float]], body: float) -> str | None:
@@ -140,7 +141,7 @@ def _title(reader: Any, page: str, sizes: list[tuple[str, float]], body: float) 
     `page` is the first page with text, raw: a running header is often the title.
     """
     for title in (_info_title(reader), _xmp_title(reader)):
-        if title and title.lower() not in {"untitled", "(anonymous)", "anonymous", "microsoft word", "title"}:
+        if title:
             return title
     by_size = title_by_size(page, sizes, body)
     if by_size:

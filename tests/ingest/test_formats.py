@@ -455,3 +455,29 @@ def test_plain_text_named_by_its_file_when_the_first_line_is_no_title(tmp_path: 
     path.write_text(text, encoding="utf-8")
     doc = read_document(path, max_bytes=MB)
     assert doc.title == "group-notes" and doc.blocks[0].text.startswith(text.split("\n")[0])
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("Harrow Bend prevention plan", "Harrow Bend prevention plan"),
+        ("Microsoft Word - Harrow Bend plan.docx", "Harrow Bend plan"),  # a PDF printer's label
+        ("Document1", ""), ("Untitled", ""), ("untitled-3", ""), ("Sans titre", ""), ("Title", ""),
+        ("PowerPoint Presentation", ""), ("(anonymous)", ""), (None, ""), ("  ", ""),
+        ("Documentation of the referral protocol", "Documentation of the referral protocol"),
+    ],
+)
+def test_placeholder_metadata_titles_count_as_none(raw: str | None, title: str):
+    from ingest.readers.titles import metadata_title
+
+    assert metadata_title(raw) == title
+
+
+def test_a_word_file_titled_document1_takes_its_first_heading(tmp_path: Path):
+    docx = pytest.importorskip("docx")
+    d = docx.Document()
+    d.core_properties.title = "Document1"
+    d.add_heading("Wendelsee steering group", level=1)
+    d.add_paragraph("The deputy mayor chairs it.")
+    d.save(str(tmp_path / "group.docx"))
+    assert read_document(tmp_path / "group.docx", max_bytes=MB).title == "Wendelsee steering group"
