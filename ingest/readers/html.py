@@ -38,6 +38,7 @@ _BLOCK_TAGS = {
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _MARK = "\x1e"  # record separator: cannot survive in page text, so it safely tags heading lines
 _NO_TEXT = "This web page has no readable main text."
+_TITLE_SEPARATOR = re.compile(r"\s+(?:\||–|—|-|·|»|::)\s+")
 
 
 def _is_boilerplate(tag: Any) -> bool:
@@ -117,13 +118,35 @@ def _item_numbers(ol: Any) -> dict[int, int]:
     return {id(li): start + i for i, li in enumerate(items)}
 
 
+def _page_title(title: str, h1: str, site: str) -> str:
+    """The page's title without the site's name that CMSs add ("Plan | City of X" -> "Plan").
+
+    The part of the <title> that the page's <h1> repeats, else the <title> less the part that
+    og:site_name names, else the whole <title> (or the <h1> when there is no <title>).
+    """
+    parts = [part for part in _TITLE_SEPARATOR.split(title) if part.strip()]
+    if len(parts) > 1:
+        same = [part for part in parts if _same(part, h1)]
+        if same:
+            return same[0].strip()
+        kept = [part.strip() for part in parts if not _same(part, site)]
+        if site and 0 < len(kept) < len(parts):
+            return " – ".join(kept)
+    return title or h1
+
+
+def _same(a: str, b: str) -> bool:
+    return bool(b) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
 def _structured(soup: Any) -> tuple[str | None, list[Block]]:
     title_tag = soup.find("title")
     title = clean_inline(title_tag.get_text()) if title_tag is not None else ""
     root = _main_root(soup)
     first_h1 = root.find("h1")
-    if not title and first_h1 is not None:
-        title = clean_inline(first_h1.get_text(" "))
+    h1 = clean_inline(first_h1.get_text(" ")) if first_h1 is not None else ""
+    site = soup.find("meta", attrs={"property": "og:site_name"})
+    title = _page_title(title, h1, clean_inline(str(site.get("content") or "")) if site is not None else "")
 
     builder = SectionBuilder()
     paragraph: list[str] = []

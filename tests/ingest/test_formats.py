@@ -481,3 +481,23 @@ def test_a_word_file_titled_document1_takes_its_first_heading(tmp_path: Path):
     d.add_paragraph("The deputy mayor chairs it.")
     d.save(str(tmp_path / "group.docx"))
     assert read_document(tmp_path / "group.docx", max_bytes=MB).title == "Wendelsee steering group"
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title"),
+    [
+        ("<title>Exit counselling | City of Larchmont Ridge</title>", "Exit counselling", "Exit counselling"),
+        ("<title>City of Larchmont Ridge – Exit counselling</title>", "Exit counselling", "Exit counselling"),
+        ('<title>Exit counselling in our city | Larchmont Ridge</title><meta property="og:site_name" '
+         'content="Larchmont Ridge">', "Turning Point", "Exit counselling in our city"),
+        ("<title>Exit counselling | Larchmont Ridge</title>", "Turning Point", "Exit counselling | Larchmont Ridge"),
+        ("<title>Pre-exit - post-exit support</title>", "", "Pre-exit - post-exit support"),  # nothing says which part
+        ("", "Exit counselling", "Exit counselling"),
+    ],
+)
+def test_html_title_without_the_site_name(tmp_path: Path, head: str, h1: str, title: str):
+    path = tmp_path / "page.html"
+    body = f"<h1>{h1}</h1>" if h1 else ""
+    path.write_text(f"<html><head>{head}</head><body><main>{body}<p>Counsellors meet people who want to leave "
+                    "violent groups.</p></main></body></html>", encoding="utf-8")
+    assert read_document(path, max_bytes=MB).title == title
