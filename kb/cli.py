@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--no-repair", action="store_true", help="only report")
     ck.add_argument("--json", action="store_true", help="print JSON")
 
+    bk = sub.add_parser("backup", help="copy the knowledge base to a new folder, consistently, even while in use")
+    bk.add_argument("destination", help="a new (or empty) folder; it becomes a KB home of its own")
+    bk.add_argument("--no-cache", action="store_true", help="leave out the embedding cache (smaller; "
+                    "repairing or re-indexing the copy then runs the model)")
+    bk.add_argument("--json", action="store_true", help="print the report as JSON")
+
     ev = sub.add_parser("eval", help="run an evaluation: xquad, domain or all")
     ev.add_argument("suite", choices=["xquad", "domain", "all"], help="which evaluation")
     ev.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the evaluation")
@@ -144,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings.from_env(args.home, embedder=args.embedder, max_file_mb=getattr(args, "max_file_mb", None))
     if args.command == "user":
         return _user(args, settings)
+    if args.command == "backup":
+        return _backup(args, settings)
 
     from kb.knowledge_base import DocumentNotFound, KnowledgeBase
 
@@ -291,6 +299,25 @@ def _eval(args: argparse.Namespace) -> int:
     from evals.report import main as run
 
     return run(rest)
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from kb.backup import BackupError, backup
+
+    try:
+        report = backup(settings, args.destination, cache=not args.no_cache)
+    except BackupError as err:
+        print(f"kb: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        state = "consistent" if report.consistent else "NOT consistent (see `kb --home DEST check`)"
+        print(f"Backed up {report.documents} documents ({report.chunks} chunks, {report.originals} originals) "
+              f"to {report.destination} in {report.seconds} s; {state}.")
+        for source in report.missing_originals:
+            print(f"  no stored original for {source} (it was already missing)")
+    return 0 if report.consistent and not report.missing_originals else 1
 
 
 def _user(args: argparse.Namespace, settings: Settings) -> int:

@@ -198,6 +198,12 @@ class Indexes:
             side.save()
         self._dirty = False
 
+    def close(self) -> None:
+        """Close the embedding cache's database, if it was opened (the indexes hold no open files)."""
+        if self._cache is not None:
+            self._cache.close()
+            self._cache = None
+
     def rebuild(self, progress: Progress | None = None) -> int:
         """Rebuild every index from the catalog with the current embedder. Returns the chunk count."""
         from index import LexicalIndex, VectorIndex

@@ -113,8 +113,9 @@ class KnowledgeBase:
         return self._drafts
 
     def close(self) -> None:
-        """Save pending index changes and close the catalog."""
+        """Save pending index changes and close the catalog and the embedding cache."""
         self.save()
+        self.indexes.close()
         self.catalog.close()
 
     def __enter__(self) -> KnowledgeBase:
