@@ -7,6 +7,7 @@ Order of writes for one file, chosen so that a crash at any moment loses nothing
 4. the vector and lexical indexes are updated in memory and saved atomically every few files.
 If the process dies between 3 and 4, the next open sees catalog and indexes disagree and repairs
 the indexes from the catalog and the embedding cache (`check`), without re-embedding anything.
+`kb.ingesting` carries out these steps for each file; `kb.indexes` owns the indexes of step 4.
 """
 
 from __future__ import annotations
