@@ -11,7 +11,7 @@ from .chunking import CHUNKER_VERSION, MIN_TAIL_TOKENS, chunk_document
 from .countries import ISO_COUNTRIES
 from .errors import ERROR_CODES, IngestError, MetadataError
 from .language import UNDETERMINED, detect_language
-from .manifest import SIDECAR_SUFFIX, Manifest, is_sidecar, load_manifest, load_sidecar
+from .manifest import SIDECAR_SUFFIX, Manifest, dump_manifest, is_sidecar, load_manifest, load_sidecar
 from .metadata import DOC_TYPES, KNOWN_FIELDS, POPULATION_BANDS, PREVENTION_LEVELS, validate_metadata
 from .normalize import BULLET
 from .reader import DEFAULT_MAX_BYTES, check_size, read_document
@@ -42,6 +42,7 @@ __all__ = [
     "PREVENTION_LEVELS",
     "ISO_COUNTRIES",
     "load_manifest",
+    "dump_manifest",
     "Manifest",
     "load_sidecar",
     "is_sidecar",

@@ -5,15 +5,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import MetadataError
 
-__all__ = ["Manifest", "load_manifest", "load_sidecar", "is_sidecar", "SIDECAR_SUFFIX"]
+__all__ = ["Manifest", "load_manifest", "dump_manifest", "load_sidecar", "is_sidecar", "SIDECAR_SUFFIX"]
 
 SIDECAR_SUFFIX = ".meta.json"
+# The known fields in the order a person filling in a manifest thinks of them (see ingest.metadata).
+MANIFEST_COLUMNS = ("title", "city", "country", "region", "doc_type", "themes", "year", "population_band",
+                    "prevention_level", "source_url", "licence")
 
 
 def _parts(name: str) -> tuple[str, ...]:
@@ -100,6 +104,36 @@ def load_manifest(csv_path: Path) -> Manifest:
             raise MetadataError(f"{csv_path.name} line {line}: file {'/'.join(key)!r} is listed twice")
         manifest.rows[key] = row
     return manifest
+
+
+def dump_manifest(rows: Iterable[tuple[str, Mapping[str, Any]]]) -> str:
+    """A manifest CSV that `load_manifest` reads back to the same metadata.
+
+    Args:
+        rows: (file, metadata) pairs; the file as the manifest's `file` column should name it.
+
+    Returns:
+        CSV text: `file`, the known fields in `MANIFEST_COLUMNS` order, then any other field by name.
+        Lists are written "a; b" (as `themes` is read); other values that are not text, as JSON.
+    """
+    rows = list(rows)
+    extra = sorted({k for _, meta in rows for k in meta} - set(MANIFEST_COLUMNS))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["file", *MANIFEST_COLUMNS, *extra])
+    for name, meta in rows:
+        writer.writerow([name, *(_cell(meta.get(k)) for k in (*MANIFEST_COLUMNS, *extra))])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, str | int | float):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def is_sidecar(path: Path) -> bool:

@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ls = sub.add_parser("list", help="list documents")
     ls.add_argument("--json", action="store_true", help="print JSON")
+    ls.add_argument("--manifest", action="store_true", help="print every document's metadata as a manifest CSV "
+                    "(`kb add --manifest` reads it back)")
 
     sh = sub.add_parser("show", help="show one document, its metadata and chunks")
     sh.add_argument("doc", help="document id or source name")
@@ -217,7 +219,11 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         return 0 if report.ok else 1
     if args.command == "list":
         docs = kb.documents()
-        if args.json:
+        if args.manifest:
+            from ingest import dump_manifest
+
+            sys.stdout.write(dump_manifest((d.source, d.metadata) for d in docs))
+        elif args.json:
             _print_json([d.to_dict() for d in docs])
         else:
             for d in docs:

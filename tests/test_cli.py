@@ -207,3 +207,38 @@ def test_kb_reread_says_when_a_stored_original_is_missing(
     assert main(["--home", str(home), "reread"]) == 1
     out = capsys.readouterr().out
     assert "failed    plan.md" in out and "add the file again" in out
+
+
+def test_kb_list_manifest_round_trips_every_documents_metadata(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A coordinator can keep the library's metadata as a CSV, edit it, and apply it to a new KB."""
+    monkeypatch.setenv("KB_EMBEDDER", "hash")
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "plan.md").write_text("# Plan\n\nThe mayor chairs the group.\n")
+    (docs / "sub" / "guide.md").write_text("# Guide\n\nSecure a mandate first.\n")
+    (docs / "manifest.csv").write_text(
+        "file,title,city,country,themes,year,prevention_level,partner\n"
+        'plan.md,"Plan, 2024 edition",Harrow Bend,US,leadership-group; online-hate,2024,primary; secondary,"The ""Bend"" trust"\n'
+        "sub/guide.md,Guide,,,,,,\n",
+        encoding="utf-8",
+    )
+    first = str(tmp_path / "first")
+    assert main(["--home", first, "add", str(docs), "--manifest", str(docs / "manifest.csv")]) == 0
+    capsys.readouterr()
+    assert main(["--home", first, "list", "--manifest"]) == 0
+    exported = tmp_path / "exported.csv"
+    exported.write_text(capsys.readouterr().out, encoding="utf-8")
+    (docs / "manifest.csv").unlink()
+    second = str(tmp_path / "second")
+    assert main(["--home", second, "add", str(docs), "--manifest", str(exported)]) == 0
+    from kb import KnowledgeBase
+
+    def metadata(home: str) -> dict[str, dict]:
+        with KnowledgeBase(home) as kb:
+            return {d.source: d.metadata for d in kb.documents()}
+
+    before = metadata(first)
+    assert before["plan.md"]["partner"] == 'The "Bend" trust' and before["plan.md"]["themes"] == ["leadership-group", "online-hate"]
+    assert metadata(second) == before
