@@ -335,6 +335,20 @@ class Actions:
         )
 
     @kb_thread
+    def library_manifest(self, user: str | None) -> Path:
+        """Every document's metadata as a manifest CSV (UTF-8 with a BOM, so spreadsheets read it right)."""
+        from ingest import dump_manifest
+
+        self.check(user, "search")
+        path = self.exports_dir / "library-metadata.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = dump_manifest((d.source, d.metadata) for d in self.kb.documents())
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8-sig")
+        tmp.replace(path)
+        return path
+
+    @kb_thread
     def stale_count(self, user: str | None) -> int:
         """How many documents an older version of the readers or chunker read (0 for a viewer)."""
         return self.kb.stale_count() if can(self.role(user), "add") else 0  # only those who may add can act on it

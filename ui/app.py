@@ -188,6 +188,9 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
                 gr.Button(visible=stale > 0),
             )
 
+        def library_manifest(request: gr.Request):
+            return gr.File(value=str(act.library_manifest(_user(request))), visible=True)
+
         def reread(
             request: gr.Request,
             progress=gr.Progress(),  # noqa: B008 (Gradio's API: it finds the bar by this default)
@@ -327,6 +330,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
                 guard(exporter(fmt)), c.draft_sel, c.export_file, api_name=f"export_{fmt.replace('-', '_')}"
             )
         c.refresh_btn.click(guard(library), None, library_out, api_name="library")
+        c.manifest_btn.click(guard(library_manifest), None, c.manifest_file, api_name="library_manifest")
         c.reread_btn.click(guard(reread), None, c.library_status, api_name="reread").then(
             guard(library), None, library_out, api_name=False
         )

@@ -77,6 +77,8 @@ class Layout:
     export_file: Any
     library_status: Any
     library_tab: Any
+    manifest_btn: Any
+    manifest_file: Any
     manifest: Any
     md_btn: Any
     new_city: Any
@@ -186,7 +188,13 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 label="Exported file", elem_id="kb-export-file", interactive=False, visible=False
             )
         with gr.Tab("Library", id="library", visible=act.local) as library_tab:
-            refresh_btn = gr.Button("Refresh", elem_id="kb-refresh")
+            with gr.Row():
+                refresh_btn = gr.Button("Refresh", elem_id="kb-refresh")
+                manifest_btn = gr.Button("Download metadata (CSV)", elem_id="kb-manifest-btn")
+            manifest_file = gr.File(
+                label="Every document's metadata, as a manifest `kb add --manifest` reads",
+                elem_id="kb-manifest-file", interactive=False, visible=False,
+            )
             table = gr.Dataframe(
                 headers=LIBRARY_HEADERS,
                 interactive=False,
@@ -256,6 +264,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
         export_file=export_file,
         library_status=library_status,
         library_tab=library_tab,
+        manifest_btn=manifest_btn,
+        manifest_file=manifest_file,
         manifest=manifest,
         md_btn=md_btn,
         new_city=new_city,

@@ -168,3 +168,18 @@ def test_documents_read_by_an_older_version_are_pointed_out_and_read_again(act: 
         act.reread("vic")
     status = act.reread("ana")
     assert "Read again: 0 added, 1 updated" in status and act.stale_count("ana") == 0
+
+
+def test_library_metadata_downloads_as_a_manifest_that_reads_back(act: Actions, tmp_path: Path) -> None:
+    from ingest import load_manifest, validate_metadata
+
+    doc = write(tmp_path / "in", "plan.txt", "Plan\n\nThe mayor chairs the group.")
+    act.add("ana", [doc], None, {**EMPTY_FORM, "city": "Bahía Quietud", "country": "AR", "themes": "online-hate; youth",
+                                 "year": "2024"})
+    with pytest.raises(UiError):
+        act.library_manifest("mallory")
+    path = act.library_manifest("vic")  # a viewer sees the same metadata in the Library table
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets then read the UTF-8 right
+    row = load_manifest(path).lookup(Path("plan.txt"))
+    assert validate_metadata(row) == act.kb.documents()[0].metadata
+    assert row["city"] == "Bahía Quietud" and row["themes"] == "online-hate; youth"

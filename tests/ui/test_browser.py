@@ -221,6 +221,13 @@ def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_
     assert "pdf" in page.inner_text("#kb-library").lower()
     shot(page, "library")
     assert not page.locator("#kb-reread").is_visible()
+    # The library's metadata downloads as a manifest CSV.
+    page.locator("#kb-manifest-btn").click()
+    link = page.locator("#kb-manifest-file a").first
+    link.wait_for()
+    url = link.get_attribute("href")
+    csv_text = page.request.get(url if url.startswith("http") else nano_app.url.rstrip("/") + url).text()
+    assert csv_text.lstrip("\ufeff").startswith("file,title,city") and "Monitoring plan.pdf" in csv_text
     # A document an older version read: the Library says so and reads it again on request.
     import sqlite3
 
