@@ -192,7 +192,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 refresh_btn = gr.Button("Refresh", elem_id="kb-refresh")
                 manifest_btn = gr.Button("Download metadata (CSV)", elem_id="kb-manifest-btn")
             manifest_file = gr.File(
-                label="Every document's metadata, as a manifest `kb add --manifest` reads",
+                label="Every document's metadata, as a manifest CSV that kb add --manifest reads back",
                 elem_id="kb-manifest-file", interactive=False, visible=False,
             )
             table = gr.Dataframe(
