@@ -61,6 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("doc", help="document id or source name")
     sh.add_argument("--json", action="store_true", help="print JSON")
 
+    st = sub.add_parser("set", help="change a document's metadata (validated; the rest is kept)")
+    st.add_argument("doc", help="document id or source name")
+    st.add_argument("pairs", type=_kv, nargs="*", metavar="KEY=VALUE", help="fields to set, e.g. city=Lyon "
+                    "themes='online-hate; youth'")
+    st.add_argument("--unset", action="append", default=[], metavar="KEY", help="a field to clear (repeatable)")
+
     rm = sub.add_parser("remove", help="remove a document, its chunks and vectors")
     rm.add_argument("doc", help="document id or source name")
 
@@ -244,6 +250,15 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             for c in chunks:
                 where = f"p.{c.page} " if c.page else ""
                 print(f"  #{c.id} {where}{' › '.join(c.section)} [{c.language}] {c.text[:100]!r}")
+        return 0
+    if args.command == "set":
+        doc = kb.document(args.doc)
+        if doc is None:
+            raise DocumentNotFound(args.doc)
+        meta = {**{k: v for k, v in doc.metadata.items() if k not in args.unset}, **dict(args.pairs)}
+        updated = kb.update_metadata(doc.id, meta)
+        changed = sorted(k for k in {*doc.metadata, *updated.metadata} if doc.metadata.get(k) != updated.metadata.get(k))
+        print(f"updated {updated.id} {updated.source}: " + (", ".join(changed) if changed else "nothing changed"))
         return 0
     if args.command == "remove":
         doc = kb.remove(args.doc)

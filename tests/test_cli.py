@@ -242,3 +242,26 @@ def test_kb_list_manifest_round_trips_every_documents_metadata(
     before = metadata(first)
     assert before["plan.md"]["partner"] == 'The "Bend" trust' and before["plan.md"]["themes"] == ["leadership-group", "online-hate"]
     assert metadata(second) == before
+
+
+def test_kb_set_changes_validated_metadata_and_keeps_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, _ = _hash_kb_with(tmp_path, monkeypatch, "# Plan\n\nThe deputy mayor chairs the group.\n")
+    h = ["--home", str(home)]
+    capsys.readouterr()
+    assert main([*h, "set", "plan.md", "city=Lyon", "country=fr", "themes=Youth; online-hate", "year=2023"]) == 0
+    assert capsys.readouterr().out.strip() == "updated 1 plan.md: city, country, themes, year"
+    assert main([*h, "search", "deputy mayor", "--filter", "city=Lyon", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["city"] == "Lyon"
+    assert main([*h, "set", "1", "title=Lyon plan", "--unset", "city"]) == 0
+    capsys.readouterr()
+    from kb import KnowledgeBase
+
+    with KnowledgeBase(home) as kb:
+        doc = kb.documents()[0]
+        assert doc.title == "Lyon plan" and "city" not in doc.metadata
+        assert doc.metadata["country"] == "FR" and doc.metadata["themes"] == ["youth", "online-hate"]
+    assert main([*h, "set", "plan.md", "country=France"]) == 2
+    assert "country" in capsys.readouterr().err
+    assert main([*h, "set", "nowhere.md", "city=Lyon"]) == 2
