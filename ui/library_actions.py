@@ -1,0 +1,137 @@
+"""The coordinator's operations: the Library tab (metadata, removal, re-reading, the manifest
+download) and the Add documents tab, each checked against the caller's role (no gradio import)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from kb.roles import can
+from ui import render
+from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
+from ui.uploads import staged_uploads
+
+__all__ = ["LibraryActions"]
+
+
+class LibraryActions(BaseActions):
+    """What the Library and Add documents tabs do."""
+
+    # --- library (coordinators) --------------------------------------------------------------
+
+    @kb_thread
+    def library(self, user: str | None) -> tuple[list[list[Any]], list[tuple[str, int]], str]:
+        """(table rows, document choices, last ingest report HTML)."""
+        self.check(user, "search")
+        docs = self.kb.documents()
+        return (
+            render.library_rows(docs),
+            [(f"{d.id}: {d.title}", d.id) for d in docs],
+            render.report_html(self.kb.last_report()),
+        )
+
+    @kb_thread
+    def library_manifest(self, user: str | None) -> Path:
+        """Every document's metadata as a manifest CSV (UTF-8 with a BOM, so spreadsheets read it right)."""
+        from ingest import dump_manifest
+
+        self.check(user, "search")
+        path = self.exports_dir / "library-metadata.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = dump_manifest((d.source, d.metadata) for d in self.kb.documents())
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8-sig")
+        tmp.replace(path)
+        return path
+
+    @kb_thread
+    def stale_count(self, user: str | None) -> int:
+        """How many documents an older version of the readers or chunker read (0 for a viewer)."""
+        return self.kb.stale_count() if can(self.role(user), "add") else 0  # only those who may add can act on it
+
+    @kb_thread
+    def reread(self, user: str | None, progress: Callable[[int, int, str], None] | None = None) -> str:
+        """Read those documents again from their stored originals (`KnowledgeBase.reread`)."""
+        self.check(user, "add")
+        report = self.kb.reread(progress=progress)
+        if not report.files:
+            return render.message("Every document is already read by the current version.", "ok")
+        failed = [f"{f.path}: {f.reason}" for f in report.files if f.outcome == "failed"]
+        text = f"Read again: {report.summary()}." + (" " + " ".join(failed) if failed else "")
+        return render.message(text, "ok" if report.ok else "error")
+
+    @kb_thread
+    def metadata_of(self, user: str | None, doc_id: int | None) -> dict[str, Any]:
+        """The edit form's values for a document ({} when none is chosen)."""
+        self.check(user, "edit")
+        doc = self.kb.document(int(doc_id)) if doc_id not in (None, "") else None  # type: ignore[arg-type]
+        if doc is None:
+            return {}
+        meta = {**doc.metadata, "title": doc.title, "year": str(doc.metadata.get("year") or "")}
+        if isinstance(meta.get("themes"), list):  # a text box; prevention_level stays a list (multi-select)
+            meta["themes"] = "; ".join(meta["themes"])
+        return meta
+
+    @kb_thread
+    def update_metadata(self, user: str | None, doc_id: int | None, form: Mapping[str, Any]) -> str:
+        self.check(user, "edit")
+        if doc_id in (None, ""):
+            raise UiError("Choose a document to edit.")
+        doc = self.kb.document(int(doc_id))  # type: ignore[arg-type]
+        if doc is None:
+            raise UiError("That document is no longer in the knowledge base.")
+        merged = {k: v for k, v in doc.metadata.items() if k not in META_FIELDS}
+        merged.update(clean_form(form))
+        try:
+            updated = self.kb.update_metadata(doc.id, merged)
+        except ValueError as err:  # MetadataError: names the field and what is allowed
+            raise UiError(str(err)) from err
+        return render.message(f"Saved the metadata of “{updated.title}”.", "ok")
+
+    @kb_thread
+    def remove(self, user: str | None, doc_id: int | None, confirmed: bool) -> str:
+        self.check(user, "remove")
+        if doc_id in (None, ""):
+            raise UiError("Choose a document to remove.")
+        if not confirmed:
+            raise UiError("Tick “I am sure” to remove the document.")
+        try:
+            removed = self.kb.remove(int(doc_id))  # type: ignore[arg-type]
+        except KeyError as err:
+            raise UiError(str(err)) from err
+        return render.message(
+            f"Removed “{removed.title}” ({removed.source}). Drafts keep their copies.", "ok"
+        )
+
+    # --- add (coordinators) ------------------------------------------------------------------
+
+    @kb_thread
+    def add(
+        self,
+        user: str | None,
+        files: Sequence[str | Path],
+        manifest: str | Path | None,
+        form: Mapping[str, Any],
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> tuple[str, list[list[Any]]]:
+        """Add uploaded files (staged under safe names) with the form's metadata.
+
+        Returns:
+            (status line HTML, per-file outcome rows).
+        """
+        self.check(user, "add")
+        if not files:
+            raise UiError("Choose one or more files to add.")
+        home = self.kb.settings.home
+        with staged_uploads(home, files) as staged:
+            if manifest:
+                with staged_uploads(home, [manifest]) as (man,):
+                    report = self.kb.add(staged, manifest=man, metadata=clean_form(form), progress=progress)
+            else:
+                report = self.kb.add(staged, metadata=clean_form(form), progress=progress)
+        data = report.to_dict()
+        for f in data["files"]:
+            f["path"] = Path(f["path"]).name  # the staging folder means nothing to the coordinator
+        kind = "ok" if report.ok else "error"
+        return render.message(f"Done: {report.summary()}.", kind), render.outcome_rows(data)
