@@ -128,6 +128,7 @@ class Catalog:
         stored_path: str | None,
         chunks: Sequence[ChunkDraft],
         chunker: str = "",
+        signature: bytes | None = None,
     ) -> tuple[int, np.ndarray, np.ndarray]:
         """Insert a document, or replace the one with the same source, with its chunks, atomically.
 
@@ -141,20 +142,21 @@ class Catalog:
             row = db.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
             old_ids = np.zeros(0, dtype=np.int64)
             fields = (sha256, title, language, format, json.dumps(metadata, ensure_ascii=False),
-                      page_count, stored_path, chunker, stamp)
+                      page_count, stored_path, chunker, signature, stamp)
             if row:
                 doc_id = int(row["id"])
                 old_ids = self._chunk_ids_of(doc_id)
                 db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
                 db.execute(
                     "UPDATE documents SET sha256=?, title=?, language=?, format=?, metadata=?, page_count=?,"
-                    " stored_path=?, chunker=?, updated_at=?, status='ready' WHERE id=?",
+                    " stored_path=?, chunker=?, signature=?, updated_at=?, status='ready' WHERE id=?",
                     (*fields, doc_id),
                 )
             else:
                 cur = db.execute(
                     "INSERT INTO documents (sha256, title, language, format, metadata, page_count, stored_path,"
-                    " chunker, updated_at, source, created_at, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,'ready')",
+                    " chunker, signature, updated_at, source, created_at, status)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'ready')",
                     (*fields, source, stamp),
                 )
                 doc_id = int(cur.lastrowid or 0)
@@ -181,6 +183,16 @@ class Catalog:
                 (json.dumps(metadata, ensure_ascii=False), title or row["title"], now(), doc_id),
             )
             self._write_facets(db, doc_id, row["language"], metadata)
+
+    def signatures(self) -> list[tuple[int, str, str, bytes | None]]:
+        """(id, source, title, signature or None) of every document (see kb.near_duplicates)."""
+        rows = self.db.execute("SELECT id, source, title, signature FROM documents ORDER BY id")
+        return [(int(r["id"]), r["source"], r["title"], r["signature"]) for r in rows]
+
+    def set_signature(self, doc_id: int, signature: bytes) -> None:
+        """Store a document's signature computed after it was added (documents from before signatures)."""
+        with self.transaction() as db:
+            db.execute("UPDATE documents SET signature = ? WHERE id = ?", (signature, doc_id))
 
     def remove_document(self, doc_id: int) -> np.ndarray:
         """Delete a document and its chunks. Returns the removed chunk ids."""

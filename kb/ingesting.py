@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ingest import CHUNKER_VERSION
 from kb.context import index_text
 from kb.indexes import Progress
+from kb.near_duplicates import WARN_AT, Signatures, signature
 from kb.types import AddReport, FileOutcome
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class Ingestor:
         self.manifest = load_manifest(Path(manifest)) if manifest else None
         self.manifest_path = Path(manifest).resolve() if manifest else None
         self.metadata = metadata
+        self.signatures = Signatures(kb.catalog)  # read on the first commit, kept current through the batch
 
     def collect(self, paths: list[Path], report: AddReport) -> list[tuple[Path, str]]:
         """Expand folders into (file, source) pairs; a missing path is reported as failed."""
@@ -208,15 +210,18 @@ class Ingestor:
                 raise parsed.error
             outcome = self._commit(path, document.source, parsed, document.metadata, document,
                                    "Read again from its stored original by the current version.",
-                                   fallback_title=Path(document.source).stem)
+                                   fallback_title=Path(document.source).stem, compare=False)
         except (IngestError, OSError) as err:
             return _failed(document.source, err)
         outcome.path = document.source
         return outcome
 
     def _commit(self, path: Path, source: str, parsed: Parsed, meta: dict[str, Any], existing: Any,
-                reason: str | None, *, fallback_title: str) -> FileOutcome:
-        """Embed a parsed file's chunks, keep its original, and replace its document in one transaction."""
+                reason: str | None, *, fallback_title: str, compare: bool = True) -> FileOutcome:
+        """Embed a parsed file's chunks, keep its original, and replace its document in one transaction.
+
+        With `compare`, a stored document whose text this one largely repeats is named in the outcome.
+        """
         kb = self.kb
         sha = parsed.sha256
         doc, chunks = parsed.doc, parsed.drafts
@@ -226,6 +231,10 @@ class Ingestor:
         vectors = kb.indexes.embed(texts)
         encoded = kb.indexes.encode_sides(texts)  # the other slow parts, also before the commit
         stored = keep_original(kb.settings.home, path, sha)
+        sig = signature([c.text for c in chunks])
+        like = self.signatures.most_similar(sig, exclude=existing.id if existing else None) if compare else None
+        if like is not None and like.similarity < WARN_AT:
+            like = None
         doc_id, old_ids, new_ids = kb.catalog.put_document(
             sha256=sha,
             source=source,
@@ -237,7 +246,13 @@ class Ingestor:
             stored_path=stored,
             chunker=CHUNKER_VERSION,
             chunks=chunks,
+            signature=sig.tobytes() if sig is not None else None,
         )
+        self.signatures.put(doc_id, source, title, sig)
+        if like is not None:
+            note = (f"About {round(100 * like.similarity)} % of its text is also in “{like.title}” ({like.source}); "
+                    "both are kept: remove one if it is a copy.")
+            reason = f"{reason} {note}" if reason else note
         kb.indexes.remove(old_ids)
         kb.indexes.add(new_ids, texts, vectors, encoded)
         replaced_file = existing.stored_path if existing and existing.stored_path != stored else None
@@ -252,6 +267,8 @@ class Ingestor:
             pages=doc.page_count,
             title=title,
             language=doc.language,
+            similar_to=like.source if like else None,
+            similarity=round(like.similarity, 2) if like else None,
         )
 
     def _unchanged_or_metadata(self, path: Path, doc: Any, meta: dict[str, Any], source: str) -> FileOutcome:

@@ -153,3 +153,10 @@ def m003_document_chunker(db: sqlite3.Connection) -> None:
     # Which chunker cut a document's chunks ('' = before this was recorded), so adding the same file
     # again re-chunks it when the chunker has changed instead of skipping it as unchanged.
     db.execute("ALTER TABLE documents ADD COLUMN chunker TEXT NOT NULL DEFAULT ''")
+
+
+@migration
+def m004_document_signature(db: sqlite3.Connection) -> None:
+    # A MinHash signature of the document's text (kb.near_duplicates), so adding a near copy of a
+    # stored document can be pointed out; NULL until computed (documents from before get it on demand).
+    db.execute("ALTER TABLE documents ADD COLUMN signature BLOB")
