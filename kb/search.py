@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -65,21 +66,67 @@ def citation(doc: Document, chunk: Chunk) -> str:
     return ", ".join(parts)
 
 
-def diversify(ranked: list[tuple[int, float]], doc_of: dict[int, int], k: int, max_per_doc: int) -> list[tuple[int, float]]:
-    """Keep rank order but at most `max_per_doc` chunks of one document, up to k results."""
+# A passage whose word 5-grams lie this much inside a better-ranked passage of another document is
+# the same text (a PDF and its Word version, a plan quoting a guide): it is shown once, "also in".
+COPY_CONTAINMENT = 0.8
+_MIN_SHINGLES = 8  # shorter passages are too little to call copies
+_WORD = re.compile(r"\w+")
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.casefold())
+    return set(zip(words, words[1:], words[2:], words[3:], words[4:], strict=False))
+
+
+def diversify(
+    ranked: list[tuple[int, float]], doc_of: dict[int, int], k: int, max_per_doc: int,
+    texts: dict[int, str] | None = None,
+) -> tuple[list[tuple[int, float]], dict[int, list[int]]]:
+    """Keep rank order, up to k results, at most `max_per_doc` chunks of one document; with `texts`,
+    a passage that repeats a kept one of another document is folded into it instead of shown.
+
+    A copy does not take one of its document's places; only the passages that could still be shown
+    are compared, so the cost follows k, not the candidate list.
+
+    Returns:
+        (the kept (chunk id, score), {kept chunk id: ids of the copies folded into it, in rank order}).
+    """
     per_doc: dict[int, int] = {}
     out: list[tuple[int, float]] = []
+    size: dict[int, int] = {}
+    owners: dict[tuple[str, ...], list[int]] = {}  # shingle -> kept chunks that hold it
+    copies: dict[int, list[int]] = {}
     for cid, score in ranked:
         doc = doc_of.get(cid)
-        if doc is None:
+        if doc is None or per_doc.get(doc, 0) >= max_per_doc:
             continue
-        if per_doc.get(doc, 0) >= max_per_doc:
-            continue
+        if texts is not None:
+            mine = _shingles(texts[cid])
+            twin = _twin(mine, owners, size, doc_of, doc) if len(mine) >= _MIN_SHINGLES else None
+            if twin is not None:
+                copies.setdefault(twin, []).append(cid)
+                continue
+            size[cid] = len(mine)
+            for sh in mine:
+                owners.setdefault(sh, []).append(cid)
         per_doc[doc] = per_doc.get(doc, 0) + 1
         out.append((cid, score))
         if len(out) >= k:
             break
-    return out
+    return out, copies
+
+
+def _twin(
+    mine: set[tuple[str, ...]], owners: dict[tuple[str, ...], list[int]], size: dict[int, int],
+    doc_of: dict[int, int], doc: int,
+) -> int | None:
+    """The best-ranked kept passage of another document that shares most of `mine`'s shingles, or None."""
+    shared = Counter(o for sh in mine for o in owners.get(sh, ()) if doc_of[o] != doc)
+    for other in size:  # kept passages, in rank order
+        n = shared.get(other, 0)
+        if n and size[other] >= _MIN_SHINGLES and n >= COPY_CONTAINMENT * min(len(mine), size[other]):
+            return other
+    return None
 
 
 _WHOLE_NUMBER_FILTERS = ("year_min", "year_max", "doc_id")
@@ -185,8 +232,9 @@ class Searcher:
         head = ranked[: max(k * 10, 50)]
         chunks = cat.chunks(cid for cid, _ in head)
         doc_of = {cid: c.doc_id for cid, c in chunks.items()}
-        chosen = diversify(head, doc_of, k, self.kb.settings.max_per_doc)
-        docs = cat.documents_by_ids(doc_of[cid] for cid, _ in chosen)
+        texts = {cid: c.text for cid, c in chunks.items()}
+        chosen, copies = diversify(head, doc_of, k, self.kb.settings.max_per_doc, texts)
+        docs = cat.documents_by_ids({doc_of[c] for cid, _ in chosen for c in (cid, *copies.get(cid, []))})
         hits = []
         for cid, score in chosen:
             chunk, doc = chunks[cid], docs[doc_of[cid]]
@@ -209,6 +257,7 @@ class Searcher:
                     doc_type=meta.get("doc_type"),
                     dense_score=parts.get(cid, (None, None))[0],
                     lexical_score=parts.get(cid, (None, None))[1],
+                    also_in=[citation(docs[doc_of[c]], chunks[c]) for c in copies.get(cid, [])],
                 )
             )
         self._highlight(hits, query, qvec, dense=highlight == "dense")

@@ -93,6 +93,7 @@ class Hit:
     doc_type: str | None = None
     dense_score: float | None = None
     lexical_score: float | None = None
+    also_in: list[str] = field(default_factory=list)  # citations of other documents' copies of this text
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -76,3 +76,46 @@ def test_documents_stored_before_signatures_get_theirs_when_needed(tmp_path: Pat
         db.close()
         assert kb.add(inbox / "b.md").files[0].similar_to == "a.md"
         assert all(stored is not None for *_, stored in kb.catalog.signatures())
+
+
+def test_search_shows_a_passage_once_with_where_else_it_is(tmp_path: Path):
+    """The same plan stored as PDF and as its draft text: no passage shows twice; 'also in' says where."""
+    from kb.search import COPY_CONTAINMENT, _shingles
+    from ui.render import result_cards
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    shutil.copy(REPO / "corpus" / "build" / "harrow-bend-prevention-plan.pdf", inbox / "plan.pdf")
+    shutil.copy(REPO / "corpus" / "sources" / "harrow-bend-prevention-plan.pdf.md", inbox / "plan-draft.md")
+    with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:
+        kb.add(inbox)
+        hits = kb.search("rapid response protocol public message within 24 hours", k=10)
+    assert hits and any(h.also_in for h in hits)
+    for i, a in enumerate(hits):
+        for b in hits[i + 1 :]:
+            if a.doc_id != b.doc_id:
+                sa, sb = _shingles(a.text), _shingles(b.text)
+                assert len(sa & sb) < COPY_CONTAINMENT * min(len(sa), len(sb)), (a.citation, b.citation)
+    folded = [c for h in hits for c in h.also_in]
+    assert all(c.startswith("Harrow Bend Prevention Plan 2023-2026") for c in folded)
+    assert not set(folded) & {h.citation for h in hits}  # a folded copy has no card of its own
+    assert "Also in: Harrow Bend Prevention Plan" in result_cards(hits, lambda h: None)
+
+
+def test_diversify_folds_copies_from_other_documents_only():
+    from kb.search import diversify
+
+    plan = "The leadership group meets every month in the town hall and reports to the council each year."
+    texts = {
+        1: plan,
+        2: "Preface. " + plan,  # doc 2 repeats it: folded into 1, and takes none of doc 2's places
+        3: plan + " Again.",  # the same document repeating itself is not folded
+        4: "Victim support offers a phone line, legal advice and an interpreter within one working day.",
+        5: "A third passage of the first document, about funding from the regional prevention grant.",
+        6: "Short.",
+    }
+    doc_of = {1: 1, 2: 2, 3: 1, 4: 2, 5: 1, 6: 3}
+    ranked = [(i, 1.0 - i / 10) for i in range(1, 7)]
+    kept, copies = diversify(ranked, doc_of, k=10, max_per_doc=2, texts=texts)
+    assert [cid for cid, _ in kept] == [1, 3, 4, 6] and copies == {1: [2]}
+    assert diversify(ranked, doc_of, k=2, max_per_doc=2) == ([(1, 0.9), (2, 0.8)], {})  # without texts: no folding

@@ -109,7 +109,8 @@ def result_cards(
             f'<p class="kb-excerpt" dir="{_dir(hit.language)}" lang="{esc(hit.language)}">'
             f"{highlight(hit.text, hit.highlights)}</p>"
             f'<p class="kb-citation" dir="auto">{esc(hit.citation)}</p>'
-            f'<footer>{link} <button class="kb-act" data-act="more" data-chunk="{hit.chunk_id}">More like this'
+            + "".join(f'<p class="kb-citation kb-also" dir="auto">Also in: {esc(c)}</p>' for c in hit.also_in)
+            + f'<footer>{link} <button class="kb-act" data-act="more" data-chunk="{hit.chunk_id}">More like this'
             f"</button> {pin}</footer></article>"
         )
     return '<div class="kb-results">' + "".join(cards) + "</div>"
