@@ -162,7 +162,8 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         doc = kb.document(args.doc)
         if doc is None:
             raise DocumentNotFound(args.doc)
-        meta = {**{k: v for k, v in doc.metadata.items() if k not in args.unset}, **dict(args.pairs)}
+        unset = {*args.unset, *(k for k, v in args.pairs if not v)}  # "city=" clears the city too
+        meta = {**{k: v for k, v in doc.metadata.items() if k not in unset}, **{k: v for k, v in args.pairs if v}}
         updated = kb.update_metadata(doc.id, meta)
         changed = sorted(k for k in {*doc.metadata, *updated.metadata} if doc.metadata.get(k) != updated.metadata.get(k))
         print(f"updated {updated.id} {updated.source}: " + (", ".join(changed) if changed else "nothing changed"))

@@ -58,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("set", help="change a document's metadata (validated; the rest is kept)")
     st.add_argument("doc", help="document id or source name")
     st.add_argument("pairs", type=_kv, nargs="*", metavar="KEY=VALUE", help="fields to set, e.g. city=Lyon "
-                    "themes='online-hate; youth'")
-    st.add_argument("--unset", action="append", default=[], metavar="KEY", help="a field to clear (repeatable)")
+                    "themes='online-hate; youth'; KEY= with no value clears the field")
+    st.add_argument("--unset", action="append", default=[], metavar="KEY",
+                    help="a field to clear (repeatable; after the KEY=VALUE pairs)")
 
     rm = sub.add_parser("remove", help="remove a document, its chunks and vectors")
     rm.add_argument("doc", help="document id or source name")

@@ -262,6 +262,8 @@ def test_kb_set_changes_validated_metadata_and_keeps_the_rest(
         doc = kb.documents()[0]
         assert doc.title == "Lyon plan" and "city" not in doc.metadata
         assert doc.metadata["country"] == "FR" and doc.metadata["themes"] == ["youth", "online-hate"]
+    assert main([*h, "set", "plan.md", "year=", "region=Europe"]) == 0  # "KEY=" clears, in any order
+    assert capsys.readouterr().out.strip() == "updated 1 plan.md: region, year"
     assert main([*h, "set", "plan.md", "country=France"]) == 2
     assert "country" in capsys.readouterr().err
     assert main([*h, "set", "nowhere.md", "city=Lyon"]) == 2
