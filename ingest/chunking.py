@@ -33,7 +33,7 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # PDF's title from its XMP metadata or its largest type, never from a table of contents or a wrapped
 # body line (the file name instead), since every chunk is indexed under its document's title; a PDF
 # without bookmarks also takes lines set wholly in bold at the body size as its lowest headings, and a
-# text file its lines underlined with "===" or "---".
+# text file its lines underlined with "===" or "---"; Markdown's HTML comments are not read.
 CHUNKER_VERSION = "4"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it

@@ -20,6 +20,7 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\[[^\]]*\])")
 _AUTOLINK = re.compile(r"<(https?://[^>\s]+)>")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_COMMENT = re.compile(r"<!--.*?-->")
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _EM_STAR = re.compile(r"\*(?=\S)([^*]+?)(?<=\S)\*")
 _EM_UNDER = re.compile(r"(?<![\w])_(?=\S)([^_]+?)(?<=\S)_(?![\w])")
@@ -44,6 +45,18 @@ def strip_inline(line: str) -> str:
     line = _BOLD.sub(r"\2", line)
     line = _EM_STAR.sub(r"\1", line)
     return _EM_UNDER.sub(r"\1", line)
+
+
+def _without_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+    """The line without HTML comments, and whether a comment is still open at its end."""
+    if in_comment:
+        if "-->" not in line:
+            return "", True
+        line = line.split("-->", 1)[1]
+    line = _COMMENT.sub("", line)
+    if "<!--" in line:
+        return line.split("<!--", 1)[0], True
+    return line, False
 
 
 def _drop_front_matter(lines: list[str]) -> list[str]:
@@ -71,6 +84,7 @@ def read_markdown(text: str) -> ParsedDocument:
     title: str | None = None
     fence: str | None = None
     pending: str | None = None  # a paragraph line that may turn out to be a setext heading
+    in_comment = False  # inside an HTML comment (<!-- ... -->), which a Markdown reader never shows
 
     def flush_pending() -> None:
         nonlocal pending
@@ -85,6 +99,10 @@ def read_markdown(text: str) -> ParsedDocument:
             else:
                 builder.text(line)  # code is kept as text: it may be what someone searches for
             continue
+        if in_comment or "<!--" in line:
+            line, in_comment = _without_comments(line, in_comment)
+            if not line.strip():
+                continue  # a comment on its own line is not a paragraph break either
         m = _FENCE.match(line)
         if m:
             flush_pending()

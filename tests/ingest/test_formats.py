@@ -501,3 +501,16 @@ def test_html_title_without_the_site_name(tmp_path: Path, head: str, h1: str, ti
     path.write_text(f"<html><head>{head}</head><body><main>{body}<p>Counsellors meet people who want to leave "
                     "violent groups.</p></main></body></html>", encoding="utf-8")
     assert read_document(path, max_bytes=MB).title == title
+
+
+def test_markdown_html_comments_are_not_read_but_code_keeps_them(tmp_path: Path):
+    path = tmp_path / "plan.md"
+    path.write_text(
+        "# Plan\n\n## Objective 1\n\nYoung people first.\n<!-- page -->\nSchools lead it.\n\n"
+        "<!--\nTODO: add the budget\n-->\n\nBudget after <!-- draft --> review.\n\n```html\n<!-- kept in code -->\n```\n",
+        encoding="utf-8",
+    )
+    (block,) = read_document(path, max_bytes=MB).blocks
+    assert "page" not in block.text and "TODO" not in block.text and "draft" not in block.text
+    assert "Young people first.\nSchools lead it." in block.text and "Budget after review." in block.text
+    assert "<!-- kept in code -->" in block.text
