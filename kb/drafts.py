@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from typing import Any
 
 from kb.catalog import Catalog, now
+from kb.draft_records import Draft, DraftInfo, DraftItem, DraftSection, item_from_row
 from kb.framework import DEFAULT_FRAMEWORK, OTHER_SECTION, DraftError, Framework, Section, load_framework
 from kb.types import Chunk, Hit
 
@@ -30,80 +30,6 @@ __all__ = [
     "DEFAULT_FRAMEWORK",
     "OTHER_SECTION",
 ]
-
-@dataclass(frozen=True)
-class DraftItem:
-    """A pinned excerpt (text copied verbatim from its chunk) or the drafter's own note."""
-
-    id: int
-    draft_id: int
-    section_key: str
-    position: int
-    kind: str  # "excerpt" | "note"
-    text: str
-    citation: str
-    chunk_id: int | None
-    doc_id: int | None
-    source: str | None
-    page: int | None
-    meta: dict[str, Any]  # title, city, country, year, section, url, language, doc_type (excerpts)
-    created_at: str
-
-
-@dataclass
-class DraftSection:
-    section: Section
-    items: list[DraftItem] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class DraftInfo:
-    """A draft as listed (without its items)."""
-
-    id: int
-    city: str
-    title: str
-    created_at: str
-    updated_at: str
-    item_count: int
-
-
-@dataclass
-class Draft:
-    """A draft with every framework section in template order, each with its items in order."""
-
-    id: int
-    city: str
-    title: str
-    created_at: str
-    updated_at: str
-    framework_title: str
-    sections: list[DraftSection]
-
-    def items(self) -> list[DraftItem]:
-        return [item for s in self.sections for item in s.items]
-
-    def section(self, key: str) -> DraftSection | None:
-        return next((s for s in self.sections if s.section.key == key), None)
-
-
-def _item(row: sqlite3.Row) -> DraftItem:
-    return DraftItem(
-        id=row["id"],
-        draft_id=row["draft_id"],
-        section_key=row["section_key"],
-        position=row["position"],
-        kind=row["kind"],
-        text=row["text"],
-        citation=row["citation"],
-        chunk_id=row["chunk_id"],
-        doc_id=row["doc_id"],
-        source=row["source"],
-        page=row["page"],
-        meta=json.loads(row["meta"] or "{}"),
-        created_at=row["created_at"],
-    )
-
 
 class Drafts:
     """Drafts stored in the catalog.
@@ -152,7 +78,7 @@ class Drafts:
         if row is None:
             raise DraftError(f"There is no draft {draft_id}.")
         items = [
-            _item(r)
+            item_from_row(r)
             for r in self._db.execute(
                 "SELECT * FROM draft_items WHERE draft_id = ? ORDER BY position, id", (int(draft_id),)
             )
@@ -218,7 +144,7 @@ class Drafts:
             (draft_id, section_key, chunk_id),
         ).fetchone()
         if existing:
-            return _item(existing)
+            return item_from_row(existing)
         # The stored chunk text is the excerpt, exactly; a Hit is only a pointer to it when the chunk exists.
         stored = self.catalog.chunks([chunk_id]).get(chunk_id)
         chunk = stored or (excerpt if isinstance(excerpt, Chunk) else None)
@@ -287,7 +213,7 @@ class Drafts:
         row = self._db.execute("SELECT * FROM draft_items WHERE id = ?", (int(item_id),)).fetchone()
         if row is None:
             raise DraftError(f"There is no draft item {item_id}.")
-        return _item(row)
+        return item_from_row(row)
 
     def move(self, item_id: int, delta: int) -> DraftItem:
         """Move an item one place up (-1) or down (+1) within its section; at either end, nothing moves."""
