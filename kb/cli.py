@@ -184,6 +184,8 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
                 print(f"{i:>2}. [{h.language}] {h.citation}   (score {h.score:.3f}, chunk {h.chunk_id})")
                 excerpt = " … ".join(h.highlights) if h.highlights else h.text[:300]
                 print(f"    {excerpt[:400]}")
+                for where in h.also_in:
+                    print(f"    also in: {where}")
             if not hits:
                 print("no results")
         return 0

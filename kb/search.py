@@ -70,6 +70,7 @@ def citation(doc: Document, chunk: Chunk) -> str:
 # the same text (a PDF and its Word version, a plan quoting a guide): it is shown once, "also in".
 COPY_CONTAINMENT = 0.8
 _MIN_SHINGLES = 8  # shorter passages are too little to call copies
+COPY_LOOKAHEAD = 3  # copies are looked for among the first 3 x k candidates
 _WORD = re.compile(r"\w+")
 
 
@@ -85,8 +86,9 @@ def diversify(
     """Keep rank order, up to k results, at most `max_per_doc` chunks of one document; with `texts`,
     a passage that repeats a kept one of another document is folded into it instead of shown.
 
-    A copy does not take one of its document's places; only the passages that could still be shown
-    are compared, so the cost follows k, not the candidate list.
+    A copy does not take one of its document's places. Copies are looked for among the first
+    `COPY_LOOKAHEAD` x k candidates, so a card can say "also in" even when the copy ranks below
+    the last result, and the cost follows k, not the candidate list.
 
     Returns:
         (the kept (chunk id, score), {kept chunk id: ids of the copies folded into it, in rank order}).
@@ -96,23 +98,29 @@ def diversify(
     size: dict[int, int] = {}
     owners: dict[tuple[str, ...], list[int]] = {}  # shingle -> kept chunks that hold it
     copies: dict[int, list[int]] = {}
-    for cid, score in ranked:
+    for n, (cid, score) in enumerate(ranked):
         doc = doc_of.get(cid)
-        if doc is None or per_doc.get(doc, 0) >= max_per_doc:
+        full = len(out) >= k
+        if full and (texts is None or n >= COPY_LOOKAHEAD * k):
+            break
+        if doc is None:
             continue
-        if texts is not None:
-            mine = _shingles(texts[cid])
-            twin = _twin(mine, owners, size, doc_of, doc) if len(mine) >= _MIN_SHINGLES else None
-            if twin is not None:
-                copies.setdefault(twin, []).append(cid)
-                continue
+        room = per_doc.get(doc, 0) < max_per_doc and not full
+        if texts is None:
+            if room:
+                per_doc[doc] = per_doc.get(doc, 0) + 1
+                out.append((cid, score))
+            continue
+        mine = _shingles(texts[cid])
+        twin = _twin(mine, owners, size, doc_of, doc) if len(mine) >= _MIN_SHINGLES else None
+        if twin is not None:
+            copies.setdefault(twin, []).append(cid)
+        elif room:
             size[cid] = len(mine)
             for sh in mine:
                 owners.setdefault(sh, []).append(cid)
-        per_doc[doc] = per_doc.get(doc, 0) + 1
-        out.append((cid, score))
-        if len(out) >= k:
-            break
+            per_doc[doc] = per_doc.get(doc, 0) + 1
+            out.append((cid, score))
     return out, copies
 
 

@@ -119,3 +119,12 @@ def test_diversify_folds_copies_from_other_documents_only():
     kept, copies = diversify(ranked, doc_of, k=10, max_per_doc=2, texts=texts)
     assert [cid for cid, _ in kept] == [1, 3, 4, 6] and copies == {1: [2]}
     assert diversify(ranked, doc_of, k=2, max_per_doc=2) == ([(1, 0.9), (2, 0.8)], {})  # without texts: no folding
+
+
+def test_a_copy_ranked_below_the_last_result_is_still_named():
+    from kb.search import diversify
+
+    plan = "The leadership group meets every month in the town hall and reports to the council each year."
+    texts = {1: plan, 2: "Victim support offers a phone line and legal advice within one working day.", 3: plan}
+    kept, copies = diversify([(1, 0.9), (2, 0.8), (3, 0.7)], {1: 1, 2: 2, 3: 3}, k=2, max_per_doc=2, texts=texts)
+    assert [cid for cid, _ in kept] == [1, 2] and copies == {1: [3]}
