@@ -11,7 +11,7 @@ meant to replace its predecessor under another name and only the coordinator kno
 Measured on the starter corpus: no two of its 43 documents agree on more than 0.016 (the three
 leadership groups written on one template included: 0.0), while the Harrow Bend plan read from its
 PDF and from its Markdown source agree on 0.90, and a text with one paragraph in six rewritten on
-0.77 (`tests/test_near_duplicates.py`). Signatures are computed at ingest (under 1 ms a chunk) and
+0.77 (`tests/test_near_duplicates.py`). Signatures are computed at ingest (about 0.1 ms a chunk) and
 compared with every stored one in one vectorised step (100,000 documents: 51 MB, about 13 ms).
 """
 
