@@ -27,7 +27,7 @@ import numpy as np
 if TYPE_CHECKING:
     from kb.catalog import Catalog
 
-__all__ = ["SIGNATURE_SIZE", "WARN_AT", "Resemblance", "Signatures", "signature"]
+__all__ = ["SIGNATURE_SIZE", "WARN_AT", "Resemblance", "Signatures", "shingles", "signature"]
 
 SIGNATURE_SIZE = 128
 SHINGLE_WORDS = 5
@@ -48,14 +48,24 @@ class Resemblance(NamedTuple):
     similarity: float
 
 
+def shingles(text: str) -> set[tuple[str, ...]]:
+    """A text's word 5-grams, case-folded (a text of fewer words is one shingle of them all).
+
+    The unit both of a document's signature and of search's test for a passage that repeats another.
+    """
+    words = _WORD.findall(text.casefold())
+    if len(words) < SHINGLE_WORDS:
+        return {tuple(words)} if words else set()
+    return set(zip(*(words[i:] for i in range(SHINGLE_WORDS)), strict=False))
+
+
 def signature(texts: Sequence[str]) -> np.ndarray | None:
     """The MinHash signature (uint32 [SIGNATURE_SIZE]) of a document's texts; None when it has no words."""
-    words = [w for text in texts for w in _WORD.findall(text.casefold())]
-    if not words:
+    grams = shingles("\n".join(texts))
+    if not grams:
         return None
-    n = max(len(words) - SHINGLE_WORDS + 1, 1)
-    shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(n)}
-    hashes = np.fromiter((zlib.crc32(s.encode("utf-8")) for s in shingles), dtype=np.uint64, count=len(shingles))
+    # hashed as the words joined by spaces: the form signatures were first stored in
+    hashes = np.fromiter((zlib.crc32(" ".join(g).encode("utf-8")) for g in grams), dtype=np.uint64, count=len(grams))
     mins = np.full(SIGNATURE_SIZE, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, len(hashes), 4096):  # bounded memory for a book-length document
         block = hashes[start : start + 4096]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kb.context import same_words
+from kb.near_duplicates import shingles
 from kb.types import Chunk, Document, Hit
 
 if TYPE_CHECKING:
@@ -71,13 +72,6 @@ def citation(doc: Document, chunk: Chunk) -> str:
 COPY_CONTAINMENT = 0.8
 _MIN_SHINGLES = 8  # shorter passages are too little to call copies
 COPY_LOOKAHEAD = 3  # copies are looked for among the first 3 x k candidates
-_WORD = re.compile(r"\w+")
-
-
-def _shingles(text: str) -> set[tuple[str, ...]]:
-    words = _WORD.findall(text.casefold())
-    return set(zip(words, words[1:], words[2:], words[3:], words[4:], strict=False))
-
 
 def diversify(
     ranked: list[tuple[int, float]], doc_of: dict[int, int], k: int, max_per_doc: int,
@@ -111,7 +105,7 @@ def diversify(
                 per_doc[doc] = per_doc.get(doc, 0) + 1
                 out.append((cid, score))
             continue
-        mine = _shingles(texts[cid])
+        mine = shingles(texts[cid])
         twin = _twin(mine, owners, size, doc_of, doc) if len(mine) >= _MIN_SHINGLES else None
         if twin is not None:
             copies.setdefault(twin, []).append(cid)

@@ -80,7 +80,8 @@ def test_documents_stored_before_signatures_get_theirs_when_needed(tmp_path: Pat
 
 def test_search_shows_a_passage_once_with_where_else_it_is(tmp_path: Path):
     """The same plan stored as PDF and as its draft text: no passage shows twice; 'also in' says where."""
-    from kb.search import COPY_CONTAINMENT, _shingles
+    from kb.near_duplicates import shingles
+    from kb.search import COPY_CONTAINMENT
     from ui.render import result_cards
 
     inbox = tmp_path / "in"
@@ -94,7 +95,7 @@ def test_search_shows_a_passage_once_with_where_else_it_is(tmp_path: Path):
     for i, a in enumerate(hits):
         for b in hits[i + 1 :]:
             if a.doc_id != b.doc_id:
-                sa, sb = _shingles(a.text), _shingles(b.text)
+                sa, sb = shingles(a.text), shingles(b.text)
                 assert len(sa & sb) < COPY_CONTAINMENT * min(len(sa), len(sb)), (a.citation, b.citation)
     folded = [c for h in hits for c in h.also_in]
     assert all(c.startswith("Harrow Bend Prevention Plan 2023-2026") for c in folded)
