@@ -13,7 +13,7 @@ from .errors import ERROR_CODES, IngestError, MetadataError
 from .language import UNDETERMINED, detect_language
 from .manifest import SIDECAR_SUFFIX, Manifest, dump_manifest, is_sidecar, load_manifest, load_sidecar
 from .metadata import DOC_TYPES, KNOWN_FIELDS, POPULATION_BANDS, PREVENTION_LEVELS, validate_metadata
-from .normalize import BULLET
+from .normalize import BULLET, same_words
 from .reader import DEFAULT_MAX_BYTES, check_size, read_document
 from .records import BLOCK_SEPARATOR, Block, ChunkDraft, ParsedDocument
 from .sniff import FORMATS, SUPPORTED_SUFFIXES
@@ -32,6 +32,7 @@ __all__ = [
     "chunk_document",
     "CHUNKER_VERSION",
     "BULLET",
+    "same_words",
     "MIN_TAIL_TOKENS",
     "detect_language",
     "UNDETERMINED",

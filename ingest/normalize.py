@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["BULLET", "normalize_text", "clean_inline", "join_wrapped_lines", "mark_bullets"]
+__all__ = ["BULLET", "normalize_text", "clean_inline", "join_wrapped_lines", "mark_bullets", "same_words"]
 
 # Control characters except tab and newline, plus invisible formatting that only disturbs search
 # (bidi embeddings/overrides/isolates, LRM/RLM, zero-width space, BOM, soft hyphen). ZWJ/ZWNJ are kept:
@@ -119,3 +119,8 @@ def normalize_text(text: str) -> str:
 def clean_inline(text: str) -> str:
     """Normalise a one-line string such as a title or a heading."""
     return " ".join(normalize_text(text).split())
+
+
+def same_words(a: str, b: str) -> bool:
+    """Whether two headings say the same, spacing and case aside ("THE PLAN" is "The plan")."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

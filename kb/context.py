@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ingest import BULLET
+from ingest import BULLET, same_words
 from kb.country_names import COUNTRY_NAMES
 
 __all__ = ["INDEX_TEXT_FORMAT", "PASSAGE_FORMAT", "PASSAGE_MIN_CHARS", "PASSAGE_MAX_CHARS", "index_text", "passage_texts",
@@ -66,11 +66,6 @@ def index_text(title: str, metadata: dict[str, Any], section: tuple[str, ...] | 
     if not head:
         return text
     return f"{head}\n{_without_title_line(text, title)}"
-
-
-def same_words(a: str, b: str) -> bool:
-    """Whether two headings say the same, spacing and case aside ("THE PLAN" is "The plan")."""
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _without_title_line(text: str, title: str) -> str:

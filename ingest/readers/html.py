@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from ..errors import IngestError
-from ..normalize import BULLET, clean_inline, normalize_text
+from ..normalize import BULLET, clean_inline, normalize_text, same_words
 from ..records import Block, ParsedDocument
 from .sections import SectionBuilder
 
@@ -126,17 +126,13 @@ def _page_title(title: str, h1: str, site: str) -> str:
     """
     parts = [part for part in _TITLE_SEPARATOR.split(title) if part.strip()]
     if len(parts) > 1:
-        same = [part for part in parts if _same(part, h1)]
+        same = [part for part in parts if same_words(part, h1)]
         if same:
             return same[0].strip()
-        kept = [part.strip() for part in parts if not _same(part, site)]
+        kept = [part.strip() for part in parts if not same_words(part, site)]
         if site and 0 < len(kept) < len(parts):
             return " – ".join(kept)
     return title or h1
-
-
-def _same(a: str, b: str) -> bool:
-    return bool(b) and " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 def _structured(soup: Any) -> tuple[str | None, list[Block]]:
