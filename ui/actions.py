@@ -9,6 +9,7 @@ HTML in that language, or raises UiError with a message key (translated where it
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from ui.draft_actions import DraftActions
 from ui.i18n import Msg, t
 from ui.library_actions import LibraryActions
 from ui.reader import reader_html
+from ui.uploads import safe_filename
 
 __all__ = ["Actions", "UiError", "Shown", "FILTER_FIELDS", "META_FIELDS", "FILE_ROUTE"]
 
@@ -89,6 +91,27 @@ class Actions(DraftActions, LibraryActions):
     def open_url(self, hit: Hit) -> str | None:
         """The link a card opens in a new tab (a PDF at the page, or the web address), if any."""
         return self.original(hit).open_url
+
+    @kb_thread
+    def original_copy(self, user: str | None, chunk_id: int) -> Path:
+        """The stored original of a chunk's document, as a file named as it was added ("panel.html").
+
+        Written outside the folders the app serves as they are, so Gradio hands it out from its own
+        cache as a download (an HTML original is never shown as a page of this app).
+        """
+        self.check(user, "search")
+        chunk = self.kb.chunk(int(chunk_id))
+        doc = self.kb.document(chunk.doc_id) if chunk else None
+        path = self.kb.original_path(doc.id) if doc else None
+        if doc is None or path is None:
+            raise UiError("error.original_gone")
+        target = self.kb.settings.home / "downloads" / doc.sha256[:16] / safe_filename(Path(doc.source).name)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".tmp")
+            shutil.copyfile(path, tmp)
+            tmp.replace(target)
+        return target
 
     @kb_thread
     def reader(self, user: str | None, chunk_id: int, highlights: list[str] | None = None,

@@ -20,7 +20,7 @@ from ui.actions import META_FIELDS, Actions, UiError
 from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
 from ui.layout import build_layout
-from ui.page_js import APPLY_LANG_JS, DETECT_LANG_JS, SHOW_READER_JS
+from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -79,19 +79,20 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         edit_list = [c.edit[k] for k in META_FIELDS]
         add_list = [c.add_meta[k] for k in META_FIELDS if k in c.add_meta]
         library_out = [c.table, c.doc_sel, c.report, c.reread_btn]
-        language_out = [c.lang, c.lang_pick, c.intro, c.banner, c.library_tab, c.add_tab, c.query, c.pin_section,
+        language_out = [c.lang, c.lang_pick, c.intro, c.banner, c.search_tab, c.drafting_tab, c.library_tab, c.add_tab,
+                        c.query, c.pin_section,
                         c.section_sel, c.table, c.outcomes, *filter_list,
                         *[f[k] for f in (c.edit, c.add_meta) for k in ("doc_type", "population_band", "prevention_level")]]
         drafts_out = [c.working, c.pin_draft, c.draft_sel]
         card_out = [c.results, c.search_status, c.shown, c.suggestions, c.suggest_status, c.suggest_shown,
-                    c.draft_html, *drafts_out, c.reader, c.reader_panel]
+                    c.draft_html, *drafts_out, c.reader, c.reader_panel, c.original_file]
 
         # --- the page language ---------------------------------------------------------------------
         app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
                  js=DETECT_LANG_JS, api_name=False).then(None, c.lang_pick, None, js=APPLY_LANG_JS)
-        c.lang_pick.input(guard(h.switch_language), [c.lang_pick, c.section, c.working, c.shown],
-                          [*language_out, c.purpose, c.draft_html, c.results, c.search_status],
-                          js=APPLY_LANG_JS, api_name=False)
+        c.lang_pick.input(None, c.lang_pick, None, js=APPLY_LANG_JS).then(
+            guard(h.switch_language), [c.lang_pick, c.section, c.working, c.shown],
+            [*language_out, c.purpose, c.draft_html, c.results, c.search_status], api_name=False)
 
         # --- search and cards ------------------------------------------------------------------------
         search_inputs = [c.lang, c.working, c.query, *filter_list, c.year_min, c.year_max]
@@ -101,10 +102,12 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         c.results.kb_action(
             guard(h.on_results), [c.lang, c.shown, c.working, c.section, *filter_list, c.year_min, c.year_max],
             card_out, api_name="card_action",
-        ).then(None, None, None, js=SHOW_READER_JS)
+        ).then(None, None, None, js=AFTER_CARD_JS)
         c.suggestions.kb_action(
             guard(h.on_suggestions), [c.lang, c.suggest_shown, c.working, c.section], card_out, api_name=False,
-        ).then(None, None, None, js=SHOW_READER_JS)
+        ).then(None, None, None, js=AFTER_CARD_JS)
+        c.reader.kb_action(guard(h.on_reader), [c.lang, c.shown, c.working, c.section], card_out,
+                           api_name=False).then(None, None, None, js=AFTER_CARD_JS)
         c.reader_close.click(h.close_reader, None, c.reader_panel, api_name=False)
 
         # --- drafting --------------------------------------------------------------------------------
@@ -175,6 +178,7 @@ def launch_options(kb: "KnowledgeBase", users: Mapping[str, User] | None = None)
         "allowed_paths": [str(files_dir), str(exports_dir)],
         "css_paths": [STATIC / "app.css"],
         "i18n": gradio_i18n(),
+        "footer_links": ["api", "gradio", "settings"],  # not the run history (Gradio leaves it in English)
         "show_error": True,
         "quiet": True,
         "ssr_mode": False,

@@ -30,6 +30,8 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         if what == "more" and chunk is not None:
             cards, status, new = act.similar(user, chunk, filters, lang=lang, draft_id=working)
             return {"cards": cards, "status": status, "shown": new}
+        if what == "download" and chunk is not None:
+            return {"download": act.original_copy(user, chunk)}
         if what == "open" and chunk is not None:
             hit = shown.hit(chunk)
             html = act.reader(user, chunk, hit.highlights if hit else [], lang)
@@ -82,6 +84,8 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
             choices = act.draft_choices()
             ups[lay.pin_draft] = gr.Dropdown(choices=choices)
             ups[lay.draft_sel] = gr.Dropdown(choices=choices)
+        if "download" in got:
+            ups[lay.original_file] = gr.File(value=str(got["download"]), visible=True)
         if "reader" in got:
             ups[lay.reader] = got["reader"]
             ups[lay.reader_panel] = gr.Column(visible=True)
@@ -98,7 +102,12 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         got = handle(lang, shown, working, section, {}, evt._data or {}, request)
         return apply(got, lay.suggestions, lay.suggest_status, lay.suggest_shown)
 
+    def on_reader(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
+        got = handle(lang, shown, working, section, {}, evt._data or {}, request)
+        return apply(got, lay.results, lay.search_status, lay.shown)
+
     def close_reader():
         return gr.Column(visible=False)
 
-    return SimpleNamespace(on_results=on_results, on_suggestions=on_suggestions, close_reader=close_reader)
+    return SimpleNamespace(on_results=on_results, on_suggestions=on_suggestions, on_reader=on_reader,
+                           close_reader=close_reader)

@@ -153,10 +153,10 @@ def _links(hit: Hit, original: Original, lang: str) -> str:
     if original.reader:
         out.append(f'<button class="kb-act kb-open" data-act="open" data-chunk="{hit.chunk_id}">'
                    f"{esc(t(lang, 'card.open'))}</button>")
-    if original.download_url:
+    if original.download_url:  # served by the app under the original's own name (see Actions.original_copy)
         name = original.filename or "original"
-        out.append(f'<a class="kb-download" href="{esc(original.download_url)}" download="{esc(name)}" '
-                   f'title="{esc(name)}">{esc(t(lang, "card.download"))}</a>')
+        out.append(f'<button class="kb-act kb-link kb-download" data-act="download" data-chunk="{hit.chunk_id}" '
+                   f'title="{esc(name)}">{esc(t(lang, "card.download"))}</button>')
     return " ".join(out)
 
 

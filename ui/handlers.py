@@ -7,6 +7,9 @@ the page language (`lay.lang`): what it returns is in that language, and `ui.app
 refusal (UiError) in it too. No user-facing words here: they are keys of `ui.i18n`.
 """
 
+import queue
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -16,6 +19,7 @@ from ui import render
 from ui.actions import FILTER_FIELDS, META_FIELDS, Actions
 from ui.card_events import make_card_handlers
 from ui.i18n import LANGUAGES, direction, normalize, t
+from ui.i18n import label as L
 from ui.i18n.locale import country_name, language_name
 from ui.layout import CHOICE_FIELDS, Layout
 
@@ -47,7 +51,33 @@ def form_choices(lang: str) -> dict[str, list[tuple[str, str]]]:
     from kb import DOC_TYPES, POPULATION_BANDS, PREVENTION_LEVELS
 
     allowed = {"doc_type": DOC_TYPES, "population_band": POPULATION_BANDS, "prevention_level": PREVENTION_LEVELS}
-    return {k: [(t(lang, f"choice.{k}.{v}"), v) for v in values] for k, values in allowed.items()}
+    blank = {"doc_type": [("", "")], "population_band": [("", "")], "prevention_level": []}
+    return {k: blank[k] + [(t(lang, f"choice.{k}.{v}"), v) for v in values] for k, values in allowed.items()}
+
+
+def with_progress(progress: Any, work: Callable[[Callable[[float, str], None]], Any]) -> Any:
+    """Run `work(report)` on a helper thread while this (the event's) thread moves Gradio's bar.
+
+    Gradio's progress bar only moves when it is called from the event's own thread, and the KB's
+    work runs on the KB thread: its reports come back through a queue and are shown from here.
+    """
+    reports: queue.SimpleQueue = queue.SimpleQueue()
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["result"] = work(lambda fraction, desc: reports.put((fraction, desc)))
+        except BaseException as err:  # noqa: BLE001 (raised again on the event's thread)
+            box["error"] = err
+        finally:
+            reports.put(None)
+
+    threading.Thread(target=run, name="kb-progress", daemon=True).start()
+    while (item := reports.get()) is not None:
+        progress(item[0], desc=item[1])
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
@@ -63,8 +93,11 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.lang_pick: gr.Dropdown(value=lang),
             lay.intro: render.intro(lang),
             lay.banner: act.banner(user, lang),
-            lay.library_tab: gr.Tab(visible=can(role, "edit") or can(role, "remove")),  # rule: kb.roles
-            lay.add_tab: gr.Tab(visible=can(role, "add")),
+            # the rule is kb.roles'; the labels are sent again so that the tab strip re-reads them in `lang`
+            lay.search_tab: gr.Tab(label=L("tab.search")),
+            lay.drafting_tab: gr.Tab(label=L("tab.drafting")),
+            lay.library_tab: gr.Tab(label=L("tab.library"), visible=can(role, "edit") or can(role, "remove")),
+            lay.add_tab: gr.Tab(label=L("tab.add"), visible=can(role, "add")),
             lay.query: gr.Textbox(rtl=direction(lang) == "rtl"),
             lay.pin_section: gr.Dropdown(choices=sections),
             lay.section_sel: gr.Dropdown(choices=sections),
@@ -184,10 +217,13 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         return gr.File(value=str(act.library_manifest(user_of(request))), visible=True)
 
     def reread(lang, request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio finds the bar by it)
-        def tick(done: int, total: int, source: str) -> None:
-            progress((done, total), desc=t(lang, "progress.file", name=source, done=done, total=total))
+        def work(report: Callable[[float, str], None]) -> str:
+            def tick(done: int, total: int, source: str) -> None:
+                report(done / max(total, 1), t(lang, "progress.file", name=source, done=done, total=total))
 
-        return act.reread(user_of(request), progress=tick, lang=lang)
+            return act.reread(user_of(request), progress=tick, lang=lang)
+
+        return with_progress(progress, work)
 
     def pick_doc(lang, doc_id, request: gr.Request):
         meta = act.metadata_of(user_of(request), doc_id)
@@ -210,23 +246,27 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         paths = [getattr(f, "name", f) for f in files or []]
         total = max(len(paths), 1)
         done_files = [0]
-        if paths:
-            progress(0.02, desc=t(lang, "progress.reading", name=Path(paths[0]).name, done=1, total=total))
 
-        def tick(done: int, total_files: int, path: str) -> None:
-            done_files[0] = done
+        def work(report: Callable[[float, str], None]) -> Any:
+            if paths:  # at once: the first file is being read
+                report(0.02, t(lang, "progress.reading", name=Path(paths[0]).name, done=1, total=total))
 
-        def step(path: str, done: int, chunks: int, page: int | None, pages: int | None) -> None:
-            # A file counts 10 % once read, the rest as its chunks are embedded.
-            share = 0.1 + 0.9 * (done / chunks if chunks else 1.0)
-            name = Path(path).name
-            desc = (t(lang, "progress.page", name=name, page=page, pages=pages, done=done_files[0] + 1, total=total)
-                    if page and pages else t(lang, "progress.file", name=name, done=done_files[0] + 1, total=total))
-            progress(min(0.99, (done_files[0] + share) / total), desc=desc)
+            def tick(done: int, total_files: int, path: str) -> None:
+                done_files[0] = done
 
-        status, rows = act.add(user_of(request), paths, getattr(man, "name", man), form, progress=tick, step=step,
-                               lang=lang)
-        cleared = [gr.Dropdown(value=[]) if k == "prevention_level" else gr.update(value=None) for k in META_FIELDS[1:]]
+            def step(path: str, done: int, chunks: int, page: int | None, pages: int | None) -> None:
+                # A file counts 10 % once read, the rest as its chunks are embedded.
+                share = 0.1 + 0.9 * (done / chunks if chunks else 1.0)
+                name, n = Path(path).name, done_files[0] + 1
+                desc = (t(lang, "progress.page", name=name, page=page, pages=pages, done=n, total=total)
+                        if page and pages else t(lang, "progress.file", name=name, done=n, total=total))
+                report(min(0.99, (done_files[0] + share) / total), desc)
+
+            return act.add(user_of(request), paths, getattr(man, "name", man), form, progress=tick, step=step,
+                           lang=lang)
+
+        status, rows = with_progress(progress, work)
+        cleared = [[] if k == "prevention_level" else "" for k in META_FIELDS[1:]]
         return (status + render.message(t(lang, "add.form_cleared")), rows, None, None, *cleared)
 
     cards = make_card_handlers(gr, act, lay)

@@ -23,6 +23,14 @@ __all__ = ["Layout", "build_layout", "CLICK_JS", "CHOICE_FIELDS"]
 CHOICE_FIELDS = ("doc_type", "population_band", "prevention_level")
 
 
+def _choices(field: str, blank: bool) -> list[tuple[str, str]]:
+    """Every allowed value of a field (the API checks values against these); labels are set per language."""
+    from kb import DOC_TYPES, POPULATION_BANDS, PREVENTION_LEVELS
+
+    values = {"doc_type": DOC_TYPES, "population_band": POPULATION_BANDS, "prevention_level": PREVENTION_LEVELS}
+    return [("", "")] * blank + [(v, v) for v in values[field]]
+
+
 def _meta_form(gr: Any, with_title: bool) -> dict[str, Any]:
     """The metadata fields, keyed as `META_FIELDS`; labels `field.<name>`, hints `help.<name>`."""
     f: dict[str, Any] = {}
@@ -33,11 +41,13 @@ def _meta_form(gr: Any, with_title: bool) -> dict[str, Any]:
         f["country"] = gr.Textbox(label=L("field.country"), placeholder=L("help.country"))
         f["region"] = gr.Textbox(label=L("field.region"))
     with gr.Row():
-        f["doc_type"] = gr.Dropdown([], value=None, label=L("field.doc_type"))
+        f["doc_type"] = gr.Dropdown(_choices("doc_type", True), value="", label=L("field.doc_type"))
         f["themes"] = gr.Textbox(label=L("field.themes"), placeholder=L("help.themes"))
         f["year"] = gr.Textbox(label=L("field.year"), placeholder=L("help.year"))  # a Number box cannot be empty
-        f["population_band"] = gr.Dropdown([], value=None, label=L("field.population_band"))
-        f["prevention_level"] = gr.Dropdown([], multiselect=True, label=L("field.prevention_level"))
+        f["population_band"] = gr.Dropdown(_choices("population_band", True), value="",
+                                           label=L("field.population_band"))
+        f["prevention_level"] = gr.Dropdown(_choices("prevention_level", False), multiselect=True,
+                                            label=L("field.prevention_level"))
     with gr.Row():
         f["source_url"] = gr.Textbox(label=L("field.source_url"), placeholder=L("help.source_url"))
         f["licence"] = gr.Textbox(label=L("field.licence"))
@@ -90,7 +100,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
         )
     c["banner"] = gr.HTML(act.banner(None) if act.local else "", elem_id="kb-banner")
     with gr.Tabs():
-        with gr.Tab(L("tab.search"), id="search"):
+        with gr.Tab(L("tab.search"), id="search") as search_tab:
+            c["search_tab"] = search_tab
             with gr.Row():
                 c["query"] = gr.Textbox(label=L("search.label"), scale=5, elem_id="kb-query",
                                         placeholder=L("search.placeholder"))
@@ -115,7 +126,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                                                scale=3, elem_id="kb-pin-section")
             c["search_status"] = gr.HTML(elem_id="kb-search-status")
             c["results"] = gr.HTML(elem_id="kb-results", js_on_load=CLICK_JS)
-        with gr.Tab(L("tab.drafting"), id="drafting"):
+        with gr.Tab(L("tab.drafting"), id="drafting") as drafting_tab:
+            c["drafting_tab"] = drafting_tab
             with gr.Row(elem_id="kb-working-draft"):
                 c["draft_sel"] = gr.Dropdown(label=L("draft.working"), choices=[], value=None, scale=3,
                                              elem_id="kb-draft-sel", allow_custom_value=True)
@@ -181,9 +193,12 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 # file, outcome, reason, chunks, pages, language, title: the reason is read whole
                 column_widths=["16%", "8%", "46%", "6%", "5%", "7%", "12%"],
             )
+    # An original asked for from a card or the reader, under its own name (the page clicks it for you).
+    c["original_file"] = gr.File(label=L("card.download"), elem_id="kb-original-file", interactive=False,
+                                 visible=False)
     # The reader: a document's text inside the page, over it, opened from any card.
     with gr.Column(visible=False, elem_id="kb-reader-panel") as reader_panel:
         c["reader_panel"] = reader_panel
         c["reader_close"] = gr.Button(L("reader.close"), elem_id="kb-reader-close", size="sm")
-        c["reader"] = gr.HTML(elem_id="kb-reader")
+        c["reader"] = gr.HTML(elem_id="kb-reader", js_on_load=CLICK_JS)
     return lay

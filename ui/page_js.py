@@ -5,7 +5,11 @@ Kept as strings Gradio runs in the browser (`js_on_load` of an HTML component, `
 
 from __future__ import annotations
 
-__all__ = ["CLICK_JS", "DETECT_LANG_JS", "APPLY_LANG_JS", "SHOW_READER_JS"]
+import json
+
+from ui.i18n import LANGUAGES, RTL_LANGUAGES
+
+__all__ = ["CLICK_JS", "DETECT_LANG_JS", "APPLY_LANG_JS", "AFTER_CARD_JS"]
 
 # Clicks on card and draft-item buttons become one custom event carrying the button's data; "show
 # more" is done here (no round trip); a pin sends the text selected in that card's excerpt, if any,
@@ -50,21 +54,27 @@ element.addEventListener('keydown', (e) => {
 """
 
 # The language the page opens in: ?lang=xx, else the one chosen before on this browser, else the
-# browser's own. Python reads it into a supported code (`ui.i18n.normalize`).
+# first of the browser's languages the UI speaks, else English (`ui.i18n.normalize` checks it again).
 DETECT_LANG_JS = """
 (hint) => {
-  const asked = new URLSearchParams(window.location.search).get('lang');
+  const supported = SUPPORTED_LANGUAGES;
   let kept = null;
   try { kept = window.localStorage.getItem('kb-lang'); } catch (e) {}
-  return asked || kept || navigator.language || (navigator.languages || [])[0] || 'en';
+  const asked = new URLSearchParams(window.location.search).get('lang');
+  const wanted = [asked, kept, navigator.language, ...(navigator.languages || [])];
+  for (const tag of wanted) {
+    const code = (tag || '').toLowerCase().split(/[-_]/)[0];
+    if (supported.includes(code)) return code;
+  }
+  return 'en';
 }
-"""
+""".replace("SUPPORTED_LANGUAGES", json.dumps(list(LANGUAGES)))
 
 # Put the page in a language: its direction, Gradio's own texts and ours (Gradio's `changeLocale`,
 # found as the module the page already loaded), and remember the choice on this browser.
 APPLY_LANG_JS = """
 async (lang) => {
-  const rtl = ['ar'];
+  const rtl = RTL_LANGUAGES;
   document.documentElement.dir = rtl.includes(lang) ? 'rtl' : 'ltr';
   document.documentElement.lang = lang;
   try { window.localStorage.setItem('kb-lang', lang); } catch (e) {}
@@ -76,15 +86,20 @@ async (lang) => {
   }
   return lang;
 }
-"""
+""".replace("RTL_LANGUAGES", json.dumps(sorted(RTL_LANGUAGES)))
 
-# After the reader opens: bring the cited passage into view inside it.
-SHOW_READER_JS = """
+# After a card or reader click: bring the cited passage into view in the reader, and start the
+# download of an original the server has just prepared (once per file).
+AFTER_CARD_JS = """
 () => {
-  const go = () => {
+  setTimeout(() => {
     const target = document.getElementById('kb-reader-target');
-    if (target) target.scrollIntoView({block: 'start'});
-  };
-  setTimeout(go, 50);
+    if (target && target.getClientRects().length) target.scrollIntoView({block: 'start'});
+    const link = document.querySelector('#kb-original-file a[href]');
+    if (link && link.href !== window.__kbDownloaded) {
+      window.__kbDownloaded = link.href;
+      link.click();
+    }
+  }, 100);
 }
 """

@@ -70,9 +70,9 @@ def reader_html(doc: Document, chunks: Sequence[Chunk], target: int | None, high
     head = [f'<h2 class="kb-reader-title" dir="auto">{esc(doc.title)}</h2>',
             f'<p class="kb-meta">{esc(t(lang, "reader.what", source=doc.source, language=language_name(doc.language, lang) or "—"))}</p>']
     if download:
-        url, name = download
-        head.append(f'<p><a class="kb-download" href="{esc(url)}" download="{esc(name)}">'
-                    f"{esc(t(lang, 'reader.download', name=name))}</a></p>")
+        _, name = download
+        head.append(f'<p><button class="kb-act kb-link kb-download" data-act="download" data-chunk="{target}">'
+                    f"{esc(t(lang, 'reader.download', name=name))}</button></p>")
     body: list[str] = []
     shown: tuple[str, ...] = ()
     for section, chunk_id, text in document_text(chunks, target):

@@ -91,7 +91,7 @@ def _item_html(item: DraftItem, lang: str) -> str:
         language = item.meta.get("language") or ""
         direction = "rtl" if rtl_language(language) else "auto"
         body = (
-            f'<blockquote class="kb-excerpt" dir="{direction}" lang="{esc(language)}">{esc(item.text)}</blockquote>'
+            f'<blockquote class="kb-quote" dir="{direction}" lang="{esc(language)}">{esc(item.text)}</blockquote>'
             f'<p class="kb-citation" dir="auto">{esc(item.citation)}</p>'
         )
     else:

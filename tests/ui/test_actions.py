@@ -163,7 +163,10 @@ def test_every_format_opens_pdf_at_the_page_others_in_the_reader(act: Actions, t
     assert html_link.download_url.endswith(".bin")  # stored inertly; downloads under its own name
     view = act.reader("ana", hits["p.html"].chunk_id, ["The referral panel meets."])
     assert "<script" not in view and 'id="kb-reader-target"' in view and "<mark>The referral panel meets.</mark>" in view
-    assert 'download="p.html"' in view
+    assert 'data-act="download"' in view and "p.html" in view
+    copy = act.original_copy("ana", hits["p.html"].chunk_id)
+    assert copy.name == "p.html" and copy.read_bytes() == page.read_bytes()
+    assert not str(copy).startswith(str(act.kb.settings.files_dir))  # not where the app serves files inline
 
 
 def test_documents_read_by_an_older_version_are_pointed_out_and_read_again(act: Actions, tmp_path: Path) -> None:

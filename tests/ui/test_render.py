@@ -68,7 +68,7 @@ def test_cards_speak_the_page_language_with_country_names() -> None:
     ar = result_cards([h], lambda _: Original(reader=True, download_url="/f", filename="plan.html"), "ar")
     assert "الأرجنتين" in ar and "الإسبانية" in ar and "ممارسة بلدية" in ar  # Argentina, Spanish, city practice
     assert 'dir="rtl"' in ar.split(">", 1)[0] and "ص 3" in ar and "تثبيت" in ar
-    assert 'download="plan.html"' in ar and 'data-act="open"' in ar
+    assert 'data-act="download"' in ar and 'title="plan.html"' in ar and 'data-act="open"' in ar
     en = result_cards([h], lambda _: None, "en")
     assert "Argentina" in en and ">Spanish<" in en and "City practice" in en
 
