@@ -186,12 +186,12 @@ def _state_html(hit: Hit, state: CardState | None, lang: str) -> str:
 def _card(n: int, hit: Hit, original: Original, lang: str, can_pin: bool, state: CardState | None) -> str:
     text = body_text(hit.text, (hit.title, *hit.section))
     a, b = excerpt_window(text, hit.highlights)
-    direction = "rtl" if rtl_language(hit.language) else "auto"
+    text_dir = "rtl" if rtl_language(hit.language) else "auto"
     lang_attr = f' lang="{esc(hit.language)}"' if hit.language and hit.language != "und" else ""
-    excerpt = (f'<p class="kb-excerpt kb-short" dir="{direction}"{lang_attr}>{"… " if a else ""}'
+    excerpt = (f'<p class="kb-excerpt kb-short" dir="{text_dir}"{lang_attr}>{"… " if a else ""}'
                f'{highlight(text, hit.highlights, a, b)}{" …" if b < len(text) else ""}</p>')
     if (a, b) != (0, len(text)):
-        excerpt += (f'<p class="kb-excerpt kb-full" dir="{direction}"{lang_attr} hidden>'
+        excerpt += (f'<p class="kb-excerpt kb-full" dir="{text_dir}"{lang_attr} hidden>'
                     f"{highlight(text, hit.highlights)}</p>"
                     f'<button class="kb-act kb-link kb-toggle" data-act="expand" data-more="{esc(t(lang, "card.more"))}" '
                     f'data-less="{esc(t(lang, "card.less"))}">{esc(t(lang, "card.more"))}</button>')
@@ -214,7 +214,7 @@ def _card(n: int, hit: Hit, original: Original, lang: str, can_pin: bool, state:
     return (
         f'<article class="kb-card" id="kb-card-{hit.chunk_id}" data-chunk="{hit.chunk_id}">'
         f'<header><span class="kb-rank">{n}</span> <strong class="kb-title" dir="auto">{esc(hit.title)}</strong> '
-        f'{_badge(hit.language, lang)} <span class="kb-meta" dir="auto">{meta}</span>'
+        f'{_badge(hit.language, lang)} <span class="kb-meta" dir="{direction(lang)}">{meta}</span>'
         + (f'<span class="kb-where" dir="auto">{esc(where)}</span>' if where else "")
         + f"</header>{excerpt}"
         f'<p class="kb-citation" dir="auto">{esc(citation_text(hit, lang))}</p>{also}'

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from kb.types import Chunk, Document
-from ui.cards import highlight
+from ui.cards import body_text, highlight
 from ui.i18n import direction as page_direction
 from ui.i18n import t
 from ui.i18n.locale import language_name
@@ -81,6 +81,7 @@ def reader_html(doc: Document, chunks: Sequence[Chunk], target: int | None, high
                 if depth >= len(shown) or shown[depth] != heading:
                     body.append(f'<h{min(depth + 3, 5)} class="kb-reader-heading" dir="auto">{esc(heading)}</h{min(depth + 3, 5)}>')
             shown = section
+        text = body_text(text, section) if section else text  # the heading is shown above, once
         if chunk_id == target:
             body.append(f'<div id="{TARGET_ID}" class="kb-reader-passage kb-target" dir="{direction}"{lang_attr}>'
                         f"{highlight(text, highlights)}</div>")

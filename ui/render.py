@@ -133,7 +133,8 @@ def draft_view(draft: Draft | None, section_key: str | None = None, lang: str = 
 
 def draft_choices(infos: Sequence[DraftInfo]) -> list[tuple[str, int]]:
     """(label, id) pairs for the draft dropdown."""
-    return [(f"{i.title}" + (f" — {i.city}" if i.city else "") + f" ({i.item_count})", i.id) for i in infos]
+    return [(i.title + (f" — {i.city}" if i.city and i.city.casefold() not in i.title.casefold() else "")
+             + f" ({i.item_count})", i.id) for i in infos]
 
 
 def _choice(field: str, value: Any, lang: str) -> str:

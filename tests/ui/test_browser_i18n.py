@@ -27,6 +27,11 @@ DOCS = {
                     "la desinformación y el discurso de odio en internet. Los talleres duran seis semanas.", "AR"),
     "board.txt": ("Leadership group\n\nThe local prevention board is chaired by the mayor. It meets every month "
                   "with the police, schools and youth workers.", "US"),
+    "review.txt": ("Annual review\n\n" + " ".join(f"Finding {i}: the partners met, shared their cases and agreed on "
+                                                 "the next steps for the neighbourhood." for i in range(1, 12))
+                   + " The youth council asked for a seat on the steering group. "
+                   + " ".join(f"Note {i}: the budget line for outreach stayed the same as the year before."
+                              for i in range(1, 10)), "US"),
     "panel.html": ("<html><head><title>Referral panel</title><script>window.__pwned = 1;</script></head><body>"
                    "<h1>Referral panel</h1><h2>Who sits on it</h2><p>The panel brings together social work, "
                    "schools and the police.</p>" + "".join(f"<h2>Part {i}</h2><p>Background paragraph {i} on how "
@@ -219,6 +224,28 @@ def test_pin_undo_and_undo_of_a_removed_item(browser: Any, app: RunningApp) -> N
         page.locator("#kb-draft button[data-act=restore]").click()
         page.locator("#kb-draft .kb-item", has_text="chaired by the mayor").wait_for()
         assert page.locator("#kb-draft .kb-undo").count() == 0
+        # A long passage shows a window around its best sentence; "show more" shows it all, in the page.
+        tab(page, "Search")
+        search(page, "youth council seat steering group")
+        card = page.locator(".kb-card", has_text="youth council asked").first
+        assert card.locator(".kb-short").is_visible() and not card.locator(".kb-full").is_visible()
+        assert "Finding 1:" not in card.locator(".kb-short").inner_text()
+        card.locator("button[data-act=expand]").click()
+        assert card.locator(".kb-full").is_visible() and "Finding 1:" in card.locator(".kb-full").inner_text()
+        # Pinning a selection of the excerpt quotes exactly that.
+        card.locator(".kb-full").evaluate("""(p) => {
+            const text = p.firstChild.nodeType === 3 ? p.firstChild : p.childNodes[0];
+            const start = text.textContent.indexOf('Finding 2:');
+            const range = document.createRange();
+            range.setStart(text, start); range.setEnd(text, start + 'Finding 2: the partners met'.length);
+            const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range); }""")
+        card.locator("button[data-act=pin]").click()
+        page.locator("#kb-search-status", has_text="chosen sentences").wait_for()
+        tab(page, "Drafting")
+        page.locator("#kb-draft blockquote", has_text="Finding 2: the partners met").wait_for()
+        assert page.locator("#kb-draft blockquote", has_text="Finding 2: the partners met").inner_text().strip() == \
+            "Finding 2: the partners met"
+        tab(page, "Search")
         # The card's own "undo" takes the pin out again.
         tab(page, "Search")
         search(page, "prevention board chaired")
