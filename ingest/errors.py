@@ -8,7 +8,9 @@ from __future__ import annotations
 
 __all__ = ["IngestError", "MetadataError", "ERROR_CODES"]
 
-ERROR_CODES = frozenset({"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format"})
+ERROR_CODES = frozenset(
+    {"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format", "ocr_language"}
+)
 
 
 class IngestError(Exception):
