@@ -40,6 +40,7 @@ class OcrInfo:
     skipped: dict[int, str] = field(default_factory=dict)  # page -> why it was not read
     missing_packs: list[str] = field(default_factory=list)  # Debian packages that would read it (better)
     partial: bool = False  # the time limit ended it before every page was read
+    threshold: float = 0.0  # the confidence under which a page is `low`
 
     @property
     def languages(self) -> list[str]:
@@ -53,6 +54,36 @@ class OcrInfo:
     def low_pages(self) -> list[int]:
         return [p.page for p in self.pages if p.low]
 
+    def summary(self) -> str:
+        """One sentence a coordinator reads: what read the pages, how surely, and what to check."""
+        parts = []
+        if self.pages:
+            langs = "+".join(self.languages)
+            parts.append(f"Read by OCR ({self.engine}, {langs}): {len(self.pages)} page(s), mean confidence "
+                         f"{self.mean_confidence:.0f} %.")
+        parts += self.notes()
+        return " ".join(parts)
+
+    def notes(self) -> list[str]:
+        """What a coordinator should know beyond the text: low confidence, pages not read, packs to install."""
+        notes = []
+        if self.low_pages:
+            pages = ", ".join(f"p. {p}" for p in self.low_pages)
+            notes.append(f"Low OCR confidence (under {self.threshold:g} %) on {pages}: check against the original.")
+        unread = {p: why for p, why in self.skipped.items() if why != "blank"}
+        if not self.engine and unread:
+            notes.append(f"{len(unread)} scanned page(s) not read: {next(iter(unread.values()))}.")
+        elif self.partial:
+            notes.append(f"Partial: OCR stopped at the time limit (KB_OCR_MAX_SECONDS) with {len(unread)} page(s) "
+                         "not read; raise the limit and run `kb reread --ocr` to read them.")
+        elif unread:
+            listed = "; ".join(f"p. {p}: {why}" for p, why in list(unread.items())[:5])
+            notes.append(f"{len(unread)} scanned page(s) not read ({listed}).")
+        if self.missing_packs:
+            packs = " ".join(self.missing_packs)
+            notes.append(f"Install {packs} to read it (better), then run `kb reread`.")
+        return notes
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form (what the catalog stores); page keys become strings in JSON."""
         return {
@@ -63,6 +94,10 @@ class OcrInfo:
             "skipped": {str(k): v for k, v in sorted(self.skipped.items())},
             "missing_packs": list(self.missing_packs),
             "partial": self.partial,
+            "threshold": self.threshold,
+            "mean_confidence": None if self.mean_confidence is None else round(self.mean_confidence, 1),
+            "low_pages": self.low_pages,
+            "summary": self.summary(),
         }
 
 

@@ -229,7 +229,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             reread_btn = gr.Button("Read them again", elem_id="kb-reread", visible=False)
         with gr.Tab("Add documents", id="add", visible=act.local) as add_tab:
             uploads = gr.File(
-                label="Files (PDF, DOCX, HTML, Markdown, text)",
+                label="Files (PDF, DOCX, HTML, Markdown, text; scans as PDF, PNG, JPEG or TIFF)",
                 file_count="multiple",
                 elem_id="kb-upload",
             )

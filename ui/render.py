@@ -23,6 +23,7 @@ __all__ = [
     "draft_choices",
     "library_rows",
     "LIBRARY_HEADERS",
+    "ocr_cell",
     "outcome_rows",
     "OUTCOME_HEADERS",
     "report_html",
@@ -171,9 +172,32 @@ LIBRARY_HEADERS = [
     "language",
     "chunks",
     "pages",
+    "OCR",
     "status",
     "updated",
 ]
+
+
+def ocr_cell(ocr: dict[str, Any] | None) -> str:
+    """A document's OCR in a few words: pages read, mean confidence, the pages to check, what was not read."""
+    if not ocr:
+        return ""
+    pages = ocr.get("pages") or {}
+    parts = []
+    if pages:
+        mean = sum(p["confidence"] for p in pages.values()) / len(pages)
+        parts.append(f"{len(pages)} p., {mean:.0f} % ({'+'.join(ocr.get('languages') or [])})")
+    low = [k for k, p in pages.items() if p.get("low")]
+    if low:
+        parts.append("low confidence: p. " + ", ".join(low))
+    unread = [k for k, why in (ocr.get("skipped") or {}).items() if why != "blank"]
+    if ocr.get("partial"):
+        parts.append(f"partial, {len(unread)} p. not read")
+    elif unread:
+        parts.append(f"{len(unread)} p. not read")
+    if ocr.get("missing_packs"):
+        parts.append("install " + " ".join(ocr["missing_packs"]))
+    return "; ".join(parts)
 
 
 def library_rows(docs: Sequence[Document]) -> list[list[Any]]:
@@ -195,6 +219,7 @@ def library_rows(docs: Sequence[Document]) -> list[list[Any]]:
                 d.language,
                 d.chunk_count,
                 d.page_count or "",
+                ocr_cell(d.ocr),
                 d.status,
                 d.updated_at[:10],
             ]

@@ -1,7 +1,8 @@
 """OCR of a document's pages: whether it may run, its limits, one pack per page, confidence, progress.
 
-A page is drawn (by the caller's `image_of`), checked for ink, its script detected (OSD) and read
-with the pack `languages.choose` picks; a Latin page read with the script's default pack is read
+A page is drawn (by the caller's `image_of`), checked for ink, its script detected (OSD), turned
+upright and level (`deskew`) and read with the pack `languages.choose` picks (a page with too little
+text for OSD takes the script of the document's pages before it); a Latin page read with the script's default pack is read
 again with its own language's pack when the text says it is another language, and later pages of
 the document start from what was learnt. Pages run `OcrOptions.workers` at a time (one Tesseract
 thread each), the first alone so that the rest start from its language.
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from ..language import detect_language
 from ..records import OcrInfo, OcrPage
 from . import tesseract
+from .deskew import deskew
 from .languages import choose, debian_package, pack_for_language, script_of_pack
 from .render import PageTooLarge, pdftoppm
 
@@ -117,7 +119,7 @@ class OcrRun:
             for t in sorted(self.texts.values(), key=lambda t: t.page)
         ]
         return OcrInfo(self.engine.name, pages, dict(sorted(self.skipped.items())),
-                       sorted(debian_package(p) for p in self.missing), self.timed_out)
+                       sorted(debian_package(p) for p in self.missing), self.timed_out, LOW_CONFIDENCE)
 
 
 def available_engine(options: OcrOptions, *, pdf: bool) -> tesseract.Engine:
@@ -182,8 +184,11 @@ class _Reader:
         osd = tesseract.detect(image, dpi, self.left())
         if osd is not None and osd.rotate % 360 and osd.orientation_confidence >= ROTATE_MIN_CONFIDENCE:
             image = image.rotate(-osd.rotate, expand=True, fillcolor=255)  # Pillow turns anticlockwise
+        image = deskew(image)  # a page 1-2 degrees askew loses whole lines in Tesseract's layout analysis
         script = osd.script if osd is not None and osd.script_confidence >= SCRIPT_MIN_CONFIDENCE else None
         with self.lock:
+            if script is None and self.learnt:  # too little text to tell: the script of the pages before
+                script = next(reversed(self.learnt))
             choice = choose(script, self.hint, self.learnt, self.run.engine.packs)
             if choice.missing:
                 self.run.missing.add(choice.missing)

@@ -1,11 +1,13 @@
 """Tesseract, one page at a time: the script a page is written in (OSD) and its words read with one pack.
 
-pytesseract finds the binary, writes the page image for it and parses its OSD report; the process is
-started here because it must run with `OMP_THREAD_LIMIT=1`. Tesseract's OpenMP threads spin while
-they wait: on the 2 shared cores a page measured 1.4 s with one thread and 25-32 s with two, and
-ocrmypdf runs it single-threaded for the same reason (pages run side by side instead, see
-`ingest.ocr.pages`). pytesseract passes the process environment unchanged, and setting the variable
-for our own process would also cap the OpenMP threads of the embedding model.
+pytesseract names the binary, parses its OSD report and its error output; the process is started
+here because it must run with `OMP_THREAD_LIMIT=1`. Tesseract's OpenMP threads spin while they wait:
+on the 2 shared cores a page measured 1.4 s with one thread and 25-32 s with two, and ocrmypdf runs
+it single-threaded for the same reason (pages run side by side instead, see `ingest.ocr.pages`).
+pytesseract passes the process environment unchanged, and setting the variable for our own process
+would also cap the OpenMP threads of the embedding model. The page goes to Tesseract on its standard
+input as an uncompressed PGM: pytesseract writes a PNG file, and compressing a noisy scan to PNG
+cost more CPU (about 1 s a page) than reading it.
 
 Recognition asks for hOCR: words with confidences, lines with their box and Tesseract's estimate of
 their type size (`x_size`), blocks and paragraphs in reading order (right to left for Arabic).
@@ -13,6 +15,7 @@ their type size (`x_size`), blocks and paragraphs in reading order (right to lef
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -116,19 +119,20 @@ def engine() -> Engine | None:
 
 
 def _run(image: Image, args: list[str], timeout: float) -> str:
-    """Run tesseract on `image` with `args`, printing to stdout; its output as text."""
-    from pytesseract.pytesseract import get_errors, save
+    """Run tesseract on `image` (sent as PGM on its standard input) with `args`; its output as text."""
+    from pytesseract.pytesseract import get_errors
 
     if timeout <= 0:
         raise OcrTimeout()
-    with save(image) as (_, input_file):
-        try:
-            done = subprocess.run(
-                [_command(), input_file, "stdout", *args], capture_output=True, timeout=timeout,
-                env={**os.environ, **_ENV_EXTRA}, check=False,
-            )
-        except subprocess.TimeoutExpired as exc:  # subprocess.run has killed it
-            raise OcrTimeout() from exc
+    pgm = io.BytesIO()
+    image.convert("L").save(pgm, "PPM")
+    try:
+        done = subprocess.run(
+            [_command(), "stdin", "stdout", *args], input=pgm.getvalue(), capture_output=True, timeout=timeout,
+            env={**os.environ, **_ENV_EXTRA}, check=False,
+        )
+    except subprocess.TimeoutExpired as exc:  # subprocess.run has killed it
+        raise OcrTimeout() from exc
     if done.returncode != 0:
         raise OcrFailed(get_errors(done.stderr) or f"exit status {done.returncode}")
     return done.stdout.decode("utf-8", "replace")
@@ -139,7 +143,9 @@ def detect(image: Image, dpi: int, timeout: float) -> Osd | None:
     from pytesseract.pytesseract import osd_to_dict
 
     try:
-        report = osd_to_dict(_run(image, ["--psm", "0", "--dpi", str(dpi)], timeout))
+        # OSD gives up under 50 characters by default; 20 (two short lines) still names the script
+        # right on the scanned corpus, 5 did not
+        report = osd_to_dict(_run(image, ["--psm", "0", "--dpi", str(dpi), "-c", "min_characters_to_try=20"], timeout))
     except OcrFailed:  # "Too few characters. Skipping this page"
         return None
     if "script" not in report:

@@ -18,7 +18,7 @@ from ..ocr import OcrOptions, OcrUnavailable, PageTooLarge, available_engine, ma
 from ..records import ParsedDocument
 from .pdf import page_blocks, text_title
 from .pdf_headings import body_size
-from .scanned import ocr_notes, scanned_parts, unread_scan_error
+from .scanned import scanned_parts, unread_scan_error
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -112,4 +112,4 @@ def read_image(path: Path, ocr: OcrOptions | None = None) -> ParsedDocument:
     first = min(parts)
     title = text_title(parts[first][0], parts[first][2], body_size(list(sizes.values())))
     return ParsedDocument(format="image", title=title, blocks=blocks, page_count=frames, language="und",
-                          notes=ocr_notes(info), ocr=info)
+                          notes=info.notes(), ocr=info)

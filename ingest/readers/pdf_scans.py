@@ -16,7 +16,7 @@ from ..errors import IngestError
 from ..ocr import OcrOptions, OcrUnavailable, PageTooLarge, available_engine, ocr_pages, page_dpi, render_page
 from ..ocr.render import picture_dpi
 from ..records import OcrInfo
-from .scanned import ocr_notes, scanned_parts, unavailable_note
+from .scanned import scanned_parts
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -74,9 +74,9 @@ def read_scans(path: Path, reader: Any, scans: list[int], ocr: OcrOptions | None
     try:
         engine = available_engine(ocr, pdf=True)
     except OcrUnavailable as err:
-        if any(parts[0][i].strip() for i in parts[0]):
-            notes.append(unavailable_note(str(err), numbers))
-        return OcrInfo("", skipped=dict.fromkeys(numbers, str(err)))
+        info = OcrInfo("", skipped=dict.fromkeys(numbers, str(err)))
+        notes.extend(info.notes())
+        return info
     if len(scans) > ocr.max_pages:
         raise IngestError("too_large", f"This PDF has {len(scans)} scanned pages; OCR reads at most {ocr.max_pages} "
                                        "pages of a file (KB_OCR_MAX_PAGES): split it or raise the limit.")
@@ -103,5 +103,5 @@ def read_scans(path: Path, reader: Any, scans: list[int], ocr: OcrOptions | None
         else:
             pages[n - 1], margins[n - 1], sizes[n - 1] = scanned_parts(read)
     info = run.info()
-    notes.extend(ocr_notes(info))
+    notes.extend(info.notes())
     return info

@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 
 from ..errors import IngestError
-from ..ocr import LOW_CONFIDENCE, PageText
+from ..ocr import PageText
 from ..records import OcrInfo
 from .pdf_headings import Line
 from .running_lines import MARGIN, margin_line_keys
 
-__all__ = ["scanned_parts", "unread_scan_error", "ocr_notes", "unavailable_note"]
+__all__ = ["scanned_parts", "unread_scan_error"]
 
 # Tesseract's size of a line is steady in scripts with capitals and an x-height (27, 27, 27 px for the
 # body of a Latin page, 37 for its headings); in Arabic it follows the letters of each line (21 to 57
@@ -68,28 +68,3 @@ def unread_scan_error(info: OcrInfo, what: str) -> IngestError:
     if failed:
         return IngestError("corrupt", f"OCR could not read this {what}: {failed[0]}.")
     return IngestError("no_text", f"OCR found no text in this {what}: its pages look blank or hold only pictures.")
-
-
-def ocr_notes(info: OcrInfo) -> list[str]:
-    """Sentences about what OCR did that a coordinator should know (low confidence, skipped pages)."""
-    notes = []
-    if info.low_pages:
-        pages = ", ".join(f"p. {p}" for p in info.low_pages)
-        notes.append(f"Low OCR confidence (under {LOW_CONFIDENCE:g} %) on {pages}: check them against the original.")
-    unread = {p: why for p, why in info.skipped.items() if why != "blank"}
-    if info.partial:
-        notes.append(f"Partial: OCR stopped at the time limit (KB_OCR_MAX_SECONDS) with {len(unread)} page(s) "
-                     "not read; `kb reread` reads them once the limit is raised.")
-    elif unread:
-        listed = "; ".join(f"p. {p}: {why}" for p, why in list(unread.items())[:5])
-        notes.append(f"{len(unread)} scanned page(s) not read ({listed}).")
-    if info.missing_packs:
-        packs = " ".join(info.missing_packs)
-        notes.append(f"Install {packs} to read it better, then run `kb reread`.")
-    return notes
-
-
-def unavailable_note(reason: str, pages: list[int]) -> str:
-    """The note for a PDF whose scanned pages were left unread because OCR could not run."""
-    return f"{len(pages)} scanned page(s) not read: {reason}" + ("" if reason.endswith(".") else ".")
-

@@ -1,0 +1,269 @@
+"""OCR on the scanned starter corpus: character error rate per language, flagged pages, pages per second.
+
+    kb eval ocr [--json] [--calibrate]        # or: python -m evals.ocr
+
+The scans come from `evals/scans.py` (built first when missing). Each scanned PDF is read exactly as
+`kb add` reads it (pages drawn by pdftoppm at their scan resolution, script by OSD, one pack per
+page, no language given), and every page's OCR text is compared with the born-digital text of the
+same page (`evals.cer`). Targets: CER <= 3 % for Latin scripts, <= 8 % for Arabic. Speed is pages
+per second with the default two pages side by side, on whatever else the machine is doing.
+
+`--calibrate` reads pages degraded harder than the standard scans (more blur, more noise, lower
+resolution) and reports how the mean word confidence of a page tracks its CER: the evidence for
+`ingest.ocr.LOW_CONFIDENCE`, the confidence under which a page is flagged for a person to check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evals.cer import normalise, page_errors, strip_diacritics
+from evals.scans import DEFAULT_OUT, degrade, render_pages, text_pages
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from ingest.ocr import OcrRun
+
+__all__ = ["TARGETS", "BAD_PAGE_CER", "read_scan", "run_ocr_eval", "calibrate", "to_markdown", "main"]
+
+_REPO = Path(__file__).resolve().parents[1]
+TARGETS = {"latin": 0.03, "arabic": 0.08}
+BAD_PAGE_CER = 0.10  # a page with more than one character in ten wrong is worth a person's check
+# harder than the standard scans (evals.scans), for the calibration of the low-confidence flag
+LEVELS: dict[str, dict[str, Any]] = {
+    "standard": {"dpi": 200},
+    "blurred": {"dpi": 200, "blur": 1.3},
+    "noisy": {"dpi": 200, "noise": 45.0, "speckles": 0.004},
+    "low-res": {"dpi": 110, "blur": 0.8},
+    "poor": {"dpi": 100, "blur": 1.2, "noise": 35.0, "speckles": 0.003},
+}
+
+
+def _options(workers: int) -> Any:
+    from ingest.ocr import OcrOptions
+
+    return OcrOptions(mode="on", max_pages=10_000, max_seconds=3600.0, workers=workers)
+
+
+def read_scan(pdf: Path, workers: int = 2) -> OcrRun:
+    """OCR every page of a scanned PDF as the PDF reader does (same resolution, packs and limits)."""
+    import pypdf
+
+    from ingest.ocr import available_engine, ocr_pages, page_dpi, render_page
+
+    options = _options(workers)
+    engine = available_engine(options, pdf=True)
+    pages = pypdf.PdfReader(str(pdf)).pages
+    dpis = {n: page_dpi(page) for n, page in enumerate(pages, start=1)}
+    return ocr_pages(list(dpis), lambda n, left: (render_page(pdf, n, dpis[n], left), dpis[n]), options, engine)
+
+
+def _read_images(images: Sequence[tuple[Image, int]], workers: int) -> OcrRun:
+    from ingest.ocr import available_engine, ocr_pages
+
+    options = _options(workers)
+    return ocr_pages(list(range(1, len(images) + 1)), lambda n, left: images[n - 1], options,
+                     available_engine(options, pdf=False))
+
+
+def _script(language: str) -> str:
+    return "arabic" if language == "ar" else "latin"
+
+
+def _page_rows(name: str, language: str, truth: list[list[str]], run: OcrRun) -> list[dict[str, Any]]:
+    rows = []
+    for n, lines in enumerate(truth, start=1):
+        read = run.texts.get(n)
+        reference, hypothesis = normalise(lines), normalise(read.text if read else "")
+        edits, chars = page_errors(reference, hypothesis)
+        row = {"file": name, "page": n, "language": language, "edits": edits, "chars": chars,
+               "cer": round(edits / max(chars, 1), 4), "confidence": round(read.confidence, 1) if read else None,
+               "pack": read.pack if read else None, "skipped": run.skipped.get(n)}
+        if language == "ar":
+            loose = page_errors(strip_diacritics(reference), strip_diacritics(hypothesis))
+            row["edits_no_diacritics"], row["chars_no_diacritics"] = loose
+        rows.append(row)
+    return rows
+
+
+def _rate(rows: Sequence[dict[str, Any]], edits: str = "edits", chars: str = "chars") -> float | None:
+    total = sum(r[chars] for r in rows)
+    return round(sum(r[edits] for r in rows) / total, 4) if total else None
+
+
+def run_ocr_eval(scans: Path = DEFAULT_OUT, workers: int = 2) -> dict[str, Any]:
+    """OCR the scanned corpus and its Arabic scans; CER by language and script, flags, speed.
+
+    Returns:
+        {"engine", "pages", "seconds", "pages_per_second", "cer": {...}, "targets": {...},
+        "language_picked", "low_confidence_pages", "rows": [per page]}.
+    """
+    from evals.scans import build
+    from ingest.ocr import LOW_CONFIDENCE, engine, pack_for_language
+
+    if not (scans / "truth.json").exists():
+        build(out=scans)
+    truth = json.loads((scans / "truth.json").read_text(encoding="utf-8"))
+    rows: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    for name, entry in truth.items():
+        rows += _page_rows(name, entry["language"], entry["pages"], read_scan(scans / name, workers))
+    seconds = time.perf_counter() - started
+    by_language: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_language[row["language"]].append(row)
+    cer = {
+        "latin": _rate([r for r in rows if _script(r["language"]) == "latin"]),
+        "arabic": _rate(by_language.get("ar", [])),
+        "arabic_no_diacritics": _rate(by_language.get("ar", []), "edits_no_diacritics", "chars_no_diacritics"),
+        "by_language": {lang: _rate(group) for lang, group in sorted(by_language.items())},
+    }
+    found = engine()
+    right = sum(1 for r in rows if r["pack"] and r["pack"] == pack_for_language(r["language"]))
+    return {
+        "engine": found.name if found else None,
+        "workers": workers,
+        "pages": len(rows),
+        "seconds": round(seconds, 1),
+        "pages_per_second": round(len(rows) / seconds, 2) if seconds else None,
+        "cer": cer,
+        "targets": {s: {"target": t, "met": cer[s] is not None and cer[s] <= t} for s, t in TARGETS.items()},
+        "language_picked": {"right": right, "pages": len(rows)},
+        "low_confidence": LOW_CONFIDENCE,
+        "low_confidence_pages": [f"{r['file']} p. {r['page']}" for r in rows
+                                 if r["confidence"] is not None and r["confidence"] < LOW_CONFIDENCE],
+        "rows": rows,
+    }
+
+
+def calibrate(scans: Path = DEFAULT_OUT, pages_per_file: int = 2, workers: int = 2,
+              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Confidence against CER on pages degraded at every level of `LEVELS`.
+
+    Args:
+        scans: where truth.json is (built when missing).
+        pages_per_file: the first pages of each document that are measured.
+
+    Returns:
+        {"rows": [(level, file, page, confidence, cer)], "bins": confidence bins with mean CER and
+        the share of bad pages, "thresholds": per candidate threshold, the bad pages it flags and the
+        good pages it flags too}.
+    """
+    from evals.scans import build
+
+    if not (scans / "truth.json").exists():
+        build(out=scans)
+    truth = json.loads((scans / "truth.json").read_text(encoding="utf-8"))
+    arabic = {name: entry for name, entry in truth.items() if name.startswith("arabic/")}
+    rows: list[dict[str, Any]] = []
+    for level, how in LEVELS.items():
+        dpi = how["dpi"]
+        knobs = {k: v for k, v in how.items() if k != "dpi"}
+        for name, entry in truth.items():
+            if name.startswith("arabic/"):
+                continue
+            clean = render_pages(_REPO / "corpus" / "build" / Path(name).name, dpi)[:pages_per_file]
+            rows += _calibration_rows(level, name, entry, clean, dpi, knobs, workers)
+        for name, entry in arabic.items():
+            clean = text_pages([" ".join(line.split()) for page in entry["pages"] for line in page], dpi=dpi)[0]
+            rows += _calibration_rows(level, name, entry, clean[:pages_per_file], dpi, knobs, workers)
+        if progress:
+            progress(f"{level}: {sum(1 for r in rows if r['level'] == level)} pages")
+    return {"rows": rows, **_summarise(rows)}
+
+
+def _calibration_rows(level: str, name: str, entry: dict[str, Any], clean: list[Image], dpi: int,
+                      knobs: dict[str, Any], workers: int) -> list[dict[str, Any]]:
+    images = [(degrade(page, level, name, n, **knobs), dpi) for n, page in enumerate(clean, start=1)]
+    run = _read_images(images, workers)
+    rows = _page_rows(name, entry["language"], entry["pages"][: len(clean)], run)
+    return [{"level": level, **{k: r[k] for k in ("file", "page", "language", "confidence", "cer")}} for r in rows]
+
+
+def _summarise(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    measured = [r for r in rows if r["confidence"] is not None]
+    bins = []
+    for low in range(0, 100, 10):
+        group = [r for r in measured if low <= r["confidence"] < low + 10]
+        if group:
+            bins.append({"confidence": f"{low}-{low + 10}", "pages": len(group),
+                         "mean_cer": round(sum(r["cer"] for r in group) / len(group), 4),
+                         "bad_share": round(sum(r["cer"] > BAD_PAGE_CER for r in group) / len(group), 2)})
+    bad = [r for r in measured if r["cer"] > BAD_PAGE_CER]
+    good = [r for r in measured if r["cer"] <= BAD_PAGE_CER]
+    thresholds = []
+    for t in range(50, 96, 5):
+        thresholds.append({"threshold": t,
+                           "bad_flagged": f"{sum(r['confidence'] < t for r in bad)}/{len(bad)}",
+                           "good_flagged": f"{sum(r['confidence'] < t for r in good)}/{len(good)}"})
+    return {"pages": len(rows), "unread": len(rows) - len(measured), "bins": bins, "thresholds": thresholds}
+
+
+def to_markdown(report: dict[str, Any]) -> str:
+    """The report as Markdown tables (CER, targets, speed; the calibration when present)."""
+    cer = report["cer"]
+    pct = lambda v: "—" if v is None else f"{100 * v:.2f} %"  # noqa: E731
+    lines = [
+        f"OCR: {report['engine']}, {report['pages']} scanned pages, {report['workers']} pages side by side.",
+        "",
+        "| script / language | CER | target |",
+        "|---|---|---|",
+        f"| Latin (all) | {pct(cer['latin'])} | ≤ {pct(TARGETS['latin'])} {'✓' if report['targets']['latin']['met'] else '✗'} |",
+        f"| Arabic | {pct(cer['arabic'])} | ≤ {pct(TARGETS['arabic'])} {'✓' if report['targets']['arabic']['met'] else '✗'} |",
+        f"| Arabic without diacritics | {pct(cer['arabic_no_diacritics'])} | |",
+        *[f"| {lang} | {pct(v)} | |" for lang, v in cer["by_language"].items()],
+        "",
+        f"Pack of the page's language picked (no language given): {report['language_picked']['right']}/"
+        f"{report['language_picked']['pages']} pages.",
+        f"Speed: {report['pages_per_second']} pages/s ({report['seconds']} s; measured on a shared, busy machine).",
+        f"Pages under the low-confidence flag ({report['low_confidence']:g}): "
+        + (", ".join(report["low_confidence_pages"]) or "none") + ".",
+    ]
+    if "calibration" in report:
+        cal = report["calibration"]
+        lines += ["", f"Calibration: {cal['pages']} pages at {len(LEVELS)} levels ({', '.join(LEVELS)}); "
+                      f"a bad page has CER > {100 * BAD_PAGE_CER:g} %.", "",
+                  "| mean confidence | pages | mean CER | bad pages |", "|---|---|---|---|"]
+        lines += [f"| {b['confidence']} | {b['pages']} | {pct(b['mean_cer'])} | {100 * b['bad_share']:.0f} % |"
+                  for b in cal["bins"]]
+        lines += ["", "| flag under | bad pages flagged | good pages flagged |", "|---|---|---|"]
+        lines += [f"| {t['threshold']} | {t['bad_flagged']} | {t['good_flagged']} |" for t in cal["thresholds"]]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="kb eval ocr", description=__doc__.splitlines()[0])
+    p.add_argument("--scans", type=Path, default=DEFAULT_OUT, help="scanned corpus (built when missing)")
+    p.add_argument("--workers", type=int, default=2, help="pages read side by side (default 2)")
+    p.add_argument("--calibrate", action="store_true", help="also measure confidence against CER on harder scans")
+    p.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
+    p.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    args = p.parse_args(argv)
+    from ingest.ocr import engine
+
+    if engine() is None:
+        print("Tesseract is not installed: run `make ocr`.", file=sys.stderr)
+        return 2
+    report = run_ocr_eval(args.scans, args.workers)
+    if args.calibrate:
+        report["calibration"] = calibrate(args.scans, workers=args.workers,
+                                          progress=lambda s: print(s, file=sys.stderr, flush=True))
+    markdown = to_markdown(report)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "ocr.md").write_text(markdown, encoding="utf-8")
+    (args.out / "ocr.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(json.dumps({k: v for k, v in report.items() if k != "rows"}, ensure_ascii=False, indent=1)
+          if args.json else markdown)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
