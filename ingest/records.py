@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Block", "ParsedDocument", "ChunkDraft", "OcrPage", "OcrInfo", "BLOCK_SEPARATOR"]
+__all__ = ["Block", "ParsedDocument", "ChunkDraft", "OcrPage", "OcrInfo", "BLOCK_SEPARATOR", "NOTHING_TO_READ"]
+
+# Why OCR skipped a page that had nothing to read (not a page left unread)
+NOTHING_TO_READ = frozenset({"blank", "no text found"})
 
 # Blocks are joined with this to form the document text that chunk spans point into.
 BLOCK_SEPARATOR = "\n\n"
@@ -70,7 +73,7 @@ class OcrInfo:
         if self.low_pages:
             pages = ", ".join(f"p. {p}" for p in self.low_pages)
             notes.append(f"Low OCR confidence (under {self.threshold:g} %) on {pages}: check against the original.")
-        unread = {p: why for p, why in self.skipped.items() if why != "blank"}
+        unread = {p: why for p, why in self.skipped.items() if why not in NOTHING_TO_READ}
         if not self.engine and unread:
             notes.append(f"{len(unread)} scanned page(s) not read: {next(iter(unread.values()))}.")
         elif self.partial:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import struct
 import tempfile
+import textwrap
 import zlib
 from pathlib import Path
 from typing import Any
@@ -108,8 +109,8 @@ def mixed_pdf(path: Path) -> Path:
     pdf.drawString(24, height - 40, MIXED_TEXT[0])
     y = height - 64
     for line in MIXED_TEXT[1:]:
-        for part in (line[:45], line[45:]):
-            pdf.drawString(24, y, part.strip())
+        for part in textwrap.wrap(line, 45):
+            pdf.drawString(24, y, part)
             y -= 14
     pdf.showPage()
     pdf.drawImage(ImageReader(scan), 0, 0, width, height)

@@ -190,7 +190,7 @@ def ocr_cell(ocr: dict[str, Any] | None) -> str:
     low = [k for k, p in pages.items() if p.get("low")]
     if low:
         parts.append("low confidence: p. " + ", ".join(low))
-    unread = [k for k, why in (ocr.get("skipped") or {}).items() if why != "blank"]
+    unread = [k for k, why in (ocr.get("skipped") or {}).items() if why not in ("blank", "no text found")]
     if ocr.get("partial"):
         parts.append(f"partial, {len(unread)} p. not read")
     elif unread:

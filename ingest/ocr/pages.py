@@ -206,7 +206,7 @@ class _Reader:
                      for line in lines]
         kept = tesseract.Recognised(lines, read.width, read.height)
         if kept.confidence is None or not any(ch.isalnum() for ch in kept.text):
-            self._skip(page, "blank")
+            self._skip(page, "no text found")  # a picture, a photo, a signature
             return
         with self.lock:
             self.run.texts[page] = PageText(page, lines, read.width, read.height, dpi, pack,

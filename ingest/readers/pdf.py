@@ -230,6 +230,7 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> ParsedDocument:
                 pages[i] = text
             except Exception as exc:  # one bad page should not lose the rest of the document
                 notes.append(f"page {i + 1} skipped: {type(exc).__name__}")
+        unreadable = len(notes)  # pages pypdf could not read (OCR's notes come after)
         scans = [i for i, text in pages.items() if needs_ocr(text, reader.pages[i])]
         info = read_scans(path, reader, scans, ocr, (pages, margins, sizes), notes) if scans else None
         blocks = page_blocks(pages, margins, sizes, sections)
@@ -237,7 +238,7 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> ParsedDocument:
         title = _title(reader, pages[first], sizes[first], body_size(list(sizes.values()))) if first is not None else None
 
     if not blocks:
-        if page_count and len(notes) == page_count:
+        if page_count and unreadable == page_count:
             raise IngestError("corrupt", _CORRUPT.format(detail="no page could be read"))
         if info is None:
             raise IngestError("no_text", _NO_TEXT)

@@ -93,7 +93,8 @@ def read_scans(path: Path, reader: Any, scans: list[int], ocr: OcrOptions | None
         return render_page(path, n, dpis[n], left), dpis[n]
 
     run = ocr_pages(numbers, image_of, ocr, engine)
-    if not run.texts and all(why == "blank" for why in run.skipped.values()):
+    others = any(text.strip() for i, text in parts[0].items() if i not in scans)
+    if others and not run.texts and all(why == "blank" for why in run.skipped.values()):
         return None  # empty pages of a text PDF: nothing was scanned
     pages, margins, sizes = parts
     for n in numbers:

@@ -67,4 +67,6 @@ def unread_scan_error(info: OcrInfo, what: str) -> IngestError:
     failed = [r for r in reasons if r.startswith("Tesseract failed")]
     if failed:
         return IngestError("corrupt", f"OCR could not read this {what}: {failed[0]}.")
-    return IngestError("no_text", f"OCR found no text in this {what}: its pages look blank or hold only pictures.")
+    if reasons and all(r == "blank" for r in reasons):
+        return IngestError("no_text", f"This {what}'s pages are blank: OCR found nothing to read.")
+    return IngestError("no_text", f"OCR found no text in this {what}: its pages hold only pictures, or are blank.")
