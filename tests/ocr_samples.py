@@ -6,10 +6,8 @@ second to read; the text is written to be found by words that appear nowhere els
 
 from __future__ import annotations
 
-import struct
 import tempfile
 import textwrap
-import zlib
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,6 @@ __all__ = [
     "image_of",
     "arabic_pdf",
     "mixed_pdf",
-    "bomb_png",
 ]
 
 ENGLISH = [
@@ -116,16 +113,4 @@ def mixed_pdf(path: Path) -> Path:
     pdf.drawImage(ImageReader(scan), 0, 0, width, height)
     pdf.showPage()
     pdf.save()
-    return path
-
-
-def bomb_png(path: Path, side: int = 40_000) -> Path:
-    """A PNG whose header says `side` x `side` pixels (1.6 billion) with only a few bytes of data."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)  # 8-bit grey
-    data = zlib.compress(b"\x00" + b"\xff" * 64)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b""))
     return path

@@ -20,12 +20,12 @@ from ocr_samples import (
     MIXED_TEXT,
     PNG_TEXT,
     arabic_pdf,
-    bomb_png,
     image_of,
     mixed_pdf,
     scan_pdf,
 )
 
+from evals.hostile_inputs import png_bomb
 from evals.scans import A6, degrade, image_pdf, text_pages
 from ingest import IngestError, OcrOptions, ParsedDocument, read_document
 from ingest.ocr import available_engine, ocr_pages
@@ -59,7 +59,7 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "arabic": arabic_pdf(folder / "arabic-scan.pdf", ARABIC),
         "mixed": mixed_pdf(folder / "mixed.pdf"),
         "three": scan_pdf(folder / "three-pages.pdf", [ENGLISH, PNG_TEXT, ENGLISH]),
-        "bomb": bomb_png(folder / "bomb.png"),
+        "bomb": png_bomb(folder / "bomb.png"),
         **{p.stem: p for p in folder.glob("*.png")},
         **{p.stem: p for p in folder.glob("*.tif")},
     }
