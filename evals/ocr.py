@@ -32,10 +32,12 @@ if TYPE_CHECKING:
 
     from ingest.ocr import OcrRun
 
-__all__ = ["TARGETS", "BAD_PAGE_CER", "read_scan", "run_ocr_eval", "calibrate", "to_markdown", "main"]
+__all__ = ["TARGETS", "BAD_PAGE_CER", "DOMAIN_GAP", "read_scan", "run_ocr_eval", "calibrate", "compare_domain",
+           "throughput", "to_markdown", "main"]
 
 _REPO = Path(__file__).resolve().parents[1]
 TARGETS = {"latin": 0.03, "arabic": 0.08}
+DOMAIN_GAP = 0.03  # the domain evaluation over the scans stays within this of the originals (Recall@5, MRR@10)
 BAD_PAGE_CER = 0.10  # a page with more than one character in ten wrong is worth a person's check
 # harder than the standard scans (evals.scans), for the calibration of the low-confidence flag
 LEVELS: dict[str, dict[str, Any]] = {
@@ -106,11 +108,10 @@ def run_ocr_eval(scans: Path = DEFAULT_OUT, workers: int = 2) -> dict[str, Any]:
         {"engine", "pages", "seconds", "pages_per_second", "cer": {...}, "targets": {...},
         "language_picked", "low_confidence_pages", "rows": [per page]}.
     """
-    from evals.scans import build
+    from evals.scans import ensure_scans
     from ingest.ocr import LOW_CONFIDENCE, engine, pack_for_language
 
-    if not (scans / "truth.json").exists():
-        build(out=scans)
+    ensure_scans(out=scans)
     truth = json.loads((scans / "truth.json").read_text(encoding="utf-8"))
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()
@@ -157,10 +158,9 @@ def calibrate(scans: Path = DEFAULT_OUT, pages_per_file: int = 2, workers: int =
         the share of bad pages, "thresholds": per candidate threshold, the bad pages it flags and the
         good pages it flags too}.
     """
-    from evals.scans import build
+    from evals.scans import ensure_scans
 
-    if not (scans / "truth.json").exists():
-        build(out=scans)
+    ensure_scans(out=scans)
     truth = json.loads((scans / "truth.json").read_text(encoding="utf-8"))
     arabic = {name: entry for name, entry in truth.items() if name.startswith("arabic/")}
     rows: list[dict[str, Any]] = []
@@ -205,6 +205,71 @@ def _summarise(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
                            "bad_flagged": f"{sum(r['confidence'] < t for r in bad)}/{len(bad)}",
                            "good_flagged": f"{sum(r['confidence'] < t for r in good)}/{len(good)}"})
     return {"pages": len(rows), "unread": len(rows) - len(measured), "bins": bins, "thresholds": thresholds}
+
+
+def throughput(files: int = 3, workers: Sequence[int] = (1, 2), rounds: int = 2, scans: Path = DEFAULT_OUT) -> dict[str, Any]:
+    """OCR speed on the first `files` scanned PDFs of the corpus, for each number of pages side by side.
+
+    The settings are measured in turn, round after round (1, 2, 1, 2, ...), so that a change in the
+    machine's load touches all of them alike; CPU seconds are Tesseract's and pdftoppm's, per page.
+
+    Returns:
+        {"pages", "rounds", "load_avg_1m": [...], "by_workers": {n: {"pages_per_s", "cpu_s_per_page"}}}.
+    """
+    import os
+    import resource
+
+    from evals.scans import ensure_scans
+
+    pdfs = sorted((ensure_scans(out=scans) / "corpus").glob("*.pdf"))[:files]
+    walls: dict[int, float] = defaultdict(float)
+    cpus: dict[int, float] = defaultdict(float)
+    pages = 0
+    loads = []
+    for _ in range(rounds):
+        for n in workers:
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            pages_now = sum(len(read_scan(pdf, n).texts) for pdf in pdfs)
+            walls[n] += time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus[n] += (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            pages = pages_now
+            loads.append(round(os.getloadavg()[0], 2))
+    return {
+        "files": [p.name for p in pdfs],
+        "pages": pages,
+        "rounds": rounds,
+        "load_avg_1m": loads,
+        "by_workers": {n: {"pages_per_s": round(pages * rounds / walls[n], 3),
+                           "cpu_s_per_page": round(cpus[n] / (pages * rounds), 2)} for n in workers},
+    }
+
+
+def compare_domain(original: dict[str, Any], scanned: dict[str, Any]) -> dict[str, Any]:
+    """Recall@5 and MRR@10 (fused) of the domain evaluation over the originals and over their scans.
+
+    Returns:
+        {metric: {"original", "scanned", "gap", "met"}}: met when the scans lose at most `DOMAIN_GAP`.
+    """
+    out = {}
+    for metric in ("recall@5", "mrr@10", "recall@1", "page_accuracy"):
+        a = original["systems"]["fused"]["overall"][metric]
+        b = scanned["systems"]["fused"]["overall"][metric]
+        gap = None if a is None or b is None else round(a - b, 4)
+        out[metric] = {"original": a, "scanned": b, "gap": gap,
+                       "met": None if metric not in ("recall@5", "mrr@10") else gap is not None and gap <= DOMAIN_GAP}
+    return out
+
+
+def compare_markdown(comparison: dict[str, Any]) -> str:
+    """The comparison as a Markdown table."""
+    fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+    lines = ["| metric (fused) | originals | scans | loss | target |", "|---|---|---|---|---|"]
+    for metric, c in comparison.items():
+        target = "" if c["met"] is None else f"≤ {DOMAIN_GAP:.2f} {'✓' if c['met'] else '✗'}"
+        lines.append(f"| {metric} | {fmt(c['original'])} | {fmt(c['scanned'])} | {fmt(c['gap'])} | {target} |")
+    return "\n".join(lines)
 
 
 def to_markdown(report: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ same bytes; it is generated, never committed (OUT is ignored by git).
     OUT/arabic/   the Arabic documents as scans
     OUT/truth.json  {relative path: {"language", "pages": [[line, ...] per page]}}: the born-digital
                   text of every scanned page, line by line in reading order (the CER reference)
+    OUT/stamp     a hash of the corpus and of this recipe: `ensure_scans` rebuilds when either changed
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-__all__ = ["A4", "A6", "DPI", "degrade", "image_pdf", "render_pages", "reference_lines", "text_pages", "build", "main"]
+__all__ = ["A4", "A6", "DPI", "degrade", "image_pdf", "render_pages", "reference_lines", "text_pages", "build",
+           "ensure_scans", "main"]
 
 _REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = _REPO / "corpus" / "scanned"
@@ -187,6 +189,22 @@ def _arabic_documents(corpus: Path) -> list[tuple[str, list[str]]]:
     return out
 
 
+def _stamp(corpus: Path) -> str:
+    """A hash of the corpus's files and of this module (the recipe): scans made from either older are stale."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(p for p in corpus.iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def ensure_scans(corpus: Path = _REPO / "corpus" / "build", out: Path = DEFAULT_OUT) -> Path:
+    """`out`, built (again) when it is missing or was made from another corpus or recipe."""
+    stamp = out / "stamp"
+    if not stamp.exists() or stamp.read_text().strip() != _stamp(corpus):
+        build(corpus, out)
+    return out
+
+
 def build(corpus: Path = _REPO / "corpus" / "build", out: Path = DEFAULT_OUT) -> dict[str, Any]:
     """Write the scanned corpus, the Arabic scans and truth.json (see the module docstring).
 
@@ -221,6 +239,7 @@ def build(corpus: Path = _REPO / "corpus" / "build", out: Path = DEFAULT_OUT) ->
         truth[f"arabic/{name}"] = {"language": "ar", "pages": lines}
         arabic_pages += len(images)
     (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    (out / "stamp").write_text(_stamp(corpus) + "\n")
     return {"pdfs": sum(1 for k in truth if k.startswith("corpus/")), "pages": pages,
             "arabic_documents": len(documents), "arabic_pages": arabic_pages, "out": str(out)}
 

@@ -231,6 +231,10 @@ def _eval(args: argparse.Namespace) -> int:
         from evals.domain import main as run
 
         return run(rest)
+    if args.suite == "ocr":
+        from evals.ocr import main as run
+
+        return run(rest)
     from evals.report import main as run
 
     return run(rest)
