@@ -37,6 +37,7 @@ def _open(path: Path) -> Any:
 
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Corrupt EXIF data" and the like: the pixels are what count
             warnings.simplefilter("error", Image.DecompressionBombWarning)  # refuse at the limit, not twice it
             return Image.open(path)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
