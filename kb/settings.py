@@ -58,9 +58,9 @@ class Settings:
             well and ranks a chunk partly by its best paragraph while the KB holds at most
             index.passages.PASSAGES_AUTO_MAX chunks, "on" always, "off" never (dense embedding at
             ingest then takes about half the time, and pages are cited less precisely).
-        ocr: scanned PDF pages and images (see ingest.ocr): "auto" reads them with Tesseract when it
-            is installed, "on" the same but a missing Tesseract is named in each file's outcome,
-            "off" never (they are refused, as before).
+        ocr: scanned PDF pages and images (see ingest.ocr): "auto" (or "on") reads them with Tesseract
+            when it is installed, and when it is not each scan's outcome says how to install it; "off"
+            never (they are refused, saying so).
         ocr_max_pages: a file with more pages to OCR than this is refused before any is read.
         ocr_max_seconds: OCR of one file stops after this long; the pages read are kept, and the
             document says it is partial (`kb reread` reads the rest).

@@ -68,8 +68,8 @@ class OcrOptions:
     """How OCR runs for one file.
 
     Attributes:
-        mode: "auto" (when Tesseract is installed), "on" (the same, but its absence is an error
-            rather than the old refusal), "off" (never).
+        mode: "auto" (read scans when Tesseract is installed; when it is not, a scan's error says how
+            to install it), "on" (the same), "off" (never: scans are refused, saying KB_OCR=off).
         max_pages: a file with more pages to OCR is refused before any is read.
         max_seconds: OCR of one file stops here; the pages read are kept and the document says so.
         language: the document's language from its metadata (ISO 639-1 or a pack name), if given.

@@ -224,3 +224,28 @@ def test_scan_builder_is_byte_stable(tmp_path: Path) -> None:
     for run in ("a", "b"):
         image_pdf([image_of(ENGLISH, "stable")], tmp_path / run / "scan.pdf")
     assert (tmp_path / "a" / "scan.pdf").read_bytes() == (tmp_path / "b" / "scan.pdf").read_bytes()
+
+
+def test_one_pack_per_page_from_script_metadata_and_earlier_pages() -> None:
+    from ingest.ocr.languages import choose, debian_package, pack_for_language
+
+    installed = frozenset({"eng", "ara", "fra", "spa", "deu", "por", "ita", "rus", "tur", "chi_sim", "osd"})
+    assert choose("Latin", "fra", {}, installed) == ("fra", None, True)  # the metadata's language
+    assert choose("Arabic", "fra", {}, installed) == ("ara", None, False)  # not when it writes another script
+    assert choose("Latin", None, {"Latin": "deu"}, installed) == ("deu", None, True)  # what page 1 turned out to be
+    assert choose("Latin", None, {}, installed) == ("eng", None, False)  # a guess, checked against the text
+    assert choose("Greek", None, {}, installed) == (None, "ell", True)  # no pack: say which to install
+    assert choose("Latin", "nld", {}, installed) == ("eng", "nld", True)  # read anyway, name the missing pack
+    assert choose(None, "ara", {}, installed).pack == "ara"  # OSD could not tell: the metadata's script
+    assert [pack_for_language(x) for x in ("fr", "fr-BE", "fra", "zh", "xx", None)] == [
+        "fra", "fra", "fra", "chi_sim", None, None]
+    assert debian_package("chi_sim") == "tesseract-ocr-chi-sim"
+
+
+def test_skew_is_measured_and_levelled() -> None:
+    from ingest.ocr.deskew import skew_angle
+
+    page = image_of(ENGLISH, "level")  # turned 1-2 degrees by the scan's degradation
+    measured = skew_angle(page)
+    assert 0.9 <= abs(measured) <= 2.1
+    assert abs(skew_angle(page.rotate(measured, fillcolor=255))) <= 0.15
