@@ -8,9 +8,8 @@ page, no language given), and every page's OCR text is compared with the born-di
 same page (`evals.cer`). Targets: CER <= 3 % for Latin scripts, <= 8 % for Arabic. Speed is pages
 per second with the default two pages side by side, on whatever else the machine is doing.
 
-`--calibrate` reads pages degraded harder than the standard scans (more blur, more noise, lower
-resolution) and reports how the mean word confidence of a page tracks its CER: the evidence for
-`ingest.ocr.LOW_CONFIDENCE`, the confidence under which a page is flagged for a person to check.
+`--calibrate` runs `evals/ocr_calibration.py` instead: pages degraded harder than the standard scans,
+and how a page's mean word confidence tracks its CER (the evidence for `ingest.ocr.LOW_CONFIDENCE`).
 """
 
 from __future__ import annotations
@@ -20,33 +19,24 @@ import json
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.cer import normalise, page_errors, strip_diacritics
-from evals.scans import DEFAULT_OUT, degrade, render_pages, text_pages
+from evals.scans import DEFAULT_OUT
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
     from ingest.ocr import OcrRun
 
-__all__ = ["TARGETS", "BAD_PAGE_CER", "DOMAIN_GAP", "read_scan", "run_ocr_eval", "calibrate", "compare_domain",
+__all__ = ["TARGETS", "DOMAIN_GAP", "read_scan", "read_images", "page_rows", "run_ocr_eval", "compare_domain",
            "throughput", "to_markdown", "main"]
 
 _REPO = Path(__file__).resolve().parents[1]
 TARGETS = {"latin": 0.03, "arabic": 0.08}
 DOMAIN_GAP = 0.03  # the domain evaluation over the scans stays within this of the originals (Recall@5, MRR@10)
-BAD_PAGE_CER = 0.10  # a page with more than one character in ten wrong is worth a person's check
-# harder than the standard scans (evals.scans), for the calibration of the low-confidence flag
-LEVELS: dict[str, dict[str, Any]] = {
-    "standard": {"dpi": 200},
-    "blurred": {"dpi": 200, "blur": 1.3},
-    "noisy": {"dpi": 200, "noise": 45.0, "speckles": 0.004},
-    "low-res": {"dpi": 110, "blur": 0.8},
-    "poor": {"dpi": 100, "blur": 1.2, "noise": 35.0, "speckles": 0.003},
-}
 
 
 def _options(workers: int) -> Any:
@@ -68,7 +58,7 @@ def read_scan(pdf: Path, workers: int = 2) -> OcrRun:
     return ocr_pages(list(dpis), lambda n, left: (render_page(pdf, n, dpis[n], left), dpis[n]), options, engine)
 
 
-def _read_images(images: Sequence[tuple[Image, int]], workers: int) -> OcrRun:
+def read_images(images: Sequence[tuple[Image, int]], workers: int) -> OcrRun:
     from ingest.ocr import available_engine, ocr_pages
 
     options = _options(workers)
@@ -80,7 +70,7 @@ def _script(language: str) -> str:
     return "arabic" if language == "ar" else "latin"
 
 
-def _page_rows(name: str, language: str, truth: list[list[str]], run: OcrRun) -> list[dict[str, Any]]:
+def page_rows(name: str, language: str, truth: list[list[str]], run: OcrRun) -> list[dict[str, Any]]:
     rows = []
     for n, lines in enumerate(truth, start=1):
         read = run.texts.get(n)
@@ -116,7 +106,7 @@ def run_ocr_eval(scans: Path = DEFAULT_OUT, workers: int = 2) -> dict[str, Any]:
     rows: list[dict[str, Any]] = []
     started = time.perf_counter()
     for name, entry in truth.items():
-        rows += _page_rows(name, entry["language"], entry["pages"], read_scan(scans / name, workers))
+        rows += page_rows(name, entry["language"], entry["pages"], read_scan(scans / name, workers))
     seconds = time.perf_counter() - started
     by_language: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
@@ -143,68 +133,6 @@ def run_ocr_eval(scans: Path = DEFAULT_OUT, workers: int = 2) -> dict[str, Any]:
                                  if r["confidence"] is not None and r["confidence"] < LOW_CONFIDENCE],
         "rows": rows,
     }
-
-
-def calibrate(scans: Path = DEFAULT_OUT, pages_per_file: int = 2, workers: int = 2,
-              progress: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Confidence against CER on pages degraded at every level of `LEVELS`.
-
-    Args:
-        scans: where truth.json is (built when missing).
-        pages_per_file: the first pages of each document that are measured.
-
-    Returns:
-        {"rows": [(level, file, page, confidence, cer)], "bins": confidence bins with mean CER and
-        the share of bad pages, "thresholds": per candidate threshold, the bad pages it flags and the
-        good pages it flags too}.
-    """
-    from evals.scans import ensure_scans
-
-    ensure_scans(out=scans)
-    truth = json.loads((scans / "truth.json").read_text(encoding="utf-8"))
-    arabic = {name: entry for name, entry in truth.items() if name.startswith("arabic/")}
-    rows: list[dict[str, Any]] = []
-    for level, how in LEVELS.items():
-        dpi = how["dpi"]
-        knobs = {k: v for k, v in how.items() if k != "dpi"}
-        for name, entry in truth.items():
-            if name.startswith("arabic/"):
-                continue
-            clean = render_pages(_REPO / "corpus" / "build" / Path(name).name, dpi)[:pages_per_file]
-            rows += _calibration_rows(level, name, entry, clean, dpi, knobs, workers)
-        for name, entry in arabic.items():
-            clean = text_pages([" ".join(line.split()) for page in entry["pages"] for line in page], dpi=dpi)[0]
-            rows += _calibration_rows(level, name, entry, clean[:pages_per_file], dpi, knobs, workers)
-        if progress:
-            progress(f"{level}: {sum(1 for r in rows if r['level'] == level)} pages")
-    return {"rows": rows, **_summarise(rows)}
-
-
-def _calibration_rows(level: str, name: str, entry: dict[str, Any], clean: list[Image], dpi: int,
-                      knobs: dict[str, Any], workers: int) -> list[dict[str, Any]]:
-    images = [(degrade(page, level, name, n, **knobs), dpi) for n, page in enumerate(clean, start=1)]
-    run = _read_images(images, workers)
-    rows = _page_rows(name, entry["language"], entry["pages"][: len(clean)], run)
-    return [{"level": level, **{k: r[k] for k in ("file", "page", "language", "confidence", "cer")}} for r in rows]
-
-
-def _summarise(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    measured = [r for r in rows if r["confidence"] is not None]
-    bins = []
-    for low in range(0, 100, 10):
-        group = [r for r in measured if low <= r["confidence"] < low + 10]
-        if group:
-            bins.append({"confidence": f"{low}-{low + 10}", "pages": len(group),
-                         "mean_cer": round(sum(r["cer"] for r in group) / len(group), 4),
-                         "bad_share": round(sum(r["cer"] > BAD_PAGE_CER for r in group) / len(group), 2)})
-    bad = [r for r in measured if r["cer"] > BAD_PAGE_CER]
-    good = [r for r in measured if r["cer"] <= BAD_PAGE_CER]
-    thresholds = []
-    for t in range(50, 96, 5):
-        thresholds.append({"threshold": t,
-                           "bad_flagged": f"{sum(r['confidence'] < t for r in bad)}/{len(bad)}",
-                           "good_flagged": f"{sum(r['confidence'] < t for r in good)}/{len(good)}"})
-    return {"pages": len(rows), "unread": len(rows) - len(measured), "bins": bins, "thresholds": thresholds}
 
 
 def throughput(files: int = 3, workers: Sequence[int] = (1, 2), rounds: int = 2, scans: Path = DEFAULT_OUT) -> dict[str, Any]:
@@ -292,15 +220,6 @@ def to_markdown(report: dict[str, Any]) -> str:
         f"Pages under the low-confidence flag ({report['low_confidence']:g}): "
         + (", ".join(report["low_confidence_pages"]) or "none") + ".",
     ]
-    if "calibration" in report:
-        cal = report["calibration"]
-        lines += ["", f"Calibration: {cal['pages']} pages at {len(LEVELS)} levels ({', '.join(LEVELS)}); "
-                      f"a bad page has CER > {100 * BAD_PAGE_CER:g} %.", "",
-                  "| mean confidence | pages | mean CER | bad pages |", "|---|---|---|---|"]
-        lines += [f"| {b['confidence']} | {b['pages']} | {pct(b['mean_cer'])} | {100 * b['bad_share']:.0f} % |"
-                  for b in cal["bins"]]
-        lines += ["", "| flag under | bad pages flagged | good pages flagged |", "|---|---|---|"]
-        lines += [f"| {t['threshold']} | {t['bad_flagged']} | {t['good_flagged']} |" for t in cal["thresholds"]]
     return "\n".join(lines)
 
 
@@ -308,7 +227,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="kb eval ocr", description=__doc__.splitlines()[0])
     p.add_argument("--scans", type=Path, default=DEFAULT_OUT, help="scanned corpus (built when missing)")
     p.add_argument("--workers", type=int, default=2, help="pages read side by side (default 2)")
-    p.add_argument("--calibrate", action="store_true", help="also measure confidence against CER on harder scans")
+    p.add_argument("--calibrate", action="store_true", help="measure confidence against CER on harder scans instead")
     p.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
     p.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     args = p.parse_args(argv)
@@ -317,14 +236,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if engine() is None:
         print("Tesseract is not installed: run `make ocr`.", file=sys.stderr)
         return 2
-    report = run_ocr_eval(args.scans, args.workers)
     if args.calibrate:
-        report["calibration"] = calibrate(args.scans, workers=args.workers,
-                                          progress=lambda s: print(s, file=sys.stderr, flush=True))
-    markdown = to_markdown(report)
+        from evals import ocr_calibration
+
+        report = ocr_calibration.calibrate(args.scans, workers=args.workers,
+                                           progress=lambda s: print(s, file=sys.stderr, flush=True))
+        markdown, name = ocr_calibration.to_markdown(report), "ocr-calibration"
+    else:
+        report = run_ocr_eval(args.scans, args.workers)
+        markdown, name = to_markdown(report), "ocr"
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "ocr.md").write_text(markdown, encoding="utf-8")
-    (args.out / "ocr.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (args.out / f"{name}.md").write_text(markdown, encoding="utf-8")
+    (args.out / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps({k: v for k, v in report.items() if k != "rows"}, ensure_ascii=False, indent=1)
           if args.json else markdown)
     return 0

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from PIL.Image import Image
 
 __all__ = ["A4", "A6", "DPI", "degrade", "image_pdf", "render_pages", "reference_lines", "text_pages", "build",
-           "ensure_scans", "main"]
+           "ensure_scans", "arabic_documents", "main"]
 
 _REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = _REPO / "corpus" / "scanned"
@@ -171,7 +171,7 @@ def text_pages(paragraphs: Sequence[str], rtl: bool = True, dpi: int = DPI, poin
     return pages, truth
 
 
-def _arabic_documents(corpus: Path) -> list[tuple[str, list[str]]]:
+def arabic_documents(corpus: Path) -> list[tuple[str, list[str]]]:
     """(name, paragraphs) of the corpus's Arabic documents, as the readers read them."""
     from ingest import IngestError, read_document
 
@@ -232,7 +232,7 @@ def build(corpus: Path = _REPO / "corpus" / "build", out: Path = DEFAULT_OUT) ->
                                         "pages": lines}
         pages += len(clean)
     arabic_pages = 0
-    documents = _arabic_documents(corpus)
+    documents = arabic_documents(corpus)
     for name, paragraphs in documents:
         images, lines = text_pages(paragraphs)
         image_pdf([degrade(page, name, n) for n, page in enumerate(images, start=1)], out / "arabic" / name)

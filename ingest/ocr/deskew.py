@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 if TYPE_CHECKING:
+    import numpy as np
     from PIL.Image import Image
 
 __all__ = ["MAX_SKEW", "skew_angle", "deskew"]
@@ -26,12 +25,16 @@ _INK = 128
 
 
 def _sharpness(ys: np.ndarray, xs: np.ndarray, slope: float, rows: int) -> float:
+    import numpy as np
+
     bins = np.bincount(np.clip(np.round(ys - xs * slope).astype(np.int64), 0, rows - 1), minlength=rows)
     return float(np.sum(np.diff(bins.astype(np.float64)) ** 2))
 
 
 def skew_angle(image: Image) -> float:
     """The angle (degrees, as Pillow's `rotate` takes it) that makes the text lines level; 0 on a blank page."""
+    import numpy as np
+
     scale = min(1.0, _WIDTH / max(image.width, 1))
     small = image.convert("L").resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))))
     ys, xs = np.nonzero(np.asarray(small) < _INK)
