@@ -81,7 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
     rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read "
                         "(and scans that OCR can now read, after a language pack was installed)")
-    rr.add_argument("--ocr", action="store_true", help="also read again every document with pages read by OCR")
+    rr.add_argument("--ocr", action="store_true", help="also read again every document with pages read by OCR, "
+                    "and every PDF with pages that gave no text (scans added before OCR)")
     rr.add_argument("--json", action="store_true", help="print the report as JSON")
     ck = sub.add_parser("check", help="verify catalog <-> index consistency and repair it")
     ck.add_argument("--no-repair", action="store_true", help="only report")

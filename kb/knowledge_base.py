@@ -245,16 +245,10 @@ class KnowledgeBase:
         return self.catalog.count_chunked_by_other(CHUNKER_VERSION)
 
     def ocr_pending(self) -> list[Document]:
-        """Documents with scanned pages that OCR can now read (better): OCR was off or not installed
-        when they were added and now runs, or a language pack they lacked is now installed."""
-        from ingest.ocr import debian_package, engine
+        """Documents with scanned pages that OCR can now read (better): see kb.scans."""
+        from kb.scans import ocr_pending
 
-        waiting = [d for d in self.documents() if d.ocr and (d.ocr.get("missing_packs") or not d.ocr.get("engine"))]
-        found = engine() if waiting and self.settings.ocr != "off" else None
-        if found is None:
-            return []
-        installed = {debian_package(p) for p in found.packs}
-        return [d for d in waiting if not d.ocr.get("engine") or set(d.ocr["missing_packs"]) & installed]  # type: ignore[union-attr]
+        return ocr_pending(self.documents(), self.settings)
 
     def reread(self, progress: Progress | None = None, ocr: bool = False) -> AddReport:
         """Read every document that an older version of the readers or chunker cut again, from the
@@ -265,15 +259,18 @@ class KnowledgeBase:
         Args:
             progress: called as progress(done, total, source) after each document.
             ocr: also read again every document with pages read by OCR (after raising the OCR time
-                limit of a partial one, say).
+                limit of a partial one, say), and every PDF with pages that gave no text (added before
+                OCR, its scanned pages were left out).
 
         Returns:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
         from ingest import CHUNKER_VERSION
         from kb.ingesting import Ingestor
+        from kb.scans import may_hold_scans
 
-        again = {d.id for d in self.ocr_pending()} | ({d.id for d in self.documents() if d.ocr} if ocr else set())
+        again = {d.id for d in self.ocr_pending()} | ({d.id for d in self.documents() if may_hold_scans(self.catalog, d)}
+                                                      if ocr else set())
         stale = [d for d in self.documents() if d.chunker != CHUNKER_VERSION or d.id in again]
         ingestor = Ingestor(self, manifest=None, metadata={})
         report = AddReport()

@@ -118,3 +118,18 @@ def test_reread_reads_the_scans_ocr_could_not_read_before(scans: Path, tmp_path:
         assert [f.outcome for f in kb.reread().files] == ["updated"]
         assert kb.document("mixed.pdf").ocr["missing_packs"] == []
         assert [f.outcome for f in kb.reread(ocr=True).files] == ["updated"]  # --ocr: every OCRed document
+
+
+def test_reread_ocr_finds_pdfs_whose_scanned_pages_were_left_out_before_ocr(scans: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with KnowledgeBase(settings=Settings.from_env(home, embedder="hash", ocr="off")) as kb:
+        assert kb.add([scans / "mixed.pdf"]).ok
+    db = sqlite3.connect(home / "catalog.sqlite")  # as a KB from before OCR stored it: nothing recorded
+    with db:
+        db.execute("UPDATE documents SET ocr = NULL")
+    db.close()
+    with KnowledgeBase(home, embedder="hash") as kb:
+        assert kb.ocr_pending() == [] and kb.reread().files == []  # nothing says it holds a scan...
+        report = kb.reread(ocr=True)  # ...but page 2 of 2 gave no text
+        assert [(f.outcome, f.ocr_pages) for f in report.files] == [("updated", 1)]
+        assert kb.document("mixed.pdf").ocr_pages == {2}

@@ -2,10 +2,11 @@
 
 A page is drawn (by the caller's `image_of`), checked for ink, its script detected (OSD), turned
 upright and level (`deskew`) and read with the pack `languages.choose` picks (a page with too little
-text for OSD takes the script of the document's pages before it); a Latin page read with the script's default pack is read
-again with its own language's pack when the text says it is another language, and later pages of
-the document start from what was learnt. Pages run `OcrOptions.workers` at a time (one Tesseract
-thread each), the first alone so that the rest start from its language.
+text for OSD takes the script of the document's pages before it); a Latin page read with the script's
+default pack is read again with its own language's pack when the text says it is another language,
+and later pages of the document start from what was learnt. A page read badly is read again through
+a median filter (speckles). Pages run `OcrOptions.workers` at a time (one Tesseract thread each), the
+first alone so that the rest start from its language.
 """
 
 from __future__ import annotations
