@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import tempfile
 from pathlib import Path
 
 import pytest
-from ocr_samples import ARABIC, ENGLISH, GREEK, arabic_pdf, image_of, mixed_pdf, scan_pdf
+from ocr_samples import ARABIC, ENGLISH, GREEK, arabic_pdf, image_of, mixed_pdf, scan_pdf, text_pdf
 
 from evals.hostile_inputs import png_bomb
-from evals.scans import A6, degrade, text_pages
+from evals.scans import A6, degrade, render_pages, text_pages
 from kb import KnowledgeBase, Settings
+from ui.render import ocr_cell
 
 
 @pytest.fixture(scope="module")
@@ -77,16 +79,26 @@ def test_bad_scans_fail_alone_and_the_batch_goes_on(tmp_path: Path) -> None:
     greek, _ = text_pages(GREEK, rtl=False, points=12, page=A6)
     degrade(greek[0], "kb-greek").save(folder / "greek.png")
     (folder / "notes.txt").write_text("Plain notes\n\nThe panel meets monthly.", encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:  # a faint fax: 100 dpi, blurred, noisy
+        born = text_pdf(Path(tmp) / "faint.pdf", [ENGLISH])
+        degrade(render_pages(born, 100)[0], "faint", blur=1.0, noise=30.0).save(folder / "faint.png", dpi=(100, 100))
     with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:
         report = kb.add([folder])
+        faint = kb.document("faint.png")
     codes = {Path(f.path).name: (f.outcome, f.error_code) for f in report.files}
     assert codes == {
         "bomb.png": ("failed", "too_large"),
         "blank.png": ("failed", "no_text"),
         "corrupt.tif": ("failed", "corrupt"),
         "greek.png": ("failed", "ocr_language"),
+        "faint.png": ("added", None),
         "notes.txt": ("added", None),
     }
+    # the faint page is read but flagged, in the outcome and in the Library's OCR column
+    outcome = next(f for f in report.files if f.path.endswith("faint.png"))
+    assert outcome.low_confidence_pages == [1] and outcome.ocr_confidence is not None and outcome.ocr_confidence < 76
+    assert "Low OCR confidence (under 76 %) on p. 1" in (outcome.reason or "")
+    assert faint is not None and "low confidence: p. 1" in ocr_cell(faint.ocr)
     greek_reason = next(f.reason for f in report.files if f.path.endswith("greek.png"))
     assert "tesseract-ocr-ell" in (greek_reason or "")
 

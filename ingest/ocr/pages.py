@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..language import detect_language
 from ..records import OcrInfo, OcrPage
@@ -50,6 +50,7 @@ LOW_CONFIDENCE = 76.0
 SCRIPT_MIN_CONFIDENCE = 1.0  # OSD's script confidence below this is a guess: the metadata decides
 ROTATE_MIN_CONFIDENCE = 2.0  # OSD's orientation confidence needed to turn a page
 JUNK_LINE_CONFIDENCE = 30.0  # a line read this unsurely is texture (a photo, a stamp), not text
+OTHER_SCRIPT_CONFIDENCE = 50.0  # a page read under this with a pack of another script is in another script
 LANGUAGE_CHECK_CHARS = 100  # text needed before its language is trusted over the script's default pack
 # Tesseract's Arabic pack reads the Arabic comma and semicolon as Latin ones; after an Arabic letter
 # they are the Arabic signs (a Latin comma there is the pack's, not the page's).
@@ -61,6 +62,13 @@ _MIN_INK_SHARE = 0.0002  # a page with less ink than this share of its pixels is
 INSTALL_HINT = ("install Tesseract with its language packs (`make ocr`, or apt-get install tesseract-ocr "
                 "tesseract-ocr-eng poppler-utils and the packs of your languages)")
 ImageOf = Callable[[int, float], "tuple[Image, int]"]  # (page, seconds left) -> (image, dpi or 0)
+
+
+class _Unread(NamedTuple):
+    """Why a reading of a page gave no text, and the pack that would read it if that is why."""
+
+    reason: str
+    missing: str | None = None
 
 
 class OcrUnavailable(Exception):
@@ -191,10 +199,7 @@ class _Reader:
             self._skip(page, "blank")
             return
         found = self._read(page, image, dpi)
-        if isinstance(found, str) and found.startswith("no installed pack"):
-            self._skip(page, found)
-            return
-        if isinstance(found, str) or found.confidence < LOW_CONFIDENCE:
+        if isinstance(found, _Unread) or found.confidence < LOW_CONFIDENCE:
             from PIL import ImageFilter
 
             # Speckles: a median filter removes them (a speckled page went from nothing read to CER 1.6 %)
@@ -202,15 +207,17 @@ class _Reader:
             # page read badly, and the reading with more characters likely right is kept (a surer reading
             # of only the page's heading is not better than a less sure one of all of it).
             again = self._read(page, image.filter(ImageFilter.MedianFilter(3)), dpi)
-            if isinstance(again, PageText) and (isinstance(found, str) or again.expected_chars > found.expected_chars):
+            if isinstance(again, PageText) and (isinstance(found, _Unread) or again.expected_chars > found.expected_chars):
                 found = again
-        if isinstance(found, str):
-            self._skip(page, found)
-            return
         with self.lock:
-            self.run.texts[page] = found
+            if isinstance(found, PageText):
+                self.run.texts[page] = found
+                return
+            if found.missing:
+                self.run.missing.add(found.missing)
+        self._skip(page, found.reason + (f": install {debian_package(found.missing)}" if found.missing else ""))
 
-    def _read(self, page: int, image: Image, dpi: int) -> PageText | str:
+    def _read(self, page: int, image: Image, dpi: int) -> PageText | _Unread:
         """One reading of a page: script and orientation, levelled, one pack; or why it gave no text."""
         osd = tesseract.detect(image, dpi, self.left())
         if osd is not None and osd.rotate % 360 and osd.orientation_confidence >= ROTATE_MIN_CONFIDENCE:
@@ -221,12 +228,20 @@ class _Reader:
             if script is None and self.learnt:  # too little text to tell: the script of the pages before
                 script = next(reversed(self.learnt))
             choice = choose(script, self.hint, self.learnt, self.run.engine.packs)
-            if choice.missing:
+            if choice.missing and choice.pack is not None:
                 self.run.missing.add(choice.missing)
         if choice.pack is None:
-            return (f"no installed pack reads its {script or 'unknown'} script"
-                    + (f": install {debian_package(choice.missing)}" if choice.missing else ""))
-        pack, read = choice.pack, tesseract.recognise(image, choice.pack, dpi, self.left())
+            # OSD misnames the script of a damaged page now and then (Japanese for a blurred English
+            # page): read it as if OSD had not said, and believe OSD only if that reads like another
+            # alphabet (Greek read with the English pack: 30 %)
+            guess = choose(None, self.hint, self.learnt, self.run.engine.packs)
+            read = tesseract.recognise(image, guess.pack, dpi, self.left()) if guess.pack else None
+            if read is None or (read.confidence or 0.0) < OTHER_SCRIPT_CONFIDENCE:
+                return _Unread(f"no installed pack reads its {script or 'unknown'} script", choice.missing)
+            assert guess.pack is not None
+            pack, script, choice = guess.pack, None, guess
+        else:
+            pack, read = choice.pack, tesseract.recognise(image, choice.pack, dpi, self.left())
         if not choice.settled:
             pack, read = self._recheck(image, dpi, pack, read)
         lines = [line for line in read.lines if line.chars == 0
@@ -236,7 +251,7 @@ class _Reader:
                      for line in lines]
         kept = tesseract.Recognised(lines, read.width, read.height)
         if kept.confidence is None or not any(ch.isalnum() for ch in kept.text):
-            return "no text found"  # a picture, a photo, a signature
+            return _Unread("no text found")  # a picture, a photo, a signature
         # the page's confidence counts the lines dropped as texture too: a page whose body was illegible
         # and dropped is not as sure as the headings that were kept (measured: 90 % for a page 91 % wrong)
         return PageText(page, lines, read.width, read.height, dpi, pack, script or script_of_pack(pack),
