@@ -87,7 +87,7 @@ def read_image(path: Path, ocr: OcrOptions | None = None) -> ParsedDocument:
             raise IngestError("no_text", _NOT_ENABLED.format(reason=reason)) from err
         assert ocr is not None
         if frames > ocr.max_pages:
-            raise IngestError("too_large", f"This image has {frames} pages; OCR reads at most {ocr.max_pages} "
+            raise IngestError("too_large", f"This image has {frames:,} pages; OCR reads at most {ocr.max_pages:,} "
                                            "pages of a file (KB_OCR_MAX_PAGES): split it or raise the limit.")
         lock = threading.Lock()  # one Pillow image: its pages are decoded one at a time
 

@@ -78,7 +78,7 @@ def read_scans(path: Path, reader: Any, scans: list[int], ocr: OcrOptions | None
         notes.extend(info.notes())
         return info
     if len(scans) > ocr.max_pages:
-        raise IngestError("too_large", f"This PDF has {len(scans)} scanned pages; OCR reads at most {ocr.max_pages} "
+        raise IngestError("too_large", f"This PDF has {len(scans):,} scanned pages; OCR reads at most {ocr.max_pages:,} "
                                        "pages of a file (KB_OCR_MAX_PAGES): split it or raise the limit.")
     dpis: dict[int, int] = {}
     for n in numbers:

@@ -58,11 +58,26 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "english": scan_pdf(folder / "english-scan.pdf", [ENGLISH]),
         "arabic": arabic_pdf(folder / "arabic-scan.pdf", ARABIC),
         "mixed": mixed_pdf(folder / "mixed.pdf"),
-        "three": scan_pdf(folder / "three-pages.pdf", [ENGLISH, PNG_TEXT, ENGLISH]),
+        "thousand": _thousand_pages(folder / "thousand-pages.pdf"),
         "bomb": png_bomb(folder / "bomb.png"),
         **{p.stem: p for p in folder.glob("*.png")},
         **{p.stem: p for p in folder.glob("*.tif")},
     }
+
+
+def _thousand_pages(path: Path) -> Path:
+    """A 1,000-page image-only PDF (one small picture drawn on every page: half a megabyte)."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    picture = ImageReader(Image.new("L", (200, 280), 255))
+    pdf = canvas.Canvas(str(path), pagesize=(144, 200))
+    for _ in range(1000):
+        pdf.drawImage(picture, 0, 0, 144, 200)
+        pdf.showPage()
+    pdf.save()
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -158,10 +173,13 @@ def test_bad_scans_fail_with_a_clear_reason(scans: dict[str, Path], name: str, c
         assert time.monotonic() - started < 2
 
 
-def test_page_limit_refuses_before_reading(scans: dict[str, Path]) -> None:
+def test_a_thousand_page_scan_is_refused_before_any_page_is_read(scans: dict[str, Path]) -> None:
+    started = time.monotonic()
     with pytest.raises(IngestError) as info:
-        read_document(scans["three"], ocr=OcrOptions(max_pages=2))
-    assert info.value.code == "too_large" and "3 scanned pages" in str(info.value) and "KB_OCR_MAX_PAGES" in str(info.value)
+        read_document(scans["thousand"], ocr=OCR)  # the default limit: 200 pages
+    message = str(info.value)
+    assert info.value.code == "too_large" and "1,000 scanned pages" in message and "KB_OCR_MAX_PAGES" in message
+    assert time.monotonic() - started < 60  # pypdf looks at each page; none is drawn or read
 
 
 def test_time_limit_keeps_the_pages_read_and_says_partial(scans: dict[str, Path]) -> None:
