@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["needs_ocr", "broken_text_layer", "read_scans"]
 
 MIN_TEXT_CHARS = 20  # fewer characters than this over a page-sized picture: the picture is the page
-SCAN_PICTURE_DPI = 75  # a picture with this many pixels per inch of the page's width could be a scan of it
+SCAN_PICTURE_DPI = 40  # a picture with this many pixels per inch of the page's width could be a scan of it (a phone photo of a page drawn on A4: 48)
 BROKEN_SHARE = 0.3  # this share of unmapped characters means the text layer is unreadable
 _UNMAPPED = {"Co", "Cc", "Cs", "Cn"}  # private use, control, surrogate, unassigned
 

@@ -267,3 +267,25 @@ def test_skew_is_measured_and_levelled() -> None:
     measured = skew_angle(page)
     assert 0.9 <= abs(measured) <= 2.1
     assert abs(skew_angle(page.rotate(measured, fillcolor=255))) <= 0.15
+
+
+def test_image_pages_with_a_stray_word_of_text_are_read_by_ocr(tmp_path: Path) -> None:
+    """A phone photo of each page (drawn at 48 pixels per inch) under one stray word of text layer:
+    the pages are read by OCR; here the photos hold no text, which is said, instead of a document
+    called "Background Background"."""
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "photographed.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for _ in range(2):
+        pdf.drawImage(ImageReader(Image.new("RGB", (400, 560), (235, 235, 228))), 40, 60, width=500, height=720)
+        pdf.drawString(72, 420, "Background")
+        pdf.showPage()
+    pdf.save()
+    with pytest.raises(IngestError) as info:
+        read_document(path, ocr=OCR)
+    assert info.value.code == "no_text" and "OCR found no text" in str(info.value)
+    assert [b.text for b in read_document(path).blocks] == ["Background", "Background"]  # without OCR, as before
