@@ -218,6 +218,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--sizes", help="comma-separated chunk counts (default 10000,100000,1000000)")
     ap.add_argument("--skip-ingest", action="store_true", help="reuse the ingest home from the last run")
     ap.add_argument("--no-http", action="store_true", help="skip the web API latency")
+    ap.add_argument("--no-ocr", action="store_true", help="skip OCR throughput on the scanned corpus")
     ap.add_argument("--keep", action="store_true", help="keep the synthetic KB homes after measuring")
     ap.add_argument("--work", default=str(REPORTS / "bench-work"), help="scratch folder for KB homes")
     ap.add_argument("--probe", help=argparse.SUPPRESS)
@@ -259,6 +260,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             r = bench_ingest("GeoTopo PDF (117 p.)", [LONG_PDF], work / "ingest-pdf", None)
             result["ingest"].append(r)
             print(json.dumps(r), flush=True)
+    if not args.no_ocr:
+        from ingest.ocr import engine
+
+        if engine() is not None:
+            from evals.ocr import throughput
+
+            result["ocr"] = throughput(files=1 if args.quick else 3, rounds=1 if args.quick else 2)
+            print(json.dumps(result["ocr"]), flush=True)
     bases = Bases(ingest_home)
     from index import get_embedder
 

@@ -34,6 +34,19 @@ def markdown(result: dict[str, Any]) -> str:
                 f"({r['langdetect_calls']}) |"
             )
         lines.append("")
+    if result.get("ocr"):
+        o = result["ocr"]
+        lines += [
+            f"## OCR throughput ({o['pages']} scanned pages of {', '.join(o['files'])}; {o['rounds']} rounds, "
+            f"settings interleaved; load average {o['load_avg_1m']})",
+            "",
+            "| pages side by side | pages/s | CPU s/page |",
+            "|---|---|---|",
+            *[f"| {n} | {w['pages_per_s']} | {w['cpu_s_per_page']} |" for n, w in o["by_workers"].items()],
+            "",
+            "Measured on a shared machine: compare the rows with each other, not with another run.",
+            "",
+        ]
     lines += [
         "## Search at scale (synthetic chunks, real query embedding)",
         "",

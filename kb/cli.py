@@ -100,6 +100,10 @@ def _upgrade_hints(kb: Any) -> None:
         print(f"kb: {stale} documents were cut into chunks by an older version, so their excerpts can show "
               "lists unmarked or a citation name the wrong section; run `kb reread` to read them again from "
               "their stored originals", file=sys.stderr)
+    pending = kb.ocr_pending()
+    if pending:
+        print(f"kb: {len(pending)} documents have scanned pages that OCR can now read (better); run `kb reread` "
+              "to read them again", file=sys.stderr)
     if kb.index_text_outdated:
         print("kb: this knowledge base was indexed with an older chunk header, so pages are picked a little "
               "less precisely; run `kb reindex` once to re-embed it (about as long as adding it)", file=sys.stderr)
@@ -117,14 +121,14 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         if args.command == "add":
             report = kb.add(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar())
         else:
-            report = kb.reread(progress=_Bar())
+            report = kb.reread(progress=_Bar(), ocr=args.ocr)
         if args.json:
             _print_json(report.to_dict())
         else:
             for f in report.files:
                 line = f"{f.outcome:<9} {f.path}"
                 if f.outcome in ("added", "updated"):
-                    line += f"  ({f.chunks} chunks, {f.language})"
+                    line += f"  ({f.chunks} chunks, {f.language}" + (", OCR" if f.ocr_pages else "") + ")"
                 if f.reason:
                     line += f"  — {f.reason}"
                 print(line)
@@ -225,6 +229,10 @@ def _eval(args: argparse.Namespace) -> int:
         return run(rest)
     if args.suite == "domain":
         from evals.domain import main as run
+
+        return run(rest)
+    if args.suite == "ocr":
+        from evals.ocr import main as run
 
         return run(rest)
     from evals.report import main as run

@@ -79,7 +79,10 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--json", action="store_true", help="print hits as JSON")
 
     sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
-    rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read")
+    rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read "
+                        "(and scans that OCR can now read, after a language pack was installed)")
+    rr.add_argument("--ocr", action="store_true", help="also read again every document with pages read by OCR, "
+                    "and every PDF with pages that gave no text (scans added before OCR)")
     rr.add_argument("--json", action="store_true", help="print the report as JSON")
     ck = sub.add_parser("check", help="verify catalog <-> index consistency and repair it")
     ck.add_argument("--no-repair", action="store_true", help="only report")
@@ -91,8 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "repairing or re-indexing the copy then runs the model)")
     bk.add_argument("--json", action="store_true", help="print the report as JSON")
 
-    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain or all")
-    ev.add_argument("suite", choices=["xquad", "domain", "all"], help="which evaluation")
+    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, ocr or all")
+    ev.add_argument("suite", choices=["xquad", "domain", "ocr", "all"], help="which evaluation")
     ev.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the evaluation")
 
     sv = sub.add_parser("serve", help="start the web UI")

@@ -247,18 +247,34 @@ class KnowledgeBase:
 
         return self.catalog.count_chunked_by_other(CHUNKER_VERSION)
 
-    def reread(self, progress: Progress | None = None) -> AddReport:
+    def ocr_pending(self) -> list[Document]:
+        """Documents with scanned pages that OCR can now read (better): see kb.scans."""
+        from kb.scans import ocr_pending
+
+        return ocr_pending(self.documents(), self.settings)
+
+    def reread(self, progress: Progress | None = None, ocr: bool = False) -> AddReport:
         """Read every document that an older version of the readers or chunker cut again, from the
         copy of its original kept in the KB home: same source and metadata, current chunks. Only the
-        chunks whose text changed are embedded again (the cache has the rest).
+        chunks whose text changed are embedded again (the cache has the rest). Documents whose scans
+        OCR can now read (better) are read again too (`ocr_pending`).
+
+        Args:
+            progress: called as progress(done, total, source) after each document.
+            ocr: also read again every document with pages read by OCR (after raising the OCR time
+                limit of a partial one, say), and every PDF with pages that gave no text (added before
+                OCR, its scanned pages were left out).
 
         Returns:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
         from ingest import CHUNKER_VERSION
         from kb.ingesting import Ingestor
+        from kb.scans import may_hold_scans
 
-        stale = [d for d in self.documents() if d.chunker != CHUNKER_VERSION]
+        again = {d.id for d in self.ocr_pending()} | ({d.id for d in self.documents() if may_hold_scans(self.catalog, d)}
+                                                      if ocr else set())
+        stale = [d for d in self.documents() if d.chunker != CHUNKER_VERSION or d.id in again]
         ingestor = Ingestor(self, manifest=None, metadata={})
         report = AddReport()
         for i, document in enumerate(stale, start=1):

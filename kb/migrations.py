@@ -160,3 +160,10 @@ def m004_document_signature(db: sqlite3.Connection) -> None:
     # A MinHash signature of the document's text (kb.near_duplicates), so adding a near copy of a
     # stored document can be pointed out; NULL until computed (documents from before get it on demand).
     db.execute("ALTER TABLE documents ADD COLUMN signature BLOB")
+
+
+@migration
+def m005_ocr_provenance(db: sqlite3.Connection) -> None:
+    # What OCR did for a document whose pages were scans (ingest.OcrInfo as JSON: engine, languages,
+    # mean confidence per page, skipped pages and why, missing packs, partial); NULL when none were.
+    db.execute("ALTER TABLE documents ADD COLUMN ocr TEXT")

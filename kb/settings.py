@@ -13,7 +13,10 @@ from pathlib import Path
 __all__ = ["Settings", "default_home"]
 
 # auto|on|off settings and the environment variables that set them
-_SWITCHES = {"latent_terms": "KB_LATENT_TERMS", "passages": "KB_PASSAGES"}
+_SWITCHES = {"latent_terms": "KB_LATENT_TERMS", "passages": "KB_PASSAGES", "ocr": "KB_OCR"}
+# numeric settings and the environment variables that set them
+_NUMBERS = {"max_file_mb": ("KB_MAX_FILE_MB", float), "ocr_max_pages": ("KB_OCR_MAX_PAGES", int),
+            "ocr_max_seconds": ("KB_OCR_MAX_SECONDS", float), "ocr_workers": ("KB_OCR_WORKERS", int)}
 
 
 def default_home() -> Path:
@@ -55,6 +58,13 @@ class Settings:
             well and ranks a chunk partly by its best paragraph while the KB holds at most
             index.passages.PASSAGES_AUTO_MAX chunks, "on" always, "off" never (dense embedding at
             ingest then takes about half the time, and pages are cited less precisely).
+        ocr: scanned PDF pages and images (see ingest.ocr): "auto" (or "on") reads them with Tesseract
+            when it is installed, and when it is not each scan's outcome says how to install it; "off"
+            never (they are refused, saying so).
+        ocr_max_pages: a file with more pages to OCR than this is refused before any is read.
+        ocr_max_seconds: OCR of one file stops after this long; the pages read are kept, and the
+            document says it is partial (`kb reread` reads the rest).
+        ocr_workers: scanned pages read side by side (one Tesseract thread each).
     """
 
     home: Path
@@ -66,18 +76,26 @@ class Settings:
     index_kind: str = "auto"
     latent_terms: str = "auto"
     passages: str = "auto"
+    ocr: str = "auto"
+    ocr_max_pages: int = 200
+    ocr_max_seconds: float = 900.0
+    ocr_workers: int = 2
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
         """Build settings from arguments first (None means "not given"), then the environment
-        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_LATENT_TERMS` and `KB_PASSAGES`, each
-        auto|on|off), then defaults."""
+        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_LATENT_TERMS`, `KB_PASSAGES` and `KB_OCR`,
+        each auto|on|off, `KB_OCR_MAX_PAGES`, `KB_OCR_MAX_SECONDS`, `KB_OCR_WORKERS`), then defaults."""
         chosen = home or os.environ.get("KB_HOME") or default_home()
         from_env: dict[str, object] = {}
         if os.environ.get("KB_EMBEDDER"):
             from_env["embedder"] = os.environ["KB_EMBEDDER"]
-        if os.environ.get("KB_MAX_FILE_MB"):
-            from_env["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
+        for field, (env, kind) in _NUMBERS.items():
+            if os.environ.get(env):
+                try:
+                    from_env[field] = kind(os.environ[env])
+                except ValueError as err:
+                    raise ValueError(f"{env} must be a number, not {os.environ[env]!r}.") from err
         for field, env in _SWITCHES.items():
             if os.environ.get(env):
                 from_env[field] = _switch(os.environ[env], env)
@@ -88,6 +106,8 @@ class Settings:
         for field in _SWITCHES:
             if getattr(self, field) not in ("auto", "on", "off"):
                 raise ValueError(f"{field} must be auto, on or off, not {getattr(self, field)!r}.")
+        if self.ocr_max_pages < 1 or self.ocr_max_seconds <= 0 or self.ocr_workers < 1:
+            raise ValueError("KB_OCR_MAX_PAGES, KB_OCR_MAX_SECONDS and KB_OCR_WORKERS must be positive.")
 
     @property
     def max_bytes(self) -> int:

@@ -166,7 +166,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["table"] = gr.Dataframe(
                 headers=LIBRARY_HEADERS, interactive=False, elem_id="kb-library", wrap=True,
                 # id, title, source, city, country, year, type, themes, language, chunks, pages, status, updated
-                column_widths=["3%", "20%", "13%", "8%", "7%", "5%", "8%", "9%", "6%", "5%", "4%", "4%", "8%"],
+                column_widths=["3%", "18%", "12%", "7%", "6%", "5%", "7%", "8%", "6%", "4%", "4%", "8%", "4%", "8%"],
             )
             c["doc_sel"] = gr.Dropdown(label=L("library.document"), choices=[], elem_id="kb-doc-sel",
                                        allow_custom_value=True)
