@@ -55,6 +55,8 @@ class Settings:
             well and ranks a chunk partly by its best paragraph while the KB holds at most
             index.passages.PASSAGES_AUTO_MAX chunks, "on" always, "off" never (dense embedding at
             ingest then takes about half the time, and pages are cited less precisely).
+        framework: the framework file drafts follow and chunks are labelled with (kb.atlas);
+            None means the project's `corpus/framework.yaml` (`KB_FRAMEWORK` sets it).
     """
 
     home: Path
@@ -66,18 +68,21 @@ class Settings:
     index_kind: str = "auto"
     latent_terms: str = "auto"
     passages: str = "auto"
+    framework: Path | None = None
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
         """Build settings from arguments first (None means "not given"), then the environment
-        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_LATENT_TERMS` and `KB_PASSAGES`, each
-        auto|on|off), then defaults."""
+        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_FRAMEWORK`, `KB_LATENT_TERMS` and
+        `KB_PASSAGES`, each auto|on|off), then defaults."""
         chosen = home or os.environ.get("KB_HOME") or default_home()
         from_env: dict[str, object] = {}
         if os.environ.get("KB_EMBEDDER"):
             from_env["embedder"] = os.environ["KB_EMBEDDER"]
         if os.environ.get("KB_MAX_FILE_MB"):
             from_env["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
+        if os.environ.get("KB_FRAMEWORK"):
+            from_env["framework"] = Path(os.environ["KB_FRAMEWORK"]).expanduser()
         for field, env in _SWITCHES.items():
             if os.environ.get(env):
                 from_env[field] = _switch(os.environ[env], env)
@@ -104,6 +109,13 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
+
+    @property
+    def framework_path(self) -> Path:
+        """The framework file (`framework`, else the project's `corpus/framework.yaml`)."""
+        from kb.framework import DEFAULT_FRAMEWORK
+
+        return Path(self.framework) if self.framework else DEFAULT_FRAMEWORK
 
     @property
     def files_dir(self) -> Path:
