@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +25,12 @@ if TYPE_CHECKING:
     from ingest import ChunkDraft, ParsedDocument
     from kb.knowledge_base import KnowledgeBase
 
-__all__ = ["Ingestor", "Parsed", "keep_original", "SAFE_SUFFIXES"]
+__all__ = ["Ingestor", "Parsed", "Step", "keep_original", "SAFE_SUFFIXES"]
+
+# Called while one file is embedded: step(path, chunks done, chunks in the file, page reached, pages),
+# so a progress bar moves per page, not only per file (a 4-page PDF takes ~30 s on 2 cores).
+Step = Callable[[str, int, int, "int | None", "int | None"], None]
+STEP_CHUNKS = 1  # chunks embedded between two steps (one takes ~1-3 s on 2 busy cores)
 
 # Stored originals keep these suffixes; anything else is stored as .bin (served as a download).
 SAFE_SUFFIXES = {".pdf", ".docx", ".txt", ".md"}
@@ -55,10 +60,12 @@ class Parsed:
 class Ingestor:
     """One batch of `add`: the metadata sources and the rules for each file's outcome."""
 
-    def __init__(self, kb: KnowledgeBase, manifest: str | Path | None, metadata: dict[str, Any]) -> None:
+    def __init__(self, kb: KnowledgeBase, manifest: str | Path | None, metadata: dict[str, Any],
+                 step: Step | None = None) -> None:
         from ingest import load_manifest
 
         self.kb = kb
+        self.step = step
         self.manifest = load_manifest(Path(manifest)) if manifest else None
         self.manifest_path = Path(manifest).resolve() if manifest else None
         self.metadata = metadata
@@ -140,6 +147,7 @@ class Ingestor:
     def parse(self, path: Path, known: set[str]) -> Parsed:
         """Hash, read and chunk one file (no catalog access); skipped when its bytes are known."""
         from ingest import IngestError, check_size, chunk_document, read_document
+        from ingest.scanned import probably_scanned
 
         kb = self.kb
         try:
@@ -159,6 +167,9 @@ class Ingestor:
             )
             if not drafts:
                 raise IngestError("no_text", "No text could be extracted from this file.")
+            if probably_scanned(path, doc):
+                raise IngestError("scanned", "Its pages are images with almost no text: it is probably scanned. "
+                                  "Text recognition (OCR) is not enabled here, so it was not added.")
             return Parsed(sha, doc, drafts)
         except (IngestError, OSError) as err:
             return Parsed(None, error=err)
@@ -228,7 +239,14 @@ class Ingestor:
         assert doc is not None and sha is not None
         title = meta.get("title") or doc.title or fallback_title
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
-        vectors = kb.indexes.embed(texts)
+        if self.step is not None:  # embed a few chunks at a time into the cache, saying how far it got
+            self.step(str(path), 0, len(texts), chunks[0].page if chunks else None, doc.page_count)
+            for i in range(0, len(texts), STEP_CHUNKS):
+                kb.indexes.embed(texts[i:i + STEP_CHUNKS])
+                kb.indexes.encode_sides(texts[i:i + STEP_CHUNKS])
+                done = min(i + STEP_CHUNKS, len(texts))
+                self.step(str(path), done, len(texts), chunks[done - 1].page, doc.page_count)
+        vectors = kb.indexes.embed(texts)  # from the cache when the steps ran
         encoded = kb.indexes.encode_sides(texts)  # the other slow parts, also before the commit
         stored = keep_original(kb.settings.home, path, sha)
         sig = signature([c.text for c in chunks])

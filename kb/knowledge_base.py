@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
     from kb.atlas import Profile
     from kb.drafts import Drafts
+    from kb.ingesting import Step
     from kb.latent_terms import LatentTerms
     from kb.passages import Passages
 
@@ -211,6 +212,7 @@ class KnowledgeBase(AtlasMethods):
         manifest: str | Path | None = None,
         metadata: dict[str, Any] | None = None,
         progress: Progress | None = None,
+        step: Step | None = None,
     ) -> AddReport:
         """Add files and folders (recursively). Every file gets an outcome; the batch never stops.
 
@@ -220,6 +222,7 @@ class KnowledgeBase(AtlasMethods):
             manifest: a CSV with a `file` column; other columns become metadata.
             metadata: values applied to every file (e.g. from `--set`), over manifest and sidecar.
             progress: called as progress(done, total, path) after each file.
+            step: called while a file is embedded, as step(path, chunks done, chunks, page, pages).
 
         Returns:
             An AddReport with one FileOutcome per file.
@@ -229,7 +232,7 @@ class KnowledgeBase(AtlasMethods):
         if isinstance(paths, str | Path):
             paths = [paths]
         started = now()
-        ingestor = Ingestor(self, manifest=manifest, metadata=metadata or {})
+        ingestor = Ingestor(self, manifest=manifest, metadata=metadata or {}, step=step)
         report = AddReport()
         files = ingestor.collect([Path(p) for p in paths], report)
         last_save = time.monotonic()
