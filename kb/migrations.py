@@ -194,7 +194,8 @@ def m006_section_labels(db: sqlite3.Connection) -> None:
 def m007_cities(db: sqlite3.Connection) -> None:
     # A document's mean chunk vector (kb.atlas.cities: what a city's documents say, for "comparable
     # cities"), stored when its chunks are labelled so a city's profile never needs the vector index;
-    # and the city profiles built from them, kept until the catalog changes (their `fingerprint`).
+    # the city profiles built from them, kept until the catalog changes (their fingerprint is in
+    # atlas_state); and the profile of the city a draft is written for (kb.atlas.profile, as JSON).
     run_script(
         db,
         """
@@ -208,5 +209,6 @@ def m007_cities(db: sqlite3.Connection) -> None:
             record TEXT NOT NULL,
             vector BLOB
         );
+        ALTER TABLE drafts ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
         """
     )

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -14,7 +15,7 @@ from kb.atlas.city_store import CityStore
 from kb.atlas.examples import prefer_rerank
 from kb.atlas.label_store import LabelStore
 from kb.atlas.labelling import Labeller
-from kb.atlas.overview import Overview, build_overview
+from kb.atlas.overview import Note, Overview, build_overview
 from kb.atlas.profile import Profile, ProfileError, check_profile, find_city
 from kb.atlas.records import City, ComparableCity, RelabelReport
 from kb.atlas.similarity import CityTable, rank_cities
@@ -132,6 +133,29 @@ class Atlas:
         city_of = {int(r[0]): doc_city.get(int(r[1])) for r in rows}
         return prefer_rerank(ranked, city_of, sims)
 
+    # --- a draft's city ----------------------------------------------------------------------
+
+    def draft_profile(self, draft_id: int) -> Profile | None:
+        """The profile a draft records (m007), else its city's when the KB knows that city, else None."""
+        row = self.catalog.db.execute("SELECT city, profile FROM drafts WHERE id = ?", (int(draft_id),)).fetchone()
+        if row is None:
+            return None
+        stored = Profile.from_dict(json.loads(row["profile"] or "{}"))
+        try:
+            if not stored.is_empty():
+                return self.profile(stored)
+            return self.profile(Profile(city=row["city"])) if row["city"] and self.city(row["city"]) else None
+        except ProfileError:
+            return None  # a city or region since removed from the KB: as if none were recorded
+
+    def set_draft_profile(self, draft_id: int, profile: Profile | dict[str, Any] | None) -> Profile | None:
+        """Record the profile of the city a draft is written for (checked; None clears it)."""
+        checked = self.profile(profile) if profile is not None else None
+        value = json.dumps(checked.to_dict() if checked else {}, ensure_ascii=False)
+        with self.catalog.transaction() as db:
+            db.execute("UPDATE drafts SET profile = ? WHERE id = ?", (value, int(draft_id)))
+        return checked
+
     # --- overview ----------------------------------------------------------------------------
 
     def overview(self) -> Overview:
@@ -145,10 +169,8 @@ class Atlas:
             facets.setdefault(str(key), []).append((str(value), int(n)))
         documents = int(db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
         with_city = int(db.execute("SELECT COUNT(DISTINCT doc_id) FROM doc_facets WHERE key = 'city'").fetchone()[0])
-        notes = []
-        if self.framework_error():
-            notes.append(f"The framework file could not be read, so the labels of the previous version are kept: "
-                         f"{self.framework_error()}")
+        error = self.framework_error()
+        notes = [Note("framework_error", error)] if error else []
         return build_overview(
             documents=documents,
             chunks=int(db.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]),

@@ -122,6 +122,31 @@ class AtlasMethods:
             raise ProfileError(f"Unknown city {name!r}; see `kb cities`.")
         return self.section_examples(section, k=k, filters={"doc_id": [d.id for d in found.documents]})
 
+    def draft_profile(self, draft_id: int) -> Profile | None:
+        """The profile of the city a draft is written for (recorded, else its known city's), or None."""
+        return self.atlas.draft_profile(draft_id)
+
+    def set_draft_profile(self, draft_id: int, profile: Profile | dict[str, Any] | None) -> Profile | None:
+        """Record a draft's city profile (ProfileError for a value not allowed; None clears it)."""
+        return self.atlas.set_draft_profile(draft_id, profile)
+
+    def city_best_excerpts(self, name: str) -> dict[str, SectionExample]:
+        """Section key -> the city's best cited excerpt for it (sections its documents do not cover are absent)."""
+        found = self.city(name)
+        if found is None:
+            raise ProfileError(f"Unknown city {name!r}; see `kb cities`.")
+        titles = dict(self.atlas.sections())
+        out: dict[str, SectionExample] = {}
+        for s in found.sections:
+            if s.best_chunk is None:
+                continue
+            ids = np.asarray([s.best_chunk], dtype=np.int64)
+            hits = examples_ranked(self, ids, np.asarray([s.best_score]), k=1, filters=None, query=None,  # type: ignore[arg-type]
+                                   words=titles.get(s.section, ""))
+            if hits:
+                out[s.section] = SectionExample(hits[0], s.section, s.best_score)
+        return out
+
     def overview(self) -> Overview:
         """The collection at a glance: documents by language, country, type and year; the cities x
         framework sections heat map; gaps ("no document in Arabic covers ...")."""

@@ -14,7 +14,7 @@ from typing import Any
 from kb.atlas.records import City
 from kb.country_names import COUNTRY_NAMES
 
-__all__ = ["Count", "HeatRow", "Overview", "build_overview", "language_name", "METADATA_HINT"]
+__all__ = ["Count", "Gap", "HeatRow", "Note", "Overview", "build_overview", "language_name", "METADATA_HINT"]
 
 LANGUAGE_NAMES = {
     "ar": "Arabic", "bn": "Bengali", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
@@ -46,6 +46,53 @@ class Count:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """Something the collection lacks, as data (the UI words it in the page language; `text` is English).
+
+    kind: "section" (no document covers the section), "language" (no document in `language` does),
+    "one_city" (only `city` has documents on it), "no_city" (only documents naming no city cover it).
+    """
+
+    kind: str
+    section: str
+    section_title: str
+    language: str | None = None
+    city: str | None = None
+
+    @property
+    def text(self) -> str:
+        title = f"“{self.section_title}”"
+        if self.kind == "section":
+            return f"No document in the collection covers {title}."
+        if self.kind == "language":
+            return f"No document in {language_name(self.language or 'und')} covers {title}."
+        if self.kind == "one_city":
+            return f"Only one city, {self.city}, has documents on {title}."
+        return f"No city's own documents cover {title} (only documents naming no city do)."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "text": self.text}
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the reader of the overview should know: "no_city_metadata" (with how to add it) or
+    "framework_error" (the framework file cannot be read; `detail` says why)."""
+
+    kind: str
+    detail: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.kind == "no_city_metadata":
+            return METADATA_HINT
+        return f"The framework file could not be read, so the labels of its previous version are kept: {self.detail}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "text": self.text}
+
+
+@dataclass(frozen=True)
 class HeatRow:
     """One city of the heat map: excerpts speaking to each framework section, in framework order."""
 
@@ -67,12 +114,15 @@ class Overview:
     sections: tuple[tuple[str, str], ...]  # (key, title)
     heat: tuple[HeatRow, ...]
     no_city_documents: int
-    gaps: tuple[str, ...]
-    notes: tuple[str, ...] = field(default=())  # how to add metadata, a framework file that cannot be read
+    gaps: tuple[Gap, ...]
+    notes: tuple[Note, ...] = field(default=())
+    more_gaps: int = 0  # gaps left out of `gaps` (it keeps the first MAX_GAPS)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["sections"] = [{"key": k, "title": t} for k, t in self.sections]
+        d["gaps"] = [g.to_dict() for g in self.gaps]
+        d["notes"] = [n.to_dict() for n in self.notes]
         return d
 
 
@@ -83,21 +133,19 @@ def _counts(rows: Sequence[tuple[str, int]], label: Any = str, by_value: bool = 
 
 
 def _gaps(sections: Sequence[tuple[str, str]], languages: Sequence[str], per_language: dict[tuple[str, str], int],
-          totals: dict[str, int], cities: Sequence[City]) -> list[str]:
-    out: list[str] = []
+          totals: dict[str, int], cities: Sequence[City]) -> list[Gap]:
+    out: list[Gap] = []
     for key, title in sections:
         if not totals.get(key):
-            out.append(f"No document in the collection covers “{title}”.")
+            out.append(Gap("section", key, title))
             continue
-        missing = [language_name(lang) for lang in languages if not per_language.get((lang, key))]
-        for name in missing:
-            out.append(f"No document in {name} covers “{title}”.")
+        out += [Gap("language", key, title, language=lang) for lang in languages if not per_language.get((lang, key))]
         if len(cities) >= 3:
             having = [c.name for c in cities if c.coverage().get(key)]
             if len(having) == 1:
-                out.append(f"Only one city, {having[0]}, has documents on “{title}”.")
+                out.append(Gap("one_city", key, title, city=having[0]))
             elif not having:
-                out.append(f"No city's own documents cover “{title}” (only documents naming no city do).")
+                out.append(Gap("no_city", key, title))
     return out
 
 
@@ -112,7 +160,7 @@ def build_overview(
     no_city_documents: int,
     per_language: dict[tuple[str, str], int],
     totals: dict[str, int],
-    notes: Sequence[str] = (),
+    notes: Sequence[Note] = (),
 ) -> Overview:
     """Assemble the overview from catalog counts (see kb.atlas.atlas.Atlas.overview).
 
@@ -124,9 +172,8 @@ def build_overview(
     gaps = _gaps(sections, sorted(languages, key=language_name), per_language, totals, cities)
     notes = list(notes)
     if documents and not cities:
-        notes.append(METADATA_HINT)
-    if len(gaps) > MAX_GAPS:
-        gaps = [*gaps[:MAX_GAPS], f"… and {len(gaps) - MAX_GAPS} more gaps (see `kb overview --json`)."]
+        notes.append(Note("no_city_metadata"))
+    more = max(0, len(gaps) - MAX_GAPS)
     return Overview(
         documents=documents,
         chunks=chunks,
@@ -138,6 +185,7 @@ def build_overview(
         sections=tuple(sections),
         heat=tuple(HeatRow(c.key, c.name, c.country, tuple(s.excerpts for s in c.sections)) for c in cities),
         no_city_documents=no_city_documents,
-        gaps=tuple(gaps),
+        gaps=tuple(gaps[:MAX_GAPS]),
         notes=tuple(notes),
+        more_gaps=more,
     )

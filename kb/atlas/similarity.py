@@ -21,7 +21,7 @@ from kb.atlas.cities import fold, theme_words
 from kb.atlas.profile import Profile
 from kb.atlas.records import City, ComparableCity
 
-__all__ = ["WEIGHTS", "CityTable", "rank_cities", "join_words"]
+__all__ = ["WEIGHTS", "CityTable", "rank_cities", "join_words", "themes_words"]
 
 # What each part weighs when the profile speaks to it (they sum to 1).
 WEIGHTS = {"size": 0.25, "place": 0.25, "themes": 0.25, "sections": 0.10, "text": 0.15}
@@ -87,11 +87,22 @@ def _place(profile: Profile, city: City) -> tuple[float, str | None]:
     return 0.0, None
 
 
+MAX_THEMES_SAID = 3  # themes named in a reason; the rest are counted
+
+
+def themes_words(themes: Sequence[str]) -> str:
+    """"online hate and schools"; "a, b, c and 2 more themes" beyond MAX_THEMES_SAID."""
+    words = [theme_words(t) for t in themes]
+    if len(words) > MAX_THEMES_SAID:
+        return ", ".join(words[:MAX_THEMES_SAID]) + f" and {len(words) - MAX_THEMES_SAID} more themes"
+    return join_words(words)
+
+
 def _themes(profile: Profile, city: City) -> tuple[float, str | None]:
     shared = [t for t in profile.themes if t in set(city.themes)]
     if not shared:
         return 0.0, None
-    return len(shared) / len(profile.themes), "both work on " + join_words([theme_words(t) for t in shared])
+    return len(shared) / len(profile.themes), "both work on " + themes_words(shared)
 
 
 def _relative(values: np.ndarray, skip: int | None) -> np.ndarray:
@@ -163,7 +174,7 @@ def rank_cities(
             parts["text"] = float(text[i])
             if text[i] >= TEXT_REASON_AT:
                 said = ("their documents read much like yours" if own is not None
-                        else "their documents speak to " + join_words([theme_words(t) for t in profile.themes]))
+                        else "their documents speak to " + themes_words(profile.themes))
                 reasons.append((WEIGHTS["text"] * float(text[i]), said))
         score = sum(WEIGHTS[p] * v for p, v in parts.items()) / total
         out.append(ComparableCity(
