@@ -39,7 +39,7 @@ class Atlas:
         self.labeller = Labeller(self.store, indexes, settings.framework_path)
         self.city_store = CityStore(self.store, self.labeller.sections)
         self.indexes = indexes
-        self._table: tuple[int, CityTable] | None = None
+        self._table: tuple[str, CityTable] | None = None
         self._similarity: dict[tuple[Any, ...], dict[str, float]] = {}
 
     # --- section labels ----------------------------------------------------------------------
@@ -88,9 +88,9 @@ class Atlas:
         return check_profile(raw, regions=self.regions(), cities=self.cities())
 
     def _city_table(self) -> CityTable:
-        cities = self.cities()
-        if self._table is None or self._table[0] != id(cities):
-            self._table = (id(cities), CityTable.build(cities, self.city_store.vectors(), self.indexes.embedder.dim))
+        fp, cities, vectors = self.city_store.current()
+        if self._table is None or self._table[0] != fp:
+            self._table = (fp, CityTable.build(cities, vectors, self.indexes.embedder.dim))
             self._similarity.clear()
         return self._table[1]
 
@@ -114,7 +114,7 @@ class Atlas:
     def similarity(self, profile: Profile) -> dict[str, float]:
         """City key -> how comparable (0..1) for a checked profile; its own city counts as 1."""
         table = self._city_table()
-        key = (profile, id(table))
+        key = (profile, self._table[0] if self._table else "")
         if key not in self._similarity:
             ranked = rank_cities(table, profile, text_vector=self._text_vector(profile)) if not profile.is_empty() else []
             sims = {c.key: c.score for c in ranked}

@@ -53,11 +53,14 @@ class SectionStats:
     best_score: float
 
 
-def _spelling_rank(name: str, count: int) -> tuple[int, int, int, str]:
-    # most documents first; then a name written with capitals and accents over a flattened one
-    capitals = sum(ch.isupper() for ch in name)
+def _spelling_rank(name: str, count: int) -> tuple[int, bool, bool, int, str]:
+    # most documents first; then a name as names are written (not all capitals, not all lower case),
+    # then one keeping its accents over a flattened one
+    letters = [ch for ch in name if ch.isalpha() and ch.lower() != ch.upper()]
+    shouted = bool(letters) and all(ch.isupper() for ch in letters)
+    flat = bool(letters) and all(ch.islower() for ch in letters)
     marks = sum(1 for ch in unicodedata.normalize("NFKD", name) if unicodedata.combining(ch))
-    return (-count, -capitals, -marks, name)
+    return (-count, shouted, flat, -marks, name)
 
 
 def _most_common(values: Iterable[str | None], what: str, conflicts: list[str]) -> str | None:

@@ -55,6 +55,10 @@ class CityStore:
         """City key -> the mean vector of its chunks (what its documents say), when known."""
         return self._load()[2]
 
+    def current(self) -> tuple[str, list[City], dict[str, np.ndarray]]:
+        """(the catalog fingerprint they were built at, the cities, their vectors)."""
+        return self._load()
+
     def _load(self) -> tuple[str, list[City], dict[str, np.ndarray]]:
         fp = self.store.fingerprint()
         if self._cached is not None and self._cached[0] == fp:

@@ -46,7 +46,8 @@ def prefer_rerank(
     if not ranked:
         return ranked
     head = [s for _, s in ranked[:SPREAD_OVER]]
-    spread = (max(head) - min(head)) or abs(max(head)) or 1.0
+    # a short list (a small KB, a narrow filter) has little spread: a quarter of the best score at least
+    spread = max(max(head) - min(head), 0.25 * abs(max(head))) or 1.0
     boosted = [(cid, s + weight * spread * similarity.get(city_of.get(cid) or "", 0.0)) for cid, s in ranked]
     order = sorted(range(len(boosted)), key=lambda i: (-boosted[i][1], i))
     return [boosted[i] for i in order]

@@ -96,9 +96,10 @@ class SectionExample:
     reason: str = ""  # why its city is comparable, or ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "label_score": round(self.label_score, 4),
+        """The hit's fields (its `section` is the heading path) plus `framework_section` and the rest."""
+        return {**self.hit.to_dict(), "framework_section": self.section, "label_score": round(self.label_score, 4),
                 "city_similarity": None if self.city_similarity is None else round(self.city_similarity, 3),
-                "reason": self.reason, **self.hit.to_dict()}
+                "reason": self.reason}
 
 
 @dataclass(frozen=True)
