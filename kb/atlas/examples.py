@@ -9,6 +9,7 @@ matches from elsewhere, while a much better match from elsewhere stays ahead.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,11 +54,26 @@ def prefer_rerank(
     return [boosted[i] for i in order]
 
 
-class WithinSearcher(Searcher):
-    """Search restricted to some chunks (a section's labelled ones), on top of any filters."""
+class _PerDoc:
+    """The KnowledgeBase as a Searcher sees it, with another cap on passages per document."""
 
-    def __init__(self, kb: KnowledgeBase, within: np.ndarray) -> None:
-        super().__init__(kb)
+    def __init__(self, kb: KnowledgeBase, per_doc: int) -> None:
+        self._kb = kb
+        self.settings = replace(kb.settings, max_per_doc=per_doc)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._kb, name)
+
+
+class WithinSearcher(Searcher):
+    """Search restricted to some chunks (a section's labelled ones), on top of any filters.
+
+    Args:
+        per_doc: passages of one document allowed in the results (None: the KB's setting, 2).
+    """
+
+    def __init__(self, kb: KnowledgeBase, within: np.ndarray, per_doc: int | None = None) -> None:
+        super().__init__(_PerDoc(kb, per_doc) if per_doc else kb)  # type: ignore[arg-type]
         self.within = np.sort(np.asarray(within, dtype=np.int64))
 
     def _allowed(self, filters: dict[str, Any] | None) -> np.ndarray | None:
@@ -67,15 +83,16 @@ class WithinSearcher(Searcher):
 
 def examples_ranked(kb: KnowledgeBase, ids: np.ndarray, scores: np.ndarray, *, k: int,
                     filters: dict[str, Any] | None, query: str | None, words: str,
-                    prefer: Any = None) -> list[Any]:
+                    prefer: Any = None, per_doc: int | None = None) -> list[Any]:
     """Hits among a section's labelled chunks: by a search when `query` is given, else by label score.
 
     Args:
         ids, scores: the section's chunks and label scores, best first.
         words: the section's title and searches, to highlight shared words when there is no query.
         prefer: a checked Profile: re-rank towards comparable cities (kb.atlas.Atlas.prefer), or None.
+        per_doc: passages of one document allowed (None: the KB's setting).
     """
-    searcher = WithinSearcher(kb, ids)
+    searcher = WithinSearcher(kb, ids, per_doc)
     if query and query.strip():
         return searcher.search(query, k=k, filters=filters, highlight="lexical", prefer=prefer)
     allowed = searcher._allowed(filters)

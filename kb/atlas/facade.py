@@ -77,6 +77,7 @@ class AtlasMethods:
         filters: dict[str, Any] | None = None,
         prefer: Profile | dict[str, Any] | None = None,
         query: str | None = None,
+        per_doc: int | None = None,
     ) -> list[SectionExample]:
         """The best cited excerpts that speak to a framework section.
 
@@ -85,6 +86,7 @@ class AtlasMethods:
             k: how many; filters: as for `search`.
             prefer: a city profile: excerpts from comparable cities rank higher, none are hidden.
             query: rank the section's excerpts by this search instead of by their label score.
+            per_doc: excerpts of one document allowed (None: the KB's setting, as in search).
 
         Returns:
             SectionExample records (hit, label score, and with `prefer` how comparable the city is and why).
@@ -99,7 +101,7 @@ class AtlasMethods:
             return []
         words = " ".join([sections[section], *self._section_searches(section)])
         hits = examples_ranked(self, ids, scores, k=k, filters=filters, query=query, words=words,  # type: ignore[arg-type]
-                               prefer=profile)
+                               prefer=profile, per_doc=per_doc)
         labels = atlas.labels_of([h.chunk_id for h in hits])
         sims = atlas.similarity(profile) if profile is not None else {}
         reasons = {c.key: c.explanation for c in atlas.compare(profile)} if profile is not None and sims else {}
@@ -120,7 +122,7 @@ class AtlasMethods:
         found = self.city(name)
         if found is None:
             raise ProfileError(f"Unknown city {name!r}; see `kb cities`.")
-        return self.section_examples(section, k=k, filters={"doc_id": [d.id for d in found.documents]})
+        return self.section_examples(section, k=k, filters={"doc_id": [d.id for d in found.documents]}, per_doc=k)
 
     def draft_profile(self, draft_id: int) -> Profile | None:
         """The profile of the city a draft is written for (recorded, else its known city's), or None."""

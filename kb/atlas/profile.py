@@ -21,7 +21,16 @@ MAX_LISTED_CITIES = 30  # in an error naming the known cities
 
 
 class ProfileError(ValueError):
-    """A profile value that is not allowed; the message lists what is."""
+    """A profile value that is not allowed; the message lists what is.
+
+    Attributes (for a UI to word it): field ("population_band", "region", "country", "city" or
+    "profile" when nothing was described), value, allowed (the allowed values, when a list).
+    """
+
+    def __init__(self, message: str, *, field: str = "profile", value: str = "",
+                 allowed: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.field, self.value, self.allowed = field, value, tuple(allowed)
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,8 @@ def _band(value: str) -> str:
 
     key = value.lower().replace("\u2013", "-").replace("_", "-").replace(" ", "")
     if key not in POPULATION_BANDS:
-        raise ProfileError(f"Unknown population band {value!r}; use one of: {', '.join(POPULATION_BANDS)}.")
+        raise ProfileError(f"Unknown population band {value!r}; use one of: {', '.join(POPULATION_BANDS)}.",
+                           field="population_band", value=value, allowed=POPULATION_BANDS)
     return key
 
 
@@ -105,7 +115,8 @@ def _region(value: str, regions: Sequence[str]) -> str:
         if fold(known) == fold(value):
             return known
     allowed = ", ".join(sorted(regions)) if regions else "none yet (add `region` metadata to documents)"
-    raise ProfileError(f"Unknown region {value!r}; the regions this knowledge base knows: {allowed}.")
+    raise ProfileError(f"Unknown region {value!r}; the regions this knowledge base knows: {allowed}.",
+                       field="region", value=value, allowed=sorted(regions))
 
 
 def _country(value: str) -> str:
@@ -114,7 +125,7 @@ def _country(value: str) -> str:
     try:
         return str(validate_metadata({"country": value})["country"])
     except MetadataError as err:
-        raise ProfileError(str(err).replace("country: ", "Country ", 1)) from err
+        raise ProfileError(str(err).replace("country: ", "Country ", 1), field="country", value=value) from err
 
 
 def find_city(name: str, cities: Sequence[City]) -> City | None:
@@ -142,7 +153,8 @@ def check_profile(raw: Profile | Mapping[str, Any], *, regions: Sequence[str], c
         if mine is None:
             names = ", ".join(c.name for c in cities[:MAX_LISTED_CITIES]) or "none yet (add `city` metadata)"
             more = f" (and {len(cities) - MAX_LISTED_CITIES} more, see `kb cities`)" if len(cities) > MAX_LISTED_CITIES else ""
-            raise ProfileError(f"Unknown city {p.city!r}; the cities this knowledge base knows: {names}{more}.")
+            raise ProfileError(f"Unknown city {p.city!r}; the cities this knowledge base knows: {names}{more}.",
+                               field="city", value=p.city, allowed=[c.name for c in cities])
     checked = replace(
         p,
         population_band=_band(p.population_band) if p.population_band else None,

@@ -72,6 +72,10 @@ class ComparableCity:
     score: float
     reasons: tuple[str, ...]  # e.g. "same size band (50k-250k)", "both work on online hate"
     parts: dict[str, float] = field(default_factory=dict)  # each part of the score, 0..1
+    # the reasons as data, in the same order, for a UI to word in its language: (code, params), codes
+    # size_same/size_near {band}, country {country}, region {region}, themes {themes}, sections
+    # {sections}, text_city, text_themes {themes}
+    why: tuple[tuple[str, dict[str, Any]], ...] = ()
 
     @property
     def explanation(self) -> str:

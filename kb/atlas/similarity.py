@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -65,25 +66,29 @@ class CityTable:
         return next((i for i, c in enumerate(self.cities) if c.key == key), None) if key else None
 
 
-def _size(profile: Profile, city: City) -> tuple[float, str | None]:
+Why = tuple[str, str, dict[str, Any]]  # (reason in words, code, params)
+
+
+def _size(profile: Profile, city: City) -> tuple[float, Why | None]:
     from ingest import POPULATION_BANDS
 
     if not city.population_band or city.population_band not in POPULATION_BANDS:
         return 0.0, None
     assert profile.population_band is not None
     gap = abs(POPULATION_BANDS.index(profile.population_band) - POPULATION_BANDS.index(city.population_band))
+    band = {"band": city.population_band}
     if gap == 0:
-        return 1.0, f"same size band ({city.population_band})"
+        return 1.0, (f"same size band ({city.population_band})", "size_same", band)
     if gap == 1:
-        return NEAR_BAND, f"a size band apart ({city.population_band})"
+        return NEAR_BAND, (f"a size band apart ({city.population_band})", "size_near", band)
     return 0.0, None
 
 
-def _place(profile: Profile, city: City) -> tuple[float, str | None]:
+def _place(profile: Profile, city: City) -> tuple[float, Why | None]:
     if profile.country and city.country == profile.country:
-        return 1.0, f"same country ({city.country})"
+        return 1.0, (f"same country ({city.country})", "country", {"country": city.country})
     if profile.region and city.region and fold(city.region) == fold(profile.region):
-        return SAME_REGION, f"same region ({city.region})"
+        return SAME_REGION, (f"same region ({city.region})", "region", {"region": city.region})
     return 0.0, None
 
 
@@ -98,11 +103,11 @@ def themes_words(themes: Sequence[str]) -> str:
     return join_words(words)
 
 
-def _themes(profile: Profile, city: City) -> tuple[float, str | None]:
+def _themes(profile: Profile, city: City) -> tuple[float, Why | None]:
     shared = [t for t in profile.themes if t in set(city.themes)]
     if not shared:
         return 0.0, None
-    return len(shared) / len(profile.themes), "both work on " + themes_words(shared)
+    return len(shared) / len(profile.themes), ("both work on " + themes_words(shared), "themes", {"themes": shared})
 
 
 def _relative(values: np.ndarray, skip: int | None) -> np.ndarray:
@@ -159,7 +164,7 @@ def rank_cities(
         if i == own:
             continue
         parts: dict[str, float] = {}
-        reasons: list[tuple[float, str]] = []
+        reasons: list[tuple[float, Why]] = []
         for part, fn in (("size", _size), ("place", _place), ("themes", _themes)):
             if used[part]:
                 value, why = fn(profile, city)
@@ -173,24 +178,27 @@ def rank_cities(
         if text is not None:
             parts["text"] = float(text[i])
             if text[i] >= TEXT_REASON_AT:
-                said = ("their documents read much like yours" if own is not None
-                        else "their documents speak to " + themes_words(profile.themes))
+                said: Why = (("their documents read much like yours", "text_city", {}) if own is not None
+                             else ("their documents speak to " + themes_words(profile.themes), "text_themes",
+                                   {"themes": list(profile.themes)}))
                 reasons.append((WEIGHTS["text"] * float(text[i]), said))
+        ordered = [why for _, why in sorted(reasons, key=lambda r: -r[0])]
         score = sum(WEIGHTS[p] * v for p, v in parts.items()) / total
         out.append(ComparableCity(
             key=city.key, name=city.name, country=city.country, region=city.region,
             population_band=city.population_band, score=round(score, 4),
-            reasons=tuple(why for _, why in sorted(reasons, key=lambda r: -r[0])),
-            parts={p: round(v, 4) for p, v in parts.items()},
+            reasons=tuple(w[0] for w in ordered), parts={p: round(v, 4) for p, v in parts.items()},
+            why=tuple((w[1], w[2]) for w in ordered),
         ))
     out.sort(key=lambda c: (-c.score, fold(c.name)))
     return out[:k] if k is not None else out
 
 
-def _sections_reason(table: CityTable, own: int | None, i: int) -> str:
+def _sections_reason(table: CityTable, own: int | None, i: int) -> Why:
     assert own is not None
     keys = list(table.section_titles)
     both = [j for j in range(len(keys)) if table.coverage[own, j] > 0 and table.coverage[i, j] > 0]
     top = sorted(both, key=lambda j: -min(table.coverage[own, j], table.coverage[i, j]))[:2]
     titles = [table.section_titles[keys[j]].lower() for j in top]
-    return "documents on the same framework sections" + (f" ({join_words(titles)})" if titles else "")
+    said = "documents on the same framework sections" + (f" ({join_words(titles)})" if titles else "")
+    return said, "sections", {"sections": [keys[j] for j in top]}
