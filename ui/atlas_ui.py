@@ -57,6 +57,7 @@ def build_overview_panel(gr: Any, c: dict) -> None:
 def build_examples_panel(gr: Any, c: dict) -> None:
     """The chosen section's examples from comparable cities, and the draft's city profile."""
     with gr.Group(elem_id="kb-examples-panel"):
+        c["examples_title"] = gr.Markdown(L("atlas.examples.title"), elem_id="kb-examples-title")
         c["draft_profile"] = gr.HTML(elem_id="kb-draft-profile")
         with gr.Row():
             c["examples_btn"] = gr.Button(L("atlas.examples.button"), elem_id="kb-examples-btn")

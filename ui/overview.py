@@ -163,10 +163,17 @@ def overview_html(ov: Overview, sections: Sequence[Section], lang: str,
     )
 
 
+def join_list(items: Sequence[str], lang: str) -> str:
+    """"a", "a and b", "a, b and c" in the page language."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return t(lang, "common.comma").join(items[:-1]) + t(lang, "atlas.and") + items[-1]
+
+
 def reasons_text(c: ComparableCity, lang: str, section_titles: dict[str, str] | None = None) -> str:
     """Why a city is comparable, in the page language ("Same size band (50k-250k); same region (Europe).")."""
     parts = []
-    comma = t(lang, "common.comma")
     for code, params in c.why:
         values: dict[str, Any] = dict(params)
         if "band" in values:
@@ -174,9 +181,9 @@ def reasons_text(c: ComparableCity, lang: str, section_titles: dict[str, str] | 
         if "country" in values:
             values["country"] = country_name(values["country"], lang)
         if "themes" in values:
-            values["themes"] = comma.join(str(x).replace("-", " ") for x in values["themes"][:3])
+            values["themes"] = join_list([str(x).replace("-", " ") for x in values["themes"][:3]], lang)
         if "sections" in values:
-            values["sections"] = comma.join((section_titles or {}).get(k, k) for k in values["sections"])
+            values["sections"] = join_list([(section_titles or {}).get(k, k) for k in values["sections"]], lang)
         parts.append(t(lang, f"atlas.reason.{code}", **values))
     if not parts:
         return t(lang, "atlas.reason.none")
