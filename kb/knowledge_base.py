@@ -116,9 +116,11 @@ class KnowledgeBase(AtlasMethods):
     @property
     def drafts(self) -> Drafts:
         if self._drafts is None:
-            from kb.drafts import Drafts
+            from kb.drafts import Drafts, load_framework
 
-            self._drafts = Drafts(self.catalog)
+            # the framework chunks are labelled with (kb.atlas) is the one drafts follow
+            framework = load_framework(self.settings.framework_path) if self.settings.framework else None
+            self._drafts = Drafts(self.catalog, framework)
         return self._drafts
 
     def close(self) -> None:

@@ -140,11 +140,11 @@ def wire_atlas(gr: Any, app: Any, c: Any, h: Any, act: Actions, guard: Any, sear
     c.overview_refresh.click(guard(a.refresh), [c.lang, c.profile], profile_out, api_name="overview")
     for changed in (c.outcomes, c.library_status):  # documents added, edited or removed
         changed.change(guard(a.overview), [c.lang, c.profile], c.overview, api_name=False)
+    do_search, search_in, search_out = search
     c.profile_btn.click(
         guard(a.set_profile), [c.lang, c.my_city, c.profile_band, c.profile_region, c.profile_country,
                                c.profile_themes], [c.profile, c.profile_status, c.overview], api_name="set_profile",
-    )
-    do_search, search_in, search_out = search
+    ).then(guard(do_search), search_in, search_out, api_name=False)  # with "prefer" on, the order may change
     c.prefer.input(a.prefer, [c.lang, c.prefer, c.profile], c.prefer_on, api_name=False).then(
         guard(do_search), search_in, search_out, api_name=False)
     c.overview.kb_action(guard(a.cell), [c.lang, c.working], [c.cell_cards, c.cell_status, c.cell_shown],
@@ -161,7 +161,8 @@ def wire_atlas(gr: Any, app: Any, c: Any, h: Any, act: Actions, guard: Any, sear
     c.examples_btn.click(guard(a.examples), examples_in, examples_out, api_name="section_examples")
     for chooser in (c.pin_section, c.section_sel):
         chooser.input(guard(a.examples), [c.lang, c.working, chooser, c.profile], examples_out, api_name=False)
-    c.working.change(guard(a.draft_profile), [c.lang, c.working], c.draft_profile, api_name=False)
+    c.working.change(guard(a.draft_profile), [c.lang, c.working], c.draft_profile, api_name=False).then(
+        guard(a.examples), examples_in, examples_out, api_name=False)
     created.then(guard(a.after_create), [c.lang, c.working, c.profile], c.draft_profile, api_name=False)
     c.draft_profile_btn.click(guard(a.record_profile), [c.lang, c.working, c.profile], c.draft_profile,
                               api_name="record_draft_profile")
