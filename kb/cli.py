@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kb.cli_atlas import ATLAS_COMMANDS, run_atlas
 from kb.cli_parser import build_parser
 from kb.settings import Settings
 
@@ -210,6 +211,8 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
                   f"{report.passages_orphaned}: {state}")
             _upgrade_hints(kb)
         return 0 if report.consistent or report.repaired else 1
+    if args.command in ATLAS_COMMANDS:
+        return run_atlas(args, kb)
     if args.command == "serve":
         from ui import serve
 
@@ -233,6 +236,10 @@ def _eval(args: argparse.Namespace) -> int:
         return run(rest)
     if args.suite == "ocr":
         from evals.ocr import main as run
+
+        return run(rest)
+    if args.suite == "sections":
+        from evals.sections import main as run
 
         return run(rest)
     from evals.report import main as run

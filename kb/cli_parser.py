@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kb.cli_atlas import add_atlas_parsers
 from kb.settings import default_home
 
 __all__ = ["build_parser", "EPILOG"]
@@ -94,8 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "repairing or re-indexing the copy then runs the model)")
     bk.add_argument("--json", action="store_true", help="print the report as JSON")
 
-    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, ocr or all")
-    ev.add_argument("suite", choices=["xquad", "domain", "ocr", "all"], help="which evaluation")
+    add_atlas_parsers(sub)  # relabel, cities, city, compare, examples, overview (kb.cli_atlas)
+
+    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, ocr, sections or all")
+    ev.add_argument("suite", choices=["xquad", "domain", "ocr", "sections", "all"], help="which evaluation")
     ev.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the evaluation")
 
     sv = sub.add_parser("serve", help="start the web UI")

@@ -307,6 +307,7 @@ class Ingestor:
             reason = f"{reason} {doc.ocr.summary()}" if reason else doc.ocr.summary()
         kb.indexes.remove(old_ids)
         kb.indexes.add(new_ids, texts, vectors, encoded)
+        kb._label_added(doc_id, new_ids, vectors)  # framework sections of the new chunks (kb.atlas)
         replaced_file = existing.stored_path if existing and existing.stored_path != stored else None
         if replaced_file and existing and kb.catalog.document_by_sha(existing.sha256) is None:
             (kb.settings.home / replaced_file).unlink(missing_ok=True)

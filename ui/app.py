@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.roles import User, authenticate, load_users
 from ui.actions import META_FIELDS, Actions, UiError
+from ui.atlas_ui import wire_atlas
 from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
 from ui.layout import build_layout
@@ -95,7 +96,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             [*language_out, c.purpose, c.draft_html, c.results, c.search_status], api_name=False)
 
         # --- search and cards ------------------------------------------------------------------------
-        search_inputs = [c.lang, c.working, c.query, *filter_list, c.year_min, c.year_max]
+        search_inputs = [c.lang, c.working, c.query, *filter_list, c.year_min, c.year_max, c.profile, c.prefer_on]
         search_out = [c.results, c.search_status, c.shown]
         c.search_btn.click(guard(h.do_search), search_inputs, search_out, api_name="search")
         c.query.submit(guard(h.do_search), search_inputs, search_out, api_name=False)
@@ -124,8 +125,8 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         )
         c.suggest_btn.click(guard(h.suggest), [c.lang, c.working, c.section],
                             [c.suggestions, c.suggest_status, c.suggest_shown], api_name="suggested")
-        c.create_btn.click(guard(h.create), [c.lang, c.new_city, c.new_title, c.section],
-                           [*drafts_out, c.draft_html, c.new_title, c.new_city], api_name="create_draft")
+        created = c.create_btn.click(guard(h.create), [c.lang, c.new_city, c.new_title, c.section],
+                                     [*drafts_out, c.draft_html, c.new_title, c.new_city], api_name="create_draft")
         c.rename_btn.click(guard(h.rename), [c.lang, c.working, c.rename_title],
                            [c.pin_draft, c.draft_sel, c.rename_title], api_name="rename_draft")
         c.delete_btn.click(guard(h.delete), [c.lang, c.working, c.delete_ok],
@@ -161,6 +162,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )
+        wire_atlas(gr, app, c, h, act, guard, (h.do_search, search_inputs, search_out), created)
     app.queue(default_concurrency_limit=1)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app

@@ -109,5 +109,14 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
     def close_reader():
         return gr.Column(visible=False)
 
+    def panel(cards: Any, status: Any, state: Any):
+        """A handler for the card clicks of another panel of cards (the atlas's cell and examples panels)."""
+
+        def on_panel(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
+            got = handle(lang, shown, working, section, {}, evt._data or {}, request)
+            return apply(got, cards, status, state)
+
+        return on_panel
+
     return SimpleNamespace(on_results=on_results, on_suggestions=on_suggestions, on_reader=on_reader,
-                           close_reader=close_reader)
+                           close_reader=close_reader, panel=panel)

@@ -147,11 +147,13 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
     # Explicit parameters (not *args): Gradio injects gr.Request only into positional parameters,
     # and API callers see named inputs.
     def do_search(lang, working, q, city, country, region, doc_type, themes, language, population_band,
-                  prevention_level, year_min, year_max, request: gr.Request):
+                  prevention_level, year_min, year_max, profile=None, prefer_on=False, request: gr.Request = None):
         flt = {"city": city, "country": country, "region": region, "doc_type": doc_type, "themes": themes,
                "language": language, "population_band": population_band, "prevention_level": prevention_level,
                "year_min": year_min, "year_max": year_max}
-        return act.search(user_of(request), q, flt, lang=lang, draft_id=working)
+        # profile, prefer_on: the session's city profile and "prefer comparable cities" (ui.atlas_handlers)
+        return act.search(user_of(request), q, flt, lang=lang, draft_id=working,
+                          prefer=profile if prefer_on else None)
 
     def choose_draft(lang, value, section, shown, request: gr.Request):
         """A draft chosen in either chooser becomes the working draft everywhere."""

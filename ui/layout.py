@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ui.actions import FILTER_FIELDS, Actions, Shown
+from ui.atlas_ui import build_examples_panel, build_overview_panel, build_prefer, build_profile_panel
 from ui.i18n import LANGUAGES
 from ui.i18n import label as L
 from ui.page_js import CLICK_JS
@@ -99,6 +100,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             elem_id="kb-lang", scale=1, min_width=160,
         )
     c["banner"] = gr.HTML(act.banner(None) if act.local else "", elem_id="kb-banner")
+    build_profile_panel(gr, c)  # "Your city", for comparable cities (ui.atlas_ui)
     with gr.Tabs():
         with gr.Tab(L("tab.search"), id="search") as search_tab:
             c["search_tab"] = search_tab
@@ -106,6 +108,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 c["query"] = gr.Textbox(label=L("search.label"), scale=5, elem_id="kb-query",
                                         placeholder=L("search.placeholder"))
                 c["search_btn"] = gr.Button(L("search.button"), variant="primary", scale=1, elem_id="kb-search-btn")
+            build_prefer(gr, c)
             with gr.Accordion(L("search.filters"), open=False, elem_id="kb-filters"):
                 with gr.Row():
                     # Choices are filled on load; custom values keep API calls valid.
@@ -126,6 +129,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                                                scale=3, elem_id="kb-pin-section")
             c["search_status"] = gr.HTML(elem_id="kb-search-status")
             c["results"] = gr.HTML(elem_id="kb-results", js_on_load=CLICK_JS)
+            build_overview_panel(gr, c)  # the collection at a glance: the page never opens empty
         with gr.Tab(L("tab.drafting"), id="drafting") as drafting_tab:
             c["drafting_tab"] = drafting_tab
             with gr.Row(elem_id="kb-working-draft"):
@@ -141,6 +145,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["suggest_btn"] = gr.Button(L("draft.run_suggested"), elem_id="kb-suggest")
             c["suggest_status"] = gr.HTML()
             c["suggestions"] = gr.HTML(elem_id="kb-suggestions", js_on_load=CLICK_JS)
+            build_examples_panel(gr, c)  # examples from comparable cities, for this section
             with gr.Row():
                 c["note"] = gr.Textbox(label=L("draft.note"), lines=2, scale=5)
                 c["note_btn"] = gr.Button(L("draft.add_note"), scale=1)
