@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .tables import Table
+
 __all__ = ["Block", "ParsedDocument", "ChunkDraft", "BLOCK_SEPARATOR"]
 
 # Blocks are joined with this to form the document text that chunk spans point into.
@@ -29,6 +31,7 @@ class ParsedDocument:
     page_count: int | None
     language: str  # ISO 639-1 or "und"
     notes: list[str] = field(default_factory=list)  # non-fatal problems, e.g. a page that was skipped
+    tables: list[Table] = field(default_factory=list)  # DOCX, HTML and Markdown tables as cells (ingest.tables)
 
     @property
     def text(self) -> str:
