@@ -1,7 +1,8 @@
 """`kb eval all` / `make eval`: the standard evaluation set, written as one report.
 
-Runs XQuAD (the default language pairs plus the mixed 12-language pool) and the domain set on the
-starter corpus, then joins their Markdown into `evals/reports/eval.md` (and `eval.json`).
+Runs XQuAD (the default language pairs plus the mixed 12-language pool), the domain set and the
+directory's figures (issue 15: table rows to candidates, name suggestion) on the starter corpus, then
+joins their Markdown into `evals/reports/eval.md` (and `eval.json`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ _REPO = Path(__file__).resolve().parents[1]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run both evaluations; print and write the combined report."""
-    from evals import domain, xquad
+    from evals import directory, domain, xquad
 
     p = argparse.ArgumentParser(prog="kb eval all", description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
@@ -34,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "xquad_pairs": xquad.run_xquad(limit=limit),
         "xquad_mixed": xquad.run_xquad(pairs=[], mixed=list(xquad.LANGS), limit=limit),
         "domain": domain.run_domain(domain.default_home(), systems=("fused", "dense", "lexical")),
+        "directory": directory.run_directory(corpus, _REPO / "corpus" / "manifest.csv"),
     }
     combined = "\n\n".join(
         [
@@ -44,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             xquad.to_markdown(reports["xquad_mixed"]),
             "## Domain set (starter corpus)",
             domain.to_markdown(reports["domain"]),
+            "## Directory (starter corpus): table rows to candidates, name suggestion",
+            directory.to_markdown(reports["directory"]),
         ]
     )
     args.out.mkdir(parents=True, exist_ok=True)
