@@ -21,7 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from evals.directory_gold import (
-    load_list_entries, load_name_suggestions, load_table_rows, name_right, normalise_name, row_right, share_right,
+    load_list_entries,
+    load_name_suggestions,
+    load_table_rows,
+    name_right,
+    normalise_name,
+    row_right,
+    share_right,
 )
 
 __all__ = ["run_directory", "to_markdown", "main", "TARGETS"]

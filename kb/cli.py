@@ -189,6 +189,10 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             if not hits:
                 print("no results")
         return 0
+    if args.command == "directory":
+        from kb.cli_directory import run_directory
+
+        return run_directory(args, kb)
     if args.command == "reindex":
         n = kb.reindex(progress=_Bar())
         print(f"reindexed {n} chunks with {kb.embedder.id}")

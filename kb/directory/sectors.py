@@ -173,9 +173,15 @@ def sector_of_body(name: str) -> str:
     return body_sector(name) or ("municipality" if _has(name, _PUBLIC) else "civil society")
 
 
+# German compounds end in their head: "Ausstiegsberatung", "Anlaufstelle", "Jugendzentrum".
+_SERVICE_SUFFIXES = ("beratung", "stelle", "zentrum", "dienst", "telefon", "sprechstunde")
+
+
 def kind_of_name(name: str) -> str:
     """"service" when a programme's own name says it is one (a line, a panel, a centre), else "programme"."""
-    return "service" if _has(name, SERVICE_WORDS) else "programme"
+    if _has(name, SERVICE_WORDS) or any(w.endswith(_SERVICE_SUFFIXES) for w in fold(name).split()):
+        return "service"
+    return "programme"
 
 
 def kind_value(text: str) -> str | None:
