@@ -8,6 +8,8 @@
    directory documents (>= 0.90); all 56 rows (rosters, plans, tables with no entry) are reported too.
 2. Name suggestion: `suggest_name` on the 40 gold excerpts (>= 0.70), and, as a check on sentences
    the rules were not written from, on the single-entry list items of the directory documents.
+Also reported: the directory documents' list items turned into correct candidates
+(`kb.directory.list_items`, gold `evals/directory/list_entries.jsonl`; no target).
 """
 
 from __future__ import annotations
@@ -47,6 +49,22 @@ def _row_candidates(kb: Any, files: set[str]) -> dict[tuple[str, int, int], list
     return got
 
 
+def _item_candidates(kb: Any, gold: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each gold list item with the candidates `kb.directory.list_items` proposes from it."""
+    by_file: dict[str, list[Any]] = {}
+    out = []
+    for item in gold:
+        if item["file"] not in by_file:
+            doc = kb.document(item["file"])
+            by_file[item["file"]] = kb.directory.list_items(doc) if doc else []
+        proposed = [c.entry.to_dict() for c in by_file[item["file"]]
+                    if " ".join(c.entry.sources[0].quote.split()) == " ".join(item["item"].split())]
+        out.append({"file": item["file"], "item": item["item"][:80], "right": row_right(item["candidates"], proposed),
+                    "expected": [{k: c[k] for k in ("name", "kind", "sector")} for c in item["candidates"]],
+                    "proposed": [{k: c[k] for k in ("name", "kind", "sector")} for c in proposed]})
+    return out
+
+
 def run_directory(corpus: Path, manifest: Path, home: Path | None = None) -> dict[str, Any]:
     """Both figures, with every miss listed (expected vs proposed)."""
     from kb import KnowledgeBase
@@ -58,6 +76,7 @@ def run_directory(corpus: Path, manifest: Path, home: Path | None = None) -> dic
             if not report.ok:
                 raise RuntimeError(f"the corpus did not add cleanly: {report.summary()}")
         got = _row_candidates(kb, {r["file"] for r in rows})
+        items = _item_candidates(kb, load_list_entries())
         cities = sorted({str(d.metadata.get("city")) for d in kb.documents() if d.metadata.get("city")})
     judged = []
     for r in rows:
@@ -89,11 +108,14 @@ def run_directory(corpus: Path, manifest: Path, home: Path | None = None) -> dic
         "table_rows_all": share_right(j["right"] for j in judged),
         "table_rows_all_n": len(judged),
         "invented_in_tables_without_entries": sum(len(j["proposed"]) for j in judged if not j["expected"]),
+        "list_items": share_right(i["right"] for i in items),
+        "list_items_n": len(items),
         "name_suggestion": share_right(n["right"] for n in names),
         "name_suggestion_n": len(names),
         "name_suggestion_list_items": share_right(n["right"] for n in listed),
         "name_suggestion_list_items_n": len(listed),
         "misses": {"rows": [j for j in judged if not j["right"]], "names": [n for n in names if not n["right"]],
+                   "items": [i for i in items if not i["right"]],
                    "list_items": [n for n in listed if not n["right"]]},
     }
     out["targets"] = {k: {"target": t, "met": out[k] >= t} for k, t in TARGETS.items()}
@@ -108,6 +130,8 @@ def to_markdown(report: dict[str, Any]) -> str:
         f"| table rows -> correct candidates (directory documents) | {report['table_rows']:.3f} | "
         f"{report['table_rows_n']} | >= {TARGETS['table_rows']} |",
         f"| table rows, every table of the corpus | {report['table_rows_all']:.3f} | {report['table_rows_all_n']} | |",
+        f"| list items -> correct candidates (directory documents' lists) | {report['list_items']:.3f} | "
+        f"{report['list_items_n']} | |",
         f"| name suggestion, gold excerpts | {report['name_suggestion']:.3f} | {report['name_suggestion_n']} | "
         f">= {TARGETS['name_suggestion']} |",
         f"| name suggestion, list items of the directory documents | {report['name_suggestion_list_items']:.3f} | "
@@ -119,6 +143,9 @@ def to_markdown(report: dict[str, Any]) -> str:
     for row in misses["rows"]:
         lines.append(f"- row miss {row['file']} table {row['table']} row {row['row']}: expected "
                      f"{row['expected']}, proposed {row['proposed']}")
+    for item in misses["items"]:
+        lines.append(f"- list item miss {item['file']} “{item['item']}”: expected {item['expected']}, "
+                     f"proposed {item['proposed']}")
     for n in [*misses["names"], *misses["list_items"]]:
         lines.append(f"- name miss {n.get('id', n.get('file'))}: expected {n['expected']!r}, suggested "
                      f"{n['suggested']!r}")

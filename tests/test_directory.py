@@ -334,3 +334,21 @@ def test_the_draft_export_has_the_directory_and_roster_sections_with_references(
     assert doc.tables[0].rows[1].cells[-1].text == "[1]"
     assert any(p.text.startswith("[1] Harrow Bend directory") for p in doc.paragraphs)
     assert json.dumps(md)
+
+
+def test_list_items_become_candidates_by_name_or_by_sector() -> None:
+    from kb.directory.from_lists import list_candidates
+    from kb.types import Chunk
+
+    text = ("Who to call\n• Open Door Youth Club: drop-in evenings for 12 to 18 year olds.\n"
+            "• Civil society: Northside Residents Association, Women's Network (founded 2019) and Refugee Welcome, "
+            "which meet monthly.\n• Step 1: call the desk.\n• The council runs a hotline: 0800 000.")
+    chunk = Chunk(1, 1, 0, text, None, ("Directory",), 0, len(text), "en")
+    got = [(c.entry.name, c.entry.kind, c.entry.sector, c.entry.description)
+           for c in list_candidates([chunk], "Northside", lambda ch, q: Source("d.html", q))]
+    assert got == [
+        ("Open Door Youth Club", "organisation", "youth work", "drop-in evenings for 12 to 18 year olds."),
+        ("Northside Residents Association", "organisation", "civil society", ""),
+        ("Women's Network", "organisation", "civil society", ""),
+        ("Refugee Welcome", "organisation", "civil society", ""),
+    ]

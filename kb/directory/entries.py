@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from kb.directory.csv_io import ImportReport, dump_csv, parse_csv
 from kb.directory.entry_index import EntryIndex
 from kb.directory.folding import fold
+from kb.directory.from_lists import list_candidates
 from kb.directory.from_tables import merge_candidates, table_candidates
 from kb.directory.names import suggest_name
 from kb.directory.records import Candidate, DirectoryError, Entry, Source
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache
     from ingest import ParsedDocument
     from kb.catalog import Catalog
-    from kb.types import Document
+    from kb.types import Chunk, Document
 
 __all__ = ["Directory", "DuplicateEntry", "FILTER_FIELDS", "ALL"]
 
@@ -203,11 +204,20 @@ class Directory:
 
         return [c for table in parsed.tables for c in table_candidates(table, city, source_for)]
 
+    def list_items(self, doc: Document) -> list[Candidate]:
+        """The candidates of a document's list items ("• Name: what it offers", "• Sector: A, B e C")."""
+        city = str(doc.metadata.get("city") or "")
+
+        def source_for(chunk: Chunk, quote: str) -> Source:
+            return source_from_chunk(doc, chunk, quote)
+
+        return list_candidates(self.catalog.chunks_of(doc.id), city, source_for)
+
     def candidates(self, doc: Document, draft_id: int | None = None) -> list[Candidate]:
-        """Proposed entries from a document's tables, one per programme (a programme found twice is one
-        candidate with both sources), each saying which stored entry of the directory it repeats."""
+        """Proposed entries from a document's tables and list items, one per programme (a programme
+        found twice is one candidate with both sources), each saying which stored entry it repeats."""
         out = []
-        for cand in merge_candidates(self.table_rows(doc)):
+        for cand in merge_candidates([*self.table_rows(doc), *self.list_items(doc)]):
             clean, _ = clean_entry(cand.entry)
             dup = self.store.find_duplicate(clean.name, clean.city, draft_id)
             out.append(replace(cand, entry=clean, duplicate_of=dup.id if dup else None))

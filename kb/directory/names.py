@@ -36,7 +36,7 @@ from kb.directory.name_words import (
 )
 from kb.directory.sectors import sector_value
 
-__all__ = ["suggest_name", "name_spans", "Span"]
+__all__ = ["suggest_name", "name_spans", "is_name_like", "Span"]
 
 _QUOTED = re.compile(r"[“\"„«‹]\s*([^“”\"„«»‹›\n]{1,80}?)\s*[”\"“»›]")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\+?")
@@ -212,6 +212,19 @@ def _arabic_spans(text: str, clause: list[_Tok]) -> Iterable[Span]:
             yield Span(tok.start, clause[last].end, text[tok.start:clause[last].end], 40)
 
 
+def is_name_like(label: str) -> bool:
+    """Whether a short label reads as a name: an Arabic head noun first, a capitalised word past the
+    first, or a head noun first ("Turning Point", "جمعية سند", "Observatorio ..."), and not a sector."""
+    if sector_value(label, exact=True) or fold(label) in LABELS:
+        return False
+    label = re.sub(r"[“”\"„«»‹›]", " ", label)  # a quoted name inside the label: برنامج "فرصة" للإدماج
+    clauses = _tokens(label, 0, len(label))
+    if len(clauses) != 1 or len(clauses[0]) > 8:
+        return False
+    words = clauses[0]
+    return words[0].folded in ARABIC_HEADS or words[0].head or any(t.cap and not t.sentence_start for t in words)
+
+
 def name_spans(text: str, cities: Iterable[str] = ()) -> list[Span]:
     """Every candidate name in `text`, best first (ties: the earlier)."""
     known = {fold(c) for c in cities if c}
@@ -224,11 +237,8 @@ def name_spans(text: str, cities: Iterable[str] = ()) -> list[Span]:
         label = text[start:colon].strip()
         if sector_value(label, exact=True) or fold(label) in LABELS:
             start = colon + 1  # "Universidade: Universidade Comunitária do Vale" -> look after it
-        else:
-            clause = _tokens(text, start, colon)
-            if clause and (any(t.folded in ARABIC_HEADS for t in clause[0][:1])
-                           or any(t.cap and not t.sentence_start for t in clause[0]) or clause[0][0].head):
-                spans.append(Span(text.find(label, start), text.find(label, start) + len(label), label, 90))
+        elif is_name_like(label):
+            spans.append(Span(text.find(label, start), text.find(label, start) + len(label), label, 90))
     for clause in _tokens(text, start, len(text)):
         if _ARABIC.search(clause[0].text):
             spans.extend(_arabic_spans(text, clause))
