@@ -147,11 +147,11 @@ class KnowledgeBase:
             raise DirectoryError(f"The original of {doc.source} is no longer kept; add the file again to read it.")
         return read_document(path, max_bytes=self.settings.max_bytes)
 
-    def sector_excerpts(self, search: str, city: str, k: int = 3) -> list[Hit]:
+    def sector_excerpts(self, search: str, city: str, k: int = 3, draft_id: int | None = None) -> list[Hit]:
         """Excerpts where other cities describe bringing a sector into their group (kb.directory.comparable)."""
         from kb.directory.comparable import sector_excerpts
 
-        return sector_excerpts(self, search, city, k)
+        return sector_excerpts(self, search, city, k, draft_id)
 
     def close(self) -> None:
         """Save pending index changes and close the catalog and the embedding cache."""

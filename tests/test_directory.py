@@ -352,3 +352,41 @@ def test_list_items_become_candidates_by_name_or_by_sector() -> None:
         ("Women's Network", "organisation", "civil society", ""),
         ("Refugee Welcome", "organisation", "civil society", ""),
     ]
+
+
+def test_excerpts_for_a_missing_sector_come_through_the_atlas_when_the_kb_has_one() -> None:
+    """The seam of kb.directory.comparable, against the atlas API written in /work/coord/atlas-api.md
+    (branch atlas): a stand-in with its methods records how it is called."""
+    from types import SimpleNamespace
+
+    from kb.directory.comparable import sector_excerpts
+
+    def hit(city: str, doc_id: int) -> object:
+        return SimpleNamespace(city=city, doc_id=doc_id, chunk_id=doc_id)
+
+    calls = []
+
+    class Atlas:
+        def draft_profile(self, draft_id: int) -> object:
+            return None
+
+        def profile_of_city(self, city: str) -> object:
+            if city == "Nowhere":
+                raise ValueError("unknown city")
+            return f"profile of {city}"
+
+        def section_examples(self, section: str, k: int, prefer: object, query: str) -> list[object]:
+            calls.append((section, prefer, query))
+            return [SimpleNamespace(hit=hit("Harrow Bend", 1)), SimpleNamespace(hit=hit("Millbrook Falls", 2))]
+
+    got = sector_excerpts(Atlas(), "the police joined", "Harrow Bend", k=3, draft_id=7)
+    assert [h.city for h in got] == ["Millbrook Falls"]  # the draft's own city is what is missing
+    assert calls == [("leadership", "profile of Harrow Bend", "the police joined")]
+    sector_excerpts(Atlas(), "the police joined", "Nowhere")
+    assert calls[-1][1] is None  # a city the atlas does not know: no preference, any city
+
+    class Plain:
+        def search(self, query: str, k: int) -> list[object]:
+            return [hit("", 1), hit("Harrow Bend", 2), hit("Millbrook Falls", 3), hit("Millbrook Falls", 3)]
+
+    assert [h.doc_id for h in sector_excerpts(Plain(), "q", "Harrow Bend")] == [3]

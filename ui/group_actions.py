@@ -26,7 +26,10 @@ class GroupActions(DirectoryActions):
         draft = self._draft(draft_id)
         if draft is None:
             return f'<p class="kb-empty">{t(lang, "group.no_draft")}</p>'
-        checks = self.kb.roster.check(draft.id, lambda q, city, k: self.kb.sector_excerpts(q, city, k), draft.city)
+        def excerpts(search: str, city: str, k: int) -> list[Any]:
+            return self.kb.sector_excerpts(search, city, k, draft.id)
+
+        checks = self.kb.roster.check(draft.id, excerpts, draft.city)
         exp = self.kb.roster.expectations
         return notice + view.group_view(t(lang, "group.draft", title=draft.title), self.kb.roster.members(draft.id),
                                         checks, lang, can_edit=may_edit(role, draft.id),

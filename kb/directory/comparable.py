@@ -17,19 +17,20 @@ __all__ = ["sector_excerpts", "LEADERSHIP_SECTION"]
 LEADERSHIP_SECTION = "leadership"  # the framework section (corpus/framework.yaml) of the group's make-up
 
 
-def _comparable(kb: Any, search: str, city: str, k: int) -> list[Hit] | None:
+def _comparable(kb: Any, search: str, city: str, k: int, draft_id: int | None) -> list[Hit] | None:
     """Excerpts through the atlas (comparable cities first), or None when the KB has no atlas."""
     if not (hasattr(kb, "section_examples") and hasattr(kb, "profile_of_city")):
         return None
+    profile = kb.draft_profile(draft_id) if draft_id is not None and hasattr(kb, "draft_profile") else None
     try:
-        profile = kb.profile_of_city(city) if city else None
+        profile = profile or (kb.profile_of_city(city) if city else None)
     except ValueError:  # atlas's ProfileError: a city the KB does not know
         profile = None
     examples = kb.section_examples(LEADERSHIP_SECTION, k=k * 2, prefer=profile, query=search)
     return [ex.hit for ex in examples if ex.hit.city and ex.hit.city != city][:k]
 
 
-def sector_excerpts(kb: Any, search: str, city: str, k: int = 3) -> list[Hit]:
+def sector_excerpts(kb: Any, search: str, city: str, k: int = 3, draft_id: int | None = None) -> list[Hit]:
     """Up to k excerpts of other cities' documents that answer `search`, best first.
 
     Args:
@@ -37,8 +38,9 @@ def sector_excerpts(kb: Any, search: str, city: str, k: int = 3) -> list[Hit]:
         search: what bringing the sector in looks like ("the police joined the group as ...").
         city: the draft's city; its own documents are left out (they are what is missing).
         k: how many.
+        draft_id: the draft whose group it is (the atlas keeps a profile per draft).
     """
-    found = _comparable(kb, search, city, k)
+    found = _comparable(kb, search, city, k, draft_id)
     if found is not None:
         return found
     hits = kb.search(search, k=k * 4)

@@ -239,7 +239,7 @@ def test_the_draft_docx_holds_the_directory_table_and_the_roster(alice: Any, app
     from docx import Document
 
     tab(alice, "Directory")
-    alice.locator("#kb-dir-candidates-box").get_by_text("Entries from a document's tables").click()
+    alice.locator("#kb-dir-candidates-box").get_by_text("Entries from a document's tables and lists").click()
     pick(alice, "kb-dir-doc", "Harrow Bend programmes (harrow-directory.docx)")
     alice.locator("#kb-dir-find").click()
     alice.locator("#kb-dir-cand-status", has_text="2 candidates").wait_for()
