@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _directory(sub: argparse._SubParsersAction) -> None:
     """`kb directory list|add|import|export`: the directory of programmes and stakeholders (issue 15)."""
     d = sub.add_parser("directory", help="the directory of programmes and stakeholders: list, add, import, export")
-    dsub = d.add_subparsers(dest="action", required=True, metavar="ACTION")
+    dsub = d.add_subparsers(dest="action", required=True, metavar="ACTION", help="list, add, import or export")
 
     def scope(p: argparse.ArgumentParser) -> None:
         p.add_argument("--draft", type=int, metavar="ID", help="a draft's city directory (default: the network's)")

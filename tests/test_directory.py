@@ -390,3 +390,28 @@ def test_excerpts_for_a_missing_sector_come_through_the_atlas_when_the_kb_has_on
             return [hit("", 1), hit("Harrow Bend", 2), hit("Millbrook Falls", 3), hit("Millbrook Falls", 3)]
 
     assert [h.doc_id for h in sector_excerpts(Plain(), "q", "Harrow Bend")] == [3]
+
+
+def test_the_command_line_adds_lists_imports_and_exports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kb.cli import main
+
+    home = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    assert main([*home, "directory", "add", "Turning Point", "--set", "sector=health", "--set", "email=nope"]) == 2
+    assert "email 'nope'" in capsys.readouterr().err  # refused, every field at fault named
+    assert main([*home, "directory", "add", "Turning Point", "--set", "sector=health", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["sector"] == "health"
+    assert main([*home, "directory", "add", "turning point"]) == 1  # the same programme: --merge to confirm
+    assert "--merge" in capsys.readouterr().err
+    csv_file = tmp_path / "in.csv"
+    csv_file.write_text(CSV_IN, encoding="utf-8")
+    assert main([*home, "directory", "import", str(csv_file), "--json"]) == 1  # a row rejected, fields dropped
+    report = json.loads(capsys.readouterr().out)
+    assert report["rejected"] == [{"line": 3, "reason": "a row needs a name (the name column is empty)"}]
+    assert report["unknown_columns"] == ["Funding", "Seat"]
+    out = tmp_path / "out.csv"
+    assert main([*home, "directory", "export", "-o", str(out)]) == 0
+    assert out.read_bytes().startswith("\ufeff".encode()) and "Turning Point" in out.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main([*home, "directory", "list", "--filter", "sector=health", "--json"]) == 0
+    listed = [e["name"] for e in json.loads(capsys.readouterr().out)]
+    assert listed == ["Turning Point"]
