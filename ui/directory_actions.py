@@ -86,7 +86,17 @@ class DirectoryActions(BaseActions):
         return role
 
     def _seen(self, entries: Sequence[Entry], role: str) -> list[Entry]:
-        return visible(entries, role)
+        """The entries as this reader may see them; a source whose passage is gone (its document
+        removed or read again) keeps its words and citation but no longer opens."""
+        wanted = {s.chunk_id for e in entries for s in e.sources if s.chunk_id is not None}
+        alive = set(self.kb.catalog.chunks(wanted)) if wanted else set()
+        out = []
+        for entry in visible(entries, role):
+            if any(s.chunk_id is not None and s.chunk_id not in alive for s in entry.sources):
+                entry = replace(entry, sources=tuple(s if s.chunk_id in alive else replace(s, chunk_id=None)
+                                                     for s in entry.sources))
+            out.append(entry)
+        return out
 
     # --- browsing ------------------------------------------------------------------------------
 

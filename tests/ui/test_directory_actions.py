@@ -111,3 +111,13 @@ def test_the_draft_export_carries_the_directory_and_group_to_their_readers(act: 
     assert "| City of Larchmont Ridge | Commune | Présidence | Deputy mayor |" in md
     assert "555 0111" not in md  # the viewer's export keeps the contact fields out
     assert "555 0111" in act.export("ana", draft, "markdown", "en").read_text(encoding="utf-8")
+
+
+def test_a_source_whose_document_is_removed_keeps_its_words_but_no_longer_opens(act: Actions) -> None:
+    chunk = act.kb.chunks_of(act.kb.documents()[0].id)[0]
+    values, sources, _ = act.prefill("ana", chunk.id, None, ["Anyone can call Turning Point confidentially on weekdays."])
+    act.save_entry("ana", "network", None, values, sources)
+    assert 'data-act="open-source"' in act.directory_view("ana", "network")[0]
+    act.remove("ana", act.kb.documents()[0].id, True)
+    html = act.directory_view("ana", "network")[0]
+    assert "Anyone can call Turning Point" in html and 'data-act="open-source"' not in html
