@@ -129,6 +129,12 @@ def directory_language_updates(gr: Any, c: Any, act: Any, lang: str) -> dict:
     }
 
 
+def user_of(request: Any) -> str | None:
+    """The signed-in user's name (None in local single-user mode); as `ui.handlers.user_of`, kept here
+    so that this module does not import the handlers, which import it."""
+    return getattr(request, "username", None) if request is not None else None
+
+
 def _filters_of(values: tuple) -> dict:
     return dict(zip(FILTER_FIELDS, values, strict=True))
 
@@ -176,8 +182,6 @@ def open_form(gr: Any, act: Any, c: Any, lang: str, chunk: int, quote: Any, high
 
 def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
     """Connect the two tabs' controls (the cards' "Add to directory" goes through `open_form`)."""
-    from ui.handlers import user_of
-
     f = c.dir_form
     form_list = [f[k] for k in FORM_FIELDS]
     filter_list = list(c.dir_filters.values())

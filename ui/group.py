@@ -8,7 +8,7 @@ No `from __future__ import annotations`: Gradio reads the handlers' annotations 
 from collections.abc import Callable
 from typing import Any
 
-from ui.directory import value_choices
+from ui.directory import user_of, value_choices
 from ui.i18n import label as L
 from ui.page_js import CLICK_JS
 
@@ -33,8 +33,6 @@ def group_tab(gr: Any, c: dict[str, Any], lang: str = "en") -> None:
 
 def wire_group(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
     """Connect the tab's controls: the panel is drawn when the tab opens and after every change."""
-    from ui.handlers import user_of
-
     def group(lang, working, request: gr.Request):
         return act.group_view(user_of(request), working, lang)
 
