@@ -1,7 +1,8 @@
 """`kb eval all` / `make eval`: the standard evaluation set, written as one report.
 
 Runs XQuAD (the default language pairs plus the mixed 12-language pool), the domain set on the
-starter corpus and its framework-section labels (evals/sections.py), OCR on the scanned copy of its
+starter corpus, its framework-section labels (evals/sections.py), the directory's figures (table rows to
+candidates, name suggestion), OCR on the scanned copy of its
 PDFs (character error rate, speed) and the domain set again over those scans (compared with the
 originals), then joins their Markdown into `evals/reports/eval.md` (and `eval.json`). Without
 Tesseract the OCR parts are skipped and say so.
@@ -22,7 +23,7 @@ _REPO = Path(__file__).resolve().parents[1]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run both evaluations; print and write the combined report."""
-    from evals import domain, ocr, sections, xquad
+    from evals import directory, domain, ocr, sections, xquad
     from ingest.ocr import engine
 
     p = argparse.ArgumentParser(prog="kb eval all", description=__doc__.splitlines()[0])
@@ -39,6 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "xquad_mixed": xquad.run_xquad(pairs=[], mixed=list(xquad.LANGS), limit=limit),
         "domain": domain.run_domain(domain.default_home(), systems=("fused", "dense", "lexical")),
         "sections": sections.run_sections(domain.default_home()),
+        "directory": directory.run_directory(corpus, _REPO / "corpus" / "manifest.csv"),
     }
     if engine() is not None:
         reports["ocr"] = ocr.run_ocr_eval()
@@ -65,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             domain.to_markdown(reports["domain"]),
             "## Framework sections of the starter corpus's chunks (hand-labelled, evals/sections/)",
             sections.to_markdown(reports["sections"]),
+            "## Directory (starter corpus): table rows to candidates, name suggestion",
+            directory.to_markdown(reports["directory"]),
             *scanned,
         ]
     )

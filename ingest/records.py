@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .tables import Table
+
 __all__ = ["Block", "ParsedDocument", "ChunkDraft", "OcrPage", "OcrInfo", "BLOCK_SEPARATOR", "NOTHING_TO_READ"]
 
 # Why OCR skipped a page that had nothing to read (not a page left unread)
@@ -115,6 +117,7 @@ class ParsedDocument:
     language: str  # ISO 639-1 or "und"
     notes: list[str] = field(default_factory=list)  # non-fatal problems, e.g. a page that was skipped
     ocr: OcrInfo | None = None  # set when pages needed OCR (read or not)
+    tables: list[Table] = field(default_factory=list)  # DOCX, HTML and Markdown tables as cells (ingest.tables)
 
     @property
     def text(self) -> str:

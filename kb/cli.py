@@ -194,6 +194,10 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             if not hits:
                 print("no results")
         return 0
+    if args.command == "directory":
+        from kb.cli_directory import run_directory
+
+        return run_directory(args, kb)
     if args.command == "reindex":
         n = kb.reindex(progress=_Bar())
         print(f"reindexed {n} chunks with {kb.embedder.id}")
@@ -240,6 +244,10 @@ def _eval(args: argparse.Namespace) -> int:
         return run(rest)
     if args.suite == "sections":
         from evals.sections import main as run
+
+        return run(rest)
+    if args.suite == "directory":
+        from evals.directory import main as run
 
         return run(rest)
     from evals.report import main as run

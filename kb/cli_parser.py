@@ -96,9 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     bk.add_argument("--json", action="store_true", help="print the report as JSON")
 
     add_atlas_parsers(sub)  # relabel, cities, city, compare, examples, overview (kb.cli_atlas)
+    _directory(sub)
 
-    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, ocr, sections or all")
-    ev.add_argument("suite", choices=["xquad", "domain", "ocr", "sections", "all"], help="which evaluation")
+    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, ocr, sections, directory or all")
+    ev.add_argument("suite", choices=["xquad", "domain", "ocr", "sections", "directory", "all"], help="which evaluation")
     ev.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the evaluation")
 
     sv = sub.add_parser("serve", help="start the web UI")
@@ -111,3 +112,40 @@ def build_parser() -> argparse.ArgumentParser:
     us.add_argument("--role", choices=["viewer", "coordinator"], default="viewer", help="role (add)")
     us.add_argument("--password", help="password (add); asked for when omitted")
     return p
+
+
+def _directory(sub: argparse._SubParsersAction) -> None:
+    """`kb directory list|add|import|export`: the directory of programmes and stakeholders (issue 15)."""
+    d = sub.add_parser("directory", help="the directory of programmes and stakeholders: list, add, import, export")
+    dsub = d.add_subparsers(dest="action", required=True, metavar="ACTION", help="list, add, import or export")
+
+    def scope(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--draft", type=int, metavar="ID", help="a draft's city directory (default: the network's)")
+        p.add_argument("--json", action="store_true", help="print JSON")
+
+    ls = dsub.add_parser("list", help="list (or search) entries with their sources")
+    ls.add_argument("query", nargs="?", default="", help="search the entries in any language (optional)")
+    ls.add_argument("--filter", dest="filters", type=_kv, action="append", default=[], metavar="KEY=VALUE",
+                    help="sector, kind, city, prevention_level, themes (repeat a key for any-of)")
+    ls.add_argument("--all", action="store_true", help="every directory (the network's and every draft's)")
+    scope(ls)
+
+    ad = dsub.add_parser("add", help="add an entry, or review and accept the candidates of a document's tables")
+    ad.add_argument("name", nargs="?", help="the entry's name (omit with --from)")
+    ad.add_argument("--set", dest="sets", type=_kv, action="append", default=[], metavar="FIELD=VALUE",
+                    help="kind, sector, city, organisation, target_group, prevention_level, themes, languages, "
+                         "description, access, address, phone, email, website, contact_point, public")
+    ad.add_argument("--from", dest="source", metavar="DOC", help="propose candidates from a document's tables")
+    ad.add_argument("--accept", metavar="all|N,M", help="with --from: store these candidates (numbers as listed)")
+    ad.add_argument("--merge", action="store_true", help="the same programme already there: add to it")
+    scope(ad)
+
+    im = dsub.add_parser("import", help="read a CSV (as `export` writes it, or with headers in any language)")
+    im.add_argument("file", type=Path, help="the CSV file")
+    im.add_argument("--merge", action="store_true", help="merge rows that repeat a stored entry (confirmation)")
+    scope(im)
+
+    ex = dsub.add_parser("export", help="write entries as CSV (UTF-8 with BOM) or as a Word table")
+    ex.add_argument("--format", choices=["csv", "docx"], default="csv", help="csv (default) or docx")
+    ex.add_argument("-o", "--output", type=Path, help="file to write (CSV goes to standard output without it)")
+    scope(ex)

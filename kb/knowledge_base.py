@@ -29,7 +29,9 @@ from kb.types import AddReport, Chunk, Document, Hit
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
+    from ingest import ParsedDocument
     from kb.atlas import Profile
+    from kb.directory import Directory, Roster
     from kb.drafts import Drafts
     from kb.ingesting import Step
     from kb.latent_terms import LatentTerms
@@ -76,6 +78,8 @@ class KnowledgeBase(AtlasMethods):
         self.catalog = Catalog(self.settings.catalog_path)
         self.indexes = Indexes(self.settings, self.catalog)
         self._drafts: Drafts | None = None
+        self._directory: Directory | None = None
+        self._roster: Roster | None = None
         if repair:
             self.check(repair=True)
             self.atlas.ensure_labels()
@@ -122,6 +126,41 @@ class KnowledgeBase(AtlasMethods):
             framework = load_framework(self.settings.framework_path) if self.settings.framework else None
             self._drafts = Drafts(self.catalog, framework)
         return self._drafts
+
+    @property
+    def directory(self) -> Directory:
+        """The directory of programmes and stakeholders: the network's and each draft's (kb.directory)."""
+        if self._directory is None:
+            from kb.directory import Directory
+
+            self._directory = Directory(self.catalog, self.read_original, lambda: (self.embedder, self.cache))
+        return self._directory
+
+    @property
+    def roster(self) -> Roster:
+        """Each draft's leadership group and the sectors it still misses (kb.directory.roster)."""
+        if self._roster is None:
+            from kb.directory import Roster
+
+            self._roster = Roster(self.catalog)
+        return self._roster
+
+    def read_original(self, doc: Document) -> ParsedDocument:
+        """Read a document's stored original again (its tables, for the directory); IngestError or
+        DirectoryError when it cannot be read or is no longer kept."""
+        from ingest import read_document
+        from kb.directory import DirectoryError
+
+        path = self.original_path(doc.id)
+        if path is None:
+            raise DirectoryError(f"The original of {doc.source} is no longer kept; add the file again to read it.")
+        return read_document(path, max_bytes=self.settings.max_bytes)
+
+    def sector_excerpts(self, search: str, city: str, k: int = 3, draft_id: int | None = None) -> list[Hit]:
+        """Excerpts where other cities describe bringing a sector into their group (kb.directory.comparable)."""
+        from kb.directory.comparable import sector_excerpts
+
+        return sector_excerpts(self, search, city, k, draft_id)
 
     def close(self) -> None:
         """Save pending index changes and close the catalog and the embedding cache."""

@@ -1,7 +1,8 @@
 """What each UI control does, as plain methods over a KnowledgeBase (no gradio import).
 
 Search, "more like this", suggested searches and the document reader are here; drafting is
-`ui.draft_actions`, the Library and Add documents tabs `ui.library_actions`, and what all build on
+`ui.draft_actions`, the Library and Add documents tabs `ui.library_actions`, the Directory and
+Leadership group tabs `ui.directory_actions` and `ui.group_actions`, and what all build on
 (the KB thread, role checks, `UiError`) `ui.actions_base`. Every method takes the signed-in user's
 name and checks the role rule from `kb.roles` itself, and the page language `lang`; it returns
 HTML in that language, or raises UiError with a message key (translated where it is shown).
@@ -21,6 +22,7 @@ from ui import render
 from ui.actions_base import META_FIELDS, UiError, clean_form, kb_thread
 from ui.atlas_actions import AtlasActions
 from ui.draft_actions import DraftActions
+from ui.group_actions import GroupActions
 from ui.i18n import Msg, t
 from ui.library_actions import LibraryActions
 from ui.reader import reader_html
@@ -64,7 +66,7 @@ def check_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-class Actions(AtlasActions, DraftActions, LibraryActions):
+class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions):
     """The UI's operations, each checked against the caller's role.
 
     Args:

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from kb.roles import User, authenticate, load_users
 from ui.actions import META_FIELDS, Actions, UiError
 from ui.atlas_ui import wire_atlas
+from ui.directory import card_outputs, directory_language_outputs, wire_directory
+from ui.group import wire_group
 from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
 from ui.layout import build_layout
@@ -86,7 +88,8 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
                         *[f[k] for f in (c.edit, c.add_meta) for k in ("doc_type", "population_band", "prevention_level")]]
         drafts_out = [c.working, c.pin_draft, c.draft_sel]
         card_out = [c.results, c.search_status, c.shown, c.suggestions, c.suggest_status, c.suggest_shown,
-                    c.draft_html, *drafts_out, c.reader, c.reader_panel, c.original_file]
+                    c.draft_html, *drafts_out, c.reader, c.reader_panel, c.original_file, *card_outputs(c)]
+        language_out += directory_language_outputs(c)
 
         # --- the page language ---------------------------------------------------------------------
         app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
@@ -136,6 +139,10 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         for btn, fmt in ((c.docx_btn, "docx"), (c.md_btn, "markdown"), (c.csl_btn, "csl-json")):
             btn.click(guard(h.exporter(fmt)), [c.lang, c.working], c.export_file,
                       api_name=f"export_{fmt.replace('-', '_')}")
+
+        # --- the directory and the leadership group (ui.directory) ------------------------------------
+        wire_directory(gr, act, c, guard)
+        wire_group(gr, act, c, guard)
 
         # --- library and adding ----------------------------------------------------------------------
         c.refresh_btn.click(guard(h.library), c.lang, library_out, api_name="library")

@@ -18,6 +18,7 @@ from kb.roles import can
 from ui import render
 from ui.actions import FILTER_FIELDS, META_FIELDS, Actions
 from ui.card_events import make_card_handlers
+from ui.directory import directory_language_updates
 from ui.i18n import LANGUAGES, direction, normalize, t
 from ui.i18n import label as L
 from ui.i18n.locale import country_name, language_name
@@ -98,6 +99,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.drafting_tab: gr.Tab(label=L("tab.drafting")),
             lay.library_tab: gr.Tab(label=L("tab.library"), visible=can(role, "edit") or can(role, "remove")),
             lay.add_tab: gr.Tab(label=L("tab.add"), visible=can(role, "add")),
+            lay.directory_tab: gr.Tab(label=L("tab.directory")),
+            lay.group_tab: gr.Tab(label=L("tab.group")),
             lay.query: gr.Textbox(rtl=direction(lang) == "rtl"),
             lay.pin_section: gr.Dropdown(choices=sections),
             lay.section_sel: gr.Dropdown(choices=sections),
@@ -109,6 +112,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         for form in (lay.edit, lay.add_meta):
             for key in CHOICE_FIELDS:
                 ups[form[key]] = gr.Dropdown(choices=forms[key])
+        ups.update(directory_language_updates(gr, lay, act, lang))
         return ups
 
     def on_load(lang_hint, request: gr.Request):

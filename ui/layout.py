@@ -13,6 +13,8 @@ from typing import Any
 
 from ui.actions import FILTER_FIELDS, Actions, Shown
 from ui.atlas_ui import build_examples_panel, build_overview_panel, build_prefer, build_profile_panel
+from ui.directory import directory_state, directory_tabs
+from ui.group import group_tab
 from ui.i18n import LANGUAGES
 from ui.i18n import label as L
 from ui.page_js import CLICK_JS
@@ -72,7 +74,8 @@ class Layout:
 
 
 def build_layout(gr: Any, act: Actions) -> Layout:
-    """Create the header, the banner, the four tabs and the reader.
+    """Create the header, the banner, the tabs (search, drafting, directory, leadership group, library,
+    add documents) and the reader.
 
     Args:
         gr: the gradio module (imported lazily by the caller).
@@ -93,6 +96,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
     c["shown"] = gr.State(Shown())
     c["suggest_shown"] = gr.State(Shown())
     c["removed"] = gr.State(None)
+    directory_state(gr, c)
     with gr.Row(elem_id="kb-header", equal_height=True):
         c["intro"] = gr.HTML(elem_id="kb-intro", scale=5)
         c["lang_pick"] = gr.Dropdown(
@@ -101,7 +105,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
         )
     c["banner"] = gr.HTML(act.banner(None) if act.local else "", elem_id="kb-banner")
     build_profile_panel(gr, c)  # "Your city", for comparable cities (ui.atlas_ui)
-    with gr.Tabs():
+    with gr.Tabs() as tabs:
+        c["tabs"] = tabs
         with gr.Tab(L("tab.search"), id="search") as search_tab:
             c["search_tab"] = search_tab
             with gr.Row():
@@ -161,6 +166,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 c["csl_btn"] = gr.Button(L("export.csl"), elem_id="kb-export-csl")
             c["export_file"] = gr.File(label=L("export.file"), elem_id="kb-export-file", interactive=False,
                                        visible=False)
+        directory_tabs(gr, c)
+        group_tab(gr, c)
         with gr.Tab(L("tab.library"), id="library", visible=act.local) as library_tab:
             c["library_tab"] = library_tab
             with gr.Row():
