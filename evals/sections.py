@@ -13,9 +13,12 @@ per-section precision, recall and F1, and macro-F1, on three sets of documents:
     kb eval sections --calibrate                   # fit the thresholds on the calibration half first,
                                                    # and write kb/atlas/data/calibration.json
 
-Calibration chooses, on the calibration documents only, the few constants of kb.atlas.labels (by
-two-fold cross-validation among them over a small grid) and one threshold per section (the best
-F1); the prototypes are written in the framework file, not fitted.
+Calibration chooses, on the calibration documents only, the few constants of kb.atlas.labels and
+the penalty and cut of the per-section regression (kb.atlas.section_model), by 5-fold
+cross-validation by document within those documents over a small grid; then fits the regression
+and one threshold per section (the fallback, best F1) on them. The prototypes are written in the
+framework file, not fitted. calibration.json's info also records the regression's macro-F1 under
+5-fold cross-validation by document over all gold documents.
 """
 
 from __future__ import annotations
