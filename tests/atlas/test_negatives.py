@@ -66,8 +66,8 @@ def test_negative_similarity_is_the_best_cosine_and_zero_without_negatives() -> 
 
 
 def test_model_learns_to_refuse_what_is_close_to_the_negatives_and_round_trips() -> None:
-    """Section 'a' is given when its score is high unless the chunk is close to a's negatives; section 'b'
-    has none (its third feature is constant: no weight, and it survives the round trip)."""
+    """Section 'a' is given when its score beats the chunk's closeness to a's negatives; section 'b' has
+    none (its third feature is constant: no weight, and it survives the round trip)."""
     rng = np.random.default_rng(2)
     scores = rng.uniform(size=(400, 2)).astype(np.float32)
     digits = rng.uniform(0, 0.2, size=400).astype(np.float32)
