@@ -103,11 +103,9 @@ def _upgrade_hints(kb: Any) -> None:
     if kb.index_text_outdated:
         print("kb: this knowledge base was indexed with an older chunk header, so pages are picked a little "
               "less precisely; run `kb reindex` once to re-embed it (about as long as adding it)", file=sys.stderr)
-    for side in (kb.latent_terms, kb.passages):
-        missing = side.missing()  # counts the catalog only when the store is incomplete
-        if missing:
-            print(f"kb: {missing} chunks have no {side.noun} yet, so ranking leaves them out; run `kb reindex` "
-                  "once to compute them (about as long as embedding those chunks)", file=sys.stderr)
+    for signal, missing in kb.indexes.incomplete():  # counts the catalog only when a store is incomplete
+        print(f"kb: {missing} chunks have no {signal.noun} yet, so ranking leaves them out; run `kb reindex` "
+              "once to compute them (about as long as embedding those chunks)", file=sys.stderr)
 
 
 def _run(args: argparse.Namespace, kb: Any) -> int:
@@ -199,11 +197,9 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             _print_json(report.to_dict())
         else:
             state = "consistent" if report.consistent else ("repaired" if report.repaired else "INCONSISTENT")
-            print(f"{report.chunks} chunks; vectors missing {report.vectors_missing}, orphaned "
-                  f"{report.vectors_orphaned}; lexical missing {report.lexical_missing}, orphaned "
-                  f"{report.lexical_orphaned}; latent terms missing {report.latent_missing}, orphaned "
-                  f"{report.latent_orphaned}; passages missing {report.passages_missing}, orphaned "
-                  f"{report.passages_orphaned}: {state}")
+            sides = "; ".join(f"{signal.noun} missing {report.differences[signal.report_key][0]}, orphaned "
+                              f"{report.differences[signal.report_key][1]}" for signal in kb.indexes.signals)
+            print(f"{report.chunks} chunks; {sides}: {state}")
             _upgrade_hints(kb)
         return 0 if report.consistent or report.repaired else 1
     if args.command == "serve":

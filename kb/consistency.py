@@ -1,14 +1,15 @@
 """Keeping the indexes true to the catalog: find their differences and repair them.
 
-The SQLite catalog is the source of truth; the FAISS vectors, the BM25 index, the latent terms and
-the passage vectors are derived from it. After a crash between a catalog commit and an index save, or after an index file
-was lost, `check` finds the chunk ids one side has and the other lacks and mends them without
-re-embedding what the embedding cache already holds. `KnowledgeBase.check` (on every open) and `kb check` call it.
+The SQLite catalog is the source of truth; every ranking signal's store (FAISS vectors, BM25, latent
+terms, paragraph vectors) is derived from it. After a crash between a catalog commit and an index
+save, or after an index file was lost, `check` finds, for each signal alike, the chunk ids one side
+has and the other lacks and mends them without re-embedding what the embedding cache already holds.
+`KnowledgeBase.check` (on every open) and `kb check` call it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,69 +22,66 @@ __all__ = ["CheckReport", "check"]
 
 @dataclass
 class CheckReport:
-    """Catalog <-> index consistency, before and after repair."""
+    """Catalog <-> index consistency, before and after repair.
+
+    Attributes:
+        chunks: chunks in the catalog.
+        repaired: whether differences were repaired.
+        differences: per signal (by its report key: "vectors", "lexical", "latent", "passages"),
+            (chunks its store lacks, ids it holds that the catalog does not); also readable as
+            `vectors_missing`, `latent_orphaned` and so on.
+    """
 
     chunks: int
-    vectors_missing: int
-    vectors_orphaned: int
-    lexical_missing: int
-    lexical_orphaned: int
-    repaired: bool
-    latent_missing: int = 0
-    latent_orphaned: int = 0
-    passages_missing: int = 0
-    passages_orphaned: int = 0
+    repaired: bool = False
+    differences: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def consistent(self) -> bool:
-        return not (self.vectors_missing or self.vectors_orphaned or self.lexical_missing or self.lexical_orphaned
-                    or self.latent_missing or self.latent_orphaned or self.passages_missing
-                    or self.passages_orphaned)
+        return not any(missing or orphaned for missing, orphaned in self.differences.values())
+
+    def __getattr__(self, name: str) -> int:
+        key, _, side = name.rpartition("_")
+        if side in ("missing", "orphaned") and key in self.__dict__.get("differences", {}):
+            return self.differences[key][0 if side == "missing" else 1]
+        raise AttributeError(name)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "consistent": self.consistent}
+        out: dict[str, Any] = {"chunks": self.chunks}
+        for key, (missing, orphaned) in self.differences.items():
+            out[f"{key}_missing"], out[f"{key}_orphaned"] = missing, orphaned
+        return {**out, "repaired": self.repaired, "consistent": self.consistent}
 
 
 def check(kb: Indexes, repair: bool = True) -> CheckReport:
-    """Compare the catalog's chunk ids with the vector, lexical, latent-term and passage indexes.
+    """Compare the catalog's chunk ids with every signal's ids.
 
     Args:
         kb: the knowledge base's indexes (with its catalog and settings).
-        repair: drop orphans and add what is missing: vectors from the embedding cache (embedded
-            again only if absent there), BM25 rows from the catalog's text, latent terms and passage
-            vectors from the cache only.
+        repair: drop orphans and add what is missing, each signal its own way (`Signal.repair`):
+            vectors from the embedding cache (embedded again only if absent there), BM25 rows from
+            the catalog's text, latent terms and passage vectors from the cache only.
 
     Returns:
         The differences found, and whether they were repaired.
     """
     want = kb.catalog.chunk_ids()
-    vec_path = kb.settings.index_dir / "vectors.faiss"
-    if not len(want) and not kb.vectors_loaded and not vec_path.exists():
-        return CheckReport(0, 0, 0, 0, 0, False)
-    v_missing, v_orphan = _differences(want, np.sort(kb.vectors.ids()))
-    l_missing, l_orphan = _differences(want, np.sort(kb.lexical.ids()))
-    sides = [kb.latent_terms, kb.passages]
-    side_diffs = [_differences(want, side.store.ids() if side.store is not None else None) for side in sides]
-    (t_missing, t_orphan), (p_missing, p_orphan) = side_diffs
-    report = CheckReport(len(want), len(v_missing), len(v_orphan), len(l_missing), len(l_orphan), False,
-                         len(t_missing), len(t_orphan), len(p_missing), len(p_orphan))
+    if not len(want) and not kb.vectors_loaded and not kb.vectors_saved:
+        return CheckReport(0, differences={s.report_key: (0, 0) for s in kb.signals})
+    kb.dense  # noqa: B018 - opened first: a new language basis rebuilds every signal
+    active = kb.active()
+    diffs = {s.report_key: _differences(want, s.ids() if s in active else None) for s in kb.signals}
+    report = CheckReport(len(want), differences={k: (len(m), len(o)) for k, (m, o) in diffs.items()})
     if repair and not report.consistent:
-        if len(v_orphan):
-            kb.vectors.remove(v_orphan)
-        if len(l_orphan):
-            kb.lexical.remove(l_orphan)
-        for side, (missing, orphan) in zip(sides, side_diffs, strict=True):
-            if len(orphan):
-                side.remove(orphan)
+        for s in active:
+            orphaned = diffs[s.report_key][1]
+            if len(orphaned):
+                s.remove(orphaned)
+        for s in active:
+            missing = diffs[s.report_key][0]
             if len(missing):
-                side.refill(missing)
-        if len(v_missing):
-            rows = kb.catalog.index_rows(v_missing)
-            kb.vectors.add(np.asarray([r[0] for r in rows], dtype=np.int64),
-                             kb.embed([r[1] for r in rows]))
-        if len(l_missing):
-            rows = kb.catalog.index_rows(l_missing)
-            kb.lexical.add(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
+                rows = kb.catalog.index_rows(missing)
+                s.repair(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
         kb.mark_changed()
         kb.save()
         report.repaired = True
@@ -97,4 +95,5 @@ def _differences(want: np.ndarray, have: np.ndarray | None) -> tuple[np.ndarray,
     """
     if have is None:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    have = np.sort(have)
     return np.setdiff1d(want, have, assume_unique=True), np.setdiff1d(have, want, assume_unique=True)

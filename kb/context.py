@@ -17,10 +17,8 @@ answers a detail question (domain page accuracy 0.80 -> 0.84). Section headings 
 although the header names them too: every chunk starts with its own, so that weighs all chunks
 alike, and leaving them out as well (page accuracy 0.86) cost document-level recall.
 
-`passage_texts` cuts the same indexed text into its paragraphs, each under the chunk's header, for
-`index.passages`: a page whose one paragraph answers a question then outranks the overview page
-that touches every subject. The header matters: without the title and place a paragraph can only
-match the query's city or programme name if it repeats it, which favours the first page again.
+The paragraph-vector signal (`index.signals.passages.passage_texts`) cuts the same indexed text into
+its paragraphs, each under this header line.
 """
 
 from __future__ import annotations
@@ -31,25 +29,13 @@ from typing import Any
 from ingest import BULLET, same_words
 from kb.country_names import COUNTRY_NAMES
 
-__all__ = ["INDEX_TEXT_FORMAT", "PASSAGE_FORMAT", "PASSAGE_MIN_CHARS", "PASSAGE_MAX_CHARS", "index_text", "passage_texts",
-           "same_words"]
+__all__ = ["INDEX_TEXT_FORMAT", "index_text", "same_words"]
 
 # Saved with the vector index; change it whenever `index_text` changes what it produces, so a KB built
 # with the older text says that `kb reindex` brings it up to date. "2": a leading title line left out.
 INDEX_TEXT_FORMAT = "2"
 
-# A passage ends at a line that ends a sentence once it holds PASSAGE_MIN_CHARS (so headings, short
-# bullets and PDF lines that end mid-paragraph join what follows), and in any case at a line break
-# past PASSAGE_MAX_CHARS. Characters, not words, so that scripts without spaces are cut too; a CJK
-# character counts as three (it carries about as much as a short Latin word).
-PASSAGE_MIN_CHARS = 60
-PASSAGE_MAX_CHARS = 800
-# Saved with the paragraph vectors; change it whenever `passage_texts` cuts differently, so a store
-# cut the old way is dropped on open and refilled from the cache (or by `kb reindex`).
-PASSAGE_FORMAT = "1"
-_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", "؟", ":", ";")
 _LIST_MARKER = re.compile(f"^{BULLET} ", re.MULTILINE)
-_CLOSERS = "\"'”’»)]"
 
 
 def index_text(title: str, metadata: dict[str, Any], section: tuple[str, ...] | list[str], text: str) -> str:
@@ -75,40 +61,3 @@ def _without_title_line(text: str, title: str) -> str:
     while start < len(lines) - 1 and (not lines[start].strip() or same_words(lines[start], title)):
         start += 1
     return "\n".join(lines[start:])
-
-
-def passage_texts(indexed: str) -> list[str]:
-    """The paragraphs of an indexed chunk text, each under the text's header line.
-
-    Args:
-        indexed: what `index_text` returned (its first line is the header).
-
-    Returns:
-        `header + "\\n" + paragraph` for each paragraph, or [] when the chunk has fewer than two:
-        a one-paragraph chunk is scored by its own vector, so nothing is embedded twice.
-    """
-    head, _, body = indexed.partition("\n")
-    out: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in body.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        current.append(line)
-        size += _size(line) + 1
-        ends = line.rstrip(_CLOSERS).endswith(_SENTENCE_END)
-        if (ends and size >= PASSAGE_MIN_CHARS) or size >= PASSAGE_MAX_CHARS:
-            out.append("\n".join(current))
-            current, size = [], 0
-    if current:
-        if out and size < PASSAGE_MIN_CHARS:
-            out[-1] += "\n" + "\n".join(current)  # a short tail (a footer line) joins the last one
-        else:
-            out.append("\n".join(current))
-    return [f"{head}\n{p}" for p in out] if len(out) > 1 else []
-
-
-def _size(line: str) -> int:
-    """Length in Latin-character equivalents: CJK ideographs and kana count three."""
-    return len(line) + 2 * sum(1 for ch in line if "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")

@@ -7,28 +7,27 @@ ingest policy (what counts as unchanged, updated or failed, and what a coordinat
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ingest import CHUNKER_VERSION
+from kb.catalog import Catalog
 from kb.context import index_text
-from kb.indexes import Progress
+from kb.indexes import Indexes, Progress
 from kb.near_duplicates import WARN_AT, Signatures, signature
-from kb.types import AddReport, FileOutcome
+from kb.originals import drop_original, keep_original, original_path
+from kb.settings import Settings
+from kb.types import AddReport, Document, DocumentNotFound, FileOutcome
 
 if TYPE_CHECKING:
     from ingest import ChunkDraft, ParsedDocument
-    from kb.knowledge_base import KnowledgeBase
 
-__all__ = ["Ingestor", "Parsed", "keep_original", "SAFE_SUFFIXES"]
-
-# Stored originals keep these suffixes; anything else is stored as .bin (served as a download).
-SAFE_SUFFIXES = {".pdf", ".docx", ".txt", ".md"}
+__all__ = ["Ingestor", "Parsed", "update_metadata"]
 
 # Files a folder walk never offers as documents.
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -52,17 +51,47 @@ class Parsed:
     error: Exception | None = None
 
 
-class Ingestor:
-    """One batch of `add`: the metadata sources and the rules for each file's outcome."""
+def update_metadata(catalog: Catalog, indexes: Indexes, doc_id: int, metadata: dict[str, Any]) -> Document:
+    """Replace a document's metadata after validating it (raises MetadataError, DocumentNotFound).
 
-    def __init__(self, kb: KnowledgeBase, manifest: str | Path | None, metadata: dict[str, Any]) -> None:
+    Its chunks are indexed again when the header they are indexed under (title, city, country) changed.
+    """
+    from ingest import validate_metadata
+
+    doc = catalog.document(doc_id)
+    if doc is None:
+        raise DocumentNotFound(doc_id)
+    clean = validate_metadata(metadata)
+    catalog.set_metadata(doc_id, clean, title=clean.get("title"))
+    updated = catalog.document(doc_id)
+    assert updated is not None
+    if index_text(updated.title, updated.metadata, (), "") != index_text(doc.title, doc.metadata, (), ""):
+        indexes.refresh(np.asarray([c.id for c in catalog.chunks_of(doc_id)], dtype=np.int64))
+    return updated
+
+
+class Ingestor:
+    """One batch of `add`: the metadata sources and the rules for each file's outcome.
+
+    Args:
+        catalog: where documents and chunks are committed.
+        indexes: the signals each new chunk is encoded for and added to.
+        settings: the KB home, file size limit and chunk sizes.
+        manifest: a manifest CSV for this batch, if any.
+        metadata: values applied to every file (over manifest and sidecar).
+    """
+
+    def __init__(self, catalog: Catalog, indexes: Indexes, settings: Settings, manifest: str | Path | None,
+                 metadata: dict[str, Any]) -> None:
         from ingest import load_manifest
 
-        self.kb = kb
+        self.catalog = catalog
+        self.indexes = indexes
+        self.settings = settings
         self.manifest = load_manifest(Path(manifest)) if manifest else None
         self.manifest_path = Path(manifest).resolve() if manifest else None
         self.metadata = metadata
-        self.signatures = Signatures(kb.catalog)  # read on the first commit, kept current through the batch
+        self.signatures = Signatures(catalog)  # read on the first commit, kept current through the batch
 
     def collect(self, paths: list[Path], report: AddReport) -> list[tuple[Path, str]]:
         """Expand folders into (file, source) pairs; a missing path is reported as failed."""
@@ -123,7 +152,7 @@ class Ingestor:
         """
         from concurrent.futures import ThreadPoolExecutor
 
-        known = self.kb.catalog.known_sha256()
+        known = self.catalog.known_sha256()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-parse") as pool:
             ahead = [pool.submit(self.parse, path, known) for path, _ in files[:1]]
             for i, (path, source) in enumerate(files):
@@ -131,8 +160,9 @@ class Ingestor:
                     ahead.append(pool.submit(self.parse, files[i + 1][0], known))
                 parsed = ahead.pop(0)
                 outcome = self.add_one(path, source, parsed)
-                if outcome.outcome in ("added", "updated") and parsed.result().sha256:
-                    known.add(parsed.result().sha256)  # type: ignore[arg-type]
+                sha = parsed.result().sha256
+                if outcome.outcome in ("added", "updated") and sha:
+                    known.add(sha)
                 if progress:
                     progress(i + 1, len(files), str(path))
                 yield outcome
@@ -141,21 +171,21 @@ class Ingestor:
         """Hash, read and chunk one file (no catalog access); skipped when its bytes are known."""
         from ingest import IngestError, check_size, chunk_document, read_document
 
-        kb = self.kb
+        settings = self.settings
         try:
             try:  # before hashing: a huge file is refused without being read
-                check_size(path, kb.settings.max_bytes)
+                check_size(path, settings.max_bytes)
             except IngestError as err:
                 raise IngestError(err.code, f"{err} (Set KB_MAX_FILE_MB or --max-file-mb to change it.)") from err
             sha = _sha256_file(path)
             if sha in known:
                 return Parsed(sha)
-            doc = read_document(path, max_bytes=kb.settings.max_bytes)
+            doc = read_document(path, max_bytes=settings.max_bytes)
             drafts = chunk_document(
                 doc,
-                count_tokens=kb.embedder.count_tokens,
-                target_tokens=kb.settings.target_tokens,
-                overlap_tokens=kb.settings.overlap_tokens,
+                count_tokens=self.indexes.embedder.count_tokens,
+                target_tokens=settings.target_tokens,
+                overlap_tokens=settings.overlap_tokens,
             )
             if not drafts:
                 raise IngestError("no_text", "No text could be extracted from this file.")
@@ -176,12 +206,11 @@ class Ingestor:
             return _failed(str(path), err)
 
     def _add_one(self, path: Path, source: str, parsed: Parsed) -> FileOutcome:
-        kb = self.kb
         meta = self.metadata_for(path)
         sha = parsed.sha256
         assert sha is not None
-        existing = kb.catalog.document_by_source(source)
-        same_bytes = kb.catalog.document_by_sha(sha)
+        existing = self.catalog.document_by_source(source)
+        same_bytes = self.catalog.document_by_sha(sha)
 
         rechunk = existing is not None and existing.sha256 == sha and existing.chunker != CHUNKER_VERSION
         if same_bytes is not None and (existing is None or existing.id == same_bytes.id) and not rechunk:
@@ -195,12 +224,12 @@ class Ingestor:
                   else "New content replaced the previous version." if existing else None)
         return self._commit(path, source, parsed, meta, existing, reason, fallback_title=path.stem)
 
-    def reread(self, document: Any) -> FileOutcome:
+    def reread(self, document: Document) -> FileOutcome:
         """Read a stored document again from the copy of its original kept in the KB home, with the
         current readers and chunker: same source, metadata and bytes, new chunks (`kb reread`)."""
         from ingest import IngestError
 
-        path = self.kb.original_path(document.id)
+        path = original_path(self.settings.home, document)
         if path is None:
             return FileOutcome(document.source, "failed", error_code="missing",
                                reason="Its original is not kept in the knowledge base; add the file again (`kb add PATH`).")
@@ -216,26 +245,24 @@ class Ingestor:
         outcome.path = document.source
         return outcome
 
-    def _commit(self, path: Path, source: str, parsed: Parsed, meta: dict[str, Any], existing: Any,
+    def _commit(self, path: Path, source: str, parsed: Parsed, meta: dict[str, Any], existing: Document | None,
                 reason: str | None, *, fallback_title: str, compare: bool = True) -> FileOutcome:
         """Embed a parsed file's chunks, keep its original, and replace its document in one transaction.
 
         With `compare`, a stored document whose text this one largely repeats is named in the outcome.
         """
-        kb = self.kb
         sha = parsed.sha256
         doc, chunks = parsed.doc, parsed.drafts
         assert doc is not None and sha is not None
         title = meta.get("title") or doc.title or fallback_title
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
-        vectors = kb.indexes.embed(texts)
-        encoded = kb.indexes.encode_sides(texts)  # the other slow parts, also before the commit
-        stored = keep_original(kb.settings.home, path, sha)
+        encoded = self.indexes.encode(texts)  # every signal's slow part, before the commit
+        stored = keep_original(self.settings.home, path, sha)
         sig = signature([c.text for c in chunks])
         like = self.signatures.most_similar(sig, exclude=existing.id if existing else None) if compare else None
         if like is not None and like.similarity < WARN_AT:
             like = None
-        doc_id, old_ids, new_ids = kb.catalog.put_document(
+        doc_id, old_ids, new_ids = self.catalog.put_document(
             sha256=sha,
             source=source,
             title=title,
@@ -253,11 +280,10 @@ class Ingestor:
             note = (f"About {round(100 * like.similarity)} % of its text is also in “{like.title}” ({like.source}); "
                     "both are kept: remove one if it is a copy.")
             reason = f"{reason} {note}" if reason else note
-        kb.indexes.remove(old_ids)
-        kb.indexes.add(new_ids, texts, vectors, encoded)
-        replaced_file = existing.stored_path if existing and existing.stored_path != stored else None
-        if replaced_file and existing and kb.catalog.document_by_sha(existing.sha256) is None:
-            (kb.settings.home / replaced_file).unlink(missing_ok=True)
+        self.indexes.remove(old_ids)
+        self.indexes.add(new_ids, texts, encoded)
+        if existing is not None and existing.stored_path != stored:
+            drop_original(self.settings.home, self.catalog, existing)
         return FileOutcome(
             str(path),
             "updated" if existing else "added",
@@ -271,12 +297,11 @@ class Ingestor:
             similarity=round(like.similarity, 2) if like else None,
         )
 
-    def _unchanged_or_metadata(self, path: Path, doc: Any, meta: dict[str, Any], source: str) -> FileOutcome:
-        kb = self.kb
-        base = dict(path=str(path), doc_id=doc.id, chunks=doc.chunk_count, pages=doc.page_count,
-                    title=doc.title, language=doc.language)
+    def _unchanged_or_metadata(self, path: Path, doc: Document, meta: dict[str, Any], source: str) -> FileOutcome:
+        base: dict[str, Any] = dict(path=str(path), doc_id=doc.id, chunks=doc.chunk_count, pages=doc.page_count,
+                                    title=doc.title, language=doc.language)
         if meta and meta != doc.metadata:
-            kb.update_metadata(doc.id, meta)
+            update_metadata(self.catalog, self.indexes, doc.id, meta)
             return FileOutcome(outcome="updated", reason="Same content; metadata updated.", **base)
         reason = None if doc.source == source else f"Same content as the stored document {doc.source!r}."
         return FileOutcome(outcome="unchanged", reason=reason, **base)
@@ -292,23 +317,3 @@ def _failed(path: str, err: Exception) -> FileOutcome:
         return FileOutcome(path, "failed", reason=f"Metadata: {err}", error_code="metadata")
     reason = f"Could not read the file: {getattr(err, 'strerror', None) or err}"
     return FileOutcome(path, "failed", reason=reason, error_code="unreadable")
-
-
-def keep_original(home: Path, path: Path, sha256: str) -> str:
-    """Copy an original into `home`/files/ under its hash (atomic), returning its path under `home`.
-
-    Content-addressed, so adding the same bytes twice stores them once and a repeat after a crash is
-    harmless. Only formats a browser shows inertly keep their suffix: the web UI serves these files,
-    and an HTML or SVG original served from the app's origin could run its scripts.
-    """
-    suffix = path.suffix.lower() if path.suffix.lower() in SAFE_SUFFIXES else ".bin"
-    rel = Path("files") / f"{sha256}{suffix}"
-    target = home / rel
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".tmp")
-        shutil.copyfile(path, tmp)
-        with tmp.open("rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    return str(rel)

@@ -7,7 +7,8 @@ Order of writes for one file, chosen so that a crash at any moment loses nothing
 4. the vector and lexical indexes are updated in memory and saved atomically every few files.
 If the process dies between 3 and 4, the next open sees catalog and indexes disagree and repairs
 the indexes from the catalog and the embedding cache (`check`), without re-embedding anything.
-`kb.ingesting` carries out these steps for each file; `kb.indexes` owns the indexes of step 4.
+`kb.ingesting` carries out these steps for each file; `kb.indexes` owns the indexes of step 4
+(the list of ranking signals, `index.signals`).
 """
 
 from __future__ import annotations
@@ -17,33 +18,24 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from kb.catalog import Catalog, now
-from kb.consistency import CheckReport
-from kb.context import index_text
+from kb.consistency import CheckReport, check
 from kb.indexes import Indexes, Progress
+from kb.ingesting import Ingestor, update_metadata
+from kb.originals import drop_original, original_path
+from kb.search import Searcher
 from kb.settings import Settings
-from kb.types import AddReport, Chunk, Document, Hit
+from kb.types import AddReport, Chunk, Document, DocumentNotFound, Hit
 
 if TYPE_CHECKING:
-    from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
+    from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex
     from kb.drafts import Drafts
-    from kb.latent_terms import LatentTerms
-    from kb.passages import Passages
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
 
 # Save the indexes at least this often during a long batch, so a crash costs little repair work.
 SAVE_EVERY_FILES = 25
 SAVE_EVERY_SECONDS = 60.0
-
-
-class DocumentNotFound(KeyError):
-    """Raised for an unknown document id or source; the message says which."""
-
-    def __str__(self) -> str:
-        return f"No document {self.args[0]!r} in this knowledge base (see `kb list`)."
 
 
 class KnowledgeBase:
@@ -72,7 +64,7 @@ class KnowledgeBase:
         if repair:
             self.check(repair=True)
 
-    # --- parts, created on first use (kb.indexes owns them) ------------------------------------
+    # --- parts, created on first use (kb.indexes owns them) -------------------------------------
 
     @property
     def embedder(self) -> Embedder:
@@ -90,15 +82,11 @@ class KnowledgeBase:
     def lexical(self) -> LexicalIndex:
         return self.indexes.lexical
 
-    @property
-    def latent_terms(self) -> LatentTerms:
-        """The KB's latent terms: whether it keeps them, their store, filling it (kb.latent_terms)."""
-        return self.indexes.latent_terms
-
-    @property
-    def passages(self) -> Passages:
-        """The KB's paragraph vectors: whether it keeps them, their store, filling it (kb.passages)."""
-        return self.indexes.passages
+    def signal(self, name: str) -> Signal:
+        """One of the KB's ranking signals by name ("dense", "lexical", "latent", "passages": index.signals),
+        its store loaded (or not kept) as its policy says for the KB's size."""
+        self.indexes.active()
+        return self.indexes.signal(name)
 
     @property
     def index_text_outdated(self) -> bool:
@@ -150,11 +138,7 @@ class KnowledgeBase:
 
     def original_path(self, doc_id: int) -> Path | None:
         """The stored copy of a document's original file, if it is still there."""
-        doc = self.catalog.document(doc_id)
-        if doc is None or not doc.stored_path:
-            return None
-        path = self.settings.home / doc.stored_path
-        return path if path.exists() else None
+        return original_path(self.settings.home, self.catalog.document(doc_id))
 
     def facets(self) -> dict[str, list[str]]:
         """Distinct values of every filterable field, for filter menus."""
@@ -167,19 +151,7 @@ class KnowledgeBase:
 
     def update_metadata(self, doc_id: int, metadata: dict[str, Any]) -> Document:
         """Replace a document's metadata after validating it (raises MetadataError)."""
-        from ingest import validate_metadata
-
-        doc = self.catalog.document(doc_id)
-        if doc is None:
-            raise DocumentNotFound(doc_id)
-        clean = validate_metadata(metadata)
-        self.catalog.set_metadata(doc_id, clean, title=clean.get("title"))
-        updated = self.catalog.document(doc_id)
-        assert updated is not None
-        if index_text(updated.title, updated.metadata, (), "") != index_text(doc.title, doc.metadata, (), ""):
-            # the header every chunk is indexed under changed
-            self.indexes.refresh(np.asarray([c.id for c in self.catalog.chunks_of(doc_id)], dtype=np.int64))
-        return updated
+        return update_metadata(self.catalog, self.indexes, doc_id, metadata)
 
     def remove(self, doc: int | str) -> Document:
         """Delete a document, its chunks, its vectors and its stored original.
@@ -192,8 +164,7 @@ class KnowledgeBase:
             raise DocumentNotFound(doc)
         self.indexes.remove(self.catalog.remove_document(found.id))
         self.save()
-        if found.stored_path and self.catalog.document_by_sha(found.sha256) is None:
-            (self.settings.home / found.stored_path).unlink(missing_ok=True)
+        drop_original(self.settings.home, self.catalog, found)
         return found
 
     # --- ingest ------------------------------------------------------------------------------
@@ -217,12 +188,10 @@ class KnowledgeBase:
         Returns:
             An AddReport with one FileOutcome per file.
         """
-        from kb.ingesting import Ingestor
-
         if isinstance(paths, str | Path):
             paths = [paths]
         started = now()
-        ingestor = Ingestor(self, manifest=manifest, metadata=metadata or {})
+        ingestor = Ingestor(self.catalog, self.indexes, self.settings, manifest=manifest, metadata=metadata or {})
         report = AddReport()
         files = ingestor.collect([Path(p) for p in paths], report)
         last_save = time.monotonic()
@@ -253,10 +222,9 @@ class KnowledgeBase:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
         from ingest import CHUNKER_VERSION
-        from kb.ingesting import Ingestor
 
         stale = [d for d in self.documents() if d.chunker != CHUNKER_VERSION]
-        ingestor = Ingestor(self, manifest=None, metadata={})
+        ingestor = Ingestor(self.catalog, self.indexes, self.settings, manifest=None, metadata={})
         report = AddReport()
         for i, document in enumerate(stale, start=1):
             report.files.append(ingestor.reread(document))
@@ -271,8 +239,6 @@ class KnowledgeBase:
 
     def check(self, repair: bool = True) -> CheckReport:
         """Compare the catalog's chunk ids with every index; repair differences if asked (kb.consistency)."""
-        from kb.consistency import check
-
         return check(self.indexes, repair)
 
     def reindex(self, progress: Progress | None = None) -> int:
@@ -297,15 +263,14 @@ class KnowledgeBase:
         Returns:
             Hits, best first, at most `settings.max_per_doc` per document.
         """
-        from kb.search import Searcher
-
-        return Searcher(self).search(query, k=k, filters=filters, highlight=highlight)
+        return self._searcher().search(query, k=k, filters=filters, highlight=highlight)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         """"More like this": hits near a chunk's vector, excluding its own document."""
-        from kb.search import Searcher
+        return self._searcher().similar(chunk_id, k=k, filters=filters)
 
-        return Searcher(self).similar(chunk_id, k=k, filters=filters)
+    def _searcher(self) -> Searcher:
+        return Searcher(self.catalog, self.indexes, self.settings.max_per_doc)
 
     def as_retriever(self, k: int = 10, filters: dict[str, Any] | None = None) -> Any:
         """A llama-index `BaseRetriever` over this knowledge base's search (for query engines)."""

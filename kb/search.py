@@ -10,17 +10,17 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from index import Query, gather, hybrid_search
+from index.signals import PassageSignal
+from kb.catalog import Catalog
 from kb.context import same_words
+from kb.indexes import Indexes
 from kb.near_duplicates import shingles
 from kb.types import Chunk, Document, Hit
-
-if TYPE_CHECKING:
-    from kb.knowledge_base import KnowledgeBase
 
 __all__ = ["Searcher", "citation", "diversify", "split_sentences", "FILTER_KEYS"]
 
@@ -135,10 +135,18 @@ _WHOLE_NUMBER_FILTERS = ("year_min", "year_max", "doc_id")
 
 
 class Searcher:
-    """One search over a KnowledgeBase; cheap to create per query."""
+    """Searches over a catalog and its indexes; cheap to create per query.
 
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.kb = kb
+    Args:
+        catalog: the KB's catalog (filters, chunks, languages, citations).
+        indexes: the KB's indexes (the embedder and the ranking signals).
+        max_per_doc: at most this many chunks of one document in a result list.
+    """
+
+    def __init__(self, catalog: Catalog, indexes: Indexes, max_per_doc: int) -> None:
+        self.catalog = catalog
+        self.indexes = indexes
+        self.max_per_doc = max_per_doc
 
     def _allowed(self, filters: dict[str, Any] | None) -> np.ndarray | None:
         if not filters or not any(v not in (None, "", []) for v in filters.values()):
@@ -151,75 +159,51 @@ class Searcher:
             for value in values if isinstance(values, list | tuple) else [values]:
                 if value not in (None, "") and not str(value).strip().lstrip("-").isdigit():
                     raise ValueError(f"The {name} filter takes a whole number (a year or a document id), not {value!r}.")
-        return self.kb.catalog.filtered_chunk_ids(filters)
+        return self.catalog.filtered_chunk_ids(filters)
 
     def search(
         self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical"
     ) -> list[Hit]:
-        from index import hybrid_search
-
         query = query.strip()
         if not any(ch.isalnum() for ch in query) or k <= 0:
             return []  # nothing to match ("", "???", an emoji): nearest neighbours of noise are noise
         allowed = self._allowed(filters)
         if allowed is not None and not len(allowed):
             return []
-        latent = self._latent_scorer(query)
-        qvec = self.kb.embedder.embed_query(query)
+        signals = self.indexes.ranking()
+        # a signal's own query encoding (latent terms) first, then the dense embedding, as each
+        # is a model pass; the signals that need none return None
+        encoded = {s.name: s.encode_query(query) for s in signals}
+        vector = self.indexes.embedder.embed_query(query)
         language = query_language(query)
+        q = Query(query, vector, language, self._same_language_scale(language),
+                  {name: e for name, e in encoded.items() if e is not None})
         # Fetch more than k so that diversity (at most N chunks per document) can still fill k.
-        fused = hybrid_search(query, qvec, self.kb.vectors, self.kb.lexical, k=max(CANDIDATES, k * 5),
-                              allowed=allowed, chunk_language=self._languages, candidates=CANDIDATES,
-                              query_language=language, latent=latent,
-                              same_language_scale=self._same_language_scale(language),
-                              passages=self._passage_scorer(qvec))
+        depth = max(CANDIDATES, k * 5)
+        found = gather(q, signals, depth, allowed)
+        languages = self.catalog.chunk_languages(found.ids.tolist())
+        fused = hybrid_search(q, found, depth, [languages.get(i, "und") for i in found.ids.tolist()])
         ranked = [(h.chunk_id, h.score) for h in fused]
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
-        return self._hits(ranked, k, query, qvec, parts, highlight)
+        return self._hits(ranked, k, query, vector, parts, highlight)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
-        chunk = self.kb.chunk(chunk_id)
+        chunk = self.catalog.chunks([chunk_id]).get(int(chunk_id))
         if chunk is None:
             return []
-        vec = self.kb.vectors.vectors(np.asarray([chunk_id], dtype=np.int64))[0]  # as indexed, no re-embedding
+        vectors = self.indexes.vectors
+        vec = vectors.vectors(np.asarray([chunk_id], dtype=np.int64))[0]  # as indexed, no re-embedding
         allowed = self._allowed(filters)
-        own = set(self.kb.catalog.filtered_chunk_ids({"doc_id": chunk.doc_id}).tolist())
-        ids, scores = self.kb.vectors.search(vec, CANDIDATES, allowed)
+        own = set(self.catalog.filtered_chunk_ids({"doc_id": chunk.doc_id}).tolist())
+        ids, scores = vectors.search(vec, CANDIDATES, allowed)
         ranked = [(int(i), float(s)) for i, s in zip(ids, scores, strict=True) if int(i) not in own]
-        parts = {cid: (score, None) for cid, score in ranked}
+        parts: dict[int, tuple[float | None, float | None]] = {cid: (score, None) for cid, score in ranked}
         return self._hits(ranked, k, chunk.text, vec, parts, "lexical")
 
     def _same_language_scale(self, language: str | None) -> float:
         """The embedder's measured same-language scale for this query (1.0 if it has none)."""
-        scale = getattr(self.kb.embedder, "same_language_scale", None)
+        scale = getattr(self.indexes.embedder, "same_language_scale", None)
         return float(scale(language)) if scale is not None else 1.0
-
-    def _passage_scorer(self, qvec: np.ndarray) -> Callable[[np.ndarray], np.ndarray] | None:
-        """Candidate ids -> best paragraph score, when every chunk's paragraphs are indexed."""
-        if not self.kb.passages.complete():
-            return None
-        store = self.kb.passages.store
-        assert store is not None  # complete() implies it
-        return lambda ids: store.best(qvec, ids)
-
-    def _latent_scorer(self, query: str) -> Callable[[np.ndarray], np.ndarray] | None:
-        """Candidate ids -> latent-term cosine with the query, when the KB keeps latent terms.
-
-        The query's latent terms cost a model pass as long as its dense embedding (8-15 ms). Encoding
-        them on a worker thread beside the dense embedding gained nothing measurable (both passes
-        share the same 2 cores), so they are encoded here, before the search.
-        """
-        latent = self.kb.latent_terms
-        if not latent.complete():
-            return None
-        encoder, store = latent.encoder, latent.store
-        assert encoder is not None and store is not None  # complete() implies both
-        terms, weights = encoder.query(query)
-        return lambda ids: store.scores(terms, weights, ids)
-
-    def _languages(self, ids: np.ndarray) -> list[str]:
-        langs = self.kb.catalog.chunk_languages(ids.tolist())
-        return [langs.get(int(i), "und") for i in ids]
 
     def _hits(
         self,
@@ -230,12 +214,12 @@ class Searcher:
         parts: dict[int, tuple[float | None, float | None]],
         highlight: str,
     ) -> list[Hit]:
-        cat = self.kb.catalog
+        cat = self.catalog
         head = ranked[: max(k * 10, 50)]
         chunks = cat.chunks(cid for cid, _ in head)
         doc_of = {cid: c.doc_id for cid, c in chunks.items()}
         texts = {cid: c.text for cid, c in chunks.items()}
-        chosen, copies = diversify(head, doc_of, k, self.kb.settings.max_per_doc, texts)
+        chosen, copies = diversify(head, doc_of, k, self.max_per_doc, texts)
         docs = cat.documents_by_ids({doc_of[c] for cid, _ in chosen for c in (cid, *copies.get(cid, []))})
         hits = []
         for cid, score in chosen:
@@ -267,21 +251,12 @@ class Searcher:
 
     def _best_paragraphs(self, hits: list[Hit], qvec: np.ndarray) -> dict[int, list[str]]:
         """Chunk id -> sentences of its paragraph closest to the query, from the stored paragraph vectors."""
-        from kb.context import passage_texts
-
-        if not hits or not self.kb.passages.complete():
+        passages = [s for s in self.indexes.ranking() if isinstance(s, PassageSignal)]
+        if not hits or not passages:
             return {}
-        store = self.kb.passages.store
-        assert store is not None  # complete() implies it
-        ids = np.asarray([h.chunk_id for h in hits], dtype=np.int64)
-        texts = dict(self.kb.catalog.index_rows(ids))
-        out: dict[int, list[str]] = {}
-        for cid, group in zip(ids.tolist(), store.groups(ids), strict=True):
-            parts = passage_texts(texts.get(cid, ""))
-            if len(group) and len(group) == len(parts):
-                best = parts[int(np.argmax(group.astype(np.float32) @ qvec))]
-                out[cid] = split_sentences(best.partition("\n")[2])
-        return out
+        texts = dict(self.catalog.index_rows(np.asarray([h.chunk_id for h in hits], dtype=np.int64)))
+        best = passages[0].best_paragraphs(qvec, {h.chunk_id: texts.get(h.chunk_id, "") for h in hits})
+        return {cid: split_sentences(paragraph) for cid, paragraph in best.items()}
 
     def _highlight(self, hits: list[Hit], query: str, qvec: np.ndarray, dense: bool) -> None:
         """Mark the one or two sentences of each hit that best match the query.
@@ -311,6 +286,6 @@ class Searcher:
             elif dense and time.monotonic() < deadline:
                 within = set(paragraphs.get(hit.chunk_id, ()))
                 pool = [i for i, s in enumerate(sentences) if s in within] or list(range(len(sentences)))
-                sims = self.kb.indexes.embed([sentences[i] for i in pool]) @ qvec
+                sims = self.indexes.embed([sentences[i] for i in pool]) @ qvec
                 picked = [pool[int(i)] for i in np.argsort(-sims)[:2]]
             hit.highlights = [sentences[i] for i in sorted(picked)]

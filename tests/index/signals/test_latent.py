@@ -7,9 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import EmbeddingCache, LexicalIndex, VectorIndex, hybrid_search
+from index import EmbeddingCache, LexicalIndex, VectorIndex
 from index.embedders import Embedder
-from index.latent import LATENT_K, LatentEncoder, LatentStore, latent_source
+from index.signals import LatentSignal
+from index.signals.latent import LATENT_K, LatentEncoder, LatentStore, latent_source
+
+from ..conftest import hybrid
 
 
 def rows(n: int, k: int = 4, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -74,11 +77,55 @@ def test_hybrid_search_adds_latent_scores_but_reports_raw_dense() -> None:
     base = np.array([[1, 0, 0, 0], [0.96, 0.28, 0, 0], [0, 1, 0, 0]], dtype=np.float32)
     vectors.add(np.array([1, 2, 3]), base / np.linalg.norm(base, axis=1, keepdims=True))
     q = np.array([1, 0, 0, 0], dtype=np.float32)
-    plain = hybrid_search("q", q, vectors, LexicalIndex(), k=3)
+    plain = hybrid("q", q, vectors, LexicalIndex(), k=3)
     assert [h.chunk_id for h in plain][:2] == [1, 2]
-    boost = {1: 0.0, 2: 1.0, 3: 0.0}
-    hits = hybrid_search("q", q, vectors, LexicalIndex(), k=3,
-                         latent=lambda a: np.array([boost[int(i)] for i in a], dtype=np.float32))
+    # chunk 2 holds exactly the query's latent terms (cosine 1), chunks 1 and 3 none of them (0)
+    store = LatentStore(k=4)
+    weights = np.full((3, 4), 0.5, dtype=np.float32)
+    store.add(np.array([1, 2, 3]), np.array([[10, 11, 12, 13], [1, 2, 3, 4], [20, 21, 22, 23]]), weights)
+    query_terms = (np.array([1, 2, 3, 4], dtype=np.uint16), np.full(4, 0.5, dtype=np.float32))
+    hits = hybrid("q", q, vectors, LexicalIndex(), k=3, extra=[LatentSignal(store=store)],
+                  encoded={"latent": query_terms})
     assert [h.chunk_id for h in hits][:2] == [2, 1]  # the latent match lifts chunk 2
     by_id = {h.chunk_id: h for h in hits}
     assert by_id[1].dense_score == pytest.approx(1.0) and by_id[2].dense_score == pytest.approx(0.96, abs=1e-3)
+
+
+def test_latent_signal_adds_removes_saves_loads_scores_and_repairs(
+    e5: Embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.signals.latent as latent_module
+    from index import Models, Query, SignalEnv
+
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    env = SignalEnv(Models(e5, cache), tmp_path / "index", mode="auto")
+    texts = ["The deputy mayor chairs the leadership group every month.",
+             "Le marché municipal ouvre le samedi matin."]
+    signal = LatentSignal(env)
+    assert signal.available() and signal.follow(2) is False and signal.in_use  # no file yet: empty, not lost
+    signal.add(np.array([7, 5]), signal.encode(texts))
+    assert signal.ids().tolist() == [5, 7] and signal.ready(2) and not signal.ready(3)
+    query = Query("¿Quién preside el grupo de liderazgo?", e5.embed_query("x"))
+    first, second = signal.score(query, np.array([7, 5]))
+    assert first > second and "latent" in query.encoded  # the query's terms are encoded once
+    signal.remove(np.array([5]))
+    signal.save()
+    again = LatentSignal(env)
+    again.follow(1)
+    assert again.ids().tolist() == [7]
+    assert again.score(query, np.array([7]))[0] == pytest.approx(first, abs=1e-6)
+    encoded = cache.count(signal.encoder.id)  # type: ignore[union-attr]
+    fresh = LatentSignal(env)
+    fresh.reset(2)
+    assert fresh.repair(np.array([1, 2, 3]), [*texts, "never encoded"]) and fresh.ids().tolist() == [1, 2]
+    assert cache.count(signal.encoder.id) == encoded  # type: ignore[union-attr]  # the cache only
+    monkeypatch.setattr(latent_module, "LATENT_AUTO_MAX", 1)  # "auto": a 2-chunk KB is now too large
+    assert not again.keeps(2)
+    again.follow(2)
+    assert not again.in_use and again.encode(texts) is None
+    from dataclasses import replace
+
+    off = LatentSignal(replace(env, mode="off"))
+    off.follow(0)
+    assert not off.in_use and len(off) == 0
+    cache.close()

@@ -3,10 +3,11 @@
 A chunk's vector pools ~300 tokens. On a five-page PDF the overview page touches every subject
 of the document a little, and its pooled vector often beats the page whose one paragraph answers
 the question ("within how many hours does the committee issue a statement?"). So each paragraph of
-a multi-paragraph chunk is embedded too, under the chunk's header (`kb.context.passage_texts`), and
-a candidate's dense score gets `PASSAGE_WEIGHT` x its best paragraph's score before fusion (a chunk
-of one paragraph counts its own score there): the "MaxP" score of passage-level retrieval, blended
-with the whole chunk (after min-max normalisation in fusion, about 1/4 chunk, 3/4 best paragraph).
+a multi-paragraph chunk is embedded too, under the chunk's header line (`passage_texts`), and a
+candidate's dense score gets `PASSAGE_WEIGHT` x its best paragraph's score before the same-language
+scale and fusion (`Stage.BLEND`; a chunk of one paragraph counts its own score there): the "MaxP"
+score of passage-level retrieval, blended with the whole chunk (after min-max normalisation in
+fusion, about 1/4 chunk, 3/4 best paragraph).
 
 Measured on the domain set (`make eval`, weight 3): page accuracy 0.82 -> 0.88, Recall@1 0.825 ->
 0.850, MRR@10 0.892 -> 0.901, cross-lingual MRR@10 0.884 -> 0.896; Recall@5 0.983 -> 0.975 (one
@@ -17,23 +18,80 @@ paragraphs beat their mean of the top two and "best minus mean".
 
 Cost (`make bench`, starter corpus): 472 paragraphs for 243 chunks, 27 % of the model time at
 ingest (pages/s 1.30 -> 0.78 with latent terms); 2 bytes x dim per paragraph in memory (~1.5 KB
-a chunk at 384 dims); < 1 ms a query.
+a chunk at 384 dims); < 1 ms a query. A KB keeps them per `Settings.passages` (KB_PASSAGES=
+auto|on|off); one from before them gets them with `kb reindex`.
+
+Why the header matters: without the title and place a paragraph can only match the query's city or
+programme name if it repeats it, which favours the first page again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from index.chunk_store import ChunkStore
+from index.signals.base import IngestCost, Query, SignalEnv, Stage
+from index.signals.optional import OptionalSignal
 
-__all__ = ["PASSAGE_WEIGHT", "PASSAGES_AUTO_MAX", "PassageStore"]
+__all__ = ["PASSAGE_WEIGHT", "PASSAGES_AUTO_MAX", "PASSAGE_FORMAT", "PASSAGE_MIN_CHARS", "PASSAGE_MAX_CHARS",
+           "PassageStore", "PassageSignal", "passage_texts"]
 
 PASSAGE_WEIGHT = 3.0
 # In "auto" mode (the default) a KB keeps passage vectors up to this many chunks (~230 MB at 384 dims).
 PASSAGES_AUTO_MAX = 100_000
 _FORMAT_VERSION = 1
+
+# A passage ends at a line that ends a sentence once it holds PASSAGE_MIN_CHARS (so headings, short
+# bullets and PDF lines that end mid-paragraph join what follows), and in any case at a line break
+# past PASSAGE_MAX_CHARS. Characters, not words, so that scripts without spaces are cut too; a CJK
+# character counts as three (it carries about as much as a short Latin word).
+PASSAGE_MIN_CHARS = 60
+PASSAGE_MAX_CHARS = 800
+# Saved with the paragraph vectors; change it whenever `passage_texts` cuts differently, so a store
+# cut the old way is dropped on open and refilled from the cache (or by `kb reindex`).
+PASSAGE_FORMAT = "1"
+_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？", "؟", ":", ";")
+_CLOSERS = "\"'”’»)]"
+
+
+def passage_texts(indexed: str) -> list[str]:
+    """The paragraphs of an indexed chunk text, each under the text's header line.
+
+    Args:
+        indexed: a chunk's index text (its first line is the header: title, place, section).
+
+    Returns:
+        `header + "\\n" + paragraph` for each paragraph, or [] when the chunk has fewer than two:
+        a one-paragraph chunk is scored by its own vector, so nothing is embedded twice.
+    """
+    head, _, body = indexed.partition("\n")
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in body.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        current.append(line)
+        size += _size(line) + 1
+        ends = line.rstrip(_CLOSERS).endswith(_SENTENCE_END)
+        if (ends and size >= PASSAGE_MIN_CHARS) or size >= PASSAGE_MAX_CHARS:
+            out.append("\n".join(current))
+            current, size = [], 0
+    if current:
+        if out and size < PASSAGE_MIN_CHARS:
+            out[-1] += "\n" + "\n".join(current)  # a short tail (a footer line) joins the last one
+        else:
+            out.append("\n".join(current))
+    return [f"{head}\n{p}" for p in out] if len(out) > 1 else []
+
+
+def _size(line: str) -> int:
+    """Length in Latin-character equivalents: CJK ideographs and kana count three."""
+    return len(line) + 2 * sum(1 for ch in line if "\u2e80" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
 
 
 class PassageStore(ChunkStore[np.ndarray]):
@@ -139,3 +197,89 @@ class PassageStore(ChunkStore[np.ndarray]):
 
     def _saved(self) -> dict[str, np.ndarray | np.generic]:
         return {"recipe": np.str_(self.recipe), "starts": self._starts, "rows": self._rows}
+
+
+class PassageSignal(OptionalSignal[PassageStore]):
+    """Paragraph vectors as a ranking signal: embedded at ingest through the cache, best one per candidate."""
+
+    name = "passages"
+    file_name = "passages"
+    stage = Stage.BLEND
+    weight = PASSAGE_WEIGHT
+    cost = IngestCost(model_passes=1.0, bytes_per_chunk=1500, query_ms=1.0)
+    noun = "paragraph vectors"
+    report_key = "passages"
+    setting = "passages"
+    env_var = "KB_PASSAGES"
+
+    def __init__(self, env: SignalEnv | None = None, *, store: PassageStore | None = None,
+                 weight: float | None = None) -> None:
+        super().__init__(env, store=store, weight=weight)
+
+    @classmethod
+    def auto_max(cls) -> int:
+        return PASSAGES_AUTO_MAX  # read at each call, so it follows the module constant
+
+    def _new(self) -> PassageStore:
+        return PassageStore(self.models.embedder.dim, PASSAGE_FORMAT)
+
+    def _load(self, path: Path) -> PassageStore:
+        return PassageStore.load(path, self.models.embedder.dim, PASSAGE_FORMAT)
+
+    def encode(self, texts: Sequence[str]) -> list[np.ndarray] | None:
+        """Each index text's paragraph vectors ([n, dim], n may be 0), through the cache; None when off."""
+        if self.store is None:
+            return None
+        split = [passage_texts(t) for t in texts]
+        flat = [p for group in split for p in group]
+        vectors = self.models.embed(flat) if flat else np.zeros((0, self.models.embedder.dim), np.float32)
+        return _regroup(vectors, [len(g) for g in split])
+
+    def add(self, ids: np.ndarray, rows: list[np.ndarray] | None) -> None:
+        if rows is not None and self.store is not None:
+            self.store.add(ids, rows)
+
+    def repair(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
+        """Paragraph vectors for these chunks from the embedding cache only. True if any were added.
+
+        A chunk whose paragraphs were never embedded stays without; ranking leaves passage vectors
+        out until `kb reindex` embeds them. One cache read for all, so opening a large KB stays quick.
+        """
+        if self.store is None or not len(ids):
+            return False
+        split = [passage_texts(t) for t in texts]
+        found, vectors = self.models.cache.cached(self.models.embedder, [p for g in split for p in g])
+        bounds = np.cumsum([0, *(len(g) for g in split)])
+        keep = [i for i in range(len(split)) if found[bounds[i] : bounds[i + 1]].all()]
+        if not keep:
+            return False
+        self.store.add(np.asarray(ids, dtype=np.int64)[keep], [vectors[bounds[i] : bounds[i + 1]] for i in keep])
+        return True
+
+    def score(self, query: Query, ids: np.ndarray) -> np.ndarray:
+        """Each candidate's best paragraph score; NaN for a chunk of one paragraph."""
+        assert self.store is not None  # scored only while in use
+        return self.store.best(query.vector, ids)
+
+    def best_paragraphs(self, vector: np.ndarray, texts: Mapping[int, str]) -> dict[int, str]:
+        """Chunk id -> the body of its paragraph closest to `vector`, for chunks with paragraphs.
+
+        Args:
+            vector: a query vector.
+            texts: chunk id -> its index text (the paragraphs are cut from it again).
+        """
+        if self.store is None or not texts:
+            return {}
+        ids = np.asarray(list(texts), dtype=np.int64)
+        out: dict[int, str] = {}
+        for cid, group in zip(ids.tolist(), self.store.groups(ids), strict=True):
+            parts = passage_texts(texts[cid])
+            if len(group) and len(group) == len(parts):
+                out[cid] = parts[int(np.argmax(group.astype(np.float32) @ vector))].partition("\n")[2]
+        return out
+
+
+def _regroup(vectors: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    """Split stacked paragraph vectors back into one [n, dim] array per chunk."""
+    bounds = np.cumsum([0, *sizes])
+    return [vectors[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]

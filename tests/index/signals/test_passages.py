@@ -7,9 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import LexicalIndex, VectorIndex, hybrid_search
-from index.passages import PassageStore
-from kb.context import PASSAGE_MAX_CHARS, index_text, passage_texts
+from index import LexicalIndex, VectorIndex
+from index.signals import PassageSignal
+from index.signals.passages import PASSAGE_MAX_CHARS, PassageStore, passage_texts
+from kb.context import index_text
+
+from ..conftest import hybrid
 
 HEAD = "Plan — Northwick, United Kingdom › Support"
 
@@ -85,11 +88,44 @@ def test_the_chunk_whose_one_paragraph_answers_outranks_the_overview() -> None:
                                        np.zeros((0, 4))])
 
     def ranked(use: bool) -> list[int]:
-        hits = hybrid_search("", query, vectors, LexicalIndex(), k=3,
-                             passages=(lambda ids: passages.best(query, ids)) if use else None)
+        hits = hybrid("", query, vectors, LexicalIndex(), k=3, extra=[PassageSignal(store=passages)] if use else [])
         return [h.chunk_id for h in hits]
 
     assert ranked(False) == [1, 2, 3]
     assert ranked(True) == [2, 1, 3]
-    hit = hybrid_search("", query, vectors, LexicalIndex(), k=1, passages=lambda ids: passages.best(query, ids))[0]
+    hit = hybrid("", query, vectors, LexicalIndex(), k=1, extra=[PassageSignal(store=passages)])[0]
     assert hit.dense_score == pytest.approx(float(unit(1, 0.2, 0.6) @ query), abs=1e-4)  # the chunk's own score
+
+
+def test_passage_signal_adds_removes_saves_loads_scores_and_repairs(tmp_path: Path) -> None:
+    from index import Models, Query, SignalEnv
+
+    models = Models("hash", tmp_path / "cache.sqlite")
+    env = SignalEnv(models, tmp_path / "index", mode="on")
+    two = (f"{HEAD}\nThe advice centre gives free legal help to victims of hate crime.\n"
+           "A messaging channel answers in English and Polish, seven days a week.")
+    one = f"{HEAD}\nThe advice centre gives free legal help to victims of hate crime."
+    signal = PassageSignal(env)
+    assert signal.follow(2) is False and signal.in_use
+    rows = signal.encode([two, one])
+    assert [len(r) for r in rows] == [2, 0] and models.cache.count() == 2  # one text is one paragraph
+    signal.add(np.array([4, 9]), rows)
+    assert signal.ids().tolist() == [4, 9] and signal.ready(2)
+    query = Query("messaging channel", models.embedder.embed_query(passage_texts(two)[1]))
+    best = signal.score(query, np.array([4, 9, 99]))
+    assert best[0] == pytest.approx(1.0, abs=1e-2) and np.isnan(best[1]) and np.isnan(best[2])
+    assert signal.best_paragraphs(query.vector, {4: two, 9: one}) == {
+        4: "A messaging channel answers in English and Polish, seven days a week."}
+    signal.remove(np.array([9]))
+    signal.save()
+    again = PassageSignal(env)
+    again.follow(1)
+    assert again.ids().tolist() == [4] and again.score(query, np.array([4]))[0] == pytest.approx(best[0], abs=1e-3)
+    fresh = PassageSignal(env)
+    fresh.reset(3)
+    unseen = (f"{HEAD}\nA paragraph that was never embedded before, long enough to count as one.\n"
+              "And a second paragraph, also new here, and also long enough to count.")
+    assert len(passage_texts(unseen)) == 2
+    assert fresh.repair(np.array([4, 9, 11]), [two, one, unseen])  # from the cache only
+    assert fresh.ids().tolist() == [4, 9] and models.cache.count() == 2
+    models.close()
