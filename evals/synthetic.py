@@ -93,7 +93,7 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     """
     from index import LexicalIndex, VectorIndex, get_embedder, tokenize
     from index.signals.passages import PASSAGE_FORMAT, PASSAGES_AUTO_MAX, PassageStore
-    from kb.catalog import Catalog
+    from kb.store.catalog import Catalog
 
     rng = np.random.default_rng(seed)
     out: dict[str, Any] = {"size": size}

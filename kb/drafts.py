@@ -12,9 +12,9 @@ import json
 import sqlite3
 from typing import Any
 
-from kb.catalog import Catalog, now
 from kb.draft_records import Draft, DraftInfo, DraftItem, DraftSection, item_from_row
 from kb.framework import DEFAULT_FRAMEWORK, OTHER_SECTION, DraftError, Framework, Section, load_framework
+from kb.store.catalog import Catalog, now
 from kb.types import Chunk, Hit
 
 __all__ = [

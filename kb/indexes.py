@@ -17,9 +17,9 @@ import numpy as np
 
 from index.models import Models
 from index.signals import DenseSignal, LexicalSignal, Signal, SignalEnv, Stage, registry
-from kb.catalog import Catalog
 from kb.context import INDEX_TEXT_FORMAT
 from kb.settings import Settings
+from kb.store.catalog import Catalog
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex

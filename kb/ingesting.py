@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ingest import CHUNKER_VERSION
-from kb.catalog import Catalog
 from kb.context import index_text
 from kb.indexes import Indexes, Progress
 from kb.near_duplicates import WARN_AT, Signatures, signature
-from kb.originals import drop_original, keep_original, original_path
 from kb.settings import Settings
+from kb.store.catalog import Catalog
+from kb.store.originals import drop_original, keep_original, original_path
 from kb.types import AddReport, Document, DocumentNotFound, FileOutcome
 
 if TYPE_CHECKING:

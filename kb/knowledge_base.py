@@ -18,13 +18,13 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.catalog import Catalog, now
 from kb.consistency import CheckReport, check
 from kb.indexes import Indexes, Progress
 from kb.ingesting import Ingestor, update_metadata
-from kb.originals import drop_original, original_path
 from kb.search import Searcher
 from kb.settings import Settings
+from kb.store.catalog import Catalog, now
+from kb.store.originals import drop_original, original_path
 from kb.types import AddReport, Chunk, Document, DocumentNotFound, Hit
 
 if TYPE_CHECKING:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 if TYPE_CHECKING:
-    from kb.catalog import Catalog
+    from kb.store.catalog import Catalog
 
 __all__ = ["SIGNATURE_SIZE", "WARN_AT", "Resemblance", "Signatures", "shingles", "signature"]
 

@@ -16,10 +16,10 @@ import numpy as np
 
 from index import Query, gather, hybrid_search
 from index.signals import PassageSignal
-from kb.catalog import Catalog
 from kb.context import same_words
 from kb.indexes import Indexes
 from kb.near_duplicates import shingles
+from kb.store.catalog import Catalog
 from kb.types import Chunk, Document, Hit
 
 __all__ = ["Searcher", "citation", "diversify", "split_sentences", "FILTER_KEYS"]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from catalog_helpers import put_doc
 
-from kb.catalog import Catalog
 from kb.drafts import DEFAULT_FRAMEWORK, DraftError, Drafts, load_framework
+from kb.store.catalog import Catalog
 from kb.types import Hit
 
 REQUIRED_TOPICS = (

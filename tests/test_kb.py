@@ -441,8 +441,8 @@ def test_a_catalog_from_before_the_chunker_column_opens_and_is_migrated(tmp_path
     """Catalogs are upgraded in place: a document stored before m003 reads as chunker ''."""
     import sqlite3
 
-    from kb.catalog import Catalog
-    from kb.migrations import MIGRATIONS
+    from kb.store.catalog import Catalog
+    from kb.store.migrations import MIGRATIONS
 
     path = tmp_path / "catalog.sqlite"
     db = sqlite3.connect(path, isolation_level=None)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from kb.types import Document
 
 if TYPE_CHECKING:
-    from kb.catalog import Catalog
+    from kb.store.catalog import Catalog
 
 __all__ = ["SAFE_SUFFIXES", "keep_original", "original_path", "drop_original"]
 

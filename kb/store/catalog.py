@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ingest import ChunkDraft
-from kb.migrations import apply_migrations
+from kb.store.migrations import apply_migrations
 from kb.types import Chunk, Document
 
 __all__ = ["Catalog", "FACET_KEYS", "now"]
