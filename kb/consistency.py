@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kb.indexing.index_text import index_rows
+
 if TYPE_CHECKING:
-    from kb.indexes import Indexes
+    from kb.indexing.indexes import Indexes
 
 __all__ = ["CheckReport", "check"]
 
@@ -80,7 +82,7 @@ def check(kb: Indexes, repair: bool = True) -> CheckReport:
         for s in active:
             missing = diffs[s.report_key][0]
             if len(missing):
-                rows = kb.catalog.index_rows(missing)
+                rows = index_rows(kb.catalog, missing)
                 s.repair(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
         kb.mark_changed()
         kb.save()

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ingest import CHUNKER_VERSION
-from kb.context import index_text
-from kb.indexes import Indexes, Progress
+from kb.indexing.index_text import index_text
+from kb.indexing.indexes import Indexes, Progress
 from kb.near_duplicates import WARN_AT, Signatures, signature
 from kb.settings import Settings
 from kb.store.catalog import Catalog

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.consistency import CheckReport, check
-from kb.indexes import Indexes, Progress
+from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting import Ingestor, update_metadata
 from kb.search import Searcher
 from kb.settings import Settings

@@ -16,8 +16,8 @@ import numpy as np
 
 from index import Query, gather, hybrid_search
 from index.signals import PassageSignal
-from kb.context import same_words
-from kb.indexes import Indexes
+from kb.indexing.index_text import index_rows, same_words
+from kb.indexing.indexes import Indexes
 from kb.near_duplicates import shingles
 from kb.store.catalog import Catalog
 from kb.types import Chunk, Document, Hit
@@ -254,7 +254,7 @@ class Searcher:
         passages = [s for s in self.indexes.ranking() if isinstance(s, PassageSignal)]
         if not hits or not passages:
             return {}
-        texts = dict(self.catalog.index_rows(np.asarray([h.chunk_id for h in hits], dtype=np.int64)))
+        texts = dict(index_rows(self.catalog, np.asarray([h.chunk_id for h in hits], dtype=np.int64)))
         best = passages[0].best_paragraphs(qvec, {h.chunk_id: texts.get(h.chunk_id, "") for h in hits})
         return {cid: split_sentences(paragraph) for cid, paragraph in best.items()}
 

@@ -236,18 +236,20 @@ def test_more_like_this_uses_the_indexed_vector_and_skips_its_own_document(
 
 
 def test_country_change_reindexes_the_chunk_headers(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    from kb.indexing.index_text import index_rows
+
     hash_kb.add([write_docs(tmp_path / "docs")])
     doc = hash_kb.document("page.html")
     ids = np.asarray([c.id for c in hash_kb.chunks_of(doc.id)], dtype=np.int64)
     old = hash_kb.vectors.vectors(ids)
     hash_kb.update_metadata(doc.id, {"country": "FR"})
     assert not np.allclose(hash_kb.vectors.vectors(ids), old)
-    assert "France" in hash_kb.catalog.index_rows(ids)[0][1]
+    assert "France" in index_rows(hash_kb.catalog, ids)[0][1]
 
 
 def test_the_index_text_names_the_title_once() -> None:
     """A first page starts with the title, which the header already names; headings stay on every chunk."""
-    from kb.context import index_text
+    from kb.indexing.index_text import index_text
 
     meta = {"city": "Vaumoiron", "country": "CH"}
     first = index_text("Training programme", meta, ["Audience"], "Training programme\nAudience\nTeachers attend.")
@@ -265,7 +267,7 @@ def test_the_index_text_names_the_title_once() -> None:
 
 def test_the_index_text_leaves_list_markers_out() -> None:
     """"• " shows a list in an excerpt; the indexes see the item's words only (numbers stay)."""
-    from kb.context import index_text
+    from kb.indexing.index_text import index_text
 
     text = "Members:\n• the chair • of the group\n• police, as a non-voting advisor\n1. Form the group"
     assert index_text("Plan", {}, [], text) == (

@@ -242,20 +242,16 @@ class Catalog:
         rows = self.db.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ordinal", (doc_id,))
         return [self._chunk(r) for r in rows]
 
-    def index_rows(self, ids: np.ndarray | None = None) -> list[tuple[int, str]]:
-        """(chunk id, text as the indexes see it) for the given chunk ids, or all; for rebuilds."""
-        from kb.context import index_text
-
+    def index_fields(self, ids: np.ndarray | None = None) -> list[tuple[int, str, dict[str, Any], list[str], str]]:
+        """(chunk id, document title, document metadata, section path, chunk text) for the given chunk
+        ids, or all, by id: what `kb.indexing.index_text.index_rows` turns into the texts the indexes see."""
         sql = ("SELECT c.id, c.text, c.section, d.title, d.metadata FROM chunks c "
                "JOIN documents d ON d.id = c.doc_id")
         if ids is None:
             rows = self.db.execute(sql + " ORDER BY c.id").fetchall()
         else:
             rows = self._select_in(sql + " WHERE c.id IN ({marks}) ORDER BY c.id", ids)
-        return [
-            (r["id"], index_text(r["title"], json.loads(r["metadata"]), json.loads(r["section"]), r["text"]))
-            for r in rows
-        ]
+        return [(r["id"], r["title"], json.loads(r["metadata"]), json.loads(r["section"]), r["text"]) for r in rows]
 
     def chunk_languages(self, ids: Sequence[int]) -> dict[int, str]:
         rows = self._select_in("SELECT id, language FROM chunks WHERE id IN ({marks})", ids)

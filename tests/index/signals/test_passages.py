@@ -10,7 +10,7 @@ import pytest
 from index import LexicalIndex, VectorIndex
 from index.signals import PassageSignal
 from index.signals.passages import PASSAGE_MAX_CHARS, PassageStore, passage_texts
-from kb.context import index_text
+from kb.indexing.index_text import index_text
 
 from ..conftest import hybrid
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from index.models import Models
 from index.signals import DenseSignal, LexicalSignal, Signal, SignalEnv, Stage, registry
-from kb.context import INDEX_TEXT_FORMAT
+from kb.indexing.index_text import INDEX_TEXT_FORMAT, index_rows
 from kb.settings import Settings
 from kb.store.catalog import Catalog
 
@@ -172,7 +172,7 @@ class Indexes:
 
     def refresh(self, ids: np.ndarray) -> None:
         """Index these chunks again from the catalog's current index texts (their header changed)."""
-        rows = self.catalog.index_rows(ids)
+        rows = index_rows(self.catalog, ids)
         self.remove(ids)
         self.add(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
         self.save()
@@ -196,7 +196,7 @@ class Indexes:
 
     def rebuild(self, progress: Progress | None = None) -> int:
         """Rebuild every signal from the catalog with the current embedder. Returns the chunk count."""
-        rows = self.catalog.index_rows()
+        rows = index_rows(self.catalog)
         for s in self.signals:
             s.reset(len(rows))
         for start in range(0, len(rows), REBUILD_STEP):

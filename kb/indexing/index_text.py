@@ -24,12 +24,17 @@ its paragraphs, each under this header line.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from ingest import BULLET, same_words
-from kb.country_names import COUNTRY_NAMES
+from kb.indexing.country_names import COUNTRY_NAMES
 
-__all__ = ["INDEX_TEXT_FORMAT", "index_text", "same_words"]
+if TYPE_CHECKING:
+    from kb.store.catalog import Catalog
+
+__all__ = ["INDEX_TEXT_FORMAT", "index_text", "index_rows", "same_words"]
 
 # Saved with the vector index; change it whenever `index_text` changes what it produces, so a KB built
 # with the older text says that `kb reindex` brings it up to date. "2": a leading title line left out.
@@ -61,3 +66,9 @@ def _without_title_line(text: str, title: str) -> str:
     while start < len(lines) - 1 and (not lines[start].strip() or same_words(lines[start], title)):
         start += 1
     return "\n".join(lines[start:])
+
+
+def index_rows(catalog: Catalog, ids: np.ndarray | None = None) -> list[tuple[int, str]]:
+    """(chunk id, its index text) for these chunk ids, or every chunk, by id: what every signal is
+    rebuilt or repaired from."""
+    return [(cid, index_text(title, meta, section, text)) for cid, title, meta, section, text in catalog.index_fields(ids)]
