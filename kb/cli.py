@@ -229,7 +229,7 @@ def _eval(args: argparse.Namespace) -> int:
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
-    from kb.backup import BackupError, backup
+    from kb.upkeep.backup import BackupError, backup
 
     try:
         report = backup(settings, args.destination, cache=not args.no_cache)

@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.consistency import CheckReport, check
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting import Ingestor, update_metadata
 from kb.search import Searcher
@@ -26,6 +25,7 @@ from kb.settings import Settings
 from kb.store.catalog import Catalog, now
 from kb.store.originals import drop_original, original_path
 from kb.types import AddReport, Chunk, Document, DocumentNotFound, Hit
+from kb.upkeep.consistency import CheckReport, check
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex

@@ -4,7 +4,7 @@ The catalog and the embedding cache are copied with SQLite's online backup, so e
 transaction-consistent snapshot even while another process writes. The stored originals that
 snapshot names are copied next, then the index files. An index saved by the running KB between
 those steps can disagree with the catalog snapshot; the copy is therefore opened as a KB before
-it is published, which runs the same check and repair as every open (`kb.consistency`), from the
+it is published, which runs the same check and repair as every open (`kb.upkeep.consistency`), from the
 copied embedding cache. Everything is written under a temporary name beside the destination and
 renamed at the end, so a backup that fails or is interrupted never leaves a folder that looks whole.
 
@@ -21,7 +21,10 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from kb.indexing.indexes import Indexes
 from kb.settings import Settings
+from kb.store.catalog import Catalog
+from kb.upkeep.consistency import check
 
 __all__ = ["BackupError", "BackupReport", "backup"]
 
@@ -130,18 +133,23 @@ def _copy_originals(catalog: Path, source: Path, target: Path) -> tuple[int, lis
 
 
 def _verify(settings: Settings, partial: Path, dest: Path, copied: int, missing: list[str], cache: bool) -> BackupReport:
-    """Open the copy as a KB (which checks and repairs its indexes) and count what it holds."""
+    """Open the copy's catalog and indexes, check and repair them as every open does, count what it holds."""
     from index import IndexMismatchError
-    from kb.knowledge_base import KnowledgeBase
 
+    copy = replace(settings, home=partial)
+    catalog = Catalog(copy.catalog_path)
+    indexes = Indexes(copy, catalog)
     try:
-        with KnowledgeBase(settings=replace(settings, home=partial), repair=False) as copy:
-            found = copy.check(repair=True)
-            documents = copy.documents()
-            final = copy.check(repair=False)
+        found = check(indexes, repair=True)
+        documents = catalog.documents()
+        final = check(indexes, repair=False)
+        indexes.save()
     except IndexMismatchError as err:  # the KB was indexed with another embedder than the one given
         raise BackupError(f"This knowledge base was indexed with {err.built_with or 'another embedder'}, not "
                           f"{settings.embedder!r}: give `kb --embedder` as for its other commands.") from err
+    finally:
+        indexes.close()
+        catalog.close()
     return BackupReport(
         destination=str(dest),
         documents=len(documents),
