@@ -238,7 +238,7 @@ class KnowledgeBase:
     # --- consistency -------------------------------------------------------------------------
 
     def check(self, repair: bool = True) -> CheckReport:
-        """Compare the catalog's chunk ids with every index; repair differences if asked (kb.consistency)."""
+        """Compare the catalog's chunk ids with every index; repair differences if asked (kb.upkeep.consistency)."""
         return check(self.indexes, repair)
 
     def reindex(self, progress: Progress | None = None) -> int:

@@ -3,7 +3,7 @@
 The SQLite catalog is the truth; every signal's store (FAISS vectors, BM25, latent terms, paragraph
 vectors: `index.signals`) is derived from its chunks' index texts through the model, and every
 model output goes through the embedding cache, so an index can always be rebuilt (`rebuild`) or
-mended (`kb.consistency.check`) without paying for the model twice. Ingest, reindex, check/repair
+mended (`kb.upkeep.consistency.check`) without paying for the model twice. Ingest, reindex, check/repair
 and save iterate over the same list; a signal loads on first use, changes in memory, and is
 written atomically by `save`. The chunk count that "auto" policies follow is the dense index's.
 """
