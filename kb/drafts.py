@@ -150,7 +150,7 @@ class Drafts:
         chunk = stored or (excerpt if isinstance(excerpt, Chunk) else None)
         doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)  # type: ignore[union-attr]
         if chunk is not None and doc is not None:
-            from kb.search import citation as build_citation
+            from kb.searching.citations import citation as build_citation
 
             cite = citation or (excerpt.citation if isinstance(excerpt, Hit) and excerpt.citation else None)
             cite = cite or build_citation(doc, chunk)

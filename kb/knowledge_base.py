@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting import Ingestor, update_metadata
-from kb.search import Searcher
+from kb.searching.searcher import Searcher
 from kb.settings import Settings
 from kb.store.catalog import Catalog, now
 from kb.store.originals import drop_original, original_path
