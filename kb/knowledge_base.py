@@ -7,7 +7,7 @@ Order of writes for one file, chosen so that a crash at any moment loses nothing
 4. the vector and lexical indexes are updated in memory and saved atomically every few files.
 If the process dies between 3 and 4, the next open sees catalog and indexes disagree and repairs
 the indexes from the catalog and the embedding cache (`check`), without re-embedding anything.
-`kb.ingesting` carries out these steps for each file; `kb.indexes` owns the indexes of step 4
+`kb.ingesting` carries out these steps for each file; `kb.indexing` owns the indexes of step 4
 (the list of ranking signals, `index.signals`).
 """
 
@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.indexing.indexes import Indexes, Progress
-from kb.ingesting import Ingestor, update_metadata
+from kb.ingesting.ingestor import Ingestor
+from kb.ingesting.metadata import update_metadata
 from kb.searching.searcher import Searcher
 from kb.settings import Settings
 from kb.store.catalog import Catalog, now
@@ -64,7 +65,7 @@ class KnowledgeBase:
         if repair:
             self.check(repair=True)
 
-    # --- parts, created on first use (kb.indexes owns them) -------------------------------------
+    # --- parts, created on first use (kb.indexing owns them) -------------------------------------
 
     @property
     def embedder(self) -> Embedder:

@@ -122,7 +122,7 @@ class FileOutcome:
     pages: int | None = None
     title: str | None = None
     language: str | None = None
-    similar_to: str | None = None  # source of a stored document it largely repeats (kb.near_duplicates)
+    similar_to: str | None = None  # source of a stored document it largely repeats (kb.ingesting.near_duplicates)
     similarity: float | None = None  # the share of text in common with it, 0..1
 
     def to_dict(self) -> dict[str, Any]:

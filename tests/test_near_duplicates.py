@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from kb import KnowledgeBase
-from kb.near_duplicates import WARN_AT, signature
+from kb.ingesting.near_duplicates import WARN_AT, signature
 
 REPO = Path(__file__).resolve().parents[1]
 PARAGRAPHS = [
@@ -80,7 +80,7 @@ def test_documents_stored_before_signatures_get_theirs_when_needed(tmp_path: Pat
 
 def test_search_shows_a_passage_once_with_where_else_it_is(tmp_path: Path):
     """The same plan stored as PDF and as its draft text: no passage shows twice; 'also in' says where."""
-    from kb.near_duplicates import shingles
+    from kb.ingesting.near_duplicates import shingles
     from kb.searching.copies import COPY_CONTAINMENT
     from ui.render import result_cards
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kb.near_duplicates import shingles
+from kb.ingesting.near_duplicates import shingles
 
 __all__ = ["COPY_CONTAINMENT", "COPY_LOOKAHEAD", "diversify"]
 

@@ -185,7 +185,7 @@ class Catalog:
             self._write_facets(db, doc_id, row["language"], metadata)
 
     def signatures(self) -> list[tuple[int, str, str, bytes | None]]:
-        """(id, source, title, signature or None) of every document (see kb.near_duplicates)."""
+        """(id, source, title, signature or None) of every document (see kb.ingesting.near_duplicates)."""
         rows = self.db.execute("SELECT id, source, title, signature FROM documents ORDER BY id")
         return [(int(r["id"]), r["source"], r["title"], r["signature"]) for r in rows]
 

@@ -157,6 +157,6 @@ def m003_document_chunker(db: sqlite3.Connection) -> None:
 
 @migration
 def m004_document_signature(db: sqlite3.Connection) -> None:
-    # A MinHash signature of the document's text (kb.near_duplicates), so adding a near copy of a
+    # A MinHash signature of the document's text (kb.ingesting.near_duplicates), so adding a near copy of a
     # stored document can be pointed out; NULL until computed (documents from before get it on demand).
     db.execute("ALTER TABLE documents ADD COLUMN signature BLOB")

@@ -1,45 +1,33 @@
-"""Turning files into stored documents: walking folders, metadata, dedupe, one outcome per file.
+"""Turning files into stored documents: one outcome per file, the batch never stops.
 
-Kept apart from `knowledge_base.py` so the KnowledgeBase reads as the API and this module as the
-ingest policy (what counts as unchanged, updated or failed, and what a coordinator is told).
+The ingest policy: what counts as unchanged, updated or failed, what a coordinator is told, and the
+order of writes that makes a crash lose nothing (see `kb.knowledge_base`). Which files a batch offers
+is `kb.ingesting.files`; where their metadata comes from, `kb.ingesting.metadata`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ingest import CHUNKER_VERSION
 from kb.indexing.index_text import index_text
 from kb.indexing.indexes import Indexes, Progress
-from kb.near_duplicates import WARN_AT, Signatures, signature
+from kb.ingesting.files import collect, sha256_file
+from kb.ingesting.metadata import metadata_for, update_metadata
+from kb.ingesting.near_duplicates import WARN_AT, Signatures, signature
 from kb.settings import Settings
 from kb.store.catalog import Catalog
 from kb.store.originals import drop_original, keep_original, original_path
-from kb.types import AddReport, Document, DocumentNotFound, FileOutcome
+from kb.types import AddReport, Document, FileOutcome
 
 if TYPE_CHECKING:
     from ingest import ChunkDraft, ParsedDocument
 
-__all__ = ["Ingestor", "Parsed", "update_metadata"]
-
-# Files a folder walk never offers as documents.
-SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
-
-
-def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
+__all__ = ["Ingestor", "Parsed"]
 
 @dataclass
 class Parsed:
@@ -49,25 +37,6 @@ class Parsed:
     doc: ParsedDocument | None = None
     drafts: list[ChunkDraft] = field(default_factory=list)
     error: Exception | None = None
-
-
-def update_metadata(catalog: Catalog, indexes: Indexes, doc_id: int, metadata: dict[str, Any]) -> Document:
-    """Replace a document's metadata after validating it (raises MetadataError, DocumentNotFound).
-
-    Its chunks are indexed again when the header they are indexed under (title, city, country) changed.
-    """
-    from ingest import validate_metadata
-
-    doc = catalog.document(doc_id)
-    if doc is None:
-        raise DocumentNotFound(doc_id)
-    clean = validate_metadata(metadata)
-    catalog.set_metadata(doc_id, clean, title=clean.get("title"))
-    updated = catalog.document(doc_id)
-    assert updated is not None
-    if index_text(updated.title, updated.metadata, (), "") != index_text(doc.title, doc.metadata, (), ""):
-        indexes.refresh(np.asarray([c.id for c in catalog.chunks_of(doc_id)], dtype=np.int64))
-    return updated
 
 
 class Ingestor:
@@ -94,54 +63,12 @@ class Ingestor:
         self.signatures = Signatures(catalog)  # read on the first commit, kept current through the batch
 
     def collect(self, paths: list[Path], report: AddReport) -> list[tuple[Path, str]]:
-        """Expand folders into (file, source) pairs; a missing path is reported as failed."""
-        from ingest import is_sidecar
-
-        files: list[tuple[Path, str]] = []
-        seen: set[Path] = set()
-        for given in paths:
-            if given.is_dir():
-                root = given.resolve()
-                # real files before links, so a file and a link to it are stored under the file's name
-                for path in sorted((p for p in given.rglob("*") if p.is_file()), key=lambda p: (p.is_symlink(), p)):
-                    rel = path.relative_to(given)
-                    if any(part.startswith(".") for part in rel.parts) or path.name in SKIP_NAMES:
-                        continue
-                    if path.is_symlink() and not path.resolve().is_relative_to(root):
-                        # A link out of the folder could expose any file on the machine: refuse it.
-                        report.files.append(FileOutcome(
-                            str(path), "failed", error_code="outside_folder",
-                            reason="This is a link to a file outside the folder being added; it was skipped.",
-                        ))
-                        continue
-                    if is_sidecar(path) or path.resolve() == self.manifest_path:
-                        continue
-                    if path.resolve() in seen:
-                        report.files.append(FileOutcome(
-                            str(path), "unchanged", reason="Another name for a file already in this batch.",
-                        ))
-                        continue
-                    seen.add(path.resolve())
-                    files.append((path, rel.as_posix()))
-            elif given.is_file():
-                if given.resolve() not in seen:
-                    seen.add(given.resolve())
-                    files.append((given, given.name))
-            else:
-                report.files.append(FileOutcome(str(given), "failed", reason="No such file or folder.",
-                                                error_code="missing"))
-        return files
+        """Expand folders into (file, source) pairs; a missing path is reported as failed (kb.ingesting.files)."""
+        return collect(paths, report, self.manifest_path)
 
     def metadata_for(self, path: Path) -> dict[str, Any]:
         """Manifest row, then the sidecar, then `--set` values; validated (MetadataError)."""
-        from ingest import load_sidecar, validate_metadata
-
-        merged: dict[str, Any] = {}
-        if self.manifest:
-            merged.update(self.manifest.lookup(path))
-        merged.update(load_sidecar(path))
-        merged.update(self.metadata)
-        return validate_metadata(merged)
+        return metadata_for(path, self.manifest, self.metadata)
 
     def add_all(self, files: list[tuple[Path, str]], progress: Progress | None = None) -> Iterator[FileOutcome]:
         """Add files in order, parsing the next one in a thread while the current one embeds.
@@ -177,7 +104,7 @@ class Ingestor:
                 check_size(path, settings.max_bytes)
             except IngestError as err:
                 raise IngestError(err.code, f"{err} (Set KB_MAX_FILE_MB or --max-file-mb to change it.)") from err
-            sha = _sha256_file(path)
+            sha = sha256_file(path)
             if sha in known:
                 return Parsed(sha)
             doc = read_document(path, max_bytes=settings.max_bytes)
