@@ -30,7 +30,7 @@ from kb.upkeep.consistency import CheckReport, check
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex
-    from kb.drafts import Drafts
+    from kb.drafting.drafts import Drafts
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
 
@@ -97,7 +97,7 @@ class KnowledgeBase:
     @property
     def drafts(self) -> Drafts:
         if self._drafts is None:
-            from kb.drafts import Drafts
+            from kb.drafting.drafts import Drafts
 
             self._drafts = Drafts(self.catalog)
         return self._drafts

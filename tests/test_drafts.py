@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from catalog_helpers import put_doc
 
-from kb.drafts import DEFAULT_FRAMEWORK, DraftError, Drafts, load_framework
+from kb.drafting.drafts import DEFAULT_FRAMEWORK, DraftError, Drafts, load_framework
 from kb.store.catalog import Catalog
 from kb.types import Hit
 

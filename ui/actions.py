@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
-from kb.drafts import Draft, DraftError, Drafts
-from kb.export import FORMATS, export
+from kb.drafting.drafts import Draft, DraftError, Drafts
+from kb.drafting.export import FORMATS, export
 from kb.types import Hit
 from ui import render
 from ui.actions_base import META_FIELDS, UiError, clean_form, kb_thread

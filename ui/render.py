@@ -12,7 +12,7 @@ import html
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from kb.drafts import Draft, DraftInfo
+from kb.drafting.drafts import Draft, DraftInfo
 from kb.types import Document, Hit
 
 __all__ = [

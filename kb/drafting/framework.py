@@ -13,7 +13,7 @@ import yaml
 
 __all__ = ["Framework", "Section", "DraftError", "load_framework", "DEFAULT_FRAMEWORK", "OTHER_SECTION"]
 
-DEFAULT_FRAMEWORK = Path(__file__).resolve().parents[1] / "corpus" / "framework.yaml"
+DEFAULT_FRAMEWORK = Path(__file__).resolve().parents[2] / "corpus" / "framework.yaml"
 # Items whose section the template no longer has are shown (and exported) here, never dropped.
 OTHER_SECTION = "other"
 

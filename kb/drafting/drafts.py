@@ -12,8 +12,15 @@ import json
 import sqlite3
 from typing import Any
 
-from kb.draft_records import Draft, DraftInfo, DraftItem, DraftSection, item_from_row
-from kb.framework import DEFAULT_FRAMEWORK, OTHER_SECTION, DraftError, Framework, Section, load_framework
+from kb.drafting.framework import (
+    DEFAULT_FRAMEWORK,
+    OTHER_SECTION,
+    DraftError,
+    Framework,
+    Section,
+    load_framework,
+)
+from kb.drafting.records import Draft, DraftInfo, DraftItem, DraftSection, item_from_row
 from kb.store.catalog import Catalog, now
 from kb.types import Chunk, Hit
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from kb.drafts import Draft, DraftItem
+from kb.drafting.drafts import Draft, DraftItem
 
 __all__ = ["Reference", "references", "to_markdown", "to_docx", "to_csl_json", "export", "FORMATS"]
 

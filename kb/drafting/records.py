@@ -1,6 +1,6 @@
 """The records of the drafting workspace: a draft, its sections, and the items pinned into them.
 
-Kept apart from `kb.drafts` (which stores and changes them) so that export and the UI can read
+Kept apart from `kb.drafting.drafts` (which stores and changes them) so that export and the UI can read
 the shapes without the storage code.
 """
 
@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
-from kb.framework import Section
+from kb.drafting.framework import Section
 
 __all__ = ["Draft", "DraftInfo", "DraftItem", "DraftSection", "item_from_row"]
 
