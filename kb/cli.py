@@ -250,7 +250,7 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 def _user(args: argparse.Namespace, settings: Settings) -> int:
     import getpass
 
-    from kb import roles
+    from kb.access import users as roles
 
     path = roles.users_file(settings.home)
     assert path is not None

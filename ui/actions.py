@@ -3,7 +3,7 @@
 Search and drafting are here; the Library and Add documents tabs are `ui.library_actions`, and
 what both build on (the KB thread, role checks) is `ui.actions_base`.
 `ui/app.py` wires these to components; every method takes the signed-in user's name and checks
-the role rule from `kb.roles` itself, so a viewer calling an endpoint directly gets the same
+the role rule from `kb.access` itself, so a viewer calling an endpoint directly gets the same
 refusal as the page would give. Errors a user can cause surface as UiError with a readable message.
 """
 

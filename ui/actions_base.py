@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kb.roles import LOCAL, PermissionDenied, User, require, role_of
+from kb.access import LOCAL, PermissionDenied, User, require, role_of
 from ui import render
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.roles import User, authenticate, load_users
+from kb.access import User, authenticate, load_users
 from ui.actions import META_FIELDS, Actions, UiError
 from ui.handlers import make_handlers
 from ui.layout import build_layout
@@ -55,7 +55,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
 
     Args:
         kb: an open KnowledgeBase.
-        users: configured users; None reads them from the KB home / environment (`kb.roles.load_users`),
+        users: configured users; None reads them from the KB home / environment (`kb.access.load_users`),
             {} means local single-user mode.
 
     Returns:

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from kb.roles import can
+from kb.access import can
 from ui import render
 from ui.actions import FILTER_FIELDS, META_FIELDS, Actions
 from ui.render import LIBRARY_HEADERS
@@ -32,7 +32,7 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
         drafts = act.draft_choices()
         return (
             act.banner(user),
-            gr.Tab(visible=can(role, "edit") or can(role, "remove")),  # the rule lives in kb.roles
+            gr.Tab(visible=can(role, "edit") or can(role, "remove")),  # the rule lives in kb.access
             gr.Tab(visible=can(role, "add")),
             gr.Dropdown(choices=drafts, value=drafts[0][1] if drafts else None),
             *[gr.Dropdown(choices=facets.get(k, [])) for k, _ in FILTER_FIELDS],

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kb.roles import can
+from kb.access import can
 from ui import render
 from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
 from ui.uploads import staged_uploads

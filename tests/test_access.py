@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.roles import (
+from kb.access import (
     LOCAL,
     PermissionDenied,
     add_user,

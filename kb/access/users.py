@@ -1,9 +1,8 @@
-"""Who may do what: users, password hashes and the role rules every entry point checks.
+"""Who the users are: accounts with a role, their password hashes, and the users file.
 
-A viewer searches and drafts; a coordinator also adds, edits and removes documents. With no users
-configured the KB runs in local single-user mode, where everything is allowed (the UI says so).
 Users come from `$KB_HOME/users.json` (or the file in `KB_USERS_FILE`) and from `KB_USERS`
 ("alice:coordinator:<hash>,bob:viewer:<hash>"); passwords are stored only as PBKDF2-SHA256 hashes.
+With no users configured the KB runs in local single-user mode (`kb.access.roles.LOCAL`).
 """
 
 from __future__ import annotations
@@ -17,14 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.access.roles import LOCAL, ROLES, PermissionDenied
+
 __all__ = [
-    "ROLES",
-    "ACTIONS",
-    "LOCAL",
+    "DEFAULT_ITERATIONS",
     "User",
-    "PermissionDenied",
-    "can",
-    "require",
     "hash_password",
     "verify_password",
     "users_file",
@@ -35,21 +31,8 @@ __all__ = [
     "remove_user",
 ]
 
-ROLES = ("viewer", "coordinator")
-ACTIONS = ("search", "draft", "add", "edit", "remove")
-LOCAL = "local"  # the role in single-user mode (no users configured)
-
-_RULES: dict[str, frozenset[str]] = {
-    "viewer": frozenset({"search", "draft"}),
-    "coordinator": frozenset(ACTIONS),
-    LOCAL: frozenset(ACTIONS),
-}
 # OWASP's 2023 advice is 600k; 310k keeps a login under ~0.3 s on a small server.
 DEFAULT_ITERATIONS = 310_000
-
-
-class PermissionDenied(PermissionError):
-    """An action the user's role does not allow; the message names both."""
 
 
 @dataclass(frozen=True)
@@ -57,18 +40,6 @@ class User:
     name: str
     role: str
     password_hash: str
-
-
-def can(role: str | None, action: str) -> bool:
-    """Whether `role` may do `action` (unknown roles and actions may do nothing)."""
-    return action in _RULES.get(role or "", frozenset())
-
-
-def require(role: str | None, action: str) -> None:
-    """Raise PermissionDenied unless `role` may do `action`."""
-    if not can(role, action):
-        who = f"a {role}" if role in ROLES else "an unknown user"
-        raise PermissionDenied(f"Not allowed: {who} cannot {action} documents; ask a coordinator.")
 
 
 def hash_password(password: str, *, iterations: int = DEFAULT_ITERATIONS, salt: str | None = None) -> str:
@@ -144,7 +115,7 @@ def load_users(home: str | Path | None = None, env: Mapping[str, str] | None = N
 def authenticate(users: Mapping[str, User], name: str, password: str) -> bool:
     """Whether `name` is a user and `password` is theirs."""
     user = users.get(name)
-    return bool(user) and verify_password(password, user.password_hash)  # type: ignore[union-attr]
+    return user is not None and verify_password(password, user.password_hash)
 
 
 def role_of(users: Mapping[str, User], name: str | None) -> str:
