@@ -1,6 +1,6 @@
 """The `kb` command's arguments: every subcommand, its options and their help, in one place.
 
-Kept apart from `kb.cli` (which runs the commands) so the command line reads as one declaration.
+Kept apart from `kb.cli.commands` (which runs them) so the command line reads as one declaration.
 """
 
 from __future__ import annotations

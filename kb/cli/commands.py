@@ -1,4 +1,4 @@
-"""The `kb` command: a thin shell over KnowledgeBase.
+"""The `kb` command's commands: a thin shell over KnowledgeBase (the arguments are `kb.cli.parser`).
 
 Exit status: 0 when everything asked for succeeded; 1 when some file failed to ingest (the others
 were still added) or a check found problems; 2 for a usage error (bad arguments, unknown document).
@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kb.cli_parser import build_parser
+from kb.cli.parser import build_parser
 from kb.settings import Settings
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main"]
 
 class _Bar:
     """A one-line progress bar on a terminal; silent when stderr is piped."""
@@ -270,7 +270,3 @@ def _user(args: argparse.Namespace, settings: Settings) -> int:
     roles.add_user(path, args.name, args.role, password)
     print(f"{args.name} ({args.role}) saved in {path}")
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
