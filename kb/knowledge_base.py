@@ -142,10 +142,10 @@ class KnowledgeBase:
         return original_path(self.settings.home, self.catalog.document(doc_id))
 
     def facets(self) -> dict[str, list[str]]:
-        """Distinct values of every filterable field, for filter menus."""
-        keys = ("city", "country", "region", "doc_type", "themes", "language", "population_band",
-                "prevention_level", "year")
-        return {k: self.catalog.facet_values(k) for k in keys}
+        """Distinct values of every filterable field (ingest.schema), for filter menus."""
+        from ingest import filterable_fields
+
+        return {f.name: self.catalog.facet_values(f.name) for f in filterable_fields()}
 
     def last_report(self) -> dict[str, Any] | None:
         return self.catalog.last_run()

@@ -14,29 +14,24 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
+from kb import METADATA_FIELDS
 from kb.drafting.drafts import Draft, DraftError, Drafts
 from kb.drafting.export import FORMATS, export
 from kb.types import Hit
 from ui import render
-from ui.actions_base import META_FIELDS, UiError, clean_form, kb_thread
+from ui.actions_base import BATCH_FIELDS, META_FIELDS, UiError, clean_form, kb_thread
 from ui.library_actions import LibraryActions
 from ui.uploads import safe_filename
 
-__all__ = ["Actions", "UiError", "FILTER_FIELDS", "META_FIELDS", "FILE_ROUTE"]
+__all__ = ["Actions", "UiError", "FILTER_FIELDS", "RANGE_FILTERS", "META_FIELDS", "BATCH_FIELDS", "FILE_ROUTE"]
 
 FILE_ROUTE = "/gradio_api/file="
 SAFE_TO_OPEN = {".pdf", ".docx"}  # originals that cannot run script in the page's origin
-# (filter key, label) in the order the search form shows them.
-FILTER_FIELDS = (
-    ("city", "City"),
-    ("country", "Country"),
-    ("region", "Region"),
-    ("doc_type", "Document type"),
-    ("themes", "Themes"),
-    ("language", "Language"),
-    ("population_band", "City size"),
-    ("prevention_level", "Prevention level"),
-)
+# (filter key, label) in the order the search form shows them: every filterable field (ingest.schema)
+# but the year, which is filtered by a range (RANGE_FILTERS: its own "from" and "to" boxes).
+FILTER_FIELDS = tuple((f.name, f.label) for f in METADATA_FIELDS if f.filterable and f.kind != "year")
+RANGE_FILTERS = tuple(key for f in METADATA_FIELDS if f.filterable and f.kind == "year"
+                      for key in (f"{f.name}_min", f"{f.name}_max"))
 class Actions(LibraryActions):
     """The UI's operations, each checked against the caller's role.
 

@@ -13,30 +13,22 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from kb import METADATA_FIELDS
 from kb.access import LOCAL, PermissionDenied, User, require, role_of
 from ui import render
 
 if TYPE_CHECKING:
     from kb.knowledge_base import KnowledgeBase
 
-__all__ = ["BaseActions", "UiError", "kb_thread", "clean_form", "META_FIELDS"]
+__all__ = ["BaseActions", "UiError", "kb_thread", "clean_form", "META_FIELDS", "BATCH_FIELDS"]
 
 T = TypeVar("T")
 
-# Metadata form fields, in order; values are strings from the form ("" = not set).
-META_FIELDS = (
-    "title",
-    "city",
-    "country",
-    "region",
-    "doc_type",
-    "themes",
-    "year",
-    "population_band",
-    "prevention_level",
-    "source_url",
-    "licence",
-)
+# Metadata form fields, in order: every field coordinators set (kb.METADATA_FIELDS, declared once in
+# ingest.schema); values are strings from the form ("" = not set).
+META_FIELDS = tuple(f.name for f in METADATA_FIELDS if f.editable)
+# The Add documents form's fields: set for a whole batch of files, each of which keeps its own title.
+BATCH_FIELDS = tuple(name for name in META_FIELDS if name != "title")
 
 
 def kb_thread(method: Callable[..., T]) -> Callable[..., T]:
@@ -54,7 +46,7 @@ class UiError(Exception):
 
 
 # An empty number box arrives from the browser as 0, and no document is from the year 0.
-_YEAR_KEYS = {"year", "year_min", "year_max"}
+_YEAR_KEYS = {key for f in METADATA_FIELDS if f.kind == "year" for key in (f.name, f"{f.name}_min", f"{f.name}_max")}
 
 
 def clean_form(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.access import User, authenticate, load_users
-from ui.actions import META_FIELDS, Actions, UiError
+from ui.actions import BATCH_FIELDS, META_FIELDS, Actions, UiError
 from ui.handlers import make_handlers
 from ui.layout import build_layout
 
@@ -72,7 +72,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         c = build_layout(gr, act)
         filter_list = list(c.filters.values())
         edit_list = [c.edit[k] for k in META_FIELDS]
-        add_list = [c.add_meta[k] for k in META_FIELDS if k in c.add_meta]
+        add_list = [c.add_meta[k] for k in BATCH_FIELDS]
         library_out = [c.table, c.doc_sel, c.report, c.reread_btn]
 
         h = make_handlers(gr, act)

@@ -5,21 +5,55 @@ annotations (gr.Request, gr.EventData) are real classes when Gradio reads them t
 request; hence no `from __future__ import annotations` here either.
 """
 
+import inspect
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from kb import METADATA_FIELDS
 from kb.access import can
 from ui import render
-from ui.actions import FILTER_FIELDS, META_FIELDS, Actions
+from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, RANGE_FILTERS, Actions
 from ui.render import LIBRARY_HEADERS
 
-__all__ = ["make_handlers", "user_of"]
+__all__ = ["make_handlers", "user_of", "form_handler"]
+
+# The search form's inputs after the query, in order: the filter menus, then the year range boxes.
+SEARCH_KEYS = (*(k for k, _ in FILTER_FIELDS), *RANGE_FILTERS)
+_MULTI_CHOICE = {f.name for f in METADATA_FIELDS if f.kind == "choices"}  # multi-select menus: [] when empty
 
 
 def user_of(request: Any) -> str | None:
     """The signed-in user's name (None in local single-user mode)."""
     return getattr(request, "username", None) if request is not None else None
+
+
+def form_handler(
+    gr: Any, fields: Sequence[str], body: Callable[..., Any], *, lead: Sequence[str] = (), progress: bool = False
+) -> Callable[..., Any]:
+    """A handler whose parameters are `lead`, then one per form field in `fields`, then the request
+    (and a progress bar): it calls `body(*lead values, {field: value}, request[, progress])`.
+
+    Gradio reads a handler's parameters to inject gr.Request (into positional parameters only) and
+    to name the API's inputs, so they are declared one per field, from the field list, not as *args.
+    """
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    params = [inspect.Parameter(name, kind) for name in (*lead, *fields)]
+    params.append(inspect.Parameter("request", kind, annotation=gr.Request))
+    if progress:
+        params.append(inspect.Parameter("progress", kind, default=gr.Progress()))
+    signature = inspect.Signature(params)
+
+    def handler(*args: Any, **kwargs: Any) -> Any:
+        given = signature.bind(*args, **kwargs).arguments
+        extra = [given.get("progress")] if progress else []
+        return body(*(given[n] for n in lead), {n: given[n] for n in fields}, given["request"], *extra)
+
+    handler.__signature__ = signature  # type: ignore[attr-defined]  # read by inspect.signature (Gradio)
+    handler.__annotations__ = {"request": gr.Request}  # read by typing.get_type_hints (Gradio)
+    handler.__name__ = body.__name__
+    return handler
 
 
 def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
@@ -42,35 +76,8 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
         facets = act.facets()
         return [gr.Dropdown(choices=facets.get(k, [])) for k, _ in FILTER_FIELDS]
 
-    # Explicit parameters (not *args): Gradio injects gr.Request only into positional parameters,
-    # and API callers see named inputs.
-    def do_search(
-        q,
-        city,
-        country,
-        region,
-        doc_type,
-        themes,
-        language,
-        population_band,
-        prevention_level,
-        year_min,
-        year_max,
-        request: gr.Request,
-    ):
-        flt = {
-            "city": city,
-            "country": country,
-            "region": region,
-            "doc_type": doc_type,
-            "themes": themes,
-            "language": language,
-            "population_band": population_band,
-            "prevention_level": prevention_level,
-            "year_min": year_min,
-            "year_max": year_max,
-        }
-        return act.search(user_of(request), q, flt)
+    def do_search(q, filters, request):
+        return act.search(user_of(request), q, filters)
 
     def on_card(draft_id, section_key, evt: gr.EventData, request: gr.Request):
         data = evt._data or {}
@@ -147,69 +154,15 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
 
     def pick_doc(doc_id, request: gr.Request):
         meta = act.metadata_of(user_of(request), doc_id)
-        return [meta.get(k, [] if k == "prevention_level" else None) for k in META_FIELDS]
+        return [meta.get(k, [] if k in _MULTI_CHOICE else None) for k in META_FIELDS]
 
-    def save_meta(
-        doc_id,
-        title,
-        city,
-        country,
-        region,
-        doc_type,
-        themes,
-        year,
-        population_band,
-        prevention_level,
-        source_url,
-        licence,
-        request: gr.Request,
-    ):
-        form = {
-            "title": title,
-            "city": city,
-            "country": country,
-            "region": region,
-            "doc_type": doc_type,
-            "themes": themes,
-            "year": year,
-            "population_band": population_band,
-            "prevention_level": prevention_level,
-            "source_url": source_url,
-            "licence": licence,
-        }
+    def save_meta(doc_id, form, request):
         return act.update_metadata(user_of(request), doc_id, form)
 
     def remove(doc_id, ok, request: gr.Request):
         return act.remove(user_of(request), doc_id, ok), False
 
-    def add(
-        files,
-        man,
-        city,
-        country,
-        region,
-        doc_type,
-        themes,
-        year,
-        population_band,
-        prevention_level,
-        source_url,
-        licence,
-        request: gr.Request,
-        progress=gr.Progress(),  # noqa: B008 (Gradio's API: it finds the bar by this default)
-    ):
-        form = {
-            "city": city,
-            "country": country,
-            "region": region,
-            "doc_type": doc_type,
-            "themes": themes,
-            "year": year,
-            "population_band": population_band,
-            "prevention_level": prevention_level,
-            "source_url": source_url,
-            "licence": licence,
-        }
+    def add(files, man, form, request, progress):
         paths = [getattr(f, "name", f) for f in files or []]
         progress(0, desc="Reading files")
 
@@ -221,7 +174,8 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
     return SimpleNamespace(
         on_load=on_load,
         facet_updates=facet_updates,
-        do_search=do_search,
+        # one parameter per form field, declared from the schema's field lists (see form_handler)
+        do_search=form_handler(gr, SEARCH_KEYS, do_search, lead=("q",)),
         on_card=on_card,
         suggest=suggest,
         on_item=on_item,
@@ -236,7 +190,7 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
         library_manifest=library_manifest,
         reread=reread,
         pick_doc=pick_doc,
-        save_meta=save_meta,
+        save_meta=form_handler(gr, META_FIELDS, save_meta, lead=("doc_id",)),
         remove=remove,
-        add=add,
+        add=form_handler(gr, BATCH_FIELDS, add, lead=("files", "man"), progress=True),
     )

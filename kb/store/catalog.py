@@ -17,14 +17,15 @@ from typing import Any
 
 import numpy as np
 
-from ingest import ChunkDraft
+from ingest import FIELDS, ChunkDraft
 from kb.store.migrations import apply_migrations
 from kb.types import Chunk, Document
 
 __all__ = ["Catalog", "FACET_KEYS", "now"]
 
-# Metadata keys that search can filter on; each value becomes a row of doc_facets.
-FACET_KEYS = ("city", "country", "region", "doc_type", "themes", "population_band", "prevention_level", "year")
+# Metadata keys that search can filter on (ingest.schema: filterable fields coordinators set); each
+# value becomes a row of doc_facets, beside the document's detected language.
+FACET_KEYS = tuple(f.name for f in FIELDS if f.filterable and f.editable)
 
 
 def now() -> str:
