@@ -42,6 +42,7 @@ run: setup corpus
 
 test: setup-test corpus
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 # --- the rest ----------------------------------------------------------------
@@ -50,6 +51,7 @@ corpus: setup
 
 lint: setup-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 eval: setup corpus
 	$(KB) eval all

@@ -189,7 +189,7 @@ def read_pdf(path: Path) -> ParsedDocument:
         sections = _sections_by_page(_outline_entries(reader), page_count)
         pages: dict[int, str] = {}  # 0-based page -> raw text, for the pages that could be read
         margins: dict[int, list[str]] = {}
-        sizes: dict[int, list[tuple[str, float]]] = {}
+        sizes: dict[int, list[Line]] = {}
         for i in range(page_count):
             try:
                 page, drawn = reader.pages[i], PagePieces()

@@ -155,7 +155,7 @@ class Drafts:
         # The stored chunk text is the excerpt, exactly; a Hit is only a pointer to it when the chunk exists.
         stored = self.catalog.chunks([chunk_id]).get(chunk_id)
         chunk = stored or (excerpt if isinstance(excerpt, Chunk) else None)
-        doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)  # type: ignore[union-attr]
+        doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)
         if chunk is not None and doc is not None:
             from kb.searching.citations import citation as build_citation
 
