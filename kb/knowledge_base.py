@@ -1,10 +1,13 @@
-"""KnowledgeBase: the one public API (add, remove, search, drafts, export) over catalog and indexes.
+"""KnowledgeBase: the one public API (add, remove, search, drafts, export), a thin facade over kb's rooms.
+
+Each method hands its work to the room that owns it: `kb.store` (catalog, originals), `kb.indexing`
+(the ranking signals' indexes), `kb.ingesting`, `kb.searching`, `kb.drafting`, `kb.upkeep`.
 
 Order of writes for one file, chosen so that a crash at any moment loses nothing:
-1. parse, chunk and embed (nothing stored yet except cached vectors, which are idempotent);
+1. parse, chunk and encode for every signal (nothing stored yet except cached vectors, idempotent);
 2. copy the original under the KB home (content-addressed, so a repeat is harmless);
 3. one catalog transaction replaces the document and its chunks;
-4. the vector and lexical indexes are updated in memory and saved atomically every few files.
+4. every signal's index is updated in memory and saved atomically every few files.
 If the process dies between 3 and 4, the next open sees catalog and indexes disagree and repairs
 the indexes from the catalog and the embedding cache (`check`), without re-embedding anything.
 `kb.ingesting` carries out these steps for each file; `kb.indexing` owns the indexes of step 4
@@ -13,17 +16,16 @@ the indexes from the catalog and the embedding cache (`check`), without re-embed
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.indexing.indexes import Indexes, Progress
-from kb.ingesting.ingestor import Ingestor
+from kb.ingesting.batches import add_files, reread_stale
 from kb.ingesting.metadata import update_metadata
 from kb.searching.searcher import Searcher
 from kb.settings import Settings
-from kb.store.catalog import Catalog, now
+from kb.store.catalog import Catalog
 from kb.store.originals import drop_original, original_path
 from kb.types import AddReport, Chunk, Document, DocumentNotFound, Hit
 from kb.upkeep.consistency import CheckReport, check
@@ -33,10 +35,6 @@ if TYPE_CHECKING:
     from kb.drafting.drafts import Drafts
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
-
-# Save the indexes at least this often during a long batch, so a crash costs little repair work.
-SAVE_EVERY_FILES = 25
-SAVE_EVERY_SECONDS = 60.0
 
 
 class KnowledgeBase:
@@ -191,22 +189,8 @@ class KnowledgeBase:
         """
         if isinstance(paths, str | Path):
             paths = [paths]
-        started = now()
-        ingestor = Ingestor(self.catalog, self.indexes, self.settings, manifest=manifest, metadata=metadata or {})
-        report = AddReport()
-        files = ingestor.collect([Path(p) for p in paths], report)
-        last_save = time.monotonic()
-        since_save = 0
-        for outcome in ingestor.add_all(files, progress):
-            report.files.append(outcome)
-            if outcome.outcome in ("added", "updated"):
-                since_save += 1
-            if since_save >= SAVE_EVERY_FILES or (since_save and time.monotonic() - last_save > SAVE_EVERY_SECONDS):
-                self.save()
-                since_save, last_save = 0, time.monotonic()
-        self.save()
-        self.catalog.record_run(started, report.to_dict())
-        return report
+        return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths], manifest=manifest,
+                         metadata=metadata, progress=progress)
 
     def stale_count(self) -> int:
         """How many documents an older version of the readers or chunker read (`reread` reads them again)."""
@@ -222,19 +206,7 @@ class KnowledgeBase:
         Returns:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
-        from ingest import CHUNKER_VERSION
-
-        stale = [d for d in self.documents() if d.chunker != CHUNKER_VERSION]
-        ingestor = Ingestor(self.catalog, self.indexes, self.settings, manifest=None, metadata={})
-        report = AddReport()
-        for i, document in enumerate(stale, start=1):
-            report.files.append(ingestor.reread(document))
-            if i % SAVE_EVERY_FILES == 0:
-                self.save()
-            if progress:
-                progress(i, len(stale), document.source)
-        self.save()
-        return report
+        return reread_stale(self.catalog, self.indexes, self.settings, progress)
 
     # --- consistency -------------------------------------------------------------------------
 
