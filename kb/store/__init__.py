@@ -7,13 +7,16 @@ be rebuilt from it (`kb.indexing`).
 
 from __future__ import annotations
 
-from kb.store.catalog import FACET_KEYS, Catalog, now
+from kb.store.catalog import Catalog, now
+from kb.store.facets import FACET_KEYS, documents_sql, write_facets
 from kb.store.migrations import MIGRATIONS, apply_migrations
 from kb.store.originals import SAFE_SUFFIXES, drop_original, keep_original, original_path
 
 __all__ = [
     "Catalog",
     "FACET_KEYS",
+    "documents_sql",
+    "write_facets",
     "now",
     "MIGRATIONS",
     "apply_migrations",

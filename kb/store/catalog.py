@@ -17,15 +17,12 @@ from typing import Any
 
 import numpy as np
 
-from ingest import FIELDS, ChunkDraft
+from ingest import ChunkDraft
+from kb.store.facets import documents_sql, write_facets
 from kb.store.migrations import apply_migrations
 from kb.types import Chunk, Document
 
-__all__ = ["Catalog", "FACET_KEYS", "now"]
-
-# Metadata keys that search can filter on (ingest.schema: filterable fields coordinators set); each
-# value becomes a row of doc_facets, beside the document's detected language.
-FACET_KEYS = tuple(f.name for f in FIELDS if f.filterable and f.editable)
+__all__ = ["Catalog", "now"]
 
 
 def now() -> str:
@@ -170,7 +167,7 @@ class Catalog:
                      c.char_start, c.char_end, c.language, text_hash(c.text)),
                 )
                 new_ids.append(int(cur.lastrowid or 0))
-            self._write_facets(db, doc_id, language, metadata)
+            write_facets(db, doc_id, language, metadata)
         return doc_id, old_ids, np.asarray(new_ids, dtype=np.int64)
 
     def set_metadata(self, doc_id: int, metadata: dict[str, Any], title: str | None = None) -> None:
@@ -183,7 +180,7 @@ class Catalog:
                 "UPDATE documents SET metadata=?, title=?, updated_at=? WHERE id=?",
                 (json.dumps(metadata, ensure_ascii=False), title or row["title"], now(), doc_id),
             )
-            self._write_facets(db, doc_id, row["language"], metadata)
+            write_facets(db, doc_id, row["language"], metadata)
 
     def signatures(self) -> list[tuple[int, str, str, bytes | None]]:
         """(id, source, title, signature or None) of every document (see kb.ingesting.near_duplicates)."""
@@ -201,15 +198,6 @@ class Catalog:
             ids = self._chunk_ids_of(doc_id)
             db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         return ids
-
-    def _write_facets(self, db: sqlite3.Connection, doc_id: int, language: str, meta: dict[str, Any]) -> None:
-        db.execute("DELETE FROM doc_facets WHERE doc_id = ?", (doc_id,))
-        rows = [(doc_id, "language", language)]
-        for key in FACET_KEYS:
-            value = meta.get(key)
-            values = value if isinstance(value, list) else [value]
-            rows += [(doc_id, key, str(v)) for v in values if v not in (None, "")]
-        db.executemany("INSERT INTO doc_facets (doc_id, key, value) VALUES (?,?,?)", rows)
 
     # --- chunks --------------------------------------------------------------------------------
 
@@ -289,24 +277,7 @@ class Catalog:
         cached = self._filter_cache.get(key)
         if cached is not None:
             return cached
-        clauses: list[str] = []
-        params: list[Any] = []
-        for name, value in filters.items():
-            if value in (None, "", []):
-                continue
-            if name in ("year_min", "year_max"):
-                op = ">=" if name == "year_min" else "<="
-                clauses.append(f"SELECT doc_id FROM doc_facets WHERE key='year' AND CAST(value AS INTEGER) {op} ?")
-                params.append(int(value))
-            elif name == "doc_id":
-                values = value if isinstance(value, list | tuple) else [value]
-                clauses.append(f"SELECT id FROM documents WHERE id IN ({','.join('?' * len(values))})")
-                params += [int(v) for v in values]
-            else:
-                values = value if isinstance(value, list | tuple) else [value]
-                clauses.append(f"SELECT doc_id FROM doc_facets WHERE key=? AND value IN ({','.join('?' * len(values))})")
-                params += [name, *[str(v) for v in values]]
-        docs = " INTERSECT ".join(clauses) or "SELECT id FROM documents"
+        docs, params = documents_sql(filters)
         rows = self.db.execute(f"SELECT id FROM chunks WHERE doc_id IN ({docs}) ORDER BY id", params).fetchall()
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         if len(self._filter_cache) > 256:
