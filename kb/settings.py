@@ -7,8 +7,7 @@ Importing this module changes nothing: no folders are created and no environment
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +57,9 @@ class Settings:
             well and ranks a chunk partly by its best paragraph while the KB holds at most
             index.signals.passages.PASSAGES_AUTO_MAX chunks, "on" always, "off" never (dense embedding at
             ingest then takes about half the time, and pages are cited less precisely).
-        signals: the mode ("auto", "on", "off") of any other registered ranking signal, by name
-            (from its environment variable, see `index.signals`); a signal not named keeps its default.
+        signals: (signal name, mode) pairs: the mode ("auto", "on", "off") of any other registered
+            ranking signal (from its environment variable, see `index.signals`); a signal not named
+            keeps its default. Pairs, not a dict, so that Settings stays hashable.
     """
 
     home: Path
@@ -71,7 +71,7 @@ class Settings:
     index_kind: str = "auto"
     latent_terms: str = "auto"
     passages: str = "auto"
-    signals: Mapping[str, str] = field(default_factory=dict)
+    signals: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
@@ -95,12 +95,12 @@ class Settings:
                 else:
                     modes[signal.name] = mode
         if modes:
-            from_env["signals"] = modes
+            from_env["signals"] = tuple(sorted(modes.items()))
         given = {k: v for k, v in overrides.items() if v is not None}
         return replace(cls(home=Path(chosen).expanduser().resolve()), **{**from_env, **given})
 
     def __post_init__(self) -> None:
-        modes = {**{name: getattr(self, name) for name in _SWITCHES}, **self.signals}
+        modes = {**{name: getattr(self, name) for name in _SWITCHES}, **dict(self.signals)}
         for name, mode in modes.items():
             if mode not in ("auto", "on", "off"):
                 raise ValueError(f"{name} must be auto, on or off, not {mode!r}.")
@@ -109,7 +109,7 @@ class Settings:
         """The auto|on|off mode of a ranking signal: its own Settings field (`setting`), else `signals`."""
         if setting:
             return str(getattr(self, setting))
-        return self.signals.get(name, default)
+        return dict(self.signals).get(name, default)
 
     @property
     def max_bytes(self) -> int:
