@@ -117,7 +117,7 @@ class Signal(ABC):
     """One ranking signal and its per-chunk store.
 
     Class attributes a signal declares:
-        name: registry key and cache/report label (e.g. "dense", "latent").
+        name: its registry key (`KnowledgeBase.signal(name)`), e.g. "dense", "latent".
         file_name: its file under the index folder.
         stage, weight: where and how strongly its score counts (see `Stage`).
         retrieves: whether it offers candidates of its own (`search`), not only scores for others'.
@@ -181,10 +181,6 @@ class Signal(ABC):
     def ready(self, chunks: int) -> bool:
         """Whether ranking may use it: every one of the KB's chunks has its rows."""
         return self.in_use
-
-    def missing(self, chunks: int) -> int:
-        """Chunks without rows while in use (0 for a signal that is always complete)."""
-        return 0
 
     # --- store -------------------------------------------------------------------------------
 
