@@ -8,7 +8,8 @@ from __future__ import annotations
 
 __all__ = ["IngestError", "MetadataError", "ERROR_CODES"]
 
-ERROR_CODES = frozenset({"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format"})
+# "scanned": a PDF whose pages are images with almost no text layer (`ingest.scanned`).
+ERROR_CODES = frozenset({"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format", "scanned"})
 
 
 class IngestError(Exception):

@@ -33,6 +33,7 @@ from kb.upkeep.consistency import CheckReport, check
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex
     from kb.drafting.drafts import Drafts
+    from kb.ingesting.ingestor import Step
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
 
@@ -174,6 +175,7 @@ class KnowledgeBase:
         manifest: str | Path | None = None,
         metadata: dict[str, Any] | None = None,
         progress: Progress | None = None,
+        step: Step | None = None,
     ) -> AddReport:
         """Add files and folders (recursively). Every file gets an outcome; the batch never stops.
 
@@ -183,6 +185,7 @@ class KnowledgeBase:
             manifest: a CSV with a `file` column; other columns become metadata.
             metadata: values applied to every file (e.g. from `--set`), over manifest and sidecar.
             progress: called as progress(done, total, path) after each file.
+            step: called while a file is embedded, as step(path, chunks done, chunks, page, pages).
 
         Returns:
             An AddReport with one FileOutcome per file.
@@ -190,7 +193,7 @@ class KnowledgeBase:
         if isinstance(paths, str | Path):
             paths = [paths]
         return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths], manifest=manifest,
-                         metadata=metadata, progress=progress)
+                         metadata=metadata, progress=progress, step=step)
 
     def stale_count(self) -> int:
         """How many documents an older version of the readers or chunker read (`reread` reads them again)."""

@@ -47,7 +47,7 @@ def _heading_line(draft: Draft) -> str:
     return f"{draft.framework_title} — {draft.city}" if draft.city else draft.framework_title
 
 
-def to_markdown(draft: Draft) -> str:
+def to_markdown(draft: Draft, references_heading: str = "References") -> str:
     """The draft as Markdown: sections as `##` headings, excerpts as `> ` blockquotes ending in [n]."""
     numbers = _numbers(draft)
     out = [f"# {draft.title}", "", f"*{_heading_line(draft)}*", ""]
@@ -62,7 +62,7 @@ def to_markdown(draft: Draft) -> str:
                 out += [item.text.strip(), ""]
     refs = references(draft)
     if refs:
-        out += ["## References", ""]
+        out += [f"## {references_heading}", ""]
         out += [f"{r.number}. {r.citation}" for r in refs]
         out.append("")
     return "\n".join(out)
@@ -98,16 +98,50 @@ def _stamp(value: str) -> datetime:
         return datetime(2000, 1, 1)
 
 
-def to_docx(draft: Draft, path: str | Path) -> Path:
+# Scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko ... and their presentation forms).
+_RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LTR_CHARS = re.compile(r"[^\W\d_]")
+
+
+def is_rtl(text: str, language: str | None = None) -> bool:
+    """Whether a paragraph reads right to left: its first letter is of a right-to-left script."""
+    letter = _LTR_CHARS.search(text)
+    if letter is None:
+        return (language or "") in ("ar", "fa", "he", "ur", "ps", "yi")
+    return bool(_RTL_CHARS.match(letter.group(0)))
+
+
+# What may follow <w:bidi/> inside <w:pPr>, in the order the Office Open XML schema requires.
+_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+               "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+               "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _mark_rtl(para: Any) -> None:
+    """Mark a Word paragraph and its runs right to left (<w:bidi/>, <w:rtl/>), as Word does for Arabic."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = para._p.get_or_add_pPr()
+    if ppr.find(qn("w:bidi")) is None:
+        ppr.insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
+    for run in para.runs:
+        run._r.get_or_add_rPr().get_or_add_rtl()
+
+
+def to_docx(draft: Draft, path: str | Path, references_heading: str = "References") -> Path:
     """Write the draft as a Word document.
 
     Args:
         draft: the draft (from `Drafts.get`).
         path: where to write the .docx.
+        references_heading: the heading of the reference list (the drafter's language).
 
     Returns:
         The path written. Excerpts use the "Quote" style followed by [n]; notes are normal
-        paragraphs; a "References" section at the end lists each full citation.
+        paragraphs; a "References" section at the end lists each full citation. A paragraph in a
+        right-to-left script (an Arabic quote, note or title) is marked right to left, so Word
+        lays it out and punctuates it as Arabic.
     """
     from docx import Document as DocxDocument
 
@@ -120,23 +154,33 @@ def to_docx(draft: Draft, path: str | Path) -> Path:
     props.created = _stamp(draft.created_at)
     props.modified = _stamp(draft.updated_at)
     props.revision = 1
-    doc.add_heading(_xml_safe(draft.title), level=0)
-    doc.add_paragraph(_xml_safe(_heading_line(draft))).runs[0].italic = True
+    def direct(para: Any, language: str | None = None) -> Any:
+        if is_rtl(para.text, language):
+            _mark_rtl(para)
+        return para
+
+    direct(doc.add_heading(_xml_safe(draft.title), level=0))
+    line = doc.add_paragraph(_xml_safe(_heading_line(draft)))
+    line.runs[0].italic = True
+    direct(line)
     for sec in draft.sections:
-        doc.add_heading(_xml_safe(sec.section.title), level=1)
+        direct(doc.add_heading(_xml_safe(sec.section.title), level=1))
         if sec.section.purpose:
-            doc.add_paragraph(_xml_safe(sec.section.purpose)).runs[0].italic = True
+            purpose = doc.add_paragraph(_xml_safe(sec.section.purpose))
+            purpose.runs[0].italic = True
+            direct(purpose)
         for item in sec.items:
             if item.kind == "excerpt":
                 para = doc.add_paragraph(_xml_safe(item.text.strip()), style="Quote")
                 para.add_run(f" [{numbers[item.citation]}]")
+                direct(para, item.meta.get("language"))
             else:
-                doc.add_paragraph(_xml_safe(item.text.strip()))
+                direct(doc.add_paragraph(_xml_safe(item.text.strip())))
     refs = references(draft)
     if refs:
-        doc.add_heading("References", level=1)
+        direct(doc.add_heading(_xml_safe(references_heading), level=1))
         for r in refs:
-            doc.add_paragraph(_xml_safe(f"[{r.number}] {r.citation}"))
+            direct(doc.add_paragraph(_xml_safe(f"[{r.number}] {r.citation}")))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
@@ -150,6 +194,9 @@ def _csl_item(ref: Reference) -> dict[str, Any]:
         "type": "report",
         "title": meta.get("title") or ref.item.source or ref.citation,
     }
+    author = meta.get("author") or meta.get("city")
+    if author:  # the publishing city or organisation: a name, not a person
+        item["author"] = [{"literal": str(author)}]
     place = ", ".join(str(p) for p in (meta.get("city"), meta.get("country")) if p)
     if place:
         item["publisher-place"] = place
@@ -174,13 +221,13 @@ def to_csl_json(draft: Draft) -> list[dict[str, Any]]:
     return [_csl_item(r) for r in references(draft)]
 
 
-def export(draft: Draft, fmt: str, path: str | Path) -> Path:
+def export(draft: Draft, fmt: str, path: str | Path, references_heading: str = "References") -> Path:
     """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path."""
     path = Path(path)
     if fmt == "docx":
-        return to_docx(draft, path)
+        return to_docx(draft, path, references_heading)
     if fmt == "markdown":
-        text = to_markdown(draft)
+        text = to_markdown(draft, references_heading)
     elif fmt == "csl-json":
         text = json.dumps(to_csl_json(draft), ensure_ascii=False, indent=2) + "\n"
     else:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ingest import CHUNKER_VERSION
 from kb.indexing.indexes import Indexes, Progress
-from kb.ingesting.ingestor import Ingestor
+from kb.ingesting.ingestor import Ingestor, Step
 from kb.settings import Settings
 from kb.store.catalog import Catalog, now
 from kb.types import AddReport
@@ -26,14 +26,14 @@ SAVE_EVERY_SECONDS = 60.0
 
 def add_files(catalog: Catalog, indexes: Indexes, settings: Settings, paths: list[Path], *,
               manifest: str | Path | None = None, metadata: dict[str, Any] | None = None,
-              progress: Progress | None = None) -> AddReport:
+              progress: Progress | None = None, step: Step | None = None) -> AddReport:
     """Add files and folders; every file gets an outcome and the batch never stops (see KnowledgeBase.add).
 
     Returns:
         An AddReport with one FileOutcome per file, also recorded as the catalog's last ingest run.
     """
     started = now()
-    ingestor = Ingestor(catalog, indexes, settings, manifest=manifest, metadata=metadata or {})
+    ingestor = Ingestor(catalog, indexes, settings, manifest=manifest, metadata=metadata or {}, step=step)
     report = AddReport()
     files = ingestor.collect(paths, report)
     last_save = time.monotonic()

@@ -7,7 +7,7 @@ is `kb.ingesting.files`; where their metadata comes from, `kb.ingesting.metadata
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +27,13 @@ from kb.types import AddReport, Document, FileOutcome
 if TYPE_CHECKING:
     from ingest import ChunkDraft, ParsedDocument
 
-__all__ = ["Ingestor", "Parsed"]
+__all__ = ["Ingestor", "Parsed", "Step"]
+
+# Called while one file is embedded: step(path, chunks done, chunks in the file, page reached, pages),
+# so a progress bar moves per page, not only per file (a 4-page PDF takes ~30 s on 2 cores).
+Step = Callable[[str, int, int, "int | None", "int | None"], None]
+STEP_CHUNKS = 1  # chunks encoded between two steps (one takes ~1-3 s on 2 busy cores)
+
 
 @dataclass
 class Parsed:
@@ -48,15 +54,17 @@ class Ingestor:
         settings: the KB home, file size limit and chunk sizes.
         manifest: a manifest CSV for this batch, if any.
         metadata: values applied to every file (over manifest and sidecar).
+        step: called while a file is encoded, as step(path, chunks done, chunks, page, pages).
     """
 
     def __init__(self, catalog: Catalog, indexes: Indexes, settings: Settings, manifest: str | Path | None,
-                 metadata: dict[str, Any]) -> None:
+                 metadata: dict[str, Any], step: Step | None = None) -> None:
         from ingest import load_manifest
 
         self.catalog = catalog
         self.indexes = indexes
         self.settings = settings
+        self.step = step
         self.manifest = load_manifest(Path(manifest)) if manifest else None
         self.manifest_path = Path(manifest).resolve() if manifest else None
         self.metadata = metadata
@@ -97,6 +105,7 @@ class Ingestor:
     def parse(self, path: Path, known: set[str]) -> Parsed:
         """Hash, read and chunk one file (no catalog access); skipped when its bytes are known."""
         from ingest import IngestError, check_size, chunk_document, read_document
+        from ingest.scanned import probably_scanned
 
         settings = self.settings
         try:
@@ -116,6 +125,9 @@ class Ingestor:
             )
             if not drafts:
                 raise IngestError("no_text", "No text could be extracted from this file.")
+            if probably_scanned(path, doc):
+                raise IngestError("scanned", "Its pages are images with almost no text: it is probably scanned. "
+                                  "Text recognition (OCR) is not enabled here, so it was not added.")
             return Parsed(sha, doc, drafts)
         except (IngestError, OSError) as err:
             return Parsed(None, error=err)
@@ -183,7 +195,13 @@ class Ingestor:
         assert doc is not None and sha is not None
         title = meta.get("title") or doc.title or fallback_title
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
-        encoded = self.indexes.encode(texts)  # every signal's slow part, before the commit
+        if self.step is not None:  # encode a few chunks at a time into the cache, saying how far it got
+            self.step(str(path), 0, len(texts), chunks[0].page if chunks else None, doc.page_count)
+            for i in range(0, len(texts), STEP_CHUNKS):
+                self.indexes.encode(texts[i:i + STEP_CHUNKS])
+                done = min(i + STEP_CHUNKS, len(texts))
+                self.step(str(path), done, len(texts), chunks[done - 1].page, doc.page_count)
+        encoded = self.indexes.encode(texts)  # every signal's slow part, before the commit (cached when stepped)
         stored = keep_original(self.settings.home, path, sha)
         sig = signature([c.text for c in chunks])
         like = self.signatures.most_similar(sig, exclude=existing.id if existing else None) if compare else None

@@ -21,7 +21,8 @@ def citation(doc: Document, chunk: Chunk) -> str:
     if chunk.page:
         parts.append(f"p. {chunk.page}")
     # a heading that only repeats the title (a Markdown file's H1) is not said twice
-    path = [s for s in chunk.section if not same_words(s, doc.title)]
+    # ... and a heading that starts with its own "§" ("§ 3 Referral") does not get a second one
+    path = [s.lstrip("§ \u00a0").strip() or s for s in chunk.section if not same_words(s, doc.title)]
     if path:
         parts.append(f"§ {' › '.join(path)}")
     return ", ".join(parts)
