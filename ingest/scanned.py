@@ -44,8 +44,10 @@ def probably_scanned(path: Path, doc: ParsedDocument) -> bool:
         doc: what the reader made of it.
 
     Returns:
-        True when at least half of its pages hold <= THIN_PAGE_WORDS words and at least half of
-        those draw an image. A short PDF of real text, even a line a page, is not flagged.
+        True when more than half of its pages hold <= THIN_PAGE_WORDS words and at least half of
+        those draw an image. A short PDF of real text, even a line a page, is not flagged; nor is one
+        whose text pages are at least as many as its scanned ones (it is added, and the outcome names
+        the scanned pages it could not read).
     """
     if doc.format != "pdf" or not doc.page_count:
         return False
@@ -54,6 +56,6 @@ def probably_scanned(path: Path, doc: ParsedDocument) -> bool:
         if block.page:
             words[block.page] += len(block.text.split())
     thin = [p for p in range(1, doc.page_count + 1) if words[p] <= THIN_PAGE_WORDS]
-    if 2 * len(thin) < doc.page_count:
+    if 2 * len(thin) <= doc.page_count:
         return False
     return 2 * _image_pages(path, thin) >= len(thin)

@@ -90,12 +90,14 @@ def test_bad_files_fail_alone(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
     folder = write_docs(tmp_path / "docs")
     (folder / "empty.txt").write_bytes(b"")
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n% truncated")
-    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)  # a PNG (read by OCR), damaged
+    (folder / "picture.gif").write_bytes(b"GIF89a" + b"\x00" * 64)  # a format we do not read
     report = hash_kb.add([folder, tmp_path / "does-not-exist.pdf"])
     by_name = {Path(f.path).name: f for f in report.files}
     assert by_name["empty.txt"].error_code == "empty"
     assert by_name["broken.pdf"].error_code == "corrupt"
-    assert by_name["image.png"].error_code == "unknown_format"
+    assert by_name["image.png"].error_code == "corrupt"
+    assert by_name["picture.gif"].error_code == "unknown_format"
     assert by_name["does-not-exist.pdf"].outcome == "failed"
     assert report.count("added") == 3 and not report.ok
     for f in report.files:

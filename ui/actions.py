@@ -1,7 +1,8 @@
 """What each UI control does, as plain methods over a KnowledgeBase (no gradio import).
 
 Search, "more like this", suggested searches and the document reader are here; drafting is
-`ui.draft_actions`, the Library and Add documents tabs `ui.library_actions`, and what all build on
+`ui.draft_actions`, the Library and Add documents tabs `ui.library_actions`, the Directory and
+Leadership group tabs `ui.directory_actions` and `ui.group_actions`, and what all build on
 (the KB thread, role checks, `UiError`) `ui.actions_base`. Every method takes the signed-in user's
 name and checks the role rule from `kb.access` itself, and the page language `lang`; it returns
 HTML in that language, or raises UiError with a message key (translated where it is shown).
@@ -20,7 +21,9 @@ from kb import METADATA_FIELDS
 from kb.types import Hit
 from ui import render
 from ui.actions_base import BATCH_FIELDS, META_FIELDS, UiError, clean_form, kb_thread
+from ui.atlas_actions import AtlasActions
 from ui.draft_actions import DraftActions
+from ui.group_actions import GroupActions
 from ui.i18n import Msg, t
 from ui.library_actions import LibraryActions
 from ui.reader import reader_html
@@ -66,7 +69,7 @@ def check_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-class Actions(DraftActions, LibraryActions):
+class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions):
     """The UI's operations, each checked against the caller's role.
 
     Args:
@@ -148,21 +151,25 @@ class Actions(DraftActions, LibraryActions):
     @kb_thread
     def search(
         self, user: str | None, query: str, filters: Mapping[str, Any], k: int = 10, lang: str = "en",
-        draft_id: Any = None,
+        draft_id: Any = None, prefer: dict[str, Any] | None = None,
     ) -> tuple[str, str, Shown]:
-        """Returns (result cards HTML, status line HTML, the hits shown)."""
+        """Returns (result cards HTML, status line HTML, the hits shown); `prefer`: a city profile whose
+        comparable cities' results come first (ui.atlas_actions)."""
         self.check(user, "search")
         query = (query or "").strip()
         flt = check_filters(filters)
+        profile = self.checked_profile(prefer) if prefer else None
         if not query:
             shown = Shown(empty="search.type_something")
             return self.cards(shown, lang), "", shown
         try:
-            hits = self.kb.search(query, k=k, filters=flt, highlight="dense")
+            hits = self.kb.search(query, k=k, filters=flt, highlight="dense", prefer=profile)
         except ValueError as err:
             raise UiError("error.filter_other", detail=str(err)) from err
         shown = Shown(hits)
         status = t(lang, "search.results", n=len(hits), query=query)
+        if profile is not None:
+            status += " " + t(lang, "atlas.prefer_on")
         return self.cards(shown, lang, draft_id), render.message(status), shown
 
     @kb_thread

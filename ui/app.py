@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from kb.access import User, authenticate, load_users
 from ui.actions import BATCH_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, UiError
+from ui.atlas_ui import wire_atlas
+from ui.directory import card_outputs, directory_language_outputs, wire_directory
+from ui.group import wire_group
 from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
-from ui.layout import build_layout
+from ui.layout import CHOICE_FIELDS, build_layout
 from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS
 
 if TYPE_CHECKING:
@@ -83,10 +86,11 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         language_out = [c.lang, c.lang_pick, c.intro, c.banner, c.search_tab, c.drafting_tab, c.library_tab, c.add_tab,
                         c.query, c.pin_section,
                         c.section_sel, c.table, c.outcomes, *filter_list,
-                        *[f[k] for f in (c.edit, c.add_meta) for k in ("doc_type", "population_band", "prevention_level")]]
+                        *[f[k] for f in (c.edit, c.add_meta) for k in CHOICE_FIELDS]]
         drafts_out = [c.working, c.pin_draft, c.draft_sel]
         card_out = [c.results, c.search_status, c.shown, c.suggestions, c.suggest_status, c.suggest_shown,
-                    c.draft_html, *drafts_out, c.reader, c.reader_panel, c.original_file]
+                    c.draft_html, *drafts_out, c.reader, c.reader_panel, c.original_file, *card_outputs(c)]
+        language_out += directory_language_outputs(c)
 
         # --- the page language ---------------------------------------------------------------------
         app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
@@ -96,7 +100,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             [*language_out, c.purpose, c.draft_html, c.results, c.search_status], api_name=False)
 
         # --- search and cards ------------------------------------------------------------------------
-        search_inputs = [c.lang, c.working, c.query, *filter_list, *year_list]
+        search_inputs = [c.lang, c.working, c.query, *filter_list, *year_list, c.profile, c.prefer_on]
         search_out = [c.results, c.search_status, c.shown]
         c.search_btn.click(guard(h.do_search), search_inputs, search_out, api_name="search")
         c.query.submit(guard(h.do_search), search_inputs, search_out, api_name=False)
@@ -125,8 +129,8 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         )
         c.suggest_btn.click(guard(h.suggest), [c.lang, c.working, c.section],
                             [c.suggestions, c.suggest_status, c.suggest_shown], api_name="suggested")
-        c.create_btn.click(guard(h.create), [c.lang, c.new_city, c.new_title, c.section],
-                           [*drafts_out, c.draft_html, c.new_title, c.new_city], api_name="create_draft")
+        created = c.create_btn.click(guard(h.create), [c.lang, c.new_city, c.new_title, c.section],
+                                     [*drafts_out, c.draft_html, c.new_title, c.new_city], api_name="create_draft")
         c.rename_btn.click(guard(h.rename), [c.lang, c.working, c.rename_title],
                            [c.pin_draft, c.draft_sel, c.rename_title], api_name="rename_draft")
         c.delete_btn.click(guard(h.delete), [c.lang, c.working, c.delete_ok],
@@ -136,6 +140,10 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         for btn, fmt in ((c.docx_btn, "docx"), (c.md_btn, "markdown"), (c.csl_btn, "csl-json")):
             btn.click(guard(h.exporter(fmt)), [c.lang, c.working], c.export_file,
                       api_name=f"export_{fmt.replace('-', '_')}")
+
+        # --- the directory and the leadership group (ui.directory) ------------------------------------
+        wire_directory(gr, act, c, guard)
+        wire_group(gr, act, c, guard)
 
         # --- library and adding ----------------------------------------------------------------------
         c.refresh_btn.click(guard(h.library), c.lang, library_out, api_name="library")
@@ -162,6 +170,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )
+        wire_atlas(gr, app, c, h, act, guard, (h.do_search, search_inputs, search_out), created)
     app.queue(default_concurrency_limit=1)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app

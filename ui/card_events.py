@@ -1,5 +1,6 @@
 """What a click on a result card does: pin (all, highlighted sentences, a selection), create a draft
-in place and pin, undo a pin, "more like this" within the active filters, and open the reader.
+in place and pin, undo a pin, "more like this" within the active filters, open the reader, and
+"Add to directory" (the Directory tab's form, prefilled from the excerpt: `ui.directory.open_form`).
 
 A card is re-drawn where it was clicked, saying what happened ("Pinned to §3 · undo", "already
 there"), from the cards the panel shows (kept in the session, `Shown`). No gradio import at module
@@ -10,6 +11,7 @@ from typing import Any
 
 from ui import render
 from ui.actions import FILTER_FIELDS, YEAR_FILTERS, Actions, Shown
+from ui.directory import open_form
 from ui.form_handlers import form_handler, user_of
 from ui.i18n import t
 
@@ -31,6 +33,10 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
             return {"cards": cards, "status": status, "shown": new}
         if what == "download" and chunk is not None:
             return {"download": act.original_copy(user, chunk)}
+        if what == "directory" and chunk is not None:  # "Add to directory": the form, prefilled
+            hit = shown.hit(chunk)
+            return {"directory": open_form(gr, act, lay, lang, chunk, data.get("quote"),
+                                           hit.highlights if hit else [], working, user)}
         if what == "open" and chunk is not None:
             hit = shown.hit(chunk)
             html = act.reader(user, chunk, hit.highlights if hit else [], lang)
@@ -81,6 +87,8 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
             ups[lay.draft_sel] = gr.Dropdown(choices=choices)
         if "download" in got:
             ups[lay.original_file] = gr.File(value=str(got["download"]), visible=True)
+        if "directory" in got:
+            ups.update(got["directory"])
         if "reader" in got:
             ups[lay.reader] = got["reader"]
             ups[lay.reader_panel] = gr.Column(visible=True)
@@ -102,8 +110,17 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
     def close_reader():
         return gr.Column(visible=False)
 
+    def panel(cards: Any, status: Any, state: Any):
+        """A handler for the card clicks of another panel of cards (the atlas's cell and examples panels)."""
+
+        def on_panel(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
+            got = handle(lang, shown, working, section, {}, evt._data or {}, request)
+            return apply(got, cards, status, state)
+
+        return on_panel
+
     # the search form's filters as parameters, one per field (ui.form_handlers)
     results = form_handler(gr, (*FILTER_FIELDS, *YEAR_FILTERS), on_results,
                            lead=("lang", "shown", "working", "section"), event=True)
     return SimpleNamespace(on_results=results, on_suggestions=on_suggestions, on_reader=on_reader,
-                           close_reader=close_reader)
+                           close_reader=close_reader, panel=panel)

@@ -221,7 +221,9 @@ def _card(n: int, hit: Hit, original: Original, lang: str, can_pin: bool, state:
         f"{_state_html(hit, state, lang)}"
         f"<footer>{_links(hit, original, lang)} "
         f'<button class="kb-act" data-act="more" data-chunk="{hit.chunk_id}">{esc(t(lang, "card.more_like"))}'
-        f"</button> {pin}</footer></article>"
+        f"</button> {pin} "
+        f'<button class="kb-act" data-act="directory" data-chunk="{hit.chunk_id}" '
+        f'title="{esc(t(lang, "card.directory_hint"))}">{esc(t(lang, "card.directory"))}</button></footer></article>'
     )
 
 

@@ -228,4 +228,10 @@ class DraftActions(BaseActions):
             raise UiError("error.unknown_format", fmt=str(fmt))
         # one folder per draft: two drafts with the same title never overwrite each other's file
         path = self.exports_dir / f"draft-{draft.id}" / export_name(draft.title, fmt)
-        return export(draft, fmt, path, references_heading=t(lang, "export.references"))
+        return export(draft, fmt, path, references_heading=t(lang, "export.references"),
+                      appendices=self.export_appendices(user, draft.id, lang))
+
+    def export_appendices(self, user: str | None, draft_id: int, lang: str) -> list[Any]:
+        """Parts exported after the draft's sections (the directory's actions add the city's directory
+        and leadership group)."""
+        return []

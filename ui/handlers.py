@@ -19,6 +19,7 @@ from kb.access import can
 from ui import render
 from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions
 from ui.card_events import make_card_handlers
+from ui.directory import directory_language_updates
 from ui.form_handlers import form_handler, user_of
 from ui.i18n import LANGUAGES, direction, normalize, t
 from ui.i18n import label as L
@@ -98,6 +99,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.drafting_tab: gr.Tab(label=L("tab.drafting")),
             lay.library_tab: gr.Tab(label=L("tab.library"), visible=can(role, "edit") or can(role, "remove")),
             lay.add_tab: gr.Tab(label=L("tab.add"), visible=can(role, "add")),
+            lay.directory_tab: gr.Tab(label=L("tab.directory")),
+            lay.group_tab: gr.Tab(label=L("tab.group")),
             lay.query: gr.Textbox(rtl=direction(lang) == "rtl"),
             lay.pin_section: gr.Dropdown(choices=sections),
             lay.section_sel: gr.Dropdown(choices=sections),
@@ -109,6 +112,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         for form in (lay.edit, lay.add_meta):
             for key in CHOICE_FIELDS:
                 ups[form[key]] = gr.Dropdown(choices=forms[key])
+        ups.update(directory_language_updates(gr, lay, act, lang))
         return ups
 
     def on_load(lang_hint, request: gr.Request):
@@ -145,9 +149,11 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         return gr.Dropdown(choices=choices, value=working), gr.Dropdown(choices=choices, value=working)
 
     # One parameter per form field (form_handler): Gradio injects gr.Request only into positional
-    # parameters, and API callers see named inputs.
-    def do_search(lang, working, q, flt, request):
-        return act.search(user_of(request), q, flt, lang=lang, draft_id=working)
+    # parameters, and API callers see named inputs. profile, prefer_on: the session's city profile and
+    # "prefer comparable cities" (ui.atlas_ui).
+    def do_search(lang, working, q, flt, profile, prefer_on, request):
+        return act.search(user_of(request), q, flt, lang=lang, draft_id=working,
+                          prefer=profile if prefer_on else None)
 
     def choose_draft(lang, value, section, shown, request: gr.Request):
         """A draft chosen in either chooser becomes the working draft everywhere."""
@@ -262,7 +268,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
     return SimpleNamespace(
         on_load=on_load, switch_language=switch_language, facet_updates=facet_updates,
         # one parameter per form field, declared from the schema's field lists (see form_handler)
-        do_search=form_handler(gr, SEARCH_KEYS, do_search, lead=("lang", "working", "q")),
+        do_search=form_handler(gr, SEARCH_KEYS, do_search, lead=("lang", "working", "q"),
+                               tail={"profile": None, "prefer_on": False}),
         choose_draft=choose_draft, choose_section=choose_section, suggest=suggest, on_item=on_item,
         create=create, rename=rename, delete=delete, add_note=add_note, exporter=exporter, library=library,
         library_manifest=library_manifest, reread=reread, pick_doc=pick_doc,

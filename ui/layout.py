@@ -13,6 +13,9 @@ from typing import Any
 
 from kb import METADATA_FIELDS, MetadataField
 from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, Shown
+from ui.atlas_ui import build_examples_panel, build_overview_panel, build_prefer, build_profile_panel
+from ui.directory import directory_state, directory_tabs
+from ui.group import group_tab
 from ui.i18n import LANGUAGES
 from ui.i18n import label as L
 from ui.page_js import CLICK_JS
@@ -71,7 +74,8 @@ class Layout:
 
 
 def build_layout(gr: Any, act: Actions) -> Layout:
-    """Create the header, the banner, the four tabs and the reader.
+    """Create the header, the banner, the tabs (search, drafting, directory, leadership group, library,
+    add documents) and the reader.
 
     Args:
         gr: the gradio module (imported lazily by the caller).
@@ -92,6 +96,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
     c["shown"] = gr.State(Shown())
     c["suggest_shown"] = gr.State(Shown())
     c["removed"] = gr.State(None)
+    directory_state(gr, c)
     with gr.Row(elem_id="kb-header", equal_height=True):
         c["intro"] = gr.HTML(elem_id="kb-intro", scale=5)
         c["lang_pick"] = gr.Dropdown(
@@ -99,13 +104,16 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             elem_id="kb-lang", scale=1, min_width=160,
         )
     c["banner"] = gr.HTML(act.banner(None) if act.local else "", elem_id="kb-banner")
-    with gr.Tabs():
+    build_profile_panel(gr, c)  # "Your city", for comparable cities (ui.atlas_ui)
+    with gr.Tabs() as tabs:
+        c["tabs"] = tabs
         with gr.Tab(L("tab.search"), id="search") as search_tab:
             c["search_tab"] = search_tab
             with gr.Row():
                 c["query"] = gr.Textbox(label=L("search.label"), scale=5, elem_id="kb-query",
                                         placeholder=L("search.placeholder"))
                 c["search_btn"] = gr.Button(L("search.button"), variant="primary", scale=1, elem_id="kb-search-btn")
+            build_prefer(gr, c)
             with gr.Accordion(L("search.filters"), open=False, elem_id="kb-filters"):
                 with gr.Row():
                     # Choices are filled on load; custom values keep API calls valid.
@@ -125,6 +133,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                                                scale=3, elem_id="kb-pin-section")
             c["search_status"] = gr.HTML(elem_id="kb-search-status")
             c["results"] = gr.HTML(elem_id="kb-results", js_on_load=CLICK_JS)
+            build_overview_panel(gr, c)  # the collection at a glance: the page never opens empty
         with gr.Tab(L("tab.drafting"), id="drafting") as drafting_tab:
             c["drafting_tab"] = drafting_tab
             with gr.Row(elem_id="kb-working-draft"):
@@ -140,6 +149,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["suggest_btn"] = gr.Button(L("draft.run_suggested"), elem_id="kb-suggest")
             c["suggest_status"] = gr.HTML()
             c["suggestions"] = gr.HTML(elem_id="kb-suggestions", js_on_load=CLICK_JS)
+            build_examples_panel(gr, c)  # examples from comparable cities, for this section
             with gr.Row():
                 c["note"] = gr.Textbox(label=L("draft.note"), lines=2, scale=5)
                 c["note_btn"] = gr.Button(L("draft.add_note"), scale=1)
@@ -155,6 +165,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 c["csl_btn"] = gr.Button(L("export.csl"), elem_id="kb-export-csl")
             c["export_file"] = gr.File(label=L("export.file"), elem_id="kb-export-file", interactive=False,
                                        visible=False)
+        directory_tabs(gr, c)
+        group_tab(gr, c)
         with gr.Tab(L("tab.library"), id="library", visible=act.local) as library_tab:
             c["library_tab"] = library_tab
             with gr.Row():
@@ -165,7 +177,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["table"] = gr.Dataframe(
                 headers=LIBRARY_HEADERS, interactive=False, elem_id="kb-library", wrap=True,
                 # id, title, source, city, country, year, type, themes, language, chunks, pages, status, updated
-                column_widths=["3%", "20%", "13%", "8%", "7%", "5%", "8%", "9%", "6%", "5%", "4%", "4%", "8%"],
+                column_widths=["3%", "18%", "12%", "7%", "6%", "5%", "7%", "8%", "6%", "4%", "4%", "8%", "4%", "8%"],
             )
             c["doc_sel"] = gr.Dropdown(label=L("library.document"), choices=[], elem_id="kb-doc-sel",
                                        allow_custom_value=True)

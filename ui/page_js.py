@@ -12,15 +12,15 @@ from ui.i18n import LANGUAGES, RTL_LANGUAGES
 __all__ = ["CLICK_JS", "DETECT_LANG_JS", "APPLY_LANG_JS", "AFTER_CARD_JS"]
 
 # Clicks on card and draft-item buttons become one custom event carrying the button's data; "show
-# more" is done here (no round trip); a pin sends the text selected in that card's excerpt, if any,
-# and "create and pin" the city typed in the card.
+# more" is done here (no round trip); a pin or "Add to directory" sends the text selected in that
+# card's excerpt, if any, and "create and pin" the city typed in the card.
 CLICK_JS = """
 const send = (b) => {
   const card = b.closest('.kb-card');
   let quote = null, city = null;
   if (card) {
     const sel = window.getSelection();
-    if (b.dataset.act === 'pin' && sel && !sel.isCollapsed) {
+    if ((b.dataset.act === 'pin' || b.dataset.act === 'directory') && sel && !sel.isCollapsed) {
       const node = sel.anchorNode && (sel.anchorNode.nodeType === 1 ? sel.anchorNode : sel.anchorNode.parentElement);
       if (node && card.contains(node) && node.closest('.kb-excerpt')) quote = sel.toString();
     }

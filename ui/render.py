@@ -32,6 +32,7 @@ __all__ = [
     "library_rows",
     "library_headers",
     "LIBRARY_HEADERS",
+    "ocr_cell",
     "outcome_rows",
     "outcome_headers",
     "OUTCOME_HEADERS",
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 LIBRARY_HEADERS = ["id", "title", "source", "city", "country", "year", "type", "themes", "language",
-                   "chunks", "pages", "status", "updated"]
+                   "chunks", "pages", "ocr", "status", "updated"]
 OUTCOME_HEADERS = ["file", "outcome", "reason", "chunks", "pages", "language", "title"]
 
 
@@ -137,6 +138,29 @@ def draft_choices(infos: Sequence[DraftInfo]) -> list[tuple[str, int]]:
              + f" ({i.item_count})", i.id) for i in infos]
 
 
+def ocr_cell(ocr: dict[str, Any] | None, lang: str = "en") -> str:
+    """A document's OCR in a few words: pages read, mean confidence, the pages to check, what was not read."""
+    if not ocr:
+        return ""
+    pages = ocr.get("pages") or {}
+    parts = []
+    if pages:
+        mean = sum(p["confidence"] for p in pages.values()) / len(pages)
+        parts.append(t(lang, "library.ocr.read", n=len(pages), confidence=round(mean),
+                       packs="+".join(ocr.get("languages") or [])))
+    low = [k for k, p in pages.items() if p.get("low")]
+    if low:
+        parts.append(t(lang, "library.ocr.low", pages=", ".join(low)))
+    unread = [k for k, why in (ocr.get("skipped") or {}).items() if why not in ("blank", "no text found")]
+    if ocr.get("partial"):
+        parts.append(t(lang, "library.ocr.partial", n=len(unread)))
+    elif unread:
+        parts.append(t(lang, "library.ocr.unread", n=len(unread)))
+    if ocr.get("missing_packs"):
+        parts.append(t(lang, "library.ocr.install", packs=" ".join(ocr["missing_packs"])))
+    return "; ".join(parts)
+
+
 def _choice(field: str, value: Any, lang: str) -> str:
     if not value:
         return ""
@@ -163,6 +187,7 @@ def library_rows(docs: Sequence[Document], lang: str = "en") -> list[list[Any]]:
                 language_name(d.language, lang),
                 d.chunk_count,
                 d.page_count or "",
+                ocr_cell(d.ocr, lang),
                 _choice("status", d.status, lang),
                 date_time(d.updated_at, lang, with_time=False),
             ]

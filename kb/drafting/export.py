@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kb.drafting.drafts import Draft, DraftItem
 
-__all__ = ["Reference", "references", "to_markdown", "to_docx", "to_csl_json", "export", "FORMATS"]
+__all__ = ["Reference", "Appendix", "references", "to_markdown", "to_docx", "to_csl_json", "export", "FORMATS"]
 
 FORMATS = {"docx": ".docx", "markdown": ".md", "csl-json": ".json"}
 
@@ -30,26 +31,36 @@ class Reference:
     item: DraftItem  # the first excerpt that used it
 
 
-def references(draft: Draft) -> list[Reference]:
+class Appendix(Protocol):
+    """A part exported after the draft's sections (the city's directory, the leadership group), whose
+    sources are numbered in the same reference list, after the draft's own quotations."""
+
+    def cited(self) -> Sequence[DraftItem]: ...
+    def markdown(self, numbers: Mapping[str, int]) -> list[str]: ...
+    def docx(self, doc: Any, numbers: Mapping[str, int]) -> None: ...
+
+
+def references(draft: Draft, appendices: Sequence[Appendix] = ()) -> list[Reference]:
     """The draft's references, numbered in order of first use (same citation, same number)."""
     refs: dict[str, Reference] = {}
-    for item in draft.items():
+    for item in [*draft.items(), *(i for a in appendices for i in a.cited())]:
         if item.kind == "excerpt" and item.citation not in refs:
             refs[item.citation] = Reference(len(refs) + 1, item.citation, item)
     return list(refs.values())
 
 
-def _numbers(draft: Draft) -> dict[str, int]:
-    return {r.citation: r.number for r in references(draft)}
+def _numbers(draft: Draft, appendices: Sequence[Appendix] = ()) -> dict[str, int]:
+    return {r.citation: r.number for r in references(draft, appendices)}
 
 
 def _heading_line(draft: Draft) -> str:
     return f"{draft.framework_title} — {draft.city}" if draft.city else draft.framework_title
 
 
-def to_markdown(draft: Draft, references_heading: str = "References") -> str:
-    """The draft as Markdown: sections as `##` headings, excerpts as `> ` blockquotes ending in [n]."""
-    numbers = _numbers(draft)
+def to_markdown(draft: Draft, references_heading: str = "References", appendices: Sequence[Appendix] = ()) -> str:
+    """The draft as Markdown: sections as `##` headings, excerpts as `> ` blockquotes ending in [n],
+    then the appendices (directory, leadership group) and the references."""
+    numbers = _numbers(draft, appendices)
     out = [f"# {draft.title}", "", f"*{_heading_line(draft)}*", ""]
     for sec in draft.sections:
         out += [f"## {sec.section.title}", ""]
@@ -60,7 +71,9 @@ def to_markdown(draft: Draft, references_heading: str = "References") -> str:
                 out += _quote(item.text, numbers[item.citation])
             else:
                 out += [item.text.strip(), ""]
-    refs = references(draft)
+    for appendix in appendices:
+        out += appendix.markdown(numbers)
+    refs = references(draft, appendices)
     if refs:
         out += [f"## {references_heading}", ""]
         out += [f"{r.number}. {r.citation}" for r in refs]
@@ -129,13 +142,15 @@ def _mark_rtl(para: Any) -> None:
         run._r.get_or_add_rPr().get_or_add_rtl()
 
 
-def to_docx(draft: Draft, path: str | Path, references_heading: str = "References") -> Path:
+def to_docx(draft: Draft, path: str | Path, references_heading: str = "References",
+            appendices: Sequence[Appendix] = ()) -> Path:
     """Write the draft as a Word document.
 
     Args:
         draft: the draft (from `Drafts.get`).
         path: where to write the .docx.
         references_heading: the heading of the reference list (the drafter's language).
+        appendices: parts after the sections (the directory and the leadership group, as tables).
 
     Returns:
         The path written. Excerpts use the "Quote" style followed by [n]; notes are normal
@@ -145,7 +160,7 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
     """
     from docx import Document as DocxDocument
 
-    numbers = _numbers(draft)
+    numbers = _numbers(draft, appendices)
     doc = DocxDocument()
     # Fixed properties (from the draft, not the clock) so two exports of one draft match.
     props = doc.core_properties
@@ -176,7 +191,9 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
                 direct(para, item.meta.get("language"))
             else:
                 direct(doc.add_paragraph(_xml_safe(item.text.strip())))
-    refs = references(draft)
+    for appendix in appendices:
+        appendix.docx(doc, numbers)
+    refs = references(draft, appendices)
     if refs:
         direct(doc.add_heading(_xml_safe(references_heading), level=1))
         for r in refs:
@@ -216,20 +233,21 @@ def _csl_item(ref: Reference) -> dict[str, Any]:
     return item
 
 
-def to_csl_json(draft: Draft) -> list[dict[str, Any]]:
+def to_csl_json(draft: Draft, appendices: Sequence[Appendix] = ()) -> list[dict[str, Any]]:
     """The references as CSL-JSON items (type "report"), in reference-number order."""
-    return [_csl_item(r) for r in references(draft)]
+    return [_csl_item(r) for r in references(draft, appendices)]
 
 
-def export(draft: Draft, fmt: str, path: str | Path, references_heading: str = "References") -> Path:
+def export(draft: Draft, fmt: str, path: str | Path, references_heading: str = "References",
+           appendices: Sequence[Appendix] = ()) -> Path:
     """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path."""
     path = Path(path)
     if fmt == "docx":
-        return to_docx(draft, path, references_heading)
+        return to_docx(draft, path, references_heading, appendices)
     if fmt == "markdown":
-        text = to_markdown(draft, references_heading)
+        text = to_markdown(draft, references_heading, appendices)
     elif fmt == "csl-json":
-        text = json.dumps(to_csl_json(draft), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(to_csl_json(draft, appendices), ensure_ascii=False, indent=2) + "\n"
     else:
         raise ValueError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")
     path.parent.mkdir(parents=True, exist_ok=True)

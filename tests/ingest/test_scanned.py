@@ -42,12 +42,27 @@ def test_image_pages_with_a_stray_word_are_probably_scanned(tmp_path: Path) -> N
 
 
 def test_a_scanned_pdf_is_refused_with_that_reason(tmp_path: Path) -> None:
+    """With OCR off, the stray word would make a document of nothing: refused as probably scanned."""
     from kb import KnowledgeBase
+    from kb.settings import Settings
 
-    with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:
+    with KnowledgeBase(settings=Settings.from_env(tmp_path / "home", embedder="hash", ocr="off")) as kb:
         report = kb.add([scan_like(tmp_path / "scan.pdf"), short_text(tmp_path / "text.pdf")])
         outcomes = {Path(f.path).name: f for f in report.files}
         assert outcomes["scan.pdf"].outcome == "failed" and outcomes["scan.pdf"].error_code == "scanned"
         assert "probably scanned" in outcomes["scan.pdf"].reason
+        assert "KB_OCR=off" in outcomes["scan.pdf"].reason
         assert outcomes["text.pdf"].outcome == "added"
         assert [d.source for d in kb.documents()] == ["text.pdf"]
+
+
+def test_with_ocr_on_its_blank_pictures_are_read_and_found_empty(tmp_path: Path) -> None:
+    """With OCR on, the pictures are read; blank ones give no text, said as such (not a document of one word)."""
+    from kb import KnowledgeBase
+    from kb.settings import Settings
+
+    with KnowledgeBase(settings=Settings.from_env(tmp_path / "home", embedder="hash", ocr="auto")) as kb:
+        report = kb.add([scan_like(tmp_path / "scan.pdf")])
+        assert report.files[0].outcome == "failed" and report.files[0].error_code == "no_text"
+        assert "OCR found no text" in (report.files[0].reason or "")
+        assert kb.documents() == []

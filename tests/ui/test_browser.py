@@ -204,6 +204,32 @@ def test_upload_progress_moves_from_the_first_seconds(page: Any, tmp_path: Path)
     tab(page, "Search")
 
 
+def test_upload_a_scan_and_see_ocr_on_its_card(page: Any, nano_app: RunningApp, tmp_path: Path) -> None:
+    from ocr_samples import image_of
+
+    scan = tmp_path / "Signed resolution.png"
+    image_of(["Signed resolution", "The council of Ashbury approved the lantern festival grant of forty "
+              "thousand euros."], "browser").save(scan)
+    tab(page, "Add documents")
+    page.set_input_files("#kb-upload input[type=file]", str(scan))
+    page.locator("#kb-upload", has_text="Signed resolution").wait_for()
+    page.locator("#kb-add-btn").click()
+    # the status and the outcomes of an earlier upload may still show: wait for this file's outcome
+    page.locator("#kb-outcomes", has_text="Signed resolution.png").wait_for(timeout=120_000)
+    outcomes = page.inner_text("#kb-outcomes")
+    assert "Done: 1 added" in page.inner_text("#kb-add-status"), outcomes
+    assert "Read by OCR (tesseract" in outcomes
+    tab(page, "Library")
+    page.locator("#kb-refresh").click()
+    page.locator("#kb-library", has_text="Signed resolution.png").wait_for()
+    assert "1 p.," in page.inner_text("#kb-library")  # the OCR column: pages read, mean confidence
+    tab(page, "Search")
+    search(page, "Ashbury lantern festival grant")
+    card = page.locator(".kb-card", has_text="lantern festival grant").first
+    assert card.locator(".kb-citation").first.inner_text().endswith("p. 1 (OCR)")
+    shot(page, "search-ocr")
+
+
 def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_path: Path) -> None:
     from docx import Document as DocxDocument
 

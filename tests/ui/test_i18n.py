@@ -52,7 +52,7 @@ def test_nothing_is_left_in_english(lang: str) -> None:
 
 def test_arabic_is_arabic_and_uses_its_plural_forms() -> None:
     ar = catalogue("ar")
-    latin_words = re.compile(r"\b(?!(?:PDF|DOCX|HTML|Markdown|Word|CSV|OCR|CSL|JSON|kb|add|manifest|file|http|https|"
+    latin_words = re.compile(r"\b(?!(?:PDF|DOCX|HTML|Markdown|Word|CSV|OCR|PNG|JPEG|TIFF|KB_OCR|CSL|JSON|kb|add|manifest|file|http|https|"
                              r"DE|ES|FR|GB|US|Who|chairs|the|local|group|el|grupo|Quién|preside)\b)[A-Za-z]{3,}\b")
     for key, value in ar.items():
         for text in value.values() if isinstance(value, dict) else [value]:
