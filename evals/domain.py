@@ -126,11 +126,11 @@ def _page_of_first_relevant(hits: Sequence[tuple[str, int | None]], relevant: It
 def _sync_corpus(kb: KnowledgeBase, corpus_dir: Path, manifest: Path | None) -> dict[str, Any]:
     """Add the corpus (unchanged files are skipped) and drop documents no longer in it.
 
-    A home indexed with an older chunk header, or without the paragraph vectors of the chunks it
-    holds, is re-indexed first, so the figures are the current code's.
+    A home indexed with an older chunk header, or without some signal's rows (paragraph vectors,
+    latent terms) for the chunks it holds, is re-indexed first, so the figures are the current code's.
     """
     started = time.perf_counter()
-    if kb.index_text_outdated or (kb.passages.store is not None and not kb.passages.complete()):
+    if kb.index_text_outdated or kb.indexes.incomplete():
         kb.reindex()
     report = kb.add([corpus_dir], manifest=manifest if manifest and manifest.exists() else None)
     present = {p.relative_to(corpus_dir).as_posix() for p in corpus_dir.rglob("*") if p.is_file()}

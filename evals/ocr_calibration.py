@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evals.ocr import page_rows, read_images
+from evals.ocr_pages import page_rows, read_images
 from evals.scans import DEFAULT_OUT, degrade, ensure_scans, render_pages, text_pages
 
 if TYPE_CHECKING:

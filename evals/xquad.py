@@ -25,10 +25,20 @@ import numpy as np
 
 from evals.metrics import mrr_at_k, recall_at_k
 from evals.xquad_markdown import to_markdown
-from index import EmbeddingCache, LexicalIndex, VectorIndex, get_embedder, hybrid_search
+from index import (
+    EmbeddingCache,
+    LexicalIndex,
+    Query,
+    Signal,
+    VectorIndex,
+    gather,
+    get_embedder,
+    hybrid_search,
+)
 from index.embedders import Embedder
 from index.fusion import LEXICAL_WEIGHT
-from index.latent import LatentEncoder, LatentStore, latent_source
+from index.signals import DenseSignal, LatentSignal, LexicalSignal
+from index.signals.latent import LatentEncoder, LatentStore, latent_source
 
 __all__ = ["LANGS", "DEFAULT_PAIRS", "load_xquad", "run_xquad", "to_markdown", "main"]
 
@@ -85,7 +95,11 @@ def _id_language(ids: np.ndarray) -> list[str]:
 
 
 class _Pool:
-    """A dense + BM25 index over the paragraphs of some languages."""
+    """The product's signals (dense, BM25, latent terms) over the paragraphs of some languages.
+
+    Paragraph vectors are left out: an XQuAD paragraph is one paragraph, which that signal scores
+    by the chunk's own vector, so it would change nothing here.
+    """
 
     def __init__(
         self, sets: Sequence[XQuAD], embedder: Embedder, cache: EmbeddingCache, latent: LatentEncoder | None
@@ -111,32 +125,23 @@ class _Pool:
         does for a sentence-long query: lexical gated to that language, same-language scale applied."""
         d_ids, _ = self.vectors.search(qvec, k)
         l_ids, _ = self.lexical.search(query, k)
-        store = self.latent
-        latent = (lambda ids: store.scores(*q_latent, ids)) if store is not None and q_latent else None
-        fused = hybrid_search(query, qvec, self.vectors, self.lexical, k, None, _id_language, weight=weight,
-                              latent=latent)
-        out = {"lexical": l_ids.tolist(), "dense": d_ids.tolist(), "fused": [h.chunk_id for h in fused]}
-        if latent is not None:  # what the latent terms add (the product's search uses them)
-            plain = hybrid_search(query, qvec, self.vectors, self.lexical, k, None, _id_language, weight=weight)
-            out["fused, no latent terms"] = [h.chunk_id for h in plain]
+        base: list[Signal] = [DenseSignal(index=self.vectors), LexicalSignal(index=self.lexical, weight=weight)]
+        latent = [LatentSignal(store=self.latent)] if self.latent is not None and q_latent else []
+        encoded = {"latent": q_latent} if latent else {}
+
+        def run(signals: list[Signal], language: str | None = None, scale: float = 1.0,
+                groups: dict[str, np.ndarray] | None = None) -> list[int]:
+            q = Query(query, qvec, language, scale, dict(encoded))
+            found = gather(q, signals, max(k, 100), language_groups=groups)
+            return [h.chunk_id for h in hybrid_search(q, found, k, _id_language(found.ids))]
+
+        out = {"lexical": l_ids.tolist(), "dense": d_ids.tolist(), "fused": run(base + latent)}
+        if latent:  # what the latent terms add (the product's search uses them)
+            out["fused, no latent terms"] = run(base)
         if len(self.groups) > 1:  # language balancing only means something in a mixed pool
-            balanced = hybrid_search(
-                query,
-                qvec,
-                self.vectors,
-                self.lexical,
-                k,
-                None,
-                _id_language,
-                weight=weight,
-                language_groups=self.groups,
-                latent=latent,
-            )
-            out["balanced"] = [h.chunk_id for h in balanced]
+            out["balanced"] = run(base + latent, groups=self.groups)
         if query_language is not None:
-            calibrated = hybrid_search(query, qvec, self.vectors, self.lexical, k, None, _id_language, weight=weight,
-                                       latent=latent, query_language=query_language, same_language_scale=scale)
-            out["calibrated"] = [h.chunk_id for h in calibrated]
+            out["calibrated"] = run(base + latent, query_language, scale)
         return out
 
 

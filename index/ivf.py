@@ -7,8 +7,9 @@ allowed set can be decoded and scored exactly, and a probe count that grows as a
 
 from __future__ import annotations
 
-import faiss
 import numpy as np
+
+from index.faiss_api import FaissIndex, faiss
 
 __all__ = ["IVF_KINDS", "IVF_EXACT_MAX", "IVF_MAX_LISTS", "IVF_NPROBE", "nprobe_for", "stored_ids", "train",
            "with_direct_map"]
@@ -22,7 +23,7 @@ IVF_NPROBE = 32  # lists scanned per query (recall@10 measured by evals.bench)
 IVF_EXACT_MAX = 5_000  # measured at 1M: 100 ids 0.1 ms; 50k ids ~95 ms decoded vs ~21 ms probed
 
 
-def train(vectors: np.ndarray, dim: int, kind: str) -> faiss.Index:
+def train(vectors: np.ndarray, dim: int, kind: str) -> FaissIndex:
     """An empty, trained IVF index of `kind` (its quantiser) for data like `vectors` (inner product)."""
     n = len(vectors)
     nlist = int(max(1, min(IVF_MAX_LISTS, 4 * np.sqrt(n), n // 39)))
@@ -38,14 +39,14 @@ def train(vectors: np.ndarray, dim: int, kind: str) -> faiss.Index:
     return with_direct_map(index)
 
 
-def with_direct_map(index: faiss.Index) -> faiss.Index:
+def with_direct_map(index: FaissIndex) -> FaissIndex:
     """The index with an id -> list position map, so a small allowed set is decoded directly (~40 B per vector)."""
     if index.direct_map.type != faiss.DirectMap.Hashtable:
         index.set_direct_map_type(faiss.DirectMap.Hashtable)
     return index
 
 
-def stored_ids(index: faiss.Index) -> np.ndarray:
+def stored_ids(index: FaissIndex) -> np.ndarray:
     """Every id held in the index's inverted lists."""
     lists = index.invlists
     parts = [
@@ -56,7 +57,7 @@ def stored_ids(index: faiss.Index) -> np.ndarray:
     return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
 
 
-def nprobe_for(index: faiss.Index, share: float) -> int:
+def nprobe_for(index: FaissIndex, share: float) -> int:
     """Lists to probe when `share` of the vectors may match: as many allowed vectors as an unfiltered
     query scans (nprobe / share lists), at most all of them."""
     return int(min(int(index.nlist), np.ceil(index.nprobe / max(share, 1e-9))))

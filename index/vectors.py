@@ -17,12 +17,12 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 import index.ivf as ivf
 from index.atomic import atomic_path, write_json_atomic
 from index.errors import IndexFileError, IndexMismatchError
+from index.faiss_api import FaissIndex, faiss
 from index.ivf import IVF_KINDS
 
 __all__ = ["VectorIndex", "KINDS", "FORMAT_VERSION", "AUTO_APPROX_FROM"]
@@ -86,7 +86,7 @@ class VectorIndex:
     """
 
     def __init__(
-        self, index: faiss.Index, embedder_id: str, kind: str, dim: int, auto: bool = False,
+        self, index: FaissIndex, embedder_id: str, kind: str, dim: int, auto: bool = False,
         text_format: str | None = None,
     ) -> None:
         self._index = index
@@ -120,7 +120,7 @@ class VectorIndex:
         return cls(cls._new_faiss(dim, kind), embedder_id, kind, dim, text_format=text_format)
 
     @staticmethod
-    def _new_faiss(dim: int, kind: str) -> faiss.Index | None:
+    def _new_faiss(dim: int, kind: str) -> FaissIndex | None:
         if kind in IVF_KINDS:
             return None  # built and trained by the first add (k-means needs the data)
         if kind == "flat":
@@ -275,6 +275,7 @@ class VectorIndex:
         keep = ~np.isin(stored, np.fromiter(self._tombstones, dtype=np.int64))
         vecs = vecs[keep]
         fresh = self._new_faiss(self.dim, self.kind)
+        assert fresh is not None  # only HNSW keeps tombstones, and it is built empty at once (not trained)
         if keep.any():
             fresh.add_with_ids(np.ascontiguousarray(vecs, dtype=np.float32), stored[keep])
         self._index = fresh

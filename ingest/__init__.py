@@ -3,7 +3,8 @@
 `read_document` reads PDF, DOCX, HTML, Markdown and text (format decided by content), and scans
 (image-only PDF pages, PNG/JPEG/TIFF images) by OCR when given `OcrOptions` (ingest.ocr),
 `chunk_document` cuts the result into cited passages, and the metadata helpers validate what
-coordinators attach to files (form fields, a manifest CSV, or a sidecar JSON).
+coordinators attach to files (form fields, a manifest CSV, or a sidecar JSON). The metadata fields
+themselves are declared once, in `schema.FIELDS`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,21 @@ from .countries import ISO_COUNTRIES
 from .errors import ERROR_CODES, IngestError, MetadataError
 from .language import UNDETERMINED, detect_language
 from .manifest import SIDECAR_SUFFIX, Manifest, dump_manifest, is_sidecar, load_manifest, load_sidecar
-from .metadata import DOC_TYPES, KNOWN_FIELDS, POPULATION_BANDS, PREVENTION_LEVELS, validate_metadata
+from .metadata import KNOWN_FIELDS, validate_metadata
 from .normalize import BULLET, same_words
 from .ocr import LOW_CONFIDENCE, OcrOptions
 from .reader import DEFAULT_MAX_BYTES, check_size, read_document
 from .records import BLOCK_SEPARATOR, Block, ChunkDraft, OcrInfo, OcrPage, ParsedDocument
+from .schema import (
+    DOC_TYPES,
+    FIELDS,
+    FIELDS_BY_NAME,
+    POPULATION_BANDS,
+    PREVENTION_LEVELS,
+    Field,
+    editable_fields,
+    filterable_fields,
+)
 from .sniff import FORMATS, SUPPORTED_SUFFIXES
 
 __all__ = [
@@ -44,6 +55,11 @@ __all__ = [
     "UNDETERMINED",
     "validate_metadata",
     "KNOWN_FIELDS",
+    "Field",
+    "FIELDS",
+    "FIELDS_BY_NAME",
+    "editable_fields",
+    "filterable_fields",
     "POPULATION_BANDS",
     "DOC_TYPES",
     "PREVENTION_LEVELS",

@@ -11,13 +11,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import MetadataError
+from .schema import editable_fields
 
 __all__ = ["Manifest", "load_manifest", "dump_manifest", "load_sidecar", "is_sidecar", "SIDECAR_SUFFIX"]
 
 SIDECAR_SUFFIX = ".meta.json"
-# The known fields in the order a person filling in a manifest thinks of them (see ingest.metadata).
-MANIFEST_COLUMNS = ("title", "city", "country", "region", "doc_type", "themes", "year", "population_band",
-                    "prevention_level", "source_url", "licence")
+# The fields coordinators set, in the order a person filling in a manifest thinks of them (ingest.schema).
+MANIFEST_COLUMNS = tuple(f.name for f in editable_fields())
 
 
 def _parts(name: str) -> tuple[str, ...]:

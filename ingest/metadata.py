@@ -1,4 +1,7 @@
-"""Validate and normalise document metadata: known fields checked, unknown fields kept."""
+"""Validate and normalise document metadata: known fields checked, unknown fields kept.
+
+Which fields are known, and how each is checked, is `ingest.schema.FIELDS` (its `kind`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from urllib.parse import urlparse
 
 from .countries import COUNTRY_ALIASES, ISO_COUNTRIES
 from .errors import MetadataError
+from .schema import DOC_TYPES, FIELDS, POPULATION_BANDS, PREVENTION_LEVELS, YEAR_RANGE, Field, field_aliases
 
 __all__ = [
     "validate_metadata",
@@ -18,11 +22,7 @@ __all__ = [
     "YEAR_RANGE",
 ]
 
-POPULATION_BANDS = ("<50k", "50k-250k", "250k-1m", ">1m")
-DOC_TYPES = ("city-practice", "network-guidance", "pilot-output", "toolkit", "evaluation", "directory")
-PREVENTION_LEVELS = ("primary", "secondary", "tertiary")
-YEAR_RANGE = (1900, 2100)
-_FIELD_ALIASES = {"license": "licence", "url": "source_url", "type": "doc_type", "theme": "themes"}
+_FIELD_ALIASES = field_aliases()
 
 
 def _text(field: str, value: Any) -> str:
@@ -34,9 +34,10 @@ def _text(field: str, value: Any) -> str:
 
 
 def _choice(field: str, value: Any, allowed: tuple[str, ...]) -> str:
-    key = _text(field, value).lower().replace("\u2013", "-").replace("_", "-").replace(" ", "")
-    if field == "doc_type":
+    if _hyphenated_words(allowed):  # "city practice" means "city-practice"
         key = _text(field, value).lower().replace("_", "-").replace(" ", "-")
+    else:  # "50k – 250k" means "50k-250k"
+        key = _text(field, value).lower().replace("\u2013", "-").replace("_", "-").replace(" ", "")
     if key not in allowed:
         raise MetadataError(f"{field}: {value!r} is not allowed; use one of: {', '.join(allowed)}")
     return key
@@ -85,24 +86,22 @@ def _url(field: str, value: Any) -> str:
     return url
 
 
-def _levels(field: str, value: Any) -> list[str]:
-    levels = [_choice(field, v, PREVENTION_LEVELS) for v in _list(field, value)]
-    return levels
+def _hyphenated_words(allowed: tuple[str, ...]) -> bool:
+    """Whether the allowed values are words joined by hyphens (typed with spaces, as document types are)."""
+    return any("-" in a and a.replace("-", "").isalpha() for a in allowed)
 
 
-_VALIDATORS: dict[str, Callable[[str, Any], Any]] = {
-    "title": _text,
-    "city": _text,
-    "region": _text,
-    "licence": _text,
-    "country": _country,
-    "population_band": lambda f, v: _choice(f, v, POPULATION_BANDS),
-    "doc_type": lambda f, v: _choice(f, v, DOC_TYPES),
-    "themes": _list,
-    "prevention_level": _levels,
-    "year": _year,
-    "source_url": _url,
-}
+def _validator(f: Field) -> Callable[[str, Any], Any]:
+    """How a field of this kind is checked and normalised."""
+    if f.kind == "choice":
+        return lambda name, value: _choice(name, value, f.choices)
+    if f.kind == "choices":
+        return lambda name, value: [_choice(name, v, f.choices) for v in _list(name, value)]
+    return {"text": _text, "country": _country, "list": _list, "year": _year, "url": _url}[f.kind]
+
+
+# Every field coordinators set (not the language, which ingest detects).
+_VALIDATORS: dict[str, Callable[[str, Any], Any]] = {f.name: _validator(f) for f in FIELDS if f.editable}
 KNOWN_FIELDS = frozenset(_VALIDATORS)
 
 

@@ -7,10 +7,14 @@
         print(hit.citation)
 """
 
-from ingest import DOC_TYPES, POPULATION_BANDS, PREVENTION_LEVELS, IngestError, MetadataError
+from ingest import DOC_TYPES, FIELDS, POPULATION_BANDS, PREVENTION_LEVELS, Field, IngestError, MetadataError
 from kb.knowledge_base import CheckReport, DocumentNotFound, KnowledgeBase
 from kb.settings import Settings, default_home
 from kb.types import AddReport, Chunk, Document, FileOutcome, Hit
+
+# The metadata fields, declared once in ingest.schema (validation, filters, manifests, forms).
+METADATA_FIELDS = FIELDS
+MetadataField = Field
 
 __all__ = [
     "KnowledgeBase",
@@ -28,4 +32,6 @@ __all__ = [
     "DOC_TYPES",
     "POPULATION_BANDS",
     "PREVENTION_LEVELS",
+    "METADATA_FIELDS",
+    "MetadataField",
 ]

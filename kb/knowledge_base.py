@@ -1,54 +1,45 @@
-"""KnowledgeBase: the one public API (add, remove, search, drafts, export) over catalog and indexes.
+"""KnowledgeBase: the one public API (add, remove, search, drafts, export), a thin facade over kb's rooms.
+
+Each method hands its work to the room that owns it: `kb.store` (catalog, originals), `kb.indexing`
+(the ranking signals' indexes), `kb.ingesting`, `kb.searching`, `kb.drafting`, `kb.upkeep`.
 
 Order of writes for one file, chosen so that a crash at any moment loses nothing:
-1. parse, chunk and embed (nothing stored yet except cached vectors, which are idempotent);
+1. parse, chunk and encode for every signal (nothing stored yet except cached vectors, idempotent);
 2. copy the original under the KB home (content-addressed, so a repeat is harmless);
 3. one catalog transaction replaces the document and its chunks;
-4. the vector and lexical indexes are updated in memory and saved atomically every few files.
+4. every signal's index is updated in memory and saved atomically every few files.
 If the process dies between 3 and 4, the next open sees catalog and indexes disagree and repairs
 the indexes from the catalog and the embedding cache (`check`), without re-embedding anything.
-`kb.ingesting` carries out these steps for each file; `kb.indexes` owns the indexes of step 4.
+`kb.ingesting` carries out these steps for each file; `kb.indexing` owns the indexes of step 4
+(the list of ranking signals, `index.signals`).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from kb.atlas.facade import AtlasMethods
-from kb.catalog import Catalog, now
-from kb.consistency import CheckReport
-from kb.context import index_text
-from kb.indexes import Indexes, Progress
+from kb.indexing.indexes import Indexes, Progress
+from kb.ingesting.batches import add_files, reread_stale
+from kb.ingesting.metadata import update_metadata
+from kb.searching.searcher import Searcher
 from kb.settings import Settings
-from kb.types import AddReport, Chunk, Document, Hit
+from kb.store.catalog import Catalog
+from kb.store.originals import drop_original, original_path
+from kb.types import AddReport, Chunk, Document, DocumentNotFound, Hit
+from kb.upkeep.consistency import CheckReport, check
 
 if TYPE_CHECKING:
-    from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
+    from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex
     from ingest import ParsedDocument
     from kb.atlas import Profile
     from kb.directory import Directory, Roster
-    from kb.drafts import Drafts
-    from kb.ingesting import Step
-    from kb.latent_terms import LatentTerms
-    from kb.passages import Passages
+    from kb.drafting.drafts import Drafts
+    from kb.ingesting.ingestor import Step
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
-
-# Save the indexes at least this often during a long batch, so a crash costs little repair work.
-SAVE_EVERY_FILES = 25
-SAVE_EVERY_SECONDS = 60.0
-
-
-class DocumentNotFound(KeyError):
-    """Raised for an unknown document id or source; the message says which."""
-
-    def __str__(self) -> str:
-        return f"No document {self.args[0]!r} in this knowledge base (see `kb list`)."
 
 
 class KnowledgeBase(AtlasMethods):
@@ -84,7 +75,7 @@ class KnowledgeBase(AtlasMethods):
             self.check(repair=True)
             self.atlas.ensure_labels()
 
-    # --- parts, created on first use (kb.indexes owns them) ------------------------------------
+    # --- parts, created on first use (kb.indexing owns them) -------------------------------------
 
     @property
     def embedder(self) -> Embedder:
@@ -102,15 +93,11 @@ class KnowledgeBase(AtlasMethods):
     def lexical(self) -> LexicalIndex:
         return self.indexes.lexical
 
-    @property
-    def latent_terms(self) -> LatentTerms:
-        """The KB's latent terms: whether it keeps them, their store, filling it (kb.latent_terms)."""
-        return self.indexes.latent_terms
-
-    @property
-    def passages(self) -> Passages:
-        """The KB's paragraph vectors: whether it keeps them, their store, filling it (kb.passages)."""
-        return self.indexes.passages
+    def signal(self, name: str) -> Signal:
+        """One of the KB's ranking signals by name ("dense", "lexical", "latent", "passages": index.signals),
+        its store loaded (or not kept) as its policy says for the KB's size."""
+        self.indexes.active()
+        return self.indexes.signal(name)
 
     @property
     def index_text_outdated(self) -> bool:
@@ -120,10 +107,10 @@ class KnowledgeBase(AtlasMethods):
     @property
     def drafts(self) -> Drafts:
         if self._drafts is None:
-            from kb.drafts import Drafts, load_framework
+            from kb.drafting.drafts import Drafts, load_framework
 
             # the framework chunks are labelled with (kb.atlas) is the one drafts follow
-            framework = load_framework(self.settings.framework_path) if self.settings.framework else None
+            framework = load_framework(self.settings.framework) if self.settings.framework else None
             self._drafts = Drafts(self.catalog, framework)
         return self._drafts
 
@@ -199,36 +186,20 @@ class KnowledgeBase(AtlasMethods):
 
     def original_path(self, doc_id: int) -> Path | None:
         """The stored copy of a document's original file, if it is still there."""
-        doc = self.catalog.document(doc_id)
-        if doc is None or not doc.stored_path:
-            return None
-        path = self.settings.home / doc.stored_path
-        return path if path.exists() else None
+        return original_path(self.settings.home, self.catalog.document(doc_id))
 
     def facets(self) -> dict[str, list[str]]:
-        """Distinct values of every filterable field, for filter menus."""
-        keys = ("city", "country", "region", "doc_type", "themes", "language", "population_band",
-                "prevention_level", "year")
-        return {k: self.catalog.facet_values(k) for k in keys}
+        """Distinct values of every filterable field (ingest.schema), for filter menus."""
+        from ingest import filterable_fields
+
+        return {f.name: self.catalog.facet_values(f.name) for f in filterable_fields()}
 
     def last_report(self) -> dict[str, Any] | None:
         return self.catalog.last_run()
 
     def update_metadata(self, doc_id: int, metadata: dict[str, Any]) -> Document:
         """Replace a document's metadata after validating it (raises MetadataError)."""
-        from ingest import validate_metadata
-
-        doc = self.catalog.document(doc_id)
-        if doc is None:
-            raise DocumentNotFound(doc_id)
-        clean = validate_metadata(metadata)
-        self.catalog.set_metadata(doc_id, clean, title=clean.get("title"))
-        updated = self.catalog.document(doc_id)
-        assert updated is not None
-        if index_text(updated.title, updated.metadata, (), "") != index_text(doc.title, doc.metadata, (), ""):
-            # the header every chunk is indexed under changed
-            self.indexes.refresh(np.asarray([c.id for c in self.catalog.chunks_of(doc_id)], dtype=np.int64))
-        return updated
+        return update_metadata(self.catalog, self.indexes, doc_id, metadata)
 
     def remove(self, doc: int | str) -> Document:
         """Delete a document, its chunks, its vectors and its stored original.
@@ -241,8 +212,7 @@ class KnowledgeBase(AtlasMethods):
             raise DocumentNotFound(doc)
         self.indexes.remove(self.catalog.remove_document(found.id))
         self.save()
-        if found.stored_path and self.catalog.document_by_sha(found.sha256) is None:
-            (self.settings.home / found.stored_path).unlink(missing_ok=True)
+        drop_original(self.settings.home, self.catalog, found)
         return found
 
     # --- ingest ------------------------------------------------------------------------------
@@ -268,26 +238,10 @@ class KnowledgeBase(AtlasMethods):
         Returns:
             An AddReport with one FileOutcome per file.
         """
-        from kb.ingesting import Ingestor
-
         if isinstance(paths, str | Path):
             paths = [paths]
-        started = now()
-        ingestor = Ingestor(self, manifest=manifest, metadata=metadata or {}, step=step)
-        report = AddReport()
-        files = ingestor.collect([Path(p) for p in paths], report)
-        last_save = time.monotonic()
-        since_save = 0
-        for outcome in ingestor.add_all(files, progress):
-            report.files.append(outcome)
-            if outcome.outcome in ("added", "updated"):
-                since_save += 1
-            if since_save >= SAVE_EVERY_FILES or (since_save and time.monotonic() - last_save > SAVE_EVERY_SECONDS):
-                self.save()
-                since_save, last_save = 0, time.monotonic()
-        self.save()
-        self.catalog.record_run(started, report.to_dict())
-        return report
+        return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths], manifest=manifest,
+                         metadata=metadata, progress=progress, step=step, committed=self.atlas.label_added)
 
     def stale_count(self) -> int:
         """How many documents an older version of the readers or chunker read (`reread` reads them again)."""
@@ -296,8 +250,8 @@ class KnowledgeBase(AtlasMethods):
         return self.catalog.count_chunked_by_other(CHUNKER_VERSION)
 
     def ocr_pending(self) -> list[Document]:
-        """Documents with scanned pages that OCR can now read (better): see kb.scans."""
-        from kb.scans import ocr_pending
+        """Documents with scanned pages that OCR can now read (better): see kb.ingesting.scans."""
+        from kb.ingesting.scans import ocr_pending
 
         return ocr_pending(self.documents(), self.settings)
 
@@ -316,30 +270,13 @@ class KnowledgeBase(AtlasMethods):
         Returns:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
-        from ingest import CHUNKER_VERSION
-        from kb.ingesting import Ingestor
-        from kb.scans import may_hold_scans
-
-        again = {d.id for d in self.ocr_pending()} | ({d.id for d in self.documents() if may_hold_scans(self.catalog, d)}
-                                                      if ocr else set())
-        stale = [d for d in self.documents() if d.chunker != CHUNKER_VERSION or d.id in again]
-        ingestor = Ingestor(self, manifest=None, metadata={})
-        report = AddReport()
-        for i, document in enumerate(stale, start=1):
-            report.files.append(ingestor.reread(document))
-            if i % SAVE_EVERY_FILES == 0:
-                self.save()
-            if progress:
-                progress(i, len(stale), document.source)
-        self.save()
-        return report
+        return reread_stale(self.catalog, self.indexes, self.settings, progress, ocr=ocr,
+                            committed=self.atlas.label_added)
 
     # --- consistency -------------------------------------------------------------------------
 
     def check(self, repair: bool = True) -> CheckReport:
-        """Compare the catalog's chunk ids with every index; repair differences if asked (kb.consistency)."""
-        from kb.consistency import check
-
+        """Compare the catalog's chunk ids with every index; repair differences if asked (kb.upkeep.consistency)."""
         return check(self.indexes, repair)
 
     def reindex(self, progress: Progress | None = None) -> int:
@@ -367,16 +304,16 @@ class KnowledgeBase(AtlasMethods):
         Returns:
             Hits, best first, at most `settings.max_per_doc` per document.
         """
-        from kb.search import Searcher
-
         profile = self.atlas.profile(prefer) if prefer is not None else None
-        return Searcher(self).search(query, k=k, filters=filters, highlight=highlight, prefer=profile)
+        rerank = (lambda ranked: self.atlas.prefer(ranked, profile)) if profile is not None else None
+        return self._searcher().search(query, k=k, filters=filters, highlight=highlight, rerank=rerank)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         """"More like this": hits near a chunk's vector, excluding its own document."""
-        from kb.search import Searcher
+        return self._searcher().similar(chunk_id, k=k, filters=filters)
 
-        return Searcher(self).similar(chunk_id, k=k, filters=filters)
+    def _searcher(self) -> Searcher:
+        return Searcher(self.catalog, self.indexes, self.settings.max_per_doc)
 
     def as_retriever(self, k: int = 10, filters: dict[str, Any] | None = None) -> Any:
         """A llama-index `BaseRetriever` over this knowledge base's search (for query engines)."""

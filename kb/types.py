@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "DocumentNotFound",
     "Document",
     "Chunk",
     "Hit",
@@ -19,6 +20,13 @@ __all__ = [
 ]
 
 Outcome = Literal["added", "updated", "unchanged", "failed"]
+
+
+class DocumentNotFound(KeyError):
+    """Raised for an unknown document id or source; the message says which."""
+
+    def __str__(self) -> str:
+        return f"No document {self.args[0]!r} in this knowledge base (see `kb list`)."
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,7 @@ class FileOutcome:
     pages: int | None = None
     title: str | None = None
     language: str | None = None
-    similar_to: str | None = None  # source of a stored document it largely repeats (kb.near_duplicates)
+    similar_to: str | None = None  # source of a stored document it largely repeats (kb.ingesting.near_duplicates)
     similarity: float | None = None  # the share of text in common with it, 0..1
     ocr_pages: int = 0  # pages read by OCR
     ocr_confidence: float | None = None  # their mean word confidence, 0-100

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from ingest import ChunkDraft
-from kb.catalog import Catalog
+from kb.store.catalog import Catalog
 
 
 def put_doc(cat: Catalog, source: str, texts: list[str], **meta: object) -> list[int]:

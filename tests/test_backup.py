@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kb import KnowledgeBase, Settings
-from kb.backup import BackupError, backup
 from kb.cli import main
+from kb.upkeep.backup import BackupError, backup
 
 PLAN = "# Harrow Bend plan\n\nThe leadership group is chaired by the mayor and meets quarterly.\n"
 GUIDE = "# Forming a group\n\nSecure a written mandate before inviting anyone to the table.\n"

@@ -316,7 +316,7 @@ def test_the_draft_export_has_the_directory_and_roster_sections_with_references(
     from docx import Document as DocxDocument
 
     from kb.directory import DirectoryPart, RosterPart
-    from kb.export import to_docx, to_markdown
+    from kb.drafting.export import to_docx, to_markdown
 
     draft = kb.drafts.create("Harrow Bend", "Harrow Bend framework")
     src = Source("harrow-bend-directory.docx", "Referral line | County behavioral health department",

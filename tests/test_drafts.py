@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from catalog_helpers import put_doc
 
-from kb.catalog import Catalog
-from kb.drafts import DEFAULT_FRAMEWORK, DraftError, Drafts, load_framework
+from kb.drafting.drafts import DEFAULT_FRAMEWORK, DraftError, Drafts, load_framework
+from kb.store.catalog import Catalog
 from kb.types import Hit
 
 REQUIRED_TOPICS = (
@@ -165,7 +165,7 @@ def test_pin_a_part_quoted_exactly_and_undo_a_removal(cat: Catalog) -> None:
 
 
 def test_a_heading_with_its_own_section_sign_is_not_cited_with_two() -> None:
-    from kb.search import citation
+    from kb.searching.citations import citation
     from kb.types import Chunk, Document
 
     doc = Document(1, "x", "a.md", "Plan", "en", "markdown", {"city": "Harrow"}, "ready", "", "")

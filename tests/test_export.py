@@ -9,9 +9,9 @@ import pytest
 from catalog_helpers import put_doc
 from docx import Document as DocxDocument
 
-from kb.catalog import Catalog
-from kb.drafts import Draft, Drafts
-from kb.export import export, references, to_csl_json, to_docx, to_markdown
+from kb.drafting.drafts import Draft, Drafts
+from kb.drafting.export import export, references, to_csl_json, to_docx, to_markdown
+from kb.store.catalog import Catalog
 
 
 @pytest.fixture

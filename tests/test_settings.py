@@ -39,3 +39,21 @@ def test_side_index_switches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fi
     with pytest.raises(ValueError, match=field):
         Settings(home=tmp_path, **{field: "maybe"})  # type: ignore[arg-type]
 
+
+
+def test_a_registered_signal_is_switched_by_its_own_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal without a Settings field of its own (a plug-in) gets its mode from its env var."""
+    from index.signals import LexicalSignal, Stage, registry
+
+    class Extra(LexicalSignal):
+        name, stage, env_var, default_mode = "extra", Stage.ADD, "KB_EXTRA", "auto"
+
+    monkeypatch.setattr(registry, "SIGNALS", [*registry.SIGNALS, Extra])
+    monkeypatch.delenv("KB_EXTRA", raising=False)
+    assert Settings.from_env(tmp_path).signal_mode("extra", None, Extra.default_mode) == "auto"
+    monkeypatch.setenv("KB_EXTRA", "0")
+    settings = Settings.from_env(tmp_path)
+    assert settings.signals == (("extra", "off"),) and settings.signal_mode("extra", None, "auto") == "off"
+    assert hash(settings)  # still hashable
+    with pytest.raises(ValueError, match="extra"):
+        Settings(home=tmp_path, signals=(("extra", "sometimes"),))

@@ -4,7 +4,7 @@ Search, "more like this", suggested searches and the document reader are here; d
 `ui.draft_actions`, the Library and Add documents tabs `ui.library_actions`, the Directory and
 Leadership group tabs `ui.directory_actions` and `ui.group_actions`, and what all build on
 (the KB thread, role checks, `UiError`) `ui.actions_base`. Every method takes the signed-in user's
-name and checks the role rule from `kb.roles` itself, and the page language `lang`; it returns
+name and checks the role rule from `kb.access` itself, and the page language `lang`; it returns
 HTML in that language, or raises UiError with a message key (translated where it is shown).
 """
 
@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
+from kb import METADATA_FIELDS
 from kb.types import Hit
 from ui import render
-from ui.actions_base import META_FIELDS, UiError, clean_form, kb_thread
+from ui.actions_base import BATCH_FIELDS, META_FIELDS, UiError, clean_form, kb_thread
 from ui.atlas_actions import AtlasActions
 from ui.draft_actions import DraftActions
 from ui.group_actions import GroupActions
@@ -28,16 +29,18 @@ from ui.library_actions import LibraryActions
 from ui.reader import reader_html
 from ui.uploads import safe_filename
 
-__all__ = ["Actions", "UiError", "Shown", "FILTER_FIELDS", "META_FIELDS", "FILE_ROUTE"]
+__all__ = ["Actions", "UiError", "Shown", "FILTER_FIELDS", "YEAR_FILTERS", "META_FIELDS", "BATCH_FIELDS", "FILE_ROUTE"]
 
 FILE_ROUTE = "/gradio_api/file="
 # Stored originals a browser shows inertly at their address (a PDF opens at the page); every other
 # format opens in the page's reader, as text (an HTML original could run script on this origin).
 LINK_SUFFIXES = {".pdf"}
-# Filter keys, in the order the search form shows them; each is labelled `field.<key>`.
-FILTER_FIELDS = ("city", "country", "region", "doc_type", "themes", "language", "population_band",
-                 "prevention_level")
-YEAR_FILTERS = ("year_min", "year_max")
+# Filter keys, in the order the search form shows them (each labelled `field.<key>`): every filterable
+# field of the schema (ingest.schema) but a year, which is filtered by a range: YEAR_FILTERS, its own
+# "from" and "to" boxes (labelled `filter.<key>`).
+FILTER_FIELDS = tuple(f.name for f in METADATA_FIELDS if f.filterable and f.kind != "year")
+YEAR_FILTERS = tuple(key for f in METADATA_FIELDS if f.filterable and f.kind == "year"
+                     for key in (f"{f.name}_min", f"{f.name}_max"))
 
 
 @dataclass

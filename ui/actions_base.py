@@ -13,31 +13,23 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kb.roles import LOCAL, ROLES, PermissionDenied, User, can, role_of
+from kb import METADATA_FIELDS
+from kb.access import LOCAL, ROLES, PermissionDenied, User, can, role_of
 from ui import render
 from ui.i18n import Msg
 
 if TYPE_CHECKING:
     from kb.knowledge_base import KnowledgeBase
 
-__all__ = ["BaseActions", "UiError", "kb_thread", "clean_form", "META_FIELDS"]
+__all__ = ["BaseActions", "UiError", "kb_thread", "clean_form", "META_FIELDS", "BATCH_FIELDS"]
 
 T = TypeVar("T")
 
-# Metadata form fields, in order; values are strings from the form ("" = not set).
-META_FIELDS = (
-    "title",
-    "city",
-    "country",
-    "region",
-    "doc_type",
-    "themes",
-    "year",
-    "population_band",
-    "prevention_level",
-    "source_url",
-    "licence",
-)
+# Metadata form fields, in order: every field coordinators set (kb.METADATA_FIELDS, declared once in
+# ingest.schema); values are strings from the form ("" = not set).
+META_FIELDS = tuple(f.name for f in METADATA_FIELDS if f.editable)
+# The Add documents form's fields: set for a whole batch of files, each of which keeps its own title.
+BATCH_FIELDS = tuple(name for name in META_FIELDS if name != "title")
 
 
 def kb_thread(method: Callable[..., T]) -> Callable[..., T]:
@@ -65,7 +57,7 @@ class UiError(Exception):
 
 
 # An empty number box arrives from the browser as 0, and no document is from the year 0.
-_YEAR_KEYS = {"year", "year_min", "year_max"}
+_YEAR_KEYS = {key for f in METADATA_FIELDS if f.kind == "year" for key in (f.name, f"{f.name}_min", f"{f.name}_max")}
 
 
 def clean_form(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -119,7 +111,7 @@ class BaseActions:
             raise UiError("error.not_signed_in") from err
 
     def check(self, user: str | None, action: str) -> str:
-        """The caller's role, or UiError when it does not allow `action` (the rule is `kb.roles`)."""
+        """The caller's role, or UiError when it does not allow `action` (the rule is `kb.access`)."""
         role = self.role(user)
         if not can(role, action):
             who = Msg(f"role.a.{role}") if role in ROLES else Msg("role.a.unknown")

@@ -15,14 +15,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.roles import User, authenticate, load_users
-from ui.actions import META_FIELDS, Actions, UiError
+from kb.access import User, authenticate, load_users
+from ui.actions import BATCH_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, UiError
 from ui.atlas_ui import wire_atlas
 from ui.directory import card_outputs, directory_language_outputs, wire_directory
 from ui.group import wire_group
 from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
-from ui.layout import build_layout
+from ui.layout import CHOICE_FIELDS, build_layout
 from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
 
     Args:
         kb: an open KnowledgeBase.
-        users: configured users; None reads them from the KB home / environment (`kb.roles.load_users`),
+        users: configured users; None reads them from the KB home / environment (`kb.access.load_users`),
             {} means local single-user mode.
 
     Returns:
@@ -79,13 +79,14 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         c = build_layout(gr, act)
         h = make_handlers(gr, act, c)
         filter_list = list(c.filters.values())
+        year_list = [getattr(c, key) for key in YEAR_FILTERS]  # the year range boxes
         edit_list = [c.edit[k] for k in META_FIELDS]
-        add_list = [c.add_meta[k] for k in META_FIELDS if k in c.add_meta]
+        add_list = [c.add_meta[k] for k in BATCH_FIELDS]
         library_out = [c.table, c.doc_sel, c.report, c.reread_btn]
         language_out = [c.lang, c.lang_pick, c.intro, c.banner, c.search_tab, c.drafting_tab, c.library_tab, c.add_tab,
                         c.query, c.pin_section,
                         c.section_sel, c.table, c.outcomes, *filter_list,
-                        *[f[k] for f in (c.edit, c.add_meta) for k in ("doc_type", "population_band", "prevention_level")]]
+                        *[f[k] for f in (c.edit, c.add_meta) for k in CHOICE_FIELDS]]
         drafts_out = [c.working, c.pin_draft, c.draft_sel]
         card_out = [c.results, c.search_status, c.shown, c.suggestions, c.suggest_status, c.suggest_shown,
                     c.draft_html, *drafts_out, c.reader, c.reader_panel, c.original_file, *card_outputs(c)]
@@ -99,12 +100,12 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             [*language_out, c.purpose, c.draft_html, c.results, c.search_status], api_name=False)
 
         # --- search and cards ------------------------------------------------------------------------
-        search_inputs = [c.lang, c.working, c.query, *filter_list, c.year_min, c.year_max, c.profile, c.prefer_on]
+        search_inputs = [c.lang, c.working, c.query, *filter_list, *year_list, c.profile, c.prefer_on]
         search_out = [c.results, c.search_status, c.shown]
         c.search_btn.click(guard(h.do_search), search_inputs, search_out, api_name="search")
         c.query.submit(guard(h.do_search), search_inputs, search_out, api_name=False)
         c.results.kb_action(
-            guard(h.on_results), [c.lang, c.shown, c.working, c.section, *filter_list, c.year_min, c.year_max],
+            guard(h.on_results), [c.lang, c.shown, c.working, c.section, *filter_list, *year_list],
             card_out, api_name="card_action",
         ).then(None, None, None, js=AFTER_CARD_JS)
         c.suggestions.kb_action(

@@ -69,7 +69,7 @@ def build_examples_panel(gr: Any, c: dict) -> None:
 def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
     from types import SimpleNamespace
 
-    from ui.handlers import user_of
+    from ui.form_handlers import user_of
 
     def choices(lang):
         from kb import POPULATION_BANDS

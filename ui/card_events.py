@@ -10,8 +10,9 @@ level: `make_card_handlers` gets the module, like `ui.handlers`.
 from typing import Any
 
 from ui import render
-from ui.actions import FILTER_FIELDS, Actions, Shown
+from ui.actions import FILTER_FIELDS, YEAR_FILTERS, Actions, Shown
 from ui.directory import open_form
+from ui.form_handlers import form_handler, user_of
 from ui.i18n import t
 
 __all__ = ["make_card_handlers"]
@@ -20,8 +21,6 @@ __all__ = ["make_card_handlers"]
 def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
     """on_results / on_suggestions (card clicks of the two panels), close_reader."""
     from types import SimpleNamespace
-
-    from ui.handlers import user_of
 
     def handle(lang, shown: Shown, working, section, filters: dict, data: dict, request: Any) -> dict:
         """Updates for a card click in a panel (keys: "cards", "status", "shown", plus draft and reader)."""
@@ -67,10 +66,6 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         out["draft"] = act.view(user, working, section, lang)
         return out
 
-    def filters_of(values: tuple) -> dict:
-        keys = (*FILTER_FIELDS, "year_min", "year_max")
-        return dict(zip(keys, values, strict=True))
-
     def apply(got: dict, cards: Any, status: Any, state: Any) -> dict:
         ups: dict = {}
         if "cards" in got:
@@ -99,10 +94,8 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
             ups[lay.reader_panel] = gr.Column(visible=True)
         return ups
 
-    def on_results(lang, shown, working, section, city, country, region, doc_type, themes, language,
-                   population_band, prevention_level, year_min, year_max, evt: gr.EventData, request: gr.Request):
-        flt = filters_of((city, country, region, doc_type, themes, language, population_band, prevention_level,
-                          year_min, year_max))
+    def on_results(lang, shown, working, section, flt, evt, request):
+        """A card click in the search results; `flt`: the search form's filters ("more like this" keeps them)."""
         got = handle(lang, shown, working, section, flt, evt._data or {}, request)
         return apply(got, lay.results, lay.search_status, lay.shown)
 
@@ -126,5 +119,8 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
 
         return on_panel
 
-    return SimpleNamespace(on_results=on_results, on_suggestions=on_suggestions, on_reader=on_reader,
+    # the search form's filters as parameters, one per field (ui.form_handlers)
+    results = form_handler(gr, (*FILTER_FIELDS, *YEAR_FILTERS), on_results,
+                           lead=("lang", "shown", "working", "section"), event=True)
+    return SimpleNamespace(on_results=results, on_suggestions=on_suggestions, on_reader=on_reader,
                            close_reader=close_reader, panel=panel)

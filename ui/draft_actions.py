@@ -9,8 +9,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kb.drafts import Draft, DraftError, DraftItem, Drafts
-from kb.export import FORMATS, export
+from kb.drafting.drafts import Draft, DraftError, DraftItem, Drafts
+from kb.drafting.export import FORMATS, export
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
 from ui.i18n import t

@@ -14,22 +14,23 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from kb.roles import can
+from kb import METADATA_FIELDS
+from kb.access import can
 from ui import render
-from ui.actions import FILTER_FIELDS, META_FIELDS, Actions
+from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions
 from ui.card_events import make_card_handlers
 from ui.directory import directory_language_updates
+from ui.form_handlers import form_handler, user_of
 from ui.i18n import LANGUAGES, direction, normalize, t
 from ui.i18n import label as L
 from ui.i18n.locale import country_name, language_name
 from ui.layout import CHOICE_FIELDS, Layout
 
-__all__ = ["make_handlers", "user_of", "filter_choices"]
+__all__ = ["make_handlers", "user_of", "filter_choices", "form_handler", "SEARCH_KEYS"]
 
-
-def user_of(request: Any) -> str | None:
-    """The signed-in user's name (None in local single-user mode)."""
-    return getattr(request, "username", None) if request is not None else None
+# The search form's inputs after the query, in order: the filter menus, then the year range boxes.
+SEARCH_KEYS = (*FILTER_FIELDS, *YEAR_FILTERS)
+_MULTI_CHOICE = {f.name for f in METADATA_FIELDS if f.kind == "choices"}  # multi-select menus: [] when empty
 
 
 def _label(key: str, value: str, lang: str) -> str:
@@ -49,11 +50,10 @@ def filter_choices(act: Actions, lang: str) -> dict[str, list[tuple[str, str]]]:
 
 
 def form_choices(lang: str) -> dict[str, list[tuple[str, str]]]:
-    from kb import DOC_TYPES, POPULATION_BANDS, PREVENTION_LEVELS
-
-    allowed = {"doc_type": DOC_TYPES, "population_band": POPULATION_BANDS, "prevention_level": PREVENTION_LEVELS}
-    blank = {"doc_type": [("", "")], "population_band": [("", "")], "prevention_level": []}
-    return {k: blank[k] + [(t(lang, f"choice.{k}.{v}"), v) for v in values] for k, values in allowed.items()}
+    """Each choice field's allowed values (ingest.schema) as (label in the page language, value) pairs;
+    a single choice may be left empty."""
+    return {f.name: [("", "")] * (f.kind == "choice") + [(t(lang, f"choice.{f.name}.{v}"), v) for v in f.choices]
+            for f in METADATA_FIELDS if f.name in CHOICE_FIELDS}
 
 
 def with_progress(progress: Any, work: Callable[[Callable[[float, str], None]], Any]) -> Any:
@@ -94,7 +94,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.lang_pick: gr.Dropdown(value=lang),
             lay.intro: render.intro(lang),
             lay.banner: act.banner(user, lang),
-            # the rule is kb.roles'; the labels are sent again so that the tab strip re-reads them in `lang`
+            # the rule is kb.access'; the labels are sent again so that the tab strip re-reads them in `lang`
             lay.search_tab: gr.Tab(label=L("tab.search")),
             lay.drafting_tab: gr.Tab(label=L("tab.drafting")),
             lay.library_tab: gr.Tab(label=L("tab.library"), visible=can(role, "edit") or can(role, "remove")),
@@ -148,14 +148,10 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         choices = act.draft_choices() if choices is None else choices
         return gr.Dropdown(choices=choices, value=working), gr.Dropdown(choices=choices, value=working)
 
-    # Explicit parameters (not *args): Gradio injects gr.Request only into positional parameters,
-    # and API callers see named inputs.
-    def do_search(lang, working, q, city, country, region, doc_type, themes, language, population_band,
-                  prevention_level, year_min, year_max, profile=None, prefer_on=False, request: gr.Request = None):
-        flt = {"city": city, "country": country, "region": region, "doc_type": doc_type, "themes": themes,
-               "language": language, "population_band": population_band, "prevention_level": prevention_level,
-               "year_min": year_min, "year_max": year_max}
-        # profile, prefer_on: the session's city profile and "prefer comparable cities" (ui.atlas_handlers)
+    # One parameter per form field (form_handler): Gradio injects gr.Request only into positional
+    # parameters, and API callers see named inputs. profile, prefer_on: the session's city profile and
+    # "prefer comparable cities" (ui.atlas_ui).
+    def do_search(lang, working, q, flt, profile, prefer_on, request):
         return act.search(user_of(request), q, flt, lang=lang, draft_id=working,
                           prefer=profile if prefer_on else None)
 
@@ -233,22 +229,15 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
 
     def pick_doc(lang, doc_id, request: gr.Request):
         meta = act.metadata_of(user_of(request), doc_id)
-        return [meta.get(k, [] if k == "prevention_level" else None) for k in META_FIELDS]
+        return [meta.get(k, [] if k in _MULTI_CHOICE else None) for k in META_FIELDS]
 
-    def save_meta(lang, doc_id, title, city, country, region, doc_type, themes, year, population_band,
-                  prevention_level, source_url, licence, request: gr.Request):
-        form = dict(zip(META_FIELDS, (title, city, country, region, doc_type, themes, year, population_band,
-                                      prevention_level, source_url, licence), strict=True))
+    def save_meta(lang, doc_id, form, request):
         return act.update_metadata(user_of(request), doc_id, form, lang)
 
     def remove(lang, doc_id, ok, request: gr.Request):
         return act.remove(user_of(request), doc_id, ok, lang), False
 
-    def add(lang, files, man, city, country, region, doc_type, themes, year, population_band, prevention_level,
-            source_url, licence, request: gr.Request,
-            progress=gr.Progress()):  # noqa: B008 (Gradio's API: it finds the bar by this default)
-        form = dict(zip(META_FIELDS[1:], (city, country, region, doc_type, themes, year, population_band,
-                                          prevention_level, source_url, licence), strict=True))
+    def add(lang, files, man, form, request, progress):
         paths = [getattr(f, "name", f) for f in files or []]
         total = max(len(paths), 1)
         done_files = [0]
@@ -272,14 +261,19 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
                            lang=lang)
 
         status, rows = with_progress(progress, work)
-        cleared = [[] if k == "prevention_level" else "" for k in META_FIELDS[1:]]
+        cleared = [[] if k in _MULTI_CHOICE else "" for k in BATCH_FIELDS]
         return (status + render.message(t(lang, "add.form_cleared")), rows, None, None, *cleared)
 
     cards = make_card_handlers(gr, act, lay)
     return SimpleNamespace(
-        on_load=on_load, switch_language=switch_language, facet_updates=facet_updates, do_search=do_search,
+        on_load=on_load, switch_language=switch_language, facet_updates=facet_updates,
+        # one parameter per form field, declared from the schema's field lists (see form_handler)
+        do_search=form_handler(gr, SEARCH_KEYS, do_search, lead=("lang", "working", "q"),
+                               tail={"profile": None, "prefer_on": False}),
         choose_draft=choose_draft, choose_section=choose_section, suggest=suggest, on_item=on_item,
         create=create, rename=rename, delete=delete, add_note=add_note, exporter=exporter, library=library,
-        library_manifest=library_manifest, reread=reread, pick_doc=pick_doc, save_meta=save_meta,
-        remove=remove, add=add, languages=LANGUAGES, **vars(cards),
+        library_manifest=library_manifest, reread=reread, pick_doc=pick_doc,
+        save_meta=form_handler(gr, META_FIELDS, save_meta, lead=("lang", "doc_id")),
+        remove=remove, add=form_handler(gr, BATCH_FIELDS, add, lead=("lang", "files", "man"), progress=True),
+        languages=LANGUAGES, **vars(cards),
     )

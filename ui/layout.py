@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ui.actions import FILTER_FIELDS, Actions, Shown
+from kb import METADATA_FIELDS, MetadataField
+from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, Shown
 from ui.atlas_ui import build_examples_panel, build_overview_panel, build_prefer, build_profile_panel
 from ui.directory import directory_state, directory_tabs
 from ui.group import group_tab
@@ -23,38 +24,37 @@ from ui.render import LIBRARY_HEADERS, OUTCOME_HEADERS
 __all__ = ["Layout", "build_layout", "CLICK_JS", "CHOICE_FIELDS"]
 
 # Metadata fields whose values are chosen from a list (their labels are `choice.<field>.<value>`).
-CHOICE_FIELDS = ("doc_type", "population_band", "prevention_level")
+CHOICE_FIELDS = tuple(f.name for f in METADATA_FIELDS if f.kind in ("choice", "choices"))
 
 
-def _choices(field: str, blank: bool) -> list[tuple[str, str]]:
+def _choices(field: MetadataField) -> list[tuple[str, str]]:
     """Every allowed value of a field (the API checks values against these); labels are set per language."""
-    from kb import DOC_TYPES, POPULATION_BANDS, PREVENTION_LEVELS
-
-    values = {"doc_type": DOC_TYPES, "population_band": POPULATION_BANDS, "prevention_level": PREVENTION_LEVELS}
-    return [("", "")] * blank + [(v, v) for v in values[field]]
+    return [("", "")] * (field.kind == "choice") + [(v, v) for v in field.choices]
 
 
-def _meta_form(gr: Any, with_title: bool) -> dict[str, Any]:
-    """The metadata fields, keyed as `META_FIELDS`; labels `field.<name>`, hints `help.<name>`."""
+def _meta_form(gr: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """A control for each of these metadata fields (kb.METADATA_FIELDS), keyed by name, one row per
+    field group (META_FIELDS: the Library's edit form; BATCH_FIELDS: the Add documents form)."""
     f: dict[str, Any] = {}
-    with gr.Row():
-        if with_title:
-            f["title"] = gr.Textbox(label=L("field.title"))
-        f["city"] = gr.Textbox(label=L("field.city"))
-        f["country"] = gr.Textbox(label=L("field.country"), placeholder=L("help.country"))
-        f["region"] = gr.Textbox(label=L("field.region"))
-    with gr.Row():
-        f["doc_type"] = gr.Dropdown(_choices("doc_type", True), value="", label=L("field.doc_type"))
-        f["themes"] = gr.Textbox(label=L("field.themes"), placeholder=L("help.themes"))
-        f["year"] = gr.Textbox(label=L("field.year"), placeholder=L("help.year"))  # a Number box cannot be empty
-        f["population_band"] = gr.Dropdown(_choices("population_band", True), value="",
-                                           label=L("field.population_band"))
-        f["prevention_level"] = gr.Dropdown(_choices("prevention_level", False), multiselect=True,
-                                            label=L("field.prevention_level"))
-    with gr.Row():
-        f["source_url"] = gr.Textbox(label=L("field.source_url"), placeholder=L("help.source_url"))
-        f["licence"] = gr.Textbox(label=L("field.licence"))
+    fields = [m for m in METADATA_FIELDS if m.name in names]
+    for group in dict.fromkeys(m.group for m in fields):
+        with gr.Row():
+            for m in fields:
+                if m.group == group:
+                    f[m.name] = _control(gr, m)
     return f
+
+
+def _control(gr: Any, field: MetadataField) -> Any:
+    """The form control for one field: label `field.<name>`, hint `help.<name>` (when the schema gives
+    the field a placeholder); the allowed values live with validation, the form offers those."""
+    label = L(f"field.{field.name}")
+    if field.kind == "choice":
+        return gr.Dropdown(_choices(field), value="", label=label)
+    if field.kind == "choices":
+        return gr.Dropdown(_choices(field), multiselect=True, label=label)
+    # text, and a year too: a Number box cannot be empty
+    return gr.Textbox(label=label, placeholder=L(f"help.{field.name}") if field.placeholder else None)
 
 
 @dataclass
@@ -122,11 +122,10 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                                          allow_custom_value=True, elem_id=f"kb-filter-{key}")
                         for key in FILTER_FIELDS
                     }
-                with gr.Row():
-                    c["year_min"] = gr.Textbox(label=L("filter.year_min"), placeholder=L("help.year"),
-                                               elem_id="kb-year-min")
-                    c["year_max"] = gr.Textbox(label=L("filter.year_max"), placeholder=L("help.year"),
-                                               elem_id="kb-year-max")
+                with gr.Row():  # a year's range: "from" and "to" boxes (a Number box cannot be empty)
+                    for key in YEAR_FILTERS:
+                        c[key] = gr.Textbox(label=L(f"filter.{key}"), placeholder=L("help.year"),
+                                            elem_id=f"kb-{key.replace('_', '-')}")
             with gr.Row(elem_id="kb-pin-target", equal_height=True):
                 c["pin_draft"] = gr.Dropdown(label=L("pin.draft"), choices=[], value=None, scale=3,
                                              elem_id="kb-pin-draft", info=L("pin.help"))
@@ -182,7 +181,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             )
             c["doc_sel"] = gr.Dropdown(label=L("library.document"), choices=[], elem_id="kb-doc-sel",
                                        allow_custom_value=True)
-            lay.edit = _meta_form(gr, with_title=True)
+            lay.edit = _meta_form(gr, META_FIELDS)
             c["save_btn"] = gr.Button(L("library.save"), elem_id="kb-save-meta")
             with gr.Row():
                 c["remove_ok"] = gr.Checkbox(label=L("common.sure"), elem_id="kb-remove-ok")
@@ -197,7 +196,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["manifest"] = gr.File(label=L("add.manifest"), file_types=[".csv"], elem_id="kb-manifest")
             with gr.Group(elem_id="kb-add-form"):
                 c["add_form_note"] = gr.Markdown(L("add.form_note"), elem_id="kb-add-form-note")
-                lay.add_meta = _meta_form(gr, with_title=False)
+                lay.add_meta = _meta_form(gr, BATCH_FIELDS)
             c["add_btn"] = gr.Button(L("add.button"), variant="primary", elem_id="kb-add-btn")
             c["add_status"] = gr.HTML(elem_id="kb-add-status")
             c["outcomes"] = gr.Dataframe(

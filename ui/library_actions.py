@@ -7,7 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from kb.roles import can
+from kb import METADATA_FIELDS
+from kb.access import can
 from ui import render
 from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
 from ui.i18n import t
@@ -74,9 +75,13 @@ class LibraryActions(BaseActions):
         doc = self.kb.document(int(doc_id)) if doc_id not in (None, "") else None  # type: ignore[arg-type]
         if doc is None:
             return {}
-        meta = {**doc.metadata, "title": doc.title, "year": str(doc.metadata.get("year") or "")}
-        if isinstance(meta.get("themes"), list):  # a text box; prevention_level stays a list (multi-select)
-            meta["themes"] = "; ".join(meta["themes"])
+        meta = {**doc.metadata, "title": doc.title}
+        for field in METADATA_FIELDS:
+            value = meta.get(field.name)
+            if field.kind == "year":  # a text box (a number box cannot be empty)
+                meta[field.name] = str(value or "")
+            elif field.kind == "list" and isinstance(value, list):  # a text box; "choices" stay lists (multi-select)
+                meta[field.name] = "; ".join(value)
         return meta
 
     @kb_thread

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kb.drafts import Draft, DraftInfo, DraftItem
-from kb.framework import Section
+from kb.drafting.drafts import Draft, DraftInfo, DraftItem
+from kb.drafting.framework import Section
 from kb.types import Document
 from ui.cards import CardState, Original, PinnedAt, highlight, result_cards
 from ui.i18n import catalogue, direction, t

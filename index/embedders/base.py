@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Protocol, TypeGuard, runtime_checkable
 
 import numpy as np
 
-__all__ = ["Embedder", "EmbedderError", "check_vectors"]
+__all__ = ["Embedder", "EmbedderError", "Projection", "is_projection", "check_vectors"]
 
 
 class EmbedderError(RuntimeError):
@@ -29,6 +29,23 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> np.ndarray: ...
 
     def count_tokens(self, text: str) -> int: ...
+
+
+class Projection(Embedder, Protocol):
+    """An embedder whose vectors are another embedder's (`raw`), transformed by `project`.
+
+    The embedding cache stores the raw vectors, so the transformation can change without
+    re-embedding anything (`index.embedders.neutral.LanguageNeutral`).
+    """
+
+    raw: Embedder
+
+    def project(self, vectors: np.ndarray) -> np.ndarray: ...
+
+
+def is_projection(embedder: object) -> TypeGuard[Projection]:
+    """Whether `embedder` wraps a raw embedder whose vectors it projects."""
+    return getattr(embedder, "raw", None) is not None and callable(getattr(embedder, "project", None))
 
 
 def check_vectors(vectors: np.ndarray, dim: int, source: str, unit: bool = True) -> np.ndarray:

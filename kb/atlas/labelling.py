@@ -33,7 +33,7 @@ from kb.atlas.records import RelabelReport
 from kb.atlas.section_model import SectionModel, digit_share
 
 if TYPE_CHECKING:
-    from kb.indexes import Indexes
+    from kb.indexing.indexes import Indexes
 
 __all__ = ["Labeller", "MIN_STATS_CHUNKS"]
 

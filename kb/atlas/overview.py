@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kb.atlas.records import City
-from kb.country_names import COUNTRY_NAMES
+from kb.indexing.country_names import COUNTRY_NAMES
 
 __all__ = ["Count", "Gap", "HeatRow", "Note", "Overview", "build_overview", "language_name", "METADATA_HINT"]
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kb.access import ROLES, PermissionDenied, can
 from kb.directory.records import Entry
-from kb.roles import ROLES, PermissionDenied, can
 
 __all__ = ["may_see_contact", "visible", "may_edit", "require_edit"]
 

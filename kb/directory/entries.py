@@ -28,7 +28,7 @@ from kb.directory.validate import EntryInvalid, clean_entry
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache
     from ingest import ParsedDocument
-    from kb.catalog import Catalog
+    from kb.store.catalog import Catalog
     from kb.types import Chunk, Document
 
 __all__ = ["Directory", "DuplicateEntry", "FILTER_FIELDS", "ALL"]

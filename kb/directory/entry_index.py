@@ -2,7 +2,7 @@
 
 The entries are few (hundreds, a few thousand), so their index is kept in memory and rebuilt from the
 catalog whenever the directory changed (`DirectoryStore.version`): the KB's dense and BM25 machinery
-(`index.VectorIndex`, `index.LexicalIndex`, `index.hybrid_search`) over entry ids, vectors through the
+(`index.VectorIndex`, `index.LexicalIndex` as the dense and BM25 signals, `index.hybrid_search`) over entry ids, vectors through the
 KB's embedding cache (an unchanged entry is never embedded twice). Nothing is mixed into the chunk
 indexes, and nothing needs repairing after a crash. Contact fields are never indexed, so a search
 cannot reveal what a reader may not see.
@@ -68,14 +68,17 @@ class EntryIndex:
 
     def search(self, query: str, k: int, allowed: Sequence[int] | None = None) -> list[tuple[int, float]]:
         """(entry id, score) best first, among `allowed` ids when given."""
-        from index import hybrid_search
+        from index import Query, gather, hybrid_search
+        from index.signals import DenseSignal, LexicalSignal
 
         self._ensure()
         assert self._vectors is not None and self._lexical is not None
         if not len(self._vectors) or not query.strip():
             return []
         embedder, cache = self._parts()
-        qvec = cache.embed_queries(embedder, [query])[0]
+        q = Query(query, cache.embed_queries(embedder, [query])[0])
         keep = None if allowed is None else np.asarray(sorted(set(allowed)), dtype=np.int64)
-        hits = hybrid_search(query, qvec, self._vectors, self._lexical, k, keep, candidates=max(k, 50))
+        # the KB's dense and BM25 signals over the entries' own indexes (no latent terms or paragraphs)
+        signals = [DenseSignal(index=self._vectors), LexicalSignal(index=self._lexical)]
+        hits = hybrid_search(q, gather(q, signals, max(k, 50), keep), k)
         return [(int(h.chunk_id), float(h.score)) for h in hits]

@@ -1,6 +1,6 @@
 """The directory and the leadership group as parts of an export: tables with their references.
 
-`DirectoryPart` and `RosterPart` are `kb.export.Appendix`es: the draft's DOCX and Markdown show them as
+`DirectoryPart` and `RosterPart` are `kb.drafting.export.Appendix`es: the draft's DOCX and Markdown show them as
 their own sections after the framework's, and their sources are numbered in the draft's reference list.
 `directory_docx` writes a directory alone (a table and its references). Words come from `labels`
 (English by default; the web UI passes the reader's language).
@@ -15,8 +15,8 @@ from typing import Any
 
 from kb.directory.records import CONTACT_FIELDS, Entry, RosterMember, Source
 from kb.directory.roster import SectorCheck
-from kb.draft_records import DraftItem
-from kb.export import _mark_rtl, _xml_safe, is_rtl
+from kb.drafting.export import _mark_rtl, _xml_safe, is_rtl
+from kb.drafting.records import DraftItem
 
 __all__ = ["DirectoryPart", "RosterPart", "directory_docx", "source_item", "LABELS"]
 
@@ -131,7 +131,7 @@ class RosterPart:
     entries: Mapping[int, Entry] = field(default_factory=dict)  # the directory entries seats came from
 
     def cited(self) -> list[DraftItem]:
-        return [source_item(s, "roster") for m in self.members if m.entry_id in self.entries
+        return [source_item(s, "roster") for m in self.members if m.entry_id is not None and m.entry_id in self.entries
                 for s in self.entries[m.entry_id].sources]
 
     def _rows(self, numbers: Mapping[str, int]) -> list[list[str]]:

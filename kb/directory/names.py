@@ -230,7 +230,8 @@ def name_spans(text: str, cities: Iterable[str] = ()) -> list[Span]:
     known = {fold(c) for c in cities if c}
     spans = [Span(m.start(1), m.end(1), m.group(1), 100) for m in _QUOTED.finditer(text)
              if 1 <= len(m.group(1).split()) <= 8]
-    start = _BULLET.match(text).end() if _BULLET.match(text) else 0
+    bullet = _BULLET.match(text)
+    start = bullet.end() if bullet else 0
     colon = text.find(":", start)
     colon = colon if colon >= 0 else text.find("：", start)
     if colon > 0 and len(text[start:colon].split()) <= 6:

@@ -128,7 +128,8 @@ class Entry:
 
     def without_contact(self) -> Entry:
         """The entry as a reader who may not see its contact fields sees it."""
-        return replace(self, **{f: "" for f in CONTACT_FIELDS}, contact_hidden=self.has_contact or self.contact_hidden)
+        blank: dict[str, Any] = {f: "" for f in CONTACT_FIELDS}
+        return replace(self, **blank, contact_hidden=self.has_contact or self.contact_hidden)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "scope": self.scope}

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from kb.catalog import Catalog, now
 from kb.directory.folding import fold
 from kb.directory.records import SECTORS, DirectoryError, Entry, RosterMember
 from kb.directory.validate import clean_member
+from kb.store.catalog import Catalog, now
 from kb.types import Hit
 
 __all__ = ["Roster", "ExpectedSector", "SectorCheck", "Expectations", "load_expectations", "DEFAULT_EXPECTATIONS"]

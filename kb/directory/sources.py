@@ -13,7 +13,7 @@ from kb.types import Chunk, Document
 
 __all__ = ["source_from_chunk", "find_chunk", "AUTHOR_FIELDS"]
 
-# Metadata fields that name who published a document, in order of preference (as kb.drafts uses them).
+# Metadata fields that name who published a document, in order of preference (as kb.drafting.drafts uses them).
 AUTHOR_FIELDS = ("author", "organisation", "organization", "publisher", "city")
 
 
@@ -28,7 +28,8 @@ def find_chunk(chunks: Sequence[Chunk], quote: str, section: Sequence[str] = ())
         return None
     holding = [c for c in chunks if wanted in _squash(c.text)]
     same = [c for c in holding if tuple(c.section) == tuple(section)]
-    return (same or holding or [None])[0]
+    found = same or holding
+    return found[0] if found else None
 
 
 def source_from_chunk(doc: Document, chunk: Chunk | None, quote: str, *, section: Sequence[str] = (),
@@ -42,7 +43,7 @@ def source_from_chunk(doc: Document, chunk: Chunk | None, quote: str, *, section
         section: the heading path when there is no chunk.
         citation: the citation to keep; built from document and chunk when None.
     """
-    from kb.search import citation as build_citation
+    from kb.searching.citations import citation as build_citation
 
     meta = {k: doc.metadata.get(k) for k in ("city", "country", "year", "doc_type") if doc.metadata.get(k)}
     author = next((str(doc.metadata[k]) for k in AUTHOR_FIELDS if doc.metadata.get(k)), None)

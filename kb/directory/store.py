@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from kb.catalog import Catalog, now
 from kb.directory.folding import name_key
 from kb.directory.records import CONTACT_FIELDS, FIELDS, LIST_FIELDS, DirectoryError, Entry, Source
+from kb.store.catalog import Catalog, now
 
 __all__ = ["DirectoryStore", "ALL", "merged"]
 

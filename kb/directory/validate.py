@@ -142,8 +142,8 @@ def entry_from_form(values: Mapping[str, Any], **rest: Any) -> Entry:
     lists = {f: split_list(values.get(f)) for f in LIST_FIELDS}
     public = values.get("public")
     flag = public if isinstance(public, bool) else _text(public).casefold() in _TRUE
-    return Entry(**{k: str(v) for k, v in known.items()}, **lists, public=flag,
-                 extra=dict(values.get("extra") or {}), **rest)
+    fields: dict[str, Any] = {**{k: str(v) for k, v in known.items()}, **lists}
+    return Entry(**fields, public=flag, extra=dict(values.get("extra") or {}), **rest)
 
 
 def clean_member(member: RosterMember) -> RosterMember:

@@ -86,8 +86,8 @@ def test_examples_overview_relabel_json(home: str, capsys: Any) -> None:
 
 
 def test_every_atlas_command_has_help() -> None:
-    from kb.cli_atlas import ATLAS_COMMANDS
-    from kb.cli_parser import build_parser
+    from kb.cli.atlas import ATLAS_COMMANDS
+    from kb.cli.parser import build_parser
 
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     helps = {c.dest: c.help for c in sub._choices_actions}

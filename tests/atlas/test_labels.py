@@ -12,7 +12,7 @@ import pytest
 
 from kb.atlas.framework_file import FrameworkError, read_framework
 from kb.atlas.labels import LabelParams, Prototypes, PrototypeStats, decide, raw_scores, smooth
-from kb.framework import DEFAULT_FRAMEWORK
+from kb.drafting.framework import DEFAULT_FRAMEWORK
 
 
 def test_scores_smoothing_and_decision() -> None:

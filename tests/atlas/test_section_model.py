@@ -12,7 +12,7 @@ import numpy as np
 from kb.atlas.calibration import load_calibration, model_digest
 from kb.atlas.framework_file import read_framework
 from kb.atlas.section_model import FEATURES, SectionModel, digit_share, fit_logistic
-from kb.framework import DEFAULT_FRAMEWORK
+from kb.drafting.framework import DEFAULT_FRAMEWORK
 
 
 def test_digit_share_counts_words_with_digits_in_any_script() -> None:

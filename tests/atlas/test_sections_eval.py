@@ -8,7 +8,7 @@ from evals.sections_gold import load_gold
 from kb.atlas.calibration import load_calibration, section_digest
 from kb.atlas.framework_file import read_framework
 from kb.atlas.labels import LabelParams
-from kb.framework import DEFAULT_FRAMEWORK
+from kb.drafting.framework import DEFAULT_FRAMEWORK
 
 
 def test_shipped_calibration_matches_the_framework_file() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kb.roles import User, hash_password
+from kb.access import User, hash_password
 from ui.actions import Actions, UiError
 
 EMPTY_FORM = {

@@ -55,7 +55,7 @@ def nano_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
 @pytest.fixture(scope="module")
 def roles_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     from kb import KnowledgeBase
-    from kb.roles import User, hash_password
+    from kb.access import User, hash_password
 
     root = tmp_path_factory.mktemp("roles")
     (root / "doc.txt").write_text(

@@ -49,7 +49,7 @@ def _directory_docx(path: Path) -> None:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     from kb import KnowledgeBase
-    from kb.roles import User, hash_password
+    from kb.access import User, hash_password
 
     root = tmp_path_factory.mktemp("directory")
     with KnowledgeBase(root / "home", embedder="hash") as setup:

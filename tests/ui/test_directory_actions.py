@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from kb.access import User, hash_password
 from kb.directory import Entry
-from kb.roles import User, hash_password
 from ui.actions import Actions, UiError
 
 FORM = {"name": "", "kind": "", "sector": "", "city": "", "organisation": "", "target_group": "",

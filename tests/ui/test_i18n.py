@@ -96,19 +96,21 @@ def test_every_key_the_code_uses_is_in_the_catalogue() -> None:
 
 def test_every_key_built_from_data_is_in_the_catalogue() -> None:
     """Keys derived from a field, a value, a role, an outcome or an error code (`field.city` ...)."""
-    from ingest import DOC_TYPES, ERROR_CODES, POPULATION_BANDS, PREVENTION_LEVELS
-    from kb.framework import load_framework
-    from kb.roles import ACTIONS, ROLES
-    from ui.actions import FILTER_FIELDS, META_FIELDS
+    from ingest import ERROR_CODES, FIELDS
+    from kb.access import ACTIONS, ROLES
+    from kb.drafting.framework import load_framework
+    from ui.actions import FILTER_FIELDS, META_FIELDS, YEAR_FILTERS
     from ui.render import LIBRARY_HEADERS, OUTCOME_HEADERS
 
-    keys = {f"field.{f}" for f in (*META_FIELDS, *FILTER_FIELDS)}
-    keys |= {f"choice.doc_type.{v}" for v in DOC_TYPES} | {f"choice.population_band.{v}" for v in POPULATION_BANDS}
-    keys |= {f"choice.prevention_level.{v}" for v in PREVENTION_LEVELS}
+    # every metadata field of the schema (ingest.schema): its label, its hint, each allowed value
+    keys = {f"field.{f.name}" for f in FIELDS} | {f"field.{f}" for f in (*META_FIELDS, *FILTER_FIELDS)}
+    keys |= {f"help.{f.name}" for f in FIELDS if f.placeholder}
+    keys |= {f"choice.{f.name}.{v}" for f in FIELDS for v in f.choices}
+    keys |= {f"filter.{key}" for key in YEAR_FILTERS}
     keys |= {f"error.denied.{a}" for a in ACTIONS} | {f"role.a.{r}" for r in ROLES} | {f"role.{r}" for r in ROLES}
     keys |= {f"library.col.{c}" for c in LIBRARY_HEADERS} | {f"outcome.col.{c}" for c in OUTCOME_HEADERS}
     keys |= {f"outcome.{o}" for o in ("added", "updated", "unchanged", "failed")}
     keys |= {f"reason.{code}" for code in (*ERROR_CODES, "missing", "unreadable")}
     keys |= {f"framework.{s.key}.{part}" for s in load_framework().sections for part in ("title", "purpose")}
-    keys |= {"filter.year_min", "filter.year_max", "choice.status.ready"}
+    keys |= {"choice.status.ready"}
     assert sorted(keys - set(catalogue(DEFAULT))) == []

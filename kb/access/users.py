@@ -1,0 +1,184 @@
+"""Who the users are: accounts with a role, their password hashes, and the users file.
+
+Users come from `$KB_HOME/users.json` (or the file in `KB_USERS_FILE`) and from `KB_USERS`
+("alice:coordinator:<hash>,bob:viewer:<hash>"); passwords are stored only as PBKDF2-SHA256 hashes.
+With no users configured the KB runs in local single-user mode (`kb.access.roles.LOCAL`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.access.roles import LOCAL, ROLES, PermissionDenied
+
+__all__ = [
+    "DEFAULT_ITERATIONS",
+    "User",
+    "hash_password",
+    "verify_password",
+    "users_file",
+    "load_users",
+    "authenticate",
+    "role_of",
+    "add_user",
+    "remove_user",
+]
+
+# OWASP's 2023 advice is 600k; 310k keeps a login under ~0.3 s on a small server.
+DEFAULT_ITERATIONS = 310_000
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    password_hash: str
+
+
+def hash_password(password: str, *, iterations: int = DEFAULT_ITERATIONS, salt: str | None = None) -> str:
+    """Hash a password as `pbkdf2_sha256$iterations$salt$hash` (hex salt and hash).
+
+    Args:
+        password: the plain password.
+        iterations: PBKDF2 rounds (tests may pass fewer).
+        salt: hex salt; random when None.
+
+    Returns:
+        The encoded hash, safe to store in users.json or KB_USERS (no ':' or ',').
+    """
+    if not password:
+        raise ValueError("A password cannot be empty.")
+    salt = salt or secrets.token_hex(16)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), bytes.fromhex(salt), iterations)
+    return f"pbkdf2_sha256${iterations}${salt}${digest.hex()}"
+
+
+def verify_password(password: str, encoded: str) -> bool:
+    """Check a password against an encoded hash in constant time; malformed hashes never match."""
+    try:
+        scheme, iterations, salt, expected = encoded.split("$")
+        if scheme != "pbkdf2_sha256":
+            return False
+        digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), bytes.fromhex(salt), int(iterations))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(digest.hex(), expected)
+
+
+def users_file(home: str | Path | None, env: Mapping[str, str] | None = None) -> Path | None:
+    """The users file: `KB_USERS_FILE` if set, else `<home>/users.json` (None without a home)."""
+    env = os.environ if env is None else env
+    if env.get("KB_USERS_FILE"):
+        return Path(env["KB_USERS_FILE"]).expanduser()
+    return Path(home) / "users.json" if home else None
+
+
+def _check_role(name: str, role: str) -> None:
+    if role not in ROLES:
+        raise ValueError(f"User {name!r}: unknown role {role!r}; use one of: {', '.join(ROLES)}.")
+
+
+def load_users(home: str | Path | None = None, env: Mapping[str, str] | None = None) -> dict[str, User]:
+    """Users from the users file and then `KB_USERS` (which wins on a repeated name).
+
+    Returns:
+        {name: User}; empty means local single-user mode. Raises ValueError on a malformed entry.
+    """
+    env = os.environ if env is None else env
+    users: dict[str, User] = {}
+    path = users_file(home, env)
+    if path and path.exists():
+        data = json.loads(path.read_text(encoding="utf-8") or "{}")
+        for name, entry in data.items():
+            role, pw = str(entry.get("role", "")), str(entry.get("password", ""))
+            _check_role(name, role)
+            users[name] = User(name, role, pw)
+    for part in (env.get("KB_USERS") or "").split(","):
+        if not part.strip():
+            continue
+        fields = part.strip().split(":", 2)
+        if len(fields) != 3:
+            raise ValueError("KB_USERS entries are NAME:ROLE:HASH separated by commas.")
+        name, role, pw = fields
+        _check_role(name, role)
+        users[name] = User(name, role, pw)
+    return users
+
+
+def authenticate(users: Mapping[str, User], name: str, password: str) -> bool:
+    """Whether `name` is a user and `password` is theirs."""
+    user = users.get(name)
+    return user is not None and verify_password(password, user.password_hash)
+
+
+def role_of(users: Mapping[str, User], name: str | None) -> str:
+    """The role of a signed-in user; LOCAL when no users are configured.
+
+    Raises PermissionDenied for an unknown name while users are configured.
+    """
+    if not users:
+        return LOCAL
+    user = users.get(name or "")
+    if user is None:
+        raise PermissionDenied("Not signed in: sign in with a user name from the users file.")
+    return user.role
+
+
+def _write_users(path: Path, users: Mapping[str, User]) -> None:
+    data = {
+        u.name: {"role": u.role, "password": u.password_hash}
+        for u in sorted(users.values(), key=lambda u: u.name)
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    # Created owner-only: the file holds password hashes.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(data, f, indent=2, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def _file_users(path: Path) -> dict[str, User]:
+    return load_users(None, {"KB_USERS_FILE": str(path)})
+
+
+def add_user(
+    path: str | Path, name: str, role: str, password: str, *, iterations: int = DEFAULT_ITERATIONS
+) -> User:
+    """Add or replace a user in a users file (for `kb user add NAME --role R`).
+
+    Args:
+        path: the users file (see `users_file`).
+        name: user name (letters, digits, `._-`).
+        role: "viewer" or "coordinator".
+        password: the plain password; only its hash is stored.
+
+    Returns:
+        The stored User.
+    """
+    path = Path(path)
+    if not name or not all(c.isalnum() or c in "._-" for c in name):
+        raise ValueError(f"User name {name!r}: use letters, digits, '.', '_' or '-'.")
+    _check_role(name, role)
+    users = _file_users(path)
+    users[name] = User(name, role, hash_password(password, iterations=iterations))
+    _write_users(path, users)
+    return users[name]
+
+
+def remove_user(path: str | Path, name: str) -> bool:
+    """Remove a user from a users file. Returns whether it was there."""
+    path = Path(path)
+    users = _file_users(path)
+    if users.pop(name, None) is None:
+        return False
+    _write_users(path, users)
+    return True

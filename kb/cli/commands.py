@@ -1,0 +1,283 @@
+"""The `kb` command's commands: a thin shell over KnowledgeBase (the arguments are `kb.cli.parser`).
+
+Exit status: 0 when everything asked for succeeded; 1 when some file failed to ingest (the others
+were still added) or a check found problems; 2 for a usage error (bad arguments, unknown document).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kb.cli.atlas import ATLAS_COMMANDS, run_atlas
+from kb.cli.options import filters_of
+from kb.cli.parser import build_parser
+from kb.settings import Settings
+
+__all__ = ["main"]
+
+class _Bar:
+    """A one-line progress bar on a terminal; silent when stderr is piped."""
+
+    def __init__(self) -> None:
+        self.on = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.on or not total:
+            return
+        width = 30
+        filled = int(width * done / total)
+        name = Path(path).name[:40] if path else ""
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+    if args.command == "eval":
+        return _eval(args)
+    settings = Settings.from_env(args.home, embedder=args.embedder, max_file_mb=getattr(args, "max_file_mb", None))
+    if args.command == "user":
+        return _user(args, settings)
+    if args.command == "backup":
+        return _backup(args, settings)
+
+    from kb.knowledge_base import DocumentNotFound, KnowledgeBase
+
+    try:
+        with KnowledgeBase(settings=settings) as kb:
+            if args.command in ("search", "serve"):
+                _upgrade_hints(kb)
+            code = _run(args, kb)
+            if args.command in ("add", "reread"):  # after it: what was just read again is up to date
+                _upgrade_hints(kb)
+            return code
+    except DocumentNotFound as err:
+        print(f"kb: {err}", file=sys.stderr)
+        return 2
+    except ValueError as err:  # bad filter, bad metadata
+        print(f"kb: {err}", file=sys.stderr)
+        return 2
+    except RuntimeError as err:  # an index built with another embedder: says to run `kb reindex`
+        from index import IndexMismatchError
+
+        if not isinstance(err, IndexMismatchError):
+            raise
+        print(f"kb: {err}", file=sys.stderr)
+        return 2
+
+
+def _upgrade_hints(kb: Any) -> None:
+    """A KB from an older version: say once what brings it up to date (opening never runs the model)."""
+    stale = kb.stale_count()
+    if stale:
+        print(f"kb: {stale} documents were cut into chunks by an older version, so their excerpts can show "
+              "lists unmarked or a citation name the wrong section; run `kb reread` to read them again from "
+              "their stored originals", file=sys.stderr)
+    pending = kb.ocr_pending()
+    if pending:
+        print(f"kb: {len(pending)} documents have scanned pages that OCR can now read (better); run `kb reread` "
+              "to read them again", file=sys.stderr)
+    if kb.index_text_outdated:
+        print("kb: this knowledge base was indexed with an older chunk header, so pages are picked a little "
+              "less precisely; run `kb reindex` once to re-embed it (about as long as adding it)", file=sys.stderr)
+    for signal, missing in kb.indexes.incomplete():  # counts the catalog only when a store is incomplete
+        print(f"kb: {missing} chunks have no {signal.noun} yet, so ranking leaves them out; run `kb reindex` "
+              "once to compute them (about as long as embedding those chunks)", file=sys.stderr)
+
+
+def _run(args: argparse.Namespace, kb: Any) -> int:
+    from kb.knowledge_base import DocumentNotFound
+
+    if args.command in ("add", "reread"):
+        if args.command == "add":
+            report = kb.add(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar())
+        else:
+            report = kb.reread(progress=_Bar(), ocr=args.ocr)
+        if args.json:
+            _print_json(report.to_dict())
+        else:
+            for f in report.files:
+                line = f"{f.outcome:<9} {f.path}"
+                if f.outcome in ("added", "updated"):
+                    line += f"  ({f.chunks} chunks, {f.language}" + (", OCR" if f.ocr_pages else "") + ")"
+                if f.reason:
+                    line += f"  — {f.reason}"
+                print(line)
+            print(report.summary())
+        return 0 if report.ok else 1
+    if args.command == "list":
+        docs = kb.documents()
+        if args.manifest:
+            from ingest import dump_manifest
+
+            sys.stdout.write(dump_manifest((d.source, d.metadata) for d in docs))
+        elif args.json:
+            _print_json([d.to_dict() for d in docs])
+        else:
+            for d in docs:
+                place = ", ".join(x for x in (d.metadata.get("city"), d.metadata.get("country")) if x)
+                print(f"{d.id:>5}  {d.language:<3} {d.chunk_count:>4} chunks  {d.title}  [{place}]  {d.source}")
+            print(f"{len(docs)} documents")
+        return 0
+    if args.command == "show":
+        doc = kb.document(args.doc)
+        if doc is None:
+            raise DocumentNotFound(args.doc)
+        chunks = kb.chunks_of(doc.id)
+        if args.json:
+            _print_json({**doc.to_dict(), "chunks": [c.to_dict() for c in chunks]})
+        else:
+            for key, value in doc.to_dict().items():
+                print(f"{key:>12}: {value}")
+            for c in chunks:
+                where = f"p.{c.page} " if c.page else ""
+                print(f"  #{c.id} {where}{' › '.join(c.section)} [{c.language}] {c.text[:100]!r}")
+        return 0
+    if args.command == "set":
+        doc = kb.document(args.doc)
+        if doc is None:
+            raise DocumentNotFound(args.doc)
+        unset = {*args.unset, *(k for k, v in args.pairs if not v)}  # "city=" clears the city too
+        meta = {**{k: v for k, v in doc.metadata.items() if k not in unset}, **{k: v for k, v in args.pairs if v}}
+        updated = kb.update_metadata(doc.id, meta)
+        changed = sorted(k for k in {*doc.metadata, *updated.metadata} if doc.metadata.get(k) != updated.metadata.get(k))
+        print(f"updated {updated.id} {updated.source}: " + (", ".join(changed) if changed else "nothing changed"))
+        return 0
+    if args.command == "remove":
+        doc = kb.remove(args.doc)
+        print(f"removed {doc.id} {doc.source}")
+        return 0
+    if args.command in ("search", "similar"):
+        if args.command == "search":
+            hits = kb.search(args.query, k=args.k, filters=filters_of(args.filters))
+        else:
+            hits = kb.similar(args.chunk_id, k=args.k)
+        if args.json:
+            _print_json([h.to_dict() for h in hits])
+        else:
+            for i, h in enumerate(hits, 1):
+                print(f"{i:>2}. [{h.language}] {h.citation}   (score {h.score:.3f}, chunk {h.chunk_id})")
+                excerpt = " … ".join(h.highlights) if h.highlights else h.text[:300]
+                print(f"    {excerpt[:400]}")
+                for where in h.also_in:
+                    print(f"    also in: {where}")
+            if not hits:
+                print("no results")
+        return 0
+    if args.command == "directory":
+        from kb.cli.directory import run_directory
+
+        return run_directory(args, kb)
+    if args.command == "reindex":
+        n = kb.reindex(progress=_Bar())
+        print(f"reindexed {n} chunks with {kb.embedder.id}")
+        return 0
+    if args.command == "check":
+        report = kb.check(repair=not args.no_repair)
+        if args.json:
+            _print_json(report.to_dict())
+        else:
+            state = "consistent" if report.consistent else ("repaired" if report.repaired else "INCONSISTENT")
+            sides = "; ".join(f"{signal.noun} missing {report.differences[signal.report_key][0]}, orphaned "
+                              f"{report.differences[signal.report_key][1]}" for signal in kb.indexes.signals)
+            print(f"{report.chunks} chunks; {sides}: {state}")
+            _upgrade_hints(kb)
+        return 0 if report.consistent or report.repaired else 1
+    if args.command in ATLAS_COMMANDS:
+        return run_atlas(args, kb)
+    if args.command == "serve":
+        from ui import serve
+
+        print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+        serve(kb, host=args.host, port=args.port)
+        return 0
+    raise AssertionError(args.command)
+
+
+def _eval(args: argparse.Namespace) -> int:
+    rest = list(args.rest)
+    if args.home:
+        os.environ["KB_HOME"] = args.home
+    if args.suite == "xquad":
+        from evals.xquad import main as run
+
+        return run(rest)
+    if args.suite == "domain":
+        from evals.domain import main as run
+
+        return run(rest)
+    if args.suite == "ocr":
+        from evals.ocr import main as run
+
+        return run(rest)
+    if args.suite == "sections":
+        from evals.sections import main as run
+
+        return run(rest)
+    if args.suite == "directory":
+        from evals.directory import main as run
+
+        return run(rest)
+    from evals.report import main as run
+
+    return run(rest)
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    from kb.upkeep.backup import BackupError, backup
+
+    try:
+        report = backup(settings, args.destination, cache=not args.no_cache)
+    except BackupError as err:
+        print(f"kb: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        state = "consistent" if report.consistent else "NOT consistent (see `kb --home DEST check`)"
+        print(f"Backed up {report.documents} documents ({report.chunks} chunks, {report.originals} originals) "
+              f"to {report.destination} in {report.seconds} s; {state}.")
+        for source in report.missing_originals:
+            print(f"  no stored original for {source} (it was already missing)")
+    return 0 if report.consistent and not report.missing_originals else 1
+
+
+def _user(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from kb.access import users as roles
+
+    path = roles.users_file(settings.home)
+    assert path is not None
+    if args.action == "list":
+        for user in roles.load_users(settings.home).values():
+            print(f"{user.name}\t{user.role}")
+        return 0
+    if not args.name:
+        print("kb: give a user name", file=sys.stderr)
+        return 2
+    if args.action == "remove":
+        return 0 if roles.remove_user(path, args.name) else 1
+    password = args.password or getpass.getpass(f"Password for {args.name}: ")
+    if len(password) < 8:
+        print("kb: use a password of at least 8 characters", file=sys.stderr)
+        return 2
+    roles.add_user(path, args.name, args.role, password)
+    print(f"{args.name} ({args.role}) saved in {path}")
+    return 0

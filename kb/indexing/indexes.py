@@ -1,0 +1,209 @@
+"""The derived indexes of one knowledge base: its list of ranking signals, handled alike.
+
+The SQLite catalog is the truth; every signal's store (FAISS vectors, BM25, latent terms, paragraph
+vectors: `index.signals`) is derived from its chunks' index texts through the model, and every
+model output goes through the embedding cache, so an index can always be rebuilt (`rebuild`) or
+mended (`kb.upkeep.consistency.check`) without paying for the model twice. Ingest, reindex, check/repair
+and save iterate over the same list; a signal loads on first use, changes in memory, and is
+written atomically by `save`. The chunk count that "auto" policies follow is the dense index's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from index.models import Models
+from index.signals import DenseSignal, LexicalSignal, Signal, SignalEnv, Stage, registry
+from kb.indexing.index_text import INDEX_TEXT_FORMAT, index_rows
+from kb.settings import Settings
+from kb.store.catalog import Catalog
+
+if TYPE_CHECKING:
+    from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
+
+__all__ = ["Indexes", "Progress"]
+
+Progress = Callable[[int, int, str], None]
+REBUILD_STEP = 64  # chunks encoded per step of a rebuild
+
+
+class Indexes:
+    """The model, the embedding cache and the ranking signals of one KB home.
+
+    Args:
+        settings: the KB's settings (index folder, embedder, index kind, each signal's mode).
+        catalog: the KB's catalog, read when an index is rebuilt or refilled.
+    """
+
+    def __init__(self, settings: Settings, catalog: Catalog) -> None:
+        self.settings = settings
+        self.catalog = catalog
+        self.models = Models(settings.embedder, settings.cache_path)
+        self.signals: list[Signal] = [
+            cls(SignalEnv(self.models, settings.index_dir,
+                          mode=settings.signal_mode(cls.name, cls.setting, cls.default_mode),
+                          text_format=INDEX_TEXT_FORMAT, index_kind=settings.index_kind))
+            for cls in registry.SIGNALS
+        ]
+        dense = [s for s in self.signals if s.stage == Stage.DENSE]
+        if len(dense) != 1 or not isinstance(dense[0], DenseSignal):
+            raise RuntimeError("A knowledge base needs exactly one dense signal (index.signals.DenseSignal).")
+        self._dense: DenseSignal = dense[0]
+        self._dirty = False
+
+    # --- parts, created on first use ---------------------------------------------------------
+
+    @property
+    def embedder(self) -> Embedder:
+        return self.models.embedder
+
+    @property
+    def cache(self) -> EmbeddingCache:
+        return self.models.cache
+
+    def signal(self, name: str) -> Signal:
+        """The KB's signal of this name (KeyError naming the known ones otherwise)."""
+        for s in self.signals:
+            if s.name == name:
+                return s
+        raise KeyError(f"No signal {name!r} in this knowledge base; it has {', '.join(s.name for s in self.signals)}.")
+
+    @property
+    def dense(self) -> DenseSignal:
+        """The dense signal, opened; an index saved under another language basis is rebuilt first."""
+        dense = self._dense
+        if not dense.opened:
+            if dense.follow(0):
+                self._dirty = True
+            if dense.stale_projection:
+                # Same model, new language basis (an upgrade): the cached raw vectors are
+                # re-projected, nothing is re-embedded, so rebuild now instead of refusing.
+                self.rebuild()
+        return dense
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The dense signal's FAISS index."""
+        return self.dense.index
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index of the lexical signal."""
+        lexical = self.signal("lexical")
+        assert isinstance(lexical, LexicalSignal)
+        return lexical.index
+
+    @property
+    def vectors_loaded(self) -> bool:
+        """Whether the vector index was opened yet (a fresh, empty KB need not open it to be checked)."""
+        return self._dense.opened
+
+    @property
+    def vectors_saved(self) -> bool:
+        """Whether the KB home holds a saved vector index (checked without opening it)."""
+        return self._dense.path.exists()
+
+    @property
+    def text_outdated(self) -> bool:
+        """True when the indexes hold chunks embedded from an older `index_text` recipe.
+
+        Search still works on them, a little worse; `kb reindex` re-embeds them with the current one.
+        Not done on open, because unlike a new projection it runs the model over every chunk.
+        """
+        return self.dense.outdated()
+
+    def active(self) -> list[Signal]:
+        """The signals the KB keeps at its current size, each loaded or dropped as its policy says."""
+        chunks = len(self.dense)  # the vector count is the chunk count
+        for s in self.signals:
+            if s.follow(chunks):
+                self._dirty = True  # started empty (its file was lost or unreadable): write it
+        return [s for s in self.signals if s.in_use]
+
+    def ranking(self) -> list[Signal]:
+        """The signals a search uses: kept, and complete (every chunk has its rows)."""
+        active = self.active()
+        chunks = len(self.dense)
+        return [s for s in active if s.ready(chunks)]
+
+    def incomplete(self) -> list[tuple[Signal, int]]:
+        """(signal, catalog chunks without its rows) for each kept signal that ranking leaves out for now."""
+        active = self.active()
+        chunks = len(self.dense)
+        out = []
+        for s in active:
+            if not s.ready(chunks):
+                missing = max(len(self.catalog.chunk_ids()) - len(s), 0)
+                if missing:
+                    out.append((s, missing))
+        return out
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """Passage vectors through the embedding cache (the model runs only for texts it lacks)."""
+        return self.models.embed(texts)
+
+    def encode(self, texts: Sequence[str]) -> dict[str, Any]:
+        """Every kept signal's rows for these index texts, by signal name (the slow part of `add`)."""
+        return {s.name: s.encode(texts) for s in self.active()}
+
+    def add(self, ids: np.ndarray, texts: Sequence[str], encoded: dict[str, Any] | None = None) -> None:
+        """Add chunks to every kept signal; `encoded`: what `encode` returned, when already computed."""
+        if not len(ids):
+            return
+        active = self.active()
+        given = encoded or {}
+        # first the slow parts, before any index changes
+        rows = {s.name: given[s.name] if s.name in given else s.encode(texts) for s in active}
+        for s in active:
+            s.add(ids, rows[s.name])
+        self._dirty = True
+
+    def remove(self, ids: np.ndarray) -> None:
+        """Drop chunks from every kept signal."""
+        if len(ids):
+            for s in self.active():
+                s.remove(ids)
+            self._dirty = True
+
+    def refresh(self, ids: np.ndarray) -> None:
+        """Index these chunks again from the catalog's current index texts (their header changed)."""
+        rows = index_rows(self.catalog, ids)
+        self.remove(ids)
+        self.add(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
+        self.save()
+
+    def mark_changed(self) -> None:
+        """Say that an index changed outside `add` and `remove` (a repair), so `save` writes it."""
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write every kept signal atomically if anything changed."""
+        if not self._dirty:
+            return
+        self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+        for s in self.active():
+            s.save()
+        self._dirty = False
+
+    def close(self) -> None:
+        """Close the embedding cache's database, if it was opened (the indexes hold no open files)."""
+        self.models.close()
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Rebuild every signal from the catalog with the current embedder. Returns the chunk count."""
+        rows = index_rows(self.catalog)
+        for s in self.signals:
+            s.reset(len(rows))
+        for start in range(0, len(rows), REBUILD_STEP):
+            part = rows[start : start + REBUILD_STEP]
+            self.add(np.asarray([r[0] for r in part], dtype=np.int64), [r[1] for r in part])
+            if progress:
+                progress(min(start + REBUILD_STEP, len(rows)), len(rows), "")
+        self._dirty = True
+        self.save()
+        return len(rows)

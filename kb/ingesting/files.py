@@ -1,0 +1,73 @@
+"""Which files an `add` offers as documents: folders walked, hidden files, sidecars and the manifest
+left out, links out of the folder refused, every file once with the source name it is stored under."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from kb.types import AddReport, FileOutcome
+
+__all__ = ["SKIP_NAMES", "collect", "sha256_file"]
+
+# Files a folder walk never offers as documents.
+SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+def sha256_file(path: Path) -> str:
+    """The sha256 of a file's bytes, read in blocks (the key of "the same bytes are already stored")."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def collect(paths: list[Path], report: AddReport, manifest_path: Path | None = None) -> list[tuple[Path, str]]:
+    """Expand folders into (file, source) pairs; a missing path is reported as failed.
+
+    Args:
+        paths: files and folders, as given.
+        report: where a refused or missing path gets its outcome.
+        manifest_path: the batch's manifest (resolved), which is not a document itself.
+
+    Returns:
+        (file, source) pairs: a document's source is its path relative to the folder given, or its
+        file name when the file itself was given.
+    """
+    from ingest import is_sidecar
+
+    files: list[tuple[Path, str]] = []
+    seen: set[Path] = set()
+    for given in paths:
+        if given.is_dir():
+            root = given.resolve()
+            # real files before links, so a file and a link to it are stored under the file's name
+            for path in sorted((p for p in given.rglob("*") if p.is_file()), key=lambda p: (p.is_symlink(), p)):
+                rel = path.relative_to(given)
+                if any(part.startswith(".") for part in rel.parts) or path.name in SKIP_NAMES:
+                    continue
+                if path.is_symlink() and not path.resolve().is_relative_to(root):
+                    # A link out of the folder could expose any file on the machine: refuse it.
+                    report.files.append(FileOutcome(
+                        str(path), "failed", error_code="outside_folder",
+                        reason="This is a link to a file outside the folder being added; it was skipped.",
+                    ))
+                    continue
+                if is_sidecar(path) or path.resolve() == manifest_path:
+                    continue
+                if path.resolve() in seen:
+                    report.files.append(FileOutcome(
+                        str(path), "unchanged", reason="Another name for a file already in this batch.",
+                    ))
+                    continue
+                seen.add(path.resolve())
+                files.append((path, rel.as_posix()))
+        elif given.is_file():
+            if given.resolve() not in seen:
+                seen.add(given.resolve())
+                files.append((given, given.name))
+        else:
+            report.files.append(FileOutcome(str(given), "failed", reason="No such file or folder.",
+                                            error_code="missing"))
+    return files

@@ -1,0 +1,50 @@
+"""A document's metadata: where it comes from when a file is added, and changing it afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kb.indexing.index_text import index_text
+from kb.indexing.indexes import Indexes
+from kb.store.catalog import Catalog
+from kb.types import Document, DocumentNotFound
+
+if TYPE_CHECKING:
+    from ingest import Manifest
+
+__all__ = ["metadata_for", "update_metadata"]
+
+
+def metadata_for(path: Path, manifest: Manifest | None, given: dict[str, Any]) -> dict[str, Any]:
+    """A file's metadata: its manifest row, then its sidecar, then values given for the whole batch
+    (`--set`, the web form), later ones winning; validated (MetadataError)."""
+    from ingest import load_sidecar, validate_metadata
+
+    merged: dict[str, Any] = {}
+    if manifest:
+        merged.update(manifest.lookup(path))
+    merged.update(load_sidecar(path))
+    merged.update(given)
+    return validate_metadata(merged)
+
+
+def update_metadata(catalog: Catalog, indexes: Indexes, doc_id: int, metadata: dict[str, Any]) -> Document:
+    """Replace a document's metadata after validating it (raises MetadataError, DocumentNotFound).
+
+    Its chunks are indexed again when the header they are indexed under (title, city, country) changed.
+    """
+    from ingest import validate_metadata
+
+    doc = catalog.document(doc_id)
+    if doc is None:
+        raise DocumentNotFound(doc_id)
+    clean = validate_metadata(metadata)
+    catalog.set_metadata(doc_id, clean, title=clean.get("title"))
+    updated = catalog.document(doc_id)
+    assert updated is not None
+    if index_text(updated.title, updated.metadata, (), "") != index_text(doc.title, doc.metadata, (), ""):
+        indexes.refresh(np.asarray([c.id for c in catalog.chunks_of(doc_id)], dtype=np.int64))
+    return updated

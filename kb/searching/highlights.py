@@ -1,0 +1,75 @@
+"""Highlights: the one or two sentences of each hit that best match the query.
+
+Words shared with the query decide when there are any. A cross-lingual hit shares none: with
+`dense`, its sentences are embedded and compared with the query vector, within a time budget and
+through the embedding cache (so a repeated query costs nothing). That costs ~0.3 s per chunk on 2
+cores, far above a query's own cost, so the API leaves it off by default and the web UI turns it on
+for the cards it shows; without it such a hit has no highlights. Where the KB keeps paragraph
+vectors, only the sentences of the hit's best paragraph are embedded.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import numpy as np
+
+from index import tokenize
+from index.signals import PassageSignal
+from kb.indexing.index_text import index_rows
+from kb.indexing.indexes import Indexes
+from kb.store.catalog import Catalog
+from kb.types import Hit
+
+__all__ = ["DENSE_HIGHLIGHT_BUDGET_S", "split_sentences", "highlight"]
+
+DENSE_HIGHLIGHT_BUDGET_S = 1.0  # time allowed for embedding sentences of cross-lingual hits
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+|\n+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a chunk, verbatim (so the UI can find them in the text to mark them)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def highlight(hits: list[Hit], query: str, qvec: np.ndarray, *, dense: bool, catalog: Catalog,
+              indexes: Indexes) -> None:
+    """Set each hit's `highlights` (see the module docstring).
+
+    Args:
+        hits: the hits to mark, in place.
+        query: the query text; qvec: its vector.
+        dense: also embed the sentences of hits that share no word with the query.
+        catalog, indexes: where the hits' index texts, paragraph vectors and the model are.
+    """
+    qtokens = set(tokenize(query))
+    deadline = time.monotonic() + DENSE_HIGHLIGHT_BUDGET_S
+    paragraphs = _best_paragraphs(hits, qvec, catalog, indexes) if dense else {}
+    for hit in hits:
+        sentences = split_sentences(hit.text)
+        if not sentences:
+            continue
+        token_sets = [set(tokenize(s)) for s in sentences]
+        overlap = [len(qtokens & t) / (1 + len(t)) ** 0.5 for t in token_sets]
+        picked: list[int] = []
+        if max(overlap) > 0:
+            order = sorted(range(len(sentences)), key=lambda i: -overlap[i])
+            picked = [i for i in order[:2] if overlap[i] > 0]
+        elif dense and time.monotonic() < deadline:
+            within = set(paragraphs.get(hit.chunk_id, ()))
+            pool = [i for i, s in enumerate(sentences) if s in within] or list(range(len(sentences)))
+            sims = indexes.embed([sentences[i] for i in pool]) @ qvec
+            picked = [pool[int(i)] for i in np.argsort(-sims)[:2]]
+        hit.highlights = [sentences[i] for i in sorted(picked)]
+
+
+def _best_paragraphs(hits: list[Hit], qvec: np.ndarray, catalog: Catalog, indexes: Indexes) -> dict[int, list[str]]:
+    """Chunk id -> sentences of its paragraph closest to the query, from the stored paragraph vectors."""
+    passages = [s for s in indexes.ranking() if isinstance(s, PassageSignal)]
+    if not hits or not passages:
+        return {}
+    texts = dict(index_rows(catalog, np.asarray([h.chunk_id for h in hits], dtype=np.int64)))
+    best = passages[0].best_paragraphs(qvec, {h.chunk_id: texts.get(h.chunk_id, "") for h in hits})
+    return {cid: split_sentences(paragraph) for cid, paragraph in best.items()}

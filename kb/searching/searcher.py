@@ -1,0 +1,167 @@
+"""Search: filters to allowed chunk ids, every ranking signal's scores combined, diversity,
+citations and highlights.
+
+The signals only know chunk ids; this module turns ranked ids into `Hit`s a person can read and
+cite. How a score is formed is `index.hybrid` (see docs/ARCHITECTURE.md, "How a result is scored").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from index import Query, gather, hybrid_search
+from kb.indexing.indexes import Indexes
+from kb.searching.citations import citation
+from kb.searching.copies import diversify
+from kb.searching.filters import allowed_ids
+from kb.searching.highlights import highlight as mark_highlights
+from kb.store.catalog import Catalog
+from kb.types import Hit
+
+__all__ = ["Searcher", "Rerank", "CANDIDATES", "query_language"]
+
+CANDIDATES = 100  # per retrieving signal, before fusion
+# Re-orders fused (chunk id, score) candidates, best first (see `Searcher.search`).
+Rerank = Callable[[list[tuple[int, float]]], list[tuple[int, float]]]
+
+
+def query_language(query: str) -> str | None:
+    """The query's language when it is long enough to tell (4+ words), else None.
+
+    Language detection on 1-3 words is a guess; fusion only uses the language to stop BM25 from
+    rewarding shared function words in other documents of the query's language.
+    """
+    from ingest import detect_language
+
+    if len(query.split()) < 4:
+        return None
+    lang = detect_language(query)
+    return None if lang == "und" else lang
+
+
+class Searcher:
+    """Searches over a catalog and its indexes; cheap to create per query.
+
+    Args:
+        catalog: the KB's catalog (filters, chunks, languages, citations).
+        indexes: the KB's indexes (the embedder and the ranking signals).
+        max_per_doc: at most this many chunks of one document in a result list.
+    """
+
+    def __init__(self, catalog: Catalog, indexes: Indexes, max_per_doc: int) -> None:
+        self.catalog = catalog
+        self.indexes = indexes
+        self.max_per_doc = max_per_doc
+
+    def search(
+        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical", *,
+        within: np.ndarray | None = None, rerank: Rerank | None = None,
+    ) -> list[Hit]:
+        """Hits for a query, best first.
+
+        Args:
+            within: search only among these chunk ids (on top of the filters), e.g. a framework
+                section's labelled chunks (kb.atlas).
+            rerank: re-orders the fused (chunk id, score) candidates before hits are made, e.g.
+                "prefer comparable cities" (kb.atlas); it may change scores, never drop candidates.
+        """
+        query = query.strip()
+        if not any(ch.isalnum() for ch in query) or k <= 0:
+            return []  # nothing to match ("", "???", an emoji): nearest neighbours of noise are noise
+        allowed = self.allowed(filters, within)
+        if allowed is not None and not len(allowed):
+            return []
+        signals = self.indexes.ranking()
+        # a signal's own query encoding (latent terms) first, then the dense embedding, as each
+        # is a model pass; the signals that need none return None
+        encoded = {s.name: s.encode_query(query) for s in signals}
+        vector = self.indexes.embedder.embed_query(query)
+        language = query_language(query)
+        q = Query(query, vector, language, self._same_language_scale(language),
+                  {name: e for name, e in encoded.items() if e is not None})
+        # Fetch more than k so that diversity (at most N chunks per document) can still fill k.
+        depth = max(CANDIDATES, k * 5)
+        found = gather(q, signals, depth, allowed)
+        languages = self.catalog.chunk_languages(found.ids.tolist())
+        fused = hybrid_search(q, found, depth, [languages.get(i, "und") for i in found.ids.tolist()])
+        ranked = [(h.chunk_id, h.score) for h in fused]
+        if rerank is not None:
+            ranked = rerank(ranked)
+        parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
+        return self.hits(ranked, k, query, vector, parts, highlight)
+
+    def allowed(self, filters: dict[str, Any] | None, within: np.ndarray | None = None) -> np.ndarray | None:
+        """The chunk ids the filters allow, within `within` when given (None: every chunk)."""
+        base = allowed_ids(self.catalog, filters)
+        if within is None:
+            return base
+        inside = np.sort(np.asarray(within, dtype=np.int64))
+        return inside if base is None else np.intersect1d(base, inside)
+
+    def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
+        chunk = self.catalog.chunks([chunk_id]).get(int(chunk_id))
+        if chunk is None:
+            return []
+        vectors = self.indexes.vectors
+        vec = vectors.vectors(np.asarray([chunk_id], dtype=np.int64))[0]  # as indexed, no re-embedding
+        allowed = allowed_ids(self.catalog, filters)
+        own = set(self.catalog.filtered_chunk_ids({"doc_id": chunk.doc_id}).tolist())
+        ids, scores = vectors.search(vec, CANDIDATES, allowed)
+        ranked = [(int(i), float(s)) for i, s in zip(ids, scores, strict=True) if int(i) not in own]
+        parts: dict[int, tuple[float | None, float | None]] = {cid: (score, None) for cid, score in ranked}
+        return self.hits(ranked, k, chunk.text, vec, parts, "lexical")
+
+    def _same_language_scale(self, language: str | None) -> float:
+        """The embedder's measured same-language scale for this query (1.0 if it has none)."""
+        scale = getattr(self.indexes.embedder, "same_language_scale", None)
+        return float(scale(language)) if scale is not None else 1.0
+
+    def hits(
+        self,
+        ranked: list[tuple[int, float]],
+        k: int,
+        query: str,
+        qvec: np.ndarray,
+        parts: dict[int, tuple[float | None, float | None]],
+        highlight_with: str,
+    ) -> list[Hit]:
+        """Ranked (chunk id, score) pairs made into at most k cited hits (at most `max_per_doc` a
+        document, copies folded), highlighted against `query` (and `qvec` for "dense")."""
+        cat = self.catalog
+        head = ranked[: max(k * 10, 50)]
+        chunks = cat.chunks(cid for cid, _ in head)
+        doc_of = {cid: c.doc_id for cid, c in chunks.items()}
+        texts = {cid: c.text for cid, c in chunks.items()}
+        chosen, copies = diversify(head, doc_of, k, self.max_per_doc, texts)
+        docs = cat.documents_by_ids({doc_of[c] for cid, _ in chosen for c in (cid, *copies.get(cid, []))})
+        hits = []
+        for cid, score in chosen:
+            chunk, doc = chunks[cid], docs[doc_of[cid]]
+            meta = doc.metadata
+            hits.append(
+                Hit(
+                    chunk_id=cid,
+                    doc_id=doc.id,
+                    title=doc.title,
+                    city=meta.get("city"),
+                    country=meta.get("country"),
+                    source=doc.source,
+                    page=chunk.page,
+                    section=chunk.section,
+                    language=chunk.language,
+                    text=chunk.text,
+                    score=float(score),
+                    citation=citation(doc, chunk),
+                    year=meta.get("year"),
+                    doc_type=meta.get("doc_type"),
+                    dense_score=parts.get(cid, (None, None))[0],
+                    lexical_score=parts.get(cid, (None, None))[1],
+                    also_in=[citation(docs[doc_of[c]], chunks[c]) for c in copies.get(cid, [])],
+                    ocr=chunk.page in doc.ocr_pages,
+                )
+            )
+        mark_highlights(hits, query, qvec, dense=highlight_with == "dense", catalog=self.catalog, indexes=self.indexes)
+        return hits

@@ -1,0 +1,101 @@
+"""Keeping the indexes true to the catalog: find their differences and repair them.
+
+The SQLite catalog is the source of truth; every ranking signal's store (FAISS vectors, BM25, latent
+terms, paragraph vectors) is derived from it. After a crash between a catalog commit and an index
+save, or after an index file was lost, `check` finds, for each signal alike, the chunk ids one side
+has and the other lacks and mends them without re-embedding what the embedding cache already holds.
+`KnowledgeBase.check` (on every open) and `kb check` call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from kb.indexing.index_text import index_rows
+
+if TYPE_CHECKING:
+    from kb.indexing.indexes import Indexes
+
+__all__ = ["CheckReport", "check"]
+
+
+@dataclass
+class CheckReport:
+    """Catalog <-> index consistency, before and after repair.
+
+    Attributes:
+        chunks: chunks in the catalog.
+        repaired: whether differences were repaired.
+        differences: per signal (by its report key: "vectors", "lexical", "latent", "passages"),
+            (chunks its store lacks, ids it holds that the catalog does not); also readable as
+            `vectors_missing`, `latent_orphaned` and so on.
+    """
+
+    chunks: int
+    repaired: bool = False
+    differences: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def consistent(self) -> bool:
+        return not any(missing or orphaned for missing, orphaned in self.differences.values())
+
+    def __getattr__(self, name: str) -> int:
+        key, _, side = name.rpartition("_")
+        if side in ("missing", "orphaned") and key in self.__dict__.get("differences", {}):
+            return self.differences[key][0 if side == "missing" else 1]
+        raise AttributeError(name)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"chunks": self.chunks}
+        for key, (missing, orphaned) in self.differences.items():
+            out[f"{key}_missing"], out[f"{key}_orphaned"] = missing, orphaned
+        return {**out, "repaired": self.repaired, "consistent": self.consistent}
+
+
+def check(kb: Indexes, repair: bool = True) -> CheckReport:
+    """Compare the catalog's chunk ids with every signal's ids.
+
+    Args:
+        kb: the knowledge base's indexes (with its catalog and settings).
+        repair: drop orphans and add what is missing, each signal its own way (`Signal.repair`):
+            vectors from the embedding cache (embedded again only if absent there), BM25 rows from
+            the catalog's text, latent terms and passage vectors from the cache only.
+
+    Returns:
+        The differences found, and whether they were repaired.
+    """
+    want = kb.catalog.chunk_ids()
+    if not len(want) and not kb.vectors_loaded and not kb.vectors_saved:
+        return CheckReport(0, differences={s.report_key: (0, 0) for s in kb.signals})
+    kb.dense  # noqa: B018 - opened first: a new language basis rebuilds every signal
+    active = kb.active()
+    diffs = {s.report_key: _differences(want, s.ids() if s in active else None) for s in kb.signals}
+    report = CheckReport(len(want), differences={k: (len(m), len(o)) for k, (m, o) in diffs.items()})
+    if repair and not report.consistent:
+        for s in active:
+            orphaned = diffs[s.report_key][1]
+            if len(orphaned):
+                s.remove(orphaned)
+        for s in active:
+            missing = diffs[s.report_key][0]
+            if len(missing):
+                rows = index_rows(kb.catalog, missing)
+                s.repair(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
+        kb.mark_changed()
+        kb.save()
+        report.repaired = True
+    return report
+
+
+def _differences(want: np.ndarray, have: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(ids the catalog has and the index lacks, ids the index has and the catalog lacks), both sorted.
+
+    `have` None: the index is not kept, so nothing is missing from it.
+    """
+    if have is None:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    have = np.sort(have)
+    return np.setdiff1d(want, have, assume_unique=True), np.setdiff1d(have, want, assume_unique=True)
