@@ -17,6 +17,7 @@ the indexes from the catalog and the embedding cache (`check`), without re-embed
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +101,12 @@ class KnowledgeBase:
             self._drafts = Drafts(self.catalog)
         return self._drafts
 
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Hold one state of the KB across several reads (a search, then the chunks of its hits):
+        no document is swapped in or out until the block ends (`kb.serving.Guard.shared`).
+        Every read method already holds it for its own duration."""
+        return self.indexes.guard.shared()
+
     def close(self) -> None:
         """Save pending index changes and close the catalog and the embedding cache."""
         self.save()
@@ -150,7 +157,8 @@ class KnowledgeBase:
 
     def update_metadata(self, doc_id: int, metadata: dict[str, Any]) -> Document:
         """Replace a document's metadata after validating it (raises MetadataError)."""
-        return update_metadata(self.catalog, self.indexes, doc_id, metadata)
+        with self.indexes.guard.writer():
+            return update_metadata(self.catalog, self.indexes, doc_id, metadata)
 
     def remove(self, doc: int | str) -> Document:
         """Delete a document, its chunks, its vectors and its stored original.
@@ -158,12 +166,15 @@ class KnowledgeBase:
         Returns:
             The removed document.
         """
-        found = self.document(doc)
-        if found is None:
-            raise DocumentNotFound(doc)
-        self.indexes.remove(self.catalog.remove_document(found.id))
-        self.save()
-        drop_original(self.settings.home, self.catalog, found)
+        guard = self.indexes.guard
+        with guard.writer():
+            found = self.document(doc)
+            if found is None:
+                raise DocumentNotFound(doc)
+            with guard.exclusive():  # readers see the document whole or not at all
+                self.indexes.remove(self.catalog.remove_document(found.id))
+            self.save()
+            drop_original(self.settings.home, self.catalog, found)
         return found
 
     # --- ingest ------------------------------------------------------------------------------
@@ -189,8 +200,9 @@ class KnowledgeBase:
         """
         if isinstance(paths, str | Path):
             paths = [paths]
-        return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths], manifest=manifest,
-                         metadata=metadata, progress=progress)
+        with self.indexes.guard.writer():
+            return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths],
+                             manifest=manifest, metadata=metadata, progress=progress)
 
     def stale_count(self) -> int:
         """How many documents an older version of the readers or chunker read (`reread` reads them again)."""
@@ -206,13 +218,16 @@ class KnowledgeBase:
         Returns:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
-        return reread_stale(self.catalog, self.indexes, self.settings, progress)
+        with self.indexes.guard.writer():
+            return reread_stale(self.catalog, self.indexes, self.settings, progress)
 
     # --- consistency -------------------------------------------------------------------------
 
     def check(self, repair: bool = True) -> CheckReport:
         """Compare the catalog's chunk ids with every index; repair differences if asked (kb.upkeep.consistency)."""
-        return check(self.indexes, repair)
+        guard = self.indexes.guard
+        with guard.writer(), guard.exclusive():  # a repair changes the indexes searches read
+            return check(self.indexes, repair)
 
     def reindex(self, progress: Progress | None = None) -> int:
         """Rebuild every index from the catalog with the current embedder. Returns the chunk count."""

@@ -1,7 +1,7 @@
 """What each UI control does, as plain methods over a KnowledgeBase (no gradio import).
 
 Search and drafting are here; the Library and Add documents tabs are `ui.library_actions`, and
-what both build on (the KB thread, role checks) is `ui.actions_base`.
+what both build on (role checks) is `ui.actions_base`.
 `ui/app.py` wires these to components; every method takes the signed-in user's name and checks
 the role rule from `kb.access` itself, so a viewer calling an endpoint directly gets the same
 refusal as the page would give. Errors a user can cause surface as UiError with a readable message.
@@ -19,7 +19,7 @@ from kb.drafting.drafts import Draft, DraftError, Drafts
 from kb.drafting.export import FORMATS, export
 from kb.types import Hit
 from ui import render
-from ui.actions_base import BATCH_FIELDS, META_FIELDS, UiError, clean_form, kb_thread
+from ui.actions_base import BATCH_FIELDS, META_FIELDS, UiError, clean_form
 from ui.library_actions import LibraryActions
 from ui.uploads import safe_filename
 
@@ -61,11 +61,9 @@ class Actions(LibraryActions):
         web = str((doc.metadata.get("source_url") or "") if doc else "")
         return web if urlparse(web).scheme in ("http", "https") else None
 
-    @kb_thread
     def facets(self) -> dict[str, list[str]]:
         return self.kb.facets()
 
-    @kb_thread
     def search(
         self, user: str | None, query: str, filters: Mapping[str, Any], k: int = 10
     ) -> tuple[str, str]:
@@ -76,26 +74,26 @@ class Actions(LibraryActions):
             return render.result_cards(
                 [], self.open_url, empty="Type a question or keywords, in any language."
             ), ""
-        try:
-            hits = self.kb.search(query, k=k, filters=clean_form(filters), highlight="dense")
-        except ValueError as err:
-            raise UiError(str(err)) from err
-        cards = render.result_cards(hits, self.open_url, can_pin=True)
+        with self.kb.snapshot():  # the hits and the links on their cards from one state of the KB
+            try:
+                hits = self.kb.search(query, k=k, filters=clean_form(filters), highlight="dense")
+            except ValueError as err:
+                raise UiError(str(err)) from err
+            cards = render.result_cards(hits, self.open_url, can_pin=True)
         return cards, render.message(f"{len(hits)} result(s) for “{query}”.")
 
-    @kb_thread
     def similar(self, user: str | None, chunk_id: int, k: int = 10) -> tuple[str, str]:
         self.check(user, "search")
-        chunk = self.kb.chunk(int(chunk_id))
-        if chunk is None:
-            raise UiError("That excerpt is no longer in the knowledge base.")
-        hits = self.kb.similar(int(chunk_id), k=k)
-        doc = self.kb.document(chunk.doc_id)
-        cards = render.result_cards(hits, self.open_url, empty="Nothing similar in other documents.")
+        with self.kb.snapshot():
+            chunk = self.kb.chunk(int(chunk_id))
+            if chunk is None:
+                raise UiError("That excerpt is no longer in the knowledge base.")
+            hits = self.kb.similar(int(chunk_id), k=k)
+            doc = self.kb.document(chunk.doc_id)
+            cards = render.result_cards(hits, self.open_url, empty="Nothing similar in other documents.")
         title = doc.title if doc else "this excerpt"
         return cards, render.message(f"{len(hits)} passage(s) like the excerpt from “{title}”.")
 
-    @kb_thread
     def suggested(self, user: str | None, section_key: str, k: int = 4) -> tuple[str, str]:
         """Run a section's suggested searches at once; results merged, duplicates dropped."""
         self.check(user, "search")
@@ -104,18 +102,18 @@ class Actions(LibraryActions):
             raise UiError("Choose a section first.")
         seen: set[int] = set()
         hits: list[Hit] = []
-        for q in section.searches:
-            for hit in self.kb.search(q, k=k):
-                if hit.chunk_id not in seen:
-                    seen.add(hit.chunk_id)
-                    hits.append(hit)
-        cards = render.result_cards(hits, self.open_url)
+        with self.kb.snapshot():
+            for q in section.searches:
+                for hit in self.kb.search(q, k=k):
+                    if hit.chunk_id not in seen:
+                        seen.add(hit.chunk_id)
+                        hits.append(hit)
+            cards = render.result_cards(hits, self.open_url)
         asked = "; ".join(f"“{q}”" for q in section.searches)
         return cards, render.message(f"{len(hits)} excerpt(s) for {asked}.")
 
     # --- drafts ------------------------------------------------------------------------------
 
-    @kb_thread
     def draft_choices(self) -> list[tuple[str, int]]:
         return render.draft_choices(self.drafts.list())
 
@@ -141,7 +139,6 @@ class Actions(LibraryActions):
         except DraftError:
             return None
 
-    @kb_thread
     def view(self, user: str | None, draft_id: int | None, section_key: str | None = None) -> str:
         self.check(user, "draft")
         return render.draft_view(self._draft(draft_id), section_key)
@@ -152,24 +149,20 @@ class Actions(LibraryActions):
         except DraftError as err:
             raise UiError(str(err)) from err
 
-    @kb_thread
     def create_draft(self, user: str | None, city: str, title: str) -> int:
         self.check(user, "draft")
         return self._do(lambda: self.drafts.create(city, title)).id
 
-    @kb_thread
     def rename_draft(self, user: str | None, draft_id: int, title: str, city: str | None) -> None:
         self.check(user, "draft")
         self._do(lambda: self.drafts.rename(int(draft_id), title, city or None))
 
-    @kb_thread
     def delete_draft(self, user: str | None, draft_id: int, confirmed: bool) -> None:
         self.check(user, "draft")
         if not confirmed:
             raise UiError("Tick “I am sure” to delete the draft.")
         self._do(lambda: self.drafts.delete(int(draft_id)))
 
-    @kb_thread
     def pin(self, user: str | None, draft_id: int | None, section_key: str | None, chunk_id: int) -> str:
         """Pin a stored chunk into the chosen draft section; returns a status line."""
         self.check(user, "draft")
@@ -184,14 +177,12 @@ class Actions(LibraryActions):
         title = self.drafts.framework.section(section_key).title  # type: ignore[union-attr]
         return render.message(f"Added to “{title}”.", "ok")
 
-    @kb_thread
     def add_note(self, user: str | None, draft_id: int | None, section_key: str | None, text: str) -> None:
         self.check(user, "draft")
         if draft_id in (None, ""):
             raise UiError("Choose or create a draft first.")
         self._do(lambda: self.drafts.add_note(int(draft_id), section_key or "", text))  # type: ignore[arg-type]
 
-    @kb_thread
     def item_action(self, user: str | None, act: str, item_id: int) -> None:
         """up / down / remove one draft item."""
         self.check(user, "draft")
@@ -202,7 +193,6 @@ class Actions(LibraryActions):
         else:
             raise UiError(f"Unknown action {act!r}.")
 
-    @kb_thread
     def export(self, user: str | None, draft_id: int | None, fmt: str) -> Path:
         self.check(user, "draft")
         draft = self._draft(draft_id)

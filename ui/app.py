@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 __all__ = ["build_app", "serve", "launch_options"]
 
 STATIC = Path(__file__).resolve().parent / "static"
+# Gradio's queue: reads (search, more like this, drafts, exports, listings) run this many at once (the
+# KB keeps each one consistent: kb.serving); writes to the library (add, remove, metadata, re-read)
+# share one slot, WRITE, so they run one after another and never hold a reader's slot.
+READS = 8
+WRITE = {"concurrency_limit": 1, "concurrency_id": "kb-write"}
 
 
 def _gradio() -> Any:
@@ -135,13 +140,13 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             )
         c.refresh_btn.click(guard(h.library), None, library_out, api_name="library")
         c.manifest_btn.click(guard(h.library_manifest), None, c.manifest_file, api_name="library_manifest")
-        c.reread_btn.click(guard(h.reread), None, c.library_status, api_name="reread").then(
+        c.reread_btn.click(guard(h.reread), None, c.library_status, api_name="reread", **WRITE).then(
             guard(h.library), None, library_out, api_name=False
         )
         c.library_tab.select(guard(h.library), None, library_out, api_name=False)
         c.doc_sel.change(guard(h.pick_doc), c.doc_sel, edit_list, api_name=False)
         c.save_btn.click(
-            guard(h.save_meta), [c.doc_sel, *edit_list], c.library_status, api_name="update_metadata"
+            guard(h.save_meta), [c.doc_sel, *edit_list], c.library_status, api_name="update_metadata", **WRITE
         ).then(guard(h.library), None, library_out, api_name=False).then(
             h.facet_updates, None, filter_list, api_name=False
         )
@@ -150,6 +155,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             [c.doc_sel, c.remove_ok],
             [c.library_status, c.remove_ok],
             api_name="remove_document",
+            **WRITE,
         ).then(guard(h.library), None, library_out, api_name=False).then(
             h.facet_updates, None, filter_list, api_name=False
         )
@@ -158,10 +164,11 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             [c.uploads, c.manifest, *add_list],
             [c.add_status, c.outcomes],
             api_name="add_documents",
+            **WRITE,
         ).then(guard(h.library), None, library_out, api_name=False).then(
             h.facet_updates, None, filter_list, api_name=False
         )
-    app.queue(default_concurrency_limit=1)
+    app.queue(default_concurrency_limit=READS)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app
 

@@ -10,7 +10,7 @@ from typing import Any
 from kb import METADATA_FIELDS
 from kb.access import can
 from ui import render
-from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
+from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form
 from ui.uploads import staged_uploads
 
 __all__ = ["LibraryActions"]
@@ -21,7 +21,6 @@ class LibraryActions(BaseActions):
 
     # --- library (coordinators) --------------------------------------------------------------
 
-    @kb_thread
     def library(self, user: str | None) -> tuple[list[list[Any]], list[tuple[str, int]], str]:
         """(table rows, document choices, last ingest report HTML)."""
         self.check(user, "search")
@@ -32,7 +31,6 @@ class LibraryActions(BaseActions):
             render.report_html(self.kb.last_report()),
         )
 
-    @kb_thread
     def library_manifest(self, user: str | None) -> Path:
         """Every document's metadata as a manifest CSV (UTF-8 with a BOM, so spreadsheets read it right)."""
         from ingest import dump_manifest
@@ -46,12 +44,10 @@ class LibraryActions(BaseActions):
         tmp.replace(path)
         return path
 
-    @kb_thread
     def stale_count(self, user: str | None) -> int:
         """How many documents an older version of the readers or chunker read (0 for a viewer)."""
         return self.kb.stale_count() if can(self.role(user), "add") else 0  # only those who may add can act on it
 
-    @kb_thread
     def reread(self, user: str | None, progress: Callable[[int, int, str], None] | None = None) -> str:
         """Read those documents again from their stored originals (`KnowledgeBase.reread`)."""
         self.check(user, "add")
@@ -62,7 +58,6 @@ class LibraryActions(BaseActions):
         text = f"Read again: {report.summary()}." + (" " + " ".join(failed) if failed else "")
         return render.message(text, "ok" if report.ok else "error")
 
-    @kb_thread
     def metadata_of(self, user: str | None, doc_id: int | None) -> dict[str, Any]:
         """The edit form's values for a document ({} when none is chosen)."""
         self.check(user, "edit")
@@ -78,7 +73,6 @@ class LibraryActions(BaseActions):
                 meta[field.name] = "; ".join(value)
         return meta
 
-    @kb_thread
     def update_metadata(self, user: str | None, doc_id: int | None, form: Mapping[str, Any]) -> str:
         self.check(user, "edit")
         if doc_id in (None, ""):
@@ -94,7 +88,6 @@ class LibraryActions(BaseActions):
             raise UiError(str(err)) from err
         return render.message(f"Saved the metadata of “{updated.title}”.", "ok")
 
-    @kb_thread
     def remove(self, user: str | None, doc_id: int | None, confirmed: bool) -> str:
         self.check(user, "remove")
         if doc_id in (None, ""):
@@ -111,7 +104,6 @@ class LibraryActions(BaseActions):
 
     # --- add (coordinators) ------------------------------------------------------------------
 
-    @kb_thread
     def add(
         self,
         user: str | None,

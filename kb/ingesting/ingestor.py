@@ -7,9 +7,10 @@ is `kb.ingesting.files`; where their metadata comes from, `kb.ingesting.metadata
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +28,9 @@ from kb.types import AddReport, Document, FileOutcome
 if TYPE_CHECKING:
     from ingest import ChunkDraft, ParsedDocument
 
-__all__ = ["Ingestor", "Parsed"]
+__all__ = ["Ingestor", "Parsed", "OnCommit"]
+
+OnCommit = Callable[[sqlite3.Connection, FileOutcome], None]
 
 @dataclass
 class Parsed:
@@ -37,6 +40,10 @@ class Parsed:
     doc: ParsedDocument | None = None
     drafts: list[ChunkDraft] = field(default_factory=list)
     error: Exception | None = None
+    # every kept signal's rows for `texts`, when encoded elsewhere (a worker process, a Ray cluster:
+    # kb.distributed); used only if the texts are the ones this KB would index
+    texts: list[str] | None = None
+    encoded: dict[str, Any] | None = None
 
 
 class Ingestor:
@@ -61,6 +68,9 @@ class Ingestor:
         self.manifest_path = Path(manifest).resolve() if manifest else None
         self.metadata = metadata
         self.signatures = Signatures(catalog)  # read on the first commit, kept current through the batch
+        # called inside the transaction that commits a file, as on_commit(db, its outcome): a job
+        # records the file as done in that same transaction, so a restart never redoes it (kb.jobs)
+        self.on_commit: OnCommit | None = None
 
     def collect(self, paths: list[Path], report: AddReport) -> list[tuple[Path, str]]:
         """Expand folders into (file, source) pairs; a missing path is reported as failed (kb.ingesting.files)."""
@@ -183,46 +193,58 @@ class Ingestor:
         assert doc is not None and sha is not None
         title = meta.get("title") or doc.title or fallback_title
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
-        encoded = self.indexes.encode(texts)  # every signal's slow part, before the commit
+        if parsed.encoded is not None and parsed.texts == texts:
+            encoded = parsed.encoded  # encoded elsewhere, for exactly these texts
+        else:
+            encoded = self.indexes.encode(texts)  # every signal's slow part, before the commit
         stored = keep_original(self.settings.home, path, sha)
         sig = signature([c.text for c in chunks])
         like = self.signatures.most_similar(sig, exclude=existing.id if existing else None) if compare else None
         if like is not None and like.similarity < WARN_AT:
             like = None
-        doc_id, old_ids, new_ids = self.catalog.put_document(
-            sha256=sha,
-            source=source,
-            title=title,
-            language=doc.language,
-            format=doc.format,
-            metadata=meta,
-            page_count=doc.page_count,
-            stored_path=stored,
-            chunker=CHUNKER_VERSION,
-            chunks=chunks,
-            signature=sig.tobytes() if sig is not None else None,
-        )
-        self.signatures.put(doc_id, source, title, sig)
         if like is not None:
             note = (f"About {round(100 * like.similarity)} % of its text is also in “{like.title}” ({like.source}); "
                     "both are kept: remove one if it is a copy.")
             reason = f"{reason} {note}" if reason else note
-        self.indexes.remove(old_ids)
-        self.indexes.add(new_ids, texts, encoded)
-        if existing is not None and existing.stored_path != stored:
-            drop_original(self.settings.home, self.catalog, existing)
-        return FileOutcome(
+        outcome = FileOutcome(
             str(path),
             "updated" if existing else "added",
-            doc_id=doc_id,
             reason=reason,
-            chunks=len(new_ids),
+            chunks=len(chunks),
             pages=doc.page_count,
             title=title,
             language=doc.language,
             similar_to=like.source if like else None,
             similarity=round(like.similarity, 2) if like else None,
         )
+        on_commit = self.on_commit
+
+        def also(db: sqlite3.Connection, new_id: int) -> None:
+            if on_commit is not None:
+                on_commit(db, replace(outcome, doc_id=new_id))
+
+        with self.indexes.guard.exclusive():  # the swap: readers see the old document or the new one
+            doc_id, old_ids, new_ids = self.catalog.put_document(
+                sha256=sha,
+                source=source,
+                title=title,
+                language=doc.language,
+                format=doc.format,
+                metadata=meta,
+                page_count=doc.page_count,
+                stored_path=stored,
+                chunker=CHUNKER_VERSION,
+                chunks=chunks,
+                signature=sig.tobytes() if sig is not None else None,
+                also=also,
+            )
+            self.indexes.remove(old_ids)
+            self.indexes.add(new_ids, texts, encoded)
+        self.signatures.put(doc_id, source, title, sig)
+        if existing is not None and existing.stored_path != stored:
+            drop_original(self.settings.home, self.catalog, existing)
+        outcome.doc_id = doc_id
+        return outcome
 
     def _unchanged_or_metadata(self, path: Path, doc: Document, meta: dict[str, Any], source: str) -> FileOutcome:
         base: dict[str, Any] = dict(path=str(path), doc_id=doc.id, chunks=doc.chunk_count, pages=doc.page_count,

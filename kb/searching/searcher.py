@@ -56,6 +56,11 @@ class Searcher:
     def search(
         self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical"
     ) -> list[Hit]:
+        """Hits for a query, read from one state of catalog and indexes (`kb.serving.Guard.shared`)."""
+        with self.indexes.guard.shared():
+            return self._search(query, k, filters, highlight)
+
+    def _search(self, query: str, k: int, filters: dict[str, Any] | None, highlight: str) -> list[Hit]:
         query = query.strip()
         if not any(ch.isalnum() for ch in query) or k <= 0:
             return []  # nothing to match ("", "???", an emoji): nearest neighbours of noise are noise
@@ -80,6 +85,11 @@ class Searcher:
         return self._hits(ranked, k, query, vector, parts, highlight)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
+        """"More like this", read from one state of catalog and indexes."""
+        with self.indexes.guard.shared():
+            return self._similar(chunk_id, k, filters)
+
+    def _similar(self, chunk_id: int, k: int, filters: dict[str, Any] | None) -> list[Hit]:
         chunk = self.catalog.chunks([chunk_id]).get(int(chunk_id))
         if chunk is None:
             return []

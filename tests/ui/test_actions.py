@@ -37,7 +37,7 @@ def act(tmp_path: Path) -> Iterator[Actions]:
     users = {"ana": User("ana", "coordinator", pw), "vic": User("vic", "viewer", pw)}
     a = Actions(kb, users)
     yield a
-    a.on_kb(kb.close)
+    kb.close()
     a.close()
 
 
@@ -152,9 +152,9 @@ def test_only_pdf_and_docx_originals_are_linked(act: Actions, tmp_path: Path) ->
     )
     act.add("ana", [pdf], None, EMPTY_FORM)
     act.add("ana", [page], None, {**EMPTY_FORM, "source_url": "https://example.org/panel"})
-    hits = {h.source: h for h in act.on_kb(lambda: act.kb.search("referral panel", k=5))}
-    assert act.on_kb(lambda: act.open_url(hits["r.pdf"])).endswith(".pdf#page=1")
-    assert act.on_kb(lambda: act.open_url(hits["p.html"])) == "https://example.org/panel"
+    hits = {h.source: h for h in act.kb.search("referral panel", k=5)}
+    assert act.open_url(hits["r.pdf"]).endswith(".pdf#page=1")
+    assert act.open_url(hits["p.html"]) == "https://example.org/panel"
 
 
 def test_documents_read_by_an_older_version_are_pointed_out_and_read_again(act: Actions, tmp_path: Path) -> None:
