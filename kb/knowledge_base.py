@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import add_files, reread_stale
 from kb.ingesting.metadata import update_metadata
+from kb.jobs import JobStore, JobWorker, create_add_job, create_reread_job
 from kb.searching.searcher import Searcher
 from kb.settings import Settings
 from kb.store.catalog import Catalog
@@ -61,6 +62,7 @@ class KnowledgeBase:
         self.catalog = Catalog(self.settings.catalog_path)
         self.indexes = Indexes(self.settings, self.catalog)
         self._drafts: Drafts | None = None
+        self._worker: JobWorker | None = None
         if repair:
             self.check(repair=True)
 
@@ -108,7 +110,10 @@ class KnowledgeBase:
         return self.indexes.guard.shared()
 
     def close(self) -> None:
-        """Save pending index changes and close the catalog and the embedding cache."""
+        """Stop the job worker (a running job resumes at the next start), save pending index changes
+        and close the catalog and the embedding cache."""
+        if self._worker is not None:
+            self._worker.stop()
         self.save()
         self.indexes.close()
         self.catalog.close()
@@ -221,6 +226,60 @@ class KnowledgeBase:
         with self.indexes.guard.writer():
             return reread_stale(self.catalog, self.indexes, self.settings, progress)
 
+    # --- jobs (kb.jobs: ingest in the background; kb.distributed: where files are prepared) ---------
+
+    @property
+    def jobs(self) -> JobStore:
+        """The ingest jobs in the catalog (`kb jobs`)."""
+        return JobStore(self.catalog)
+
+    def worker(self, where: str = "inline") -> JobWorker:
+        """The job worker of this KB (one per KB object; `where` chosen by the first call): "inline"
+        (this process, `kb add`), "process" (a niced worker process: the web server) or
+        "ray:ADDRESS" (a Ray cluster). `start()` it to run jobs in the background."""
+        if self._worker is None:
+            from kb.distributed import make_preparer
+
+            self._worker = JobWorker(self.catalog, self.indexes, self.settings,
+                                     lambda: make_preparer(where, self.settings, self.indexes),
+                                     remote_paths=where.startswith("ray:"))
+        return self._worker
+
+    def submit(self, paths: Iterable[str | Path], manifest: str | Path | None = None,
+               metadata: dict[str, Any] | None = None, *, user: str | None = None,
+               folder: Path | None = None, names: dict[str, str] | None = None) -> int:
+        """Queue an `add` job (files and folders, walked now); a started worker runs it. Returns its id.
+
+        Args:
+            user: who started it (recorded with the job).
+            folder: staged uploads to delete when the job ends; names: what to show for each path.
+        """
+        job_id = create_add_job(self.jobs, [Path(p) for p in paths], user=user,
+                                manifest=Path(manifest) if manifest else None, metadata=metadata,
+                                folder=folder, names=names)
+        if self._worker is not None:
+            self._worker.wake()
+        return job_id
+
+    def add_job(self, paths: Iterable[str | Path], manifest: str | Path | None = None,
+                metadata: dict[str, Any] | None = None, progress: Progress | None = None,
+                where: str = "inline") -> AddReport:
+        """`add` as a job run here (`kb add`): recorded in the catalog, resumable if interrupted.
+
+        Raises:
+            RayUnavailable: `where` names a Ray cluster that cannot be used (before any job exists).
+        """
+        worker = self.worker(where)
+        worker.preparer  # noqa: B018 - connect first: an unreachable cluster fails before any work
+        job_id = self.submit(paths, manifest, metadata)
+        return worker.run(job_id, progress) or AddReport()
+
+    def reread_job(self, progress: Progress | None = None, where: str = "inline") -> AddReport:
+        """`reread` as a job run here (`kb reread`, `--ray`)."""
+        self.worker(where).preparer  # noqa: B018 - connect first (see add_job)
+        job_id = create_reread_job(self.jobs, self.catalog, self.settings)
+        return self.worker(where).run(job_id, progress) or AddReport()
+
     # --- consistency -------------------------------------------------------------------------
 
     def check(self, repair: bool = True) -> CheckReport:
@@ -229,8 +288,15 @@ class KnowledgeBase:
         with guard.writer(), guard.exclusive():  # a repair changes the indexes searches read
             return check(self.indexes, repair)
 
-    def reindex(self, progress: Progress | None = None) -> int:
-        """Rebuild every index from the catalog with the current embedder. Returns the chunk count."""
+    def reindex(self, progress: Progress | None = None, where: str = "inline") -> int:
+        """Rebuild every index from the catalog with the current embedder. Returns the chunk count.
+
+        `where`: "inline", or "ray:ADDRESS" to encode the chunks on a Ray cluster (kb.distributed)."""
+        if where.startswith("ray:"):
+            from kb.distributed.ray_backend import RayEncoder
+
+            with RayEncoder(where.removeprefix("ray:"), self.settings) as remote:
+                return self.indexes.rebuild(progress, encode=remote.encode_into(self.cache))
         return self.indexes.rebuild(progress)
 
     # --- search ------------------------------------------------------------------------------

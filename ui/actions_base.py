@@ -57,14 +57,23 @@ class BaseActions:
     Args:
         kb: the open KnowledgeBase.
         users: configured users ({} = local single-user mode).
+        jobs: where uploads are prepared: "process" (a niced worker process: the web server),
+            "inline" (a thread of this process), or "ray:ADDRESS".
+        wait_for_jobs: `add` returns only when its job has ended (tests; the page never waits).
     """
 
-    def __init__(self, kb: KnowledgeBase, users: Mapping[str, User]) -> None:
+    def __init__(self, kb: KnowledgeBase, users: Mapping[str, User], *, jobs: str = "inline",
+                 wait_for_jobs: bool = False) -> None:
         self.kb = kb
         self.users = dict(users)
+        self.wait_for_jobs = wait_for_jobs
+        # runs upload jobs in the background; started now, so jobs a stopped server left resume
+        self.jobs_worker = kb.worker(jobs)
+        self.jobs_worker.start()
 
     def close(self) -> None:
-        """Nothing to release (kept for callers that close the operations with the app)."""
+        """Stop the job worker after its current file (its job resumes at the next start)."""
+        self.jobs_worker.stop()
 
     def role(self, user: str | None) -> str:
         try:

@@ -55,20 +55,22 @@ def _guard(gr: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "gr.Blocks":
-    """Build the web app (not launched).
+def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs: str = "process") -> "gr.Blocks":
+    """Build the web app (not launched). Its job worker starts now: jobs a stopped server left resume.
 
     Args:
         kb: an open KnowledgeBase.
         users: configured users; None reads them from the KB home / environment (`kb.access.load_users`),
             {} means local single-user mode.
+        jobs: where uploads are read and embedded: "process" (a worker process at a lower CPU
+            priority, so searches come first), "inline", or "ray:ADDRESS" (kb.distributed).
 
     Returns:
         The gr.Blocks; launch it with `launch_options(...)` or use `serve`.
     """
     gr = _gradio()
     users = load_users(kb.settings.home) if users is None else users
-    act = Actions(kb, users)
+    act = Actions(kb, users, jobs=jobs)
 
     def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         return _guard(gr, fn)
@@ -162,10 +164,16 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         c.add_btn.click(
             guard(h.add),
             [c.uploads, c.manifest, *add_list],
-            [c.add_status, c.outcomes],
+            [c.add_status, c.outcomes, c.job_sel, c.job_timer],
             api_name="add_documents",
             **WRITE,
-        ).then(guard(h.library), None, library_out, api_name=False).then(
+        )
+        # the chosen job's view, followed every few seconds while it runs (the timer stops when it ends)
+        job_view = [c.add_status, c.outcomes, c.job_timer]
+        c.job_sel.input(guard(h.show_job), c.job_sel, job_view, api_name=False)
+        c.job_timer.tick(guard(h.show_job), c.job_sel, job_view, api_name=False, show_progress="hidden")
+        c.cancel_btn.click(guard(h.cancel_job), c.job_sel, c.add_status, api_name="cancel_job")
+        app.load(guard(h.jobs_on_load), None, [c.add_status, c.outcomes, c.job_sel, c.job_timer], api_name=False).then(guard(h.library), None, library_out, api_name=False).then(
             h.facet_updates, None, filter_list, api_name=False
         )
     app.queue(default_concurrency_limit=READS)

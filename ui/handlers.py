@@ -7,7 +7,6 @@ request; hence no `from __future__ import annotations` here either.
 
 import inspect
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -162,14 +161,28 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
     def remove(doc_id, ok, request: gr.Request):
         return act.remove(user_of(request), doc_id, ok), False
 
-    def add(files, man, form, request, progress):
+    def add(files, man, form, request):
         paths = [getattr(f, "name", f) for f in files or []]
-        progress(0, desc="Reading files")
+        status, rows, job_id = act.add(user_of(request), paths, getattr(man, "name", man), form)
+        choices = act.job_choices(user_of(request))
+        return status, rows, gr.Dropdown(choices=choices, value=job_id), gr.Timer(active=True)
 
-        def tick(done: int, total: int, path: str) -> None:
-            progress((done, total), desc=f"{Path(path).name} ({done}/{total})")
+    def show_job(job_id, request: gr.Request):
+        status, rows = act.job_view(user_of(request), job_id)
+        return status, rows, gr.Timer(active=act.job_active(job_id))
 
-        return act.add(user_of(request), paths, getattr(man, "name", man), form, progress=tick)
+    def jobs_on_load(request: gr.Request):
+        """The latest job as it stands (after a reload, or in a new tab); followed while it runs."""
+        user = user_of(request)
+        if not can(act.role(user), "add"):
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        choices = act.job_choices(user)
+        job_id = choices[0][1] if choices else None
+        status, rows = act.job_view(user, job_id)
+        return status, rows, gr.Dropdown(choices=choices, value=job_id), gr.Timer(active=act.job_active(job_id))
+
+    def cancel_job(job_id, request: gr.Request):
+        return act.cancel_job(user_of(request), job_id)
 
     return SimpleNamespace(
         on_load=on_load,
@@ -192,5 +205,8 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
         pick_doc=pick_doc,
         save_meta=form_handler(gr, META_FIELDS, save_meta, lead=("doc_id",)),
         remove=remove,
-        add=form_handler(gr, BATCH_FIELDS, add, lead=("files", "man"), progress=True),
+        add=form_handler(gr, BATCH_FIELDS, add, lead=("files", "man")),
+        show_job=show_job,
+        jobs_on_load=jobs_on_load,
+        cancel_job=cancel_job,
     )

@@ -10,7 +10,10 @@ from typing import Any
 
 from kb import METADATA_FIELDS, MetadataField
 from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, Actions
-from ui.render import LIBRARY_HEADERS, OUTCOME_HEADERS
+from ui.jobs_render import JOB_HEADERS
+from ui.render import LIBRARY_HEADERS
+
+JOB_REFRESH_SECONDS = 2.0  # how often the Add tab looks at a running job (a catalog read; nothing when idle)
 
 __all__ = ["Layout", "build_layout", "CLICK_JS"]
 
@@ -56,6 +59,9 @@ class Layout:
     add_meta: Any
     add_status: Any
     add_tab: Any
+    cancel_btn: Any
+    job_sel: Any
+    job_timer: Any
     banner: Any
     create_btn: Any
     csl_btn: Any
@@ -233,9 +239,13 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             add_meta = _meta_form(gr, BATCH_FIELDS)
             add_btn = gr.Button("Add documents", variant="primary", elem_id="kb-add-btn")
             add_status = gr.HTML(elem_id="kb-add-status")
+            with gr.Row():
+                job_sel = gr.Dropdown(label="Job", choices=[], elem_id="kb-job", scale=4)
+                cancel_btn = gr.Button("Cancel job", variant="stop", elem_id="kb-cancel-job", scale=1)
             outcomes = gr.Dataframe(
-                headers=OUTCOME_HEADERS, interactive=False, elem_id="kb-outcomes", wrap=True
+                headers=JOB_HEADERS, interactive=False, elem_id="kb-outcomes", wrap=True
             )
+            job_timer = gr.Timer(JOB_REFRESH_SECONDS, active=False)
 
     return Layout(
         add_btn=add_btn,
@@ -243,6 +253,9 @@ def build_layout(gr: Any, act: Actions) -> Layout:
         add_status=add_status,
         add_tab=add_tab,
         banner=banner,
+        cancel_btn=cancel_btn,
+        job_sel=job_sel,
+        job_timer=job_timer,
         create_btn=create_btn,
         csl_btn=csl_btn,
         delete_btn=delete_btn,

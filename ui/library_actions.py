@@ -3,15 +3,19 @@ download) and the Add documents tab, each checked against the caller's role (no 
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from kb import METADATA_FIELDS
 from kb.access import can
+from kb.jobs.store import ACTIVE, FINISHED
 from ui import render
 from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form
-from ui.uploads import staged_uploads
+from ui.jobs_render import job_choices, job_rows, job_status
+from ui.uploads import stage_uploads
 
 __all__ = ["LibraryActions"]
 
@@ -102,7 +106,7 @@ class LibraryActions(BaseActions):
             f"Removed “{removed.title}” ({removed.source}). Drafts keep their copies.", "ok"
         )
 
-    # --- add (coordinators) ------------------------------------------------------------------
+    # --- add (coordinators): a background job each (kb.jobs) ------------------------------------------
 
     def add(
         self,
@@ -110,25 +114,63 @@ class LibraryActions(BaseActions):
         files: Sequence[str | Path],
         manifest: str | Path | None,
         form: Mapping[str, Any],
-        progress: Callable[[int, int, str], None] | None = None,
-    ) -> tuple[str, list[list[Any]]]:
-        """Add uploaded files (staged under safe names) with the form's metadata.
+    ) -> tuple[str, list[list[Any]], int]:
+        """Queue uploaded files (kept under safe names until the job ends) as an ingest job, with the
+        form's metadata. The page is free at once; `job_view` shows how far it is.
 
         Returns:
-            (status line HTML, per-file outcome rows).
+            (status line HTML, per-file rows, the job id).
         """
         self.check(user, "add")
         if not files:
             raise UiError("Choose one or more files to add.")
-        home = self.kb.settings.home
-        with staged_uploads(home, files) as staged:
-            if manifest:
-                with staged_uploads(home, [manifest]) as (man,):
-                    report = self.kb.add(staged, manifest=man, metadata=clean_form(form), progress=progress)
-            else:
-                report = self.kb.add(staged, metadata=clean_form(form), progress=progress)
-        data = report.to_dict()
-        for f in data["files"]:
-            f["path"] = Path(f["path"]).name  # the staging folder means nothing to the coordinator
-        kind = "ok" if report.ok else "error"
-        return render.message(f"Done: {report.summary()}.", kind), render.outcome_rows(data)
+        folder = self.kb.settings.home / "jobs" / f"upload-{uuid.uuid4().hex}"
+        staged = stage_uploads(folder, files)
+        man = stage_uploads(folder / "manifest", [manifest])[0] if manifest else None
+        names = {str(p): p.name for p in staged}
+        job_id = self.kb.submit(staged, manifest=man, metadata=clean_form(form), user=user, folder=folder,
+                                names=names)
+        self.jobs_worker.wake()
+        if self.wait_for_jobs:
+            self.wait(job_id)
+        status, rows = self.job_view(user, job_id)
+        return status, rows, job_id
+
+    def wait(self, job_id: int, timeout: float = 600.0) -> None:
+        """Block until a job has ended (tests, and callers that want the old synchronous add)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = self.kb.jobs.get(job_id, files=False)
+            if job is None or job.state in FINISHED:
+                return
+            time.sleep(0.05)
+        raise UiError(f"Job {job_id} is still running.")
+
+    def job_view(self, user: str | None, job_id: int | None) -> tuple[str, list[list[Any]]]:
+        """(status line, per-file rows) of a job, or of the latest one when none is chosen."""
+        self.check(user, "add")
+        job = self.kb.jobs.get(int(job_id)) if job_id not in (None, "") else None  # type: ignore[arg-type]
+        if job is None:
+            latest = self.kb.jobs.latest(limit=1)
+            job = self.kb.jobs.get(latest[0].id) if latest else None
+        return job_status(job), job_rows(job)
+
+    def job_choices(self, user: str | None) -> list[tuple[str, int]]:
+        self.check(user, "add")
+        return job_choices(self.kb.jobs.latest(limit=30))
+
+    def job_active(self, job_id: int | None) -> bool:
+        """Whether this job is queued or running (the page follows it while so, and only then)."""
+        job = self.kb.jobs.get(int(job_id), files=False) if job_id not in (None, "") else None  # type: ignore[arg-type]
+        return job is not None and job.state in ACTIVE
+
+    def cancel_job(self, user: str | None, job_id: int | None) -> str:
+        """Ask a job to stop after the file it is on; files already added stay."""
+        self.check(user, "add")
+        if job_id in (None, ""):
+            raise UiError("Choose the job to cancel.")
+        try:
+            self.kb.jobs.cancel(int(job_id))  # type: ignore[arg-type]
+        except KeyError as err:
+            raise UiError("That job does not exist.") from err
+        return job_status(self.kb.jobs.get(int(job_id)))  # type: ignore[arg-type]  # state: {state}

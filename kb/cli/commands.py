@@ -37,6 +37,14 @@ class _Bar:
         sys.stderr.flush()
 
 
+def _where(args: argparse.Namespace) -> str:
+    """Where files are prepared: "inline", or "ray:ADDRESS" from --ray or $KB_RAY_ADDRESS."""
+    from kb.distributed import ray_address
+
+    address = ray_address(getattr(args, "ray", None))
+    return f"ray:{address}" if address else "inline"
+
+
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -86,7 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except RuntimeError as err:  # an index built with another embedder: says to run `kb reindex`
         from index import IndexMismatchError
+        from kb.distributed.errors import RayUnavailable
 
+        if isinstance(err, RayUnavailable):  # said before any work: no silent local fallback
+            print(f"kb: {err}", file=sys.stderr)
+            return 2
         if not isinstance(err, IndexMismatchError):
             raise
         print(f"kb: {err}", file=sys.stderr)
@@ -111,11 +123,17 @@ def _upgrade_hints(kb: Any) -> None:
 def _run(args: argparse.Namespace, kb: Any) -> int:
     from kb.knowledge_base import DocumentNotFound
 
+    if args.command == "jobs":
+        from kb.cli.jobs import jobs_command
+
+        return jobs_command(args, kb)
     if args.command in ("add", "reread"):
-        if args.command == "add":
-            report = kb.add(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar())
+        where = _where(args)
+        if args.command == "add":  # a job: recorded in the catalog, resumed by `kb jobs resume` if cut short
+            report = kb.add_job(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar(),
+                                where=where)
         else:
-            report = kb.reread(progress=_Bar())
+            report = kb.reread_job(progress=_Bar(), where=where)
         if args.json:
             _print_json(report.to_dict())
         else:
@@ -188,7 +206,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
                 print("no results")
         return 0
     if args.command == "reindex":
-        n = kb.reindex(progress=_Bar())
+        n = kb.reindex(progress=_Bar(), where=_where(args))
         print(f"reindexed {n} chunks with {kb.embedder.id}")
         return 0
     if args.command == "check":

@@ -39,6 +39,12 @@ def _kv(text: str) -> tuple[str, str]:
     return key.strip(), value.strip()
 
 
+def _ray_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ray", metavar="ADDRESS", help="read, chunk and embed on a Ray cluster "
+                        "(ray://host:10001, host:6379, or auto for a local one; default $KB_RAY_ADDRESS); "
+                        "needs `pip install -e '.[ray]'`; results are committed here")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kb",
@@ -58,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="metadata for every file (repeatable), e.g. --set city=Harrow --set country=US")
     a.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 100)")
     a.add_argument("--json", action="store_true", help="print the report as JSON")
+    _ray_option(a)
 
     ls = sub.add_parser("list", help="list documents")
     ls.add_argument("--json", action="store_true", help="print JSON")
@@ -91,9 +98,18 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("-k", type=int, default=10, help="number of results")
     sim.add_argument("--json", action="store_true", help="print hits as JSON")
 
-    sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
+    ri = sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
+    _ray_option(ri)
     rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read")
     rr.add_argument("--json", action="store_true", help="print the report as JSON")
+    _ray_option(rr)
+
+    jb = sub.add_parser("jobs", help="ingest jobs (uploads, `kb add`): list, resume interrupted ones, cancel")
+    jb.add_argument("action", nargs="?", choices=["list", "resume", "cancel"], default="list",
+                    help="list (default); resume: run here the jobs a stopped process left; cancel JOB_ID")
+    jb.add_argument("job_id", nargs="?", type=int, help="the job to cancel")
+    jb.add_argument("--json", action="store_true", help="print JSON (each job with its files)")
+    jb.add_argument("-n", type=int, default=20, help="how many of the latest jobs to list (default 20)")
     ck = sub.add_parser("check", help="verify catalog <-> index consistency and repair it")
     ck.add_argument("--no-repair", action="store_true", help="only report")
     ck.add_argument("--json", action="store_true", help="print JSON")

@@ -11,7 +11,7 @@ written atomically by `save`. The chunk count that "auto" policies follow is the
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 __all__ = ["Indexes", "Progress", "Encode"]
 
 Progress = Callable[[int, int, str], None]
-# (index texts, names of the signals kept) -> rows by signal name: how a rebuild encodes (local or remote)
-Encode = Callable[[Sequence[str], Sequence[str]], dict[str, Any]]
+# (steps of index texts, names of the signals kept) -> each step's rows by signal name, in order: how a
+# rebuild encodes (here, or on a Ray cluster that works on many steps at once: kb.distributed)
+Encode = Callable[[Sequence[Sequence[str]], Sequence[str]], Iterator[dict[str, Any]]]
 REBUILD_STEP = 64  # chunks encoded per step of a rebuild
 
 
@@ -225,8 +226,8 @@ class Indexes:
 
         Args:
             progress: called as progress(done, total, "") after each step.
-            encode: how a step's texts become every signal's rows (default: here, `encode`); a
-                distributed backend (kb.distributed) passes its own: (texts, signal names) -> rows.
+            encode: how the steps' texts become every signal's rows (default: here, step by step);
+                a distributed backend (kb.distributed) passes its own, working on many steps at once.
         """
         with self.guard.writer():
             rows = index_rows(self.catalog)
@@ -236,16 +237,18 @@ class Indexes:
             for s in signals:
                 s.follow(len(rows))
             active = [s for s in signals if s.in_use]
-            names = [s.name for s in active]
-            for start in range(0, len(rows), REBUILD_STEP):
-                part = rows[start : start + REBUILD_STEP]
-                texts = [r[1] for r in part]
-                encoded = encode(texts, names) if encode else {s.name: s.encode(texts) for s in active}
+            steps = [rows[start : start + REBUILD_STEP] for start in range(0, len(rows), REBUILD_STEP)]
+            texts = [[r[1] for r in part] for part in steps]
+            results = (encode(texts, [s.name for s in active]) if encode
+                       else ({s.name: s.encode(t) for s in active} for t in texts))
+            done = 0
+            for part, encoded in zip(steps, results, strict=True):
                 ids = np.asarray([r[0] for r in part], dtype=np.int64)
                 for s in active:
                     s.add(ids, encoded[s.name])
+                done += len(part)
                 if progress:
-                    progress(min(start + REBUILD_STEP, len(rows)), len(rows), "")
+                    progress(done, len(rows), "")
             with self.guard.exclusive():
                 self.signals, self._dense = signals, self._dense_of(signals)
                 self._dirty = True

@@ -28,7 +28,7 @@ from kb.types import AddReport, Document, FileOutcome
 if TYPE_CHECKING:
     from ingest import ChunkDraft, ParsedDocument
 
-__all__ = ["Ingestor", "Parsed", "OnCommit"]
+__all__ = ["Ingestor", "Parsed", "OnCommit", "failed_outcome"]
 
 OnCommit = Callable[[sqlite3.Connection, FileOutcome], None]
 
@@ -140,7 +140,7 @@ class Ingestor:
                 raise got.error
             return self._add_one(path, source, got)
         except (IngestError, MetadataError, OSError) as err:
-            return _failed(str(path), err)
+            return failed_outcome(str(path), err)
 
     def _add_one(self, path: Path, source: str, parsed: Parsed) -> FileOutcome:
         meta = self.metadata_for(path)
@@ -161,9 +161,11 @@ class Ingestor:
                   else "New content replaced the previous version." if existing else None)
         return self._commit(path, source, parsed, meta, existing, reason, fallback_title=path.stem)
 
-    def reread(self, document: Document) -> FileOutcome:
+    def reread(self, document: Document, parsed: Parsed | None = None) -> FileOutcome:
         """Read a stored document again from the copy of its original kept in the KB home, with the
-        current readers and chunker: same source, metadata and bytes, new chunks (`kb reread`)."""
+        current readers and chunker: same source, metadata and bytes, new chunks (`kb reread`).
+
+        `parsed`: the original already read and encoded elsewhere (a worker, a Ray cluster)."""
         from ingest import IngestError
 
         path = original_path(self.settings.home, document)
@@ -171,14 +173,15 @@ class Ingestor:
             return FileOutcome(document.source, "failed", error_code="missing",
                                reason="Its original is not kept in the knowledge base; add the file again (`kb add PATH`).")
         try:
-            parsed = self.parse(path, set())
+            if parsed is None:
+                parsed = self.parse(path, set())
             if parsed.error is not None:
                 raise parsed.error
             outcome = self._commit(path, document.source, parsed, document.metadata, document,
                                    "Read again from its stored original by the current version.",
                                    fallback_title=Path(document.source).stem, compare=False)
         except (IngestError, OSError) as err:
-            return _failed(document.source, err)
+            return failed_outcome(document.source, err)
         outcome.path = document.source
         return outcome
 
@@ -256,7 +259,7 @@ class Ingestor:
         return FileOutcome(outcome="unchanged", reason=reason, **base)
 
 
-def _failed(path: str, err: Exception) -> FileOutcome:
+def failed_outcome(path: str, err: Exception) -> FileOutcome:
     """The outcome of a file that failed for a reason of its own, said so a coordinator understands."""
     from ingest import IngestError, MetadataError
 

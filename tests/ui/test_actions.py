@@ -35,7 +35,7 @@ def act(tmp_path: Path) -> Iterator[Actions]:
     kb = KnowledgeBase(tmp_path / "home", embedder="hash")
     pw = hash_password("pw", iterations=1000)
     users = {"ana": User("ana", "coordinator", pw), "vic": User("vic", "viewer", pw)}
-    a = Actions(kb, users)
+    a = Actions(kb, users, wait_for_jobs=True)
     yield a
     kb.close()
     a.close()
@@ -70,11 +70,11 @@ def test_roles_are_checked_server_side(act: Actions, tmp_path: Path) -> None:
 def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
     a = write(tmp_path / "in", "a.txt", "Leadership\n\nThe mayor chairs the board.")
     b = write(tmp_path / "in", "b.txt", "")
-    status, rows = act.add(
+    status, rows, _job = act.add(
         "ana", [a, b], None, {**EMPTY_FORM, "city": "Oslo", "themes": "youth; online hate", "year": "2019"}
     )
     assert "1 added" in status and "1 failed" in status
-    assert rows[0][:2] == ["a.txt", "added"] and rows[1][1] == "failed" and rows[1][2]
+    assert rows[0][:2] == ["a.txt", "added"] and rows[1][1] == "failed" and rows[1][3]  # its reason
     doc = act.kb.documents()[0]
     assert doc.metadata["themes"] == ["youth", "online hate"] and doc.metadata["year"] == 2019
     form = act.metadata_of("ana", doc.id)
@@ -94,7 +94,7 @@ def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
 def test_manifest_upload_and_hostile_names(act: Actions, tmp_path: Path) -> None:
     doc = write(tmp_path / "in", "plan.txt", "Plan\n\nGoals and activities.")
     manifest = write(tmp_path / "in", "manifest.csv", "file,city,country\nplan.txt,Bergen,NO\n")
-    status, rows = act.add("ana", [doc], manifest, EMPTY_FORM)
+    status, rows, _job = act.add("ana", [doc], manifest, EMPTY_FORM)
     assert "1 added" in status
     assert act.kb.documents()[0].metadata["city"] == "Bergen"
     # Only the file's own name counts, sanitised; nothing is written outside the KB home.
@@ -102,7 +102,8 @@ def test_manifest_upload_and_hostile_names(act: Actions, tmp_path: Path) -> None
     act.add("ana", [odd], None, EMPTY_FORM)
     assert "evil name.txt" in {d.source for d in act.kb.documents()}
     home = act.kb.settings.home
-    assert not list((home / "uploads").iterdir())
+    # uploads are staged under home/jobs/ until their job ends, then deleted
+    assert not list((home / "jobs").iterdir())
 
 
 def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:
