@@ -92,6 +92,14 @@ def test_ray_gives_the_same_catalog_as_local(cluster: Any, tmp_path: Path) -> No
         remote.reindex(where=f"ray:{cluster.address}")
         assert_same(local, remote, atol=1e-6)
         assert remote.jobs.latest()[0].state == "done"
+        # documents an older chunker cut: read again from their stored originals, here and on Ray
+        for kb in (local, remote):
+            kb.catalog.db.execute("UPDATE documents SET chunker = 'old'")
+        a = local.reread_job()
+        b = remote.reread_job(where=f"ray:{cluster.address}")
+        assert [f.outcome for f in a.files] == [f.outcome for f in b.files] == ["updated"] * len(a.files)
+        assert len(a.files) == len(local.documents()) and remote.stale_count() == 0
+        assert_same(local, remote, atol=1e-6)
 
 
 def test_real_model_end_to_end_on_ray(cluster: Any, tmp_path: Path) -> None:
