@@ -209,6 +209,7 @@ def serve(
     users: Mapping[str, User] | None = None,
     *,
     block: bool = True,
+    jobs: str = "process",
 ) -> "gr.Blocks":
     """Build and launch the app on host:port (blocking unless block=False).
 
@@ -217,11 +218,12 @@ def serve(
         host, port: where to listen; loopback by default.
         users: see `build_app`.
         block: wait until the server stops (False returns once it is up, for tests).
+        jobs: where uploads are read and embedded (see `build_app`).
 
     Returns:
         The launched gr.Blocks (call `.close()` to stop it).
     """
     users = load_users(kb.settings.home) if users is None else users
-    app = build_app(kb, users)
+    app = build_app(kb, users, jobs=jobs)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, **launch_options(kb, users))
     return app

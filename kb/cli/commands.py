@@ -223,8 +223,10 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
     if args.command == "serve":
         from ui import serve
 
+        where = _where(args)
+        jobs = where if where != "inline" else args.jobs  # uploads: a niced worker process, or Ray
         print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
-        serve(kb, host=args.host, port=args.port)
+        serve(kb, host=args.host, port=args.port, jobs=jobs)
         return 0
     raise AssertionError(args.command)
 

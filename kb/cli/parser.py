@@ -127,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="start the web UI")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    sv.add_argument("--jobs", choices=["process", "inline"], default="process",
+                    help="where uploads are read and embedded: a worker process at lower CPU priority, so searches "
+                         "come first (default), or a thread of the server")
+    _ray_option(sv)
 
     us = sub.add_parser("user", help="manage web UI users (hashed passwords in $KB_HOME/users.json)")
     us.add_argument("action", choices=["add", "remove", "list"], help="what to do")
