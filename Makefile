@@ -59,6 +59,7 @@ eval: setup corpus
 
 bench: setup-test corpus
 	$(PY) -m evals.bench
+	$(PY) -m evals.server_bench
 
 serve: setup
 	$(KB) serve
