@@ -55,9 +55,6 @@ class Server:
     def __enter__(self) -> Server:
         from gradio_client import Client
 
-        from ui.actions_base import BATCH_FIELDS
-        from ui.handlers import SEARCH_KEYS
-
         kb = str(Path(sys.executable).with_name("kb"))
         self.proc = subprocess.Popen([kb, "--home", str(self.home), "serve", "--port", str(self.port),
                                       "--jobs", self.jobs], env=self.env, stdout=subprocess.DEVNULL,
@@ -72,8 +69,10 @@ class Server:
                     self.__exit__()
                     raise
                 time.sleep(0.5)
-        self._search_blanks = [None] * len(SEARCH_KEYS)
-        self._add_blanks = [None] * len(BATCH_FIELDS)
+        # the endpoints' other inputs (filters; the upload form's metadata), as the server declares them
+        api = self.client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+        self._search_blanks = [None] * (len(api["/search"]["parameters"]) - 1)
+        self._add_blanks = [None] * (len(api["/add_documents"]["parameters"]) - 2)
         self._local = __import__("threading").local()
         return self
 
