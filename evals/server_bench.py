@@ -46,7 +46,7 @@ QUERIES = ("how did the city form its leadership group", "¿cómo se deriva a un
            "online hate speech reporting", "mediation between faith communities", "indicateurs d'évaluation",
            "school prevention programme funding", "police and social workers share cases")
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_DISABLE_TELEMETRY": "1", "GRADIO_ANALYTICS_ENABLED": "False",
-       "RAY_USAGE_STATS_ENABLED": "0"}
+       "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}  # its own loopback cluster (see DEPLOY.md)
 
 
 def _summary(times: list[float]) -> dict[str, float]:

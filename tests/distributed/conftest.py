@@ -22,7 +22,9 @@ import pytest
 pytest.importorskip("ray", reason="the Ray extra is not installed (pip install -e '.[ray]')")
 
 RAY = str(Path(sys.executable).with_name("ray"))
-ENV = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+# A cluster of this test's own on loopback, without token authentication (Ray enables it once
+# ~/.ray/auth_token exists; nodes and the driver must then agree, so both are told here).
+ENV = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled"}
 
 
 def free_port() -> int:
@@ -73,6 +75,8 @@ def _wait_cpus(cluster: Cluster, want: int, timeout: float = 180) -> None:
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
     """A head node and a second node (one CPU each) on this machine, for this module's tests."""
+    saved = os.environ.get("RAY_AUTH_MODE")
+    os.environ["RAY_AUTH_MODE"] = "disabled"  # this process is the cluster's driver (kb --ray)
     temp = Path(tempfile.mkdtemp(prefix="rk", dir="/tmp"))  # short: Ray's socket paths must stay < 108 chars
     port = free_port()
     c = Cluster(f"127.0.0.1:{port}", temp, log=temp / "ray.log")
@@ -88,3 +92,7 @@ def cluster() -> Iterator[Cluster]:
             c.kill(node, signal.SIGTERM)
             c.kill(node)
         shutil.rmtree(temp, ignore_errors=True)
+        if saved is None:
+            os.environ.pop("RAY_AUTH_MODE", None)
+        else:
+            os.environ["RAY_AUTH_MODE"] = saved
