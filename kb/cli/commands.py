@@ -64,12 +64,11 @@ def _filters(pairs: list[tuple[str, str]]) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "serve":
-        # Before FAISS or the model load OpenMP: its threads then sleep at a barrier instead of spinning.
-        # A server runs several searches at once; spinning threads on busy cores made one query's
-        # embedding take ~3 s instead of ~10 ms (measured here, `evals.server_bench`: ~2 s -> ~40 ms
-        # of CPU per search).
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    # Before the model loads OpenMP: its threads then sleep at a barrier instead of spinning. On cores
+    # shared with other work (a server's concurrent searches, its job worker, other programs) spinning
+    # threads wait for each other for whole time slices. Measured on the busy 2-core machine: CPU per
+    # search over HTTP 1166 -> 80 ms (`evals.server_bench`); `kb add` of 36 chunks 84 -> 38 s.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
