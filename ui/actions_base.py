@@ -9,18 +9,28 @@ Add documents tabs) build on `BaseActions`; no gradio import here either.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kb import METADATA_FIELDS
-from kb.access import LOCAL, PermissionDenied, User, require, role_of
+from kb.access import LOCAL, ROLES, PermissionDenied, User, can, role_of
 from ui import render
+from ui.i18n import Msg
 
 if TYPE_CHECKING:
     from kb.knowledge_base import KnowledgeBase
 
-__all__ = ["BaseActions", "UiError", "clean_form", "META_FIELDS", "BATCH_FIELDS"]
+__all__ = ["BaseActions", "UiError", "kb_thread", "clean_form", "META_FIELDS", "BATCH_FIELDS"]
+
+T = TypeVar("T")
+
+
+def kb_thread(method: Callable[..., T]) -> Callable[..., T]:
+    """Marks an operation that calls the KB. It once ran every such call on one thread; now the KB
+    itself lets reads run together and keeps writes one at a time (`kb.serving`), so it runs on the
+    handler's own thread. Kept as a marker so the operations read as before."""
+    return method
 
 # Metadata form fields, in order: every field coordinators set (kb.METADATA_FIELDS, declared once in
 # ingest.schema); values are strings from the form ("" = not set).
@@ -30,7 +40,17 @@ BATCH_FIELDS = tuple(name for name in META_FIELDS if name != "title")
 
 
 class UiError(Exception):
-    """A refusal or a failure to show to the person as it is."""
+    """A refusal or a failure to show to the person, as a message key of `ui.i18n` and its values.
+
+    `str(err)` is the English text (for logs and API callers); the page shows `err.text(lang)`.
+    """
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.msg = Msg(key, **params)
+        super().__init__(str(self.msg))
+
+    def text(self, lang: str | None) -> str:
+        return self.msg.text(lang)
 
 
 # An empty number box arrives from the browser as 0, and no document is from the year 0.
@@ -71,6 +91,10 @@ class BaseActions:
         self.jobs_worker = kb.worker(jobs)
         self.jobs_worker.start()
 
+    def on_kb(self, fn: Callable[[], T]) -> T:
+        """Run `fn` (here: the KB is safe to call from any thread, see `kb_thread`)."""
+        return fn()
+
     def close(self) -> None:
         """Stop the job worker after its current file (its job resumes at the next start)."""
         self.jobs_worker.stop()
@@ -79,24 +103,23 @@ class BaseActions:
         try:
             return role_of(self.users, user)
         except PermissionDenied as err:
-            raise UiError(str(err)) from err
+            raise UiError("error.not_signed_in") from err
 
     def check(self, user: str | None, action: str) -> str:
-        """The caller's role, or UiError when it does not allow `action`."""
+        """The caller's role, or UiError when it does not allow `action` (the rule is `kb.access`)."""
         role = self.role(user)
-        try:
-            require(role, action)
-        except PermissionDenied as err:
-            raise UiError(str(err)) from err
+        if not can(role, action):
+            who = Msg(f"role.a.{role}") if role in ROLES else Msg("role.a.unknown")
+            raise UiError(f"error.denied.{action}", who=who)
         return role
 
     @property
     def local(self) -> bool:
         return not self.users
 
-    def banner(self, user: str | None) -> str:
+    def banner(self, user: str | None, lang: str = "en") -> str:
         role = self.role(user) if self.users else LOCAL
-        return render.banner(role, user)
+        return render.banner(role, user, lang)
 
     @property
     def exports_dir(self) -> Path:

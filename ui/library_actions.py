@@ -11,11 +11,15 @@ from typing import Any
 
 from kb import METADATA_FIELDS
 from kb.access import can
-from kb.jobs.store import ACTIVE, FINISHED
+from kb.jobs.store import FINISHED, Job
+from kb.types import AddReport, FileOutcome
 from ui import render
-from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form
-from ui.jobs_render import job_choices, job_rows, job_status
+from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
+from ui.i18n import t
+from ui.i18n.kb_errors import metadata_error, outcome_reason
 from ui.uploads import stage_uploads
+
+Step = Callable[[str, int, int, "int | None", "int | None"], None]
 
 __all__ = ["LibraryActions"]
 
@@ -25,16 +29,18 @@ class LibraryActions(BaseActions):
 
     # --- library (coordinators) --------------------------------------------------------------
 
-    def library(self, user: str | None) -> tuple[list[list[Any]], list[tuple[str, int]], str]:
+    @kb_thread
+    def library(self, user: str | None, lang: str = "en") -> tuple[list[list[Any]], list[tuple[str, int]], str]:
         """(table rows, document choices, last ingest report HTML)."""
         self.check(user, "search")
         docs = self.kb.documents()
         return (
-            render.library_rows(docs),
+            render.library_rows(docs, lang),
             [(f"{d.id}: {d.title}", d.id) for d in docs],
-            render.report_html(self.kb.last_report()),
+            render.report_html(self.kb.last_report(), lang),
         )
 
+    @kb_thread
     def library_manifest(self, user: str | None) -> Path:
         """Every document's metadata as a manifest CSV (UTF-8 with a BOM, so spreadsheets read it right)."""
         from ingest import dump_manifest
@@ -48,20 +54,25 @@ class LibraryActions(BaseActions):
         tmp.replace(path)
         return path
 
+    @kb_thread
     def stale_count(self, user: str | None) -> int:
         """How many documents an older version of the readers or chunker read (0 for a viewer)."""
         return self.kb.stale_count() if can(self.role(user), "add") else 0  # only those who may add can act on it
 
-    def reread(self, user: str | None, progress: Callable[[int, int, str], None] | None = None) -> str:
+    @kb_thread
+    def reread(self, user: str | None, progress: Callable[[int, int, str], None] | None = None,
+               lang: str = "en") -> str:
         """Read those documents again from their stored originals (`KnowledgeBase.reread`)."""
         self.check(user, "add")
         report = self.kb.reread(progress=progress)
         if not report.files:
-            return render.message("Every document is already read by the current version.", "ok")
-        failed = [f"{f.path}: {f.reason}" for f in report.files if f.outcome == "failed"]
-        text = f"Read again: {report.summary()}." + (" " + " ".join(failed) if failed else "")
+            return render.message(t(lang, "library.all_current"), "ok")
+        failed = [f"{f.path}: {outcome_reason(f.to_dict(), lang)}" for f in report.files if f.outcome == "failed"]
+        text = t(lang, "library.read_again", summary=summary(report.to_dict(), lang)) + (
+            " " + " ".join(failed) if failed else "")
         return render.message(text, "ok" if report.ok else "error")
 
+    @kb_thread
     def metadata_of(self, user: str | None, doc_id: int | None) -> dict[str, Any]:
         """The edit form's values for a document ({} when none is chosen)."""
         self.check(user, "edit")
@@ -77,100 +88,91 @@ class LibraryActions(BaseActions):
                 meta[field.name] = "; ".join(value)
         return meta
 
-    def update_metadata(self, user: str | None, doc_id: int | None, form: Mapping[str, Any]) -> str:
+    @kb_thread
+    def update_metadata(self, user: str | None, doc_id: int | None, form: Mapping[str, Any],
+                        lang: str = "en") -> str:
         self.check(user, "edit")
         if doc_id in (None, ""):
-            raise UiError("Choose a document to edit.")
+            raise UiError("error.choose_document")
         doc = self.kb.document(int(doc_id))  # type: ignore[arg-type]
         if doc is None:
-            raise UiError("That document is no longer in the knowledge base.")
+            raise UiError("error.document_gone")
         merged = {k: v for k, v in doc.metadata.items() if k not in META_FIELDS}
         merged.update(clean_form(form))
         try:
             updated = self.kb.update_metadata(doc.id, merged)
         except ValueError as err:  # MetadataError: names the field and what is allowed
-            raise UiError(str(err)) from err
-        return render.message(f"Saved the metadata of “{updated.title}”.", "ok")
+            msg = metadata_error(str(err))
+            raise UiError(msg.key, **msg.params) from err
+        return render.message(t(lang, "library.saved", title=updated.title), "ok")
 
-    def remove(self, user: str | None, doc_id: int | None, confirmed: bool) -> str:
+    @kb_thread
+    def remove(self, user: str | None, doc_id: int | None, confirmed: bool, lang: str = "en") -> str:
         self.check(user, "remove")
         if doc_id in (None, ""):
-            raise UiError("Choose a document to remove.")
+            raise UiError("error.choose_document_remove")
         if not confirmed:
-            raise UiError("Tick “I am sure” to remove the document.")
+            raise UiError("error.confirm_remove")
         try:
             removed = self.kb.remove(int(doc_id))  # type: ignore[arg-type]
         except KeyError as err:
-            raise UiError(str(err)) from err
-        return render.message(
-            f"Removed “{removed.title}” ({removed.source}). Drafts keep their copies.", "ok"
-        )
+            raise UiError("error.document_gone") from err
+        return render.message(t(lang, "library.removed", title=removed.title, source=removed.source), "ok")
 
-    # --- add (coordinators): a background job each (kb.jobs) ------------------------------------------
+    # --- add (coordinators) ------------------------------------------------------------------
 
+    @kb_thread
     def add(
         self,
         user: str | None,
         files: Sequence[str | Path],
         manifest: str | Path | None,
         form: Mapping[str, Any],
-    ) -> tuple[str, list[list[Any]], int]:
-        """Queue uploaded files (kept under safe names until the job ends) as an ingest job, with the
-        form's metadata. The page is free at once; `job_view` shows how far it is.
+        progress: Callable[[int, int, str], None] | None = None,
+        step: Step | None = None,
+        lang: str = "en",
+    ) -> tuple[str, list[list[Any]]]:
+        """Add uploaded files as an ingest job (kb.jobs: recorded in the catalog, read and embedded by the
+        server's niced worker process, resumed if the server stops), with the form's metadata; waits for
+        it, telling `progress` and `step` how far it is (searches meanwhile are not held).
 
         Returns:
-            (status line HTML, per-file rows, the job id).
+            (status line HTML, per-file outcome rows).
         """
         self.check(user, "add")
         if not files:
-            raise UiError("Choose one or more files to add.")
+            raise UiError("error.choose_files")
         folder = self.kb.settings.home / "jobs" / f"upload-{uuid.uuid4().hex}"
         staged = stage_uploads(folder, files)
         man = stage_uploads(folder / "manifest", [manifest])[0] if manifest else None
-        names = {str(p): p.name for p in staged}
         job_id = self.kb.submit(staged, manifest=man, metadata=clean_form(form), user=user, folder=folder,
-                                names=names)
+                                names={str(p): p.name for p in staged})
         self.jobs_worker.wake()
-        if self.wait_for_jobs:
-            self.wait(job_id)
-        status, rows = self.job_view(user, job_id)
-        return status, rows, job_id
+        job = self._follow(job_id, progress, step)
+        outcomes = [FileOutcome(**{**(f.outcome or {}), "path": f.name}) for f in job.files if f.outcome]
+        data = AddReport(files=outcomes).to_dict()
+        kind = "ok" if all(o.outcome != "failed" for o in outcomes) else "error"
+        text = t(lang, "add.done", summary=summary(data, lang))
+        return render.message(text, kind), render.outcome_rows(data, lang)
 
-    def wait(self, job_id: int, timeout: float = 600.0) -> None:
-        """Block until a job has ended (tests, and callers that want the old synchronous add)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            job = self.kb.jobs.get(job_id, files=False)
-            if job is None or job.state in FINISHED:
-                return
-            time.sleep(0.05)
-        raise UiError(f"Job {job_id} is still running.")
+    def _follow(self, job_id: int, progress: Callable[[int, int, str], None] | None, step: Step | None) -> Job:
+        """Wait for a job to end, reporting each file as it goes (the job runs in the background)."""
+        while True:
+            job = self.kb.jobs.get(job_id)
+            assert job is not None
+            if job.state in FINISHED:
+                return job
+            done = sum(f.state == "done" for f in job.files)
+            working = next((f for f in job.files if f.state == "working"), None)
+            if working is not None:
+                if progress:
+                    progress(done, len(job.files), working.name)
+                if step and working.step == "embedding" and working.total:
+                    step(working.name, working.done, working.total, None, None)
+            time.sleep(0.3)
 
-    def job_view(self, user: str | None, job_id: int | None) -> tuple[str, list[list[Any]]]:
-        """(status line, per-file rows) of a job, or of the latest one when none is chosen."""
-        self.check(user, "add")
-        job = self.kb.jobs.get(int(job_id)) if job_id not in (None, "") else None  # type: ignore[arg-type]
-        if job is None:
-            latest = self.kb.jobs.latest(limit=1)
-            job = self.kb.jobs.get(latest[0].id) if latest else None
-        return job_status(job), job_rows(job)
 
-    def job_choices(self, user: str | None) -> list[tuple[str, int]]:
-        self.check(user, "add")
-        return job_choices(self.kb.jobs.latest(limit=30))
-
-    def job_active(self, job_id: int | None) -> bool:
-        """Whether this job is queued or running (the page follows it while so, and only then)."""
-        job = self.kb.jobs.get(int(job_id), files=False) if job_id not in (None, "") else None  # type: ignore[arg-type]
-        return job is not None and job.state in ACTIVE
-
-    def cancel_job(self, user: str | None, job_id: int | None) -> str:
-        """Ask a job to stop after the file it is on; files already added stay."""
-        self.check(user, "add")
-        if job_id in (None, ""):
-            raise UiError("Choose the job to cancel.")
-        try:
-            self.kb.jobs.cancel(int(job_id))  # type: ignore[arg-type]
-        except KeyError as err:
-            raise UiError("That job does not exist.") from err
-        return job_status(self.kb.jobs.get(int(job_id)))  # type: ignore[arg-type]  # state: {state}
+def summary(report: dict[str, Any], lang: str) -> str:
+    """"1 added, 0 updated, 0 unchanged, 1 failed" in the reader's language."""
+    counts = report.get("summary") or {}
+    return t(lang, "outcome.summary", **{k: int(counts.get(k, 0)) for k in ("added", "updated", "unchanged", "failed")})

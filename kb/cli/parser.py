@@ -9,6 +9,9 @@ import argparse
 from pathlib import Path
 
 from ingest import editable_fields
+from kb.cli.atlas import add_atlas_parsers
+from kb.cli.directory import add_directory_parsers
+from kb.cli.options import kv
 from kb.searching.filters import FILTER_KEYS
 from kb.settings import default_home
 
@@ -32,13 +35,6 @@ def _fields_epilog() -> str:
 FIELDS_EPILOG = _fields_epilog()
 
 
-def _kv(text: str) -> tuple[str, str]:
-    if "=" not in text:
-        raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
-    key, value = text.split("=", 1)
-    return key.strip(), value.strip()
-
-
 def _ray_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ray", metavar="ADDRESS", help="read, chunk and embed on a Ray cluster "
                         "(ray://host:10001, host:6379, or auto for a local one; default $KB_RAY_ADDRESS); "
@@ -60,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=FIELDS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument("paths", nargs="+", type=Path, help="files or folders")
     a.add_argument("--manifest", type=Path, help="CSV with a `file` column; other columns become metadata")
-    a.add_argument("--set", dest="sets", type=_kv, action="append", default=[], metavar="KEY=VALUE",
+    a.add_argument("--set", dest="sets", type=kv, action="append", default=[], metavar="KEY=VALUE",
                    help="metadata for every file (repeatable), e.g. --set city=Harrow --set country=US")
     a.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 100)")
     a.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -78,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("set", help="change a document's metadata (validated; the rest is kept)",
                         epilog=FIELDS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     st.add_argument("doc", help="document id or source name")
-    st.add_argument("pairs", type=_kv, nargs="*", metavar="KEY=VALUE", help="fields to set, e.g. city=Lyon "
+    st.add_argument("pairs", type=kv, nargs="*", metavar="KEY=VALUE", help="fields to set, e.g. city=Lyon "
                     "themes='online-hate; youth'; KEY= with no value clears the field")
     st.add_argument("--unset", action="append", default=[], metavar="KEY",
                     help="a field to clear (repeatable; after the KEY=VALUE pairs)")
@@ -89,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", help="search in any language; prints cited excerpts")
     s.add_argument("query", help="the question or keywords")
     s.add_argument("-k", type=int, default=10, help="number of results (default 10)")
-    s.add_argument("--filter", dest="filters", type=_kv, action="append", default=[], metavar="KEY=VALUE",
+    s.add_argument("--filter", dest="filters", type=kv, action="append", default=[], metavar="KEY=VALUE",
                    help=", ".join(k for k in FILTER_KEYS if k != "doc_id") + " (repeat a key for any-of)")
     s.add_argument("--json", action="store_true", help="print hits as JSON")
 
@@ -100,7 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     ri = sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
     _ray_option(ri)
-    rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read")
+    rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read "
+                        "(and scans that OCR can now read, after a language pack was installed)")
+    rr.add_argument("--ocr", action="store_true", help="also read again every document with pages read by OCR, "
+                    "and every PDF with pages that gave no text (scans added before OCR); not a job, not on Ray")
     rr.add_argument("--json", action="store_true", help="print the report as JSON")
     _ray_option(rr)
 
@@ -120,8 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "repairing or re-indexing the copy then runs the model)")
     bk.add_argument("--json", action="store_true", help="print the report as JSON")
 
-    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain or all")
-    ev.add_argument("suite", choices=["xquad", "domain", "all"], help="which evaluation")
+    add_atlas_parsers(sub)  # relabel, cities, city, compare, examples, overview (kb.cli.atlas)
+    add_directory_parsers(sub)  # directory list|add|import|export (kb.cli.directory)
+
+    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, ocr, sections, directory or all")
+    ev.add_argument("suite", choices=["xquad", "domain", "ocr", "sections", "directory", "all"], help="which evaluation")
     ev.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the evaluation")
 
     sv = sub.add_parser("serve", help="start the web UI")

@@ -21,7 +21,7 @@ from index.models import Models
 from index.signals import Signal, SignalEnv, registry
 from kb.indexing.index_text import INDEX_TEXT_FORMAT, index_text
 from kb.ingesting.files import sha256_file
-from kb.ingesting.ingestor import Parsed
+from kb.ingesting.ingestor import Parsed, ocr_options
 from kb.settings import Settings
 
 __all__ = ["FileTask", "Encoders", "RecordingCache", "prepare_file", "StepProgress", "ENCODE_SLICE"]
@@ -121,6 +121,7 @@ def prepare_file(encoders: Encoders, task: FileTask, names: Sequence[str],
         progress: called as progress(step, done, total) while reading and embedding.
     """
     from ingest import IngestError, check_size, chunk_document, read_document
+    from ingest.scanned import probably_scanned
 
     settings = encoders.settings
     path = Path(task.path)
@@ -134,11 +135,19 @@ def prepare_file(encoders: Encoders, task: FileTask, names: Sequence[str],
             return Parsed(sha)
         if progress:
             progress("reading", 0, 1)
-        doc = read_document(path, max_bytes=settings.max_bytes)
+        # scanned pages are read by OCR here too (per page: the job's progress moves with them)
+        on_page = (lambda done, total: progress("reading", done, total)) if progress else None
+        language = task.meta.get("language")
+        doc = read_document(path, max_bytes=settings.max_bytes, ocr=ocr_options(settings, language, on_page))
         drafts = chunk_document(doc, count_tokens=encoders.count_tokens,
                                 target_tokens=settings.target_tokens, overlap_tokens=settings.overlap_tokens)
         if not drafts:
             raise IngestError("no_text", "No text could be extracted from this file.")
+        if probably_scanned(path, doc):  # as kb.ingesting.Ingestor.parse says it
+            why = ("text recognition (OCR) is off here (KB_OCR=off)" if settings.ocr == "off"
+                   else "text recognition (OCR) read nothing on them")
+            raise IngestError("scanned", f"Its pages are images with almost no text: it is probably scanned, and {why}; "
+                              "it was not added.")
         if progress:
             progress("reading", 1, 1)
         title = task.meta.get("title") or doc.title or task.fallback_title

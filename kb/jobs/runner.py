@@ -20,7 +20,7 @@ from kb.distributed.pool import Preparer
 from kb.distributed.prepare import FileTask
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import SAVE_EVERY_FILES
-from kb.ingesting.ingestor import Ingestor, Parsed, failed_outcome
+from kb.ingesting.ingestor import Committed, Ingestor, Parsed, failed_outcome
 from kb.jobs.progress import JobProgress
 from kb.jobs.store import Job, JobFile, JobStore
 from kb.settings import Settings
@@ -34,11 +34,12 @@ BEAT_SECONDS = 20.0
 
 def run_job(catalog: Catalog, indexes: Indexes, settings: Settings, store: JobStore, job: Job,
             preparer: Preparer, *, remote_paths: bool = False, stop: threading.Event | None = None,
-            progress: Progress | None = None) -> AddReport:
+            progress: Progress | None = None, committed: Committed | None = None) -> AddReport:
     """Run a claimed job to its end (done or cancelled). Returns the report of all its files.
 
     Args:
         progress: called as progress(done, total, name) after each file.
+        committed: called after each commit, as by a local ingest (kb.atlas labels the new chunks).
         stop: set when the process shuts down: the job stops after the current file and stays
             `running`, to be resumed by the next process that claims it.
         remote_paths: the preparer cannot read this machine's files (a Ray cluster of other
@@ -47,7 +48,8 @@ def run_job(catalog: Catalog, indexes: Indexes, settings: Settings, store: JobSt
     started = now()
     options = job.options
     manifest = options.get("manifest")
-    ingestor = Ingestor(catalog, indexes, settings, manifest=manifest, metadata=options.get("metadata") or {})
+    ingestor = Ingestor(catalog, indexes, settings, manifest=manifest, metadata=options.get("metadata") or {},
+                        committed=committed)
     outcomes: dict[int, FileOutcome] = {f.ordinal: FileOutcome(**f.outcome) for f in job.files
                                         if f.state == "done" and f.outcome}
     todo = [f for f in job.files if f.state not in ("done", "cancelled")]

@@ -18,6 +18,7 @@ from typing import Any
 from kb.distributed.pool import Preparer
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.files import collect
+from kb.ingesting.ingestor import Committed
 from kb.jobs.runner import run_job
 from kb.jobs.store import JobStore, this_owner
 from kb.settings import Settings
@@ -69,14 +70,17 @@ class JobWorker:
         make_preparer: builds where files are prepared (built on first need, rebuilt if it breaks).
         remote_paths: the preparer cannot read local paths (send each file's bytes).
         idle: seconds between looks for new jobs when none is waiting (a submit wakes it at once).
+        committed: called after each commit, as by a local ingest (kb.atlas labels the new chunks).
     """
 
     def __init__(self, catalog: Catalog, indexes: Indexes, settings: Settings,
-                 make_preparer: Callable[[], Preparer], *, remote_paths: bool = False, idle: float = 2.0) -> None:
+                 make_preparer: Callable[[], Preparer], *, remote_paths: bool = False, idle: float = 2.0,
+                 committed: Committed | None = None) -> None:
         self.catalog, self.indexes, self.settings = catalog, indexes, settings
         self.store = JobStore(catalog)
         self.make_preparer = make_preparer
         self.remote_paths = remote_paths
+        self.committed = committed
         self.idle = idle
         self.owner = this_owner()
         self._preparer: Preparer | None = None
@@ -105,7 +109,8 @@ class JobWorker:
         for attempt in range(1, RETRIES + 1):
             try:
                 report = run_job(self.catalog, self.indexes, self.settings, self.store, job, self.preparer,
-                                 remote_paths=self.remote_paths, stop=self._stop, progress=progress)
+                                 remote_paths=self.remote_paths, stop=self._stop, progress=progress,
+                                 committed=self.committed)
                 self.reports[job_id] = report
                 return report
             except BrokenProcessPool as err:  # the worker process died: a new one, the rest of the files
