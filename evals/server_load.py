@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,9 +72,9 @@ class Server:
                 time.sleep(0.5)
         # the endpoints' other inputs (filters; the upload form's metadata), as the server declares them
         api = self.client.view_api(return_format="dict", print_info=False)["named_endpoints"]
-        self._search_blanks = [None] * (len(api["/search"]["parameters"]) - 1)
-        self._add_blanks = [None] * (len(api["/add_documents"]["parameters"]) - 2)
-        self._local = __import__("threading").local()
+        self._search_params = [p["parameter_name"] for p in api["/search"]["parameters"]]
+        self._add_params = [p["parameter_name"] for p in api["/add_documents"]["parameters"]]
+        self._local = threading.local()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -99,7 +100,9 @@ class Server:
     def search(self, query: str) -> float:
         """Milliseconds for one /search (the UI's: dense highlights, rendered cards)."""
         t = time.perf_counter()
-        cards, _status = self._client().predict(query, *self._search_blanks, api_name="/search")
+        given = {"lang": "en", "q": query, "query": query}
+        out = self._client().predict(*[given.get(n) for n in self._search_params], api_name="/search")
+        cards = out[0]
         ms = 1000 * (time.perf_counter() - t)
         if "kb-card" not in cards and "result" not in cards:
             raise RuntimeError("no result cards in the answer")
@@ -109,9 +112,24 @@ class Server:
         """Upload files through /add_documents; returns the job id (the call returns at once)."""
         from gradio_client import handle_file
 
-        self.client.predict([handle_file(str(p)) for p in paths], None, *self._add_blanks,
-                            api_name="/add_documents")
+        given = {"lang": "en", "files": [handle_file(str(p)) for p in paths]}
+        done = threading.Event()
+
+        def call() -> None:  # the page waits for its job; the job id is in the catalog at once
+            try:
+                self._client().predict(*[given.get(n) for n in self._add_params], api_name="/add_documents")
+            finally:
+                done.set()
+
+        before = self.latest_job_or_zero()
+        threading.Thread(target=call, daemon=True).start()
+        while self.latest_job_or_zero() == before and not done.is_set():
+            time.sleep(0.1)
         return self.latest_job()
+
+    def latest_job_or_zero(self) -> int:
+        with contextlib.closing(self._db()) as db:
+            return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM jobs").fetchone()[0])
 
     def _db(self) -> sqlite3.Connection:
         return sqlite3.connect(self.home / "catalog.sqlite", timeout=30)
