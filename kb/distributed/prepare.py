@@ -26,7 +26,8 @@ from kb.settings import Settings
 
 __all__ = ["FileTask", "Encoders", "RecordingCache", "prepare_file", "StepProgress", "ENCODE_SLICE"]
 
-StepProgress = Callable[[str, int, int], None]  # (step, done, total): "reading" pages, "embedding" slices
+# (step, done, total): "reading" (pages read by OCR), "page" (page reached while embedding), "embedding" slices
+StepProgress = Callable[[str, int, int], None]
 ENCODE_SLICE = 16  # texts per model call (the cache's batch size): the unit of progress while embedding
 
 
@@ -109,6 +110,21 @@ class Encoders:
         return self.models.embedder.count_tokens(text)
 
 
+def _by_page(progress: StepProgress, drafts: Sequence[Any], pages: int | None) -> StepProgress:
+    """Embedding progress said as the page reached ("page", page, pages) when the document has pages,
+    so a coordinator sees which page of a long PDF is being embedded; else ("embedding", done, total)."""
+
+    def report(step: str, done: int, total: int) -> None:
+        if pages and total and drafts:
+            page = drafts[min(len(drafts) - 1, max(0, -(-done * len(drafts) // total) - 1))].page
+            if page:
+                progress("page", int(page), int(pages))
+                return
+        progress(step, done, total)
+
+    return report
+
+
 def prepare_file(encoders: Encoders, task: FileTask, names: Sequence[str],
                  progress: StepProgress | None = None) -> Parsed:
     """Hash, read, chunk and encode one file (for the signals `names`). Never raises for a problem
@@ -152,7 +168,7 @@ def prepare_file(encoders: Encoders, task: FileTask, names: Sequence[str],
             progress("reading", 1, 1)
         title = task.meta.get("title") or doc.title or task.fallback_title
         texts = [index_text(title, task.meta, c.section, c.text) for c in drafts]
-        encoded = encoders.encode(texts, names, progress)
+        encoded = encoders.encode(texts, names, _by_page(progress, drafts, doc.page_count) if progress else None)
         return Parsed(sha, doc, drafts, texts=texts, encoded=encoded)
     except (IngestError, OSError) as err:
         return Parsed(None, error=err)
