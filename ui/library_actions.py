@@ -169,7 +169,7 @@ class LibraryActions(BaseActions):
                     progress(done, len(job.files), working.name)
                 if step and working.step == "embedding" and working.total:
                     step(working.name, working.done, working.total, None, None)
-                elif step and working.step == "page" and working.total:
+                elif step and working.step == "page" and working.total > 1:  # "page 1 of 1" says nothing
                     step(working.name, working.done, working.total, working.done, working.total)
                 elif step and working.step == "reading" and working.total > 1:  # pages read by OCR
                     step(working.name, 0, 1, working.done, working.total)
