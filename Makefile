@@ -11,6 +11,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export HF_HUB_DISABLE_TELEMETRY := 1
 export TRANSFORMERS_OFFLINE := 1
+export RAY_USAGE_STATS_ENABLED := 0
 
 .PHONY: run test lint eval bench corpus serve clean setup setup-test chromium ocr
 
@@ -24,7 +25,7 @@ $(VENV)/.base: pyproject.toml
 # torch is pinned and installed first so sentence-transformers gets the local CPU build.
 $(VENV)/.test: $(VENV)/.base
 	$(PIP) install -q torch==2.13.0
-	$(PIP) install -q -e '.[st,test]'
+	$(PIP) install -q -e '.[st,test,ray]'
 	touch $@
 
 setup: $(VENV)/.base
@@ -70,6 +71,7 @@ eval: setup ocr corpus
 
 bench: setup-test corpus
 	$(PY) -m evals.bench
+	$(PY) -m evals.server_bench
 
 serve: setup
 	$(KB) serve

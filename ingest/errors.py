@@ -27,6 +27,10 @@ class IngestError(Exception):
     def __repr__(self) -> str:
         return f"IngestError({self.code!r}, {str(self)!r})"
 
+    def __reduce__(self) -> tuple[type[IngestError], tuple[str, str]]:
+        # pickled as (code, message): a file read in a worker process or on a Ray node reports its error
+        return (IngestError, (self.code, str(self)))
+
 
 class MetadataError(ValueError):
     """Metadata with a bad value; the message names the field, the value and what is allowed."""

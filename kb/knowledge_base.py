@@ -17,6 +17,7 @@ the indexes from the catalog and the embedding cache (`check`), without re-embed
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from kb.atlas.facade import AtlasMethods
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import add_files, reread_stale
 from kb.ingesting.metadata import update_metadata
+from kb.jobs import JobStore, JobWorker, create_add_job, create_reread_job
 from kb.searching.searcher import Searcher
 from kb.settings import Settings
 from kb.store.catalog import Catalog
@@ -69,6 +71,7 @@ class KnowledgeBase(AtlasMethods):
         self.catalog = Catalog(self.settings.catalog_path)
         self.indexes = Indexes(self.settings, self.catalog)
         self._drafts: Drafts | None = None
+        self._worker: JobWorker | None = None
         self._directory: Directory | None = None
         self._roster: Roster | None = None
         if repair:
@@ -114,6 +117,12 @@ class KnowledgeBase(AtlasMethods):
             self._drafts = Drafts(self.catalog, framework)
         return self._drafts
 
+    def snapshot(self) -> AbstractContextManager[None]:
+        """Hold one state of the KB across several reads (a search, then the chunks of its hits):
+        no document is swapped in or out until the block ends (`kb.serving.Guard.shared`).
+        Every read method already holds it for its own duration."""
+        return self.indexes.guard.shared()
+
     @property
     def directory(self) -> Directory:
         """The directory of programmes and stakeholders: the network's and each draft's (kb.directory)."""
@@ -150,7 +159,10 @@ class KnowledgeBase(AtlasMethods):
         return sector_excerpts(self, search, city, k, draft_id)
 
     def close(self) -> None:
-        """Save pending index changes and close the catalog and the embedding cache."""
+        """Stop the job worker (a running job resumes at the next start), save pending index changes
+        and close the catalog and the embedding cache."""
+        if self._worker is not None:
+            self._worker.stop()
         self.save()
         self.indexes.close()
         self.catalog.close()
@@ -199,7 +211,8 @@ class KnowledgeBase(AtlasMethods):
 
     def update_metadata(self, doc_id: int, metadata: dict[str, Any]) -> Document:
         """Replace a document's metadata after validating it (raises MetadataError)."""
-        return update_metadata(self.catalog, self.indexes, doc_id, metadata)
+        with self.indexes.guard.writer():
+            return update_metadata(self.catalog, self.indexes, doc_id, metadata)
 
     def remove(self, doc: int | str) -> Document:
         """Delete a document, its chunks, its vectors and its stored original.
@@ -207,12 +220,15 @@ class KnowledgeBase(AtlasMethods):
         Returns:
             The removed document.
         """
-        found = self.document(doc)
-        if found is None:
-            raise DocumentNotFound(doc)
-        self.indexes.remove(self.catalog.remove_document(found.id))
-        self.save()
-        drop_original(self.settings.home, self.catalog, found)
+        guard = self.indexes.guard
+        with guard.writer():
+            found = self.document(doc)
+            if found is None:
+                raise DocumentNotFound(doc)
+            with guard.exclusive():  # readers see the document whole or not at all
+                self.indexes.remove(self.catalog.remove_document(found.id))
+            self.save()
+            drop_original(self.settings.home, self.catalog, found)
         return found
 
     # --- ingest ------------------------------------------------------------------------------
@@ -240,8 +256,10 @@ class KnowledgeBase(AtlasMethods):
         """
         if isinstance(paths, str | Path):
             paths = [paths]
-        return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths], manifest=manifest,
-                         metadata=metadata, progress=progress, step=step, committed=self.atlas.label_added)
+        with self.indexes.guard.writer():
+            return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths],
+                             manifest=manifest, metadata=metadata, progress=progress, step=step,
+                             committed=self.atlas.label_added)
 
     def stale_count(self) -> int:
         """How many documents an older version of the readers or chunker read (`reread` reads them again)."""
@@ -270,17 +288,81 @@ class KnowledgeBase(AtlasMethods):
         Returns:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
-        return reread_stale(self.catalog, self.indexes, self.settings, progress, ocr=ocr,
-                            committed=self.atlas.label_added)
+        with self.indexes.guard.writer():
+            return reread_stale(self.catalog, self.indexes, self.settings, progress, ocr=ocr,
+                                committed=self.atlas.label_added)
+
+    # --- jobs (kb.jobs: ingest in the background; kb.distributed: where files are prepared) ---------
+
+    @property
+    def jobs(self) -> JobStore:
+        """The ingest jobs in the catalog (`kb jobs`)."""
+        return JobStore(self.catalog)
+
+    def worker(self, where: str = "inline") -> JobWorker:
+        """The job worker of this KB (one per KB object; `where` chosen by the first call): "inline"
+        (this process, `kb add`), "process" (a niced worker process: the web server) or
+        "ray:ADDRESS" (a Ray cluster). `start()` it to run jobs in the background."""
+        if self._worker is None:
+            from kb.distributed import make_preparer
+
+            self._worker = JobWorker(self.catalog, self.indexes, self.settings,
+                                     lambda: make_preparer(where, self.settings, self.indexes),
+                                     remote_paths=where.startswith("ray:"), committed=self.atlas.label_added)
+        return self._worker
+
+    def submit(self, paths: Iterable[str | Path], manifest: str | Path | None = None,
+               metadata: dict[str, Any] | None = None, *, user: str | None = None,
+               folder: Path | None = None, names: dict[str, str] | None = None) -> int:
+        """Queue an `add` job (files and folders, walked now); a started worker runs it. Returns its id.
+
+        Args:
+            user: who started it (recorded with the job).
+            folder: staged uploads to delete when the job ends; names: what to show for each path.
+        """
+        job_id = create_add_job(self.jobs, [Path(p) for p in paths], user=user,
+                                manifest=Path(manifest) if manifest else None, metadata=metadata,
+                                folder=folder, names=names)
+        if self._worker is not None:
+            self._worker.wake()
+        return job_id
+
+    def add_job(self, paths: Iterable[str | Path], manifest: str | Path | None = None,
+                metadata: dict[str, Any] | None = None, progress: Progress | None = None,
+                where: str = "inline") -> AddReport:
+        """`add` as a job run here (`kb add`): recorded in the catalog, resumable if interrupted.
+
+        Raises:
+            RayUnavailable: `where` names a Ray cluster that cannot be used (before any job exists).
+        """
+        worker = self.worker(where)
+        worker.preparer  # noqa: B018 - connect first: an unreachable cluster fails before any work
+        job_id = self.submit(paths, manifest, metadata)
+        return worker.run(job_id, progress) or AddReport()
+
+    def reread_job(self, progress: Progress | None = None, where: str = "inline") -> AddReport:
+        """`reread` as a job run here (`kb reread`, `--ray`)."""
+        self.worker(where).preparer  # noqa: B018 - connect first (see add_job)
+        job_id = create_reread_job(self.jobs, self.catalog, self.settings)
+        return self.worker(where).run(job_id, progress) or AddReport()
 
     # --- consistency -------------------------------------------------------------------------
 
     def check(self, repair: bool = True) -> CheckReport:
         """Compare the catalog's chunk ids with every index; repair differences if asked (kb.upkeep.consistency)."""
-        return check(self.indexes, repair)
+        guard = self.indexes.guard
+        with guard.writer(), guard.exclusive():  # a repair changes the indexes searches read
+            return check(self.indexes, repair)
 
-    def reindex(self, progress: Progress | None = None) -> int:
-        """Rebuild every index from the catalog with the current embedder. Returns the chunk count."""
+    def reindex(self, progress: Progress | None = None, where: str = "inline") -> int:
+        """Rebuild every index from the catalog with the current embedder. Returns the chunk count.
+
+        `where`: "inline", or "ray:ADDRESS" to encode the chunks on a Ray cluster (kb.distributed)."""
+        if where.startswith("ray:"):
+            from kb.distributed.ray_backend import RayEncoder
+
+            with RayEncoder(where.removeprefix("ray:"), self.settings) as remote:
+                return self.indexes.rebuild(progress, encode=remote.encode_into(self.cache))
         return self.indexes.rebuild(progress)
 
     # --- search ------------------------------------------------------------------------------

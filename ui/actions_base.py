@@ -1,4 +1,7 @@
-"""What every group of the UI's operations shares: the KB thread, the roles, and a refusal to show.
+"""What every group of the UI's operations shares: the roles, and a refusal to show.
+
+Handlers run on Gradio's threads, many at once: the KB itself keeps reads consistent and writes one at a
+time (`kb.serving`), so no lock is needed here.
 
 `ui.actions.Actions` (search and drafting) and `ui.library_actions.LibraryActions` (the Library and
 Add documents tabs) build on `BaseActions`; no gradio import here either.
@@ -6,10 +9,7 @@ Add documents tabs) build on `BaseActions`; no gradio import here either.
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -25,21 +25,18 @@ __all__ = ["BaseActions", "UiError", "kb_thread", "clean_form", "META_FIELDS", "
 
 T = TypeVar("T")
 
+
+def kb_thread(method: Callable[..., T]) -> Callable[..., T]:
+    """Marks an operation that calls the KB. It once ran every such call on one thread; now the KB
+    itself lets reads run together and keeps writes one at a time (`kb.serving`), so it runs on the
+    handler's own thread. Kept as a marker so the operations read as before."""
+    return method
+
 # Metadata form fields, in order: every field coordinators set (kb.METADATA_FIELDS, declared once in
 # ingest.schema); values are strings from the form ("" = not set).
 META_FIELDS = tuple(f.name for f in METADATA_FIELDS if f.editable)
 # The Add documents form's fields: set for a whole batch of files, each of which keeps its own title.
 BATCH_FIELDS = tuple(name for name in META_FIELDS if name != "title")
-
-
-def kb_thread(method: Callable[..., T]) -> Callable[..., T]:
-    """Run a method of the UI's operations on the KB thread (see `BaseActions.on_kb`)."""
-
-    @functools.wraps(method)
-    def run(self: BaseActions, *args: Any, **kwargs: Any) -> T:
-        return self.on_kb(lambda: method(self, *args, **kwargs))
-
-    return run
 
 
 class UiError(Exception):
@@ -75,34 +72,32 @@ def clean_form(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 class BaseActions:
-    """The KB thread and the role checks every operation goes through.
+    """The role checks every operation goes through.
 
     Args:
         kb: the open KnowledgeBase.
         users: configured users ({} = local single-user mode).
+        jobs: where uploads are prepared: "process" (a niced worker process: the web server),
+            "inline" (a thread of this process), or "ray:ADDRESS".
+        wait_for_jobs: `add` returns only when its job has ended (tests; the page never waits).
     """
 
-    def __init__(self, kb: KnowledgeBase, users: Mapping[str, User]) -> None:
+    def __init__(self, kb: KnowledgeBase, users: Mapping[str, User], *, jobs: str = "inline",
+                 wait_for_jobs: bool = False) -> None:
         self.kb = kb
         self.users = dict(users)
-        # Gradio runs handlers on a pool of threads, but the KB's parts are not all thread-safe (FAISS,
-        # BM25, SQLite connections bound to their creating thread): every KB call runs on this one thread.
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb")
-        self._kb_thread: threading.Thread | None = None
+        self.wait_for_jobs = wait_for_jobs
+        # runs upload jobs in the background; started now, so jobs a stopped server left resume
+        self.jobs_worker = kb.worker(jobs)
+        self.jobs_worker.start()
 
     def on_kb(self, fn: Callable[[], T]) -> T:
-        """Run `fn` on the KB thread and return its result (directly when already there)."""
-        if threading.current_thread() is self._kb_thread:
-            return fn()
-
-        def run() -> T:
-            self._kb_thread = threading.current_thread()
-            return fn()
-
-        return self._pool.submit(run).result()
+        """Run `fn` (here: the KB is safe to call from any thread, see `kb_thread`)."""
+        return fn()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True)
+        """Stop the job worker after its current file (its job resumes at the next start)."""
+        self.jobs_worker.stop()
 
     def role(self, user: str | None) -> str:
         try:

@@ -57,7 +57,14 @@ def _guard(gr: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "gr.Blocks":
+# Gradio's queue: reads (search, more like this, drafts, exports, listings) run this many at once (the
+# KB keeps each one consistent: kb.serving); writes to the library (add, remove, metadata, re-read)
+# share one slot, WRITE, so they run one after another and never hold a reader's slot.
+READS = 8
+WRITE = {"concurrency_limit": 1, "concurrency_id": "kb-write"}
+
+
+def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs: str = "process") -> "gr.Blocks":
     """Build the web app (not launched).
 
     Args:
@@ -70,7 +77,9 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
     """
     gr = _gradio()
     users = load_users(kb.settings.home) if users is None else users
-    act = Actions(kb, users)
+    # uploads are ingest jobs run by a worker started now (jobs a stopped server left resume): in a
+    # process at lower CPU priority ("process"), a thread ("inline") or on Ray ("ray:ADDRESS")
+    act = Actions(kb, users, jobs=jobs)
 
     def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         return _guard(gr, fn)
@@ -148,30 +157,31 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         # --- library and adding ----------------------------------------------------------------------
         c.refresh_btn.click(guard(h.library), c.lang, library_out, api_name="library")
         c.manifest_btn.click(guard(h.library_manifest), c.lang, c.manifest_file, api_name="library_manifest")
-        c.reread_btn.click(guard(h.reread), c.lang, c.library_status, api_name="reread").then(
+        c.reread_btn.click(guard(h.reread), c.lang, c.library_status, api_name="reread", **WRITE).then(
             guard(h.library), c.lang, library_out, api_name=False
         )
         c.library_tab.select(guard(h.library), c.lang, library_out, api_name=False)
         c.doc_sel.change(guard(h.pick_doc), [c.lang, c.doc_sel], edit_list, api_name=False)
         c.save_btn.click(
-            guard(h.save_meta), [c.lang, c.doc_sel, *edit_list], c.library_status, api_name="update_metadata"
+            guard(h.save_meta), [c.lang, c.doc_sel, *edit_list], c.library_status, api_name="update_metadata",
+            **WRITE,
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )
         c.remove_btn.click(
             guard(h.remove), [c.lang, c.doc_sel, c.remove_ok], [c.library_status, c.remove_ok],
-            api_name="remove_document",
+            api_name="remove_document", **WRITE,
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )
         c.add_btn.click(
             guard(h.add), [c.lang, c.uploads, c.manifest, *add_list],
-            [c.add_status, c.outcomes, c.uploads, c.manifest, *add_list], api_name="add_documents",
+            [c.add_status, c.outcomes, c.uploads, c.manifest, *add_list], api_name="add_documents", **WRITE,
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )
         wire_atlas(gr, loaded, c, h, act, guard, (h.do_search, search_inputs, search_out), created)
-    app.queue(default_concurrency_limit=1)
+    app.queue(default_concurrency_limit=READS)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app
 
@@ -206,6 +216,7 @@ def serve(
     users: Mapping[str, User] | None = None,
     *,
     block: bool = True,
+    jobs: str = "process",
 ) -> "gr.Blocks":
     """Build and launch the app on host:port (blocking unless block=False).
 
@@ -214,11 +225,12 @@ def serve(
         host, port: where to listen; loopback by default.
         users: see `build_app`.
         block: wait until the server stops (False returns once it is up, for tests).
+        jobs: where uploads are read and embedded (see `build_app`).
 
     Returns:
         The launched gr.Blocks (call `.close()` to stop it).
     """
     users = load_users(kb.settings.home) if users is None else users
-    app = build_app(kb, users)
+    app = build_app(kb, users, jobs=jobs)
     app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, **launch_options(kb, users))
     return app

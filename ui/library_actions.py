@@ -3,17 +3,21 @@ download) and the Add documents tab, each checked against the caller's role (no 
 
 from __future__ import annotations
 
+import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from kb import METADATA_FIELDS
 from kb.access import can
+from kb.jobs.store import FINISHED, Job
+from kb.types import AddReport, FileOutcome
 from ui import render
 from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
 from ui.i18n import t
 from ui.i18n.kb_errors import metadata_error, outcome_reason
-from ui.uploads import staged_uploads
+from ui.uploads import stage_uploads
 
 Step = Callable[[str, int, int, "int | None", "int | None"], None]
 
@@ -128,7 +132,9 @@ class LibraryActions(BaseActions):
         step: Step | None = None,
         lang: str = "en",
     ) -> tuple[str, list[list[Any]]]:
-        """Add uploaded files (staged under safe names) with the form's metadata.
+        """Add uploaded files as an ingest job (kb.jobs: recorded in the catalog, read and embedded by the
+        server's niced worker process, resumed if the server stops), with the form's metadata; waits for
+        it, telling `progress` and `step` how far it is (searches meanwhile are not held).
 
         Returns:
             (status line HTML, per-file outcome rows).
@@ -136,20 +142,38 @@ class LibraryActions(BaseActions):
         self.check(user, "add")
         if not files:
             raise UiError("error.choose_files")
-        home = self.kb.settings.home
-        with staged_uploads(home, files) as staged:
-            if manifest:
-                with staged_uploads(home, [manifest]) as (man,):
-                    report = self.kb.add(staged, manifest=man, metadata=clean_form(form), progress=progress,
-                                         step=step)
-            else:
-                report = self.kb.add(staged, metadata=clean_form(form), progress=progress, step=step)
-        data = report.to_dict()
-        for f in data["files"]:
-            f["path"] = Path(f["path"]).name  # the staging folder means nothing to the coordinator
-        kind = "ok" if report.ok else "error"
+        folder = self.kb.settings.home / "jobs" / f"upload-{uuid.uuid4().hex}"
+        staged = stage_uploads(folder, files)
+        man = stage_uploads(folder / "manifest", [manifest])[0] if manifest else None
+        job_id = self.kb.submit(staged, manifest=man, metadata=clean_form(form), user=user, folder=folder,
+                                names={str(p): p.name for p in staged})
+        self.jobs_worker.wake()
+        job = self._follow(job_id, progress, step)
+        outcomes = [FileOutcome(**{**(f.outcome or {}), "path": f.name}) for f in job.files if f.outcome]
+        data = AddReport(files=outcomes).to_dict()
+        kind = "ok" if all(o.outcome != "failed" for o in outcomes) else "error"
         text = t(lang, "add.done", summary=summary(data, lang))
         return render.message(text, kind), render.outcome_rows(data, lang)
+
+    def _follow(self, job_id: int, progress: Callable[[int, int, str], None] | None, step: Step | None) -> Job:
+        """Wait for a job to end, reporting each file as it goes (the job runs in the background)."""
+        while True:
+            job = self.kb.jobs.get(job_id)
+            assert job is not None
+            if job.state in FINISHED:
+                return job
+            done = sum(f.state == "done" for f in job.files)
+            working = next((f for f in job.files if f.state == "working"), None)
+            if working is not None:
+                if progress:
+                    progress(done, len(job.files), working.name)
+                if step and working.step == "embedding" and working.total:
+                    step(working.name, working.done, working.total, None, None)
+                elif step and working.step == "page" and working.total > 1:  # "page 1 of 1" says nothing
+                    step(working.name, working.done, working.total, working.done, working.total)
+                elif step and working.step == "reading" and working.total > 1:  # pages read by OCR
+                    step(working.name, 0, 1, working.done, working.total)
+            time.sleep(0.3)
 
 
 def summary(report: dict[str, Any], lang: str) -> str:

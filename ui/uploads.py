@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["safe_filename", "staged_uploads"]
+__all__ = ["safe_filename", "staged_uploads", "stage_uploads"]
 
 _UNSAFE = re.compile(r"[^\w.\- ]+", re.UNICODE)
 _WINDOWS_RESERVED = {
@@ -49,6 +49,35 @@ def safe_filename(name: str, fallback: str = "upload") -> str:
     return f"{stem}.{ext}" if ext else stem
 
 
+def stage_uploads(folder: Path, files: Sequence[str | Path], names: Sequence[str] | None = None) -> list[Path]:
+    """Copy uploaded files into `folder` (created) under safe, unique names; kept until the caller
+    deletes the folder (an ingest job deletes its own when it ends).
+
+    Args:
+        folder: a new folder under the KB home.
+        files: paths of the uploaded temp files.
+        names: the names to give them (defaults to each file's own name); sanitised either way.
+    """
+    folder = folder.resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    staged: list[Path] = []
+    used: set[str] = set()
+    for i, src in enumerate(files):
+        name = safe_filename(names[i] if names else Path(src).name)
+        stem, dot, ext = name.rpartition(".")
+        n = 2
+        while name.lower() in used:
+            name = f"{stem}-{n}.{ext}" if dot else f"{name}-{n}"
+            n += 1
+        used.add(name.lower())
+        target = (folder / name).resolve()
+        if target.parent != folder:  # cannot happen after safe_filename; refuse rather than trust it
+            raise ValueError(f"Refused upload name {name!r}.")
+        shutil.copyfile(src, target)
+        staged.append(target)
+    return staged
+
+
 @contextmanager
 def staged_uploads(
     home: Path, files: Sequence[str | Path], names: Sequence[str] | None = None
@@ -64,23 +93,7 @@ def staged_uploads(
         The staged paths; the folder is deleted afterwards (the KB keeps its own copy of originals).
     """
     folder = (home / "uploads" / uuid.uuid4().hex).resolve()
-    folder.mkdir(parents=True)
     try:
-        staged: list[Path] = []
-        used: set[str] = set()
-        for i, src in enumerate(files):
-            name = safe_filename(names[i] if names else Path(src).name)
-            stem, dot, ext = name.rpartition(".")
-            n = 2
-            while name.lower() in used:
-                name = f"{stem}-{n}.{ext}" if dot else f"{name}-{n}"
-                n += 1
-            used.add(name.lower())
-            target = (folder / name).resolve()
-            if target.parent != folder:  # cannot happen after safe_filename; refuse rather than trust it
-                raise ValueError(f"Refused upload name {name!r}.")
-            shutil.copyfile(src, target)
-            staged.append(target)
-        yield staged
+        yield stage_uploads(folder, files, names)
     finally:
         shutil.rmtree(folder, ignore_errors=True)

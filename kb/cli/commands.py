@@ -39,12 +39,25 @@ class _Bar:
         sys.stderr.flush()
 
 
+def _where(args: argparse.Namespace) -> str:
+    """Where files are prepared: "inline", or "ray:ADDRESS" from --ray or $KB_RAY_ADDRESS."""
+    from kb.distributed import ray_address
+
+    address = ray_address(getattr(args, "ray", None))
+    return f"ray:{address}" if address else "inline"
+
+
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Before the model loads OpenMP: its threads then sleep at a barrier instead of spinning. On cores
+    # shared with other work (a server's concurrent searches, its job worker, other programs) spinning
+    # threads wait for each other for whole time slices. Measured on the busy 2-core machine: CPU per
+    # search over HTTP 1166 -> 80 ms (`evals.server_bench`); `kb add` of 36 chunks 84 -> 38 s.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -75,7 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except RuntimeError as err:  # an index built with another embedder: says to run `kb reindex`
         from index import IndexMismatchError
+        from kb.distributed.errors import RayUnavailable
 
+        if isinstance(err, RayUnavailable):  # said before any work: no silent local fallback
+            print(f"kb: {err}", file=sys.stderr)
+            return 2
         if not isinstance(err, IndexMismatchError):
             raise
         print(f"kb: {err}", file=sys.stderr)
@@ -104,11 +121,20 @@ def _upgrade_hints(kb: Any) -> None:
 def _run(args: argparse.Namespace, kb: Any) -> int:
     from kb.knowledge_base import DocumentNotFound
 
+    if args.command == "jobs":
+        from kb.cli.jobs import jobs_command
+
+        return jobs_command(args, kb)
     if args.command in ("add", "reread"):
-        if args.command == "add":
-            report = kb.add(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar())
+        where = _where(args)
+        if args.command == "add":  # a job: recorded in the catalog, resumed by `kb jobs resume` if cut short
+            report = kb.add_job(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar(),
+                                where=where)
         else:
-            report = kb.reread(progress=_Bar(), ocr=args.ocr)
+            if args.ocr:  # the scans to read again are chosen by kb.reread; here, not as a job
+                report = kb.reread(progress=_Bar(), ocr=True)
+            else:
+                report = kb.reread_job(progress=_Bar(), where=where)
         if args.json:
             _print_json(report.to_dict())
         else:
@@ -185,7 +211,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
 
         return run_directory(args, kb)
     if args.command == "reindex":
-        n = kb.reindex(progress=_Bar())
+        n = kb.reindex(progress=_Bar(), where=_where(args))
         print(f"reindexed {n} chunks with {kb.embedder.id}")
         return 0
     if args.command == "check":
@@ -204,8 +230,10 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
     if args.command == "serve":
         from ui import serve
 
+        where = _where(args)
+        jobs = where if where != "inline" else args.jobs  # uploads: a niced worker process, or Ray
         print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
-        serve(kb, host=args.host, port=args.port)
+        serve(kb, host=args.host, port=args.port, jobs=jobs)
         return 0
     raise AssertionError(args.command)
 

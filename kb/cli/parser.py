@@ -35,6 +35,12 @@ def _fields_epilog() -> str:
 FIELDS_EPILOG = _fields_epilog()
 
 
+def _ray_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ray", metavar="ADDRESS", help="read, chunk and embed on a Ray cluster "
+                        "(ray://host:10001, host:6379, or auto for a local one; default $KB_RAY_ADDRESS); "
+                        "needs `pip install -e '.[ray]'`; results are committed here")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kb",
@@ -54,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="metadata for every file (repeatable), e.g. --set city=Harrow --set country=US")
     a.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 100)")
     a.add_argument("--json", action="store_true", help="print the report as JSON")
+    _ray_option(a)
 
     ls = sub.add_parser("list", help="list documents")
     ls.add_argument("--json", action="store_true", help="print JSON")
@@ -87,12 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("-k", type=int, default=10, help="number of results")
     sim.add_argument("--json", action="store_true", help="print hits as JSON")
 
-    sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
+    ri = sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
+    _ray_option(ri)
     rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read "
                         "(and scans that OCR can now read, after a language pack was installed)")
     rr.add_argument("--ocr", action="store_true", help="also read again every document with pages read by OCR, "
-                    "and every PDF with pages that gave no text (scans added before OCR)")
+                    "and every PDF with pages that gave no text (scans added before OCR); not a job, not on Ray")
     rr.add_argument("--json", action="store_true", help="print the report as JSON")
+    _ray_option(rr)
+
+    jb = sub.add_parser("jobs", help="ingest jobs (uploads, `kb add`): list, resume interrupted ones, cancel")
+    jb.add_argument("action", nargs="?", choices=["list", "resume", "cancel"], default="list",
+                    help="list (default); resume: run here the jobs a stopped process left; cancel JOB_ID")
+    jb.add_argument("job_id", nargs="?", type=int, help="the job to cancel")
+    jb.add_argument("--json", action="store_true", help="print JSON (each job with its files)")
+    jb.add_argument("-n", type=int, default=20, help="how many of the latest jobs to list (default 20)")
     ck = sub.add_parser("check", help="verify catalog <-> index consistency and repair it")
     ck.add_argument("--no-repair", action="store_true", help="only report")
     ck.add_argument("--json", action="store_true", help="print JSON")
@@ -113,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("serve", help="start the web UI")
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    sv.add_argument("--jobs", choices=["process", "inline"], default="process",
+                    help="where uploads are read and embedded: a worker process at lower CPU priority, so searches "
+                         "come first (default), or a thread of the server")
+    _ray_option(sv)
 
     us = sub.add_parser("user", help="manage web UI users (hashed passwords in $KB_HOME/users.json)")
     us.add_argument("action", choices=["add", "remove", "list"], help="what to do")

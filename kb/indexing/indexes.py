@@ -10,7 +10,8 @@ written atomically by `save`. The chunk count that "auto" policies follow is the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,15 +19,19 @@ import numpy as np
 from index.models import Models
 from index.signals import DenseSignal, LexicalSignal, Signal, SignalEnv, Stage, registry
 from kb.indexing.index_text import INDEX_TEXT_FORMAT, index_rows
+from kb.serving.guard import Guard
 from kb.settings import Settings
 from kb.store.catalog import Catalog
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, VectorIndex
 
-__all__ = ["Indexes", "Progress"]
+__all__ = ["Indexes", "Progress", "Encode"]
 
 Progress = Callable[[int, int, str], None]
+# (steps of index texts, names of the signals kept) -> each step's rows by signal name, in order: how a
+# rebuild encodes (here, or on a Ray cluster that works on many steps at once: kb.distributed)
+Encode = Callable[[Sequence[Sequence[str]], Sequence[str]], Iterator[dict[str, Any]]]
 REBUILD_STEP = 64  # chunks encoded per step of a rebuild
 
 
@@ -42,17 +47,27 @@ class Indexes:
         self.settings = settings
         self.catalog = catalog
         self.models = Models(settings.embedder, settings.cache_path)
-        self.signals: list[Signal] = [
+        self.guard = Guard()  # readers share; a writer swaps documents in alone (kb.serving)
+        self._follow_lock = threading.RLock()  # a signal's store is loaded once, by one reader
+        self.signals = self._new_signals()
+        self._dense = self._dense_of(self.signals)
+        self._dirty = False
+
+    def _new_signals(self) -> list[Signal]:
+        settings = self.settings
+        return [
             cls(SignalEnv(self.models, settings.index_dir,
                           mode=settings.signal_mode(cls.name, cls.setting, cls.default_mode),
                           text_format=INDEX_TEXT_FORMAT, index_kind=settings.index_kind))
             for cls in registry.SIGNALS
         ]
-        dense = [s for s in self.signals if s.stage == Stage.DENSE]
+
+    @staticmethod
+    def _dense_of(signals: list[Signal]) -> DenseSignal:
+        dense = [s for s in signals if s.stage == Stage.DENSE]
         if len(dense) != 1 or not isinstance(dense[0], DenseSignal):
             raise RuntimeError("A knowledge base needs exactly one dense signal (index.signals.DenseSignal).")
-        self._dense: DenseSignal = dense[0]
-        self._dirty = False
+        return dense[0]
 
     # --- parts, created on first use ---------------------------------------------------------
 
@@ -117,11 +132,12 @@ class Indexes:
 
     def active(self) -> list[Signal]:
         """The signals the KB keeps at its current size, each loaded or dropped as its policy says."""
-        chunks = len(self.dense)  # the vector count is the chunk count
-        for s in self.signals:
-            if s.follow(chunks):
-                self._dirty = True  # started empty (its file was lost or unreadable): write it
-        return [s for s in self.signals if s.in_use]
+        with self._follow_lock:  # many readers at once: one of them loads a store, the others wait
+            chunks = len(self.dense)  # the vector count is the chunk count
+            for s in self.signals:
+                if s.follow(chunks):
+                    self._dirty = True  # started empty (its file was lost or unreadable): write it
+            return [s for s in self.signals if s.in_use]
 
     def ranking(self) -> list[Signal]:
         """The signals a search uses: kept, and complete (every chunk has its rows)."""
@@ -152,7 +168,8 @@ class Indexes:
         return {s.name: s.encode(texts) for s in self.active()}
 
     def add(self, ids: np.ndarray, texts: Sequence[str], encoded: dict[str, Any] | None = None) -> None:
-        """Add chunks to every kept signal; `encoded`: what `encode` returned, when already computed."""
+        """Add chunks to every kept signal; `encoded`: what `encode` returned, when already computed
+        (a writer encodes first, then calls this inside `guard.exclusive()`: no model time there)."""
         if not len(ids):
             return
         active = self.active()
@@ -171,10 +188,17 @@ class Indexes:
             self._dirty = True
 
     def refresh(self, ids: np.ndarray) -> None:
-        """Index these chunks again from the catalog's current index texts (their header changed)."""
+        """Index these chunks again from the catalog's current index texts (their header changed).
+
+        Encoded first; the old rows are swapped for the new ones inside `guard.exclusive()`.
+        """
         rows = index_rows(self.catalog, ids)
-        self.remove(ids)
-        self.add(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
+        new_ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+        texts = [r[1] for r in rows]
+        encoded = self.encode(texts)
+        with self.guard.exclusive():
+            self.remove(ids)
+            self.add(new_ids, texts, encoded)
         self.save()
 
     def mark_changed(self) -> None:
@@ -194,16 +218,39 @@ class Indexes:
         """Close the embedding cache's database, if it was opened (the indexes hold no open files)."""
         self.models.close()
 
-    def rebuild(self, progress: Progress | None = None) -> int:
-        """Rebuild every signal from the catalog with the current embedder. Returns the chunk count."""
-        rows = index_rows(self.catalog)
-        for s in self.signals:
-            s.reset(len(rows))
-        for start in range(0, len(rows), REBUILD_STEP):
-            part = rows[start : start + REBUILD_STEP]
-            self.add(np.asarray([r[0] for r in part], dtype=np.int64), [r[1] for r in part])
-            if progress:
-                progress(min(start + REBUILD_STEP, len(rows)), len(rows), "")
-        self._dirty = True
-        self.save()
+    def rebuild(self, progress: Progress | None = None, encode: Encode | None = None) -> int:
+        """Rebuild every signal from the catalog with the current embedder. Returns the chunk count.
+
+        The new stores are built beside the ones searches use and swapped in at the end (inside
+        `guard.exclusive()`), so a server keeps answering from the old ones meanwhile.
+
+        Args:
+            progress: called as progress(done, total, "") after each step.
+            encode: how the steps' texts become every signal's rows (default: here, step by step);
+                a distributed backend (kb.distributed) passes its own, working on many steps at once.
+        """
+        with self.guard.writer():
+            rows = index_rows(self.catalog)
+            signals = self._new_signals()
+            for s in signals:
+                s.reset(len(rows))
+            for s in signals:
+                s.follow(len(rows))
+            active = [s for s in signals if s.in_use]
+            steps = [rows[start : start + REBUILD_STEP] for start in range(0, len(rows), REBUILD_STEP)]
+            texts = [[r[1] for r in part] for part in steps]
+            results = (encode(texts, [s.name for s in active]) if encode
+                       else ({s.name: s.encode(t) for s in active} for t in texts))
+            done = 0
+            for part, encoded in zip(steps, results, strict=True):
+                ids = np.asarray([r[0] for r in part], dtype=np.int64)
+                for s in active:
+                    s.add(ids, encoded[s.name])
+                done += len(part)
+                if progress:
+                    progress(done, len(rows), "")
+            with self.guard.exclusive():
+                self.signals, self._dense = signals, self._dense_of(signals)
+                self._dirty = True
+            self.save()
         return len(rows)

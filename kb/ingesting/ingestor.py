@@ -7,9 +7,10 @@ is `kb.ingesting.files`; where their metadata comes from, `kb.ingesting.metadata
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,11 @@ from kb.types import AddReport, Document, FileOutcome
 if TYPE_CHECKING:
     from ingest import ChunkDraft, ParsedDocument
 
-__all__ = ["Ingestor", "Parsed", "Step", "Committed"]
+__all__ = ["Ingestor", "Parsed", "Step", "Committed", "OnCommit", "failed_outcome", "ocr_options"]
+
+# Called inside the transaction that commits a file, as on_commit(db, its outcome): a job records the
+# file as done in that same transaction, so a restart never redoes it (kb.jobs)
+OnCommit = Callable[[sqlite3.Connection, FileOutcome], None]
 
 # Called while one file is embedded: step(path, chunks done, chunks in the file, page reached, pages),
 # so a progress bar moves per page, not only per file (a 4-page PDF takes ~30 s on 2 cores).
@@ -40,7 +45,7 @@ STEP_CHUNKS = 1  # chunks encoded between two steps (one takes ~1-3 s on 2 busy 
 Committed = Callable[[int, np.ndarray, np.ndarray], None]
 
 
-def _ocr_options(settings: Settings, language: str | None,
+def ocr_options(settings: Settings, language: str | None,
                  on_page: Callable[[int, int], None] | None = None) -> OcrOptions:
     """The OCR options for one file: the KB's settings and the document's `language` metadata."""
     return OcrOptions(mode=settings.ocr, max_pages=settings.ocr_max_pages, max_seconds=settings.ocr_max_seconds,
@@ -55,6 +60,10 @@ class Parsed:
     doc: ParsedDocument | None = None
     drafts: list[ChunkDraft] = field(default_factory=list)
     error: Exception | None = None
+    # every kept signal's rows for `texts`, when encoded elsewhere (a worker process, a Ray cluster:
+    # kb.distributed); used only if the texts are the ones this KB would index
+    texts: list[str] | None = None
+    encoded: dict[str, Any] | None = None
 
 
 class Ingestor:
@@ -83,6 +92,9 @@ class Ingestor:
         self.manifest_path = Path(manifest).resolve() if manifest else None
         self.metadata = metadata
         self.signatures = Signatures(catalog)  # read on the first commit, kept current through the batch
+        # called inside the transaction that commits a file, as on_commit(db, its outcome): a job
+        # records the file as done in that same transaction, so a restart never redoes it (kb.jobs)
+        self.on_commit: OnCommit | None = None
 
     def collect(self, paths: list[Path], report: AddReport) -> list[tuple[Path, str]]:
         """Expand folders into (file, source) pairs; a missing path is reported as failed (kb.ingesting.files)."""
@@ -150,7 +162,7 @@ class Ingestor:
             sha = sha256_file(path)
             if sha in known:
                 return Parsed(sha)
-            doc = read_document(path, max_bytes=settings.max_bytes, ocr=_ocr_options(settings, language, on_page))
+            doc = read_document(path, max_bytes=settings.max_bytes, ocr=ocr_options(settings, language, on_page))
             drafts = chunk_document(
                 doc,
                 count_tokens=self.indexes.embedder.count_tokens,
@@ -178,7 +190,7 @@ class Ingestor:
                 raise got.error
             return self._add_one(path, source, got)
         except (IngestError, MetadataError, OSError) as err:
-            return _failed(str(path), err)
+            return failed_outcome(str(path), err)
 
     def _add_one(self, path: Path, source: str, parsed: Parsed) -> FileOutcome:
         meta = self.metadata_for(path)
@@ -199,9 +211,11 @@ class Ingestor:
                   else "New content replaced the previous version." if existing else None)
         return self._commit(path, source, parsed, meta, existing, reason, fallback_title=path.stem)
 
-    def reread(self, document: Document) -> FileOutcome:
+    def reread(self, document: Document, parsed: Parsed | None = None) -> FileOutcome:
         """Read a stored document again from the copy of its original kept in the KB home, with the
-        current readers and chunker: same source, metadata and bytes, new chunks (`kb reread`)."""
+        current readers and chunker: same source, metadata and bytes, new chunks (`kb reread`).
+
+        `parsed`: the original already read and encoded elsewhere (a worker, a Ray cluster)."""
         from ingest import IngestError
 
         path = original_path(self.settings.home, document)
@@ -209,14 +223,15 @@ class Ingestor:
             return FileOutcome(document.source, "failed", error_code="missing",
                                reason="Its original is not kept in the knowledge base; add the file again (`kb add PATH`).")
         try:
-            parsed = self.parse(path, set(), document.metadata.get("language"))
+            if parsed is None:
+                parsed = self.parse(path, set(), document.metadata.get("language"))
             if parsed.error is not None:
                 raise parsed.error
             outcome = self._commit(path, document.source, parsed, document.metadata, document,
                                    "Read again from its stored original by the current version.",
                                    fallback_title=Path(document.source).stem, compare=False)
         except (IngestError, OSError) as err:
-            return _failed(document.source, err)
+            return failed_outcome(document.source, err)
         outcome.path = document.source
         return outcome
 
@@ -231,51 +246,32 @@ class Ingestor:
         assert doc is not None and sha is not None
         title = meta.get("title") or doc.title or fallback_title
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
-        if self.step is not None:  # encode a few chunks at a time into the cache, saying how far it got
-            self.step(str(path), 0, len(texts), chunks[0].page if chunks else None, doc.page_count)
-            for i in range(0, len(texts), STEP_CHUNKS):
-                self.indexes.encode(texts[i:i + STEP_CHUNKS])
-                done = min(i + STEP_CHUNKS, len(texts))
-                self.step(str(path), done, len(texts), chunks[done - 1].page, doc.page_count)
-        encoded = self.indexes.encode(texts)  # every signal's slow part, before the commit (cached when stepped)
+        if parsed.encoded is not None and parsed.texts == texts:
+            encoded = parsed.encoded  # encoded elsewhere (a worker process, Ray), for exactly these texts
+        else:
+            if self.step is not None:  # encode a few chunks at a time into the cache, saying how far it got
+                self.step(str(path), 0, len(texts), chunks[0].page if chunks else None, doc.page_count)
+                for i in range(0, len(texts), STEP_CHUNKS):
+                    self.indexes.encode(texts[i:i + STEP_CHUNKS])
+                    done = min(i + STEP_CHUNKS, len(texts))
+                    self.step(str(path), done, len(texts), chunks[done - 1].page, doc.page_count)
+            encoded = self.indexes.encode(texts)  # every signal's slow part, before the commit (cached when stepped)
         stored = keep_original(self.settings.home, path, sha)
         sig = signature([c.text for c in chunks])
         like = self.signatures.most_similar(sig, exclude=existing.id if existing else None) if compare else None
         if like is not None and like.similarity < WARN_AT:
             like = None
-        doc_id, old_ids, new_ids = self.catalog.put_document(
-            sha256=sha,
-            source=source,
-            title=title,
-            language=doc.language,
-            format=doc.format,
-            metadata=meta,
-            page_count=doc.page_count,
-            stored_path=stored,
-            chunker=CHUNKER_VERSION,
-            chunks=chunks,
-            signature=sig.tobytes() if sig is not None else None,
-            ocr=doc.ocr.to_dict() if doc.ocr else None,
-        )
-        self.signatures.put(doc_id, source, title, sig)
         if like is not None:
             note = (f"About {round(100 * like.similarity)} % of its text is also in “{like.title}” ({like.source}); "
                     "both are kept: remove one if it is a copy.")
             reason = f"{reason} {note}" if reason else note
         if doc.ocr is not None and doc.ocr.summary():
             reason = f"{reason} {doc.ocr.summary()}" if reason else doc.ocr.summary()
-        self.indexes.remove(old_ids)
-        self.indexes.add(new_ids, texts, encoded)
-        if self.committed is not None:  # e.g. the framework sections of the new chunks (kb.atlas)
-            self.committed(doc_id, new_ids, encoded["dense"])
-        if existing is not None and existing.stored_path != stored:
-            drop_original(self.settings.home, self.catalog, existing)
-        return FileOutcome(
+        outcome = FileOutcome(
             str(path),
             "updated" if existing else "added",
-            doc_id=doc_id,
             reason=reason,
-            chunks=len(new_ids),
+            chunks=len(chunks),
             pages=doc.page_count,
             title=title,
             language=doc.language,
@@ -285,6 +281,37 @@ class Ingestor:
             ocr_confidence=round(doc.ocr.mean_confidence, 1) if doc.ocr and doc.ocr.mean_confidence is not None else None,
             low_confidence_pages=doc.ocr.low_pages if doc.ocr else [],
         )
+        on_commit = self.on_commit
+
+        def also(db: sqlite3.Connection, new_id: int) -> None:
+            if on_commit is not None:
+                on_commit(db, replace(outcome, doc_id=new_id))
+
+        with self.indexes.guard.exclusive():  # the swap: readers see the old document or the new one
+            doc_id, old_ids, new_ids = self.catalog.put_document(
+                sha256=sha,
+                source=source,
+                title=title,
+                language=doc.language,
+                format=doc.format,
+                metadata=meta,
+                page_count=doc.page_count,
+                stored_path=stored,
+                chunker=CHUNKER_VERSION,
+                chunks=chunks,
+                signature=sig.tobytes() if sig is not None else None,
+                ocr=doc.ocr.to_dict() if doc.ocr else None,
+                also=also,
+            )
+            self.indexes.remove(old_ids)
+            self.indexes.add(new_ids, texts, encoded)
+        self.signatures.put(doc_id, source, title, sig)
+        if self.committed is not None:  # e.g. the framework sections of the new chunks (kb.atlas)
+            self.committed(doc_id, new_ids, encoded["dense"])
+        if existing is not None and existing.stored_path != stored:
+            drop_original(self.settings.home, self.catalog, existing)
+        outcome.doc_id = doc_id
+        return outcome
 
     def _unchanged_or_metadata(self, path: Path, doc: Document, meta: dict[str, Any], source: str) -> FileOutcome:
         base: dict[str, Any] = dict(path=str(path), doc_id=doc.id, chunks=doc.chunk_count, pages=doc.page_count,
@@ -296,7 +323,7 @@ class Ingestor:
         return FileOutcome(outcome="unchanged", reason=reason, **base)
 
 
-def _failed(path: str, err: Exception) -> FileOutcome:
+def failed_outcome(path: str, err: Exception) -> FileOutcome:
     """The outcome of a file that failed for a reason of its own, said so a coordinator understands."""
     from ingest import IngestError, MetadataError
 

@@ -60,7 +60,8 @@ class Searcher:
         self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical", *,
         within: np.ndarray | None = None, rerank: Rerank | None = None,
     ) -> list[Hit]:
-        """Hits for a query, best first.
+        """Hits for a query, best first, read from one state of catalog and indexes
+        (`kb.serving.Guard.shared`).
 
         Args:
             within: search only among these chunk ids (on top of the filters), e.g. a framework
@@ -68,6 +69,11 @@ class Searcher:
             rerank: re-orders the fused (chunk id, score) candidates before hits are made, e.g.
                 "prefer comparable cities" (kb.atlas); it may change scores, never drop candidates.
         """
+        with self.indexes.guard.shared():
+            return self._search(query, k, filters, highlight, within, rerank)
+
+    def _search(self, query: str, k: int, filters: dict[str, Any] | None, highlight: str,
+                within: np.ndarray | None, rerank: Rerank | None) -> list[Hit]:
         query = query.strip()
         if not any(ch.isalnum() for ch in query) or k <= 0:
             return []  # nothing to match ("", "???", an emoji): nearest neighbours of noise are noise
@@ -102,6 +108,11 @@ class Searcher:
         return inside if base is None else np.intersect1d(base, inside)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
+        """"More like this", read from one state of catalog and indexes."""
+        with self.indexes.guard.shared():
+            return self._similar(chunk_id, k, filters)
+
+    def _similar(self, chunk_id: int, k: int, filters: dict[str, Any] | None) -> list[Hit]:
         chunk = self.catalog.chunks([chunk_id]).get(int(chunk_id))
         if chunk is None:
             return []

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,36 +31,65 @@ def now() -> str:
 
 
 class Catalog:
-    """A connection to the catalog database under the KB home."""
+    """The catalog database under the KB home, with one SQLite connection per thread.
+
+    Why per thread: a web server answers many searches at once, and SQLite in WAL mode lets each
+    connection read while another writes; one shared connection would interleave their statements
+    and transactions. Which state a multi-statement read sees is `kb.serving.Guard`'s business.
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        # Autocommit mode: transactions are explicit (see `transaction`), never implicit.
-        self.db = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._closed = False
         apply_migrations(self.db)
-        self._writes = 0  # bumped by every transaction of this connection (data_version misses those)
+        self._writes = 0  # bumped by every transaction of this catalog (data_version misses those)
         self._filter_cache: dict[str, np.ndarray] = {}
         self._filter_cache_version: tuple[int, int] | None = None
+        self._external = 0
+        self._filter_lock = threading.Lock()
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection (opened on first use, closed with the catalog)."""
+        conn: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if conn is None:
+            if self._closed:
+                raise sqlite3.ProgrammingError("Cannot operate on a closed catalog.")
+            # Autocommit mode: transactions are explicit (see `transaction`), never implicit.
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.db = conn
+            with self._connections_lock:
+                self._connections.append(conn)
+        return conn
 
     def close(self) -> None:
-        self.db.close()
+        self._closed = True
+        with self._connections_lock:
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+        self._local = threading.local()
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (including KeyboardInterrupt)."""
-        self.db.execute("BEGIN IMMEDIATE")
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
         self._writes += 1
         try:
-            yield self.db
+            yield db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        db.execute("COMMIT")
 
     # --- documents -----------------------------------------------------------------------------
 
@@ -129,6 +159,7 @@ class Catalog:
         chunker: str = "",
         signature: bytes | None = None,
         ocr: dict[str, Any] | None = None,
+        also: Callable[[sqlite3.Connection, int], None] | None = None,
     ) -> tuple[int, np.ndarray, np.ndarray]:
         """Insert a document, or replace the one with the same source, with its chunks, atomically.
 
@@ -170,6 +201,8 @@ class Catalog:
                 )
                 new_ids.append(int(cur.lastrowid or 0))
             write_facets(db, doc_id, language, metadata)
+            if also is not None:  # e.g. a job marks the file done in the same transaction
+                also(db, doc_id)
         return doc_id, old_ids, np.asarray(new_ids, dtype=np.int64)
 
     def set_metadata(self, doc_id: int, metadata: dict[str, Any], title: str | None = None) -> None:
@@ -272,19 +305,26 @@ class Catalog:
         the same filter is asked again and again while the library stays the same.
         """
         key = json.dumps(filters, sort_keys=True, default=str)
-        version = (self._writes, self.db.execute("PRAGMA data_version").fetchone()[0])
-        if self._filter_cache_version != version:
-            self._filter_cache.clear()
-            self._filter_cache_version = version
-        cached = self._filter_cache.get(key)
+        seen = self.db.execute("PRAGMA data_version").fetchone()[0]
+        with self._filter_lock:
+            if getattr(self._local, "data_version", None) != seen:
+                self._external += 1  # another connection committed since this thread last looked (or a new thread)
+            self._local.data_version = seen
+            version = (self._writes, self._external)
+            if self._filter_cache_version != version:
+                self._filter_cache.clear()
+                self._filter_cache_version = version
+            cached = self._filter_cache.get(key)
         if cached is not None:
             return cached
         docs, params = documents_sql(filters)
         rows = self.db.execute(f"SELECT id FROM chunks WHERE doc_id IN ({docs}) ORDER BY id", params).fetchall()
         ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        if len(self._filter_cache) > 256:
-            self._filter_cache.clear()
-        self._filter_cache[key] = ids
+        with self._filter_lock:
+            if self._filter_cache_version == version:
+                if len(self._filter_cache) > 256:
+                    self._filter_cache.clear()
+                self._filter_cache[key] = ids
         return ids
 
     def facet_values(self, key: str) -> list[str]:

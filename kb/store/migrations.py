@@ -298,3 +298,43 @@ def m009_rosters(db: sqlite3.Connection) -> None:
         CREATE INDEX roster_members_draft ON roster_members(draft_id, position);
         """
     )
+
+
+@migration
+def m010_jobs(db: sqlite3.Connection) -> None:
+    # Ingest as a background job (kb.jobs): a job and its files, each file's progress and outcome, so
+    # the page can show them after a reload and a restart resumes the files not yet done. A file's
+    # row becomes 'done' in the same transaction that commits its document: never redone, never twice.
+    run_script(
+        db,
+        """
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL,
+            user TEXT,
+            options TEXT NOT NULL DEFAULT '{}',
+            folder TEXT,
+            owner TEXT,
+            heartbeat TEXT,
+            created_at TEXT NOT NULL,
+            started_at TEXT,
+            finished_at TEXT,
+            error TEXT
+        );
+        CREATE INDEX jobs_state ON jobs(state);
+        CREATE TABLE job_files (
+            job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            ordinal INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            source TEXT NOT NULL,
+            name TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending',
+            step TEXT,
+            done INTEGER NOT NULL DEFAULT 0,
+            total INTEGER NOT NULL DEFAULT 0,
+            outcome TEXT,
+            PRIMARY KEY (job_id, ordinal)
+        );
+        """
+    )

@@ -104,7 +104,8 @@ def test_manifest_upload_and_hostile_names(act: Actions, tmp_path: Path) -> None
     act.add("ana", [odd], None, EMPTY_FORM)
     assert "evil name.txt" in {d.source for d in act.kb.documents()}
     home = act.kb.settings.home
-    assert not list((home / "uploads").iterdir())
+    # uploads are staged under home/jobs/ until their ingest job ends, then deleted
+    assert not list((home / "jobs").iterdir())
 
 
 def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:

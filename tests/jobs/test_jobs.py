@@ -1,0 +1,109 @@
+"""Ingest jobs: recorded in the catalog with their files, run by a worker, cancelled, listed by `kb jobs`."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from kb import KnowledgeBase
+from kb.cli import main
+from kb.jobs import JobStore, JobWorker, create_add_job
+from kb.jobs.store import this_owner
+
+
+def notes(folder: Path, n: int, start: int = 0) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(start, start + n):
+        path = folder / f"note-{i:02d}.md"
+        path.write_text(f"# Note {i}\n\nThe city's youth programme {i} met {i + 3} partners.\n", "utf-8")
+        out.append(path)
+    return out
+
+
+def test_kb_add_is_a_job_listed_by_kb_jobs(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    home = str(tmp_path / "home")
+    files = notes(tmp_path / "in", 3)
+    (tmp_path / "in" / "empty.txt").write_text("", "utf-8")
+    assert main(["--home", home, "--embedder", "hash", "add", str(tmp_path / "in")]) == 1  # one failed
+    capsys.readouterr()
+    assert main(["--home", home, "--embedder", "hash", "jobs", "--json"]) == 0
+    (job,) = json.loads(capsys.readouterr().out)
+    assert job["kind"] == "add" and job["state"] == "done" and job["counts"] == {"added": 3, "failed": 1}
+    assert [f["name"] for f in job["files"]] == ["empty.txt", *(p.name for p in files)]
+    assert all(f["state"] == "done" and f["outcome"]["outcome"] for f in job["files"])
+    assert main(["--home", home, "--embedder", "hash", "jobs"]) == 0
+    assert "done" in capsys.readouterr().out
+
+
+def test_two_uploads_of_the_same_file_at_once_one_is_unchanged(tmp_path: Path) -> None:
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    (doc,) = notes(tmp_path / "in", 1)
+    copy = tmp_path / "other" / "same-bytes.md"
+    copy.parent.mkdir()
+    copy.write_bytes(doc.read_bytes())
+    worker = kb.worker("inline")
+    first, second = kb.submit([doc]), kb.submit([copy])
+    threads = [threading.Thread(target=worker.run, args=(j,)) for j in (first, second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    outcomes = sorted(f.outcome["outcome"] for j in (first, second) for f in kb.jobs.get(j).files)  # type: ignore[union-attr, index]
+    assert outcomes == ["added", "unchanged"]
+    assert len(kb.documents()) == 1
+    kb.close()
+
+
+def test_a_cancelled_job_keeps_what_it_committed_and_nothing_half_written(tmp_path: Path) -> None:
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    files = notes(tmp_path / "in", 8)
+    job_id = kb.submit(files)
+    done_two = threading.Event()
+
+    def progress(done: int, total: int, name: str) -> None:
+        if done == 2:
+            kb.jobs.cancel(job_id)  # as a coordinator would, from the page, while it runs
+            done_two.set()
+
+    report = kb.worker("inline").run(job_id, progress)
+    assert done_two.is_set() and report is not None
+    job = kb.jobs.get(job_id)
+    assert job is not None and job.state == "cancelled"
+    states = [f.state for f in job.files]
+    assert states[:2] == ["done", "done"] and set(states[2:]) == {"cancelled"}
+    assert {d.source for d in kb.documents()} == {f.name for f in files[:2]}
+    assert kb.check(repair=False).consistent
+    assert kb.jobs.cancel(job_id) == "cancelled"  # a finished job stays as it is
+    kb.close()
+
+
+def test_a_job_left_by_a_dead_owner_resumes_without_redoing_its_committed_files(tmp_path: Path) -> None:
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    files = notes(tmp_path / "in", 5)
+    job_id = kb.submit(files)
+    store = JobStore(kb.catalog)
+    first = kb.worker("inline")
+
+    def stop_after_two(done: int, total: int, name: str) -> None:
+        if done == 2:
+            first._stop.set()  # the process goes away after its second file
+
+    first.run(job_id, stop_after_two)
+    job = store.get(job_id)
+    assert job is not None and job.state == "running" and [f.state for f in job.files].count("done") == 2
+    # ... and it died: its owner is a process that cannot be alive
+    kb.catalog.db.execute("UPDATE jobs SET owner = ? WHERE id = ?", (f"{this_owner().split(':')[0]}:999999999:x", job_id))
+    committed = {d.source: d.updated_at for d in kb.documents()}
+    second = JobWorker(kb.catalog, kb.indexes, kb.settings, lambda: first.preparer)
+    assert second.run_pending() == [job_id]
+    job = store.get(job_id)
+    assert job is not None and job.state == "done" and job.owner == this_owner()
+    assert [f.outcome["outcome"] for f in job.files] == ["added"] * 5  # type: ignore[index]
+    assert len(kb.documents()) == 5
+    assert all(kb.document(src).updated_at == stamp for src, stamp in committed.items())  # type: ignore[union-attr]
+    again = create_add_job(store, files)
+    second.run(again)
+    assert {f.outcome["outcome"] for f in store.get(again).files} == {"unchanged"}  # type: ignore[union-attr, index]
+    kb.close()
