@@ -20,13 +20,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kb.audit.trail import AuditEntry, AuditTrail, actor_of
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import add_files, reread_stale
 from kb.ingesting.metadata import update_metadata
 from kb.searching.searcher import Searcher
 from kb.settings import Settings
 from kb.store.catalog import Catalog
-from kb.store.originals import drop_original, original_path
+from kb.store.originals import original_path
+from kb.trash import Trash, TrashItem
 from kb.types import AddReport, Chunk, Document, DocumentNotFound, Hit
 from kb.upkeep.consistency import CheckReport, check
 
@@ -59,9 +61,12 @@ class KnowledgeBase:
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(self.settings.catalog_path)
         self.indexes = Indexes(self.settings, self.catalog)
+        self.audit = AuditTrail(self.catalog)
+        self.trash = Trash(self.catalog, self.indexes, self.settings.home, self.settings.trash_days)
         self._drafts: Drafts | None = None
         if repair:
             self.check(repair=True)
+            self.trash.purge("system")  # what waited longer than its period
 
     # --- parts, created on first use (kb.indexing owns them) -------------------------------------
 
@@ -97,7 +102,7 @@ class KnowledgeBase:
         if self._drafts is None:
             from kb.drafting.drafts import Drafts
 
-            self._drafts = Drafts(self.catalog)
+            self._drafts = Drafts(self.catalog, trash_days=self.settings.trash_days)
         return self._drafts
 
     def close(self) -> None:
@@ -148,12 +153,26 @@ class KnowledgeBase:
     def last_report(self) -> dict[str, Any] | None:
         return self.catalog.last_run()
 
-    def update_metadata(self, doc_id: int, metadata: dict[str, Any]) -> Document:
-        """Replace a document's metadata after validating it (raises MetadataError)."""
-        return update_metadata(self.catalog, self.indexes, doc_id, metadata)
+    def update_metadata(self, doc_id: int, metadata: dict[str, Any], *, by: str | None = None) -> Document:
+        """Replace a document's metadata after validating it (raises MetadataError).
 
-    def remove(self, doc: int | str) -> Document:
-        """Delete a document, its chunks, its vectors and its stored original.
+        The audit trail records the values before and after, and `by` (the user; None: the person at
+        the command line).
+        """
+        before = self.catalog.document(doc_id)
+        updated = update_metadata(self.catalog, self.indexes, doc_id, metadata)
+        old = {**(before.metadata if before else {}), "title": before.title if before else None}
+        new = {**updated.metadata, "title": updated.title}
+        changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        self.audit.record(actor_of(by), "document.metadata", f"document {doc_id}",
+                          {"before": {k: old.get(k) for k in changed}, "after": {k: new.get(k) for k in changed},
+                           "title": updated.title})
+        return updated
+
+    def remove(self, doc: int | str, *, by: str | None = None) -> Document:
+        """Move a document, its chunks, every signal's rows and its stored original to the trash.
+
+        Hidden from search at once; `restore` gives it back exactly for `settings.trash_days`.
 
         Returns:
             The removed document.
@@ -161,10 +180,26 @@ class KnowledgeBase:
         found = self.document(doc)
         if found is None:
             raise DocumentNotFound(doc)
-        self.indexes.remove(self.catalog.remove_document(found.id))
-        self.save()
-        drop_original(self.settings.home, self.catalog, found)
+        self.trash.remove_document(found, actor_of(by))
         return found
+
+    def restore(self, doc_id: int, *, as_copy: bool = False, by: str | None = None) -> Document:
+        """Bring a trashed document back under its ids, with the same rows in every signal (no model run).
+
+        Args:
+            as_copy: when its file was added again meanwhile, keep it as a separate document instead of
+                refusing (kb.trash.TrashConflict).
+        """
+        return self.trash.restore_document(int(doc_id), actor_of(by), as_copy=as_copy)
+
+    def purge_trash(self, items: list[TrashItem] | None = None, *, by: str | None = None) -> list[TrashItem]:
+        """Delete trashed items for good: those given, else those whose period is over."""
+        return self.trash.purge(actor_of(by), items)
+
+    def log(self, *, since: str | None = None, user: str | None = None, action: str | None = None,
+            limit: int | None = None) -> list[AuditEntry]:
+        """The audit trail, oldest first (see kb.audit.AuditTrail.entries)."""
+        return self.audit.entries(since=since, user=user, action=action, limit=limit)
 
     # --- ingest ------------------------------------------------------------------------------
 
@@ -174,6 +209,8 @@ class KnowledgeBase:
         manifest: str | Path | None = None,
         metadata: dict[str, Any] | None = None,
         progress: Progress | None = None,
+        *,
+        by: str | None = None,
     ) -> AddReport:
         """Add files and folders (recursively). Every file gets an outcome; the batch never stops.
 
@@ -183,14 +220,23 @@ class KnowledgeBase:
             manifest: a CSV with a `file` column; other columns become metadata.
             metadata: values applied to every file (e.g. from `--set`), over manifest and sidecar.
             progress: called as progress(done, total, path) after each file.
+            by: who adds them, for the audit trail (None: the person at the command line).
 
         Returns:
             An AddReport with one FileOutcome per file.
         """
         if isinstance(paths, str | Path):
             paths = [paths]
-        return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths], manifest=manifest,
-                         metadata=metadata, progress=progress)
+        report = add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths], manifest=manifest,
+                           metadata=metadata, progress=progress)
+        self._record_files(report, by)
+        return report
+
+    def _record_files(self, report: AddReport, by: str | None) -> None:
+        for f in report.files:
+            if f.outcome in ("added", "updated"):
+                self.audit.record(actor_of(by), f"document.{'add' if f.outcome == 'added' else 'update'}",
+                                  f"document {f.doc_id}", {"source": Path(f.path).name, "title": f.title})
 
     def stale_count(self) -> int:
         """How many documents an older version of the readers or chunker read (`reread` reads them again)."""
@@ -198,7 +244,7 @@ class KnowledgeBase:
 
         return self.catalog.count_chunked_by_other(CHUNKER_VERSION)
 
-    def reread(self, progress: Progress | None = None) -> AddReport:
+    def reread(self, progress: Progress | None = None, *, by: str | None = None) -> AddReport:
         """Read every document that an older version of the readers or chunker cut again, from the
         copy of its original kept in the KB home: same source and metadata, current chunks. Only the
         chunks whose text changed are embedded again (the cache has the rest).
@@ -206,7 +252,9 @@ class KnowledgeBase:
         Returns:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
-        return reread_stale(self.catalog, self.indexes, self.settings, progress)
+        report = reread_stale(self.catalog, self.indexes, self.settings, progress)
+        self._record_files(report, by)
+        return report
 
     # --- consistency -------------------------------------------------------------------------
 
@@ -214,9 +262,11 @@ class KnowledgeBase:
         """Compare the catalog's chunk ids with every index; repair differences if asked (kb.upkeep.consistency)."""
         return check(self.indexes, repair)
 
-    def reindex(self, progress: Progress | None = None) -> int:
+    def reindex(self, progress: Progress | None = None, *, by: str | None = None) -> int:
         """Rebuild every index from the catalog with the current embedder. Returns the chunk count."""
-        return self.indexes.rebuild(progress)
+        count = self.indexes.rebuild(progress)
+        self.audit.record(actor_of(by), "index.rebuild", "indexes", {"chunks": count, "embedder": self.settings.embedder})
+        return count
 
     # --- search ------------------------------------------------------------------------------
 

@@ -60,6 +60,8 @@ class Settings:
         signals: (signal name, mode) pairs: the mode ("auto", "on", "off") of any other registered
             ranking signal (from its environment variable, see `index.signals`); a signal not named
             keeps its default. Pairs, not a dict, so that Settings stays hashable.
+        trash_days: how long a removed document or draft waits in the trash before it is purged
+            (`KB_TRASH_DAYS`); restorable exactly until then.
     """
 
     home: Path
@@ -72,6 +74,7 @@ class Settings:
     latent_terms: str = "auto"
     passages: str = "auto"
     signals: tuple[tuple[str, str], ...] = ()
+    trash_days: float = 30.0
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
@@ -86,6 +89,8 @@ class Settings:
             from_env["embedder"] = os.environ["KB_EMBEDDER"]
         if os.environ.get("KB_MAX_FILE_MB"):
             from_env["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
+        if os.environ.get("KB_TRASH_DAYS"):
+            from_env["trash_days"] = float(os.environ["KB_TRASH_DAYS"])
         modes: dict[str, str] = {}
         for signal in registry.SIGNALS:
             if signal.env_var and os.environ.get(signal.env_var):

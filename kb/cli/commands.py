@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kb.cli.history import HISTORY_COMMANDS, run_history
 from kb.cli.parser import build_parser
 from kb.settings import Settings
 
@@ -168,8 +169,10 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         return 0
     if args.command == "remove":
         doc = kb.remove(args.doc)
-        print(f"removed {doc.id} {doc.source}")
+        print(f"removed {doc.id} {doc.source} to the trash (`kb restore {doc.id}` brings it back)")
         return 0
+    if args.command in HISTORY_COMMANDS:
+        return run_history(args, kb)
     if args.command in ("search", "similar"):
         if args.command == "search":
             hits = kb.search(args.query, k=args.k, filters=_filters(args.filters))

