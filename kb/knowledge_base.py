@@ -34,6 +34,8 @@ from kb.upkeep.consistency import CheckReport, check
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex
+    from kb.access.policy import DraftAccess
+    from kb.access.workspaces import Workspaces
     from kb.drafting.drafts import Drafts
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
@@ -104,6 +106,19 @@ class KnowledgeBase:
 
             self._drafts = Drafts(self.catalog, trash_days=self.settings.trash_days)
         return self._drafts
+
+    def workspaces(self, by: str | None = None) -> Workspaces:
+        """The workspaces (members, shares), changes recorded as made by `by` (kb.access.workspaces)."""
+        from kb.access.workspaces import Workspaces
+
+        return Workspaces(self.catalog, actor_of(by))
+
+    @property
+    def draft_access(self) -> DraftAccess:
+        """Who may see and change which draft (kb.access.policy)."""
+        from kb.access.policy import DraftAccess
+
+        return DraftAccess(self.catalog)
 
     def close(self) -> None:
         """Save pending index changes and close the catalog and the embedding cache."""

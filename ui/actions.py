@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 from kb import METADATA_FIELDS
+from kb.access import LOCAL, Caller, PermissionDenied, WorkspaceError
 from kb.drafting.drafts import Draft, DraftError, Drafts
 from kb.drafting.export import FORMATS, export
 from kb.types import Hit
@@ -115,9 +116,24 @@ class Actions(LibraryActions):
 
     # --- drafts ------------------------------------------------------------------------------
 
+    def _caller(self, user: str | None) -> Caller:
+        return Caller(user, self.role(user))
+
+    def _drafts_of(self, user: str | None) -> Drafts:
+        return self.drafts.by(user or LOCAL)
+
+    def _require(self, user: str | None, draft_id: int, *, edit: bool, what: str) -> None:
+        """UiError (and a recorded refusal) unless the caller's workspaces allow this on the draft."""
+        try:
+            self.kb.draft_access.require(self._caller(user), int(draft_id), edit=edit, what=what)
+        except PermissionDenied as err:
+            raise UiError(str(err)) from err
+
     @kb_thread
-    def draft_choices(self) -> list[tuple[str, int]]:
-        return render.draft_choices(self.drafts.list())
+    def draft_choices(self, user: str | None = None) -> list[tuple[str, int]]:
+        """The drafts the caller may see (their workspaces', and those shared with them)."""
+        visible = self.kb.draft_access.visible(self._caller(user))
+        return render.draft_choices(self.drafts.list(only=visible))
 
     def section_choices(self) -> list[tuple[str, str]]:
         return [(s.title, s.key) for s in self.drafts.framework.sections]
@@ -144,6 +160,8 @@ class Actions(LibraryActions):
     @kb_thread
     def view(self, user: str | None, draft_id: int | None, section_key: str | None = None) -> str:
         self.check(user, "draft")
+        if draft_id not in (None, ""):
+            self._require(user, int(draft_id), edit=False, what="view")  # type: ignore[arg-type]
         return render.draft_view(self._draft(draft_id), section_key)
 
     def _do(self, fn: Callable[[], Any]) -> Any:
@@ -152,22 +170,43 @@ class Actions(LibraryActions):
         except DraftError as err:
             raise UiError(str(err)) from err
 
+    def _workspace_for(self, user: str | None, city: str) -> int:
+        """Where a new draft goes: the caller's workspace named after the city, else their first one
+        where they draft; a coordinator (or single-user mode) gets one named after the city."""
+        caller = self._caller(user)
+        name = " ".join((city or "").split()) or "Unassigned"
+        places = self.kb.draft_access.creatable(caller)
+        same = [w for w in places if w.name.casefold() == name.casefold()]
+        if same:
+            return same[0].id
+        if caller.network_wide:
+            return self.kb.workspaces(user or LOCAL).create(name).id
+        if places:
+            return places[0].id
+        raise UiError("You are not a drafter in any workspace yet; ask a coordinator to add you to your city's.")
+
     @kb_thread
     def create_draft(self, user: str | None, city: str, title: str) -> int:
         self.check(user, "draft")
-        return self._do(lambda: self.drafts.create(city, title)).id
+        try:
+            ws = self._workspace_for(user, city)
+        except WorkspaceError as err:
+            raise UiError(str(err)) from err
+        return self._do(lambda: self._drafts_of(user).create(city, title, ws)).id
 
     @kb_thread
     def rename_draft(self, user: str | None, draft_id: int, title: str, city: str | None) -> None:
         self.check(user, "draft")
-        self._do(lambda: self.drafts.rename(int(draft_id), title, city or None))
+        self._require(user, draft_id, edit=True, what="rename")
+        self._do(lambda: self._drafts_of(user).rename(int(draft_id), title, city or None))
 
     @kb_thread
     def delete_draft(self, user: str | None, draft_id: int, confirmed: bool) -> None:
         self.check(user, "draft")
+        self._require(user, draft_id, edit=True, what="delete")
         if not confirmed:
             raise UiError("Tick “I am sure” to delete the draft.")
-        self._do(lambda: self.drafts.delete(int(draft_id)))
+        self._do(lambda: self._drafts_of(user).delete(int(draft_id)))
 
     @kb_thread
     def pin(self, user: str | None, draft_id: int | None, section_key: str | None, chunk_id: int) -> str:
@@ -177,10 +216,11 @@ class Actions(LibraryActions):
             raise UiError("Choose or create a draft first (Drafting tab), then pick a section.")
         if not section_key:
             raise UiError("Choose the draft section to add the excerpt to.")
+        self._require(user, int(draft_id), edit=True, what="pin")  # type: ignore[arg-type]
         chunk = self.kb.chunk(int(chunk_id))
         if chunk is None:
             raise UiError("That excerpt is no longer in the knowledge base.")
-        self._do(lambda: self.drafts.pin(int(draft_id), section_key, chunk))  # type: ignore[arg-type]
+        self._do(lambda: self._drafts_of(user).pin(int(draft_id), section_key, chunk))  # type: ignore[arg-type]
         title = self.drafts.framework.section(section_key).title  # type: ignore[union-attr]
         return render.message(f"Added to “{title}”.", "ok")
 
@@ -189,22 +229,28 @@ class Actions(LibraryActions):
         self.check(user, "draft")
         if draft_id in (None, ""):
             raise UiError("Choose or create a draft first.")
-        self._do(lambda: self.drafts.add_note(int(draft_id), section_key or "", text))  # type: ignore[arg-type]
+        self._require(user, int(draft_id), edit=True, what="add_note")  # type: ignore[arg-type]
+        self._do(lambda: self._drafts_of(user).add_note(int(draft_id), section_key or "", text))  # type: ignore[arg-type]
 
     @kb_thread
     def item_action(self, user: str | None, act: str, item_id: int) -> None:
         """up / down / remove one draft item."""
         self.check(user, "draft")
+        item = self._do(lambda: self.drafts.item(int(item_id)))
+        self._require(user, item.draft_id, edit=True, what=f"item {act}")
+        drafts = self._drafts_of(user)
         if act in ("up", "down"):
-            self._do(lambda: self.drafts.move(int(item_id), -1 if act == "up" else 1))
+            self._do(lambda: drafts.move(int(item_id), -1 if act == "up" else 1))
         elif act == "remove":
-            self._do(lambda: self.drafts.remove_item(int(item_id)))
+            self._do(lambda: drafts.remove_item(int(item_id)))
         else:
             raise UiError(f"Unknown action {act!r}.")
 
     @kb_thread
     def export(self, user: str | None, draft_id: int | None, fmt: str) -> Path:
         self.check(user, "draft")
+        if draft_id not in (None, ""):
+            self._require(user, int(draft_id), edit=False, what="export")  # type: ignore[arg-type]
         draft = self._draft(draft_id)
         if draft is None:
             raise UiError("Choose a draft to export.")

@@ -63,7 +63,7 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
         user = user_of(request)
         role = act.role(user)
         facets = act.facets()
-        drafts = act.draft_choices()
+        drafts = act.draft_choices(user)
         return (
             act.banner(user),
             gr.Tab(visible=can(role, "edit") or can(role, "remove")),  # the rule lives in kb.access
@@ -101,7 +101,7 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
     def create(city, title, section_key, request: gr.Request):
         new_id = act.create_draft(user_of(request), city, title)
         return (
-            gr.Dropdown(choices=act.draft_choices(), value=new_id),
+            gr.Dropdown(choices=act.draft_choices(user_of(request)), value=new_id),
             act.view(user_of(request), new_id, section_key),
             "",
             "",
@@ -109,11 +109,11 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
 
     def rename(draft_id, title, request: gr.Request):
         act.rename_draft(user_of(request), draft_id, title, None)
-        return gr.Dropdown(choices=act.draft_choices(), value=draft_id), ""
+        return gr.Dropdown(choices=act.draft_choices(user_of(request)), value=draft_id), ""
 
     def delete(draft_id, ok, request: gr.Request):
         act.delete_draft(user_of(request), draft_id, ok)
-        drafts = act.draft_choices()
+        drafts = act.draft_choices(user_of(request))
         return gr.Dropdown(choices=drafts, value=drafts[0][1] if drafts else None), False
 
     def add_note(draft_id, section_key, text, request: gr.Request):
@@ -126,8 +126,8 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
 
         return run
 
-    def refresh_drafts(draft_id):
-        return gr.Dropdown(choices=act.draft_choices(), value=draft_id)
+    def refresh_drafts(draft_id, request: gr.Request):
+        return gr.Dropdown(choices=act.draft_choices(user_of(request)), value=draft_id)
 
     def library(request: gr.Request):
         user = user_of(request)

@@ -117,7 +117,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
     with gr.Row(elem_id="kb-working-draft"):
         draft_sel = gr.Dropdown(
             label="Working draft",
-            choices=act.draft_choices(),
+            choices=[],  # filled for the signed-in user on load: the page config is the same for all
             value=None,
             scale=3,
             elem_id="kb-draft-sel",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kb import METADATA_FIELDS
-from kb.access import can
+from kb.access import LOCAL, can
 from ui import render
 from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
 from ui.uploads import staged_uploads
@@ -55,7 +55,7 @@ class LibraryActions(BaseActions):
     def reread(self, user: str | None, progress: Callable[[int, int, str], None] | None = None) -> str:
         """Read those documents again from their stored originals (`KnowledgeBase.reread`)."""
         self.check(user, "add")
-        report = self.kb.reread(progress=progress)
+        report = self.kb.reread(progress=progress, by=user or LOCAL)
         if not report.files:
             return render.message("Every document is already read by the current version.", "ok")
         failed = [f"{f.path}: {f.reason}" for f in report.files if f.outcome == "failed"]
@@ -89,7 +89,7 @@ class LibraryActions(BaseActions):
         merged = {k: v for k, v in doc.metadata.items() if k not in META_FIELDS}
         merged.update(clean_form(form))
         try:
-            updated = self.kb.update_metadata(doc.id, merged)
+            updated = self.kb.update_metadata(doc.id, merged, by=user or LOCAL)
         except ValueError as err:  # MetadataError: names the field and what is allowed
             raise UiError(str(err)) from err
         return render.message(f"Saved the metadata of “{updated.title}”.", "ok")
@@ -102,11 +102,12 @@ class LibraryActions(BaseActions):
         if not confirmed:
             raise UiError("Tick “I am sure” to remove the document.")
         try:
-            removed = self.kb.remove(int(doc_id))  # type: ignore[arg-type]
+            removed = self.kb.remove(int(doc_id), by=user or LOCAL)  # type: ignore[arg-type]
         except KeyError as err:
             raise UiError(str(err)) from err
         return render.message(
-            f"Removed “{removed.title}” ({removed.source}). Drafts keep their copies.", "ok"
+            f"Moved “{removed.title}” ({removed.source}) to the trash; it can be restored for "
+            f"{self.kb.settings.trash_days:g} days. Drafts keep their copies.", "ok"
         )
 
     # --- add (coordinators) ------------------------------------------------------------------
@@ -132,9 +133,10 @@ class LibraryActions(BaseActions):
         with staged_uploads(home, files) as staged:
             if manifest:
                 with staged_uploads(home, [manifest]) as (man,):
-                    report = self.kb.add(staged, manifest=man, metadata=clean_form(form), progress=progress)
+                    report = self.kb.add(staged, manifest=man, metadata=clean_form(form), progress=progress,
+                                         by=user or LOCAL)
             else:
-                report = self.kb.add(staged, metadata=clean_form(form), progress=progress)
+                report = self.kb.add(staged, metadata=clean_form(form), progress=progress, by=user or LOCAL)
         data = report.to_dict()
         for f in data["files"]:
             f["path"] = Path(f["path"]).name  # the staging folder means nothing to the coordinator

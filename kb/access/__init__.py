@@ -1,7 +1,9 @@
-"""Access: who the users are (accounts, password hashes, the users file) and what each role may do."""
+"""Access: who the users are (accounts, password hashes, the users file), what each role may do, and
+the workspaces (members, shared drafts) that decide who sees and changes which draft."""
 
 from __future__ import annotations
 
+from kb.access.policy import Caller, DraftAccess
 from kb.access.roles import ACTIONS, LOCAL, ROLES, PermissionDenied, can, require
 from kb.access.users import (
     DEFAULT_ITERATIONS,
@@ -15,8 +17,16 @@ from kb.access.users import (
     users_file,
     verify_password,
 )
+from kb.access.workspaces import MEMBER_ROLES, NETWORK, Workspace, WorkspaceError, Workspaces
 
 __all__ = [
+    "Caller",
+    "DraftAccess",
+    "Workspace",
+    "Workspaces",
+    "WorkspaceError",
+    "MEMBER_ROLES",
+    "NETWORK",
     "ROLES",
     "ACTIONS",
     "LOCAL",

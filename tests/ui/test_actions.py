@@ -63,6 +63,10 @@ def test_roles_are_checked_server_side(act: Actions, tmp_path: Path) -> None:
         act.metadata_of("vic", doc_id)
     cards, _ = act.search("vic", "multi-agency panel", {})
     assert "multi-agency panel" in cards  # viewers search
+    with pytest.raises(UiError, match="not a drafter in any workspace"):
+        act.create_draft("vic", "Lyon", "Plan")  # drafting happens in a workspace (issue 20)
+    act.kb.workspaces("ana").create("Lyon")
+    act.kb.workspaces("ana").set_member("Lyon", "vic", "drafter")
     draft_id = act.create_draft("vic", "Lyon", "Plan")  # and draft
     assert act.pin("vic", draft_id, "coordination", act.kb.catalog.chunk_ids()[0]).count("Added")
 
@@ -86,7 +90,7 @@ def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
     assert doc.title == "Board" and doc.metadata["country"] == "NO" and "year" not in doc.metadata
     with pytest.raises(UiError, match="I am sure"):
         act.remove("ana", doc.id, False)
-    assert "Removed" in act.remove("ana", doc.id, True)
+    assert "to the trash" in act.remove("ana", doc.id, True)
     rows, choices, report = act.library("ana")
     assert rows == [] and choices == [] and "Last ingest" in report
 
@@ -134,7 +138,7 @@ def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:
     with pytest.raises(UiError, match="I am sure"):
         act.delete_draft("ana", draft_id, False)
     act.delete_draft("ana", draft_id, True)
-    assert act.draft_choices() == []
+    assert act.draft_choices("ana") == []
 
 
 def test_only_pdf_and_docx_originals_are_linked(act: Actions, tmp_path: Path) -> None:
