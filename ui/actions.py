@@ -10,12 +10,11 @@ refusal as the page would give. Errors a user can cause surface as UiError with 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
 from kb import METADATA_FIELDS
-from kb.access import LOCAL, Caller, PermissionDenied, WorkspaceError
+from kb.access import LOCAL, Caller, PermissionDenied, Ticket, WorkspaceError
 from kb.drafting.drafts import Draft, DraftError, Drafts
 from kb.drafting.export import FORMATS, export
 from kb.types import Hit
@@ -24,9 +23,9 @@ from ui.actions_base import BATCH_FIELDS, META_FIELDS, UiError, clean_form, kb_t
 from ui.library_actions import LibraryActions
 from ui.uploads import safe_filename
 
-__all__ = ["Actions", "UiError", "FILTER_FIELDS", "RANGE_FILTERS", "META_FIELDS", "BATCH_FIELDS", "FILE_ROUTE"]
+__all__ = ["Actions", "UiError", "FILTER_FIELDS", "RANGE_FILTERS", "META_FIELDS", "BATCH_FIELDS", "ORIGINAL_ROUTE"]
 
-FILE_ROUTE = "/gradio_api/file="
+ORIGINAL_ROUTE = "/kb/original/"  # served by ui.gate to signed-in users (Gradio serves no KB folder)
 SAFE_TO_OPEN = {".pdf", ".docx"}  # originals that cannot run script in the page's origin
 # (filter key, label) in the order the search form shows them: every filterable field (ingest.schema)
 # but the year, which is filtered by a range (RANGE_FILTERS: its own "from" and "to" boxes).
@@ -56,7 +55,7 @@ class Actions(LibraryActions):
         """
         path = self.kb.original_path(hit.doc_id)
         if path is not None and path.suffix.lower() in SAFE_TO_OPEN:
-            url = FILE_ROUTE + quote(str(path))
+            url = f"{ORIGINAL_ROUTE}{hit.doc_id}/{quote(path.name)}"
             return url + (f"#page={hit.page}" if hit.page and path.suffix.lower() == ".pdf" else "")
         doc = self.kb.document(hit.doc_id)
         web = str((doc.metadata.get("source_url") or "") if doc else "")
@@ -247,7 +246,8 @@ class Actions(LibraryActions):
             raise UiError(f"Unknown action {act!r}.")
 
     @kb_thread
-    def export(self, user: str | None, draft_id: int | None, fmt: str) -> Path:
+    def export(self, user: str | None, draft_id: int | None, fmt: str) -> Ticket:
+        """Export a draft for the caller alone: a private address that expires (`ui.gate`)."""
         self.check(user, "draft")
         if draft_id not in (None, ""):
             self._require(user, int(draft_id), edit=False, what="export")  # type: ignore[arg-type]
@@ -258,4 +258,6 @@ class Actions(LibraryActions):
             raise UiError(f"Unknown format {fmt!r}.")
         name = safe_filename(draft.title, fallback="draft")
         stem = name.rsplit(".", 1)[0] if "." in name else name
-        return export(draft, fmt, self.exports_dir / f"{stem}{FORMATS[fmt]}")
+        ticket = self.shelf.put(self.owner(user), f"{stem}{FORMATS[fmt]}", lambda path: export(draft, fmt, path))
+        self.kb.audit.record(user or LOCAL, "draft.export", f"draft {draft.id}", {"format": fmt})
+        return ticket

@@ -12,9 +12,10 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 from kb import METADATA_FIELDS
-from kb.access import LOCAL, PermissionDenied, User, require, role_of
+from kb.access import LOCAL, ExportShelf, PermissionDenied, SignInThrottle, Ticket, User, require, role_of
 from ui import render
 
 if TYPE_CHECKING:
@@ -118,5 +119,24 @@ class BaseActions:
 
     @property
     def exports_dir(self) -> Path:
-        """Where exports and downloads are written (the web app serves files from it)."""
+        """Where exports and downloads are written (each in a private folder, see `shelf`)."""
         return self.kb.settings.home / "exports"
+
+    @functools.cached_property
+    def shelf(self) -> ExportShelf:
+        """Exports made for one person each, fetched through `ui.gate` until they expire."""
+        return ExportShelf(self.exports_dir)
+
+    @functools.cached_property
+    def throttle(self) -> SignInThrottle:
+        """Failed sign-ins per user name and address (used on the KB thread)."""
+        return SignInThrottle(self.kb.catalog)
+
+    def owner(self, user: str | None) -> str:
+        """Whom an export is for: the signed-in user, or "local" in single-user mode."""
+        return user or LOCAL
+
+    @staticmethod
+    def export_url(ticket: Ticket) -> str:
+        """The private address of an export (served by `ui.gate`)."""
+        return f"/kb/export/{ticket.token}/{quote(ticket.name)}"

@@ -166,23 +166,32 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
     return app
 
 
-def launch_options(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> dict[str, Any]:
-    """Keyword arguments for `Blocks.launch`: offline, files dir served, auth when users exist."""
+def launch_options(
+    kb: "KnowledgeBase", users: Mapping[str, User] | None = None, act: Actions | None = None
+) -> dict[str, Any]:
+    """Keyword arguments for `Blocks.launch`: offline, auth when users exist, and `ui.gate` in front.
+
+    No KB folder is in `allowed_paths`: stored originals and exports are served by `ui.gate`, which
+    checks who asks (`act`: the app's Actions, `app.kb_actions`; without it, the gate is left out).
+    """
     users = load_users(kb.settings.home) if users is None else users
-    files_dir = kb.settings.files_dir
-    exports_dir = kb.settings.home / "exports"
-    for folder in (files_dir, exports_dir):
-        folder.mkdir(parents=True, exist_ok=True)
     opts: dict[str, Any] = {
         "share": False,
-        "allowed_paths": [str(files_dir), str(exports_dir)],
+        "allowed_paths": [],
         "css_paths": [STATIC / "app.css"],
         "show_error": True,
         "quiet": True,
         "ssr_mode": False,
     }
+    if act is not None:
+        from starlette.middleware import Middleware
+
+        from ui.gate import Gate
+
+        opts["app_kwargs"] = {"middleware": [Middleware(Gate, act=act)]}
     if users:
-        opts["auth"] = lambda name, password: authenticate(users, name, password)
+        # Read through `act` when there is one, so accounts changed from the page apply at once.
+        opts["auth"] = lambda name, password: authenticate(act.users if act is not None else users, name, password)
         opts["auth_message"] = "Sign in with your knowledge base user name."
     return opts
 
@@ -208,5 +217,6 @@ def serve(
     """
     users = load_users(kb.settings.home) if users is None else users
     app = build_app(kb, users)
-    app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, **launch_options(kb, users))
+    app.launch(server_name=host, server_port=port, prevent_thread_lock=not block,
+               **launch_options(kb, users, app.kb_actions))  # type: ignore[attr-defined]
     return app

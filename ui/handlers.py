@@ -122,7 +122,8 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
 
     def exporter(fmt: str):
         def run(draft_id, request: gr.Request):
-            return gr.File(value=str(act.export(user_of(request), draft_id, fmt)), visible=True)
+            ticket = act.export(user_of(request), draft_id, fmt)
+            return gr.HTML(render.download_link(act.export_url(ticket), ticket.name), visible=True)
 
         return run
 
@@ -141,7 +142,8 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
         )
 
     def library_manifest(request: gr.Request):
-        return gr.File(value=str(act.library_manifest(user_of(request))), visible=True)
+        ticket = act.library_manifest(user_of(request))
+        return gr.HTML(render.download_link(act.export_url(ticket), ticket.name), visible=True)
 
     def reread(
         request: gr.Request,

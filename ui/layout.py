@@ -176,17 +176,14 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 docx_btn = gr.Button("Export DOCX", elem_id="kb-export-docx")
                 md_btn = gr.Button("Export Markdown", elem_id="kb-export-md")
                 csl_btn = gr.Button("Export references (CSL-JSON)", elem_id="kb-export-csl")
-            export_file = gr.File(
-                label="Exported file", elem_id="kb-export-file", interactive=False, visible=False
-            )
+            # A link to the export's private address (ui.gate): for the person who asked, for 15 minutes.
+            export_file = gr.HTML("", elem_id="kb-export-file", visible=False)
         with gr.Tab("Library", id="library", visible=act.local) as library_tab:
             with gr.Row():
                 refresh_btn = gr.Button("Refresh", elem_id="kb-refresh")
                 manifest_btn = gr.Button("Download metadata (CSV)", elem_id="kb-manifest-btn")
-            manifest_file = gr.File(
-                label="Every document's metadata, as a manifest CSV that kb add --manifest reads back",
-                elem_id="kb-manifest-file", interactive=False, visible=False,
-            )
+            # Every document's metadata, as a manifest CSV that kb add --manifest reads back (private link).
+            manifest_file = gr.HTML("", elem_id="kb-manifest-file", visible=False)
             table = gr.Dataframe(
                 headers=LIBRARY_HEADERS,
                 interactive=False,

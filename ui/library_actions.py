@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kb import METADATA_FIELDS
-from kb.access import LOCAL, can
+from kb.access import LOCAL, Ticket, can
 from ui import render
 from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
 from ui.uploads import staged_uploads
@@ -33,18 +33,19 @@ class LibraryActions(BaseActions):
         )
 
     @kb_thread
-    def library_manifest(self, user: str | None) -> Path:
-        """Every document's metadata as a manifest CSV (UTF-8 with a BOM, so spreadsheets read it right)."""
+    def library_manifest(self, user: str | None) -> Ticket:
+        """Every document's metadata as a manifest CSV (UTF-8 with a BOM, so spreadsheets read it right),
+        made for the caller alone (a private address that expires)."""
         from ingest import dump_manifest
 
         self.check(user, "search")
-        path = self.exports_dir / "library-metadata.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
         text = dump_manifest((d.source, d.metadata) for d in self.kb.documents())
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8-sig")
-        tmp.replace(path)
-        return path
+
+        def write(path: Path) -> Path:
+            path.write_text(text, encoding="utf-8-sig")
+            return path
+
+        return self.shelf.put(self.owner(user), "library-metadata.csv", write)
 
     @kb_thread
     def stale_count(self, user: str | None) -> int:

@@ -265,3 +265,9 @@ def banner(role: str, user: str | None) -> str:
 def message(text: str, kind: str = "info") -> str:
     """A short status line (kind: info, ok, error)."""
     return f'<p class="kb-msg kb-{esc(kind)}" role="status" dir="auto">{esc(text)}</p>'
+
+
+def download_link(url: str, name: str) -> str:
+    """A link to a private export (its address works for the person who asked, for a while)."""
+    return (f'<p class="kb-download"><a href="{esc(url)}" download="{esc(name)}">{esc(name)}</a>'
+            ' <span class="kb-meta">(a private link for you, valid 15 minutes)</span></p>')

@@ -128,11 +128,11 @@ def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:
     act.item_action("ana", "up", note_id)
     view = act.view("ana", draft_id, "coordination")
     assert view.index("We will meet weekly.") < view.index("Concerns go to the panel.")
-    md = act.export("ana", draft_id, "markdown").read_text(encoding="utf-8")
+    md = act.export("ana", draft_id, "markdown").path.read_text(encoding="utf-8")
     assert "> Referral" in md and "[1]" in md and "1. Referral — Lyon, FR" in md
-    csl = json.loads(act.export("ana", draft_id, "csl-json").read_text(encoding="utf-8"))
+    csl = json.loads(act.export("ana", draft_id, "csl-json").path.read_text(encoding="utf-8"))
     assert csl[0]["type"] == "report" and csl[0]["publisher-place"] == "Lyon, FR"
-    assert act.export("ana", draft_id, "docx").suffix == ".docx"
+    assert act.export("ana", draft_id, "docx").path.suffix == ".docx"
     cards, status = act.suggested("ana", "coordination")
     assert "excerpt(s)" in status
     with pytest.raises(UiError, match="I am sure"):
@@ -182,7 +182,7 @@ def test_library_metadata_downloads_as_a_manifest_that_reads_back(act: Actions, 
                                  "year": "2024"})
     with pytest.raises(UiError):
         act.library_manifest("mallory")
-    path = act.library_manifest("vic")  # a viewer sees the same metadata in the Library table
+    path = act.library_manifest("vic").path  # a viewer sees the same metadata in the Library table
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets then read the UTF-8 right
     row = load_manifest(path).lookup(Path("plan.txt"))
     assert validate_metadata(row) == act.kb.documents()[0].metadata

@@ -1,0 +1,182 @@
+"""A server many cities share, attacked over HTTP: cross-workspace requests, guessed and replayed
+export links, stored originals without signing in, and a hundred wrong passwords."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PASSWORDS = {"alice": "alice-password", "ana": "ana-password", "vic": "vic-password", "bea": "bea-password"}
+
+
+@dataclass
+class Shared:
+    url: str
+    kb: Any
+    app: Any
+    act: Any
+    riverton: int  # Ana's draft (Riverton workspace: Ana drafter, Vic viewer)
+    fontenoir: int  # Bea's draft (Fontenoir workspace: Bea drafter)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shared]:
+    from kb import KnowledgeBase
+    from kb.access import User, hash_password
+    from ui import serve
+
+    root = tmp_path_factory.mktemp("shared")
+    (root / "doc.txt").write_text("Referral\n\nConcerns are referred to the multi-agency panel.", encoding="utf-8")
+    kb = KnowledgeBase(root / "home", embedder="hash")
+    assert kb.add([root / "doc.txt"]).ok
+    ws = kb.workspaces("alice")
+    riverton, fontenoir = ws.create("Riverton"), ws.create("Fontenoir")
+    ws.set_member("Riverton", "ana", "drafter")
+    ws.set_member("Riverton", "vic", "viewer")
+    ws.set_member("Fontenoir", "bea", "drafter")
+    a = kb.drafts.by("ana").create("Riverton", "Riverton local prevention framework", riverton.id)
+    b = kb.drafts.by("bea").create("Fontenoir", "Fontenoir plan (unpublished)", fontenoir.id)
+    kb.drafts.by("bea").add_note(b.id, kb.drafts.framework.keys[0], "Confidential: not yet published.")
+    roles = {"alice": "coordinator", "ana": "viewer", "vic": "viewer", "bea": "viewer"}
+    users = {n: User(n, r, hash_password(PASSWORDS[n], iterations=1000)) for n, r in roles.items()}
+    port = _free_port()
+    app = serve(kb, "127.0.0.1", port, users, block=False)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/gradio_api/info", timeout=2)  # noqa: S310 (loopback)
+            break
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    yield Shared(url, kb, app, app.kb_actions, a.id, b.id)
+    app.close()
+    kb.close()
+
+
+def _session(shared: Shared, name: str) -> httpx.Client:
+    client = httpx.Client(base_url=shared.url, timeout=30)
+    response = client.post("/login", data={"username": name, "password": PASSWORDS[name]})
+    assert response.status_code == 200, response.text
+    return client
+
+
+def _client(shared: Shared, name: str) -> Any:
+    from gradio_client import Client
+
+    return Client(shared.url + "/", auth=(name, PASSWORDS[name]), verbose=False)
+
+
+def _refusals(shared: Shared) -> list[tuple[str, str, str]]:
+    return [(e.actor, e.target, e.detail["asked"]) for e in shared.kb.log(action="refused")]
+
+
+def test_a_viewer_of_one_workspace_cannot_reach_another_workspaces_draft(shared: Shared) -> None:
+    section = shared.kb.drafts.framework.keys[0]
+    before = len(_refusals(shared))
+    for name in ("vic", "ana"):
+        client = _client(shared, name)
+        with pytest.raises(Exception, match=f"no draft {shared.fontenoir} in your workspaces"):
+            client.predict(shared.fontenoir, api_name="/export_markdown")
+        with pytest.raises(Exception, match=f"no draft {shared.fontenoir} in your workspaces"):
+            client.predict(shared.fontenoir, section, "sneaked in", api_name="/add_note")
+        with pytest.raises(Exception, match=f"no draft {shared.fontenoir} in your workspaces"):
+            client.predict(shared.fontenoir, "Renamed", api_name="/rename_draft")
+        with pytest.raises(Exception, match=f"no draft {shared.fontenoir} in your workspaces"):
+            client.predict(shared.fontenoir, True, api_name="/delete_draft")
+    # A viewer of Riverton reads Riverton's draft but cannot change it.
+    vic = _client(shared, "vic")
+    with pytest.raises(Exception, match="read-only"):
+        vic.predict(shared.riverton, section, "vandalism", api_name="/add_note")
+    draft = shared.kb.drafts.get(shared.fontenoir)
+    assert draft.title == "Fontenoir plan (unpublished)" and len(draft.items()) == 1
+    refused = _refusals(shared)[before:]
+    assert ("vic", f"draft {shared.fontenoir}", "export") in refused
+    assert ("ana", f"draft {shared.fontenoir}", "delete") in refused
+    assert ("vic", f"draft {shared.riverton}", "add_note") in refused
+    assert len(refused) == 9
+
+
+def test_export_links_are_private_and_expire(shared: Shared) -> None:
+    bea = _session(shared, "bea")
+    ticket = shared.act.export("bea", shared.fontenoir, "markdown")
+    link = shared.act.export_url(ticket)
+    assert "Fontenoir" in link and len(ticket.token) >= 40
+    answer = bea.get(link)
+    assert answer.status_code == 200 and b"Confidential" in answer.content
+    assert answer.headers["cache-control"] == "no-store"
+    # Another signed-in user with the very link, and someone not signed in: plain 404.
+    assert _session(shared, "vic").get(link).status_code == 404
+    assert _session(shared, "alice").get(link).status_code == 404  # made for Bea alone
+    assert httpx.get(shared.url + link).status_code == 404
+    # Guessed names: 404, never another user's file.
+    for guess in (f"/kb/export/{secrets.token_urlsafe(32)}/{ticket.name}", f"/kb/export/{ticket.token}/other.md",
+                  "/kb/export/../catalog.sqlite", f"/kb/export/{ticket.token[:-1]}/{ticket.name}"):
+        assert bea.get(guess).status_code == 404, guess
+    # The old predictable address and the folders themselves are not served.
+    home = shared.kb.settings.home
+    for path in (f"/gradio_api/file={home}/exports/{ticket.token}/{ticket.name}",
+                 f"/gradio_api/file={home}/exports/Fontenoir plan (unpublished).md",
+                 f"/gradio_api/file={home}/catalog.sqlite"):
+        assert bea.get(path).status_code in (403, 404), path
+    # Replayed after it expired: 404, and the file is gone.
+    clock = shared.act.shelf.clock
+    shared.act.shelf.clock = lambda: time.time() + shared.act.shelf.ttl + 1
+    try:
+        assert bea.get(link).status_code == 404
+    finally:
+        shared.act.shelf.clock = clock
+    assert not ticket.path.exists()
+    assert bea.get(link).status_code == 404
+
+
+def test_stored_originals_only_for_signed_in_users(shared: Shared) -> None:
+    doc = shared.kb.documents()[0]
+    assert httpx.get(f"{shared.url}/kb/original/{doc.id}").status_code == 401
+    vic = _session(shared, "vic")
+    answer = vic.get(f"/kb/original/{doc.id}")
+    assert answer.status_code == 200 and b"multi-agency panel" in answer.content
+    assert answer.headers["content-disposition"].startswith("attachment")  # a .txt is never shown inline
+    assert vic.get("/kb/original/999").status_code == 404
+    assert vic.get(f"/gradio_api/file={shared.kb.original_path(doc.id)}").status_code in (403, 404)
+
+
+def test_a_hundred_wrong_passwords_are_throttled_and_the_user_still_gets_in(shared: Shared) -> None:
+    throttle = shared.act.throttle
+    throttle.lock = 2.0  # seconds, so the test can wait it out
+    codes = []
+    for _ in range(100):
+        response = httpx.post(shared.url + "/login", data={"username": "ana", "password": "wrong-guess"})
+        codes.append(response.status_code)
+    assert codes[:5] == [400] * 5
+    assert 200 not in codes and codes.count(429) >= 50
+    locked = httpx.post(shared.url + "/login", data={"username": "ana", "password": PASSWORDS["ana"]})
+    assert locked.status_code == 429
+    assert "Try again in" in locked.json()["detail"] and int(locked.headers["retry-after"]) >= 1
+    logged = "".join(str(e.detail) for e in shared.kb.log())
+    assert "wrong-guess" not in logged and PASSWORDS["ana"] not in logged
+    time.sleep(throttle.lock + 0.5)
+    assert httpx.post(shared.url + "/login", data={"username": "ana", "password": PASSWORDS["ana"]}).status_code == 200
+    rows = shared.kb.catalog.db.execute("SELECT key FROM sign_in_failures").fetchall()
+    assert all("wrong-guess" not in r[0] for r in rows)
