@@ -103,3 +103,33 @@ def test_workspace_names_and_roles_are_checked(hash_kb: KnowledgeBase) -> None:
     ws.set_member("Riverton", "ana", "drafter")
     assert ws.members("Riverton") == {"ana": "drafter"}
     assert hash_kb.log(action="workspace.member")[-1].detail == {"user": "ana", "before": "viewer", "after": "drafter"}
+
+
+def test_workspace_and_user_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from kb.cli import main
+
+    home = str(tmp_path / "home")
+    base = ["--home", home, "--embedder", "hash"]
+    assert main([*base, "workspace", "create", "Riverton"]) == 0
+    assert main([*base, "workspace", "member", "Riverton", "ana", "--role", "viewer"]) == 0
+    assert main([*base, "workspace", "member", "Nowhere", "ana"]) == 2
+    assert main([*base, "workspace", "share", "7", "network"]) == 2
+    assert main([*base, "workspace", "list", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out[out.index("["):])[0]["members"] == {"ana": "viewer"}
+    assert main([*base, "user", "add", "ana", "--password", "short"]) == 2
+    assert "at least 10" in capsys.readouterr().err
+    assert main([*base, "user", "add", "ana", "--password", "a-long-password"]) == 0
+    assert main([*base, "user", "disable", "ana"]) == 0
+    assert main([*base, "user", "list"]) == 0
+    assert "ana\tviewer\tdisabled" in capsys.readouterr().out
+    assert main([*base, "user", "enable", "ana"]) == 0
+    assert main([*base, "user", "reset", "ana", "--password", "another-long-one"]) == 0
+    assert main([*base, "user", "reset", "nobody", "--password", "another-long-one"]) == 2
+    capsys.readouterr()
+    assert main([*base, "log", "--action", "user.", "--json"]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert [e["action"] for e in entries] == ["user.add", "user.disable", "user.enable", "user.reset"]
+    assert "long" not in json.dumps(entries)  # no password in the trail

@@ -132,8 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     sv.add_argument("--port", type=int, default=7860, help="port (default 7860)")
 
     us = sub.add_parser("user", help="manage web UI users (hashed passwords in $KB_HOME/users.json)")
-    us.add_argument("action", choices=["add", "remove", "list"], help="what to do")
+    us.add_argument("action", choices=["add", "remove", "list", "disable", "enable", "reset"],
+                    help="what to do (reset: a new password)")
     us.add_argument("name", nargs="?", help="user name")
     us.add_argument("--role", choices=["viewer", "coordinator"], default="viewer", help="role (add)")
-    us.add_argument("--password", help="password (add); asked for when omitted")
+    us.add_argument("--password", help="password (add, reset; at least 10 characters); asked for when omitted")
+
+    ws = sub.add_parser("workspace", help="workspaces: a city's or team's drafts and members")
+    ws.add_argument("action", choices=["list", "create", "member", "unmember", "share", "unshare", "move"],
+                    help="list; create NAME; member NAME USER --role drafter|viewer; unmember NAME USER; "
+                    "share DRAFT NAME|network; unshare DRAFT NAME|network; move DRAFT NAME")
+    ws.add_argument("args", nargs="*", help="the action's arguments (see above)")
+    ws.add_argument("--role", choices=["drafter", "viewer"], default="drafter", help="a member's role (member)")
+    ws.add_argument("--json", action="store_true", help="print JSON (list)")
     return p
