@@ -75,6 +75,7 @@ class BaseActions:
     def __init__(self, kb: KnowledgeBase, users: Mapping[str, User]) -> None:
         self.kb = kb
         self.users = dict(users)
+        self.given_users = dict(users)  # as configured at start; accounts changed from the page go to the file
         # Gradio runs handlers on a pool of threads, but the KB's parts are not all thread-safe (FAISS,
         # BM25, SQLite connections bound to their creating thread): every KB call runs on this one thread.
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb")

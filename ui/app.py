@@ -161,6 +161,9 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         ).then(guard(h.library), None, library_out, api_name=False).then(
             h.facet_updates, None, filter_list, api_name=False
         )
+        from ui.admin import wire_admin
+
+        wire_admin(gr, act, c.admin, guard)
     app.queue(default_concurrency_limit=1)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app

@@ -54,6 +54,7 @@ class Layout:
 
     add_btn: Any
     add_meta: Any
+    admin: Any
     add_status: Any
     add_tab: Any
     banner: Any
@@ -216,6 +217,9 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             report = gr.HTML(elem_id="kb-last-report")
             # shown only when documents read by an older version are waiting (see Actions.stale_count)
             reread_btn = gr.Button("Read them again", elem_id="kb-reread", visible=False)
+            from ui.admin import build_admin
+
+            admin = build_admin(gr)  # the trash, the audit trail, the accounts (coordinators)
         with gr.Tab("Add documents", id="add", visible=act.local) as add_tab:
             uploads = gr.File(
                 label="Files (PDF, DOCX, HTML, Markdown, text)",
@@ -251,6 +255,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
         edit=edit,
         filters=filters,
         export_file=export_file,
+        admin=admin,
         library_status=library_status,
         library_tab=library_tab,
         manifest_btn=manifest_btn,

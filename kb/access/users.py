@@ -30,6 +30,7 @@ __all__ = [
     "add_user",
     "remove_user",
     "set_disabled",
+    "put_user",
     "reset_password",
     "check_password",
     "MIN_PASSWORD_LENGTH",
@@ -210,6 +211,16 @@ def _replace(path: str | Path, name: str, **changes: object) -> User:
     users[name] = replace(users[name], **changes)  # type: ignore[arg-type]
     _write_users(path, users)
     return users[name]
+
+
+def put_user(path: str | Path, user: User) -> User:
+    """Write a user as it is (its hash kept) into a users file: an account configured elsewhere
+    (`KB_USERS`, a test) whose state is then changed from the page."""
+    path = Path(path)
+    users = _file_users(path)
+    users[user.name] = user
+    _write_users(path, users)
+    return user
 
 
 def set_disabled(path: str | Path, name: str, disabled: bool) -> User:

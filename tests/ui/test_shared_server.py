@@ -10,6 +10,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -180,3 +181,75 @@ def test_a_hundred_wrong_passwords_are_throttled_and_the_user_still_gets_in(shar
     assert httpx.post(shared.url + "/login", data={"username": "ana", "password": PASSWORDS["ana"]}).status_code == 200
     rows = shared.kb.catalog.db.execute("SELECT key FROM sign_in_failures").fetchall()
     assert all("wrong-guess" not in r[0] for r in rows)
+
+
+def _sign_in(browser: Any, shared: Shared, name: str) -> Any:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(shared.url + "/")
+    page.locator("input[type=password]").wait_for()
+    page.locator("input:not([type=password])").first.fill(name)
+    page.locator("input[type=password]").fill(PASSWORDS[name])
+    page.get_by_role("button", name="Login").click()
+    page.locator("#kb-banner", has_text=f"Signed in as {name}").wait_for()
+    return page
+
+
+def test_a_drafter_sees_only_their_workspaces_drafts_in_the_page(browser: Any, shared: Shared) -> None:
+    page = _sign_in(browser, shared, "ana")
+    try:
+        page.locator("#kb-draft-sel").locator("input").first.click()
+        options = page.get_by_role("option").all_inner_texts()
+        assert any("Riverton" in o for o in options) and not any("Fontenoir" in o for o in options)
+    finally:
+        page.context.close()
+
+
+def test_coordinator_restores_reads_the_trail_and_manages_accounts_from_the_page(
+        browser: Any, shared: Shared, tmp_path: Path) -> None:
+    (tmp_path / "extra.txt").write_text("Youth work\n\nYouth workers meet schools weekly.", encoding="utf-8")
+    shared.act.on_kb(lambda: shared.kb.add([tmp_path / "extra.txt"], by="alice"))
+    doc = shared.act.on_kb(lambda: shared.kb.document("extra.txt"))
+    alice = _client(shared, "alice")
+    alice.predict(doc.id, True, api_name="/remove_document")
+    with pytest.raises(Exception, match="Only coordinators"):
+        _client(shared, "vic").predict(api_name="/trash")
+    page = _sign_in(browser, shared, "alice")
+    try:
+        page.get_by_role("tab", name="Library").click()
+        page.locator("#kb-trash").get_by_text("Trash: removed documents").click()
+        page.click("#kb-trash-refresh")
+        page.locator("#kb-trash-table", has_text="extra.txt").wait_for()
+        page.locator("#kb-trash-sel").locator("input").first.click()
+        page.get_by_role("option", name=f"document {doc.id}: Youth work").click()
+        page.click("#kb-trash-restore")
+        page.locator("#kb-trash-status", has_text="exactly as it was").wait_for()
+        assert shared.act.on_kb(lambda: shared.kb.document(doc.id)) is not None
+        page.locator("#kb-audit").get_by_text("Audit trail").click()
+        page.locator("#kb-audit-user").locator("input, textarea").first.fill("alice")
+        page.click("#kb-audit-refresh")
+        page.locator("#kb-audit-table", has_text="document.restore").wait_for()
+        assert "document.remove" in page.inner_text("#kb-audit-table")
+        page.locator("#kb-accounts").get_by_text("Accounts").click()
+        page.locator("#kb-account-name").locator("input, textarea").first.fill("dana")
+        page.locator("#kb-account-password").locator("input").first.fill("short")
+        page.click("#kb-account-add")
+        page.get_by_text("at least 10 characters").first.wait_for()
+        page.locator("#kb-account-password").locator("input").first.fill("dana-password")
+        page.click("#kb-account-add")
+        page.locator("#kb-accounts-status", has_text="Added dana").wait_for()
+        page.locator("#kb-accounts-table", has_text="dana").wait_for()
+        login = {"username": "dana", "password": "dana-password"}
+        assert httpx.post(shared.url + "/login", data=login).status_code == 200
+        page.click("#kb-account-disable")
+        page.locator("#kb-accounts-status", has_text="Disabled dana").wait_for()
+        assert httpx.post(shared.url + "/login", data=login).status_code == 400
+        page.click("#kb-account-enable")
+        page.locator("#kb-accounts-status", has_text="Enabled dana").wait_for()
+        assert httpx.post(shared.url + "/login", data=login).status_code == 200
+    finally:
+        page.context.close()
+    actions = [(e.actor, e.action) for e in shared.kb.log(action="user.")]
+    assert actions == [("alice", "user.add"), ("alice", "user.disable"), ("alice", "user.enable")]
+    assert "dana-password" not in str([e.detail for e in shared.kb.log()])
