@@ -217,3 +217,74 @@ def test_the_trash_table_refuses_a_second_entry_for_one_document(hash_kb: Knowle
     with pytest.raises(sqlite3.IntegrityError):
         kb.catalog.db.execute("INSERT INTO trash (kind, item_id, title, removed_by, removed_at, purge_after, payload)"
                               " SELECT kind, item_id, title, removed_by, removed_at, purge_after, payload FROM trash")
+
+
+def test_the_trash_keeps_the_rows_of_a_signal_added_later(tmp_path: Path) -> None:
+    """A plug-in signal (registered, nothing else changed): its rows go to the trash and come back
+    as they were, without encoding them again; one without `rows_of` is encoded again on restore."""
+    import json
+    from collections.abc import Sequence
+
+    from index.signals import IngestCost, Query, Signal, Stage, register
+
+    class Stamp(Signal):
+        name, file_name, stage, weight = "stamp", "stamp.json", Stage.ADD, 0.5
+        cost = IngestCost(model_passes=0.0, bytes_per_chunk=8, query_ms=0.0)
+        noun, report_key = "stamps", "stamp"
+        encoded: list[int] = []
+        store: dict[int, float] | None = None
+
+        def follow(self, chunks: int) -> bool:
+            if self.store is None:
+                self.store = ({int(k): v for k, v in json.loads(self.path.read_text()).items()}
+                              if self.path.exists() else {})
+            return False
+
+        def ids(self) -> np.ndarray:
+            return np.asarray(sorted(self.store or {}), dtype=np.int64)
+
+        def __len__(self) -> int:
+            return len(self.store or {})
+
+        def encode(self, texts: Sequence[str]) -> list[float]:
+            Stamp.encoded.append(len(texts))
+            return [float(len(t)) + 0.25 for t in texts]
+
+        def add(self, ids: np.ndarray, rows: list[float]) -> None:
+            assert self.store is not None
+            self.store.update(zip(ids.tolist(), [float(r) for r in rows], strict=True))
+
+        def remove(self, ids: np.ndarray) -> None:
+            for i in ids.tolist():
+                (self.store or {}).pop(int(i), None)
+
+        def rows_of(self, ids: np.ndarray) -> list[float]:
+            return [(self.store or {})[int(i)] for i in ids.tolist()]
+
+        def save(self) -> None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.store or {}))
+
+        def reset(self, chunks: int) -> None:
+            self.store = {}
+
+        def score(self, query: Query, ids: np.ndarray) -> np.ndarray:
+            return np.array([(self.store or {}).get(int(i), np.nan) for i in ids.tolist()])
+
+    register(Stamp)
+    try:
+        with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:
+            kb.add([_write(tmp_path / "docs")])
+            before = _results(kb)
+            doc = kb.document("panel.md")
+            assert doc is not None
+            ids = np.asarray([c.id for c in kb.chunks_of(doc.id)])
+            stamps = kb.signal("stamp").rows_of(ids)
+            kb.remove(doc.id)
+            assert (tmp_path / "home" / "trash" / f"document-{doc.id}" / "stamp.npz").exists()
+            Stamp.encoded.clear()
+            kb.restore(doc.id)
+            assert Stamp.encoded == [] and kb.signal("stamp").rows_of(ids) == stamps
+            assert _results(kb) == before
+    finally:
+        registry.SIGNALS.remove(Stamp)
