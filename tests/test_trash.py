@@ -288,3 +288,18 @@ def test_the_trash_keeps_the_rows_of_a_signal_added_later(tmp_path: Path) -> Non
             assert _results(kb) == before
     finally:
         registry.SIGNALS.remove(Stamp)
+
+
+def test_a_backup_keeps_the_trash(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb = hash_kb
+    kb.add([_write(tmp_path / "docs")])
+    before = _results(kb)
+    doc = kb.document("panel.md")
+    assert doc is not None
+    kb.remove(doc.id)
+    from kb.upkeep.backup import backup
+
+    backup(kb.settings, tmp_path / "copy")
+    with KnowledgeBase(tmp_path / "copy", embedder="hash") as copy:
+        copy.restore(doc.id)
+        assert _results(copy) == before and copy.original_path(doc.id) is not None
