@@ -106,7 +106,11 @@ class Gate:
         async def replay() -> MutableMapping[str, Any]:
             return {"type": "http.request", "body": body, "more_body": False}
 
-        form = await Request(scope, replay).form()
+        try:
+            form = await Request(scope, replay).form()
+        except Exception:  # a malformed body: Gradio answers it as it would (no credentials, 4xx)
+            await self.app(scope, replay, send)
+            return
         user = str(form.get("username") or "").strip()
         address = (scope.get("client") or ("", 0))[0] or None
         throttle = self.act.throttle
