@@ -20,7 +20,7 @@ from kb.drafting.export import FORMATS, export
 from kb.types import Hit
 from ui import render
 from ui.actions_base import BATCH_FIELDS, META_FIELDS, UiError, clean_form, kb_thread
-from ui.admin_actions import AdminActions
+from ui.admin_actions import AdminActions, WorkspaceActions
 from ui.library_actions import LibraryActions
 from ui.uploads import safe_filename
 
@@ -33,7 +33,7 @@ SAFE_TO_OPEN = {".pdf", ".docx"}  # originals that cannot run script in the page
 FILTER_FIELDS = tuple((f.name, f.label) for f in METADATA_FIELDS if f.filterable and f.kind != "year")
 RANGE_FILTERS = tuple(key for f in METADATA_FIELDS if f.filterable and f.kind == "year"
                       for key in (f"{f.name}_min", f"{f.name}_max"))
-class Actions(LibraryActions, AdminActions):
+class Actions(LibraryActions, AdminActions, WorkspaceActions):
     """The UI's operations, each checked against the caller's role.
 
     Args:

@@ -8,10 +8,21 @@ from types import SimpleNamespace
 from typing import Any
 
 from kb.access import ROLES
-from ui.admin_actions import ACCOUNT_HEADERS, AUDIT_HEADERS, TRASH_HEADERS
+from ui.admin_actions import ACCOUNT_HEADERS, AUDIT_HEADERS, TRASH_HEADERS, WORKSPACE_HEADERS
 from ui.handlers import user_of
 
-__all__ = ["build_admin", "wire_admin"]
+__all__ = ["build_admin", "build_share", "wire_admin"]
+
+
+def build_share(gr: Any) -> SimpleNamespace:
+    """Share the working draft read-only with a workspace or the whole network (call in the Drafting tab)."""
+    with gr.Row(elem_id="kb-share"):
+        share_sel = gr.Dropdown(label="Share this draft read-only with", choices=[], elem_id="kb-share-sel", scale=3,
+                                allow_custom_value=True)  # choices come on focus; the server checks the value
+        share_btn = gr.Button("Share", elem_id="kb-share-btn", scale=1)
+        unshare_btn = gr.Button("Stop sharing", elem_id="kb-unshare-btn", scale=1)
+    share_status = gr.HTML(elem_id="kb-share-status")
+    return SimpleNamespace(share_sel=share_sel, share_btn=share_btn, unshare_btn=unshare_btn, share_status=share_status)
 
 
 def build_admin(gr: Any) -> SimpleNamespace:
@@ -32,6 +43,20 @@ def build_admin(gr: Any) -> SimpleNamespace:
             audit_since = gr.Textbox(label="Since (UTC date, e.g. 2026-12-01)", elem_id="kb-audit-since", scale=2)
             audit_btn = gr.Button("Show", elem_id="kb-audit-refresh", scale=1)
         audit_table = gr.Dataframe(headers=AUDIT_HEADERS, interactive=False, elem_id="kb-audit-table", wrap=True)
+    with gr.Accordion("Workspaces: each city's drafts and who drafts them", open=False, elem_id="kb-workspaces"):
+        ws_btn = gr.Button("Show workspaces", elem_id="kb-ws-refresh")
+        ws_table = gr.Dataframe(headers=WORKSPACE_HEADERS, interactive=False, elem_id="kb-ws-table", wrap=True)
+        with gr.Row():
+            ws_name = gr.Dropdown(label="Workspace (choose, or type a new name)", choices=[], allow_custom_value=True,
+                                  elem_id="kb-ws-name")
+            ws_member = gr.Textbox(label="Member (user name)", elem_id="kb-ws-member")
+            ws_role = gr.Dropdown(label="Role in it", choices=["drafter", "viewer"], value="drafter",
+                                  elem_id="kb-ws-role")
+        with gr.Row():
+            ws_create_btn = gr.Button("Create workspace", elem_id="kb-ws-create")
+            ws_member_btn = gr.Button("Add or change member", elem_id="kb-ws-add-member")
+            ws_unmember_btn = gr.Button("Remove member", elem_id="kb-ws-remove-member")
+        ws_status = gr.HTML(elem_id="kb-ws-status")
     with gr.Accordion("Accounts", open=False, elem_id="kb-accounts"):
         accounts_btn = gr.Button("Show accounts", elem_id="kb-accounts-refresh")
         accounts_table = gr.Dataframe(headers=ACCOUNT_HEADERS, interactive=False, elem_id="kb-accounts-table")
@@ -49,8 +74,10 @@ def build_admin(gr: Any) -> SimpleNamespace:
     return SimpleNamespace(**{k: v for k, v in locals().items() if k != "gr"})
 
 
-def wire_admin(gr: Any, act: Any, a: SimpleNamespace, guard: Any) -> None:
-    """Connect the sections to the actions (API names: /trash, /restore, /purge, /audit, /accounts, ...)."""
+def wire_admin(gr: Any, act: Any, c: Any, guard: Any) -> None:
+    """Connect the sections to the actions (API names: /trash, /restore, /purge, /audit, /accounts,
+    /workspaces, /share_draft, ...); `c`: the page's components (ui.layout)."""
+    a, sh = c.admin, c.share
 
     def trash(request: gr.Request):
         rows, choices = act.trash_rows(user_of(request))
@@ -75,6 +102,37 @@ def wire_admin(gr: Any, act: Any, a: SimpleNamespace, guard: Any) -> None:
         run.__name__ = f"account_{what}"
         return run
 
+    def workspaces(request: gr.Request):
+        rows, names = act.workspace_rows(user_of(request))
+        return gr.Dataframe(value=rows, headers=WORKSPACE_HEADERS), gr.Dropdown(choices=names)
+
+    def workspace(what: str):
+        def run(name, member, role, request: gr.Request):
+            return act.workspace_action(user_of(request), what, name, member, role)
+
+        run.__name__ = f"workspace_{what}"
+        return run
+
+    def share_targets():
+        return gr.Dropdown(choices=act.share_choices())
+
+    def share(on: bool):
+        def run(draft_id, target, request: gr.Request):
+            return act.share(user_of(request), draft_id, target, on)
+
+        run.__name__ = "share_draft" if on else "unshare_draft"
+        return run
+
+    ws_out = [a.ws_table, a.ws_name]
+    a.ws_btn.click(guard(workspaces), None, ws_out, api_name="workspaces")
+    for btn, what in ((a.ws_create_btn, "create"), (a.ws_member_btn, "member"), (a.ws_unmember_btn, "unmember")):
+        btn.click(guard(workspace(what)), [a.ws_name, a.ws_member, a.ws_role], a.ws_status,
+                  api_name=f"workspace_{what}").then(guard(workspaces), None, ws_out, api_name=False)
+    c.draft_sel.focus(share_targets, None, sh.share_sel, api_name=False)
+    sh.share_sel.focus(share_targets, None, sh.share_sel, api_name=False)
+    sh.share_btn.click(guard(share(True)), [c.draft_sel, sh.share_sel], sh.share_status, api_name="share_draft")
+    sh.unshare_btn.click(guard(share(False)), [c.draft_sel, sh.share_sel], sh.share_status,
+                         api_name="unshare_draft")
     trash_out = [a.trash_table, a.trash_sel]
     a.trash_btn.click(guard(trash), None, trash_out, api_name="trash")
     a.restore_btn.click(guard(restore), [a.trash_sel, a.as_copy], a.trash_status, api_name="restore").then(

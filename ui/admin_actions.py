@@ -11,6 +11,9 @@ from typing import Any
 from kb.access import (
     LOCAL,
     ROLES,
+    Caller,
+    PermissionDenied,
+    WorkspaceError,
     add_user,
     can,
     load_users,
@@ -23,7 +26,8 @@ from kb.trash import TrashConflict, TrashError
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
 
-__all__ = ["AdminActions", "TEXT", "TRASH_HEADERS", "AUDIT_HEADERS", "ACCOUNT_HEADERS"]
+__all__ = ["AdminActions", "WorkspaceActions", "TEXT", "TRASH_HEADERS", "AUDIT_HEADERS", "ACCOUNT_HEADERS",
+           "WORKSPACE_HEADERS"]
 
 TEXT = {
     "coordinators_only": "Only coordinators see the trash, the audit trail and the accounts.",
@@ -38,10 +42,18 @@ TEXT = {
     "enabled": "Enabled {name} again.",
     "reset": "Set a new password for {name}.",
     "not_yourself": "You cannot disable your own account.",
+    "ws_created": "Created the workspace {name}.",
+    "ws_member": "{user} is now a {role} of {name}.",
+    "ws_unmember": "{user} is no longer a member of {name}.",
+    "network": "The whole network (read-only)",
+    "share_choose": "Choose a draft and where to share it.",
+    "shared": "Shared read-only with: {where}.",
+    "unshared": "No longer shared with: {where}.",
 }
 TRASH_HEADERS = ["kind", "id", "title", "source", "removed by", "removed at", "purged after"]
 AUDIT_HEADERS = ["when (UTC)", "who", "what", "which", "detail"]
 ACCOUNT_HEADERS = ["user", "role", "state"]
+WORKSPACE_HEADERS = ["workspace", "members"]
 
 
 class AdminActions(BaseActions):
@@ -157,3 +169,65 @@ class AdminActions(BaseActions):
         self.kb.audit.record(actor, f"user.{act}", f"user {name}", detail)
         return render.message(TEXT["disabled" if act == "disable" else "enabled" if act == "enable"
                                    else "reset" if act == "reset" else "added"].format(name=name, role=role), "ok")
+
+
+class WorkspaceActions(BaseActions):
+    """Workspaces from the page: coordinators create them and add members; drafters share their drafts."""
+
+    @kb_thread
+    def workspace_rows(self, user: str | None) -> tuple[list[list[Any]], list[str]]:
+        """(rows: name, members with roles; workspace names)."""
+        self._coordinator_only(user)
+        ws = self.kb.workspaces()
+        places = ws.list()
+        rows = [[w.name, ", ".join(f"{u} ({r})" for u, r in ws.members(w.id).items())] for w in places]
+        return rows, [w.name for w in places]
+
+    def _coordinator_only(self, user: str | None) -> str:
+        if not can(self.role(user), "remove"):
+            raise UiError(TEXT["coordinators_only"])
+        return user or LOCAL
+
+    @kb_thread
+    def workspace_action(self, user: str | None, act: str, name: str, member: str = "", role: str = "drafter") -> str:
+        """create NAME / member NAME USER ROLE / unmember NAME USER, recorded in the audit trail."""
+        actor = self._coordinator_only(user)
+        ws = self.kb.workspaces(actor)
+        try:
+            if act == "create":
+                made = ws.create(name)
+                return render.message(TEXT["ws_created"].format(name=made.name), "ok")
+            if act == "member":
+                ws.set_member(name, (member or "").strip(), role)
+                return render.message(TEXT["ws_member"].format(user=member, name=name, role=role), "ok")
+            if act == "unmember":
+                ws.remove_member(name, (member or "").strip())
+                return render.message(TEXT["ws_unmember"].format(user=member, name=name), "ok")
+        except WorkspaceError as err:
+            raise UiError(str(err)) from err
+        raise UiError(f"Unknown action {act!r}.")
+
+    @kb_thread
+    def share_choices(self) -> list[tuple[str, str]]:
+        """Where a draft can be shared read-only: the whole network, or a workspace."""
+        return [(TEXT["network"], "network"), *((w.name, str(w.id)) for w in self.kb.workspaces().list())]
+
+    @kb_thread
+    def share(self, user: str | None, draft_id: int | None, target: str | None, on: bool) -> str:
+        """Share a draft read-only with a workspace or the network (or stop): its drafters only."""
+        self.check(user, "draft")
+        if draft_id in (None, "") or not target or (target != "network" and not str(target).isdigit()):
+            raise UiError(TEXT["share_choose"])
+        try:
+            self.kb.draft_access.require(Caller(user, self.role(user)), int(draft_id), edit=True,  # type: ignore[arg-type]
+                                         what="share" if on else "unshare")
+        except PermissionDenied as err:
+            raise UiError(str(err)) from err
+        ws = self.kb.workspaces(user or LOCAL)
+        where = None if target == "network" else int(target)
+        try:
+            (ws.share if on else ws.unshare)(int(draft_id), where)  # type: ignore[arg-type]
+        except WorkspaceError as err:
+            raise UiError(str(err)) from err
+        label = TEXT["network"] if where is None else ws.get(where).name
+        return render.message(TEXT["shared" if on else "unshared"].format(where=label), "ok")

@@ -163,7 +163,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         )
         from ui.admin import wire_admin
 
-        wire_admin(gr, act, c.admin, guard)
+        wire_admin(gr, act, c, guard)
     app.queue(default_concurrency_limit=1)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app

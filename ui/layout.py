@@ -55,6 +55,7 @@ class Layout:
     add_btn: Any
     add_meta: Any
     admin: Any
+    share: Any
     add_status: Any
     add_tab: Any
     banner: Any
@@ -179,6 +180,9 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 csl_btn = gr.Button("Export references (CSL-JSON)", elem_id="kb-export-csl")
             # A link to the export's private address (ui.gate): for the person who asked, for 15 minutes.
             export_file = gr.HTML("", elem_id="kb-export-file", visible=False)
+            from ui.admin import build_share
+
+            share = build_share(gr)  # read-only with another workspace or the network
         with gr.Tab("Library", id="library", visible=act.local) as library_tab:
             with gr.Row():
                 refresh_btn = gr.Button("Refresh", elem_id="kb-refresh")
@@ -256,6 +260,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
         filters=filters,
         export_file=export_file,
         admin=admin,
+        share=share,
         library_status=library_status,
         library_tab=library_tab,
         manifest_btn=manifest_btn,

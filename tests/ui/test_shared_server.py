@@ -253,3 +253,29 @@ def test_coordinator_restores_reads_the_trail_and_manages_accounts_from_the_page
     actions = [(e.actor, e.action) for e in shared.kb.log(action="user.")]
     assert actions == [("alice", "user.add"), ("alice", "user.disable"), ("alice", "user.enable")]
     assert "dana-password" not in str([e.detail for e in shared.kb.log()])
+
+
+def test_sharing_a_draft_read_only_over_http(shared: Shared) -> None:
+    section = shared.kb.drafts.framework.keys[0]
+    ws = {w.name: w.id for w in shared.kb.workspaces().list()}
+    bea, vic = _client(shared, "bea"), _client(shared, "vic")
+    with pytest.raises(Exception, match="read-only"):  # a viewer of Riverton cannot share its draft
+        vic.predict(shared.riverton, str(ws["Fontenoir"]), api_name="/share_draft")
+    with pytest.raises(Exception, match=f"no draft {shared.riverton} in your workspaces"):
+        bea.predict(shared.riverton, api_name="/export_markdown")
+    status = _client(shared, "ana").predict(shared.riverton, str(ws["Fontenoir"]), api_name="/share_draft")
+    assert "Shared read-only with: Fontenoir" in status
+    assert bea.predict(shared.riverton, api_name="/export_markdown")  # Bea now reads it ...
+    with pytest.raises(Exception, match="read-only"):  # ... and cannot change it
+        bea.predict(shared.riverton, section, "edited by Fontenoir", api_name="/add_note")
+    _client(shared, "ana").predict(shared.riverton, str(ws["Fontenoir"]), api_name="/unshare_draft")
+    with pytest.raises(Exception, match=f"no draft {shared.riverton} in your workspaces"):
+        bea.predict(shared.riverton, api_name="/export_markdown")
+    # Coordinators manage workspaces; others may not.
+    with pytest.raises(Exception, match="Only coordinators"):
+        bea.predict("Bea's own", "", "drafter", api_name="/workspace_create")
+    alice = _client(shared, "alice")
+    assert "Created the workspace Lakeside" in alice.predict("Lakeside", "", "drafter", api_name="/workspace_create")
+    assert "vic is now a drafter of Lakeside" in alice.predict("Lakeside", "vic", "drafter",
+                                                              api_name="/workspace_member")
+    assert shared.kb.workspaces().members("Lakeside") == {"vic": "drafter"}
