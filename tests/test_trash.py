@@ -303,3 +303,41 @@ def test_a_backup_keeps_the_trash(hash_kb: KnowledgeBase, tmp_path: Path) -> Non
     with KnowledgeBase(tmp_path / "copy", embedder="hash") as copy:
         copy.restore(doc.id)
         assert _results(copy) == before and copy.original_path(doc.id) is not None
+
+
+def test_what_later_tables_keep_comes_back_too(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    """A draft's directory and roster (kb.directory) and a document's section labels and centroid
+    (kb.atlas) are found from the catalog's foreign keys: trashed and restored with their owner, and a
+    directory entry whose id a newer one took comes back under a new id, its roster seat following it."""
+    from kb.directory import RosterMember
+    from kb.directory.records import Entry, Source
+
+    kb = hash_kb
+    kb.add([_write(tmp_path / "docs")], metadata={"city": "Harrow", "country": "GB"})
+    db = kb.catalog.db
+
+    def count(table: str) -> int:
+        return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
+
+    before = {t: count(t) for t in ("section_labels", "labelled_chunks", "doc_centroids", "doc_facets")}
+    doc = kb.document("panel.md")
+    assert doc is not None and before["labelled_chunks"] and before["doc_centroids"]
+    kb.remove(doc.id)
+    assert count("doc_centroids") == before["doc_centroids"] - 1
+    kb.restore(doc.id)
+    assert {t: count(t) for t in before} == before
+
+    draft = kb.drafts.create("Harrow", "Harrow plan")
+    entry = kb.directory.add(Entry("Youth service", sector="youth", city="Harrow",
+                                   sources=(Source("panel.md", "meets every week"),)), draft.id)
+    kb.roster.add(draft.id, RosterMember("Youth service", "youth", entry_id=entry.id))
+    kb.drafts.delete(draft.id)
+    assert count("directory_entries") == 0 and count("roster_members") == 0 and count("directory_sources") == 0
+    other = kb.drafts.create("Harrow", "Another plan")
+    taken = kb.directory.add(Entry("Police", sector="police", city="Harrow"), other.id)
+    assert taken.id == entry.id  # the directory gives ids as SQLite does: the trashed one's was free
+    kb.trash.restore_draft(draft.id, "alice")
+    (seat,) = kb.roster.members(draft.id)
+    (back,) = [e for e in kb.directory.search("", k=10, filters={}, scope=draft.id)]
+    assert back.name == "Youth service" and back.id != entry.id and seat.entry_id == back.id
+    assert [s.quote for s in back.sources] == ["meets every week"]

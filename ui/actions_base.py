@@ -15,8 +15,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from kb import METADATA_FIELDS
-from kb.access import LOCAL, ExportShelf, PermissionDenied, SignInThrottle, Ticket, User, require, role_of
+from kb.access import (
+    LOCAL,
+    ROLES,
+    Caller,
+    ExportShelf,
+    PermissionDenied,
+    SignInThrottle,
+    Ticket,
+    User,
+    can,
+    role_of,
+)
+from kb.directory import may_edit
 from ui import render
+from ui.i18n import Msg
 
 if TYPE_CHECKING:
     from kb.knowledge_base import KnowledgeBase
@@ -43,7 +56,17 @@ def kb_thread(method: Callable[..., T]) -> Callable[..., T]:
 
 
 class UiError(Exception):
-    """A refusal or a failure to show to the person as it is."""
+    """A refusal or a failure to show to the person, as a message key of `ui.i18n` and its values.
+
+    `str(err)` is the English text (for logs and API callers); the page shows `err.text(lang)`.
+    """
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.msg = Msg(key, **params)
+        super().__init__(str(self.msg))
+
+    def text(self, lang: str | None) -> str:
+        return self.msg.text(lang)
 
 
 # An empty number box arrives from the browser as 0, and no document is from the year 0.
@@ -99,28 +122,27 @@ class BaseActions:
         try:
             return role_of(self.users, user)
         except PermissionDenied as err:
-            raise UiError(str(err)) from err
+            raise UiError("error.not_signed_in") from err
 
     def check(self, user: str | None, action: str) -> str:
-        """The caller's role, or UiError when it does not allow `action`."""
+        """The caller's role, or UiError when it does not allow `action` (the rule is `kb.access`)."""
         role = self.role(user)
-        try:
-            require(role, action)
-        except PermissionDenied as err:
-            raise UiError(str(err)) from err
+        if not can(role, action):
+            who = Msg(f"role.a.{role}") if role in ROLES else Msg("role.a.unknown")
+            raise UiError(f"error.denied.{action}", who=who)
         return role
 
     @property
     def local(self) -> bool:
         return not self.users
 
-    def banner(self, user: str | None) -> str:
+    def banner(self, user: str | None, lang: str = "en") -> str:
         role = self.role(user) if self.users else LOCAL
-        return render.banner(role, user)
+        return render.banner(role, user, lang)
 
     @property
     def exports_dir(self) -> Path:
-        """Where exports and downloads are written (each in a private folder, see `shelf`)."""
+        """Where exports are written (drafts' and the manifest each in a private folder, see `shelf`)."""
         return self.kb.settings.home / "exports"
 
     @functools.cached_property
@@ -141,3 +163,24 @@ class BaseActions:
     def export_url(ticket: Ticket) -> str:
         """The private address of an export (served by `ui.gate`)."""
         return f"/kb/export/{ticket.token}/{quote(ticket.name)}"
+
+    # --- workspaces: who may see and change which draft (kb.access.policy) -----------------------
+
+    def caller(self, user: str | None) -> Caller:
+        return Caller(user, self.role(user))
+
+    def require_draft(self, user: str | None, draft_id: Any, *, edit: bool, what: str) -> None:
+        """UiError (and a recorded refusal) unless the caller's workspaces allow this on the draft."""
+        if draft_id in (None, "") or not str(draft_id).isdigit():
+            return  # no draft chosen: the action says so itself
+        try:
+            self.kb.draft_access.require(self.caller(user), int(draft_id), edit=edit, what=what)
+        except PermissionDenied as err:
+            key = "error.workspace.read_only" if "read-only" in str(err) else "error.workspace.not_yours"
+            raise UiError(key, id=str(draft_id)) from err
+
+    def may_edit_directory(self, user: str | None, role: str, draft_id: int | None) -> bool:
+        """The directory rule (kb.directory.access) narrowed to the draft's workspace (kb.access.policy)."""
+        if not may_edit(role, draft_id):
+            return False
+        return draft_id is None or self.kb.draft_access.can_edit_directory(Caller(user, role), int(draft_id))

@@ -89,7 +89,7 @@ class Gate:
         path = await self._on_kb(lambda: self.act.kb.original_path(int(doc_id))) if doc_id.isdigit() else None
         if path is None:
             return PlainTextResponse("Not found", status_code=404, headers=_PRIVATE)
-        inline = path.suffix.lower() == ".pdf"
+        inline = path.suffix.lower() == ".pdf" and b"download=1" not in scope.get("query_string", b"")
         return FileResponse(path, headers=_PRIVATE, filename=path.name,
                             media_type="application/pdf" if inline else "application/octet-stream",
                             content_disposition_type="inline" if inline else "attachment")

@@ -28,8 +28,9 @@ from kb.indexing.index_text import index_rows
 from kb.indexing.indexes import Indexes
 from kb.store.catalog import now
 from kb.store.originals import original_path
+from kb.trash.related import capture, highest_ids, put_back
 from kb.trash.rows import load_rows, save_rows
-from kb.trash.store import TrashConflict, TrashError, TrashItem, TrashTable, insert_row, raise_floor, row_dict
+from kb.trash.store import TrashConflict, TrashError, TrashItem, TrashTable, raise_floor
 from kb.types import Document
 
 __all__ = ["trash_document", "restore_document"]
@@ -47,8 +48,9 @@ def trash_document(table: TrashTable, indexes: Indexes, doc: Document, actor: st
     """
     catalog, home = table.catalog, table.home
     db = catalog.db
-    chunk_rows = [row_dict(r) for r in db.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY id", (doc.id,))]
-    ids = np.asarray([r["id"] for r in chunk_rows], dtype=np.int64)
+    # the document's row and every row deleted with it: chunks, facets, and what later tables keep of them
+    rows = capture(db, "documents", [doc.id])
+    ids = np.asarray(sorted(r["id"] for r in rows.get("chunks", [])), dtype=np.int64)
     folder = _folder(table, doc.id)
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -56,9 +58,9 @@ def trash_document(table: TrashTable, indexes: Indexes, doc: Document, actor: st
     signals: list[str] = []
     for s in indexes.active():
         kept = np.intersect1d(ids, s.ids())
-        rows = s.rows_of(kept) if len(kept) else None
-        if rows is not None:
-            save_rows(tmp / f"{s.name}.npz", kept, rows)
+        kept_rows = s.rows_of(kept) if len(kept) else None
+        if kept_rows is not None:
+            save_rows(tmp / f"{s.name}.npz", kept, kept_rows)
             signals.append(s.name)
     original = original_path(home, doc)
     if original is not None:
@@ -66,9 +68,7 @@ def trash_document(table: TrashTable, indexes: Indexes, doc: Document, actor: st
     shutil.rmtree(folder, ignore_errors=True)
     os.replace(tmp, folder)
     payload = {
-        "document": row_dict(db.execute("SELECT * FROM documents WHERE id = ?", (doc.id,)).fetchone()),
-        "chunks": chunk_rows,
-        "facets": [row_dict(r) for r in db.execute("SELECT * FROM doc_facets WHERE doc_id = ?", (doc.id,))],
+        "rows": rows,
         "signals": signals,
         "original": f"original{original.suffix}" if original is not None else None,
     }
@@ -79,9 +79,8 @@ def trash_document(table: TrashTable, indexes: Indexes, doc: Document, actor: st
             (doc.id, doc.title, doc.source, doc.sha256, actor, now(), table.purge_after(),
              json.dumps(payload, ensure_ascii=False), str(folder.relative_to(home))),
         )
-        raise_floor(tx, "documents", doc.id)
-        if len(ids):
-            raise_floor(tx, "chunks", int(ids.max()))
+        for name, highest in highest_ids(rows).items():
+            raise_floor(tx, name, highest)
         tx.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
         record(tx, actor, "document.remove", f"document {doc.id}",
                {"title": doc.title, "source": doc.source, "chunks": len(ids), "to": "trash"})
@@ -117,7 +116,8 @@ def restore_document(table: TrashTable, indexes: Indexes, item: TrashItem, actor
     catalog, home = table.catalog, table.home
     payload = table.payload(item)
     newer = catalog.document_by_source(item.source) or catalog.document_by_sha(item.sha256)
-    doc_row = dict(payload["document"])
+    rows = payload["rows"]
+    doc_row = dict(rows["documents"][0])
     if newer is not None and not as_copy:
         raise TrashConflict(
             f"“{item.source}” was added again after it was removed (now document {newer.id}, “{newer.title}”). "
@@ -126,7 +126,7 @@ def restore_document(table: TrashTable, indexes: Indexes, item: TrashItem, actor
         )
     if newer is not None and catalog.document_by_source(item.source) is not None:
         doc_row["source"] = _free_source(table, item.source)
-    ids = np.asarray([c["id"] for c in payload["chunks"]], dtype=np.int64)
+    ids = np.asarray(sorted(c["id"] for c in rows.get("chunks", [])), dtype=np.int64)
     taken = catalog.chunks(ids.tolist())
     if catalog.document(item.item_id) is not None or taken:
         raise TrashError(f"Document {item.item_id}'s ids are in use; it cannot be restored under them.")
@@ -137,11 +137,7 @@ def restore_document(table: TrashTable, indexes: Indexes, item: TrashItem, actor
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(folder / payload["original"], target)
     with catalog.transaction() as tx:
-        insert_row(tx, "documents", doc_row)
-        for c in payload["chunks"]:
-            insert_row(tx, "chunks", c)
-        for f in payload["facets"]:
-            insert_row(tx, "doc_facets", f)
+        put_back(tx, rows, exact={"documents", "chunks"}, replace={"documents": {"source": doc_row["source"]}})
         tx.execute("DELETE FROM trash WHERE id = ?", (item.id,))
         record(tx, actor, "document.restore", f"document {item.item_id}",
                {"title": item.title, "source": doc_row["source"], "as_copy": doc_row["source"] != item.source})

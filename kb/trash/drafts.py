@@ -6,7 +6,8 @@ import json
 
 from kb.audit.trail import record
 from kb.store.catalog import now
-from kb.trash.store import TrashError, TrashItem, TrashTable, insert_row, raise_floor, row_dict
+from kb.trash.related import capture, highest_ids, put_back
+from kb.trash.store import TrashError, TrashItem, TrashTable, raise_floor
 
 __all__ = ["trash_draft", "restore_draft"]
 
@@ -17,9 +18,10 @@ def trash_draft(table: TrashTable, draft_id: int, actor: str) -> TrashItem:
     row = db.execute("SELECT * FROM drafts WHERE id = ?", (int(draft_id),)).fetchone()
     if row is None:
         raise TrashError(f"There is no draft {draft_id}.")
-    items = [row_dict(r) for r in db.execute("SELECT * FROM draft_items WHERE draft_id = ? ORDER BY id", (row["id"],))]
-    shares = [row_dict(r) for r in db.execute("SELECT * FROM draft_shares WHERE draft_id = ?", (row["id"],))]
-    payload = {"draft": row_dict(row), "items": items, "shares": shares}
+    # the draft and every row deleted with it: items, shares, and its directory and roster (kb.directory)
+    rows = capture(db, "drafts", [row["id"]])
+    items = rows.get("draft_items", [])
+    payload = {"rows": rows}
     with table.catalog.transaction() as tx:
         tx.execute(
             "INSERT INTO trash (kind, item_id, title, source, workspace_id, removed_by, removed_at, purge_after,"
@@ -27,9 +29,8 @@ def trash_draft(table: TrashTable, draft_id: int, actor: str) -> TrashItem:
             (row["id"], row["title"], row["city"], row["workspace_id"], actor, now(), table.purge_after(),
              json.dumps(payload, ensure_ascii=False)),
         )
-        raise_floor(tx, "drafts", row["id"])
-        if items:
-            raise_floor(tx, "draft_items", max(i["id"] for i in items))
+        for name, highest in highest_ids(rows).items():
+            raise_floor(tx, name, highest)
         tx.execute("DELETE FROM drafts WHERE id = ?", (row["id"],))
         record(tx, actor, "draft.delete", f"draft {row['id']}",
                {"title": row["title"], "items": len(items), "to": "trash"})
@@ -44,17 +45,17 @@ def restore_draft(table: TrashTable, item: TrashItem, actor: str) -> int:
     db = table.catalog.db
     if db.execute("SELECT 1 FROM drafts WHERE id = ?", (item.item_id,)).fetchone():
         raise TrashError(f"Draft {item.item_id}'s id is in use; it cannot be restored under it.")
-    draft = dict(payload["draft"])
+    rows = dict(payload["rows"])
+    draft = dict(rows["drafts"][0])
     ws = draft.get("workspace_id")
     if ws is not None and not db.execute("SELECT 1 FROM workspaces WHERE id = ?", (ws,)).fetchone():
         draft["workspace_id"] = None  # its workspace was deleted meanwhile: it comes back unassigned
+    rows["drafts"] = [draft]
+    # shares with a workspace deleted meanwhile are dropped (0: the whole network)
+    rows["draft_shares"] = [s for s in rows.get("draft_shares", []) if s["target"] == 0 or db.execute(
+        "SELECT 1 FROM workspaces WHERE id = ?", (s["target"],)).fetchone()]
     with table.catalog.transaction() as tx:
-        insert_row(tx, "drafts", draft)
-        for i in payload["items"]:
-            insert_row(tx, "draft_items", i)
-        for s in payload["shares"]:
-            if s["target"] == 0 or tx.execute("SELECT 1 FROM workspaces WHERE id = ?", (s["target"],)).fetchone():
-                insert_row(tx, "draft_shares", s)
+        put_back(tx, rows, exact={"drafts", "draft_items"})
         tx.execute("DELETE FROM trash WHERE id = ?", (item.id,))
         record(tx, actor, "draft.restore", f"draft {item.item_id}", {"title": item.title})
     return item.item_id

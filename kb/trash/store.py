@@ -86,15 +86,6 @@ def raise_floor(db: sqlite3.Connection, table: str, value: int) -> None:
     )
 
 
-def insert_row(db: sqlite3.Connection, table: str, row: dict[str, Any]) -> None:
-    """Put a row back exactly as `row_dict` saved it (same id)."""
-    cols = list(row)
-    db.execute(
-        f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-        [from_json(row[c]) for c in cols],
-    )
-
-
 class TrashTable:
     """The `trash` rows of one catalog and their folders under `home/trash/`."""
 
