@@ -94,8 +94,8 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         language_out += directory_language_outputs(c)
 
         # --- the page language ---------------------------------------------------------------------
-        app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
-                 js=DETECT_LANG_JS, api_name=False).then(None, c.lang_pick, None, js=APPLY_LANG_JS)
+        loaded = app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
+                          js=DETECT_LANG_JS, api_name=False).then(None, c.lang_pick, None, js=APPLY_LANG_JS)
         c.lang_pick.input(None, c.lang_pick, None, js=APPLY_LANG_JS).then(
             guard(h.switch_language), [c.lang_pick, c.section, c.working, c.shown],
             [*language_out, c.purpose, c.draft_html, c.results, c.search_status], api_name=False)
@@ -172,7 +172,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )
-        wire_atlas(gr, app, c, h, act, guard, (h.do_search, search_inputs, search_out), created)
+        wire_atlas(gr, loaded, c, h, act, guard, (h.do_search, search_inputs, search_out), created)
     app.queue(default_concurrency_limit=1)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app

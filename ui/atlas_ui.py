@@ -125,17 +125,18 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
     )
 
 
-def wire_atlas(gr: Any, app: Any, c: Any, h: Any, act: Actions, guard: Any, search: tuple[Any, list, list],
+def wire_atlas(gr: Any, loaded: Any, c: Any, h: Any, act: Actions, guard: Any, search: tuple[Any, list, list],
                created: Any) -> Any:
     """Connect the atlas's controls; returns its handlers.
 
     Args:
         search: (the search handler, its inputs, its outputs), run again when "prefer" is switched.
         created: the "create draft" event: a new draft then records the session's city profile.
+        loaded: the page's load event; the overview is drawn after it, once the page language is known.
     """
     a = make_atlas_handlers(gr, act, c, h.panel)
     profile_out = [c.overview, c.my_city, c.profile_band, c.profile_region]
-    app.load(guard(a.refresh), [c.lang, c.profile], profile_out, api_name=False)
+    loaded.then(guard(a.refresh), [c.lang, c.profile], profile_out, api_name=False)
     c.lang_pick.input(guard(a.refresh), [c.lang_pick, c.profile], profile_out, api_name=False)
     c.overview_refresh.click(guard(a.refresh), [c.lang, c.profile], profile_out, api_name="overview")
     for changed in (c.outcomes, c.library_status):  # documents added, edited or removed

@@ -119,7 +119,8 @@ def citation_text(hit: Hit, lang: str) -> str:
         head += f" ({hit.year})"
     parts = [head]
     if hit.page:
-        parts.append(t(lang, "card.page", page=str(hit.page)))
+        # a page read by OCR says so, so whoever quotes it knows the text may differ from the scan
+        parts.append(t(lang, "card.page_ocr" if hit.ocr else "card.page", page=str(hit.page)))
     path = section_path(hit)
     if path:
         parts.append(f"§ {path}")

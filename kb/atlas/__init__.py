@@ -10,8 +10,8 @@
     kb.section_examples("leadership", k=5, prefer=me)
     kb.search("who chairs the group?", prefer=me)   # re-ranked towards comparable cities, none hidden
 
-Modules: framework_file (strict reading), labels (scoring), calibration, labelling (when and what to
-label), label_store (the catalog tables), cities / city_store, profile, similarity, examples,
+Modules: framework_file (strict reading), labels (scoring), section_model (the per-section
+regression deciding labels), calibration, labelling (when and what to label), label_store (the catalog tables), cities / city_store, profile, similarity, examples,
 overview, records, atlas (the facade the KnowledgeBase delegates to).
 """
 

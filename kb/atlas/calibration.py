@@ -5,7 +5,9 @@ the gold set (the starter corpus's documents in file-name order, every other one
 ...), the threshold that gives that section the best F1 on those documents, placed half-way to the
 next lower score so that it does not sit on one chunk's exact value. It writes
 `kb/atlas/data/calibration.json`; nothing here is set by hand. The other half is the held-out set
-the reported figures come from.
+the reported figures come from. The same run fits the per-section regression of
+kb.atlas.section_model on the calibration half; when it is shipped and the framework's sections are
+written as when it was fitted, it decides the labels, else the thresholds do.
 
 A threshold belongs to a section as it was written when calibrated (its texts' digest): a section
 whose texts change, or a new section, gets the median of the calibrated thresholds. The file also
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from kb.atlas.section_model import SectionModel
 
 __all__ = ["Calibration", "CALIBRATION_PATH", "VECTORS_PATH", "fit_thresholds", "section_digest", "text_key",
            "load_calibration", "DEFAULT_THRESHOLD"]
@@ -53,6 +57,7 @@ class Calibration:
     version: str = "none"
     params: dict[str, float] = field(default_factory=dict)  # kb.atlas.labels.LabelParams fields
     info: dict[str, Any] = field(default_factory=dict)  # the split and figures, for people reading it
+    model: dict[str, Any] | None = None  # kb.atlas.section_model.SectionModel.to_dict(), when fitted
 
     @property
     def default(self) -> float:
@@ -64,10 +69,21 @@ class Calibration:
             return float(self.thresholds[key])
         return self.default
 
+    def section_model(self, texts: dict[str, tuple[str, ...]]) -> SectionModel | None:
+        """The shipped regression when the framework's sections (key -> texts, in order) are those it was
+        fitted on, else None (the thresholds decide)."""
+        if not self.model:
+            return None
+        try:
+            model = SectionModel.from_dict(self.model)
+        except (KeyError, TypeError, ValueError):
+            return None  # a model written by another version of this code: the thresholds decide
+        return model if model.applies(list(texts), {k: section_digest(v) for k, v in texts.items()}) else None
+
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "embedder": self.embedder, "params": self.params, "thresholds": self.thresholds,
                 "sections": self.sections, "reference": {k: list(v) for k, v in self.reference.items()},
-                "info": self.info}
+                "info": self.info, "model": self.model}
 
 
 def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
@@ -84,6 +100,7 @@ def load_calibration(path: Path = CALIBRATION_PATH) -> Calibration:
         version=str(data.get("version", "none")),
         params={k: float(v) for k, v in (data.get("params") or {}).items()},
         info=dict(data.get("info") or {}),
+        model=dict(data["model"]) if data.get("model") else None,
     )
 
 

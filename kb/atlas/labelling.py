@@ -29,6 +29,7 @@ from kb.atlas.labels import (
     smooth,
 )
 from kb.atlas.records import RelabelReport
+from kb.atlas.section_model import SectionModel, digit_share
 
 if TYPE_CHECKING:
     from kb.indexing.indexes import Indexes
@@ -87,6 +88,9 @@ class Labeller:
     def _recipe(self, fw: LabelFramework) -> dict[str, Any]:
         texts = {k: list(fw.texts(k)) for k in fw.keys}
         embedder = self.indexes.embedder.id
+        # the regression only for the model and the sections it was fitted on; else the thresholds decide
+        model = (self.calibration.section_model({k: tuple(v) for k, v in texts.items()})
+                 if self.calibration.embedder == embedder else None)
         extra = f"{LABELLER_VERSION}|{embedder}|{self.calibration.version}|{sorted(asdict(self.params).items())}"
         return {
             "digest": fw.digest(extra),
@@ -96,6 +100,7 @@ class Labeller:
             "titles": {s.key: s.title for s in fw.framework.sections},
             "texts": texts,
             "thresholds": [self.calibration.threshold(k, tuple(texts[k])) for k in fw.keys],
+            "model": model.to_dict() if model is not None else None,
         }
 
     def _prototypes(self, plan: dict[str, Any]) -> Prototypes:
@@ -167,13 +172,28 @@ class Labeller:
         protos = self._prototypes(plan)
         stats = PrototypeStats(np.asarray(plan["stats"]["mean"], np.float32), np.asarray(plan["stats"]["std"], np.float32))
         scores = smooth(raw_scores(vectors, protos, stats, self.params), docs, ords, self.params)
-        labels = decide(scores, protos.keys, np.asarray(plan["thresholds"], dtype=np.float32))
+        labels = self._decide(plan, ids, scores)
         centroids: dict[int, tuple[int, np.ndarray]] = {}
         for d in np.unique(docs):
             rows = vectors[docs == d]
             centroids[int(d)] = (len(rows), rows.mean(0))
         self.store.write(ids.tolist(), labels, centroids, replace_all=replace_all, state=state)
         return labels
+
+    def _decide(self, plan: dict[str, Any], ids: np.ndarray, scores: np.ndarray) -> list[dict[str, float]]:
+        """The labels: by the shipped regression when the recipe has one (the label's score is then its
+        probability), else by each section's threshold."""
+        keys = tuple(plan["keys"])
+        if not plan.get("model"):
+            return decide(scores, keys, np.asarray(plan["thresholds"], dtype=np.float32))
+        model = SectionModel.from_dict(plan["model"])
+        probs = model.probabilities(scores, digit_share(self._texts(ids)))
+        return decide(probs, keys, np.full(len(keys), model.cut, dtype=np.float32))
+
+    def _texts(self, ids: np.ndarray) -> list[str]:
+        rows = self.store.catalog._select_in("SELECT id, text FROM chunks WHERE id IN ({marks})", ids.tolist())
+        text = {int(r[0]): str(r[1]) for r in rows}
+        return [text.get(int(i), "") for i in ids]
 
     def score_all(self) -> tuple[np.ndarray, tuple[str, ...], np.ndarray]:
         """(chunk ids, section keys, scores [n, sections]) of every chunk under the stored recipe, before

@@ -14,8 +14,9 @@ languages), embedded as queries. For a chunk vector `v` and prototype vectors `P
    (the chunks just before and after it) and towards its document's average, because a passage cut
    from a referral protocol is more likely about referral than its own words alone suggest.
 
-A chunk gets every section whose score reaches that section's threshold (zero, one or more).
-Thresholds are calibrated on hand-labelled data (`kb.atlas.calibration`), never set by hand.
+A chunk gets every section whose score reaches that section's threshold (zero, one or more), or,
+when the shipped regression fits the framework (kb.atlas.section_model), whose probability reaches
+its cut. Both are calibrated on hand-labelled data (`kb.atlas.calibration`), never set by hand.
 """
 
 from __future__ import annotations

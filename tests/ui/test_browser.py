@@ -214,15 +214,17 @@ def test_upload_a_scan_and_see_ocr_on_its_card(page: Any, nano_app: RunningApp, 
     page.set_input_files("#kb-upload input[type=file]", str(scan))
     page.locator("#kb-upload", has_text="Signed resolution").wait_for()
     page.locator("#kb-add-btn").click()
-    # the status and the outcomes of an earlier upload may still show: wait for this file's outcome
-    page.locator("#kb-outcomes", has_text="Signed resolution.png").wait_for(timeout=120_000)
+    # the status and the outcomes of an earlier upload may still show, and the progress overlay names the
+    # file too: wait for the batch to end, then for this file's outcome row
+    page.locator("#kb-add-status", has_text="Done:").wait_for(timeout=120_000)
+    page.locator("#kb-outcomes", has_text="Signed resolution.png").wait_for(timeout=30_000)
     outcomes = page.inner_text("#kb-outcomes")
     assert "Done: 1 added" in page.inner_text("#kb-add-status"), outcomes
     assert "Read by OCR (tesseract" in outcomes
     tab(page, "Library")
     page.locator("#kb-refresh").click()
     page.locator("#kb-library", has_text="Signed resolution.png").wait_for()
-    assert "1 p.," in page.inner_text("#kb-library")  # the OCR column: pages read, mean confidence
+    assert "1 p. read, " in page.inner_text("#kb-library")  # the OCR column: pages read, mean confidence
     tab(page, "Search")
     search(page, "Ashbury lantern festival grant")
     card = page.locator(".kb-card", has_text="lantern festival grant").first

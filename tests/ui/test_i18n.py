@@ -15,7 +15,7 @@ from ui.i18n import DEFAULT, LANGUAGES, PLURAL_CATEGORIES, Msg, catalogue, norma
 UI = Path(__file__).resolve().parents[2] / "ui"
 # Keys whose text may rightly read the same as in English (codes, formats, names, placeholders).
 SAME_AS_ENGLISH = {
-    "library.col.id", "help.source_url", "reason.other", "card.page", "export.markdown", "choice.status.ready",
+    "library.col.id", "card.page_ocr", "help.source_url", "reason.other", "card.page", "export.markdown", "choice.status.ready",
     "export.docx", "common.comma", "library.col.pages", "outcome.col.pages", "search.placeholder", "pin.section",
     "field.region", "library.col.type", "library.col.status", "card.open_page", "field.licence",
     "choice.doc_type.evaluation", "library.col.chunks", "outcome.col.chunks", "library.document",
