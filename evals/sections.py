@@ -79,7 +79,7 @@ def doc_folds(files: Sequence[str], k: int, seed: int) -> list[set[str]]:
 
 
 def _out_of_fold(scores: np.ndarray, digits: np.ndarray, truth: np.ndarray, files: np.ndarray,
-                 within: Sequence[str], l2: float, seed: int) -> np.ndarray:
+                 within: Sequence[str], l2: float, seed: int, negatives: np.ndarray | None = None) -> np.ndarray:
     """Each chunk's section probabilities from a regression fitted without its document's fold."""
     from kb.atlas.section_model import SectionModel
 
@@ -87,15 +87,18 @@ def _out_of_fold(scores: np.ndarray, digits: np.ndarray, truth: np.ndarray, file
     keys = tuple(str(j) for j in range(truth.shape[1]))
     for fold in doc_folds(within, INNER_FOLDS, seed):
         test, train = np.isin(files, sorted(fold)), np.isin(files, sorted(set(within) - fold))
-        model = SectionModel.fit(scores[train], digits[train], truth[train], keys, {}, l2=l2, cut=0.5)
-        probs[test] = model.probabilities(scores[test], digits[test])
+        neg = (None, None) if negatives is None else (negatives[train], negatives[test])
+        model = SectionModel.fit(scores[train], digits[train], truth[train], keys, {}, l2=l2, cut=0.5, negatives=neg[0])
+        probs[test] = model.probabilities(scores[test], digits[test], neg[1])
     return probs
 
 
 def choose_model(vectors: np.ndarray, docs: np.ndarray, ords: np.ndarray, protos: Any, stats: Any, digits: np.ndarray,
-                 truth: np.ndarray, files: np.ndarray, within: Sequence[str]) -> tuple[dict[str, float], float, float, float]:
+                 truth: np.ndarray, files: np.ndarray, within: Sequence[str],
+                 negatives: np.ndarray | None = None) -> tuple[dict[str, float], float, float, float]:
     """The labeller's constants, the regression's penalty and its cut with the best cross-validated
     macro-F1 within these documents only (INNER_FOLDS folds by document, INNER_SEEDS shuffles).
+    `negatives` is kb.atlas.labels.negative_similarity before smoothing (smoothed here with each setting).
 
     Returns:
         (params, l2, cut, cross-validated macro-F1).
@@ -110,8 +113,9 @@ def choose_model(vectors: np.ndarray, docs: np.ndarray, ords: np.ndarray, protos
         chosen = dict(zip(GRID, values, strict=True))
         params = LabelParams(**chosen)
         scores = smooth(raw_scores(vectors, protos, stats, params), docs, ords, params)
+        neg = None if negatives is None else smooth(negatives, docs, ords, params)
         for l2 in MODEL_L2:
-            probs = [_out_of_fold(scores, digits, truth, files, within, l2, seed)[rows] for seed in range(INNER_SEEDS)]
+            probs = [_out_of_fold(scores, digits, truth, files, within, l2, seed, neg)[rows] for seed in range(INNER_SEEDS)]
             for cut in MODEL_CUTS:
                 cv = float(np.mean([_macro(p >= cut, truth[rows]) for p in probs]))
                 if cv > best[0]:
@@ -120,21 +124,37 @@ def choose_model(vectors: np.ndarray, docs: np.ndarray, ords: np.ndarray, protos
 
 
 def cross_validated(scores: np.ndarray, digits: np.ndarray, truth: np.ndarray, files: np.ndarray,
-                    l2: float, cut: float, seeds: int = 3) -> float:
+                    l2: float, cut: float, seeds: int = 3, negatives: np.ndarray | None = None) -> tuple[float, np.ndarray]:
     """Macro-F1 over every gold document, each predicted by a regression fitted without its fold (5 folds
-    by document, averaged over `seeds` shuffles): how the regression does on documents it never saw."""
+    by document, averaged over `seeds` shuffles): how the regression does on documents it never saw.
+
+    Returns:
+        (macro-F1, [sections] each section's F1), both averaged over the shuffles.
+    """
     every = sorted(set(files.tolist()) - {""})
     rows = np.isin(files, every)
-    return float(np.mean([_macro(_out_of_fold(scores, digits, truth, files, every, l2, s)[rows] >= cut, truth[rows])
-                          for s in range(seeds)]))
+    f1s = []
+    for s in range(seeds):
+        pred, t = _out_of_fold(scores, digits, truth, files, every, l2, s, negatives)[rows] >= cut, truth[rows]
+        tp, n = (pred & t).sum(0), pred.sum(0) + t.sum(0)
+        f1s.append(np.where(n > 0, 2 * tp / np.maximum(n, 1), 0.0))
+    per_section = np.mean(f1s, axis=0)
+    return float(per_section.mean()), per_section
 
 
 def calibrate(kb: KnowledgeBase, gold: Sequence[GoldChunk], out: Path | None = None) -> dict[str, Any]:
     """Choose the labeller's constants and fit each section's threshold on the calibration documents,
     and write the calibration file (plus the prototypes' query vectors of the default model)."""
     from index import text_hash
-    from kb.atlas.calibration import CALIBRATION_PATH, VECTORS_PATH, fit_thresholds, section_digest, text_key
-    from kb.atlas.labels import LabelParams, PrototypeStats, raw_scores, smooth
+    from kb.atlas.calibration import (
+        CALIBRATION_PATH,
+        VECTORS_PATH,
+        fit_thresholds,
+        model_digest,
+        section_digest,
+        text_key,
+    )
+    from kb.atlas.labels import LabelParams, PrototypeStats, negative_similarity, raw_scores, smooth
     from kb.atlas.section_model import SectionModel, digit_share
 
     labeller = kb.atlas.labeller
@@ -153,15 +173,23 @@ def calibrate(kb: KnowledgeBase, gold: Sequence[GoldChunk], out: Path | None = N
     truth = np.array([[n in by_key and s in by_key[n].labels for s in keys] for n in names], dtype=bool)
     cal_files, _ = split(gold)
     digits = digit_share(labeller._texts(ids))
-    params, l2, cut, cv = choose_model(vectors, docs, ords, protos, stats, digits, truth, files, sorted(cal_files))
+    negs = labeller.negatives(plan)
+    negatives = negative_similarity(vectors, negs)
+    params, l2, cut, cv = choose_model(vectors, docs, ords, protos, stats, digits, truth, files, sorted(cal_files),
+                                       negatives)
     chosen = LabelParams(**params)
     scores = smooth(raw_scores(vectors, protos, stats, chosen), docs, ords, chosen)
+    negatives = smooth(negatives, docs, ords, chosen)
     rows = known & np.isin(files, sorted(cal_files))
     thresholds = fit_thresholds(scores[rows], truth[rows])
     digests = {k: section_digest(plan["texts"][k]) for k in keys}
-    model = SectionModel.fit(scores[rows], digits[rows], truth[rows], keys, digests, l2=l2, cut=cut)
-    every_cv = cross_validated(scores[known], digits[known], truth[known], files[known], l2, cut)
+    model_digests = {k: model_digest(plan["texts"][k], (plan.get("negatives") or {}).get(k, ())) for k in keys}
+    model = SectionModel.fit(scores[rows], digits[rows], truth[rows], keys, model_digests, l2=l2, cut=cut,
+                             negatives=negatives[rows])
+    every_cv, every_sections = cross_validated(scores[known], digits[known], truth[known], files[known], l2, cut,
+                                               negatives=negatives[known])
     texts = [t for k in keys for t in plan["texts"][k]]
+    query_texts = texts + [t for k in keys for t in (plan.get("negatives") or {}).get(k, ())]
     data = {
         "embedder": plan["embedder"],
         "params": params,
@@ -177,7 +205,9 @@ def calibrate(kb: KnowledgeBase, gold: Sequence[GoldChunk], out: Path | None = N
                  "fitted": "the regression (kb.atlas.section_model) on the calibration chunks; one threshold per "
                            "section (best F1 on the calibration chunks, half-way to the next lower score), used "
                            "when the framework's sections differ from those the regression was fitted on",
-                 "cross_validated_all_gold": {"macro_f1": round(every_cv, 3), "how": "the same regression settings, "
+                 "cross_validated_all_gold": {"macro_f1": round(every_cv, 3),
+                                              "per_section": {k: round(float(f), 3) for k, f in zip(keys, every_sections, strict=True)},
+                                              "how": "the same regression settings, "
                                               "5 folds by document over all gold documents, 3 shuffles"}},
         "model": model.to_dict(),
     }
@@ -186,7 +216,7 @@ def calibrate(kb: KnowledgeBase, gold: Sequence[GoldChunk], out: Path | None = N
     path = out or CALIBRATION_PATH
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     raw = getattr(kb.embedder, "raw", kb.embedder)
-    hashes = [text_hash(t) for t in texts]
+    hashes = [text_hash(t) for t in query_texts]
     got = kb.cache.get(f"{raw.id}|query", hashes)
     if len(got) == len(set(hashes)):
         np.savez(VECTORS_PATH, embedder=np.array(raw.id), hashes=np.array(hashes),

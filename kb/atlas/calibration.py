@@ -28,8 +28,8 @@ import numpy as np
 
 from kb.atlas.section_model import SectionModel
 
-__all__ = ["Calibration", "CALIBRATION_PATH", "VECTORS_PATH", "fit_thresholds", "section_digest", "text_key",
-           "load_calibration", "DEFAULT_THRESHOLD"]
+__all__ = ["Calibration", "CALIBRATION_PATH", "VECTORS_PATH", "fit_thresholds", "section_digest", "model_digest",
+           "text_key", "load_calibration", "DEFAULT_THRESHOLD"]
 
 DATA = Path(__file__).resolve().parent / "data"
 CALIBRATION_PATH = DATA / "calibration.json"
@@ -44,6 +44,11 @@ def text_key(text: str) -> str:
 
 def section_digest(texts: tuple[str, ...] | list[str]) -> str:
     return hashlib.sha256(json.dumps(list(texts), ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def model_digest(texts: tuple[str, ...] | list[str], negatives: tuple[str, ...] | list[str] = ()) -> str:
+    """A section as the regression sees it: its texts and its negatives (the same as section_digest without)."""
+    return section_digest([*texts, *(f"not: {t}" for t in negatives)])
 
 
 @dataclass(frozen=True)
@@ -69,16 +74,19 @@ class Calibration:
             return float(self.thresholds[key])
         return self.default
 
-    def section_model(self, texts: dict[str, tuple[str, ...]]) -> SectionModel | None:
-        """The shipped regression when the framework's sections (key -> texts, in order) are those it was
-        fitted on, else None (the thresholds decide)."""
+    def section_model(self, texts: dict[str, tuple[str, ...]],
+                      negatives: dict[str, tuple[str, ...]] | None = None) -> SectionModel | None:
+        """The shipped regression when the framework's sections (key -> texts, in order; key -> negative
+        texts) are those it was fitted on, else None (the thresholds decide)."""
         if not self.model:
             return None
         try:
             model = SectionModel.from_dict(self.model)
         except (KeyError, TypeError, ValueError):
             return None  # a model written by another version of this code: the thresholds decide
-        return model if model.applies(list(texts), {k: section_digest(v) for k, v in texts.items()}) else None
+        neg = negatives or {}
+        digests = {k: model_digest(v, neg.get(k, ())) for k, v in texts.items()}
+        return model if model.applies(list(texts), digests) else None
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "embedder": self.embedder, "params": self.params, "thresholds": self.thresholds,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +28,13 @@ class FrameworkError(ValueError):
 
 @dataclass(frozen=True)
 class LabelFramework:
-    """The framework as labelling sees it: the sections plus each one's prototype texts."""
+    """The framework as labelling sees it: the sections plus each one's prototype texts, and the texts
+    saying what does *not* count for a section (its `negatives:`, optional)."""
 
     framework: Framework
     prototypes: dict[str, tuple[str, ...]]  # section key -> texts (may be empty)
     path: Path
+    negatives: dict[str, tuple[str, ...]] = field(default_factory=dict)  # section key -> texts (may be absent)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -44,9 +46,15 @@ class LabelFramework:
         assert s is not None
         return tuple(t for t in (s.title, s.purpose, *s.searches, *self.prototypes.get(key, ())) if t)
 
+    def negative_texts(self, key: str) -> tuple[str, ...]:
+        """What a passage that does not speak to the section (though it looks close) says: the guideline's
+        "does not count" column written as prototypes (used by kb.atlas.section_model as a feature)."""
+        return self.negatives.get(key, ())
+
     def digest(self, extra: str = "") -> str:
         """A hash of what the labels depend on (not of comments or layout): relabel when it changes."""
-        content = [[k, list(self.texts(k))] for k in self.keys]
+        content = [[k, list(self.texts(k))] + ([list(self.negative_texts(k))] if self.negative_texts(k) else [])
+                   for k in self.keys]
         return hashlib.sha256(json.dumps([content, extra], ensure_ascii=False).encode()).hexdigest()[:16]
 
 
@@ -116,6 +124,7 @@ def read_framework(path: str | Path) -> LabelFramework:
         raise FrameworkError(f"{path}: expected a `sections:` list (see corpus/framework.yaml).")
     sections: list[Section] = []
     prototypes: dict[str, tuple[str, ...]] = {}
+    negatives: dict[str, tuple[str, ...]] = {}
     first_line: dict[str, int] = {}
     for i, raw in enumerate(data["sections"]):
         line = lines[i] if i < len(lines) else 0
@@ -133,7 +142,9 @@ def read_framework(path: str | Path) -> LabelFramework:
         searches = _strings(raw.get("searches"), f"{where}: searches")
         sections.append(Section(key, title, " ".join(str(raw.get("purpose") or "").split()), searches))
         prototypes[key] = _strings(raw.get("prototypes"), f"{where}: prototypes")
+        if raw.get("negatives") is not None:
+            negatives[key] = _strings(raw.get("negatives"), f"{where}: negatives")
     if not sections:
         raise FrameworkError(f"{path}: the framework has no sections.")
     framework = Framework(str(data.get("title") or "Local prevention framework"), tuple(sections))
-    return LabelFramework(framework, prototypes, path)
+    return LabelFramework(framework, prototypes, path, negatives)

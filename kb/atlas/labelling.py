@@ -25,6 +25,7 @@ from kb.atlas.labels import (
     Prototypes,
     PrototypeStats,
     decide,
+    negative_similarity,
     raw_scores,
     smooth,
 )
@@ -55,6 +56,7 @@ class Labeller:
         self.calibration = calibration or load_calibration()
         self.params = params or LabelParams(**self.calibration.params)
         self._protos: tuple[str, Prototypes] | None = None
+        self._negs: tuple[str, Prototypes] | None = None
 
     # --- what labels are computed from ---------------------------------------------------------
 
@@ -87,9 +89,11 @@ class Labeller:
 
     def _recipe(self, fw: LabelFramework) -> dict[str, Any]:
         texts = {k: list(fw.texts(k)) for k in fw.keys}
+        negatives = {k: list(fw.negative_texts(k)) for k in fw.keys if fw.negative_texts(k)}
         embedder = self.indexes.embedder.id
         # the regression only for the model and the sections it was fitted on; else the thresholds decide
-        model = (self.calibration.section_model({k: tuple(v) for k, v in texts.items()})
+        model = (self.calibration.section_model({k: tuple(v) for k, v in texts.items()},
+                                                {k: tuple(v) for k, v in negatives.items()})
                  if self.calibration.embedder == embedder else None)
         extra = f"{LABELLER_VERSION}|{embedder}|{self.calibration.version}|{sorted(asdict(self.params).items())}"
         return {
@@ -99,6 +103,7 @@ class Labeller:
             "keys": list(fw.keys),
             "titles": {s.key: s.title for s in fw.framework.sections},
             "texts": texts,
+            "negatives": negatives,
             "thresholds": [self.calibration.threshold(k, tuple(texts[k])) for k in fw.keys],
             "model": model.to_dict() if model is not None else None,
         }
@@ -115,6 +120,24 @@ class Labeller:
         protos = Prototypes(keys, owner, vecs)
         self._protos = (plan["digest"], protos)
         return protos
+
+    def negatives(self, plan: dict[str, Any]) -> Prototypes:
+        """The vectors of the texts saying what does not count for a section (none in an older recipe)."""
+        if self._negs is not None and self._negs[0] == plan["digest"]:
+            return self._negs[1]
+        keys = tuple(plan["keys"])
+        neg = plan.get("negatives") or {}
+        texts = [t for k in keys for t in neg.get(k, ())]
+        owner = np.asarray([j for j, k in enumerate(keys) for _ in neg.get(k, ())], dtype=np.int64)
+        if texts:
+            self._seed_queries(texts)
+            vecs = self.indexes.cache.embed_queries(self.indexes.embedder, texts).astype(np.float32)
+            vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+        else:
+            vecs = np.zeros((0, self.indexes.embedder.dim), dtype=np.float32)
+        negs = Prototypes(keys, owner, vecs)
+        self._negs = (plan["digest"], negs)
+        return negs
 
     def _seed_queries(self, texts: list[str]) -> None:
         """Put the shipped prototype query vectors of the default model into the cache (saves the model time)."""
@@ -172,7 +195,7 @@ class Labeller:
         protos = self._prototypes(plan)
         stats = PrototypeStats(np.asarray(plan["stats"]["mean"], np.float32), np.asarray(plan["stats"]["std"], np.float32))
         scores = smooth(raw_scores(vectors, protos, stats, self.params), docs, ords, self.params)
-        labels = self._decide(plan, ids, scores)
+        labels = self._decide(plan, ids, scores, vectors, docs, ords)
         centroids: dict[int, tuple[int, np.ndarray]] = {}
         for d in np.unique(docs):
             rows = vectors[docs == d]
@@ -180,14 +203,16 @@ class Labeller:
         self.store.write(ids.tolist(), labels, centroids, replace_all=replace_all, state=state)
         return labels
 
-    def _decide(self, plan: dict[str, Any], ids: np.ndarray, scores: np.ndarray) -> list[dict[str, float]]:
+    def _decide(self, plan: dict[str, Any], ids: np.ndarray, scores: np.ndarray, vectors: np.ndarray,
+                docs: np.ndarray, ords: np.ndarray) -> list[dict[str, float]]:
         """The labels: by the shipped regression when the recipe has one (the label's score is then its
         probability), else by each section's threshold."""
         keys = tuple(plan["keys"])
         if not plan.get("model"):
             return decide(scores, keys, np.asarray(plan["thresholds"], dtype=np.float32))
         model = SectionModel.from_dict(plan["model"])
-        probs = model.probabilities(scores, digit_share(self._texts(ids)))
+        negatives = smooth(negative_similarity(vectors, self.negatives(plan)), docs, ords, self.params)
+        probs = model.probabilities(scores, digit_share(self._texts(ids)), negatives)
         return decide(probs, keys, np.full(len(keys), model.cut, dtype=np.float32))
 
     def _texts(self, ids: np.ndarray) -> list[str]:

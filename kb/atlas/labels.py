@@ -25,7 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["LabelParams", "PrototypeStats", "Prototypes", "raw_scores", "smooth", "decide", "LABELLER_VERSION"]
+__all__ = ["LabelParams", "PrototypeStats", "Prototypes", "raw_scores", "negative_similarity", "smooth", "decide",
+           "LABELLER_VERSION"]
 
 LABELLER_VERSION = "1"  # part of the labels' digest: a change of method relabels every KB
 BATCH = 8192  # chunks scored at once (bounds memory at 1M chunks)
@@ -95,6 +96,25 @@ def raw_scores(vectors: np.ndarray, protos: Prototypes, stats: PrototypeStats, p
         centred = best - best.mean(1, keepdims=True)
         strength = 1.0 / (1.0 + np.exp(-(centred - params.z_offset)))
         out[start : start + len(sims)] = (1 - params.mix) * which + params.mix * strength
+    return out
+
+
+def negative_similarity(vectors: np.ndarray, negatives: Prototypes) -> np.ndarray:
+    """[n, sections] each chunk's best cosine to the texts saying what does *not* count for a section (0 for a
+    section without any): a feature of kb.atlas.section_model, so that a chunk close to a section's
+    prototypes but closer still to its negatives (one programme serving a plan's objective) is told apart.
+
+    Args:
+        vectors: chunk vectors [n, dim], L2-normalised; negatives: the negative texts' vectors and owners.
+    """
+    k = len(negatives.keys)
+    out = np.zeros((len(vectors), k), dtype=np.float32)
+    if not len(negatives.owner):
+        return out
+    for start in range(0, len(vectors), BATCH):
+        sims = vectors[start : start + BATCH].astype(np.float32) @ negatives.vectors.T
+        for j in np.unique(negatives.owner):
+            out[start : start + len(sims), j] = sims[:, negatives.owner == j].max(1)
     return out
 
 

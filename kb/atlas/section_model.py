@@ -2,15 +2,19 @@
 
 One shared rule ("score >= the section's threshold") mislabels what the prototypes cannot tell apart
 by topic alone: the *results* of a youth programme read like the programme (engagement) while the
-gold calls them monitoring. Each section's decision therefore also looks at a second, cheap
-feature of the chunk, the share of its words that carry a digit (figures, years, percentages,
-budgets). Features per section, both from what labelling already has (no model pass):
+gold calls them monitoring; one programme serving a plan's objective reads like the plan. Each
+section's decision therefore also looks at cheap features of the chunk. Features per section, all
+from what labelling already has (no model pass over the chunk):
 
 - the section's smoothed score (kb.atlas.labels.smooth of raw_scores),
-- the chunk's digit share.
+- the chunk's digit share (figures, years, percentages, budgets),
+- its smoothed similarity to the section's negatives (kb.atlas.labels.negative_similarity: texts in
+  the framework file saying what does not count for the section; 0, and so no weight, for a section
+  without negatives).
 
-(The other sections' scores as features too were tried: worse under cross-validation, see
-evals/sections/README.md.)
+(Tried and not kept, under cross-validation: the other sections' scores; the chunk's heading path
+matched against each section's words; the score relative to the chunk's other sections or to the
+document's mean; see evals/sections/README.md.)
 
 Weights are fitted by `python -m evals.sections --calibrate` on the calibration half of the gold set
 only, and shipped in kb/atlas/data/calibration.json with the digest of every section's texts: a
@@ -28,7 +32,7 @@ import numpy as np
 
 __all__ = ["SectionModel", "FEATURES", "digit_share", "fit_logistic", "features"]
 
-FEATURES = ("score of the section", "digit share")  # what `features` returns, in order
+FEATURES = ("score of the section", "digit share", "similarity to the section's negatives")  # `features`, in order
 
 
 def digit_share(texts: Sequence[str]) -> np.ndarray:
@@ -41,9 +45,10 @@ def digit_share(texts: Sequence[str]) -> np.ndarray:
     return out
 
 
-def features(scores: np.ndarray, digits: np.ndarray, j: int) -> np.ndarray:
-    """[n, 2] section j's features: its score and the digit share."""
-    return np.stack([scores[:, j], digits], axis=1).astype(np.float64)
+def features(scores: np.ndarray, digits: np.ndarray, j: int, negatives: np.ndarray | None = None) -> np.ndarray:
+    """[n, 3] section j's features: its score, the digit share, the similarity to its negatives (0 when None)."""
+    neg = negatives[:, j] if negatives is not None else np.zeros(len(scores))
+    return np.stack([scores[:, j], digits, neg], axis=1).astype(np.float64)
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float, iterations: int = 50) -> np.ndarray:
@@ -84,12 +89,14 @@ class SectionModel:
 
     @classmethod
     def fit(cls, scores: np.ndarray, digits: np.ndarray, truth: np.ndarray, keys: Sequence[str],
-            sections: dict[str, str], *, l2: float, cut: float) -> SectionModel:
-        """Fit one regression per section on these chunks (scores [n, k], digits [n], truth [n, k] bool)."""
+            sections: dict[str, str], *, l2: float, cut: float, negatives: np.ndarray | None = None) -> SectionModel:
+        """Fit one regression per section on these chunks (scores [n, k], digits [n], truth [n, k] bool,
+        negatives [n, k] or None)."""
         means, stds, weights = [], [], []
         for j in range(len(keys)):
-            x = features(scores, digits, j)
-            mu, sd = x.mean(0), x.std(0) + 1e-9
+            x = features(scores, digits, j, negatives)
+            mu, sd = x.mean(0), x.std(0)
+            sd = np.where(sd < 1e-6, 1.0, sd)  # a constant feature (a section without negatives) gets no weight
             means.append(mu)
             stds.append(sd)
             weights.append(fit_logistic((x - mu) / sd, truth[:, j].astype(np.float64), l2))
@@ -100,11 +107,11 @@ class SectionModel:
         return (tuple(keys) == self.keys and all(sections.get(k) == self.sections.get(k) for k in self.keys)
                 and self.weights.shape == (len(self.keys), len(FEATURES) + 1))
 
-    def probabilities(self, scores: np.ndarray, digits: np.ndarray) -> np.ndarray:
-        """[n, sections] each section's probability for each chunk."""
+    def probabilities(self, scores: np.ndarray, digits: np.ndarray, negatives: np.ndarray | None = None) -> np.ndarray:
+        """[n, sections] each section's probability for each chunk (negatives as in `fit`)."""
         out = np.zeros(scores.shape, dtype=np.float32)
         for j in range(len(self.keys)):
-            x = (features(scores, digits, j) - self.mean[j]) / self.std[j]
+            x = (features(scores, digits, j, negatives) - self.mean[j]) / self.std[j]
             z = x @ self.weights[j, :-1] + self.weights[j, -1]
             out[:, j] = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
         return out

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from kb.atlas.calibration import load_calibration, section_digest
+from kb.atlas.calibration import load_calibration, model_digest
 from kb.atlas.framework_file import read_framework
 from kb.atlas.section_model import FEATURES, SectionModel, digit_share, fit_logistic
 from kb.drafting.framework import DEFAULT_FRAMEWORK
@@ -55,16 +55,17 @@ def test_shipped_model_belongs_to_the_framework_file_and_falls_back_when_it_chan
     cal = load_calibration()
     fw = read_framework(DEFAULT_FRAMEWORK)
     texts = {k: fw.texts(k) for k in fw.keys}
-    model = cal.section_model(texts)
+    negatives = {k: fw.negative_texts(k) for k in fw.keys}
+    model = cal.section_model(texts, negatives)
     assert model is not None, "recalibrate: python -m evals.sections --calibrate"
     assert model.keys == fw.keys and model.cut in (0.3, 0.4, 0.5)
     assert model.weights.shape == (len(fw.keys), len(FEATURES) + 1)
-    assert cal.model and cal.model["sections"] == {k: section_digest(list(v)) for k, v in texts.items()}
+    assert cal.model and cal.model["sections"] == {k: model_digest(v, negatives[k]) for k, v in texts.items()}
     edited = dict(texts, plan=(*texts["plan"], "One more prototype text."))
-    assert cal.section_model(edited) is None  # a changed section: thresholds decide
-    assert cal.section_model({**texts, "training": ("Training first-line staff",)}) is None  # a new section
-    stale = dataclasses.replace(cal, model={**cal.model, "weights": [[1.0, 2.0]] * len(fw.keys)})
-    assert stale.section_model(texts) is None  # written by another version of the features
+    assert cal.section_model(edited, negatives) is None  # a changed section: thresholds decide
+    assert cal.section_model({**texts, "training": ("Training first-line staff",)}, negatives) is None  # a new section
+    stale = dataclasses.replace(cal, model={**cal.model, "weights": [[1.0, 2.0, 0.5]] * len(fw.keys)})
+    assert stale.section_model(texts, negatives) is None  # written by another version of the features
 
 
 def test_labeller_uses_the_model_only_for_its_embedder(city_kb: Any) -> None:

@@ -216,8 +216,14 @@ def test_upload_a_scan_and_see_ocr_on_its_card(page: Any, nano_app: RunningApp, 
     page.locator("#kb-add-btn").click()
     # the status and the outcomes of an earlier upload may still show, and the progress overlay names the
     # file too: wait for the batch to end, then for this file's outcome row
-    page.locator("#kb-add-status", has_text="Done:").wait_for(timeout=120_000)
-    page.locator("#kb-outcomes", has_text="Signed resolution.png").wait_for(timeout=30_000)
+    page.wait_for_function(
+        """() => {
+             const status = document.querySelector('#kb-add-status')?.innerText || '';
+             const outcomes = document.querySelector('#kb-outcomes')?.innerText || '';
+             return status.includes('Done:') && !status.includes('Reading')
+                 && outcomes.includes('Signed resolution.png') && !outcomes.includes('Reading'); }""",
+        timeout=180_000,
+    )
     outcomes = page.inner_text("#kb-outcomes")
     assert "Done: 1 added" in page.inner_text("#kb-add-status"), outcomes
     assert "Read by OCR (tesseract" in outcomes
