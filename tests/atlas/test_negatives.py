@@ -13,7 +13,7 @@ from kb.atlas.calibration import load_calibration, model_digest, section_digest
 from kb.atlas.framework_file import FrameworkError, read_framework
 from kb.atlas.labels import Prototypes, negative_similarity
 from kb.atlas.section_model import FEATURES, SectionModel
-from kb.framework import DEFAULT_FRAMEWORK
+from kb.drafting.framework import DEFAULT_FRAMEWORK
 
 NEGATIVES = "    negatives:\n      - \"A single programme that serves one objective of the city's plan.\"\n"
 
