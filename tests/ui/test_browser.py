@@ -220,8 +220,10 @@ def test_upload_a_scan_and_see_ocr_on_its_card(page: Any, nano_app: RunningApp, 
         """() => {
              const status = document.querySelector('#kb-add-status')?.innerText || '';
              const outcomes = document.querySelector('#kb-outcomes')?.innerText || '';
-             return status.includes('Done:') && !status.includes('Reading')
-                 && outcomes.includes('Signed resolution.png') && !outcomes.includes('Reading'); }""",
+             const busy = document.querySelector(
+                 '#kb-add-status .progress-level, #kb-outcomes .progress-level, #kb-add-status .progress-text, '
+                 + '#kb-outcomes .progress-text, #kb-add-status .eta-bar, #kb-outcomes .eta-bar');
+             return !busy && status.includes('Done:') && outcomes.includes('Signed resolution.png'); }""",
         timeout=180_000,
     )
     outcomes = page.inner_text("#kb-outcomes")
