@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.atlas.facade import AtlasMethods
+from kb.audit.trail import AuditEntry, AuditTrail, actor_of
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import add_files, reread_stale
 from kb.ingesting.metadata import update_metadata
@@ -29,13 +30,16 @@ from kb.jobs import JobStore, JobWorker, create_add_job, create_reread_job
 from kb.searching.searcher import Searcher
 from kb.settings import Settings
 from kb.store.catalog import Catalog
-from kb.store.originals import drop_original, original_path
+from kb.store.originals import original_path
+from kb.trash import Trash, TrashItem
 from kb.types import AddReport, Chunk, Document, DocumentNotFound, Hit
 from kb.upkeep.consistency import CheckReport, check
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex
     from ingest import ParsedDocument
+    from kb.access.policy import DraftAccess
+    from kb.access.workspaces import Workspaces
     from kb.atlas import Profile
     from kb.directory import Directory, Roster
     from kb.drafting.drafts import Drafts
@@ -70,12 +74,15 @@ class KnowledgeBase(AtlasMethods):
         self.settings.home.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(self.settings.catalog_path)
         self.indexes = Indexes(self.settings, self.catalog)
+        self.audit = AuditTrail(self.catalog)
+        self.trash = Trash(self.catalog, self.indexes, self.settings.home, self.settings.trash_days)
         self._drafts: Drafts | None = None
         self._worker: JobWorker | None = None
         self._directory: Directory | None = None
         self._roster: Roster | None = None
         if repair:
             self.check(repair=True)
+            self.trash.purge("system")  # what waited longer than its period
             self.atlas.ensure_labels()
 
     # --- parts, created on first use (kb.indexing owns them) -------------------------------------
@@ -114,7 +121,7 @@ class KnowledgeBase(AtlasMethods):
 
             # the framework chunks are labelled with (kb.atlas) is the one drafts follow
             framework = load_framework(self.settings.framework) if self.settings.framework else None
-            self._drafts = Drafts(self.catalog, framework)
+            self._drafts = Drafts(self.catalog, framework, trash_days=self.settings.trash_days)
         return self._drafts
 
     def snapshot(self) -> AbstractContextManager[None]:
@@ -122,6 +129,19 @@ class KnowledgeBase(AtlasMethods):
         no document is swapped in or out until the block ends (`kb.serving.Guard.shared`).
         Every read method already holds it for its own duration."""
         return self.indexes.guard.shared()
+
+    def workspaces(self, by: str | None = None) -> Workspaces:
+        """The workspaces (members, shares), changes recorded as made by `by` (kb.access.workspaces)."""
+        from kb.access.workspaces import Workspaces
+
+        return Workspaces(self.catalog, actor_of(by))
+
+    @property
+    def draft_access(self) -> DraftAccess:
+        """Who may see and change which draft (kb.access.policy)."""
+        from kb.access.policy import DraftAccess
+
+        return DraftAccess(self.catalog)
 
     @property
     def directory(self) -> Directory:
@@ -209,13 +229,27 @@ class KnowledgeBase(AtlasMethods):
     def last_report(self) -> dict[str, Any] | None:
         return self.catalog.last_run()
 
-    def update_metadata(self, doc_id: int, metadata: dict[str, Any]) -> Document:
-        """Replace a document's metadata after validating it (raises MetadataError)."""
-        with self.indexes.guard.writer():
-            return update_metadata(self.catalog, self.indexes, doc_id, metadata)
+    def update_metadata(self, doc_id: int, metadata: dict[str, Any], *, by: str | None = None) -> Document:
+        """Replace a document's metadata after validating it (raises MetadataError).
 
-    def remove(self, doc: int | str) -> Document:
-        """Delete a document, its chunks, its vectors and its stored original.
+        The audit trail records the values before and after, and `by` (the user; None: the person at
+        the command line).
+        """
+        with self.indexes.guard.writer():
+            before = self.catalog.document(doc_id)
+            updated = update_metadata(self.catalog, self.indexes, doc_id, metadata)
+        old = {**(before.metadata if before else {}), "title": before.title if before else None}
+        new = {**updated.metadata, "title": updated.title}
+        changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+        self.audit.record(actor_of(by), "document.metadata", f"document {doc_id}",
+                          {"before": {k: old.get(k) for k in changed}, "after": {k: new.get(k) for k in changed},
+                           "title": updated.title})
+        return updated
+
+    def remove(self, doc: int | str, *, by: str | None = None) -> Document:
+        """Move a document, its chunks, every signal's rows and its stored original to the trash.
+
+        Hidden from search at once; `restore` gives it back exactly for `settings.trash_days`.
 
         Returns:
             The removed document.
@@ -226,10 +260,29 @@ class KnowledgeBase(AtlasMethods):
             if found is None:
                 raise DocumentNotFound(doc)
             with guard.exclusive():  # readers see the document whole or not at all
-                self.indexes.remove(self.catalog.remove_document(found.id))
-            self.save()
-            drop_original(self.settings.home, self.catalog, found)
+                self.trash.remove_document(found, actor_of(by))
         return found
+
+    def restore(self, doc_id: int, *, as_copy: bool = False, by: str | None = None) -> Document:
+        """Bring a trashed document back under its ids, with the same rows in every signal (no model run).
+
+        Args:
+            as_copy: when its file was added again meanwhile, keep it as a separate document instead of
+                refusing (kb.trash.TrashConflict).
+        """
+        guard = self.indexes.guard
+        with guard.writer(), guard.exclusive():  # readers see the document whole or not at all
+            return self.trash.restore_document(int(doc_id), actor_of(by), as_copy=as_copy)
+
+    def purge_trash(self, items: list[TrashItem] | None = None, *, by: str | None = None) -> list[TrashItem]:
+        """Delete trashed items for good: those given, else those whose period is over."""
+        with self.indexes.guard.writer():
+            return self.trash.purge(actor_of(by), items)
+
+    def log(self, *, since: str | None = None, user: str | None = None, action: str | None = None,
+            limit: int | None = None) -> list[AuditEntry]:
+        """The audit trail, oldest first (see kb.audit.AuditTrail.entries)."""
+        return self.audit.entries(since=since, user=user, action=action, limit=limit)
 
     # --- ingest ------------------------------------------------------------------------------
 
@@ -239,6 +292,8 @@ class KnowledgeBase(AtlasMethods):
         manifest: str | Path | None = None,
         metadata: dict[str, Any] | None = None,
         progress: Progress | None = None,
+        *,
+        by: str | None = None,
         step: Step | None = None,
     ) -> AddReport:
         """Add files and folders (recursively). Every file gets an outcome; the batch never stops.
@@ -249,6 +304,7 @@ class KnowledgeBase(AtlasMethods):
             manifest: a CSV with a `file` column; other columns become metadata.
             metadata: values applied to every file (e.g. from `--set`), over manifest and sidecar.
             progress: called as progress(done, total, path) after each file.
+            by: who adds them, for the audit trail (None: the person at the command line).
             step: called while a file is embedded, as step(path, chunks done, chunks, page, pages).
 
         Returns:
@@ -257,9 +313,17 @@ class KnowledgeBase(AtlasMethods):
         if isinstance(paths, str | Path):
             paths = [paths]
         with self.indexes.guard.writer():
-            return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths],
-                             manifest=manifest, metadata=metadata, progress=progress, step=step,
-                             committed=self.atlas.label_added)
+            report = add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths],
+                               manifest=manifest, metadata=metadata, progress=progress, step=step,
+                               committed=self.atlas.label_added)
+        self._record_files(report, by)
+        return report
+
+    def _record_files(self, report: AddReport, by: str | None) -> None:
+        for f in report.files:
+            if f.outcome in ("added", "updated"):
+                self.audit.record(actor_of(by), f"document.{'add' if f.outcome == 'added' else 'update'}",
+                                  f"document {f.doc_id}", {"source": Path(f.path).name, "title": f.title})
 
     def stale_count(self) -> int:
         """How many documents an older version of the readers or chunker read (`reread` reads them again)."""
@@ -273,7 +337,7 @@ class KnowledgeBase(AtlasMethods):
 
         return ocr_pending(self.documents(), self.settings)
 
-    def reread(self, progress: Progress | None = None, ocr: bool = False) -> AddReport:
+    def reread(self, progress: Progress | None = None, ocr: bool = False, *, by: str | None = None) -> AddReport:
         """Read every document that an older version of the readers or chunker cut again, from the
         copy of its original kept in the KB home: same source and metadata, current chunks. Only the
         chunks whose text changed are embedded again (the cache has the rest). Documents whose scans
@@ -289,8 +353,10 @@ class KnowledgeBase(AtlasMethods):
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
         with self.indexes.guard.writer():
-            return reread_stale(self.catalog, self.indexes, self.settings, progress, ocr=ocr,
-                                committed=self.atlas.label_added)
+            report = reread_stale(self.catalog, self.indexes, self.settings, progress, ocr=ocr,
+                                  committed=self.atlas.label_added)
+        self._record_files(report, by)
+        return report
 
     # --- jobs (kb.jobs: ingest in the background; kb.distributed: where files are prepared) ---------
 
@@ -308,7 +374,8 @@ class KnowledgeBase(AtlasMethods):
 
             self._worker = JobWorker(self.catalog, self.indexes, self.settings,
                                      lambda: make_preparer(where, self.settings, self.indexes),
-                                     remote_paths=where.startswith("ray:"), committed=self.atlas.label_added)
+                                     remote_paths=where.startswith("ray:"), committed=self.atlas.label_added,
+                                     finished=lambda job, report: self._record_files(report, job.user))
         return self._worker
 
     def submit(self, paths: Iterable[str | Path], manifest: str | Path | None = None,
@@ -354,7 +421,7 @@ class KnowledgeBase(AtlasMethods):
         with guard.writer(), guard.exclusive():  # a repair changes the indexes searches read
             return check(self.indexes, repair)
 
-    def reindex(self, progress: Progress | None = None, where: str = "inline") -> int:
+    def reindex(self, progress: Progress | None = None, where: str = "inline", *, by: str | None = None) -> int:
         """Rebuild every index from the catalog with the current embedder. Returns the chunk count.
 
         `where`: "inline", or "ray:ADDRESS" to encode the chunks on a Ray cluster (kb.distributed)."""
@@ -362,8 +429,11 @@ class KnowledgeBase(AtlasMethods):
             from kb.distributed.ray_backend import RayEncoder
 
             with RayEncoder(where.removeprefix("ray:"), self.settings) as remote:
-                return self.indexes.rebuild(progress, encode=remote.encode_into(self.cache))
-        return self.indexes.rebuild(progress)
+                count = self.indexes.rebuild(progress, encode=remote.encode_into(self.cache))
+        else:
+            count = self.indexes.rebuild(progress)
+        self.audit.record(actor_of(by), "index.rebuild", "indexes", {"chunks": count, "embedder": self.settings.embedder})
+        return count
 
     # --- search ------------------------------------------------------------------------------
 

@@ -20,7 +20,8 @@ _SWITCHES = ("latent_terms", "passages")
 _MODES = {"ocr": "KB_OCR"}
 # numeric settings and the environment variables that set them
 _NUMBERS = {"max_file_mb": ("KB_MAX_FILE_MB", float), "ocr_max_pages": ("KB_OCR_MAX_PAGES", int),
-            "ocr_max_seconds": ("KB_OCR_MAX_SECONDS", float), "ocr_workers": ("KB_OCR_WORKERS", int)}
+            "ocr_max_seconds": ("KB_OCR_MAX_SECONDS", float), "ocr_workers": ("KB_OCR_WORKERS", int),
+            "trash_days": ("KB_TRASH_DAYS", float)}
 
 
 def default_home() -> Path:
@@ -74,6 +75,8 @@ class Settings:
         ocr_workers: scanned pages read side by side (one Tesseract thread each).
         framework: the framework file drafts follow and chunks are labelled with (kb.atlas);
             None means the project's `corpus/framework.yaml` (`KB_FRAMEWORK` sets it).
+        trash_days: how long a removed document or draft waits in the trash before it is purged
+            (`KB_TRASH_DAYS`); restorable exactly until then.
     """
 
     home: Path
@@ -91,13 +94,14 @@ class Settings:
     ocr_max_seconds: float = 900.0
     ocr_workers: int = 2
     framework: Path | None = None
+    trash_days: float = 30.0
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
         """Build settings from arguments first (None means "not given"), then the environment
         (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_FRAMEWORK`, each ranking signal's switch such
         as `KB_LATENT_TERMS` and `KB_PASSAGES`, and `KB_OCR`, each auto|on|off, `KB_OCR_MAX_PAGES`,
-        `KB_OCR_MAX_SECONDS`, `KB_OCR_WORKERS`), then defaults."""
+        `KB_OCR_MAX_SECONDS`, `KB_OCR_WORKERS`, `KB_TRASH_DAYS`), then defaults."""
         from index.signals import registry
 
         chosen = home or os.environ.get("KB_HOME") or default_home()

@@ -55,11 +55,11 @@ def test_users_file_and_env(tmp_path: Path) -> None:
     assert path == tmp_path / "users.json"
     assert load_users(tmp_path, env={}) == {}  # no users: local single-user mode
     assert role_of({}, None) == LOCAL
-    add_user(path, "alice", "coordinator", "pw-a", iterations=1000)
-    add_user(path, "bob", "viewer", "pw-b", iterations=1000)
+    add_user(path, "alice", "coordinator", "pw-alice-long", iterations=1000)
+    add_user(path, "bob", "viewer", "pw-bob-long1", iterations=1000)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     stored = json.loads(path.read_text())
-    assert stored["alice"]["role"] == "coordinator" and "pw-a" not in path.read_text()
+    assert stored["alice"]["role"] == "coordinator" and "pw-alice-long" not in path.read_text()
     carol = hash_password("pw-c", iterations=1000)
     users = load_users(tmp_path, env={"KB_USERS": f"carol:viewer:{carol}, bob:coordinator:{carol}"})
     assert {u: users[u].role for u in users} == {
@@ -67,14 +67,14 @@ def test_users_file_and_env(tmp_path: Path) -> None:
         "bob": "coordinator",
         "carol": "viewer",
     }
-    assert authenticate(users, "alice", "pw-a") and not authenticate(users, "alice", "pw-b")
-    assert not authenticate(users, "mallory", "pw-a")
+    assert authenticate(users, "alice", "pw-alice-long") and not authenticate(users, "alice", "pw-bob-long1")
+    assert not authenticate(users, "mallory", "pw-alice-long")
     assert role_of(users, "carol") == "viewer"
     with pytest.raises(PermissionDenied):
         role_of(users, "mallory")
     assert remove_user(path, "bob") and not remove_user(path, "bob")
     other = tmp_path / "elsewhere.json"
-    add_user(other, "dora", "viewer", "pw", iterations=1000)
+    add_user(other, "dora", "viewer", "pw-dora-long", iterations=1000)
     assert list(load_users(tmp_path, env={"KB_USERS_FILE": str(other)})) == ["dora"]
 
 
@@ -85,3 +85,55 @@ def test_bad_entries_are_refused(tmp_path: Path) -> None:
         add_user(tmp_path / "u.json", "../eve", "viewer", "pw", iterations=1000)
     with pytest.raises(ValueError, match="NAME:ROLE:HASH"):
         load_users(None, env={"KB_USERS": "eve-without-role"})
+
+
+def test_disable_enable_reset_and_minimum_length(tmp_path: Path) -> None:
+    from kb.access import MIN_PASSWORD_LENGTH, reset_password, set_disabled
+
+    path = tmp_path / "users.json"
+    with pytest.raises(ValueError, match=f"at least {MIN_PASSWORD_LENGTH} characters"):
+        add_user(path, "bob", "viewer", "short", iterations=1000)
+    add_user(path, "bob", "viewer", "bob-password-1", iterations=1000)
+    set_disabled(path, "bob", True)
+    users = load_users(tmp_path, env={})
+    assert users["bob"].disabled and not authenticate(users, "bob", "bob-password-1")
+    with pytest.raises(PermissionDenied, match="disabled"):
+        role_of(users, "bob")
+    set_disabled(path, "bob", False)
+    with pytest.raises(ValueError, match="at least"):
+        reset_password(path, "bob", "tiny", iterations=1000)
+    reset_password(path, "bob", "bob-password-2", iterations=1000)
+    users = load_users(tmp_path, env={})
+    assert authenticate(users, "bob", "bob-password-2") and not authenticate(users, "bob", "bob-password-1")
+    assert "bob-password" not in path.read_text()
+    with pytest.raises(ValueError, match="no user"):
+        set_disabled(path, "nobody", True)
+
+
+def test_sign_in_throttle_per_user_and_per_address(hash_kb: object) -> None:
+    from kb.access import SignInThrottle, Throttled
+
+    now = [1000.0]
+    throttle = SignInThrottle(hash_kb.catalog, limit=5, address_limit=8, window=60, lock=30,  # type: ignore[attr-defined]
+                              clock=lambda: now[0])
+    for _ in range(4):
+        throttle.check("bob", "10.0.0.1")
+        throttle.failed("bob", "10.0.0.1")
+    throttle.failed("bob", "10.0.0.1")  # the fifth
+    with pytest.raises(Throttled, match="Try again in 30 seconds") as locked:
+        throttle.check("bob", "10.0.0.9")  # per user: from any address
+    assert locked.value.wait == 30
+    now[0] += 12
+    with pytest.raises(Throttled, match="18 seconds"):
+        throttle.check("BOB ", None)
+    now[0] += 19
+    throttle.check("bob", "10.0.0.1")  # the lock is over
+    for name in ("a", "b", "c", "d", "e", "f", "g"):  # per address: many names from one place
+        throttle.failed(name, "10.0.0.2")
+    throttle.check("h", "10.0.0.2")
+    throttle.failed("h", "10.0.0.2")
+    with pytest.raises(Throttled):
+        throttle.check("someone-else", "10.0.0.2")
+    throttle.check("someone-else", "10.0.0.3")
+    rows = hash_kb.catalog.db.execute("SELECT key FROM sign_in_failures").fetchall()  # type: ignore[attr-defined]
+    assert all(r[0].startswith(("user:", "addr:")) for r in rows)

@@ -21,6 +21,7 @@ from kb import METADATA_FIELDS
 from kb.types import Hit
 from ui import render
 from ui.actions_base import BATCH_FIELDS, META_FIELDS, UiError, clean_form, kb_thread
+from ui.admin_actions import AdminActions, WorkspaceActions
 from ui.atlas_actions import AtlasActions
 from ui.draft_actions import DraftActions
 from ui.group_actions import GroupActions
@@ -29,9 +30,11 @@ from ui.library_actions import LibraryActions
 from ui.reader import reader_html
 from ui.uploads import safe_filename
 
-__all__ = ["Actions", "UiError", "Shown", "FILTER_FIELDS", "YEAR_FILTERS", "META_FIELDS", "BATCH_FIELDS", "FILE_ROUTE"]
+__all__ = ["Actions", "UiError", "Shown", "FILTER_FIELDS", "YEAR_FILTERS", "META_FIELDS", "BATCH_FIELDS",
+           "ORIGINAL_ROUTE"]
 
-FILE_ROUTE = "/gradio_api/file="
+# Stored originals are served by ui.gate, to signed-in users only (Gradio serves no folder of the KB home).
+ORIGINAL_ROUTE = "/kb/original/"
 # Stored originals a browser shows inertly at their address (a PDF opens at the page); every other
 # format opens in the page's reader, as text (an HTML original could run script on this origin).
 LINK_SUFFIXES = {".pdf"}
@@ -69,7 +72,7 @@ def check_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions):
+class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, AdminActions, WorkspaceActions):
     """The UI's operations, each checked against the caller's role.
 
     Args:
@@ -84,12 +87,12 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions):
         format, the web address when no original is kept; the original downloads under its name."""
         path = self.kb.original_path(hit.doc_id)
         if path is not None:
-            url = FILE_ROUTE + quote(str(path))
             name = Path(hit.source).name or path.name
+            url = f"{ORIGINAL_ROUTE}{hit.doc_id}/{quote(name)}"
             if path.suffix.lower() in LINK_SUFFIXES:
                 page = f"#page={hit.page}" if hit.page else ""
-                return render.Original(open_url=url + page, download_url=url, filename=name)
-            return render.Original(reader=True, download_url=url, filename=name)
+                return render.Original(open_url=url + page, download_url=url + "?download=1", filename=name)
+            return render.Original(reader=True, download_url=url + "?download=1", filename=name)
         doc = self.kb.document(hit.doc_id)
         web = str((doc.metadata.get("source_url") or "") if doc else "")
         return render.Original(open_url=web if urlparse(web).scheme in ("http", "https") else None)
@@ -129,7 +132,8 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions):
         if chunk is None or doc is None:
             raise UiError("error.excerpt_gone")
         path = self.kb.original_path(doc.id)
-        download = (FILE_ROUTE + quote(str(path)), Path(doc.source).name) if path is not None else None
+        name = Path(doc.source).name
+        download = (f"{ORIGINAL_ROUTE}{doc.id}/{quote(name)}?download=1", name) if path is not None else None
         return reader_html(doc, self.kb.chunks_of(doc.id), chunk.id, highlights or [], lang, download)
 
     # --- search --------------------------------------------------------------------------------

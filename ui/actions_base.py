@@ -9,12 +9,26 @@ Add documents tabs) build on `BaseActions`; no gradio import here either.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import quote
 
 from kb import METADATA_FIELDS
-from kb.access import LOCAL, ROLES, PermissionDenied, User, can, role_of
+from kb.access import (
+    LOCAL,
+    ROLES,
+    Caller,
+    ExportShelf,
+    PermissionDenied,
+    SignInThrottle,
+    Ticket,
+    User,
+    can,
+    role_of,
+)
+from kb.directory import may_edit
 from ui import render
 from ui.i18n import Msg
 
@@ -90,6 +104,7 @@ class BaseActions:
         # runs upload jobs in the background; started now, so jobs a stopped server left resume
         self.jobs_worker = kb.worker(jobs)
         self.jobs_worker.start()
+        self.given_users = dict(users)  # as configured at start; accounts changed from the page go to the file
 
     def on_kb(self, fn: Callable[[], T]) -> T:
         """Run `fn` (here: the KB is safe to call from any thread, see `kb_thread`)."""
@@ -123,5 +138,45 @@ class BaseActions:
 
     @property
     def exports_dir(self) -> Path:
-        """Where exports and downloads are written (the web app serves files from it)."""
+        """Where exports are written (drafts' and the manifest each in a private folder, see `shelf`)."""
         return self.kb.settings.home / "exports"
+
+    @functools.cached_property
+    def shelf(self) -> ExportShelf:
+        """Exports made for one person each, fetched through `ui.gate` until they expire."""
+        return ExportShelf(self.exports_dir)
+
+    @functools.cached_property
+    def throttle(self) -> SignInThrottle:
+        """Failed sign-ins per user name and address (used on the KB thread)."""
+        return SignInThrottle(self.kb.catalog)
+
+    def owner(self, user: str | None) -> str:
+        """Whom an export is for: the signed-in user, or "local" in single-user mode."""
+        return user or LOCAL
+
+    @staticmethod
+    def export_url(ticket: Ticket) -> str:
+        """The private address of an export (served by `ui.gate`)."""
+        return f"/kb/export/{ticket.token}/{quote(ticket.name)}"
+
+    # --- workspaces: who may see and change which draft (kb.access.policy) -----------------------
+
+    def caller(self, user: str | None) -> Caller:
+        return Caller(user, self.role(user))
+
+    def require_draft(self, user: str | None, draft_id: Any, *, edit: bool, what: str) -> None:
+        """UiError (and a recorded refusal) unless the caller's workspaces allow this on the draft."""
+        if draft_id in (None, "") or not str(draft_id).isdigit():
+            return  # no draft chosen: the action says so itself
+        try:
+            self.kb.draft_access.require(self.caller(user), int(draft_id), edit=edit, what=what)
+        except PermissionDenied as err:
+            key = "error.workspace.read_only" if "read-only" in str(err) else "error.workspace.not_yours"
+            raise UiError(key, id=str(draft_id)) from err
+
+    def may_edit_directory(self, user: str | None, role: str, draft_id: int | None) -> bool:
+        """The directory rule (kb.directory.access) narrowed to the draft's workspace (kb.access.policy)."""
+        if not may_edit(role, draft_id):
+            return False
+        return draft_id is None or self.kb.draft_access.can_edit_directory(Caller(user, role), int(draft_id))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from kb.access import User, authenticate, load_users
 from ui.actions import BATCH_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, UiError
+from ui.admin import wire_admin
 from ui.atlas_ui import wire_atlas
 from ui.directory import card_outputs, directory_language_outputs, wire_directory
 from ui.group import wire_group
@@ -152,6 +153,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
 
         # --- the directory and the leadership group (ui.directory) ------------------------------------
         wire_directory(gr, act, c, guard)
+        wire_admin(gr, act, c, guard)
         wire_group(gr, act, c, guard)
 
         # --- library and adding ----------------------------------------------------------------------
@@ -186,16 +188,18 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
     return app
 
 
-def launch_options(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> dict[str, Any]:
-    """Keyword arguments for `Blocks.launch`: offline, files dir served, auth when users exist."""
+def launch_options(
+    kb: "KnowledgeBase", users: Mapping[str, User] | None = None, act: Actions | None = None
+) -> dict[str, Any]:
+    """Keyword arguments for `Blocks.launch`: offline, auth when users exist, and `ui.gate` in front.
+
+    No folder of the KB home is in `allowed_paths`: stored originals and exports are served by
+    `ui.gate`, which checks who asks (`act`: the app's Actions, `app.kb_actions`; without it, no gate).
+    """
     users = load_users(kb.settings.home) if users is None else users
-    files_dir = kb.settings.files_dir
-    exports_dir = kb.settings.home / "exports"
-    for folder in (files_dir, exports_dir):
-        folder.mkdir(parents=True, exist_ok=True)
     opts: dict[str, Any] = {
         "share": False,
-        "allowed_paths": [str(files_dir), str(exports_dir)],
+        "allowed_paths": [],
         "css_paths": [STATIC / "app.css"],
         "i18n": gradio_i18n(),
         "footer_links": ["api", "gradio", "settings"],  # not the run history (Gradio leaves it in English)
@@ -203,8 +207,15 @@ def launch_options(kb: "KnowledgeBase", users: Mapping[str, User] | None = None)
         "quiet": True,
         "ssr_mode": False,
     }
+    if act is not None:
+        from starlette.middleware import Middleware
+
+        from ui.gate import Gate
+
+        opts["app_kwargs"] = {"middleware": [Middleware(Gate, act=act)]}
     if users:
-        opts["auth"] = lambda name, password: authenticate(users, name, password)
+        # Read through `act` when there is one, so accounts changed from the page apply at once.
+        opts["auth"] = lambda name, password: authenticate(act.users if act is not None else users, name, password)
         opts["auth_message"] = t(DEFAULT, "auth.message")
     return opts
 
@@ -232,5 +243,6 @@ def serve(
     """
     users = load_users(kb.settings.home) if users is None else users
     app = build_app(kb, users, jobs=jobs)
-    app.launch(server_name=host, server_port=port, prevent_thread_lock=not block, **launch_options(kb, users))
+    app.launch(server_name=host, server_port=port, prevent_thread_lock=not block,
+               **launch_options(kb, users, app.kb_actions))  # type: ignore[attr-defined]
     return app

@@ -66,7 +66,7 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         out["draft"] = act.view(user, working, section, lang)
         return out
 
-    def apply(got: dict, cards: Any, status: Any, state: Any) -> dict:
+    def apply(got: dict, cards: Any, status: Any, state: Any, user: str | None = None) -> dict:
         ups: dict = {}
         if "cards" in got:
             ups[cards] = got["cards"]
@@ -77,12 +77,12 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         if "draft" in got:
             ups[lay.draft_html] = got["draft"]
         if "working" in got:
-            choices = act.draft_choices()
+            choices = act.draft_choices(user)
             ups[lay.working] = got["working"]
             ups[lay.pin_draft] = gr.Dropdown(choices=choices, value=got["working"])
             ups[lay.draft_sel] = gr.Dropdown(choices=choices, value=got["working"])
         elif "draft" in got:  # item counts in the choosers' labels
-            choices = act.draft_choices()
+            choices = act.draft_choices(user)
             ups[lay.pin_draft] = gr.Dropdown(choices=choices)
             ups[lay.draft_sel] = gr.Dropdown(choices=choices)
         if "download" in got:
@@ -97,15 +97,15 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
     def on_results(lang, shown, working, section, flt, evt, request):
         """A card click in the search results; `flt`: the search form's filters ("more like this" keeps them)."""
         got = handle(lang, shown, working, section, flt, evt._data or {}, request)
-        return apply(got, lay.results, lay.search_status, lay.shown)
+        return apply(got, lay.results, lay.search_status, lay.shown, user_of(request))
 
     def on_suggestions(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
         got = handle(lang, shown, working, section, {}, evt._data or {}, request)
-        return apply(got, lay.suggestions, lay.suggest_status, lay.suggest_shown)
+        return apply(got, lay.suggestions, lay.suggest_status, lay.suggest_shown, user_of(request))
 
     def on_reader(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
         got = handle(lang, shown, working, section, {}, evt._data or {}, request)
-        return apply(got, lay.results, lay.search_status, lay.shown)
+        return apply(got, lay.results, lay.search_status, lay.shown, user_of(request))
 
     def close_reader():
         return gr.Column(visible=False)
@@ -115,7 +115,7 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
 
         def on_panel(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
             got = handle(lang, shown, working, section, {}, evt._data or {}, request)
-            return apply(got, cards, status, state)
+            return apply(got, cards, status, state, user_of(request))
 
         return on_panel
 

@@ -116,7 +116,7 @@ def directory_language_outputs(c: Any) -> list[Any]:
             c.directory_tab, c.group_tab]
 
 
-def directory_language_updates(gr: Any, c: Any, act: Any, lang: str) -> dict:
+def directory_language_updates(gr: Any, c: Any, act: Any, lang: str, user: str | None = None) -> dict:
     """The choices the server writes in the page language (kinds, sectors, roles, scopes)."""
     f = c.dir_form
     return {
@@ -125,7 +125,7 @@ def directory_language_updates(gr: Any, c: Any, act: Any, lang: str) -> dict:
         f["prevention_level"]: gr.Dropdown(choices=value_choices("prevention_level", lang, False)),
         c.group_sector: gr.Dropdown(choices=value_choices("sector", lang)),
         c.group_role: gr.Dropdown(choices=value_choices("role", lang, False)),
-        c.dir_scope: gr.Dropdown(choices=act.scope_choices(lang)),
+        c.dir_scope: gr.Dropdown(choices=act.scope_choices(lang, user)),
     }
 
 
@@ -175,7 +175,7 @@ def open_form(gr: Any, act: Any, c: Any, lang: str, chunk: int, quote: Any, high
     values, sources, note = act.prefill(user, chunk, quote, highlights, lang)
     ups = dict(zip(form_outputs(c), form_updates(gr, values, sources, note, None, lang), strict=True))
     ups.update({c.tabs: gr.Tabs(selected="directory"),
-                c.dir_scope: gr.Dropdown(choices=act.scope_choices(lang), value=default_scope(act, working, user)),
+                c.dir_scope: gr.Dropdown(choices=act.scope_choices(lang, user), value=default_scope(act, working, user)),
                 c.dir_form_status: ""})
     return ups
 
@@ -190,7 +190,7 @@ def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any
 
     def open_tab(lang, scope, working, request: gr.Request):
         user = user_of(request)
-        choices = act.scope_choices(lang)
+        choices = act.scope_choices(lang, user)
         valid = {v for _, v in choices}
         scope = scope if scope in valid else default_scope(act, working, user)
         html, status = act.directory_view(user, scope, "", {}, lang)

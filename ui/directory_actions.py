@@ -73,13 +73,16 @@ class DirectoryActions(BaseActions):
         return draft_id
 
     @kb_thread
-    def scope_choices(self, lang: str = "en") -> list[tuple[str, str]]:
-        drafts = self.kb.drafts.list()
+    def scope_choices(self, lang: str = "en", user: str | None = None) -> list[tuple[str, str]]:
+        """The network directory, then the directory of each draft the caller may see (kb.access.policy)."""
+        drafts = self.kb.drafts.list(only=self.kb.draft_access.visible(self.caller(user)))
         return [(view.scope_label(None, lang), NETWORK_SCOPE)] + [
             (view.scope_label(d.title, lang), str(d.id)) for d in drafts]
 
     def _edit_check(self, user: str | None, draft_id: int | None) -> str:
         role = self.role(user)
+        if draft_id is not None:  # a draft's directory is its workspace's (kb.access.policy)
+            self.require_draft(user, draft_id, edit=True, what="directory")
         if not may_edit(role, draft_id):
             who = Msg(f"role.a.{role}") if role in ("viewer", "coordinator", "local") else Msg("role.a.unknown")
             raise UiError("error.directory.denied" if draft_id is None else "error.directory.denied_draft", who=who)
@@ -106,10 +109,12 @@ class DirectoryActions(BaseActions):
         """(entry cards, status line) of a directory, searched and filtered."""
         role = self.check(user, "search")
         draft_id = self.scope_of(scope)
+        self.require_draft(user, draft_id, edit=False, what="directory")
         query = (query or "").strip()
         found = self.kb.directory.search(query, k=50, filters=filters or {}, scope=draft_id)
-        seat_draft = draft_id is not None and may_edit(role, draft_id)
-        html = view.entry_cards(self._seen(found, role), lang, can_edit=may_edit(role, draft_id), can_seat=seat_draft,
+        editable = self.may_edit_directory(user, role, draft_id)
+        seat_draft = draft_id is not None and editable
+        html = view.entry_cards(self._seen(found, role), lang, can_edit=editable, can_seat=seat_draft,
                                 empty=t(lang, "directory.no_match" if query or any((filters or {}).values())
                                         else "directory.empty"), notice=notice)
         status = t(lang, "directory.found", n=len(found), query=query) if query else t(lang, "directory.count", n=len(found))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
+from kb.access import LOCAL, Ticket, WorkspaceError
 from kb.drafting.drafts import Draft, DraftError, DraftItem, Drafts
 from kb.drafting.export import FORMATS, export
 from ui import render
@@ -65,9 +65,33 @@ class DraftActions(BaseActions):
     def drafts(self) -> Drafts:
         return self.kb.drafts
 
+    def _drafts_of(self, user: str | None) -> Drafts:
+        """The drafts, with changes recorded in the audit trail as the caller's."""
+        return self.drafts.by(user or LOCAL)
+
     @kb_thread
-    def draft_choices(self) -> list[tuple[str, int]]:
-        return render.draft_choices(self.drafts.list())
+    def draft_choices(self, user: str | None = None) -> list[tuple[str, int]]:
+        """The drafts the caller may see (their workspaces', and those shared with them)."""
+        visible = self.kb.draft_access.visible(self.caller(user))
+        return render.draft_choices(self.drafts.list(only=visible))
+
+    def _workspace_for(self, user: str | None, city: str) -> int:
+        """Where a new draft goes: the caller's workspace named after the city, else their first one
+        where they draft; a coordinator (or single-user mode) gets one named after the city."""
+        caller = self.caller(user)
+        name = city or "Unassigned"
+        places = self.kb.draft_access.creatable(caller)
+        same = [w for w in places if w.name.casefold() == name.casefold()]
+        if same:
+            return same[0].id
+        if caller.network_wide:
+            try:
+                return self.kb.workspaces(user or LOCAL).create(name).id
+            except WorkspaceError as err:
+                raise UiError("error.draft", detail=str(err)) from err
+        if places:
+            return places[0].id
+        raise UiError("error.workspace.none")
 
     def section_choices(self, lang: str = "en") -> list[tuple[str, str]]:
         return [(f"§{n} {render.section_title(s, lang)}", s.key)
@@ -100,6 +124,7 @@ class DraftActions(BaseActions):
     def view(self, user: str | None, draft_id: Any, section_key: str | None = None, lang: str = "en",
              removed: DraftItem | None = None) -> str:
         self.check(user, "draft")
+        self.require_draft(user, draft_id, edit=False, what="view")
         return render.draft_view(self._draft(draft_id), section_key, lang, removed)
 
     @kb_thread
@@ -127,25 +152,28 @@ class DraftActions(BaseActions):
         title = " ".join((title or "").split())
         if not title:
             title = t(lang, "draft.default_title", city=city) if city else t(lang, "draft.default_title_nocity")
-        return self._do(lambda: self.drafts.create(city, title)).id
+        ws = self._workspace_for(user, city)
+        return self._do(lambda: self._drafts_of(user).create(city, title, ws)).id
 
     @kb_thread
     def rename_draft(self, user: str | None, draft_id: Any, title: str, city: str | None) -> None:
         self.check(user, "draft")
+        self.require_draft(user, draft_id, edit=True, what="rename")
         if self._draft(draft_id) is None:
             raise UiError("error.choose_draft")
         if not (title or "").strip():
             raise UiError("error.draft_title")
-        self._do(lambda: self.drafts.rename(int(draft_id), title, city or None))
+        self._do(lambda: self._drafts_of(user).rename(int(draft_id), title, city or None))
 
     @kb_thread
     def delete_draft(self, user: str | None, draft_id: Any, confirmed: bool) -> None:
         self.check(user, "draft")
+        self.require_draft(user, draft_id, edit=True, what="delete")
         if self._draft(draft_id) is None:
             raise UiError("error.choose_draft")
         if not confirmed:
             raise UiError("error.confirm_delete_draft")
-        self._do(lambda: self.drafts.delete(int(draft_id)))
+        self._do(lambda: self._drafts_of(user).delete(int(draft_id)))
 
     # --- pinning -----------------------------------------------------------------------------
 
@@ -160,6 +188,7 @@ class DraftActions(BaseActions):
             then shows where it is pinned; "already there" for a duplicate).
         """
         self.check(user, "draft")
+        self.require_draft(user, draft_id, edit=True, what="pin")
         draft = self._draft(draft_id)
         if draft is None:
             raise UiError("error.choose_draft")
@@ -179,7 +208,7 @@ class DraftActions(BaseActions):
         if self.drafts.pinned(int(draft.id), section_key, chunk.id, part or chunk.text) is not None:
             text = t(lang, "status.duplicate", number=str(number), section=title)
             return render.message(text, "info"), render.CardState(notice=text, notice_kind="info")
-        self._do(lambda: self.drafts.pin(int(draft.id), section_key, chunk, quote=part))
+        self._do(lambda: self._drafts_of(user).pin(int(draft.id), section_key, chunk, quote=part))
         key = "status.pinned_part" if part else "status.pinned"
         return render.message(t(lang, key, number=str(number), section=title), "ok"), render.CardState()
 
@@ -187,26 +216,32 @@ class DraftActions(BaseActions):
     def unpin(self, user: str | None, item_id: int) -> DraftItem:
         """Take a pinned item out again (the card's "undo"); returns it."""
         self.check(user, "draft")
-        return self._do(lambda: self.drafts.remove_item(int(item_id)))
+        item = self._do(lambda: self.drafts.item(int(item_id)))
+        self.require_draft(user, item.draft_id, edit=True, what="unpin")
+        return self._do(lambda: self._drafts_of(user).remove_item(int(item_id)))
 
     @kb_thread
     def add_note(self, user: str | None, draft_id: Any, section_key: str | None, text: str) -> None:
         self.check(user, "draft")
+        self.require_draft(user, draft_id, edit=True, what="add_note")
         if self._draft(draft_id) is None:
             raise UiError("error.choose_draft")
         if not (text or "").strip():
             raise UiError("error.note_empty")
-        self._do(lambda: self.drafts.add_note(int(draft_id), section_key or "", text))
+        self._do(lambda: self._drafts_of(user).add_note(int(draft_id), section_key or "", text))
 
     @kb_thread
     def item_action(self, user: str | None, act: str, item_id: int) -> DraftItem | None:
         """up / down / remove one draft item; a removed item is returned, for `restore_item`."""
         self.check(user, "draft")
+        item = self._do(lambda: self.drafts.item(int(item_id)))
+        self.require_draft(user, item.draft_id, edit=True, what=f"item {act}")
+        drafts = self._drafts_of(user)
         if act in ("up", "down"):
-            self._do(lambda: self.drafts.move(int(item_id), -1 if act == "up" else 1))
+            self._do(lambda: drafts.move(int(item_id), -1 if act == "up" else 1))
             return None
         if act == "remove":
-            return self._do(lambda: self.drafts.remove_item(int(item_id)))
+            return self._do(lambda: drafts.remove_item(int(item_id)))
         raise UiError("error.unknown_action", action=str(act))
 
     @kb_thread
@@ -215,21 +250,25 @@ class DraftActions(BaseActions):
         self.check(user, "draft")
         if item is None:
             raise UiError("error.nothing_to_undo")
-        self._do(lambda: self.drafts.restore_item(item))
+        self.require_draft(user, item.draft_id, edit=True, what="restore_item")
+        self._do(lambda: self._drafts_of(user).restore_item(item))
 
     @kb_thread
-    def export(self, user: str | None, draft_id: Any, fmt: str, lang: str = "en") -> Path:
-        """Write the draft as `fmt` under a clean name (riverton-local-prevention-framework-draft.docx)."""
+    def export(self, user: str | None, draft_id: Any, fmt: str, lang: str = "en") -> Ticket:
+        """Write the draft as `fmt` under a clean name (riverton-local-prevention-framework-draft.docx),
+        for the caller alone: a private address that expires (`kb.access.ExportShelf`, `ui.gate`)."""
         self.check(user, "draft")
+        self.require_draft(user, draft_id, edit=False, what="export")
         draft = self._draft(draft_id)
         if draft is None:
             raise UiError("error.choose_draft_export")
         if fmt not in FORMATS:
             raise UiError("error.unknown_format", fmt=str(fmt))
-        # one folder per draft: two drafts with the same title never overwrite each other's file
-        path = self.exports_dir / f"draft-{draft.id}" / export_name(draft.title, fmt)
-        return export(draft, fmt, path, references_heading=t(lang, "export.references"),
-                      appendices=self.export_appendices(user, draft.id, lang))
+        appendices = self.export_appendices(user, draft.id, lang)
+        ticket = self.shelf.put(self.owner(user), export_name(draft.title, fmt), lambda path: export(
+            draft, fmt, path, references_heading=t(lang, "export.references"), appendices=appendices))
+        self.kb.audit.record(user or LOCAL, "draft.export", f"draft {draft.id}", {"format": fmt})
+        return ticket
 
     def export_appendices(self, user: str | None, draft_id: int, lang: str) -> list[Any]:
         """Parts exported after the draft's sections (the directory's actions add the city's directory

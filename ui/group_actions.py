@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.directory import DirectoryError, RosterMember, may_edit
+from kb.directory import DirectoryError, RosterMember
 from ui import directory_render as view
 from ui.actions_base import UiError, kb_thread
 from ui.directory_actions import DirectoryActions
@@ -23,6 +23,7 @@ class GroupActions(DirectoryActions):
     @kb_thread
     def group_view(self, user: str | None, draft_id: Any, lang: str = "en", notice: str = "") -> str:
         role = self.check(user, "search")
+        self.require_draft(user, draft_id, edit=False, what="group")
         draft = self._draft(draft_id)
         if draft is None:
             return f'<p class="kb-empty">{t(lang, "group.no_draft")}</p>'
@@ -32,7 +33,7 @@ class GroupActions(DirectoryActions):
         checks = self.kb.roster.check(draft.id, excerpts, draft.city)
         exp = self.kb.roster.expectations
         return notice + view.group_view(t(lang, "group.draft", title=draft.title), self.kb.roster.members(draft.id),
-                                        checks, lang, can_edit=may_edit(role, draft.id),
+                                        checks, lang, can_edit=self.may_edit_directory(user, role, draft.id),
                                         guidance={"title": exp.title, "page": exp.page})
 
     def _group_draft(self, user: str | None, draft_id: Any) -> int:

@@ -112,12 +112,12 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         for form in (lay.edit, lay.add_meta):
             for key in CHOICE_FIELDS:
                 ups[form[key]] = gr.Dropdown(choices=forms[key])
-        ups.update(directory_language_updates(gr, lay, act, lang))
+        ups.update(directory_language_updates(gr, lay, act, lang, user))
         return ups
 
     def on_load(lang_hint, request: gr.Request):
         lang = normalize(lang_hint)
-        drafts = act.draft_choices()
+        drafts = act.draft_choices(user_of(request))
         working = drafts[0][1] if drafts else None
         ups = language_updates(lang, user_of(request))
         ups.update({
@@ -143,9 +143,9 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
     def facet_updates(lang):
         return [gr.Dropdown(choices=c) for c in filter_choices(act, lang).values()]
 
-    def draft_updates(working, choices=None):
-        """The working draft in both choosers (Search's "pin to" and the Drafting tab)."""
-        choices = act.draft_choices() if choices is None else choices
+    def draft_updates(working, choices=None, user=None):
+        """The working draft in both choosers (Search's "pin to" and the Drafting tab): the drafts `user` sees."""
+        choices = act.draft_choices(user) if choices is None else choices
         return gr.Dropdown(choices=choices, value=working), gr.Dropdown(choices=choices, value=working)
 
     # One parameter per form field (form_handler): Gradio injects gr.Request only into positional
@@ -157,7 +157,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
 
     def choose_draft(lang, value, section, shown, request: gr.Request):
         """A draft chosen in either chooser becomes the working draft everywhere."""
-        pin, sel = draft_updates(value)
+        pin, sel = draft_updates(value, user=user_of(request))
         cards = act.cards(shown, lang, value) if shown.hits else gr.skip()
         return value, pin, sel, act.view(user_of(request), value, section, lang), cards
 
@@ -178,29 +178,30 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         else:
             gone = act.item_action(user, str(data.get("act")), int(data["item"]))
             removed = gone or removed
-        return act.view(user, working, section_key, lang, removed), removed, *draft_updates(working)
+        return act.view(user, working, section_key, lang, removed), removed, *draft_updates(working, user=user)
 
     def create(lang, city, title, section_key, request: gr.Request):
         new_id = act.create_draft(user_of(request), city, title, lang)
-        return (new_id, *draft_updates(new_id), act.view(user_of(request), new_id, section_key, lang), "", "")
+        return (new_id, *draft_updates(new_id, user=user_of(request)), act.view(user_of(request), new_id, section_key, lang), "", "")
 
     def rename(lang, working, title, request: gr.Request):
         act.rename_draft(user_of(request), working, title, None)
-        return (*draft_updates(working), "")
+        return (*draft_updates(working, user=user_of(request)), "")
 
     def delete(lang, working, ok, request: gr.Request):
         act.delete_draft(user_of(request), working, ok)
-        drafts = act.draft_choices()
+        drafts = act.draft_choices(user_of(request))
         new = drafts[0][1] if drafts else None
         return (new, *draft_updates(new, drafts), act.view(user_of(request), new, None, lang), False)
 
     def add_note(lang, working, section_key, text, request: gr.Request):
         act.add_note(user_of(request), working, section_key, text)
-        return (act.view(user_of(request), working, section_key, lang), "", *draft_updates(working))
+        return (act.view(user_of(request), working, section_key, lang), "", *draft_updates(working, user=user_of(request)))
 
     def exporter(fmt: str):
         def run(lang, working, request: gr.Request):
-            return gr.File(value=str(act.export(user_of(request), working, fmt, lang)), visible=True)
+            ticket = act.export(user_of(request), working, fmt, lang)
+            return gr.HTML(render.download_link(act.export_url(ticket), ticket.name, lang), visible=True)
 
         return run
 
@@ -216,7 +217,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         )
 
     def library_manifest(lang, request: gr.Request):
-        return gr.File(value=str(act.library_manifest(user_of(request))), visible=True)
+        ticket = act.library_manifest(user_of(request))
+        return gr.HTML(render.download_link(act.export_url(ticket), ticket.name, lang), visible=True)
 
     def reread(lang, request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio finds the bar by it)
         def work(report: Callable[[float, str], None]) -> str:

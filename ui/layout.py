@@ -13,6 +13,7 @@ from typing import Any
 
 from kb import METADATA_FIELDS, MetadataField
 from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, Shown
+from ui.admin import build_admin, build_share
 from ui.atlas_ui import build_examples_panel, build_overview_panel, build_prefer, build_profile_panel
 from ui.directory import directory_state, directory_tabs
 from ui.group import group_tab
@@ -163,8 +164,9 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 c["docx_btn"] = gr.Button(L("export.docx"), elem_id="kb-export-docx")
                 c["md_btn"] = gr.Button(L("export.markdown"), elem_id="kb-export-md")
                 c["csl_btn"] = gr.Button(L("export.csl"), elem_id="kb-export-csl")
-            c["export_file"] = gr.File(label=L("export.file"), elem_id="kb-export-file", interactive=False,
-                                       visible=False)
+            # a link to the export's private address (ui.gate): for the person who asked, for 15 minutes
+            c["export_file"] = gr.HTML("", elem_id="kb-export-file", visible=False)
+            c["share"] = build_share(gr)  # read-only with another workspace or the network
         directory_tabs(gr, c)
         group_tab(gr, c)
         with gr.Tab(L("tab.library"), id="library", visible=act.local) as library_tab:
@@ -172,8 +174,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             with gr.Row():
                 c["refresh_btn"] = gr.Button(L("library.refresh"), elem_id="kb-refresh")
                 c["manifest_btn"] = gr.Button(L("library.manifest"), elem_id="kb-manifest-btn")
-            c["manifest_file"] = gr.File(label=L("library.manifest_file"), elem_id="kb-manifest-file",
-                                         interactive=False, visible=False)
+            c["manifest_file"] = gr.HTML("", elem_id="kb-manifest-file", visible=False)  # a private link
             c["table"] = gr.Dataframe(
                 headers=LIBRARY_HEADERS, interactive=False, elem_id="kb-library", wrap=True,
                 # id, title, source, city, country, year, type, themes, language, chunks, pages, status, updated
@@ -190,6 +191,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["report"] = gr.HTML(elem_id="kb-last-report")
             # shown only when documents read by an older version are waiting (see Actions.stale_count)
             c["reread_btn"] = gr.Button(L("library.reread"), elem_id="kb-reread", visible=False)
+            c["admin"] = build_admin(gr)  # the trash, the audit trail, the workspaces, the accounts
         with gr.Tab(L("tab.add"), id="add", visible=act.local) as add_tab:
             c["add_tab"] = add_tab
             c["uploads"] = gr.File(label=L("add.files"), file_count="multiple", elem_id="kb-upload")

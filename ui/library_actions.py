@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kb import METADATA_FIELDS
-from kb.access import can
+from kb.access import LOCAL, Ticket, can
 from kb.jobs.store import FINISHED, Job
 from kb.types import AddReport, FileOutcome
 from ui import render
@@ -41,18 +41,19 @@ class LibraryActions(BaseActions):
         )
 
     @kb_thread
-    def library_manifest(self, user: str | None) -> Path:
-        """Every document's metadata as a manifest CSV (UTF-8 with a BOM, so spreadsheets read it right)."""
+    def library_manifest(self, user: str | None) -> Ticket:
+        """Every document's metadata as a manifest CSV (UTF-8 with a BOM, so spreadsheets read it right),
+        made for the caller alone (a private address that expires)."""
         from ingest import dump_manifest
 
         self.check(user, "search")
-        path = self.exports_dir / "library-metadata.csv"
-        path.parent.mkdir(parents=True, exist_ok=True)
         text = dump_manifest((d.source, d.metadata) for d in self.kb.documents())
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8-sig")
-        tmp.replace(path)
-        return path
+
+        def write(path: Path) -> Path:
+            path.write_text(text, encoding="utf-8-sig")
+            return path
+
+        return self.shelf.put(self.owner(user), "library-metadata.csv", write)
 
     @kb_thread
     def stale_count(self, user: str | None) -> int:
@@ -64,7 +65,7 @@ class LibraryActions(BaseActions):
                lang: str = "en") -> str:
         """Read those documents again from their stored originals (`KnowledgeBase.reread`)."""
         self.check(user, "add")
-        report = self.kb.reread(progress=progress)
+        report = self.kb.reread(progress=progress, by=user or LOCAL)
         if not report.files:
             return render.message(t(lang, "library.all_current"), "ok")
         failed = [f"{f.path}: {outcome_reason(f.to_dict(), lang)}" for f in report.files if f.outcome == "failed"]
@@ -100,7 +101,7 @@ class LibraryActions(BaseActions):
         merged = {k: v for k, v in doc.metadata.items() if k not in META_FIELDS}
         merged.update(clean_form(form))
         try:
-            updated = self.kb.update_metadata(doc.id, merged)
+            updated = self.kb.update_metadata(doc.id, merged, by=user or LOCAL)
         except ValueError as err:  # MetadataError: names the field and what is allowed
             msg = metadata_error(str(err))
             raise UiError(msg.key, **msg.params) from err
@@ -114,10 +115,11 @@ class LibraryActions(BaseActions):
         if not confirmed:
             raise UiError("error.confirm_remove")
         try:
-            removed = self.kb.remove(int(doc_id))  # type: ignore[arg-type]
+            removed = self.kb.remove(int(doc_id), by=user or LOCAL)  # type: ignore[arg-type]
         except KeyError as err:
             raise UiError("error.document_gone") from err
-        return render.message(t(lang, "library.removed", title=removed.title, source=removed.source), "ok")
+        return render.message(t(lang, "library.removed", title=removed.title, source=removed.source,
+                                days=self.kb.settings.trash_days), "ok")
 
     # --- add (coordinators) ------------------------------------------------------------------
 
@@ -145,7 +147,7 @@ class LibraryActions(BaseActions):
         folder = self.kb.settings.home / "jobs" / f"upload-{uuid.uuid4().hex}"
         staged = stage_uploads(folder, files)
         man = stage_uploads(folder / "manifest", [manifest])[0] if manifest else None
-        job_id = self.kb.submit(staged, manifest=man, metadata=clean_form(form), user=user, folder=folder,
+        job_id = self.kb.submit(staged, manifest=man, metadata=clean_form(form), user=user or LOCAL, folder=folder,
                                 names={str(p): p.name for p in staged})
         self.jobs_worker.wake()
         job = self._follow(job_id, progress, step)

@@ -20,6 +20,7 @@ from ui.render_base import RTL, esc, message, rtl_language
 
 __all__ = [
     "esc",
+    "download_link",
     "highlight",
     "message",
     "result_cards",
@@ -255,3 +256,9 @@ def banner(role: str, user: str | None, lang: str = "en") -> str:
         f'<div class="kb-banner" role="status" dir="{direction(lang)}">'
         f"{esc(t(lang, 'banner.signed_in', user=user or '', role=t(lang, f'role.{role}'), rights=rights))}</div>"
     )
+
+
+def download_link(url: str, name: str, lang: str = "en") -> str:
+    """A link to a private export (its address works for the person who asked, for a while)."""
+    return (f'<p class="kb-download"><a href="{esc(url)}" download="{esc(name)}">{esc(name)}</a>'
+            f' <span class="kb-meta">{esc(t(lang, "export.private"))}</span></p>')

@@ -203,6 +203,15 @@ class Signal(ABC):
     def save(self) -> None:
         """Write the store atomically under the index folder (when in use)."""
 
+    def rows_of(self, ids: np.ndarray) -> Any:
+        """The stored rows of these chunk ids (all stored, in this order), in the form `add` takes.
+
+        What a knowledge base's trash keeps of a removed document, so that a restore adds back the
+        very same rows without running a model. The default, None, says "encode my rows again from
+        the index text": right for a signal whose `encode` runs no model (BM25 keeps the texts).
+        """
+        return None
+
     @abstractmethod
     def reset(self, chunks: int) -> None:
         """Start empty for a KB about to be re-indexed with this many chunks."""

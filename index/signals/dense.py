@@ -97,6 +97,10 @@ class DenseSignal(Signal):
     def remove(self, ids: np.ndarray) -> None:
         self.index.remove(ids)
 
+    def rows_of(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors, exactly (float32 [n, dim])."""
+        return self.index.vectors(as_ids(ids))
+
     def save(self) -> None:
         self.index.save(self.path)
 

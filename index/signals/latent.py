@@ -27,7 +27,7 @@ import numpy as np
 
 from index.chunk_store import ChunkStore
 from index.embedders.base import EmbedderError
-from index.signals.base import IngestCost, Query, SignalEnv, Stage
+from index.signals.base import IngestCost, Query, SignalEnv, Stage, as_ids
 from index.signals.optional import OptionalSignal
 
 __all__ = ["LATENT_K", "LATENT_WEIGHT", "LATENT_AUTO_MAX", "LatentEncoder", "LatentStore", "LatentSource",
@@ -252,6 +252,10 @@ class LatentSignal(OptionalSignal[LatentStore]):
     def add(self, ids: np.ndarray, rows: tuple[np.ndarray, np.ndarray] | None) -> None:
         if rows is not None and self.store is not None:
             self.store.add(ids, *rows)
+
+    def rows_of(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The stored (terms, weights) of these chunks."""
+        return self.store.rows(as_ids(ids)) if self.store is not None else None
 
     def repair(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
         """Terms for these chunks from the embedding cache only. True if any were added.

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from index.chunk_store import ChunkStore
-from index.signals.base import IngestCost, Query, SignalEnv, Stage
+from index.signals.base import IngestCost, Query, SignalEnv, Stage, as_ids
 from index.signals.optional import OptionalSignal
 
 __all__ = ["PASSAGE_WEIGHT", "PASSAGES_AUTO_MAX", "PASSAGE_FORMAT", "PASSAGE_MIN_CHARS", "PASSAGE_MAX_CHARS",
@@ -238,6 +238,10 @@ class PassageSignal(OptionalSignal[PassageStore]):
     def add(self, ids: np.ndarray, rows: list[np.ndarray] | None) -> None:
         if rows is not None and self.store is not None:
             self.store.add(ids, rows)
+
+    def rows_of(self, ids: np.ndarray) -> list[np.ndarray] | None:
+        """The stored paragraph vectors of these chunks (float16 [n_i, dim] each)."""
+        return self.store.groups(as_ids(ids)) if self.store is not None else None
 
     def repair(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
         """Paragraph vectors for these chunks from the embedding cache only. True if any were added.

@@ -29,7 +29,14 @@ __all__ = [
     "role_of",
     "add_user",
     "remove_user",
+    "set_disabled",
+    "put_user",
+    "reset_password",
+    "check_password",
+    "MIN_PASSWORD_LENGTH",
 ]
+
+MIN_PASSWORD_LENGTH = 10
 
 # OWASP's 2023 advice is 600k; 310k keeps a login under ~0.3 s on a small server.
 DEFAULT_ITERATIONS = 310_000
@@ -40,6 +47,13 @@ class User:
     name: str
     role: str
     password_hash: str
+    disabled: bool = False  # kept (with its history) but cannot sign in or act
+
+
+def check_password(password: str) -> None:
+    """Raise ValueError unless the password is long enough (MIN_PASSWORD_LENGTH characters)."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
 
 
 def hash_password(password: str, *, iterations: int = DEFAULT_ITERATIONS, salt: str | None = None) -> str:
@@ -99,7 +113,7 @@ def load_users(home: str | Path | None = None, env: Mapping[str, str] | None = N
         for name, entry in data.items():
             role, pw = str(entry.get("role", "")), str(entry.get("password", ""))
             _check_role(name, role)
-            users[name] = User(name, role, pw)
+            users[name] = User(name, role, pw, bool(entry.get("disabled", False)))
     for part in (env.get("KB_USERS") or "").split(","):
         if not part.strip():
             continue
@@ -113,9 +127,9 @@ def load_users(home: str | Path | None = None, env: Mapping[str, str] | None = N
 
 
 def authenticate(users: Mapping[str, User], name: str, password: str) -> bool:
-    """Whether `name` is a user and `password` is theirs."""
+    """Whether `name` is an enabled user and `password` is theirs."""
     user = users.get(name)
-    return user is not None and verify_password(password, user.password_hash)
+    return user is not None and not user.disabled and verify_password(password, user.password_hash)
 
 
 def role_of(users: Mapping[str, User], name: str | None) -> str:
@@ -128,12 +142,14 @@ def role_of(users: Mapping[str, User], name: str | None) -> str:
     user = users.get(name or "")
     if user is None:
         raise PermissionDenied("Not signed in: sign in with a user name from the users file.")
+    if user.disabled:
+        raise PermissionDenied("This account is disabled; ask a coordinator.")
     return user.role
 
 
 def _write_users(path: Path, users: Mapping[str, User]) -> None:
     data = {
-        u.name: {"role": u.role, "password": u.password_hash}
+        u.name: {"role": u.role, "password": u.password_hash, **({"disabled": True} if u.disabled else {})}
         for u in sorted(users.values(), key=lambda u: u.name)
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,6 +184,7 @@ def add_user(
     if not name or not all(c.isalnum() or c in "._-" for c in name):
         raise ValueError(f"User name {name!r}: use letters, digits, '.', '_' or '-'.")
     _check_role(name, role)
+    check_password(password)
     users = _file_users(path)
     users[name] = User(name, role, hash_password(password, iterations=iterations))
     _write_users(path, users)
@@ -182,3 +199,36 @@ def remove_user(path: str | Path, name: str) -> bool:
         return False
     _write_users(path, users)
     return True
+
+
+def _replace(path: str | Path, name: str, **changes: object) -> User:
+    from dataclasses import replace
+
+    path = Path(path)
+    users = _file_users(path)
+    if name not in users:
+        raise ValueError(f"There is no user {name!r} in the users file.")
+    users[name] = replace(users[name], **changes)  # type: ignore[arg-type]
+    _write_users(path, users)
+    return users[name]
+
+
+def put_user(path: str | Path, user: User) -> User:
+    """Write a user as it is (its hash kept) into a users file: an account configured elsewhere
+    (`KB_USERS`, a test) whose state is then changed from the page."""
+    path = Path(path)
+    users = _file_users(path)
+    users[user.name] = user
+    _write_users(path, users)
+    return user
+
+
+def set_disabled(path: str | Path, name: str, disabled: bool) -> User:
+    """Disable a user (they can no longer sign in or act; their history stays) or enable them again."""
+    return _replace(path, name, disabled=disabled)
+
+
+def reset_password(path: str | Path, name: str, password: str, *, iterations: int = DEFAULT_ITERATIONS) -> User:
+    """Give a user a new password (checked for length; only its hash is stored)."""
+    check_password(password)
+    return _replace(path, name, password_hash=hash_password(password, iterations=iterations))

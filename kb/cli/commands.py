@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kb.cli.atlas import ATLAS_COMMANDS, run_atlas
+from kb.cli.history import HISTORY_COMMANDS, run_history
 from kb.cli.options import filters_of
 from kb.cli.parser import build_parser
 from kb.settings import Settings
@@ -66,9 +67,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _eval(args)
     settings = Settings.from_env(args.home, embedder=args.embedder, max_file_mb=getattr(args, "max_file_mb", None))
     if args.command == "user":
-        return _user(args, settings)
+        from kb.cli.users import run_user
+
+        return run_user(args, settings)
     if args.command == "backup":
         return _backup(args, settings)
+    if args.command == "workspace":
+        from kb.cli.workspaces import run_workspace
+
+        return run_workspace(args, settings)
 
     from kb.knowledge_base import DocumentNotFound, KnowledgeBase
 
@@ -187,8 +194,10 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         return 0
     if args.command == "remove":
         doc = kb.remove(args.doc)
-        print(f"removed {doc.id} {doc.source}")
+        print(f"removed {doc.id} {doc.source} to the trash (`kb restore {doc.id}` brings it back)")
         return 0
+    if args.command in HISTORY_COMMANDS:
+        return run_history(args, kb)
     if args.command in ("search", "similar"):
         if args.command == "search":
             hits = kb.search(args.query, k=args.k, filters=filters_of(args.filters))
@@ -284,28 +293,3 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
         for source in report.missing_originals:
             print(f"  no stored original for {source} (it was already missing)")
     return 0 if report.consistent and not report.missing_originals else 1
-
-
-def _user(args: argparse.Namespace, settings: Settings) -> int:
-    import getpass
-
-    from kb.access import users as roles
-
-    path = roles.users_file(settings.home)
-    assert path is not None
-    if args.action == "list":
-        for user in roles.load_users(settings.home).values():
-            print(f"{user.name}\t{user.role}")
-        return 0
-    if not args.name:
-        print("kb: give a user name", file=sys.stderr)
-        return 2
-    if args.action == "remove":
-        return 0 if roles.remove_user(path, args.name) else 1
-    password = args.password or getpass.getpass(f"Password for {args.name}: ")
-    if len(password) < 8:
-        print("kb: use a password of at least 8 characters", file=sys.stderr)
-        return 2
-    roles.add_user(path, args.name, args.role, password)
-    print(f"{args.name} ({args.role}) saved in {path}")
-    return 0

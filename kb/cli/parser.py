@@ -79,8 +79,27 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--unset", action="append", default=[], metavar="KEY",
                     help="a field to clear (repeatable; after the KEY=VALUE pairs)")
 
-    rm = sub.add_parser("remove", help="remove a document, its chunks and vectors")
+    rm = sub.add_parser("remove", help="move a document, its chunks and vectors to the trash "
+                        "(restorable for $KB_TRASH_DAYS, default 30 days)")
     rm.add_argument("doc", help="document id or source name")
+
+    rs = sub.add_parser("restore", help="bring a document back from the trash, exactly as it was")
+    rs.add_argument("doc", type=int, help="the removed document's id (see `kb trash list`)")
+    rs.add_argument("--as-copy", action="store_true", help="when its file was added again meanwhile, keep "
+                    "it as a separate document (the newer copy stays either way)")
+
+    tr = sub.add_parser("trash", help="what waits in the trash; purge it")
+    tr.add_argument("action", choices=["list", "purge"], help="list, or purge (by default only what "
+                    "waited longer than its period)")
+    tr.add_argument("docs", nargs="*", type=int, metavar="DOC", help="purge these documents now")
+    tr.add_argument("--all", action="store_true", help="purge everything in the trash now")
+    tr.add_argument("--json", action="store_true", help="print JSON")
+
+    lg = sub.add_parser("log", help="the audit trail: who changed what, and when")
+    lg.add_argument("--since", help="from this UTC date or time on, e.g. 2026-12-01 or 2026-12-01T09:00")
+    lg.add_argument("--user", help="only this user's entries (cli:NAME for the command line)")
+    lg.add_argument("--action", help="only actions starting with this, e.g. document. or draft.delete")
+    lg.add_argument("--json", action="store_true", help="print JSON")
 
     s = sub.add_parser("search", help="search in any language; prints cited excerpts")
     s.add_argument("query", help="the question or keywords")
@@ -135,8 +154,17 @@ def build_parser() -> argparse.ArgumentParser:
     _ray_option(sv)
 
     us = sub.add_parser("user", help="manage web UI users (hashed passwords in $KB_HOME/users.json)")
-    us.add_argument("action", choices=["add", "remove", "list"], help="what to do")
+    us.add_argument("action", choices=["add", "remove", "list", "disable", "enable", "reset"],
+                    help="what to do (reset: a new password)")
     us.add_argument("name", nargs="?", help="user name")
     us.add_argument("--role", choices=["viewer", "coordinator"], default="viewer", help="role (add)")
-    us.add_argument("--password", help="password (add); asked for when omitted")
+    us.add_argument("--password", help="password (add, reset; at least 10 characters); asked for when omitted")
+
+    ws = sub.add_parser("workspace", help="workspaces: a city's or team's drafts and members")
+    ws.add_argument("action", choices=["list", "create", "member", "unmember", "share", "unshare", "move"],
+                    help="list; create NAME; member NAME USER --role drafter|viewer; unmember NAME USER; "
+                    "share DRAFT NAME|network; unshare DRAFT NAME|network; move DRAFT NAME")
+    ws.add_argument("args", nargs="*", help="the action's arguments (see above)")
+    ws.add_argument("--role", choices=["drafter", "viewer"], default="drafter", help="a member's role (member)")
+    ws.add_argument("--json", action="store_true", help="print JSON (list)")
     return p

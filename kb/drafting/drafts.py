@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from typing import Any
 
+from kb.audit.trail import record
 from kb.drafting.framework import (
     DEFAULT_FRAMEWORK,
     OTHER_SECTION,
@@ -21,7 +23,7 @@ from kb.drafting.framework import (
     load_framework,
 )
 from kb.drafting.records import Draft, DraftInfo, DraftItem, DraftSection, item_from_row
-from kb.store.catalog import Catalog, now
+from kb.store.catalog import Catalog, next_id, now
 from kb.types import Chunk, Hit
 
 __all__ = [
@@ -45,14 +47,29 @@ AUTHOR_FIELDS = ("author", "organisation", "organization", "publisher", "city")
 class Drafts:
     """Drafts stored in the catalog.
 
+    Every change is recorded in the audit trail under `actor` (`by(name)` gives the same drafts
+    acting for a user); who may see or change which draft is `kb.access.workspaces`' business, checked
+    by the entry points before they call here.
+
     Args:
         catalog: the KB's Catalog (drafts live in the same SQLite file as the documents).
         framework: the template; defaults to `load_framework()`.
+        actor: who makes the changes, for the audit trail.
     """
 
-    def __init__(self, catalog: Catalog, framework: Framework | None = None) -> None:
+    def __init__(self, catalog: Catalog, framework: Framework | None = None, actor: str = "local",
+                 trash_days: float = 30.0) -> None:
         self.catalog = catalog
         self.framework = framework or load_framework()
+        self.actor = actor
+        self.trash_days = trash_days
+
+    def by(self, actor: str) -> Drafts:
+        """The same drafts, with changes recorded as made by `actor`."""
+        return Drafts(self.catalog, self.framework, actor, self.trash_days)
+
+    def _log(self, db: sqlite3.Connection, action: str, draft_id: int, **detail: Any) -> None:
+        record(db, self.actor, f"draft.{action}", f"draft {draft_id}", detail)
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -60,27 +77,31 @@ class Drafts:
 
     # --- drafts ------------------------------------------------------------------------------
 
-    def create(self, city: str, title: str) -> Draft:
-        """Start an empty draft for a city."""
+    def create(self, city: str, title: str, workspace_id: int | None = None) -> Draft:
+        """Start an empty draft for a city, in a workspace (None: the single-user KB's only one)."""
         title = " ".join((title or "").split())
         if not title:
             raise DraftError("A draft needs a title.")
         stamp = now()
         with self.catalog.transaction() as db:
-            cur = db.execute(
-                "INSERT INTO drafts (city, title, created_at, updated_at) VALUES (?,?,?,?)",
-                (" ".join((city or "").split()), title, stamp, stamp),
+            draft_id = next_id(db, "drafts")
+            db.execute(
+                "INSERT INTO drafts (id, city, title, created_at, updated_at, workspace_id) VALUES (?,?,?,?,?,?)",
+                (draft_id, " ".join((city or "").split()), title, stamp, stamp, workspace_id),
             )
-        return self.get(int(cur.lastrowid or 0))
+            self._log(db, "create", draft_id, title=title, workspace=workspace_id)
+        return self.get(draft_id)
 
-    def list(self) -> list[DraftInfo]:
-        """Every draft, most recently changed first."""
+    def list(self, only: Iterable[int] | None = None) -> list[DraftInfo]:
+        """Every draft (or those whose ids are in `only`), most recently changed first."""
         rows = self._db.execute(
             "SELECT d.*, (SELECT COUNT(*) FROM draft_items i WHERE i.draft_id = d.id) AS n FROM drafts d"
             " ORDER BY d.updated_at DESC, d.id DESC"
         ).fetchall()
+        keep = None if only is None else {int(i) for i in only}
         return [
-            DraftInfo(r["id"], r["city"], r["title"], r["created_at"], r["updated_at"], r["n"]) for r in rows
+            DraftInfo(r["id"], r["city"], r["title"], r["created_at"], r["updated_at"], r["n"], r["workspace_id"])
+            for r in rows if keep is None or r["id"] in keep
         ]
 
     def get(self, draft_id: int) -> Draft:
@@ -111,6 +132,7 @@ class Drafts:
             row["updated_at"],
             self.framework.title,
             sections,
+            row["workspace_id"],
         )
 
     def rename(self, draft_id: int, title: str, city: str | None = None) -> Draft:
@@ -119,18 +141,24 @@ class Drafts:
         if not title:
             raise DraftError("A draft needs a title.")
         self.get(draft_id)
+        before = self.get(draft_id)
         with self.catalog.transaction() as db:
             db.execute("UPDATE drafts SET title = ?, updated_at = ? WHERE id = ?", (title, now(), draft_id))
             if city is not None:
                 db.execute("UPDATE drafts SET city = ? WHERE id = ?", (" ".join(city.split()), draft_id))
+            self._log(db, "rename", draft_id, before={"title": before.title, "city": before.city},
+                      after={"title": title, "city": " ".join(city.split()) if city is not None else before.city})
         return self.get(draft_id)
 
     def delete(self, draft_id: int) -> None:
-        """Delete a draft and all its items."""
-        self.get(draft_id)
-        with self.catalog.transaction() as db:
-            db.execute("DELETE FROM draft_items WHERE draft_id = ?", (draft_id,))
-            db.execute("DELETE FROM drafts WHERE id = ?", (draft_id,))
+        """Move a draft, its items and its shares to the trash (restorable for `trash_days`)."""
+        from kb.trash.drafts import trash_draft
+        from kb.trash.store import TrashError, TrashTable
+
+        try:
+            trash_draft(TrashTable(self.catalog, self.catalog.path.parent, self.trash_days), draft_id, self.actor)
+        except TrashError as err:
+            raise DraftError(str(err)) from err
 
     # --- items -------------------------------------------------------------------------------
 
@@ -237,6 +265,7 @@ class Drafts:
         with self.catalog.transaction() as db:
             db.execute("UPDATE draft_items SET text = ? WHERE id = ?", (text.strip(), item_id))
             self._touch(db, item.draft_id)
+            self._log(db, "edit_note", item.draft_id, item=item_id)
         return self.item(item_id)
 
     def item(self, item_id: int) -> DraftItem:
@@ -265,6 +294,7 @@ class Drafts:
                     "UPDATE draft_items SET position = ? WHERE id = ?", (item.position, neighbour["id"])
                 )
                 self._touch(db, item.draft_id)
+                self._log(db, "move", item.draft_id, item=item.id, by=delta)
         return self.item(item_id)
 
     def remove_item(self, item_id: int) -> DraftItem:
@@ -273,6 +303,7 @@ class Drafts:
         with self.catalog.transaction() as db:
             db.execute("DELETE FROM draft_items WHERE id = ?", (item_id,))
             self._touch(db, item.draft_id)
+            self._log(db, "remove_item", item.draft_id, item=item_id, kind=item.kind)
         return item
 
     def restore_item(self, item: DraftItem) -> DraftItem:
@@ -289,6 +320,7 @@ class Drafts:
                  json.dumps(item.meta, ensure_ascii=False, sort_keys=True), item.created_at),
             )
             self._touch(db, item.draft_id)
+            self._log(db, "restore_item", item.draft_id, item=item.id, kind=item.kind)
         return self.item(item.id)
 
     # --- helpers -----------------------------------------------------------------------------
@@ -323,10 +355,12 @@ class Drafts:
                 "SELECT COALESCE(MAX(position), 0) + 1 FROM draft_items WHERE draft_id = ? AND section_key = ?",
                 (draft_id, section_key),
             ).fetchone()[0]
-            cur = db.execute(
-                "INSERT INTO draft_items (draft_id, section_key, position, kind, chunk_id, text, citation, doc_id,"
-                " source, page, meta, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            item_id = next_id(db, "draft_items")
+            db.execute(
+                "INSERT INTO draft_items (id, draft_id, section_key, position, kind, chunk_id, text, citation, doc_id,"
+                " source, page, meta, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
+                    item_id,
                     draft_id,
                     section_key,
                     pos,
@@ -342,4 +376,6 @@ class Drafts:
                 ),
             )
             self._touch(db, draft_id)
-        return self.item(int(cur.lastrowid or 0))
+            self._log(db, "pin" if kind == "excerpt" else "add_note", draft_id, item=item_id, section=section_key,
+                      citation=citation or None)
+        return self.item(item_id)

@@ -51,6 +51,7 @@ class DraftInfo:
     created_at: str
     updated_at: str
     item_count: int
+    workspace_id: int | None = None
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Draft:
     updated_at: str
     framework_title: str
     sections: list[DraftSection]
+    workspace_id: int | None = None
 
     def items(self) -> list[DraftItem]:
         return [item for s in self.sections for item in s.items]

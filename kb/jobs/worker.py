@@ -71,12 +71,16 @@ class JobWorker:
         remote_paths: the preparer cannot read local paths (send each file's bytes).
         idle: seconds between looks for new jobs when none is waiting (a submit wakes it at once).
         committed: called after each commit, as by a local ingest (kb.atlas labels the new chunks).
+        finished: called with the job and its report when it has run (the audit trail records its files
+            as added by the job's user).
     """
 
     def __init__(self, catalog: Catalog, indexes: Indexes, settings: Settings,
                  make_preparer: Callable[[], Preparer], *, remote_paths: bool = False, idle: float = 2.0,
-                 committed: Committed | None = None) -> None:
+                 committed: Committed | None = None,
+                 finished: Callable[[Any, AddReport], None] | None = None) -> None:
         self.catalog, self.indexes, self.settings = catalog, indexes, settings
+        self.finished = finished
         self.store = JobStore(catalog)
         self.make_preparer = make_preparer
         self.remote_paths = remote_paths
@@ -112,6 +116,8 @@ class JobWorker:
                                  remote_paths=self.remote_paths, stop=self._stop, progress=progress,
                                  committed=self.committed)
                 self.reports[job_id] = report
+                if self.finished is not None:
+                    self.finished(job, report)
                 return report
             except BrokenProcessPool as err:  # the worker process died: a new one, the rest of the files
                 log.warning("job %s: worker process lost (%s); attempt %s of %s", job_id, err, attempt, RETRIES)

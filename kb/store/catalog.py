@@ -23,11 +23,25 @@ from kb.store.facets import documents_sql, write_facets
 from kb.store.migrations import apply_migrations
 from kb.types import Chunk, Document
 
-__all__ = ["Catalog", "now"]
+__all__ = ["Catalog", "now", "next_id"]
 
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def next_id(db: sqlite3.Connection, table: str) -> int:
+    """The id a new row of `table` gets: above every live row and every row waiting in the trash.
+
+    SQLite would give a new row the largest live id + 1, which may be the id of a trashed row; the
+    trash records its highest ids in `id_floors` (kb.trash), so a restore finds its ids still free.
+    """
+    row = db.execute(
+        f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {table}), 0),"  # table: ours, never input
+        " COALESCE((SELECT value FROM id_floors WHERE name = ?), 0)) + 1",
+        (table,),
+    ).fetchone()
+    return int(row[0])
 
 
 class Catalog:
@@ -184,22 +198,24 @@ class Catalog:
                     (*fields, doc_id),
                 )
             else:
-                cur = db.execute(
+                doc_id = next_id(db, "documents")
+                db.execute(
                     "INSERT INTO documents (sha256, title, language, format, metadata, page_count, stored_path,"
-                    " chunker, signature, ocr, updated_at, source, created_at, status)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'ready')",
-                    (*fields, source, stamp),
+                    " chunker, signature, ocr, updated_at, source, created_at, status, id)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'ready',?)",
+                    (*fields, source, stamp, doc_id),
                 )
-                doc_id = int(cur.lastrowid or 0)
             new_ids = []
+            chunk_id = next_id(db, "chunks")
             for c in chunks:
-                cur = db.execute(
-                    "INSERT INTO chunks (doc_id, ordinal, text, page, section, char_start, char_end,"
-                    " language, text_sha256) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (doc_id, c.ordinal, c.text, c.page, json.dumps(list(c.section), ensure_ascii=False),
+                db.execute(
+                    "INSERT INTO chunks (id, doc_id, ordinal, text, page, section, char_start, char_end,"
+                    " language, text_sha256) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (chunk_id, doc_id, c.ordinal, c.text, c.page, json.dumps(list(c.section), ensure_ascii=False),
                      c.char_start, c.char_end, c.language, text_hash(c.text)),
                 )
-                new_ids.append(int(cur.lastrowid or 0))
+                new_ids.append(chunk_id)
+                chunk_id += 1
             write_facets(db, doc_id, language, metadata)
             if also is not None:  # e.g. a job marks the file done in the same transaction
                 also(db, doc_id)

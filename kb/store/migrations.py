@@ -338,3 +338,118 @@ def m010_jobs(db: sqlite3.Connection) -> None:
         );
         """
     )
+
+
+@migration
+def m011_workspaces(db: sqlite3.Connection) -> None:
+    # A workspace is a city's or a team's place: its drafts (and, once they exist, its directory and
+    # roster) and its members with their role in it. Today's drafts move into a workspace named after
+    # their city ("Unassigned" for a draft without one). A draft shared read-only with another workspace
+    # has a row here; target 0 means the whole network (no foreign key: 0 is no workspace).
+    run_script(
+        db,
+        """
+        CREATE TABLE workspaces (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE workspace_members (
+            workspace_id INTEGER NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+            user TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('drafter', 'viewer')),
+            PRIMARY KEY (workspace_id, user)
+        );
+        CREATE INDEX workspace_members_user ON workspace_members(user);
+        ALTER TABLE drafts ADD COLUMN workspace_id INTEGER REFERENCES workspaces(id);
+        CREATE TABLE draft_shares (
+            draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+            target INTEGER NOT NULL,
+            PRIMARY KEY (draft_id, target)
+        );
+        INSERT INTO workspaces (name, created_at)
+            SELECT DISTINCT CASE WHEN trim(city) = '' THEN 'Unassigned' ELSE trim(city) END,
+                   strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+            FROM drafts WHERE true
+            ON CONFLICT (name) DO NOTHING;
+        UPDATE drafts SET workspace_id = (
+            SELECT w.id FROM workspaces w
+            WHERE w.name = CASE WHEN trim(drafts.city) = '' THEN 'Unassigned' ELSE trim(drafts.city) END)
+        """,
+    )
+
+
+@migration
+def m012_audit(db: sqlite3.Connection) -> None:
+    # The audit trail: every write, who made it and when; `detail` holds what changed (the before and
+    # after of a metadata edit). Append-only through the application: triggers refuse any change.
+    run_script(
+        db,
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX audit_log_at ON audit_log(at);
+        CREATE INDEX audit_log_actor ON audit_log(actor, at)
+        """,
+    )
+    # One statement each (run_script splits on ';', which a trigger body holds).
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+            "BEGIN SELECT RAISE(ABORT, 'The audit trail is append-only.'); END"
+        )
+
+
+@migration
+def m013_trash(db: sqlite3.Connection) -> None:
+    # The trash: a removed document (its row, chunks, facets; its signals' rows and its original are
+    # files under the KB home's trash/ folder) or draft (its row, items, shares), kept until
+    # `purge_after`. `id_floors` keeps ids of trashed things from being given to new rows, so a
+    # restore brings everything back under the same ids.
+    run_script(
+        db,
+        """
+        CREATE TABLE trash (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL CHECK (kind IN ('document', 'draft')),
+            item_id INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            sha256 TEXT NOT NULL DEFAULT '',
+            workspace_id INTEGER,
+            removed_by TEXT NOT NULL,
+            removed_at TEXT NOT NULL,
+            purge_after TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            folder TEXT,
+            UNIQUE (kind, item_id)
+        );
+        CREATE TABLE id_floors (
+            name TEXT PRIMARY KEY,
+            value INTEGER NOT NULL
+        )
+        """,
+    )
+
+
+@migration
+def m014_accounts(db: sqlite3.Connection) -> None:
+    # Failed sign-ins per user name and per address (key "user:NAME" / "addr:IP"): after too many in
+    # a window, sign-ins for that key wait until `locked_until` (seconds since the epoch).
+    run_script(
+        db,
+        """
+        CREATE TABLE sign_in_failures (
+            key TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            window_start REAL NOT NULL,
+            locked_until REAL NOT NULL DEFAULT 0
+        )
+        """,
+    )

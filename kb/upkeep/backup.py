@@ -82,6 +82,7 @@ def backup(settings: Settings, destination: str | Path, *, cache: bool = True) -
     try:
         _sqlite_copy(settings.catalog_path, partial / settings.catalog_path.name)
         copied, missing = _copy_originals(partial / settings.catalog_path.name, source, partial)
+        _copy_trash(partial / settings.catalog_path.name, source, partial)
         if cache and settings.cache_path.exists():
             _sqlite_copy(settings.cache_path, partial / settings.cache_path.name)
         if settings.index_dir.exists():
@@ -130,6 +131,18 @@ def _copy_originals(catalog: Path, source: Path, target: Path) -> tuple[int, lis
         shutil.copy2(original, copy)
         copied += 1
     return copied, missing
+
+
+def _copy_trash(catalog: Path, source: Path, target: Path) -> None:
+    """Copy the trash folders (signal rows, originals) of what the catalog snapshot's trash holds."""
+    db = sqlite3.connect(catalog)
+    try:
+        rows = db.execute("SELECT folder FROM trash WHERE folder IS NOT NULL").fetchall()
+    finally:
+        db.close()
+    for (folder,) in rows:
+        if (source / folder).is_dir():
+            shutil.copytree(source / folder, target / folder)
 
 
 def _verify(settings: Settings, partial: Path, dest: Path, copied: int, missing: list[str], cache: bool) -> BackupReport:

@@ -63,6 +63,10 @@ def test_roles_are_checked_server_side(act: Actions, tmp_path: Path) -> None:
         act.metadata_of("vic", doc_id)
     cards, _, _ = act.search("vic", "multi-agency panel", {})
     assert "multi-agency panel" in cards  # viewers search
+    with pytest.raises(UiError, match="not a drafter in any workspace"):
+        act.create_draft("vic", "Lyon", "Plan")  # drafting happens in a workspace (issue 20)
+    act.kb.workspaces("ana").create("Lyon")
+    act.kb.workspaces("ana").set_member("Lyon", "vic", "drafter")
     draft_id = act.create_draft("vic", "Lyon", "Plan")  # and draft
     status, _ = act.pin("vic", draft_id, "coordination", act.kb.catalog.chunk_ids()[0])
     assert "Added to §5" in status
@@ -88,7 +92,7 @@ def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
     assert doc.title == "Board" and doc.metadata["country"] == "NO" and "year" not in doc.metadata
     with pytest.raises(UiError, match="I am sure"):
         act.remove("ana", doc.id, False)
-    assert "Removed" in act.remove("ana", doc.id, True)
+    assert "to the trash" in act.remove("ana", doc.id, True)
     rows, choices, report = act.library("ana")
     assert rows == [] and choices == [] and "Last added: started" in report
 
@@ -127,17 +131,17 @@ def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:
     act.item_action("ana", "up", note_id)
     view = act.view("ana", draft_id, "coordination")
     assert view.index("We will meet weekly.") < view.index("Concerns go to the panel.")
-    md = act.export("ana", draft_id, "markdown").read_text(encoding="utf-8")
+    md = act.export("ana", draft_id, "markdown").path.read_text(encoding="utf-8")
     assert "> Referral" in md and "[1]" in md and "1. Referral — Lyon, FR" in md
-    csl = json.loads(act.export("ana", draft_id, "csl-json").read_text(encoding="utf-8"))
+    csl = json.loads(act.export("ana", draft_id, "csl-json").path.read_text(encoding="utf-8"))
     assert csl[0]["type"] == "report" and csl[0]["publisher-place"] == "Lyon, FR"
-    assert act.export("ana", draft_id, "docx").suffix == ".docx"
+    assert act.export("ana", draft_id, "docx").path.suffix == ".docx"
     cards, status, _ = act.suggested("ana", "coordination")
     assert "excerpt for" in status or "excerpts for" in status
     with pytest.raises(UiError, match="I am sure"):
         act.delete_draft("ana", draft_id, False)
     act.delete_draft("ana", draft_id, True)
-    assert act.draft_choices() == []
+    assert act.draft_choices("ana") == []
 
 
 def test_every_format_opens_pdf_at_the_page_others_in_the_reader(act: Actions, tmp_path: Path) -> None:
@@ -161,7 +165,8 @@ def test_every_format_opens_pdf_at_the_page_others_in_the_reader(act: Actions, t
     assert pdf_link.open_url.endswith(".pdf#page=1") and pdf_link.filename == "r.pdf"
     html_link = act.on_kb(lambda: act.original(hits["p.html"]))
     assert html_link.reader and html_link.open_url is None and html_link.filename == "p.html"
-    assert html_link.download_url.endswith(".bin")  # stored inertly; downloads under its own name
+    # served by ui.gate as a download (never shown as a page of this app), under its own name
+    assert html_link.download_url == f"/kb/original/{hits['p.html'].doc_id}/p.html?download=1"
     view = act.reader("ana", hits["p.html"].chunk_id, ["The referral panel meets."])
     assert "<script" not in view and 'id="kb-reader-target"' in view and "<mark>The referral panel meets.</mark>" in view
     assert 'data-act="download"' in view and "p.html" in view
@@ -191,7 +196,7 @@ def test_library_metadata_downloads_as_a_manifest_that_reads_back(act: Actions, 
                                  "year": "2024"})
     with pytest.raises(UiError):
         act.library_manifest("mallory")
-    path = act.library_manifest("vic")  # a viewer sees the same metadata in the Library table
+    path = act.library_manifest("vic").path  # a viewer sees the same metadata in the Library table
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheets then read the UTF-8 right
     row = load_manifest(path).lookup(Path("plan.txt"))
     assert validate_metadata(row) == act.kb.documents()[0].metadata
@@ -249,9 +254,9 @@ def test_exports_have_clean_names_and_references_carry_url_and_author(act: Actio
     assert act.export("ana", draft_id, "markdown").name == "riverton-local-prevention-framework-draft.md"
     csl_path = act.export("ana", draft_id, "csl-json")
     assert csl_path.name == "riverton-local-prevention-framework-references.json"
-    ref = json.loads(csl_path.read_text(encoding="utf-8"))[0]
+    ref = json.loads(csl_path.path.read_text(encoding="utf-8"))[0]
     assert ref["URL"] == "https://riverton.example/plan" and ref["author"] == [{"literal": "Riverton"}]
-    md = act.export("ana", draft_id, "markdown", "es").read_text(encoding="utf-8")
+    md = act.export("ana", draft_id, "markdown", "es").path.read_text(encoding="utf-8")
     assert "## Referencias" in md
 
 

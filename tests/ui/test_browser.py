@@ -168,7 +168,7 @@ def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_
         .first.locator("a.kb-open")
         .get_attribute("href")
     )
-    assert href.startswith("/gradio_api/file=") and href.endswith(".pdf#page=2")
+    assert href.startswith("/kb/original/") and href.endswith(".pdf#page=2")  # served by ui.gate
     response = page.request.get(nano_app.url.rstrip("/") + href.split("#")[0])
     assert response.ok and response.body().startswith(b"%PDF")
 
@@ -328,5 +328,5 @@ def test_viewer_cannot_reach_coordinator_actions(browser: Any, roles_app: Runnin
     assert "multi-agency panel" in result[0]  # viewers can search
     coordinator = Client(roles_app.url, auth=("alice", PASSWORDS["alice"]), verbose=False)
     status, _ = coordinator.predict(doc_id, True, api_name="/remove_document")
-    assert "Removed" in status and roles_app.kb.documents() == []
+    assert "to the trash" in status and roles_app.kb.documents() == []
     assert json.dumps(status)  # a plain string came back

@@ -208,6 +208,12 @@ def test_a_viewer_sees_no_contact_fields_of_a_non_public_entry(browser: Any, app
     assert "Turning Point" in html and PHONE not in html
     exported = Path(file_of(viewer.predict("network", api_name="/directory_export_csv"))).read_text(encoding="utf-8-sig")
     assert "Turning Point" in exported and PHONE not in exported
+    # a draft's directory is its workspace's (issue 20): Bob reads it once he is one of its readers
+    with pytest.raises(Exception, match=f"no draft {draft_id} in your workspaces"):
+        viewer.predict(draft_id, "", [], [], [], [], [], api_name="/directory_search")
+    act = app.app.kb_actions
+    act.on_kb(lambda: app.kb.workspaces("alice").set_member(
+        app.kb.workspaces().workspace_of(int(draft_id)), "bob", "viewer"))
     html, _ = viewer.predict(draft_id, "", [], [], [], [], [], api_name="/directory_search")
     assert "escola@example.org" in html  # a public entry's contact is everyone's
     with pytest.raises(Exception, match="cannot change the network directory"):

@@ -29,7 +29,8 @@ def act(tmp_path: Path) -> Iterator[Actions]:
                                       encoding="utf-8")
     assert kb.add([docs], metadata={"city": "Larchmont Ridge", "country": "US"}).ok
     pw = hash_password("pw", iterations=1000)
-    a = Actions(kb, {"ana": User("ana", "coordinator", pw), "vic": User("vic", "viewer", pw)})
+    a = Actions(kb, {"ana": User("ana", "coordinator", pw), "vic": User("vic", "viewer", pw),
+                     "otto": User("otto", "viewer", pw)})
     yield a
     a.on_kb(kb.close)
     a.close()
@@ -43,8 +44,18 @@ def test_the_network_directory_is_the_coordinators_and_a_drafts_its_drafters(act
         act.save_entry(None, "network", None, form, [])  # not signed in
     status, saved = act.save_entry("ana", "network", None, form, [])
     assert saved is not None and "Saved" in status
+    act.kb.workspaces("ana").create("Larchmont Ridge")
+    act.kb.workspaces("ana").set_member("Larchmont Ridge", "vic", "drafter")  # issue 20: a draft's people
     draft = act.create_draft("vic", "Larchmont Ridge")
     _, mine = act.save_entry("vic", str(draft), None, {**form, "name": "Youth desk", "city": ""}, [])
+    # someone outside the draft's workspace neither sees nor changes its directory and roster
+    with pytest.raises(UiError, match=f"no draft {draft} in your workspaces"):
+        act.save_entry("otto", str(draft), None, {**form, "name": "Intruder", "city": ""}, [])
+    with pytest.raises(UiError, match=f"no draft {draft} in your workspaces"):
+        act.directory_view("otto", str(draft))
+    with pytest.raises(UiError, match=f"no draft {draft} in your workspaces"):
+        act.add_seat("otto", draft, "Intruder", "police", "observer", "", "en")
+    assert all(str(draft) != v for _, v in act.scope_choices("en", "otto"))
     assert mine.draft_id == draft and mine.city == "Larchmont Ridge"  # the draft's city when none is typed
     with pytest.raises(UiError, match="viewer cannot change the network directory"):
         act.remove_entry("vic", saved.id)
@@ -68,6 +79,7 @@ def test_a_viewer_never_receives_a_non_public_entrys_contact_fields(act: Actions
 
 def test_a_viewer_editing_a_draft_entry_keeps_the_contact_fields_hidden_from_them(act: Actions) -> None:
     draft = act.create_draft("ana", "Larchmont Ridge")
+    act.kb.workspaces("ana").set_member("Larchmont Ridge", "vic", "drafter")  # a drafter of the draft's workspace
     _, entry = act.save_entry("ana", str(draft), None, {**FORM, "name": "Youth desk", "email": "desk@city.example"}, [])
     values, _, _ = act.entry_form("vic", entry.id)
     assert values["email"] == ""  # not sent to the viewer
@@ -106,11 +118,12 @@ def test_the_draft_export_carries_the_directory_and_group_to_their_readers(act: 
     draft = act.create_draft("ana", "Larchmont Ridge")
     act.kb.directory.add(Entry("Youth desk", sector="youth work", phone="+1 555 0111"), draft)
     act.add_seat("ana", draft, "City of Larchmont Ridge", "municipality", "chair", "Deputy mayor", "en")
-    md = act.export("vic", draft, "markdown", "fr").read_text(encoding="utf-8")
+    act.kb.workspaces("ana").set_member("Larchmont Ridge", "vic", "viewer")  # a reader of the draft's workspace
+    md = act.export("vic", draft, "markdown", "fr").path.read_text(encoding="utf-8")
     assert "## Annuaire des programmes et des acteurs" in md and "## Groupe de pilotage" in md
     assert "| City of Larchmont Ridge | Commune | Présidence | Deputy mayor |" in md
     assert "555 0111" not in md  # the viewer's export keeps the contact fields out
-    assert "555 0111" in act.export("ana", draft, "markdown", "en").read_text(encoding="utf-8")
+    assert "555 0111" in act.export("ana", draft, "markdown", "en").path.read_text(encoding="utf-8")
 
 
 def test_a_source_whose_document_is_removed_keeps_its_words_but_no_longer_opens(act: Actions) -> None:

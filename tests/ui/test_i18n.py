@@ -19,7 +19,7 @@ SAME_AS_ENGLISH = {
     "export.docx", "common.comma", "library.col.pages", "outcome.col.pages", "search.placeholder", "pin.section",
     "field.region", "library.col.type", "library.col.status", "card.open_page", "field.licence",
     "choice.doc_type.evaluation", "library.col.chunks", "outcome.col.chunks", "library.document",
-    "search.filters", "reader.download", "error.meta.manifest", "error.meta.other",
+    "search.filters", "reader.download", "error.meta.manifest", "error.meta.other", "trash.kind.document",
 }
 
 

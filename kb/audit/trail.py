@@ -1,0 +1,124 @@
+"""The audit trail: every write to a knowledge base, who made it, when, and what changed.
+
+Entries live in the catalog's `audit_log` table (migration m012), which SQLite triggers keep
+append-only: the application can add entries but never change or delete one (an UPDATE or DELETE
+raises). A metadata edit records the values before and after; a refusal (a user asking for what
+their role or workspace does not allow) is recorded too, so a coordinator sees who tried what.
+Passwords and hashes are never part of an entry.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from kb.store.catalog import Catalog, now
+
+__all__ = ["AuditEntry", "AuditTrail", "record", "actor_of", "SECRET_KEYS"]
+
+# Keys whose values never enter the trail, whatever a caller passes.
+SECRET_KEYS = frozenset({"password", "password_hash", "hash", "token", "secret"})
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One recorded write (or refusal).
+
+    Attributes:
+        id: its place in the trail (increasing).
+        at: UTC time, ISO 8601.
+        actor: the user name ("local" in single-user mode, "cli:NAME" from the command line).
+        action: what was done, e.g. "document.remove", "document.metadata", "draft.create", "refused".
+        target: what it was done to, e.g. "document 12", "draft 3", "user bob".
+        detail: what changed (before/after of a metadata edit, a title, a reason).
+    """
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    target: str
+    detail: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "at": self.at, "actor": self.actor, "action": self.action,
+                "target": self.target, "detail": self.detail}
+
+
+def actor_of(user: str | None) -> str:
+    """The name an entry records: the signed-in user, else the person at the command line."""
+    if user:
+        return user
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no passwd entry (a container)
+        return "cli"
+
+
+def _clean(detail: dict[str, Any]) -> dict[str, Any]:
+    return {k: ("[hidden]" if k in SECRET_KEYS else _clean(v) if isinstance(v, dict) else v)
+            for k, v in detail.items()}
+
+
+def record(db: sqlite3.Connection, actor: str, action: str, target: str = "",
+           detail: dict[str, Any] | None = None) -> None:
+    """Append one entry, inside the caller's transaction when there is one.
+
+    Args:
+        db: the catalog's connection.
+        actor: who (see `actor_of`).
+        action: what, as "thing.verb".
+        target: which thing ("document 12").
+        detail: what changed; secret-looking keys are replaced by "[hidden]".
+    """
+    db.execute(
+        "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?,?,?,?,?)",
+        (now(), actor, action, target, json.dumps(_clean(detail or {}), ensure_ascii=False, sort_keys=True,
+                                                  default=str)),
+    )
+
+
+class AuditTrail:
+    """Reading and writing the trail of one catalog.
+
+    Args:
+        catalog: the KB's catalog.
+    """
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+
+    def record(self, actor: str, action: str, target: str = "", detail: dict[str, Any] | None = None) -> None:
+        """Append one entry in a transaction of its own (see `record`)."""
+        with self.catalog.transaction() as db:
+            record(db, actor, action, target, detail)
+
+    def entries(self, *, since: str | None = None, user: str | None = None, action: str | None = None,
+                limit: int | None = None) -> list[AuditEntry]:
+        """Entries, oldest first.
+
+        Args:
+            since: only entries at or after this UTC time (ISO date or date-time, e.g. "2026-12-01").
+            user: only this actor's entries.
+            action: only actions starting with this ("document." for every document change).
+            limit: only the newest `limit` entries (still oldest first).
+        """
+        where, params = [], []
+        if since:
+            where.append("at >= ?")
+            params.append(since.strip())
+        if user:
+            where.append("actor = ?")
+            params.append(user)
+        if action:
+            where.append("action LIKE ? ESCAPE '\\'")
+            params.append(action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        sql = "SELECT * FROM audit_log" + (" WHERE " + " AND ".join(where) if where else "")
+        if limit:
+            sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT {int(limit)})"
+        rows = self.catalog.db.execute(sql + " ORDER BY id", params).fetchall()
+        return [AuditEntry(r["id"], r["at"], r["actor"], r["action"], r["target"], json.loads(r["detail"]))
+                for r in rows]

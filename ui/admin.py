@@ -1,0 +1,155 @@
+"""The Library's housekeeping sections for coordinators (the trash, the audit trail, the workspaces,
+the accounts) and the Drafting tab's sharing of a draft: laid out by `build_admin` / `build_share`,
+wired to `ui.admin_actions` (which checks the caller's role and workspaces itself) by `wire_admin`.
+"""
+
+from types import SimpleNamespace
+from typing import Any
+
+from kb.access import ROLES
+from ui.admin_actions import ACCOUNT_COLUMNS, AUDIT_COLUMNS, TRASH_COLUMNS, WORKSPACE_COLUMNS, headers
+from ui.form_handlers import user_of
+from ui.i18n import label as L
+from ui.i18n import t
+
+__all__ = ["build_admin", "build_share", "wire_admin"]
+
+
+def build_share(gr: Any) -> SimpleNamespace:
+    """Share the working draft read-only with a workspace or the whole network (in the Drafting tab)."""
+    with gr.Row(elem_id="kb-share"):
+        # the choices come when the menu is opened; the server checks the value either way
+        share_sel = gr.Dropdown(label=L("share.with"), choices=[], elem_id="kb-share-sel", scale=3,
+                                allow_custom_value=True)
+        share_btn = gr.Button(L("share.button"), elem_id="kb-share-btn", scale=1)
+        unshare_btn = gr.Button(L("share.stop"), elem_id="kb-unshare-btn", scale=1)
+    share_status = gr.HTML(elem_id="kb-share-status")
+    return SimpleNamespace(share_sel=share_sel, share_btn=share_btn, unshare_btn=unshare_btn, share_status=share_status)
+
+
+def build_admin(gr: Any) -> SimpleNamespace:
+    """The trash, audit trail, workspaces and accounts sections (inside the Library tab)."""
+    with gr.Accordion(L("trash.title"), open=False, elem_id="kb-trash"):
+        trash_btn = gr.Button(L("trash.show"), elem_id="kb-trash-refresh")
+        trash_table = gr.Dataframe(interactive=False, elem_id="kb-trash-table", wrap=True)
+        with gr.Row():
+            trash_sel = gr.Dropdown(label=L("trash.item"), choices=[], elem_id="kb-trash-sel", scale=3,
+                                    allow_custom_value=True)
+            as_copy = gr.Checkbox(label=L("trash.as_copy"), elem_id="kb-trash-copy", scale=2)
+            restore_btn = gr.Button(L("trash.restore"), elem_id="kb-trash-restore", scale=1)
+            purge_btn = gr.Button(L("trash.purge"), variant="stop", elem_id="kb-trash-purge", scale=1)
+        trash_status = gr.HTML(elem_id="kb-trash-status")
+    with gr.Accordion(L("audit.title"), open=False, elem_id="kb-audit"):
+        with gr.Row():
+            audit_user = gr.Textbox(label=L("audit.user"), elem_id="kb-audit-user", scale=2)
+            audit_since = gr.Textbox(label=L("audit.since"), elem_id="kb-audit-since", scale=2)
+            audit_btn = gr.Button(L("audit.show"), elem_id="kb-audit-refresh", scale=1)
+        audit_table = gr.Dataframe(interactive=False, elem_id="kb-audit-table", wrap=True)
+    with gr.Accordion(L("workspaces.title"), open=False, elem_id="kb-workspaces"):
+        ws_btn = gr.Button(L("workspaces.show"), elem_id="kb-ws-refresh")
+        ws_table = gr.Dataframe(interactive=False, elem_id="kb-ws-table", wrap=True)
+        with gr.Row():
+            ws_name = gr.Dropdown(label=L("workspaces.name"), choices=[], allow_custom_value=True, elem_id="kb-ws-name")
+            ws_member = gr.Textbox(label=L("workspaces.member"), elem_id="kb-ws-member")
+            ws_role = gr.Dropdown(label=L("workspaces.role"), choices=[("drafter", "drafter"), ("viewer", "viewer")],
+                                  value="drafter", elem_id="kb-ws-role")
+        with gr.Row():
+            ws_create_btn = gr.Button(L("workspaces.create"), elem_id="kb-ws-create")
+            ws_member_btn = gr.Button(L("workspaces.add_member"), elem_id="kb-ws-add-member")
+            ws_unmember_btn = gr.Button(L("workspaces.remove_member"), elem_id="kb-ws-remove-member")
+        ws_status = gr.HTML(elem_id="kb-ws-status")
+    with gr.Accordion(L("accounts.title"), open=False, elem_id="kb-accounts"):
+        accounts_btn = gr.Button(L("accounts.show"), elem_id="kb-accounts-refresh")
+        accounts_table = gr.Dataframe(interactive=False, elem_id="kb-accounts-table")
+        with gr.Row():
+            account_name = gr.Textbox(label=L("accounts.name"), elem_id="kb-account-name")
+            account_role = gr.Dropdown(label=L("accounts.role"), choices=[(r, r) for r in ROLES], value="viewer",
+                                       elem_id="kb-account-role")
+            account_password = gr.Textbox(label=L("accounts.password"), type="password", elem_id="kb-account-password")
+        with gr.Row():
+            add_btn = gr.Button(L("accounts.add"), elem_id="kb-account-add")
+            disable_btn = gr.Button(L("accounts.disable"), elem_id="kb-account-disable")
+            enable_btn = gr.Button(L("accounts.enable"), elem_id="kb-account-enable")
+            reset_btn = gr.Button(L("accounts.reset"), elem_id="kb-account-reset")
+        accounts_status = gr.HTML(elem_id="kb-accounts-status")
+    return SimpleNamespace(**{k: v for k, v in locals().items() if k != "gr"})
+
+
+def wire_admin(gr: Any, act: Any, lay: Any, guard: Any) -> None:
+    """Connect the sections (API names /trash, /restore, /purge, /audit, /workspaces, /workspace_create,
+    /workspace_member, /workspace_unmember, /accounts, /account_add|disable|enable|reset, /share_draft,
+    /unshare_draft); every handler takes the page language first (`lay.lang`)."""
+    a, sh, lang_in = lay.admin, lay.share, lay.lang
+
+    def trash(lang, request: gr.Request):
+        rows, choices = act.trash_rows(user_of(request), lang)
+        return (gr.Dataframe(value=rows, headers=headers("trash", TRASH_COLUMNS, lang)),
+                gr.Dropdown(choices=choices, value=None))
+
+    def restore(lang, choice, as_copy, request: gr.Request):
+        return act.restore(user_of(request), choice, bool(as_copy), lang)
+
+    def purge(lang, choice, request: gr.Request):
+        return act.purge(user_of(request), choice, lang)
+
+    def audit(lang, who, since, request: gr.Request):
+        return gr.Dataframe(value=act.audit_rows(user_of(request), who, since),
+                            headers=headers("audit", AUDIT_COLUMNS, lang))
+
+    def accounts(lang, request: gr.Request):
+        return gr.Dataframe(value=act.account_rows(user_of(request), lang),
+                            headers=headers("accounts", ACCOUNT_COLUMNS, lang))
+
+    def account(what: str):
+        def run(lang, name, role, password, request: gr.Request):
+            return act.account_action(user_of(request), what, name, role, password, lang), ""
+
+        run.__name__ = f"account_{what}"
+        return run
+
+    def workspaces(lang, request: gr.Request):
+        rows, names = act.workspace_rows(user_of(request), lang)
+        return (gr.Dataframe(value=rows, headers=headers("workspaces", WORKSPACE_COLUMNS, lang)),
+                gr.Dropdown(choices=names), gr.Dropdown(choices=[(t(lang, f"workspaces.{r}"), r)
+                                                                 for r in ("drafter", "viewer")]))
+
+    def workspace(what: str):
+        def run(lang, name, member, role, request: gr.Request):
+            return act.workspace_action(user_of(request), what, name, member, role, lang)
+
+        run.__name__ = f"workspace_{what}"
+        return run
+
+    def share_targets(lang):
+        return gr.Dropdown(choices=act.share_choices(lang))
+
+    def share(on: bool):
+        def run(lang, draft_id, target, request: gr.Request):
+            return act.share(user_of(request), draft_id, target, on, lang)
+
+        run.__name__ = "share_draft" if on else "unshare_draft"
+        return run
+
+    trash_out = [a.trash_table, a.trash_sel]
+    a.trash_btn.click(guard(trash), lang_in, trash_out, api_name="trash")
+    a.restore_btn.click(guard(restore), [lang_in, a.trash_sel, a.as_copy], a.trash_status, api_name="restore").then(
+        guard(trash), lang_in, trash_out, api_name=False)
+    a.purge_btn.click(guard(purge), [lang_in, a.trash_sel], a.trash_status, api_name="purge").then(
+        guard(trash), lang_in, trash_out, api_name=False)
+    a.audit_btn.click(guard(audit), [lang_in, a.audit_user, a.audit_since], a.audit_table, api_name="audit")
+    ws_out = [a.ws_table, a.ws_name, a.ws_role]
+    a.ws_btn.click(guard(workspaces), lang_in, ws_out, api_name="workspaces")
+    for btn, what in ((a.ws_create_btn, "create"), (a.ws_member_btn, "member"), (a.ws_unmember_btn, "unmember")):
+        btn.click(guard(workspace(what)), [lang_in, a.ws_name, a.ws_member, a.ws_role], a.ws_status,
+                  api_name=f"workspace_{what}").then(guard(workspaces), lang_in, ws_out, api_name=False)
+    a.accounts_btn.click(guard(accounts), lang_in, a.accounts_table, api_name="accounts")
+    for btn, what in ((a.add_btn, "add"), (a.disable_btn, "disable"), (a.enable_btn, "enable"),
+                      (a.reset_btn, "reset")):
+        btn.click(guard(account(what)), [lang_in, a.account_name, a.account_role, a.account_password],
+                  [a.accounts_status, a.account_password], api_name=f"account_{what}").then(
+            guard(accounts), lang_in, a.accounts_table, api_name=False)
+    sh.share_sel.focus(share_targets, lang_in, sh.share_sel, api_name=False)
+    sh.share_btn.click(guard(share(True)), [lang_in, lay.working, sh.share_sel], sh.share_status,
+                       api_name="share_draft")
+    sh.unshare_btn.click(guard(share(False)), [lang_in, lay.working, sh.share_sel], sh.share_status,
+                         api_name="unshare_draft")

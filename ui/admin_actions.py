@@ -1,0 +1,215 @@
+"""The coordinator's housekeeping: the trash (restore, purge), the audit trail, the workspaces and the
+accounts (add, disable, enable, reset a password); and a drafter's sharing of a draft. Each checked
+against the caller's role and workspaces (no gradio import); words from the message catalogue.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.access import (
+    LOCAL,
+    ROLES,
+    PermissionDenied,
+    WorkspaceError,
+    add_user,
+    can,
+    load_users,
+    reset_password,
+    set_disabled,
+    users_file,
+)
+from kb.access.users import put_user
+from kb.trash import TrashConflict, TrashError
+from ui import render
+from ui.actions_base import BaseActions, UiError, kb_thread
+from ui.i18n import Msg, t
+
+__all__ = ["AdminActions", "WorkspaceActions", "TRASH_COLUMNS", "AUDIT_COLUMNS", "ACCOUNT_COLUMNS",
+           "WORKSPACE_COLUMNS", "headers"]
+
+TRASH_COLUMNS = ("kind", "id", "title", "source", "removed_by", "removed_at", "purge_after")
+AUDIT_COLUMNS = ("at", "actor", "action", "target", "detail")
+ACCOUNT_COLUMNS = ("user", "role", "state")
+WORKSPACE_COLUMNS = ("name", "members")
+EXPORT_MINUTES = 15
+
+
+def headers(section: str, columns: tuple[str, ...], lang: str) -> list[str]:
+    """A table's column headers in the page language (`<section>.col.<column>`)."""
+    return [t(lang, f"{section}.col.{c}") for c in columns]
+
+
+class AdminActions(BaseActions):
+    """What the Library's trash, audit trail and accounts sections do (coordinators)."""
+
+    def _coordinator(self, user: str | None) -> str:
+        if not can(self.role(user), "remove"):
+            raise UiError("error.admin.coordinators_only")
+        return user or LOCAL
+
+    # --- trash -------------------------------------------------------------------------------
+
+    @kb_thread
+    def trash_rows(self, user: str | None, lang: str = "en") -> tuple[list[list[Any]], list[tuple[str, str]]]:
+        """(table rows, choices "kind:id") of what waits in the trash."""
+        self._coordinator(user)
+        items = self.kb.trash.items()
+        rows = [[t(lang, f"trash.kind.{i.kind}"), i.item_id, i.title, i.source, i.removed_by, i.removed_at,
+                 i.purge_after] for i in items]
+        return rows, [(f"{t(lang, f'trash.kind.{i.kind}')} {i.item_id}: {i.title}", f"{i.kind}:{i.item_id}")
+                      for i in items]
+
+    @staticmethod
+    def _item(choice: str | None) -> tuple[str, int]:
+        kind, _, item_id = (choice or "").partition(":")
+        if kind not in ("document", "draft") or not item_id.isdigit():
+            raise UiError("error.admin.choose_item")
+        return kind, int(item_id)
+
+    @kb_thread
+    def restore(self, user: str | None, choice: str | None, as_copy: bool = False, lang: str = "en") -> str:
+        """Restore a trashed document (exactly: same ids, same rows) or draft; a clear message when the
+        document's file was added again meanwhile (the newer copy stays)."""
+        actor = self._coordinator(user)
+        kind, item_id = self._item(choice)
+        item = self.kb.trash.find(kind, item_id)
+        if item is None:
+            raise UiError("error.admin.choose_item")
+        try:
+            if kind == "document":
+                doc = self.kb.restore(item_id, as_copy=as_copy, by=actor)
+                return render.message(t(lang, "trash.restored_document", title=doc.title, id=str(doc.id)), "ok")
+            self.kb.trash.restore_draft(item_id, actor)
+            return render.message(t(lang, "trash.restored_draft", title=item.title), "ok")
+        except TrashConflict as err:
+            return render.message(t(lang, "trash.conflict", source=item.source, newer=str(err.newer_id)), "error")
+        except TrashError as err:
+            raise UiError("error.admin.detail", detail=str(err)) from err
+
+    @kb_thread
+    def purge(self, user: str | None, choice: str | None, lang: str = "en") -> str:
+        actor = self._coordinator(user)
+        item = self.kb.trash.find(*self._item(choice))
+        if item is None:
+            raise UiError("error.admin.choose_item")
+        self.kb.purge_trash([item], by=actor)
+        return render.message(t(lang, "trash.purged", title=item.title), "ok")
+
+    # --- audit trail -------------------------------------------------------------------------
+
+    @kb_thread
+    def audit_rows(self, user: str | None, who: str | None = None, since: str | None = None,
+                   limit: int = 500) -> list[list[Any]]:
+        """The newest entries of the audit trail (newest first), optionally one user's, since a date."""
+        self._coordinator(user)
+        entries = self.kb.log(user=(who or "").strip() or None, since=(since or "").strip() or None, limit=limit)
+        return [[e.at, e.actor, e.action, e.target, "; ".join(f"{k}: {v}" for k, v in e.detail.items())]
+                for e in reversed(entries)]
+
+    # --- accounts ----------------------------------------------------------------------------
+
+    def _accounts_file(self, user: str | None) -> tuple[str, Any]:
+        actor = self._coordinator(user)
+        path = users_file(self.kb.settings.home)
+        if self.local or path is None:
+            raise UiError("error.admin.no_accounts", command="kb user add NAME --role coordinator")
+        return actor, path
+
+    @kb_thread
+    def account_rows(self, user: str | None, lang: str = "en") -> list[list[Any]]:
+        self._accounts_file(user)
+        return [[u.name, t(lang, f"role.{u.role}"), t(lang, "accounts.inactive" if u.disabled else "accounts.active")]
+                for u in sorted(self.users.values(), key=lambda u: u.name)]
+
+    @kb_thread
+    def account_action(self, user: str | None, act: str, name: str, role: str | None = None,
+                       password: str | None = None, lang: str = "en") -> str:
+        """add / disable / enable / reset one account, recorded in the audit trail (never the password)."""
+        actor, path = self._accounts_file(user)
+        name = (name or "").strip()
+        if not name:
+            raise UiError("error.admin.name_needed")
+        if act == "disable" and name == user:
+            raise UiError("error.admin.not_yourself")
+        detail: dict[str, Any]
+        try:
+            if act != "add" and name not in load_users(None, {"KB_USERS_FILE": str(path)}) and name in self.users:
+                put_user(path, self.users[name])  # configured elsewhere: the file now holds its state
+            if act == "add":
+                role = role if role in ROLES else "viewer"
+                add_user(path, name, role, password or "")
+                detail = {"role": role}
+            elif act in ("disable", "enable"):
+                set_disabled(path, name, act == "disable")
+                detail = {"disabled": act == "disable"}
+            elif act == "reset":
+                reset_password(path, name, password or "")
+                detail = {"password": "reset"}
+            else:
+                raise UiError("error.unknown_action", action=str(act))
+        except ValueError as err:  # a short password, a bad name, an unknown user (kb.access.users)
+            raise UiError("error.admin.detail", detail=str(err)) from err
+        self.users = {**self.given_users, **load_users(self.kb.settings.home)}
+        self.kb.audit.record(actor, f"user.{act}", f"user {name}", detail)
+        key = {"add": "accounts.added", "disable": "accounts.disabled", "enable": "accounts.enabled",
+               "reset": "accounts.reset_done"}[act]
+        return render.message(t(lang, key, name=name), "ok")
+
+
+class WorkspaceActions(BaseActions):
+    """Workspaces from the page: coordinators create them and add members; drafters share their drafts."""
+
+    @kb_thread
+    def workspace_rows(self, user: str | None, lang: str = "en") -> tuple[list[list[Any]], list[str]]:
+        """(rows: name, members with their role; workspace names)."""
+        if not can(self.role(user), "remove"):
+            raise UiError("error.admin.coordinators_only")
+        ws = self.kb.workspaces()
+        places = ws.list()
+        rows = [[w.name, ", ".join(f"{u} ({t(lang, f'workspaces.{r}')})" for u, r in ws.members(w.id).items())]
+                for w in places]
+        return rows, [w.name for w in places]
+
+    @kb_thread
+    def workspace_action(self, user: str | None, act: str, name: str, member: str = "", role: str = "drafter",
+                         lang: str = "en") -> str:
+        """create NAME / member NAME USER ROLE / unmember NAME USER, each recorded in the audit trail."""
+        if not can(self.role(user), "remove"):
+            raise UiError("error.admin.coordinators_only")
+        ws = self.kb.workspaces(user or LOCAL)
+        member = (member or "").strip()
+        try:
+            if act == "create":
+                return render.message(t(lang, "workspaces.created", name=ws.create(name).name), "ok")
+            if act == "member":
+                ws.set_member(name, member, role)
+                return render.message(t(lang, "workspaces.member_set", user=member, name=name,
+                                        role=Msg(f"workspaces.{role}")), "ok")
+            if act == "unmember":
+                ws.remove_member(name, member)
+                return render.message(t(lang, "workspaces.member_removed", user=member, name=name), "ok")
+        except WorkspaceError as err:
+            raise UiError("error.admin.detail", detail=str(err)) from err
+        raise UiError("error.unknown_action", action=str(act))
+
+    @kb_thread
+    def share_choices(self, lang: str = "en") -> list[tuple[str, str]]:
+        """Where a draft can be shared read-only: the whole network, or a workspace."""
+        return [(t(lang, "share.network"), "network"), *((w.name, str(w.id)) for w in self.kb.workspaces().list())]
+
+    @kb_thread
+    def share(self, user: str | None, draft_id: Any, target: str | None, on: bool, lang: str = "en") -> str:
+        """Share a draft read-only with a workspace or the network, or stop: its drafters only."""
+        self.check(user, "draft")
+        if draft_id in (None, "") or not target or (target != "network" and not str(target).isdigit()):
+            raise UiError("error.admin.share_choose")
+        self.require_draft(user, draft_id, edit=True, what="share" if on else "unshare")
+        ws = self.kb.workspaces(user or LOCAL)
+        where = None if target == "network" else int(target)
+        try:
+            (ws.share if on else ws.unshare)(int(draft_id), where)
+            label = t(lang, "share.network") if where is None else ws.get(where).name
+        except (WorkspaceError, PermissionDenied) as err:
+            raise UiError("error.admin.detail", detail=str(err)) from err
+        return render.message(t(lang, "share.shared" if on else "share.unshared", where=label), "ok")

@@ -1,0 +1,136 @@
+"""The web app's gate: private exports, stored originals and throttled sign-ins, checked per request.
+
+An ASGI middleware in front of Gradio's own routes (given to `Blocks.launch` through `app_kwargs`):
+- `GET /kb/export/<token>/<name>`: an export, only to the person it was made for and only until it
+  expires (`kb.access.ExportShelf`); anything else is a plain 404, so a guessed or replayed address
+  tells nothing. No export folder is served by Gradio (`allowed_paths` holds none).
+- `GET /kb/original/<doc id>`: a stored original of a document in the library; with accounts
+  configured, only to signed-in users.
+- `POST /login`: refused with 429 "try again in N seconds" while the user name or the address has
+  failed too often (`kb.access.SignInThrottle`); failures and successes are counted after Gradio
+  answers. Passwords are never logged or stored.
+The signed-in user is Gradio's: its session cookie, looked up in the app's token table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import unquote
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+
+__all__ = ["Gate", "EXPORT_ROUTE", "ORIGINAL_ROUTE"]
+
+EXPORT_ROUTE = "/kb/export/"
+ORIGINAL_ROUTE = "/kb/original/"
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+_PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "sandbox", "Referrer-Policy": "no-referrer"}
+
+
+def _signed_in(scope: Scope) -> str | None:
+    """The Gradio user of this request (its session cookie), or None."""
+    app = scope.get("app")
+    tokens = getattr(app, "tokens", None)
+    if not tokens:
+        return None
+    request = Request(scope)
+    cookie_id = getattr(app, "cookie_id", "")
+    token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
+        f"access-token-unsecure-{cookie_id}")
+    return tokens.get(token) if token else None
+
+
+class Gate:
+    """The middleware. `act` is the app's `ui.actions.Actions` (its KB thread, users, shelf, throttle)."""
+
+    def __init__(self, app: Callable[..., Awaitable[None]], act: Any) -> None:
+        self.app = app
+        self.act = act
+
+    async def _on_kb(self, fn: Callable[[], Any]) -> Any:
+        return await anyio.to_thread.run_sync(lambda: self.act.on_kb(fn))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path, method = scope["path"], scope["method"]
+        if path.startswith(EXPORT_ROUTE) and method in ("GET", "HEAD"):
+            await self._export(scope, path[len(EXPORT_ROUTE):])(scope, receive, send)
+        elif path.startswith(ORIGINAL_ROUTE) and method in ("GET", "HEAD"):
+            await (await self._original(scope, path[len(ORIGINAL_ROUTE):]))(scope, receive, send)
+        elif path.rstrip("/") == "/login" and method == "POST" and not self.act.local:
+            await self._login(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    def _owner(self, scope: Scope) -> str | None:
+        return "local" if self.act.local else _signed_in(scope)
+
+    def _export(self, scope: Scope, rest: str) -> Response:
+        token, _, name = rest.partition("/")
+        owner = self._owner(scope)
+        found = self.act.shelf.open(token, unquote(name), owner) if owner else None
+        if found is None:
+            return PlainTextResponse("Not found", status_code=404, headers=_PRIVATE)
+        return FileResponse(found, filename=found.name, headers=_PRIVATE,
+                            content_disposition_type="attachment")
+
+    async def _original(self, scope: Scope, rest: str) -> Response:
+        if not self._owner(scope):
+            return PlainTextResponse("Sign in to open documents.", status_code=401, headers=_PRIVATE)
+        doc_id = rest.split("/")[0]
+        path = await self._on_kb(lambda: self.act.kb.original_path(int(doc_id))) if doc_id.isdigit() else None
+        if path is None:
+            return PlainTextResponse("Not found", status_code=404, headers=_PRIVATE)
+        inline = path.suffix.lower() == ".pdf" and b"download=1" not in scope.get("query_string", b"")
+        return FileResponse(path, headers=_PRIVATE, filename=path.name,
+                            media_type="application/pdf" if inline else "application/octet-stream",
+                            content_disposition_type="inline" if inline else "attachment")
+
+    async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
+        chunks = []
+        more = True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+
+        async def replay() -> MutableMapping[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        try:
+            form = await Request(scope, replay).form()
+        except Exception:  # a malformed body: Gradio answers it as it would (no credentials, 4xx)
+            await self.app(scope, replay, send)
+            return
+        user = str(form.get("username") or "").strip()
+        address = (scope.get("client") or ("", 0))[0] or None
+        throttle = self.act.throttle
+        from kb.access import Throttled
+
+        try:
+            await self._on_kb(lambda: throttle.check(user, address))
+        except Throttled as err:
+            await JSONResponse({"detail": str(err)}, status_code=429,
+                               headers={"Retry-After": str(err.wait)})(scope, replay, send)
+            return
+        status: list[int] = []
+
+        async def watch(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status.append(int(message["status"]))
+            await send(message)
+
+        await self.app(scope, replay, watch)
+        if status and status[0] == 200:
+            await self._on_kb(lambda: throttle.succeeded(user))
+        elif status and status[0] in (400, 401):
+            await self._on_kb(lambda: throttle.failed(user, address))
