@@ -24,6 +24,7 @@ from evals.domain import Query, _dedupe, _page_of_first_relevant, default_home, 
 from evals.domain_scoring import K, breakdown
 from evals.lab.coverage import query_covered
 from evals.lab.fusion import Candidates, LabConfig, fuse_arrays
+from evals.lab.reader import fold_translations, same_content
 from evals.topical import evaluate as evaluate_topical
 from evals.topical import load_topics
 from index.embedders.usem3 import USEm3Embedder
@@ -37,10 +38,13 @@ __all__ = ["DomainLab", "RECIPES"]
 TODAY = LabConfig()
 RECIPES: dict[str, LabConfig] = {
     "today": TODAY,
+    "use z 0.3": TODAY.but(alpha=0.3, form="z"),
     "use z 0.4": TODAY.but(alpha=0.4, form="z"),
-    "use z 0.4, no latent": TODAY.but(alpha=0.4, form="z", latent_weight=0.0),
-    "use z 0.4 +use paras, no latent, no e5 paras": TODAY.but(
-        alpha=0.4, form="z", latent_weight=0.0, use_e5_paragraphs=False, use_paragraph_weight=3.0),
+    "use z 0.3, no latent": TODAY.but(alpha=0.3, form="z", latent_weight=0.0),
+    "use z 0.3, USE paras for e5 paras": TODAY.but(alpha=0.3, form="z", use_e5_paragraphs=False,
+                                                   use_paragraph_weight=3.0),
+    "use z 0.3, no latent, USE paras for e5 paras": TODAY.but(
+        alpha=0.3, form="z", latent_weight=0.0, use_e5_paragraphs=False, use_paragraph_weight=3.0),
 }
 
 
@@ -75,9 +79,18 @@ class DomainLab:
         self.use = _Use(ids, chunk, starts, paras)
         self._pos = {int(i): n for n, i in enumerate(ids.tolist())}
         self.searcher = Searcher(kb)
+        self._same: Any = None
+        self._memo: dict[tuple[str, bytes | None], tuple[Candidates, np.ndarray]] = {}
+        self.folds: list[tuple[int, list[int]]] = []
 
     def candidates(self, query: str, allowed: np.ndarray | None = None) -> tuple[Candidates, np.ndarray]:
-        """Every signal for the union of each side's top list (as `hybrid_search` gathers them)."""
+        """Every signal for the union of each side's top list (as `hybrid_search` gathers them); memoised."""
+        key = (query, None if allowed is None else allowed.tobytes())
+        if key not in self._memo:
+            self._memo[key] = self._gather(query, allowed)
+        return self._memo[key]
+
+    def _gather(self, query: str, allowed: np.ndarray | None) -> tuple[Candidates, np.ndarray]:
         kb = self.kb
         qvec = kb.embedder.embed_query(query)
         language = query_language(query)
@@ -135,18 +148,55 @@ class DomainLab:
         )
         return c, qvec
 
-    def search(self, query: str, cfg: LabConfig, k: int = K, allowed: np.ndarray | None = None) -> list[Any]:
-        """Hits as `KnowledgeBase.search` makes them, ranked by `cfg`."""
+    def search(self, query: str, cfg: LabConfig, k: int = K, allowed: np.ndarray | None = None,
+               reader: str | None = None) -> list[Any]:
+        """Hits as `KnowledgeBase.search` makes them, ranked by `cfg`; with `reader`, translations are
+        folded and the reader's version shown (evals.lab.reader), before the product's diversity."""
         c, qvec = self.candidates(query, allowed)
-        ranked = [(int(i), 0.0) for i in fuse_arrays(c, cfg)[: max(CANDIDATES, k * 5)]]
+        order = fuse_arrays(c, cfg)[: max(CANDIDATES, k * 5)].tolist()
+        if reader:
+            groups = fold_translations(order, self.same, self.langs, reader, k)
+            self.folds.extend((g, f) for g, f in groups if f)
+            kept = [g for g, _ in groups]
+            order = kept + [i for i in order if i not in kept and not any(i in f for _, f in groups)]
+        ranked = [(int(i), 0.0) for i in order]
         return self.searcher._hits(ranked, k, query, qvec, {}, "lexical")
 
+    @property
+    def same(self) -> Any:
+        """The translation test over this KB's chunks (e5 vectors from the index, USE from the lab)."""
+        if self._same is None:
+            ids = self.use.ids
+            e5 = dict(zip(ids.tolist(), self.kb.vectors.vectors(ids), strict=True))
+            use = dict(zip(ids.tolist(), np.nan_to_num(self.use.chunk), strict=True))
+            self._same = same_content(e5, use, self.langs)
+        return self._same
 
-def domain_rows(lab: DomainLab, queries: Sequence[Query], cfg: LabConfig) -> list[dict[str, Any]]:
+    def cross_language_pairs(self, mean_threshold: float = 0.55, e5_threshold: float = 0.5) -> list[tuple]:
+        """Chunk pairs of different documents and languages that the translation test calls the same."""
+        ids = self.use.ids
+        e5 = self.kb.vectors.vectors(ids)
+        use = np.nan_to_num(self.use.chunk)
+        docs = {cid: c.doc_id for cid, c in self.kb.catalog.chunks(ids.tolist()).items()}
+        out = []
+        sims_e5, sims_use = e5 @ e5.T, use @ use.T
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                ia, ib = int(ids[a]), int(ids[b])
+                if self.langs[ia] == self.langs[ib] or docs[ia] == docs[ib]:
+                    continue
+                mean = (sims_e5[a, b] + sims_use[a, b]) / 2
+                if mean >= mean_threshold or sims_e5[a, b] >= e5_threshold:
+                    out.append((ia, ib, self.langs[ia], self.langs[ib], round(float(sims_e5[a, b]), 3),
+                                round(float(mean), 3)))
+        return out
+
+
+def domain_rows(lab: DomainLab, queries: Sequence[Query], cfg: LabConfig, fold: bool = False) -> list[dict[str, Any]]:
     rows = []
     for q in queries:
         allowed = lab.kb.catalog.filtered_chunk_ids(q.filters) if q.filters else None
-        hits = [(h.source, h.page) for h in lab.search(q.query, cfg, allowed=allowed)]
+        hits = [(h.source, h.page) for h in lab.search(q.query, cfg, allowed=allowed, reader=q.lang if fold else None)]
         ranked = _dedupe(hits)[:K]
         first = next((i for i, s in enumerate(ranked, start=1) if s in q.relevant), None)
         rows.append({"id": q.id, "query": q.query, "lang": q.lang, "kind": q.kind, "relevant": list(q.relevant),
@@ -165,19 +215,28 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str]) -> None:
-    names = list(argv) or list(RECIPES)
+    fold = "--fold" in argv
+    names = [a for a in argv if not a.startswith("--")] or list(RECIPES)
     queries = load_queries(Path(__file__).resolve().parents[1] / "domain")
     topics = load_topics()
+    readers = {q: lang for t in topics for lang, q in t.queries.items()}
     with KnowledgeBase(default_home()) as kb:
         lab = DomainLab(kb)
         for name in names:
             cfg = RECIPES[name]
-            rows = domain_rows(lab, queries, cfg)
-            out = {"recipe": name,
+            if "--pairs" in argv:
+                pairs = lab.cross_language_pairs()
+                print(json.dumps({"cross-language pairs called translations": len(pairs), "pairs": pairs[:20]}))
+                return
+            lab.folds = []
+            rows = domain_rows(lab, queries, cfg, fold)
+            out = {"recipe": name + (" + translation folding" if fold else ""),
                    "domain a (tune)": summary([r for r in rows if r["file"] == "a"]),
                    "domain b (test)": summary([r for r in rows if r["file"] == "b"]),
                    "domain all": summary(rows)}
-            top = evaluate_topical(kb, topics, search=lambda q, cfg=cfg: lab.search(q, cfg))
+            top = evaluate_topical(kb, topics, search=lambda q, cfg=cfg, r=readers: lab.search(
+                q, cfg, reader=r[q] if fold else None))
+            out["folds"] = len(lab.folds)
             out["topical"] = {lang: {"top1": v["top1_on_topic"], "own5": v["own_language_top5"]}
                               for lang, v in top["by_lang"].items()}
             out["topical misses"] = [r["id"] for r in top["results"] if not r["ranked"] or r["ranked"][0] not in r["relevant"]]
