@@ -23,7 +23,7 @@ import numpy as np
 from evals.domain import Query, _dedupe, _page_of_first_relevant, default_home, load_queries
 from evals.domain_scoring import K, breakdown
 from evals.lab.coverage import query_covered
-from evals.lab.fusion import Candidates, LabConfig, fuse_arrays
+from evals.lab.fusion import Candidates, LabConfig, fuse_scores
 from evals.lab.reader import fold_translations, same_content
 from evals.topical import evaluate as evaluate_topical
 from evals.topical import load_topics
@@ -45,6 +45,15 @@ RECIPES: dict[str, LabConfig] = {
                                                    use_paragraph_weight=3.0),
     "use z 0.3, no latent, USE paras for e5 paras": TODAY.but(
         alpha=0.3, form="z", latent_weight=0.0, use_e5_paragraphs=False, use_paragraph_weight=3.0),
+    "use z 0.3 MaxP both": TODAY.but(alpha=0.3, form="z", use_paragraph_weight=3.0),
+    "use z 0.3 cross only": TODAY.but(alpha=0.3, form="z", use_cross_only=True),
+    "use z 0.3 MaxP both, cross only": TODAY.but(alpha=0.3, form="z", use_paragraph_weight=3.0, use_cross_only=True),
+    "use z 0.3 MaxP both, cross only, no latent": TODAY.but(
+        alpha=0.3, form="z", use_paragraph_weight=3.0, use_cross_only=True, latent_weight=0.0),
+    "use z 0.3 cross only, no latent": TODAY.but(alpha=0.3, form="z", use_cross_only=True, latent_weight=0.0),
+    "use z 0.3 cross only, no latent, chunk = mean of paragraphs": TODAY.but(
+        alpha=0.3, form="z", use_cross_only=True, latent_weight=0.0, chunk_from_paragraphs=True),
+    "today, chunk = mean of paragraphs": TODAY.but(chunk_from_paragraphs=True),
 }
 
 
@@ -82,6 +91,10 @@ class DomainLab:
         self._same: Any = None
         self._memo: dict[tuple[str, bytes | None], tuple[Candidates, np.ndarray]] = {}
         self.folds: list[tuple[int, list[int]]] = []
+        self._docs: dict[int, int] = {}
+        self.fold = True  # with a reader: fold translations
+        self.reader_slot = False  # with a reader: LAB reader-language slot in the top 5
+        self.doc_weight = 0.0  # LAB document evidence
 
     def candidates(self, query: str, allowed: np.ndarray | None = None) -> tuple[Candidates, np.ndarray]:
         """Every signal for the union of each side's top list (as `hybrid_search` gathers them); memoised."""
@@ -130,6 +143,13 @@ class DomainLab:
             if b > a and np.isfinite(use_all[p]):
                 use_para[n] = float((self.use.paras[a:b] @ quse).max())
         scale = self.searcher._same_language_scale(language)
+        parmean = np.full(len(ids), np.nan)
+        store = kb.passages.store
+        if store is not None:
+            for n, g in enumerate(store.groups(ids)):
+                if len(g):
+                    m = g.astype(np.float32).mean(axis=0)
+                    parmean[n] = float(m @ qvec / max(np.linalg.norm(m), 1e-12))
         c = Candidates(
             ids=ids,
             e5=np.array([e5_map[i] for i in ids.tolist()], dtype=np.float32),
@@ -145,6 +165,7 @@ class DomainLab:
             share=stats.matched / stats.terms if stats and stats.terms else 0.0,
             query_covered=query_covered(query, language),
             scale=scale,
+            e5_parmean=parmean,
         )
         return c, qvec
 
@@ -153,14 +174,58 @@ class DomainLab:
         """Hits as `KnowledgeBase.search` makes them, ranked by `cfg`; with `reader`, translations are
         folded and the reader's version shown (evals.lab.reader), before the product's diversity."""
         c, qvec = self.candidates(query, allowed)
-        order = fuse_arrays(c, cfg)[: max(CANDIDATES, k * 5)].tolist()
-        if reader:
+        ids, scores = fuse_scores(c, cfg)
+        if self.doc_weight:
+            ids, scores = self._doc_evidence(ids, scores)
+        order = ids[: max(CANDIDATES, k * 5)].tolist()
+        if reader and self.reader_slot:
+            order = self._reader_slot(order, reader)
+        if reader and self.fold:
             groups = fold_translations(order, self.same, self.langs, reader, k)
             self.folds.extend((g, f) for g, f in groups if f)
             kept = [g for g, _ in groups]
             order = kept + [i for i in order if i not in kept and not any(i in f for _, f in groups)]
         ranked = [(int(i), 0.0) for i in order]
         return self.searcher._hits(ranked, k, query, qvec, {}, "lexical")
+
+    def _doc_of(self, ids: list[int]) -> dict[int, int]:
+        missing = [i for i in ids if i not in self._docs]
+        if missing:
+            self._docs.update({cid: c.doc_id for cid, c in self.kb.catalog.chunks(missing).items()})
+        return self._docs
+
+    def _doc_evidence(self, ids: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """LAB: each chunk gains `doc_weight` x the mean score of its document's best 3 candidates, so a
+        document on the topic (many chunks that match) beats one that mentions it once."""
+        docs = self._doc_of(ids.tolist())
+        per: dict[int, list[float]] = {}
+        for i, sc in zip(ids.tolist(), scores.tolist(), strict=True):
+            per.setdefault(docs.get(i, -1), []).append(sc)
+        mean3 = {d: float(np.mean(sorted(v, reverse=True)[:3])) for d, v in per.items()}
+        new = scores + self.doc_weight * np.array([mean3[docs.get(i, -1)] for i in ids.tolist()])
+        order = np.lexsort((ids, -new))
+        return ids[order], new[order]
+
+    def _reader_slot(self, order: list[int], reader: str, k: int = 5, lookahead: int = 30) -> list[int]:
+        """LAB: when no document in the reader's language is among the first k documents, the best
+        chunk in that language within the first `lookahead` candidates takes the k-th document's place."""
+        docs = self._doc_of(order[:lookahead])
+        seen: list[int] = []
+        cut = len(order)
+        for n, i in enumerate(order[:lookahead]):
+            d = docs.get(i, -1)
+            if d not in seen:
+                seen.append(d)
+                if len(seen) == k:
+                    cut = n
+                    break
+        head = order[:cut]
+        if any(self.langs.get(i) == reader for i in head) or cut >= len(order):
+            return order
+        best = next((i for i in order[cut:lookahead] if self.langs.get(i) == reader), None)
+        if best is None:
+            return order
+        return [*head, best, *[i for i in order[cut:] if i != best]]
 
     @property
     def same(self) -> Any:
@@ -169,7 +234,7 @@ class DomainLab:
             ids = self.use.ids
             e5 = dict(zip(ids.tolist(), self.kb.vectors.vectors(ids), strict=True))
             use = dict(zip(ids.tolist(), np.nan_to_num(self.use.chunk), strict=True))
-            self._same = same_content(e5, use, self.langs)
+            self._same = same_content(e5, use, self.langs, dict(self.kb.catalog.index_rows(ids)))
         return self._same
 
     def cross_language_pairs(self, mean_threshold: float = 0.55, e5_threshold: float = 0.5) -> list[tuple]:
@@ -215,13 +280,16 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main(argv: Sequence[str]) -> None:
-    fold = "--fold" in argv
+    fold = "--fold" in argv or "--slot" in argv
     names = [a for a in argv if not a.startswith("--")] or list(RECIPES)
     queries = load_queries(Path(__file__).resolve().parents[1] / "domain")
     topics = load_topics()
     readers = {q: lang for t in topics for lang, q in t.queries.items()}
     with KnowledgeBase(default_home()) as kb:
         lab = DomainLab(kb)
+        lab.fold = "--fold" in argv
+        lab.reader_slot = "--slot" in argv
+        lab.doc_weight = next((float(a.split("=")[1]) for a in argv if a.startswith("--doc=")), 0.0)
         for name in names:
             cfg = RECIPES[name]
             if "--pairs" in argv:
@@ -230,7 +298,8 @@ def main(argv: Sequence[str]) -> None:
                 return
             lab.folds = []
             rows = domain_rows(lab, queries, cfg, fold)
-            out = {"recipe": name + (" + translation folding" if fold else ""),
+            out = {"recipe": name + (" + translation folding" if lab.fold else "")
+                   + (" + reader slot" if lab.reader_slot else "") + (f" + doc {lab.doc_weight}" if lab.doc_weight else ""),
                    "domain a (tune)": summary([r for r in rows if r["file"] == "a"]),
                    "domain b (test)": summary([r for r in rows if r["file"] == "b"]),
                    "domain all": summary(rows)}

@@ -26,7 +26,7 @@ from index.fusion import BACKGROUND_PERCENTILE, LEXICAL_WEIGHT
 from index.latent import LATENT_WEIGHT
 from index.passages import PASSAGE_WEIGHT
 
-__all__ = ["Candidates", "LabConfig", "fuse_arrays", "minmax"]
+__all__ = ["Candidates", "LabConfig", "fuse_arrays", "fuse_scores", "minmax"]
 
 
 @dataclass
@@ -56,6 +56,7 @@ class Candidates:
     share: float
     query_covered: bool = True
     scale: float = 1.0  # the embedder's same-language scale for the query's language (1.0: none)
+    e5_parmean: np.ndarray | None = None  # score of the mean of the chunk's paragraph vectors (NaN: one paragraph)
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class LabConfig:
     use_paragraph_weight: float = 0.0
     form: str = "minmax"  # "minmax" | "z" | "rrf"
     use_candidates: bool = False  # does the second encoder bring its own top list?
+    use_cross_only: bool = False  # chunks in the query's (detected) language keep e5 alone
+    chunk_from_paragraphs: bool = False  # a multi-paragraph chunk's vector = mean of its paragraphs' (no chunk pass)
 
     def but(self, **changes: object) -> LabConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -103,11 +106,19 @@ def _ranks(x: np.ndarray) -> np.ndarray:
 
 def fuse_arrays(c: Candidates, cfg: LabConfig) -> np.ndarray:
     """Candidate ids, best first, under `cfg`."""
+    return fuse_scores(c, cfg)[0]
+
+
+def fuse_scores(c: Candidates, cfg: LabConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(candidate ids, final scores), best first, under `cfg`."""
     keep = c.in_e5 | c.in_lex | (c.in_use if cfg.use_candidates else np.zeros(len(c.ids), bool))
     ids = c.ids[keep]
     if not len(ids):
-        return ids
+        return ids, np.zeros(0)
     e5 = c.e5[keep].astype(np.float32)
+    if cfg.chunk_from_paragraphs and c.e5_parmean is not None:
+        pm = c.e5_parmean[keep]
+        e5 = np.where(np.isnan(pm), e5, pm).astype(np.float32)
     dense = e5
     if cfg.use_e5_paragraphs and cfg.passage_weight:
         para = c.e5_para[keep]
@@ -123,6 +134,8 @@ def fuse_arrays(c: Candidates, cfg: LabConfig) -> np.ndarray:
         if cfg.use_paragraph_weight:
             up = c.use_para[keep]
             use = use + cfg.use_paragraph_weight * np.where(np.isnan(up), use, up)
+        if cfg.use_cross_only:
+            use = np.where(c.same[keep], np.nan, use)
         if cfg.form == "minmax":
             un = minmax(use)
             un = np.where(np.isnan(un), dn, un)
@@ -148,4 +161,4 @@ def fuse_arrays(c: Candidates, cfg: LabConfig) -> np.ndarray:
         coverage = np.clip(coverage - background, 0.0, 1.0)
     final = d + cfg.lexical_weight * c.share * gate * coverage
     order = np.lexsort((ids, -final))
-    return ids[order]
+    return ids[order], final[order]
