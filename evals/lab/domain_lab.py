@@ -54,6 +54,8 @@ RECIPES: dict[str, LabConfig] = {
     "use z 0.3 cross only, no latent, chunk = mean of paragraphs": TODAY.but(
         alpha=0.3, form="z", use_cross_only=True, latent_weight=0.0, chunk_from_paragraphs=True),
     "today, chunk = mean of paragraphs": TODAY.but(chunk_from_paragraphs=True),
+    "use z 0.3 cross only, no latent, lexical 1.0": TODAY.but(
+        alpha=0.3, form="z", use_cross_only=True, latent_weight=0.0, lexical_weight=1.0),
 }
 
 
@@ -178,7 +180,7 @@ class DomainLab:
         if self.doc_weight:
             ids, scores = self._doc_evidence(ids, scores)
         order = ids[: max(CANDIDATES, k * 5)].tolist()
-        if reader and self.reader_slot:
+        if reader and self.reader_slot and query_language(query) is None:  # topic-like queries only
             order = self._reader_slot(order, reader)
         if reader and self.fold:
             groups = fold_translations(order, self.same, self.langs, reader, k)
@@ -208,7 +210,8 @@ class DomainLab:
 
     def _reader_slot(self, order: list[int], reader: str, k: int = 5, lookahead: int = 30) -> list[int]:
         """LAB: when no document in the reader's language is among the first k documents, the best
-        chunk in that language within the first `lookahead` candidates takes the k-th document's place."""
+        chunk in that language within the first `lookahead` candidates takes the k-th document's place.
+        Applied to queries without a detected language (under 4 words: topics, not questions)."""
         docs = self._doc_of(order[:lookahead])
         seen: list[int] = []
         cut = len(order)
@@ -276,6 +279,8 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
     out = {"all": {m: b["overall"][m] for m in pick}}
     for kind, v in b["by_kind"].items():
         out[kind] = {m: v[m] for m in pick}
+    for lang, v in b["by_lang"].items():
+        out[lang] = {m: v[m] for m in pick}
     return out
 
 
