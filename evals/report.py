@@ -1,7 +1,8 @@
 """`kb eval all` / `make eval`: the standard evaluation set, written as one report.
 
-Runs XQuAD (the default language pairs plus the mixed 12-language pool) and the domain set on the
-starter corpus, then joins their Markdown into `evals/reports/eval.md` (and `eval.json`).
+Runs XQuAD (the default language pairs plus the mixed 12-language pool), the domain set and the
+topical set (short topic queries, `evals/topical.py`) on the starter corpus, then joins their
+Markdown into `evals/reports/eval.md` (and `eval.json`).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ _REPO = Path(__file__).resolve().parents[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run both evaluations; print and write the combined report."""
-    from evals import domain, xquad
+    """Run every evaluation; print and write the combined report."""
+    from evals import domain, topical, xquad
 
     p = argparse.ArgumentParser(prog="kb eval all", description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
@@ -35,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "xquad_mixed": xquad.run_xquad(pairs=[], mixed=list(xquad.LANGS), limit=limit),
         "domain": domain.run_domain(domain.default_home(), systems=("fused", "dense", "lexical")),
     }
+    reports["topical"] = topical.run_topical(domain.default_home())  # the same home: nothing re-embedded
     combined = "\n\n".join(
         [
             "# Evaluation report",
@@ -44,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             xquad.to_markdown(reports["xquad_mixed"]),
             "## Domain set (starter corpus)",
             domain.to_markdown(reports["domain"]),
+            "## Topical set (short topic queries, starter corpus)",
+            topical.to_markdown(reports["topical"]),
         ]
     )
     args.out.mkdir(parents=True, exist_ok=True)

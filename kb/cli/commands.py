@@ -223,6 +223,10 @@ def _eval(args: argparse.Namespace) -> int:
         from evals.domain import main as run
 
         return run(rest)
+    if args.suite == "topical":
+        from evals.topical import main as run
+
+        return run(rest)
     from evals.report import main as run
 
     return run(rest)

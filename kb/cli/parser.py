@@ -104,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "repairing or re-indexing the copy then runs the model)")
     bk.add_argument("--json", action="store_true", help="print the report as JSON")
 
-    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain or all")
-    ev.add_argument("suite", choices=["xquad", "domain", "all"], help="which evaluation")
+    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, topical or all")
+    ev.add_argument("suite", choices=["xquad", "domain", "topical", "all"], help="which evaluation")
     ev.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the evaluation")
 
     sv = sub.add_parser("serve", help="start the web UI")
