@@ -28,10 +28,10 @@ from evals.lab.reader import fold_translations, same_content
 from evals.topical import evaluate as evaluate_topical
 from evals.topical import load_topics
 from index.embedders.usem3 import USEm3Embedder
+from index.signals.passages import passage_texts
 from index.tokenizer import dominant_script, language_script
 from kb import KnowledgeBase
-from kb.context import passage_texts
-from kb.search import CANDIDATES, Searcher, query_language
+from kb.searching.searcher import CANDIDATES, Searcher, query_language
 
 __all__ = ["DomainLab", "RECIPES"]
 

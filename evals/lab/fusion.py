@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from index.fusion import BACKGROUND_PERCENTILE, LEXICAL_WEIGHT
-from index.latent import LATENT_WEIGHT
-from index.passages import PASSAGE_WEIGHT
+from index.signals.latent import LATENT_WEIGHT
+from index.signals.passages import PASSAGE_WEIGHT
 
 __all__ = ["Candidates", "LabConfig", "fuse_arrays", "fuse_scores", "minmax"]
 

@@ -19,9 +19,9 @@ import numpy as np
 from evals.domain import default_home
 from index import get_embedder
 from index.embedders.usem3 import USEm3Embedder
-from index.latent import LATENT_K, latent_source
+from index.signals.latent import LATENT_K, latent_source
+from index.signals.passages import passage_texts
 from kb import KnowledgeBase
-from kb.context import passage_texts
 
 QUERIES = ("برامج تعزيز صمود الشباب", "¿cómo involucrar a las escuelas?", "Ausstiegsberatung",
            "Which city's prevention leadership group is chaired by the deputy mayor and meets every month?",

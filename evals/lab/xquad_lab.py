@@ -21,7 +21,7 @@ from evals.metrics import mrr_at_k, recall_at_k
 from evals.xquad import DEFAULT_CACHE, DEFAULT_DATA, XQuAD, _doc_id, _id_language, load_xquad
 from index import EmbeddingCache, LexicalIndex, VectorIndex, get_embedder
 from index.embedders.usem3 import USEm3Embedder
-from index.latent import LatentEncoder, LatentStore, latent_source
+from index.signals.latent import LatentEncoder, LatentStore, latent_source
 from index.tokenizer import dominant_script, language_script
 
 __all__ = ["Lab", "QuerySet", "score"]
@@ -115,7 +115,7 @@ class Lab:
 
 
 def _detect(text: str) -> str | None:
-    from kb.search import query_language
+    from kb.searching.searcher import query_language
 
     return query_language(text)
 

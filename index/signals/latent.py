@@ -243,7 +243,7 @@ class LatentSignal(OptionalSignal[LatentStore]):
     def _load(self, path: Path) -> LatentStore:
         return LatentStore.load(path)
 
-    def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    def encode(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """Latent terms of index texts through the cache (None when not in use)."""
         if self.encoder is None or self.store is None:
             return None
@@ -253,7 +253,7 @@ class LatentSignal(OptionalSignal[LatentStore]):
         if rows is not None and self.store is not None:
             self.store.add(ids, *rows)
 
-    def repair(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
+    def repair(self, ids: np.ndarray, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> bool:
         """Terms for these chunks from the embedding cache only. True if any were added.
 
         Chunks whose terms were never computed stay without them; ranking leaves latent terms out

@@ -53,6 +53,13 @@ class Indexes:
             raise RuntimeError("A knowledge base needs exactly one dense signal (index.signals.DenseSignal).")
         self._dense: DenseSignal = dense[0]
         self._dirty = False
+        # a kept signal that supersedes others (the second encoder: latent terms) turns their
+        # "auto" off; "on" still keeps them
+        for s in self.signals:
+            if s.supersedes and s.mode != "off" and s.available():
+                for other in self.signals:
+                    if other.name in s.supersedes and other.mode == "auto":
+                        other.mode = "off"
 
     # --- parts, created on first use ---------------------------------------------------------
 
@@ -147,18 +154,30 @@ class Indexes:
         """Passage vectors through the embedding cache (the model runs only for texts it lacks)."""
         return self.models.embed(texts)
 
-    def encode(self, texts: Sequence[str]) -> dict[str, Any]:
-        """Every kept signal's rows for these index texts, by signal name (the slow part of `add`)."""
-        return {s.name: s.encode(texts) for s in self.active()}
+    def encode(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> dict[str, Any]:
+        """Every kept signal's rows for these index texts, by signal name (the slow part of `add`).
 
-    def add(self, ids: np.ndarray, texts: Sequence[str], encoded: dict[str, Any] | None = None) -> None:
-        """Add chunks to every kept signal; `encoded`: what `encode` returned, when already computed."""
+        `languages`: each text's language, for the signals that need it (the second encoder)."""
+        return {s.name: s.encode(texts, languages if s.needs_languages else None) for s in self.active()}
+
+    def languages(self, ids: np.ndarray) -> list[str | None]:
+        """The catalog's language of each chunk id (None when unknown)."""
+        known = self.catalog.chunk_languages([int(i) for i in ids])
+        return [known.get(int(i)) for i in ids]
+
+    def add(self, ids: np.ndarray, texts: Sequence[str], encoded: dict[str, Any] | None = None,
+            languages: Sequence[str | None] | None = None) -> None:
+        """Add chunks to every kept signal; `encoded`: what `encode` returned, when already computed;
+        `languages`: the chunks' languages (read from the catalog when a signal needs them)."""
         if not len(ids):
             return
         active = self.active()
         given = encoded or {}
+        if languages is None and any(s.needs_languages and s.name not in given for s in active):
+            languages = self.languages(ids)
         # first the slow parts, before any index changes
-        rows = {s.name: given[s.name] if s.name in given else s.encode(texts) for s in active}
+        rows = {s.name: given[s.name] if s.name in given else s.encode(texts, languages if s.needs_languages else None)
+                for s in active}
         for s in active:
             s.add(ids, rows[s.name])
         self._dirty = True

@@ -183,7 +183,7 @@ class Ingestor:
         assert doc is not None and sha is not None
         title = meta.get("title") or doc.title or fallback_title
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
-        encoded = self.indexes.encode(texts)  # every signal's slow part, before the commit
+        encoded = self.indexes.encode(texts, [c.language for c in chunks])  # the slow part, before the commit
         stored = keep_original(self.settings.home, path, sha)
         sig = signature([c.text for c in chunks])
         like = self.signatures.most_similar(sig, exclude=existing.id if existing else None) if compare else None

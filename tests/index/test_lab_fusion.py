@@ -7,8 +7,7 @@ import numpy as np
 
 from evals.lab.fusion import Candidates, LabConfig, fuse_arrays
 from evals.lab.xquad_lab import Lab
-from evals.xquad import _id_language
-from index import hybrid_search
+from index.fusion import LEXICAL_WEIGHT
 
 from .conftest import XQUAD
 
@@ -36,24 +35,24 @@ def test_a_query_the_second_encoder_does_not_cover_ranks_as_today() -> None:
     assert fuse_arrays(c, LabConfig(alpha=0.9)).tolist() == fuse_arrays(c, LabConfig()).tolist() == [2, 1, 0]
 
 
-def test_the_lab_reproduces_hybrid_search_on_real_xquad(tmp_path) -> None:
+def test_the_lab_reproduces_the_product_on_real_xquad(tmp_path) -> None:
+    """The product's ranking before the second encoder is the lab's default recipe, and with it
+    (latent terms off, USE z-blended at 0.3, USE's own candidates) the lab's recipe R."""
+    from evals.xquad import _Pool
+
     lab = Lab(XQUAD, tmp_path / "cache.sqlite")
     try:
-        for q_lang, d_lang in (("es", "en"),):
-            qs = lab.query_set(q_lang, [d_lang], 0, 4)
-            docs, queries = lab.lang(d_lang, 0, 4), lab.lang(q_lang, 0, 4)
-            from evals.xquad import _Pool
-
-            pool = _Pool([docs], lab.e5, lab.cache, lab.latent)
-            qv = lab.cache.embed_queries(lab.e5, queries.questions)
-            lat = lab.latent.unpack(lab.cache.embed_passages(lab.latent, queries.questions))
-            store = pool.latent
-            assert store is not None
-            for i, text in enumerate(queries.questions):
-                terms, weights = lat[0][i], lat[1][i]
-                hits = hybrid_search(text, qv[i], pool.vectors, pool.lexical, 10, None, _id_language,
-                                     latent=lambda ids, t=terms, w=weights, s=store: s.scores(t, w, ids))
-                mine = fuse_arrays(qs.cands[i], LabConfig(use_e5_paragraphs=False))[:10].tolist()
-                assert [h.chunk_id for h in hits] == mine, text
+        qs = lab.query_set("es", ["en"], 0, 4)
+        docs, queries = lab.lang("en", 0, 4), lab.lang("es", 0, 4)
+        pool = _Pool([docs], lab.e5, lab.cache, lab.latent, lab.use)
+        qv = lab.cache.embed_queries(lab.e5, queries.questions)
+        lat = lab.latent.unpack(lab.cache.embed_passages(lab.latent, queries.questions))
+        quse = lab.cache.embed_passages(lab.use, queries.questions)
+        today = LabConfig(use_e5_paragraphs=False)
+        recipe = today.but(latent_weight=0.0, alpha=0.3, form="z", use_candidates=True)
+        for i, text in enumerate(queries.questions):
+            got = pool.rank(text, qv[i], 10, LEXICAL_WEIGHT, (lat[0][i], lat[1][i]), q_use=quse[i])
+            assert got["fused, no second encoder"] == fuse_arrays(qs.cands[i], today)[:10].tolist(), text
+            assert got["fused"] == fuse_arrays(qs.cands[i], recipe)[:10].tolist(), text
     finally:
         lab.close()
