@@ -221,7 +221,8 @@ class KnowledgeBase:
     # --- search ------------------------------------------------------------------------------
 
     def search(
-        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical"
+        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical",
+        reader_language: str | None = "auto",
     ) -> list[Hit]:
         """Hybrid multilingual search with citations.
 
@@ -232,11 +233,16 @@ class KnowledgeBase:
                 population_band, prevention_level; list values match any of them.
             highlight: "lexical" (free) marks sentences sharing words with the query; "dense" also
                 finds them in cross-lingual hits by embedding their sentences (slower the first time).
+            reader_language: the reader's language (ISO 639-1; the web UI passes its own): where
+                the same content exists in several languages, the reader's version is shown and
+                the others are folded into it ("also in: English, ..."). "auto": the query's
+                language when it can be told; None: every version in rank order.
 
         Returns:
             Hits, best first, at most `settings.max_per_doc` per document.
         """
-        return self._searcher().search(query, k=k, filters=filters, highlight=highlight)
+        return self._searcher().search(query, k=k, filters=filters, highlight=highlight,
+                                       reader_language=reader_language)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         """"More like this": hits near a chunk's vector, excluding its own document."""

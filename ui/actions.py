@@ -67,9 +67,11 @@ class Actions(LibraryActions):
 
     @kb_thread
     def search(
-        self, user: str | None, query: str, filters: Mapping[str, Any], k: int = 10
+        self, user: str | None, query: str, filters: Mapping[str, Any], k: int = 10, reader_first: bool = True,
     ) -> tuple[str, str]:
-        """Returns (result cards HTML, status line HTML)."""
+        """Returns (result cards HTML, status line HTML). With `reader_first`, where the same content
+        exists in several languages the version in the reader's language is shown (the query's
+        language until the page has one of its own), the others listed "also in"."""
         self.check(user, "search")
         query = (query or "").strip()
         if not query:
@@ -77,7 +79,8 @@ class Actions(LibraryActions):
                 [], self.open_url, empty="Type a question or keywords, in any language."
             ), ""
         try:
-            hits = self.kb.search(query, k=k, filters=clean_form(filters), highlight="dense")
+            hits = self.kb.search(query, k=k, filters=clean_form(filters), highlight="dense",
+                                  reader_language="auto" if reader_first else None)
         except ValueError as err:
             raise UiError(str(err)) from err
         cards = render.result_cards(hits, self.open_url, can_pin=True)

@@ -84,7 +84,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             [c.banner, c.library_tab, c.add_tab, c.draft_sel, *filter_list],
             api_name=False,
         )
-        search_inputs = [c.query, *filter_list, c.year_min, c.year_max]
+        search_inputs = [c.query, *filter_list, c.year_min, c.year_max, c.reader_first]
         c.search_btn.click(guard(h.do_search), search_inputs, [c.results, c.search_status], api_name="search")
         c.query.submit(guard(h.do_search), search_inputs, [c.results, c.search_status], api_name=False)
         c.results.kb_action(

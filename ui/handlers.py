@@ -21,6 +21,7 @@ __all__ = ["make_handlers", "user_of", "form_handler"]
 
 # The search form's inputs after the query, in order: the filter menus, then the year range boxes.
 SEARCH_KEYS = (*(k for k, _ in FILTER_FIELDS), *RANGE_FILTERS)
+READER_FIRST = "reader_first"  # the search form's last input: the reader's language first (a checkbox)
 _MULTI_CHOICE = {f.name for f in METADATA_FIELDS if f.kind == "choices"}  # multi-select menus: [] when empty
 
 
@@ -77,7 +78,9 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
         return [gr.Dropdown(choices=facets.get(k, [])) for k, _ in FILTER_FIELDS]
 
     def do_search(q, filters, request):
-        return act.search(user_of(request), q, filters)
+        fields = dict(filters)
+        reader_first = fields.pop(READER_FIRST, True)
+        return act.search(user_of(request), q, fields, reader_first=reader_first is not False)
 
     def on_card(draft_id, section_key, evt: gr.EventData, request: gr.Request):
         data = evt._data or {}
@@ -175,7 +178,7 @@ def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
         on_load=on_load,
         facet_updates=facet_updates,
         # one parameter per form field, declared from the schema's field lists (see form_handler)
-        do_search=form_handler(gr, SEARCH_KEYS, do_search, lead=("q",)),
+        do_search=form_handler(gr, (*SEARCH_KEYS, READER_FIRST), do_search, lead=("q",)),
         on_card=on_card,
         suggest=suggest,
         on_item=on_item,

@@ -15,6 +15,11 @@ from ui.render import LIBRARY_HEADERS, OUTCOME_HEADERS
 __all__ = ["Layout", "build_layout", "CLICK_JS"]
 
 # Clicks on card and draft-item buttons become one custom event carrying the button's data.
+# The reader's-language switch (moves to ui/i18n with the message catalogue).
+READER_FIRST_LABEL = "My language first"
+READER_FIRST_INFO = ("Where the same text exists in several languages, show the version in the language "
+                     "of the question first; the others are listed as “also in”.")
+
 CLICK_JS = """
 element.addEventListener('click', (e) => {
   const b = e.target.closest('button.kb-act');
@@ -92,6 +97,7 @@ class Layout:
     save_btn: Any
     search_btn: Any
     search_status: Any
+    reader_first: Any
     section_sel: Any
     suggest_btn: Any
     suggest_status: Any
@@ -152,6 +158,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 with gr.Row():
                     year_min = gr.Textbox(label="Year from", placeholder="e.g. 2015")
                     year_max = gr.Textbox(label="Year to", placeholder="e.g. 2025")
+            reader_first = gr.Checkbox(label=READER_FIRST_LABEL, info=READER_FIRST_INFO, value=True,
+                                       elem_id="kb-reader-first")
             search_status = gr.HTML(elem_id="kb-search-status")
             results = gr.HTML(elem_id="kb-results", js_on_load=CLICK_JS)
         with gr.Tab("Drafting", id="drafting"):
@@ -278,6 +286,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
         save_btn=save_btn,
         search_btn=search_btn,
         search_status=search_status,
+        reader_first=reader_first,
         section_sel=section_sel,
         suggest_btn=suggest_btn,
         suggest_status=suggest_status,

@@ -172,7 +172,8 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         return 0
     if args.command in ("search", "similar"):
         if args.command == "search":
-            hits = kb.search(args.query, k=args.k, filters=_filters(args.filters))
+            reader = None if args.all_languages else args.reader_language
+            hits = kb.search(args.query, k=args.k, filters=_filters(args.filters), reader_language=reader)
         else:
             hits = kb.similar(args.chunk_id, k=args.k)
         if args.json:

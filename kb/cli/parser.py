@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--filter", dest="filters", type=_kv, action="append", default=[], metavar="KEY=VALUE",
                    help=", ".join(k for k in FILTER_KEYS if k != "doc_id") + " (repeat a key for any-of)")
     s.add_argument("--json", action="store_true", help="print hits as JSON")
+    reader = s.add_mutually_exclusive_group()
+    reader.add_argument("--reader-language", default="auto", metavar="LANG",
+                        help="show the version in this language first where the same content exists in "
+                             "several (default: the query's language when it can be told)")
+    reader.add_argument("--all-languages", action="store_true",
+                        help="show every language's version in rank order (no folding of translations)")
 
     sim = sub.add_parser("similar", help="more like this: chunks near a given chunk")
     sim.add_argument("chunk_id", type=int, help="chunk id (from search --json)")
