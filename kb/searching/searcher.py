@@ -40,20 +40,22 @@ def query_language(query: str) -> str | None:
     return None if lang == "und" else lang
 
 
-def reader_language_of(query: str, reader_language: str | None) -> str | None:
+def reader_language_of(query: str, reader_language: str | None, detected: str | None) -> str | None:
     """The reader's language: the one given (the UI's language, an API caller's), or for "auto" the
-    query's when it can be told (4+ words, or a script only one language writes, such as Arabic);
-    None turns "the reader's language first" off."""
+    query's when it can be told (`detected`: 4+ words; or a script only one language writes, such
+    as Arabic); None turns "the reader's language first" off."""
     if reader_language != "auto":
         return reader_language or None
-    from ingest import detect_language
-
-    detected = query_language(query)
     if detected:
         return detected
-    guess = detect_language(query)
+    from index.tokenizer import dominant_script
+    from ingest import detect_language
+
     # below 4 words only a script that names one language is trusted (STACK-NOTES: short
-    # queries in Latin script are guessed wrong)
+    # queries in Latin script are guessed wrong), so Latin and Cyrillic ones are not guessed at all
+    if dominant_script(query) in (None, "latin", "cyrillic"):
+        return None
+    guess = detect_language(query)
     return guess if guess in ("ar", "zh", "ja", "ko", "th", "el", "he", "hi") else None
 
 
@@ -96,7 +98,7 @@ class Searcher:
         fused = hybrid_search(q, found, depth, [languages.get(i, "und") for i in found.ids.tolist()])
         ranked = [(h.chunk_id, h.score) for h in fused]
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
-        reader = reader_language_of(query, reader_language)
+        reader = reader_language_of(query, reader_language, language)
         translations: dict[int, list[int]] = {}
         if reader:
             ranked, translations = self._reader_first(ranked, reader, k)
