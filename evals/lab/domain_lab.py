@@ -1,5 +1,8 @@
 """LAB: the domain and topical sets under ranking recipes, on the domain evaluation's KB home.
 
+Written against the pre-reshape API (`Searcher(kb)` and its scorers): run it on branch `encoder-lab`.
+The product's `kb eval domain` / `kb eval topical` now reproduce its recipe R figure for figure.
+
 The home is the one `kb eval domain` fills. USE vectors of every chunk's index text and of its
 paragraphs (`kb.context.passage_texts`) go through the KB's embedding cache under the USE id. Each
 query's candidates and signals are gathered once (`Candidates`), ranked by `fuse_arrays`, and turned

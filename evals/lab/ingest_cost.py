@@ -22,6 +22,7 @@ from index.embedders.usem3 import USEm3Embedder
 from index.signals.latent import LATENT_K, latent_source
 from index.signals.passages import passage_texts
 from kb import KnowledgeBase
+from kb.indexing.index_text import index_rows
 
 QUERIES = ("برامج تعزيز صمود الشباب", "¿cómo involucrar a las escuelas?", "Ausstiegsberatung",
            "Which city's prevention leadership group is chaired by the deputy mayor and meets every month?",
@@ -40,7 +41,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     with KnowledgeBase(default_home()) as kb:
-        rows = kb.catalog.index_rows()
+        rows = index_rows(kb.catalog)
     rng = np.random.default_rng(0)
     texts = [rows[i][1] for i in sorted(rng.choice(len(rows), size=min(args.chunks, len(rows)), replace=False))]
     paras = [p for t in texts for p in passage_texts(t)]
