@@ -73,6 +73,12 @@ class Bases:
         assert isinstance(latent, LatentSignal) and isinstance(passages, PassageSignal)
         assert isinstance(use, UseSignal)
         self.latent = latent.store.rows(ids) if latent.store is not None else None
+        saved = latent.path
+        if self.latent is None and saved.exists():  # kept by an "on" KB, not opened by "auto" beside USE
+            from index.signals.latent import LatentStore
+
+            store = LatentStore.load(saved)
+            self.latent = store.rows(ids) if len(store) == len(ids) else None
         source = latent_source(kb.embedder)
         if self.latent is None and latent_cache is not None and latent_cache.exists() and source is not None:
             encoder = LatentEncoder(source)
