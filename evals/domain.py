@@ -6,7 +6,11 @@ built-file names, page or null, filters or null, kind "cross"/"same", note). The
 only pay for the queries), every query is searched through `KnowledgeBase`, and hits are scored at
 DOCUMENT level: several chunks of one document count once, at the rank of the first.
 
-    kb eval domain [--json] [--home DIR]        # or: python -m evals.domain
+    kb eval domain [--json] [--home DIR] [--scanned]    # or: python -m evals.domain
+
+`--scanned` runs the same queries over the scanned corpus of `evals/scans.py` (every PDF replaced
+by an image-only scan of it, read by OCR), in a home of its own (`eval-domain-scanned`), so the two
+reports compare retrieval over born-digital text and over what OCR read.
 
 Reports Recall@1, Recall@5, MRR@10 and page accuracy (queries with a gold page: the first hit from a
 relevant document cites that page), overall, per query language and for cross- vs same-language
@@ -31,7 +35,8 @@ from evals.domain_scoring import K, breakdown, check_targets
 if TYPE_CHECKING:
     from kb import KnowledgeBase
 
-__all__ = ["Query", "SYSTEMS", "check_targets", "default_home", "load_queries", "run_domain", "to_markdown", "main"]
+__all__ = ["Query", "SYSTEMS", "check_targets", "default_home", "load_queries", "run_domain", "scanned_corpus",
+           "to_markdown", "main"]
 
 _REPO = Path(__file__).resolve().parents[1]
 SYSTEMS = ("fused", "dense", "lexical")
@@ -132,11 +137,15 @@ def _sync_corpus(kb: KnowledgeBase, corpus_dir: Path, manifest: Path | None) -> 
     removed = [d.source for d in kb.documents() if d.source not in present]
     for source in removed:
         kb.remove(source)
+    ocr = [d.ocr for d in kb.documents() if d.ocr and d.ocr.get("pages")]
+    pages = [p["confidence"] for o in ocr for p in o["pages"].values()]
     return {
         "summary": {o: report.count(o) for o in ("added", "updated", "unchanged", "failed")},
         "failed": [{"path": f.path, "reason": f.reason} for f in report.files if f.outcome == "failed"],
         "removed": removed,
         "seconds": round(time.perf_counter() - started, 2),
+        "ocr": {"documents": len(ocr), "pages": len(pages),
+                "mean_confidence": round(sum(pages) / len(pages), 1) if pages else None},
     }
 
 
@@ -206,10 +215,19 @@ def run_domain(
     return out
 
 
-def default_home() -> Path:
-    """`$KB_HOME/eval-domain`, else `.kb/eval-domain` in the repo: kept apart from the user's KB."""
+def default_home(scanned: bool = False) -> Path:
+    """`$KB_HOME/eval-domain`, else `.kb/eval-domain` in the repo: kept apart from the user's KB
+    (`eval-domain-scanned` for the scanned corpus)."""
+    name = "eval-domain-scanned" if scanned else "eval-domain"
     base = os.environ.get("KB_HOME")
-    return Path(base) / "eval-domain" if base else _REPO / ".kb" / "eval-domain"
+    return Path(base) / name if base else _REPO / ".kb" / name
+
+
+def scanned_corpus(corpus: Path = _REPO / "corpus" / "build") -> Path:
+    """The corpus with its PDFs replaced by their scans (evals/scans.py; built when missing or stale)."""
+    from evals.scans import DEFAULT_OUT, ensure_scans
+
+    return ensure_scans(corpus, DEFAULT_OUT) / "corpus"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
     p.add_argument("--json", action="store_true", help="print the report as JSON instead of Markdown")
+    p.add_argument("--scanned", action="store_true", help="swap the corpus's PDFs for scans of them, read by OCR "
+                   "(evals/scans.py; needs Tesseract: `make ocr`)")
     args = p.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if not args.corpus.is_dir():
@@ -246,17 +266,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 2
     report = run_domain(
-        args.home or default_home(),
+        args.home or default_home(args.scanned),
         args.queries,
-        args.corpus,
+        scanned_corpus(args.corpus) if args.scanned else args.corpus,
         args.manifest,
         embedder=args.embedder,
         systems=[s.strip() for s in args.systems.split(",") if s.strip()],
     )
     markdown = to_markdown(report)
+    name = "domain-scanned" if args.scanned else "domain"
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "domain.md").write_text(markdown, encoding="utf-8")
-    (args.out / "domain.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    (args.out / f"{name}.md").write_text(markdown, encoding="utf-8")
+    (args.out / f"{name}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=1) if args.json else markdown)
     return 0
 

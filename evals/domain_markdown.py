@@ -32,6 +32,10 @@ def to_markdown(report: dict[str, Any]) -> str:
         "queries with a gold page.",
         "",
     ]
+    if (c.get("ocr") or {}).get("pages"):
+        o = c["ocr"]
+        lines[-1:-1] = [f"{o['documents']} documents ({o['pages']} pages) read by OCR, mean confidence "
+                        f"{o['mean_confidence']} %.", ""]
     for system, s in report["systems"].items():
         lines += [
             f"## {system} ({s['ms_per_query']} ms/query)",

@@ -8,8 +8,10 @@ them to the UI or to another tool. Every builder streams what it writes: the zip
 
 from __future__ import annotations
 
+import struct
 import sys
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,6 +27,7 @@ __all__ = [
     "nested_html",
     "nul_and_bad_utf8_text",
     "binary_nul_text",
+    "png_bomb",
     "SCRIPT_PAYLOADS",
 ]
 
@@ -220,6 +223,18 @@ def binary_nul_text(path: Path) -> Path:
     return path
 
 
+def png_bomb(path: Path, side: int = 40_000) -> Path:
+    """A 69-byte PNG whose header says `side` x `side` grey pixels (1.6 billion: 1.6 GB once decoded)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)  # 8-bit grey, no interlace
+    data = zlib.compress(b"\x00" + b"\xff" * 64)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write every hostile file into OUT_DIR (the zip bomb is ~1 MB on disk)."""
     args = sys.argv[1:] if argv is None else argv
@@ -238,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     nested_html(out / "deep.html")
     nul_and_bad_utf8_text(out / "nul.txt")
     binary_nul_text(out / "binary.txt")
+    png_bomb(out / "bomb.png")
     for p in sorted(out.iterdir()):
         print(p)
     return 0

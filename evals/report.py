@@ -1,8 +1,11 @@
 """`kb eval all` / `make eval`: the standard evaluation set, written as one report.
 
 Runs XQuAD (the default language pairs plus the mixed 12-language pool), the domain set and the
-topical set (short topic queries, `evals/topical.py`) on the starter corpus, then joins their
-Markdown into `evals/reports/eval.md` (and `eval.json`).
+topical set (short topic queries, `evals/topical.py`) on the starter corpus, its framework-section labels (evals/sections.py), the directory's figures (table rows to
+candidates, name suggestion), OCR on the scanned copy of its
+PDFs (character error rate, speed) and the domain set again over those scans (compared with the
+originals), then joins their Markdown into `evals/reports/eval.md` (and `eval.json`). Without
+Tesseract the OCR parts are skipped and say so.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ _REPO = Path(__file__).resolve().parents[1]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run every evaluation; print and write the combined report."""
-    from evals import domain, topical, xquad
+    """Run both evaluations; print and write the combined report."""
+    from evals import directory, domain, ocr, sections, topical, xquad
+    from ingest.ocr import engine
 
     p = argparse.ArgumentParser(prog="kb eval all", description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
@@ -35,8 +39,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         "xquad_pairs": xquad.run_xquad(limit=limit),
         "xquad_mixed": xquad.run_xquad(pairs=[], mixed=list(xquad.LANGS), limit=limit),
         "domain": domain.run_domain(domain.default_home(), systems=("fused", "dense", "lexical")),
+        "sections": sections.run_sections(domain.default_home()),
+        "directory": directory.run_directory(corpus, _REPO / "corpus" / "manifest.csv"),
     }
     reports["topical"] = topical.run_topical(domain.default_home())  # the same home: nothing re-embedded
+    if engine() is not None:
+        reports["ocr"] = ocr.run_ocr_eval()
+        reports["domain_scanned"] = domain.run_domain(domain.default_home(scanned=True),
+                                                      corpus_dir=domain.scanned_corpus(corpus))
+        reports["domain_scanned_vs_original"] = ocr.compare_domain(reports["domain"], reports["domain_scanned"])
+        scanned = [
+            "## OCR (scanned copy of the starter corpus's PDFs)",
+            ocr.to_markdown(reports["ocr"]),
+            "## Domain set over the scanned corpus",
+            ocr.compare_markdown(reports["domain_scanned_vs_original"]),
+            domain.to_markdown(reports["domain_scanned"]),
+        ]
+    else:
+        scanned = ["## OCR", "Skipped: Tesseract is not installed (`make ocr`)."]
     combined = "\n\n".join(
         [
             "# Evaluation report",
@@ -48,6 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             domain.to_markdown(reports["domain"]),
             "## Topical set (short topic queries, starter corpus)",
             topical.to_markdown(reports["topical"]),
+            "## Framework sections of the starter corpus's chunks (hand-labelled, evals/sections/)",
+            sections.to_markdown(reports["sections"]),
+            "## Directory (starter corpus): table rows to candidates, name suggestion",
+            directory.to_markdown(reports["directory"]),
+            *scanned,
         ]
     )
     args.out.mkdir(parents=True, exist_ok=True)

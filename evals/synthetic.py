@@ -26,6 +26,11 @@ FILTER = {"country": "NL"}  # kept by every 20th synthetic document: 5 % of chun
 FILTER_EVERY = 20
 CHUNKS_PER_DOC = 20
 OTHER_COUNTRIES = ("DE", "FR", "ES", "GB", "AR", "MA", "EG", "SE", "PL", "IT")
+REGIONS = {"DE": "Europe", "FR": "Europe", "ES": "Europe", "GB": "Europe", "AR": "Latin America",
+           "MA": "Middle East and North Africa", "EG": "Middle East and North Africa", "SE": "Europe",
+           "PL": "Europe", "IT": "Europe", "NL": "Europe"}
+BANDS = ("<50k", "50k-250k", "250k-1m", ">1m")
+THEMES = ("online-hate", "youth-resilience", "referral", "mediation", "victim-support", "funding", "schools")
 QUERIES = (  # the languages our cities write in; short keyword queries and full questions
     "youth radicalisation prevention programme",
     "How do cities respond to online hate speech?",
@@ -107,8 +112,12 @@ class Bases:
         return len(self.start)
 
 
-def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int = 0) -> dict[str, Any]:
+def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int = 0,
+               cities: int = 500) -> dict[str, Any]:
     """Write a KB home of `size` synthetic chunks: catalog rows, vector, lexical and latent indexes.
+
+    Document d names the city `City {d % cities}`, with a region (from its country), a population
+    band and two themes, so the atlas (kb.atlas: cities, comparison, overview) has cities to work on.
 
     Returns:
         Timings, the index kind, and recall@10 of that index against exact search (unfiltered
@@ -164,7 +173,10 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     for d in range(1, n_docs + 1):
         country = FILTER["country"] if d % FILTER_EVERY == 0 else OTHER_COUNTRIES[d % len(OTHER_COUNTRIES)]
         lang = bases.language[int(b1[(d - 1) * CHUNKS_PER_DOC])]
-        meta = {"city": f"City {d % 500}", "country": country, "doc_type": "city-practice", "year": 2024}
+        city = d % cities
+        meta = {"city": f"City {city}", "country": country, "doc_type": "city-practice", "year": 2024,
+                "region": REGIONS[country], "population_band": BANDS[city % len(BANDS)],
+                "themes": sorted({THEMES[city % len(THEMES)], THEMES[(city // len(THEMES)) % len(THEMES)]})}
         docs.append(
             (
                 d,
@@ -187,6 +199,9 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
             (d, "city", meta["city"]),
             (d, "doc_type", "city-practice"),
             (d, "year", "2024"),
+            (d, "region", meta["region"]),
+            (d, "population_band", meta["population_band"]),
+            *((d, "themes", theme) for theme in meta["themes"]),
         ]
     db.executemany(
         "INSERT INTO documents (id, sha256, source, title, language, format, metadata, status,"

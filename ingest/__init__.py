@@ -1,6 +1,7 @@
 """Files -> text blocks -> chunk drafts. Pure: no catalog, no index, nothing of `kb`.
 
-`read_document` reads PDF, DOCX, HTML, Markdown and text (format decided by content),
+`read_document` reads PDF, DOCX, HTML, Markdown and text (format decided by content), and scans
+(image-only PDF pages, PNG/JPEG/TIFF images) by OCR when given `OcrOptions` (ingest.ocr),
 `chunk_document` cuts the result into cited passages, and the metadata helpers validate what
 coordinators attach to files (form fields, a manifest CSV, or a sidecar JSON). The metadata fields
 themselves are declared once, in `schema.FIELDS`.
@@ -15,8 +16,9 @@ from .language import UNDETERMINED, detect_language
 from .manifest import SIDECAR_SUFFIX, Manifest, dump_manifest, is_sidecar, load_manifest, load_sidecar
 from .metadata import KNOWN_FIELDS, validate_metadata
 from .normalize import BULLET, same_words
+from .ocr import LOW_CONFIDENCE, OcrOptions
 from .reader import DEFAULT_MAX_BYTES, check_size, read_document
-from .records import BLOCK_SEPARATOR, Block, ChunkDraft, ParsedDocument
+from .records import BLOCK_SEPARATOR, Block, ChunkDraft, OcrInfo, OcrPage, ParsedDocument
 from .schema import (
     DOC_TYPES,
     FIELDS,
@@ -33,6 +35,10 @@ __all__ = [
     "Block",
     "ParsedDocument",
     "ChunkDraft",
+    "OcrInfo",
+    "OcrPage",
+    "OcrOptions",
+    "LOW_CONFIDENCE",
     "BLOCK_SEPARATOR",
     "IngestError",
     "MetadataError",

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 __all__ = ["IngestError", "MetadataError", "ERROR_CODES"]
 
-ERROR_CODES = frozenset({"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format"})
+# "scanned": a PDF whose pages are images with almost no text layer and OCR read none (`ingest.scanned`);
+# "ocr_language": a scan in a script no installed Tesseract pack reads.
+ERROR_CODES = frozenset(
+    {"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format", "scanned", "ocr_language"}
+)
 
 
 class IngestError(Exception):

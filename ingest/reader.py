@@ -6,7 +6,8 @@ from pathlib import Path
 
 from .errors import IngestError
 from .language import detect_language
-from .readers import read_docx, read_html, read_markdown, read_pdf, read_text
+from .ocr import OcrOptions
+from .readers import read_docx, read_html, read_image, read_markdown, read_pdf, read_text
 from .records import ParsedDocument
 from .sniff import decode_text, sniff_format
 
@@ -16,9 +17,11 @@ DEFAULT_MAX_BYTES = 50_000_000
 _HEAD_BYTES = 8192
 
 
-def _read(path: Path, fmt: str) -> ParsedDocument:
+def _read(path: Path, fmt: str, ocr: OcrOptions | None) -> ParsedDocument:
     if fmt == "pdf":
-        return read_pdf(path)
+        return read_pdf(path, ocr)
+    if fmt == "image":
+        return read_image(path, ocr)
     if fmt == "docx":
         return read_docx(path)
     text = decode_text(path.read_bytes())
@@ -40,20 +43,22 @@ def check_size(path: Path, max_bytes: int) -> int:
     return size
 
 
-def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:
-    """Read a PDF, DOCX, HTML, Markdown or text file into blocks.
+def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: OcrOptions | None = None) -> ParsedDocument:
+    """Read a PDF, DOCX, HTML, Markdown or text file, or an image (PNG, JPEG, TIFF), into blocks.
 
     Args:
         path: the file. Its format is decided by its content; the suffix only breaks ties
             between text formats.
         max_bytes: files larger than this are refused before being read.
+        ocr: how to read scanned PDF pages and images by OCR; None (the default) does not, and
+            says so in the error of a file that needs it.
 
     Returns:
         A ParsedDocument with `language` set from its first few thousand characters.
 
     Raises:
         IngestError: and nothing else; `.code` is one of encrypted, corrupt, no_text, empty,
-            too_large, unknown_format.
+            too_large, unknown_format, ocr_language.
     """
     path = Path(path)
     try:
@@ -64,7 +69,7 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDo
             head = fh.read(_HEAD_BYTES)
         if not head.strip() and (size <= _HEAD_BYTES or not path.read_bytes().strip()):
             raise IngestError("empty", "This file contains only blank space.")
-        doc = _read(path, sniff_format(path, head))
+        doc = _read(path, sniff_format(path, head), ocr)
         doc.language = detect_language(doc.text)
         return doc
     except IngestError:

@@ -91,7 +91,7 @@ FIELDS: tuple[Field, ...] = (
     Field("prevention_level", "choices", "Prevention level", "The prevention levels it addresses.",
           choices=PREVENTION_LEVELS, filterable=True, multi=True, group="topic"),
     Field("source_url", "url", "Source URL", "Where it is published, as a full http:// or https:// address.",
-          group="source", aliases=("url",)),
+          group="source", placeholder="https://…", aliases=("url",)),
     Field("licence", "text", "Licence", "The licence it is published under.", group="source",
           aliases=("license",)),
 )

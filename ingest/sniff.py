@@ -1,6 +1,7 @@
 """Pick a file's format from its bytes; the extension only breaks ties between text formats.
 
 A PDF renamed to .txt is still a PDF, and a PNG renamed to .pdf is not one, so content decides.
+PNG, JPEG and TIFF files are images to read by OCR; other pictures (GIF, BMP, WebP) are not read.
 """
 
 from __future__ import annotations
@@ -13,8 +14,11 @@ from .errors import IngestError
 
 __all__ = ["sniff_format", "decode_text", "SUPPORTED_SUFFIXES", "FORMATS", "unknown_format"]
 
-FORMATS = ("pdf", "docx", "html", "markdown", "text")
-SUPPORTED_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".text"})
+FORMATS = ("pdf", "docx", "html", "markdown", "text", "image")
+SUPPORTED_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".text",
+                                ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
+# Images read by OCR (ingest.readers.image): PNG, JPEG, TIFF (and BigTIFF)
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 _MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
@@ -59,7 +63,8 @@ def unknown_format(detail: str) -> IngestError:
     """The error for a file we cannot read, naming what we can read."""
     return IngestError(
         "unknown_format",
-        f"{detail}. Supported formats are PDF, Word (.docx), HTML, Markdown and plain text.",
+        f"{detail}. Supported formats are PDF, Word (.docx), HTML, Markdown and plain text, and scans as "
+        "PNG, JPEG or TIFF images.",
     )
 
 
@@ -133,6 +138,8 @@ def sniff_format(path: Path, head: bytes) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(path)
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     for magic, kind in _OFFICE_MAGIC:
         if head.startswith(magic):
             raise unknown_format(f"'{path.name}' is {kind}; {_SAVE_AS}")

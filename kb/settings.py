@@ -16,6 +16,11 @@ __all__ = ["Settings", "default_home"]
 # the Settings fields that hold a ranking signal's auto|on|off mode (each signal names its own:
 # index.signals, `setting`); any other signal's mode is in `Settings.signals`
 _SWITCHES = ("latent_terms", "passages")
+# other auto|on|off settings and the environment variables that set them
+_MODES = {"ocr": "KB_OCR"}
+# numeric settings and the environment variables that set them
+_NUMBERS = {"max_file_mb": ("KB_MAX_FILE_MB", float), "ocr_max_pages": ("KB_OCR_MAX_PAGES", int),
+            "ocr_max_seconds": ("KB_OCR_MAX_SECONDS", float), "ocr_workers": ("KB_OCR_WORKERS", int)}
 
 
 def default_home() -> Path:
@@ -60,7 +65,17 @@ class Settings:
             ingest then takes about half the time, and pages are cited less precisely).
         signals: (signal name, mode) pairs: the mode ("auto", "on", "off") of any other registered
             ranking signal (from its environment variable, see `index.signals`; e.g. the second
-            encoder's, KB_USE); a signal not named keeps its default. Pairs, not a dict, so that Settings stays hashable.
+            encoder's, KB_USE); a signal not named
+            keeps its default. Pairs, not a dict, so that Settings stays hashable.
+        ocr: scanned PDF pages and images (see ingest.ocr): "auto" (or "on") reads them with Tesseract
+            when it is installed, and when it is not each scan's outcome says how to install it; "off"
+            never (they are refused, saying so).
+        ocr_max_pages: a file with more pages to OCR than this is refused before any is read.
+        ocr_max_seconds: OCR of one file stops after this long; the pages read are kept, and the
+            document says it is partial (`kb reread` reads the rest).
+        ocr_workers: scanned pages read side by side (one Tesseract thread each).
+        framework: the framework file drafts follow and chunks are labelled with (kb.atlas);
+            None means the project's `corpus/framework.yaml` (`KB_FRAMEWORK` sets it).
     """
 
     home: Path
@@ -73,20 +88,35 @@ class Settings:
     latent_terms: str = "auto"
     passages: str = "auto"
     signals: tuple[tuple[str, str], ...] = ()
+    ocr: str = "auto"
+    ocr_max_pages: int = 200
+    ocr_max_seconds: float = 900.0
+    ocr_workers: int = 2
+    framework: Path | None = None
 
     @classmethod
     def from_env(cls, home: str | Path | None = None, **overrides: object) -> Settings:
         """Build settings from arguments first (None means "not given"), then the environment
-        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, and each ranking signal's switch such as
-        `KB_LATENT_TERMS` and `KB_PASSAGES`, auto|on|off), then defaults."""
+        (`KB_HOME`, `KB_EMBEDDER`, `KB_MAX_FILE_MB`, `KB_FRAMEWORK`, each ranking signal's switch such
+        as `KB_LATENT_TERMS` and `KB_PASSAGES`, and `KB_OCR`, each auto|on|off, `KB_OCR_MAX_PAGES`,
+        `KB_OCR_MAX_SECONDS`, `KB_OCR_WORKERS`), then defaults."""
         from index.signals import registry
 
         chosen = home or os.environ.get("KB_HOME") or default_home()
         from_env: dict[str, Any] = {}
         if os.environ.get("KB_EMBEDDER"):
             from_env["embedder"] = os.environ["KB_EMBEDDER"]
-        if os.environ.get("KB_MAX_FILE_MB"):
-            from_env["max_file_mb"] = float(os.environ["KB_MAX_FILE_MB"])
+        for field, (env, kind) in _NUMBERS.items():
+            if os.environ.get(env):
+                try:
+                    from_env[field] = kind(os.environ[env])
+                except ValueError as err:
+                    raise ValueError(f"{env} must be a number, not {os.environ[env]!r}.") from err
+        if os.environ.get("KB_FRAMEWORK"):
+            from_env["framework"] = Path(os.environ["KB_FRAMEWORK"]).expanduser()
+        for field, env in _MODES.items():
+            if os.environ.get(env):
+                from_env[field] = _switch(os.environ[env], env)
         modes: dict[str, str] = {}
         for signal in registry.SIGNALS:
             if signal.env_var and os.environ.get(signal.env_var):
@@ -101,10 +131,12 @@ class Settings:
         return replace(cls(home=Path(chosen).expanduser().resolve()), **{**from_env, **given})
 
     def __post_init__(self) -> None:
-        modes = {**{name: getattr(self, name) for name in _SWITCHES}, **dict(self.signals)}
+        modes = {**{name: getattr(self, name) for name in (*_SWITCHES, *_MODES)}, **dict(self.signals)}
         for name, mode in modes.items():
             if mode not in ("auto", "on", "off"):
                 raise ValueError(f"{name} must be auto, on or off, not {mode!r}.")
+        if self.ocr_max_pages < 1 or self.ocr_max_seconds <= 0 or self.ocr_workers < 1:
+            raise ValueError("KB_OCR_MAX_PAGES, KB_OCR_MAX_SECONDS and KB_OCR_WORKERS must be positive.")
 
     def signal_mode(self, name: str, setting: str | None, default: str) -> str:
         """The auto|on|off mode of a ranking signal: its own Settings field (`setting`), else `signals`."""

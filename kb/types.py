@@ -38,7 +38,7 @@ class Document:
     source: str  # the file's name or relative path, the key for updates
     title: str
     language: str  # ISO 639-1, or "und" when unknown
-    format: str  # pdf, docx, html, markdown, text
+    format: str  # pdf, docx, html, markdown, text, image
     metadata: dict[str, Any]
     status: str  # "ready" once its chunks are committed
     created_at: str
@@ -47,6 +47,14 @@ class Document:
     page_count: int | None = None
     stored_path: str | None = None  # copy of the original under the KB home, for "open at page"
     chunker: str = ""  # ingest.CHUNKER_VERSION that cut its chunks ("" = before it was recorded)
+    # pages read by OCR (ingest.OcrInfo.to_dict(): engine, languages, per-page confidence, skipped
+    # pages and why, missing packs, partial); None when no page needed OCR
+    ocr: dict[str, Any] | None = None
+
+    @property
+    def ocr_pages(self) -> set[int]:
+        """The pages whose text OCR read (a chunk on one of them is cited "(OCR)")."""
+        return {int(p) for p in (self.ocr or {}).get("pages", {})}
 
     @property
     def city(self) -> str | None:
@@ -102,6 +110,7 @@ class Hit:
     dense_score: float | None = None
     lexical_score: float | None = None
     also_in: list[str] = field(default_factory=list)  # citations of other documents' copies of this text
+    ocr: bool = False  # its page was read by OCR (the citation says "(OCR)")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -117,13 +126,16 @@ class FileOutcome:
     outcome: Outcome
     doc_id: int | None = None
     reason: str | None = None
-    error_code: str | None = None  # encrypted, corrupt, no_text, empty, too_large, unknown_format, metadata
+    error_code: str | None = None  # encrypted, corrupt, no_text, empty, too_large, unknown_format, ocr_language, metadata
     chunks: int = 0
     pages: int | None = None
     title: str | None = None
     language: str | None = None
     similar_to: str | None = None  # source of a stored document it largely repeats (kb.ingesting.near_duplicates)
     similarity: float | None = None  # the share of text in common with it, 0..1
+    ocr_pages: int = 0  # pages read by OCR
+    ocr_confidence: float | None = None  # their mean word confidence, 0-100
+    low_confidence_pages: list[int] = field(default_factory=list)  # pages to check against the original
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

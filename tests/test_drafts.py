@@ -140,3 +140,34 @@ def test_items_of_a_dropped_section_are_kept(cat: Catalog, tmp_path: Path) -> No
     other = Drafts(cat, load_framework(small)).get(d.id)
     assert [s.section.key for s in other.sections] == ["plan", "other"]
     assert other.sections[-1].items[0].text == "keep me"
+
+
+def test_pin_a_part_quoted_exactly_and_undo_a_removal(cat: Catalog) -> None:
+    """A part of an excerpt is pinned only if it is in the text verbatim; a removed item comes back in place."""
+    (c1,) = put_doc(cat, "a.pdf", ["The board meets monthly. The mayor chairs it. Minutes are public."])
+    drafts = Drafts(cat)
+    d = drafts.create("Harrow", "Plan")
+    chunk = cat.chunks([c1])[c1]
+    whole = drafts.pin(d.id, "leadership", chunk)
+    part = drafts.pin(d.id, "leadership", chunk, quote="The mayor chairs it.")
+    assert part.id != whole.id and part.text == "The mayor chairs it." and part.citation == whole.citation
+    assert drafts.pin(d.id, "leadership", chunk, quote=" The mayor chairs it. ").id == part.id  # same text: no-op
+    assert drafts.pinned(d.id, "leadership", c1, chunk.text).id == whole.id
+    with pytest.raises(DraftError, match="exactly"):
+        drafts.pin(d.id, "leadership", chunk, quote="The mayor chairs the board.")
+    note = drafts.add_note(d.id, "leadership", "Ours.")
+    removed = drafts.remove_item(part.id)
+    assert [i.id for i in drafts.get(d.id).section("leadership").items] == [whole.id, note.id]
+    drafts.restore_item(removed)
+    drafts.restore_item(removed)  # twice is harmless
+    assert [i.id for i in drafts.get(d.id).section("leadership").items] == [whole.id, part.id, note.id]
+    assert drafts.item(part.id) == part
+
+
+def test_a_heading_with_its_own_section_sign_is_not_cited_with_two() -> None:
+    from kb.searching.citations import citation
+    from kb.types import Chunk, Document
+
+    doc = Document(1, "x", "a.md", "Plan", "en", "markdown", {"city": "Harrow"}, "ready", "", "")
+    chunk = Chunk(1, 1, 0, "Text.", None, ("Plan", "§ 3 Referral"), 0, 5, "en")
+    assert citation(doc, chunk) == "Plan — Harrow, § 3 Referral"

@@ -98,6 +98,7 @@ def test_csl_json(draft: Draft, tmp_path: Path) -> None:
         "id": "ref3",
         "type": "report",
         "title": "Title of harrow.pdf",
+        "author": [{"literal": "Harrow"}],  # the publishing city (or organisation), as a name
         "publisher-place": "Harrow, GB",
         "issued": {"date-parts": [[2021]]},
         "page": "2",
@@ -109,7 +110,8 @@ def test_csl_json(draft: Draft, tmp_path: Path) -> None:
     assert "issued" not in items[0]  # no year, no date
     for item in items:  # CSL-JSON field types Zotero checks
         assert isinstance(item["id"], str) and isinstance(item["title"], str)
-        assert all(isinstance(v, str) for k, v in item.items() if k not in ("issued",))
+        assert all(isinstance(v, str) for k, v in item.items() if k not in ("issued", "author"))
+        assert all(isinstance(a["literal"], str) for a in item["author"])
     path = export(draft, "csl-json", tmp_path / "refs.json")
     assert json.loads(path.read_text(encoding="utf-8")) == items
     assert export(draft, "markdown", tmp_path / "d.md").read_text(encoding="utf-8") == to_markdown(draft)
@@ -136,3 +138,34 @@ def test_markdown_excerpts_render_line_by_line_and_verbatim(tmp_path: Path) -> N
         "<p># 3 seats [1]</p>",
     ]
     cat.close()
+
+
+def test_docx_marks_right_to_left_paragraphs(tmp_path: Path) -> None:
+    """An Arabic quote (and an Arabic note) is a right-to-left paragraph in Word: <w:bidi/> and <w:rtl/>."""
+    from docx.oxml.ns import qn
+
+    cat = Catalog(tmp_path / "c.sqlite")
+    (ar,) = put_doc(cat, "plan-ar.pdf", ["يجتمع الفريق المحلي كل شهر برئاسة رئيس البلدية."], city="Wadi", country="JO")
+    (en,) = put_doc(cat, "plan-en.pdf", ["The local team meets every month."], city="Harrow", country="GB")
+    drafts = Drafts(cat)
+    d = drafts.create("Wadi", "Wadi framework")
+    drafts.pin(d.id, "leadership", cat.chunks([ar])[ar])
+    drafts.pin(d.id, "leadership", cat.chunks([en])[en])
+    drafts.add_note(d.id, "leadership", "ملاحظة: نلتقي أسبوعيًا.")
+    doc = DocxDocument(str(to_docx(drafts.get(d.id), tmp_path / "d.docx", references_heading="المراجع")))
+
+    def rtl(p) -> bool:
+        ppr = p._p.pPr
+        runs = p._p.findall(qn("w:r"))
+        return (ppr is not None and ppr.find(qn("w:bidi")) is not None
+                and all(r.find(qn("w:rPr")) is not None and r.find(qn("w:rPr")).find(qn("w:rtl")) is not None
+                        for r in runs))
+
+    quotes = [p for p in doc.paragraphs if p.style.name == "Quote"]
+    assert quotes[0].text.startswith("يجتمع") and rtl(quotes[0])
+    assert quotes[1].text.startswith("The local team") and not rtl(quotes[1])
+    note = next(p for p in doc.paragraphs if p.text.startswith("ملاحظة"))
+    assert rtl(note)
+    heading = next(p for p in doc.paragraphs if p.text == "المراجع")
+    assert heading.style.name == "Heading 1" and rtl(heading)
+    assert not rtl(doc.paragraphs[0])  # the English title stays left to right

@@ -90,12 +90,14 @@ def test_bad_files_fail_alone(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
     folder = write_docs(tmp_path / "docs")
     (folder / "empty.txt").write_bytes(b"")
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n% truncated")
-    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    (folder / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)  # a PNG (read by OCR), damaged
+    (folder / "picture.gif").write_bytes(b"GIF89a" + b"\x00" * 64)  # a format we do not read
     report = hash_kb.add([folder, tmp_path / "does-not-exist.pdf"])
     by_name = {Path(f.path).name: f for f in report.files}
     assert by_name["empty.txt"].error_code == "empty"
     assert by_name["broken.pdf"].error_code == "corrupt"
-    assert by_name["image.png"].error_code == "unknown_format"
+    assert by_name["image.png"].error_code == "corrupt"
+    assert by_name["picture.gif"].error_code == "unknown_format"
     assert by_name["does-not-exist.pdf"].outcome == "failed"
     assert report.count("added") == 3 and not report.ok
     for f in report.files:
@@ -514,3 +516,22 @@ def test_reread_replaces_a_pdf_title_an_older_reader_took_from_body_text(hash_kb
     report = hash_kb.reread()
     assert [f.outcome for f in report.files] == ["updated"]
     assert hash_kb.documents()[0].title == "four-pages" and hash_kb.stale_count() == 0
+
+
+def test_add_steps_through_each_file_chunk_by_chunk(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    """`step` says how far a file's encoding got (the web UI's progress per page); the chunks stored
+    are those it counted, and every signal holds them."""
+    folder = write_docs(tmp_path / "docs")
+    steps: dict[str, list[tuple[int, int]]] = {}
+
+    def step(path: str, done: int, chunks: int, page: int | None, pages: int | None) -> None:
+        steps.setdefault(Path(path).name, []).append((done, chunks))
+
+    report = hash_kb.add([folder], step=step)
+    assert [f.outcome for f in report.files] == ["added"] * 3
+    for f in report.files:
+        seen = steps[Path(f.path).name]
+        assert [d for d, _ in seen] == list(range(f.chunks + 1))  # 0, then one step a chunk
+        assert {n for _, n in seen} == {f.chunks}
+    assert hash_kb.check(repair=False).consistent
+    assert set(hash_kb.lexical.ids().tolist()) == set(hash_kb.catalog.chunk_ids().tolist())

@@ -1,38 +1,75 @@
 """What each UI control does, as plain methods over a KnowledgeBase (no gradio import).
 
-Search and drafting are here; the Library and Add documents tabs are `ui.library_actions`, and
-what both build on (the KB thread, role checks) is `ui.actions_base`.
-`ui/app.py` wires these to components; every method takes the signed-in user's name and checks
-the role rule from `kb.access` itself, so a viewer calling an endpoint directly gets the same
-refusal as the page would give. Errors a user can cause surface as UiError with a readable message.
+Search, "more like this", suggested searches and the document reader are here; drafting is
+`ui.draft_actions`, the Library and Add documents tabs `ui.library_actions`, the Directory and
+Leadership group tabs `ui.directory_actions` and `ui.group_actions`, and what all build on
+(the KB thread, role checks, `UiError`) `ui.actions_base`. Every method takes the signed-in user's
+name and checks the role rule from `kb.access` itself, and the page language `lang`; it returns
+HTML in that language, or raises UiError with a message key (translated where it is shown).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlparse
 
 from kb import METADATA_FIELDS
-from kb.drafting.drafts import Draft, DraftError, Drafts
-from kb.drafting.export import FORMATS, export
 from kb.types import Hit
 from ui import render
 from ui.actions_base import BATCH_FIELDS, META_FIELDS, UiError, clean_form, kb_thread
+from ui.atlas_actions import AtlasActions
+from ui.draft_actions import DraftActions
+from ui.group_actions import GroupActions
+from ui.i18n import Msg, t
 from ui.library_actions import LibraryActions
+from ui.reader import reader_html
 from ui.uploads import safe_filename
 
-__all__ = ["Actions", "UiError", "FILTER_FIELDS", "RANGE_FILTERS", "META_FIELDS", "BATCH_FIELDS", "FILE_ROUTE"]
+__all__ = ["Actions", "UiError", "Shown", "FILTER_FIELDS", "YEAR_FILTERS", "META_FIELDS", "BATCH_FIELDS", "FILE_ROUTE"]
 
 FILE_ROUTE = "/gradio_api/file="
-SAFE_TO_OPEN = {".pdf", ".docx"}  # originals that cannot run script in the page's origin
-# (filter key, label) in the order the search form shows them: every filterable field (ingest.schema)
-# but the year, which is filtered by a range (RANGE_FILTERS: its own "from" and "to" boxes).
-FILTER_FIELDS = tuple((f.name, f.label) for f in METADATA_FIELDS if f.filterable and f.kind != "year")
-RANGE_FILTERS = tuple(key for f in METADATA_FIELDS if f.filterable and f.kind == "year"
-                      for key in (f"{f.name}_min", f"{f.name}_max"))
-class Actions(LibraryActions):
+# Stored originals a browser shows inertly at their address (a PDF opens at the page); every other
+# format opens in the page's reader, as text (an HTML original could run script on this origin).
+LINK_SUFFIXES = {".pdf"}
+# Filter keys, in the order the search form shows them (each labelled `field.<key>`): every filterable
+# field of the schema (ingest.schema) but a year, which is filtered by a range: YEAR_FILTERS, its own
+# "from" and "to" boxes (labelled `filter.<key>`).
+FILTER_FIELDS = tuple(f.name for f in METADATA_FIELDS if f.filterable and f.kind != "year")
+YEAR_FILTERS = tuple(key for f in METADATA_FIELDS if f.filterable and f.kind == "year"
+                     for key in (f"{f.name}_min", f"{f.name}_max"))
+
+
+@dataclass
+class Shown:
+    """The cards a panel shows, kept for the session so a card can be re-drawn where it was clicked."""
+
+    hits: list[Hit] = field(default_factory=list)
+    can_pin: bool = True
+    empty: str = "search.no_results"  # message key when there are none
+
+    def hit(self, chunk_id: int) -> Hit | None:
+        return next((h for h in self.hits if h.chunk_id == chunk_id), None)
+
+
+def check_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
+    """The filters without empty values; a year that is not a year is refused in the user's words."""
+    out = clean_form(filters)
+    for key in YEAR_FILTERS:
+        value = out.get(key)
+        if value is None:
+            continue
+        text = str(value).strip()
+        if not (text.isdigit() and 1000 <= int(text) <= 2999):
+            raise UiError("error.filter_year", field=Msg(f"filter.{key}"), value=text)
+        out[key] = int(text)
+    return out
+
+
+class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions):
     """The UI's operations, each checked against the caller's role.
 
     Args:
@@ -40,71 +77,128 @@ class Actions(LibraryActions):
         users: configured users ({} = local single-user mode).
     """
 
-    @property
-    def drafts(self) -> Drafts:
-        return self.kb.drafts
+    # --- originals -----------------------------------------------------------------------------
 
-    # --- search ------------------------------------------------------------------------------
-
-    def open_url(self, hit: Hit) -> str | None:
-        """Link to the stored original (at the hit's page for PDFs), or to the document's web address.
-
-        Gradio serves every file under `allowed_paths` inline with its own media type, so a stored
-        HTML original would run its scripts on this app's origin: only PDF and DOCX originals are
-        linked; other documents link to their `source_url` (http/https only) when they have one.
-        """
+    def original(self, hit: Hit) -> render.Original:
+        """How a card reaches its document: a PDF at the page, the reader for every other stored
+        format, the web address when no original is kept; the original downloads under its name."""
         path = self.kb.original_path(hit.doc_id)
-        if path is not None and path.suffix.lower() in SAFE_TO_OPEN:
+        if path is not None:
             url = FILE_ROUTE + quote(str(path))
-            return url + (f"#page={hit.page}" if hit.page and path.suffix.lower() == ".pdf" else "")
+            name = Path(hit.source).name or path.name
+            if path.suffix.lower() in LINK_SUFFIXES:
+                page = f"#page={hit.page}" if hit.page else ""
+                return render.Original(open_url=url + page, download_url=url, filename=name)
+            return render.Original(reader=True, download_url=url, filename=name)
         doc = self.kb.document(hit.doc_id)
         web = str((doc.metadata.get("source_url") or "") if doc else "")
-        return web if urlparse(web).scheme in ("http", "https") else None
+        return render.Original(open_url=web if urlparse(web).scheme in ("http", "https") else None)
+
+    def open_url(self, hit: Hit) -> str | None:
+        """The link a card opens in a new tab (a PDF at the page, or the web address), if any."""
+        return self.original(hit).open_url
+
+    @kb_thread
+    def original_copy(self, user: str | None, chunk_id: int) -> Path:
+        """The stored original of a chunk's document, as a file named as it was added ("panel.html").
+
+        Written outside the folders the app serves as they are, so Gradio hands it out from its own
+        cache as a download (an HTML original is never shown as a page of this app).
+        """
+        self.check(user, "search")
+        chunk = self.kb.chunk(int(chunk_id))
+        doc = self.kb.document(chunk.doc_id) if chunk else None
+        path = self.kb.original_path(doc.id) if doc else None
+        if doc is None or path is None:
+            raise UiError("error.original_gone")
+        target = self.kb.settings.home / "downloads" / doc.sha256[:16] / safe_filename(Path(doc.source).name)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".tmp")
+            shutil.copyfile(path, tmp)
+            tmp.replace(target)
+        return target
+
+    @kb_thread
+    def reader(self, user: str | None, chunk_id: int, highlights: list[str] | None = None,
+               lang: str = "en") -> str:
+        """The reader view of the document a chunk belongs to, at that chunk (`ui.reader`)."""
+        self.check(user, "search")
+        chunk = self.kb.chunk(int(chunk_id))
+        doc = self.kb.document(chunk.doc_id) if chunk else None
+        if chunk is None or doc is None:
+            raise UiError("error.excerpt_gone")
+        path = self.kb.original_path(doc.id)
+        download = (FILE_ROUTE + quote(str(path)), Path(doc.source).name) if path is not None else None
+        return reader_html(doc, self.kb.chunks_of(doc.id), chunk.id, highlights or [], lang, download)
+
+    # --- search --------------------------------------------------------------------------------
 
     @kb_thread
     def facets(self) -> dict[str, list[str]]:
         return self.kb.facets()
 
-    @kb_thread
-    def search(
-        self, user: str | None, query: str, filters: Mapping[str, Any], k: int = 10, reader_first: bool = True,
-    ) -> tuple[str, str]:
-        """Returns (result cards HTML, status line HTML). With `reader_first`, where the same content
-        exists in several languages the version in the reader's language is shown (the query's
-        language until the page has one of its own), the others listed "also in"."""
-        self.check(user, "search")
-        query = (query or "").strip()
-        if not query:
-            return render.result_cards(
-                [], self.open_url, empty="Type a question or keywords, in any language."
-            ), ""
-        try:
-            hits = self.kb.search(query, k=k, filters=clean_form(filters), highlight="dense",
-                                  reader_language="auto" if reader_first else None)
-        except ValueError as err:
-            raise UiError(str(err)) from err
-        cards = render.result_cards(hits, self.open_url, can_pin=True)
-        return cards, render.message(f"{len(hits)} result(s) for “{query}”.")
+    def cards(self, shown: Shown, lang: str = "en", draft_id: Any = None,
+              notes: Mapping[int, render.CardState] | None = None) -> str:
+        """The cards of `shown`, each saying where the working draft quotes it."""
+        states = self.card_states(draft_id, [h.chunk_id for h in shown.hits], lang) if shown.can_pin else {}
+        for chunk_id, note in (notes or {}).items():
+            state = states.setdefault(chunk_id, render.CardState())
+            state.notice, state.notice_kind, state.offer_create = note.notice, note.notice_kind, note.offer_create
+        return render.result_cards(shown.hits, self.original, lang, can_pin=shown.can_pin,
+                                   empty=t(lang, shown.empty), states=states)
 
     @kb_thread
-    def similar(self, user: str | None, chunk_id: int, k: int = 10) -> tuple[str, str]:
+    def search(
+        self, user: str | None, query: str, filters: Mapping[str, Any], k: int = 10, lang: str = "en",
+        draft_id: Any = None, prefer: dict[str, Any] | None = None, reader_first: bool = True,
+    ) -> tuple[str, str, Shown]:
+        """Returns (result cards HTML, status line HTML, the hits shown); `prefer`: a city profile whose
+        comparable cities' results come first (ui.atlas_actions); `reader_first`: where the same text
+        exists in several languages, the version in the page's language `lang` is shown, the others
+        listed "also in" (kb.searching.translations)."""
+        self.check(user, "search")
+        query = (query or "").strip()
+        flt = check_filters(filters)
+        profile = self.checked_profile(prefer) if prefer else None
+        if not query:
+            shown = Shown(empty="search.type_something")
+            return self.cards(shown, lang), "", shown
+        try:
+            hits = self.kb.search(query, k=k, filters=flt, highlight="dense", prefer=profile,
+                                  reader_language=lang if reader_first else None)
+        except ValueError as err:
+            raise UiError("error.filter_other", detail=str(err)) from err
+        shown = Shown(hits)
+        status = t(lang, "search.results", n=len(hits), query=query)
+        if profile is not None:
+            status += " " + t(lang, "atlas.prefer_on")
+        return self.cards(shown, lang, draft_id), render.message(status), shown
+
+    @kb_thread
+    def similar(self, user: str | None, chunk_id: int, filters: Mapping[str, Any] | None = None, k: int = 10,
+                lang: str = "en", draft_id: Any = None) -> tuple[str, str, Shown]:
+        """Passages like an excerpt, from other documents, within the active filters."""
         self.check(user, "search")
         chunk = self.kb.chunk(int(chunk_id))
         if chunk is None:
-            raise UiError("That excerpt is no longer in the knowledge base.")
-        hits = self.kb.similar(int(chunk_id), k=k)
+            raise UiError("error.excerpt_gone")
+        flt = check_filters(filters or {})
+        hits = self.kb.similar(int(chunk_id), k=k, filters=flt or None)
         doc = self.kb.document(chunk.doc_id)
-        cards = render.result_cards(hits, self.open_url, empty="Nothing similar in other documents.")
-        title = doc.title if doc else "this excerpt"
-        return cards, render.message(f"{len(hits)} passage(s) like the excerpt from “{title}”.")
+        shown = Shown(hits, empty="search.nothing_similar")
+        key = "search.similar_filtered" if flt else "search.similar"
+        status = t(lang, key, n=len(hits), title=doc.title if doc else "")
+        return self.cards(shown, lang, draft_id), render.message(status), shown
 
     @kb_thread
-    def suggested(self, user: str | None, section_key: str, k: int = 4) -> tuple[str, str]:
+    def suggested(self, user: str | None, section_key: str, k: int = 4, lang: str = "en",
+                  draft_id: Any = None) -> tuple[str, str, Shown]:
         """Run a section's suggested searches at once; results merged, duplicates dropped."""
         self.check(user, "search")
         section = self.drafts.framework.section(section_key or "")
         if section is None:
-            raise UiError("Choose a section first.")
+            raise UiError("error.choose_section")
         seen: set[int] = set()
         hits: list[Hit] = []
         for q in section.searches:
@@ -112,107 +206,7 @@ class Actions(LibraryActions):
                 if hit.chunk_id not in seen:
                     seen.add(hit.chunk_id)
                     hits.append(hit)
-        cards = render.result_cards(hits, self.open_url)
+        shown = Shown(hits)
         asked = "; ".join(f"“{q}”" for q in section.searches)
-        return cards, render.message(f"{len(hits)} excerpt(s) for {asked}.")
-
-    # --- drafts ------------------------------------------------------------------------------
-
-    @kb_thread
-    def draft_choices(self) -> list[tuple[str, int]]:
-        return render.draft_choices(self.drafts.list())
-
-    def section_choices(self) -> list[tuple[str, str]]:
-        return [(s.title, s.key) for s in self.drafts.framework.sections]
-
-    def section_purpose(self, section_key: str | None) -> str:
-        section = self.drafts.framework.section(section_key or "")
-        if section is None:
-            return ""
-        searches = "".join(f"<li>{render.esc(q)}</li>" for q in section.searches)
-        return (
-            f'<h3 class="kb-section-title">{render.esc(section.title)}</h3>'
-            f'<p class="kb-purpose">{render.esc(section.purpose)}</p>'
-            f'<p class="kb-meta">Suggested searches:</p><ul class="kb-searches">{searches}</ul>'
-        )
-
-    def _draft(self, draft_id: int | None) -> Draft | None:
-        if draft_id in (None, ""):
-            return None
-        try:
-            return self.drafts.get(int(draft_id))  # type: ignore[arg-type]
-        except DraftError:
-            return None
-
-    @kb_thread
-    def view(self, user: str | None, draft_id: int | None, section_key: str | None = None) -> str:
-        self.check(user, "draft")
-        return render.draft_view(self._draft(draft_id), section_key)
-
-    def _do(self, fn: Callable[[], Any]) -> Any:
-        try:
-            return fn()
-        except DraftError as err:
-            raise UiError(str(err)) from err
-
-    @kb_thread
-    def create_draft(self, user: str | None, city: str, title: str) -> int:
-        self.check(user, "draft")
-        return self._do(lambda: self.drafts.create(city, title)).id
-
-    @kb_thread
-    def rename_draft(self, user: str | None, draft_id: int, title: str, city: str | None) -> None:
-        self.check(user, "draft")
-        self._do(lambda: self.drafts.rename(int(draft_id), title, city or None))
-
-    @kb_thread
-    def delete_draft(self, user: str | None, draft_id: int, confirmed: bool) -> None:
-        self.check(user, "draft")
-        if not confirmed:
-            raise UiError("Tick “I am sure” to delete the draft.")
-        self._do(lambda: self.drafts.delete(int(draft_id)))
-
-    @kb_thread
-    def pin(self, user: str | None, draft_id: int | None, section_key: str | None, chunk_id: int) -> str:
-        """Pin a stored chunk into the chosen draft section; returns a status line."""
-        self.check(user, "draft")
-        if draft_id in (None, ""):
-            raise UiError("Choose or create a draft first (Drafting tab), then pick a section.")
-        if not section_key:
-            raise UiError("Choose the draft section to add the excerpt to.")
-        chunk = self.kb.chunk(int(chunk_id))
-        if chunk is None:
-            raise UiError("That excerpt is no longer in the knowledge base.")
-        self._do(lambda: self.drafts.pin(int(draft_id), section_key, chunk))  # type: ignore[arg-type]
-        title = self.drafts.framework.section(section_key).title  # type: ignore[union-attr]
-        return render.message(f"Added to “{title}”.", "ok")
-
-    @kb_thread
-    def add_note(self, user: str | None, draft_id: int | None, section_key: str | None, text: str) -> None:
-        self.check(user, "draft")
-        if draft_id in (None, ""):
-            raise UiError("Choose or create a draft first.")
-        self._do(lambda: self.drafts.add_note(int(draft_id), section_key or "", text))  # type: ignore[arg-type]
-
-    @kb_thread
-    def item_action(self, user: str | None, act: str, item_id: int) -> None:
-        """up / down / remove one draft item."""
-        self.check(user, "draft")
-        if act in ("up", "down"):
-            self._do(lambda: self.drafts.move(int(item_id), -1 if act == "up" else 1))
-        elif act == "remove":
-            self._do(lambda: self.drafts.remove_item(int(item_id)))
-        else:
-            raise UiError(f"Unknown action {act!r}.")
-
-    @kb_thread
-    def export(self, user: str | None, draft_id: int | None, fmt: str) -> Path:
-        self.check(user, "draft")
-        draft = self._draft(draft_id)
-        if draft is None:
-            raise UiError("Choose a draft to export.")
-        if fmt not in FORMATS:
-            raise UiError(f"Unknown format {fmt!r}.")
-        name = safe_filename(draft.title, fallback="draft")
-        stem = name.rsplit(".", 1)[0] if "." in name else name
-        return export(draft, fmt, self.exports_dir / f"{stem}{FORMATS[fmt]}")
+        status = t(lang, "draft.suggested_results", n=len(hits), queries=asked)
+        return self.cards(shown, lang, draft_id), render.message(status), shown

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kb import METADATA_FIELDS
-from kb.access import LOCAL, PermissionDenied, User, require, role_of
+from kb.access import LOCAL, ROLES, PermissionDenied, User, can, role_of
 from ui import render
+from ui.i18n import Msg
 
 if TYPE_CHECKING:
     from kb.knowledge_base import KnowledgeBase
@@ -42,7 +43,17 @@ def kb_thread(method: Callable[..., T]) -> Callable[..., T]:
 
 
 class UiError(Exception):
-    """A refusal or a failure to show to the person as it is."""
+    """A refusal or a failure to show to the person, as a message key of `ui.i18n` and its values.
+
+    `str(err)` is the English text (for logs and API callers); the page shows `err.text(lang)`.
+    """
+
+    def __init__(self, key: str, **params: Any) -> None:
+        self.msg = Msg(key, **params)
+        super().__init__(str(self.msg))
+
+    def text(self, lang: str | None) -> str:
+        return self.msg.text(lang)
 
 
 # An empty number box arrives from the browser as 0, and no document is from the year 0.
@@ -97,24 +108,23 @@ class BaseActions:
         try:
             return role_of(self.users, user)
         except PermissionDenied as err:
-            raise UiError(str(err)) from err
+            raise UiError("error.not_signed_in") from err
 
     def check(self, user: str | None, action: str) -> str:
-        """The caller's role, or UiError when it does not allow `action`."""
+        """The caller's role, or UiError when it does not allow `action` (the rule is `kb.access`)."""
         role = self.role(user)
-        try:
-            require(role, action)
-        except PermissionDenied as err:
-            raise UiError(str(err)) from err
+        if not can(role, action):
+            who = Msg(f"role.a.{role}") if role in ROLES else Msg("role.a.unknown")
+            raise UiError(f"error.denied.{action}", who=who)
         return role
 
     @property
     def local(self) -> bool:
         return not self.users
 
-    def banner(self, user: str | None) -> str:
+    def banner(self, user: str | None, lang: str = "en") -> str:
         role = self.role(user) if self.users else LOCAL
-        return render.banner(role, user)
+        return render.banner(role, user, lang)
 
     @property
     def exports_dir(self) -> Path:

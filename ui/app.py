@@ -16,9 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.access import User, authenticate, load_users
-from ui.actions import BATCH_FIELDS, META_FIELDS, Actions, UiError
+from ui.actions import BATCH_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, UiError
+from ui.atlas_ui import wire_atlas
+from ui.directory import card_outputs, directory_language_outputs, wire_directory
+from ui.group import wire_group
 from ui.handlers import make_handlers
-from ui.layout import build_layout
+from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
+from ui.layout import CHOICE_FIELDS, build_layout
+from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -38,14 +43,16 @@ def _gradio() -> Any:
 
 
 def _guard(gr: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Run `fn`; a UiError becomes a gr.Error the page shows (and an API caller receives)."""
+    """Run `fn`; a UiError becomes a gr.Error the page shows (and an API caller receives), in the
+    page language: every handler's first argument."""
 
     @functools.wraps(fn)  # Gradio reads the signature (gr.Request, gr.EventData) through __wrapped__
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except UiError as err:
-            raise gr.Error(str(err), print_exception=False) from err
+            lang = args[0] if args and isinstance(args[0], str) and args[0] in LANGUAGES else DEFAULT
+            raise gr.Error(err.text(lang), title=t(lang, "error.title"), print_exception=False) from err
 
     return run
 
@@ -59,7 +66,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
             {} means local single-user mode.
 
     Returns:
-        The gr.Blocks; launch it with `launch_options(...)` or use `serve`.
+        The gr.Blocks; launch it with `launch_options(...)` (which passes the message catalogue) or use `serve`.
     """
     gr = _gradio()
     users = load_users(kb.settings.home) if users is None else users
@@ -68,99 +75,102 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None) -> "
     def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         return _guard(gr, fn)
 
-    with gr.Blocks(title="Prevention knowledge base", analytics_enabled=False) as app:
+    with gr.Blocks(title=t(DEFAULT, "app.name"), analytics_enabled=False) as app:
         c = build_layout(gr, act)
+        h = make_handlers(gr, act, c)
         filter_list = list(c.filters.values())
+        year_list = [getattr(c, key) for key in YEAR_FILTERS]  # the year range boxes
         edit_list = [c.edit[k] for k in META_FIELDS]
         add_list = [c.add_meta[k] for k in BATCH_FIELDS]
         library_out = [c.table, c.doc_sel, c.report, c.reread_btn]
+        language_out = [c.lang, c.lang_pick, c.intro, c.banner, c.search_tab, c.drafting_tab, c.library_tab, c.add_tab,
+                        c.query, c.pin_section,
+                        c.section_sel, c.table, c.outcomes, *filter_list,
+                        *[f[k] for f in (c.edit, c.add_meta) for k in CHOICE_FIELDS]]
+        drafts_out = [c.working, c.pin_draft, c.draft_sel]
+        card_out = [c.results, c.search_status, c.shown, c.suggestions, c.suggest_status, c.suggest_shown,
+                    c.draft_html, *drafts_out, c.reader, c.reader_panel, c.original_file, *card_outputs(c)]
+        language_out += directory_language_outputs(c)
 
-        h = make_handlers(gr, act)
+        # --- the page language ---------------------------------------------------------------------
+        loaded = app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
+                          js=DETECT_LANG_JS, api_name=False).then(None, c.lang_pick, None, js=APPLY_LANG_JS)
+        c.lang_pick.input(None, c.lang_pick, None, js=APPLY_LANG_JS).then(
+            guard(h.switch_language), [c.lang_pick, c.section, c.working, c.shown],
+            [*language_out, c.purpose, c.draft_html, c.results, c.search_status], api_name=False)
 
-        # --- wiring ------------------------------------------------------------------------------
-        app.load(
-            guard(h.on_load),
-            None,
-            [c.banner, c.library_tab, c.add_tab, c.draft_sel, *filter_list],
-            api_name=False,
-        )
-        search_inputs = [c.query, *filter_list, c.year_min, c.year_max, c.reader_first]
-        c.search_btn.click(guard(h.do_search), search_inputs, [c.results, c.search_status], api_name="search")
-        c.query.submit(guard(h.do_search), search_inputs, [c.results, c.search_status], api_name=False)
+        # --- search and cards ------------------------------------------------------------------------
+        search_inputs = [c.lang, c.working, c.query, *filter_list, *year_list, c.profile, c.prefer_on, c.reader_first]
+        search_out = [c.results, c.search_status, c.shown]
+        c.search_btn.click(guard(h.do_search), search_inputs, search_out, api_name="search")
+        c.query.submit(guard(h.do_search), search_inputs, search_out, api_name=False)
         c.results.kb_action(
-            guard(h.on_card),
-            [c.draft_sel, c.section_sel],
-            [c.results, c.search_status, c.draft_html],
-            api_name="card_action",
-        ).then(h.refresh_drafts, c.draft_sel, c.draft_sel, api_name=False)
+            guard(h.on_results), [c.lang, c.shown, c.working, c.section, *filter_list, *year_list],
+            card_out, api_name="card_action",
+        ).then(None, None, None, js=AFTER_CARD_JS)
         c.suggestions.kb_action(
-            guard(h.on_card),
-            [c.draft_sel, c.section_sel],
-            [c.suggestions, c.suggest_status, c.draft_html],
-            api_name=False,
-        ).then(h.refresh_drafts, c.draft_sel, c.draft_sel, api_name=False)
+            guard(h.on_suggestions), [c.lang, c.suggest_shown, c.working, c.section], card_out, api_name=False,
+        ).then(None, None, None, js=AFTER_CARD_JS)
+        c.reader.kb_action(guard(h.on_reader), [c.lang, c.shown, c.working, c.section], card_out,
+                           api_name=False).then(None, None, None, js=AFTER_CARD_JS)
+        c.reader_close.click(h.close_reader, None, c.reader_panel, api_name=False)
+
+        # --- drafting --------------------------------------------------------------------------------
+        for chooser in (c.pin_draft, c.draft_sel):
+            chooser.input(guard(h.choose_draft), [c.lang, chooser, c.section, c.shown],
+                          [*drafts_out, c.draft_html, c.results], api_name=False)
+        for chooser in (c.pin_section, c.section_sel):
+            chooser.input(guard(h.choose_section), [c.lang, chooser, c.working],
+                          [c.section, c.pin_section, c.section_sel, c.purpose, c.draft_html], api_name=False)
         c.draft_html.kb_action(
-            guard(h.on_item), [c.draft_sel, c.section_sel], c.draft_html, api_name="draft_item"
+            guard(h.on_item), [c.lang, c.working, c.section, c.removed], [c.draft_html, c.removed, c.pin_draft,
+                                                                           c.draft_sel],
+            api_name="draft_item",
         )
-        c.draft_sel.change(
-            guard(h.show_draft), [c.draft_sel, c.section_sel], [c.draft_html, c.purpose], api_name=False
-        )
-        c.section_sel.change(
-            guard(h.show_draft), [c.draft_sel, c.section_sel], [c.draft_html, c.purpose], api_name=False
-        )
-        c.suggest_btn.click(
-            guard(h.suggest), c.section_sel, [c.suggestions, c.suggest_status], api_name="suggested"
-        )
-        c.create_btn.click(
-            guard(h.create),
-            [c.new_city, c.new_title, c.section_sel],
-            [c.draft_sel, c.draft_html, c.new_title, c.new_city],
-            api_name="create_draft",
-        )
-        c.rename_btn.click(
-            guard(h.rename),
-            [c.draft_sel, c.rename_title],
-            [c.draft_sel, c.rename_title],
-            api_name="rename_draft",
-        )
-        c.delete_btn.click(
-            guard(h.delete), [c.draft_sel, c.delete_ok], [c.draft_sel, c.delete_ok], api_name="delete_draft"
-        )
-        c.note_btn.click(
-            guard(h.add_note), [c.draft_sel, c.section_sel, c.note], [c.draft_html, c.note], api_name="add_note"
-        ).then(h.refresh_drafts, c.draft_sel, c.draft_sel, api_name=False)
+        c.suggest_btn.click(guard(h.suggest), [c.lang, c.working, c.section],
+                            [c.suggestions, c.suggest_status, c.suggest_shown], api_name="suggested")
+        created = c.create_btn.click(guard(h.create), [c.lang, c.new_city, c.new_title, c.section],
+                                     [*drafts_out, c.draft_html, c.new_title, c.new_city], api_name="create_draft")
+        c.rename_btn.click(guard(h.rename), [c.lang, c.working, c.rename_title],
+                           [c.pin_draft, c.draft_sel, c.rename_title], api_name="rename_draft")
+        c.delete_btn.click(guard(h.delete), [c.lang, c.working, c.delete_ok],
+                           [*drafts_out, c.draft_html, c.delete_ok], api_name="delete_draft")
+        c.note_btn.click(guard(h.add_note), [c.lang, c.working, c.section, c.note],
+                         [c.draft_html, c.note, c.pin_draft, c.draft_sel], api_name="add_note")
         for btn, fmt in ((c.docx_btn, "docx"), (c.md_btn, "markdown"), (c.csl_btn, "csl-json")):
-            btn.click(
-                guard(h.exporter(fmt)), c.draft_sel, c.export_file, api_name=f"export_{fmt.replace('-', '_')}"
-            )
-        c.refresh_btn.click(guard(h.library), None, library_out, api_name="library")
-        c.manifest_btn.click(guard(h.library_manifest), None, c.manifest_file, api_name="library_manifest")
-        c.reread_btn.click(guard(h.reread), None, c.library_status, api_name="reread").then(
-            guard(h.library), None, library_out, api_name=False
+            btn.click(guard(h.exporter(fmt)), [c.lang, c.working], c.export_file,
+                      api_name=f"export_{fmt.replace('-', '_')}")
+
+        # --- the directory and the leadership group (ui.directory) ------------------------------------
+        wire_directory(gr, act, c, guard)
+        wire_group(gr, act, c, guard)
+
+        # --- library and adding ----------------------------------------------------------------------
+        c.refresh_btn.click(guard(h.library), c.lang, library_out, api_name="library")
+        c.manifest_btn.click(guard(h.library_manifest), c.lang, c.manifest_file, api_name="library_manifest")
+        c.reread_btn.click(guard(h.reread), c.lang, c.library_status, api_name="reread").then(
+            guard(h.library), c.lang, library_out, api_name=False
         )
-        c.library_tab.select(guard(h.library), None, library_out, api_name=False)
-        c.doc_sel.change(guard(h.pick_doc), c.doc_sel, edit_list, api_name=False)
+        c.library_tab.select(guard(h.library), c.lang, library_out, api_name=False)
+        c.doc_sel.change(guard(h.pick_doc), [c.lang, c.doc_sel], edit_list, api_name=False)
         c.save_btn.click(
-            guard(h.save_meta), [c.doc_sel, *edit_list], c.library_status, api_name="update_metadata"
-        ).then(guard(h.library), None, library_out, api_name=False).then(
-            h.facet_updates, None, filter_list, api_name=False
+            guard(h.save_meta), [c.lang, c.doc_sel, *edit_list], c.library_status, api_name="update_metadata"
+        ).then(guard(h.library), c.lang, library_out, api_name=False).then(
+            h.facet_updates, c.lang, filter_list, api_name=False
         )
         c.remove_btn.click(
-            guard(h.remove),
-            [c.doc_sel, c.remove_ok],
-            [c.library_status, c.remove_ok],
+            guard(h.remove), [c.lang, c.doc_sel, c.remove_ok], [c.library_status, c.remove_ok],
             api_name="remove_document",
-        ).then(guard(h.library), None, library_out, api_name=False).then(
-            h.facet_updates, None, filter_list, api_name=False
+        ).then(guard(h.library), c.lang, library_out, api_name=False).then(
+            h.facet_updates, c.lang, filter_list, api_name=False
         )
         c.add_btn.click(
-            guard(h.add),
-            [c.uploads, c.manifest, *add_list],
-            [c.add_status, c.outcomes],
-            api_name="add_documents",
-        ).then(guard(h.library), None, library_out, api_name=False).then(
-            h.facet_updates, None, filter_list, api_name=False
+            guard(h.add), [c.lang, c.uploads, c.manifest, *add_list],
+            [c.add_status, c.outcomes, c.uploads, c.manifest, *add_list], api_name="add_documents",
+        ).then(guard(h.library), c.lang, library_out, api_name=False).then(
+            h.facet_updates, c.lang, filter_list, api_name=False
         )
+        wire_atlas(gr, loaded, c, h, act, guard, (h.do_search, search_inputs, search_out), created)
     app.queue(default_concurrency_limit=1)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app
@@ -177,13 +187,15 @@ def launch_options(kb: "KnowledgeBase", users: Mapping[str, User] | None = None)
         "share": False,
         "allowed_paths": [str(files_dir), str(exports_dir)],
         "css_paths": [STATIC / "app.css"],
+        "i18n": gradio_i18n(),
+        "footer_links": ["api", "gradio", "settings"],  # not the run history (Gradio leaves it in English)
         "show_error": True,
         "quiet": True,
         "ssr_mode": False,
     }
     if users:
         opts["auth"] = lambda name, password: authenticate(users, name, password)
-        opts["auth_message"] = "Sign in with your knowledge base user name."
+        opts["auth_message"] = t(DEFAULT, "auth.message")
     return opts
 
 

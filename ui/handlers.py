@@ -2,11 +2,14 @@
 
 `make_handlers` is called by `ui.app.build_app` with the imported gradio module, so the handlers'
 annotations (gr.Request, gr.EventData) are real classes when Gradio reads them to inject the
-request; hence no `from __future__ import annotations` here either.
+request; hence no `from __future__ import annotations` here either. Every handler's first input is
+the page language (`lay.lang`): what it returns is in that language, and `ui.app`'s guard shows a
+refusal (UiError) in it too. No user-facing words here: they are keys of `ui.i18n`.
 """
 
-import inspect
-from collections.abc import Callable, Sequence
+import queue
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -14,186 +17,263 @@ from typing import Any
 from kb import METADATA_FIELDS
 from kb.access import can
 from ui import render
-from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, RANGE_FILTERS, Actions
-from ui.render import LIBRARY_HEADERS
+from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions
+from ui.card_events import make_card_handlers
+from ui.directory import directory_language_updates
+from ui.form_handlers import form_handler, user_of
+from ui.i18n import LANGUAGES, direction, normalize, t
+from ui.i18n import label as L
+from ui.i18n.locale import country_name, language_name
+from ui.layout import CHOICE_FIELDS, Layout
 
-__all__ = ["make_handlers", "user_of", "form_handler"]
+__all__ = ["make_handlers", "user_of", "filter_choices", "form_handler", "SEARCH_KEYS"]
 
 # The search form's inputs after the query, in order: the filter menus, then the year range boxes.
-SEARCH_KEYS = (*(k for k, _ in FILTER_FIELDS), *RANGE_FILTERS)
-READER_FIRST = "reader_first"  # the search form's last input: the reader's language first (a checkbox)
+SEARCH_KEYS = (*FILTER_FIELDS, *YEAR_FILTERS)
 _MULTI_CHOICE = {f.name for f in METADATA_FIELDS if f.kind == "choices"}  # multi-select menus: [] when empty
 
 
-def user_of(request: Any) -> str | None:
-    """The signed-in user's name (None in local single-user mode)."""
-    return getattr(request, "username", None) if request is not None else None
+def _label(key: str, value: str, lang: str) -> str:
+    if key == "country":
+        return country_name(value, lang)
+    if key == "language":
+        return language_name(value, lang) or value
+    if key in CHOICE_FIELDS:
+        return t(lang, f"choice.{key}.{value}")
+    return value
 
 
-def form_handler(
-    gr: Any, fields: Sequence[str], body: Callable[..., Any], *, lead: Sequence[str] = (), progress: bool = False
-) -> Callable[..., Any]:
-    """A handler whose parameters are `lead`, then one per form field in `fields`, then the request
-    (and a progress bar): it calls `body(*lead values, {field: value}, request[, progress])`.
+def filter_choices(act: Actions, lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Each filter's values as (label in the page language, value) pairs."""
+    facets = act.facets()
+    return {k: [(_label(k, v, lang), v) for v in facets.get(k, [])] for k in FILTER_FIELDS}
 
-    Gradio reads a handler's parameters to inject gr.Request (into positional parameters only) and
-    to name the API's inputs, so they are declared one per field, from the field list, not as *args.
+
+def form_choices(lang: str) -> dict[str, list[tuple[str, str]]]:
+    """Each choice field's allowed values (ingest.schema) as (label in the page language, value) pairs;
+    a single choice may be left empty."""
+    return {f.name: [("", "")] * (f.kind == "choice") + [(t(lang, f"choice.{f.name}.{v}"), v) for v in f.choices]
+            for f in METADATA_FIELDS if f.name in CHOICE_FIELDS}
+
+
+def with_progress(progress: Any, work: Callable[[Callable[[float, str], None]], Any]) -> Any:
+    """Run `work(report)` on a helper thread while this (the event's) thread moves Gradio's bar.
+
+    Gradio's progress bar only moves when it is called from the event's own thread, and the KB's
+    work runs on the KB thread: its reports come back through a queue and are shown from here.
     """
-    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
-    params = [inspect.Parameter(name, kind) for name in (*lead, *fields)]
-    params.append(inspect.Parameter("request", kind, annotation=gr.Request))
-    if progress:
-        params.append(inspect.Parameter("progress", kind, default=gr.Progress()))
-    signature = inspect.Signature(params)
+    reports: queue.SimpleQueue = queue.SimpleQueue()
+    box: dict[str, Any] = {}
 
-    def handler(*args: Any, **kwargs: Any) -> Any:
-        given = signature.bind(*args, **kwargs).arguments
-        extra = [given.get("progress")] if progress else []
-        return body(*(given[n] for n in lead), {n: given[n] for n in fields}, given["request"], *extra)
+    def run() -> None:
+        try:
+            box["result"] = work(lambda fraction, desc: reports.put((fraction, desc)))
+        except BaseException as err:  # noqa: BLE001 (raised again on the event's thread)
+            box["error"] = err
+        finally:
+            reports.put(None)
 
-    handler.__signature__ = signature  # type: ignore[attr-defined]  # read by inspect.signature (Gradio)
-    handler.__annotations__ = {"request": gr.Request}  # read by typing.get_type_hints (Gradio)
-    handler.__name__ = body.__name__
-    return handler
+    threading.Thread(target=run, name="kb-progress", daemon=True).start()
+    while (item := reports.get()) is not None:
+        progress(item[0], desc=item[1])
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
-def make_handlers(gr: Any, act: Actions) -> SimpleNamespace:
-    """The handlers, by name, over one `Actions`."""
+def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
+    """The handlers, by name, over one `Actions` and the page's layout."""
 
-    def on_load(request: gr.Request):
-        user = user_of(request)
+    def language_updates(lang: str, user: str | None) -> dict:
+        """Everything the server writes in the page language, for `lang` (on load and on a switch)."""
         role = act.role(user)
-        facets = act.facets()
+        forms = form_choices(lang)
+        sections = act.section_choices(lang)
+        ups = {
+            lay.lang: lang,
+            lay.lang_pick: gr.Dropdown(value=lang),
+            lay.intro: render.intro(lang),
+            lay.banner: act.banner(user, lang),
+            # the rule is kb.access'; the labels are sent again so that the tab strip re-reads them in `lang`
+            lay.search_tab: gr.Tab(label=L("tab.search")),
+            lay.drafting_tab: gr.Tab(label=L("tab.drafting")),
+            lay.library_tab: gr.Tab(label=L("tab.library"), visible=can(role, "edit") or can(role, "remove")),
+            lay.add_tab: gr.Tab(label=L("tab.add"), visible=can(role, "add")),
+            lay.directory_tab: gr.Tab(label=L("tab.directory")),
+            lay.group_tab: gr.Tab(label=L("tab.group")),
+            lay.query: gr.Textbox(rtl=direction(lang) == "rtl"),
+            lay.pin_section: gr.Dropdown(choices=sections),
+            lay.section_sel: gr.Dropdown(choices=sections),
+            lay.table: gr.Dataframe(headers=render.library_headers(lang)),
+            lay.outcomes: gr.Dataframe(headers=render.outcome_headers(lang)),
+        }
+        for key, choices in filter_choices(act, lang).items():
+            ups[lay.filters[key]] = gr.Dropdown(choices=choices)
+        for form in (lay.edit, lay.add_meta):
+            for key in CHOICE_FIELDS:
+                ups[form[key]] = gr.Dropdown(choices=forms[key])
+        ups.update(directory_language_updates(gr, lay, act, lang))
+        return ups
+
+    def on_load(lang_hint, request: gr.Request):
+        lang = normalize(lang_hint)
         drafts = act.draft_choices()
-        return (
-            act.banner(user),
-            gr.Tab(visible=can(role, "edit") or can(role, "remove")),  # the rule lives in kb.access
-            gr.Tab(visible=can(role, "add")),
-            gr.Dropdown(choices=drafts, value=drafts[0][1] if drafts else None),
-            *[gr.Dropdown(choices=facets.get(k, [])) for k, _ in FILTER_FIELDS],
-        )
+        working = drafts[0][1] if drafts else None
+        ups = language_updates(lang, user_of(request))
+        ups.update({
+            lay.working: working,
+            lay.pin_draft: gr.Dropdown(choices=drafts, value=working),
+            lay.draft_sel: gr.Dropdown(choices=drafts, value=working),
+            lay.draft_html: act.view(user_of(request), working, None, lang),
+            lay.purpose: act.section_purpose(act.section_choices()[0][1], lang),
+        })
+        return ups
 
-    def facet_updates():
-        facets = act.facets()
-        return [gr.Dropdown(choices=facets.get(k, [])) for k, _ in FILTER_FIELDS]
+    def switch_language(lang, section, working, shown, request: gr.Request):
+        lang = normalize(lang)
+        ups = language_updates(lang, user_of(request))
+        ups.update({
+            lay.purpose: act.section_purpose(section, lang),
+            lay.draft_html: act.view(user_of(request), working, section, lang),
+            lay.results: act.cards(shown, lang, working) if shown.hits else gr.skip(),
+            lay.search_status: "",
+        })
+        return ups
 
-    def do_search(q, filters, request):
-        fields = dict(filters)
-        reader_first = fields.pop(READER_FIRST, True)
-        return act.search(user_of(request), q, fields, reader_first=reader_first is not False)
+    def facet_updates(lang):
+        return [gr.Dropdown(choices=c) for c in filter_choices(act, lang).values()]
 
-    def on_card(draft_id, section_key, evt: gr.EventData, request: gr.Request):
+    def draft_updates(working, choices=None):
+        """The working draft in both choosers (Search's "pin to" and the Drafting tab)."""
+        choices = act.draft_choices() if choices is None else choices
+        return gr.Dropdown(choices=choices, value=working), gr.Dropdown(choices=choices, value=working)
+
+    # One parameter per form field (form_handler): Gradio injects gr.Request only into positional
+    # parameters, and API callers see named inputs. profile, prefer_on: the session's city profile and
+    # "prefer comparable cities" (ui.atlas_ui).
+    def do_search(lang, working, q, flt, profile, prefer_on, reader_first, request):
+        return act.search(user_of(request), q, flt, lang=lang, draft_id=working,
+                          prefer=profile if prefer_on else None, reader_first=reader_first is not False)
+
+    def choose_draft(lang, value, section, shown, request: gr.Request):
+        """A draft chosen in either chooser becomes the working draft everywhere."""
+        pin, sel = draft_updates(value)
+        cards = act.cards(shown, lang, value) if shown.hits else gr.skip()
+        return value, pin, sel, act.view(user_of(request), value, section, lang), cards
+
+    def choose_section(lang, key, working, request: gr.Request):
+        sections = act.section_choices(lang)
+        return (key, gr.Dropdown(choices=sections, value=key), gr.Dropdown(choices=sections, value=key),
+                act.section_purpose(key, lang), act.view(user_of(request), working, key, lang))
+
+    def suggest(lang, working, section_key, request: gr.Request):
+        return act.suggested(user_of(request), section_key, lang=lang, draft_id=working)
+
+    def on_item(lang, working, section_key, removed, evt: gr.EventData, request: gr.Request):
         data = evt._data or {}
-        if data.get("act") == "more":
-            cards, status = act.similar(user_of(request), int(data["chunk"]))
-            return cards, status, gr.skip()
-        status = act.pin(user_of(request), draft_id, section_key, int(data["chunk"]))
-        return gr.skip(), status, act.view(user_of(request), draft_id, section_key)
+        user = user_of(request)
+        if data.get("act") == "restore":
+            act.restore_item(user, removed)
+            removed = None
+        else:
+            gone = act.item_action(user, str(data.get("act")), int(data["item"]))
+            removed = gone or removed
+        return act.view(user, working, section_key, lang, removed), removed, *draft_updates(working)
 
-    def suggest(section_key, request: gr.Request):
-        return act.suggested(user_of(request), section_key)
+    def create(lang, city, title, section_key, request: gr.Request):
+        new_id = act.create_draft(user_of(request), city, title, lang)
+        return (new_id, *draft_updates(new_id), act.view(user_of(request), new_id, section_key, lang), "", "")
 
-    def on_item(draft_id, section_key, evt: gr.EventData, request: gr.Request):
-        data = evt._data or {}
-        act.item_action(user_of(request), str(data.get("act")), int(data["item"]))
-        return act.view(user_of(request), draft_id, section_key)
+    def rename(lang, working, title, request: gr.Request):
+        act.rename_draft(user_of(request), working, title, None)
+        return (*draft_updates(working), "")
 
-    def show_draft(draft_id, section_key, request: gr.Request):
-        return act.view(user_of(request), draft_id, section_key), act.section_purpose(section_key)
-
-    def create(city, title, section_key, request: gr.Request):
-        new_id = act.create_draft(user_of(request), city, title)
-        return (
-            gr.Dropdown(choices=act.draft_choices(), value=new_id),
-            act.view(user_of(request), new_id, section_key),
-            "",
-            "",
-        )
-
-    def rename(draft_id, title, request: gr.Request):
-        act.rename_draft(user_of(request), draft_id, title, None)
-        return gr.Dropdown(choices=act.draft_choices(), value=draft_id), ""
-
-    def delete(draft_id, ok, request: gr.Request):
-        act.delete_draft(user_of(request), draft_id, ok)
+    def delete(lang, working, ok, request: gr.Request):
+        act.delete_draft(user_of(request), working, ok)
         drafts = act.draft_choices()
-        return gr.Dropdown(choices=drafts, value=drafts[0][1] if drafts else None), False
+        new = drafts[0][1] if drafts else None
+        return (new, *draft_updates(new, drafts), act.view(user_of(request), new, None, lang), False)
 
-    def add_note(draft_id, section_key, text, request: gr.Request):
-        act.add_note(user_of(request), draft_id, section_key, text)
-        return act.view(user_of(request), draft_id, section_key), ""
+    def add_note(lang, working, section_key, text, request: gr.Request):
+        act.add_note(user_of(request), working, section_key, text)
+        return (act.view(user_of(request), working, section_key, lang), "", *draft_updates(working))
 
     def exporter(fmt: str):
-        def run(draft_id, request: gr.Request):
-            return gr.File(value=str(act.export(user_of(request), draft_id, fmt)), visible=True)
+        def run(lang, working, request: gr.Request):
+            return gr.File(value=str(act.export(user_of(request), working, fmt, lang)), visible=True)
 
         return run
 
-    def refresh_drafts(draft_id):
-        return gr.Dropdown(choices=act.draft_choices(), value=draft_id)
-
-    def library(request: gr.Request):
+    def library(lang, request: gr.Request):
         user = user_of(request)
-        rows, docs, last = act.library(user)
+        rows, docs, last = act.library(user, lang)
         stale = act.stale_count(user)
         return (
-            gr.Dataframe(value=rows, headers=LIBRARY_HEADERS),
+            gr.Dataframe(value=rows, headers=render.library_headers(lang)),
             gr.Dropdown(choices=docs),
-            render.stale_notice(stale) + last,
+            render.stale_notice(stale, lang) + last,
             gr.Button(visible=stale > 0),
         )
 
-    def library_manifest(request: gr.Request):
+    def library_manifest(lang, request: gr.Request):
         return gr.File(value=str(act.library_manifest(user_of(request))), visible=True)
 
-    def reread(
-        request: gr.Request,
-        progress=gr.Progress(),  # noqa: B008 (Gradio's API: it finds the bar by this default)
-    ):
-        def tick(done: int, total: int, source: str) -> None:
-            progress((done, total), desc=f"{source} ({done}/{total})")
+    def reread(lang, request: gr.Request, progress=gr.Progress()):  # noqa: B008 (Gradio finds the bar by it)
+        def work(report: Callable[[float, str], None]) -> str:
+            def tick(done: int, total: int, source: str) -> None:
+                report(done / max(total, 1), t(lang, "progress.file", name=source, done=done, total=total))
 
-        return act.reread(user_of(request), progress=tick)
+            return act.reread(user_of(request), progress=tick, lang=lang)
 
-    def pick_doc(doc_id, request: gr.Request):
+        return with_progress(progress, work)
+
+    def pick_doc(lang, doc_id, request: gr.Request):
         meta = act.metadata_of(user_of(request), doc_id)
         return [meta.get(k, [] if k in _MULTI_CHOICE else None) for k in META_FIELDS]
 
-    def save_meta(doc_id, form, request):
-        return act.update_metadata(user_of(request), doc_id, form)
+    def save_meta(lang, doc_id, form, request):
+        return act.update_metadata(user_of(request), doc_id, form, lang)
 
-    def remove(doc_id, ok, request: gr.Request):
-        return act.remove(user_of(request), doc_id, ok), False
+    def remove(lang, doc_id, ok, request: gr.Request):
+        return act.remove(user_of(request), doc_id, ok, lang), False
 
-    def add(files, man, form, request, progress):
+    def add(lang, files, man, form, request, progress):
         paths = [getattr(f, "name", f) for f in files or []]
-        progress(0, desc="Reading files")
+        total = max(len(paths), 1)
+        done_files = [0]
 
-        def tick(done: int, total: int, path: str) -> None:
-            progress((done, total), desc=f"{Path(path).name} ({done}/{total})")
+        def work(report: Callable[[float, str], None]) -> Any:
+            if paths:  # at once: the first file is being read
+                report(0.02, t(lang, "progress.reading", name=Path(paths[0]).name, done=1, total=total))
 
-        return act.add(user_of(request), paths, getattr(man, "name", man), form, progress=tick)
+            def tick(done: int, total_files: int, path: str) -> None:
+                done_files[0] = done
 
+            def step(path: str, done: int, chunks: int, page: int | None, pages: int | None) -> None:
+                # A file counts 10 % once read, the rest as its chunks are embedded.
+                share = 0.1 + 0.9 * (done / chunks if chunks else 1.0)
+                name, n = Path(path).name, done_files[0] + 1
+                desc = (t(lang, "progress.page", name=name, page=page, pages=pages, done=n, total=total)
+                        if page and pages else t(lang, "progress.file", name=name, done=n, total=total))
+                report(min(0.99, (done_files[0] + share) / total), desc)
+
+            return act.add(user_of(request), paths, getattr(man, "name", man), form, progress=tick, step=step,
+                           lang=lang)
+
+        status, rows = with_progress(progress, work)
+        cleared = [[] if k in _MULTI_CHOICE else "" for k in BATCH_FIELDS]
+        return (status + render.message(t(lang, "add.form_cleared")), rows, None, None, *cleared)
+
+    cards = make_card_handlers(gr, act, lay)
     return SimpleNamespace(
-        on_load=on_load,
-        facet_updates=facet_updates,
+        on_load=on_load, switch_language=switch_language, facet_updates=facet_updates,
         # one parameter per form field, declared from the schema's field lists (see form_handler)
-        do_search=form_handler(gr, (*SEARCH_KEYS, READER_FIRST), do_search, lead=("q",)),
-        on_card=on_card,
-        suggest=suggest,
-        on_item=on_item,
-        show_draft=show_draft,
-        create=create,
-        rename=rename,
-        delete=delete,
-        add_note=add_note,
-        exporter=exporter,
-        refresh_drafts=refresh_drafts,
-        library=library,
-        library_manifest=library_manifest,
-        reread=reread,
-        pick_doc=pick_doc,
-        save_meta=form_handler(gr, META_FIELDS, save_meta, lead=("doc_id",)),
-        remove=remove,
-        add=form_handler(gr, BATCH_FIELDS, add, lead=("files", "man"), progress=True),
+        do_search=form_handler(gr, SEARCH_KEYS, do_search, lead=("lang", "working", "q"),
+                               tail={"profile": None, "prefer_on": False, "reader_first": True}),
+        choose_draft=choose_draft, choose_section=choose_section, suggest=suggest, on_item=on_item,
+        create=create, rename=rename, delete=delete, add_note=add_note, exporter=exporter, library=library,
+        library_manifest=library_manifest, reread=reread, pick_doc=pick_doc,
+        save_meta=form_handler(gr, META_FIELDS, save_meta, lead=("lang", "doc_id")),
+        remove=remove, add=form_handler(gr, BATCH_FIELDS, add, lead=("lang", "files", "man"), progress=True),
+        languages=LANGUAGES, **vars(cards),
     )

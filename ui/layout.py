@@ -1,33 +1,35 @@
 """The page's components, laid out in tabs (no event wiring here: see `ui/app.py`).
 
-Built inside a `gr.Blocks` context; returns every component the handlers read or update.
+Built inside a `gr.Blocks` context; returns every component the handlers read or update. Every
+fixed text is a catalogue key (`L("...")`, see `ui.i18n`), which Gradio shows in the page language;
+choices that name data (document types, countries, framework sections) are filled per language by
+`ui.handlers.language_updates`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kb import METADATA_FIELDS, MetadataField
-from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, Actions
+from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, Shown
+from ui.atlas_ui import build_examples_panel, build_overview_panel, build_prefer, build_profile_panel
+from ui.directory import directory_state, directory_tabs
+from ui.group import group_tab
+from ui.i18n import LANGUAGES
+from ui.i18n import label as L
+from ui.page_js import CLICK_JS
 from ui.render import LIBRARY_HEADERS, OUTCOME_HEADERS
 
-__all__ = ["Layout", "build_layout", "CLICK_JS"]
+__all__ = ["Layout", "build_layout", "CLICK_JS", "CHOICE_FIELDS"]
 
-# Clicks on card and draft-item buttons become one custom event carrying the button's data.
-# The reader's-language switch (moves to ui/i18n with the message catalogue).
-READER_FIRST_LABEL = "My language first"
-READER_FIRST_INFO = ("Where the same text exists in several languages, show the version in the language "
-                     "of the question first; the others are listed as “also in”.")
+# Metadata fields whose values are chosen from a list (their labels are `choice.<field>.<value>`).
+CHOICE_FIELDS = tuple(f.name for f in METADATA_FIELDS if f.kind in ("choice", "choices"))
 
-CLICK_JS = """
-element.addEventListener('click', (e) => {
-  const b = e.target.closest('button.kb-act');
-  if (!b) return;
-  e.preventDefault();
-  trigger('kb_action', {act: b.dataset.act, chunk: b.dataset.chunk || null, item: b.dataset.item || null});
-});
-"""
+
+def _choices(field: MetadataField) -> list[tuple[str, str]]:
+    """Every allowed value of a field (the API checks values against these); labels are set per language."""
+    return [("", "")] * (field.kind == "choice") + [(v, v) for v in field.choices]
 
 
 def _meta_form(gr: Any, names: tuple[str, ...]) -> dict[str, Any]:
@@ -44,255 +46,170 @@ def _meta_form(gr: Any, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _control(gr: Any, field: MetadataField) -> Any:
-    """The form control for one field: the allowed values live with validation, the form offers those."""
+    """The form control for one field: label `field.<name>`, hint `help.<name>` (when the schema gives
+    the field a placeholder); the allowed values live with validation, the form offers those."""
+    label = L(f"field.{field.name}")
     if field.kind == "choice":
-        return gr.Dropdown(["", *field.choices], value="", label=field.label)
+        return gr.Dropdown(_choices(field), value="", label=label)
     if field.kind == "choices":
-        return gr.Dropdown(list(field.choices), multiselect=True, label=field.label)
+        return gr.Dropdown(_choices(field), multiselect=True, label=label)
     # text, and a year too: a Number box cannot be empty
-    return gr.Textbox(label=field.label, placeholder=field.placeholder or None)
+    return gr.Textbox(label=label, placeholder=L(f"help.{field.name}") if field.placeholder else None)
 
 
 @dataclass
 class Layout:
-    """Handles to the components of the page."""
+    """Handles to the components of the page (and the session's state)."""
 
-    add_btn: Any
-    add_meta: Any
-    add_status: Any
-    add_tab: Any
-    banner: Any
-    create_btn: Any
-    csl_btn: Any
-    delete_btn: Any
-    delete_ok: Any
-    doc_sel: Any
-    docx_btn: Any
-    draft_html: Any
-    draft_sel: Any
-    edit: Any
-    filters: Any
-    export_file: Any
-    library_status: Any
-    library_tab: Any
-    manifest_btn: Any
-    manifest_file: Any
-    manifest: Any
-    md_btn: Any
-    new_city: Any
-    new_title: Any
-    note: Any
-    note_btn: Any
-    outcomes: Any
-    purpose: Any
-    query: Any
-    refresh_btn: Any
-    remove_btn: Any
-    remove_ok: Any
-    rename_btn: Any
-    rename_title: Any
-    report: Any
-    reread_btn: Any
-    results: Any
-    save_btn: Any
-    search_btn: Any
-    search_status: Any
-    reader_first: Any
-    section_sel: Any
-    suggest_btn: Any
-    suggest_status: Any
-    suggestions: Any
-    table: Any
-    uploads: Any
-    year_max: Any
-    year_min: Any
+    c: dict[str, Any] = field(default_factory=dict)
+    filters: dict[str, Any] = field(default_factory=dict)
+    edit: dict[str, Any] = field(default_factory=dict)
+    add_meta: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["c"][name]
+        except KeyError as err:
+            raise AttributeError(name) from err
 
 
 def build_layout(gr: Any, act: Actions) -> Layout:
-    """Create the banner, the working-draft row and the four tabs.
+    """Create the header, the banner, the tabs (search, drafting, directory, leadership group, library,
+    add documents) and the reader.
 
     Args:
         gr: the gradio module (imported lazily by the caller).
-        act: the Actions, for initial choices (drafts, sections, facets) and the local-mode flag.
+        act: the Actions, for initial choices and the local-mode flag.
 
     Returns:
         The Layout.
     """
+    lay = Layout()
+    c = lay.c
     sections = act.section_choices()
-    banner = gr.HTML(act.banner(None) if act.local else "", elem_id="kb-banner")
-    with gr.Row(elem_id="kb-working-draft"):
-        draft_sel = gr.Dropdown(
-            label="Working draft",
-            choices=act.draft_choices(),
-            value=None,
-            scale=3,
-            elem_id="kb-draft-sel",
-            allow_custom_value=True,
+    first_section = sections[0][1]
+    # The session: its language, the working draft and section, the cards each panel shows, the
+    # last removed draft item (for "undo").
+    c["lang"] = gr.State("en")
+    c["working"] = gr.State(None)
+    c["section"] = gr.State(first_section)
+    c["shown"] = gr.State(Shown())
+    c["suggest_shown"] = gr.State(Shown())
+    c["removed"] = gr.State(None)
+    directory_state(gr, c)
+    with gr.Row(elem_id="kb-header", equal_height=True):
+        c["intro"] = gr.HTML(elem_id="kb-intro", scale=5)
+        c["lang_pick"] = gr.Dropdown(
+            [(name, code) for code, name in LANGUAGES.items()], value="en", label=L("lang.label"),
+            elem_id="kb-lang", scale=1, min_width=160,
         )
-        section_sel = gr.Dropdown(
-            label="Section", choices=sections, value=sections[0][1], scale=3, elem_id="kb-section-sel"
-        )
-    with gr.Tabs():
-        with gr.Tab("Search", id="search"):
+    c["banner"] = gr.HTML(act.banner(None) if act.local else "", elem_id="kb-banner")
+    build_profile_panel(gr, c)  # "Your city", for comparable cities (ui.atlas_ui)
+    with gr.Tabs() as tabs:
+        c["tabs"] = tabs
+        with gr.Tab(L("tab.search"), id="search") as search_tab:
+            c["search_tab"] = search_tab
             with gr.Row():
-                query = gr.Textbox(
-                    label="Search in any language",
-                    scale=5,
-                    elem_id="kb-query",
-                    placeholder="e.g. ¿Quién preside el grupo local? / من يرأس مجموعة القيادة؟",
-                )
-                search_btn = gr.Button("Search", variant="primary", scale=1, elem_id="kb-search-btn")
-            with gr.Accordion("Filters", open=False):
+                c["query"] = gr.Textbox(label=L("search.label"), scale=5, elem_id="kb-query",
+                                        placeholder=L("search.placeholder"))
+                c["search_btn"] = gr.Button(L("search.button"), variant="primary", scale=1, elem_id="kb-search-btn")
+            build_prefer(gr, c)
+            with gr.Accordion(L("search.filters"), open=False, elem_id="kb-filters"):
                 with gr.Row():
-                    facets = act.facets()
-                    # Choices are refreshed on load and after changes; custom values keep API calls valid.
-                    filters = {
-                        key: gr.Dropdown(
-                            label=label,
-                            choices=facets.get(key, []),
-                            multiselect=True,
-                            allow_custom_value=True,
-                        )
-                        for key, label in FILTER_FIELDS
+                    # Choices are filled on load; custom values keep API calls valid.
+                    lay.filters = {
+                        key: gr.Dropdown(label=L(f"field.{key}"), choices=[], multiselect=True,
+                                         allow_custom_value=True, elem_id=f"kb-filter-{key}")
+                        for key in FILTER_FIELDS
                     }
-                with gr.Row():
-                    year_min = gr.Textbox(label="Year from", placeholder="e.g. 2015")
-                    year_max = gr.Textbox(label="Year to", placeholder="e.g. 2025")
-            reader_first = gr.Checkbox(label=READER_FIRST_LABEL, info=READER_FIRST_INFO, value=True,
-                                       elem_id="kb-reader-first")
-            search_status = gr.HTML(elem_id="kb-search-status")
-            results = gr.HTML(elem_id="kb-results", js_on_load=CLICK_JS)
-        with gr.Tab("Drafting", id="drafting"):
+                with gr.Row():  # a year's range: "from" and "to" boxes (a Number box cannot be empty)
+                    for key in YEAR_FILTERS:
+                        c[key] = gr.Textbox(label=L(f"filter.{key}"), placeholder=L("help.year"),
+                                            elem_id=f"kb-{key.replace('_', '-')}")
+            with gr.Row(elem_id="kb-pin-target", equal_height=True):
+                c["pin_draft"] = gr.Dropdown(label=L("pin.draft"), choices=[], value=None, scale=3,
+                                             elem_id="kb-pin-draft", info=L("pin.help"))
+                c["pin_section"] = gr.Dropdown(label=L("pin.section"), choices=sections, value=first_section,
+                                               scale=3, elem_id="kb-pin-section")
+            c["search_status"] = gr.HTML(elem_id="kb-search-status")
+            c["results"] = gr.HTML(elem_id="kb-results", js_on_load=CLICK_JS)
+            build_overview_panel(gr, c)  # the collection at a glance: the page never opens empty
+        with gr.Tab(L("tab.drafting"), id="drafting") as drafting_tab:
+            c["drafting_tab"] = drafting_tab
+            with gr.Row(elem_id="kb-working-draft"):
+                c["draft_sel"] = gr.Dropdown(label=L("draft.working"), choices=[], value=None, scale=3,
+                                             elem_id="kb-draft-sel", allow_custom_value=True)
+                c["section_sel"] = gr.Dropdown(label=L("pin.section"), choices=sections, value=first_section,
+                                               scale=3, elem_id="kb-section-sel")
             with gr.Row():
-                new_title = gr.Textbox(label="New draft title", scale=3)
-                new_city = gr.Textbox(label="City", scale=2)
-                create_btn = gr.Button("Create draft", scale=1, elem_id="kb-create-draft")
-            purpose = gr.HTML(act.section_purpose(sections[0][1]), elem_id="kb-purpose")
-            suggest_btn = gr.Button("Run this section's suggested searches", elem_id="kb-suggest")
-            suggest_status = gr.HTML()
-            suggestions = gr.HTML(elem_id="kb-suggestions", js_on_load=CLICK_JS)
+                c["new_title"] = gr.Textbox(label=L("draft.new_title"), scale=3, placeholder=L("help.new_title"))
+                c["new_city"] = gr.Textbox(label=L("field.city"), scale=2, elem_id="kb-new-city")
+                c["create_btn"] = gr.Button(L("draft.create"), scale=1, elem_id="kb-create-draft")
+            c["purpose"] = gr.HTML(act.section_purpose(first_section), elem_id="kb-purpose")
+            c["suggest_btn"] = gr.Button(L("draft.run_suggested"), elem_id="kb-suggest")
+            c["suggest_status"] = gr.HTML()
+            c["suggestions"] = gr.HTML(elem_id="kb-suggestions", js_on_load=CLICK_JS)
+            build_examples_panel(gr, c)  # examples from comparable cities, for this section
             with gr.Row():
-                note = gr.Textbox(label="Your own text for this section", lines=2, scale=5)
-                note_btn = gr.Button("Add note", scale=1)
-            draft_html = gr.HTML(elem_id="kb-draft", js_on_load=CLICK_JS)
+                c["note"] = gr.Textbox(label=L("draft.note"), lines=2, scale=5)
+                c["note_btn"] = gr.Button(L("draft.add_note"), scale=1)
+            c["draft_html"] = gr.HTML(elem_id="kb-draft", js_on_load=CLICK_JS)
             with gr.Row():
-                rename_title = gr.Textbox(label="Rename draft to", scale=3)
-                rename_btn = gr.Button("Rename", scale=1)
-                delete_ok = gr.Checkbox(label="I am sure", scale=1)
-                delete_btn = gr.Button("Delete draft", variant="stop", scale=1)
+                c["rename_title"] = gr.Textbox(label=L("draft.rename_to"), scale=3)
+                c["rename_btn"] = gr.Button(L("draft.rename"), scale=1)
+                c["delete_ok"] = gr.Checkbox(label=L("common.sure"), scale=1)
+                c["delete_btn"] = gr.Button(L("draft.delete"), variant="stop", scale=1)
             with gr.Row():
-                docx_btn = gr.Button("Export DOCX", elem_id="kb-export-docx")
-                md_btn = gr.Button("Export Markdown", elem_id="kb-export-md")
-                csl_btn = gr.Button("Export references (CSL-JSON)", elem_id="kb-export-csl")
-            export_file = gr.File(
-                label="Exported file", elem_id="kb-export-file", interactive=False, visible=False
-            )
-        with gr.Tab("Library", id="library", visible=act.local) as library_tab:
+                c["docx_btn"] = gr.Button(L("export.docx"), elem_id="kb-export-docx")
+                c["md_btn"] = gr.Button(L("export.markdown"), elem_id="kb-export-md")
+                c["csl_btn"] = gr.Button(L("export.csl"), elem_id="kb-export-csl")
+            c["export_file"] = gr.File(label=L("export.file"), elem_id="kb-export-file", interactive=False,
+                                       visible=False)
+        directory_tabs(gr, c)
+        group_tab(gr, c)
+        with gr.Tab(L("tab.library"), id="library", visible=act.local) as library_tab:
+            c["library_tab"] = library_tab
             with gr.Row():
-                refresh_btn = gr.Button("Refresh", elem_id="kb-refresh")
-                manifest_btn = gr.Button("Download metadata (CSV)", elem_id="kb-manifest-btn")
-            manifest_file = gr.File(
-                label="Every document's metadata, as a manifest CSV that kb add --manifest reads back",
-                elem_id="kb-manifest-file", interactive=False, visible=False,
-            )
-            table = gr.Dataframe(
-                headers=LIBRARY_HEADERS,
-                interactive=False,
-                elem_id="kb-library",
-                wrap=True,
+                c["refresh_btn"] = gr.Button(L("library.refresh"), elem_id="kb-refresh")
+                c["manifest_btn"] = gr.Button(L("library.manifest"), elem_id="kb-manifest-btn")
+            c["manifest_file"] = gr.File(label=L("library.manifest_file"), elem_id="kb-manifest-file",
+                                         interactive=False, visible=False)
+            c["table"] = gr.Dataframe(
+                headers=LIBRARY_HEADERS, interactive=False, elem_id="kb-library", wrap=True,
                 # id, title, source, city, country, year, type, themes, language, chunks, pages, status, updated
-                column_widths=[
-                    "3%",
-                    "20%",
-                    "13%",
-                    "8%",
-                    "6%",
-                    "5%",
-                    "8%",
-                    "9%",
-                    "6%",
-                    "5%",
-                    "4%",
-                    "5%",
-                    "8%",
-                ],
+                column_widths=["3%", "18%", "12%", "7%", "6%", "5%", "7%", "8%", "6%", "4%", "4%", "8%", "4%", "8%"],
             )
-            doc_sel = gr.Dropdown(label="Document", choices=[], elem_id="kb-doc-sel", allow_custom_value=True)
-            edit = _meta_form(gr, META_FIELDS)
-            save_btn = gr.Button("Save metadata", elem_id="kb-save-meta")
+            c["doc_sel"] = gr.Dropdown(label=L("library.document"), choices=[], elem_id="kb-doc-sel",
+                                       allow_custom_value=True)
+            lay.edit = _meta_form(gr, META_FIELDS)
+            c["save_btn"] = gr.Button(L("library.save"), elem_id="kb-save-meta")
             with gr.Row():
-                remove_ok = gr.Checkbox(label="I am sure", elem_id="kb-remove-ok")
-                remove_btn = gr.Button("Remove document", variant="stop", elem_id="kb-remove")
-            library_status = gr.HTML(elem_id="kb-library-status")
-            report = gr.HTML(elem_id="kb-last-report")
+                c["remove_ok"] = gr.Checkbox(label=L("common.sure"), elem_id="kb-remove-ok")
+                c["remove_btn"] = gr.Button(L("library.remove"), variant="stop", elem_id="kb-remove")
+            c["library_status"] = gr.HTML(elem_id="kb-library-status")
+            c["report"] = gr.HTML(elem_id="kb-last-report")
             # shown only when documents read by an older version are waiting (see Actions.stale_count)
-            reread_btn = gr.Button("Read them again", elem_id="kb-reread", visible=False)
-        with gr.Tab("Add documents", id="add", visible=act.local) as add_tab:
-            uploads = gr.File(
-                label="Files (PDF, DOCX, HTML, Markdown, text)",
-                file_count="multiple",
-                elem_id="kb-upload",
+            c["reread_btn"] = gr.Button(L("library.reread"), elem_id="kb-reread", visible=False)
+        with gr.Tab(L("tab.add"), id="add", visible=act.local) as add_tab:
+            c["add_tab"] = add_tab
+            c["uploads"] = gr.File(label=L("add.files"), file_count="multiple", elem_id="kb-upload")
+            c["manifest"] = gr.File(label=L("add.manifest"), file_types=[".csv"], elem_id="kb-manifest")
+            with gr.Group(elem_id="kb-add-form"):
+                c["add_form_note"] = gr.Markdown(L("add.form_note"), elem_id="kb-add-form-note")
+                lay.add_meta = _meta_form(gr, BATCH_FIELDS)
+            c["add_btn"] = gr.Button(L("add.button"), variant="primary", elem_id="kb-add-btn")
+            c["add_status"] = gr.HTML(elem_id="kb-add-status")
+            c["outcomes"] = gr.Dataframe(
+                headers=OUTCOME_HEADERS, interactive=False, elem_id="kb-outcomes", wrap=True,
+                # file, outcome, reason, chunks, pages, language, title: the reason is read whole
+                column_widths=["16%", "8%", "46%", "6%", "5%", "7%", "12%"],
             )
-            manifest = gr.File(
-                label="Manifest CSV (optional: a `file` column plus metadata columns)",
-                file_types=[".csv"],
-                elem_id="kb-manifest",
-            )
-            add_meta = _meta_form(gr, BATCH_FIELDS)
-            add_btn = gr.Button("Add documents", variant="primary", elem_id="kb-add-btn")
-            add_status = gr.HTML(elem_id="kb-add-status")
-            outcomes = gr.Dataframe(
-                headers=OUTCOME_HEADERS, interactive=False, elem_id="kb-outcomes", wrap=True
-            )
-
-    return Layout(
-        add_btn=add_btn,
-        add_meta=add_meta,
-        add_status=add_status,
-        add_tab=add_tab,
-        banner=banner,
-        create_btn=create_btn,
-        csl_btn=csl_btn,
-        delete_btn=delete_btn,
-        delete_ok=delete_ok,
-        doc_sel=doc_sel,
-        docx_btn=docx_btn,
-        draft_html=draft_html,
-        draft_sel=draft_sel,
-        edit=edit,
-        filters=filters,
-        export_file=export_file,
-        library_status=library_status,
-        library_tab=library_tab,
-        manifest_btn=manifest_btn,
-        manifest_file=manifest_file,
-        manifest=manifest,
-        md_btn=md_btn,
-        new_city=new_city,
-        new_title=new_title,
-        note=note,
-        note_btn=note_btn,
-        outcomes=outcomes,
-        purpose=purpose,
-        query=query,
-        refresh_btn=refresh_btn,
-        reread_btn=reread_btn,
-        remove_btn=remove_btn,
-        remove_ok=remove_ok,
-        rename_btn=rename_btn,
-        rename_title=rename_title,
-        report=report,
-        results=results,
-        save_btn=save_btn,
-        search_btn=search_btn,
-        search_status=search_status,
-        reader_first=reader_first,
-        section_sel=section_sel,
-        suggest_btn=suggest_btn,
-        suggest_status=suggest_status,
-        suggestions=suggestions,
-        table=table,
-        uploads=uploads,
-        year_max=year_max,
-        year_min=year_min,
-    )
+    # An original asked for from a card or the reader, under its own name (the page clicks it for you).
+    c["original_file"] = gr.File(label=L("card.download"), elem_id="kb-original-file", interactive=False,
+                                 visible=False)
+    # The reader: a document's text inside the page, over it, opened from any card.
+    with gr.Column(visible=False, elem_id="kb-reader-panel") as reader_panel:
+        c["reader_panel"] = reader_panel
+        c["reader_close"] = gr.Button(L("reader.close"), elem_id="kb-reader-close", size="sm")
+        c["reader"] = gr.HTML(elem_id="kb-reader", js_on_load=CLICK_JS)
+    return lay

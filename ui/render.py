@@ -1,182 +1,174 @@
 """HTML and table views of kb records, built as plain strings (no gradio import, testable alone).
 
-Every piece of document text and metadata goes through `esc`, so a document containing `<script>`
-or `<img onerror=...>` renders as inert text. `esc` also encodes `{`, `}`, `$` and backticks: the
-Gradio HTML component treats its value as a JS/Handlebars template, and document text must never
-be read as one.
+Every text is in the page language (`lang`, a code of `ui.i18n.LANGUAGES`); document text and
+metadata go through `esc` (see `ui.render_base`). Result cards are `ui.cards`, the document reader
+`ui.reader`; both are re-exported here.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from kb.drafting.drafts import Draft, DraftInfo
-from kb.types import Document, Hit
+from kb.drafting.drafts import Draft, DraftInfo, DraftItem
+from kb.drafting.framework import Section
+from kb.types import Document
+from ui.cards import CardState, Original, PinnedAt, highlight, result_cards
+from ui.i18n import catalogue, direction, t
+from ui.i18n.locale import country_name, date_time, language_name
+from ui.render_base import RTL, esc, message, rtl_language
 
 __all__ = [
     "esc",
     "highlight",
+    "message",
     "result_cards",
+    "CardState",
+    "Original",
+    "PinnedAt",
+    "RTL",
     "draft_view",
     "draft_choices",
     "library_rows",
+    "library_headers",
     "LIBRARY_HEADERS",
+    "ocr_cell",
     "outcome_rows",
+    "outcome_headers",
     "OUTCOME_HEADERS",
     "report_html",
+    "stale_notice",
     "banner",
-    "message",
+    "intro",
+    "section_title",
+    "section_purpose",
 ]
 
-_TEMPLATE_CHARS = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
-RTL = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ku", "sd", "ug"}
+LIBRARY_HEADERS = ["id", "title", "source", "city", "country", "year", "type", "themes", "language",
+                   "chunks", "pages", "ocr", "status", "updated"]
+OUTCOME_HEADERS = ["file", "outcome", "reason", "chunks", "pages", "language", "title"]
 
 
-def esc(value: object) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
-    return html.escape("" if value is None else str(value), quote=True).translate(_TEMPLATE_CHARS)
+def library_headers(lang: str) -> list[str]:
+    return [t(lang, f"library.col.{c}") for c in LIBRARY_HEADERS]
 
 
-def highlight(text: str, sentences: Iterable[str]) -> str:
-    """Escaped `text` with each of `sentences` (verbatim substrings) wrapped in <mark>."""
-    spans: list[tuple[int, int]] = []
-    for sentence in sentences:
-        start = text.find(sentence) if sentence else -1
-        if start >= 0:
-            spans.append((start, start + len(sentence)))
-    out, pos = [], 0
-    for start, end in sorted(spans):
-        if start < pos:  # overlapping highlights: keep the first
-            continue
-        out += [esc(text[pos:start]), "<mark>", esc(text[start:end]), "</mark>"]
-        pos = end
-    out.append(esc(text[pos:]))
-    return "".join(out)
+def outcome_headers(lang: str) -> list[str]:
+    return [t(lang, f"outcome.col.{c}") for c in OUTCOME_HEADERS]
 
 
-def _lang_badge(lang: str | None) -> str:
-    code = (lang or "und").lower()
-    return f'<span class="kb-badge kb-lang" title="language">{esc(code.upper())}</span>'
+def _template_text(section: Section, part: str, lang: str) -> str:
+    """A framework section's title or purpose in the UI language, when the catalogue translates the
+    template's own wording (a city's edited template shows its own text)."""
+    key = f"framework.{section.key}.{part}"
+    own = section.title if part == "title" else section.purpose
+    english = catalogue("en").get(key)
+    return t(lang, key) if english is not None and " ".join(str(english).split()) == own else own
 
 
-def _dir(lang: str | None) -> str:
-    # dir="auto" lets the browser follow the text; a known RTL language states it outright.
-    return "rtl" if (lang or "").lower() in RTL else "auto"
+def section_title(section: Section, lang: str) -> str:
+    return _template_text(section, "title", lang)
 
 
-def result_cards(
-    hits: Sequence[Hit],
-    open_url: Callable[[Hit], str | None],
-    *,
-    can_pin: bool = True,
-    empty: str = "No results. Try other words, another language, or fewer filters.",
-) -> str:
-    """Search results as cards with highlighted excerpt, citation and action buttons.
+def section_purpose(section: Section | None, lang: str) -> str:
+    """The chosen section's title, purpose and suggested searches."""
+    if section is None:
+        return ""
+    searches = "".join(f'<li dir="auto">{esc(q)}</li>' for q in section.searches)
+    return (
+        f'<div dir="{direction(lang)}"><h3 class="kb-section-title">{esc(section_title(section, lang))}</h3>'
+        f'<p class="kb-purpose">{esc(_template_text(section, "purpose", lang))}</p>'
+        f'<p class="kb-meta">{esc(t(lang, "draft.suggested"))}</p><ul class="kb-searches">{searches}</ul></div>'
+    )
 
-    Args:
-        hits: the results, best first.
-        open_url: the link to a hit's original file (with #page=N for PDFs), or None.
-        can_pin: show "add to draft section".
-        empty: what to say when there are no hits.
 
-    Returns:
-        HTML; buttons carry `data-act` and `data-chunk` for the page's click handler.
-    """
-    if not hits:
-        return f'<div class="kb-empty">{esc(empty)}</div>'
-    cards = []
-    for n, hit in enumerate(hits, start=1):
-        place = ", ".join(p for p in (hit.city, hit.country) if p)
-        meta = " · ".join(esc(p) for p in (place, hit.year, hit.doc_type) if p)
-        url = open_url(hit)
-        where = f"p. {hit.page}" if hit.page else "original"
-        link = (
-            f'<a class="kb-open" href="{esc(url)}" target="_blank" rel="noopener">Open at {esc(where)}</a>'
-            if url
-            else ""
+def _item_html(item: DraftItem, lang: str) -> str:
+    buttons = "".join(
+        f'<button class="kb-act" data-act="{act}" data-item="{item.id}" title="{esc(t(lang, key))}" '
+        f'aria-label="{esc(t(lang, key))}">{sign}</button>'
+        for act, sign, key in (("up", "↑", "draft.up"), ("down", "↓", "draft.down"), ("remove", "✕", "draft.remove"))
+    )
+    if item.kind == "excerpt":
+        language = item.meta.get("language") or ""
+        direction = "rtl" if rtl_language(language) else "auto"
+        body = (
+            f'<blockquote class="kb-quote" dir="{direction}" lang="{esc(language)}">{esc(item.text)}</blockquote>'
+            f'<p class="kb-citation" dir="auto">{esc(item.citation)}</p>'
         )
-        pin = (
-            f'<button class="kb-act" data-act="pin" data-chunk="{hit.chunk_id}">Add to draft section</button>'
-            if can_pin
-            else ""
-        )
-        cards.append(
-            f'<article class="kb-card" data-chunk="{hit.chunk_id}">'
-            f'<header><span class="kb-rank">{n}</span> <strong class="kb-title" dir="auto">{esc(hit.title)}</strong> '
-            f'{_lang_badge(hit.language)} <span class="kb-meta" dir="auto">{meta}</span></header>'
-            f'<p class="kb-excerpt" dir="{_dir(hit.language)}" lang="{esc(hit.language)}">'
-            f"{highlight(hit.text, hit.highlights)}</p>"
-            f'<p class="kb-citation" dir="auto">{esc(hit.citation)}</p>'
-            + "".join(f'<p class="kb-citation kb-also" dir="auto">Also in: {esc(c)}</p>' for c in hit.also_in)
-            + f'<footer>{link} <button class="kb-act" data-act="more" data-chunk="{hit.chunk_id}">More like this'
-            f"</button> {pin}</footer></article>"
-        )
-    return '<div class="kb-results">' + "".join(cards) + "</div>"
+    else:
+        body = f'<p class="kb-note" dir="auto">{esc(item.text)}</p>'
+    return (
+        f'<div class="kb-item kb-{item.kind}" data-item="{item.id}"><div class="kb-item-body">{body}</div>'
+        f'<div class="kb-item-actions">{buttons}</div></div>'
+    )
 
 
-def draft_view(draft: Draft | None, section_key: str | None = None) -> str:
-    """A draft's sections and items; each item has up/down/remove buttons (`data-item`)."""
+def draft_view(draft: Draft | None, section_key: str | None = None, lang: str = "en",
+               removed: DraftItem | None = None) -> str:
+    """A draft's sections and items; each item has up/down/remove buttons (`data-item`); after a
+    removal, a line that undoes it."""
     if draft is None:
-        return '<div class="kb-empty">No draft selected. Create one above.</div>'
+        return f'<div class="kb-empty" dir="{direction(lang)}">{esc(t(lang, "draft.none"))}</div>'
     parts = [
         f'<h2 dir="auto">{esc(draft.title)}</h2>',
         f'<p class="kb-meta" dir="auto">{esc(draft.framework_title)}{" — " + esc(draft.city) if draft.city else ""}</p>',
     ]
-    for sec in draft.sections:
+    if removed is not None and removed.draft_id == draft.id:
+        words = " ".join(removed.text.split())
+        short = words[:80] + ("…" if len(words) > 80 else "")
+        parts.append(
+            f'<p class="kb-undo" role="status">{esc(t(lang, "draft.removed", text=short))} · '
+            f'<button class="kb-act kb-link" data-act="restore" data-item="{removed.id}">{esc(t(lang, "card.undo"))}'
+            "</button></p>"
+        )
+    for number, sec in enumerate(draft.sections, start=1):
         current = " kb-current" if sec.section.key == section_key else ""
         parts.append(
             f'<section class="kb-draft-section{current}" data-section="{esc(sec.section.key)}">'
-            f"<h3>{esc(sec.section.title)} <small>({len(sec.items)})</small></h3>"
+            f"<h3>§{number} {esc(section_title(sec.section, lang))} <small>({len(sec.items)})</small></h3>"
         )
-        for item in sec.items:
-            buttons = "".join(
-                f'<button class="kb-act" data-act="{act}" data-item="{item.id}" title="{title}">{label}</button>'
-                for act, label, title in (
-                    ("up", "↑", "Move up"),
-                    ("down", "↓", "Move down"),
-                    ("remove", "✕", "Remove"),
-                )
-            )
-            if item.kind == "excerpt":
-                body = (
-                    f'<blockquote dir="auto" lang="{esc(item.meta.get("language") or "")}">{esc(item.text)}</blockquote>'
-                    f'<p class="kb-citation" dir="auto">{esc(item.citation)}</p>'
-                )
-            else:
-                body = f'<p class="kb-note" dir="auto">{esc(item.text)}</p>'
-            parts.append(
-                f'<div class="kb-item kb-{item.kind}" data-item="{item.id}"><div class="kb-item-body">{body}</div>'
-                f'<div class="kb-item-actions">{buttons}</div></div>'
-            )
+        parts += [_item_html(item, lang) for item in sec.items]
         parts.append("</section>")
-    return '<div class="kb-draft">' + "".join(parts) + "</div>"
+    return f'<div class="kb-draft" dir="{direction(lang)}">' + "".join(parts) + "</div>"
 
 
 def draft_choices(infos: Sequence[DraftInfo]) -> list[tuple[str, int]]:
     """(label, id) pairs for the draft dropdown."""
-    return [(f"{i.title}" + (f" — {i.city}" if i.city else "") + f" ({i.item_count})", i.id) for i in infos]
+    return [(i.title + (f" — {i.city}" if i.city and i.city.casefold() not in i.title.casefold() else "")
+             + f" ({i.item_count})", i.id) for i in infos]
 
 
-LIBRARY_HEADERS = [
-    "id",
-    "title",
-    "source",
-    "city",
-    "country",
-    "year",
-    "type",
-    "themes",
-    "language",
-    "chunks",
-    "pages",
-    "status",
-    "updated",
-]
+def ocr_cell(ocr: dict[str, Any] | None, lang: str = "en") -> str:
+    """A document's OCR in a few words: pages read, mean confidence, the pages to check, what was not read."""
+    if not ocr:
+        return ""
+    pages = ocr.get("pages") or {}
+    parts = []
+    if pages:
+        mean = sum(p["confidence"] for p in pages.values()) / len(pages)
+        parts.append(t(lang, "library.ocr.read", n=len(pages), confidence=round(mean),
+                       packs="+".join(ocr.get("languages") or [])))
+    low = [k for k, p in pages.items() if p.get("low")]
+    if low:
+        parts.append(t(lang, "library.ocr.low", pages=", ".join(low)))
+    unread = [k for k, why in (ocr.get("skipped") or {}).items() if why not in ("blank", "no text found")]
+    if ocr.get("partial"):
+        parts.append(t(lang, "library.ocr.partial", n=len(unread)))
+    elif unread:
+        parts.append(t(lang, "library.ocr.unread", n=len(unread)))
+    if ocr.get("missing_packs"):
+        parts.append(t(lang, "library.ocr.install", packs=" ".join(ocr["missing_packs"])))
+    return "; ".join(parts)
 
 
-def library_rows(docs: Sequence[Document]) -> list[list[Any]]:
+def _choice(field: str, value: Any, lang: str) -> str:
+    if not value:
+        return ""
+    key = f"choice.{field}.{value}"
+    return t(lang, key) if key in catalogue("en") else str(value)
+
+
+def library_rows(docs: Sequence[Document], lang: str = "en") -> list[list[Any]]:
     """One row per document for the library table (Gradio's Dataframe escapes cell text itself)."""
     rows = []
     for d in docs:
@@ -188,80 +180,78 @@ def library_rows(docs: Sequence[Document]) -> list[list[Any]]:
                 d.title,
                 d.source,
                 m.get("city") or "",
-                m.get("country") or "",
+                country_name(m.get("country"), lang),
                 m.get("year") or "",
-                m.get("doc_type") or "",
+                _choice("doc_type", m.get("doc_type"), lang),
                 "; ".join(themes) if isinstance(themes, list) else str(themes),
-                d.language,
+                language_name(d.language, lang),
                 d.chunk_count,
                 d.page_count or "",
-                d.status,
-                d.updated_at[:10],
+                ocr_cell(d.ocr, lang),
+                _choice("status", d.status, lang),
+                date_time(d.updated_at, lang, with_time=False),
             ]
         )
     return rows
 
 
-OUTCOME_HEADERS = ["file", "outcome", "reason", "chunks", "pages", "language", "title"]
+def outcome_rows(report: dict[str, Any] | None, lang: str = "en") -> list[list[Any]]:
+    """Rows of an AddReport dict (`AddReport.to_dict()`), one per file, reasons whole and translated."""
+    from ui.i18n.kb_errors import outcome_reason
 
-
-def outcome_rows(report: dict[str, Any] | None) -> list[list[Any]]:
-    """Rows of an AddReport dict (`AddReport.to_dict()`), one per file."""
     files = (report or {}).get("files") or []
     return [
         [
             f.get("path", ""),
-            f.get("outcome", ""),
-            f.get("reason") or "",
+            t(lang, f"outcome.{f.get('outcome', 'failed')}"),
+            outcome_reason(f, lang),
             f.get("chunks", 0),
             f.get("pages") or "",
-            f.get("language") or "",
+            language_name(f.get("language"), lang),
             f.get("title") or "",
         ]
         for f in files
     ]
 
 
-def report_html(run: dict[str, Any] | None) -> str:
+def report_html(run: dict[str, Any] | None, lang: str = "en") -> str:
     """The last ingest run: when, and how many files had each outcome."""
     if not run:
-        return '<div class="kb-empty">No documents have been added yet.</div>'
+        return f'<div class="kb-empty">{esc(t(lang, "library.no_documents"))}</div>'
     summary = (run.get("report") or {}).get("summary") or {}
-    counts = ", ".join(f"{esc(v)} {esc(k)}" for k, v in summary.items())
-    return (
-        f'<p class="kb-report">Last ingest: started {esc(run.get("started_at"))}, finished '
-        f"{esc(run.get('finished_at'))}: {counts}.</p>"
-    )
+    counts = t(lang, "outcome.summary", **{k: int(summary.get(k, 0)) for k in ("added", "updated", "unchanged", "failed")})
+    text = t(lang, "library.last_ingest", started=date_time(run.get("started_at"), lang),
+             finished=date_time(run.get("finished_at"), lang), counts=counts)
+    return f'<p class="kb-report" dir="{direction(lang)}">{esc(text)}</p>'
 
 
-def stale_notice(count: int) -> str:
+def stale_notice(count: int, lang: str = "en") -> str:
     """Say that documents were read by an older version, and what reading them again changes."""
     if count <= 0:
         return ""
+    return f'<p class="kb-notice" role="status">{esc(t(lang, "library.stale", n=count))}</p>'
+
+
+def intro(lang: str = "en") -> str:
+    """The app's name and what it does, in one sentence."""
     return (
-        f'<p class="kb-notice" role="status">{count} document{"s" if count != 1 else ""} were read by an older '
-        "version of the readers: their excerpts can show lists unmarked, a PDF's page headers, or a citation "
-        "without its section. “Read them again” reads them from the copies the knowledge base keeps "
-        "(only changed passages are embedded again).</p>"
+        f'<div class="kb-intro" dir="{direction(lang)}"><h1 class="kb-app-name">{esc(t(lang, "app.name"))}</h1>'
+        f'<p class="kb-app-what">{esc(t(lang, "app.what"))}</p></div>'
     )
 
 
-def banner(role: str, user: str | None) -> str:
-    """The line at the top of the page that says who is signed in, or that nobody needs to be."""
+def banner(role: str, user: str | None, lang: str = "en") -> str:
+    """Who is signed in, or, in single-user mode, what that means, with the command folded away."""
     if role == "local":
         return (
-            '<div class="kb-banner kb-local" role="status"><strong>Local single-user mode.</strong> No users are '
-            "configured, so anyone who can open this page can search, draft, and add, edit or remove "
-            "documents. Add users with <code>kb user add NAME --role coordinator</code> to require sign-in."
-            "</div>"
+            f'<div class="kb-banner kb-local" role="status" dir="{direction(lang)}"><strong>{esc(t(lang, "banner.local_title"))}</strong> '
+            f"{esc(t(lang, 'banner.local_text'))}"
+            f'<details class="kb-admin"><summary>{esc(t(lang, "banner.admin_title"))}</summary>'
+            f'<p>{esc(t(lang, "banner.admin_text"))}</p><pre dir="ltr"><code>kb user add NAME --role coordinator'
+            "</code></pre></details></div>"
         )
-    rights = "search, draft and manage documents" if role == "coordinator" else "search and draft"
+    rights = t(lang, "banner.rights_coordinator" if role == "coordinator" else "banner.rights_viewer")
     return (
-        f'<div class="kb-banner" role="status">Signed in as <strong>{esc(user)}</strong> ({esc(role)}): you can '
-        f"{rights}.</div>"
+        f'<div class="kb-banner" role="status" dir="{direction(lang)}">'
+        f"{esc(t(lang, 'banner.signed_in', user=user or '', role=t(lang, f'role.{role}'), rights=rights))}</div>"
     )
-
-
-def message(text: str, kind: str = "info") -> str:
-    """A short status line (kind: info, ok, error)."""
-    return f'<p class="kb-msg kb-{esc(kind)}" role="status" dir="auto">{esc(text)}</p>'

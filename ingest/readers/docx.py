@@ -10,6 +10,7 @@ from typing import Any
 from ..errors import IngestError
 from ..normalize import clean_inline
 from ..records import ParsedDocument
+from ..tables import Table, make_table, row_line
 from .docx_headings import pseudo_headings
 from .docx_lists import ListMarkers
 from .sections import SectionBuilder
@@ -49,7 +50,7 @@ def _heading_level(style_name: str) -> int | None:
 
 
 def _entries(document: Any, paragraph_cls: Any, table_cls: Any) -> Any:
-    """The body in order: ("p", paragraph, text, heading level, style, style name) and ("tbl", rows, ...)."""
+    """The body in order: ("p", paragraph, text, heading level, style, style name) and ("tbl", rows of cells, ...)."""
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -67,7 +68,7 @@ def _entries(document: Any, paragraph_cls: Any, table_cls: Any) -> Any:
                         continue
                     previous = cell._tc
                     cells.append(" ".join(cell.text.split()))
-                rows.append(" | ".join(cells))
+                rows.append(cells)
             yield "tbl", rows, "", None, None, ""
 
 
@@ -85,7 +86,7 @@ def read_docx(path: Path) -> ParsedDocument:
     """
     _check_archive(path)
     import docx  # imported here: only DOCX ingestion pays for it
-    from docx.table import Table
+    from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
     try:
@@ -93,13 +94,17 @@ def read_docx(path: Path) -> ParsedDocument:
         builder = SectionBuilder()
         markers = ListMarkers(document)
         first_title: str | None = None
-        entries = list(_entries(document, Paragraph, Table))
+        tables: list[Table] = []
+        entries = list(_entries(document, Paragraph, DocxTable))
         styled = any(e[3] is not None for e in entries if e[0] == "p")
         pseudo = {} if styled else pseudo_headings(document, [e for e in entries if e[0] == "p"])
         for kind, item, text, level, style_obj, style in entries:
             if kind == "tbl":
                 for row in item:
-                    builder.text(row)
+                    builder.text(row_line(row))
+                table = make_table(len(tables), builder.path, item)
+                if table is not None:
+                    tables.append(table)
             elif style == "Title":
                 first_title = first_title or clean_inline(text) or None
                 builder.title(text)
@@ -119,5 +124,6 @@ def read_docx(path: Path) -> ParsedDocument:
     if not blocks:
         raise IngestError("no_text", "This Word file contains no text.")
     return ParsedDocument(
-        format="docx", title=core_title or first_title, blocks=blocks, page_count=None, language="und"
+        format="docx", title=core_title or first_title, blocks=blocks, page_count=None, language="und",
+        tables=tables,
     )

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import IngestError
 from ..normalize import BULLET, clean_inline, normalize_text, same_words
 from ..records import Block, ParsedDocument
+from ..tables import Table, make_table
 from .sections import SectionBuilder
 
 __all__ = ["read_html"]
@@ -37,6 +38,8 @@ _BLOCK_TAGS = {
 }  # fmt: skip
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _MARK = "\x1e"  # record separator: cannot survive in page text, so it safely tags heading lines
+_TABLE_MARK = "\x1d"  # group separator: where a table starts (its number follows)
+_TABLE_LINE = re.compile(f"^{_TABLE_MARK}(\\d+)$")
 _NO_TEXT = "This web page has no readable main text."
 _TITLE_SEPARATOR = re.compile(r"\s+(?:\||–|—|-|·|»|::)\s+")
 
@@ -63,8 +66,20 @@ def _main_root(soup: Any) -> Any:
     return soup.body or soup
 
 
-def _walk_text(root: Any) -> str:
+def _table_rows(table: Any) -> list[list[str]]:
+    """A <table>'s rows as cell texts (rows of tables nested in it are theirs, not its own)."""
+    rows = []
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is table:
+            rows.append([" ".join(c.get_text(" ").split()) for c in tr.find_all(["td", "th"])])
+    return rows
+
+
+def _walk_text(root: Any, tables: list[list[list[str]]] | None = None) -> str:
     """The text of `root` with block breaks and heading markers, skipping boilerplate subtrees.
+
+    Each <table> also leaves a marker line where it starts and its rows in `tables`, so the caller
+    knows the heading path it sits under.
 
     An explicit stack, not recursion and not tree edits: bs4's insert/decompose cost O(depth) each,
     which turns a page of 100k nested divs into hours.
@@ -96,6 +111,9 @@ def _walk_text(root: Any) -> str:
             cells = [" ".join(c.get_text(" ").split()) for c in node.find_all(["td", "th"])]
             out.append("\n" + " | ".join(cells) + "\n")
         else:
+            if name == "table" and tables is not None:
+                out.append(f"\n{_TABLE_MARK}{len(tables)}\n")
+                tables.append(_table_rows(node))
             if name in _BLOCK_TAGS:
                 out.append("\n")
                 stack.append((node, True))
@@ -135,7 +153,7 @@ def _page_title(title: str, h1: str, site: str) -> str:
     return title or h1
 
 
-def _structured(soup: Any) -> tuple[str | None, list[Block]]:
+def _structured(soup: Any) -> tuple[str | None, list[Block], list[Table]]:
     title_tag = soup.find("title")
     title = clean_inline(title_tag.get_text()) if title_tag is not None else ""
     root = _main_root(soup)
@@ -146,8 +164,15 @@ def _structured(soup: Any) -> tuple[str | None, list[Block]]:
 
     builder = SectionBuilder()
     paragraph: list[str] = []
-    for line in _walk_text(root).split("\n"):
-        if line.startswith(_MARK):
+    found: list[list[list[str]]] = []
+    tables: list[Table] = []
+    for line in _walk_text(root, found).split("\n"):
+        marked = _TABLE_LINE.match(line)
+        if marked and int(marked.group(1)) < len(found):
+            table = make_table(len(tables), builder.path, found[int(marked.group(1))])
+            if table is not None:
+                tables.append(table)
+        elif line.startswith(_MARK):
             builder.text(" ".join(paragraph))
             paragraph = []
             builder.heading(int(line[1]), line[2:])
@@ -157,7 +182,7 @@ def _structured(soup: Any) -> tuple[str | None, list[Block]]:
             builder.text(" ".join(paragraph))
             paragraph = []
     builder.text(" ".join(paragraph))
-    return title or None, builder.finish()
+    return title or None, builder.finish(), tables
 
 
 _FLAT_DROP = re.compile(
@@ -194,13 +219,15 @@ def read_html(markup: str) -> ParsedDocument:
     from bs4 import BeautifulSoup
 
     notes: list[str] = []
+    tables: list[Table] = []
     try:
-        title, blocks = _structured(BeautifulSoup(markup, "lxml"))
+        title, blocks, tables = _structured(BeautifulSoup(markup, "lxml"))
     except RecursionError:
         title, blocks = _flat(markup)
         notes.append("page nested too deeply for structure; read as flat text")
     if not blocks:
         raise IngestError("no_text", _NO_TEXT)
     return ParsedDocument(
-        format="html", title=title, blocks=blocks, page_count=None, language="und", notes=notes
+        format="html", title=title, blocks=blocks, page_count=None, language="und", notes=notes,
+        tables=tables,
     )

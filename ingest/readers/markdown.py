@@ -7,6 +7,7 @@ import re
 from ..errors import IngestError
 from ..normalize import BULLET, clean_inline
 from ..records import ParsedDocument
+from ..tables import Table, make_table, row_line
 from .sections import SectionBuilder
 
 __all__ = ["read_markdown", "strip_inline"]
@@ -85,6 +86,18 @@ def read_markdown(text: str) -> ParsedDocument:
     fence: str | None = None
     pending: str | None = None  # a paragraph line that may turn out to be a setext heading
     in_comment = False  # inside an HTML comment (<!-- ... -->), which a Markdown reader never shows
+    tables: list[Table] = []
+    rows: list[list[str]] = []  # the rows of the table being read (a GFM table: header, delimiter, rows)
+    delimited = False  # its delimiter row was seen
+
+    def end_table() -> None:
+        nonlocal delimited
+        if rows and delimited:
+            table = make_table(len(tables), builder.path, rows)
+            if table is not None:
+                tables.append(table)
+        rows.clear()
+        delimited = False
 
     def flush_pending() -> None:
         nonlocal pending
@@ -93,6 +106,8 @@ def read_markdown(text: str) -> ParsedDocument:
             pending = None
 
     for line in lines:
+        if rows and not (_TABLE_ROW.match(line) or ("|" in line and _TABLE_DELIMITER.match(line))):
+            end_table()
         if fence is not None:
             if line.strip().startswith(fence):
                 fence = None
@@ -125,11 +140,16 @@ def read_markdown(text: str) -> ParsedDocument:
             if level == 1 and title is None and heading:
                 title = heading
             builder.heading(level, heading)
-        elif _RULE.match(line) or _LINK_DEF.match(line) or ("|" in line and _TABLE_DELIMITER.match(line)):
+        elif "|" in line and _TABLE_DELIMITER.match(line):
+            delimited = delimited or len(rows) == 1  # right under the header row
+            continue
+        elif _RULE.match(line) or _LINK_DEF.match(line):
             continue
         elif _TABLE_ROW.match(line):
-            cells = _CELL_SPLIT.split(line.strip()[1:-1])
-            builder.text(" | ".join(strip_inline(c.strip().replace("\\|", "|")) for c in cells))
+            cells = [strip_inline(c.strip().replace("\\|", "|")) for c in _CELL_SPLIT.split(line.strip()[1:-1])]
+            rows.append(cells)
+            builder.text(row_line(cells))
+            continue
         elif m := _BULLET_ITEM.match(line):  # an item is never a setext heading's text
             builder.text(f"{BULLET} {strip_inline(m.group(1))}")
         elif m := _NUMBERED_ITEM.match(line):
@@ -137,7 +157,9 @@ def read_markdown(text: str) -> ParsedDocument:
         else:
             pending = _QUOTE.sub("", line)
     flush_pending()
+    end_table()
     blocks = builder.finish()
     if not blocks:
         raise IngestError("empty", "This Markdown file has no text.")
-    return ParsedDocument(format="markdown", title=title, blocks=blocks, page_count=None, language="und")
+    return ParsedDocument(format="markdown", title=title, blocks=blocks, page_count=None, language="und",
+                          tables=tables)

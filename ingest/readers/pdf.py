@@ -12,6 +12,7 @@ from typing import Any
 from ..bidi import fix_visual_order
 from ..errors import IngestError
 from ..normalize import clean_inline, join_wrapped_lines, mark_bullets, normalize_text
+from ..ocr import OcrOptions
 from ..records import Block, ParsedDocument
 from .pdf_headings import (
     Line,
@@ -23,10 +24,12 @@ from .pdf_headings import (
     title_by_size,
 )
 from .pdf_pieces import PagePieces
+from .pdf_scans import needs_ocr, read_scans
 from .running_lines import margin_keys, strip_running_lines
+from .scanned import unread_scan_error
 from .titles import metadata_title
 
-__all__ = ["read_pdf"]
+__all__ = ["read_pdf", "page_blocks", "text_title"]
 
 _ENCRYPTED = "This PDF is password-protected; remove the password and add it again."
 _CORRUPT = "This PDF is damaged or incomplete and cannot be read ({detail})."
@@ -34,6 +37,7 @@ _NO_TEXT = (
     "This PDF has no extractable text (it looks like scanned images). OCR is not enabled, "
     "so convert it to a text PDF first."
 )
+_SCANNED = "This PDF has no extractable text (it looks like scanned images), and {reason}."
 
 
 @contextlib.contextmanager
@@ -135,16 +139,20 @@ def _xmp_title(reader: Any) -> str:
 
 
 def _title(reader: Any, page: str, sizes: list[Line], body: float) -> str | None:
-    """The metadata title (information dictionary, then XMP); else the first page's largest line
-    when set larger than the body; else its first line when that stands alone and reads like a
-    heading. None lets the caller use the file name, which beats a title made of a wrapped body line
-    or a table of contents.
-
-    `page` is the first page with text, raw: a running header is often the title.
-    """
+    """The metadata title (information dictionary, then XMP), else `text_title`."""
     for title in (_info_title(reader), _xmp_title(reader)):
         if title:
             return title
+    return text_title(page, sizes, body)
+
+
+def text_title(page: str, sizes: list[Line], body: float) -> str | None:
+    """The first page's largest line when set larger than the body; else its first line when that
+    stands alone and reads like a heading. None lets the caller use the file name, which beats a
+    title made of a wrapped body line or a table of contents.
+
+    `page` is the first page with text, raw: a running header is often the title.
+    """
     by_size = title_by_size(page, sizes, body)
     if by_size:
         return by_size
@@ -155,17 +163,40 @@ def _title(reader: Any, page: str, sizes: list[Line], body: float) -> str | None
     return None
 
 
-def read_pdf(path: Path) -> ParsedDocument:
-    """Read a PDF into one block per page that has text.
+def page_blocks(pages: dict[int, str], margins: dict[int, list[str]], sizes: dict[int, list[Line]],
+                sections: list[tuple[str, ...]]) -> list[Block]:
+    """Blocks of the pages' text (by 0-based page): running lines dropped, cut where the section changes.
+
+    Args:
+        pages: raw text by page, in page order; margins and sizes: the same pages' margin line keys
+            and line sizes.
+        sections: every page's section from the bookmarks; without any, headings found by type size
+            give the sections.
+    """
+    kept = strip_running_lines(list(pages.values()), list(margins.values()))
+    by_line = sections_by_line(kept, list(sizes.values())) if not any(sections) else None
+    blocks: list[Block] = []
+    for n, (i, raw) in enumerate(zip(pages, kept, strict=True)):
+        for section, part in _runs(raw, by_line[n] if by_line else None, sections[i]):
+            text = _clean(part)
+            if text:
+                blocks.append(Block(text=text, page=i + 1, section=section))
+    return blocks
+
+
+def read_pdf(path: Path, ocr: OcrOptions | None = None) -> ParsedDocument:
+    """Read a PDF into one block per page that has text; pages that are scans are read by OCR.
 
     Args:
         path: the PDF file.
+        ocr: how to OCR pages with no text (or a broken text layer); None never does (the old refusal).
 
     Returns:
         A ParsedDocument (language is filled in by the caller).
 
     Raises:
-        IngestError: encrypted, corrupt, or no_text.
+        IngestError: encrypted, corrupt, or no_text; for scans also too_large (over the OCR page limit)
+            and ocr_language (no installed pack reads its script).
     """
     import pypdf  # imported here: only PDF ingestion pays for it
 
@@ -199,22 +230,21 @@ def read_pdf(path: Path) -> ParsedDocument:
                 pages[i] = text
             except Exception as exc:  # one bad page should not lose the rest of the document
                 notes.append(f"page {i + 1} skipped: {type(exc).__name__}")
-        kept = strip_running_lines(list(pages.values()), list(margins.values()))
-        # without bookmarks, the headings found by type size give the sections
-        by_line = sections_by_line(kept, list(sizes.values())) if not any(sections) else None
-        blocks: list[Block] = []
-        for n, (i, raw) in enumerate(zip(pages, kept, strict=True)):
-            for section, part in _runs(raw, by_line[n] if by_line else None, sections[i]):
-                text = _clean(part)
-                if text:
-                    blocks.append(Block(text=text, page=i + 1, section=section))
+        unreadable = len(notes)  # pages pypdf could not read (OCR's notes come after)
+        scans = [i for i, text in pages.items() if needs_ocr(text, reader.pages[i])]
+        info = read_scans(path, reader, scans, ocr, (pages, margins, sizes), notes) if scans else None
+        blocks = page_blocks(pages, margins, sizes, sections)
         first = next((i for i, raw in pages.items() if raw.strip()), None)
         title = _title(reader, pages[first], sizes[first], body_size(list(sizes.values()))) if first is not None else None
 
     if not blocks:
-        if page_count and len(notes) == page_count:
+        if page_count and unreadable == page_count:
             raise IngestError("corrupt", _CORRUPT.format(detail="no page could be read"))
-        raise IngestError("no_text", _NO_TEXT)
+        if info is None:
+            raise IngestError("no_text", _NO_TEXT)
+        if not info.engine:  # OCR is off or not installed: say how to turn it on
+            raise IngestError("no_text", _SCANNED.format(reason=next(iter(info.skipped.values()))))
+        raise unread_scan_error(info, "PDF")
     return ParsedDocument(
-        format="pdf", title=title, blocks=blocks, page_count=page_count, language="und", notes=notes
+        format="pdf", title=title, blocks=blocks, page_count=page_count, language="und", notes=notes, ocr=info
     )

@@ -21,7 +21,7 @@ from typing import Any
 
 from .pdf_pieces import Piece, by_baseline
 
-__all__ = ["MARGIN", "margin_keys", "strip_running_lines"]
+__all__ = ["MARGIN", "margin_keys", "margin_line_keys", "strip_running_lines"]
 
 MARGIN = 0.07  # share of the page height at the top and at the bottom (Word prints headers at ~5 %)
 _PAGE_WORDS = r"page|pages|seite|página|pagina|pág\.?|p\.|s\.|صفحة|الصفحة"
@@ -58,6 +58,11 @@ def margin_keys(page: Any, pieces: Sequence[Piece]) -> list[str]:
         if len(line) > 1:
             out += [_key(p.text) for p in line]
     return [k for k in out if k]
+
+
+def margin_line_keys(lines: Sequence[str]) -> list[str]:
+    """`margin_keys` for lines already known to be in a page's margins (OCR gives each line's place)."""
+    return [k for k in map(_key, lines) if k]
 
 
 def strip_running_lines(pages: Sequence[str], margins: Sequence[Sequence[str]]) -> list[str]:

@@ -24,6 +24,11 @@ class SectionBuilder:
         self._lines: list[str] = []
         self._has_text = False  # the open block holds more than heading lines
 
+    @property
+    def path(self) -> tuple[str, ...]:
+        """The heading path text added now falls under (a table's section)."""
+        return tuple(self._path)
+
     def heading(self, level: int, text: str) -> None:
         """Start a new section at `level` (1 = outermost)."""
         text = clean_inline(text)

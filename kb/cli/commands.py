@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kb.cli.atlas import ATLAS_COMMANDS, run_atlas
+from kb.cli.options import filters_of
 from kb.cli.parser import build_parser
 from kb.settings import Settings
 
@@ -39,19 +41,6 @@ class _Bar:
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def _filters(pairs: list[tuple[str, str]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            prev = out[key]
-            out[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
-        elif key == "themes":
-            out[key] = [v.strip() for v in value.split(";") if v.strip()]
-        else:
-            out[key] = value
-    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -100,6 +89,10 @@ def _upgrade_hints(kb: Any) -> None:
         print(f"kb: {stale} documents were cut into chunks by an older version, so their excerpts can show "
               "lists unmarked or a citation name the wrong section; run `kb reread` to read them again from "
               "their stored originals", file=sys.stderr)
+    pending = kb.ocr_pending()
+    if pending:
+        print(f"kb: {len(pending)} documents have scanned pages that OCR can now read (better); run `kb reread` "
+              "to read them again", file=sys.stderr)
     if kb.index_text_outdated:
         print("kb: this knowledge base was indexed with an older chunk header, so pages are picked a little "
               "less precisely; run `kb reindex` once to re-embed it (about as long as adding it)", file=sys.stderr)
@@ -115,14 +108,14 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         if args.command == "add":
             report = kb.add(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar())
         else:
-            report = kb.reread(progress=_Bar())
+            report = kb.reread(progress=_Bar(), ocr=args.ocr)
         if args.json:
             _print_json(report.to_dict())
         else:
             for f in report.files:
                 line = f"{f.outcome:<9} {f.path}"
                 if f.outcome in ("added", "updated"):
-                    line += f"  ({f.chunks} chunks, {f.language})"
+                    line += f"  ({f.chunks} chunks, {f.language}" + (", OCR" if f.ocr_pages else "") + ")"
                 if f.reason:
                     line += f"  — {f.reason}"
                 print(line)
@@ -173,7 +166,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
     if args.command in ("search", "similar"):
         if args.command == "search":
             reader = None if args.all_languages else args.reader_language
-            hits = kb.search(args.query, k=args.k, filters=_filters(args.filters), reader_language=reader)
+            hits = kb.search(args.query, k=args.k, filters=filters_of(args.filters), reader_language=reader)
         else:
             hits = kb.similar(args.chunk_id, k=args.k)
         if args.json:
@@ -188,6 +181,10 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             if not hits:
                 print("no results")
         return 0
+    if args.command == "directory":
+        from kb.cli.directory import run_directory
+
+        return run_directory(args, kb)
     if args.command == "reindex":
         n = kb.reindex(progress=_Bar())
         print(f"reindexed {n} chunks with {kb.embedder.id}")
@@ -203,6 +200,8 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             print(f"{report.chunks} chunks; {sides}: {state}")
             _upgrade_hints(kb)
         return 0 if report.consistent or report.repaired else 1
+    if args.command in ATLAS_COMMANDS:
+        return run_atlas(args, kb)
     if args.command == "serve":
         from ui import serve
 
@@ -226,6 +225,18 @@ def _eval(args: argparse.Namespace) -> int:
         return run(rest)
     if args.suite == "topical":
         from evals.topical import main as run
+
+        return run(rest)
+    if args.suite == "ocr":
+        from evals.ocr import main as run
+
+        return run(rest)
+    if args.suite == "sections":
+        from evals.sections import main as run
+
+        return run(rest)
+    if args.suite == "directory":
+        from evals.directory import main as run
 
         return run(rest)
     from evals.report import main as run

@@ -9,6 +9,9 @@ import argparse
 from pathlib import Path
 
 from ingest import editable_fields
+from kb.cli.atlas import add_atlas_parsers
+from kb.cli.directory import add_directory_parsers
+from kb.cli.options import kv
 from kb.searching.filters import FILTER_KEYS
 from kb.settings import default_home
 
@@ -32,13 +35,6 @@ def _fields_epilog() -> str:
 FIELDS_EPILOG = _fields_epilog()
 
 
-def _kv(text: str) -> tuple[str, str]:
-    if "=" not in text:
-        raise argparse.ArgumentTypeError(f"expected key=value, got {text!r}")
-    key, value = text.split("=", 1)
-    return key.strip(), value.strip()
-
-
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="kb",
@@ -54,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=FIELDS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     a.add_argument("paths", nargs="+", type=Path, help="files or folders")
     a.add_argument("--manifest", type=Path, help="CSV with a `file` column; other columns become metadata")
-    a.add_argument("--set", dest="sets", type=_kv, action="append", default=[], metavar="KEY=VALUE",
+    a.add_argument("--set", dest="sets", type=kv, action="append", default=[], metavar="KEY=VALUE",
                    help="metadata for every file (repeatable), e.g. --set city=Harrow --set country=US")
     a.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 100)")
     a.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -71,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("set", help="change a document's metadata (validated; the rest is kept)",
                         epilog=FIELDS_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     st.add_argument("doc", help="document id or source name")
-    st.add_argument("pairs", type=_kv, nargs="*", metavar="KEY=VALUE", help="fields to set, e.g. city=Lyon "
+    st.add_argument("pairs", type=kv, nargs="*", metavar="KEY=VALUE", help="fields to set, e.g. city=Lyon "
                     "themes='online-hate; youth'; KEY= with no value clears the field")
     st.add_argument("--unset", action="append", default=[], metavar="KEY",
                     help="a field to clear (repeatable; after the KEY=VALUE pairs)")
@@ -82,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("search", help="search in any language; prints cited excerpts")
     s.add_argument("query", help="the question or keywords")
     s.add_argument("-k", type=int, default=10, help="number of results (default 10)")
-    s.add_argument("--filter", dest="filters", type=_kv, action="append", default=[], metavar="KEY=VALUE",
+    s.add_argument("--filter", dest="filters", type=kv, action="append", default=[], metavar="KEY=VALUE",
                    help=", ".join(k for k in FILTER_KEYS if k != "doc_id") + " (repeat a key for any-of)")
     s.add_argument("--json", action="store_true", help="print hits as JSON")
     reader = s.add_mutually_exclusive_group()
@@ -98,7 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--json", action="store_true", help="print hits as JSON")
 
     sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")
-    rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read")
+    rr = sub.add_parser("reread", help="read again, from their stored originals, documents an older version read "
+                        "(and scans that OCR can now read, after a language pack was installed)")
+    rr.add_argument("--ocr", action="store_true", help="also read again every document with pages read by OCR, "
+                    "and every PDF with pages that gave no text (scans added before OCR)")
     rr.add_argument("--json", action="store_true", help="print the report as JSON")
     ck = sub.add_parser("check", help="verify catalog <-> index consistency and repair it")
     ck.add_argument("--no-repair", action="store_true", help="only report")
@@ -110,8 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
                     "repairing or re-indexing the copy then runs the model)")
     bk.add_argument("--json", action="store_true", help="print the report as JSON")
 
-    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, topical or all")
-    ev.add_argument("suite", choices=["xquad", "domain", "topical", "all"], help="which evaluation")
+    add_atlas_parsers(sub)  # relabel, cities, city, compare, examples, overview (kb.cli.atlas)
+    add_directory_parsers(sub)  # directory list|add|import|export (kb.cli.directory)
+
+    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, topical, ocr, sections, directory or all")
+    ev.add_argument("suite", choices=["xquad", "domain", "topical", "ocr", "sections", "directory", "all"], help="which evaluation")
     ev.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the evaluation")
 
     sv = sub.add_parser("serve", help="start the web UI")

@@ -38,6 +38,10 @@ __all__ = [
     "OTHER_SECTION",
 ]
 
+# Metadata fields that name who published a document, in order of preference, for a reference's author.
+AUTHOR_FIELDS = ("author", "organisation", "organization", "publisher", "city")
+
+
 class Drafts:
     """Drafts stored in the catalog.
 
@@ -131,7 +135,12 @@ class Drafts:
     # --- items -------------------------------------------------------------------------------
 
     def pin(
-        self, draft_id: int, section_key: str, excerpt: Hit | Chunk, citation: str | None = None
+        self,
+        draft_id: int,
+        section_key: str,
+        excerpt: Hit | Chunk,
+        citation: str | None = None,
+        quote: str | None = None,
     ) -> DraftItem:
         """Copy an excerpt with its citation into a section of a draft (pinning it twice is a no-op).
 
@@ -140,21 +149,25 @@ class Drafts:
             section_key: a framework section key.
             excerpt: a search Hit, or a Chunk (then the citation is built from its document).
             citation: overrides the Hit's citation / the built one.
+            quote: pin only this part of the excerpt (some of its sentences, a selection); it must
+                appear in the excerpt's text exactly (DraftError otherwise), so it is still a quotation.
 
         Returns:
-            The new item, or the existing one when this chunk is already in the section.
+            The new item, or the existing one when the same text of this chunk is already in the section.
         """
         self._check(draft_id, section_key)
         chunk_id = excerpt.id if isinstance(excerpt, Chunk) else excerpt.chunk_id
-        existing = self._db.execute(
-            "SELECT * FROM draft_items WHERE draft_id = ? AND section_key = ? AND chunk_id = ?",
-            (draft_id, section_key, chunk_id),
-        ).fetchone()
-        if existing:
-            return item_from_row(existing)
         # The stored chunk text is the excerpt, exactly; a Hit is only a pointer to it when the chunk exists.
         stored = self.catalog.chunks([chunk_id]).get(chunk_id)
         chunk = stored or (excerpt if isinstance(excerpt, Chunk) else None)
+        whole = chunk.text if chunk is not None else excerpt.text
+        if quote is not None:
+            quote = quote.strip()
+            if not quote or quote not in whole:
+                raise DraftError("Only text that appears in the excerpt exactly can be pinned as a quotation.")
+        existing = self.pinned(draft_id, section_key, chunk_id, quote or whole)
+        if existing is not None:
+            return existing
         doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)
         if chunk is not None and doc is not None:
             from kb.searching.citations import citation as build_citation
@@ -163,6 +176,8 @@ class Drafts:
             cite = cite or build_citation(doc, chunk)
             meta = {
                 **{k: doc.metadata.get(k) for k in ("city", "country", "year", "doc_type")},
+                # who published it, for the reference's author (CSL-JSON); the city when none is named
+                "author": next((str(doc.metadata[k]) for k in AUTHOR_FIELDS if doc.metadata.get(k)), None),
                 "url": doc.metadata.get("source_url") or doc.metadata.get("url"),
                 "title": doc.title,
                 "section": list(chunk.section),
@@ -188,7 +203,7 @@ class Drafts:
             draft_id,
             section_key,
             "excerpt",
-            text,
+            quote or text,
             cite or "",
             chunk_id=chunk_id,
             doc_id=doc_id,
@@ -196,6 +211,14 @@ class Drafts:
             page=page,
             meta=meta,
         )
+
+    def pinned(self, draft_id: int, section_key: str, chunk_id: int, text: str) -> DraftItem | None:
+        """The item of a section that already quotes this text of this chunk, if any."""
+        row = self._db.execute(
+            "SELECT * FROM draft_items WHERE draft_id = ? AND section_key = ? AND chunk_id = ? AND text = ?",
+            (draft_id, section_key, chunk_id, text),
+        ).fetchone()
+        return item_from_row(row) if row else None
 
     def add_note(self, draft_id: int, section_key: str, text: str) -> DraftItem:
         """Add the drafter's own text at the end of a section."""
@@ -244,12 +267,29 @@ class Drafts:
                 self._touch(db, item.draft_id)
         return self.item(item_id)
 
-    def remove_item(self, item_id: int) -> None:
-        """Remove an item from its draft."""
+    def remove_item(self, item_id: int) -> DraftItem:
+        """Remove an item from its draft; returns it, so that `restore_item` can undo the removal."""
         item = self.item(item_id)
         with self.catalog.transaction() as db:
             db.execute("DELETE FROM draft_items WHERE id = ?", (item_id,))
             self._touch(db, item.draft_id)
+        return item
+
+    def restore_item(self, item: DraftItem) -> DraftItem:
+        """Put a removed item back where it was (same id, section and place), as the undo of a removal."""
+        self.get(item.draft_id)
+        if self._db.execute("SELECT 1 FROM draft_items WHERE id = ?", (item.id,)).fetchone():
+            return self.item(item.id)  # already back
+        with self.catalog.transaction() as db:
+            db.execute(
+                "INSERT INTO draft_items (id, draft_id, section_key, position, kind, chunk_id, text, citation, doc_id,"
+                " source, page, meta, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (item.id, item.draft_id, item.section_key, item.position, item.kind, item.chunk_id, item.text,
+                 item.citation, item.doc_id, item.source, item.page,
+                 json.dumps(item.meta, ensure_ascii=False, sort_keys=True), item.created_at),
+            )
+            self._touch(db, item.draft_id)
+        return self.item(item.id)
 
     # --- helpers -----------------------------------------------------------------------------
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kb.drafting.drafts import Draft, DraftItem
 
-__all__ = ["Reference", "references", "to_markdown", "to_docx", "to_csl_json", "export", "FORMATS"]
+__all__ = ["Reference", "Appendix", "references", "to_markdown", "to_docx", "to_csl_json", "export", "FORMATS"]
 
 FORMATS = {"docx": ".docx", "markdown": ".md", "csl-json": ".json"}
 
@@ -30,26 +31,36 @@ class Reference:
     item: DraftItem  # the first excerpt that used it
 
 
-def references(draft: Draft) -> list[Reference]:
+class Appendix(Protocol):
+    """A part exported after the draft's sections (the city's directory, the leadership group), whose
+    sources are numbered in the same reference list, after the draft's own quotations."""
+
+    def cited(self) -> Sequence[DraftItem]: ...
+    def markdown(self, numbers: Mapping[str, int]) -> list[str]: ...
+    def docx(self, doc: Any, numbers: Mapping[str, int]) -> None: ...
+
+
+def references(draft: Draft, appendices: Sequence[Appendix] = ()) -> list[Reference]:
     """The draft's references, numbered in order of first use (same citation, same number)."""
     refs: dict[str, Reference] = {}
-    for item in draft.items():
+    for item in [*draft.items(), *(i for a in appendices for i in a.cited())]:
         if item.kind == "excerpt" and item.citation not in refs:
             refs[item.citation] = Reference(len(refs) + 1, item.citation, item)
     return list(refs.values())
 
 
-def _numbers(draft: Draft) -> dict[str, int]:
-    return {r.citation: r.number for r in references(draft)}
+def _numbers(draft: Draft, appendices: Sequence[Appendix] = ()) -> dict[str, int]:
+    return {r.citation: r.number for r in references(draft, appendices)}
 
 
 def _heading_line(draft: Draft) -> str:
     return f"{draft.framework_title} — {draft.city}" if draft.city else draft.framework_title
 
 
-def to_markdown(draft: Draft) -> str:
-    """The draft as Markdown: sections as `##` headings, excerpts as `> ` blockquotes ending in [n]."""
-    numbers = _numbers(draft)
+def to_markdown(draft: Draft, references_heading: str = "References", appendices: Sequence[Appendix] = ()) -> str:
+    """The draft as Markdown: sections as `##` headings, excerpts as `> ` blockquotes ending in [n],
+    then the appendices (directory, leadership group) and the references."""
+    numbers = _numbers(draft, appendices)
     out = [f"# {draft.title}", "", f"*{_heading_line(draft)}*", ""]
     for sec in draft.sections:
         out += [f"## {sec.section.title}", ""]
@@ -60,9 +71,11 @@ def to_markdown(draft: Draft) -> str:
                 out += _quote(item.text, numbers[item.citation])
             else:
                 out += [item.text.strip(), ""]
-    refs = references(draft)
+    for appendix in appendices:
+        out += appendix.markdown(numbers)
+    refs = references(draft, appendices)
     if refs:
-        out += ["## References", ""]
+        out += [f"## {references_heading}", ""]
         out += [f"{r.number}. {r.citation}" for r in refs]
         out.append("")
     return "\n".join(out)
@@ -98,20 +111,56 @@ def _stamp(value: str) -> datetime:
         return datetime(2000, 1, 1)
 
 
-def to_docx(draft: Draft, path: str | Path) -> Path:
+# Scripts written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko ... and their presentation forms).
+_RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_LTR_CHARS = re.compile(r"[^\W\d_]")
+
+
+def is_rtl(text: str, language: str | None = None) -> bool:
+    """Whether a paragraph reads right to left: its first letter is of a right-to-left script."""
+    letter = _LTR_CHARS.search(text)
+    if letter is None:
+        return (language or "") in ("ar", "fa", "he", "ur", "ps", "yi")
+    return bool(_RTL_CHARS.match(letter.group(0)))
+
+
+# What may follow <w:bidi/> inside <w:pPr>, in the order the Office Open XML schema requires.
+_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+               "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+               "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def _mark_rtl(para: Any) -> None:
+    """Mark a Word paragraph and its runs right to left (<w:bidi/>, <w:rtl/>), as Word does for Arabic."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    ppr = para._p.get_or_add_pPr()
+    if ppr.find(qn("w:bidi")) is None:
+        ppr.insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
+    for run in para.runs:
+        run._r.get_or_add_rPr().get_or_add_rtl()
+
+
+def to_docx(draft: Draft, path: str | Path, references_heading: str = "References",
+            appendices: Sequence[Appendix] = ()) -> Path:
     """Write the draft as a Word document.
 
     Args:
         draft: the draft (from `Drafts.get`).
         path: where to write the .docx.
+        references_heading: the heading of the reference list (the drafter's language).
+        appendices: parts after the sections (the directory and the leadership group, as tables).
 
     Returns:
         The path written. Excerpts use the "Quote" style followed by [n]; notes are normal
-        paragraphs; a "References" section at the end lists each full citation.
+        paragraphs; a "References" section at the end lists each full citation. A paragraph in a
+        right-to-left script (an Arabic quote, note or title) is marked right to left, so Word
+        lays it out and punctuates it as Arabic.
     """
     from docx import Document as DocxDocument
 
-    numbers = _numbers(draft)
+    numbers = _numbers(draft, appendices)
     doc = DocxDocument()
     # Fixed properties (from the draft, not the clock) so two exports of one draft match.
     props = doc.core_properties
@@ -120,23 +169,35 @@ def to_docx(draft: Draft, path: str | Path) -> Path:
     props.created = _stamp(draft.created_at)
     props.modified = _stamp(draft.updated_at)
     props.revision = 1
-    doc.add_heading(_xml_safe(draft.title), level=0)
-    doc.add_paragraph(_xml_safe(_heading_line(draft))).runs[0].italic = True
+    def direct(para: Any, language: str | None = None) -> Any:
+        if is_rtl(para.text, language):
+            _mark_rtl(para)
+        return para
+
+    direct(doc.add_heading(_xml_safe(draft.title), level=0))
+    line = doc.add_paragraph(_xml_safe(_heading_line(draft)))
+    line.runs[0].italic = True
+    direct(line)
     for sec in draft.sections:
-        doc.add_heading(_xml_safe(sec.section.title), level=1)
+        direct(doc.add_heading(_xml_safe(sec.section.title), level=1))
         if sec.section.purpose:
-            doc.add_paragraph(_xml_safe(sec.section.purpose)).runs[0].italic = True
+            purpose = doc.add_paragraph(_xml_safe(sec.section.purpose))
+            purpose.runs[0].italic = True
+            direct(purpose)
         for item in sec.items:
             if item.kind == "excerpt":
                 para = doc.add_paragraph(_xml_safe(item.text.strip()), style="Quote")
                 para.add_run(f" [{numbers[item.citation]}]")
+                direct(para, item.meta.get("language"))
             else:
-                doc.add_paragraph(_xml_safe(item.text.strip()))
-    refs = references(draft)
+                direct(doc.add_paragraph(_xml_safe(item.text.strip())))
+    for appendix in appendices:
+        appendix.docx(doc, numbers)
+    refs = references(draft, appendices)
     if refs:
-        doc.add_heading("References", level=1)
+        direct(doc.add_heading(_xml_safe(references_heading), level=1))
         for r in refs:
-            doc.add_paragraph(_xml_safe(f"[{r.number}] {r.citation}"))
+            direct(doc.add_paragraph(_xml_safe(f"[{r.number}] {r.citation}")))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
@@ -150,6 +211,9 @@ def _csl_item(ref: Reference) -> dict[str, Any]:
         "type": "report",
         "title": meta.get("title") or ref.item.source or ref.citation,
     }
+    author = meta.get("author") or meta.get("city")
+    if author:  # the publishing city or organisation: a name, not a person
+        item["author"] = [{"literal": str(author)}]
     place = ", ".join(str(p) for p in (meta.get("city"), meta.get("country")) if p)
     if place:
         item["publisher-place"] = place
@@ -169,20 +233,21 @@ def _csl_item(ref: Reference) -> dict[str, Any]:
     return item
 
 
-def to_csl_json(draft: Draft) -> list[dict[str, Any]]:
+def to_csl_json(draft: Draft, appendices: Sequence[Appendix] = ()) -> list[dict[str, Any]]:
     """The references as CSL-JSON items (type "report"), in reference-number order."""
-    return [_csl_item(r) for r in references(draft)]
+    return [_csl_item(r) for r in references(draft, appendices)]
 
 
-def export(draft: Draft, fmt: str, path: str | Path) -> Path:
+def export(draft: Draft, fmt: str, path: str | Path, references_heading: str = "References",
+           appendices: Sequence[Appendix] = ()) -> Path:
     """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path."""
     path = Path(path)
     if fmt == "docx":
-        return to_docx(draft, path)
+        return to_docx(draft, path, references_heading, appendices)
     if fmt == "markdown":
-        text = to_markdown(draft)
+        text = to_markdown(draft, references_heading, appendices)
     elif fmt == "csl-json":
-        text = json.dumps(to_csl_json(draft), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(to_csl_json(draft, appendices), ensure_ascii=False, indent=2) + "\n"
     else:
         raise ValueError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")
     path.parent.mkdir(parents=True, exist_ok=True)

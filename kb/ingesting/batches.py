@@ -12,7 +12,8 @@ from typing import Any
 
 from ingest import CHUNKER_VERSION
 from kb.indexing.indexes import Indexes, Progress
-from kb.ingesting.ingestor import Ingestor
+from kb.ingesting.ingestor import Committed, Ingestor, Step
+from kb.ingesting.scans import may_hold_scans, ocr_pending
 from kb.settings import Settings
 from kb.store.catalog import Catalog, now
 from kb.types import AddReport
@@ -26,14 +27,16 @@ SAVE_EVERY_SECONDS = 60.0
 
 def add_files(catalog: Catalog, indexes: Indexes, settings: Settings, paths: list[Path], *,
               manifest: str | Path | None = None, metadata: dict[str, Any] | None = None,
-              progress: Progress | None = None) -> AddReport:
+              progress: Progress | None = None, step: Step | None = None,
+              committed: Committed | None = None) -> AddReport:
     """Add files and folders; every file gets an outcome and the batch never stops (see KnowledgeBase.add).
 
     Returns:
         An AddReport with one FileOutcome per file, also recorded as the catalog's last ingest run.
     """
     started = now()
-    ingestor = Ingestor(catalog, indexes, settings, manifest=manifest, metadata=metadata or {})
+    ingestor = Ingestor(catalog, indexes, settings, manifest=manifest, metadata=metadata or {}, step=step,
+                        committed=committed)
     report = AddReport()
     files = ingestor.collect(paths, report)
     last_save = time.monotonic()
@@ -50,15 +53,24 @@ def add_files(catalog: Catalog, indexes: Indexes, settings: Settings, paths: lis
     return report
 
 
-def reread_stale(catalog: Catalog, indexes: Indexes, settings: Settings,
-                 progress: Progress | None = None) -> AddReport:
-    """Read again, from the stored originals, every document an older reader or chunker cut.
+def reread_stale(catalog: Catalog, indexes: Indexes, settings: Settings, progress: Progress | None = None, *,
+                 ocr: bool = False, committed: Committed | None = None) -> AddReport:
+    """Read again, from the stored originals, every document an older reader or chunker cut, and
+    every document whose scans OCR can now read (better) (kb.ingesting.scans).
+
+    Args:
+        ocr: also every document with pages read by OCR, and every PDF with pages that gave no text.
+        committed: called after each document is committed (see `Ingestor`).
 
     Returns:
         An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
     """
-    stale = [d for d in catalog.documents() if d.chunker != CHUNKER_VERSION]
-    ingestor = Ingestor(catalog, indexes, settings, manifest=None, metadata={})
+    documents = catalog.documents()
+    again = {d.id for d in ocr_pending(documents, settings)}
+    if ocr:
+        again |= {d.id for d in documents if may_hold_scans(catalog, d)}
+    stale = [d for d in documents if d.chunker != CHUNKER_VERSION or d.id in again]
+    ingestor = Ingestor(catalog, indexes, settings, manifest=None, metadata={}, committed=committed)
     report = AddReport()
     for i, document in enumerate(stale, start=1):
         report.files.append(ingestor.reread(document))

@@ -7,13 +7,15 @@ is `kb.ingesting.files`; where their metadata comes from, `kb.ingesting.metadata
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest import CHUNKER_VERSION
+import numpy as np
+
+from ingest import CHUNKER_VERSION, OcrOptions
 from kb.indexing.index_text import index_text
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.files import collect, sha256_file
@@ -27,7 +29,23 @@ from kb.types import AddReport, Document, FileOutcome
 if TYPE_CHECKING:
     from ingest import ChunkDraft, ParsedDocument
 
-__all__ = ["Ingestor", "Parsed"]
+__all__ = ["Ingestor", "Parsed", "Step", "Committed"]
+
+# Called while one file is embedded: step(path, chunks done, chunks in the file, page reached, pages),
+# so a progress bar moves per page, not only per file (a 4-page PDF takes ~30 s on 2 cores).
+Step = Callable[[str, int, int, "int | None", "int | None"], None]
+STEP_CHUNKS = 1  # chunks encoded between two steps (one takes ~1-3 s on 2 busy cores)
+# Called once a document's chunks are committed and indexed: committed(doc id, chunk ids, their dense
+# vectors as indexed), for what is derived from them beside the indexes (kb.atlas's section labels).
+Committed = Callable[[int, np.ndarray, np.ndarray], None]
+
+
+def _ocr_options(settings: Settings, language: str | None,
+                 on_page: Callable[[int, int], None] | None = None) -> OcrOptions:
+    """The OCR options for one file: the KB's settings and the document's `language` metadata."""
+    return OcrOptions(mode=settings.ocr, max_pages=settings.ocr_max_pages, max_seconds=settings.ocr_max_seconds,
+                      language=str(language) if language else None, workers=settings.ocr_workers, on_page=on_page)
+
 
 @dataclass
 class Parsed:
@@ -48,15 +66,19 @@ class Ingestor:
         settings: the KB home, file size limit and chunk sizes.
         manifest: a manifest CSV for this batch, if any.
         metadata: values applied to every file (over manifest and sidecar).
+        step: called while a file is encoded, as step(path, chunks done, chunks, page, pages).
+        committed: called after each document's chunks are committed and indexed (`Committed`).
     """
 
     def __init__(self, catalog: Catalog, indexes: Indexes, settings: Settings, manifest: str | Path | None,
-                 metadata: dict[str, Any]) -> None:
+                 metadata: dict[str, Any], step: Step | None = None, committed: Committed | None = None) -> None:
         from ingest import load_manifest
 
         self.catalog = catalog
         self.indexes = indexes
         self.settings = settings
+        self.step = step
+        self.committed = committed
         self.manifest = load_manifest(Path(manifest)) if manifest else None
         self.manifest_path = Path(manifest).resolve() if manifest else None
         self.metadata = metadata
@@ -80,11 +102,17 @@ class Ingestor:
         from concurrent.futures import ThreadPoolExecutor
 
         known = self.catalog.known_sha256()
+
+        def parse(n: int) -> Parsed:  # scanned pages report their progress as "file (OCR page 2/5)"
+            path = files[n][0]
+            on_page = (lambda done, total: progress(n, len(files), f"{path} (OCR page {done}/{total})")) if progress else None
+            return self.parse(path, known, self._language(path), on_page)
+
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kb-parse") as pool:
-            ahead = [pool.submit(self.parse, path, known) for path, _ in files[:1]]
+            ahead = [pool.submit(parse, 0)] if files else []
             for i, (path, source) in enumerate(files):
                 if i + 1 < len(files):
-                    ahead.append(pool.submit(self.parse, files[i + 1][0], known))
+                    ahead.append(pool.submit(parse, i + 1))
                 parsed = ahead.pop(0)
                 outcome = self.add_one(path, source, parsed)
                 sha = parsed.result().sha256
@@ -94,9 +122,24 @@ class Ingestor:
                     progress(i + 1, len(files), str(path))
                 yield outcome
 
-    def parse(self, path: Path, known: set[str]) -> Parsed:
-        """Hash, read and chunk one file (no catalog access); skipped when its bytes are known."""
+    def _language(self, path: Path) -> str | None:
+        """The `language` a file's metadata gives (for OCR), None when none or the metadata is bad."""
+        from ingest import MetadataError
+
+        try:
+            return self.metadata_for(path).get("language")
+        except (MetadataError, OSError, ValueError):  # reported by add_one, with the file's outcome
+            return None
+
+    def parse(self, path: Path, known: set[str], language: str | None = None,
+              on_page: Callable[[int, int], None] | None = None) -> Parsed:
+        """Hash, read and chunk one file (no catalog access); skipped when its bytes are known.
+
+        `language` (from the metadata) tells OCR which pack reads the file's scanned pages;
+        `on_page(done, total)` is called after each of them.
+        """
         from ingest import IngestError, check_size, chunk_document, read_document
+        from ingest.scanned import probably_scanned
 
         settings = self.settings
         try:
@@ -107,7 +150,7 @@ class Ingestor:
             sha = sha256_file(path)
             if sha in known:
                 return Parsed(sha)
-            doc = read_document(path, max_bytes=settings.max_bytes)
+            doc = read_document(path, max_bytes=settings.max_bytes, ocr=_ocr_options(settings, language, on_page))
             drafts = chunk_document(
                 doc,
                 count_tokens=self.indexes.embedder.count_tokens,
@@ -116,6 +159,11 @@ class Ingestor:
             )
             if not drafts:
                 raise IngestError("no_text", "No text could be extracted from this file.")
+            if probably_scanned(path, doc):
+                why = ("text recognition (OCR) is off here (KB_OCR=off)" if settings.ocr == "off"
+                       else "text recognition (OCR) read nothing on them")
+                raise IngestError("scanned", f"Its pages are images with almost no text: it is probably scanned, and {why}; "
+                                  "it was not added.")
             return Parsed(sha, doc, drafts)
         except (IngestError, OSError) as err:
             return Parsed(None, error=err)
@@ -144,7 +192,7 @@ class Ingestor:
             # Same content already stored: nothing is parsed or embedded again.
             return self._unchanged_or_metadata(path, same_bytes, meta, source)
         if parsed.doc is None:  # known when the batch started, since removed: parse it now
-            parsed = self.parse(path, set())
+            parsed = self.parse(path, set(), meta.get("language"))
             if parsed.error is not None:
                 raise parsed.error
         reason = ("Same content, read and cut into chunks again by the current version." if rechunk
@@ -161,7 +209,7 @@ class Ingestor:
             return FileOutcome(document.source, "failed", error_code="missing",
                                reason="Its original is not kept in the knowledge base; add the file again (`kb add PATH`).")
         try:
-            parsed = self.parse(path, set())
+            parsed = self.parse(path, set(), document.metadata.get("language"))
             if parsed.error is not None:
                 raise parsed.error
             outcome = self._commit(path, document.source, parsed, document.metadata, document,
@@ -183,7 +231,13 @@ class Ingestor:
         assert doc is not None and sha is not None
         title = meta.get("title") or doc.title or fallback_title
         texts = [index_text(title, meta, c.section, c.text) for c in chunks]
-        encoded = self.indexes.encode(texts, [c.language for c in chunks])  # the slow part, before the commit
+        if self.step is not None:  # encode a few chunks at a time into the cache, saying how far it got
+            self.step(str(path), 0, len(texts), chunks[0].page if chunks else None, doc.page_count)
+            for i in range(0, len(texts), STEP_CHUNKS):
+                self.indexes.encode(texts[i:i + STEP_CHUNKS], [c.language for c in chunks[i:i + STEP_CHUNKS]])
+                done = min(i + STEP_CHUNKS, len(texts))
+                self.step(str(path), done, len(texts), chunks[done - 1].page, doc.page_count)
+        encoded = self.indexes.encode(texts, [c.language for c in chunks])  # every signal's slow part, before the commit (cached when stepped)
         stored = keep_original(self.settings.home, path, sha)
         sig = signature([c.text for c in chunks])
         like = self.signatures.most_similar(sig, exclude=existing.id if existing else None) if compare else None
@@ -201,14 +255,19 @@ class Ingestor:
             chunker=CHUNKER_VERSION,
             chunks=chunks,
             signature=sig.tobytes() if sig is not None else None,
+            ocr=doc.ocr.to_dict() if doc.ocr else None,
         )
         self.signatures.put(doc_id, source, title, sig)
         if like is not None:
             note = (f"About {round(100 * like.similarity)} % of its text is also in “{like.title}” ({like.source}); "
                     "both are kept: remove one if it is a copy.")
             reason = f"{reason} {note}" if reason else note
+        if doc.ocr is not None and doc.ocr.summary():
+            reason = f"{reason} {doc.ocr.summary()}" if reason else doc.ocr.summary()
         self.indexes.remove(old_ids)
         self.indexes.add(new_ids, texts, encoded)
+        if self.committed is not None:  # e.g. the framework sections of the new chunks (kb.atlas)
+            self.committed(doc_id, new_ids, encoded["dense"])
         if existing is not None and existing.stored_path != stored:
             drop_original(self.settings.home, self.catalog, existing)
         return FileOutcome(
@@ -222,6 +281,9 @@ class Ingestor:
             language=doc.language,
             similar_to=like.source if like else None,
             similarity=round(like.similarity, 2) if like else None,
+            ocr_pages=len(doc.ocr.pages) if doc.ocr else 0,
+            ocr_confidence=round(doc.ocr.mean_confidence, 1) if doc.ocr and doc.ocr.mean_confidence is not None else None,
+            low_confidence_pages=doc.ocr.low_pages if doc.ocr else [],
         )
 
     def _unchanged_or_metadata(self, path: Path, doc: Document, meta: dict[str, Any], source: str) -> FileOutcome:

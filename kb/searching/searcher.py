@@ -7,6 +7,7 @@ cite. How a score is formed is `index.hybrid` (see docs/ARCHITECTURE.md, "How a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -21,9 +22,11 @@ from kb.searching.translations import fold_translations, language_name, same_con
 from kb.store.catalog import Catalog
 from kb.types import Hit
 
-__all__ = ["Searcher", "CANDIDATES", "query_language", "reader_language_of"]
+__all__ = ["Searcher", "Rerank", "CANDIDATES", "query_language", "reader_language_of"]
 
 CANDIDATES = 100  # per retrieving signal, before fusion
+# Re-orders fused (chunk id, score) candidates, best first (see `Searcher.search`).
+Rerank = Callable[[list[tuple[int, float]]], list[tuple[int, float]]]
 
 
 def query_language(query: str) -> str | None:
@@ -74,13 +77,21 @@ class Searcher:
         self.max_per_doc = max_per_doc
 
     def search(
-        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical",
-        reader_language: str | None = None,
+        self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical", *,
+        within: np.ndarray | None = None, rerank: Rerank | None = None, reader_language: str | None = None,
     ) -> list[Hit]:
+        """Hits for a query, best first.
+
+        Args:
+            within: search only among these chunk ids (on top of the filters), e.g. a framework
+                section's labelled chunks (kb.atlas).
+            rerank: re-orders the fused (chunk id, score) candidates before hits are made, e.g.
+                "prefer comparable cities" (kb.atlas); it may change scores, never drop candidates.
+        """
         query = query.strip()
         if not any(ch.isalnum() for ch in query) or k <= 0:
             return []  # nothing to match ("", "???", an emoji): nearest neighbours of noise are noise
-        allowed = allowed_ids(self.catalog, filters)
+        allowed = self.allowed(filters, within)
         if allowed is not None and not len(allowed):
             return []
         signals = self.indexes.ranking()
@@ -97,12 +108,14 @@ class Searcher:
         languages = self.catalog.chunk_languages(found.ids.tolist())
         fused = hybrid_search(q, found, depth, [languages.get(i, "und") for i in found.ids.tolist()])
         ranked = [(h.chunk_id, h.score) for h in fused]
+        if rerank is not None:
+            ranked = rerank(ranked)
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
         reader = reader_language_of(query, reader_language, language)
         translations: dict[int, list[int]] = {}
         if reader:
             ranked, translations = self._reader_first(ranked, reader, k)
-        return self._hits(ranked, k, query, vector, parts, highlight, translations)
+        return self.hits(ranked, k, query, vector, parts, highlight, translations)
 
     def _reader_first(
         self, ranked: list[tuple[int, float]], reader: str, k: int
@@ -136,6 +149,14 @@ class Searcher:
                 return dict(vectors(ids))
         return {}
 
+    def allowed(self, filters: dict[str, Any] | None, within: np.ndarray | None = None) -> np.ndarray | None:
+        """The chunk ids the filters allow, within `within` when given (None: every chunk)."""
+        base = allowed_ids(self.catalog, filters)
+        if within is None:
+            return base
+        inside = np.sort(np.asarray(within, dtype=np.int64))
+        return inside if base is None else np.intersect1d(base, inside)
+
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         chunk = self.catalog.chunks([chunk_id]).get(int(chunk_id))
         if chunk is None:
@@ -147,14 +168,14 @@ class Searcher:
         ids, scores = vectors.search(vec, CANDIDATES, allowed)
         ranked = [(int(i), float(s)) for i, s in zip(ids, scores, strict=True) if int(i) not in own]
         parts: dict[int, tuple[float | None, float | None]] = {cid: (score, None) for cid, score in ranked}
-        return self._hits(ranked, k, chunk.text, vec, parts, "lexical")
+        return self.hits(ranked, k, chunk.text, vec, parts, "lexical")
 
     def _same_language_scale(self, language: str | None) -> float:
         """The embedder's measured same-language scale for this query (1.0 if it has none)."""
         scale = getattr(self.indexes.embedder, "same_language_scale", None)
         return float(scale(language)) if scale is not None else 1.0
 
-    def _hits(
+    def hits(
         self,
         ranked: list[tuple[int, float]],
         k: int,
@@ -164,6 +185,8 @@ class Searcher:
         highlight_with: str,
         translations: dict[int, list[int]] | None = None,
     ) -> list[Hit]:
+        """Ranked (chunk id, score) pairs made into at most k cited hits (at most `max_per_doc` a
+        document, copies folded), highlighted against `query` (and `qvec` for "dense")."""
         cat = self.catalog
         head = ranked[: max(k * 10, 50)]
         chunks = cat.chunks(cid for cid, _ in head)
@@ -202,6 +225,7 @@ class Searcher:
                     also_in=[citation(docs[doc_of[c]], chunks[c]) for c in copies.get(cid, [])]
                     + [f"{language_name(chunks[c].language)}, {citation(docs[doc_of[c]], chunks[c])}"
                        for c in translations.get(cid, [])],
+                    ocr=chunk.page in doc.ocr_pages,
                 )
             )
         mark_highlights(hits, query, qvec, dense=highlight_with == "dense", catalog=self.catalog, indexes=self.indexes)

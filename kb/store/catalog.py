@@ -79,6 +79,7 @@ class Catalog:
             page_count=row["page_count"],
             stored_path=row["stored_path"],
             chunker=row["chunker"],
+            ocr=json.loads(row["ocr"]) if row["ocr"] else None,
         )
 
     _DOC_SELECT = (
@@ -127,6 +128,7 @@ class Catalog:
         chunks: Sequence[ChunkDraft],
         chunker: str = "",
         signature: bytes | None = None,
+        ocr: dict[str, Any] | None = None,
     ) -> tuple[int, np.ndarray, np.ndarray]:
         """Insert a document, or replace the one with the same source, with its chunks, atomically.
 
@@ -140,21 +142,21 @@ class Catalog:
             row = db.execute("SELECT id FROM documents WHERE source = ?", (source,)).fetchone()
             old_ids = np.zeros(0, dtype=np.int64)
             fields = (sha256, title, language, format, json.dumps(metadata, ensure_ascii=False),
-                      page_count, stored_path, chunker, signature, stamp)
+                      page_count, stored_path, chunker, signature, json.dumps(ocr) if ocr else None, stamp)
             if row:
                 doc_id = int(row["id"])
                 old_ids = self._chunk_ids_of(doc_id)
                 db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
                 db.execute(
                     "UPDATE documents SET sha256=?, title=?, language=?, format=?, metadata=?, page_count=?,"
-                    " stored_path=?, chunker=?, signature=?, updated_at=?, status='ready' WHERE id=?",
+                    " stored_path=?, chunker=?, signature=?, ocr=?, updated_at=?, status='ready' WHERE id=?",
                     (*fields, doc_id),
                 )
             else:
                 cur = db.execute(
                     "INSERT INTO documents (sha256, title, language, format, metadata, page_count, stored_path,"
-                    " chunker, signature, updated_at, source, created_at, status)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,'ready')",
+                    " chunker, signature, ocr, updated_at, source, created_at, status)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'ready')",
                     (*fields, source, stamp),
                 )
                 doc_id = int(cur.lastrowid or 0)

@@ -160,3 +160,141 @@ def m004_document_signature(db: sqlite3.Connection) -> None:
     # A MinHash signature of the document's text (kb.ingesting.near_duplicates), so adding a near copy of a
     # stored document can be pointed out; NULL until computed (documents from before get it on demand).
     db.execute("ALTER TABLE documents ADD COLUMN signature BLOB")
+
+
+@migration
+def m005_ocr_provenance(db: sqlite3.Connection) -> None:
+    # What OCR did for a document whose pages were scans (ingest.OcrInfo as JSON: engine, languages,
+    # mean confidence per page, skipped pages and why, missing packs, partial); NULL when none were.
+    db.execute("ALTER TABLE documents ADD COLUMN ocr TEXT")
+
+
+@migration
+def m006_section_labels(db: sqlite3.Connection) -> None:
+    # Which framework sections each chunk speaks to (kb.atlas.labels), with the labeller's score; only
+    # the sections a chunk was given are rows. `labelled_chunks` lists every chunk labelled so far,
+    # also those given no section, so a chunk added while labelling could not run is labelled later.
+    # `atlas_state` keeps what the labels were computed from (the framework's digest), to relabel when
+    # the framework file changes.
+    run_script(
+        db,
+        """
+        CREATE TABLE section_labels (
+            chunk_id INTEGER NOT NULL REFERENCES chunks(id) ON DELETE CASCADE,
+            section TEXT NOT NULL,
+            score REAL NOT NULL,
+            PRIMARY KEY (section, chunk_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX section_labels_chunk ON section_labels(chunk_id);
+        CREATE TABLE labelled_chunks (
+            chunk_id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE
+        );
+        CREATE TABLE atlas_state (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """
+    )
+
+
+@migration
+def m007_cities(db: sqlite3.Connection) -> None:
+    # A document's mean chunk vector (kb.atlas.cities: what a city's documents say, for "comparable
+    # cities"), stored when its chunks are labelled so a city's profile never needs the vector index;
+    # the city profiles built from them, kept until the catalog changes (their fingerprint is in
+    # atlas_state); and the profile of the city a draft is written for (kb.atlas.profile, as JSON).
+    run_script(
+        db,
+        """
+        CREATE TABLE doc_centroids (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            chunks INTEGER NOT NULL,
+            vector BLOB NOT NULL
+        );
+        CREATE TABLE city_profiles (
+            key TEXT PRIMARY KEY,
+            record TEXT NOT NULL,
+            vector BLOB
+        );
+        ALTER TABLE drafts ADD COLUMN profile TEXT NOT NULL DEFAULT '{}';
+        """
+    )
+
+
+@migration
+def m008_directory(db: sqlite3.Connection) -> None:
+    # Directory entries (issue 15): a draft's city directory (draft_id) or the shared network directory
+    # (draft_id NULL). name_key folds case, accents and articles of name and city, to find duplicates.
+    # Contact columns are personal data: the UI shows them to viewers only for public entries.
+    # Sources copy the quoted words and the reference data, like draft items: doc_id and chunk_id are
+    # pointers while the document exists, not foreign keys.
+    run_script(
+        db,
+        """
+        CREATE TABLE directory_entries (
+            id INTEGER PRIMARY KEY,
+            draft_id INTEGER REFERENCES drafts(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT '',
+            sector TEXT NOT NULL DEFAULT '',
+            city TEXT NOT NULL DEFAULT '',
+            organisation TEXT NOT NULL DEFAULT '',
+            target_group TEXT NOT NULL DEFAULT '',
+            prevention_level TEXT NOT NULL DEFAULT '[]',
+            themes TEXT NOT NULL DEFAULT '[]',
+            languages TEXT NOT NULL DEFAULT '[]',
+            description TEXT NOT NULL DEFAULT '',
+            access TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            website TEXT NOT NULL DEFAULT '',
+            contact_point TEXT NOT NULL DEFAULT '',
+            public INTEGER NOT NULL DEFAULT 0,
+            extra TEXT NOT NULL DEFAULT '{}',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX directory_entries_draft ON directory_entries(draft_id);
+        CREATE INDEX directory_entries_key ON directory_entries(name_key);
+        CREATE TABLE directory_sources (
+            id INTEGER PRIMARY KEY,
+            entry_id INTEGER NOT NULL REFERENCES directory_entries(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            document TEXT NOT NULL,
+            title TEXT NOT NULL DEFAULT '',
+            page INTEGER,
+            section TEXT NOT NULL DEFAULT '[]',
+            quote TEXT NOT NULL,
+            citation TEXT NOT NULL DEFAULT '',
+            doc_id INTEGER,
+            chunk_id INTEGER,
+            meta TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX directory_sources_entry ON directory_sources(entry_id, position);
+        """
+    )
+
+
+@migration
+def m009_rosters(db: sqlite3.Connection) -> None:
+    # A draft's leadership group (issue 15): one row a seat, in order; entry_id points at the directory
+    # entry it was taken from while that exists.
+    run_script(
+        db,
+        """
+        CREATE TABLE roster_members (
+            id INTEGER PRIMARY KEY,
+            draft_id INTEGER NOT NULL REFERENCES drafts(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            organisation TEXT NOT NULL,
+            sector TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('chair', 'member', 'observer', 'secretariat')),
+            note TEXT NOT NULL DEFAULT '',
+            entry_id INTEGER REFERENCES directory_entries(id) ON DELETE SET NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX roster_members_draft ON roster_members(draft_id, position);
+        """
+    )

@@ -32,7 +32,7 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-SUFFIXES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt", ".bin"]
+SUFFIXES = [".pdf", ".docx", ".html", ".htm", ".md", ".txt", ".bin", ".png", ".tif"]
 
 
 class Hang(BaseException):
@@ -241,8 +241,9 @@ def test_docx_with_mutated_xml_inside(
 
 @pytest.mark.parametrize(
     "prefix",
-    [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<!DOCTYPE html><html>", b"# "],
-    ids=["raw", "pdf-magic", "zip-magic", "html-start", "md-heading"],
+    [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<!DOCTYPE html><html>", b"# ", b"\x89PNG\r\n\x1a\n", b"II*\x00",
+     b"\xff\xd8\xff"],
+    ids=["raw", "pdf-magic", "zip-magic", "html-start", "md-heading", "png-magic", "tiff-magic", "jpeg-magic"],
 )
 def test_random_bytes(fuzz_dir: Path, fuzz_counts: dict[str, int], prefix: bytes) -> None:
     @FUZZ

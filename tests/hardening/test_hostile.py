@@ -27,6 +27,7 @@ from evals.hostile_inputs import (
     pdf_self_length_stream,
     pdf_with_launch_action,
     pdf_xref_prev_loop,
+    png_bomb,
     sparse_file,
     truncated_copy,
 )
@@ -85,6 +86,14 @@ def test_pdf_actions_are_not_executed(tmp_path: Path, read_isolated: Any) -> Non
     result = read_isolated(pdf, "pdf launch/javascript actions")
     assert result["status"] == "ok" and "Launch action harmless text" in result["text"], result
     assert not sentinel.exists()
+
+
+def test_png_decompression_bomb_is_refused_before_decoding(tmp_path: Path, read_isolated: Any) -> None:
+    """1.6 billion pixels in 69 bytes: refused from its header (Pillow's pixel limit), never decoded."""
+    result = read_isolated(png_bomb(tmp_path / "bomb.png"), "png decompression bomb")
+    assert result["status"] == "error" and result["code"] == "too_large", result
+    assert "40,000 x 40,000 pixels" in result["message"]
+    assert result["maxrss_mb"] < 200 and result["seconds"] < 2, result
 
 
 @pytest.mark.parametrize("suffix", [".pdf", ".txt"])

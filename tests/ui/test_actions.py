@@ -61,10 +61,11 @@ def test_roles_are_checked_server_side(act: Actions, tmp_path: Path) -> None:
         act.update_metadata("vic", doc_id, {"title": "x"})
     with pytest.raises(UiError, match="viewer cannot edit"):
         act.metadata_of("vic", doc_id)
-    cards, _ = act.search("vic", "multi-agency panel", {})
+    cards, _, _ = act.search("vic", "multi-agency panel", {})
     assert "multi-agency panel" in cards  # viewers search
     draft_id = act.create_draft("vic", "Lyon", "Plan")  # and draft
-    assert act.pin("vic", draft_id, "coordination", act.kb.catalog.chunk_ids()[0]).count("Added")
+    status, _ = act.pin("vic", draft_id, "coordination", act.kb.catalog.chunk_ids()[0])
+    assert "Added to §5" in status
 
 
 def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
@@ -79,8 +80,9 @@ def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
     assert doc.metadata["themes"] == ["youth", "online hate"] and doc.metadata["year"] == 2019
     form = act.metadata_of("ana", doc.id)
     assert form["city"] == "Oslo" and form["year"] == "2019" and form["themes"] == "youth; online hate"
-    with pytest.raises(UiError, match="country"):
+    with pytest.raises(UiError, match="Country: “Narnia” is not a country code") as refused:
         act.update_metadata("ana", doc.id, {**form, "country": "Narnia"})
+    assert refused.value.text("es").startswith("País: «Narnia» no es un código de país")
     act.update_metadata("ana", doc.id, {**form, "country": "no", "year": "", "title": "Board"})
     doc = act.kb.document(doc.id)
     assert doc.title == "Board" and doc.metadata["country"] == "NO" and "year" not in doc.metadata
@@ -88,7 +90,7 @@ def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
         act.remove("ana", doc.id, False)
     assert "Removed" in act.remove("ana", doc.id, True)
     rows, choices, report = act.library("ana")
-    assert rows == [] and choices == [] and "Last ingest" in report
+    assert rows == [] and choices == [] and "Last added: started" in report
 
 
 def test_manifest_upload_and_hostile_names(act: Actions, tmp_path: Path) -> None:
@@ -129,15 +131,15 @@ def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:
     csl = json.loads(act.export("ana", draft_id, "csl-json").read_text(encoding="utf-8"))
     assert csl[0]["type"] == "report" and csl[0]["publisher-place"] == "Lyon, FR"
     assert act.export("ana", draft_id, "docx").suffix == ".docx"
-    cards, status = act.suggested("ana", "coordination")
-    assert "excerpt(s)" in status
+    cards, status, _ = act.suggested("ana", "coordination")
+    assert "excerpt for" in status or "excerpts for" in status
     with pytest.raises(UiError, match="I am sure"):
         act.delete_draft("ana", draft_id, False)
     act.delete_draft("ana", draft_id, True)
     assert act.draft_choices() == []
 
 
-def test_only_pdf_and_docx_originals_are_linked(act: Actions, tmp_path: Path) -> None:
+def test_every_format_opens_pdf_at_the_page_others_in_the_reader(act: Actions, tmp_path: Path) -> None:
     from reportlab.pdfgen import canvas
 
     pdf = tmp_path / "in" / "r.pdf"
@@ -148,13 +150,23 @@ def test_only_pdf_and_docx_originals_are_linked(act: Actions, tmp_path: Path) ->
     page = write(
         tmp_path / "in",
         "p.html",
-        "<html><body><h1>Panel</h1><p>The referral panel meets.</p><script>alert(1)</script></body></html>",
+        "<html><body><h1>Panel</h1><h2>Referral</h2><p>The referral panel meets.</p><script>alert(1)</script>"
+        "</body></html>",
     )
     act.add("ana", [pdf], None, EMPTY_FORM)
     act.add("ana", [page], None, {**EMPTY_FORM, "source_url": "https://example.org/panel"})
     hits = {h.source: h for h in act.on_kb(lambda: act.kb.search("referral panel", k=5))}
-    assert act.on_kb(lambda: act.open_url(hits["r.pdf"])).endswith(".pdf#page=1")
-    assert act.on_kb(lambda: act.open_url(hits["p.html"])) == "https://example.org/panel"
+    pdf_link = act.on_kb(lambda: act.original(hits["r.pdf"]))
+    assert pdf_link.open_url.endswith(".pdf#page=1") and pdf_link.filename == "r.pdf"
+    html_link = act.on_kb(lambda: act.original(hits["p.html"]))
+    assert html_link.reader and html_link.open_url is None and html_link.filename == "p.html"
+    assert html_link.download_url.endswith(".bin")  # stored inertly; downloads under its own name
+    view = act.reader("ana", hits["p.html"].chunk_id, ["The referral panel meets."])
+    assert "<script" not in view and 'id="kb-reader-target"' in view and "<mark>The referral panel meets.</mark>" in view
+    assert 'data-act="download"' in view and "p.html" in view
+    copy = act.original_copy("ana", hits["p.html"].chunk_id)
+    assert copy.name == "p.html" and copy.read_bytes() == page.read_bytes()
+    assert not str(copy).startswith(str(act.kb.settings.files_dir))  # not where the app serves files inline
 
 
 def test_documents_read_by_an_older_version_are_pointed_out_and_read_again(act: Actions, tmp_path: Path) -> None:
@@ -183,3 +195,75 @@ def test_library_metadata_downloads_as_a_manifest_that_reads_back(act: Actions, 
     row = load_manifest(path).lookup(Path("plan.txt"))
     assert validate_metadata(row) == act.kb.documents()[0].metadata
     assert row["city"] == "Bahía Quietud" and row["themes"] == "online-hate; youth"
+
+
+def _one_doc(act: Actions, tmp_path: Path, text: str, **meta: str) -> int:
+    act.add("ana", [write(tmp_path / "in", "a.txt", text)], None, {**EMPTY_FORM, **meta})
+    return int(act.kb.catalog.chunk_ids()[0])
+
+
+def test_pinning_twice_says_so_and_parts_are_quoted_exactly(act: Actions, tmp_path: Path) -> None:
+    chunk_id = _one_doc(act, tmp_path, "Referral\n\nConcerns go to the panel. It meets weekly. Families are told.",
+                        city="Lyon", country="FR")
+    draft_id = act.create_draft("ana", "Lyon", None)
+    assert act.drafts.get(draft_id).title == "Lyon local prevention framework"  # named for the city
+    status, note = act.pin("ana", draft_id, "coordination", chunk_id)
+    assert "Added to §5 “Coordination and referral”" in status and not note.notice
+    status, note = act.pin("ana", draft_id, "coordination", chunk_id)
+    assert "Already in §5" in status and "nothing added" in note.notice
+    assert len(act.drafts.get(draft_id).section("coordination").items) == 1
+    # Only the highlighted sentences, or a selection (spacing as the browser gives it): still exact quotes.
+    act.pin("ana", draft_id, "plan", chunk_id, highlights=["It meets weekly."])
+    act.pin("ana", draft_id, "plan", chunk_id, quote="Concerns go to\nthe  panel.")
+    texts = [i.text for i in act.drafts.get(draft_id).section("plan").items]
+    assert texts == ["It meets weekly.", "Concerns go to the panel."]
+    with pytest.raises(UiError, match="selected words"):
+        act.pin("ana", draft_id, "plan", chunk_id, quote="words that are not there")
+    states = act.card_states(draft_id, [chunk_id], "en")
+    assert sorted(p.number for p in states[chunk_id].pinned) == [3, 3, 5]
+
+
+def test_a_removed_item_comes_back_with_undo(act: Actions, tmp_path: Path) -> None:
+    chunk_id = _one_doc(act, tmp_path, "Referral\n\nConcerns go to the panel.")
+    draft_id = act.create_draft("ana", "Lyon", "Plan")
+    act.pin("ana", draft_id, "coordination", chunk_id)
+    act.add_note("ana", draft_id, "coordination", "We meet weekly.")
+    first = act.drafts.get(draft_id).section("coordination").items[0]
+    removed = act.item_action("ana", "remove", first.id)
+    view = act.view("ana", draft_id, "coordination", "en", removed)
+    assert "Removed “Referral Concerns go to the panel.”" in view and 'data-act="restore"' in view
+    act.restore_item("ana", removed)
+    items = act.drafts.get(draft_id).section("coordination").items
+    assert [i.id for i in items] == [first.id, items[1].id] and items[0].text == first.text
+    with pytest.raises(UiError, match="nothing to undo"):
+        act.restore_item("ana", None)
+
+
+def test_exports_have_clean_names_and_references_carry_url_and_author(act: Actions, tmp_path: Path) -> None:
+    chunk_id = _one_doc(act, tmp_path, "Referral\n\nConcerns go to the panel.", city="Riverton", country="US",
+                        source_url="https://riverton.example/plan")
+    draft_id = act.create_draft("ana", "Riverton", None)
+    act.pin("ana", draft_id, "coordination", chunk_id)
+    assert act.export("ana", draft_id, "docx").name == "riverton-local-prevention-framework-draft.docx"
+    assert act.export("ana", draft_id, "markdown").name == "riverton-local-prevention-framework-draft.md"
+    csl_path = act.export("ana", draft_id, "csl-json")
+    assert csl_path.name == "riverton-local-prevention-framework-references.json"
+    ref = json.loads(csl_path.read_text(encoding="utf-8"))[0]
+    assert ref["URL"] == "https://riverton.example/plan" and ref["author"] == [{"literal": "Riverton"}]
+    md = act.export("ana", draft_id, "markdown", "es").read_text(encoding="utf-8")
+    assert "## Referencias" in md
+
+
+def test_filters_speak_the_users_words_and_more_like_this_keeps_them(act: Actions, tmp_path: Path) -> None:
+    a = write(tmp_path / "in", "a.txt", "Referral\n\nConcerns about a young person go to the referral panel.")
+    b = write(tmp_path / "in", "b.txt", "Referral\n\nA concern about a young person goes to the panel for referral.")
+    c = write(tmp_path / "in", "c.txt", "Panel\n\nThe referral panel hears concerns about young people.")
+    act.add("ana", [a], None, {**EMPTY_FORM, "city": "Lyon"})
+    act.add("ana", [b, c], None, {**EMPTY_FORM, "city": "Oslo", "year": "2019"})
+    with pytest.raises(UiError) as refused:
+        act.search("ana", "referral", {"year_min": "twenty"}, lang="es")
+    assert refused.value.text("en") == "Year from: type a year, e.g. 2021 (not “twenty”)."
+    assert refused.value.text("es").startswith("Año desde: escriba un año, p. ej. 2021")
+    first = act.on_kb(lambda: act.kb.search("referral panel", k=3))[0]
+    _, status, shown = act.similar("ana", first.chunk_id, {"city": ["Oslo"], "year_min": "2019"})
+    assert shown.hits and {h.city for h in shown.hits} == {"Oslo"} and "within your filters" in status

@@ -1,8 +1,9 @@
-"""HTML views are escaped, highlighted and direction-aware (no browser needed)."""
+"""HTML views are escaped, highlighted, direction-aware and in the page language (no browser needed)."""
 
 from __future__ import annotations
 
 from kb.types import Hit
+from ui.cards import CardState, Original, PinnedAt, body_text, excerpt_window
 from ui.render import banner, draft_choices, esc, highlight, outcome_rows, result_cards
 
 
@@ -45,7 +46,7 @@ def test_cards_escape_everything_and_carry_actions() -> None:
         citation="<i>cite</i>",
         city="<b>c</b>",
     )
-    html = result_cards([evil], lambda h: "/gradio_api/file=/x/a.pdf#page=3")
+    html = result_cards([evil], lambda h: Original(open_url="/gradio_api/file=/x/a.pdf#page=3"))
     assert "<script>" not in html and "<img" not in html and "<i>" not in html and "<b>c" not in html
     assert "&lt;script&gt;" in html
     assert 'data-act="more" data-chunk="7"' in html and 'data-act="pin" data-chunk="7"' in html
@@ -55,19 +56,66 @@ def test_cards_escape_everything_and_carry_actions() -> None:
 
 def test_rtl_excerpt_and_empty_results() -> None:
     html = result_cards([hit("مرحبا بالعالم.", language="ar")], lambda h: None)
-    assert 'class="kb-excerpt" dir="rtl" lang="ar"' in html and "kb-open" not in html
+    assert 'class="kb-excerpt kb-short" dir="rtl" lang="ar"' in html and "kb-open" not in html
     assert "No results" in result_cards([], lambda h: None)
+    assert "Sin resultados" in result_cards([], lambda h: None, "es")
 
 
-def test_banner_says_local_mode_plainly() -> None:
-    assert "Local single-user mode" in banner("local", None)
+def test_cards_speak_the_page_language_with_country_names() -> None:
+    """A country code is shown as the country's name in the page language; the citation keeps its parts."""
+    h = hit("El grupo se reúne cada mes.", country="AR", city="Bahía Quietud", language="es", year=2024,
+            doc_type="city-practice", highlights=["El grupo se reúne cada mes."])
+    ar = result_cards([h], lambda _: Original(reader=True, download_url="/f", filename="plan.html"), "ar")
+    assert "الأرجنتين" in ar and "الإسبانية" in ar and "ممارسة بلدية" in ar  # Argentina, Spanish, city practice
+    assert 'dir="rtl"' in ar.split(">", 1)[0] and "ص 3" in ar and "تثبيت" in ar
+    assert 'data-act="download"' in ar and 'title="plan.html"' in ar and 'data-act="open"' in ar
+    en = result_cards([h], lambda _: None, "en")
+    assert "Argentina" in en and ">Spanish<" in en and "City practice" in en
+
+
+def test_a_card_starts_with_what_the_passage_says_and_shows_more_on_demand() -> None:
+    text = "Leadership group\n\n" + " ".join(f"Sentence {i} about the board." for i in range(60)) + " The mayor chairs it."
+    assert body_text(text, ("Leadership group", "Members")).startswith("Sentence 0")
+    h = hit(text, title="Leadership group", highlights=["The mayor chairs it."], section=("§ Members",))
+    html = result_cards([h], lambda _: None)
+    short = html.split('class="kb-excerpt kb-short"')[1].split("</p>")[0]
+    assert "<mark>The mayor chairs it.</mark>" in short and "Leadership group\n" not in short
+    assert short.count("Sentence") < 20 and "… " in short  # a window, not the whole passage
+    assert 'class="kb-excerpt kb-full"' in html and 'data-act="expand"' in html and "Show more" in html
+    assert "§ §" not in html and "§ Members" in html  # a heading with its own "§" does not get a second
+    a, b = excerpt_window("Short text.", ["Short text."])
+    assert (a, b) == (0, len("Short text."))
+
+
+def test_every_card_has_a_highlight_or_says_why_not() -> None:
+    html = result_cards([hit("Nothing matches here.", highlights=[])], lambda _: None)
+    assert "kb-nohl" in html and "<mark>" not in html
+    assert "kb-nohl" not in result_cards([hit("A b.", highlights=["A b."])], lambda _: None)
+
+
+def test_card_says_where_it_is_pinned_and_offers_a_draft_when_there_is_none() -> None:
+    states = {7: CardState(pinned=[PinnedAt(42, 3, "Plan")])}
+    html = result_cards([hit("A b.")], lambda _: None, "en", states=states)
+    assert "Pinned to §3 Plan" in html and 'data-act="unpin" data-chunk="7" data-item="42"' in html
+    offer = result_cards([hit("A b.")], lambda _: None, "es", states={7: CardState(offer_create=True)})
+    assert 'data-act="create-pin"' in offer and 'name="kb-city"' in offer and "Crear el borrador" in offer
+
+
+def test_banner_says_local_mode_plainly_with_the_command_folded_away() -> None:
+    local = banner("local", None)
+    assert "anyone who can open the page" in local and "<details" in local
+    assert local.index("<details") < local.index("kb user add")  # the command is for administrators
     assert "bob" in banner("viewer", "bob") and "search and draft" in banner("viewer", "bob")
     assert "<x>" not in banner("viewer", "<x>")
+    assert "للمسؤولين" in banner("local", None, "ar") and 'dir="rtl"' in banner("local", None, "ar")
 
 
 def test_rows() -> None:
     rows = outcome_rows(
-        {"files": [{"path": "a.pdf", "outcome": "failed", "reason": "encrypted", "chunks": 0}]}
+        {"files": [{"path": "a.pdf", "outcome": "failed", "reason": "encrypted", "error_code": "encrypted",
+                    "chunks": 0}]}
     )
-    assert rows == [["a.pdf", "failed", "encrypted", 0, "", "", ""]]
+    assert rows[0][:2] == ["a.pdf", "failed"] and rows[0][2].startswith("The PDF is encrypted")
+    es = outcome_rows({"files": [{"path": "a.pdf", "outcome": "failed", "error_code": "scanned", "chunks": 0}]}, "es")
+    assert es[0][1] == "fallido" and "escaneado" in es[0][2]
     assert outcome_rows(None) == [] and draft_choices([]) == []

@@ -1,0 +1,246 @@
+"""The directory: entries of the network and of each draft's city, found in documents, searched, kept.
+
+Nothing enters the directory silently: candidates from a document's tables and the prefilled form of
+"Add to directory" are proposals; `add` and `accept` store them. The same programme twice (same name and
+city, case, accents and articles aside, in the same directory) is refused by `add` with `DuplicateEntry`
+unless the caller confirms the merge (`merge=True`): then the stored entry gains the new sources.
+Rights are the caller's to check (`kb.directory.access`); values are checked here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from kb.directory.csv_io import ImportReport, dump_csv, parse_csv
+from kb.directory.entry_index import EntryIndex
+from kb.directory.folding import fold
+from kb.directory.from_lists import list_candidates
+from kb.directory.from_tables import merge_candidates, table_candidates
+from kb.directory.names import suggest_name
+from kb.directory.records import Candidate, DirectoryError, Entry, Source
+from kb.directory.sectors import body_sector, kind_of_name
+from kb.directory.sources import find_chunk, source_from_chunk
+from kb.directory.store import ALL, DirectoryStore
+from kb.directory.validate import EntryInvalid, clean_entry
+
+if TYPE_CHECKING:
+    from index import Embedder, EmbeddingCache
+    from ingest import ParsedDocument
+    from kb.store.catalog import Catalog
+    from kb.types import Chunk, Document
+
+__all__ = ["Directory", "DuplicateEntry", "FILTER_FIELDS", "ALL"]
+
+FILTER_FIELDS = ("sector", "kind", "city", "prevention_level", "themes")
+
+
+class DuplicateEntry(DirectoryError):
+    """The directory already holds this programme; `existing` is it. Merging needs a confirmation."""
+
+    def __init__(self, existing: Entry) -> None:
+        self.existing = existing
+        where = f" in {existing.city}" if existing.city else ""
+        super().__init__(f"{existing.name!r}{where} is already in this directory (entry {existing.id}); "
+                         "confirm to add this source to it instead of a second entry.")
+
+
+def _matches(entry: Entry, filters: Mapping[str, Any]) -> bool:
+    for key in FILTER_FIELDS:
+        wanted = filters.get(key)
+        if wanted in (None, "", [], ()):
+            continue
+        wanted_set = {fold(w) for w in ([wanted] if isinstance(wanted, str) else wanted)}
+        value = getattr(entry, key)
+        have = {fold(v) for v in (value if isinstance(value, tuple) else (value,))}
+        if not wanted_set & have:
+            return False
+    return True
+
+
+class Directory:
+    """The entries of every directory in one KB.
+
+    Args:
+        catalog: the KB's catalog (entries, documents, chunks, drafts).
+        read_original: reads a document's stored original again (for its tables); raises IngestError.
+        parts: the KB's embedder and embedding cache, for searching entries.
+    """
+
+    def __init__(self, catalog: Catalog, read_original: Callable[[Document], ParsedDocument],
+                 parts: Callable[[], tuple[Embedder, EmbeddingCache]]) -> None:
+        self.catalog = catalog
+        self.store = DirectoryStore(catalog)
+        self._read = read_original
+        self.index = EntryIndex(parts, lambda: self.store.version, lambda: self.store.entries(ALL))
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def entries(self, scope: int | str | None = ALL, filters: Mapping[str, Any] | None = None) -> list[Entry]:
+        """Entries of a scope (None: the network directory; a draft id; ALL), filtered by
+        sector, kind, city, prevention_level, themes (each any of its values)."""
+        return [e for e in self.store.entries(scope) if _matches(e, filters or {})]
+
+    def get(self, entry_id: int) -> Entry:
+        return self.store.get(entry_id)
+
+    def search(self, query: str, k: int = 20, filters: Mapping[str, Any] | None = None,
+               scope: int | str | None = ALL) -> list[Entry]:
+        """Entries best matching a question in any language (all of the scope, filtered, when empty)."""
+        pool = self.entries(scope, filters)
+        if not (query or "").strip():
+            return pool
+        by_id = {e.id: e for e in pool}
+        return [by_id[i] for i, _ in self.index.search(query, k, [e.id for e in pool if e.id is not None])
+                if i in by_id]
+
+    def draft_city(self, draft_id: int) -> str:
+        row = self.catalog.db.execute("SELECT city FROM drafts WHERE id = ?", (int(draft_id),)).fetchone()
+        if row is None:
+            raise DirectoryError(f"There is no draft {draft_id}.")
+        return str(row["city"] or "")
+
+    def facets(self) -> dict[str, list[str]]:
+        """The values each filter can take, from the stored entries."""
+        entries = self.store.entries(ALL)
+        out: dict[str, list[str]] = {}
+        for key in FILTER_FIELDS:
+            values = {v for e in entries for v in (getattr(e, key) if key in ("prevention_level", "themes")
+                                                    else (getattr(e, key),)) if v}
+            out[key] = sorted(values, key=fold)
+        return out
+
+    # --- changing ------------------------------------------------------------------------------
+
+    def check(self, entry: Entry, draft_id: int | None = None) -> Entry:
+        """The entry as it would be stored (the draft's city when none is given), or EntryInvalid
+        naming every field at fault: nothing is dropped silently from what a person typed."""
+        if draft_id is not None and not entry.city:
+            entry = replace(entry, city=self.draft_city(draft_id))
+        clean, problems = clean_entry(entry)
+        if problems:
+            raise EntryInvalid(problems)
+        return clean
+
+    def add(self, entry: Entry, draft_id: int | None = None, *, merge: bool = False) -> Entry:
+        """Store a new entry in the network directory (None) or a draft's.
+
+        Raises:
+            EntryInvalid: a field is not valid (the caller keeps what was typed).
+            DuplicateEntry: the directory has this programme already and `merge` is False.
+        """
+        if draft_id is not None:
+            self.draft_city(draft_id)
+        clean = self.check(entry, draft_id)
+        existing = self.store.find_duplicate(clean.name, clean.city, draft_id)
+        if existing is not None:
+            if not merge:
+                raise DuplicateEntry(existing)
+            return self.store.merge_into(existing.id or 0, clean)
+        return self.store.insert(clean, draft_id)
+
+    def update(self, entry_id: int, entry: Entry, *, keep_contact: bool = False, merge: bool = False) -> Entry:
+        """Replace an entry's fields (its sources too, as given). Renaming it to another entry of its
+        directory is a duplicate: refused, or with `merge` folded into that one (this one removed)."""
+        old = self.get(entry_id)
+        clean = self.check(entry, old.draft_id)
+        other = self.store.find_duplicate(clean.name, clean.city, old.draft_id, exclude=entry_id)
+        if other is not None:
+            if not merge:
+                raise DuplicateEntry(other)
+            self.store.delete(entry_id)
+            return self.store.merge_into(other.id or 0, clean)
+        return self.store.update(entry_id, clean, keep_contact=keep_contact)
+
+    def remove(self, entry_id: int) -> Entry:
+        return self.store.delete(entry_id)
+
+    def restore(self, entry: Entry) -> Entry:
+        """Put a removed entry back (as a new entry of its directory), as the undo of a removal."""
+        return self.add(replace(entry, id=None), entry.draft_id, merge=True)
+
+    # --- spreadsheets -------------------------------------------------------------------------
+
+    def import_csv(self, text: str, draft_id: int | None = None, *, merge: bool = False) -> ImportReport:
+        """Read a CSV (as `export_csv` writes it, or a spreadsheet with headers in any corpus language)
+        into a directory. Rows repeating a stored entry, or an earlier row, are merged only with `merge`
+        (else listed as waiting for confirmation); importing the same file again with `merge` changes
+        nothing. See `kb.directory.csv_io` for what is kept and what is rejected.
+        """
+        city = self.draft_city(draft_id) if draft_id is not None else ""
+        parsed = parse_csv(text)
+        report = ImportReport(unknown_columns=parsed.unknown_columns)
+        for row in parsed.rows:
+            if row.entry is None:
+                report.rejected.append((row.line, "a row needs a name (the name column is empty)"))
+                continue
+            report.problems.extend((row.line, p) for p in row.problems)
+            entry = row.entry if row.entry.city or not city else replace(row.entry, city=city)
+            existing = self.store.find_duplicate(entry.name, entry.city, draft_id)
+            if existing is None:
+                report.added.append((row.line, self.store.insert(entry, draft_id)))
+            elif merge:
+                report.merged.append((row.line, self.store.merge_into(existing.id or 0, entry)))
+            else:
+                report.duplicates.append((row.line, entry.name, existing.id))
+        return report
+
+    @staticmethod
+    def export_csv(entries: Iterable[Entry]) -> str:
+        """The entries as CSV text (UTF-8 with BOM when written as UTF-8); see `kb.directory.csv_io`."""
+        return dump_csv(entries)
+
+    # --- from documents ------------------------------------------------------------------------
+
+    def table_rows(self, doc: Document) -> list[Candidate]:
+        """Every table row's candidates as read, row by row (before the same programme is merged)."""
+        parsed = self._read(doc)
+        chunks = self.catalog.chunks_of(doc.id)
+        city = str(doc.metadata.get("city") or "")
+
+        def source_for(quote: str, section: tuple[str, ...]) -> Source:
+            return source_from_chunk(doc, find_chunk(chunks, quote, section), quote, section=section)
+
+        return [c for table in parsed.tables for c in table_candidates(table, city, source_for)]
+
+    def list_items(self, doc: Document) -> list[Candidate]:
+        """The candidates of a document's list items ("• Name: what it offers", "• Sector: A, B e C")."""
+        city = str(doc.metadata.get("city") or "")
+
+        def source_for(chunk: Chunk, quote: str) -> Source:
+            return source_from_chunk(doc, chunk, quote)
+
+        return list_candidates(self.catalog.chunks_of(doc.id), city, source_for)
+
+    def candidates(self, doc: Document, draft_id: int | None = None) -> list[Candidate]:
+        """Proposed entries from a document's tables and list items, one per programme (a programme
+        found twice is one candidate with both sources), each saying which stored entry it repeats."""
+        out = []
+        for cand in merge_candidates([*self.table_rows(doc), *self.list_items(doc)]):
+            clean, _ = clean_entry(cand.entry)
+            dup = self.store.find_duplicate(clean.name, clean.city, draft_id)
+            out.append(replace(cand, entry=clean, duplicate_of=dup.id if dup else None))
+        return out
+
+    def accept(self, candidates: Iterable[Candidate], draft_id: int | None = None) -> list[Entry]:
+        """Store the candidates a person accepted; one that repeats a stored entry adds its sources to
+        it (accepting it is the confirmation)."""
+        return [self.add(c.entry, draft_id, merge=True) for c in candidates]
+
+    def from_excerpt(self, doc: Document, chunk_id: int, quote: str, cities: Sequence[str] = ()) -> Entry:
+        """The prefilled form of "Add to directory": the document's city, the excerpt as source and
+        quote, and a suggested name (the most name-like span of the quoted sentence), unsaved."""
+        chunk = next((c for c in self.catalog.chunks_of(doc.id) if c.id == int(chunk_id)), None)
+        if chunk is None:
+            raise DirectoryError("This excerpt is no longer in the knowledge base.")
+        quote = quote if quote and quote in chunk.text else chunk.text
+        city = str(doc.metadata.get("city") or "")
+        name = suggest_name(quote, [*cities, city])
+        kind = ""
+        sector = ""
+        if name:
+            kind = "organisation" if body_sector(name) and kind_of_name(name) != "service" else kind_of_name(name)
+            sector = body_sector(name) or ""
+        return Entry(name=name, kind=kind, sector=sector, city=city,
+                     sources=(source_from_chunk(doc, chunk, quote),))

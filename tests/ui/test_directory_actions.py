@@ -1,0 +1,123 @@
+"""The directory's and leadership group's operations without a browser: the role rule on the server,
+contact fields withheld from viewers (also in exports and when a viewer edits), the form prefilled
+from an excerpt, the form's refusals in the page language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kb.access import User, hash_password
+from kb.directory import Entry
+from ui.actions import Actions, UiError
+
+FORM = {"name": "", "kind": "", "sector": "", "city": "", "organisation": "", "target_group": "",
+        "prevention_level": [], "themes": "", "languages": "", "description": "", "access": "", "address": "",
+        "phone": "", "email": "", "website": "", "contact_point": "", "public": False}
+
+
+@pytest.fixture
+def act(tmp_path: Path) -> Iterator[Actions]:
+    from kb import KnowledgeBase
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "support.txt").write_text("Support\n\nAnyone can call Turning Point confidentially on weekdays.",
+                                      encoding="utf-8")
+    assert kb.add([docs], metadata={"city": "Larchmont Ridge", "country": "US"}).ok
+    pw = hash_password("pw", iterations=1000)
+    a = Actions(kb, {"ana": User("ana", "coordinator", pw), "vic": User("vic", "viewer", pw)})
+    yield a
+    a.on_kb(kb.close)
+    a.close()
+
+
+def test_the_network_directory_is_the_coordinators_and_a_drafts_its_drafters(act: Actions) -> None:
+    form = {**FORM, "name": "Turning Point", "sector": "health", "phone": "+1 555 0100"}
+    with pytest.raises(UiError, match="viewer cannot change the network directory"):
+        act.save_entry("vic", "network", None, form, [])
+    with pytest.raises(UiError):
+        act.save_entry(None, "network", None, form, [])  # not signed in
+    status, saved = act.save_entry("ana", "network", None, form, [])
+    assert saved is not None and "Saved" in status
+    draft = act.create_draft("vic", "Larchmont Ridge")
+    _, mine = act.save_entry("vic", str(draft), None, {**form, "name": "Youth desk", "city": ""}, [])
+    assert mine.draft_id == draft and mine.city == "Larchmont Ridge"  # the draft's city when none is typed
+    with pytest.raises(UiError, match="viewer cannot change the network directory"):
+        act.remove_entry("vic", saved.id)
+    assert act.add_seat("vic", draft, "Larchmont Ridge Police", "police", "observer", "", "en")
+
+
+def test_a_viewer_never_receives_a_non_public_entrys_contact_fields(act: Actions) -> None:
+    act.save_entry("ana", "network", None, {**FORM, "name": "Turning Point", "phone": "+1 555 0100"}, [])
+    act.save_entry("ana", "network", None, {**FORM, "name": "Open Line", "phone": "+1 555 0199", "public": True}, [])
+    html, _ = act.directory_view("vic", "network")
+    assert "555 0100" not in html and "555 0199" in html and "coordinators only" in html
+    assert "555 0100" in act.directory_view("ana", "network")[0]
+    csv = act.export_directory("vic", "network", "csv").read_text(encoding="utf-8-sig")
+    assert "555 0100" not in csv and "555 0199" in csv
+    from docx import Document
+
+    doc = Document(str(act.export_directory("vic", "network", "docx")))
+    cells = " ".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "Turning Point" in cells and "555 0100" not in cells
+
+
+def test_a_viewer_editing_a_draft_entry_keeps_the_contact_fields_hidden_from_them(act: Actions) -> None:
+    draft = act.create_draft("ana", "Larchmont Ridge")
+    _, entry = act.save_entry("ana", str(draft), None, {**FORM, "name": "Youth desk", "email": "desk@city.example"}, [])
+    values, _, _ = act.entry_form("vic", entry.id)
+    assert values["email"] == ""  # not sent to the viewer
+    _, saved = act.save_entry("vic", str(draft), entry.id, {**values, "description": "After school"}, [])
+    stored = act.kb.directory.get(entry.id)
+    assert stored.description == "After school" and stored.email == "desk@city.example"
+    assert saved.id == entry.id
+
+
+def test_add_to_directory_prefills_the_form_from_the_excerpt(act: Actions) -> None:
+    chunk = act.kb.chunks_of(act.kb.documents()[0].id)[0]
+    values, sources, note = act.prefill("vic", chunk.id, None,
+                                        ["Anyone can call Turning Point confidentially on weekdays."])
+    assert values["name"] == "Turning Point" and values["city"] == "Larchmont Ridge"
+    assert sources[0]["quote"] == "Anyone can call Turning Point confidentially on weekdays."
+    assert sources[0]["chunk_id"] == chunk.id and "Support" in note
+    values, sources, _ = act.prefill("vic", chunk.id, "call  Turning Point", None)  # a browser selection
+    assert sources[0]["quote"] == "call Turning Point"
+
+
+def test_a_form_with_bad_fields_is_refused_in_the_page_language_and_nothing_saved(act: Actions) -> None:
+    form = {**FORM, "name": "Turning Point", "email": "nope", "website": "javascript:alert(1)"}
+    with pytest.raises(UiError) as err:
+        act.save_entry("ana", "network", None, form, [])
+    assert "E-mail: “nope” is not an e-mail address" in err.value.text("en")
+    assert "Correo electrónico: «nope» no es una dirección de correo electrónico" in err.value.text("es")
+    assert act.kb.directory.entries() == []
+    act.save_entry("ana", "network", None, {**form, "email": "", "website": ""}, [])
+    status, saved = act.save_entry("ana", "network", None, {**form, "name": "turning point", "email": "",
+                                                            "website": ""}, [])
+    assert saved is None and "already in this directory" in status
+    assert len(act.kb.directory.entries()) == 1
+
+
+def test_the_draft_export_carries_the_directory_and_group_to_their_readers(act: Actions) -> None:
+    draft = act.create_draft("ana", "Larchmont Ridge")
+    act.kb.directory.add(Entry("Youth desk", sector="youth work", phone="+1 555 0111"), draft)
+    act.add_seat("ana", draft, "City of Larchmont Ridge", "municipality", "chair", "Deputy mayor", "en")
+    md = act.export("vic", draft, "markdown", "fr").read_text(encoding="utf-8")
+    assert "## Annuaire des programmes et des acteurs" in md and "## Groupe de pilotage" in md
+    assert "| City of Larchmont Ridge | Commune | Présidence | Deputy mayor |" in md
+    assert "555 0111" not in md  # the viewer's export keeps the contact fields out
+    assert "555 0111" in act.export("ana", draft, "markdown", "en").read_text(encoding="utf-8")
+
+
+def test_a_source_whose_document_is_removed_keeps_its_words_but_no_longer_opens(act: Actions) -> None:
+    chunk = act.kb.chunks_of(act.kb.documents()[0].id)[0]
+    values, sources, _ = act.prefill("ana", chunk.id, None, ["Anyone can call Turning Point confidentially on weekdays."])
+    act.save_entry("ana", "network", None, values, sources)
+    assert 'data-act="open-source"' in act.directory_view("ana", "network")[0]
+    act.remove("ana", act.kb.documents()[0].id, True)
+    html = act.directory_view("ana", "network")[0]
+    assert "Anyone can call Turning Point" in html and 'data-act="open-source"' not in html

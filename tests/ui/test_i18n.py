@@ -1,0 +1,116 @@
+"""The message catalogue: every key in every language, the same placeholders, nothing left untranslated,
+and every key the code uses present (a missing key would show on the page as the key itself)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from ui.i18n import DEFAULT, LANGUAGES, PLURAL_CATEGORIES, Msg, catalogue, normalize, t
+
+UI = Path(__file__).resolve().parents[2] / "ui"
+# Keys whose text may rightly read the same as in English (codes, formats, names, placeholders).
+SAME_AS_ENGLISH = {
+    "library.col.id", "card.page_ocr", "help.source_url", "reason.other", "card.page", "export.markdown", "choice.status.ready",
+    "export.docx", "common.comma", "library.col.pages", "outcome.col.pages", "search.placeholder", "pin.section",
+    "field.region", "library.col.type", "library.col.status", "card.open_page", "field.licence",
+    "choice.doc_type.evaluation", "library.col.chunks", "outcome.col.chunks", "library.document",
+    "search.filters", "reader.download", "error.meta.manifest", "error.meta.other",
+}
+
+
+def placeholders(message: object) -> set[str]:
+    texts = message.values() if isinstance(message, dict) else [message]
+    return {name for text in texts for _, name, _, _ in string.Formatter().parse(str(text)) if name}
+
+
+@pytest.mark.parametrize("lang", [code for code in LANGUAGES if code != DEFAULT])
+def test_every_language_has_every_key_with_the_same_placeholders(lang: str) -> None:
+    en, other = catalogue(DEFAULT), catalogue(lang)
+    assert sorted(set(en) - set(other)) == [], f"missing in {lang}.yaml"
+    assert sorted(set(other) - set(en)) == [], f"not in en.yaml (misspelt?) in {lang}.yaml"
+    for key, message in other.items():
+        wanted = placeholders(en[key]) - {"n"}
+        assert placeholders(message) - {"n"} <= placeholders(en[key]), (lang, key)
+        if not isinstance(message, dict) or "n" not in placeholders(en[key]):
+            assert placeholders(message) >= wanted, (lang, key, message)
+        if isinstance(message, dict):
+            assert set(message) <= PLURAL_CATEGORIES and "other" in message, (lang, key)
+
+
+@pytest.mark.parametrize("lang", ["ar", "es", "fr", "de", "pt"])
+def test_nothing_is_left_in_english(lang: str) -> None:
+    en, other = catalogue(DEFAULT), catalogue(lang)
+    same = sorted(k for k, v in other.items() if v == en[k] and k not in SAME_AS_ENGLISH
+                  and not str(v).startswith("{") and len(str(v)) > 3)
+    assert same == [], f"{lang}.yaml repeats the English text of {same}"
+
+
+def test_arabic_is_arabic_and_uses_its_plural_forms() -> None:
+    ar = catalogue("ar")
+    latin_words = re.compile(r"\b(?!(?:PDF|DOCX|HTML|Markdown|Word|CSV|OCR|PNG|JPEG|TIFF|KB_OCR|CSL|JSON|kb|add|manifest|file|http|https|"
+                             r"DE|ES|FR|GB|US|Who|chairs|the|local|group|el|grupo|Quién|preside)\b)[A-Za-z]{3,}\b")
+    for key, value in ar.items():
+        for text in value.values() if isinstance(value, dict) else [value]:
+            stripped = re.sub(r"\{[a-z_]+\}", "", text)
+            assert not latin_words.search(stripped), (key, text)
+    assert t("ar", "search.results", n=2, query="x") == "نتيجتان لـ «x»."
+    assert t("ar", "search.results", n=3, query="x").startswith("3 نتائج")
+    assert t("ar", "search.results", n=11, query="x").startswith("11 نتيجة")
+
+
+def test_messages_fill_in_numbers_for_the_language_and_fall_back_to_english() -> None:
+    assert t("de", "search.results", n=12345, query="q") == "12.345 Ergebnisse für „q“."
+    assert t("fr", "search.results", n=1, query="q") == "1 résultat pour « q »."
+    assert t("xx", "tab.search") == "Search" and normalize("pt-BR") == "pt" and normalize("ar-EG,en;q=0.5") == "ar"
+    assert Msg("error.filter_year", field=Msg("filter.year_min"), value="x").text("es").startswith("Año desde:")
+    assert t("en", "no.such.key") == "no.such.key"
+
+
+def _keys_in_code() -> set[str]:
+    """Every literal key the UI code passes to t(), label()/L(), Msg() or UiError()."""
+    found: set[str] = set()
+    for path in UI.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name not in {"t", "L", "label", "Msg", "UiError"}:
+                continue
+            for arg in node.args[:2]:
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and re.fullmatch(r"[a-z_]+(\.[\w<>-]+)+", arg.value):
+                    found.add(arg.value)
+    return found
+
+
+def test_every_key_the_code_uses_is_in_the_catalogue() -> None:
+    used = _keys_in_code()
+    assert len(used) > 100
+    assert sorted(used - set(catalogue(DEFAULT))) == []
+
+
+def test_every_key_built_from_data_is_in_the_catalogue() -> None:
+    """Keys derived from a field, a value, a role, an outcome or an error code (`field.city` ...)."""
+    from ingest import ERROR_CODES, FIELDS
+    from kb.access import ACTIONS, ROLES
+    from kb.drafting.framework import load_framework
+    from ui.actions import FILTER_FIELDS, META_FIELDS, YEAR_FILTERS
+    from ui.render import LIBRARY_HEADERS, OUTCOME_HEADERS
+
+    # every metadata field of the schema (ingest.schema): its label, its hint, each allowed value
+    keys = {f"field.{f.name}" for f in FIELDS} | {f"field.{f}" for f in (*META_FIELDS, *FILTER_FIELDS)}
+    keys |= {f"help.{f.name}" for f in FIELDS if f.placeholder}
+    keys |= {f"choice.{f.name}.{v}" for f in FIELDS for v in f.choices}
+    keys |= {f"filter.{key}" for key in YEAR_FILTERS}
+    keys |= {f"error.denied.{a}" for a in ACTIONS} | {f"role.a.{r}" for r in ROLES} | {f"role.{r}" for r in ROLES}
+    keys |= {f"library.col.{c}" for c in LIBRARY_HEADERS} | {f"outcome.col.{c}" for c in OUTCOME_HEADERS}
+    keys |= {f"outcome.{o}" for o in ("added", "updated", "unchanged", "failed")}
+    keys |= {f"reason.{code}" for code in (*ERROR_CODES, "missing", "unreadable")}
+    keys |= {f"framework.{s.key}.{part}" for s in load_framework().sections for part in ("title", "purpose")}
+    keys |= {"choice.status.ready"}
+    assert sorted(keys - set(catalogue(DEFAULT))) == []

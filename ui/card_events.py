@@ -1,0 +1,126 @@
+"""What a click on a result card does: pin (all, highlighted sentences, a selection), create a draft
+in place and pin, undo a pin, "more like this" within the active filters, open the reader, and
+"Add to directory" (the Directory tab's form, prefilled from the excerpt: `ui.directory.open_form`).
+
+A card is re-drawn where it was clicked, saying what happened ("Pinned to §3 · undo", "already
+there"), from the cards the panel shows (kept in the session, `Shown`). No gradio import at module
+level: `make_card_handlers` gets the module, like `ui.handlers`.
+"""
+
+from typing import Any
+
+from ui import render
+from ui.actions import FILTER_FIELDS, YEAR_FILTERS, Actions, Shown
+from ui.directory import open_form
+from ui.form_handlers import form_handler, user_of
+from ui.i18n import t
+
+__all__ = ["make_card_handlers"]
+
+
+def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
+    """on_results / on_suggestions (card clicks of the two panels), close_reader."""
+    from types import SimpleNamespace
+
+    def handle(lang, shown: Shown, working, section, filters: dict, data: dict, request: Any) -> dict:
+        """Updates for a card click in a panel (keys: "cards", "status", "shown", plus draft and reader)."""
+        user = user_of(request)
+        what = str(data.get("act") or "")
+        chunk = int(data["chunk"]) if data.get("chunk") not in (None, "") else None
+        out: dict = {}
+        if what == "more" and chunk is not None:
+            cards, status, new = act.similar(user, chunk, filters, lang=lang, draft_id=working)
+            return {"cards": cards, "status": status, "shown": new}
+        if what == "download" and chunk is not None:
+            return {"download": act.original_copy(user, chunk)}
+        if what == "directory" and chunk is not None:  # "Add to directory": the form, prefilled
+            hit = shown.hit(chunk)
+            return {"directory": open_form(gr, act, lay, lang, chunk, data.get("quote"),
+                                           hit.highlights if hit else [], working, user)}
+        if what == "open" and chunk is not None:
+            hit = shown.hit(chunk)
+            html = act.reader(user, chunk, hit.highlights if hit else [], lang)
+            return {"reader": html}
+        notes: dict[int, render.CardState] = {}
+        if what in ("pin", "pin-hl") and chunk is not None:
+            if act._draft(working) is None:  # no draft yet: the card offers to create one, in place
+                notes[chunk] = render.CardState(offer_create=True)
+                out["status"] = render.message(t(lang, "status.need_draft"))
+            else:
+                hit = shown.hit(chunk)
+                highlights = hit.highlights if (hit and what == "pin-hl") else None
+                out["status"], notes[chunk] = act.pin(user, working, section, chunk, quote=data.get("quote"),
+                                                      highlights=highlights, lang=lang)
+        elif what == "create-pin" and chunk is not None:
+            working = act.create_draft(user, str(data.get("city") or ""), None, lang)
+            out["working"] = working
+            out["status"], notes[chunk] = act.pin(user, working, section, chunk, lang=lang)
+        elif what == "unpin" and data.get("item") not in (None, ""):
+            act.unpin(user, int(data["item"]))
+            out["status"] = render.message(t(lang, "status.unpinned"), "ok")
+            if chunk is not None:
+                notes[chunk] = render.CardState(notice=t(lang, "status.unpinned"), notice_kind="ok")
+        else:
+            return {}
+        out["cards"] = act.cards(shown, lang, working, notes)
+        out["draft"] = act.view(user, working, section, lang)
+        return out
+
+    def apply(got: dict, cards: Any, status: Any, state: Any) -> dict:
+        ups: dict = {}
+        if "cards" in got:
+            ups[cards] = got["cards"]
+        if "status" in got:
+            ups[status] = got["status"]
+        if "shown" in got:
+            ups[state] = got["shown"]
+        if "draft" in got:
+            ups[lay.draft_html] = got["draft"]
+        if "working" in got:
+            choices = act.draft_choices()
+            ups[lay.working] = got["working"]
+            ups[lay.pin_draft] = gr.Dropdown(choices=choices, value=got["working"])
+            ups[lay.draft_sel] = gr.Dropdown(choices=choices, value=got["working"])
+        elif "draft" in got:  # item counts in the choosers' labels
+            choices = act.draft_choices()
+            ups[lay.pin_draft] = gr.Dropdown(choices=choices)
+            ups[lay.draft_sel] = gr.Dropdown(choices=choices)
+        if "download" in got:
+            ups[lay.original_file] = gr.File(value=str(got["download"]), visible=True)
+        if "directory" in got:
+            ups.update(got["directory"])
+        if "reader" in got:
+            ups[lay.reader] = got["reader"]
+            ups[lay.reader_panel] = gr.Column(visible=True)
+        return ups
+
+    def on_results(lang, shown, working, section, flt, evt, request):
+        """A card click in the search results; `flt`: the search form's filters ("more like this" keeps them)."""
+        got = handle(lang, shown, working, section, flt, evt._data or {}, request)
+        return apply(got, lay.results, lay.search_status, lay.shown)
+
+    def on_suggestions(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
+        got = handle(lang, shown, working, section, {}, evt._data or {}, request)
+        return apply(got, lay.suggestions, lay.suggest_status, lay.suggest_shown)
+
+    def on_reader(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
+        got = handle(lang, shown, working, section, {}, evt._data or {}, request)
+        return apply(got, lay.results, lay.search_status, lay.shown)
+
+    def close_reader():
+        return gr.Column(visible=False)
+
+    def panel(cards: Any, status: Any, state: Any):
+        """A handler for the card clicks of another panel of cards (the atlas's cell and examples panels)."""
+
+        def on_panel(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
+            got = handle(lang, shown, working, section, {}, evt._data or {}, request)
+            return apply(got, cards, status, state)
+
+        return on_panel
+
+    # the search form's filters as parameters, one per field (ui.form_handlers)
+    results = form_handler(gr, (*FILTER_FIELDS, *YEAR_FILTERS), on_results,
+                           lead=("lang", "shown", "working", "section"), event=True)
+    return SimpleNamespace(on_results=results, on_suggestions=on_suggestions, on_reader=on_reader,
+                           close_reader=close_reader, panel=panel)

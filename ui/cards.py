@@ -1,0 +1,260 @@
+"""Result cards: the passage around a hit's best sentences, its citation, and what can be done with it.
+
+A card's header names the document, its place, page and section, so the excerpt below starts with
+what the passage says: a leading line that only repeats the title or a heading is left out of it.
+A long passage shows a window around its highlighted sentences, with "show more" for the whole
+(toggled in the browser, no round trip). Every text goes through `esc` (see `ui.render`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from kb.types import Hit
+from ui.i18n import direction, t
+from ui.i18n.locale import country_name, language_name
+from ui.render_base import esc, rtl_language
+
+__all__ = ["Original", "CardState", "PinnedAt", "result_cards", "excerpt_window", "body_text",
+           "highlight", "citation_text", "place_text"]
+
+WINDOW = 700  # characters a card shows before "show more"
+CONTEXT = 240  # characters of context kept around the highlighted sentences
+_BOUNDARY = re.compile(r"(?<=[.!?؟。！？])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Original:
+    """How a card reaches its document: a link (PDF at the page, or the web), the in-page reader,
+    and the stored original to download under its own name."""
+
+    open_url: str | None = None  # PDF with #page=N, or the document's web address
+    reader: bool = False  # the text view inside the page (DOCX, HTML, Markdown, text)
+    download_url: str | None = None
+    filename: str | None = None
+
+
+@dataclass(frozen=True)
+class PinnedAt:
+    """An item of the working draft that quotes this card's chunk."""
+
+    item_id: int
+    number: int  # the section's place in the framework, 1-based
+    section: str  # its title in the UI language
+
+
+@dataclass
+class CardState:
+    """What a card says about the working draft, and a one-off notice where the click happened."""
+
+    pinned: list[PinnedAt] = field(default_factory=list)
+    notice: str = ""  # already-translated text
+    notice_kind: str = "info"
+    offer_create: bool = False  # no draft yet: offer to create one here
+
+
+def highlight(text: str, sentences: Iterable[str], start: int = 0, end: int | None = None) -> str:
+    """Escaped `text[start:end]` with each of `sentences` (verbatim substrings of `text`) in <mark>."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for sentence in sentences:
+        at = text.find(sentence) if sentence else -1
+        if at >= 0:
+            spans.append((max(at, start), min(at + len(sentence), end)))
+    out, pos = [], start
+    for a, b in sorted(spans):
+        if a < pos or a >= b:  # overlapping or outside the window: keep the first
+            continue
+        out += [esc(text[pos:a]), "<mark>", esc(text[a:b]), "</mark>"]
+        pos = b
+    out.append(esc(text[pos:end]))
+    return "".join(out)
+
+
+def body_text(text: str, headings: Sequence[str]) -> str:
+    """The passage without leading lines that only repeat its title or a section heading."""
+    names = {" ".join(h.split()).casefold() for h in headings if h and h.strip()}
+    lines = text.split("\n")
+    while lines and (not lines[0].strip() or " ".join(lines[0].split()).casefold() in names):
+        lines.pop(0)
+    return "\n".join(lines).strip() or text.strip()
+
+
+def excerpt_window(text: str, sentences: Sequence[str], limit: int = WINDOW,
+                   context: int = CONTEXT) -> tuple[int, int]:
+    """The span of `text` a card shows first: all of it when short, else the highlighted sentences
+    with up to `context` characters around them, cut at sentence boundaries."""
+    if len(text) <= limit:
+        return 0, len(text)
+    cuts = sorted({0, len(text), *(m.end() for m in _BOUNDARY.finditer(text))})
+    found = [(text.find(s), len(s)) for s in sentences if s and text.find(s) >= 0]
+    if found:
+        a = min(at for at, _ in found)
+        b = max(at + n for at, n in found)
+        lo = min((c for c in cuts if a - context <= c <= a), default=a)
+        reach = max(b + context, lo + limit - context)
+    else:
+        lo, b, reach = 0, 0, limit
+    hi = max((c for c in cuts if b <= c <= reach), default=None)
+    if hi is None or hi <= lo:
+        hi = min((c for c in cuts if c >= max(b, reach)), default=len(text))
+    if hi - lo >= 0.85 * len(text):
+        return 0, len(text)
+    return lo, hi
+
+
+def place_text(city: str | None, country: str | None, lang: str) -> str:
+    return t(lang, "common.comma").join(p for p in (city, country_name(country, lang)) if p)
+
+
+def citation_text(hit: Hit, lang: str) -> str:
+    """The hit's citation in the reader's language (country name, "p." as the language writes it)."""
+    head = hit.title
+    place = place_text(hit.city, hit.country, lang)
+    if place:
+        head += f" — {place}"
+    if hit.year:
+        head += f" ({hit.year})"
+    parts = [head]
+    if hit.page:
+        # a page read by OCR says so, so whoever quotes it knows the text may differ from the scan
+        parts.append(t(lang, "card.page_ocr" if hit.ocr else "card.page", page=str(hit.page)))
+    path = section_path(hit)
+    if path:
+        parts.append(f"§ {path}")
+    return t(lang, "common.comma").join(parts)
+
+
+def section_path(hit: Hit) -> str:
+    """The hit's heading path, without a heading that repeats the title and without a doubled "§"."""
+    title = " ".join(hit.title.split()).casefold()
+    path = [s.lstrip("§ ").strip() for s in hit.section if " ".join(s.split()).casefold() != title]
+    return " › ".join(p for p in path if p)
+
+
+def _badge(code: str | None, lang: str) -> str:
+    name = language_name(code, lang)
+    if not name:
+        return ""
+    return f'<span class="kb-badge kb-lang" data-code="{esc(code)}" title="{esc(name)}">{esc(name)}</span>'
+
+
+def _doc_type(value: str | None, lang: str) -> str:
+    return t(lang, f"choice.doc_type.{value}") if value else ""
+
+
+def _links(hit: Hit, original: Original, lang: str) -> str:
+    out = []
+    if original.open_url and not original.reader:
+        text = t(lang, "card.open_page", page=str(hit.page)) if hit.page else t(lang, "card.open")
+        out.append(f'<a class="kb-open" href="{esc(original.open_url)}" target="_blank" rel="noopener">'
+                   f"{esc(text)}</a>")
+    if original.reader:
+        out.append(f'<button class="kb-act kb-open" data-act="open" data-chunk="{hit.chunk_id}">'
+                   f"{esc(t(lang, 'card.open'))}</button>")
+    if original.download_url:  # served by the app under the original's own name (see Actions.original_copy)
+        name = original.filename or "original"
+        out.append(f'<button class="kb-act kb-link kb-download" data-act="download" data-chunk="{hit.chunk_id}" '
+                   f'title="{esc(name)}">{esc(t(lang, "card.download"))}</button>')
+    return " ".join(out)
+
+
+def _state_html(hit: Hit, state: CardState | None, lang: str) -> str:
+    if state is None:
+        return ""
+    out = []
+    for p in state.pinned:
+        out.append(
+            f'<p class="kb-pinned" role="status">{esc(t(lang, "card.pinned", number=str(p.number), section=p.section))}'
+            f' · <button class="kb-act kb-link" data-act="unpin" data-chunk="{hit.chunk_id}" data-item="{p.item_id}">'
+            f"{esc(t(lang, 'card.undo'))}</button></p>"
+        )
+    if state.notice:
+        out.append(f'<p class="kb-msg kb-{esc(state.notice_kind)} kb-card-notice" role="status">{esc(state.notice)}</p>')
+    if state.offer_create:
+        out.append(
+            f'<div class="kb-create" role="group"><p>{esc(t(lang, "card.no_draft"))}</p>'
+            f'<label>{esc(t(lang, "field.city"))} <input name="kb-city" type="text" dir="auto" '
+            f'placeholder="{esc(t(lang, "help.your_city"))}"></label> '
+            f'<button class="kb-act kb-primary" data-act="create-pin" data-chunk="{hit.chunk_id}">'
+            f"{esc(t(lang, 'card.create_and_pin'))}</button></div>"
+        )
+    return "".join(out)
+
+
+def _card(n: int, hit: Hit, original: Original, lang: str, can_pin: bool, state: CardState | None) -> str:
+    text = body_text(hit.text, (hit.title, *hit.section))
+    a, b = excerpt_window(text, hit.highlights)
+    text_dir = "rtl" if rtl_language(hit.language) else "auto"
+    lang_attr = f' lang="{esc(hit.language)}"' if hit.language and hit.language != "und" else ""
+    excerpt = (f'<p class="kb-excerpt kb-short" dir="{text_dir}"{lang_attr}>{"… " if a else ""}'
+               f'{highlight(text, hit.highlights, a, b)}{" …" if b < len(text) else ""}</p>')
+    if (a, b) != (0, len(text)):
+        excerpt += (f'<p class="kb-excerpt kb-full" dir="{text_dir}"{lang_attr} hidden>'
+                    f"{highlight(text, hit.highlights)}</p>"
+                    f'<button class="kb-act kb-link kb-toggle" data-act="expand" data-more="{esc(t(lang, "card.more"))}" '
+                    f'data-less="{esc(t(lang, "card.less"))}">{esc(t(lang, "card.more"))}</button>')
+    if not hit.highlights:
+        excerpt += f'<p class="kb-nohl">{esc(t(lang, "card.no_highlight"))}</p>'
+    meta = " · ".join(esc(p) for p in (place_text(hit.city, hit.country, lang), hit.year,
+                                         _doc_type(hit.doc_type, lang)) if p)
+    where = " · ".join(p for p in (t(lang, "card.page", page=str(hit.page)) if hit.page else "",
+                                   f"§ {section_path(hit)}" if section_path(hit) else "") if p)
+    pin = ""
+    if can_pin:
+        pin = (f'<button class="kb-act kb-primary" data-act="pin" data-chunk="{hit.chunk_id}" '
+               f'title="{esc(t(lang, "card.pin_hint"))}">{esc(t(lang, "card.pin"))}</button>')
+        span = [(text.find(h), text.find(h) + len(h)) for h in hit.highlights if h and text.find(h) >= 0]
+        if span and max(b for _, b in span) - min(a for a, _ in span) < 0.9 * len(text):
+            pin += (f' <button class="kb-act" data-act="pin-hl" data-chunk="{hit.chunk_id}">'
+                    f"{esc(t(lang, 'card.pin_highlighted'))}</button>")
+    also = "".join(f'<p class="kb-citation kb-also" dir="auto">{esc(t(lang, "card.also_in", citation=c))}</p>'
+                   for c in hit.also_in)
+    return (
+        f'<article class="kb-card" id="kb-card-{hit.chunk_id}" data-chunk="{hit.chunk_id}">'
+        f'<header><span class="kb-rank">{n}</span> <strong class="kb-title" dir="auto">{esc(hit.title)}</strong> '
+        f'{_badge(hit.language, lang)} <span class="kb-meta" dir="{direction(lang)}">{meta}</span>'
+        + (f'<span class="kb-where" dir="auto">{esc(where)}</span>' if where else "")
+        + f"</header>{excerpt}"
+        f'<p class="kb-citation" dir="auto">{esc(citation_text(hit, lang))}</p>{also}'
+        f"{_state_html(hit, state, lang)}"
+        f"<footer>{_links(hit, original, lang)} "
+        f'<button class="kb-act" data-act="more" data-chunk="{hit.chunk_id}">{esc(t(lang, "card.more_like"))}'
+        f"</button> {pin} "
+        f'<button class="kb-act" data-act="directory" data-chunk="{hit.chunk_id}" '
+        f'title="{esc(t(lang, "card.directory_hint"))}">{esc(t(lang, "card.directory"))}</button></footer></article>'
+    )
+
+
+def result_cards(
+    hits: Sequence[Hit],
+    original: Callable[[Hit], Original | str | None],
+    lang: str = "en",
+    *,
+    can_pin: bool = True,
+    empty: str | None = None,
+    states: Mapping[int, CardState] | None = None,
+) -> str:
+    """Search results as cards, best first.
+
+    Args:
+        hits: the results.
+        original: how each hit's document opens (an `Original`; a plain URL is read as a link).
+        lang: the page language.
+        can_pin: show the pin buttons.
+        empty: what to say when there are no hits (translated); a default otherwise.
+        states: per chunk id, what the card says about the working draft.
+
+    Returns:
+        HTML; buttons carry `data-act` and `data-chunk` for the page's click handler.
+    """
+    if not hits:
+        return f'<div class="kb-empty" dir="{direction(lang)}">{esc(empty or t(lang, "search.no_results"))}</div>'
+    cards = []
+    for n, hit in enumerate(hits, start=1):
+        found = original(hit)
+        link = found if isinstance(found, Original) else Original(open_url=found)
+        cards.append(_card(n, hit, link, lang, can_pin, (states or {}).get(hit.chunk_id)))
+    return f'<div class="kb-results" dir="{direction(lang)}">' + "".join(cards) + "</div>"

@@ -1,0 +1,316 @@
+"""What the Directory and Leadership group tabs do, each operation checked against the caller's role.
+
+The rule is `kb.directory.access`: everyone who searches sees entries, but contact fields only of public
+entries unless they may edit documents; the network directory is the coordinators', a draft's directory
+and group its drafters'. It is applied here, on the server, for the page and the HTTP API alike: a
+viewer's answers never hold a non-public entry's contact fields. No gradio import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from kb.directory import (
+    FIELDS,
+    Candidate,
+    DirectoryError,
+    DirectoryPart,
+    DuplicateEntry,
+    Entry,
+    EntryInvalid,
+    RosterPart,
+    Source,
+    directory_docx,
+    may_edit,
+    may_see_contact,
+    visible,
+)
+from kb.directory.validate import entry_from_form
+from ui import directory_render as view
+from ui.actions_base import BaseActions, UiError, kb_thread
+from ui.draft_actions import find_quote, highlighted_span, slug
+from ui.i18n import Msg, t
+from ui.render_base import message
+
+__all__ = ["DirectoryActions", "FORM_FIELDS", "NETWORK_SCOPE"]
+
+FORM_FIELDS = FIELDS  # the entry form's fields, in order
+NETWORK_SCOPE = "network"
+
+
+class _Invalid(UiError):
+    """A form that cannot be saved: every field at fault, in the page language."""
+
+    def __init__(self, err: EntryInvalid) -> None:
+        self.problems = err.problems
+        super().__init__("error.directory.invalid", problems=self._parts("en"))
+
+    def _parts(self, lang: str | None) -> str:
+        return "; ".join(t(lang, "directory.problem", field=t(lang, f"entry.{p.field}"),
+                           reason=t(lang, f"error.directory.{p.field}", value=p.value)) for p in self.problems)
+
+    def text(self, lang: str | None) -> str:
+        return t(lang, "error.directory.invalid", problems=self._parts(lang))
+
+
+class DirectoryActions(BaseActions):
+    """The directory's and the group's operations (mixed into `ui.actions.Actions`)."""
+
+    # --- scopes and rights ---------------------------------------------------------------------
+
+    def scope_of(self, value: Any) -> int | None:
+        """None for the network directory, else a draft id (UiError when the draft is gone)."""
+        if value in (None, "", NETWORK_SCOPE):
+            return None
+        try:
+            draft_id = int(value)
+            self.kb.directory.draft_city(draft_id)
+        except (TypeError, ValueError, DirectoryError) as err:
+            raise UiError("error.choose_draft") from err
+        return draft_id
+
+    @kb_thread
+    def scope_choices(self, lang: str = "en") -> list[tuple[str, str]]:
+        drafts = self.kb.drafts.list()
+        return [(view.scope_label(None, lang), NETWORK_SCOPE)] + [
+            (view.scope_label(d.title, lang), str(d.id)) for d in drafts]
+
+    def _edit_check(self, user: str | None, draft_id: int | None) -> str:
+        role = self.role(user)
+        if not may_edit(role, draft_id):
+            who = Msg(f"role.a.{role}") if role in ("viewer", "coordinator", "local") else Msg("role.a.unknown")
+            raise UiError("error.directory.denied" if draft_id is None else "error.directory.denied_draft", who=who)
+        return role
+
+    def _seen(self, entries: Sequence[Entry], role: str) -> list[Entry]:
+        """The entries as this reader may see them; a source whose passage is gone (its document
+        removed or read again) keeps its words and citation but no longer opens."""
+        wanted = {s.chunk_id for e in entries for s in e.sources if s.chunk_id is not None}
+        alive = set(self.kb.catalog.chunks(wanted)) if wanted else set()
+        out = []
+        for entry in visible(entries, role):
+            if any(s.chunk_id is not None and s.chunk_id not in alive for s in entry.sources):
+                entry = replace(entry, sources=tuple(s if s.chunk_id in alive else replace(s, chunk_id=None)
+                                                     for s in entry.sources))
+            out.append(entry)
+        return out
+
+    # --- browsing ------------------------------------------------------------------------------
+
+    @kb_thread
+    def directory_view(self, user: str | None, scope: Any, query: str = "", filters: Mapping[str, Any] | None = None,
+                       lang: str = "en", notice: str = "") -> tuple[str, str]:
+        """(entry cards, status line) of a directory, searched and filtered."""
+        role = self.check(user, "search")
+        draft_id = self.scope_of(scope)
+        query = (query or "").strip()
+        found = self.kb.directory.search(query, k=50, filters=filters or {}, scope=draft_id)
+        seat_draft = draft_id is not None and may_edit(role, draft_id)
+        html = view.entry_cards(self._seen(found, role), lang, can_edit=may_edit(role, draft_id), can_seat=seat_draft,
+                                empty=t(lang, "directory.no_match" if query or any((filters or {}).values())
+                                        else "directory.empty"), notice=notice)
+        status = t(lang, "directory.found", n=len(found), query=query) if query else t(lang, "directory.count", n=len(found))
+        return html, message(status)
+
+    @kb_thread
+    def directory_facets(self) -> dict[str, list[str]]:
+        return self.kb.directory.facets()
+
+    # --- the entry form ------------------------------------------------------------------------
+
+    @kb_thread
+    def entry_form(self, user: str | None, entry_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+        """The form values of a stored entry as this reader may see them, its sources, its name."""
+        role = self.check(user, "search")
+        entry = self._entry(entry_id)
+        self._edit_check(user, entry.draft_id)
+        seen = entry if may_see_contact(role, entry) else entry.without_contact()
+        return self._form_values(seen), [s.to_dict() | {"chunk_id": s.chunk_id, "doc_id": s.doc_id}
+                                          for s in entry.sources], entry.name
+
+    @staticmethod
+    def _form_values(entry: Entry) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in FORM_FIELDS:
+            value = getattr(entry, f)
+            out[f] = list(value) if f == "prevention_level" else ("; ".join(value) if isinstance(value, tuple) else value)
+        return out
+
+    @kb_thread
+    def prefill(self, user: str | None, chunk_id: int, quote: str | None, highlights: Sequence[str] | None,
+                lang: str = "en") -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+        """"Add to directory" on a card: the form prefilled from the excerpt (city, source and quote,
+        a suggested name from the selected words or the highlighted sentences)."""
+        self.check(user, "search")
+        chunk = self.kb.chunk(int(chunk_id))
+        doc = self.kb.document(chunk.doc_id) if chunk else None
+        if chunk is None or doc is None:
+            raise UiError("error.excerpt_gone")
+        part = find_quote(chunk.text, quote) if quote and quote.strip() else None
+        part = part or (highlighted_span(chunk.text, highlights) if highlights else None) or chunk.text
+        cities = [str(d.metadata.get("city")) for d in self.kb.documents() if d.metadata.get("city")]
+        entry = self.kb.directory.from_excerpt(doc, chunk.id, part, cities)
+        source = entry.sources[0]
+        note = t(lang, "directory.form_from_card", citation=source.citation)
+        return self._form_values(entry), [source.to_dict() | {"chunk_id": source.chunk_id, "doc_id": source.doc_id}], note
+
+    @staticmethod
+    def _sources(data: Sequence[Mapping[str, Any]] | None) -> tuple[Source, ...]:
+        out = []
+        for d in data or ():
+            s = Source.from_dict(dict(d))
+            out.append(replace(s, chunk_id=d.get("chunk_id"), doc_id=d.get("doc_id")))
+        return tuple(out)
+
+    @kb_thread
+    def save_entry(self, user: str | None, scope: Any, editing: Any, form: Mapping[str, Any],
+                   sources: Sequence[Mapping[str, Any]] | None, *, merge: bool = False,
+                   lang: str = "en") -> tuple[str, Entry | None]:
+        """Save the form: a new entry of the chosen directory, or the one being edited.
+
+        Returns:
+            (status HTML, the saved entry), or (a "same programme already there" notice, None) when it
+            repeats an entry and `merge` is False: nothing saved, the form keeps its values.
+        Raises:
+            UiError: a field is not valid (every one named; the form keeps what was typed) or no right.
+        """
+        role = self.check(user, "search")
+        entry = entry_from_form(dict(form), sources=self._sources(sources))
+        try:
+            if editing not in (None, ""):
+                old = self._entry(int(editing))
+                self._edit_check(user, old.draft_id)
+                hidden = not may_see_contact(role, old)
+                saved = self.kb.directory.update(old.id or 0, replace(entry, extra=old.extra), keep_contact=hidden,
+                                                 merge=merge)
+            else:
+                draft_id = self.scope_of(scope)
+                self._edit_check(user, draft_id)
+                saved = self.kb.directory.add(entry, draft_id, merge=merge)
+        except EntryInvalid as err:
+            raise _Invalid(err) from err
+        except DuplicateEntry as err:
+            return message(t(lang, "directory.duplicate", name=err.existing.name), "info"), None
+        except DirectoryError as err:
+            raise UiError("error.directory.other", detail=str(err)) from err
+        key = "directory.merged" if merge else "directory.saved"
+        return message(t(lang, key, name=saved.name), "ok"), saved
+
+    def _entry(self, entry_id: Any) -> Entry:
+        try:
+            return self.kb.directory.get(int(entry_id))
+        except (DirectoryError, TypeError, ValueError) as err:
+            raise UiError("error.directory.gone") from err
+
+    @kb_thread
+    def remove_entry(self, user: str | None, entry_id: Any) -> Entry:
+        entry = self._entry(entry_id)
+        self._edit_check(user, entry.draft_id)
+        return self.kb.directory.remove(entry.id or 0)
+
+    @kb_thread
+    def restore_entry(self, user: str | None, entry: Entry | None) -> Entry:
+        if entry is None:
+            raise UiError("error.nothing_to_undo")
+        self._edit_check(user, entry.draft_id)
+        return self.kb.directory.restore(entry)
+
+    # --- from documents and spreadsheets -------------------------------------------------------
+
+    @kb_thread
+    def document_choices(self) -> list[tuple[str, str]]:
+        return [(f"{d.title} ({d.source})", str(d.id)) for d in self.kb.documents()]
+
+    @kb_thread
+    def find_candidates(self, user: str | None, scope: Any, doc_id: Any, lang: str = "en") -> tuple[
+            list[tuple[str, str]], str, list[Candidate]]:
+        """The candidates of a document's tables: checkbox choices, a status line, the candidates."""
+        self._edit_check(user, self.scope_of(scope))
+        doc = self.kb.document(int(doc_id)) if str(doc_id or "").isdigit() else None
+        if doc is None:
+            raise UiError("error.directory.choose_document")
+        from ingest import IngestError
+
+        try:
+            cands = self.kb.directory.candidates(doc, self.scope_of(scope))
+        except (IngestError, DirectoryError) as err:
+            raise UiError("error.directory.unreadable", detail=str(err)) from err
+        key = "directory.found_candidates" if cands else "directory.no_candidates"
+        return view.candidate_choices(cands, lang), message(t(lang, key, n=len(cands), title=doc.title)), cands
+
+    @kb_thread
+    def accept_candidates(self, user: str | None, scope: Any, candidates: Sequence[Candidate] | None,
+                          picked: Sequence[str] | None, lang: str = "en") -> str:
+        draft_id = self.scope_of(scope)
+        self._edit_check(user, draft_id)
+        chosen = [candidates[int(i)] for i in picked or () if candidates and 0 <= int(i) < len(candidates)]
+        if not chosen:
+            raise UiError("error.directory.choose_candidates")
+        stored = self.kb.directory.accept(chosen, draft_id)
+        return message(t(lang, "directory.accepted", n=len(stored)), "ok")
+
+    @kb_thread
+    def import_csv(self, user: str | None, scope: Any, path: Any, merge: bool, lang: str = "en") -> str:
+        draft_id = self.scope_of(scope)
+        self._edit_check(user, draft_id)
+        if not path:
+            raise UiError("error.directory.csv_file")
+        try:
+            text = Path(str(path)).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as err:
+            raise UiError("error.directory.csv_unreadable", detail=type(err).__name__) from err
+        return view.import_report(self.kb.directory.import_csv(text, draft_id, merge=bool(merge)), lang)
+
+    def _export_path(self, scope: int | None, suffix: str) -> Path:
+        name = "network-directory" if scope is None else f"draft-{scope}-directory"
+        return self.exports_dir / "directory" / f"{slug(name)}{suffix}"
+
+    @kb_thread
+    def export_directory(self, user: str | None, scope: Any, fmt: str, lang: str = "en") -> Path:
+        """The directory as CSV (UTF-8 with BOM) or a Word table, as this reader may see it."""
+        role = self.check(user, "search")
+        draft_id = self.scope_of(scope)
+        entries = self._seen(self.kb.directory.entries(draft_id), role)
+        if fmt == "csv":
+            path = self._export_path(draft_id, ".csv")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(self.kb.directory.export_csv(entries), encoding="utf-8", newline="")
+            return path
+        return directory_docx(entries, self._export_path(draft_id, ".docx"), self.export_labels(lang),
+                              t(lang, "directory.doc_title"))
+
+    # --- the draft's export --------------------------------------------------------------------
+
+    def export_labels(self, lang: str) -> dict[str, str]:
+        """The words of the directory and group parts of an export, in `lang`."""
+        from kb.directory import KINDS, PREVENTION_LEVELS, ROSTER_ROLES, SECTORS
+
+        labels = {k: t(lang, f"entry.{k}") for k in ("name", "kind", "sector", "city", "organisation",
+                                                      "target_group", "description")}
+        labels.update({"directory": t(lang, "directory.doc_title"), "roster": t(lang, "group.export_title"),
+                       "references": t(lang, "export.references"), "contact": t(lang, "directory.contact"),
+                       "sources": t(lang, "directory.sources"), "role": t(lang, "group.role"),
+                       "note": t(lang, "group.note"), "organisation_seat": t(lang, "group.organisation"),
+                       "missing": t(lang, "group.export_missing", sectors="{sectors}"),
+                       "complete": t(lang, "group.complete"), "empty_directory": t(lang, "directory.export_empty"),
+                       "empty_roster": t(lang, "group.export_empty")})
+        for group, values in (("kind", KINDS), ("sector", SECTORS), ("role", ROSTER_ROLES),
+                              ("prevention_level", PREVENTION_LEVELS)):
+            labels.update({f"{group}.{v}": t(lang, f"choice.{group}.{v}") for v in values})
+        return labels
+
+    def export_appendices(self, user: str | None, draft_id: int, lang: str) -> list[Any]:
+        """The draft's directory and group as parts of its DOCX/Markdown export (see `DraftActions.export`)."""
+        role = self.role(user)
+        labels = self.export_labels(lang)
+        entries = self._seen(self.kb.directory.entries(draft_id), role)
+        members = self.kb.roster.members(draft_id)
+        if not entries and not members:
+            return []
+        linked = {e.id: e for e in self._seen(self.kb.directory.entries(None), role)} | {e.id: e for e in entries}
+        checks = self.kb.roster.check(draft_id)
+        return [DirectoryPart(entries, labels), RosterPart(members, checks, labels,
+                                                           {k: v for k, v in linked.items() if k is not None})]

@@ -1,0 +1,237 @@
+"""The drafter's operations: drafts, pinning (all of an excerpt, its highlighted sentences or a
+selection), undoing a pin or a removal, notes and export; each checked against the caller's role."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from kb.drafting.drafts import Draft, DraftError, DraftItem, Drafts
+from kb.drafting.export import FORMATS, export
+from ui import render
+from ui.actions_base import BaseActions, UiError, kb_thread
+from ui.i18n import t
+
+__all__ = ["DraftActions", "slug", "export_name", "find_quote"]
+
+_NOT_WORD = re.compile(r"[^\w]+")
+EXPORT_SUFFIX = {"docx": "-draft.docx", "markdown": "-draft.md", "csl-json": "-references.json"}
+
+
+def slug(title: str, fallback: str = "draft") -> str:
+    """A clean file-name stem: lower case, accents dropped, words joined by "-" ("Riverton local ...")."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stem = _NOT_WORD.sub("-", unicodedata.normalize("NFC", plain).lower()).strip("-_")
+    return stem[:80].strip("-") or fallback
+
+
+def export_name(title: str, fmt: str) -> str:
+    """riverton-local-prevention-framework-draft.docx (no "-draft-draft" when the title says draft)."""
+    stem = slug(title)
+    suffix = EXPORT_SUFFIX[fmt]
+    if suffix.startswith("-draft") and stem.endswith("draft"):
+        suffix = suffix.removeprefix("-draft")
+    return stem + suffix
+
+
+def find_quote(text: str, selection: str) -> str | None:
+    """The exact part of `text` a browser selection stands for (spacing and the card's "…" aside)."""
+    wanted = selection.strip().strip("…").strip()
+    if not wanted:
+        return None
+    if wanted in text:
+        return wanted
+    pattern = r"\s+".join(re.escape(w) for w in wanted.split())
+    found = re.search(pattern, text)
+    return found.group(0) if found else None
+
+
+def highlighted_span(text: str, sentences: Sequence[str]) -> str | None:
+    """The passage from the first highlighted sentence to the end of the last, verbatim."""
+    spans = [(text.find(s), text.find(s) + len(s)) for s in sentences if s and text.find(s) >= 0]
+    if not spans:
+        return None
+    return text[min(a for a, _ in spans): max(b for _, b in spans)]
+
+
+class DraftActions(BaseActions):
+    """What the drafting controls, and the pin buttons of result cards, do."""
+
+    @property
+    def drafts(self) -> Drafts:
+        return self.kb.drafts
+
+    @kb_thread
+    def draft_choices(self) -> list[tuple[str, int]]:
+        return render.draft_choices(self.drafts.list())
+
+    def section_choices(self, lang: str = "en") -> list[tuple[str, str]]:
+        return [(f"§{n} {render.section_title(s, lang)}", s.key)
+                for n, s in enumerate(self.drafts.framework.sections, start=1)]
+
+    def section_purpose(self, section_key: str | None, lang: str = "en") -> str:
+        return render.section_purpose(self.drafts.framework.section(section_key or ""), lang)
+
+    def _section_label(self, key: str, lang: str) -> tuple[int, str]:
+        for n, s in enumerate(self.drafts.framework.sections, start=1):
+            if s.key == key:
+                return n, render.section_title(s, lang)
+        return 0, t(lang, "draft.other_section")
+
+    def _draft(self, draft_id: Any) -> Draft | None:
+        if draft_id in (None, ""):
+            return None
+        try:
+            return self.drafts.get(int(draft_id))
+        except (DraftError, TypeError, ValueError):
+            return None
+
+    def _do(self, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except DraftError as err:
+            raise UiError("error.draft", detail=str(err)) from err
+
+    @kb_thread
+    def view(self, user: str | None, draft_id: Any, section_key: str | None = None, lang: str = "en",
+             removed: DraftItem | None = None) -> str:
+        self.check(user, "draft")
+        return render.draft_view(self._draft(draft_id), section_key, lang, removed)
+
+    @kb_thread
+    def card_states(self, draft_id: Any, chunk_ids: Sequence[int], lang: str = "en") -> dict[int, render.CardState]:
+        """For each chunk the working draft quotes, where (section number and title) and which item."""
+        draft = self._draft(draft_id)
+        states: dict[int, render.CardState] = {}
+        if draft is None:
+            return states
+        wanted = set(chunk_ids)
+        for item in draft.items():
+            if item.kind == "excerpt" and item.chunk_id in wanted:
+                number, title = self._section_label(item.section_key, lang)
+                states.setdefault(item.chunk_id, render.CardState()).pinned.append(
+                    render.PinnedAt(item.id, number, title))
+        return states
+
+    # --- drafts ------------------------------------------------------------------------------
+
+    @kb_thread
+    def create_draft(self, user: str | None, city: str, title: str | None = None, lang: str = "en") -> int:
+        """A new draft; with no title, it is named for its city ("Riverton local prevention framework")."""
+        self.check(user, "draft")
+        city = " ".join((city or "").split())
+        title = " ".join((title or "").split())
+        if not title:
+            title = t(lang, "draft.default_title", city=city) if city else t(lang, "draft.default_title_nocity")
+        return self._do(lambda: self.drafts.create(city, title)).id
+
+    @kb_thread
+    def rename_draft(self, user: str | None, draft_id: Any, title: str, city: str | None) -> None:
+        self.check(user, "draft")
+        if self._draft(draft_id) is None:
+            raise UiError("error.choose_draft")
+        if not (title or "").strip():
+            raise UiError("error.draft_title")
+        self._do(lambda: self.drafts.rename(int(draft_id), title, city or None))
+
+    @kb_thread
+    def delete_draft(self, user: str | None, draft_id: Any, confirmed: bool) -> None:
+        self.check(user, "draft")
+        if self._draft(draft_id) is None:
+            raise UiError("error.choose_draft")
+        if not confirmed:
+            raise UiError("error.confirm_delete_draft")
+        self._do(lambda: self.drafts.delete(int(draft_id)))
+
+    # --- pinning -----------------------------------------------------------------------------
+
+    @kb_thread
+    def pin(self, user: str | None, draft_id: Any, section_key: str | None, chunk_id: int, *,
+            quote: str | None = None, highlights: Sequence[str] | None = None,
+            lang: str = "en") -> tuple[str, render.CardState]:
+        """Pin a stored chunk (or its highlighted sentences, or a selection of it) into a draft section.
+
+        Returns:
+            (status line HTML, what the clicked card says: nothing new when added, since the card
+            then shows where it is pinned; "already there" for a duplicate).
+        """
+        self.check(user, "draft")
+        draft = self._draft(draft_id)
+        if draft is None:
+            raise UiError("error.choose_draft")
+        if not section_key or self.drafts.framework.section(section_key) is None:
+            raise UiError("error.choose_section")
+        chunk = self.kb.chunk(int(chunk_id))
+        if chunk is None:
+            raise UiError("error.excerpt_gone")
+        part = None
+        if quote is not None and quote.strip():
+            part = find_quote(chunk.text, quote)
+            if part is None:
+                raise UiError("error.selection_not_found")
+        elif highlights:
+            part = highlighted_span(chunk.text, highlights)
+        number, title = self._section_label(section_key, lang)
+        if self.drafts.pinned(int(draft.id), section_key, chunk.id, part or chunk.text) is not None:
+            text = t(lang, "status.duplicate", number=str(number), section=title)
+            return render.message(text, "info"), render.CardState(notice=text, notice_kind="info")
+        self._do(lambda: self.drafts.pin(int(draft.id), section_key, chunk, quote=part))
+        key = "status.pinned_part" if part else "status.pinned"
+        return render.message(t(lang, key, number=str(number), section=title), "ok"), render.CardState()
+
+    @kb_thread
+    def unpin(self, user: str | None, item_id: int) -> DraftItem:
+        """Take a pinned item out again (the card's "undo"); returns it."""
+        self.check(user, "draft")
+        return self._do(lambda: self.drafts.remove_item(int(item_id)))
+
+    @kb_thread
+    def add_note(self, user: str | None, draft_id: Any, section_key: str | None, text: str) -> None:
+        self.check(user, "draft")
+        if self._draft(draft_id) is None:
+            raise UiError("error.choose_draft")
+        if not (text or "").strip():
+            raise UiError("error.note_empty")
+        self._do(lambda: self.drafts.add_note(int(draft_id), section_key or "", text))
+
+    @kb_thread
+    def item_action(self, user: str | None, act: str, item_id: int) -> DraftItem | None:
+        """up / down / remove one draft item; a removed item is returned, for `restore_item`."""
+        self.check(user, "draft")
+        if act in ("up", "down"):
+            self._do(lambda: self.drafts.move(int(item_id), -1 if act == "up" else 1))
+            return None
+        if act == "remove":
+            return self._do(lambda: self.drafts.remove_item(int(item_id)))
+        raise UiError("error.unknown_action", action=str(act))
+
+    @kb_thread
+    def restore_item(self, user: str | None, item: DraftItem | None) -> None:
+        """Undo the removal of an item: it returns to its section and place."""
+        self.check(user, "draft")
+        if item is None:
+            raise UiError("error.nothing_to_undo")
+        self._do(lambda: self.drafts.restore_item(item))
+
+    @kb_thread
+    def export(self, user: str | None, draft_id: Any, fmt: str, lang: str = "en") -> Path:
+        """Write the draft as `fmt` under a clean name (riverton-local-prevention-framework-draft.docx)."""
+        self.check(user, "draft")
+        draft = self._draft(draft_id)
+        if draft is None:
+            raise UiError("error.choose_draft_export")
+        if fmt not in FORMATS:
+            raise UiError("error.unknown_format", fmt=str(fmt))
+        # one folder per draft: two drafts with the same title never overwrite each other's file
+        path = self.exports_dir / f"draft-{draft.id}" / export_name(draft.title, fmt)
+        return export(draft, fmt, path, references_heading=t(lang, "export.references"),
+                      appendices=self.export_appendices(user, draft.id, lang))
+
+    def export_appendices(self, user: str | None, draft_id: int, lang: str) -> list[Any]:
+        """Parts exported after the draft's sections (the directory's actions add the city's directory
+        and leadership group)."""
+        return []

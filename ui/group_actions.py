@@ -1,0 +1,76 @@
+"""What the Leadership group tab does: a draft's seats and the panel of the sectors its network's guidance
+expects, each operation checked against the caller's role (the rule is `kb.directory.access`: those who
+draft change their draft's group). No gradio import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kb.directory import DirectoryError, RosterMember, may_edit
+from ui import directory_render as view
+from ui.actions_base import UiError, kb_thread
+from ui.directory_actions import DirectoryActions
+from ui.i18n import t
+from ui.render_base import message
+
+__all__ = ["GroupActions"]
+
+
+class GroupActions(DirectoryActions):
+    """The leadership group's operations (mixed into `ui.actions.Actions`)."""
+
+    @kb_thread
+    def group_view(self, user: str | None, draft_id: Any, lang: str = "en", notice: str = "") -> str:
+        role = self.check(user, "search")
+        draft = self._draft(draft_id)
+        if draft is None:
+            return f'<p class="kb-empty">{t(lang, "group.no_draft")}</p>'
+        def excerpts(search: str, city: str, k: int) -> list[Any]:
+            return self.kb.sector_excerpts(search, city, k, draft.id)
+
+        checks = self.kb.roster.check(draft.id, excerpts, draft.city)
+        exp = self.kb.roster.expectations
+        return notice + view.group_view(t(lang, "group.draft", title=draft.title), self.kb.roster.members(draft.id),
+                                        checks, lang, can_edit=may_edit(role, draft.id),
+                                        guidance={"title": exp.title, "page": exp.page})
+
+    def _group_draft(self, user: str | None, draft_id: Any) -> int:
+        draft = self._draft(draft_id)
+        if draft is None:
+            raise UiError("error.group.choose_draft")
+        self._edit_check(user, draft.id)
+        return draft.id
+
+    @kb_thread
+    def add_seat(self, user: str | None, draft_id: Any, organisation: str, sector: str, role: str, note: str,
+                 lang: str = "en") -> str:
+        did = self._group_draft(user, draft_id)
+        if not (organisation or "").strip():
+            raise UiError("error.group.organisation")
+        if not sector:
+            raise UiError("error.group.sector")
+        try:
+            seat = self.kb.roster.add(did, RosterMember(organisation, sector, role or "member", note or ""))
+        except DirectoryError as err:
+            raise UiError("error.group.other", detail=str(err)) from err
+        return message(t(lang, "group.added", name=seat.organisation), "ok")
+
+    @kb_thread
+    def seat_entry(self, user: str | None, draft_id: Any, entry_id: Any, lang: str = "en") -> str:
+        did = self._group_draft(user, draft_id)
+        entry = self._entry(entry_id)
+        if not entry.sector:
+            raise UiError("error.group.no_sector", name=entry.name)
+        seat = self.kb.roster.add_entry(did, entry)
+        return message(t(lang, "group.added", name=seat.organisation), "ok")
+
+    @kb_thread
+    def unseat(self, user: str | None, member_id: Any, lang: str = "en") -> str:
+        try:
+            member = self.kb.roster.member(int(member_id))
+        except (DirectoryError, TypeError, ValueError) as err:
+            raise UiError("error.group.other", detail=str(err)) from err
+        self._group_draft(user, member.draft_id)
+        self.kb.roster.remove(member.id or 0)
+        return message(t(lang, "group.removed", name=member.organisation), "ok")

@@ -1,0 +1,76 @@
+"""Messages that `kb` and `ingest` write in English, said in the reader's language.
+
+Outcomes carry an `error_code`; metadata errors start with the field they concern; the few fixed
+sentences of an added or updated file are matched whole. Anything not recognised is shown as `kb`
+wrote it, after a translated lead-in, so nothing is ever lost in translation.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ui.i18n import Msg, catalogue, t
+
+__all__ = ["outcome_reason", "metadata_error", "field_label"]
+
+_FIXED_REASONS = {
+    "Same content, read and cut into chunks again by the current version.": "reason.rechunked",
+    "New content replaced the previous version.": "reason.replaced",
+    "Same content; metadata updated.": "reason.metadata_updated",
+    "Read again from its stored original by the current version.": "reason.reread",
+    "No such file or folder.": "reason.missing",
+}
+_SAME_AS = re.compile(r"^Same content as the stored document '(.+)'\.$")
+_SIMILAR = re.compile(r"\s*About \d+ % of its text is also in .*$", re.S)
+
+
+def field_label(field: str, lang: str) -> str:
+    """A metadata field's label (`field.<name>`), or its name when the catalogue does not know it."""
+    key = f"field.{field}"
+    return t(lang, key) if key in catalogue("en") else field
+
+
+def metadata_error(text: str) -> Msg:
+    """A MetadataError's message ("country: 'Narnia' is not an ISO 3166-1 ...") as a message key."""
+    field, _, detail = text.partition(": ")
+    if field.endswith(".csv") or " line " in field or "." in field:  # a manifest problem: file and line
+        return Msg("error.meta.manifest", detail=text)
+    name: Msg | str = Msg(f"field.{field}") if f"field.{field}" in catalogue("en") else field
+    value = re.search(r"^('.*?'|\".*?\"|\S+)", detail)
+    shown = value.group(1).strip("'\"") if value else ""
+    if "is not allowed; use one of:" in detail:
+        allowed = detail.split("use one of:", 1)[1].strip()
+        return Msg("error.meta.choice", field=name, value=shown, allowed=allowed)
+    if "ISO 3166-1" in detail:
+        return Msg("error.meta.country", field=name, value=shown)
+    if "is not a year" in detail:
+        return Msg("error.meta.year", field=name, value=shown)
+    if "is not a web address" in detail:
+        return Msg("error.meta.url", field=name, value=shown)
+    return Msg("error.meta.other", detail=text)
+
+
+def outcome_reason(f: dict[str, Any], lang: str) -> str:
+    """One file's outcome reason, whole, in the reader's language ("" when there is nothing to say)."""
+    reason = str(f.get("reason") or "")
+    code = f.get("error_code")
+    if f.get("outcome") == "failed":
+        if code == "metadata":
+            return metadata_error(reason.removeprefix("Metadata: ")).text(lang)
+        key = f"reason.{code}"
+        if code and key in catalogue("en"):
+            return t(lang, key, detail=reason)
+        return t(lang, "reason.other", detail=reason) if reason else ""
+    base = _SIMILAR.sub("", reason).strip()
+    out = []
+    if base in _FIXED_REASONS:
+        out.append(t(lang, _FIXED_REASONS[base]))
+    elif (same := _SAME_AS.match(base)) is not None:
+        out.append(t(lang, "reason.same_as", source=same.group(1)))
+    elif base:
+        out.append(base)
+    if f.get("similar_to"):
+        share = round(100 * float(f.get("similarity") or 0))
+        out.append(t(lang, "reason.similar", share=share, source=str(f["similar_to"])))
+    return " ".join(out)

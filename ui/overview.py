@@ -1,0 +1,227 @@
+"""The collection at a glance, drawn by the server: bar charts as SVG, the cities x framework sections
+heat map as a table of buttons, the gaps, and comparable cities; every chart with a plain table.
+
+Plain strings (no gradio import). Nothing is fetched from anywhere: the SVG is written here, and the
+page runs no chart library. Every text is in the page language (`ui.i18n`); every value from the
+documents goes through `esc`, and no markup here holds a brace, a dollar sign or a backtick (the
+Gradio HTML component reads its value as a template).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kb.atlas import ComparableCity, Overview, Profile
+from kb.atlas.overview import Count, Gap, Note
+from kb.drafting.framework import Section
+from ui.i18n import direction, t
+from ui.i18n.locale import country_name, language_name, number
+from ui.render import section_title
+from ui.render_base import esc
+
+__all__ = ["overview_html", "bar_chart", "heat_map", "profile_summary", "reasons_text", "gap_text",
+           "OVERVIEW_JS", "heat_level"]
+
+# A heat-map click becomes the panel's `kb_action` event, with the cell's city and section.
+OVERVIEW_JS = """
+element.addEventListener('click', (e) => {
+  const b = e.target.closest('button.kb-cell');
+  if (!b) return;
+  e.preventDefault();
+  trigger('kb_action', {act: 'cell', city: b.dataset.city, section: b.dataset.section});
+});
+"""
+
+BAR_AREA = 300  # px of the longest bar
+ROW = 22  # px per bar
+LABEL = 190  # px for the labels
+
+
+def heat_level(n: int) -> int:
+    """0 none, 1 one passage, 2 two or three, 3 four to six, 4 seven or more."""
+    return 0 if n <= 0 else 1 if n == 1 else 2 if n <= 3 else 3 if n <= 6 else 4
+
+
+def _label(chart: str, c: Count, lang: str) -> str:
+    if chart == "language":
+        return language_name(c.value, lang) or c.value
+    if chart == "country":
+        return country_name(c.value, lang)
+    if chart == "doc_type":
+        return t(lang, f"choice.doc_type.{c.value}")
+    return c.value
+
+
+def bar_chart(chart: str, counts: Sequence[Count], lang: str) -> str:
+    """One chart of documents by `chart` (language, country, doc_type, year): SVG bars and its table."""
+    title = t(lang, f"atlas.chart.{chart}")
+    ident = f"kb-chart-{chart.replace('_', '-')}"
+    if not counts:
+        return (f'<figure class="kb-chart" id="{ident}"><figcaption>{esc(title)}</figcaption>'
+                f'<p class="kb-meta">{esc(t(lang, "atlas.chart.empty"))}</p></figure>')
+    rows = [(_label(chart, c, lang), c.count) for c in counts]
+    most = max(n for _, n in rows) or 1
+    height = ROW * len(rows) + 4
+    spoken = t(lang, "common.comma").join(f"{label}: {number(n, lang)}" for label, n in rows)
+    rtl = direction(lang) == "rtl"
+    bars = []
+    for i, (label, n) in enumerate(rows):
+        y = i * ROW + 2
+        width = max(2, round(BAR_AREA * n / most))
+        label_x = BAR_AREA + 8 if rtl else LABEL - 8
+        anchor = "start" if rtl else "end"
+        bar_x = BAR_AREA - width if rtl else LABEL
+        count_x = bar_x - 4 if rtl else LABEL + width + 4
+        count_anchor = "end" if rtl else "start"
+        bars.append(
+            f'<text x="{label_x}" y="{y + 15}" text-anchor="{anchor}" class="kb-chart-label">{esc(label)}</text>'
+            f'<rect x="{bar_x}" y="{y + 3}" width="{width}" height="{ROW - 7}" rx="2" class="kb-chart-bar"></rect>'
+            f'<text x="{count_x}" y="{y + 15}" text-anchor="{count_anchor}" class="kb-chart-count">{esc(number(n, lang))}</text>'
+        )
+    table_rows = "".join(f"<tr><td dir=\"auto\">{esc(label)}</td><td>{esc(number(n, lang))}</td></tr>" for label, n in rows)
+    return (
+        f'<figure class="kb-chart" id="{ident}"><figcaption id="{ident}-title">{esc(title)}</figcaption>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{esc(title)}: {esc(spoken)}" '
+        f'viewBox="0 0 {LABEL + BAR_AREA + 50} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        f'class="kb-chart-svg">{"".join(bars)}</svg>'
+        f'<details class="kb-table-fallback"><summary>{esc(t(lang, "atlas.chart.as_table"))}</summary>'
+        f'<table><thead><tr><th scope="col">{esc(t(lang, f"atlas.col.{chart}"))}</th>'
+        f'<th scope="col">{esc(t(lang, "atlas.col.documents"))}</th></tr></thead><tbody>{table_rows}</tbody></table>'
+        f"</details></figure>"
+    )
+
+
+def heat_map(ov: Overview, sections: Sequence[Section], lang: str) -> str:
+    """Cities x framework sections: each cell counts the city's passages that speak to the section;
+    a non-empty cell is a button that lists them (see OVERVIEW_JS)."""
+    if not ov.heat:
+        return ""
+    titles = {s.key: section_title(s, lang) for s in sections}
+    keys = [k for k, _ in ov.sections]
+    names = [titles.get(k, dict(ov.sections)[k]) for k in keys]
+    head = "".join(f'<th scope="col"><abbr title="{esc(n)}">§{i}</abbr></th>' for i, n in enumerate(names, 1))
+    body = []
+    for row in ov.heat:
+        cells = []
+        for key, name, n in zip(keys, names, row.cells, strict=True):
+            level = heat_level(n)
+            said = t(lang, "atlas.heat.cell", city=row.name, section=name, n=n)
+            if n:
+                inner = (f'<button class="kb-cell" data-act="cell" data-city="{esc(row.city)}" data-section="{esc(key)}" '
+                         f'aria-label="{esc(said)}" title="{esc(said)}">{esc(number(n, lang))}</button>')
+            else:
+                inner = f'<span class="kb-cell-empty" title="{esc(said)}" aria-label="{esc(said)}">·</span>'
+            cells.append(f'<td class="kb-heat-{level}">{inner}</td>')
+        place = f' <span class="kb-meta">{esc(country_name(row.country, lang))}</span>' if row.country else ""
+        body.append(f'<tr><th scope="row" dir="auto">{esc(row.name)}{place}</th>{"".join(cells)}</tr>')
+    legend = "".join(f"<li>§{i} {esc(n)}</li>" for i, n in enumerate(names, 1))
+    return (
+        f'<section class="kb-heat-wrap" aria-labelledby="kb-heat-title"><h3 id="kb-heat-title">'
+        f'{esc(t(lang, "atlas.heat.title"))}</h3><p class="kb-meta">{esc(t(lang, "atlas.heat.help"))}</p>'
+        f'<div class="kb-heat-scroll"><table class="kb-heat" id="kb-heat"><thead><tr><th scope="col">'
+        f'{esc(t(lang, "field.city"))}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
+        f'<ol class="kb-heat-legend">{legend}</ol></section>'
+    )
+
+
+def gap_text(gap: Gap, sections: Sequence[Section], lang: str) -> str:
+    """A gap in the page language."""
+    title = next((section_title(s, lang) for s in sections if s.key == gap.section), gap.section_title)
+    if gap.kind == "language":
+        return t(lang, "atlas.gap.language", language=language_name(gap.language, lang) or gap.language or "",
+                 section=title)
+    return t(lang, f"atlas.gap.{gap.kind}", section=title, city=gap.city or "")
+
+
+def _note(note: Note, lang: str) -> str:
+    text = t(lang, f"atlas.note.{note.kind}", detail=note.detail)
+    return f'<p class="kb-notice" role="status" dir="auto">{esc(text)}</p>'
+
+
+def overview_html(ov: Overview, sections: Sequence[Section], lang: str,
+                  comparable: Sequence[ComparableCity] = (), profile: Profile | None = None) -> str:
+    """The whole overview panel."""
+    d = direction(lang)
+    if not ov.documents:
+        return f'<div class="kb-overview" dir="{d}"><p class="kb-empty">{esc(t(lang, "atlas.empty"))}</p></div>'
+    summary = t(lang, "atlas.summary", documents=ov.documents, chunks=ov.chunks, cities=len(ov.heat),
+                labelled=ov.labelled)
+    charts = "".join(bar_chart(name, counts, lang) for name, counts in (
+        ("language", ov.by_language), ("country", ov.by_country), ("doc_type", ov.by_doc_type), ("year", ov.by_year)))
+    notes = "".join(_note(n, lang) for n in ov.notes)
+    gaps = ""
+    if ov.gaps:
+        items = "".join(f'<li dir="auto">{esc(gap_text(g, sections, lang))}</li>' for g in ov.gaps)
+        more = f'<li>{esc(t(lang, "atlas.gap.more", n=ov.more_gaps))}</li>' if ov.more_gaps else ""
+        gaps = (f'<section class="kb-gaps" aria-labelledby="kb-gaps-title"><h3 id="kb-gaps-title">'
+                f'{esc(t(lang, "atlas.gaps"))}</h3><ul>{items}{more}</ul></section>')
+    return (
+        f'<div class="kb-overview" dir="{d}"><p class="kb-overview-summary">{esc(summary)}</p>{notes}'
+        f'<div class="kb-charts">{charts}</div>{heat_map(ov, sections, lang)}'
+        f"{comparable_html(comparable, profile, lang) if profile is not None else ''}{gaps}</div>"
+    )
+
+
+def join_list(items: Sequence[str], lang: str) -> str:
+    """"a", "a and b", "a, b and c" in the page language."""
+    items = list(items)
+    if len(items) < 2:
+        return "".join(items)
+    return t(lang, "common.comma").join(items[:-1]) + t(lang, "atlas.and") + items[-1]
+
+
+def reasons_text(c: ComparableCity, lang: str, section_titles: dict[str, str] | None = None) -> str:
+    """Why a city is comparable, in the page language ("Same size band (50k-250k); same region (Europe).")."""
+    parts = []
+    for code, params in c.why:
+        values: dict[str, Any] = dict(params)
+        if "band" in values:
+            values["band"] = t(lang, f"choice.population_band.{values['band']}")
+        if "country" in values:
+            values["country"] = country_name(values["country"], lang)
+        if "themes" in values:
+            values["themes"] = join_list([str(x).replace("-", " ") for x in values["themes"][:3]], lang)
+        if "sections" in values:
+            values["sections"] = join_list([(section_titles or {}).get(k, k) for k in values["sections"]], lang)
+        parts.append(t(lang, f"atlas.reason.{code}", **values))
+    if not parts:
+        return t(lang, "atlas.reason.none")
+    text = "; ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def profile_summary(profile: Profile | None, lang: str, city_name: str | None = None) -> str:
+    """A profile in a few words, in the page language."""
+    if profile is None or profile.is_empty():
+        return t(lang, "atlas.profile.none_short")
+    parts = []
+    if city_name:
+        parts.append(city_name)
+    if profile.population_band:
+        parts.append(t(lang, f"choice.population_band.{profile.population_band}"))
+    if profile.region:
+        parts.append(profile.region)
+    if profile.country:
+        parts.append(country_name(profile.country, lang))
+    if profile.themes and not city_name:
+        parts.append(t(lang, "common.comma").join(x.replace("-", " ") for x in profile.themes[:4]))
+    return " · ".join(parts)
+
+
+def comparable_html(comparable: Sequence[ComparableCity], profile: Profile | None, lang: str,
+                    city_name: str | None = None) -> str:
+    """The most comparable cities, each with its reasons."""
+    if profile is None:
+        return ""
+    head = t(lang, "atlas.profile.comparable", profile=profile_summary(profile, lang, city_name))
+    if not comparable:
+        return (f'<section class="kb-comparable" id="kb-comparable"><h3>{esc(head)}</h3>'
+                f'<p class="kb-meta">{esc(t(lang, "atlas.profile.no_other"))}</p></section>')
+    items = "".join(
+        f'<li><strong dir="auto">{esc(c.name)}</strong> <span class="kb-meta">'
+        f"{esc(country_name(c.country, lang))} · {esc(number(round(100 * c.score), lang))} %</span><br>"
+        f'<span dir="auto">{esc(reasons_text(c, lang))}</span></li>'
+        for c in comparable
+    )
+    return f'<section class="kb-comparable" id="kb-comparable"><h3>{esc(head)}</h3><ol>{items}</ol></section>'

@@ -1,0 +1,105 @@
+"""The little JavaScript the page runs: card clicks, the page language and its direction.
+
+Kept as strings Gradio runs in the browser (`js_on_load` of an HTML component, `js=` of an event).
+"""
+
+from __future__ import annotations
+
+import json
+
+from ui.i18n import LANGUAGES, RTL_LANGUAGES
+
+__all__ = ["CLICK_JS", "DETECT_LANG_JS", "APPLY_LANG_JS", "AFTER_CARD_JS"]
+
+# Clicks on card and draft-item buttons become one custom event carrying the button's data; "show
+# more" is done here (no round trip); a pin or "Add to directory" sends the text selected in that
+# card's excerpt, if any, and "create and pin" the city typed in the card.
+CLICK_JS = """
+const send = (b) => {
+  const card = b.closest('.kb-card');
+  let quote = null, city = null;
+  if (card) {
+    const sel = window.getSelection();
+    if ((b.dataset.act === 'pin' || b.dataset.act === 'directory') && sel && !sel.isCollapsed) {
+      const node = sel.anchorNode && (sel.anchorNode.nodeType === 1 ? sel.anchorNode : sel.anchorNode.parentElement);
+      if (node && card.contains(node) && node.closest('.kb-excerpt')) quote = sel.toString();
+    }
+    const input = card.querySelector('input[name=kb-city]');
+    if (input) city = input.value;
+  }
+  trigger('kb_action', {act: b.dataset.act, chunk: b.dataset.chunk || null, item: b.dataset.item || null,
+                        quote: quote, city: city});
+};
+element.addEventListener('click', (e) => {
+  const b = e.target.closest('button.kb-act');
+  if (!b) return;
+  e.preventDefault();
+  if (b.dataset.act === 'expand') {
+    const card = b.closest('.kb-card');
+    const full = card.querySelector('.kb-full'), short = card.querySelector('.kb-short');
+    const open = full.hidden;
+    full.hidden = !open; short.hidden = open;
+    b.textContent = open ? b.dataset.less : b.dataset.more;
+    b.setAttribute('aria-expanded', String(open));
+    return;
+  }
+  send(b);
+});
+element.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter' || !e.target.matches('input[name=kb-city]')) return;
+  e.preventDefault();
+  const b = e.target.closest('.kb-create').querySelector('button.kb-act');
+  if (b) send(b);
+});
+"""
+
+# The language the page opens in: ?lang=xx, else the one chosen before on this browser, else the
+# first of the browser's languages the UI speaks, else English (`ui.i18n.normalize` checks it again).
+DETECT_LANG_JS = """
+(hint) => {
+  const supported = SUPPORTED_LANGUAGES;
+  let kept = null;
+  try { kept = window.localStorage.getItem('kb-lang'); } catch (e) {}
+  const asked = new URLSearchParams(window.location.search).get('lang');
+  const wanted = [asked, kept, navigator.language, ...(navigator.languages || [])];
+  for (const tag of wanted) {
+    const code = (tag || '').toLowerCase().split(/[-_]/)[0];
+    if (supported.includes(code)) return code;
+  }
+  return 'en';
+}
+""".replace("SUPPORTED_LANGUAGES", json.dumps(list(LANGUAGES)))
+
+# Put the page in a language: its direction, Gradio's own texts and ours (Gradio's `changeLocale`,
+# found as the module the page already loaded), and remember the choice on this browser.
+APPLY_LANG_JS = """
+async (lang) => {
+  const rtl = RTL_LANGUAGES;
+  document.documentElement.dir = rtl.includes(lang) ? 'rtl' : 'ltr';
+  document.documentElement.lang = lang;
+  try { window.localStorage.setItem('kb-lang', lang); } catch (e) {}
+  const urls = performance.getEntriesByType('resource').map((r) => r.name)
+    .concat(Array.from(document.querySelectorAll('script[src], link[rel=modulepreload]'), (n) => n.src || n.href));
+  const core = urls.find((u) => /\\/assets\\/core-[^/]*\\.js(\\?|$)/.test(u));
+  if (core) {
+    try { const m = await import(core); if (m.changeLocale) m.changeLocale(lang); } catch (e) { console.warn(e); }
+  }
+  return lang;
+}
+""".replace("RTL_LANGUAGES", json.dumps(sorted(RTL_LANGUAGES)))
+
+# After a card or reader click: bring the cited passage into view in the reader, and start the
+# download of an original the server has just prepared (once per file).
+AFTER_CARD_JS = """
+() => {
+  setTimeout(() => {
+    const target = document.getElementById('kb-reader-target');
+    if (target && target.getClientRects().length) target.scrollIntoView({block: 'start'});
+    const link = document.querySelector('#kb-original-file a[href]');
+    if (link && link.href !== window.__kbDownloaded) {
+      window.__kbDownloaded = link.href;
+      link.click();
+    }
+  }, 100);
+}
+"""
