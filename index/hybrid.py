@@ -11,6 +11,8 @@ fusion never guesses. It returns arrays: `Candidates`.
     dense += w x (best paragraph, or dense itself where none)                (Stage.BLEND)
     dense *= same-language scale, for chunks in the query's language
     dense += w x score (none counts 0)                                       (Stage.ADD)
+    dense  = minmax((1 - w) x z(dense) + w x z(second)), second counted only for candidates
+             outside the query's detected language; none: z(dense) stands in    (Stage.SECOND)
     final  = dense min-max normalised over the candidates
            + w x matched share x gate x coverage of the query's terms         (Stage.LEXICAL, index.fusion)
 
@@ -28,7 +30,7 @@ import numpy as np
 from index.fusion import LEXICAL_WEIGHT, FusedHit, fuse
 from index.signals.base import Query, Signal, Stage
 
-__all__ = ["Candidates", "Column", "gather", "hybrid_search"]
+__all__ = ["Candidates", "Column", "gather", "hybrid_search", "z_blend"]
 
 _EMPTY_IDS = np.zeros(0, dtype=np.int64)
 
@@ -191,6 +193,13 @@ def hybrid_search(
     for col in found.stage(Stage.ADD):
         extra = np.where(np.isnan(col.scores[has_dense]), 0.0, col.scores[has_dense]).astype(np.float32)
         d_scores = (d_scores + col.weight * extra).astype(np.float32)
+    for col in found.stage(Stage.SECOND):
+        second = col.scores[has_dense].astype(np.float64)
+        if query.language and langs is not None:
+            # a same-language question is answered well by the dense side alone (module docstring)
+            same = np.array([langs[i] == query.language for i in d_ids.tolist()], dtype=bool)
+            second = np.where(same, np.nan, second)
+        d_scores = z_blend(d_scores, second, col.weight)
 
     lexical = found.stage(Stage.LEXICAL)
     if lexical:
@@ -219,6 +228,31 @@ def hybrid_search(
             score += float(shift[i])
         out.append(h._replace(dense_score=score))
     return out
+
+
+def _z(x: np.ndarray) -> np.ndarray:
+    """z-scores over the finite values (NaN stays NaN); fewer than two, or all equal: 0."""
+    ok = np.isfinite(x)
+    if ok.sum() < 2:
+        return np.where(ok, 0.0, np.nan)
+    sd = float(x[ok].std())
+    return (x - x[ok].mean()) / sd if sd > 0 else np.where(ok, 0.0, np.nan)
+
+
+def z_blend(dense: np.ndarray, second: np.ndarray, weight: float) -> np.ndarray:
+    """minmax((1 - weight) z(dense) + weight z(second)); a NaN second score counts z(dense).
+
+    z-scores put the two encoders' cosines, whose spreads differ, on one scale; min-max brings the
+    result back to [0, 1], where the lexical term is calibrated. With no second score at all the
+    dense scores are returned as they are (the ranking is then exactly the one without it).
+    """
+    if not len(dense) or not np.isfinite(second).any():
+        return dense
+    d64 = np.asarray(dense, dtype=np.float64)
+    zd, zs = _z(d64), _z(second)
+    mixed = (1 - weight) * zd + weight * np.where(np.isnan(zs), zd, zs)
+    lo, hi = float(mixed.min()), float(mixed.max())
+    return (mixed - lo) / (hi - lo) if hi > lo else np.ones(len(mixed))
 
 
 def _balanced_dense(

@@ -439,7 +439,7 @@ class KnowledgeBase(AtlasMethods):
 
     def search(
         self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical",
-        prefer: Profile | dict[str, Any] | None = None,
+        prefer: Profile | dict[str, Any] | None = None, reader_language: str | None = "auto",
     ) -> list[Hit]:
         """Hybrid multilingual search with citations.
 
@@ -452,13 +452,18 @@ class KnowledgeBase(AtlasMethods):
                 finds them in cross-lingual hits by embedding their sentences (slower the first time).
             prefer: a city profile (kb.atlas.Profile, or its fields as a dict): results from comparable
                 cities rank higher, none are hidden (raises ProfileError for a value not allowed).
+            reader_language: the reader's language (ISO 639-1; the web UI passes its own): where
+                the same content exists in several languages, the reader's version is shown and
+                the others are folded into it ("also in: English, ..."). "auto": the query's
+                language when it can be told; None: every version in rank order.
 
         Returns:
             Hits, best first, at most `settings.max_per_doc` per document.
         """
         profile = self.atlas.profile(prefer) if prefer is not None else None
         rerank = (lambda ranked: self.atlas.prefer(ranked, profile)) if profile is not None else None
-        return self._searcher().search(query, k=k, filters=filters, highlight=highlight, rerank=rerank)
+        return self._searcher().search(query, k=k, filters=filters, highlight=highlight, rerank=rerank,
+                                       reader_language=reader_language)
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         """"More like this": hits near a chunk's vector, excluding its own document."""

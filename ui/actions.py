@@ -155,10 +155,12 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, AdminAct
     @kb_thread
     def search(
         self, user: str | None, query: str, filters: Mapping[str, Any], k: int = 10, lang: str = "en",
-        draft_id: Any = None, prefer: dict[str, Any] | None = None,
+        draft_id: Any = None, prefer: dict[str, Any] | None = None, reader_first: bool = True,
     ) -> tuple[str, str, Shown]:
         """Returns (result cards HTML, status line HTML, the hits shown); `prefer`: a city profile whose
-        comparable cities' results come first (ui.atlas_actions)."""
+        comparable cities' results come first (ui.atlas_actions); `reader_first`: where the same text
+        exists in several languages, the version in the page's language `lang` is shown, the others
+        listed "also in" (kb.searching.translations)."""
         self.check(user, "search")
         query = (query or "").strip()
         flt = check_filters(filters)
@@ -167,7 +169,8 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, AdminAct
             shown = Shown(empty="search.type_something")
             return self.cards(shown, lang), "", shown
         try:
-            hits = self.kb.search(query, k=k, filters=flt, highlight="dense", prefer=profile)
+            hits = self.kb.search(query, k=k, filters=flt, highlight="dense", prefer=profile,
+                                  reader_language=lang if reader_first else None)
         except ValueError as err:
             raise UiError("error.filter_other", detail=str(err)) from err
         shown = Shown(hits)

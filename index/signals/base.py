@@ -23,7 +23,7 @@ import numpy as np
 
 from index.models import Models
 
-__all__ = ["Signal", "Stage", "Query", "IngestCost", "SignalEnv", "MODES", "as_ids", "aligned"]
+__all__ = ["encode_rows", "Signal", "Stage", "Query", "IngestCost", "SignalEnv", "MODES", "as_ids", "aligned"]
 
 MODES = ("auto", "on", "off")
 
@@ -35,6 +35,9 @@ class Stage(StrEnum):
     BLEND: mixed into the dense score before the same-language scale: dense + weight x score, a
         candidate without a score counting its own dense score there (paragraph vectors).
     ADD: added after the same-language scale: dense + weight x score, no score counting 0.
+    SECOND: a second encoder's score, z-blended with the dense score after ADD:
+        minmax((1 - weight) x z(dense) + weight x z(score)) over the candidates, counted only for
+        candidates outside the query's detected language; one without a score keeps z(dense).
     LEXICAL: fused beside the (min-max normalised) dense side as coverage of the query's terms,
         gated by script and language (`index.fusion.fuse`); at most one signal.
     """
@@ -42,6 +45,7 @@ class Stage(StrEnum):
     DENSE = "dense"
     BLEND = "blend"
     ADD = "add"
+    SECOND = "second"
     LEXICAL = "lexical"
 
 
@@ -128,6 +132,10 @@ class Signal(ABC):
         setting, env_var: the Settings field and environment variable that choose its mode, if any.
         optional: kept per the policy and used in ranking only once every chunk has its rows;
             a KB opening never runs a model to fill it (`repair` reads the cache only).
+        needs_languages: `encode` and `repair` need each text's language (the KB passes the
+            catalog's; others get None).
+        supersedes: names of signals that, in "auto" mode, a KB drops while this one is kept
+            (the second encoder makes latent terms redundant).
     """
 
     name: ClassVar[str]
@@ -142,6 +150,8 @@ class Signal(ABC):
     setting: ClassVar[str | None] = None
     env_var: ClassVar[str | None] = None
     optional: ClassVar[bool] = False
+    needs_languages: ClassVar[bool] = False
+    supersedes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, env: SignalEnv | None = None, *, weight: float | None = None) -> None:
         self.env = env
@@ -219,10 +229,12 @@ class Signal(ABC):
     # --- ingest ------------------------------------------------------------------------------
 
     @abstractmethod
-    def encode(self, texts: Sequence[str]) -> Any:
-        """Rows for these index texts, through the embedding cache (the slow part of ingest)."""
+    def encode(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> Any:
+        """Rows for these index texts, through the embedding cache (the slow part of ingest).
 
-    def repair(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
+        `languages`: each text's language, given when the signal `needs_languages`."""
+
+    def repair(self, ids: np.ndarray, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> bool:
         """Rows for chunks the store lacks (`kb check`). True if any were added.
 
         The default encodes them (through the cache: the model runs only for texts it lacks);
@@ -230,7 +242,7 @@ class Signal(ABC):
         """
         if not len(ids):
             return False
-        self.add(ids, self.encode(texts))
+        self.add(ids, self.encode(texts, languages))
         return True
 
     # --- query -------------------------------------------------------------------------------
@@ -266,3 +278,9 @@ class Signal(ABC):
         if self.env is None:
             raise RuntimeError(f"The {self.name} signal was built without a KB environment; it cannot encode.")
         return self.env.models
+
+
+def encode_rows(signal: Signal, texts: Sequence[str], languages: Sequence[str | None] | None) -> Any:
+    """A signal's rows for these texts, passing their languages only to a signal that needs them
+    (`needs_languages`), so a plug-in's `encode(texts)` stays a one-argument method."""
+    return signal.encode(texts, languages) if signal.needs_languages else signal.encode(texts)

@@ -113,7 +113,7 @@ class DenseSignal(Signal):
 
     # --- ingest and query --------------------------------------------------------------------
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
+    def encode(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> np.ndarray:
         """Passage vectors through the embedding cache (the model runs only for texts it lacks)."""
         return self.models.embed(texts)
 

@@ -243,7 +243,7 @@ class LatentSignal(OptionalSignal[LatentStore]):
     def _load(self, path: Path) -> LatentStore:
         return LatentStore.load(path)
 
-    def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray] | None:
+    def encode(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """Latent terms of index texts through the cache (None when not in use)."""
         if self.encoder is None or self.store is None:
             return None
@@ -257,7 +257,7 @@ class LatentSignal(OptionalSignal[LatentStore]):
         """The stored (terms, weights) of these chunks."""
         return self.store.rows(as_ids(ids)) if self.store is not None else None
 
-    def repair(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
+    def repair(self, ids: np.ndarray, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> bool:
         """Terms for these chunks from the embedding cache only. True if any were added.
 
         Chunks whose terms were never computed stay without them; ranking leaves latent terms out

@@ -85,7 +85,7 @@ class LexicalSignal(Signal):
 
     # --- ingest and query --------------------------------------------------------------------
 
-    def encode(self, texts: Sequence[str]) -> list[str]:
+    def encode(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[str]:
         """BM25 tokenises when rows are added: the rows are the texts themselves."""
         return list(texts)
 

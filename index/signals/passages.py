@@ -226,7 +226,7 @@ class PassageSignal(OptionalSignal[PassageStore]):
     def _load(self, path: Path) -> PassageStore:
         return PassageStore.load(path, self.models.embedder.dim, PASSAGE_FORMAT)
 
-    def encode(self, texts: Sequence[str]) -> list[np.ndarray] | None:
+    def encode(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> list[np.ndarray] | None:
         """Each index text's paragraph vectors ([n, dim], n may be 0), through the cache; None when off."""
         if self.store is None:
             return None
@@ -243,7 +243,7 @@ class PassageSignal(OptionalSignal[PassageStore]):
         """The stored paragraph vectors of these chunks (float16 [n_i, dim] each)."""
         return self.store.groups(as_ids(ids)) if self.store is not None else None
 
-    def repair(self, ids: np.ndarray, texts: Sequence[str]) -> bool:
+    def repair(self, ids: np.ndarray, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> bool:
         """Paragraph vectors for these chunks from the embedding cache only. True if any were added.
 
         A chunk whose paragraphs were never embedded stays without; ranking leaves passage vectors

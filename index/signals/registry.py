@@ -12,6 +12,7 @@ from index.signals.dense import DenseSignal
 from index.signals.latent import LatentSignal
 from index.signals.lexical import LexicalSignal
 from index.signals.passages import PassageSignal
+from index.signals.use import UseSignal
 
 __all__ = ["SIGNALS", "UnknownSignal", "signal_class", "signal_names", "register"]
 
@@ -20,6 +21,7 @@ SIGNALS: list[type[Signal]] = [
     LexicalSignal,
     LatentSignal,
     PassageSignal,
+    UseSignal,
 ]
 
 
@@ -50,7 +52,7 @@ def register(cls: type[Signal]) -> type[Signal]:
     """
     if cls.name in signal_names():
         raise ValueError(f"A ranking signal named {cls.name!r} is already registered.")
-    if cls.stage in (Stage.DENSE, Stage.LEXICAL) and any(s.stage == cls.stage for s in SIGNALS):
+    if cls.stage in (Stage.DENSE, Stage.LEXICAL, Stage.SECOND) and any(s.stage == cls.stage for s in SIGNALS):
         raise ValueError(f"There is already a {cls.stage} signal; only one may score at that stage.")
     SIGNALS.append(cls)
     return cls

@@ -200,7 +200,8 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         return run_history(args, kb)
     if args.command in ("search", "similar"):
         if args.command == "search":
-            hits = kb.search(args.query, k=args.k, filters=filters_of(args.filters))
+            reader = None if args.all_languages else args.reader_language
+            hits = kb.search(args.query, k=args.k, filters=filters_of(args.filters), reader_language=reader)
         else:
             hits = kb.similar(args.chunk_id, k=args.k)
         if args.json:
@@ -257,6 +258,10 @@ def _eval(args: argparse.Namespace) -> int:
         return run(rest)
     if args.suite == "domain":
         from evals.domain import main as run
+
+        return run(rest)
+    if args.suite == "topical":
+        from evals.topical import main as run
 
         return run(rest)
     if args.suite == "ocr":

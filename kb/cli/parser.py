@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--filter", dest="filters", type=kv, action="append", default=[], metavar="KEY=VALUE",
                    help=", ".join(k for k in FILTER_KEYS if k != "doc_id") + " (repeat a key for any-of)")
     s.add_argument("--json", action="store_true", help="print hits as JSON")
+    reader = s.add_mutually_exclusive_group()
+    reader.add_argument("--reader-language", default="auto", metavar="LANG",
+                        help="show the version in this language first where the same content exists in "
+                             "several (default: the query's language when it can be told)")
+    reader.add_argument("--all-languages", action="store_true",
+                        help="show every language's version in rank order (no folding of translations)")
 
     sim = sub.add_parser("similar", help="more like this: chunks near a given chunk")
     sim.add_argument("chunk_id", type=int, help="chunk id (from search --json)")
@@ -141,8 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_atlas_parsers(sub)  # relabel, cities, city, compare, examples, overview (kb.cli.atlas)
     add_directory_parsers(sub)  # directory list|add|import|export (kb.cli.directory)
 
-    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, ocr, sections, directory or all")
-    ev.add_argument("suite", choices=["xquad", "domain", "ocr", "sections", "directory", "all"], help="which evaluation")
+    ev = sub.add_parser("eval", help="run an evaluation: xquad, domain, topical, ocr, sections, directory or all")
+    ev.add_argument("suite", choices=["xquad", "domain", "topical", "ocr", "sections", "directory", "all"], help="which evaluation")
     ev.add_argument("rest", nargs=argparse.REMAINDER, help="options passed to the evaluation")
 
     sv = sub.add_parser("serve", help="start the web UI")

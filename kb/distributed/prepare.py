@@ -19,6 +19,7 @@ import numpy as np
 from index.cache import EmbeddingCache
 from index.models import Models
 from index.signals import Signal, SignalEnv, registry
+from index.signals.base import encode_rows
 from kb.indexing.index_text import INDEX_TEXT_FORMAT, index_text
 from kb.ingesting.files import sha256_file
 from kb.ingesting.ingestor import Parsed, ocr_options
@@ -86,13 +87,15 @@ class Encoders:
             self._signals[name] = s
         return self._signals[name]
 
-    def encode(self, texts: Sequence[str], names: Sequence[str],
-               progress: StepProgress | None = None) -> dict[str, Any]:
+    def encode(self, texts: Sequence[str], names: Sequence[str], progress: StepProgress | None = None,
+               languages: Sequence[str | None] | None = None) -> dict[str, Any]:
         """Every named signal's rows for these index texts, as `kb.indexing.Indexes.encode` gives them.
 
         The model runs slice by slice first (filling the cache, so progress can be told), then each
-        signal takes its rows for all the texts at once from the cache.
+        signal takes its rows for all the texts at once from the cache. `languages`: each text's
+        language, for the signals that need it (the second encoder covers only some).
         """
+        langs = list(languages) if languages is not None else None
         texts = list(texts)
         signals = [self.signal(n) for n in names]
         slices = range(0, len(texts), ENCODE_SLICE)
@@ -100,11 +103,12 @@ class Encoders:
         done = 0
         for s in signals:
             for start in slices:
-                s.encode(texts[start : start + ENCODE_SLICE])
+                part = langs[start : start + ENCODE_SLICE] if langs is not None and s.needs_languages else None
+                encode_rows(s, texts[start : start + ENCODE_SLICE], part)
                 done += 1
                 if progress:
                     progress("embedding", done, total)
-        return {s.name: s.encode(texts) for s in signals}
+        return {s.name: encode_rows(s, texts, langs) for s in signals}
 
     def count_tokens(self, text: str) -> int:
         return self.models.embedder.count_tokens(text)
@@ -168,7 +172,8 @@ def prepare_file(encoders: Encoders, task: FileTask, names: Sequence[str],
             progress("reading", 1, 1)
         title = task.meta.get("title") or doc.title or task.fallback_title
         texts = [index_text(title, task.meta, c.section, c.text) for c in drafts]
-        encoded = encoders.encode(texts, names, _by_page(progress, drafts, doc.page_count) if progress else None)
+        encoded = encoders.encode(texts, names, _by_page(progress, drafts, doc.page_count) if progress else None,
+                                  [c.language for c in drafts])
         return Parsed(sha, doc, drafts, texts=texts, encoded=encoded)
     except (IngestError, OSError) as err:
         return Parsed(None, error=err)

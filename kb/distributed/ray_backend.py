@@ -59,10 +59,11 @@ def _prepare_task(settings: Settings, task: FileTask, names: list[str]) -> tuple
     return parsed, _recorded(encoders)
 
 
-def _encode_task(settings: Settings, texts: list[str], names: list[str]) -> tuple[dict[str, Any], Rows]:
+def _encode_task(settings: Settings, texts: list[str], names: list[str],
+                 languages: list[str | None] | None = None) -> tuple[dict[str, Any], Rows]:
     """Run on a Ray worker: every named signal's rows for these index texts (a reindex step)."""
     encoders = _worker_encoders(settings)
-    return encoders.encode(texts, names), _recorded(encoders)
+    return encoders.encode(texts, names, None, languages), _recorded(encoders)
 
 
 def _recorded(encoders: Encoders) -> Rows:
@@ -165,11 +166,13 @@ class RayEncoder(_Remote):
     def encode_into(self, cache: EmbeddingCache) -> Any:
         """An `kb.indexing.indexes.Encode`: (steps of texts, signal names) -> each step's rows, in order."""
 
-        def encode(steps: Sequence[Sequence[str]], names: Sequence[str]) -> Iterator[dict[str, Any]]:
+        def encode(steps: Sequence[Sequence[str]], names: Sequence[str],
+                   languages: Sequence[Sequence[str | None]] | None = None) -> Iterator[dict[str, Any]]:
             window = WINDOW * self.workers()
             refs: list[Any] = []
             for i, texts in enumerate(steps):
-                refs.append(self._encode.remote(self.settings, list(texts), list(names)))
+                langs = list(languages[i]) if languages is not None else None
+                refs.append(self._encode.remote(self.settings, list(texts), list(names), langs))
                 while len(refs) > window or (i == len(steps) - 1 and refs):
                     rows, cached = self.ray.get(refs.pop(0))
                     _keep(cache, cached)

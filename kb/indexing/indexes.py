@@ -18,6 +18,7 @@ import numpy as np
 
 from index.models import Models
 from index.signals import DenseSignal, LexicalSignal, Signal, SignalEnv, Stage, registry
+from index.signals.base import encode_rows
 from kb.indexing.index_text import INDEX_TEXT_FORMAT, index_rows
 from kb.serving.guard import Guard
 from kb.settings import Settings
@@ -31,7 +32,7 @@ __all__ = ["Indexes", "Progress", "Encode"]
 Progress = Callable[[int, int, str], None]
 # (steps of index texts, names of the signals kept) -> each step's rows by signal name, in order: how a
 # rebuild encodes (here, or on a Ray cluster that works on many steps at once: kb.distributed)
-Encode = Callable[[Sequence[Sequence[str]], Sequence[str]], Iterator[dict[str, Any]]]
+Encode = Callable[[Sequence[Sequence[str]], Sequence[str], Sequence[Sequence[str | None]]], Iterator[dict[str, Any]]]
 REBUILD_STEP = 64  # chunks encoded per step of a rebuild
 
 
@@ -55,12 +56,20 @@ class Indexes:
 
     def _new_signals(self) -> list[Signal]:
         settings = self.settings
-        return [
+        signals: list[Signal] = [
             cls(SignalEnv(self.models, settings.index_dir,
                           mode=settings.signal_mode(cls.name, cls.setting, cls.default_mode),
                           text_format=INDEX_TEXT_FORMAT, index_kind=settings.index_kind))
             for cls in registry.SIGNALS
         ]
+        # a kept signal that supersedes others (the second encoder: latent terms) turns their
+        # "auto" off; "on" still keeps them
+        for s in signals:
+            if s.supersedes and s.mode != "off" and s.available():
+                for other in signals:
+                    if other.name in s.supersedes and other.mode == "auto":
+                        other.mode = "off"
+        return signals
 
     @staticmethod
     def _dense_of(signals: list[Signal]) -> DenseSignal:
@@ -163,19 +172,31 @@ class Indexes:
         """Passage vectors through the embedding cache (the model runs only for texts it lacks)."""
         return self.models.embed(texts)
 
-    def encode(self, texts: Sequence[str]) -> dict[str, Any]:
-        """Every kept signal's rows for these index texts, by signal name (the slow part of `add`)."""
-        return {s.name: s.encode(texts) for s in self.active()}
+    def encode(self, texts: Sequence[str], languages: Sequence[str | None] | None = None) -> dict[str, Any]:
+        """Every kept signal's rows for these index texts, by signal name (the slow part of `add`).
 
-    def add(self, ids: np.ndarray, texts: Sequence[str], encoded: dict[str, Any] | None = None) -> None:
-        """Add chunks to every kept signal; `encoded`: what `encode` returned, when already computed
-        (a writer encodes first, then calls this inside `guard.exclusive()`: no model time there)."""
+        `languages`: each text's language, for the signals that need it (the second encoder)."""
+        return {s.name: encode_rows(s, texts, languages) for s in self.active()}
+
+    def languages(self, ids: np.ndarray) -> list[str | None]:
+        """The catalog's language of each chunk id (None when unknown)."""
+        known = self.catalog.chunk_languages([int(i) for i in ids])
+        return [known.get(int(i)) for i in ids]
+
+    def add(self, ids: np.ndarray, texts: Sequence[str], encoded: dict[str, Any] | None = None,
+            languages: Sequence[str | None] | None = None) -> None:
+        """Add chunks to every kept signal; `encoded`: what `encode` returned, when already computed;
+        `languages`: the chunks' languages (read from the catalog when a signal needs them). A writer
+        encodes first, then calls this inside `guard.exclusive()`: no model time there."""
         if not len(ids):
             return
         active = self.active()
         given = encoded or {}
+        if languages is None and any(s.needs_languages and s.name not in given for s in active):
+            languages = self.languages(ids)
         # first the slow parts, before any index changes
-        rows = {s.name: given[s.name] if s.name in given else s.encode(texts) for s in active}
+        rows = {s.name: given[s.name] if s.name in given else encode_rows(s, texts, languages)
+                for s in active}
         for s in active:
             s.add(ids, rows[s.name])
         self._dirty = True
@@ -239,8 +260,11 @@ class Indexes:
             active = [s for s in signals if s.in_use]
             steps = [rows[start : start + REBUILD_STEP] for start in range(0, len(rows), REBUILD_STEP)]
             texts = [[r[1] for r in part] for part in steps]
-            results = (encode(texts, [s.name for s in active]) if encode
-                       else ({s.name: s.encode(t) for s in active} for t in texts))
+            # each chunk's language, for the signals that cover only some (the second encoder)
+            langs = [self.languages(np.asarray([r[0] for r in part], dtype=np.int64)) for part in steps]
+            results = (encode(texts, [s.name for s in active], langs) if encode
+                       else ({s.name: encode_rows(s, t, la) for s in active}
+                             for t, la in zip(texts, langs, strict=True)))
             done = 0
             for part, encoded in zip(steps, results, strict=True):
                 ids = np.asarray([r[0] for r in part], dtype=np.int64)

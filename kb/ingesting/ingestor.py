@@ -252,10 +252,10 @@ class Ingestor:
             if self.step is not None:  # encode a few chunks at a time into the cache, saying how far it got
                 self.step(str(path), 0, len(texts), chunks[0].page if chunks else None, doc.page_count)
                 for i in range(0, len(texts), STEP_CHUNKS):
-                    self.indexes.encode(texts[i:i + STEP_CHUNKS])
+                    self.indexes.encode(texts[i:i + STEP_CHUNKS], [c.language for c in chunks[i:i + STEP_CHUNKS]])
                     done = min(i + STEP_CHUNKS, len(texts))
                     self.step(str(path), done, len(texts), chunks[done - 1].page, doc.page_count)
-            encoded = self.indexes.encode(texts)  # every signal's slow part, before the commit (cached when stepped)
+            encoded = self.indexes.encode(texts, [c.language for c in chunks])  # every signal's slow part, before the commit (cached when stepped)
         stored = keep_original(self.settings.home, path, sha)
         sig = signature([c.text for c in chunks])
         like = self.signatures.most_similar(sig, exclude=existing.id if existing else None) if compare else None

@@ -18,10 +18,11 @@ from kb.searching.citations import citation
 from kb.searching.copies import diversify
 from kb.searching.filters import allowed_ids
 from kb.searching.highlights import highlight as mark_highlights
+from kb.searching.translations import fold_translations, language_name, same_content
 from kb.store.catalog import Catalog
 from kb.types import Hit
 
-__all__ = ["Searcher", "Rerank", "CANDIDATES", "query_language"]
+__all__ = ["Searcher", "Rerank", "CANDIDATES", "query_language", "reader_language_of"]
 
 CANDIDATES = 100  # per retrieving signal, before fusion
 # Re-orders fused (chunk id, score) candidates, best first (see `Searcher.search`).
@@ -42,6 +43,25 @@ def query_language(query: str) -> str | None:
     return None if lang == "und" else lang
 
 
+def reader_language_of(query: str, reader_language: str | None, detected: str | None) -> str | None:
+    """The reader's language: the one given (the UI's language, an API caller's), or for "auto" the
+    query's when it can be told (`detected`: 4+ words; or a script only one language writes, such
+    as Arabic); None turns "the reader's language first" off."""
+    if reader_language != "auto":
+        return reader_language or None
+    if detected:
+        return detected
+    from index.tokenizer import dominant_script
+    from ingest import detect_language
+
+    # below 4 words only a script that names one language is trusted (STACK-NOTES: short
+    # queries in Latin script are guessed wrong), so Latin and Cyrillic ones are not guessed at all
+    if dominant_script(query) in (None, "latin", "cyrillic"):
+        return None
+    guess = detect_language(query)
+    return guess if guess in ("ar", "zh", "ja", "ko", "th", "el", "he", "hi") else None
+
+
 class Searcher:
     """Searches over a catalog and its indexes; cheap to create per query.
 
@@ -58,7 +78,7 @@ class Searcher:
 
     def search(
         self, query: str, k: int = 10, filters: dict[str, Any] | None = None, highlight: str = "lexical", *,
-        within: np.ndarray | None = None, rerank: Rerank | None = None,
+        within: np.ndarray | None = None, rerank: Rerank | None = None, reader_language: str | None = None,
     ) -> list[Hit]:
         """Hits for a query, best first, read from one state of catalog and indexes
         (`kb.serving.Guard.shared`).
@@ -70,10 +90,10 @@ class Searcher:
                 "prefer comparable cities" (kb.atlas); it may change scores, never drop candidates.
         """
         with self.indexes.guard.shared():
-            return self._search(query, k, filters, highlight, within, rerank)
+            return self._search(query, k, filters, highlight, within, rerank, reader_language)
 
     def _search(self, query: str, k: int, filters: dict[str, Any] | None, highlight: str,
-                within: np.ndarray | None, rerank: Rerank | None) -> list[Hit]:
+                within: np.ndarray | None, rerank: Rerank | None, reader_language: str | None) -> list[Hit]:
         query = query.strip()
         if not any(ch.isalnum() for ch in query) or k <= 0:
             return []  # nothing to match ("", "???", an emoji): nearest neighbours of noise are noise
@@ -97,7 +117,43 @@ class Searcher:
         if rerank is not None:
             ranked = rerank(ranked)
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}
-        return self.hits(ranked, k, query, vector, parts, highlight)
+        reader = reader_language_of(query, reader_language, language)
+        translations: dict[int, list[int]] = {}
+        if reader:
+            ranked, translations = self._reader_first(ranked, reader, k)
+        return self.hits(ranked, k, query, vector, parts, highlight, translations)
+
+    def _reader_first(
+        self, ranked: list[tuple[int, float]], reader: str, k: int
+    ) -> tuple[list[tuple[int, float]], dict[int, list[int]]]:
+        """Fold translations among the first candidates and show each group in the reader's
+        language (kb.searching.translations); a shown version takes its group's best score."""
+        from kb.indexing.index_text import index_rows
+
+        head = np.asarray([cid for cid, _ in ranked[: 3 * k]], dtype=np.int64)
+        if len(head) < 2:
+            return ranked, {}
+        languages = self.catalog.chunk_languages(head.tolist())
+        if len(set(languages.values())) < 2:
+            return ranked, {}  # one language: nothing to fold
+        e5 = dict(zip(head.tolist(), self.indexes.vectors.vectors(head), strict=True))
+        use = self._use_vectors(head)
+        texts = dict(index_rows(self.catalog, head))
+        order, folded = fold_translations([cid for cid, _ in ranked], same_content(e5, use, texts),
+                                          languages, reader, k)
+        if not folded:
+            return ranked, {}
+        score = dict(ranked)
+        best = {shown: max(score[m] for m in (shown, *members)) for shown, members in folded.items()}
+        return [(cid, best.get(cid, score[cid])) for cid in order], folded
+
+    def _use_vectors(self, ids: np.ndarray) -> dict[int, np.ndarray]:
+        """The second encoder's stored vectors of these chunks (none when the KB does not keep it)."""
+        for s in self.indexes.ranking():
+            vectors = getattr(s, "vectors", None)
+            if s.name == "use" and callable(vectors):
+                return dict(vectors(ids))
+        return {}
 
     def allowed(self, filters: dict[str, Any] | None, within: np.ndarray | None = None) -> np.ndarray | None:
         """The chunk ids the filters allow, within `within` when given (None: every chunk)."""
@@ -138,6 +194,7 @@ class Searcher:
         qvec: np.ndarray,
         parts: dict[int, tuple[float | None, float | None]],
         highlight_with: str,
+        translations: dict[int, list[int]] | None = None,
     ) -> list[Hit]:
         """Ranked (chunk id, score) pairs made into at most k cited hits (at most `max_per_doc` a
         document, copies folded), highlighted against `query` (and `qvec` for "dense")."""
@@ -146,8 +203,14 @@ class Searcher:
         chunks = cat.chunks(cid for cid, _ in head)
         doc_of = {cid: c.doc_id for cid, c in chunks.items()}
         texts = {cid: c.text for cid, c in chunks.items()}
+        translations = translations or {}
+        others = [c for cid, _ in head for c in translations.get(cid, [])]
+        for cid, c in cat.chunks(c for c in others if c not in chunks).items():
+            chunks[cid] = c
+            doc_of[cid] = c.doc_id
         chosen, copies = diversify(head, doc_of, k, self.max_per_doc, texts)
-        docs = cat.documents_by_ids({doc_of[c] for cid, _ in chosen for c in (cid, *copies.get(cid, []))})
+        shown = [c for cid, _ in chosen for c in (cid, *copies.get(cid, []), *translations.get(cid, []))]
+        docs = cat.documents_by_ids({doc_of[c] for c in shown})
         hits = []
         for cid, score in chosen:
             chunk, doc = chunks[cid], docs[doc_of[cid]]
@@ -170,7 +233,9 @@ class Searcher:
                     doc_type=meta.get("doc_type"),
                     dense_score=parts.get(cid, (None, None))[0],
                     lexical_score=parts.get(cid, (None, None))[1],
-                    also_in=[citation(docs[doc_of[c]], chunks[c]) for c in copies.get(cid, [])],
+                    also_in=[citation(docs[doc_of[c]], chunks[c]) for c in copies.get(cid, [])]
+                    + [f"{language_name(chunks[c].language)}, {citation(docs[doc_of[c]], chunks[c])}"
+                       for c in translations.get(cid, [])],
                     ocr=chunk.page in doc.ocr_pages,
                 )
             )

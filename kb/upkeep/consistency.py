@@ -83,7 +83,8 @@ def check(kb: Indexes, repair: bool = True) -> CheckReport:
             missing = diffs[s.report_key][0]
             if len(missing):
                 rows = index_rows(kb.catalog, missing)
-                s.repair(np.asarray([r[0] for r in rows], dtype=np.int64), [r[1] for r in rows])
+                ids = np.asarray([r[0] for r in rows], dtype=np.int64)
+                s.repair(ids, [r[1] for r in rows], kb.languages(ids) if s.needs_languages else None)
         kb.mark_changed()
         kb.save()
         report.repaired = True

@@ -113,10 +113,10 @@ def test_a_writer_waits_for_readers_only_as_long_as_a_swap(tmp_path: Path) -> No
     release = threading.Event()
     real_encode = kb.indexes.encode
 
-    def slow_encode(texts):  # type: ignore[no-untyped-def]
+    def slow_encode(texts, languages=None):  # type: ignore[no-untyped-def]
         encoding.set()
         release.wait(timeout=30)
-        return real_encode(texts)
+        return real_encode(texts, languages)
 
     kb.indexes.encode = slow_encode  # type: ignore[method-assign]
     adder = threading.Thread(target=kb.add, args=(notes[1],))

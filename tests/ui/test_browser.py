@@ -323,7 +323,7 @@ def test_viewer_cannot_reach_coordinator_actions(browser: Any, roles_app: Runnin
         )
     assert [d.id for d in roles_app.kb.documents()] == [doc_id]
     result = viewer.predict(
-        "referred panel", None, None, None, None, None, None, None, None, None, None, api_name="/search"
+        "referred panel", None, None, None, None, None, None, None, None, None, None, True, api_name="/search"
     )
     assert "multi-agency panel" in result[0]  # viewers can search
     coordinator = Client(roles_app.url, auth=("alice", PASSWORDS["alice"]), verbose=False)

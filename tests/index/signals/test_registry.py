@@ -18,9 +18,9 @@ from index.signals.registry import signal_names
 
 
 def test_the_registry_names_every_signal_once_in_calling_order() -> None:
-    assert signal_names() == ["dense", "lexical", "latent", "passages"]
+    assert signal_names() == ["dense", "lexical", "latent", "passages", "use"]
     assert signal_class("lexical") is LexicalSignal
-    assert [cls.stage for cls in SIGNALS] == [Stage.DENSE, Stage.LEXICAL, Stage.ADD, Stage.BLEND]
+    assert [cls.stage for cls in SIGNALS] == [Stage.DENSE, Stage.LEXICAL, Stage.ADD, Stage.BLEND, Stage.SECOND]
     for cls in SIGNALS:  # every signal declares what the KB needs to treat them alike
         assert cls.file_name and cls.noun and cls.report_key and cls.cost.model_passes >= 0
         assert cls.default_mode in ("auto", "on", "off") and isinstance(cls.weight, float)
