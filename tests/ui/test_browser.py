@@ -204,15 +204,28 @@ def test_upload_progress_moves_from_the_first_seconds(page: Any, tmp_path: Path)
     tab(page, "Search")
 
 
-def test_upload_a_scan_and_see_ocr_on_its_card(page: Any, nano_app: RunningApp, tmp_path: Path) -> None:
+@pytest.fixture
+def fresh_page(browser: Any, nano_app: RunningApp) -> Iterator[Any]:
+    """A page of its own: the add form and outcomes of the earlier uploads in the shared page play no part."""
+    p = new_page(browser, nano_app)
+    open_app(p, nano_app.url)
+    yield p
+    p.context.close()
+
+
+def test_upload_a_scan_and_see_ocr_on_its_card(fresh_page: Any, nano_app: RunningApp, tmp_path: Path) -> None:
     from ocr_samples import image_of
 
+    page = fresh_page
     scan = tmp_path / "Signed resolution.png"
     image_of(["Signed resolution", "The council of Ashbury approved the lantern festival grant of forty "
               "thousand euros."], "browser").save(scan)
     tab(page, "Add documents")
     page.set_input_files("#kb-upload input[type=file]", str(scan))
     page.locator("#kb-upload", has_text="Signed resolution").wait_for()
+    # the file is sent to the server after it shows: click "Add" once the upload has finished
+    page.wait_for_function(
+        "() => !(document.querySelector('#kb-upload')?.innerText || '').includes('Uploading')", timeout=60_000)
     page.locator("#kb-add-btn").click()
     # the status and the outcomes of an earlier upload may still show, and the progress overlay names the
     # file too: wait for the batch to end, then for this file's outcome row
