@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         s = synthesise(home, size, bases, embedder_id)
         s["atlas"] = bench_overview(home)  # labels every chunk first, as `kb` would on opening it
         if size <= 100_000:
-            s["atlas"]["browser_s"] = browser_load(home)
+            s["atlas"].update(browser_load(home) or {})
         print(json.dumps({"size": size, "atlas": s["atlas"]}), flush=True)
         s["probe"] = run_probe(home, reps=2 if size >= 1_000_000 else 3)
         s["cold_start_s"] = cold_start(home)

@@ -92,14 +92,17 @@ def atlas_lines(result: dict[str, Any]) -> list[str]:
                          f"= {r['label_share_pct']} % (target <= 5 %)")
     sized = [s for s in result.get("sizes", []) if s.get("atlas")]
     if sized:
-        lines += ["", "| chunks | relabel s | cities | overview data cold s | warm s | browser load s |", "|" + "---|" * 6]
+        lines += ["", "| chunks | relabel s | cities | overview data cold s | warm s | browser load s "
+                  "| first visit s |", "|" + "---|" * 7]
         for s in sized:
             a = s["atlas"]
             lines.append(f"| {s['size']:,} | {a['relabel_s']} | {a['cities']} | {a['overview_cold_s']} "
-                         f"| {a['overview_warm_s']} | {a.get('browser_s', '-')} |")
+                         f"| {a['overview_warm_s']} | {a.get('browser_s', '-')} | {a.get('first_s', '-')} |")
         lines.append("")
         lines.append("Targets: the overview in <= 1.5 s at 10k chunks, <= 3 s at 100k (the browser load: the page "
-                     "from `kb serve` until the heat map shows, its HTML built and drawn).")
+                     "from `kb serve` until the heat map shows, its HTML built and drawn; the median of three new "
+                     "visitors, each with an empty cache; the first visit: the first after the server started, in a "
+                     "browser just launched).")
     c = result.get("compare")
     if c:
         lines += ["", f"- compare among {c['cities']:,} cities: first {c['first_ms']} ms (builds the cities' arrays), "

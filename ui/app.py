@@ -11,6 +11,7 @@ re-checks the role rule server-side).
 # gr.EventData) at run time, and string annotations of names local to build_app cannot be resolved.
 import functools
 import os
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ from ui.group import wire_group
 from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
 from ui.layout import CHOICE_FIELDS, build_layout
-from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS
+from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS, EARLY_OVERVIEW_HEAD
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -81,6 +82,9 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
     # uploads are ingest jobs run by a worker started now (jobs a stopped server left resume): in a
     # process at lower CPU priority ("process"), a thread ("inline") or on Ray ("ray:ADDRESS")
     act = Actions(kb, users, jobs=jobs)
+    # the overview every page opens with reads the whole catalog: read it once now, in the background,
+    # so the first visitor's page is not the one that pulls it from disk
+    threading.Thread(target=kb.overview, name="kb-warm-overview", daemon=True).start()
 
     def guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         return _guard(gr, fn)
@@ -103,7 +107,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         language_out += directory_language_outputs(c)
 
         # --- the page language ---------------------------------------------------------------------
-        loaded = app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
+        app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
                           js=DETECT_LANG_JS, api_name=False).then(None, c.lang_pick, None, js=APPLY_LANG_JS)
         c.lang_pick.input(None, c.lang_pick, None, js=APPLY_LANG_JS).then(
             guard(h.switch_language), [c.lang_pick, c.section, c.working, c.shown],
@@ -182,7 +186,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )
-        wire_atlas(gr, loaded, c, h, act, guard, (h.do_search, search_inputs, search_out), created)
+        wire_atlas(gr, app, c, h, act, guard, (h.do_search, search_inputs, search_out), created)
     app.queue(default_concurrency_limit=READS)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app
@@ -201,6 +205,7 @@ def launch_options(
         "share": False,
         "allowed_paths": [],
         "css_paths": [STATIC / "app.css"],
+        "head": EARLY_OVERVIEW_HEAD if act is not None else None,  # its route is ui.gate's
         "i18n": gradio_i18n(),
         "footer_links": ["api", "gradio", "settings"],  # not the run history (Gradio leaves it in English)
         "show_error": True,

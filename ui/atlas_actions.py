@@ -60,12 +60,15 @@ class AtlasActions(BaseActions):
         return ["", *self.kb.atlas.regions()]
 
     @kb_thread
-    def overview(self, user: str | None, lang: str = "en", profile: dict[str, Any] | None = None) -> str:
-        """The overview panel (charts, heat map, gaps, comparable cities when a profile is set)."""
+    def overview(self, user: str | None, lang: str = "en", profile: dict[str, Any] | None = None,
+                 all_cities: bool = False) -> str:
+        """The overview panel (charts, heat map, gaps, comparable cities when a profile is set); the heat
+        map's first cities only unless `all_cities` (ui.overview.heat_rows)."""
         self.check(user, "search")
         checked = self.checked_profile(profile)
         comparable = self.kb.compare(checked, k=COMPARABLE_SHOWN) if checked is not None else []
-        return overview_html(self.kb.overview(), self.kb.drafts.framework.sections, lang, comparable, checked)
+        return overview_html(self.kb.overview(), self.kb.drafts.framework.sections, lang, comparable, checked,
+                             all_rows=all_cities)
 
     @kb_thread
     def set_profile(self, user: str | None, form: dict[str, Any], lang: str = "en") -> tuple[dict[str, Any] | None, str]:

@@ -10,9 +10,9 @@ from typing import Any
 
 from ui.actions import Actions, Shown
 from ui.i18n import label as L
-from ui.i18n import t
+from ui.i18n import normalize, t
 from ui.overview import OVERVIEW_JS
-from ui.page_js import AFTER_CARD_JS, CLICK_JS
+from ui.page_js import AFTER_CARD_JS, CLICK_JS, DETECT_LANG_JS
 
 __all__ = ["build_profile_panel", "build_prefer", "build_overview_panel", "build_examples_panel", "wire_atlas"]
 
@@ -84,6 +84,10 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
     def refresh(lang, profile, request: gr.Request):
         return (act.overview(user_of(request), lang, profile), *choices(lang))
 
+    def on_load(lang_hint, request: gr.Request):
+        """The overview as the page opens (no profile yet), in the language the browser asks for."""
+        return refresh(normalize(lang_hint), None, request)
+
     def overview(lang, profile, request: gr.Request):
         return act.overview(user_of(request), lang, profile)
 
@@ -97,13 +101,16 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
             gr.Warning(t(lang, "atlas.prefer_needs_profile"))  # a notice; the search still runs, unchanged
         return bool(on)
 
-    def cell(lang, working, evt: gr.EventData, request: gr.Request):
+    def cell(lang, working, profile, evt: gr.EventData, request: gr.Request):
+        """A heat-map cell's passages, or (its "show all" button) the map with every city."""
         data = evt._data or {}
+        if data.get("act") == "all":
+            return gr.skip(), gr.skip(), gr.skip(), act.overview(user_of(request), lang, profile, all_cities=True)
         if data.get("act") != "cell":
-            return gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         hits, status = act.cell(user_of(request), str(data.get("city") or ""), str(data.get("section") or ""), lang)
         shown = Shown(hits)
-        return act.cards(shown, lang, working), status, shown
+        return act.cards(shown, lang, working), status, shown, gr.skip()
 
     def examples(lang, working, section, profile, request: gr.Request):
         hits, status = act.examples(user_of(request), working, section, profile, lang)
@@ -121,25 +128,26 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
         return act.draft_profile_text(user_of(request), working, lang)
 
     return SimpleNamespace(
-        refresh=refresh, overview=overview, set_profile=set_profile, prefer=prefer, cell=cell, examples=examples,
+        refresh=refresh, on_load=on_load, overview=overview, set_profile=set_profile, prefer=prefer, cell=cell, examples=examples,
         draft_profile=draft_profile, record_profile=record_profile, after_create=after_create,
         on_cells=panel(lay.cell_cards, lay.cell_status, lay.cell_shown),
         on_examples=panel(lay.examples, lay.examples_status, lay.examples_shown),
     )
 
 
-def wire_atlas(gr: Any, loaded: Any, c: Any, h: Any, act: Actions, guard: Any, search: tuple[Any, list, list],
+def wire_atlas(gr: Any, app: Any, c: Any, h: Any, act: Actions, guard: Any, search: tuple[Any, list, list],
                created: Any) -> Any:
     """Connect the atlas's controls; returns its handlers.
 
     Args:
         search: (the search handler, its inputs, its outputs), run again when "prefer" is switched.
         created: the "create draft" event: a new draft then records the session's city profile.
-        loaded: the page's load event; the overview is drawn after it, once the page language is known.
+        app: the page; the overview is drawn on its load, in the language the browser asks for.
     """
     a = make_atlas_handlers(gr, act, c, h.panel)
     profile_out = [c.overview, c.my_city, c.profile_band, c.profile_region]
-    loaded.then(guard(a.refresh), [c.lang, c.profile], profile_out, api_name=False)
+    # drawn beside the page's other load event, not after it: one round trip less before the heat map
+    app.load(guard(a.on_load), c.lang_pick, profile_out, js=DETECT_LANG_JS, api_name=False)
     c.lang_pick.input(guard(a.refresh), [c.lang_pick, c.profile], profile_out, api_name=False)
     c.overview_refresh.click(guard(a.refresh), [c.lang, c.profile], profile_out, api_name="overview")
     for changed in (c.outcomes, c.library_status):  # documents added, edited or removed
@@ -151,8 +159,8 @@ def wire_atlas(gr: Any, loaded: Any, c: Any, h: Any, act: Actions, guard: Any, s
     ).then(guard(do_search), search_in, search_out, api_name=False)  # with "prefer" on, the order may change
     c.prefer.input(a.prefer, [c.lang, c.prefer, c.profile], c.prefer_on, api_name=False).then(
         guard(do_search), search_in, search_out, api_name=False)
-    c.overview.kb_action(guard(a.cell), [c.lang, c.working], [c.cell_cards, c.cell_status, c.cell_shown],
-                         api_name="overview_cell")
+    c.overview.kb_action(guard(a.cell), [c.lang, c.working, c.profile],
+                         [c.cell_cards, c.cell_status, c.cell_shown, c.overview], api_name="overview_cell")
     card_out = [c.draft_html, c.working, c.pin_draft, c.draft_sel, c.reader, c.reader_panel, c.original_file]
     c.cell_cards.kb_action(guard(a.on_cells), [c.lang, c.cell_shown, c.working, c.section],
                            [c.cell_cards, c.cell_status, c.cell_shown, *card_out], api_name=False,

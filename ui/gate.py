@@ -6,6 +6,9 @@ An ASGI middleware in front of Gradio's own routes (given to `Blocks.launch` thr
   tells nothing. No export folder is served by Gradio (`allowed_paths` holds none).
 - `GET /kb/original/<doc id>`: a stored original of a document in the library; with accounts
   configured, only to signed-in users.
+- `GET /kb/overview?lang=xx`: the overview panel's HTML (`Actions.overview`), to whoever may search,
+  asked for by the page's head script while Gradio is still starting (ui.page_js.EARLY_OVERVIEW_HEAD),
+  so the collection at a glance is drawn as soon as its panel exists, not after the load events.
 - `POST /login`: refused with 429 "try again in N seconds" while the user name or the address has
   failed too often (`kb.access.SignInThrottle`); failures and successes are counted after Gradio
   answers. Passwords are never logged or stored.
@@ -20,12 +23,13 @@ from urllib.parse import unquote
 
 import anyio
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-__all__ = ["Gate", "EXPORT_ROUTE", "ORIGINAL_ROUTE"]
+__all__ = ["Gate", "EXPORT_ROUTE", "ORIGINAL_ROUTE", "OVERVIEW_ROUTE"]
 
 EXPORT_ROUTE = "/kb/export/"
 ORIGINAL_ROUTE = "/kb/original/"
+OVERVIEW_ROUTE = "/kb/overview"
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
@@ -65,6 +69,8 @@ class Gate:
             await self._export(scope, path[len(EXPORT_ROUTE):])(scope, receive, send)
         elif path.startswith(ORIGINAL_ROUTE) and method in ("GET", "HEAD"):
             await (await self._original(scope, path[len(ORIGINAL_ROUTE):]))(scope, receive, send)
+        elif path == OVERVIEW_ROUTE and method in ("GET", "HEAD"):
+            await (await self._overview(scope))(scope, receive, send)
         elif path.rstrip("/") == "/login" and method == "POST" and not self.act.local:
             await self._login(scope, receive, send)
         else:
@@ -93,6 +99,21 @@ class Gate:
         return FileResponse(path, headers=_PRIVATE, filename=path.name,
                             media_type="application/pdf" if inline else "application/octet-stream",
                             content_disposition_type="inline" if inline else "attachment")
+
+    async def _overview(self, scope: Scope) -> Response:
+        owner = self._owner(scope)
+        if not owner:
+            return PlainTextResponse("Sign in to search.", status_code=401, headers=_PRIVATE)
+        from ui.actions import UiError
+        from ui.i18n import normalize
+
+        lang = normalize(Request(scope).query_params.get("lang"))
+        user = None if self.act.local else owner
+        try:
+            html = await self._on_kb(lambda: self.act.overview(user, lang, None))
+        except UiError as err:  # not allowed to search: the page's own load event says why
+            return PlainTextResponse(err.text(lang), status_code=403, headers=_PRIVATE)
+        return HTMLResponse(html, headers={**_PRIVATE, "Content-Language": lang})
 
     async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
         chunks = []

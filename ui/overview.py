@@ -21,17 +21,24 @@ from ui.render import section_title
 from ui.render_base import esc
 
 __all__ = ["overview_html", "bar_chart", "heat_map", "profile_summary", "reasons_text", "gap_text",
-           "OVERVIEW_JS", "heat_level"]
+           "OVERVIEW_JS", "heat_level", "heat_rows", "HEAT_ROWS"]
 
-# A heat-map click becomes the panel's `kb_action` event, with the cell's city and section.
+# A heat-map click becomes the panel's `kb_action` event, with the cell's city and section; "show all
+# cities" asks for the whole map.
 OVERVIEW_JS = """
 element.addEventListener('click', (e) => {
+  const all = e.target.closest('button.kb-heat-all');
+  if (all) { e.preventDefault(); trigger('kb_action', {act: 'all'}); return; }
   const b = e.target.closest('button.kb-cell');
   if (!b) return;
   e.preventDefault();
   trigger('kb_action', {act: 'cell', city: b.dataset.city, section: b.dataset.section});
 });
 """
+
+# Rows of the heat map drawn at first: the map is for a glance (and a page of 500 cities x 8 sections
+# is ~1 MB of HTML and 10,000 elements, a second to draw); "show all" draws every city.
+HEAT_ROWS = 30
 
 BAR_AREA = 300  # px of the longest bar
 ROW = 22  # px per bar
@@ -92,9 +99,21 @@ def bar_chart(chart: str, counts: Sequence[Count], lang: str) -> str:
     )
 
 
-def heat_map(ov: Overview, sections: Sequence[Section], lang: str) -> str:
+def heat_rows(ov: Overview, first: Sequence[str] = (), all_rows: bool = False) -> list[Any]:
+    """The rows to draw: every city (A to Z) with `all_rows` or when they fit; else `HEAT_ROWS` of them,
+    the cities in `first` (the reader's and comparable ones) then the most passages."""
+    if all_rows or len(ov.heat) <= HEAT_ROWS:
+        return list(ov.heat)
+    rank = {key: i for i, key in enumerate(first)}
+    ordered = sorted(ov.heat, key=lambda r: (rank.get(r.city, len(rank)), -sum(r.cells), r.name))
+    return ordered[:HEAT_ROWS]
+
+
+def heat_map(ov: Overview, sections: Sequence[Section], lang: str, first: Sequence[str] = (),
+             all_rows: bool = False) -> str:
     """Cities x framework sections: each cell counts the city's passages that speak to the section;
-    a non-empty cell is a button that lists them (see OVERVIEW_JS)."""
+    a non-empty cell is a button that lists them (see OVERVIEW_JS). Past `HEAT_ROWS` cities, the
+    first rows only (see `heat_rows`) and a button for all."""
     if not ov.heat:
         return ""
     titles = {s.key: section_title(s, lang) for s in sections}
@@ -102,7 +121,8 @@ def heat_map(ov: Overview, sections: Sequence[Section], lang: str) -> str:
     names = [titles.get(k, dict(ov.sections)[k]) for k in keys]
     head = "".join(f'<th scope="col"><abbr title="{esc(n)}">§{i}</abbr></th>' for i, n in enumerate(names, 1))
     body = []
-    for row in ov.heat:
+    rows = heat_rows(ov, first, all_rows)
+    for row in rows:
         cells = []
         for key, name, n in zip(keys, names, row.cells, strict=True):
             level = heat_level(n)
@@ -116,9 +136,14 @@ def heat_map(ov: Overview, sections: Sequence[Section], lang: str) -> str:
         place = f' <span class="kb-meta">{esc(country_name(row.country, lang))}</span>' if row.country else ""
         body.append(f'<tr><th scope="row" dir="auto">{esc(row.name)}{place}</th>{"".join(cells)}</tr>')
     legend = "".join(f"<li>§{i} {esc(n)}</li>" for i, n in enumerate(names, 1))
+    more = ""
+    if len(rows) < len(ov.heat):
+        said = t(lang, "atlas.heat.some", shown=len(rows), total=len(ov.heat))
+        more = (f'<p class="kb-meta kb-heat-more">{esc(said)} <button class="kb-heat-all" data-act="all">'
+                f'{esc(t(lang, "atlas.heat.all", n=len(ov.heat)))}</button></p>')
     return (
         f'<section class="kb-heat-wrap" aria-labelledby="kb-heat-title"><h3 id="kb-heat-title">'
-        f'{esc(t(lang, "atlas.heat.title"))}</h3><p class="kb-meta">{esc(t(lang, "atlas.heat.help"))}</p>'
+        f'{esc(t(lang, "atlas.heat.title"))}</h3><p class="kb-meta">{esc(t(lang, "atlas.heat.help"))}</p>{more}'
         f'<div class="kb-heat-scroll"><table class="kb-heat" id="kb-heat"><thead><tr><th scope="col">'
         f'{esc(t(lang, "field.city"))}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
         f'<ol class="kb-heat-legend">{legend}</ol></section>'
@@ -140,8 +165,9 @@ def _note(note: Note, lang: str) -> str:
 
 
 def overview_html(ov: Overview, sections: Sequence[Section], lang: str,
-                  comparable: Sequence[ComparableCity] = (), profile: Profile | None = None) -> str:
-    """The whole overview panel."""
+                  comparable: Sequence[ComparableCity] = (), profile: Profile | None = None,
+                  all_rows: bool = False) -> str:
+    """The whole overview panel (the heat map's first rows: the reader's city and comparable ones)."""
     d = direction(lang)
     if not ov.documents:
         return f'<div class="kb-overview" dir="{d}"><p class="kb-empty">{esc(t(lang, "atlas.empty"))}</p></div>'
@@ -150,6 +176,7 @@ def overview_html(ov: Overview, sections: Sequence[Section], lang: str,
     charts = "".join(bar_chart(name, counts, lang) for name, counts in (
         ("language", ov.by_language), ("country", ov.by_country), ("doc_type", ov.by_doc_type), ("year", ov.by_year)))
     notes = "".join(_note(n, lang) for n in ov.notes)
+    first = ([profile.city] if profile is not None and profile.city else []) + [c.key for c in comparable]
     gaps = ""
     if ov.gaps:
         items = "".join(f'<li dir="auto">{esc(gap_text(g, sections, lang))}</li>' for g in ov.gaps)
@@ -158,7 +185,7 @@ def overview_html(ov: Overview, sections: Sequence[Section], lang: str,
                 f'{esc(t(lang, "atlas.gaps"))}</h3><ul>{items}{more}</ul></section>')
     return (
         f'<div class="kb-overview" dir="{d}"><p class="kb-overview-summary">{esc(summary)}</p>{notes}'
-        f'<div class="kb-charts">{charts}</div>{heat_map(ov, sections, lang)}'
+        f'<div class="kb-charts">{charts}</div>{heat_map(ov, sections, lang, first, all_rows)}'
         f"{comparable_html(comparable, profile, lang) if profile is not None else ''}{gaps}</div>"
     )
 

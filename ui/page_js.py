@@ -9,7 +9,7 @@ import json
 
 from ui.i18n import LANGUAGES, RTL_LANGUAGES
 
-__all__ = ["CLICK_JS", "DETECT_LANG_JS", "APPLY_LANG_JS", "AFTER_CARD_JS"]
+__all__ = ["CLICK_JS", "DETECT_LANG_JS", "APPLY_LANG_JS", "AFTER_CARD_JS", "EARLY_OVERVIEW_HEAD"]
 
 # Clicks on card and draft-item buttons become one custom event carrying the button's data; "show
 # more" is done here (no round trip); a pin or "Add to directory" sends the text selected in that
@@ -103,3 +103,30 @@ AFTER_CARD_JS = """
   }, 100);
 }
 """
+
+
+# In the page's <head>: ask for the overview panel (ui.gate, GET kb/overview) as the page starts, and
+# draw it into its panel as soon as Gradio has made the panel, instead of after Gradio's load events
+# (a round trip after the whole app is up). It marks what it drew; Gradio's own value, when it comes,
+# is morphed over it (the same HTML: nothing moves) and clears the mark, and then this stops.
+EARLY_OVERVIEW_HEAD = """<script>
+(() => {
+  const lang = (DETECT)(null);
+  fetch('kb/overview?lang=' + encodeURIComponent(lang), {credentials: 'same-origin', cache: 'no-store'})
+    .then((r) => (r.ok ? r.text() : null)).catch(() => null).then((html) => {
+      if (!html) return;
+      const until = Date.now() + 20000;
+      const place = () => {
+        const host = document.querySelector('#kb-overview .html-container > div');
+        if (host && host.querySelector('.kb-overview:not([data-kb-early])')) return;
+        if (host && !host.querySelector('.kb-overview')) {
+          host.innerHTML = html;
+          const drawn = host.querySelector('.kb-overview');
+          if (drawn) drawn.setAttribute('data-kb-early', '');
+        }
+        if (Date.now() < until) requestAnimationFrame(place);
+      };
+      place();
+    });
+})();
+</script>""".replace("DETECT", DETECT_LANG_JS.strip())

@@ -77,6 +77,40 @@ def test_landing_page_shows_the_overview_charts_with_their_tables(page: Any, atl
     shot(page, "atlas-overview")
 
 
+def test_the_overview_is_drawn_before_gradios_own_events(browser: Any, atlas_app: RunningApp) -> None:
+    """The head script's early overview (ui.gate's kb/overview) is drawn even when no Gradio event
+    runs at all: here the page's event queue is cut off, and the heat map still shows."""
+    early = new_page(browser, atlas_app)
+    early.route("**/gradio_api/queue/join*", lambda route: route.abort())
+    try:
+        early.goto(atlas_app.url)
+        early.locator("#kb-overview #kb-heat").wait_for()
+        assert early.locator("#kb-overview .kb-overview[data-kb-early]").count() == 1
+        assert early.locator("#kb-heat tbody tr").count() == 8
+    finally:
+        early.context.close()
+    assert any(urlparse(u).path == "/kb/overview" and "lang=en" in u for u in atlas_app.requests)
+
+
+def test_a_long_heat_map_shows_its_first_cities_then_all_on_demand(
+    browser: Any, atlas_app: RunningApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.overview
+
+    monkeypatch.setattr(ui.overview, "HEAT_ROWS", 3)  # the app runs in this process: 8 cities are "many"
+    short = new_page(browser, atlas_app)
+    try:
+        open_app(short, atlas_app.url)
+        short.locator("#kb-heat").wait_for()
+        assert short.locator("#kb-heat tbody tr").count() == 3
+        assert "Cities shown: 3 of 8" in short.inner_text("#kb-overview")
+        short.click("#kb-overview button.kb-heat-all")
+        short.locator("#kb-heat tbody tr").nth(7).wait_for()
+        assert short.locator("#kb-heat tbody tr").count() == 8 and short.locator("button.kb-heat-all").count() == 0
+    finally:
+        short.context.close()
+
+
 def test_heat_map_cell_lists_that_citys_passages_for_that_section(page: Any) -> None:
     cell = page.locator('#kb-heat button.kb-cell[data-city="nearby"][data-section="leadership"]')
     cell.click()

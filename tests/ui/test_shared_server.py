@@ -203,6 +203,17 @@ def test_stored_originals_only_for_signed_in_users(shared: Shared) -> None:
     assert vic.get(f"/gradio_api/file={shared.kb.original_path(doc.id)}").status_code in (403, 404)
 
 
+def test_the_early_overview_only_for_signed_in_users_in_their_language(shared: Shared) -> None:
+    assert httpx.get(f"{shared.url}/kb/overview?lang=fr").status_code == 401
+    vic = _session(shared, "vic")
+    answer = vic.get("/kb/overview?lang=fr")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
+    assert answer.headers["cache-control"] == "no-store" and answer.headers["content-language"] == "fr"
+    assert '<div class="kb-overview" dir="ltr">' in answer.text and "documents" in answer.text
+    assert 'dir="rtl"' in vic.get("/kb/overview?lang=ar").text
+    assert vic.get("/kb/overview?lang=xx").headers["content-language"] == "en"  # unknown: the default
+
+
 def test_a_hundred_wrong_passwords_are_throttled_and_the_user_still_gets_in(shared: Shared) -> None:
     throttle = shared.act.throttle
     codes = []

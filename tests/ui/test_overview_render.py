@@ -1,0 +1,70 @@
+"""The overview's heat map past `HEAT_ROWS` cities: its first rows (the reader's city and comparable
+ones, then the most passages), the "show all" button, every city A to Z when asked; and the page's
+early overview script (ui.page_js.EARLY_OVERVIEW_HEAD)."""
+
+from __future__ import annotations
+
+import re
+
+from kb.atlas.overview import HeatRow, Overview
+from kb.drafting.framework import load_framework
+from ui.overview import HEAT_ROWS, OVERVIEW_JS, heat_map, heat_rows, overview_html
+from ui.page_js import DETECT_LANG_JS, EARLY_OVERVIEW_HEAD
+
+SECTIONS = (("leadership", "Leadership"), ("plan", "Plan"))
+
+
+def _overview(cities: int) -> Overview:
+    # city i has i passages on leadership, none on plan: the last city has the most
+    heat = tuple(HeatRow(f"c{i:03d}", f"City {i:03d}", "NL", (i, 0)) for i in range(cities))
+    return Overview(documents=cities, chunks=cities * 3, labelled=cities, by_language=(), by_country=(),
+                    by_doc_type=(), by_year=(), sections=SECTIONS, heat=heat, no_city_documents=0, gaps=())
+
+
+def _cities_drawn(html: str) -> list[str]:
+    return re.findall(r'<th scope="row" dir="auto">(City \d+)', html)
+
+
+def test_a_small_map_is_drawn_whole_a_to_z() -> None:
+    ov = _overview(HEAT_ROWS)
+    assert [r.city for r in heat_rows(ov)] == [r.city for r in ov.heat]
+    html = heat_map(ov, load_framework().sections, "en")
+    assert len(_cities_drawn(html)) == HEAT_ROWS and "kb-heat-all" not in html
+
+
+def test_a_large_map_draws_the_first_rows_and_offers_all() -> None:
+    ov = _overview(100)
+    sections = load_framework().sections
+    html = heat_map(ov, sections, "en")
+    drawn = _cities_drawn(html)
+    assert len(drawn) == HEAT_ROWS
+    assert drawn[:3] == ["City 099", "City 098", "City 097"]  # the most passages first
+    assert f"Cities shown: {HEAT_ROWS} of 100" in html
+    assert '<button class="kb-heat-all" data-act="all">Show all cities (100)</button>' in html
+    everything = heat_map(ov, sections, "en", all_rows=True)
+    assert _cities_drawn(everything) == [f"City {i:03d}" for i in range(100)] and "kb-heat-all" not in everything
+
+
+def test_the_readers_city_and_comparable_ones_come_first() -> None:
+    ov = _overview(100)
+    rows = heat_rows(ov, first=["c005", "c002"])
+    assert [r.city for r in rows[:3]] == ["c005", "c002", "c099"] and len(rows) == HEAT_ROWS
+
+
+def test_show_all_is_worded_in_the_page_language() -> None:
+    ov = _overview(40)
+    html = overview_html(ov, load_framework().sections, "ar")
+    assert 'dir="rtl"' in html and "اعرض كل المدن" in html and "kb-heat-all" in html
+    assert "Show all" not in html
+
+
+def test_the_click_script_asks_for_all_cities_and_for_a_cell() -> None:
+    assert "button.kb-heat-all" in OVERVIEW_JS and "act: 'all'" in OVERVIEW_JS
+    assert "button.kb-cell" in OVERVIEW_JS and "act: 'cell'" in OVERVIEW_JS
+
+
+def test_the_early_overview_script_asks_the_gate_in_the_browsers_language() -> None:
+    assert EARLY_OVERVIEW_HEAD.startswith("<script>") and EARLY_OVERVIEW_HEAD.endswith("</script>")
+    assert DETECT_LANG_JS.strip() in EARLY_OVERVIEW_HEAD  # the same choice of language as the page's
+    assert "fetch('kb/overview?lang=' + encodeURIComponent(lang)" in EARLY_OVERVIEW_HEAD
+    assert "#kb-overview .html-container > div" in EARLY_OVERVIEW_HEAD  # the HTML component's own box
