@@ -242,7 +242,7 @@ class Signal(ABC):
         """
         if not len(ids):
             return False
-        self.add(ids, self.encode(texts, languages))
+        self.add(ids, encode_rows(self, texts, languages))
         return True
 
     # --- query -------------------------------------------------------------------------------
