@@ -269,23 +269,23 @@ class DirectoryActions(BaseActions):
             raise UiError("error.directory.csv_unreadable", detail=type(err).__name__) from err
         return view.import_report(self.kb.directory.import_csv(text, draft_id, merge=bool(merge)), lang)
 
-    def _export_path(self, scope: int | None, suffix: str) -> Path:
-        name = "network-directory" if scope is None else f"draft-{scope}-directory"
-        return self.exports_dir / "directory" / f"{slug(name)}{suffix}"
-
     @kb_thread
     def export_directory(self, user: str | None, scope: Any, fmt: str, lang: str = "en") -> Path:
-        """The directory as CSV (UTF-8 with BOM) or a Word table, as this reader may see it."""
+        """The directory as CSV (UTF-8 with BOM) or a Word table, as this reader may see it: written
+        for this reader alone (its own folder on the export shelf, swept when it expires), so two
+        people exporting at once never get each other's file, nor a viewer a coordinator's."""
         role = self.check(user, "search")
         draft_id = self.scope_of(scope)
         entries = self._seen(self.kb.directory.entries(draft_id), role)
-        if fmt == "csv":
-            path = self._export_path(draft_id, ".csv")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(self.kb.directory.export_csv(entries), encoding="utf-8", newline="")
-            return path
-        return directory_docx(entries, self._export_path(draft_id, ".docx"), self.export_labels(lang),
-                              t(lang, "directory.doc_title"))
+        name = slug("network-directory" if draft_id is None else f"draft-{draft_id}-directory")
+
+        def write(path: Path) -> Path:
+            if fmt == "csv":
+                path.write_text(self.kb.directory.export_csv(entries), encoding="utf-8", newline="")
+                return path
+            return directory_docx(entries, path, self.export_labels(lang), t(lang, "directory.doc_title"))
+
+        return self.shelf.put(self.owner(user), f"{name}.{'csv' if fmt == 'csv' else 'docx'}", write).path
 
     # --- the draft's export --------------------------------------------------------------------
 
