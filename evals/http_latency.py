@@ -44,15 +44,25 @@ def http_latency(home: Path, reps: int, env: dict[str, str]) -> dict[str, Any]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise
                 time.sleep(0.5)
+        # the endpoint's inputs as the server declares them (page language, query, filters, ...)
+        api = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
+        names = [p["parameter_name"] for p in api["/search"]["parameters"]]
+
+        def search(q: str, country: str | None) -> None:
+            given: dict[str, Any] = {"q": q, "query": q, "country": [country] if country else []}
+            out = client.predict(*[given.get(n) for n in names], api_name="/search")
+            if "kb-card" not in out[0]:
+                raise RuntimeError(f"no result cards for {q!r}")
+
         out: dict[str, Any] = {}
         for label, country in (("unfiltered", None), ("filtered", FILTER["country"])):
             times = []
             for q in QUERIES:
-                client.predict(q, None, country, *[None] * 8, api_name="/search")  # warm
+                search(q, country)  # warm
             for _ in range(reps):
                 for q in QUERIES:
                     t = time.perf_counter()
-                    client.predict(q, None, country, *[None] * 8, api_name="/search")
+                    search(q, country)
                     times.append(1000 * (time.perf_counter() - t))
             out[label] = {
                 "p50_ms": round(percentile(times, 50), 1),
