@@ -26,6 +26,7 @@ from ui.atlas_actions import AtlasActions
 from ui.draft_actions import DraftActions
 from ui.group_actions import GroupActions
 from ui.i18n import Msg, t
+from ui.jobs_actions import JobActions
 from ui.library_actions import LibraryActions
 from ui.reader import reader_html
 from ui.uploads import safe_filename
@@ -72,7 +73,8 @@ def check_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, AdminActions, WorkspaceActions):
+class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActions, AdminActions,
+              WorkspaceActions):
     """The UI's operations, each checked against the caller's role.
 
     Args:
