@@ -402,6 +402,9 @@ def test_jobs_panel_survives_a_reload_and_cancels_a_running_job(browser: Any, na
         ended.wait_for()  # the panel's timer draws the end without a reload
         assert "not added (cancelled): 2" in ended.inner_text()
         shot(page, "jobs-panel-cancelled")
+        page.locator("#kb-lang input").click()  # the panel is drawn again in the page's new language
+        page.get_by_role("option", name="العربية").click()
+        page.locator('#kb-jobs .kb-jobs[dir="rtl"]', has_text="أُلغيت").wait_for()
     finally:
         release.set()
         page.context.close()
