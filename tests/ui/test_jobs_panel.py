@@ -59,7 +59,7 @@ def test_finished_jobs_fold_their_files_and_offer_no_cancel() -> None:
     assert "<button" not in html and html.count("<details>") == 3
     assert "unchanged: 1" in html and "updated: 1" in html and "not added (cancelled): 1" in html
     assert "command line" in html  # `kb add` jobs have no signed-in user
-    assert "Error: RuntimeError: disk full" in html
+    assert "Failed: RuntimeError: disk full" in html
     queued = jobs_html([job("queued", [jfile(0, "e.txt", "pending")])], "en")
     assert "queued" in queued and "<button" in queued
     stopping = jobs_html([job("cancelling", [jfile(0, "e.txt", "pending")])], "en")
