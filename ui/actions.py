@@ -1,9 +1,9 @@
 """What each UI control does, as plain methods over a KnowledgeBase (no gradio import).
 
 Search, "more like this", suggested searches and the document reader are here; drafting is
-`ui.draft_actions`, the Library and Add documents tabs `ui.library_actions`, the Directory and
-Leadership group tabs `ui.directory_actions` and `ui.group_actions`, and what all build on
-(the KB thread, role checks, `UiError`) `ui.actions_base`. Every method takes the signed-in user's
+`ui.draft_actions`, the Library and Add documents tabs `ui.library_actions` (the latter's jobs panel
+`ui.jobs_actions`), the Directory and Leadership group tabs `ui.directory_actions` and
+`ui.group_actions`, and what all build on (the KB thread, role checks, `UiError`) `ui.actions_base`. Every method takes the signed-in user's
 name and checks the role rule from `kb.access` itself, and the page language `lang`; it returns
 HTML in that language, or raises UiError with a message key (translated where it is shown).
 """
