@@ -394,6 +394,23 @@ class KnowledgeBase(AtlasMethods):
             self._worker.wake()
         return job_id
 
+    def cancel_job(self, job_id: int, *, by: str | None = None) -> str:
+        """Ask an ingest job to stop (`kb jobs cancel`, the web page's jobs panel): a queued one is
+        cancelled at once, a running one after the file it is on (the files it committed stay).
+
+        Returns:
+            The job's state now: "cancelled", "cancelling", or the state of one that had ended.
+
+        Raises:
+            KeyError: there is no such job.
+        """
+        before = self.jobs.get(int(job_id), files=False)
+        state = self.jobs.cancel(int(job_id))
+        if before is not None and before.state != state:
+            self.audit.record(actor_of(by), "job.cancel", f"job {int(job_id)}",
+                              {"before": before.state, "after": state, "started_by": before.user})
+        return state
+
     def add_job(self, paths: Iterable[str | Path], manifest: str | Path | None = None,
                 metadata: dict[str, Any] | None = None, progress: Progress | None = None,
                 where: str = "inline") -> AddReport:

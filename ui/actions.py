@@ -1,9 +1,9 @@
 """What each UI control does, as plain methods over a KnowledgeBase (no gradio import).
 
 Search, "more like this", suggested searches and the document reader are here; drafting is
-`ui.draft_actions`, the Library and Add documents tabs `ui.library_actions`, the Directory and
-Leadership group tabs `ui.directory_actions` and `ui.group_actions`, and what all build on
-(the KB thread, role checks, `UiError`) `ui.actions_base`. Every method takes the signed-in user's
+`ui.draft_actions`, the Library and Add documents tabs `ui.library_actions` (the latter's jobs panel
+`ui.jobs_actions`), the Directory and Leadership group tabs `ui.directory_actions` and
+`ui.group_actions`, and what all build on (the KB thread, role checks, `UiError`) `ui.actions_base`. Every method takes the signed-in user's
 name and checks the role rule from `kb.access` itself, and the page language `lang`; it returns
 HTML in that language, or raises UiError with a message key (translated where it is shown).
 """
@@ -26,6 +26,7 @@ from ui.atlas_actions import AtlasActions
 from ui.draft_actions import DraftActions
 from ui.group_actions import GroupActions
 from ui.i18n import Msg, t
+from ui.jobs_actions import JobActions
 from ui.library_actions import LibraryActions
 from ui.reader import reader_html
 from ui.uploads import safe_filename
@@ -72,7 +73,8 @@ def check_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, AdminActions, WorkspaceActions):
+class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActions, AdminActions,
+              WorkspaceActions):
     """The UI's operations, each checked against the caller's role.
 
     Args:

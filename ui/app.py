@@ -24,6 +24,7 @@ from ui.directory import card_outputs, directory_language_outputs, wire_director
 from ui.group import wire_group
 from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
+from ui.jobs_ui import wire_jobs
 from ui.layout import CHOICE_FIELDS, build_layout
 from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS, EARLY_OVERVIEW_HEAD
 
@@ -107,7 +108,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         language_out += directory_language_outputs(c)
 
         # --- the page language ---------------------------------------------------------------------
-        app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
+        loaded = app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
                           js=DETECT_LANG_JS, api_name=False).then(None, c.lang_pick, None, js=APPLY_LANG_JS)
         c.lang_pick.input(None, c.lang_pick, None, js=APPLY_LANG_JS).then(
             guard(h.switch_language), [c.lang_pick, c.section, c.working, c.shown],
@@ -187,6 +188,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
             h.facet_updates, c.lang, filter_list, api_name=False
         )
         wire_atlas(gr, app, c, h, act, guard, (h.do_search, search_inputs, search_out), created)
+        wire_jobs(gr, loaded, c, act, guard)
     app.queue(default_concurrency_limit=READS)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app

@@ -19,6 +19,7 @@ from ui.directory import directory_state, directory_tabs
 from ui.group import group_tab
 from ui.i18n import LANGUAGES
 from ui.i18n import label as L
+from ui.jobs_ui import build_jobs_panel
 from ui.page_js import CLICK_JS
 from ui.render import LIBRARY_HEADERS, OUTCOME_HEADERS
 
@@ -206,6 +207,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 # file, outcome, reason, chunks, pages, language, title: the reason is read whole
                 column_widths=["16%", "8%", "46%", "6%", "5%", "7%", "12%"],
             )
+            build_jobs_panel(gr, c)  # the latest uploads and `kb add` runs, as jobs (ui.jobs_ui)
     # An original asked for from a card or the reader, under its own name (the page clicks it for you).
     c["original_file"] = gr.File(label=L("card.download"), elem_id="kb-original-file", interactive=False,
                                  visible=False)

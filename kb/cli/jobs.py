@@ -15,7 +15,7 @@ def jobs_command(args: argparse.Namespace, kb: Any) -> int:
         if args.job_id is None:
             raise ValueError("Say which job to cancel: kb jobs cancel JOB_ID (see kb jobs).")
         try:
-            state = kb.jobs.cancel(args.job_id)
+            state = kb.cancel_job(args.job_id)
         except KeyError:
             raise ValueError(f"No job {args.job_id} (see kb jobs).") from None
         print(f"job {args.job_id}: {state}")

@@ -125,16 +125,20 @@ class JobStore:
         """The latest jobs, newest first."""
         rows = self.catalog.db.execute("SELECT * FROM jobs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
         jobs = [_job(r) for r in rows]
-        if files:
+        if files and jobs:  # one read for all their files (the web page asks every few seconds)
+            by_job: dict[int, list[JobFile]] = {job.id: [] for job in jobs}
+            marks = ",".join("?" * len(jobs))
+            for r in self.catalog.db.execute(f"SELECT * FROM job_files WHERE job_id IN ({marks})"
+                                             " ORDER BY job_id, ordinal", list(by_job)).fetchall():
+                by_job[r["job_id"]].append(_file(r))
             for job in jobs:
-                job.files = self.files(job.id)
+                job.files = by_job[job.id]
         return jobs
 
     def files(self, job_id: int, state: str | None = None) -> list[JobFile]:
         sql = "SELECT * FROM job_files WHERE job_id = ?" + (" AND state = ?" if state else "") + " ORDER BY ordinal"
         rows = self.catalog.db.execute(sql, (job_id, state) if state else (job_id,)).fetchall()
-        return [JobFile(r["job_id"], r["ordinal"], r["path"], r["source"], r["name"], r["state"], r["step"],
-                        r["done"], r["total"], json.loads(r["outcome"]) if r["outcome"] else None) for r in rows]
+        return [_file(r) for r in rows]
 
     # --- running -------------------------------------------------------------------------------
 
@@ -216,6 +220,11 @@ class JobStore:
 def _job(row: sqlite3.Row) -> Job:
     return Job(row["id"], row["kind"], row["state"], row["user"], json.loads(row["options"] or "{}"), row["folder"],
                row["owner"], row["heartbeat"], row["created_at"], row["started_at"], row["finished_at"], row["error"])
+
+
+def _file(r: sqlite3.Row) -> JobFile:
+    return JobFile(r["job_id"], r["ordinal"], r["path"], r["source"], r["name"], r["state"], r["step"],
+                   r["done"], r["total"], json.loads(r["outcome"]) if r["outcome"] else None)
 
 
 def _gone(owner: str | None, heartbeat: str | None, me: str) -> bool:

@@ -343,3 +343,72 @@ def test_viewer_cannot_reach_coordinator_actions(browser: Any, roles_app: Runnin
     status, _ = coordinator.predict(doc_id, True, api_name="/remove_document")
     assert "to the trash" in status and roles_app.kb.documents() == []
     assert json.dumps(status)  # a plain string came back
+
+
+def test_jobs_panel_survives_a_reload_and_cancels_a_running_job(browser: Any, nano_app: RunningApp,
+                                                                tmp_path: Path) -> None:
+    """A job started before the page opened (as `kb add` or another tab would) is listed with its files;
+    after a reload too; Cancel stops it after its current file, and the file it committed stays."""
+    import threading
+
+    from kb.jobs import create_add_job
+
+    kb = nano_app.kb
+    files = []
+    for i in range(3):
+        path = tmp_path / f"Lantern walk {i}.txt"
+        path.write_text(f"Lantern walk {i}\n\nResidents of district {i} walk with lanterns to meet the "
+                        "neighbourhood wardens every autumn.", encoding="utf-8")
+        files.append(path)
+    committed, release = threading.Event(), threading.Event()
+
+    def hold_after_first(done: int, total: int, name: str) -> None:
+        if done == 1:  # the job stays running, its first file committed, until the test lets it go on
+            committed.set()
+            release.wait(120)
+
+    worker = kb.worker()  # the server's worker; its job is run here so that it can be held
+    runner, job_id = None, 0
+    for _ in range(3):  # the server's loop could claim a queued job first (it polls): then try again
+        job_id = create_add_job(kb.jobs, files, user="local")
+        runner = threading.Thread(target=worker.run, args=(job_id, hold_after_first), daemon=True)
+        runner.start()
+        while runner.is_alive() and not committed.wait(0.1):
+            pass
+        if committed.is_set():
+            break
+    assert runner is not None and committed.is_set()
+    page = new_page(browser, nano_app)
+    try:
+        open_app(page, nano_app.url)
+        for reloaded in (False, True):
+            if reloaded:
+                page.reload()
+                page.locator("#kb-query").locator("textarea, input").first.wait_for()
+            tab(page, "Add documents")
+            row = page.locator(f'#kb-jobs tr.kb-job-running[data-job="{job_id}"]')
+            row.wait_for()
+            files_row = page.locator(f'#kb-jobs tr.kb-job-detail[data-job="{job_id}"]')
+            listed = files_row.inner_text()
+            assert "Lantern walk 0.txt added" in listed and listed.count("waiting") == 2, listed
+            assert "added: 1" in row.inner_text() and "waiting: 2" in row.inner_text()
+        shot(page, "jobs-panel-running")
+        row.locator("button.kb-job-cancel").click()
+        page.locator("#kb-jobs-status", has_text=f"Job {job_id} stops after the file it is on").wait_for()
+        page.locator(f'#kb-jobs tr.kb-job-cancelling[data-job="{job_id}"]').wait_for()
+        release.set()
+        runner.join(60)
+        ended = page.locator(f'#kb-jobs tr.kb-job-cancelled[data-job="{job_id}"]')
+        ended.wait_for()  # the panel's timer draws the end without a reload
+        assert "not added (cancelled): 2" in ended.inner_text()
+        shot(page, "jobs-panel-cancelled")
+        page.locator("#kb-lang input").click()  # the panel is drawn again in the page's new language
+        page.get_by_role("option", name="العربية").click()
+        page.locator('#kb-jobs .kb-jobs[dir="rtl"]', has_text="أُلغيت").wait_for()
+    finally:
+        release.set()
+        page.context.close()
+    job = kb.jobs.get(job_id)
+    assert job is not None and job.state == "cancelled"
+    sources = {d.source for d in kb.documents()}
+    assert "Lantern walk 0.txt" in sources and not sources & {"Lantern walk 1.txt", "Lantern walk 2.txt"}
