@@ -421,13 +421,15 @@ class KnowledgeBase(AtlasMethods):
         """
         worker = self.worker(where)
         worker.preparer  # noqa: B018 - connect first: an unreachable cluster fails before any work
-        job_id = self.submit(paths, manifest, metadata)
+        # created as this worker's own: a server's worker on the same KB must not claim it first
+        job_id = create_add_job(self.jobs, [Path(p) for p in paths], manifest=Path(manifest) if manifest else None,
+                                metadata=metadata, owner=worker.owner)
         return worker.run(job_id, progress) or AddReport()
 
     def reread_job(self, progress: Progress | None = None, where: str = "inline") -> AddReport:
         """`reread` as a job run here (`kb reread`, `--ray`)."""
         self.worker(where).preparer  # noqa: B018 - connect first (see add_job)
-        job_id = create_reread_job(self.jobs, self.catalog, self.settings)
+        job_id = create_reread_job(self.jobs, self.catalog, self.settings, owner=self.worker(where).owner)
         return self.worker(where).run(job_id, progress) or AddReport()
 
     # --- consistency -------------------------------------------------------------------------

@@ -98,12 +98,20 @@ class JobStore:
     # --- creating and reading ------------------------------------------------------------------
 
     def create(self, kind: str, files: list[tuple[str, str, str]], *, user: str | None = None,
-               options: dict[str, Any] | None = None, folder: str | None = None) -> int:
-        """A queued job with its files, as (path, source, name shown) triples, in order. Returns its id."""
+               options: dict[str, Any] | None = None, folder: str | None = None, owner: str | None = None) -> int:
+        """A queued job with its files, as (path, source, name shown) triples, in order. Returns its id.
+
+        Args:
+            owner: create it already running under this owner (`kb add` runs its own job: queued, a
+                server's worker on the same KB could claim it first and leave `kb add` nothing to report).
+        """
+        stamp = now()
         with self.catalog.transaction() as db:
             cur = db.execute(
-                "INSERT INTO jobs (kind, state, user, options, folder, created_at) VALUES (?,?,?,?,?,?)",
-                (kind, "queued", user, json.dumps(options or {}, ensure_ascii=False), folder, now()),
+                "INSERT INTO jobs (kind, state, user, options, folder, created_at, owner, heartbeat, started_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (kind, "running" if owner else "queued", user, json.dumps(options or {}, ensure_ascii=False), folder,
+                 stamp, owner, stamp if owner else None, stamp if owner else None),
             )
             job_id = int(cur.lastrowid or 0)
             db.executemany(

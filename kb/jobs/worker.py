@@ -33,12 +33,13 @@ RETRIES = 3  # a job whose preparer broke (a worker process killed) is run again
 
 def create_add_job(store: JobStore, paths: Sequence[Path], *, user: str | None = None,
                    manifest: Path | None = None, metadata: dict[str, Any] | None = None,
-                   folder: Path | None = None, names: dict[str, str] | None = None) -> int:
+                   folder: Path | None = None, names: dict[str, str] | None = None, owner: str | None = None) -> int:
     """A queued `add` job for files and folders (walked now, as `kb add` walks them).
 
     Args:
         folder: staged uploads to delete when the job ends.
         names: the name to show for a path (an upload's own name rather than its staged one).
+        owner: created already running under this owner (see `JobStore.create`).
     """
     report = AddReport()
     files = collect(list(paths), report, manifest.resolve() if manifest else None)
@@ -46,20 +47,22 @@ def create_add_job(store: JobStore, paths: Sequence[Path], *, user: str | None =
     rows = [(str(p), source, names.get(str(p), source)) for p, source in files]
     rows += [(f.path, f.path, f.path) for f in report.files]  # missing or refused: failed at once
     options = {"manifest": str(manifest) if manifest else None, "metadata": metadata or {}}
-    job_id = store.create("add", rows, user=user, options=options, folder=str(folder) if folder else None)
+    job_id = store.create("add", rows, user=user, options=options, folder=str(folder) if folder else None,
+                          owner=owner)
     for i, outcome in enumerate(report.files, start=len(files)):
         store.done(job_id, i, outcome)
     return job_id
 
 
-def create_reread_job(store: JobStore, catalog: Catalog, settings: Settings, *, user: str | None = None) -> int:
+def create_reread_job(store: JobStore, catalog: Catalog, settings: Settings, *, user: str | None = None,
+                      owner: str | None = None) -> int:
     """A queued `reread` job: every document an older reader or chunker cut, from its stored original."""
     from ingest import CHUNKER_VERSION
     from kb.store.originals import original_path
 
     stale = [d for d in catalog.documents() if d.chunker != CHUNKER_VERSION]
     rows = [(str(original_path(settings.home, d) or d.source), d.source, d.source) for d in stale]
-    return store.create("reread", rows, user=user)
+    return store.create("reread", rows, user=user, owner=owner)
 
 
 class JobWorker:
@@ -94,8 +97,11 @@ class JobWorker:
         self.reports: dict[int, AddReport] = {}
 
     def run(self, job_id: int, progress: Progress | None = None) -> AddReport | None:
-        """Claim this job and run it to its end here (None when another live process runs it)."""
-        job = self.store.claim(self.owner, job_id)
+        """Claim this job and run it to its end here (None when another live process runs it); a job
+        created under this worker's owner (`create_add_job(owner=)`) is its own already."""
+        job = self.store.get(job_id)
+        if job is None or job.owner != self.owner or job.state not in ("running", "cancelling"):
+            job = self.store.claim(self.owner, job_id)
         return self._run(job_id, job, progress) if job is not None else None
 
     def run_pending(self) -> list[int]:

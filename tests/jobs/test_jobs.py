@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -107,3 +109,34 @@ def test_a_job_left_by_a_dead_owner_resumes_without_redoing_its_committed_files(
     second.run(again)
     assert {f.outcome["outcome"] for f in store.get(again).files} == {"unchanged"}  # type: ignore[union-attr, index]
     kb.close()
+
+
+CLAIM_ELSEWHERE = """
+import sys
+from kb import KnowledgeBase
+from kb.jobs.store import this_owner
+with KnowledgeBase(sys.argv[1], embedder="hash") as kb:
+    job = kb.jobs.claim(this_owner())
+    print(job.id if job else None)
+"""
+
+
+def test_kb_adds_own_job_is_never_claimed_by_another_process(tmp_path: Path) -> None:
+    """`kb add` creates its job already running under its own process: a server's worker on the same
+    KB (another owner, polling the catalog) cannot take it and leave `kb add` an empty report."""
+    files = notes(tmp_path / "in", 2)
+    with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:
+        worker = kb.worker("inline")
+        job_id = create_add_job(kb.jobs, files, owner=worker.owner)
+        job = kb.jobs.get(job_id)
+        assert job is not None and job.state == "running" and job.owner == worker.owner and job.heartbeat
+        # another process (as a server's worker would) finds nothing to claim: its owner is alive
+        other = subprocess.run([sys.executable, "-c", CLAIM_ELSEWHERE, str(tmp_path / "home")],
+                               capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+        assert other.returncode == 0 and other.stdout.strip() == "None", other.stderr
+        report = worker.run(job_id)
+        assert report is not None and report.count("added") == 2
+        assert kb.jobs.get(job_id).state == "done"  # type: ignore[union-attr]
+        assert kb.add_job(notes(tmp_path / "more", 1, start=5)).count("added") == 1
+        (latest, *_) = kb.jobs.latest(1)
+        assert latest.owner == worker.owner and latest.state == "done"
