@@ -13,6 +13,7 @@ from ui.directory_actions import FORM_FIELDS
 from ui.i18n import label as L
 from ui.i18n import t
 from ui.page_js import CLICK_JS
+from ui.render import download_link
 from ui.render_base import message
 
 __all__ = ["directory_state", "directory_tabs", "value_choices", "wire_directory", "directory_language_updates",
@@ -105,8 +106,8 @@ def directory_tabs(gr: Any, c: dict[str, Any], lang: str = "en") -> None:
             with gr.Row():
                 c["dir_csv_btn"] = gr.Button(L("directory.export_csv"), elem_id="kb-dir-export-csv")
                 c["dir_docx_btn"] = gr.Button(L("directory.export_docx"), elem_id="kb-dir-export-docx")
-            c["dir_export_file"] = gr.File(label=L("directory.export_file"), interactive=False, visible=False,
-                                           elem_id="kb-dir-export-file")
+            # a link to the export's private address (ui.gate): for the person who asked, for 15 minutes
+            c["dir_export_file"] = gr.HTML("", elem_id="kb-dir-export-file", visible=False)
 
 
 def directory_language_outputs(c: Any) -> list[Any]:
@@ -295,7 +296,8 @@ def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any
 
     def exporter(fmt: str):
         def run(lang, scope, request: gr.Request):
-            return gr.File(value=str(act.export_directory(user_of(request), scope, fmt, lang)), visible=True)
+            ticket = act.export_directory(user_of(request), scope, fmt, lang)
+            return gr.HTML(download_link(act.export_url(ticket), ticket.name, lang), visible=True)
 
         return run
 

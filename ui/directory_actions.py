@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from kb.access import Ticket
 from kb.directory import (
     FIELDS,
     Candidate,
@@ -270,10 +271,11 @@ class DirectoryActions(BaseActions):
         return view.import_report(self.kb.directory.import_csv(text, draft_id, merge=bool(merge)), lang)
 
     @kb_thread
-    def export_directory(self, user: str | None, scope: Any, fmt: str, lang: str = "en") -> Path:
+    def export_directory(self, user: str | None, scope: Any, fmt: str, lang: str = "en") -> Ticket:
         """The directory as CSV (UTF-8 with BOM) or a Word table, as this reader may see it: written
-        for this reader alone (its own folder on the export shelf, swept when it expires), so two
-        people exporting at once never get each other's file, nor a viewer a coordinator's."""
+        for this reader alone on the export shelf and fetched at its private address (`export_url`,
+        served by ui.gate to them only, until it expires), like a draft's export: two people
+        exporting at once never get each other's file, nor a viewer a coordinator's."""
         role = self.check(user, "search")
         draft_id = self.scope_of(scope)
         entries = self._seen(self.kb.directory.entries(draft_id), role)
@@ -285,7 +287,7 @@ class DirectoryActions(BaseActions):
                 return path
             return directory_docx(entries, path, self.export_labels(lang), t(lang, "directory.doc_title"))
 
-        return self.shelf.put(self.owner(user), f"{name}.{'csv' if fmt == 'csv' else 'docx'}", write).path
+        return self.shelf.put(self.owner(user), f"{name}.{'csv' if fmt == 'csv' else 'docx'}", write)
 
     # --- the draft's export --------------------------------------------------------------------
 

@@ -9,10 +9,12 @@ One app on the hashing embedder (fast; lexical search finds what these tests ask
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from browser_helpers import RunningApp, choose, new_page, search, shot, start_app, tab
 
@@ -90,8 +92,8 @@ def field(page: Any, elem_id: str) -> Any:
     return page.locator(f"#{elem_id}").locator("textarea, input").first
 
 
-def file_of(result: Any) -> str:
-    """The local path of a file an API call returned (a gr.File update arrives as a dict)."""
+def value_of(result: Any) -> str:
+    """What an API call returned (an update arrives as a dict): a gr.File's local path, a gr.HTML's markup."""
     while isinstance(result, dict):
         result = result.get("value") or result.get("path")
     return str(result)
@@ -206,8 +208,14 @@ def test_a_viewer_sees_no_contact_fields_of_a_non_public_entry(browser: Any, app
     viewer = Client(app.url, auth=("bob", PASSWORDS["bob"]), verbose=False)
     html, _ = viewer.predict("network", "", [], [], [], [], [], api_name="/directory_search")
     assert "Turning Point" in html and PHONE not in html
-    exported = Path(file_of(viewer.predict("network", api_name="/directory_export_csv"))).read_text(encoding="utf-8-sig")
+    # the export is a private link (ui.gate): Bob's own file, fetched with his session, no one else's
+    link = re.search(r'href="([^"]+)"', value_of(viewer.predict("network", api_name="/directory_export_csv"))).group(1)
+    assert link.startswith("/kb/export/") and link.endswith("/network-directory.csv")
+    session = httpx.Client(base_url=app.url, timeout=30)
+    assert session.post("/login", data={"username": "bob", "password": PASSWORDS["bob"]}).status_code == 200
+    exported = session.get(link).content.decode("utf-8-sig")
     assert "Turning Point" in exported and PHONE not in exported
+    assert httpx.get(app.url.rstrip("/") + link).status_code == 404  # not signed in: nothing there
     # a draft's directory is its workspace's (issue 20): Bob reads it once he is one of its readers
     with pytest.raises(Exception, match=f"no draft {draft_id} in your workspaces"):
         viewer.predict(draft_id, "", [], [], [], [], [], api_name="/directory_search")

@@ -68,18 +68,21 @@ def test_a_viewer_never_receives_a_non_public_entrys_contact_fields(act: Actions
     html, _ = act.directory_view("vic", "network")
     assert "555 0100" not in html and "555 0199" in html and "coordinators only" in html
     assert "555 0100" in act.directory_view("ana", "network")[0]
-    csv = act.export_directory("vic", "network", "csv").read_text(encoding="utf-8-sig")
+    csv = act.export_directory("vic", "network", "csv").path.read_text(encoding="utf-8-sig")
     assert "555 0100" not in csv and "555 0199" in csv
     from docx import Document
 
-    doc = Document(str(act.export_directory("vic", "network", "docx")))
+    doc = Document(str(act.export_directory("vic", "network", "docx").path))
     cells = " ".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "Turning Point" in cells and "555 0100" not in cells
     # each export is its reader's own file: the coordinator's (with the contact) is not the viewer's
     mine, theirs = act.export_directory("ana", "network", "csv"), act.export_directory("vic", "network", "csv")
-    assert mine != theirs and mine.name == theirs.name == "network-directory.csv"
-    assert "555 0100" in mine.read_text(encoding="utf-8-sig") and "555 0100" not in theirs.read_text(encoding="utf-8-sig")
-    assert act.shelf.open(mine.parent.name, mine.name, "vic") is None  # nor fetched by another through ui.gate
+    assert mine.path != theirs.path and mine.name == theirs.name == "network-directory.csv"
+    assert "555 0100" in mine.path.read_text(encoding="utf-8-sig")
+    assert "555 0100" not in theirs.path.read_text(encoding="utf-8-sig")
+    assert act.shelf.open(mine.token, mine.name, "vic") is None  # nor fetched by another through ui.gate
+    assert act.shelf.open(mine.token, mine.name, "ana") == mine.path
+    assert act.export_url(mine) == f"/kb/export/{mine.token}/network-directory.csv"
 
 
 def test_a_viewer_editing_a_draft_entry_keeps_the_contact_fields_hidden_from_them(act: Actions) -> None:
