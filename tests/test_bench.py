@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from evals.bench import cold_start, probe
 from evals.bench_markdown import markdown
+from evals.bench_probe import cold_start, probe
 from evals.synthetic import QUERIES, Bases, recall_queries, synthesise
 from index import get_embedder
 from kb import KnowledgeBase
