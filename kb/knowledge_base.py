@@ -380,16 +380,17 @@ class KnowledgeBase(AtlasMethods):
 
     def submit(self, paths: Iterable[str | Path], manifest: str | Path | None = None,
                metadata: dict[str, Any] | None = None, *, user: str | None = None,
-               folder: Path | None = None, names: dict[str, str] | None = None) -> int:
+               folder: Path | None = None, names: dict[str, str] | None = None, owner: str | None = None) -> int:
         """Queue an `add` job (files and folders, walked now); a started worker runs it. Returns its id.
 
         Args:
             user: who started it (recorded with the job).
             folder: staged uploads to delete when the job ends; names: what to show for each path.
+            owner: created already running under this worker owner (`add_job`: see `JobStore.create`).
         """
         job_id = create_add_job(self.jobs, [Path(p) for p in paths], user=user,
                                 manifest=Path(manifest) if manifest else None, metadata=metadata,
-                                folder=folder, names=names)
+                                folder=folder, names=names, owner=owner)
         if self._worker is not None:
             self._worker.wake()
         return job_id
@@ -422,8 +423,7 @@ class KnowledgeBase(AtlasMethods):
         worker = self.worker(where)
         worker.preparer  # noqa: B018 - connect first: an unreachable cluster fails before any work
         # created as this worker's own: a server's worker on the same KB must not claim it first
-        job_id = create_add_job(self.jobs, [Path(p) for p in paths], manifest=Path(manifest) if manifest else None,
-                                metadata=metadata, owner=worker.owner)
+        job_id = self.submit(paths, manifest, metadata, owner=worker.owner)
         return worker.run(job_id, progress) or AddReport()
 
     def reread_job(self, progress: Progress | None = None, where: str = "inline") -> AddReport:
