@@ -114,3 +114,21 @@ def test_every_key_built_from_data_is_in_the_catalogue() -> None:
     keys |= {f"framework.{s.key}.{part}" for s in load_framework().sections for part in ("title", "purpose")}
     keys |= {"choice.status.ready"}
     assert sorted(keys - set(catalogue(DEFAULT))) == []
+
+
+def test_gradio_status_words_are_sent_in_every_language_under_gradios_own_keys() -> None:
+    """Gradio's status tracker tells screen readers `common.complete` / `common.progress`; its ar, de,
+    es, fr and pt files lack them, so an Arabic reader heard the raw key "common.complete" after each
+    search (and the Arabic browser test, reading that hidden line, saw an English word)."""
+    from ui.i18n import PREFIX, gradio_i18n
+
+    sent = gradio_i18n().translations
+    gradio_bundle = Path(__import__("gradio").__file__).parent / "templates" / "frontend" / "assets"
+    used = {k for f in gradio_bundle.glob("statustracker-*.js")
+            for k in re.findall(r"i18n\(`(common\.(?:complete|progress))`\)", f.read_text(encoding="utf-8"))}
+    assert used == {"common.complete", "common.progress"}  # still the words this Gradio announces
+    for lang in LANGUAGES:
+        for key in used:
+            assert sent[lang][key] == catalogue(lang)["gradio." + key] != key
+        assert not any(k.startswith(PREFIX + "gradio.") for k in sent[lang])  # not also under ours
+    assert sent["ar"]["common.complete"] == "اكتمل"

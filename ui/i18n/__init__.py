@@ -52,6 +52,9 @@ RTL_LANGUAGES = frozenset({"ar"})
 DEFAULT = "en"
 PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
 PREFIX = "kb."  # keys as Gradio's frontend sees them, apart from its own ("common.*", "upload_text.*")
+# Catalogue keys under `gradio:` are Gradio's own messages, sent under Gradio's key: its status
+# tracker tells screen readers "common.complete" where its ar/de/es/fr/pt files lack the word.
+GRADIO_OWN = "gradio."
 
 log = logging.getLogger(__name__)
 
@@ -174,7 +177,10 @@ def gradio_i18n() -> Any:
     """Gradio's `I18n` with the whole catalogue of every language, for `Blocks.launch(i18n=...)`."""
     import gradio as gr
 
+    def key(k: str) -> str:
+        return k.removeprefix(GRADIO_OWN) if k.startswith(GRADIO_OWN) else PREFIX + k
+
     def plain(lang: str) -> dict[str, str]:
-        return {PREFIX + k: (v.get("other", "") if isinstance(v, dict) else v) for k, v in catalogue(lang).items()}
+        return {key(k): (v.get("other", "") if isinstance(v, dict) else v) for k, v in catalogue(lang).items()}
 
     return gr.I18n(**{lang: plain(lang) for lang in LANGUAGES})
