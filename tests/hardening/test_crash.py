@@ -159,7 +159,8 @@ def test_sigkill_during_add_loses_nothing(tmp_path: Path) -> None:
     assert not failures, "\n".join(failures)
     # The kills must actually have landed inside the batch, or this test proves nothing.
     assert mid_batch >= TRIALS // 5, f"only {mid_batch} of {TRIALS} kills landed mid-batch"
-    assert elapsed < 300, "crash trials are meant to take well under two minutes on an idle machine"
+    # How long the trials took is printed above, not asserted: speed lives in the benchmarks, and
+    # on a busy machine this test has taken 205 s where an idle one needs well under two minutes.
 
 
 def _after_kill(home: Path, batch: Path, previous: State, clean: State) -> str:
