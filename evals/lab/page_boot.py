@@ -1,12 +1,14 @@
 """LAB: where the page's opening time goes (issue 14): the served page against trimmed copies of it.
 
-Starts the app on a home (as `kb serve` would, in this process) and opens it in new headless Chromium
-contexts until the heat map shows, alternating between the page as served and copies of its Gradio
-config with one part taken out. A copy is only for measuring: the trimmed page does not work.
+Starts `kb serve` on a home (its own process, as a user starts it: `evals` imports nothing of `ui`)
+and opens the page in new headless Chromium contexts until the heat map shows, alternating between
+the page as served and copies whose Gradio config (`window.gradio_config`, set by the page's HTML)
+has one part taken out by a script that runs before the page's own. A copy is only for measuring:
+the trimmed page does not work.
 
 * ``page``: as served.
-* ``no hidden tabs``: the tabs other than Search left out of the layout (their components and events
-  stay in the config).
+* ``no hidden tabs``: the tabs other than the first left out of the layout (their components and
+  events stay in the config).
 * ``no events``: every event listener left out.
 
     python -m evals.lab.page_boot HOME [LOADS]
@@ -14,76 +16,88 @@ config with one part taken out. A copy is only for measuring: the trimmed page d
 
 from __future__ import annotations
 
-import copy
+import json
 import os
 import statistics
+import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
-from typing import Any
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
 
-PORT = 7917
+from evals.bench_atlas import _free_port
 
-
-def _without_hidden_tabs(cfg: dict[str, Any]) -> None:
-    comps = {c["id"]: c for c in cfg["components"]}
-
-    def prune(node: dict[str, Any]) -> None:
-        if comps.get(node["id"], {}).get("type") == "tabs":
-            node["children"] = node["children"][:1]
-        for child in node.get("children", []):
-            prune(child)
-
-    prune(cfg["layout"])
-    for page in cfg.get("page", {}).values():
-        if "layout" in page:
-            prune(page["layout"])
-
-
-def _without_events(cfg: dict[str, Any]) -> None:
-    cfg["dependencies"] = []
-    for page in cfg.get("page", {}).values():
-        page["dependencies"] = []
-
-
-VARIANTS: dict[str, Callable[[dict[str, Any]], None]] = {
-    "page": lambda cfg: None,
-    "no hidden tabs": _without_hidden_tabs,
-    "no events": _without_events,
+# Catches the page's `window.gradio_config = {...}` and trims it before Gradio reads it.
+_TRIM = """
+(variant) => {
+  const trim = (cfg) => {
+    const types = Object.fromEntries(cfg.components.map((c) => [c.id, c.type]));
+    const prune = (node) => {
+      if (types[node.id] === 'tabs' && node.children) node.children = node.children.slice(0, 1);
+      (node.children || []).forEach(prune);
+    };
+    if (variant === 'no hidden tabs') {
+      prune(cfg.layout);
+      Object.values(cfg.page || {}).forEach((p) => p.layout && prune(p.layout));
+    }
+    if (variant === 'no events') {
+      cfg.dependencies = [];
+      Object.values(cfg.page || {}).forEach((p) => { p.dependencies = []; });
+    }
+    return cfg;
+  };
+  let kept;
+  Object.defineProperty(window, 'gradio_config', {
+    configurable: true,
+    get: () => kept,
+    set: (cfg) => { kept = cfg && cfg.components ? trim(cfg) : cfg; },
+  });
 }
+"""
+VARIANTS = ("page", "no hidden tabs", "no events")
 
 
 def measure(home: str, loads: int = 5) -> dict[str, list[float]]:
     """Seconds from navigation to the heat map, per variant, `loads` new visitors each (interleaved)."""
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     from playwright.sync_api import sync_playwright
 
-    from kb import KnowledgeBase
-    from ui.app import serve
-
+    port = _free_port()
+    server = subprocess.Popen([str(Path(sys.executable).with_name("kb")), "--home", home, "serve", "--port", str(port)],
+                              env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
     out: dict[str, list[float]] = {name: [] for name in VARIANTS}
-    with KnowledgeBase(home) as kb:
-        app = serve(kb, port=PORT, block=False)
-        served = copy.deepcopy(app.config)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-                for _ in range(loads):
-                    for name, trim in VARIANTS.items():
-                        cfg = copy.deepcopy(served)
-                        trim(cfg)
-                        app.config = cfg
-                        ctx = browser.new_context()
-                        page = ctx.new_page()
-                        started = time.perf_counter()
-                        page.goto(f"http://127.0.0.1:{PORT}/")
-                        page.locator("#kb-heat").wait_for()
-                        out[name].append(time.perf_counter() - started)
-                        ctx.close()
-                browser.close()
-        finally:
-            app.config = served
-            app.close()
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+            for _ in range(loads):
+                for name in VARIANTS:
+                    ctx = browser.new_context()
+                    page = ctx.new_page()
+                    if name != "page":
+                        page.add_init_script(f"({_TRIM})({json.dumps(name)})")
+                    started = time.perf_counter()
+                    page.goto(url)
+                    page.locator("#kb-heat").wait_for()
+                    out[name].append(time.perf_counter() - started)
+                    tabs = page.get_by_role("tab").count()
+                    if (tabs > 1) == (name == "no hidden tabs"):
+                        raise RuntimeError(f"{name}: the page shows {tabs} tabs; the trim did not apply")
+                    ctx.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
     return out
 
 
