@@ -89,6 +89,32 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def served(home: Path | str) -> Iterator[str]:
+    """`kb serve` on the home as its own process, as a user starts it; yields the page's URL once it
+    answers (not timed: opening a large home labels and checks it first), stops it on exit."""
+    port = _free_port()
+    kb_bin = Path(sys.executable).with_name("kb")
+    server = subprocess.Popen([str(kb_bin), "--home", str(home), "serve", "--port", str(port)],
+                              env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.5)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def browser_load(home: Path, again: int = 3) -> dict[str, float] | None:
     """Seconds from opening the page to the heat map shown, in headless Chromium (None without it),
     with the web app started as `kb serve` on the home (not timed: its start-up).
@@ -102,38 +128,19 @@ def browser_load(home: Path, again: int = 3) -> dict[str, float] | None:
         return None
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    kb_bin = Path(sys.executable).with_name("kb")
-    server = subprocess.Popen([str(kb_bin), "--home", str(home), "serve", "--port", str(port)],
-                              env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        url = f"http://127.0.0.1:{port}/"
-        deadline = time.monotonic() + 600  # opening a large home labels and checks it first
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.5)
-        seconds = []
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
-            for _ in range(1 + again):
-                context = browser.new_context()
-                page = context.new_page()
-                page.set_default_timeout(120_000)
-                t = time.perf_counter()
-                page.goto(url)
-                page.locator("#kb-heat").wait_for()
-                seconds.append(time.perf_counter() - t)
-                context.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    seconds = []
+    with served(home) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+        for _ in range(1 + again):
+            context = browser.new_context()
+            page = context.new_page()
+            page.set_default_timeout(120_000)
+            t = time.perf_counter()
+            page.goto(url)
+            page.locator("#kb-heat").wait_for()
+            seconds.append(time.perf_counter() - t)
+            context.close()
+        browser.close()
     return {"first_s": round(seconds[0], 2), "browser_s": round(statistics.median(seconds[1:] or seconds), 2)}
 
 

@@ -17,16 +17,12 @@ the trimmed page does not work.
 from __future__ import annotations
 
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Sequence
-from pathlib import Path
 
-from evals.bench_atlas import _free_port
+from evals.bench_atlas import served
 
 # Catches the page's `window.gradio_config = {...}` and trims it before Gradio reads it.
 _TRIM = """
@@ -62,42 +58,24 @@ def measure(home: str, loads: int = 5) -> dict[str, list[float]]:
     """Seconds from navigation to the heat map, per variant, `loads` new visitors each (interleaved)."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    server = subprocess.Popen([str(Path(sys.executable).with_name("kb")), "--home", home, "serve", "--port", str(port)],
-                              env={**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/"
     out: dict[str, list[float]] = {name: [] for name in VARIANTS}
-    try:
-        deadline = time.monotonic() + 600
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise
-                time.sleep(0.5)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
-            for _ in range(loads):
-                for name in VARIANTS:
-                    ctx = browser.new_context()
-                    page = ctx.new_page()
-                    if name != "page":
-                        page.add_init_script(f"({_TRIM})({json.dumps(name)})")
-                    started = time.perf_counter()
-                    page.goto(url)
-                    page.locator("#kb-heat").wait_for()
-                    out[name].append(time.perf_counter() - started)
-                    tabs = page.get_by_role("tab").count()
-                    if (tabs > 1) == (name == "no hidden tabs"):
-                        raise RuntimeError(f"{name}: the page shows {tabs} tabs; the trim did not apply")
-                    ctx.close()
-            browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with served(home) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
+        for _ in range(loads):
+            for name in VARIANTS:
+                ctx = browser.new_context()
+                page = ctx.new_page()
+                if name != "page":
+                    page.add_init_script(f"({_TRIM})({json.dumps(name)})")
+                started = time.perf_counter()
+                page.goto(url)
+                page.locator("#kb-heat").wait_for()
+                out[name].append(time.perf_counter() - started)
+                tabs = page.get_by_role("tab").count()
+                if (tabs > 1) == (name == "no hidden tabs"):
+                    raise RuntimeError(f"{name}: the page shows {tabs} tabs; the trim did not apply")
+                ctx.close()
+        browser.close()
     return out
 
 
