@@ -11,11 +11,14 @@ fills; nothing in the product changes.
   language takes fifth place if its fused score is at least RATIO x the first document's.
 * ``title WEIGHT``: the query against each document's title (e5 cosine, min-max over the candidates),
   WEIGHT x that added to every chunk of the document.
+* ``prf WEIGHT``: pseudo-relevance feedback (Rocchio on e5 vectors): the query vector plus the mean of
+  the first `PRF_DOCS` documents' best chunks; WEIGHT x every candidate's cosine with that (min-max)
+  added to its fused score.
 
 Tuned on the odd topics (t01, t03...), held out: the even ones. Reports the topical set per language,
 the two halves, how many slotted documents were on topic, and the domain set.
 
-    python -m evals.lab.topic_probes slot 0 0.5 0.7 0.8 | title 0.1 0.2 0.3 0.5
+    python -m evals.lab.topic_probes slot 0 0.5 0.7 0.8 | title 0.1 0.2 0.3 0.5 | prf 0.3 1.0
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from evals.domain_scoring import breakdown
 
 TOPIC_WORDS = 6
 SLOT = 5
+PRF_DOCS = 5  # feedback documents (1, 3 and 10 were tried too; see docs/lab)
 Ranked = list[tuple[int, float]]
 
 
@@ -68,6 +72,23 @@ def _title(kb: Any, query: str, weight: float, titles: dict[int, np.ndarray]) ->
     return rerank
 
 
+def _prf(kb: Any, query: str, weight: float, docs: int = PRF_DOCS) -> Callable[[Ranked], Ranked]:
+    def rerank(ranked: Ranked) -> Ranked:
+        chunks = kb.catalog.chunks(cid for cid, _ in ranked)
+        best_of: dict[int, int] = {}  # doc id -> row of its best chunk, in rank order
+        for i, (cid, _) in enumerate(ranked):
+            best_of.setdefault(chunks[cid].doc_id, i)
+        rows = kb.indexes.dense.rows_of(np.array([cid for cid, _ in ranked], dtype=np.int64))
+        moved = kb.indexes.embedder.embed_query(query) + rows[list(best_of.values())[:docs]].mean(0)
+        cos = rows @ (moved / np.linalg.norm(moved))
+        span = float(cos.max() - cos.min())
+        norm = (cos - cos.min()) / span if span > 0 else np.zeros_like(cos)
+        return sorted(((cid, s + weight * float(x)) for (cid, s), x in zip(ranked, norm, strict=True)),
+                      key=lambda p: -p[1])
+
+    return rerank
+
+
 def probe(kind: str, value: float) -> dict[str, Any]:
     """The topical and domain figures with one probe at one setting (value 0: the product as is)."""
     from kb import KnowledgeBase
@@ -83,7 +104,8 @@ def probe(kind: str, value: float) -> dict[str, Any]:
         def search(query: str, reader: str, filters: dict[str, Any] | None = None) -> list[Any]:
             rerank = None
             if value and len(query.split()) <= TOPIC_WORDS:
-                rerank = _slot(kb, reader, value, placed) if kind == "slot" else _title(kb, query, value, titles)
+                rerank = (_slot(kb, reader, value, placed) if kind == "slot" else
+                          _prf(kb, query, value) if kind == "prf" else _title(kb, query, value, titles))
             return kb._searcher().search(query, k=10, filters=filters, rerank=rerank, reader_language=reader)
 
         rows: list[dict[str, Any]] = []
@@ -121,7 +143,7 @@ def _line(r: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in ("slot", "title"):
+    if not args or args[0] not in ("slot", "title", "prf"):
         print(__doc__.splitlines()[-1].strip())
         return 2
     for value in [0.0, *(float(v) for v in args[1:])]:
