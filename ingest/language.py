@@ -23,6 +23,7 @@ SAMPLE_CHARS = 5000  # enough for a stable answer, cheap on long documents
 _seeded = False
 _lock = threading.Lock()
 _rows: dict[str, np.ndarray] = {}  # n-gram -> its probabilities per language, as an array
+_ROWS_KEPT = 10_000  # of langdetect's 87,598 n-grams: about 4 MB at most
 
 # Scripts that name one language (or one is by far the likeliest in our corpus).
 _SCRIPT_LANG = {"ARABIC": "ar", "HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja", "CJK": "zh",
@@ -52,6 +53,8 @@ def _ensure_seed() -> None:
 def _rows_of(table: dict[str, list[float]], ngrams: list[str]) -> list[np.ndarray]:
     """Each n-gram's probabilities per language as an array (cached), in the n-grams' order, so
     that drawing a row is drawing its n-gram."""
+    if len(_rows) > _ROWS_KEPT:
+        _rows.clear()
     out = []
     for word in ngrams:
         row = _rows.get(word)
