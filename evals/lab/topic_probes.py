@@ -11,6 +11,10 @@ fills; nothing in the product changes.
   language takes fifth place if its fused score is at least RATIO x the first document's.
 * ``title WEIGHT``: the query against each document's title (e5 cosine, min-max over the candidates),
   WEIGHT x that added to every chunk of the document.
+* ``reader 1``: a topic query (under 4 words, so no language is detected) takes the reader's
+  language as its own: the same-language scale, the lexical gate and the second encoder's
+  cross-language rule then apply to it as to a detected sentence (patched into
+  `kb.searching.searcher.query_language` for the probe's run only).
 * ``prf WEIGHT``: pseudo-relevance feedback (Rocchio on e5 vectors): the query vector plus the mean of
   the first `PRF_DOCS` documents' best chunks; WEIGHT x every candidate's cosine with that (min-max)
   added to its fused score.
@@ -18,13 +22,14 @@ fills; nothing in the product changes.
 Tuned on the odd topics (t01, t03...), held out: the even ones. Reports the topical set per language,
 the two halves, how many slotted documents were on topic, and the domain set.
 
-    python -m evals.lab.topic_probes slot 0 0.5 0.7 0.8 | title 0.1 0.2 0.3 0.5 | prf 0.3 1.0
+    python -m evals.lab.topic_probes slot 0 0.5 0.7 0.8 | title 0.1 0.2 0.3 0.5 | prf 0.3 1.0 | reader 1
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -89,8 +94,29 @@ def _prf(kb: Any, query: str, weight: float, docs: int = PRF_DOCS) -> Callable[[
     return rerank
 
 
+@contextmanager
+def _reader_as_query_language(reader: list[str | None]) -> Iterator[None]:
+    """While open, a query with no detected language gets `reader[0]` as its language."""
+    import kb.searching.searcher as searcher
+
+    detected = searcher.query_language
+    searcher.query_language = lambda query: detected(query) or reader[0]  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        searcher.query_language = detected
+
+
 def probe(kind: str, value: float) -> dict[str, Any]:
     """The topical and domain figures with one probe at one setting (value 0: the product as is)."""
+    reader: list[str | None] = [None]
+    if kind == "reader" and value:
+        with _reader_as_query_language(reader):
+            return _probe(kind, value, reader)
+    return _probe(kind, value, reader)
+
+
+def _probe(kind: str, value: float, reader_now: list[str | None]) -> dict[str, Any]:
     from kb import KnowledgeBase
 
     topics = topical.load_topics()
@@ -103,7 +129,8 @@ def probe(kind: str, value: float) -> dict[str, Any]:
 
         def search(query: str, reader: str, filters: dict[str, Any] | None = None) -> list[Any]:
             rerank = None
-            if value and len(query.split()) <= TOPIC_WORDS:
+            reader_now[0] = reader
+            if value and kind != "reader" and len(query.split()) <= TOPIC_WORDS:
                 rerank = (_slot(kb, reader, value, placed) if kind == "slot" else
                           _prf(kb, query, value) if kind == "prf" else _title(kb, query, value, titles))
             return kb._searcher().search(query, k=10, filters=filters, rerank=rerank, reader_language=reader)
@@ -143,7 +170,7 @@ def _line(r: dict[str, Any]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if not args or args[0] not in ("slot", "title", "prf"):
+    if not args or args[0] not in ("slot", "title", "prf", "reader"):
         print(__doc__.splitlines()[-1].strip())
         return 2
     for value in [0.0, *(float(v) for v in args[1:])]:
