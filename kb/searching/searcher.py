@@ -120,20 +120,23 @@ class Searcher:
         reader = reader_language_of(query, reader_language, language)
         translations: dict[int, list[int]] = {}
         if reader:
-            ranked, translations = self._reader_first(ranked, reader, k)
+            ranked, translations = self._reader_first(ranked, reader, k, languages)
         return self.hits(ranked, k, query, vector, parts, highlight, translations)
 
     def _reader_first(
-        self, ranked: list[tuple[int, float]], reader: str, k: int
+        self, ranked: list[tuple[int, float]], reader: str, k: int, known: dict[int, str] | None = None
     ) -> tuple[list[tuple[int, float]], dict[int, list[int]]]:
         """Fold translations among the first candidates and show each group in the reader's
-        language (kb.searching.translations); a shown version takes its group's best score."""
+        language (kb.searching.translations); a shown version takes its group's best score.
+        `known`: the candidates' languages when the caller has read them already."""
         from kb.indexing.index_text import index_rows
 
         head = np.asarray([cid for cid, _ in ranked[: 3 * k]], dtype=np.int64)
         if len(head) < 2:
             return ranked, {}
-        languages = self.catalog.chunk_languages(head.tolist())
+        wanted = head.tolist()
+        languages = ({cid: known[cid] for cid in wanted} if known is not None and all(c in known for c in wanted)
+                     else self.catalog.chunk_languages(wanted))
         if len(set(languages.values())) < 2:
             return ranked, {}  # one language: nothing to fold
         e5 = dict(zip(head.tolist(), self.indexes.vectors.vectors(head), strict=True))
