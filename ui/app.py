@@ -60,6 +60,29 @@ def _guard(gr: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+def progress_on_displays(gr: Any, app: Any) -> None:
+    """Show each event's progress, and Gradio's "Error" badge when it fails, on what the event
+    displays (HTML, tables), never on the form fields it also updates.
+
+    A badge over a field covers it until dismissed, so after "Give the organisation that holds the
+    seat" the Organisation box could not be typed in, nor "I am sure" ticked after "tick I am sure".
+    The message itself is the toast (`_guard`). An event that displays nothing shows no progress.
+    """
+    displays = (gr.HTML, gr.Markdown, gr.Dataframe)
+    for fn in app.fns.values():
+        if fn.show_progress == "hidden" or fn.show_progress_on is not None:
+            continue
+        shown = [o for o in fn.outputs if isinstance(o, displays)]
+        fields = [o for o in fn.outputs if isinstance(o, (gr.components.FormComponent, gr.File))
+                  and getattr(o, "interactive", None) is not False]
+        if not fields:
+            continue
+        if shown:
+            fn.show_progress_on = shown
+        else:
+            fn.show_progress = "hidden"
+
+
 # Gradio's queue: reads (search, more like this, drafts, exports, listings) run this many at once (the
 # KB keeps each one consistent: kb.serving); writes to the library (add, remove, metadata, re-read)
 # share one slot, WRITE, so they run one after another and never hold a reader's slot.
@@ -193,6 +216,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         )
         wire_atlas(gr, app, c, h, act, guard, (h.do_search, search_inputs, search_out), created)
         wire_jobs(gr, loaded, c, act, guard)
+    progress_on_displays(gr, app)
     app.queue(default_concurrency_limit=READS)
     app.kb_actions = act  # type: ignore[attr-defined]  # for tests and the lead's wiring
     return app

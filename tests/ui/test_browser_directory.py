@@ -232,6 +232,19 @@ def test_a_viewer_sees_no_contact_fields_of_a_non_public_entry(browser: Any, app
     assert PHONE in html
 
 
+def test_a_refused_seat_leaves_its_fields_usable(alice: Any) -> None:
+    """The message is a toast; no "Error" badge covers the fields it asks the person to fill."""
+    tab(alice, "Leadership group")
+    alice.locator("#kb-group", has_text="Leadership group of the draft").wait_for()
+    field(alice, "kb-group-org").fill("")
+    alice.locator("#kb-group-add").click()
+    alice.locator(".toast-body", has_text="Give the organisation that holds the seat").wait_for()
+    for elem_id in ("kb-group-org", "kb-group-sector", "kb-group-role"):
+        assert alice.locator(f"#{elem_id} .error").count() == 0, elem_id
+    field(alice, "kb-group-org").fill("City of Harrow Bend", timeout=3000)  # not covered
+    field(alice, "kb-group-org").fill("")
+
+
 def test_the_group_panel_shows_a_missing_sector_with_excerpts(alice: Any) -> None:
     tab(alice, "Leadership group")
     alice.locator("#kb-group", has_text="Leadership group of the draft “Harrow Bend framework”").wait_for()
