@@ -3,6 +3,7 @@ the accounts) and the Drafting tab's sharing of a draft: laid out by `build_admi
 wired to `ui.admin_actions` (which checks the caller's role and workspaces itself) by `wire_admin`.
 """
 
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -75,10 +76,16 @@ def build_admin(gr: Any) -> SimpleNamespace:
     return SimpleNamespace(**{k: v for k, v in locals().items() if k != "gr"})
 
 
-def wire_admin(gr: Any, act: Any, lay: Any, guard: Any) -> None:
+def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
+               after_restore: Sequence[tuple[Callable[..., Any], Any, Any]] = ()) -> tuple[Callable[..., Any], Any, Any]:
     """Connect the sections (API names /trash, /restore, /purge, /audit, /workspaces, /workspace_create,
     /workspace_member, /workspace_unmember, /accounts, /account_add|disable|enable|reset, /share_draft,
-    /unshare_draft); every handler takes the page language first (`lay.lang`)."""
+    /unshare_draft); every handler takes the page language first (`lay.lang`).
+
+    `after_restore`: (fn, inputs, outputs) run after a restore, in order (the library's table and
+    the search filters, so the document is back everywhere without a Refresh). Returns the trash
+    listing as (fn, inputs, outputs), for what puts things in the trash to refresh it.
+    """
     a, sh, lang_in = lay.admin, lay.share, lay.lang
 
     def trash(lang, request: gr.Request):
@@ -132,8 +139,10 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any) -> None:
 
     trash_out = [a.trash_table, a.trash_sel]
     a.trash_btn.click(guard(trash), lang_in, trash_out, api_name="trash")
-    a.restore_btn.click(guard(restore), [lang_in, a.trash_sel, a.as_copy], a.trash_status, api_name="restore").then(
-        guard(trash), lang_in, trash_out, api_name=False)
+    restored = a.restore_btn.click(guard(restore), [lang_in, a.trash_sel, a.as_copy], a.trash_status,
+                                   api_name="restore").then(guard(trash), lang_in, trash_out, api_name=False)
+    for fn, inputs, outputs in after_restore:
+        restored = restored.then(fn, inputs, outputs, api_name=False)
     a.purge_btn.click(guard(purge), [lang_in, a.trash_sel], a.trash_status, api_name="purge").then(
         guard(trash), lang_in, trash_out, api_name=False)
     a.audit_btn.click(guard(audit), [lang_in, a.audit_user, a.audit_since], a.audit_table, api_name="audit")
@@ -153,3 +162,4 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any) -> None:
                        api_name="share_draft")
     sh.unshare_btn.click(guard(share(False)), [lang_in, lay.working, sh.share_sel], sh.share_status,
                          api_name="unshare_draft")
+    return guard(trash), lang_in, trash_out

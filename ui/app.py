@@ -185,7 +185,8 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
 
         # --- the directory and the leadership group (ui.directory) ------------------------------------
         wire_directory(gr, act, c, guard)
-        wire_admin(gr, act, c, guard)
+        trash_listing = wire_admin(gr, act, c, guard, after_restore=[(guard(h.library), c.lang, library_out),
+                                                                    (h.facet_updates, c.lang, filter_list)])
         wire_group(gr, act, c, guard)
 
         # --- library and adding ----------------------------------------------------------------------
@@ -207,7 +208,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
             api_name="remove_document", **WRITE,
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
-        )
+        ).then(*trash_listing, api_name=False)
         c.add_btn.click(
             guard(h.add), [c.lang, c.uploads, c.manifest, *add_list],
             [c.add_status, c.outcomes, c.uploads, c.manifest, *add_list], api_name="add_documents", **WRITE,

@@ -280,9 +280,12 @@ def test_coordinator_restores_reads_the_trail_and_manages_accounts_from_the_page
         page.locator("#kb-trash-table", has_text="extra.txt").wait_for()
         page.locator("#kb-trash-sel").locator("input").first.click()
         page.get_by_role("option", name=f"document {doc.id}: Youth work").click()
+        assert "extra.txt" not in page.inner_text("#kb-library")
         page.click("#kb-trash-restore")
         page.locator("#kb-trash-status", has_text="exactly as it was").wait_for()
         assert shared.act.on_kb(lambda: shared.kb.document(doc.id)) is not None
+        page.locator("#kb-library", has_text="extra.txt").wait_for(timeout=10_000)  # back without a Refresh
+        assert "extra.txt" not in page.inner_text("#kb-trash-table")
         page.locator("#kb-audit").get_by_text("Audit trail").click()
         page.locator("#kb-audit-user").locator("input, textarea").first.fill("alice")
         page.click("#kb-audit-refresh")
