@@ -9,9 +9,10 @@ from __future__ import annotations
 __all__ = ["IngestError", "MetadataError", "ERROR_CODES"]
 
 # "scanned": a PDF whose pages are images with almost no text layer and OCR read none (`ingest.scanned`);
-# "ocr_language": a scan in a script no installed Tesseract pack reads.
+# "ocr_language": a scan in a script no installed Tesseract pack reads; "misnamed": a .pdf or .docx
+# whose bytes are not that format (damaged, or another file renamed).
 ERROR_CODES = frozenset(
-    {"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format", "scanned", "ocr_language"}
+    {"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format", "misnamed", "scanned", "ocr_language"}
 )
 
 

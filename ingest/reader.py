@@ -58,7 +58,7 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, ocr: OcrOpt
 
     Raises:
         IngestError: and nothing else; `.code` is one of encrypted, corrupt, no_text, empty,
-            too_large, unknown_format, ocr_language.
+            too_large, unknown_format, misnamed, ocr_language.
     """
     path = Path(path)
     try:

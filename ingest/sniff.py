@@ -20,6 +20,7 @@ SUPPORTED_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm", ".md", ".markd
 # Images read by OCR (ingest.readers.image): PNG, JPEG, TIFF (and BigTIFF)
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")
 _MARKDOWN_SUFFIXES = {".md", ".markdown"}
+_NAMED_FOR = {".pdf": "a PDF", ".docx": "a Word document"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 # Magic numbers of common binary files someone may drop into a folder by mistake.
@@ -132,7 +133,8 @@ def sniff_format(path: Path, head: bytes) -> str:
         One of FORMATS.
 
     Raises:
-        IngestError: "unknown_format" for binary files we do not read, "corrupt" for a broken ZIP.
+        IngestError: "unknown_format" for binary files we do not read, "corrupt" for a broken ZIP,
+            "misnamed" for a .pdf or .docx whose bytes are not that format.
     """
     if b"%PDF-" in head[:1024]:
         return "pdf"
@@ -143,9 +145,14 @@ def sniff_format(path: Path, head: bytes) -> str:
     for magic, kind in _OFFICE_MAGIC:
         if head.startswith(magic):
             raise unknown_format(f"'{path.name}' is {kind}; {_SAVE_AS}")
+    suffix = path.suffix.lower()
+    if suffix in _NAMED_FOR:
+        # a .pdf without a PDF header or a .docx that is no ZIP: damaged, or another file renamed;
+        # "not supported" would contradict the name the person sees
+        raise IngestError("misnamed", f"'{path.name}' is named {suffix} but is not {_NAMED_FOR[suffix]} inside: "
+                                      "it is damaged, or another kind of file was renamed")
     if head.startswith(_BINARY_MAGIC):
         raise unknown_format(f"'{path.name}' is not a document format we can read")
-    suffix = path.suffix.lower()
     text_head = decode_text(head).lstrip()
     if _HTML_START.search(head[:4096]) or (suffix in _HTML_SUFFIXES and _ANY_TAG.search(text_head)):
         return "html"

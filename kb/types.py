@@ -126,7 +126,7 @@ class FileOutcome:
     outcome: Outcome
     doc_id: int | None = None
     reason: str | None = None
-    error_code: str | None = None  # encrypted, corrupt, no_text, empty, too_large, unknown_format, ocr_language, metadata
+    error_code: str | None = None  # encrypted, corrupt, no_text, empty, too_large, unknown_format, misnamed, ocr_language, metadata
     chunks: int = 0
     pages: int | None = None
     title: str | None = None

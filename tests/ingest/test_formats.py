@@ -514,3 +514,19 @@ def test_markdown_html_comments_are_not_read_but_code_keeps_them(tmp_path: Path)
     assert "page" not in block.text and "TODO" not in block.text and "draft" not in block.text
     assert "Young people first.\nSchools lead it." in block.text and "Budget after review." in block.text
     assert "<!-- kept in code -->" in block.text
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("program.pdf", bytes(range(7, 250)) * 40),  # random bytes, no PDF header
+     ("setup.exe.pdf", b"MZ\x90\x00" + b"\x00\x01" * 600),  # a program renamed
+     ("plan.docx", b"Just some text, saved with the wrong name.")],
+)  # fmt: skip
+def test_a_pdf_or_docx_that_is_not_one_inside_is_called_misnamed(tmp_path: Path, name: str, data: bytes):
+    """Not "this kind of file is not supported": the name says it is a kind we read."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(IngestError) as info:
+        read_document(path, max_bytes=MB)
+    assert info.value.code == "misnamed"
+    assert name in str(info.value) and "renamed" in str(info.value)

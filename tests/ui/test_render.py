@@ -118,4 +118,7 @@ def test_rows() -> None:
     assert rows[0][:2] == ["a.pdf", "failed"] and rows[0][2].startswith("The PDF is encrypted")
     es = outcome_rows({"files": [{"path": "a.pdf", "outcome": "failed", "error_code": "scanned", "chunks": 0}]}, "es")
     assert es[0][1] == "fallido" and "escaneado" in es[0][2]
+    misnamed = outcome_rows({"files": [{"path": "program.pdf", "outcome": "failed", "error_code": "misnamed",
+                                        "reason": "'program.pdf' is named .pdf but is not a PDF inside"}]}, "fr")
+    assert "endommagé" in misnamed[0][2] and "pris en charge" not in misnamed[0][2]
     assert outcome_rows(None) == [] and draft_choices([]) == []
