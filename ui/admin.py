@@ -10,8 +10,9 @@ from typing import Any
 from kb.access import ROLES
 from ui.admin_actions import ACCOUNT_COLUMNS, AUDIT_COLUMNS, TRASH_COLUMNS, WORKSPACE_COLUMNS, headers
 from ui.form_handlers import user_of
+from ui.i18n import DEFAULT, t
 from ui.i18n import label as L
-from ui.i18n import t
+from ui.render_base import TABLE_BUTTONS
 
 __all__ = ["build_admin", "build_share", "wire_admin"]
 
@@ -32,7 +33,8 @@ def build_admin(gr: Any) -> SimpleNamespace:
     """The trash, audit trail, workspaces and accounts sections (inside the Library tab)."""
     with gr.Accordion(L("trash.title"), open=False, elem_id="kb-trash"):
         trash_btn = gr.Button(L("trash.show"), elem_id="kb-trash-refresh")
-        trash_table = gr.Dataframe(interactive=False, elem_id="kb-trash-table", wrap=True)
+        trash_table = gr.Dataframe(headers=headers("trash", TRASH_COLUMNS, DEFAULT), interactive=False,
+                                   elem_id="kb-trash-table", wrap=True, buttons=TABLE_BUTTONS)
         with gr.Row():
             trash_sel = gr.Dropdown(label=L("trash.item"), choices=[], elem_id="kb-trash-sel", scale=3,
                                     allow_custom_value=True)
@@ -45,10 +47,12 @@ def build_admin(gr: Any) -> SimpleNamespace:
             audit_user = gr.Textbox(label=L("audit.user"), elem_id="kb-audit-user", scale=2)
             audit_since = gr.Textbox(label=L("audit.since"), elem_id="kb-audit-since", scale=2)
             audit_btn = gr.Button(L("audit.show"), elem_id="kb-audit-refresh", scale=1)
-        audit_table = gr.Dataframe(interactive=False, elem_id="kb-audit-table", wrap=True)
+        audit_table = gr.Dataframe(headers=headers("audit", AUDIT_COLUMNS, DEFAULT), interactive=False,
+                                   elem_id="kb-audit-table", wrap=True, buttons=TABLE_BUTTONS)
     with gr.Accordion(L("workspaces.title"), open=False, elem_id="kb-workspaces"):
         ws_btn = gr.Button(L("workspaces.show"), elem_id="kb-ws-refresh")
-        ws_table = gr.Dataframe(interactive=False, elem_id="kb-ws-table", wrap=True)
+        ws_table = gr.Dataframe(headers=headers("workspaces", WORKSPACE_COLUMNS, DEFAULT), interactive=False,
+                                elem_id="kb-ws-table", wrap=True, buttons=TABLE_BUTTONS)
         with gr.Row():
             ws_name = gr.Dropdown(label=L("workspaces.name"), choices=[], allow_custom_value=True, elem_id="kb-ws-name")
             ws_member = gr.Textbox(label=L("workspaces.member"), elem_id="kb-ws-member")
@@ -61,7 +65,8 @@ def build_admin(gr: Any) -> SimpleNamespace:
         ws_status = gr.HTML(elem_id="kb-ws-status")
     with gr.Accordion(L("accounts.title"), open=False, elem_id="kb-accounts"):
         accounts_btn = gr.Button(L("accounts.show"), elem_id="kb-accounts-refresh")
-        accounts_table = gr.Dataframe(interactive=False, elem_id="kb-accounts-table")
+        accounts_table = gr.Dataframe(headers=headers("accounts", ACCOUNT_COLUMNS, DEFAULT), interactive=False,
+                                      elem_id="kb-accounts-table", buttons=TABLE_BUTTONS)
         with gr.Row():
             account_name = gr.Textbox(label=L("accounts.name"), elem_id="kb-account-name")
             account_role = gr.Dropdown(label=L("accounts.role"), choices=[(r, r) for r in ROLES], value="viewer",

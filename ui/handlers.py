@@ -105,7 +105,9 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.pin_section: gr.Dropdown(choices=sections),
             lay.section_sel: gr.Dropdown(choices=sections),
             lay.table: gr.Dataframe(headers=render.library_headers(lang)),
-            lay.outcomes: gr.Dataframe(headers=render.outcome_headers(lang)),
+            # Gradio's table shows the headers of its value, not of a headers-only update; the last
+            # batch's outcomes stay in the upload jobs panel below it
+            lay.outcomes: gr.Dataframe(value={"data": [], "headers": render.outcome_headers(lang)}),
         }
         for key, choices in filter_choices(act, lang).items():
             ups[lay.filters[key]] = gr.Dropdown(choices=choices)
@@ -264,7 +266,9 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
 
         status, rows = with_progress(progress, work)
         cleared = [[] if k in _MULTI_CHOICE else "" for k in BATCH_FIELDS]
-        return (status + render.message(t(lang, "add.form_cleared")), rows, None, None, *cleared)
+        # headers again: given rows alone, Gradio would fall back to the layout's untranslated keys
+        return (status + render.message(t(lang, "add.form_cleared")),
+                gr.Dataframe(value=rows, headers=render.outcome_headers(lang)), None, None, *cleared)
 
     cards = make_card_handlers(gr, act, lay)
     return SimpleNamespace(

@@ -22,6 +22,7 @@ from ui.i18n import label as L
 from ui.jobs_ui import build_jobs_panel
 from ui.page_js import CLICK_JS
 from ui.render import LIBRARY_HEADERS, OUTCOME_HEADERS
+from ui.render_base import TABLE_BUTTONS
 
 __all__ = ["Layout", "build_layout", "CLICK_JS", "CHOICE_FIELDS"]
 
@@ -177,7 +178,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 c["manifest_btn"] = gr.Button(L("library.manifest"), elem_id="kb-manifest-btn")
             c["manifest_file"] = gr.HTML("", elem_id="kb-manifest-file", visible=False)  # a private link
             c["table"] = gr.Dataframe(
-                headers=LIBRARY_HEADERS, interactive=False, elem_id="kb-library", wrap=True,
+                headers=LIBRARY_HEADERS, interactive=False, elem_id="kb-library", wrap=True, buttons=TABLE_BUTTONS,
                 # id, title, source, city, country, year, type, themes, language, chunks, pages, status, updated
                 column_widths=["3%", "18%", "12%", "7%", "6%", "5%", "7%", "8%", "6%", "4%", "4%", "8%", "4%", "8%"],
             )
@@ -203,7 +204,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["add_btn"] = gr.Button(L("add.button"), variant="primary", elem_id="kb-add-btn")
             c["add_status"] = gr.HTML(elem_id="kb-add-status")
             c["outcomes"] = gr.Dataframe(
-                headers=OUTCOME_HEADERS, interactive=False, elem_id="kb-outcomes", wrap=True,
+                headers=OUTCOME_HEADERS, interactive=False, elem_id="kb-outcomes", wrap=True, buttons=TABLE_BUTTONS,
                 # file, outcome, reason, chunks, pages, language, title: the reason is read whole
                 column_widths=["16%", "8%", "46%", "6%", "5%", "7%", "12%"],
             )

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["esc", "message", "rtl_language", "RTL"]
+__all__ = ["esc", "message", "rtl_language", "RTL", "TABLE_BUTTONS"]
+
+# A table's corner buttons: full screen only. Gradio's "Copy table data" is English in every page
+# language (a fixed string, not one of its translation keys).
+TABLE_BUTTONS = ["fullscreen"]
 
 _TEMPLATE_CHARS = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
 RTL = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ku", "sd", "ug"}

@@ -182,6 +182,11 @@ def test_spanish_page_is_spanish_through_search_filters_and_drafting(browser: An
         tab(page, "Redacción")
         page.locator("#kb-draft").wait_for()
         assert english_left(page, "es") == set()
+        tab(page, "Añadir documentos")  # Gradio's own upload words too ("Drop File Here" stayed English)
+        page.locator("#kb-upload", has_text="Suelte los archivos aquí").wait_for()
+        assert "Haga clic para elegir archivos" in page.inner_text("#kb-upload")
+        assert "resultado" in page.inner_text("#kb-outcomes")  # its column headers
+        assert english_left(page, "es") == set()
     finally:
         page.context.close()
 
