@@ -89,8 +89,11 @@ def bar_chart(chart: str, counts: Sequence[Count], lang: str) -> str:
     table_rows = "".join(f"<tr><td dir=\"auto\">{esc(label)}</td><td>{esc(number(n, lang))}</td></tr>" for label, n in rows)
     return (
         f'<figure class="kb-chart" id="{ident}"><figcaption id="{ident}-title">{esc(title)}</figcaption>'
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{esc(title)}: {esc(spoken)}" '
-        f'viewBox="0 0 {LABEL + BAR_AREA + 50} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        # the coordinates above place the labels themselves (mirrored for RTL): anchors must keep
+        # their left-to-right meaning, which an Arabic page's inherited direction would flip
+        f'<svg xmlns="http://www.w3.org/2000/svg" direction="ltr" role="img" aria-label="{esc(title)}: {esc(spoken)}" '
+        f'viewBox="{-50 if rtl else 0} 0 {LABEL + BAR_AREA + 50} {height}" width="100%" '  # room for the counts
+        f'preserveAspectRatio="{"xMaxYMin" if rtl else "xMinYMin"} meet" '
         f'class="kb-chart-svg">{"".join(bars)}</svg>'
         f'<details class="kb-table-fallback"><summary>{esc(t(lang, "atlas.chart.as_table"))}</summary>'
         f'<table><thead><tr><th scope="col">{esc(t(lang, f"atlas.col.{chart}"))}</th>'

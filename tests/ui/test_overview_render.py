@@ -5,6 +5,8 @@ early overview script (ui.page_js.EARLY_OVERVIEW_HEAD)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 from kb.atlas.overview import HeatRow, Overview
 from kb.drafting.framework import load_framework
@@ -68,3 +70,29 @@ def test_the_early_overview_script_asks_the_gate_in_the_browsers_language() -> N
     assert DETECT_LANG_JS.strip() in EARLY_OVERVIEW_HEAD  # the same choice of language as the page's
     assert "fetch('kb/overview?lang=' + encodeURIComponent(lang)" in EARLY_OVERVIEW_HEAD
     assert "#kb-overview .html-container > div" in EARLY_OVERVIEW_HEAD  # the HTML component's own box
+
+
+def test_an_arabic_chart_keeps_its_labels_and_counts_inside_it(browser: Any) -> None:
+    """On a right-to-left page the labels were cut to one letter and "13" showed as "3": the SVG's
+    text anchors took the page's direction. Drawn in Chromium, every label and count must lie
+    inside the chart."""
+    from kb.atlas.overview import Count
+    from ui.overview import bar_chart
+
+    counts = [Count("es", "es", 22), Count("ar", "ar", 13), Count("en", "en", 7), Count("de", "de", 1)]
+    css = (Path(__file__).resolve().parents[2] / "ui" / "static" / "app.css").read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 700, "height": 300})
+    try:
+        for lang, direction in (("ar", "rtl"), ("en", "ltr")):
+            page.set_content(f'<html dir="{direction}" lang="{lang}"><style>{css}</style>'
+                             f"<body>{bar_chart('language', counts, lang)}</body></html>")
+            svg = page.locator("svg").bounding_box()
+            texts = page.locator("svg text")
+            assert texts.count() == 8
+            for i in range(texts.count()):
+                box = texts.nth(i).bounding_box()
+                assert svg["x"] - 0.5 <= box["x"] and box["x"] + box["width"] <= svg["x"] + svg["width"] + 0.5, (
+                    lang, texts.nth(i).text_content())
+            assert "22" in page.locator("svg").text_content()
+    finally:
+        page.close()
