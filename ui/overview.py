@@ -28,12 +28,24 @@ __all__ = ["overview_html", "bar_chart", "heat_map", "profile_summary", "reasons
 OVERVIEW_JS = """
 element.addEventListener('click', (e) => {
   const all = e.target.closest('button.kb-heat-all');
-  if (all) { e.preventDefault(); trigger('kb_action', {act: 'all'}); return; }
+  if (all) { e.preventDefault(); window.__kbCellAsked = false; trigger('kb_action', {act: 'all'}); return; }
   const b = e.target.closest('button.kb-cell');
   if (!b) return;
   e.preventDefault();
+  window.__kbCellAsked = true;  // SHOW_CELL_JS brings the passages into view once they come
   trigger('kb_action', {act: 'cell', city: b.dataset.city, section: b.dataset.section});
 });
+"""
+
+# After a heat-map click: the cell's passages are drawn below the whole map, often a screen or more
+# down, so without this a click seemed to do nothing.
+SHOW_CELL_JS = """
+() => {
+  if (!window.__kbCellAsked) return;
+  window.__kbCellAsked = false;
+  const status = document.getElementById('kb-cell-status');
+  if (status) status.scrollIntoView({block: 'start', behavior: 'smooth'});
+}
 """
 
 # Rows of the heat map drawn at first: the map is for a glance (and a page of 500 cities x 8 sections

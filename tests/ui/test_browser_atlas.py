@@ -113,8 +113,12 @@ def test_a_long_heat_map_shows_its_first_cities_then_all_on_demand(
 
 def test_heat_map_cell_lists_that_citys_passages_for_that_section(page: Any) -> None:
     cell = page.locator('#kb-heat button.kb-cell[data-city="nearby"][data-section="leadership"]')
+    page.evaluate("window.scrollTo(0, 0)")
     cell.click()
     page.locator("#kb-cell-status", has_text="Nearby").wait_for()
+    page.wait_for_function(  # brought into view: below the map it was out of sight, the click seemed dead
+        "() => { const r = document.getElementById('kb-cell-status').getBoundingClientRect();"
+        " return r.top >= 0 && r.top < window.innerHeight; }", timeout=5000)
     assert "City-led multi-actor leadership group" in page.inner_text("#kb-cell-status")
     cards = page.locator("#kb-cell-cards .kb-card")
     assert cards.count() >= 1
