@@ -484,6 +484,23 @@ class KnowledgeBase(AtlasMethods):
         return self._searcher().search(query, k=k, filters=filters, highlight=highlight, rerank=rerank,
                                        reader_language=reader_language)
 
+    def words_known(self, query: str) -> float:
+        """The share of the query's words that some passage contains (1.0 when there is no word index).
+
+        0 means the hits of `search` can only be close in meaning, never in wording: a typo, a
+        made-up word, or a language no document is written in. Dense search always returns its
+        nearest neighbours, so the person should be told.
+        """
+        try:
+            lexical = self.indexes.lexical
+        except (KeyError, AssertionError):
+            return 1.0
+        with self.indexes.guard.shared():
+            if not len(lexical):
+                return 1.0
+            stats = lexical.query_stats(query)
+        return stats.matched / stats.terms if stats.terms else 0.0
+
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         """"More like this": hits near a chunk's vector, excluding its own document."""
         return self._searcher().similar(chunk_id, k=k, filters=filters)

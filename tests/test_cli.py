@@ -41,6 +41,10 @@ def test_add_exit_codes_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["--home", home, "--embedder", "hash", "search", "referral panel", "--json"]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert hits[0]["source"] == "good.md" and hits[0]["citation"]
+    assert main(["--home", home, "--embedder", "hash", "search", "xqzvbnmplk"]) == 0
+    assert "no passage contains these words" in capsys.readouterr().out  # a hit, but not a match
+    assert main(["--home", home, "--embedder", "hash", "search", "referral panel"]) == 0
+    assert "no passage contains" not in capsys.readouterr().out
     assert main(["--home", home, "--embedder", "hash", "check"]) == 0
     assert "consistent" in capsys.readouterr().out
     assert main(["--home", home, "--embedder", "hash", "remove", "nope.pdf"]) == 2

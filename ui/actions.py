@@ -177,6 +177,8 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
             raise UiError("error.filter_other", detail=str(err)) from err
         shown = Shown(hits)
         status = t(lang, "search.results", n=len(hits), query=query)
+        if hits and self.kb.words_known(query) == 0:
+            status += " " + t(lang, "search.meaning_only")
         if profile is not None:
             status += " " + t(lang, "atlas.prefer_on")
         return self.cards(shown, lang, draft_id), render.message(status), shown

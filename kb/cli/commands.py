@@ -215,6 +215,8 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
                     print(f"    also in: {where}")
             if not hits:
                 print("no results")
+            elif args.command == "search" and kb.words_known(args.query) == 0:
+                print("(no passage contains these words: the results are only the closest in meaning)")
         return 0
     if args.command == "directory":
         from kb.cli.directory import run_directory

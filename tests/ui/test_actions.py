@@ -273,3 +273,15 @@ def test_filters_speak_the_users_words_and_more_like_this_keeps_them(act: Action
     first = act.on_kb(lambda: act.kb.search("referral panel", k=3))[0]
     _, status, shown = act.similar("ana", first.chunk_id, {"city": ["Oslo"], "year_min": "2019"})
     assert shown.hits and {h.city for h in shown.hits} == {"Oslo"} and "within your filters" in status
+
+
+def test_a_search_no_passage_shares_a_word_with_says_so(act: Actions, tmp_path: Path) -> None:
+    """Dense search always returns its nearest passages; for a made-up word they are unrelated, and
+    "1 result for ..." alone made them look like matches."""
+    doc = write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the multi-agency panel.")
+    act.add("ana", [doc], None, EMPTY_FORM)
+    _, status, shown = act.search("vic", "xqzvbnmplk", {}, lang="es")
+    assert shown.hits and "Ningún pasaje contiene estas palabras" in status
+    _, status, _ = act.search("vic", "multi-agency panel", {})
+    assert "No passage contains" not in status
+    assert act.kb.words_known("panel xqzvbnmplk") == 0.5
