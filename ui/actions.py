@@ -60,7 +60,8 @@ class Shown:
 
 
 def check_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
-    """The filters without empty values; a year that is not a year is refused in the user's words."""
+    """The filters without empty values; a year that is not a year, or a range that ends before it
+    starts, is refused in the user's words."""
     out = clean_form(filters)
     for key in YEAR_FILTERS:
         value = out.get(key)
@@ -70,6 +71,10 @@ def check_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
         if not (text.isdigit() and 1000 <= int(text) <= 2999):
             raise UiError("error.filter_year", field=Msg(f"filter.{key}"), value=text)
         out[key] = int(text)
+    if out.get("year_min") is not None and out.get("year_max") is not None and out["year_min"] > out["year_max"]:
+        # "from 2025 to 2023" matched nothing and said only "0 results"
+        raise UiError("error.filter_years_reversed", first=Msg("filter.year_min"), last=Msg("filter.year_max"),
+                      low=str(out["year_min"]), high=str(out["year_max"]))  # a year, not "2,025"
     return out
 
 

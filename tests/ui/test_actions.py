@@ -270,6 +270,11 @@ def test_filters_speak_the_users_words_and_more_like_this_keeps_them(act: Action
         act.search("ana", "referral", {"year_min": "twenty"}, lang="es")
     assert refused.value.text("en") == "Year from: type a year, e.g. 2021 (not “twenty”)."
     assert refused.value.text("es").startswith("Año desde: escriba un año, p. ej. 2021")
+    with pytest.raises(UiError) as reversed_range:  # it matched nothing and said only "0 results"
+        act.search("ana", "referral", {"year_min": "2025", "year_max": "2023"}, lang="fr")
+    assert reversed_range.value.text("fr").startswith("« Année à partir de » (2025) est après « Année jusqu'à » (2023)")
+    _, _, same_year = act.search("ana", "referral", {"year_min": "2019", "year_max": "2019"})
+    assert same_year.hits
     first = act.on_kb(lambda: act.kb.search("referral panel", k=3))[0]
     _, status, shown = act.similar("ana", first.chunk_id, {"city": ["Oslo"], "year_min": "2019"})
     assert shown.hits and {h.city for h in shown.hits} == {"Oslo"} and "within your filters" in status
