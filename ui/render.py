@@ -134,9 +134,13 @@ def draft_view(draft: Draft | None, section_key: str | None = None, lang: str = 
 
 
 def draft_choices(infos: Sequence[DraftInfo]) -> list[tuple[str, int]]:
-    """(label, id) pairs for the draft dropdown."""
-    return [(i.title + (f" — {i.city}" if i.city and i.city.casefold() not in i.title.casefold() else "")
-             + f" ({i.item_count})", i.id) for i in infos]
+    """(label, id) pairs for the draft dropdown; drafts of the same name and city also show their
+    number, so two "Plan — Oued Nour" are not told apart by their pin counts alone."""
+    names = [i.title + (f" — {i.city}" if i.city and i.city.casefold() not in i.title.casefold() else "")
+             for i in infos]
+    twice = {n.casefold() for n in names if sum(m.casefold() == n.casefold() for m in names) > 1}
+    return [(n + (f" · #{i.id}" if n.casefold() in twice else "") + f" ({i.item_count})", i.id)
+            for n, i in zip(names, infos, strict=True)]
 
 
 def ocr_cell(ocr: dict[str, Any] | None, lang: str = "en") -> str:

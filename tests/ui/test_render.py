@@ -122,3 +122,14 @@ def test_rows() -> None:
                                         "reason": "'program.pdf' is named .pdf but is not a PDF inside"}]}, "fr")
     assert "endommagé" in misnamed[0][2] and "pris en charge" not in misnamed[0][2]
     assert outcome_rows(None) == [] and draft_choices([]) == []
+
+
+def test_drafts_of_the_same_name_and_city_are_told_apart() -> None:
+    from kb.drafting.records import DraftInfo
+
+    def info(i: int, title: str, city: str, pins: int) -> DraftInfo:
+        return DraftInfo(i, city, title, "", "", pins)
+
+    labels = [label for label, _ in draft_choices([info(3, "Plan", "Oued Nour", 2), info(7, "plan", "Oued Nour", 0),
+                                                   info(9, "Plan", "Riverton", 1)])]
+    assert labels == ["Plan — Oued Nour · #3 (2)", "plan — Oued Nour · #7 (0)", "Plan — Riverton (1)"]
