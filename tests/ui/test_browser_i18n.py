@@ -112,6 +112,14 @@ def test_arabic_page_is_right_to_left_and_arabic_through_search_and_pinning(brow
         assert page.locator("#kb-search-btn").inner_text().strip() == "بحث"
         box = query_box(page)
         assert box.evaluate("e => getComputedStyle(e).direction") == "rtl"  # the query box too
+        # Gradio writes dir="ltr" on its blocks: the checkbox must still come first from the right,
+        # and a dropdown's arrow sit at the end of its text (the left), not over its start
+        tick = page.locator("#kb-reader-first input[type=checkbox]").bounding_box()
+        words = page.locator("#kb-reader-first .label-text").bounding_box()
+        assert tick["x"] > words["x"] + words["width"] - 1
+        arrow = page.locator("#kb-pin-section .icon-wrap").bounding_box()
+        field_box = page.locator("#kb-pin-section input[role=combobox]").bounding_box()
+        assert arrow["x"] + arrow["width"] < field_box["x"] + field_box["width"] / 2
         assert "قاعدة المعارف حول الوقاية" in page.inner_text("#kb-intro")
         box.fill("رئيس البلدية مجلس الوقاية")
         page.click("#kb-search-btn")
