@@ -153,7 +153,8 @@ def heat_map(ov: Overview, sections: Sequence[Section], lang: str, first: Sequen
     legend = "".join(f"<li>§{i} {esc(n)}</li>" for i, n in enumerate(names, 1))
     more = ""
     if len(rows) < len(ov.heat):
-        said = t(lang, "atlas.heat.some", shown=len(rows), total=len(ov.heat))
+        # "your city and comparable ones first" only when there is a city to put first
+        said = t(lang, "atlas.heat.some" if first else "atlas.heat.some_busiest", shown=len(rows), total=len(ov.heat))
         more = (f'<p class="kb-meta kb-heat-more">{esc(said)} <button class="kb-heat-all" data-act="all">'
                 f'{esc(t(lang, "atlas.heat.all", n=len(ov.heat)))}</button></p>')
     return (

@@ -290,3 +290,18 @@ def test_a_search_no_passage_shares_a_word_with_says_so(act: Actions, tmp_path: 
     _, status, _ = act.search("vic", "multi-agency panel", {})
     assert "No passage contains" not in status
     assert act.kb.words_known("panel xqzvbnmplk") == 0.5
+
+
+def test_language_and_country_filters_are_in_the_order_of_their_names(act: Actions, tmp_path: Path) -> None:
+    from ui.handlers import filter_choices
+
+    for name, text, country in (
+        ("a.txt", "Referral\n\nConcerns about a young person go to the multi-agency panel every week.", "GB"),
+        ("b.txt", "Ausstieg\n\nDie Beratung hilft Menschen, die eine extremistische Szene verlassen wollen.", "DE"),
+        ("c.txt", "الإحالة\n\nتذهب المخاوف بشأن الشباب إلى اللجنة المشتركة بين الجهات كل أسبوع.", "MA"),
+        ("d.txt", "Mediación\n\nLa mesa de prevención se reúne cada mes con los vecinos del barrio.", "EG"),
+    ):
+        act.add("ana", [write(tmp_path / "in", name, text)], None, {**EMPTY_FORM, "country": country})
+    choices = filter_choices(act, "fr")  # codes DE, EG, GB, MA; ar, de, en, es
+    assert [label for label, _ in choices["country"]] == ["Allemagne", "Égypte", "Maroc", "Royaume-Uni"]
+    assert [label for label, _ in choices["language"]] == ["allemand", "anglais", "arabe", "espagnol"]

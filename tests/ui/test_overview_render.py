@@ -41,7 +41,9 @@ def test_a_large_map_draws_the_first_rows_and_offers_all() -> None:
     drawn = _cities_drawn(html)
     assert len(drawn) == HEAT_ROWS
     assert drawn[:3] == ["City 099", "City 098", "City 097"]  # the most passages first
-    assert f"Cities shown: {HEAT_ROWS} of 100" in html
+    assert f"Cities shown: {HEAT_ROWS} of 100 (those with the most passages first)" in html  # no city set
+    mine = heat_map(ov, sections, "en", first=["c005"])
+    assert f"Cities shown: {HEAT_ROWS} of 100 (your city and comparable ones first" in mine
     assert '<button class="kb-heat-all" data-act="all">Show all cities (100)</button>' in html
     everything = heat_map(ov, sections, "en", all_rows=True)
     assert _cities_drawn(everything) == [f"City {i:03d}" for i in range(100)] and "kb-heat-all" not in everything
