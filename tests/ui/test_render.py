@@ -133,3 +133,13 @@ def test_drafts_of_the_same_name_and_city_are_told_apart() -> None:
     labels = [label for label, _ in draft_choices([info(3, "Plan", "Oued Nour", 2), info(7, "plan", "Oued Nour", 0),
                                                    info(9, "Plan", "Riverton", 1)])]
     assert labels == ["Plan — Oued Nour · #3 (2)", "plan — Oued Nour · #7 (0)", "Plan — Riverton (1)"]
+
+
+def test_a_long_excerpt_is_cut_between_words_and_says_so() -> None:
+    from ui.directory_render import clip
+
+    text = "La mesa se reúne cada mes; " * 20 + "y se traduce al árabe"
+    short = clip(text, 60)
+    assert short.endswith(" …") and len(short) <= 62
+    assert all(word in text.split() for word in short.removesuffix(" …").split())  # no half word
+    assert clip("Una frase corta.\n\nY otra.") == "Una frase corta. Y otra."
