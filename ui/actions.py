@@ -214,12 +214,13 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
             raise UiError("error.choose_section")
         seen: set[int] = set()
         hits: list[Hit] = []
-        for q in section.searches:
+        searches = render.section_searches(section, lang)  # as the section shows them, in the page's language
+        for q in searches:
             for hit in self.kb.search(q, k=k):
                 if hit.chunk_id not in seen:
                     seen.add(hit.chunk_id)
                     hits.append(hit)
         shown = Shown(hits)
-        asked = "; ".join(f"“{q}”" for q in section.searches)
+        asked = "; ".join(f"“{q}”" for q in searches)
         status = t(lang, "draft.suggested_results", n=len(hits), queries=asked)
         return self.cards(shown, lang, draft_id), render.message(status), shown

@@ -42,6 +42,7 @@ __all__ = [
     "banner",
     "intro",
     "section_title",
+    "section_searches",
     "section_purpose",
 ]
 
@@ -71,11 +72,22 @@ def section_title(section: Section, lang: str) -> str:
     return _template_text(section, "title", lang)
 
 
+def section_searches(section: Section, lang: str) -> list[str]:
+    """A section's suggested searches in the UI language, each where the catalogue translates the
+    template's own wording (`framework.<key>.search<n>`); a city's own searches stay as written."""
+    out = []
+    for n, own in enumerate(section.searches, 1):
+        key = f"framework.{section.key}.search{n}"
+        english = catalogue("en").get(key)
+        out.append(t(lang, key) if english is not None and " ".join(str(english).split()) == own else own)
+    return out
+
+
 def section_purpose(section: Section | None, lang: str) -> str:
     """The chosen section's title, purpose and suggested searches."""
     if section is None:
         return ""
-    searches = "".join(f'<li dir="auto">{esc(q)}</li>' for q in section.searches)
+    searches = "".join(f'<li dir="auto">{esc(q)}</li>' for q in section_searches(section, lang))
     return (
         f'<div dir="{direction(lang)}"><h3 class="kb-section-title">{esc(section_title(section, lang))}</h3>'
         f'<p class="kb-purpose">{esc(_template_text(section, "purpose", lang))}</p>'

@@ -138,6 +138,8 @@ def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:
     assert act.export("ana", draft_id, "docx").path.suffix == ".docx"
     cards, status, _ = act.suggested("ana", "coordination")
     assert "excerpt for" in status or "excerpts for" in status
+    _, status, _ = act.suggested("ana", "coordination", lang="es")  # run as the section shows them
+    assert "mecanismo de derivación de personas en riesgo de radicalización" in status
     with pytest.raises(UiError, match="I am sure"):
         act.delete_draft("ana", draft_id, False)
     act.delete_draft("ana", draft_id, True)

@@ -143,3 +143,17 @@ def test_a_long_excerpt_is_cut_between_words_and_says_so() -> None:
     assert short.endswith(" …") and len(short) <= 62
     assert all(word in text.split() for word in short.removesuffix(" …").split())  # no half word
     assert clip("Una frase corta.\n\nY otra.") == "Una frase corta. Y otra."
+
+
+def test_suggested_searches_are_shown_in_the_page_language_unless_a_city_wrote_its_own() -> None:
+    from dataclasses import replace
+
+    from kb.drafting.framework import load_framework
+    from ui.render import section_purpose, section_searches
+
+    section = next(s for s in load_framework().sections if s.key == "coordination")
+    assert section_searches(section, "de")[0] == "Verweisverfahren für radikalisierungsgefährdete Personen"
+    assert "Verweisverfahren" in section_purpose(section, "de")
+    own = replace(section, searches=("our own referral search", *section.searches[1:]))
+    assert section_searches(own, "de")[:2] == ["our own referral search",
+                                                "Vereinbarung zum Informationsaustausch zwischen Behörden"]
