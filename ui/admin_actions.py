@@ -24,6 +24,7 @@ from kb.trash import TrashConflict, TrashError
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
 from ui.i18n import Msg, t
+from ui.i18n.locale import date_time
 
 __all__ = ["AdminActions", "WorkspaceActions", "TRASH_COLUMNS", "AUDIT_COLUMNS", "ACCOUNT_COLUMNS",
            "WORKSPACE_COLUMNS", "headers"]
@@ -55,8 +56,8 @@ class AdminActions(BaseActions):
         """(table rows, choices "kind:id") of what waits in the trash."""
         self._coordinator(user)
         items = self.kb.trash.items()
-        rows = [[t(lang, f"trash.kind.{i.kind}"), i.item_id, i.title, i.source, i.removed_by, i.removed_at,
-                 i.purge_after] for i in items]
+        rows = [[t(lang, f"trash.kind.{i.kind}"), i.item_id, i.title, i.source, i.removed_by,
+                 date_time(i.removed_at, lang), date_time(i.purge_after, lang, with_time=False)] for i in items]
         return rows, [(f"{t(lang, f'trash.kind.{i.kind}')} {i.item_id}: {i.title}", f"{i.kind}:{i.item_id}")
                       for i in items]
 

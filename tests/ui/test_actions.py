@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -307,3 +308,12 @@ def test_language_and_country_filters_are_in_the_order_of_their_names(act: Actio
     choices = filter_choices(act, "fr")  # codes DE, EG, GB, MA; ar, de, en, es
     assert [label for label, _ in choices["country"]] == ["Allemagne", "Égypte", "Maroc", "Royaume-Uni"]
     assert [label for label, _ in choices["language"]] == ["allemand", "anglais", "arabe", "espagnol"]
+
+
+def test_the_trash_lists_dates_as_the_page_language_writes_them(act: Actions, tmp_path: Path) -> None:
+    act.add("ana", [write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the panel.")], None, EMPTY_FORM)
+    act.remove("ana", act.kb.documents()[0].id, True)
+    rows, _ = act.trash_rows("ana", "fr")
+    removed, purge = rows[0][5], rows[0][6]
+    assert "T" not in removed and "Z" not in removed and str(datetime.now(UTC).year) in removed  # not ISO
+    assert ":" not in purge and str((datetime.now(UTC) + timedelta(days=30)).year) in purge  # a day
