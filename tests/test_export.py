@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from catalog_helpers import put_doc
 from docx import Document as DocxDocument
 
 from kb.drafting.drafts import Draft, Drafts
-from kb.drafting.export import export, references, to_csl_json, to_docx, to_markdown
+from kb.drafting.export import Reference, _csl_item, export, references, to_csl_json, to_docx, to_markdown
 from kb.store.catalog import Catalog
 
 
@@ -108,6 +109,9 @@ def test_csl_json(draft: Draft, tmp_path: Path) -> None:
         "genre": "strategy",
     }
     assert "issued" not in items[0]  # no year, no date
+    first = next(i for i in draft.items() if i.kind == "excerpt")
+    titled = replace(first, meta={**first.meta, "title": "Toolkit", "section": ["Toolkit", "Facilitation notes"]})
+    assert _csl_item(Reference(1, "x", titled))["note"] == "Section: Facilitation notes"  # the title, not twice
     for item in items:  # CSL-JSON field types Zotero checks
         assert isinstance(item["id"], str) and isinstance(item["title"], str)
         assert all(isinstance(v, str) for k, v in item.items() if k not in ("issued", "author"))

@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from ingest import same_words
 from kb.drafting.drafts import Draft, DraftItem
 
 __all__ = ["Reference", "Appendix", "references", "to_markdown", "to_docx", "to_csl_json", "export", "FORMATS"]
@@ -222,8 +223,10 @@ def _csl_item(ref: Reference) -> dict[str, Any]:
         item["issued"] = {"date-parts": [[int(year)]]}
     if ref.item.page:
         item["page"] = str(ref.item.page)
-    if meta.get("section"):
-        item["note"] = "Section: " + " › ".join(meta["section"])
+    # a heading that only repeats the title (a Markdown file's H1) is not said again, as in citations
+    path = [str(s) for s in meta.get("section") or () if not same_words(str(s), str(item["title"]))]
+    if path:
+        item["note"] = "Section: " + " › ".join(path)
     if meta.get("url"):
         item["URL"] = str(meta["url"])
     if meta.get("language") and meta["language"] != "und":
