@@ -163,7 +163,8 @@ def _seat(member: RosterMember, lang: str, can_edit: bool) -> str:
 def group_view(title: str, members: Sequence[RosterMember], checks: Sequence[SectorCheck], lang: str, *,
                can_edit: bool, guidance: Mapping[str, object]) -> str:
     """The group's seats, then each expected sector: present (who) or missing, with excerpts to read."""
-    out = [f'<div class="kb-group" dir="{direction(lang)}"><h3 dir="auto">{esc(title)}</h3>']
+    out = [f'<div class="kb-group" dir="{direction(lang)}"><h3 dir="auto">{esc(title)}</h3>'
+           f'<p class="kb-meta">{esc(t(lang, "group.which"))}</p>']  # which draft: the tab has no picker
     if members:
         head = "".join(f"<th>{esc(t(lang, k))}</th>" for k in ("group.organisation", "group.sector", "group.role"))
         out.append(f'<table class="kb-seats"><thead><tr>{head}<th></th></tr></thead><tbody>'

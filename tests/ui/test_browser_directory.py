@@ -248,6 +248,7 @@ def test_a_refused_seat_leaves_its_fields_usable(alice: Any) -> None:
 def test_the_group_panel_shows_a_missing_sector_with_excerpts(alice: Any) -> None:
     tab(alice, "Leadership group")
     alice.locator("#kb-group", has_text="Leadership group of the draft “Harrow Bend framework”").wait_for()
+    assert "choose another draft in the drafting tab" in alice.inner_text("#kb-group").lower()  # which draft's
     field(alice, "kb-group-org").fill("City of Harrow Bend")
     choose(alice, "kb-group-sector", "Municipality")
     choose(alice, "kb-group-role", "Chair")
