@@ -92,6 +92,25 @@ def test_the_overview_is_drawn_before_gradios_own_events(browser: Any, atlas_app
     assert any(urlparse(u).path == "/kb/overview" and "lang=en" in u for u in atlas_app.requests)
 
 
+def test_on_a_phone_nothing_is_wider_than_the_screen(browser: Any, atlas_app: RunningApp) -> None:
+    """390 px wide: the charts fit (they ran off the edge), the page-language menu comes below the
+    introduction (it squeezed it into a narrow column), and no dropdown's text runs under its arrow."""
+    phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    try:
+        phone.goto(atlas_app.url)
+        phone.locator("#kb-heat").wait_for()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        for chart in ("language", "country", "doc-type", "year"):
+            box = phone.locator(f"#kb-chart-{chart} svg").bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, chart
+        intro, menu = phone.locator("#kb-intro").bounding_box(), phone.locator("#kb-lang").bounding_box()
+        assert menu["y"] >= intro["y"] + intro["height"] - 1
+        field_box = phone.locator("#kb-pin-section input[role=combobox]")
+        assert float(field_box.evaluate("e => parseFloat(getComputedStyle(e).paddingRight)")) >= 20
+    finally:
+        phone.context.close()
+
+
 def test_a_long_heat_map_shows_its_first_cities_then_all_on_demand(
     browser: Any, atlas_app: RunningApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
