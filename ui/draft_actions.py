@@ -13,7 +13,7 @@ from kb.drafting.drafts import Draft, DraftError, DraftItem, Drafts
 from kb.drafting.export import FORMATS, export
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
-from ui.i18n import t
+from ui.i18n import direction, t
 
 __all__ = ["DraftActions", "slug", "export_name", "find_quote"]
 
@@ -265,8 +265,10 @@ class DraftActions(BaseActions):
         if fmt not in FORMATS:
             raise UiError("error.unknown_format", fmt=str(fmt))
         appendices = self.export_appendices(user, draft.id, lang)
+        worded = render.draft_in(draft, lang)  # the template's headings in the drafter's language
         ticket = self.shelf.put(self.owner(user), export_name(draft.title, fmt), lambda path: export(
-            draft, fmt, path, references_heading=t(lang, "export.references"), appendices=appendices))
+            worded, fmt, path, references_heading=t(lang, "export.references"), appendices=appendices,
+            rtl=direction(lang) == "rtl"))
         self.kb.audit.record(user or LOCAL, "draft.export", f"draft {draft.id}", {"format": fmt})
         return ticket
 

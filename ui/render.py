@@ -8,6 +8,7 @@ metadata go through `esc` (see `ui.render_base`). Result cards are `ui.cards`, t
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from kb.drafting.drafts import Draft, DraftInfo, DraftItem
@@ -43,6 +44,7 @@ __all__ = [
     "intro",
     "section_title",
     "section_searches",
+    "draft_in",
     "section_purpose",
 ]
 
@@ -70,6 +72,18 @@ def _template_text(section: Section, part: str, lang: str) -> str:
 
 def section_title(section: Section, lang: str) -> str:
     return _template_text(section, "title", lang)
+
+
+def draft_in(draft: Draft, lang: str) -> Draft:
+    """The draft with the default template's wording (framework title, section titles and
+    purposes) in `lang`, for an export in the drafter's language; a city's own wording stays."""
+    english = catalogue("en").get("framework.title")
+    title = (t(lang, "framework.title") if english is not None
+             and " ".join(str(english).split()) == " ".join(draft.framework_title.split()) else draft.framework_title)
+    sections = [replace(s, section=replace(s.section, title=section_title(s.section, lang),
+                                           purpose=_template_text(s.section, "purpose", lang)))
+                for s in draft.sections]
+    return replace(draft, framework_title=title, sections=sections)
 
 
 def section_searches(section: Section, lang: str) -> list[str]:

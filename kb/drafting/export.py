@@ -144,7 +144,7 @@ def _mark_rtl(para: Any) -> None:
 
 
 def to_docx(draft: Draft, path: str | Path, references_heading: str = "References",
-            appendices: Sequence[Appendix] = ()) -> Path:
+            appendices: Sequence[Appendix] = (), rtl: bool = False) -> Path:
     """Write the draft as a Word document.
 
     Args:
@@ -152,6 +152,8 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
         path: where to write the .docx.
         references_heading: the heading of the reference list (the drafter's language).
         appendices: parts after the sections (the directory and the leadership group, as tables).
+        rtl: the drafter writes right to left (Arabic): the document's section is laid out right
+            to left too (page order, table columns), not only its Arabic paragraphs.
 
     Returns:
         The path written. Excerpts use the "Quote" style followed by [n]; notes are normal
@@ -170,6 +172,11 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
     props.created = _stamp(draft.created_at)
     props.modified = _stamp(draft.updated_at)
     props.revision = 1
+    if rtl:
+        from docx.oxml import OxmlElement
+
+        doc.sections[0]._sectPr.append(OxmlElement("w:bidi"))
+
     def direct(para: Any, language: str | None = None) -> Any:
         if is_rtl(para.text, language):
             _mark_rtl(para)
@@ -242,11 +249,12 @@ def to_csl_json(draft: Draft, appendices: Sequence[Appendix] = ()) -> list[dict[
 
 
 def export(draft: Draft, fmt: str, path: str | Path, references_heading: str = "References",
-           appendices: Sequence[Appendix] = ()) -> Path:
-    """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path."""
+           appendices: Sequence[Appendix] = (), rtl: bool = False) -> Path:
+    """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path (`rtl`:
+    see `to_docx`)."""
     path = Path(path)
     if fmt == "docx":
-        return to_docx(draft, path, references_heading, appendices)
+        return to_docx(draft, path, references_heading, appendices, rtl=rtl)
     if fmt == "markdown":
         text = to_markdown(draft, references_heading, appendices)
     elif fmt == "csl-json":

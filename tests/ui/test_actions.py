@@ -317,3 +317,25 @@ def test_the_trash_lists_dates_as_the_page_language_writes_them(act: Actions, tm
     removed, purge = rows[0][5], rows[0][6]
     assert "T" not in removed and "Z" not in removed and str(datetime.now(UTC).year) in removed  # not ISO
     assert ":" not in purge and str((datetime.now(UTC) + timedelta(days=30)).year) in purge  # a day
+
+
+def test_an_arabic_drafters_export_is_arabic_and_right_to_left(act: Actions, tmp_path: Path) -> None:
+    """The page showed Arabic headings but the export wrote the template's English ones, left to right."""
+    from docx import Document as DocxDocument
+    from docx.oxml.ns import qn
+
+    act.add("ana", [write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the panel.")], None,
+            {**EMPTY_FORM, "city": "Lyon"})
+    draft_id = act.create_draft("ana", "Lyon", "خطة ليون")
+    act.pin("ana", draft_id, "coordination", int(act.kb.catalog.chunk_ids()[0]))
+    docx = DocxDocument(str(act.export("ana", draft_id, "docx", lang="ar").path))
+    assert docx.sections[0]._sectPr.find(qn("w:bidi")) is not None  # the document, not only its paragraphs
+    texts = [p.text for p in docx.paragraphs]
+    assert texts[1].startswith("الإطار المحلي للوقاية") and "City-led" not in "\n".join(texts)
+    heading = next(p for p in docx.paragraphs if p.style.name == "Heading 1")
+    assert heading._p.pPr.find(qn("w:bidi")) is not None  # an Arabic heading, laid out right to left
+    md = act.export("ana", draft_id, "markdown", lang="ar").path.read_text(encoding="utf-8")
+    assert "## Coordination" not in md and "## المراجع" in md
+    english = DocxDocument(str(act.export("ana", draft_id, "docx", lang="en").path))
+    assert english.sections[0]._sectPr.find(qn("w:bidi")) is None
+    assert english.paragraphs[1].text.startswith("Local framework for preventing hate")

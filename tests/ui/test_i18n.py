@@ -112,8 +112,15 @@ def test_every_key_built_from_data_is_in_the_catalogue() -> None:
     keys |= {f"outcome.{o}" for o in ("added", "updated", "unchanged", "failed")}
     keys |= {f"reason.{code}" for code in (*ERROR_CODES, "missing", "unreadable")}
     keys |= {f"framework.{s.key}.{part}" for s in load_framework().sections for part in ("title", "purpose")}
+    keys |= {f"framework.{s.key}.search{n}" for s in load_framework().sections for n in range(1, len(s.searches) + 1)}
+    keys |= {"framework.title"}
     keys |= {"choice.status.ready"}
     assert sorted(keys - set(catalogue(DEFAULT))) == []
+    # the English entries are the template's own words, or the translations would never be used
+    framework = load_framework()
+    assert catalogue(DEFAULT)["framework.title"] == framework.title
+    assert all(catalogue(DEFAULT)[f"framework.{s.key}.search{n}"] == q
+               for s in framework.sections for n, q in enumerate(s.searches, 1))
 
 
 def test_gradio_status_words_are_sent_in_every_language_under_gradios_own_keys() -> None:
