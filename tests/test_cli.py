@@ -290,3 +290,17 @@ def test_kb_set_changes_validated_metadata_and_keeps_the_rest(
     assert main([*h, "set", "plan.md", "country=France"]) == 2
     assert "country" in capsys.readouterr().err
     assert main([*h, "set", "nowhere.md", "city=Lyon"]) == 2
+
+
+def test_a_file_the_command_names_that_is_missing_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Not a Python traceback: `kb directory import nope.csv`, an export to a folder that is not there,
+    a CSV with no column for names."""
+    home = str(tmp_path / "home")
+    assert main(["--home", home, "--embedder", "hash", "directory", "import", str(tmp_path / "nope.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kb: No such file or directory") and "nope.csv" in err and "Traceback" not in err
+    assert main(["--home", home, "--embedder", "hash", "directory", "export", "-o", str(tmp_path / "no" / "x.csv")]) == 2
+    assert "No such file or directory" in capsys.readouterr().err
+    (tmp_path / "nohead.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    assert main(["--home", home, "--embedder", "hash", "directory", "import", str(tmp_path / "nohead.csv")]) == 2
+    assert "holds the entries' names (its headers: foo, bar)" in capsys.readouterr().err

@@ -415,3 +415,22 @@ def test_the_command_line_adds_lists_imports_and_exports(tmp_path: Path, capsys:
     assert main([*home, "directory", "list", "--filter", "sector=health", "--json"]) == 0
     listed = [e["name"] for e in json.loads(capsys.readouterr().out)]
     assert listed == ["Turning Point"]
+
+
+def test_a_csv_without_a_name_column_or_not_in_utf8_is_read_or_refused_clearly(tmp_path: Path) -> None:
+    """A CSV with no name column crashed with a TypeError; one saved by Excel in Windows-1252 stopped
+    at its first accent; a "Ville" or "المدينة" column was kept as a free field, not as the city."""
+    from kb.directory.csv_io import NoNameColumn, parse_csv, read_csv_text
+
+    with pytest.raises(NoNameColumn, match="its headers: foo, bar") as refused:
+        parse_csv("foo,bar\n1,2\n")
+    assert refused.value.headers == ["foo", "bar"]
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("Nom,Ville\nCentre d'écoute,Montcalvène\n".encode("cp1252"))
+    rows = parse_csv(read_csv_text(latin)).rows
+    assert rows[0].entry is not None and rows[0].entry.name == "Centre d'écoute" and rows[0].entry.city == "Montcalvène"
+    arabic = parse_csv("الاسم,المدينة\nخط المساعدة,جبل الندى\n")
+    assert arabic.rows[0].entry.city == "جبل الندى" and arabic.unknown_columns == []
+    with pytest.raises(ValueError, match="not a CSV text file"):
+        (tmp_path / "sheet.csv").write_bytes(b"PK\x03\x04" + bytes(range(256)) * 8)
+        read_csv_text(tmp_path / "sheet.csv")

@@ -29,6 +29,7 @@ from kb.directory import (
     may_see_contact,
     visible,
 )
+from kb.directory.csv_io import NoNameColumn, read_csv_text
 from kb.directory.validate import entry_from_form
 from ui import directory_render as view
 from ui.actions_base import BaseActions, UiError, kb_thread
@@ -265,10 +266,14 @@ class DirectoryActions(BaseActions):
         if not path:
             raise UiError("error.directory.csv_file")
         try:
-            text = Path(str(path)).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as err:
+            text = read_csv_text(Path(str(path)))
+        except (OSError, ValueError) as err:
             raise UiError("error.directory.csv_unreadable", detail=type(err).__name__) from err
-        return view.import_report(self.kb.directory.import_csv(text, draft_id, merge=bool(merge)), lang)
+        try:
+            report = self.kb.directory.import_csv(text, draft_id, merge=bool(merge))
+        except NoNameColumn as err:
+            raise UiError("error.directory.csv_no_name", detail=", ".join(err.headers) or "—") from err
+        return view.import_report(report, lang)
 
     @kb_thread
     def export_directory(self, user: str | None, scope: Any, fmt: str, lang: str = "en") -> Ticket:

@@ -90,6 +90,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DocumentNotFound as err:
         print(f"kb: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `kb jobs list | head`: the reader left; say nothing more (Python's advice)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except OSError as err:  # a file named on the command line that is missing or cannot be written
+        where = f": {err.filename}" if err.filename else ""
+        print(f"kb: {err.strerror or err}{where}", file=sys.stderr)
+        return 2
     except ValueError as err:  # bad filter, bad metadata
         print(f"kb: {err}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from typing import Any
 
 from kb.cli.options import kv
 from kb.directory import ALL, Candidate, DirectoryError, DuplicateEntry, Entry
+from kb.directory.csv_io import read_csv_text
 from kb.directory.validate import entry_from_form
 
 __all__ = ["add_directory_parsers", "run_directory"]
@@ -102,7 +103,7 @@ def run_directory(args: argparse.Namespace, kb: Any) -> int:
             _show([entry], args.json)
             return 0
         if args.action == "import":
-            report = kb.directory.import_csv(args.file.read_text(encoding="utf-8-sig"), args.draft, merge=args.merge)
+            report = kb.directory.import_csv(read_csv_text(args.file), args.draft, merge=args.merge)
             if args.json:
                 _print_json(report.to_dict())
             else:

@@ -16,13 +16,16 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from kb.directory.folding import fold
 from kb.directory.headers import map_header
 from kb.directory.records import FIELDS, LIST_FIELDS, Entry, Source
 from kb.directory.validate import EntryInvalid, FieldProblem, clean_entry, entry_from_form
 
-__all__ = ["dump_csv", "parse_csv", "CsvRow", "ParsedCsv", "ImportReport", "BOM", "COLUMNS"]
+__all__ = ["dump_csv", "parse_csv", "read_csv_text", "NoNameColumn", "CsvRow", "ParsedCsv", "ImportReport", "BOM",
+           "COLUMNS"]
 
 BOM = "\ufeff"
 COLUMNS = (*FIELDS, "sources")
@@ -118,12 +121,20 @@ class ImportReport:
         }
 
 
+# A spreadsheet's city column in the corpus's languages (document tables name the city elsewhere, so
+# `kb.directory.headers` leaves it out).
+_CITY_HEADERS = frozenset(fold(w) for w in ("city", "town", "municipality", "ciudad", "municipio", "localidad",
+                                            "ville", "commune", "stadt", "gemeinde", "ort", "cidade", "municipio",
+                                            "المدينة", "البلدية"))
+
+
 def _header_fields(header: Sequence[str]) -> list[str | None]:
     out: list[str | None] = []
     taken: set[str] = set()
     for name in header:
         key = name.strip()
-        mapped = key.casefold() if key.casefold() in COLUMNS else map_header(key)
+        mapped = (key.casefold() if key.casefold() in COLUMNS else "city" if fold(key) in _CITY_HEADERS
+                  else map_header(key))
         if mapped == "contact":
             mapped = "contact_point"
         if mapped not in COLUMNS or mapped in taken:
@@ -146,8 +157,37 @@ def _sources(text: str) -> tuple[tuple[Source, ...], FieldProblem | None]:
         return (), FieldProblem("sources", text[:80], "not a list of sources as this directory exports them")
 
 
+def read_csv_text(path: Path) -> str:
+    """A CSV file's text: UTF-8 with or without a BOM, else Windows-1252 as Excel saves it in
+    Western Europe ("Centre d'écoute" must not stop an import at its first accent).
+
+    Raises:
+        OSError: the file cannot be read; ValueError: it is not text (a spreadsheet saved as .xlsx...).
+    """
+    from ingest.errors import IngestError
+    from ingest.sniff import decode_text
+
+    try:
+        return decode_text(Path(path).read_bytes())
+    except IngestError as err:
+        raise ValueError(f"'{Path(path).name}' is not a CSV text file ({err}); save the sheet as CSV") from err
+
+
+class NoNameColumn(ValueError):
+    """A CSV with no column for the entries' names: nothing in it can become an entry."""
+
+    def __init__(self, headers: Sequence[str]) -> None:
+        self.headers = [h.strip() for h in headers if h.strip()]
+        super().__init__(f"No column of this CSV holds the entries' names (its headers: {', '.join(self.headers) or 'none'}); "
+                         "add one headed Name (or Nombre, Nom, Nome, الاسم).")
+
+
 def parse_csv(text: str) -> ParsedCsv:
-    """Read CSV text (with or without a BOM; comma, semicolon or tab separated) into entries."""
+    """Read CSV text (with or without a BOM; comma, semicolon or tab separated) into entries.
+
+    Raises:
+        NoNameColumn: no header names the entries (Name, Nombre, Nom, Name, Nome, الاسم...).
+    """
     text = text.removeprefix(BOM)
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -156,6 +196,8 @@ def parse_csv(text: str) -> ParsedCsv:
     reader = csv.reader(io.StringIO(text), dialect)
     header = next(reader, [])
     fields = _header_fields(header)
+    if "name" not in fields:
+        raise NoNameColumn(header)
     columns = {h: f for h, f in zip(header, fields, strict=True) if f}
     unknown = [h.strip() for h, f in zip(header, fields, strict=True) if f is None and h.strip()]
     rows: list[CsvRow] = []
