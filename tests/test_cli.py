@@ -44,7 +44,9 @@ def test_add_exit_codes_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["--home", home, "--embedder", "hash", "search", "xqzvbnmplk"]) == 0
     assert "no passage contains these words" in capsys.readouterr().out  # a hit, but not a match
     assert main(["--home", home, "--embedder", "hash", "search", "referral panel"]) == 0
-    assert "no passage contains" not in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "no passage contains" not in out
+    assert len(out.strip().splitlines()) == 2  # the hit's line, then its excerpt on one line
     assert main(["--home", home, "--embedder", "hash", "check"]) == 0
     assert "consistent" in capsys.readouterr().out
     assert main(["--home", home, "--embedder", "hash", "remove", "nope.pdf"]) == 2

@@ -141,6 +141,7 @@ def test_metadata_manifest_sidecar_and_set(hash_kb: KnowledgeBase, tmp_path: Pat
     # filters are a pre-filter over the catalog's facets
     hits = hash_kb.search("group", k=10, filters={"country": "ES"})
     assert hits and {h.country for h in hits} == {"ES"}
+    assert hash_kb.search("group", k=10, filters={"country": "es"}) == hits  # a code in either case
     hits = hash_kb.search("group", k=10, filters={"themes": ["referral", "nothing"]})
     assert {h.source for h in hits} == {"harrow-leadership.md"}
     assert hash_kb.search("group", k=10, filters={"year_min": 2025}) == []

@@ -28,6 +28,9 @@ def write_facets(db: sqlite3.Connection, doc_id: int, language: str, meta: dict[
     db.executemany("INSERT INTO doc_facets (doc_id, key, value) VALUES (?,?,?)", rows)
 
 
+_CASE = {"country": str.upper, "language": str.lower}  # ISO 3166-1 codes are stored upper-case, ISO 639-1 lower
+
+
 def documents_sql(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     """A SELECT of the ids of the documents matching every filter (list values match any of them).
 
@@ -48,6 +51,7 @@ def documents_sql(filters: dict[str, Any]) -> tuple[str, list[Any]]:
             params += [int(v) for v in values]
         else:
             values = value if isinstance(value, list | tuple) else [value]
+            case = _CASE.get(name, str)  # codes are stored in one case: "de" finds Germany's documents
             clauses.append(f"SELECT doc_id FROM doc_facets WHERE key=? AND value IN ({','.join('?' * len(values))})")
-            params += [name, *[str(v) for v in values]]
+            params += [name, *[case(str(v).strip()) for v in values]]
     return " INTERSECT ".join(clauses) or "SELECT id FROM documents", params
