@@ -306,3 +306,11 @@ def test_a_file_the_command_names_that_is_missing_is_a_clear_error(tmp_path: Pat
     (tmp_path / "nohead.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
     assert main(["--home", home, "--embedder", "hash", "directory", "import", str(tmp_path / "nohead.csv")]) == 2
     assert "holds the entries' names (its headers: foo, bar)" in capsys.readouterr().err
+
+
+def test_an_excerpt_is_printed_on_one_line_and_cut_between_words() -> None:
+    from kb.cli.commands import _one_line
+
+    assert _one_line("Der Anteil stieg in der\nProgrammgruppe von 38 auf 61 Prozent.", 400) == (
+        "Der Anteil stieg in der Programmgruppe von 38 auf 61 Prozent.")
+    assert _one_line("adopted by the city council in March 2024", 38) == "adopted by the city council in March …"
