@@ -73,7 +73,7 @@ def fuse(
             candidates; None disables the script gate.
         lexical_ideal: `LexicalIndex.query_stats(query).ideal`; None falls back to the best BM25
             score among the candidates (relative normalisation, less robust across languages).
-        matched_share: share of query terms found in the index (`QueryStats.matched / terms`).
+        matched_share: share of query terms found in the index (`QueryStats.share`).
         query_language: the query's ISO 639-1 language when the caller is confident of it (a
             sentence, not two words); chunks in another language then get no lexical weight even
             in the same script (a Spanish question shares function words with Spanish chunks, not

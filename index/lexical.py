@@ -334,5 +334,10 @@ class QueryStats:
     def __init__(self, terms: int, matched: int, ideal: float) -> None:
         self.terms, self.matched, self.ideal = terms, matched, ideal
 
+    @property
+    def share(self) -> float:
+        """The share of the query's terms some chunk contains (0 for a query with none)."""
+        return self.matched / self.terms if self.terms else 0.0
+
     def __repr__(self) -> str:
         return f"QueryStats(terms={self.terms}, matched={self.matched}, ideal={self.ideal:.2f})"

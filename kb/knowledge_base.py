@@ -498,8 +498,7 @@ class KnowledgeBase(AtlasMethods):
         with self.indexes.guard.shared():
             if not len(lexical):
                 return 1.0
-            stats = lexical.query_stats(query)
-        return stats.matched / stats.terms if stats.terms else 0.0
+            return lexical.query_stats(query).share
 
     def similar(self, chunk_id: int, k: int = 10, filters: dict[str, Any] | None = None) -> list[Hit]:
         """"More like this": hits near a chunk's vector, excluding its own document."""

@@ -167,7 +167,7 @@ class DomainLab:
             same=np.array([x == language for x in langs]) if language else np.zeros(len(ids), bool),
             in_e5=np.isin(ids, d_ids), in_lex=np.isin(ids, l_ids), in_use=np.isin(ids, top_use),
             ideal=stats.ideal if stats else 0.0,
-            share=stats.matched / stats.terms if stats and stats.terms else 0.0,
+            share=stats.share if stats else 0.0,
             query_covered=query_covered(query, language),
             scale=scale,
             e5_parmean=parmean,

@@ -166,7 +166,7 @@ def _candidates(
         in_lex=np.isin(ids, l_ids),
         in_use=np.isin(ids, top_use),
         ideal=stats.ideal if stats else 0.0,
-        share=stats.matched / stats.terms if stats and stats.terms else 0.0,
+        share=stats.share if stats else 0.0,
         query_covered=covered,
     )
 

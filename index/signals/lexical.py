@@ -61,7 +61,7 @@ class LexicalSignal(Signal):
         if not len(self.index):
             return 0.0, 0.0
         stats = self.index.query_stats(query.text)
-        return stats.ideal, (stats.matched / stats.terms if stats.terms else 0.0)
+        return stats.ideal, stats.share
 
     # --- store -------------------------------------------------------------------------------
 
