@@ -309,8 +309,8 @@ def test_a_file_the_command_names_that_is_missing_is_a_clear_error(tmp_path: Pat
 
 
 def test_an_excerpt_is_printed_on_one_line_and_cut_between_words() -> None:
-    from kb.cli.commands import _one_line
+    from kb.searching.highlights import one_line
 
-    assert _one_line("Der Anteil stieg in der\nProgrammgruppe von 38 auf 61 Prozent.", 400) == (
+    assert one_line("Der Anteil stieg in der\nProgrammgruppe von 38 auf 61 Prozent.", 400) == (
         "Der Anteil stieg in der Programmgruppe von 38 auf 61 Prozent.")
-    assert _one_line("adopted by the city council in March 2024", 38) == "adopted by the city council in March …"
+    assert one_line("adopted by the city council in March 2024", 38) == "adopted by the city council in March …"

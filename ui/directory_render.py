@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from kb.directory import CONTACT_FIELDS, Candidate, Entry, ImportReport, RosterMember, SectorCheck, Source
+from kb.searching.highlights import one_line
 from kb.types import Hit
 from ui.i18n import direction, t
 from ui.render_base import esc, message
@@ -134,18 +135,8 @@ def import_report(report: ImportReport, lang: str) -> str:
     return message(lines[0], kind) + "".join(f'<p class="kb-report-line" dir="auto">{esc(x)}</p>' for x in lines[1:])
 
 
-def clip(text: str, limit: int = 320) -> str:
-    """`text` on one line, at most about `limit` characters, cut between words and marked "…"
-    (cut mid-word, "se traduit" read "se tradu" with nothing to say more followed)."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + " …"
-
-
 def _excerpt(hit: Hit, lang: str) -> str:
-    text = " … ".join(hit.highlights) if hit.highlights else clip(hit.text)
+    text = " … ".join(hit.highlights) if hit.highlights else one_line(hit.text, 320)
     return (f'<li class="kb-example"><span class="kb-citation" dir="auto">{esc(hit.citation)}</span> '
             f'<button class="kb-act kb-link" data-act="open" data-chunk="{hit.chunk_id}">{esc(t(lang, "card.open"))}</button>'
             f'<blockquote class="kb-quote" dir="auto">{esc(text)}</blockquote></li>')

@@ -40,16 +40,6 @@ class _Bar:
         sys.stderr.flush()
 
 
-
-def _one_line(text: str, limit: int) -> str:
-    """An excerpt on one line (a PDF's line breaks fall mid-sentence), cut between words and marked
-    "…" past `limit` characters."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit]
-    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + " …"
-
 def _where(args: argparse.Namespace) -> str:
     """Where files are prepared: "inline", or "ray:ADDRESS" from --ray or $KB_RAY_ADDRESS."""
     from kb.distributed import ray_address
@@ -224,10 +214,12 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         if args.json:
             _print_json([h.to_dict() for h in hits])
         else:
+            from kb.searching.highlights import one_line
+
             for i, h in enumerate(hits, 1):
                 print(f"{i:>2}. [{h.language}] {h.citation}   (score {h.score:.3f}, chunk {h.chunk_id})")
                 excerpt = " … ".join(h.highlights) if h.highlights else h.text
-                print(f"    {_one_line(excerpt, 400)}")
+                print(f"    {one_line(excerpt, 400)}")
                 for where in h.also_in:
                     print(f"    also in: {where}")
             if not hits:

@@ -22,7 +22,7 @@ from kb.indexing.indexes import Indexes
 from kb.store.catalog import Catalog
 from kb.types import Hit
 
-__all__ = ["DENSE_HIGHLIGHT_BUDGET_S", "split_sentences", "highlight"]
+__all__ = ["DENSE_HIGHLIGHT_BUDGET_S", "split_sentences", "highlight", "one_line"]
 
 DENSE_HIGHLIGHT_BUDGET_S = 1.0  # time allowed for embedding sentences of cross-lingual hits
 
@@ -32,6 +32,16 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+|\n+")
 def split_sentences(text: str) -> list[str]:
     """Sentences of a chunk, verbatim (so the UI can find them in the text to mark them)."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def one_line(text: str, limit: int) -> str:
+    """A passage shown short: on one line (a PDF's line breaks fall mid-sentence), at most about
+    `limit` characters, cut between words and marked "…" (cut mid-word, "se traduit" read "se tradu")."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:") + " …"
 
 
 def highlight(hits: list[Hit], query: str, qvec: np.ndarray, *, dense: bool, catalog: Catalog,

@@ -136,13 +136,13 @@ def test_drafts_of_the_same_name_and_city_are_told_apart() -> None:
 
 
 def test_a_long_excerpt_is_cut_between_words_and_says_so() -> None:
-    from ui.directory_render import clip
+    from kb.searching.highlights import one_line
 
     text = "La mesa se reúne cada mes; " * 20 + "y se traduce al árabe"
-    short = clip(text, 60)
+    short = one_line(text, 60)
     assert short.endswith(" …") and len(short) <= 62
     assert all(word in text.split() for word in short.removesuffix(" …").split())  # no half word
-    assert clip("Una frase corta.\n\nY otra.") == "Una frase corta. Y otra."
+    assert one_line("Una frase corta.\n\nY otra.", 320) == "Una frase corta. Y otra."
 
 
 def test_suggested_searches_are_shown_in_the_page_language_unless_a_city_wrote_its_own() -> None:
