@@ -61,13 +61,16 @@ def outcome_headers(lang: str) -> list[str]:
     return [t(lang, f"outcome.col.{c}") for c in OUTCOME_HEADERS]
 
 
-def _template_text(section: Section, part: str, lang: str) -> str:
-    """A framework section's title or purpose in the UI language, when the catalogue translates the
-    template's own wording (a city's edited template shows its own text)."""
-    key = f"framework.{section.key}.{part}"
-    own = section.title if part == "title" else section.purpose
+def _in_language(key: str, own: str, lang: str) -> str:
+    """The default template's wording `own` in the UI language, when the catalogue's English for
+    `key` is that wording; a city's edited template keeps its own text."""
     english = catalogue("en").get(key)
-    return t(lang, key) if english is not None and " ".join(str(english).split()) == own else own
+    return t(lang, key) if english is not None and " ".join(str(english).split()) == " ".join(own.split()) else own
+
+
+def _template_text(section: Section, part: str, lang: str) -> str:
+    """A framework section's title or purpose in the UI language (see `_in_language`)."""
+    return _in_language(f"framework.{section.key}.{part}", section.title if part == "title" else section.purpose, lang)
 
 
 def section_title(section: Section, lang: str) -> str:
@@ -77,9 +80,7 @@ def section_title(section: Section, lang: str) -> str:
 def draft_in(draft: Draft, lang: str) -> Draft:
     """The draft with the default template's wording (framework title, section titles and
     purposes) in `lang`, for an export in the drafter's language; a city's own wording stays."""
-    english = catalogue("en").get("framework.title")
-    title = (t(lang, "framework.title") if english is not None
-             and " ".join(str(english).split()) == " ".join(draft.framework_title.split()) else draft.framework_title)
+    title = _in_language("framework.title", draft.framework_title, lang)
     sections = [replace(s, section=replace(s.section, title=section_title(s.section, lang),
                                            purpose=_template_text(s.section, "purpose", lang)))
                 for s in draft.sections]
@@ -89,12 +90,7 @@ def draft_in(draft: Draft, lang: str) -> Draft:
 def section_searches(section: Section, lang: str) -> list[str]:
     """A section's suggested searches in the UI language, each where the catalogue translates the
     template's own wording (`framework.<key>.search<n>`); a city's own searches stay as written."""
-    out = []
-    for n, own in enumerate(section.searches, 1):
-        key = f"framework.{section.key}.search{n}"
-        english = catalogue("en").get(key)
-        out.append(t(lang, key) if english is not None and " ".join(str(english).split()) == own else own)
-    return out
+    return [_in_language(f"framework.{section.key}.search{n}", own, lang) for n, own in enumerate(section.searches, 1)]
 
 
 def section_purpose(section: Section | None, lang: str) -> str:
