@@ -2,13 +2,14 @@
 
 langdetect's inner loop multiplies 55 language probabilities one Python float at a time, about
 600 times per text; that was 7 ms of a 30 ms search (every query of 4+ words is detected) and runs
-for every chunk at ingest. `_Detector` runs the same loop on NumPy arrays: the same random draws,
+for every chunk at ingest. `_detector_class` runs the same loop on NumPy arrays: the same random draws,
 the same float64 products and the same sequential sum, so it returns exactly langdetect's
 probabilities (tests/ingest/test_language_fast.py compares them on every chunk of the corpus).
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import unicodedata
 from typing import Any
@@ -64,12 +65,10 @@ def _rows_of(table: dict[str, list[float]], ngrams: list[str]) -> list[np.ndarra
     return out
 
 
+@functools.cache
 def _detector_class() -> type[Any]:
     """langdetect's Detector with `_detect_block` on arrays (built on first use: langdetect is
     imported lazily, as it loads its profiles)."""
-    global _Detector
-    if _Detector is not None:
-        return _Detector
     from langdetect.detector import Detector
     from langdetect.lang_detect_exception import ErrorCode, LangDetectException
 
@@ -97,11 +96,7 @@ def _detector_class() -> type[Any]:
                 langprob += prob / self.n_trial
             self.langprob = langprob.tolist()
 
-    _Detector = Fast
     return Fast
-
-
-_Detector: type[Any] | None = None
 
 
 def language_probabilities(text: str) -> list[tuple[str, float]]:
