@@ -9,7 +9,6 @@ refusal (UiError) in it too. No user-facing words here: they are keys of `ui.i18
 
 import queue
 import threading
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,6 +16,7 @@ from typing import Any
 
 from kb import METADATA_FIELDS
 from kb.access import can
+from kb.directory.folding import fold
 from ui import render
 from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions
 from ui.card_events import make_card_handlers
@@ -44,11 +44,6 @@ def _label(key: str, value: str, lang: str) -> str:
     return value
 
 
-def _by_name(label: str) -> str:
-    """A sort key that puts "Égypte" with the E's."""
-    return "".join(c for c in unicodedata.normalize("NFKD", label.casefold()) if not unicodedata.combining(c))
-
-
 def filter_choices(act: Actions, lang: str) -> dict[str, list[tuple[str, str]]]:
     """Each filter's values as (label in the page language, value) pairs; countries and languages
     in the order of their names in that language, not of their codes (ar, de, en... was "Arabic,
@@ -57,7 +52,7 @@ def filter_choices(act: Actions, lang: str) -> dict[str, list[tuple[str, str]]]:
     out = {k: [(_label(k, v, lang), v) for v in facets.get(k, [])] for k in FILTER_FIELDS}
     for key in ("country", "language"):
         if key in out:
-            out[key].sort(key=lambda pair: _by_name(pair[0]))
+            out[key].sort(key=lambda pair: fold(pair[0]))  # "Égypte" with the E's
     return out
 
 
