@@ -7,6 +7,7 @@ metadata go through `esc` (see `ui.render_base`). Result cards are `ui.cards`, t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -160,8 +161,8 @@ def draft_choices(infos: Sequence[DraftInfo]) -> list[tuple[str, int]]:
     number, so two "Plan — Oued Nour" are not told apart by their pin counts alone."""
     names = [i.title + (f" — {i.city}" if i.city and i.city.casefold() not in i.title.casefold() else "")
              for i in infos]
-    twice = {n.casefold() for n in names if sum(m.casefold() == n.casefold() for m in names) > 1}
-    return [(n + (f" · #{i.id}" if n.casefold() in twice else "") + f" ({i.item_count})", i.id)
+    seen = Counter(n.casefold() for n in names)
+    return [(n + (f" · #{i.id}" if seen[n.casefold()] > 1 else "") + f" ({i.item_count})", i.id)
             for n, i in zip(names, infos, strict=True)]
 
 

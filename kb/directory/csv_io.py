@@ -124,7 +124,7 @@ class ImportReport:
 # A spreadsheet's city column in the corpus's languages (document tables name the city elsewhere, so
 # `kb.directory.headers` leaves it out).
 _CITY_HEADERS = frozenset(fold(w) for w in ("city", "town", "municipality", "ciudad", "municipio", "localidad",
-                                            "ville", "commune", "stadt", "gemeinde", "ort", "cidade", "municipio",
+                                            "ville", "commune", "stadt", "gemeinde", "ort", "cidade", "município",
                                             "المدينة", "البلدية"))
 
 
