@@ -64,15 +64,19 @@ def _slot(kb: Any, reader: str, ratio: float, placed: list[int]) -> Callable[[Ra
     return rerank
 
 
+def _plus(ranked: Ranked, cos: np.ndarray, weight: float) -> Ranked:
+    """The candidates re-ordered with `weight` x their min-max scaled `cos` added to each score."""
+    span = float(cos.max() - cos.min())
+    norm = (cos - cos.min()) / span if span > 0 else np.zeros_like(cos)
+    return sorted(((cid, s + weight * float(x)) for (cid, s), x in zip(ranked, norm, strict=True)),
+                  key=lambda p: -p[1])
+
+
 def _title(kb: Any, query: str, weight: float, titles: dict[int, np.ndarray]) -> Callable[[Ranked], Ranked]:
     def rerank(ranked: Ranked) -> Ranked:
         chunks = kb.catalog.chunks(cid for cid, _ in ranked)
         qv = kb.indexes.embedder.embed_query(query)
-        cos = np.array([float(qv @ titles[chunks[cid].doc_id]) for cid, _ in ranked])
-        span = float(cos.max() - cos.min())
-        norm = (cos - cos.min()) / span if span > 0 else np.zeros_like(cos)
-        return sorted(((cid, s + weight * float(x)) for (cid, s), x in zip(ranked, norm, strict=True)),
-                      key=lambda p: -p[1])
+        return _plus(ranked, np.array([float(qv @ titles[chunks[cid].doc_id]) for cid, _ in ranked]), weight)
 
     return rerank
 
@@ -85,11 +89,7 @@ def _prf(kb: Any, query: str, weight: float, docs: int = PRF_DOCS) -> Callable[[
             best_of.setdefault(chunks[cid].doc_id, i)
         rows = kb.indexes.dense.rows_of(np.array([cid for cid, _ in ranked], dtype=np.int64))
         moved = kb.indexes.embedder.embed_query(query) + rows[list(best_of.values())[:docs]].mean(0)
-        cos = rows @ (moved / np.linalg.norm(moved))
-        span = float(cos.max() - cos.min())
-        norm = (cos - cos.min()) / span if span > 0 else np.zeros_like(cos)
-        return sorted(((cid, s + weight * float(x)) for (cid, s), x in zip(ranked, norm, strict=True)),
-                      key=lambda p: -p[1])
+        return _plus(ranked, rows @ (moved / np.linalg.norm(moved)), weight)
 
     return rerank
 
