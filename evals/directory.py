@@ -9,7 +9,8 @@
 2. Name suggestion: `suggest_name` on the 40 gold excerpts (>= 0.70), and, as a check on sentences
    the rules were not written from, on the single-entry list items of the directory documents.
 Also reported: the directory documents' list items turned into correct candidates
-(`kb.directory.list_items`, gold `evals/directory/list_entries.jsonl`; no target).
+(`kb.directory.list_items`, gold `evals/directory/list_entries.jsonl`; no target), and by `main` (not
+`run_directory`, which needs no model) how well directory search narrows the list (`evals.directory_search`).
 """
 
 from __future__ import annotations
@@ -163,8 +164,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.corpus.is_dir():
         print(f"No built corpus at {args.corpus}; run `make corpus` first.", file=sys.stderr)
         return 2
+    from evals import directory_search
+
     report = run_directory(args.corpus, args.manifest)
-    markdown = to_markdown(report)
+    report["search"] = directory_search.run_search()
+    markdown = to_markdown(report) + "\n\n## Directory search\n\n" + directory_search.to_markdown(report["search"])
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "directory.md").write_text(markdown + "\n", encoding="utf-8")
     (args.out / "directory.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -2,7 +2,7 @@
 
 Runs XQuAD (the default language pairs plus the mixed 12-language pool), the domain set and the
 topical set (short topic queries, `evals/topical.py`) on the starter corpus, its framework-section labels (evals/sections.py), the directory's figures (table rows to
-candidates, name suggestion), OCR on the scanned copy of its
+candidates, name suggestion, how well directory search narrows the list), OCR on the scanned copy of its
 PDFs (character error rate, speed) and the domain set again over those scans (compared with the
 originals), then joins their Markdown into `evals/reports/eval.md` (and `eval.json`). Without
 Tesseract the OCR parts are skipped and say so.
@@ -23,7 +23,7 @@ _REPO = Path(__file__).resolve().parents[1]
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run both evaluations; print and write the combined report."""
-    from evals import directory, domain, ocr, sections, topical, xquad
+    from evals import directory, directory_search, domain, ocr, sections, topical, xquad
     from ingest.ocr import engine
 
     p = argparse.ArgumentParser(prog="kb eval all", description=__doc__.splitlines()[0])
@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "domain": domain.run_domain(domain.default_home(), systems=("fused", "dense", "lexical")),
         "sections": sections.run_sections(domain.default_home()),
         "directory": directory.run_directory(corpus, _REPO / "corpus" / "manifest.csv"),
+        "directory_search": directory_search.run_search(),
     }
     reports["topical"] = topical.run_topical(domain.default_home())  # the same home: nothing re-embedded
     if engine() is not None:
@@ -72,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sections.to_markdown(reports["sections"]),
             "## Directory (starter corpus): table rows to candidates, name suggestion",
             directory.to_markdown(reports["directory"]),
+            "## Directory search (does a query narrow the list to what it is about)",
+            directory_search.to_markdown(reports["directory_search"]),
             *scanned,
         ]
     )

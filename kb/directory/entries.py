@@ -87,7 +87,8 @@ class Directory:
 
     def search(self, query: str, k: int = 20, filters: Mapping[str, Any] | None = None,
                scope: int | str | None = ALL) -> list[Entry]:
-        """Entries best matching a question in any language (all of the scope, filtered, when empty)."""
+        """Entries matching a question in any language, best first: the close matches only
+        (`entry_index.CLOSE_MATCH`), not every entry ranked; all of the scope, filtered, when empty."""
         pool = self.entries(scope, filters)
         if not (query or "").strip():
             return pool
