@@ -459,3 +459,19 @@ def test_every_entry_a_directory_query_expects_is_in_the_gold_directory() -> Non
     assert len({q["id"] for q in queries}) == len(queries)
     for q in queries:
         assert q["relevant"] and set(q["relevant"]) <= names, q["id"]
+
+
+def test_the_network_directory_export_names_each_entry_s_city(kb: object, tmp_path: Path) -> None:
+    """Entries of several cities get a City column (a draft's directory, one city, does not need one)."""
+    from docx import Document as DocxDocument
+
+    from kb.directory import directory_docx
+
+    kb.directory.add(Entry("Referral line", kind="service", sector="health", city="Harrow Bend"))
+    kb.directory.add(Entry("Escola sem Ódio", kind="programme", sector="education", city="Campo Lírio"))
+    doc = DocxDocument(str(directory_docx(kb.directory.entries(), tmp_path / "network.docx")))
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    assert header[:3] == ["Name", "City", "Kind"]
+    assert {r.cells[1].text for r in doc.tables[0].rows[1:]} == {"Harrow Bend", "Campo Lírio"}
+    one_city = DocxDocument(str(directory_docx(kb.directory.entries()[:1], tmp_path / "one.docx")))
+    assert "City" not in [c.text for c in one_city.tables[0].rows[0].cells]

@@ -77,7 +77,9 @@ def _docx_table(doc: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) 
 
 @dataclass
 class DirectoryPart:
-    """A city's directory as a table (name, kind, sector, who runs it, who it serves, contact, sources)."""
+    """A directory as a table (name, kind, sector, who runs it, who it serves, contact, sources), with a
+    City column when its entries are in more than one city (the network's directory; a draft's is its
+    city's alone, named in the heading)."""
 
     entries: Sequence[Entry]
     labels: Mapping[str, str] = field(default_factory=dict)
@@ -88,6 +90,8 @@ class DirectoryPart:
 
     def _columns(self) -> list[str]:
         cols = ["name", "kind", "sector", "organisation", "target_group", "description"]
+        if len({e.city for e in self.entries if e.city}) > 1:
+            cols.insert(1, "city")
         if any(_contact(e) for e in self.entries):
             cols.append("contact")
         return [*cols, "sources"]
@@ -96,7 +100,7 @@ class DirectoryPart:
         rows = []
         for e in self.entries:
             refs = sorted({numbers[source_item(s).citation] for s in e.sources if source_item(s).citation in numbers})
-            values = {"name": e.name, "kind": _value(self.labels, "kind", e.kind),
+            values = {"name": e.name, "city": e.city, "kind": _value(self.labels, "kind", e.kind),
                       "sector": _value(self.labels, "sector", e.sector), "organisation": e.organisation,
                       "target_group": e.target_group, "description": e.description, "contact": _contact(e),
                       "sources": " ".join(f"[{n}]" for n in refs)}
