@@ -210,7 +210,21 @@ def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any
     search_in = [c.lang, c.dir_scope, c.dir_query, *filter_list]
     c.dir_search_btn.click(guard(search), search_in, list_out, api_name="directory_search")
     c.dir_query.submit(guard(search), search_in, list_out, api_name=False)
-    c.dir_scope.input(guard(search), search_in, list_out, api_name=False)
+
+    def pick_scope(lang, scope, working, query, sector, kind, city, prevention_level, themes, request: gr.Request):
+        """A directory picked from the menu is listed; text typed into it that names none (the menu takes
+        typed values, for API callers' draft ids) puts the menu back on the working one, with a word."""
+        user = user_of(request)
+        choices = act.scope_choices(lang, user)
+        flt = _filters_of((sector, kind, city, prevention_level, themes))
+        if scope in {v for _, v in choices}:
+            return gr.skip(), *act.directory_view(user, scope, query, flt, lang)
+        back = default_scope(act, working, user)
+        html, _ = act.directory_view(user, back, query, flt, lang)
+        return gr.Dropdown(choices=choices, value=back), html, message(t(lang, "directory.pick_scope", typed=scope))
+
+    c.dir_scope.input(guard(pick_scope), [c.lang, c.dir_scope, c.working, c.dir_query, *filter_list],
+                      [c.dir_scope, *list_out], api_name=False)
 
     def save(merge: bool):
         def run(lang, scope, editing, sources, name, kind, sector, city, organisation, target_group,

@@ -245,6 +245,19 @@ def test_a_refused_seat_leaves_its_fields_usable(alice: Any) -> None:
     field(alice, "kb-group-org").fill("")
 
 
+def test_text_typed_into_the_directory_menu_that_names_none_puts_it_back_with_a_word(alice: Any) -> None:
+    tab(alice, "Directory")
+    box = alice.locator("#kb-dir-scope input").first
+    before = box.input_value()
+    box.click()
+    box.fill("no such directory")
+    box.press("Enter")
+    alice.locator("#kb-dir-status", has_text="There is no directory “no such directory”").wait_for()
+    assert box.input_value() == before  # back on the working draft's directory, which it showed
+    assert alice.locator(".toast-body").filter(has_text="Choose or create a draft").count() == 0
+    assert alice.locator("#kb-dir-status .error, #kb-dir-list .error").count() == 0
+
+
 def test_the_group_panel_shows_a_missing_sector_with_excerpts(alice: Any) -> None:
     tab(alice, "Leadership group")
     alice.locator("#kb-group", has_text="Leadership group of the draft “Harrow Bend framework”").wait_for()
