@@ -8,6 +8,7 @@ refusal (UiError) in it too. No user-facing words here: they are keys of `ui.i18
 """
 
 import queue
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -191,6 +192,9 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
 
     def create(lang, city, title, section_key, request: gr.Request):
         new_id = act.create_draft(user_of(request), city, title, lang)
+        # said in words: with no title or city, the new draft looks like the one it replaces in the menu
+        name = next((label for label, i in act.draft_choices(user_of(request)) if i == new_id), "")
+        gr.Info(t(lang, "draft.created", name=re.sub(r" \(\d+\)$", "", name)))
         return (new_id, *draft_updates(new_id, user=user_of(request)), act.view(user_of(request), new_id, section_key, lang), "", "")
 
     def rename(lang, working, title, request: gr.Request):

@@ -261,6 +261,8 @@ def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_p
     page.locator("#kb-new-city").locator("textarea, input").first.fill("Harrow")
     page.click("#kb-create-draft")
     page.locator("#kb-draft h2", has_text="Harrow prevention framework").wait_for()
+    # said in words too: a new draft with no title or city looks like the last one in the menu
+    page.locator(".toast-body", has_text="Created the draft “Harrow prevention framework”: it is now").wait_for()
     tab(page, "Search")
     search(page, "who chairs the prevention board")
     page.locator(".kb-card", has_text="chaired by the mayor").first.locator("button[data-act=pin]").click()
