@@ -138,8 +138,10 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         loaded = app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
                           js=DETECT_LANG_JS, api_name=False).then(None, c.lang_pick, None, js=APPLY_LANG_JS)
         c.lang_pick.input(None, c.lang_pick, None, js=APPLY_LANG_JS).then(
-            guard(h.switch_language), [c.lang_pick, c.section, c.working, c.shown],
-            [*language_out, c.purpose, c.draft_html, c.results, c.search_status], api_name=False)
+            guard(h.switch_language), [c.lang_pick, c.section, c.working, c.shown, c.suggest_shown, c.examples_shown,
+                                       c.cell_shown],
+            [*language_out, c.purpose, c.draft_html, c.results, c.search_status, c.suggestions, c.suggest_status,
+             c.examples, c.examples_status, c.cell_cards, c.cell_status], api_name=False)
 
         # --- search and cards ------------------------------------------------------------------------
         search_inputs = [c.lang, c.working, c.query, *filter_list, *year_list, c.profile, c.prefer_on, c.reader_first]

@@ -139,15 +139,23 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         })
         return ups
 
-    def switch_language(lang, section, working, shown, request: gr.Request):
+    def switch_language(lang, section, working, shown, suggest_shown, examples_shown, cell_shown,
+                        request: gr.Request):
         lang = normalize(lang)
         ups = language_updates(lang, user_of(request))
         ups.update({
             lay.purpose: act.section_purpose(section, lang),
             lay.draft_html: act.view(user_of(request), working, section, lang),
-            lay.results: act.cards(shown, lang, working) if shown.hits else gr.skip(),
             lay.search_status: "",
         })
+        # every panel of cards shown is drawn again in the new language; its status line, which said
+        # what was searched in the old one, is cleared
+        for cards, status, state in ((lay.results, lay.search_status, shown),
+                                     (lay.suggestions, lay.suggest_status, suggest_shown),
+                                     (lay.examples, lay.examples_status, examples_shown),
+                                     (lay.cell_cards, lay.cell_status, cell_shown)):
+            if state.hits:
+                ups.update({cards: act.cards(state, lang, working), status: ""})
         return ups
 
     def facet_updates(lang):

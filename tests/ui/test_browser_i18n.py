@@ -216,6 +216,24 @@ def test_the_language_switch_relabels_the_page_in_place(browser: Any, app: Runni
         page.context.close()
 
 
+def test_a_language_switch_redraws_the_cards_the_drafting_tab_shows(browser: Any, app: RunningApp) -> None:
+    page = open_in(browser, app, "en-US")
+    try:
+        tab(page, "Drafting")
+        page.locator("#kb-suggest").click()
+        pin = page.locator("#kb-suggestions .kb-card button[data-act=pin]").first
+        pin.wait_for()
+        assert pin.inner_text() == catalogue("en")["card.pin"]
+        page.locator("#kb-lang input").click()
+        page.get_by_role("option", name=LANGUAGES["es"]).click()
+        page.locator("#kb-suggestions .kb-card button[data-act=pin]", has_text=catalogue("es")["card.pin"]).first.wait_for()
+        assert page.locator("#kb-suggestions .kb-card button[data-act=pin]",
+                            has_text=re.compile(f"^{catalogue('en')['card.pin']}$")).count() == 0
+    finally:
+        page.evaluate("window.localStorage.removeItem('kb-lang')")
+        page.context.close()
+
+
 def test_pin_undo_and_undo_of_a_removed_item(browser: Any, app: RunningApp) -> None:
     page = open_in(browser, app, "en-US")
     try:
