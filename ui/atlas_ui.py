@@ -11,7 +11,7 @@ from typing import Any
 from ui.actions import Actions, Shown
 from ui.i18n import label as L
 from ui.i18n import normalize, t
-from ui.overview import OVERVIEW_JS, SHOW_CELL_JS
+from ui.overview import KEEP_ALL_JS, OVERVIEW_JS, SHOW_CELL_JS
 from ui.page_js import AFTER_CARD_JS, CLICK_JS, DETECT_LANG_JS
 
 __all__ = ["build_profile_panel", "build_prefer", "build_overview_panel", "build_examples_panel", "wire_atlas"]
@@ -159,6 +159,7 @@ def wire_atlas(gr: Any, app: Any, c: Any, h: Any, act: Actions, guard: Any, sear
     ).then(guard(do_search), search_in, search_out, api_name=False)  # with "prefer" on, the order may change
     c.prefer.input(a.prefer, [c.lang, c.prefer, c.profile], c.prefer_on, api_name=False).then(
         guard(do_search), search_in, search_out, api_name=False)
+    c.overview.change(None, None, None, js=KEEP_ALL_JS, api_name=False)
     c.overview.kb_action(guard(a.cell), [c.lang, c.working, c.profile],
                          [c.cell_cards, c.cell_status, c.cell_shown, c.overview], api_name="overview_cell",
                          ).then(None, None, None, js=SHOW_CELL_JS)

@@ -21,14 +21,20 @@ from ui.render import section_title
 from ui.render_base import esc
 
 __all__ = ["overview_html", "bar_chart", "heat_map", "profile_summary", "reasons_text", "gap_text",
-           "OVERVIEW_JS", "heat_level", "heat_rows", "HEAT_ROWS"]
+           "OVERVIEW_JS", "KEEP_ALL_JS", "heat_level", "heat_rows", "HEAT_ROWS"]
 
 # A heat-map click becomes the panel's `kb_action` event, with the cell's city and section; "show all
 # cities" asks for the whole map.
 OVERVIEW_JS = """
 element.addEventListener('click', (e) => {
   const all = e.target.closest('button.kb-heat-all');
-  if (all) { e.preventDefault(); window.__kbCellAsked = false; trigger('kb_action', {act: 'all'}); return; }
+  if (all) {
+    e.preventDefault();
+    window.__kbCellAsked = false;
+    window.__kbAllCities = true;  // KEEP_ALL_JS: the whole map from now on, whatever redraws it
+    trigger('kb_action', {act: 'all'});
+    return;
+  }
   const b = e.target.closest('button.kb-cell');
   if (!b) return;
   e.preventDefault();
@@ -45,6 +51,18 @@ SHOW_CELL_JS = """
   window.__kbCellAsked = false;
   const status = document.getElementById('kb-cell-status');
   if (status) status.scrollIntoView({block: 'start', behavior: 'smooth'});
+}
+"""
+
+# After any redraw of the overview (the page's load event, a language switch, a profile, documents
+# added): once the reader has asked for every city, a map cut to its first cities asks again. Without
+# it, "show all" clicked on the early overview before the load event answered was undone by that answer.
+KEEP_ALL_JS = """
+() => {
+  window.__kbOverviewDrawn = (window.__kbOverviewDrawn || 0) + 1;
+  if (!window.__kbAllCities) return;
+  const more = document.querySelector('#kb-overview button.kb-heat-all');
+  if (more) more.click();
 }
 """
 
