@@ -77,7 +77,9 @@ FIELDS: tuple[Field, ...] = (
     Field("city", "text", "City", "The city the document is about or comes from.", filterable=True),
     Field("country", "country", "Country", "The country, as an ISO 3166-1 alpha-2 code such as DE, FR, GB, US.",
           filterable=True, placeholder="two letters: DE, ES, GB …"),
-    Field("region", "text", "Region", "The region or state within the country.", filterable=True),
+    Field("region", "text", "Region", "The world region the city belongs to, as the network groups its cities "
+          "(e.g. Europe, Latin America, Middle East and North Africa); comparable cities share it.",
+          filterable=True, placeholder="e.g. Latin America"),
     Field("doc_type", "choice", "Document type", "What kind of document it is.", choices=DOC_TYPES,
           filterable=True, group="topic", aliases=("type",)),
     Field("themes", "list", "Themes", "Its themes, separated by ';' (e.g. online-hate; youth).",
