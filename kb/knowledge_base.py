@@ -387,6 +387,9 @@ class KnowledgeBase(AtlasMethods):
             user: who started it (recorded with the job).
             folder: staged uploads to delete when the job ends; names: what to show for each path.
             owner: created already running under this worker owner (`add_job`: see `JobStore.create`).
+
+        Raises:
+            FileNotFoundError: `manifest` is not a file (no job is created).
         """
         job_id = create_add_job(self.jobs, [Path(p) for p in paths], user=user,
                                 manifest=Path(manifest) if manifest else None, metadata=metadata,
@@ -419,6 +422,7 @@ class KnowledgeBase(AtlasMethods):
 
         Raises:
             RayUnavailable: `where` names a Ray cluster that cannot be used (before any job exists).
+            FileNotFoundError: `manifest` is not a file (no job is created).
         """
         worker = self.worker(where)
         worker.preparer  # noqa: B018 - connect first: an unreachable cluster fails before any work

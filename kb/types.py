@@ -126,7 +126,9 @@ class FileOutcome:
     outcome: Outcome
     doc_id: int | None = None
     reason: str | None = None
-    error_code: str | None = None  # encrypted, corrupt, no_text, empty, too_large, unknown_format, misnamed, ocr_language, metadata
+    # encrypted, corrupt, no_text, empty, too_large, unknown_format, misnamed, ocr_language, metadata (a file);
+    # missing, outside_folder, no_files (a path given: not there, a link out of its folder, a folder with no files)
+    error_code: str | None = None
     chunks: int = 0
     pages: int | None = None
     title: str | None = None

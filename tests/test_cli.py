@@ -75,7 +75,7 @@ def test_a_kb_without_paragraph_vectors_is_told_to_reindex(
     monkeypatch.delenv("KB_PASSAGES")
     capsys.readouterr()
     assert main(["--home", home, "--embedder", "hash", "search", "deputy mayor"]) == 0
-    assert "1 chunks have no paragraph vectors yet" in capsys.readouterr().err
+    assert "1 chunk has no paragraph vectors yet" in capsys.readouterr().err
     assert main(["--home", home, "--embedder", "hash", "check", "--no-repair"]) == 1
     assert main(["--home", home, "--embedder", "hash", "reindex"]) == 0
     capsys.readouterr()
@@ -106,7 +106,7 @@ def test_a_kb_from_before_the_second_encoder_is_told_to_reindex(
     monkeypatch.delenv("KB_USE")
     capsys.readouterr()
     assert main(["--home", home, "search", "deputy mayor"]) == 0  # ranks without it meanwhile
-    assert "1 chunks have no second-encoder vectors yet" in capsys.readouterr().err
+    assert "1 chunk has no second-encoder vectors yet" in capsys.readouterr().err
     assert main(["--home", home, "reindex"]) == 0
     capsys.readouterr()
     assert main(["--home", home, "search", "deputy mayor", "--all-languages"]) == 0
@@ -125,7 +125,7 @@ def test_a_kb_without_latent_terms_is_told_to_reindex(
     monkeypatch.setenv("KB_LATENT_TERMS", "on")  # "auto" drops them beside the second encoder
     capsys.readouterr()
     assert main(["--home", home, "search", "deputy mayor"]) == 0
-    assert "1 chunks have no latent terms yet" in capsys.readouterr().err
+    assert "1 chunk has no latent terms yet" in capsys.readouterr().err
     assert main(["--home", home, "check", "--no-repair"]) == 1  # not fully indexed until reindex
     assert main(["--home", home, "reindex"]) == 0
     capsys.readouterr()
@@ -176,7 +176,7 @@ def test_documents_cut_by_an_older_chunker_are_pointed_out_until_added_again(
     db.close()
     capsys.readouterr()
     assert main(["--home", str(home), "search", "deputy mayor"]) == 0
-    assert "1 documents were cut into chunks by an older version" in capsys.readouterr().err
+    assert "1 document was cut into chunks by an older version" in capsys.readouterr().err
     assert main(["--home", str(home), "add", str(doc)]) == 0
     out = capsys.readouterr()
     assert "updated" in out.out and "older version" not in out.err
@@ -314,3 +314,137 @@ def test_an_excerpt_is_printed_on_one_line_and_cut_between_words() -> None:
     assert one_line("Der Anteil stieg in der\nProgrammgruppe von 38 auf 61 Prozent.", 400) == (
         "Der Anteil stieg in der Programmgruppe von 38 auf 61 Prozent.")
     assert one_line("adopted by the city council in March 2024", 38) == "adopted by the city council in March …"
+
+
+def _usage_error(capsys: pytest.CaptureFixture[str], argv: list[str]) -> str:
+    """Run `kb` with arguments argparse must refuse: exit status 2, and what it said on stderr."""
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_directory_add_refuses_an_unknown_field_and_names_the_ones_it_takes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--set colour=red` used to vanish without a word; nothing is stored until the field is right."""
+    h = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    assert main([*h, "directory", "add", "Youth Club", "--set", "city=Lyon", "--set", "colour=red"]) == 2
+    err = capsys.readouterr().err
+    assert "'colour'" in err and "kind, sector, city, organisation" in err and "contact_point, public" in err
+    assert main([*h, "directory", "list"]) == 0
+    assert capsys.readouterr().out.strip() == "0 entries"
+    assert main([*h, "directory", "add", "Youth Club", "--set", "city=Lyon"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["    1  Youth Club  [Lyon]", "1 entry"]
+    rows = tmp_path / "rows.csv"
+    rows.write_text("name,city\nYouth Club,Lyon\nSchool mediators,Lyon\n", encoding="utf-8")
+    assert main([*h, "directory", "import", str(rows)]) == 1  # the club is there already: merge it?
+    assert "1 added, 0 merged, 1 duplicate waiting for confirmation" in capsys.readouterr().out
+    assert main([*h, "directory", "list"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "2 entries"
+
+
+def test_search_refuses_a_count_below_one_and_a_language_code_that_is_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, _ = _hash_kb_with(tmp_path, monkeypatch, "# Plan\n\nThe deputy mayor chairs the group.\n")
+    h = ["--home", str(home)]
+    for k in ("0", "-3"):
+        assert "argument -k: must be at least 1" in _usage_error(capsys, [*h, "search", "mayor", "-k", k])
+    assert "must be at least 1" in _usage_error(capsys, [*h, "similar", "1", "-k", "0"])
+    err = _usage_error(capsys, [*h, "search", "mayor", "--reader-language", "xx"])
+    assert "'xx' is not an ISO 639-1 language code" in err and "auto" in err
+    for language in ("auto", "FR", "eu"):  # any ISO 639-1 code, in either case
+        assert main([*h, "search", "mayor", "-k", "1", "--reader-language", language, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)[0]["source"] == "plan.md"
+
+
+def test_bare_kb_trash_lists_what_waits_and_leaves_purging_to_its_action(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home, _ = _hash_kb_with(tmp_path, monkeypatch, "# Plan\n\nThe deputy mayor chairs the group.\n")
+    h = ["--home", str(home)]
+    capsys.readouterr()
+    assert main([*h, "trash"]) == 0
+    assert capsys.readouterr().out.strip() == "0 in the trash"
+    assert main([*h, "remove", "plan.md"]) == 0
+    capsys.readouterr()
+    assert main([*h, "trash"]) == 0
+    out = capsys.readouterr().out
+    assert "document" in out and "[plan.md]" in out and out.strip().endswith("1 in the trash")
+    assert main([*h, "trash", "--all"]) == 2  # not a purge without saying purge, and not a silent list
+    assert "kb trash purge --all" in capsys.readouterr().err
+    assert "invalid choice: '1'" in _usage_error(capsys, [*h, "trash", "1"])
+    assert main([*h, "trash", "list", "--json"]) == 0
+    assert [i["source"] for i in json.loads(capsys.readouterr().out)] == ["plan.md"]
+    assert main([*h, "trash", "purge", "--all"]) == 0
+    assert capsys.readouterr().out.strip().endswith("1 purged")
+    with pytest.raises(SystemExit):
+        main(["trash", "--help"])
+    assert "list (the default)" in capsys.readouterr().out
+
+
+def test_add_says_what_it_could_not_add_and_refuses_a_size_limit_below_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    h = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    empty = tmp_path / "empty"
+    (empty / ".git").mkdir(parents=True)  # only hidden files: nothing to add either
+    (empty / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    assert main([*h, "add", str(empty)]) == 1
+    out = capsys.readouterr().out
+    assert f"failed    {empty}  — No files found in this folder" in out and "0 added" in out
+    text, binary = tmp_path / "notes.xyz", tmp_path / "picture.xyz"
+    text.write_text("The outreach team visits the youth club every Tuesday evening.\n")
+    binary.write_bytes(b"GIF89a" + b"\x00" * 64)
+    assert main([*h, "add", str(binary)]) == 1  # nothing added: not a success
+    out = capsys.readouterr().out
+    assert "failed    " in out and "Supported formats are PDF, Word (.docx)" in out and "0 added" in out
+    assert main([*h, "add", str(text)]) == 0  # text is read as text, whatever its name; said so
+    out = capsys.readouterr().out
+    assert "added     " in out and "'.xyz' is not a supported extension (.docx, .htm" in out and ".pdf" in out
+    for limit in ("-1", "0", "nan"):
+        err = _usage_error(capsys, [*h, "add", str(text), "--max-file-mb", limit])
+        assert "argument --max-file-mb: must be a positive number" in err
+
+
+def test_add_with_a_missing_manifest_is_refused_before_any_job_is_recorded(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    h = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    doc = tmp_path / "plan.md"
+    doc.write_text("# Plan\n\nThe deputy mayor chairs the group.\n")
+    missing = tmp_path / "missing.csv"
+    assert main([*h, "add", str(doc), "--manifest", str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"kb: No such manifest file: {missing}"
+    assert main([*h, "jobs", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main([*h, "list"]) == 0
+    assert capsys.readouterr().out.strip() == "0 documents"
+
+
+def test_counts_of_one_read_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kb.cli.words import form, plural
+
+    assert [plural(n, "chunk") for n in (0, 1, 2)] == ["0 chunks", "1 chunk", "2 chunks"]
+    assert plural(1, "entry", "entries") == "1 entry" and form(2, "has", "have") == "have"
+    h = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    short, long = tmp_path / "short.md", tmp_path / "long.md"
+    short.write_text("# Plan\n\nThe deputy mayor chairs the group.\n")
+    body = " ".join(["The referral panel meets every week to review new concerns from schools."] * 12)
+    long.write_text(f"# Guide\n\n## Chair\n\n{body}\n\n## Rhythm\n\n{body.replace('referral', 'support')}\n")
+    assert main([*h, "add", str(short)]) == 0
+    out = capsys.readouterr().out
+    assert "(1 chunk, en)" in out and "chunks" not in out
+    assert main([*h, "list"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "   1 chunk   Plan" in lines[0] and lines[-1] == "1 document"
+    assert main([*h, "add", str(long)]) == 0
+    assert "(2 chunks, en)" in capsys.readouterr().out
+    assert main([*h, "list"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert "   2 chunks  Guide" in lines[1] and lines[-1] == "2 documents"
+    assert main([*h, "jobs"]) == 0
+    assert "1 file: 1 added" in capsys.readouterr().out

@@ -7,7 +7,8 @@ import argparse
 import json
 from typing import Any
 
-from kb.cli.options import filters_of, kv
+from kb.cli.options import filters_of, kv, positive_int
+from kb.cli.words import form, plural
 
 __all__ = ["ATLAS_COMMANDS", "add_atlas_parsers", "run_atlas"]
 
@@ -25,11 +26,11 @@ def add_atlas_parsers(sub: Any) -> None:
     cy.add_argument("--json", action="store_true", help="print JSON")
     cp = sub.add_parser("compare", help="cities most comparable to a profile, each saying why")
     _profile_args(cp)
-    cp.add_argument("-k", type=int, default=10, help="how many cities (default 10)")
+    cp.add_argument("-k", type=positive_int, default=10, help="how many cities, at least 1 (default 10)")
     cp.add_argument("--json", action="store_true", help="print JSON")
     ex = sub.add_parser("examples", help="the best cited excerpts for one framework section")
     ex.add_argument("section", help="a section key of the framework file, e.g. leadership")
-    ex.add_argument("-k", type=int, default=5, help="how many (default 5)")
+    ex.add_argument("-k", type=positive_int, default=5, help="how many, at least 1 (default 5)")
     ex.add_argument("--query", help="rank the section's excerpts by this search")
     ex.add_argument("--filter", dest="filters", type=kv, action="append", default=[], metavar="KEY=VALUE",
                     help="as for `kb search`")
@@ -70,7 +71,8 @@ def run_atlas(args: argparse.Namespace, kb: Any) -> int:
             print(f"kb: {report.error}\nThe labels of the previous version are kept.")
         else:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(report.per_section.items()))
-            print(f"labelled {report.chunks} chunks ({report.labelled} with a section) in {report.seconds} s: {counts}")
+            print(f"labelled {plural(report.chunks, 'chunk')} ({report.labelled} with a section) in {report.seconds} s: "
+                  f"{counts}")
         return 2 if report.kept_old else 0
     if cmd == "cities":
         cities = kb.cities()
@@ -81,9 +83,10 @@ def run_atlas(args: argparse.Namespace, kb: Any) -> int:
         for c in cities:
             covered = ", ".join(s.section for s in c.sections if s.excerpts) or "none"
             print(f"{c.name:<24} {c.country or '?':<3} {c.region or '?':<30} {c.population_band or '?':<9} "
-                  f"{len(c.documents)} doc(s), {'/'.join(c.languages)}, {'-'.join(map(str, c.years[::max(1, len(c.years) - 1)]))}"
+                  f"{plural(len(c.documents), 'doc')}, {'/'.join(c.languages)}, {'-'.join(map(str, c.years[::max(1, len(c.years) - 1)]))}"
                   f"  sections: {covered}")
-        print(f"{len(cities)} cities; {ov.no_city_documents} document(s) name no city")
+        print(f"{plural(len(cities), 'city', 'cities')}; {plural(ov.no_city_documents, 'document')} "
+              f"{form(ov.no_city_documents, 'names', 'name')} no city")
         for note in ov.notes:
             print(note.text)
         return 0
@@ -105,7 +108,7 @@ def run_atlas(args: argparse.Namespace, kb: Any) -> int:
             print(f"  note: its documents disagree: {note}")
         for s in c.sections:
             ex = best.get(s.section)
-            print(f"\n{s.title}: {s.excerpts} excerpt(s)")
+            print(f"\n{s.title}: {plural(s.excerpts, 'excerpt')}")
             if ex:
                 print(f"  {ex.hit.citation}\n  {ex.hit.text[:300]}")
         return 0
@@ -137,8 +140,8 @@ def run_atlas(args: argparse.Namespace, kb: Any) -> int:
         if args.json:
             _print(ov.to_dict())
             return 0
-        print(f"{ov.documents} documents, {ov.chunks} chunks ({ov.labelled} speak to a framework section), "
-              f"{len(ov.heat)} cities")
+        print(f"{plural(ov.documents, 'document')}, {plural(ov.chunks, 'chunk')} ({ov.labelled} "
+              f"{form(ov.labelled, 'speaks', 'speak')} to a framework section), {plural(len(ov.heat), 'city', 'cities')}")
         for title, counts in (("language", ov.by_language), ("country", ov.by_country),
                               ("document type", ov.by_doc_type), ("year", ov.by_year)):
             print(f"\nDocuments by {title}:")

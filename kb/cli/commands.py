@@ -18,6 +18,7 @@ from kb.cli.atlas import ATLAS_COMMANDS, run_atlas
 from kb.cli.history import HISTORY_COMMANDS, run_history
 from kb.cli.options import filters_of
 from kb.cli.parser import build_parser
+from kb.cli.words import form, plural
 from kb.settings import Settings
 
 __all__ = ["main"]
@@ -117,19 +118,33 @@ def _upgrade_hints(kb: Any) -> None:
     """A KB from an older version: say once what brings it up to date (opening never runs the model)."""
     stale = kb.stale_count()
     if stale:
-        print(f"kb: {stale} documents were cut into chunks by an older version, so their excerpts can show "
-              "lists unmarked or a citation name the wrong section; run `kb reread` to read them again from "
-              "their stored originals", file=sys.stderr)
-    pending = kb.ocr_pending()
+        its, them = form(stale, "its", "their"), form(stale, "it", "them")
+        print(f"kb: {plural(stale, 'document')} {form(stale, 'was', 'were')} cut into chunks by an older version, so "
+              f"{its} excerpts can show lists unmarked or a citation name the wrong section; run `kb reread` to read "
+              f"{them} again from {its} stored original{form(stale, '', 's')}", file=sys.stderr)
+    pending = len(kb.ocr_pending())
     if pending:
-        print(f"kb: {len(pending)} documents have scanned pages that OCR can now read (better); run `kb reread` "
-              "to read them again", file=sys.stderr)
+        print(f"kb: {plural(pending, 'document')} {form(pending, 'has', 'have')} scanned pages that OCR can now read "
+              f"(better); run `kb reread` to read {form(pending, 'it', 'them')} again", file=sys.stderr)
     if kb.index_text_outdated:
         print("kb: this knowledge base was indexed with an older chunk header, so pages are picked a little "
               "less precisely; run `kb reindex` once to re-embed it (about as long as adding it)", file=sys.stderr)
     for signal, missing in kb.indexes.incomplete():  # counts the catalog only when a store is incomplete
-        print(f"kb: {missing} chunks have no {signal.noun} yet, so ranking leaves them out; run `kb reindex` "
-              "once to compute them (about as long as embedding those chunks)", file=sys.stderr)
+        print(f"kb: {plural(missing, 'chunk')} {form(missing, 'has', 'have')} no {signal.noun} yet, so ranking leaves "
+              f"{form(missing, 'it', 'them')} out; run `kb reindex` once to compute them (about as long as embedding "
+              f"{form(missing, 'that chunk', 'those chunks')})", file=sys.stderr)
+
+
+def _unknown_suffix_note(path: str) -> str:
+    """For a file added under an extension kb does not know: ingest goes by a file's bytes, so a text file
+    named .xyz is added as text; say so, and which extensions are supported (a binary one fails anyway)."""
+    from ingest import SUPPORTED_SUFFIXES
+
+    suffix = Path(path).suffix.lower()
+    if suffix in SUPPORTED_SUFFIXES:
+        return ""
+    what = f"{suffix!r} is not a supported extension" if suffix else "it has no extension"
+    return f"  — {what} ({', '.join(sorted(SUPPORTED_SUFFIXES))}); it was read by its content"
 
 
 def _run(args: argparse.Namespace, kb: Any) -> int:
@@ -155,7 +170,8 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             for f in report.files:
                 line = f"{f.outcome:<9} {f.path}"
                 if f.outcome in ("added", "updated"):
-                    line += f"  ({f.chunks} chunks, {f.language}" + (", OCR" if f.ocr_pages else "") + ")"
+                    line += f"  ({plural(f.chunks, 'chunk')}, {f.language}" + (", OCR" if f.ocr_pages else "") + ")"
+                    line += _unknown_suffix_note(f.path) if args.command == "add" else ""
                 if f.reason:
                     line += f"  — {f.reason}"
                 print(line)
@@ -172,8 +188,9 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         else:
             for d in docs:
                 place = ", ".join(x for x in (d.metadata.get("city"), d.metadata.get("country")) if x)
-                print(f"{d.id:>5}  {d.language:<3} {d.chunk_count:>4} chunks  {d.title}  [{place}]  {d.source}")
-            print(f"{len(docs)} documents")
+                chunks = form(d.chunk_count, "chunk")
+                print(f"{d.id:>5}  {d.language:<3} {d.chunk_count:>4} {chunks:<6}  {d.title}  [{place}]  {d.source}")
+            print(plural(len(docs), "document"))
         return 0
     if args.command == "show":
         doc = kb.document(args.doc)
@@ -233,7 +250,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         return run_directory(args, kb)
     if args.command == "reindex":
         n = kb.reindex(progress=_Bar(), where=_where(args))
-        print(f"reindexed {n} chunks with {kb.embedder.id}")
+        print(f"reindexed {plural(n, 'chunk')} with {kb.embedder.id}")
         return 0
     if args.command == "check":
         report = kb.check(repair=not args.no_repair)
@@ -243,7 +260,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             state = "consistent" if report.consistent else ("repaired" if report.repaired else "INCONSISTENT")
             sides = "; ".join(f"{signal.noun} missing {report.differences[signal.report_key][0]}, orphaned "
                               f"{report.differences[signal.report_key][1]}" for signal in kb.indexes.signals)
-            print(f"{report.chunks} chunks; {sides}: {state}")
+            print(f"{plural(report.chunks, 'chunk')}; {sides}: {state}")
             _upgrade_hints(kb)
         return 0 if report.consistent or report.repaired else 1
     if args.command in ATLAS_COMMANDS:
@@ -304,7 +321,8 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
         _print_json(report.to_dict())
     else:
         state = "consistent" if report.consistent else "NOT consistent (see `kb --home DEST check`)"
-        print(f"Backed up {report.documents} documents ({report.chunks} chunks, {report.originals} originals) "
+        print(f"Backed up {plural(report.documents, 'document')} ({plural(report.chunks, 'chunk')}, "
+              f"{plural(report.originals, 'original')}) "
               f"to {report.destination} in {report.seconds} s; {state}.")
         for source in report.missing_originals:
             print(f"  no stored original for {source} (it was already missing)")

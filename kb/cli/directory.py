@@ -15,11 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from kb.cli.options import kv
-from kb.directory import ALL, Candidate, DirectoryError, DuplicateEntry, Entry
+from kb.cli.words import plural
+from kb.directory import ALL, FIELDS, Candidate, DirectoryError, DuplicateEntry, Entry
 from kb.directory.csv_io import read_csv_text
 from kb.directory.validate import entry_from_form
 
 __all__ = ["add_directory_parsers", "run_directory"]
+
+# What `kb directory add --set` takes: every field but the name, which is the command's own argument.
+SET_FIELDS = tuple(f for f in FIELDS if f != "name")
 
 
 def _print_json(data: Any) -> None:
@@ -42,7 +46,7 @@ def _show(entries: list[Entry], as_json: bool) -> None:
         print(_line(entry))
         for source in entry.sources:
             print(f"         {source.citation or source.document}: “{' '.join(source.quote.split())[:120]}”")
-    print(f"{len(entries)} entries")
+    print(plural(len(entries), "entry", "entries"))
 
 
 def _filters(pairs: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -81,7 +85,7 @@ def _candidates(args: argparse.Namespace, kb: Any) -> int:
     for n, cand in enumerate(cands, 1):
         also = f"  (already entry {cand.duplicate_of}: accepting adds this source)" if cand.duplicate_of else ""
         print(f"{n:>3}. {_line(cand.entry).strip()}  <{cand.origin}>{also}")
-    print(f"{len(cands)} candidates; nothing stored: accept with --accept all or --accept 1,3")
+    print(f"{plural(len(cands), 'candidate')}; nothing stored: accept with --accept all or --accept 1,3")
     return 0
 
 
@@ -93,6 +97,11 @@ def run_directory(args: argparse.Namespace, kb: Any) -> int:
             _show(kb.directory.search(args.query, k=50, filters=_filters(args.filters), scope=scope), args.json)
             return 0
         if args.action == "add":
+            unknown = sorted({key for key, _ in args.sets if key not in FIELDS})
+            if unknown:  # entry_from_form keeps only known fields: a typo would vanish without a word
+                print(f"kb: no directory field {', '.join(map(repr, unknown))}; --set takes "
+                      f"{', '.join(SET_FIELDS)}", file=sys.stderr)
+                return 2
             if args.source:
                 return _candidates(args, kb)
             if not args.name:
@@ -154,8 +163,7 @@ def add_directory_parsers(sub: Any) -> None:
     ad = dsub.add_parser("add", help="add an entry, or review and accept the candidates of a document's tables")
     ad.add_argument("name", nargs="?", help="the entry's name (omit with --from)")
     ad.add_argument("--set", dest="sets", type=kv, action="append", default=[], metavar="FIELD=VALUE",
-                    help="kind, sector, city, organisation, target_group, prevention_level, themes, languages, "
-                         "description, access, address, phone, email, website, contact_point, public")
+                    help=", ".join(SET_FIELDS) + " (any other field is refused)")
     ad.add_argument("--from", dest="source", metavar="DOC", help="propose candidates from a document's tables")
     ad.add_argument("--accept", metavar="all|N,M", help="with --from: store these candidates (numbers as listed)")
     ad.add_argument("--merge", action="store_true", help="the same programme already there: add to it")

@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from kb.cli.words import plural
 from kb.trash import TrashError
 
 __all__ = ["HISTORY_COMMANDS", "run_history"]
@@ -23,7 +24,7 @@ def run_history(args: argparse.Namespace, kb: Any) -> int:
     try:
         if args.command == "restore":
             doc = kb.restore(args.doc, as_copy=args.as_copy)
-            print(f"restored {doc.id} {doc.source} ({doc.chunk_count} chunks)")
+            print(f"restored {doc.id} {doc.source} ({plural(doc.chunk_count, 'chunk')})")
             return 0
         if args.command == "trash":
             return _trash(args, kb)
@@ -34,6 +35,9 @@ def run_history(args: argparse.Namespace, kb: Any) -> int:
 
 
 def _trash(args: argparse.Namespace, kb: Any) -> int:
+    """`kb trash [list]` shows what waits; `kb trash purge [--all | DOC ...]` empties it."""
+    if args.action == "list" and (args.all or args.docs):  # a bare `kb trash --all` must not just list
+        raise TrashError("--all and DOC ids go with purge: kb trash purge --all, or kb trash purge DOC ...")
     if args.action == "list":
         items = kb.trash.items()
         if args.json:
@@ -72,5 +76,5 @@ def _log(args: argparse.Namespace, kb: Any) -> int:
     for e in entries:
         detail = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in e.detail.items())
         print(f"{e.at}  {e.actor:<16} {e.action:<18} {e.target:<14} {detail}")
-    print(f"{len(entries)} entries")
+    print(plural(len(entries), "entry", "entries"))
     return 0

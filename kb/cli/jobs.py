@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from kb.cli.words import plural
+
 __all__ = ["jobs_command"]
 
 
@@ -22,7 +24,7 @@ def jobs_command(args: argparse.Namespace, kb: Any) -> int:
         return 0
     if args.action == "resume":
         ran = kb.worker("inline").run_pending()
-        print(f"resumed {len(ran)} job(s)" + (f": {', '.join(map(str, ran))}" if ran else ""))
+        print(f"resumed {plural(len(ran), 'job')}" + (f": {', '.join(map(str, ran))}" if ran else ""))
         return 0
     jobs = kb.jobs.latest(limit=args.n, files=True)
     if args.json:
@@ -31,7 +33,7 @@ def jobs_command(args: argparse.Namespace, kb: Any) -> int:
     for j in jobs:
         counts = ", ".join(f"{n} {k}" for k, n in sorted(j.counts().items()))
         who = f" by {j.user}" if j.user else ""
-        print(f"{j.id:>5}  {j.kind:<7} {j.state:<10} {j.created_at}{who}  {len(j.files)} file(s): {counts}")
+        print(f"{j.id:>5}  {j.kind:<7} {j.state:<10} {j.created_at}{who}  {plural(len(j.files), 'file')}: {counts}")
     if not jobs:
         print("no jobs")
     return 0

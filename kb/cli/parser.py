@@ -11,7 +11,7 @@ from pathlib import Path
 from ingest import editable_fields
 from kb.cli.atlas import add_atlas_parsers
 from kb.cli.directory import add_directory_parsers
-from kb.cli.options import kv
+from kb.cli.options import kv, positive_float, positive_int, reader_language
 from kb.searching.filters import FILTER_KEYS
 from kb.settings import default_home
 
@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--manifest", type=Path, help="CSV with a `file` column; other columns become metadata")
     a.add_argument("--set", dest="sets", type=kv, action="append", default=[], metavar="KEY=VALUE",
                    help="metadata for every file (repeatable), e.g. --set city=Harrow --set country=US")
-    a.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 100)")
+    a.add_argument("--max-file-mb", type=positive_float, metavar="MB",
+                   help="refuse files larger than this many megabytes (a positive number; default 100)")
     a.add_argument("--json", action="store_true", help="print the report as JSON")
     _ray_option(a)
 
@@ -88,11 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
     rs.add_argument("--as-copy", action="store_true", help="when its file was added again meanwhile, keep "
                     "it as a separate document (the newer copy stays either way)")
 
-    tr = sub.add_parser("trash", help="what waits in the trash; purge it")
-    tr.add_argument("action", choices=["list", "purge"], help="list, or purge (by default only what "
-                    "waited longer than its period)")
-    tr.add_argument("docs", nargs="*", type=int, metavar="DOC", help="purge these documents now")
-    tr.add_argument("--all", action="store_true", help="purge everything in the trash now")
+    tr = sub.add_parser("trash", help="what waits in the trash (`kb trash` lists it); purge it")
+    tr.add_argument("action", nargs="?", choices=["list", "purge"], default="list",
+                    help="list (the default): what waits, and until when; purge: by default only what "
+                    "waited longer than its period")
+    tr.add_argument("docs", nargs="*", type=int, metavar="DOC", help="with purge: purge these documents now")
+    tr.add_argument("--all", action="store_true", help="with purge: purge everything in the trash now")
     tr.add_argument("--json", action="store_true", help="print JSON")
 
     lg = sub.add_parser("log", help="the audit trail: who changed what, and when")
@@ -103,20 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="search in any language; prints cited excerpts")
     s.add_argument("query", help="the question or keywords")
-    s.add_argument("-k", type=int, default=10, help="number of results (default 10)")
+    s.add_argument("-k", type=positive_int, default=10, help="number of results, at least 1 (default 10)")
     s.add_argument("--filter", dest="filters", type=kv, action="append", default=[], metavar="KEY=VALUE",
                    help=", ".join(k for k in FILTER_KEYS if k != "doc_id") + " (repeat a key for any-of)")
     s.add_argument("--json", action="store_true", help="print hits as JSON")
     reader = s.add_mutually_exclusive_group()
-    reader.add_argument("--reader-language", default="auto", metavar="LANG",
-                        help="show the version in this language first where the same content exists in "
-                             "several (default: the query's language when it can be told)")
+    reader.add_argument("--reader-language", type=reader_language, default="auto", metavar="LANG",
+                        help="an ISO 639-1 code such as fr: show the version in this language first where the "
+                             "same content exists in several (default auto: the query's language when it can "
+                             "be told)")
     reader.add_argument("--all-languages", action="store_true",
                         help="show every language's version in rank order (no folding of translations)")
 
     sim = sub.add_parser("similar", help="more like this: chunks near a given chunk")
     sim.add_argument("chunk_id", type=int, help="chunk id (from search --json)")
-    sim.add_argument("-k", type=int, default=10, help="number of results")
+    sim.add_argument("-k", type=positive_int, default=10, help="number of results, at least 1 (default 10)")
     sim.add_argument("--json", action="store_true", help="print hits as JSON")
 
     ri = sub.add_parser("reindex", help="rebuild the vector and lexical indexes from the catalog")

@@ -93,8 +93,10 @@ class ImportReport:
         return not self.rejected and not self.problems
 
     def summary(self) -> str:
+        waiting = len(self.duplicates)
         parts = [f"{len(self.added)} added", f"{len(self.merged)} merged",
-                 f"{len(self.duplicates)} duplicates waiting for confirmation", f"{len(self.rejected)} rejected"]
+                 f"{waiting} duplicate{'' if waiting == 1 else 's'} waiting for confirmation",
+                 f"{len(self.rejected)} rejected"]
         return ", ".join(parts)
 
     def lines(self) -> list[str]:

@@ -33,7 +33,8 @@ def collect(paths: list[Path], report: AddReport, manifest_path: Path | None = N
 
     Returns:
         (file, source) pairs: a document's source is its path relative to the folder given, or its
-        file name when the file itself was given.
+        file name when the file itself was given. A folder that offers nothing is reported as failed
+        ("no_files"), so adding an empty folder is not a silent success.
     """
     from ingest import is_sidecar
 
@@ -41,7 +42,7 @@ def collect(paths: list[Path], report: AddReport, manifest_path: Path | None = N
     seen: set[Path] = set()
     for given in paths:
         if given.is_dir():
-            root = given.resolve()
+            root, before = given.resolve(), len(files) + len(report.files)
             # real files before links, so a file and a link to it are stored under the file's name
             for path in sorted((p for p in given.rglob("*") if p.is_file()), key=lambda p: (p.is_symlink(), p)):
                 rel = path.relative_to(given)
@@ -63,6 +64,12 @@ def collect(paths: list[Path], report: AddReport, manifest_path: Path | None = N
                     continue
                 seen.add(path.resolve())
                 files.append((path, rel.as_posix()))
+            if len(files) + len(report.files) == before:
+                report.files.append(FileOutcome(
+                    str(given), "failed", error_code="no_files",
+                    reason="No files found in this folder (hidden files, metadata sidecars and the manifest "
+                           "are not added as documents).",
+                ))
         elif given.is_file():
             if given.resolve() not in seen:
                 seen.add(given.resolve())

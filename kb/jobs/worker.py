@@ -8,6 +8,7 @@ commits them here. On start it first resumes the jobs a crashed or restarted ser
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -40,7 +41,12 @@ def create_add_job(store: JobStore, paths: Sequence[Path], *, user: str | None =
         folder: staged uploads to delete when the job ends.
         names: the name to show for a path (an upload's own name rather than its staged one).
         owner: created already running under this owner (see `JobStore.create`).
+
+    Raises:
+        FileNotFoundError: the manifest is not a file (before any job exists: it would only fail).
     """
+    if manifest is not None and not manifest.is_file():
+        raise FileNotFoundError(errno.ENOENT, "No such manifest file", str(manifest))
     report = AddReport()
     files = collect(list(paths), report, manifest.resolve() if manifest else None)
     names = names or {}

@@ -41,7 +41,7 @@ def test_cities_and_city_json(home: str, capsys: Any) -> None:
     for key, ex in one["best_excerpts"].items():
         assert ex["framework_section"] == key and ex["citation"].startswith(("Harrow Bend", "Referral")) and ex["text"]
     code, out, _ = run(capsys, home, "cities")
-    assert code == 0 and "3 cities; 1 document(s) name no city" in out
+    assert code == 0 and "3 cities; 1 document names no city" in out
     code, _, err = run(capsys, home, "city", "Gotham")
     assert code == 2 and "Unknown city 'Gotham'" in err
 

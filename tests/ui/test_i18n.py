@@ -110,7 +110,7 @@ def test_every_key_built_from_data_is_in_the_catalogue() -> None:
     keys |= {f"error.denied.{a}" for a in ACTIONS} | {f"role.a.{r}" for r in ROLES} | {f"role.{r}" for r in ROLES}
     keys |= {f"library.col.{c}" for c in LIBRARY_HEADERS} | {f"outcome.col.{c}" for c in OUTCOME_HEADERS}
     keys |= {f"outcome.{o}" for o in ("added", "updated", "unchanged", "failed")}
-    keys |= {f"reason.{code}" for code in (*ERROR_CODES, "missing", "unreadable")}
+    keys |= {f"reason.{code}" for code in (*ERROR_CODES, "missing", "unreadable", "no_files")}
     keys |= {f"framework.{s.key}.{part}" for s in load_framework().sections for part in ("title", "purpose")}
     keys |= {f"framework.{s.key}.search{n}" for s in load_framework().sections for n in range(1, len(s.searches) + 1)}
     keys |= {"framework.title"}
