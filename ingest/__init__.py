@@ -14,7 +14,7 @@ from .countries import ISO_COUNTRIES
 from .errors import ERROR_CODES, IngestError, MetadataError
 from .language import UNDETERMINED, detect_language
 from .manifest import SIDECAR_SUFFIX, Manifest, dump_manifest, is_sidecar, load_manifest, load_sidecar
-from .metadata import KNOWN_FIELDS, validate_metadata
+from .metadata import KNOWN_FIELDS, metadata_problems, validate_metadata
 from .normalize import BULLET, same_words
 from .ocr import LOW_CONFIDENCE, OcrOptions
 from .reader import DEFAULT_MAX_BYTES, check_size, read_document
@@ -53,6 +53,7 @@ __all__ = [
     "MIN_TAIL_TOKENS",
     "detect_language",
     "UNDETERMINED",
+    "metadata_problems",
     "validate_metadata",
     "KNOWN_FIELDS",
     "Field",

@@ -109,6 +109,23 @@ def _is_unset(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
+def metadata_problems(meta: dict[str, Any]) -> list[MetadataError]:
+    """Every field `validate_metadata` would refuse, each its own error, so a form can name them all at
+    once instead of one per attempt."""
+    problems = []
+    for raw_key, value in (meta or {}).items():
+        key = str(raw_key).strip()
+        if not key or _is_unset(value):
+            continue
+        known = _FIELD_ALIASES.get(key.lower(), key.lower())
+        if known in _VALIDATORS:
+            try:
+                _VALIDATORS[known](known, value)
+            except MetadataError as err:
+                problems.append(err)
+    return problems
+
+
 def validate_metadata(meta: dict[str, Any]) -> dict[str, Any]:
     """Check and normalise metadata from a form, a manifest row or a sidecar file.
 

@@ -10,7 +10,7 @@ Add documents tabs) build on `BaseActions`; no gradio import here either.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
@@ -60,11 +60,23 @@ class UiError(Exception):
     """
 
     def __init__(self, key: str, **params: Any) -> None:
-        self.msg = Msg(key, **params)
-        super().__init__(str(self.msg))
+        self.msgs = [Msg(key, **params)]
+        super().__init__(str(self.msgs[0]))
+
+    @classmethod
+    def every(cls, msgs: Sequence[Msg]) -> UiError:
+        """One refusal naming several problems at once (each field of a form that is wrong)."""
+        err = cls(msgs[0].key, **msgs[0].params)
+        err.msgs = list(msgs)
+        err.args = (" ".join(str(m) for m in msgs),)
+        return err
+
+    @property
+    def msg(self) -> Msg:
+        return self.msgs[0]
 
     def text(self, lang: str | None) -> str:
-        return self.msg.text(lang)
+        return " ".join(m.text(lang) for m in self.msgs)
 
 
 # An empty number box arrives from the browser as 0, and no document is from the year 0.

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ingest import metadata_problems
 from kb import METADATA_FIELDS
 from kb.access import LOCAL, Ticket, can
 from kb.jobs.store import FINISHED, Job
@@ -100,6 +101,7 @@ class LibraryActions(BaseActions):
             raise UiError("error.document_gone")
         merged = {k: v for k, v in doc.metadata.items() if k not in META_FIELDS}
         merged.update(clean_form(form))
+        check_metadata(merged)
         try:
             updated = self.kb.update_metadata(doc.id, merged, by=user or LOCAL)
         except ValueError as err:  # MetadataError: names the field and what is allowed
@@ -144,6 +146,9 @@ class LibraryActions(BaseActions):
         self.check(user, "add")
         if not files:
             raise UiError("error.choose_files")
+        # checked before any job: a wrong value would fail every file of the batch, and the person
+        # would choose the files and fill the form again
+        check_metadata(clean_form(form))
         folder = self.kb.settings.home / "jobs" / f"upload-{uuid.uuid4().hex}"
         staged = stage_uploads(folder, files)
         man = stage_uploads(folder / "manifest", [manifest])[0] if manifest else None
@@ -176,6 +181,13 @@ class LibraryActions(BaseActions):
                 elif step and working.step == "reading" and working.total > 1:  # pages read by OCR
                     step(working.name, 0, 1, working.done, working.total)
             time.sleep(0.3)
+
+
+def check_metadata(meta: dict[str, Any]) -> None:
+    """UiError naming every field of a form whose value is not allowed (nothing when all are)."""
+    problems = metadata_problems(meta)
+    if problems:
+        raise UiError.every([metadata_error(str(p)) for p in problems])
 
 
 def summary(report: dict[str, Any], lang: str) -> str:

@@ -73,6 +73,25 @@ def test_roles_are_checked_server_side(act: Actions, tmp_path: Path) -> None:
     assert "Added to §5" in status
 
 
+def test_a_batch_with_wrong_metadata_is_refused_before_any_job_naming_every_wrong_field(
+    act: Actions, tmp_path: Path
+) -> None:
+    a = write(tmp_path / "in", "a.txt", "Leadership\n\nThe mayor chairs the board.")
+    form = {**EMPTY_FORM, "city": "Kirchdorf", "country": "Deutschland", "year": "20x4"}
+    with pytest.raises(UiError) as refused:
+        act.add("ana", [a], None, form)
+    text = refused.value.text("en")
+    assert "Country: “Deutschland” is not a country code" in text and "Year" in text and "20x4" in text
+    assert "«Deutschland»" in refused.value.text("es")
+    assert act.kb.jobs.latest() == [] and act.kb.documents() == []  # nothing started: the files can be sent again
+    status, _ = act.add("ana", [a], None, {**form, "country": "DE", "year": "2024"})
+    assert "1 added" in status
+    doc = act.kb.documents()[0]
+    with pytest.raises(UiError) as both:  # a metadata edit names every wrong field too
+        act.update_metadata("ana", doc.id, {**act.metadata_of("ana", doc.id), "country": "Narnia", "year": "soon"})
+    assert "Narnia" in both.value.text("en") and "soon" in both.value.text("en")
+
+
 def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
     a = write(tmp_path / "in", "a.txt", "Leadership\n\nThe mayor chairs the board.")
     b = write(tmp_path / "in", "b.txt", "")
