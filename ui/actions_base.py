@@ -144,9 +144,17 @@ class BaseActions:
     def local(self) -> bool:
         return not self.users
 
+    @kb_thread
     def banner(self, user: str | None, lang: str = "en") -> str:
-        role = self.role(user) if self.users else LOCAL
-        return render.banner(role, user, lang)
+        """Who is signed in and what they may do, down to the workspaces they draft in or only read."""
+        if not self.users:
+            return render.banner(LOCAL, user, lang)
+        role = self.role(user)
+        names = {ws.id: ws.name for ws in self.kb.workspaces().list()}
+        held = self.kb.workspaces().memberships(user)
+        drafts = sorted(names[w] for w, r in held.items() if r == "drafter" and w in names)
+        reads = sorted(names[w] for w, r in held.items() if r != "drafter" and w in names)
+        return render.banner(role, user, lang, drafts=drafts, reads=reads)
 
     @property
     def exports_dir(self) -> Path:
@@ -184,8 +192,10 @@ class BaseActions:
         try:
             self.kb.draft_access.require(self.caller(user), int(draft_id), edit=edit, what=what)
         except PermissionDenied as err:
-            key = "error.workspace.read_only" if "read-only" in str(err) else "error.workspace.not_yours"
-            raise UiError(key, id=str(draft_id)) from err
+            if "read-only" not in str(err):
+                raise UiError("error.workspace.not_yours", id=str(draft_id)) from err
+            draft = self.kb.drafts.get(int(draft_id))
+            raise UiError("error.workspace.read_only", title=draft.title if draft else str(draft_id)) from err
 
     def may_edit_directory(self, user: str | None, role: str, draft_id: int | None) -> bool:
         """The directory rule (kb.directory.access) narrowed to the draft's workspace (kb.access.policy)."""

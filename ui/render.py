@@ -268,8 +268,11 @@ def intro(lang: str = "en") -> str:
     )
 
 
-def banner(role: str, user: str | None, lang: str = "en") -> str:
-    """Who is signed in, or, in single-user mode, what that means, with the command folded away."""
+def banner(role: str, user: str | None, lang: str = "en", drafts: Sequence[str] = (), reads: Sequence[str] = ()) -> str:
+    """Who is signed in, or, in single-user mode, what that means, with the command folded away.
+
+    `drafts`, `reads`: the workspaces a signed-in viewer drafts in, and those whose drafts they only read.
+    """
     if role == "local":
         return (
             f'<div class="kb-banner kb-local" role="status" dir="{direction(lang)}"><strong>{esc(t(lang, "banner.local_title"))}</strong> '
@@ -278,10 +281,19 @@ def banner(role: str, user: str | None, lang: str = "en") -> str:
             f'<p>{esc(t(lang, "banner.admin_text"))}</p><pre dir="ltr"><code>kb user add NAME --role coordinator'
             "</code></pre></details></div>"
         )
-    rights = t(lang, "banner.rights_coordinator" if role == "coordinator" else "banner.rights_viewer")
+    if role == "coordinator":
+        rights = t(lang, "banner.rights_coordinator")
+    elif drafts or reads:
+        parts = [t(lang, "banner.rights_search")]
+        parts += [t(lang, "banner.drafts_in", workspaces=", ".join(drafts))] if drafts else []
+        parts += [t(lang, "banner.reads_in", workspaces=", ".join(reads))] if reads else []
+        rights = t(lang, "banner.rights_and", first=", ".join(parts[:-1]), last=parts[-1])
+    else:
+        rights = t(lang, "banner.rights_no_workspace")
+    said = t(lang, "banner.signed_in", user=user or "", role=t(lang, f"role.{role}"), rights=rights)
     return (
-        f'<div class="kb-banner" role="status" dir="{direction(lang)}">'
-        f"{esc(t(lang, 'banner.signed_in', user=user or '', role=t(lang, f'role.{role}'), rights=rights))}</div>"
+        f'<div class="kb-banner" role="status" dir="{direction(lang)}">{esc(said)} '
+        f'<a class="kb-sign-out" href="logout">{esc(t(lang, "banner.sign_out"))}</a></div>'
     )
 
 

@@ -325,6 +325,11 @@ def test_viewer_cannot_reach_coordinator_actions(browser: Any, roles_app: Runnin
             or not page.locator("#kb-remove").is_visible()
         )
         shot(page, "viewer")
+        page.locator("#kb-banner a.kb-sign-out", has_text="Sign out").click()
+        page.locator("input[type=password]").wait_for()  # signed out: the sign-in form again
+        page.goto(roles_app.url)
+        page.locator("input[type=password]").wait_for()  # and it stays so
+        assert page.locator("#kb-banner").count() == 0
     finally:
         page.context.close()
 

@@ -105,7 +105,14 @@ def test_banner_says_local_mode_plainly_with_the_command_folded_away() -> None:
     local = banner("local", None)
     assert "anyone who can open the page" in local and "<details" in local
     assert local.index("<details") < local.index("kb user add")  # the command is for administrators
-    assert "bob" in banner("viewer", "bob") and "search and draft" in banner("viewer", "bob")
+    # a viewer is told where they draft and what they only read, by the workspaces' names
+    assert "ask a coordinator to add you" in banner("viewer", "bob")
+    said = banner("viewer", "bob", drafts=["Lindenhall"], reads=["Ashcombe"])
+    assert "you can search, draft in Lindenhall and read the drafts of Ashcombe." in said
+    assert "you can search and draft in Lindenhall." in banner("viewer", "bob", drafts=["Lindenhall"])
+    assert "search, draft and manage documents" in banner("coordinator", "ana")
+    assert 'href="logout"' in said and "Sign out" in said and "Abmelden" in banner("viewer", "bob", "de")
+    assert 'href="logout"' not in local  # nobody signs in or out in single-user mode
     assert "<x>" not in banner("viewer", "<x>")
     assert "للمسؤولين" in banner("local", None, "ar") and 'dir="rtl"' in banner("local", None, "ar")
 

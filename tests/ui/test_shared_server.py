@@ -149,7 +149,7 @@ def test_a_viewer_of_one_workspace_cannot_reach_another_workspaces_draft(shared:
     vic.call("on_load", ["en"])
     out, ok = vic.call("choose_draft", ["en", shared.riverton, section, None])
     assert ok
-    assert "read-only" in vic.error("add_note", ["en", shared.riverton, section, "vandalism"])
+    assert "but not change it" in vic.error("add_note", ["en", shared.riverton, section, "vandalism"])
     draft = shared.act.on_kb(lambda: shared.kb.drafts.get(shared.fontenoir))
     assert draft.title == "Fontenoir plan (unpublished)" and [i.id for i in draft.items()] == [secret.id]
     refused = _refusals(shared)[before:]
@@ -327,7 +327,7 @@ def test_sharing_a_draft_read_only_over_http(shared: Shared) -> None:
         return page
 
     vic = working("vic", shared.riverton)  # a viewer of Riverton cannot share its draft
-    assert "read-only" in vic.error("share_draft", ["en", shared.riverton, str(ws["Fontenoir"])])
+    assert "but not change it" in vic.error("share_draft", ["en", shared.riverton, str(ws["Fontenoir"])])
     bea = working("bea")
     assert "not in the list of choices" in bea.error("choose_draft", ["en", shared.riverton, section, None])
     out, ok = working("ana", shared.riverton).call("share_draft", ["en", shared.riverton, str(ws["Fontenoir"])])
@@ -335,7 +335,7 @@ def test_sharing_a_draft_read_only_over_http(shared: Shared) -> None:
     bea = working("bea", shared.riverton)  # Bea now reads it (it is in her menu) ...
     out, ok = bea.call("export_markdown", ["en", None])
     assert ok and "fontenoir" not in json.dumps(out) and "riverton" in json.dumps(out)
-    assert "read-only" in bea.error("add_note", ["en", None, section, "edited by Fontenoir"])  # ... not change it
+    assert "but not change it" in bea.error("add_note", ["en", None, section, "edited by Fontenoir"])  # ... not change it
     assert working("ana", shared.riverton).call("unshare_draft", ["en", shared.riverton, str(ws["Fontenoir"])])[1]
     assert f"no draft {shared.riverton} in your workspaces" in bea.error("export_markdown", ["en", None])
     # Coordinators manage workspaces; others may not.
