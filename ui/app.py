@@ -205,10 +205,13 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )
-        c.remove_btn.click(
+        removed = c.remove_btn.click(
             guard(h.remove), [c.lang, c.doc_sel, c.remove_ok], [c.library_status, c.remove_ok],
             api_name="remove_document", **WRITE,
-        ).then(guard(h.library), c.lang, library_out, api_name=False).then(
+        )
+        # the menu and the form let go of the removed document (its bare id stayed in the menu)
+        removed.success(lambda: None, None, c.doc_sel, api_name=False)
+        removed.then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         ).then(*trash_listing, api_name=False)
         c.add_btn.click(

@@ -35,29 +35,31 @@ def _choices(field: MetadataField) -> list[tuple[str, str]]:
     return [("", "")] * (field.kind == "choice") + [(v, v) for v in field.choices]
 
 
-def _meta_form(gr: Any, names: tuple[str, ...]) -> dict[str, Any]:
+def _meta_form(gr: Any, names: tuple[str, ...], prefix: str) -> dict[str, Any]:
     """A control for each of these metadata fields (kb.METADATA_FIELDS), keyed by name, one row per
-    field group (META_FIELDS: the Library's edit form; BATCH_FIELDS: the Add documents form)."""
+    field group (META_FIELDS: the Library's edit form; BATCH_FIELDS: the Add documents form), each
+    with the element id `<prefix>-<field>`."""
     f: dict[str, Any] = {}
     fields = [m for m in METADATA_FIELDS if m.name in names]
     for group in dict.fromkeys(m.group for m in fields):
         with gr.Row():
             for m in fields:
                 if m.group == group:
-                    f[m.name] = _control(gr, m)
+                    f[m.name] = _control(gr, m, f"{prefix}-{m.name}")
     return f
 
 
-def _control(gr: Any, field: MetadataField) -> Any:
+def _control(gr: Any, field: MetadataField, elem_id: str) -> Any:
     """The form control for one field: label `field.<name>`, hint `help.<name>` (when the schema gives
     the field a placeholder); the allowed values live with validation, the form offers those."""
     label = L(f"field.{field.name}")
     if field.kind == "choice":
-        return gr.Dropdown(_choices(field), value="", label=label)
+        return gr.Dropdown(_choices(field), value="", label=label, elem_id=elem_id)
     if field.kind == "choices":
-        return gr.Dropdown(_choices(field), multiselect=True, label=label)
+        return gr.Dropdown(_choices(field), multiselect=True, label=label, elem_id=elem_id)
     # text, and a year too: a Number box cannot be empty
-    return gr.Textbox(label=label, placeholder=L(f"help.{field.name}") if field.placeholder else None)
+    return gr.Textbox(label=label, placeholder=L(f"help.{field.name}") if field.placeholder else None,
+                      elem_id=elem_id)
 
 
 @dataclass
@@ -184,7 +186,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             )
             c["doc_sel"] = gr.Dropdown(label=L("library.document"), choices=[], elem_id="kb-doc-sel",
                                        allow_custom_value=True)
-            lay.edit = _meta_form(gr, META_FIELDS)
+            lay.edit = _meta_form(gr, META_FIELDS, "kb-edit")
             c["save_btn"] = gr.Button(L("library.save"), elem_id="kb-save-meta")
             with gr.Row():
                 c["remove_ok"] = gr.Checkbox(label=L("common.sure"), elem_id="kb-remove-ok")
@@ -200,7 +202,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["manifest"] = gr.File(label=L("add.manifest"), file_types=[".csv"], elem_id="kb-manifest")
             with gr.Group(elem_id="kb-add-form"):
                 c["add_form_note"] = gr.Markdown(L("add.form_note"), elem_id="kb-add-form-note")
-                lay.add_meta = _meta_form(gr, BATCH_FIELDS)
+                lay.add_meta = _meta_form(gr, BATCH_FIELDS, "kb-add")
             c["add_btn"] = gr.Button(L("add.button"), variant="primary", elem_id="kb-add-btn")
             c["add_status"] = gr.HTML(elem_id="kb-add-status")
             c["outcomes"] = gr.Dataframe(

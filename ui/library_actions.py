@@ -76,9 +76,11 @@ class LibraryActions(BaseActions):
 
     @kb_thread
     def metadata_of(self, user: str | None, doc_id: int | None) -> dict[str, Any]:
-        """The edit form's values for a document ({} when none is chosen)."""
+        """The edit form's values for a document ({} when none is chosen, or the menu holds typed text
+        that names none)."""
         self.check(user, "edit")
-        doc = self.kb.document(int(doc_id)) if doc_id not in (None, "") else None  # type: ignore[arg-type]
+        chosen = str(doc_id).strip() if doc_id is not None else ""
+        doc = self.kb.document(int(chosen)) if chosen.isdigit() else None
         if doc is None:
             return {}
         meta = {**doc.metadata, "title": doc.title}

@@ -326,3 +326,32 @@ def test_screenshot_of_the_search_page(browser: Any, app: RunningApp, lang: str)
         shot(page, f"search-{lang}")
     finally:
         page.context.close()
+
+
+def test_removing_a_document_in_the_library_lets_go_of_it_in_the_menu_and_form(
+    browser: Any, app: RunningApp, tmp_path: Path
+) -> None:
+    scratch = tmp_path / "scratch.txt"
+    scratch.write_text("Scratch notes\n\nA note to remove again.", encoding="utf-8")
+    assert app.kb.add([scratch], metadata={"city": "Riverton"}).ok
+    page = open_in(browser, app, "en-US")
+    try:
+        tab(page, "Library")
+        menu = page.locator("#kb-doc-sel input").first
+        menu.click()
+        page.get_by_role("option", name=re.compile("Scratch notes")).first.click()
+        title = page.locator("#kb-edit-title textarea, #kb-edit-title input").first
+        page.wait_for_function("(box) => box.value === 'Scratch notes'", arg=title.element_handle())
+        page.locator("#kb-remove-ok input").check()
+        page.locator("#kb-remove").click()
+        page.locator("#kb-library-status", has_text="to the trash").wait_for()
+        page.wait_for_function("(box) => box.value === ''", arg=menu.element_handle())  # not a bare id
+        page.wait_for_function("(box) => box.value === ''", arg=title.element_handle())
+        menu.fill("santa")  # typed text that names no document: an empty form, no error
+        menu.press("Enter")
+        page.wait_for_timeout(500)
+        assert page.locator(".toast-body").count() == 0 and title.input_value() == ""
+    finally:
+        page.context.close()
+        gone = next(i for i in app.kb.trash.items() if i.title == "Scratch notes")
+        assert gone  # in the trash, where the Trash panel can restore it
