@@ -139,3 +139,13 @@ def test_gradio_status_words_are_sent_in_every_language_under_gradios_own_keys()
             assert sent[lang][key] == catalogue(lang)["gradio." + key] != key
         assert not any(k.startswith(PREFIX + "gradio.") for k in sent[lang])  # not also under ours
     assert sent["ar"]["common.complete"] == "اكتمل"
+
+
+def test_the_unsupported_file_message_names_every_format_ingest_reads() -> None:
+    """Scans (PNG, JPEG, TIFF) are read by OCR: the message in every language says so, as ingest's does."""
+    from ingest import SUPPORTED_SUFFIXES
+
+    assert {".png", ".jpg", ".tif"} <= SUPPORTED_SUFFIXES
+    for lang in LANGUAGES:
+        said = catalogue(lang)["reason.unknown_format"]
+        assert all(f in said for f in ("PDF", "DOCX", "HTML", "Markdown", "PNG", "JPEG", "TIFF")), lang
