@@ -105,7 +105,7 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
         return act.purge(user_of(request), choice, lang)
 
     def audit(lang, who, since, request: gr.Request):
-        return gr.Dataframe(value=act.audit_rows(user_of(request), who, since),
+        return gr.Dataframe(value=act.audit_rows(user_of(request), who, since, lang=lang),
                             headers=headers("audit", AUDIT_COLUMNS, lang))
 
     def accounts(lang, request: gr.Request):

@@ -101,12 +101,14 @@ class AdminActions(BaseActions):
 
     @kb_thread
     def audit_rows(self, user: str | None, who: str | None = None, since: str | None = None,
-                   limit: int = 500) -> list[list[Any]]:
+                   limit: int = 500, lang: str = "en") -> list[list[Any]]:
         """The newest entries of the audit trail (newest first), optionally one user's, since a date."""
         self._coordinator(user)
-        entries = self.kb.log(user=(who or "").strip() or None, since=(since or "").strip() or None, limit=limit)
-        return [[e.at, e.actor, e.action, e.target, "; ".join(f"{k}: {v}" for k, v in e.detail.items())]
-                for e in reversed(entries)]
+        try:
+            entries = self.kb.log(user=(who or "").strip() or None, since=(since or "").strip() or None, limit=limit)
+        except ValueError as err:  # a "since" that is no date
+            raise UiError("error.admin.detail", detail=str(err)) from err
+        return [[e.at, e.actor, e.action, e.target, render.audit_detail(e.detail, lang)] for e in reversed(entries)]
 
     # --- accounts ----------------------------------------------------------------------------
 

@@ -301,3 +301,35 @@ def download_link(url: str, name: str, lang: str = "en") -> str:
     """A link to a private export (its address works for the person who asked, for a while)."""
     return (f'<p class="kb-download"><a href="{esc(url)}" download="{esc(name)}">{esc(name)}</a>'
             f' <span class="kb-meta">{esc(t(lang, "export.private"))}</span></p>')
+
+
+def audit_detail(detail: dict[str, Any], lang: str = "en") -> str:
+    """An audit entry's details in words: "Title: Old → New; City: — → Lyon", "as copy: no"; not the
+    Python form of its before and after."""
+
+    def said(value: Any) -> str:
+        if value is None or value == "" or value == []:
+            return "—"
+        if isinstance(value, bool):
+            return t(lang, "common.yes" if value else "common.no")
+        if isinstance(value, list | tuple):
+            return "; ".join(said(v) for v in value)
+        if isinstance(value, dict):
+            return ", ".join(f"{_field(k, lang)}: {said(v)}" for k, v in value.items())
+        return str(value)
+
+    parts = []
+    before, after = detail.get("before"), detail.get("after")
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in dict.fromkeys([*before, *after]):
+            parts.append(f"{_field(key, lang)}: {said(before.get(key))} → {said(after.get(key))}")
+    parts += [f"{_field(k, lang)}: {said(v)}" for k, v in detail.items()
+              if not (k in ("before", "after") and isinstance(before, dict) and isinstance(after, dict))]
+    return "; ".join(parts)
+
+
+def _field(key: str, lang: str) -> str:
+    """A metadata field's name in the reader's language; another key as it is, its _ as spaces."""
+    from ui.i18n import catalogue
+
+    return t(lang, f"field.{key}") if f"field.{key}" in catalogue("en") else key.replace("_", " ")

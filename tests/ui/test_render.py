@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kb.types import Hit
 from ui.cards import CardState, Original, PinnedAt, body_text, excerpt_window
-from ui.render import banner, draft_choices, esc, highlight, outcome_rows, result_cards
+from ui.render import audit_detail, banner, draft_choices, esc, highlight, outcome_rows, result_cards
 
 
 def hit(text: str, **kw: object) -> Hit:
@@ -164,3 +164,13 @@ def test_suggested_searches_are_shown_in_the_page_language_unless_a_city_wrote_i
     own = replace(section, searches=("our own referral search", *section.searches[1:]))
     assert section_searches(own, "de")[:2] == ["our own referral search",
                                                 "Vereinbarung zum Informationsaustausch zwischen Behörden"]
+
+
+def test_an_audit_entry_s_details_read_as_words_not_python() -> None:
+    edit = {"before": {"title": "Old plan", "city": None, "themes": ["youth"]},
+            "after": {"title": "", "city": "Lyon", "themes": ["youth", "schools"]}}
+    said = audit_detail(edit)
+    assert said == "Title: Old plan → —; City: — → Lyon; Themes: youth → youth; schools"
+    assert audit_detail({"as_copy": False, "chunks": 12}) == "as copy: no; chunks: 12"
+    assert audit_detail({"as_copy": True}, "de") == "as copy: ja"
+    assert "{" not in audit_detail({"role": "viewer", "before": {"a": 1}}) and "None" not in said
