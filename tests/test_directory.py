@@ -475,3 +475,9 @@ def test_the_network_directory_export_names_each_entry_s_city(kb: object, tmp_pa
     assert {r.cells[1].text for r in doc.tables[0].rows[1:]} == {"Harrow Bend", "Campo Lírio"}
     one_city = DocxDocument(str(directory_docx(kb.directory.entries()[:1], tmp_path / "one.docx")))
     assert "City" not in [c.text for c in one_city.tables[0].rows[0].cells]
+
+
+def test_a_directory_says_when_no_entry_contains_the_words_searched(kb: object) -> None:
+    kb.directory.add(Entry("Referral line", kind="service", sector="health", city="Harrow Bend"))
+    assert kb.directory.words_known("referral") == 1.0
+    assert kb.directory.words_known("xyzzyq") == 0.0  # only close in meaning: the page says so

@@ -120,6 +120,8 @@ class DirectoryActions(BaseActions):
                                 empty=t(lang, "directory.no_match" if query or any((filters or {}).values())
                                         else "directory.empty"), notice=notice)
         status = t(lang, "directory.found", n=len(found), query=query) if query else t(lang, "directory.count", n=len(found))
+        if query and found and self.kb.directory.words_known(query) == 0:
+            status += " " + t(lang, "directory.meaning_only")
         return html, message(status)
 
     @kb_thread

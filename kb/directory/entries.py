@@ -96,6 +96,10 @@ class Directory:
         return [by_id[i] for i, _ in self.index.search(query, k, [e.id for e in pool if e.id is not None])
                 if i in by_id]
 
+    def words_known(self, query: str) -> float:
+        """The share of the query's words some entry contains (see `EntryIndex.words_known`)."""
+        return self.index.words_known(query)
+
     def draft_city(self, draft_id: int) -> str:
         row = self.catalog.db.execute("SELECT city FROM drafts WHERE id = ?", (int(draft_id),)).fetchone()
         if row is None:

@@ -73,6 +73,13 @@ class EntryIndex:
             lexical.add(ids, texts)
         self._vectors, self._lexical, self._built = vectors, lexical, self._version()
 
+    def words_known(self, query: str) -> float:
+        """The share of the query's words some entry contains (1.0 with no entries): 0 means every
+        match is only close in meaning (a made-up word, a typo), which the reader should be told."""
+        self._ensure()
+        assert self._lexical is not None
+        return self._lexical.query_stats(query).share if len(self._lexical) else 1.0
+
     def search(self, query: str, k: int, allowed: Sequence[int] | None = None,
                min_score: float | None = CLOSE_MATCH) -> list[tuple[int, float]]:
         """(entry id, score) best first, among `allowed` ids when given: the close matches only (score

@@ -142,3 +142,11 @@ def test_a_source_whose_document_is_removed_keeps_its_words_but_no_longer_opens(
     act.remove("ana", act.kb.documents()[0].id, True)
     html = act.directory_view("ana", "network")[0]
     assert "Anyone can call Turning Point" in html and 'data-act="open-source"' not in html
+
+
+def test_a_directory_search_on_words_no_entry_holds_says_it_shows_the_closest_in_meaning(act: Actions) -> None:
+    act.save_entry("ana", "network", None, {**FORM, "name": "Turning Point"}, [])
+    _, status = act.directory_view("ana", "network", "xyzzyq")
+    assert "closest in meaning" in status
+    _, status = act.directory_view("ana", "network", "Turning Point")
+    assert "closest in meaning" not in status
