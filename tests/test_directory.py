@@ -481,3 +481,15 @@ def test_a_directory_says_when_no_entry_contains_the_words_searched(kb: object) 
     kb.directory.add(Entry("Referral line", kind="service", sector="health", city="Harrow Bend"))
     assert kb.directory.words_known("referral") == 1.0
     assert kb.directory.words_known("xyzzyq") == 0.0  # only close in meaning: the page says so
+
+
+def test_an_organisation_has_one_seat_in_a_group(kb: object) -> None:
+    from kb.directory import SeatTaken
+
+    draft = kb.drafts.create("Harrow Bend", "Harrow Bend framework")
+    kb.roster.add(draft.id, RosterMember("City of Harrow Bend", "municipality", "chair"))
+    with pytest.raises(SeatTaken) as taken:
+        kb.roster.add(draft.id, RosterMember("the city of harrow bend", "municipality", "member"))
+    assert taken.value.seated.role == "chair" and len(kb.roster.members(draft.id)) == 1
+    other = kb.drafts.create("Millbrook Falls", "Millbrook framework")  # another group: its own seats
+    assert kb.roster.add(other.id, RosterMember("City of Harrow Bend", "municipality", "observer"))

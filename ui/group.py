@@ -40,10 +40,11 @@ def wire_group(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any]], 
 
     def add_seat(lang, working, org, sector, role, note, request: gr.Request):
         status = act.add_seat(user_of(request), working, org, sector, role, note, lang)
-        return status, act.group_view(user_of(request), working, lang), "", "", ""
+        # the form starts over for the next seat, its role too (a second "chair" came from the first)
+        return status, act.group_view(user_of(request), working, lang), "", "", "", "member"
 
     c.group_add_btn.click(guard(add_seat), [c.lang, c.working, c.group_org, c.group_sector, c.group_role, c.group_note],
-                          [c.group_status, c.group_view, c.group_org, c.group_sector, c.group_note],
+                          [c.group_status, c.group_view, c.group_org, c.group_sector, c.group_note, c.group_role],
                           api_name="group_add")
 
     def on_group(lang, working, evt: gr.EventData, request: gr.Request):

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.directory import DirectoryError, RosterMember
+from kb.directory import DirectoryError, RosterMember, SeatTaken
 from ui import directory_render as view
 from ui.actions_base import UiError, kb_thread
 from ui.directory_actions import DirectoryActions
-from ui.i18n import t
+from ui.i18n import Msg, t
 from ui.render_base import message
 
 __all__ = ["GroupActions"]
@@ -53,6 +53,9 @@ class GroupActions(DirectoryActions):
             raise UiError("error.group.sector")
         try:
             seat = self.kb.roster.add(did, RosterMember(organisation, sector, role or "member", note or ""))
+        except SeatTaken as err:
+            raise UiError("error.group.seated", name=err.seated.organisation,
+                          role=Msg(f"choice.role.{err.seated.role}")) from err
         except DirectoryError as err:
             raise UiError("error.group.other", detail=str(err)) from err
         return message(t(lang, "group.added", name=seat.organisation), "ok")

@@ -32,11 +32,18 @@ from kb.directory.records import (
     RosterMember,
     Source,
 )
-from kb.directory.roster import Expectations, ExpectedSector, Roster, SectorCheck, load_expectations
+from kb.directory.roster import (
+    Expectations,
+    ExpectedSector,
+    Roster,
+    SeatTaken,
+    SectorCheck,
+    load_expectations,
+)
 from kb.directory.validate import EntryInvalid, FieldProblem
 
 __all__ = [
-    "Directory", "Roster", "Entry", "Source", "Candidate", "RosterMember", "DirectoryError", "DuplicateEntry",
+    "Directory", "Roster", "Entry", "Source", "Candidate", "RosterMember", "DirectoryError", "DuplicateEntry", "SeatTaken",
     "EntryInvalid", "FieldProblem", "ImportReport", "SectorCheck", "ExpectedSector", "Expectations",
     "DirectoryPart", "RosterPart", "directory_docx", "dump_csv", "parse_csv", "suggest_name", "load_expectations",
     "may_edit", "may_see_contact", "require_edit", "visible", "ALL", "NETWORK", "FIELDS", "FILTER_FIELDS",

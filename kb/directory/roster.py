@@ -15,13 +15,23 @@ from pathlib import Path
 
 import yaml
 
-from kb.directory.folding import fold
+from kb.directory.folding import fold, name_key
 from kb.directory.records import SECTORS, DirectoryError, Entry, RosterMember
 from kb.directory.validate import clean_member
 from kb.store.catalog import Catalog, now
 from kb.types import Hit
 
-__all__ = ["Roster", "ExpectedSector", "SectorCheck", "Expectations", "load_expectations", "DEFAULT_EXPECTATIONS"]
+__all__ = ["Roster", "SeatTaken", "ExpectedSector", "SectorCheck", "Expectations", "load_expectations",
+           "DEFAULT_EXPECTATIONS"]
+
+
+class SeatTaken(DirectoryError):
+    """The organisation has a seat in this group already; `seated` is it."""
+
+    def __init__(self, seated: RosterMember) -> None:
+        self.seated = seated
+        super().__init__(f"{seated.organisation!r} already has a seat in this group ({seated.role}); "
+                         "change that seat instead of adding a second one.")
 
 DEFAULT_EXPECTATIONS = Path(__file__).resolve().parents[2] / "corpus" / "leadership_sectors.yaml"
 
@@ -122,9 +132,13 @@ class Roster:
         return _member(row)
 
     def add(self, draft_id: int, member: RosterMember) -> RosterMember:
-        """Give an organisation a seat (DirectoryError for an unknown sector or role, or no organisation)."""
+        """Give an organisation a seat (DirectoryError for an unknown sector or role, or no organisation,
+        or one that has a seat already: case, accents and articles aside, as directory entries)."""
         self._draft(draft_id)
         clean = clean_member(member)
+        seated = next((m for m in self.members(draft_id) if name_key(m.organisation) == name_key(clean.organisation)), None)
+        if seated is not None:
+            raise SeatTaken(seated)
         with self.catalog.transaction() as db:
             pos = db.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM roster_members WHERE draft_id = ?",
                              (int(draft_id),)).fetchone()[0]

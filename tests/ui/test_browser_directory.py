@@ -258,7 +258,7 @@ def test_text_typed_into_the_directory_menu_that_names_none_puts_it_back_with_a_
     assert alice.locator("#kb-dir-status .error, #kb-dir-list .error").count() == 0
 
 
-def test_the_group_panel_shows_a_missing_sector_with_excerpts(alice: Any) -> None:
+def test_the_group_panel_shows_a_missing_sector_with_excerpts(alice: Any, app: RunningApp) -> None:
     tab(alice, "Leadership group")
     alice.locator("#kb-group", has_text="Leadership group of the draft “Harrow Bend framework”").wait_for()
     assert "choose another draft in the drafting tab" in alice.inner_text("#kb-group").lower()  # which draft's
@@ -273,6 +273,15 @@ def test_the_group_panel_shows_a_missing_sector_with_excerpts(alice: Any) -> Non
     assert "The police joined the leadership group as a non-voting advisor" in example.inner_text()
     assert "Millbrook Falls" in example.locator(".kb-citation").inner_text()  # another city, not the guidance
     assert "at the table: City of Harrow Bend" in alice.inner_text("#kb-group .kb-sector[data-sector=municipality]")
+    # the form starts over for the next seat, its role too; the same organisation twice is refused
+    assert alice.locator("#kb-group-role input").first.input_value() == "Member"
+    field(alice, "kb-group-org").fill("city of harrow bend")
+    choose(alice, "kb-group-sector", "Municipality")
+    alice.locator("#kb-group-add").click()
+    alice.locator(".toast-body", has_text="“City of Harrow Bend” already has a seat in this group (as Chair)").wait_for()
+    seats = [m.organisation for d in app.kb.drafts.list() for m in app.kb.roster.members(d.id)]
+    assert seats.count("City of Harrow Bend") == 1
+    field(alice, "kb-group-org").fill("")
     shot(alice, "group-panel")
 
 
