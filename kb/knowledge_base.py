@@ -16,7 +16,7 @@ the indexes from the catalog and the embedding cache (`check`), without re-embed
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,7 @@ from kb.atlas.facade import AtlasMethods
 from kb.audit.trail import AuditEntry, AuditTrail, actor_of
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import add_files, reread_stale
-from kb.ingesting.metadata import update_metadata
+from kb.ingesting.metadata import metadata_change, update_metadata
 from kb.jobs import JobStore, JobWorker, create_add_job, create_reread_job
 from kb.searching.searcher import Searcher
 from kb.settings import Settings
@@ -130,11 +130,17 @@ class KnowledgeBase(AtlasMethods):
         Every read method already holds it for its own duration."""
         return self.indexes.guard.shared()
 
-    def workspaces(self, by: str | None = None) -> Workspaces:
-        """The workspaces (members, shares), changes recorded as made by `by` (kb.access.workspaces)."""
+    def workspaces(self, by: str | None = None, *, users: Callable[[], Collection[str]] | None = None) -> Workspaces:
+        """The workspaces (members, shares), changes recorded as made by `by` (kb.access.workspaces).
+
+        Args:
+            users: the configured user names, read at each change: only they can then be made members
+                (the command line passes the KB home's, `kb.access.load_users`; a server its own, which
+                may include users given to it in memory). None: any name, as in single-user mode.
+        """
         from kb.access.workspaces import Workspaces
 
-        return Workspaces(self.catalog, actor_of(by))
+        return Workspaces(self.catalog, actor_of(by), users=users)
 
     @property
     def draft_access(self) -> DraftAccess:
@@ -232,18 +238,18 @@ class KnowledgeBase(AtlasMethods):
     def update_metadata(self, doc_id: int, metadata: dict[str, Any], *, by: str | None = None) -> Document:
         """Replace a document's metadata after validating it (raises MetadataError).
 
-        The audit trail records the values before and after, and `by` (the user; None: the person at
-        the command line).
+        The audit trail records the values before and after (kb.ingesting.metadata.metadata_change), the
+        document's title and `by` (the user; None: the person at the command line); an edit that changes
+        nothing records nothing.
         """
         with self.indexes.guard.writer():
             before = self.catalog.document(doc_id)
             updated = update_metadata(self.catalog, self.indexes, doc_id, metadata)
-        old = {**(before.metadata if before else {}), "title": before.title if before else None}
-        new = {**updated.metadata, "title": updated.title}
-        changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-        self.audit.record(actor_of(by), "document.metadata", f"document {doc_id}",
-                          {"before": {k: old.get(k) for k in changed}, "after": {k: new.get(k) for k in changed},
-                           "title": updated.title})
+        assert before is not None  # update_metadata raised DocumentNotFound otherwise
+        change = metadata_change(before, updated)
+        if change:
+            self.audit.record(actor_of(by), "document.metadata", f"document {doc_id}",
+                              {**change, "title": updated.title})
         return updated
 
     def remove(self, doc: int | str, *, by: str | None = None) -> Document:

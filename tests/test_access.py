@@ -137,3 +137,26 @@ def test_sign_in_throttle_per_user_and_per_address(hash_kb: object) -> None:
     throttle.check("someone-else", "10.0.0.3")
     rows = hash_kb.catalog.db.execute("SELECT key FROM sign_in_failures").fetchall()  # type: ignore[attr-defined]
     assert all(r[0].startswith(("user:", "addr:")) for r in rows)
+
+
+def test_adding_a_user_who_exists_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    from kb.access import UserExists, check_new_user, set_role
+
+    path = tmp_path / "users.json"
+    add_user(path, "dana", "viewer", "dana-password-1", iterations=1000)
+    stored = path.read_text()
+    with pytest.raises(UserExists, match="already a user 'dana'") as refused:
+        add_user(path, "dana", "coordinator", "dana-password-2", iterations=1000)
+    assert refused.value.name == "dana" and isinstance(refused.value, ValueError)  # the accounts form shows it
+    with pytest.raises(UserExists):
+        check_new_user(path, "dana")  # what the command line asks before prompting for a password
+    assert path.read_text() == stored
+    users = load_users(tmp_path, env={})
+    assert users["dana"].role == "viewer" and authenticate(users, "dana", "dana-password-1")
+    set_role(path, "dana", "coordinator")  # a role changes by name, the password stays
+    users = load_users(tmp_path, env={})
+    assert users["dana"].role == "coordinator" and authenticate(users, "dana", "dana-password-1")
+    with pytest.raises(ValueError, match="unknown role"):
+        set_role(path, "dana", "admin")
+    with pytest.raises(ValueError, match="no user"):
+        set_role(path, "nobody", "viewer")

@@ -104,3 +104,42 @@ def test_kb_log_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "1 purged" in capsys.readouterr().out
     assert main([*base, "restore", str(item["item_id"])]) == 2
     assert "no document" in capsys.readouterr().err
+
+
+def test_a_cleared_title_is_recorded_and_an_edit_that_changes_nothing_is_not(
+        hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    kb = hash_kb
+    kb.add([_docs(tmp_path / "docs")], metadata={"year": 2024})
+    doc = kb.document("panel.md")
+    assert doc is not None and doc.title == "Referral panel"  # the file's own title; no title field
+    kb.update_metadata(doc.id, {**doc.metadata, "title": "Weekly panel"}, by="carol")
+    renamed = kb.log(action="document.metadata")[-1].detail
+    assert (renamed["before"], renamed["after"]) == ({"title": "Referral panel"}, {"title": "Weekly panel"})
+    doc = kb.document(doc.id)
+    assert doc is not None
+    cleared = kb.update_metadata(doc.id, {k: v for k, v in doc.metadata.items() if k != "title"}, by="carol")
+    entry = kb.log(action="document.metadata")[-1].detail
+    # the field is gone; the catalog keeps the document's last title, which the entry names
+    assert (entry["before"], entry["after"], entry["title"]) == (
+        {"title": "Weekly panel"}, {"title": None}, cleared.title)
+    assert cleared.title == "Weekly panel" and "title" not in cleared.metadata
+    entries = len(kb.log())
+    kb.update_metadata(doc.id, {**cleared.metadata, "year": 2024}, by="carol")  # already 2024
+    kb.update_metadata(doc.id, dict(cleared.metadata), by="carol")
+    assert len(kb.log()) == entries
+
+
+def test_a_date_that_is_not_one_is_refused_not_matched_against_nothing(
+        hash_kb: KnowledgeBase, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kb.audit import BadDate
+
+    hash_kb.audit.record("alice", "user.add", "user bob", {"role": "viewer"})
+    for bad in ("yesterday", "12/01/2026", "2026-13-01"):
+        with pytest.raises(BadDate, match="is not a date: give a UTC date or time such as 2026-12-01"):
+            hash_kb.log(since=bad)
+    assert len(hash_kb.log(since="2000-01-01")) == len(hash_kb.log(since="2000-01-01 09:00+02:00")) == 1
+    assert hash_kb.log(since="2999-01-01T00:00") == []
+    with pytest.raises(SystemExit) as usage:
+        main(["--home", str(tmp_path / "home"), "log", "--since", "yesterday"])
+    assert usage.value.code == 2
+    assert "'yesterday' is not a date" in capsys.readouterr().err

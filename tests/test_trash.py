@@ -343,3 +343,35 @@ def test_what_later_tables_keep_comes_back_too(hash_kb: KnowledgeBase, tmp_path:
     (back,) = [e for e in kb.directory.search("", k=10, filters={}, scope=draft.id)]
     assert back.name == "Youth service" and back.id != entry.id and seat.entry_id == back.id
     assert [s.quote for s in back.sources] == ["meets every week"]
+
+
+def test_kb_restore_brings_back_a_deleted_draft_and_the_listing_says_how(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kb.cli import main
+
+    home = tmp_path / "home"
+    base = ["--home", str(home), "--embedder", "hash"]
+    assert main([*base, "add", str(_write(tmp_path / "docs", {"panel.md": DOCS["panel.md"]}))]) == 0
+    with KnowledgeBase(home, embedder="hash") as kb:
+        kb.drafts.by("oscar").create("Oscar City", "oscar test draft")
+        kb.drafts.by("oscar").create("Oscar City", "a second draft")  # draft 2, as document 1 is the file
+        kb.drafts.by("oscar").delete(2)
+    assert main([*base, "remove", "1"]) == 0
+    capsys.readouterr()
+    assert main([*base, "trash", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    document = next(line for line in lines if line.startswith("document"))
+    draft = next(line for line in lines if line.startswith("draft"))
+    assert "[panel.md]" in document and document.endswith("restore: kb restore 1")
+    assert "a second draft  (a draft for Oscar City)" in draft and draft.endswith("restore: kb restore --draft 2")
+    assert main([*base, "restore", "2"]) == 2  # a document id: none is 2, and it says what is
+    assert "`kb restore --draft 2`" in capsys.readouterr().err
+    assert main([*base, "restore", "--draft", "2", "--as-copy"]) == 2
+    assert main([*base, "restore", "--draft", "2"]) == 0
+    assert capsys.readouterr().out.strip() == "restored draft 2 a second draft"
+    assert main([*base, "restore", "--draft", "2"]) == 2
+    assert "There is no draft 2 in the trash" in capsys.readouterr().err
+    with KnowledgeBase(home, embedder="hash") as kb:
+        assert kb.drafts.get(2).title == "a second draft"
+        assert kb.log(action="draft.restore")[-1].target == "draft 2"
+    assert main([*base, "restore", "1"]) == 0

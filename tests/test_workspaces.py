@@ -133,3 +133,73 @@ def test_workspace_and_user_commands(tmp_path: Path, capsys: pytest.CaptureFixtu
     entries = json.loads(capsys.readouterr().out)
     assert [e["action"] for e in entries] == ["user.add", "user.disable", "user.enable", "user.reset"]
     assert "long" not in json.dumps(entries)  # no password in the trail
+
+
+def test_only_configured_users_can_be_members_and_a_no_op_records_nothing(hash_kb: KnowledgeBase) -> None:
+    from kb.access import add_user, load_users, users_file
+
+    home = hash_kb.settings.home
+    ws = hash_kb.workspaces("admin", users=lambda: load_users(home, env={}))  # read at each change
+    ws.create("Lindenhall")
+    assert ws.set_member("Lindenhall", "anyone", "drafter") is None  # single-user mode: any name
+    path = users_file(home, env={})
+    assert path is not None
+    add_user(path, "dana", "viewer", "dana-password-1", iterations=1000)  # now users are configured
+    with pytest.raises(WorkspaceError, match="There is no user 'nobody'"):
+        ws.set_member("Lindenhall", "nobody", "drafter")
+    with pytest.raises(WorkspaceError, match="There is no user 'nobody'"):
+        ws.by("cora").set_member("Lindenhall", "nobody", "viewer")  # another actor, the same users
+    assert ws.set_member("Lindenhall", "dana", "drafter") is None
+    entries = len(hash_kb.log(action="workspace.member"))
+    assert ws.set_member("Lindenhall", "dana", "drafter") == "drafter"  # already: nothing to record
+    assert len(hash_kb.log(action="workspace.member")) == entries
+    assert ws.members("Lindenhall") == {"anyone": "drafter", "dana": "drafter"}
+    with pytest.raises(WorkspaceError, match="'ghost' is not a member of Lindenhall"):
+        ws.remove_member("Lindenhall", "ghost")
+    assert len(hash_kb.log(action="workspace.member")) == entries
+    ws.remove_member("Lindenhall", "dana")
+    assert hash_kb.log(action="workspace.member")[-1].detail == {"user": "dana", "after": None}
+
+
+def test_workspace_and_user_commands_say_what_they_did_and_refuse_clearly(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from kb.cli import main
+
+    base = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    for empty in (["user", "list"], ["workspace", "list"]):
+        assert main([*base, *empty]) == 0
+        assert "single-user mode" in capsys.readouterr().out  # not a blank answer
+    assert main([*base, "user", "add", "dana", "--role", "viewer", "--password", "dana-password-1"]) == 0
+    assert main([*base, "workspace", "list"]) == 0
+    assert capsys.readouterr().out.strip().endswith("`kb workspace create NAME` makes one for a city or a team")
+    users_json = (tmp_path / "home" / "users.json").read_text()
+    assert main([*base, "user", "add", "dana", "--role", "coordinator", "--password", "dana-password-2"]) == 2
+    err = capsys.readouterr().err
+    assert "dana already exists" in err and "kb user reset dana" in err and "kb user role dana" in err
+    assert (tmp_path / "home" / "users.json").read_text() == users_json  # nothing changed
+    assert main([*base, "user", "role", "dana"]) == 2  # no silent default role here
+    assert main([*base, "user", "role", "dana", "--role", "coordinator"]) == 0
+    assert main([*base, "user", "role", "dana", "--role", "coordinator"]) == 0
+    assert "already is a coordinator; nothing changed" in capsys.readouterr().out
+    assert main([*base, "user", "remove", "ghost"]) == 2
+    assert "There is no user 'ghost'" in capsys.readouterr().err
+    assert main([*base, "workspace", "create", "Lindenhall"]) == 0
+    assert main([*base, "workspace", "member", "Lindenhall", "nobody", "--role", "drafter"]) == 2
+    assert "There is no user 'nobody'" in capsys.readouterr().err
+    assert main([*base, "workspace", "member", "Lindenhall", "dana"]) == 0
+    assert capsys.readouterr().out.strip() == ("dana is now a drafter in Lindenhall (the default role; "
+                                               "--role viewer makes dana a reader only)")
+    assert main([*base, "workspace", "member", "Lindenhall", "dana", "--role", "viewer"]) == 0
+    assert capsys.readouterr().out.strip() == "dana is now a viewer in Lindenhall"
+    assert main([*base, "workspace", "unmember", "Lindenhall", "ghost"]) == 2
+    assert "'ghost' is not a member of Lindenhall" in capsys.readouterr().err
+    assert main([*base, "workspace", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["members"] == {"dana": "viewer"}
+    assert main([*base, "workspace", "unmember", "Lindenhall", "dana"]) == 0
+    assert capsys.readouterr().out.strip() == "dana is no longer a member of Lindenhall"
+    assert main([*base, "log", "--action", "user.", "--json"]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert [(e["action"], e["detail"]) for e in entries] == [
+        ("user.add", {"role": "viewer"}), ("user.role", {"before": "viewer", "after": "coordinator"})]

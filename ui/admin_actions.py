@@ -180,7 +180,7 @@ class WorkspaceActions(BaseActions):
         """create NAME / member NAME USER ROLE / unmember NAME USER, each recorded in the audit trail."""
         if not can(self.role(user), "remove"):
             raise UiError("error.admin.coordinators_only")
-        ws = self.kb.workspaces(user or LOCAL)
+        ws = self.kb.workspaces(user or LOCAL, users=lambda: self.users)  # only accounts can be members
         member = (member or "").strip()
         try:
             if act == "create":

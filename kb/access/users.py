@@ -21,6 +21,7 @@ from kb.access.roles import LOCAL, ROLES, PermissionDenied
 __all__ = [
     "DEFAULT_ITERATIONS",
     "User",
+    "UserExists",
     "hash_password",
     "verify_password",
     "users_file",
@@ -30,7 +31,9 @@ __all__ = [
     "add_user",
     "remove_user",
     "set_disabled",
+    "set_role",
     "put_user",
+    "check_new_user",
     "reset_password",
     "check_password",
     "MIN_PASSWORD_LENGTH",
@@ -48,6 +51,15 @@ class User:
     role: str
     password_hash: str
     disabled: bool = False  # kept (with its history) but cannot sign in or act
+
+
+class UserExists(ValueError):
+    """Adding a user under a name already taken: adding never replaces an account (its password or role)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"There is already a user {name!r}: reset their password or change their role "
+                         "instead; nothing was changed.")
+        self.name = name
 
 
 def check_password(password: str) -> None:
@@ -166,14 +178,26 @@ def _file_users(path: Path) -> dict[str, User]:
     return load_users(None, {"KB_USERS_FILE": str(path)})
 
 
+def check_new_user(path: str | Path, name: str) -> None:
+    """Raise ValueError unless `name` is a valid user name not yet in the users file (UserExists when it is
+    there), so a caller can refuse before asking for a password."""
+    if not name or not all(c.isalnum() or c in "._-" for c in name):
+        raise ValueError(f"User name {name!r}: use letters, digits, '.', '_' or '-'.")
+    if name in _file_users(Path(path)):
+        raise UserExists(name)
+
+
 def add_user(
     path: str | Path, name: str, role: str, password: str, *, iterations: int = DEFAULT_ITERATIONS
 ) -> User:
-    """Add or replace a user in a users file (for `kb user add NAME --role R`).
+    """Add a new user to a users file (for `kb user add NAME --role R`, the accounts form).
+
+    An existing name is refused (UserExists), never replaced: a typo or a second coordinator's form
+    must not silently take over someone's account; `reset_password` and `set_role` change one.
 
     Args:
         path: the users file (see `users_file`).
-        name: user name (letters, digits, `._-`).
+        name: user name (letters, digits, `._-`), not yet in the file.
         role: "viewer" or "coordinator".
         password: the plain password; only its hash is stored.
 
@@ -181,8 +205,7 @@ def add_user(
         The stored User.
     """
     path = Path(path)
-    if not name or not all(c.isalnum() or c in "._-" for c in name):
-        raise ValueError(f"User name {name!r}: use letters, digits, '.', '_' or '-'.")
+    check_new_user(path, name)
     _check_role(name, role)
     check_password(password)
     users = _file_users(path)
@@ -226,6 +249,12 @@ def put_user(path: str | Path, user: User) -> User:
 def set_disabled(path: str | Path, name: str, disabled: bool) -> User:
     """Disable a user (they can no longer sign in or act; their history stays) or enable them again."""
     return _replace(path, name, disabled=disabled)
+
+
+def set_role(path: str | Path, name: str, role: str) -> User:
+    """Give a user another role ("viewer" or "coordinator"); their password and state stay."""
+    _check_role(name, role)
+    return _replace(path, name, role=role)
 
 
 def reset_password(path: str | Path, name: str, password: str, *, iterations: int = DEFAULT_ITERATIONS) -> User:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import sqlite3
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from kb.audit.trail import record
@@ -39,14 +40,19 @@ class Workspaces:
     Args:
         catalog: the KB's catalog.
         actor: who makes the changes, for the audit trail.
+        users: the configured user names, read at each change (accounts change while a server runs);
+            only they can be made members. None, or none configured: single-user mode, where a
+            member is any name (the UI asks no one to sign in).
     """
 
-    def __init__(self, catalog: Catalog, actor: str = "local") -> None:
+    def __init__(self, catalog: Catalog, actor: str = "local", *,
+                 users: Callable[[], Collection[str]] | None = None) -> None:
         self.catalog = catalog
         self.actor = actor
+        self.users = users
 
     def by(self, actor: str) -> Workspaces:
-        return Workspaces(self.catalog, actor)
+        return Workspaces(self.catalog, actor, users=self.users)
 
     @property
     def _db(self) -> sqlite3.Connection:
@@ -96,28 +102,48 @@ class Workspaces:
         return {r[0]: r[1] for r in self._db.execute(
             "SELECT workspace_id, role FROM workspace_members WHERE user = ?", (user,))}
 
-    def set_member(self, ws: int | str, user: str, role: str) -> None:
-        """Add a member, or change their role (drafter: reads and edits the workspace's drafts; viewer: reads)."""
+    def set_member(self, ws: int | str, user: str, role: str) -> str | None:
+        """Add a member, or change their role (drafter: reads and edits the workspace's drafts; viewer: reads).
+
+        Returns:
+            Their role before (None: they were not a member); the same role changes nothing and
+            records nothing.
+
+        Raises:
+            WorkspaceError: an unknown role or workspace, or a user who is not configured (while
+                users are, see `users`).
+        """
         if role not in MEMBER_ROLES:
             raise WorkspaceError(f"Unknown workspace role {role!r}; use one of: {', '.join(MEMBER_ROLES)}.")
         if not user:
             raise WorkspaceError("Name the user to add.")
+        self._check_user(user)
         place = self.get(ws)
         with self.catalog.transaction() as db:
             before = db.execute("SELECT role FROM workspace_members WHERE workspace_id = ? AND user = ?",
                                 (place.id, user)).fetchone()
+            if before is not None and before[0] == role:
+                return role
             db.execute("INSERT INTO workspace_members (workspace_id, user, role) VALUES (?,?,?)"
                        " ON CONFLICT (workspace_id, user) DO UPDATE SET role = excluded.role", (place.id, user, role))
             record(db, self.actor, "workspace.member", f"workspace {place.id}",
                    {"user": user, "before": before[0] if before else None, "after": role})
+        return str(before[0]) if before else None
 
-    def remove_member(self, ws: int | str, user: str) -> bool:
+    def _check_user(self, user: str) -> None:
+        """A member must be one of the configured users: a mistyped name would hold a role no one can use."""
+        known = self.users() if self.users is not None else ()
+        if known and user not in known:
+            raise WorkspaceError(f"There is no user {user!r}; add their account first.")
+
+    def remove_member(self, ws: int | str, user: str) -> None:
+        """Take a member out of a workspace (WorkspaceError when they are not one: nothing to remove)."""
         place = self.get(ws)
         with self.catalog.transaction() as db:
             cur = db.execute("DELETE FROM workspace_members WHERE workspace_id = ? AND user = ?", (place.id, user))
-            if cur.rowcount:
-                record(db, self.actor, "workspace.member", f"workspace {place.id}", {"user": user, "after": None})
-        return bool(cur.rowcount)
+            if not cur.rowcount:
+                raise WorkspaceError(f"{user!r} is not a member of {place.name}; nothing was changed.")
+            record(db, self.actor, "workspace.member", f"workspace {place.id}", {"user": user, "after": None})
 
     # --- drafts ------------------------------------------------------------------------------
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from kb.audit.trail import AuditEntry, AuditTrail, actor_of, record
+from kb.audit.trail import AuditEntry, AuditTrail, BadDate, actor_of, record, utc_time
 
-__all__ = ["AuditEntry", "AuditTrail", "record", "actor_of"]
+__all__ = ["AuditEntry", "AuditTrail", "BadDate", "record", "actor_of", "utc_time"]

@@ -13,11 +13,12 @@ import getpass
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from kb.store.catalog import Catalog, now
 
-__all__ = ["AuditEntry", "AuditTrail", "record", "actor_of", "SECRET_KEYS"]
+__all__ = ["AuditEntry", "AuditTrail", "BadDate", "record", "actor_of", "utc_time", "SECRET_KEYS"]
 
 # Keys whose values never enter the trail, whatever a caller passes.
 SECRET_KEYS = frozenset({"password", "password_hash", "hash", "token", "secret"})
@@ -46,6 +47,30 @@ class AuditEntry:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "at": self.at, "actor": self.actor, "action": self.action,
                 "target": self.target, "detail": self.detail}
+
+
+class BadDate(ValueError):
+    """A date to filter the trail by that is not one: refused, since it would silently match nothing."""
+
+
+def utc_time(text: str) -> str:
+    """A date or time as the trail stores it ("2026-12-01T09:00:00Z"), so entries compare by text.
+
+    Args:
+        text: an ISO 8601 date or date-time: "2026-12-01", "2026-12-01T09:00", "2026-12-01 09:00:30";
+            UTC unless it carries an offset ("+02:00", "Z").
+
+    Raises:
+        BadDate: anything else ("yesterday", "12/01/2026", "2026-13-01").
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise BadDate(f"{text.strip()!r} is not a date: give a UTC date or time such as 2026-12-01 or "
+                      "2026-12-01T09:00.") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def actor_of(user: str | None) -> str:
@@ -101,7 +126,8 @@ class AuditTrail:
         """Entries, oldest first.
 
         Args:
-            since: only entries at or after this UTC time (ISO date or date-time, e.g. "2026-12-01").
+            since: only entries at or after this UTC time (ISO date or date-time, e.g. "2026-12-01";
+                anything else raises BadDate, see `utc_time`).
             user: only this actor's entries.
             action: only actions starting with this ("document." for every document change).
             limit: only the newest `limit` entries (still oldest first).
@@ -109,7 +135,7 @@ class AuditTrail:
         where, params = [], []
         if since:
             where.append("at >= ?")
-            params.append(since.strip())
+            params.append(utc_time(since))
         if user:
             where.append("actor = ?")
             params.append(user)

@@ -7,8 +7,9 @@ import json
 import sys
 from typing import Any
 
+from kb.audit import actor_of
 from kb.cli.words import plural
-from kb.trash import TrashError
+from kb.trash import TrashError, TrashItem
 
 __all__ = ["HISTORY_COMMANDS", "run_history"]
 
@@ -23,15 +24,41 @@ def run_history(args: argparse.Namespace, kb: Any) -> int:
     """Run one of HISTORY_COMMANDS on an open KnowledgeBase; returns the exit status."""
     try:
         if args.command == "restore":
-            doc = kb.restore(args.doc, as_copy=args.as_copy)
-            print(f"restored {doc.id} {doc.source} ({plural(doc.chunk_count, 'chunk')})")
-            return 0
+            return _restore(args, kb)
         if args.command == "trash":
             return _trash(args, kb)
         return _log(args, kb)
     except TrashError as err:
         print(f"kb: {err}", file=sys.stderr)
         return 2
+
+
+def _restore(args: argparse.Namespace, kb: Any) -> int:
+    """`kb restore DOC [--as-copy]` brings a document back; `kb restore --draft ID` a deleted draft."""
+    if args.draft:
+        if args.as_copy:
+            raise TrashError("--as-copy goes with a document; a draft comes back under its own id.")
+        item = kb.trash.find("draft", args.doc)
+        kb.trash.restore_draft(args.doc, actor_of(None))  # TrashError when it is not in the trash
+        print(f"restored draft {args.doc} {item.title}")
+        return 0
+    if kb.trash.find("document", args.doc) is None and kb.trash.find("draft", args.doc) is not None:
+        raise TrashError(f"There is no document {args.doc} in the trash, but a draft {args.doc} is: "
+                         f"`kb restore --draft {args.doc}` brings it back.")
+    doc = kb.restore(args.doc, as_copy=args.as_copy)
+    print(f"restored {doc.id} {doc.source} ({plural(doc.chunk_count, 'chunk')})")
+    return 0
+
+
+def _trash_line(item: TrashItem) -> str:
+    """One item of `kb trash list`, ending with the command that restores it (ids of documents and
+    drafts are counted apart, so the same number can be both)."""
+    if item.kind == "document":
+        what, how = f"[{item.source}]", f"kb restore {item.item_id}"
+    else:  # a draft has no file: its `source` is the city it was drafted for
+        what, how = f"(a draft for {item.source})" if item.source else "(a draft)", f"kb restore --draft {item.item_id}"
+    return (f"{item.kind:<8} {item.item_id:>5}  {item.title}  {what}  removed {item.removed_at} by {item.removed_by}"
+            f", purged after {item.purge_after}; restore: {how}")
 
 
 def _trash(args: argparse.Namespace, kb: Any) -> int:
@@ -44,8 +71,7 @@ def _trash(args: argparse.Namespace, kb: Any) -> int:
             _print_json([i.to_dict() for i in items])
             return 0
         for i in items:
-            print(f"{i.kind:<8} {i.item_id:>5}  {i.title}  [{i.source}]  removed {i.removed_at} by {i.removed_by}"
-                  f", purged after {i.purge_after}")
+            print(_trash_line(i))
         print(f"{len(items)} in the trash")
         return 0
     chosen = None

@@ -12,7 +12,7 @@ import functools
 import math
 from typing import Any
 
-__all__ = ["kv", "filters_of", "positive_int", "positive_float", "reader_language", "iso639_1"]
+__all__ = ["kv", "filters_of", "positive_int", "positive_float", "reader_language", "iso639_1", "utc_date"]
 
 
 def kv(text: str) -> tuple[str, str]:
@@ -43,6 +43,17 @@ def positive_float(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text!r}")
     return value
+
+
+def utc_date(text: str) -> str:
+    """An argparse type for `kb log --since`: an ISO date or date-time (kb.audit.utc_time); "yesterday"
+    would otherwise match no entry and look like an empty trail."""
+    from kb.audit.trail import utc_time
+
+    try:
+        return utc_time(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 @functools.cache

@@ -11,7 +11,7 @@ from pathlib import Path
 from ingest import editable_fields
 from kb.cli.atlas import add_atlas_parsers
 from kb.cli.directory import add_directory_parsers
-from kb.cli.options import kv, positive_float, positive_int, reader_language
+from kb.cli.options import kv, positive_float, positive_int, reader_language, utc_date
 from kb.searching.filters import FILTER_KEYS
 from kb.settings import default_home
 
@@ -84,8 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
                         "(restorable for $KB_TRASH_DAYS, default 30 days)")
     rm.add_argument("doc", help="document id or source name")
 
-    rs = sub.add_parser("restore", help="bring a document back from the trash, exactly as it was")
-    rs.add_argument("doc", type=int, help="the removed document's id (see `kb trash list`)")
+    rs = sub.add_parser("restore", help="bring a document (or a deleted draft) back from the trash, exactly "
+                        "as it was")
+    rs.add_argument("doc", type=int, help="the removed document's id, or with --draft the draft's "
+                    "(`kb trash list` says which command restores each item)")
+    rs.add_argument("--draft", action="store_true", help="restore the deleted draft with this id (into its "
+                    "workspace, if that still exists)")
     rs.add_argument("--as-copy", action="store_true", help="when its file was added again meanwhile, keep "
                     "it as a separate document (the newer copy stays either way)")
 
@@ -98,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--json", action="store_true", help="print JSON")
 
     lg = sub.add_parser("log", help="the audit trail: who changed what, and when")
-    lg.add_argument("--since", help="from this UTC date or time on, e.g. 2026-12-01 or 2026-12-01T09:00")
+    lg.add_argument("--since", type=utc_date, metavar="DATE",
+                    help="from this UTC date or time on, e.g. 2026-12-01 or 2026-12-01T09:00 (ISO 8601)")
     lg.add_argument("--user", help="only this user's entries (cli:NAME for the command line)")
     lg.add_argument("--action", help="only actions starting with this, e.g. document. or draft.delete")
     lg.add_argument("--json", action="store_true", help="print JSON")
@@ -163,10 +168,12 @@ def build_parser() -> argparse.ArgumentParser:
     _ray_option(sv)
 
     us = sub.add_parser("user", help="manage web UI users (hashed passwords in $KB_HOME/users.json)")
-    us.add_argument("action", choices=["add", "remove", "list", "disable", "enable", "reset"],
-                    help="what to do (reset: a new password)")
+    us.add_argument("action", choices=["add", "remove", "list", "disable", "enable", "reset", "role"],
+                    help="what to do (add: a new user, never replacing one; reset: a new password; "
+                    "role: another role)")
     us.add_argument("name", nargs="?", help="user name")
-    us.add_argument("--role", choices=["viewer", "coordinator"], default="viewer", help="role (add)")
+    us.add_argument("--role", choices=["viewer", "coordinator"],
+                    help="role (add: default viewer; role: the new role, required)")
     us.add_argument("--password", help="password (add, reset; at least 10 characters); asked for when omitted")
 
     ws = sub.add_parser("workspace", help="workspaces: a city's or team's drafts and members")
@@ -174,6 +181,6 @@ def build_parser() -> argparse.ArgumentParser:
                     help="list; create NAME; member NAME USER --role drafter|viewer; unmember NAME USER; "
                     "share DRAFT NAME|network; unshare DRAFT NAME|network; move DRAFT NAME")
     ws.add_argument("args", nargs="*", help="the action's arguments (see above)")
-    ws.add_argument("--role", choices=["drafter", "viewer"], default="drafter", help="a member's role (member)")
+    ws.add_argument("--role", choices=["drafter", "viewer"], help="a member's role (member; default drafter)")
     ws.add_argument("--json", action="store_true", help="print JSON (list)")
     return p

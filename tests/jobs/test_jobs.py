@@ -140,3 +140,20 @@ def test_kb_adds_own_job_is_never_claimed_by_another_process(tmp_path: Path) -> 
         assert kb.add_job(notes(tmp_path / "more", 1, start=5)).count("added") == 1
         (latest, *_) = kb.jobs.latest(1)
         assert latest.owner == worker.owner and latest.state == "done"
+
+
+def test_kb_jobs_cancel_refuses_a_job_that_has_finished(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    home = tmp_path / "home"
+    base = ["--home", str(home), "--embedder", "hash"]
+    assert main([*base, "add", str(notes(tmp_path / "in", 1)[0])]) == 0  # job 1: done
+    with KnowledgeBase(home, embedder="hash") as kb:
+        queued = kb.submit(notes(tmp_path / "more", 1, start=1))  # no worker here: it waits
+    capsys.readouterr()
+    assert main([*base, "jobs", "cancel", "1"]) == 2
+    assert "kb: job 1 has already finished (done); nothing to cancel" in capsys.readouterr().err
+    assert main([*base, "jobs", "cancel", str(queued)]) == 0
+    assert capsys.readouterr().out.strip() == f"job {queued}: cancelled"
+    assert main([*base, "jobs", "cancel", str(queued)]) == 2  # a second time: already over
+    assert f"job {queued} has already finished (cancelled)" in capsys.readouterr().err
+    with KnowledgeBase(home, embedder="hash") as kb:
+        assert [e.target for e in kb.log(action="job.cancel")] == [f"job {queued}"]

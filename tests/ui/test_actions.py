@@ -358,3 +358,11 @@ def test_an_arabic_drafters_export_is_arabic_and_right_to_left(act: Actions, tmp
     english = DocxDocument(str(act.export("ana", draft_id, "docx", lang="en").path))
     assert english.sections[0]._sectPr.find(qn("w:bidi")) is None
     assert english.paragraphs[1].text.startswith("Local framework for preventing hate")
+
+
+def test_only_an_account_can_be_made_a_workspace_member_from_the_page(act: Actions) -> None:
+    act.workspace_action("ana", "create", "Lyon")
+    with pytest.raises(UiError, match="There is no user 'nobody'"):
+        act.workspace_action("ana", "member", "Lyon", "nobody", "drafter")
+    assert "vic" in act.workspace_action("ana", "member", "Lyon", "vic", "viewer")
+    assert act.kb.workspaces().members("Lyon") == {"vic": "viewer"}
