@@ -515,7 +515,22 @@ class KnowledgeBase(AtlasMethods):
         return self._searcher().similar(chunk_id, k=k, filters=filters)
 
     def _searcher(self) -> Searcher:
+        self._follow()
         return Searcher(self.catalog, self.indexes, self.settings.max_per_doc)
+
+    def _follow(self) -> None:
+        """Catch up with what another process committed (a `kb remove` or `kb add` run beside
+        `kb serve`): its stores are loaded again and mended by chunk id, once, before this search.
+        Without it a server kept searching its old indexes: removed passages took the places of
+        live ones, and a hit whose chunk was gone failed."""
+        indexes = self.indexes
+        if indexes.guard.reading() or not indexes.behind():
+            return
+        with indexes.guard.writer():
+            if indexes.behind():
+                indexes.reload()
+                with indexes.guard.exclusive():
+                    check(indexes, repair=True)
 
     def as_retriever(self, k: int = 10, filters: dict[str, Any] | None = None) -> Any:
         """A llama-index `BaseRetriever` over this knowledge base's search (for query engines)."""

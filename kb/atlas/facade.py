@@ -33,6 +33,9 @@ class AtlasMethods:
     settings: Settings
     _atlas: Atlas | None = None
 
+    def _follow(self) -> None:
+        """Catch up with another process's changes before a search (KnowledgeBase._follow)."""
+
     @property
     def atlas(self) -> Atlas:
         if self._atlas is None:
@@ -158,6 +161,7 @@ class AtlasMethods:
 
     def _section_searcher(self, per_doc: int | None) -> Searcher:
         """A Searcher over this KB allowing `per_doc` passages of one document (None: the KB's setting)."""
+        self._follow()
         return Searcher(self.catalog, self.indexes, per_doc or self.settings.max_per_doc)
 
     def _section_searches(self, section: str) -> list[str]:

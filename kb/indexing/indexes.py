@@ -48,7 +48,10 @@ class Indexes:
         self.settings = settings
         self.catalog = catalog
         self.models = Models(settings.embedder, settings.cache_path)
-        self.guard = Guard()  # readers share; a writer swaps documents in alone (kb.serving)
+        # readers share; a writer swaps documents in alone (kb.serving); after each of this process's
+        # writes the indexes reflect the catalog's generation (`behind`)
+        self.guard = Guard(after_write=self._caught_up)
+        self._generation = catalog.generation()  # the saved stores are the catalog's as this opens
         self._follow_lock = threading.RLock()  # a signal's store is loaded once, by one reader
         self.signals = self._new_signals()
         self._dense = self._dense_of(self.signals)
@@ -222,6 +225,26 @@ class Indexes:
             self.add(new_ids, texts, encoded)
         self.save()
 
+    # --- another process's changes -----------------------------------------------------------
+
+    def _caught_up(self) -> None:
+        self._generation = self.catalog.generation()
+
+    def behind(self) -> bool:
+        """Whether the catalog changed since these indexes last reflected it: another process (a
+        `kb remove` beside `kb serve`) committed a change. One small read; this process's own
+        writes keep up as they go (`Guard(after_write=...)`)."""
+        return self.catalog.generation() != self._generation
+
+    def reload(self) -> None:
+        """Drop every store held in memory: each loads again from its saved file on first use (the
+        other process saved its indexes after its commit; `kb.upkeep.consistency.check` mends what
+        it had not yet). Call it holding the writer lock."""
+        signals = self._new_signals()
+        with self.guard.exclusive():
+            self.signals, self._dense = signals, self._dense_of(signals)
+            self._dirty = False
+
     def mark_changed(self) -> None:
         """Say that an index changed outside `add` and `remove` (a repair), so `save` writes it."""
         self._dirty = True
@@ -277,4 +300,5 @@ class Indexes:
                 self.signals, self._dense = signals, self._dense_of(signals)
                 self._dirty = True
             self.save()
+            self.catalog.bump_generation()  # no row changed, but a server beside this must load the new stores
         return len(rows)

@@ -113,7 +113,9 @@ class Searcher:
         found = gather(q, signals, depth, allowed)
         languages = self.catalog.chunk_languages(found.ids.tolist())
         fused = hybrid_search(q, found, depth, [languages.get(i, "und") for i in found.ids.tolist()])
-        ranked = [(h.chunk_id, h.score) for h in fused]
+        # a chunk the catalog no longer has (indexes a moment behind another process's commit) is
+        # not a result: it would take a live one's place or fail to be cited
+        ranked = [(h.chunk_id, h.score) for h in fused if h.chunk_id in languages]
         if rerank is not None:
             ranked = rerank(ranked)
         parts = {h.chunk_id: (h.dense_score, h.lexical_score) for h in fused}

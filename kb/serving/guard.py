@@ -20,16 +20,23 @@ holder may also read.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 __all__ = ["Guard"]
 
 
 class Guard:
-    """Shared/exclusive lock with writer preference, plus the one-writer-at-a-time lock."""
+    """Shared/exclusive lock with writer preference, plus the one-writer-at-a-time lock.
 
-    def __init__(self) -> None:
+    Args:
+        after_write: called when a writer's outermost block ends without an error, still holding the
+            writer lock (the indexes note which catalog generation they now reflect).
+    """
+
+    def __init__(self, after_write: Callable[[], None] | None = None) -> None:
+        self._after_write = after_write
+        self._writer_depth = 0  # changed only by the thread holding the writer lock
         self._cond = threading.Condition(threading.Lock())
         self._readers = 0
         self._exclusive_owner: int | None = None
@@ -40,6 +47,10 @@ class Guard:
 
     def _depth(self) -> int:
         return getattr(self._local, "depth", 0)
+
+    def reading(self) -> bool:
+        """Whether this thread holds the guard shared (it cannot take it exclusive then)."""
+        return self._depth() > 0
 
     @contextmanager
     def shared(self) -> Iterator[None]:
@@ -100,4 +111,10 @@ class Guard:
     def writer(self) -> Iterator[None]:
         """One writer at a time (re-entrant): held for a whole ingest, remove or reindex."""
         with self._writer:
-            yield
+            self._writer_depth += 1
+            try:
+                yield
+                if self._writer_depth == 1 and self._after_write is not None:
+                    self._after_write()
+            finally:
+                self._writer_depth -= 1

@@ -256,6 +256,16 @@ class Catalog:
         rows = self.db.execute("SELECT id FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,)).fetchall()
         return np.asarray([r[0] for r in rows], dtype=np.int64)
 
+    def generation(self) -> int:
+        """A counter that moves with every committed change to what the indexes are built from, by any
+        process (triggers of migration m015): equal values mean the indexes' sources did not change."""
+        return int(self.db.execute("SELECT value FROM generation WHERE id = 1").fetchone()[0])
+
+    def bump_generation(self) -> None:
+        """Move the generation on for a change no row shows (indexes rebuilt with another model)."""
+        with self.db:
+            self.db.execute("UPDATE generation SET value = value + 1 WHERE id = 1")
+
     def chunk_ids(self) -> np.ndarray:
         """Every chunk id in the catalog, sorted."""
         rows = self.db.execute("SELECT id FROM chunks ORDER BY id").fetchall()

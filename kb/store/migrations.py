@@ -453,3 +453,27 @@ def m014_accounts(db: sqlite3.Connection) -> None:
         )
         """,
     )
+
+
+@migration
+def m015_generation(db: sqlite3.Connection) -> None:
+    # A counter every change to what the indexes are built from moves (a chunk added, removed or
+    # changed; a document's title or metadata, which the chunks' index header names), in the same
+    # transaction, whichever process commits it: a `kb serve` sees that a `kb remove` run beside it
+    # changed the KB and loads its indexes again (`KnowledgeBase._follow`).
+    run_script(
+        db,
+        """
+        CREATE TABLE generation (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            value INTEGER NOT NULL
+        );
+        INSERT INTO generation (id, value) VALUES (1, 0)
+        """,
+    )
+    bump = "BEGIN UPDATE generation SET value = value + 1 WHERE id = 1; END"
+    # One statement each (run_script splits on ';', which a trigger body holds).
+    for name, when in (("chunks_added", "AFTER INSERT ON chunks"), ("chunks_removed", "AFTER DELETE ON chunks"),
+                       ("chunks_changed", "AFTER UPDATE OF text, section, language ON chunks"),
+                       ("documents_changed", "AFTER UPDATE OF title, metadata ON documents")):
+        db.execute(f"CREATE TRIGGER generation_{name} {when} {bump}")
