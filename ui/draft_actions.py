@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from kb.access import LOCAL, Ticket, WorkspaceError
+from kb.drafting import ItemGone
 from kb.drafting.drafts import Draft, DraftError, DraftItem, Drafts
 from kb.drafting.export import FORMATS, export
 from ui import render
@@ -117,6 +118,8 @@ class DraftActions(BaseActions):
     def _do(self, fn: Callable[[], Any]) -> Any:
         try:
             return fn()
+        except ItemGone as err:  # removed meanwhile: in another page, or by a co-drafter
+            raise UiError("error.draft_item_gone") from err
         except DraftError as err:
             raise UiError("error.draft", detail=str(err)) from err
 

@@ -19,7 +19,7 @@ from kb import METADATA_FIELDS
 from kb.access import can
 from kb.directory.folding import fold
 from ui import render
-from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions
+from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, UiError
 from ui.card_events import make_card_handlers
 from ui.directory import directory_language_updates
 from ui.form_handlers import form_handler, user_of
@@ -194,8 +194,12 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             act.restore_item(user, removed)
             removed = None
         else:
-            gone = act.item_action(user, str(data.get("act")), int(data["item"]))
-            removed = gone or removed
+            try:
+                removed = act.item_action(user, str(data.get("act")), int(data["item"])) or removed
+            except UiError as err:
+                if err.msg.key != "error.draft_item_gone":
+                    raise
+                gr.Warning(err.text(lang))  # and the draft is drawn as it is now, without that excerpt
         return act.view(user, working, section_key, lang, removed), removed, *draft_updates(working, user=user)
 
     def create(lang, city, title, section_key, request: gr.Request):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from kb.drafting.drafts import Drafts
 from kb.drafting.export import FORMATS, export
-from kb.drafting.framework import DEFAULT_FRAMEWORK, DraftError, Framework, Section, load_framework
+from kb.drafting.framework import DEFAULT_FRAMEWORK, DraftError, Framework, ItemGone, Section, load_framework
 from kb.drafting.records import Draft, DraftInfo, DraftItem, DraftSection
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "DraftItem",
     "DraftSection",
     "DraftError",
+    "ItemGone",
     "Framework",
     "Section",
     "DEFAULT_FRAMEWORK",

@@ -19,6 +19,7 @@ from kb.drafting.framework import (
     OTHER_SECTION,
     DraftError,
     Framework,
+    ItemGone,
     Section,
     load_framework,
 )
@@ -271,7 +272,7 @@ class Drafts:
     def item(self, item_id: int) -> DraftItem:
         row = self._db.execute("SELECT * FROM draft_items WHERE id = ?", (int(item_id),)).fetchone()
         if row is None:
-            raise DraftError(f"There is no draft item {item_id}.")
+            raise ItemGone(f"There is no draft item {item_id}.")
         return item_from_row(row)
 
     def move(self, item_id: int, delta: int) -> DraftItem:

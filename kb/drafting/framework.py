@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-__all__ = ["Framework", "Section", "DraftError", "load_framework", "DEFAULT_FRAMEWORK", "OTHER_SECTION"]
+__all__ = ["Framework", "Section", "DraftError", "ItemGone", "load_framework", "DEFAULT_FRAMEWORK", "OTHER_SECTION"]
 
 DEFAULT_FRAMEWORK = Path(__file__).resolve().parents[2] / "corpus" / "framework.yaml"
 # Items whose section the template no longer has are shown (and exported) here, never dropped.
@@ -20,6 +20,10 @@ OTHER_SECTION = "other"
 
 class DraftError(ValueError):
     """A drafting request that cannot be done; the message says why in plain words."""
+
+
+class ItemGone(DraftError):
+    """The draft item is not there (any more): removed meanwhile, in another page or by a co-drafter."""
 
 
 @dataclass(frozen=True)

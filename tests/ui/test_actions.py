@@ -366,3 +366,13 @@ def test_only_an_account_can_be_made_a_workspace_member_from_the_page(act: Actio
         act.workspace_action("ana", "member", "Lyon", "nobody", "drafter")
     assert "vic" in act.workspace_action("ana", "member", "Lyon", "vic", "viewer")
     assert act.kb.workspaces().members("Lyon") == {"vic": "viewer"}
+
+
+def test_an_excerpt_another_drafter_removed_is_said_to_be_gone_not_an_internal_number(act: Actions) -> None:
+    draft_id = act.create_draft("ana", "Lyon", "Plan")
+    act.add_note("ana", draft_id, "leadership", "Our own words for this section.")
+    item_id = act.kb.drafts.get(draft_id).items()[0].id
+    act.item_action("ana", "remove", item_id)  # one page removes it ...
+    with pytest.raises(UiError) as gone:  # ... the other, not redrawn yet, moves it
+        act.item_action("ana", "down", item_id)
+    assert gone.value.msg.key == "error.draft_item_gone" and str(item_id) not in gone.value.text("en")
