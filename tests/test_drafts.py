@@ -171,3 +171,21 @@ def test_a_heading_with_its_own_section_sign_is_not_cited_with_two() -> None:
     doc = Document(1, "x", "a.md", "Plan", "en", "markdown", {"city": "Harrow"}, "ready", "", "")
     chunk = Chunk(1, 1, 0, "Text.", None, ("Plan", "§ 3 Referral"), 0, 5, "en")
     assert citation(doc, chunk) == "Plan — Harrow, § 3 Referral"
+
+
+def test_a_whole_passage_is_quoted_without_the_title_or_heading_line_its_citation_names(tmp_path) -> None:
+    from kb import KnowledgeBase
+
+    src = tmp_path / "guide.md"
+    src.write_text("# Forming a leadership group\n\n## Step 1: secure a clear mandate\n\n"
+                   "The mayor signs a mandate before the first meeting.\n", encoding="utf-8")
+    with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:
+        assert kb.add([src]).ok
+        chunk = kb.catalog.chunks(kb.catalog.chunk_ids().tolist())
+        (c,) = chunk.values()
+        assert c.text.startswith("Forming a leadership group")  # the stored passage says its headings
+        draft = kb.drafts.create("Lyon", "Plan")
+        item = kb.drafts.pin(draft.id, "leadership", c)
+        assert item.text == "The mayor signs a mandate before the first meeting."
+        assert kb.drafts.pin(draft.id, "leadership", c).id == item.id  # twice is still once
+        assert kb.drafts.quoted(c) == item.text

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kb.searching.highlights import body_text
 from kb.types import Hit
 from ui.i18n import direction, t
 from ui.i18n.locale import country_name, language_name
@@ -71,15 +72,6 @@ def highlight(text: str, sentences: Iterable[str], start: int = 0, end: int | No
         pos = b
     out.append(esc(text[pos:end]))
     return "".join(out)
-
-
-def body_text(text: str, headings: Sequence[str]) -> str:
-    """The passage without leading lines that only repeat its title or a section heading."""
-    names = {" ".join(h.split()).casefold() for h in headings if h and h.strip()}
-    lines = text.split("\n")
-    while lines and (not lines[0].strip() or " ".join(lines[0].split()).casefold() in names):
-        lines.pop(0)
-    return "\n".join(lines).strip() or text.strip()
 
 
 def excerpt_window(text: str, sentences: Sequence[str], limit: int = WINDOW,

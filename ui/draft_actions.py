@@ -208,7 +208,7 @@ class DraftActions(BaseActions):
         elif highlights:
             part = highlighted_span(chunk.text, highlights)
         number, title = self._section_label(section_key, lang)
-        if self.drafts.pinned(int(draft.id), section_key, chunk.id, part or chunk.text) is not None:
+        if self.drafts.pinned(int(draft.id), section_key, chunk.id, self.drafts.quoted(chunk, part)) is not None:
             text = t(lang, "status.duplicate", number=str(number), section=title)
             return render.message(text, "info"), render.CardState(notice=text, notice_kind="info")
         self._do(lambda: self._drafts_of(user).pin(int(draft.id), section_key, chunk, quote=part))

@@ -194,10 +194,11 @@ class Drafts:
             quote = quote.strip()
             if not quote or quote not in whole:
                 raise DraftError("Only text that appears in the excerpt exactly can be pinned as a quotation.")
+        doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)
+        quote = quote or self._body(excerpt, chunk, doc, whole)
         existing = self.pinned(draft_id, section_key, chunk_id, quote or whole)
         if existing is not None:
             return existing
-        doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)
         if chunk is not None and doc is not None:
             from kb.searching.citations import citation as build_citation
 
@@ -240,6 +241,28 @@ class Drafts:
             page=page,
             meta=meta,
         )
+
+    def quoted(self, excerpt: Hit | Chunk, quote: str | None = None) -> str:
+        """The text pinning this excerpt (or this part of it) stores: for the whole passage, the passage
+        as its card shows it (`_body`). What `pinned` compares, so a caller can ask before pinning."""
+        chunk_id = excerpt.id if isinstance(excerpt, Chunk) else excerpt.chunk_id
+        chunk = self.catalog.chunks([chunk_id]).get(chunk_id) or (excerpt if isinstance(excerpt, Chunk) else None)
+        whole = chunk.text if chunk is not None else excerpt.text
+        if quote and quote.strip():
+            return quote.strip()
+        doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)
+        return self._body(excerpt, chunk, doc, whole) or whole
+
+    @staticmethod
+    def _body(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Any, whole: str) -> str | None:
+        """The passage without a first line that only repeats the document's title or the section
+        heading (the citation names both), or None when it has no such line."""
+        from kb.searching.highlights import body_text
+
+        title = doc.title if doc is not None else (excerpt.title if isinstance(excerpt, Hit) else "")
+        section = chunk.section if chunk is not None else excerpt.section
+        body = body_text(whole, (title, *section))
+        return body if body != whole.strip() else None
 
     def pinned(self, draft_id: int, section_key: str, chunk_id: int, text: str) -> DraftItem | None:
         """The item of a section that already quotes this text of this chunk, if any."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from kb.indexing.indexes import Indexes
 from kb.store.catalog import Catalog
 from kb.types import Hit
 
-__all__ = ["DENSE_HIGHLIGHT_BUDGET_S", "split_sentences", "highlight", "one_line"]
+__all__ = ["DENSE_HIGHLIGHT_BUDGET_S", "split_sentences", "highlight", "one_line", "body_text"]
 
 DENSE_HIGHLIGHT_BUDGET_S = 1.0  # time allowed for embedding sentences of cross-lingual hits
 
@@ -32,6 +33,16 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+|\n+")
 def split_sentences(text: str) -> list[str]:
     """Sentences of a chunk, verbatim (so the UI can find them in the text to mark them)."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def body_text(text: str, headings: Sequence[str]) -> str:
+    """The passage without leading lines that only repeat its title or a section heading: what a card
+    shows and a pinned passage quotes (the citation names the title and section already)."""
+    names = {" ".join(h.split()).casefold() for h in headings if h and h.strip()}
+    lines = text.split("\n")
+    while lines and (not lines[0].strip() or " ".join(lines[0].split()).casefold() in names):
+        lines.pop(0)
+    return "\n".join(lines).strip() or text.strip()
 
 
 def one_line(text: str, limit: int) -> str:

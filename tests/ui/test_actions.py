@@ -152,7 +152,9 @@ def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:
     view = act.view("ana", draft_id, "coordination")
     assert view.index("We will meet weekly.") < view.index("Concerns go to the panel.")
     md = act.export("ana", draft_id, "markdown").path.read_text(encoding="utf-8")
-    assert "> Referral" in md and "[1]" in md and "1. Referral — Lyon, FR" in md
+    # the quote is the passage as its card shows it: its title line is the reference's, not the quote's
+    assert "> Concerns go to the panel." in md and "> Referral" not in md and "[1]" in md
+    assert "1. Referral — Lyon, FR" in md
     csl = json.loads(act.export("ana", draft_id, "csl-json").path.read_text(encoding="utf-8"))
     assert csl[0]["type"] == "report" and csl[0]["publisher-place"] == "Lyon, FR"
     assert act.export("ana", draft_id, "docx").path.suffix == ".docx"
@@ -259,7 +261,7 @@ def test_a_removed_item_comes_back_with_undo(act: Actions, tmp_path: Path) -> No
     first = act.drafts.get(draft_id).section("coordination").items[0]
     removed = act.item_action("ana", "remove", first.id)
     view = act.view("ana", draft_id, "coordination", "en", removed)
-    assert "Removed “Referral Concerns go to the panel.”" in view and 'data-act="restore"' in view
+    assert "Removed “Concerns go to the panel.”" in view and 'data-act="restore"' in view
     act.restore_item("ana", removed)
     items = act.drafts.get(draft_id).section("coordination").items
     assert [i.id for i in items] == [first.id, items[1].id] and items[0].text == first.text
