@@ -160,9 +160,13 @@ class LibraryActions(BaseActions):
         job = self._follow(job_id, progress, step)
         outcomes = [FileOutcome(**{**(f.outcome or {}), "path": f.name}) for f in job.files if f.outcome]
         data = AddReport(files=outcomes).to_dict()
+        rows = render.outcome_rows(data, lang)
+        left = [f.name for f in job.files if not f.outcome]  # a cancelled job's files not reached
+        if left:
+            rows += [[name, t(lang, "jobs.file.cancelled"), "", "", "", "", ""] for name in left]
+            return render.message(t(lang, "add.cancelled", summary=summary(data, lang), n=len(left)), "info"), rows
         kind = "ok" if all(o.outcome != "failed" for o in outcomes) else "error"
-        text = t(lang, "add.done", summary=summary(data, lang))
-        return render.message(text, kind), render.outcome_rows(data, lang)
+        return render.message(t(lang, "add.done", summary=summary(data, lang)), kind), rows
 
     def _follow(self, job_id: int, progress: Callable[[int, int, str], None] | None, step: Step | None) -> Job:
         """Wait for a job to end, reporting each file as it goes (the job runs in the background)."""

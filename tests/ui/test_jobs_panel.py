@@ -142,3 +142,22 @@ def test_cancelling_a_running_job_keeps_the_files_it_committed(act: Actions, tmp
     html, _, active = act.jobs_panel("ana", "en")
     assert not active and html is not None and "cancelled" in html and "not added (cancelled): 2" in html
     assert {d.source for d in kb.documents()} == {f.name for f in files[:2]}
+
+
+def test_an_upload_cancelled_before_its_files_were_read_says_which_were_not_added(act: Actions, tmp_path: Path) -> None:
+    import threading
+
+    result: list[tuple[str, list[list[object]]]] = []
+    adding = threading.Thread(target=lambda: result.append(
+        act.add("ana", notes(tmp_path / "in", 2), None, {})))
+    adding.start()  # the worker is stopped: the job waits in the queue
+    for _ in range(100):
+        queued = act.kb.jobs.latest()
+        if queued:
+            break
+        threading.Event().wait(0.05)
+    act.cancel_job("ana", queued[0].id)
+    adding.join(timeout=30)
+    status, rows = result[0]
+    assert "Cancelled: 0 added" in status and "2 files not added" in status and "Done" not in status
+    assert [r[1] for r in rows] == ["not added (cancelled)"] * 2 and rows[0][0] == "note-0.md"
