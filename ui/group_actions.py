@@ -50,7 +50,7 @@ class GroupActions(DirectoryActions):
         if not (organisation or "").strip():
             raise UiError("error.group.organisation")
         if not sector:
-            raise UiError("error.group.sector")
+            raise UiError("error.group.sector", other=Msg("choice.sector.other"))
         try:
             seat = self.kb.roster.add(did, RosterMember(organisation, sector, role or "member", note or ""))
         except SeatTaken as err:

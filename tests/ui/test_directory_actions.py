@@ -150,3 +150,11 @@ def test_a_directory_search_on_words_no_entry_holds_says_it_shows_the_closest_in
     assert "closest in meaning" in status
     _, status = act.directory_view("ana", "network", "Turning Point")
     assert "closest in meaning" not in status
+
+
+def test_a_seat_without_a_sector_is_told_to_pick_one_from_the_list_or_other(act: Actions) -> None:
+    draft = act.create_draft("ana", "Larchmont Ridge")
+    with pytest.raises(UiError) as refused:  # a typed "Sport" reaches the server as no sector at all
+        act.add_seat("ana", draft, "Larchmont Sports Club", "", "member", "", "en")
+    assert "from the list; “Other” when none fits" in refused.value.text("en")
+    assert "„Sonstige“" in refused.value.text("de")  # the list's own word for it
