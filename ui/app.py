@@ -61,8 +61,8 @@ def _guard(gr: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def progress_on_displays(gr: Any, app: Any) -> None:
-    """Show each event's progress, and Gradio's "Error" badge when it fails, on what the event
-    displays (HTML, tables), never on the form fields it also updates.
+    """Show each event's progress on what the event displays (HTML, tables), never on the form fields
+    it also updates (Gradio's "Error" pill of a failed event is hidden by app.css: the toast says it).
 
     A badge over a field covers it until dismissed, so after "Give the organisation that holds the
     seat" the Organisation box could not be typed in, nor "I am sure" ticked after "tick I am sure".

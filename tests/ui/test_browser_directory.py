@@ -241,6 +241,8 @@ def test_a_refused_seat_leaves_its_fields_usable(alice: Any) -> None:
     alice.locator(".toast-body", has_text="Give the organisation that holds the seat").wait_for()
     for elem_id in ("kb-group-org", "kb-group-sector", "kb-group-role"):
         assert alice.locator(f"#{elem_id} .error").count() == 0, elem_id
+    for elem_id in ("kb-group-status", "kb-group"):  # nor an "Error" pill left over the page's displays
+        assert not alice.locator(f"#{elem_id} span.error").is_visible(), elem_id
     field(alice, "kb-group-org").fill("City of Harrow Bend", timeout=3000)  # not covered
     field(alice, "kb-group-org").fill("")
 
