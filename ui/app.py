@@ -78,7 +78,7 @@ def progress_on_displays(gr: Any, app: Any) -> None:
         if not fields:
             continue
         if shown:
-            fn.show_progress_on = shown
+            fn.show_progress_on = shown[:1]  # one bar: an upload showed the same progress twice
         else:
             fn.show_progress = "hidden"
 

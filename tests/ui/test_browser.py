@@ -198,6 +198,7 @@ def test_upload_progress_moves_from_the_first_seconds(page: Any, tmp_path: Path)
         timeout=3000,
     )
     assert "Quarterly review.pdf" in level.inner_text()
+    assert page.locator("#kb-outcomes .progress-level").count() == 0  # one bar, on the status line
     page.locator(".progress-level", has_text="page").first.wait_for(timeout=30_000)  # it says which page
     page.locator("#kb-add-status", has_text="Done:").wait_for(timeout=120_000)
     assert "1 added" in page.inner_text("#kb-add-status")
