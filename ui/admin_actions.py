@@ -56,8 +56,11 @@ class AdminActions(BaseActions):
         """(table rows, choices "kind:id") of what waits in the trash."""
         self._coordinator(user)
         items = self.kb.trash.items()
-        rows = [[t(lang, f"trash.kind.{i.kind}"), i.item_id, i.title, i.source, i.removed_by,
-                 date_time(i.removed_at, lang), date_time(i.purge_after, lang, with_time=False)] for i in items]
+        # a document's file; a draft has none, and the trash keeps its city there
+        rows = [[t(lang, f"trash.kind.{i.kind}"), i.item_id, i.title,
+                 i.source if i.kind == "document" else (t(lang, "trash.city", city=i.source) if i.source else ""),
+                 i.removed_by, date_time(i.removed_at, lang), date_time(i.purge_after, lang, with_time=False)]
+                for i in items]
         return rows, [(f"{t(lang, f'trash.kind.{i.kind}')} {i.item_id}: {i.title}", f"{i.kind}:{i.item_id}")
                       for i in items]
 

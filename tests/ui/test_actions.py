@@ -338,6 +338,11 @@ def test_the_trash_lists_dates_as_the_page_language_writes_them(act: Actions, tm
     removed, purge = rows[0][5], rows[0][6]
     assert "T" not in removed and "Z" not in removed and str(datetime.now(UTC).year) in removed  # not ISO
     assert ":" not in purge and str((datetime.now(UTC) + timedelta(days=30)).year) in purge  # a day
+    assert rows[0][3] == "a.txt"  # a document's file ...
+    draft_id = act.create_draft("ana", "Lyon", "Plan")
+    act.delete_draft("ana", draft_id, True)
+    rows, _ = act.trash_rows("ana", "fr")
+    assert [r[3] for r in rows if r[2] == "Plan"] == ["Ville : Lyon"]  # ... a draft's city, said as one
 
 
 def test_an_arabic_drafters_export_is_arabic_and_right_to_left(act: Actions, tmp_path: Path) -> None:
