@@ -73,8 +73,9 @@ def test_who_sees_and_changes_which_draft(two_cities: tuple[KnowledgeBase, int, 
     assert not access.can_read(outsider, riverton)
     kb.workspaces("ana").share(riverton, None)
     assert access.can_read(outsider, riverton) and access.visible(outsider) == {riverton}
-    kb.workspaces("ana").unshare(riverton, None)
+    assert kb.workspaces("ana").unshare(riverton, None)
     assert not access.can_read(outsider, riverton)
+    assert not kb.workspaces("ana").unshare(riverton, None)  # not shared any more: nothing to record
     assert [(e.actor, e.action) for e in kb.log(action="draft.")][-3:] == [
         ("ana", "draft.share"), ("ana", "draft.share"), ("ana", "draft.unshare")]
 

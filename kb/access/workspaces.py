@@ -163,11 +163,16 @@ class Workspaces:
             db.execute("INSERT OR IGNORE INTO draft_shares (draft_id, target) VALUES (?, ?)", (int(draft_id), to))
             record(db, self.actor, "draft.share", f"draft {draft_id}", {"with": "network" if to == NETWORK else to})
 
-    def unshare(self, draft_id: int, target: int | str | None) -> None:
+    def unshare(self, draft_id: int, target: int | str | None) -> bool:
+        """Stop sharing a draft with a workspace or the network; False (and nothing recorded in the
+        audit trail) when it was not shared with it."""
         to = NETWORK if target in (None, NETWORK, "network") else self.get(target).id
         with self.catalog.transaction() as db:
-            db.execute("DELETE FROM draft_shares WHERE draft_id = ? AND target = ?", (int(draft_id), to))
+            gone = db.execute("DELETE FROM draft_shares WHERE draft_id = ? AND target = ?", (int(draft_id), to))
+            if not gone.rowcount:
+                return False
             record(db, self.actor, "draft.unshare", f"draft {draft_id}", {"with": "network" if to == NETWORK else to})
+        return True
 
     def move_draft(self, draft_id: int, ws: int | str) -> None:
         """Put a draft in another workspace (a coordinator's sorting, e.g. after the migration)."""
