@@ -77,6 +77,7 @@ def build_admin(gr: Any) -> SimpleNamespace:
             disable_btn = gr.Button(L("accounts.disable"), elem_id="kb-account-disable")
             enable_btn = gr.Button(L("accounts.enable"), elem_id="kb-account-enable")
             reset_btn = gr.Button(L("accounts.reset"), elem_id="kb-account-reset")
+            role_btn = gr.Button(L("accounts.change_role"), elem_id="kb-account-role-btn")
         accounts_status = gr.HTML(elem_id="kb-accounts-status")
     return SimpleNamespace(**{k: v for k, v in locals().items() if k != "gr"})
 
@@ -84,7 +85,7 @@ def build_admin(gr: Any) -> SimpleNamespace:
 def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
                after_restore: Sequence[tuple[Callable[..., Any], Any, Any]] = ()) -> tuple[Callable[..., Any], Any, Any]:
     """Connect the sections (API names /trash, /restore, /purge, /audit, /workspaces, /workspace_create,
-    /workspace_member, /workspace_unmember, /accounts, /account_add|disable|enable|reset, /share_draft,
+    /workspace_member, /workspace_unmember, /accounts, /account_add|disable|enable|reset|role, /share_draft,
     /unshare_draft); every handler takes the page language first (`lay.lang`).
 
     `after_restore`: (fn, inputs, outputs) run after a restore, in order (the library's table and
@@ -158,7 +159,7 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
                   api_name=f"workspace_{what}").then(guard(workspaces), lang_in, ws_out, api_name=False)
     a.accounts_btn.click(guard(accounts), lang_in, a.accounts_table, api_name="accounts")
     for btn, what in ((a.add_btn, "add"), (a.disable_btn, "disable"), (a.enable_btn, "enable"),
-                      (a.reset_btn, "reset")):
+                      (a.reset_btn, "reset"), (a.role_btn, "role")):
         btn.click(guard(account(what)), [lang_in, a.account_name, a.account_role, a.account_password],
                   [a.accounts_status, a.account_password], api_name=f"account_{what}").then(
             guard(accounts), lang_in, a.accounts_table, api_name=False)

@@ -17,6 +17,7 @@ from kb.access import (
     load_users,
     reset_password,
     set_disabled,
+    set_role,
     users_file,
 )
 from kb.access.users import put_user
@@ -131,7 +132,8 @@ class AdminActions(BaseActions):
     @kb_thread
     def account_action(self, user: str | None, act: str, name: str, role: str | None = None,
                        password: str | None = None, lang: str = "en") -> str:
-        """add / disable / enable / reset one account, recorded in the audit trail (never the password)."""
+        """add / disable / enable / reset / role (another role) one account, recorded in the audit trail
+        (never the password)."""
         actor, path = self._accounts_file(user)
         name = (name or "").strip()
         if not name:
@@ -152,6 +154,13 @@ class AdminActions(BaseActions):
             elif act == "reset":
                 reset_password(path, name, password or "")
                 detail = {"password": "reset"}
+            elif act == "role":
+                before = self.users[name].role if name in self.users else None
+                role = role if role in ROLES else "viewer"
+                if before == role:
+                    return render.message(t(lang, "accounts.role_same", name=name, role=Msg(f"role.{role}")), "info")
+                set_role(path, name, role)
+                detail = {"before": before, "after": role}
             else:
                 raise UiError("error.unknown_action", action=str(act))
         except ValueError as err:  # a short password, a bad name, an unknown user (kb.access.users)
@@ -159,8 +168,8 @@ class AdminActions(BaseActions):
         self.users = {**self.given_users, **load_users(self.kb.settings.home)}
         self.kb.audit.record(actor, f"user.{act}", f"user {name}", detail)
         key = {"add": "accounts.added", "disable": "accounts.disabled", "enable": "accounts.enabled",
-               "reset": "accounts.reset_done"}[act]
-        return render.message(t(lang, key, name=name), "ok")
+               "reset": "accounts.reset_done", "role": "accounts.role_done"}[act]
+        return render.message(t(lang, key, name=name, role=Msg(f"role.{role}")), "ok")
 
 
 class WorkspaceActions(BaseActions):

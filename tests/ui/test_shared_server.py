@@ -308,10 +308,19 @@ def test_coordinator_restores_reads_the_trail_and_manages_accounts_from_the_page
         page.click("#kb-account-enable")
         page.locator("#kb-accounts-status", has_text="Enabled dana").wait_for()
         assert httpx.post(shared.url + "/login", data=login).status_code == 200
+        page.click("#kb-account-role-btn")  # the role menu still says viewer: nothing to change
+        page.locator("#kb-accounts-status", has_text="dana is a viewer already").wait_for()
+        page.locator("#kb-account-role input").first.click()
+        page.get_by_role("option", name="coordinator").click()
+        page.click("#kb-account-role-btn")
+        page.locator("#kb-accounts-status", has_text="Made dana a coordinator").wait_for()
+        page.locator("#kb-accounts-table", has_text="coordinator").wait_for()
     finally:
         page.context.close()
     actions = [(e.actor, e.action) for e in shared.kb.log(action="user.")]
-    assert actions == [("alice", "user.add"), ("alice", "user.disable"), ("alice", "user.enable")]
+    assert actions == [("alice", "user.add"), ("alice", "user.disable"), ("alice", "user.enable"),
+                       ("alice", "user.role")]
+    assert shared.kb.log(action="user.role")[0].detail == {"before": "viewer", "after": "coordinator"}
     assert "dana-password" not in str([e.detail for e in shared.kb.log()])
 
 
