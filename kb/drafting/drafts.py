@@ -185,11 +185,7 @@ class Drafts:
             The new item, or the existing one when the same text of this chunk is already in the section.
         """
         self._check(draft_id, section_key)
-        chunk_id = excerpt.id if isinstance(excerpt, Chunk) else excerpt.chunk_id
-        # The stored chunk text is the excerpt, exactly; a Hit is only a pointer to it when the chunk exists.
-        stored = self.catalog.chunks([chunk_id]).get(chunk_id)
-        chunk = stored or (excerpt if isinstance(excerpt, Chunk) else None)
-        whole = chunk.text if chunk is not None else excerpt.text
+        chunk_id, chunk, whole = self._stored(excerpt)
         if quote is not None:
             quote = quote.strip()
             if not quote or quote not in whole:
@@ -245,13 +241,18 @@ class Drafts:
     def quoted(self, excerpt: Hit | Chunk, quote: str | None = None) -> str:
         """The text pinning this excerpt (or this part of it) stores: for the whole passage, the passage
         as its card shows it (`_body`). What `pinned` compares, so a caller can ask before pinning."""
-        chunk_id = excerpt.id if isinstance(excerpt, Chunk) else excerpt.chunk_id
-        chunk = self.catalog.chunks([chunk_id]).get(chunk_id) or (excerpt if isinstance(excerpt, Chunk) else None)
-        whole = chunk.text if chunk is not None else excerpt.text
         if quote and quote.strip():
             return quote.strip()
+        _, chunk, whole = self._stored(excerpt)
         doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)
         return self._body(excerpt, chunk, doc, whole) or whole
+
+    def _stored(self, excerpt: Hit | Chunk) -> tuple[int, Chunk | None, str]:
+        """(chunk id, the stored chunk, the excerpt's whole text). The stored chunk text is the excerpt,
+        exactly; a Hit is only a pointer to it when the chunk exists."""
+        chunk_id = excerpt.id if isinstance(excerpt, Chunk) else excerpt.chunk_id
+        chunk = self.catalog.chunks([chunk_id]).get(chunk_id) or (excerpt if isinstance(excerpt, Chunk) else None)
+        return chunk_id, chunk, chunk.text if chunk is not None else excerpt.text
 
     @staticmethod
     def _body(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Any, whole: str) -> str | None:
