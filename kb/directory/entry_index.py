@@ -25,8 +25,8 @@ __all__ = ["CLOSE_MATCH", "EntryIndex", "entry_text"]
 # A search lists the entries scoring at least this (the fused score: the dense cosine min-max scaled over
 # the directory, 1 for the closest entry, plus the BM25 bonus), not the whole directory ranked. Chosen on
 # `evals/directory/search_queries.jsonl` (24 queries in six languages over the starter corpus's entries):
-# the best mean F1 on the odd queries, 0.80; 0.805 on the even ones held out, against 0.146 when every
-# entry is listed (`kb eval directory` reports it).
+# the best mean F1 on the odd queries, 0.812; 0.817 on the even ones held out, against 0.146 when every
+# entry is listed (`python -m evals.directory_search`; `kb eval directory` reports it).
 CLOSE_MATCH = 0.70
 
 # An entry's index text: its name and what it is, then what it offers and to whom (no contact data).
