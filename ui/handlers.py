@@ -203,11 +203,13 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         return act.view(user, working, section_key, lang, removed), removed, *draft_updates(working, user=user)
 
     def create(lang, city, title, section_key, request: gr.Request):
-        new_id = act.create_draft(user_of(request), city, title, lang)
+        user = user_of(request)
+        new_id = act.create_draft(user, city, title, lang)
+        choices = act.draft_choices(user)  # read once: for the menus and for the toast's name
         # said in words: with no title or city, the new draft looks like the one it replaces in the menu
-        name = next((label for label, i in act.draft_choices(user_of(request)) if i == new_id), "")
+        name = next((label for label, i in choices if i == new_id), "")
         gr.Info(t(lang, "draft.created", name=re.sub(r" \(\d+\)$", "", name)))
-        return (new_id, *draft_updates(new_id, user=user_of(request)), act.view(user_of(request), new_id, section_key, lang), "", "")
+        return (new_id, *draft_updates(new_id, choices), act.view(user, new_id, section_key, lang), "", "")
 
     def rename(lang, working, title, request: gr.Request):
         act.rename_draft(user_of(request), working, title, None)
