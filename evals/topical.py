@@ -9,7 +9,8 @@ Staff mostly type a topic, not a question. `evals/topical/topics.jsonl` holds on
 `relevant` lists the built corpus files on the topic (judged from `corpus/manifest.csv` themes and the
 documents' text: see each line's `judged`); every query of the line shares them. Queries are 2-6
 words in the corpus's six languages. Each query is searched through `KnowledgeBase.search` (the same
-home and corpus as the domain set) and scored at document level:
+home and corpus as the domain set), its language given as the reader's as the web UI gives its
+page's, and scored at document level:
 
 * top-1 on topic: the first document is relevant (target >= 0.95 in every language);
 * own language in top 5: among queries for which a relevant document exists in the query's own
@@ -113,20 +114,22 @@ def score_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def evaluate(
     kb: KnowledgeBase, topics: Sequence[Topic], search: Callable[[str], Sequence[Any]] | None = None
 ) -> dict[str, Any]:
-    """Run every topic query through `search` (default `kb.search(q, k=10)`) and score it.
+    """Run every topic query through `search` and score it.
 
     Args:
         kb: an open knowledge base holding the corpus.
         topics: from `load_topics`.
-        search: query -> hits with a `.source` (lab variants pass their own ranking).
+        search: query -> hits with a `.source` (lab variants pass their own ranking). By default
+            `kb.search(q, k=10)` with the query's language as the reader's, as the web UI passes
+            its page language (a reader types in the language they read).
     """
-    run = search or (lambda q: kb.search(q, k=K))
     language = {d.source: d.language for d in kb.documents()}
     rows = []
     for t in topics:
         for lang, query in t.queries.items():
             ranked: list[str] = []
-            for hit in run(query):
+            hits = search(query) if search else kb.search(query, k=K, reader_language=lang)
+            for hit in hits:
                 if hit.source not in ranked:
                     ranked.append(hit.source)
             rows.append({

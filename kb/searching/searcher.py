@@ -7,7 +7,7 @@ cite. How a score is formed is `index.hybrid` (see docs/ARCHITECTURE.md, "How a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -18,6 +18,7 @@ from kb.searching.citations import citation
 from kb.searching.copies import diversify
 from kb.searching.filters import allowed_ids
 from kb.searching.highlights import highlight as mark_highlights
+from kb.searching.reader_slot import is_topic, reader_slot
 from kb.searching.translations import fold_translations, language_name, same_content
 from kb.store.catalog import Catalog
 from kb.types import Hit
@@ -123,6 +124,9 @@ class Searcher:
         translations: dict[int, list[int]] = {}
         if reader:
             ranked, translations = self._reader_first(ranked, reader, k, languages)
+            if is_topic(query):
+                ranked, _ = reader_slot(ranked, reader, languages, self._doc_of,
+                                        lambda ids: self.indexes.vectors.vectors(np.asarray(ids, dtype=np.int64)) @ vector)
         return self.hits(ranked, k, query, vector, parts, highlight, translations)
 
     def _reader_first(
@@ -151,6 +155,10 @@ class Searcher:
         score = dict(ranked)
         best = {shown: max(score[m] for m in (shown, *members)) for shown, members in folded.items()}
         return [(cid, best.get(cid, score[cid])) for cid in order], folded
+
+    def _doc_of(self, ids: Sequence[int]) -> dict[int, int]:
+        """Chunk id -> document id for these chunks."""
+        return {cid: c.doc_id for cid, c in self.catalog.chunks(ids).items()}
 
     def _use_vectors(self, ids: np.ndarray) -> dict[int, np.ndarray]:
         """The second encoder's stored vectors of these chunks (none when the KB does not keep it)."""
