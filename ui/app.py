@@ -194,18 +194,23 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         # --- library and adding ----------------------------------------------------------------------
         c.refresh_btn.click(guard(h.library), c.lang, library_out, api_name="library")
         c.manifest_btn.click(guard(h.library_manifest), c.lang, c.manifest_file, api_name="library_manifest")
-        c.reread_btn.click(guard(h.reread), c.lang, c.library_status, api_name="reread", **WRITE).then(
+        # each of the Library's actions first clears the last one's outcome, so a refusal (a toast)
+        # never stands beside an older green "Saved ..." that no longer describes the form
+        def cleared(button: Any) -> Any:
+            return button.click(None, None, c.library_status, js="() => ''", api_name=False)
+
+        cleared(c.reread_btn).then(guard(h.reread), c.lang, c.library_status, api_name="reread", **WRITE).then(
             guard(h.library), c.lang, library_out, api_name=False
         )
         c.library_tab.select(guard(h.library), c.lang, library_out, api_name=False)
         c.doc_sel.change(guard(h.pick_doc), [c.lang, c.doc_sel], edit_list, api_name=False)
-        c.save_btn.click(
+        cleared(c.save_btn).then(
             guard(h.save_meta), [c.lang, c.doc_sel, *edit_list], c.library_status, api_name="update_metadata",
             **WRITE,
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )
-        removed = c.remove_btn.click(
+        removed = cleared(c.remove_btn).then(
             guard(h.remove), [c.lang, c.doc_sel, c.remove_ok], [c.library_status, c.remove_ok],
             api_name="remove_document", **WRITE,
         )

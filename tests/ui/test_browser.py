@@ -160,6 +160,15 @@ def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_
     page.locator("#kb-library-status", has_text="Read again: 0 added, 1 updated").wait_for(timeout=60_000)
     page.locator("#kb-reread").wait_for(state="hidden")
     assert "older version" not in page.inner_text("#kb-last-report")
+    # A refused metadata change clears the last outcome: no green line stands beside the refusal.
+    page.locator("#kb-doc-sel input").first.click()
+    page.get_by_role("option", name=re.compile("Monitoring")).first.click()
+    city = page.locator("#kb-edit-city textarea, #kb-edit-city input").first
+    page.wait_for_function("(box) => box.value === 'Harrow'", arg=city.element_handle())
+    page.locator("#kb-edit-year").locator("input, textarea").first.fill("next year")
+    page.locator("#kb-save-meta").click()
+    page.locator(".toast-body", has_text="year").wait_for()
+    assert page.inner_text("#kb-library-status").strip() == ""
     # The PDF's "open at page" link points at the right page.
     tab(page, "Search")
     search(page, "indicators reviewed every year")
