@@ -112,9 +112,9 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.query: gr.Textbox(rtl=direction(lang) == "rtl"),
             lay.pin_section: gr.Dropdown(choices=sections),
             lay.section_sel: gr.Dropdown(choices=sections),
-            lay.table: gr.Dataframe(headers=render.library_headers(lang)),
-            # Gradio's table shows the headers of its value, not of a headers-only update; the last
-            # batch's outcomes stay in the upload jobs panel below it
+            # Gradio's table shows the headers of its value, not of a headers-only update (the
+            # Library's table is sent with its rows on a switch, below); the last batch's outcomes
+            # stay in the upload jobs panel below it
             lay.outcomes: gr.Dataframe(value={"data": [], "headers": render.outcome_headers(lang)}),
         }
         for key, choices in filter_choices(act, lang).items():
@@ -142,7 +142,12 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
     def switch_language(lang, section, working, shown, suggest_shown, examples_shown, cell_shown,
                         request: gr.Request):
         lang = normalize(lang)
-        ups = language_updates(lang, user_of(request))
+        user = user_of(request)
+        ups = language_updates(lang, user)
+        role = act.role(user)
+        if can(role, "edit") or can(role, "remove"):  # who has the Library tab: its table, relabelled
+            rows, _, _ = act.library(user, lang)
+            ups[lay.table] = gr.Dataframe(value=rows, headers=render.library_headers(lang))
         ups.update({
             lay.purpose: act.section_purpose(section, lang),
             lay.draft_html: act.view(user_of(request), working, section, lang),

@@ -234,6 +234,22 @@ def test_a_language_switch_redraws_the_cards_the_drafting_tab_shows(browser: Any
         page.context.close()
 
 
+
+def test_a_language_switch_relabels_the_library_table_at_once(browser: Any, app: RunningApp) -> None:
+    page = open_in(browser, app, "en-US")
+    try:
+        tab(page, "Library")
+        table = page.locator("#kb-library")
+        table.get_by_text(catalogue("en")["library.col.source"], exact=True).first.wait_for()
+        page.locator("#kb-lang input").click()
+        page.get_by_role("option", name=LANGUAGES["es"]).click()
+        table.get_by_text(catalogue("es")["library.col.source"], exact=True).first.wait_for()
+        assert table.get_by_text(catalogue("en")["library.col.source"], exact=True).count() == 0
+        assert table.get_by_text("Riverton").count() + table.get_by_text("Harrow").count() > 0, "rows kept"
+    finally:
+        page.evaluate("window.localStorage.removeItem('kb-lang')")
+        page.context.close()
+
 def test_pin_undo_and_undo_of_a_removed_item(browser: Any, app: RunningApp) -> None:
     page = open_in(browser, app, "en-US")
     try:
