@@ -160,3 +160,45 @@ def test_adding_a_user_who_exists_is_refused_and_changes_nothing(tmp_path: Path)
         set_role(path, "dana", "admin")
     with pytest.raises(ValueError, match="no user"):
         set_role(path, "nobody", "viewer")
+
+
+def test_adding_a_user_configured_in_kb_users_is_refused_and_says_to_change_it_there(tmp_path: Path) -> None:
+    """KB_USERS wins over the users file: a second account under its name would never sign in."""
+    from kb.access import UserExists, check_new_user
+
+    path = tmp_path / "users.json"
+    env = {"KB_USERS": f"carol:viewer:{hash_password('carol-password-1', iterations=1000)}"}
+    for attempt in (lambda: add_user(path, "carol", "coordinator", "carol-password-2", iterations=1000, env=env),
+                    lambda: check_new_user(path, "carol", env)):
+        with pytest.raises(UserExists, match="already a user 'carol', configured in KB_USERS: change") as refused:
+            attempt()
+        assert refused.value.in_kb_users and refused.value.name == "carol"
+    assert not path.exists()  # nothing written
+    add_user(path, "dana", "viewer", "dana-password-1", iterations=1000, env=env)  # other names still go in
+    with pytest.raises(UserExists) as in_file:
+        add_user(path, "dana", "viewer", "dana-password-2", iterations=1000, env=env)
+    assert not in_file.value.in_kb_users and "reset their password" in str(in_file.value)
+
+
+def test_the_accounts_panel_refuses_a_name_taken_in_kb_users(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web page's Accounts panel adds through the same check, reading KB_USERS from the environment."""
+    from kb import KnowledgeBase
+    from ui.actions import Actions, UiError
+
+    home = tmp_path / "home"
+    pw = hash_password("some-password-1", iterations=1000)
+    monkeypatch.delenv("KB_USERS_FILE", raising=False)
+    monkeypatch.setenv("KB_USERS", f"ana:coordinator:{pw},carol:viewer:{pw}")
+    kb = KnowledgeBase(home, embedder="hash")
+    act = Actions(kb, load_users(home))
+    try:
+        with pytest.raises(UiError, match="already a user 'carol', configured in KB_USERS"):
+            act.account_action("ana", "add", "carol", "coordinator", "carol-password-2")
+        assert not (home / "users.json").exists()
+        assert kb.log(action="user.add") == []
+        act.account_action("ana", "add", "dana", "viewer", "dana-password-1")
+        assert list(load_users(None, {"KB_USERS_FILE": str(home / "users.json")})) == ["dana"]
+    finally:
+        kb.close()
+        act.close()

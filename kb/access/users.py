@@ -54,12 +54,18 @@ class User:
 
 
 class UserExists(ValueError):
-    """Adding a user under a name already taken: adding never replaces an account (its password or role)."""
+    """Adding a user under a name already taken: adding never replaces an account (its password or role).
 
-    def __init__(self, name: str) -> None:
-        super().__init__(f"There is already a user {name!r}: reset their password or change their role "
-                         "instead; nothing was changed.")
+    `in_kb_users` says the name is configured in `KB_USERS`: it wins over the users file, so that account
+    is changed there, not in the file.
+    """
+
+    def __init__(self, name: str, *, in_kb_users: bool = False) -> None:
+        how = (", configured in KB_USERS: change their password or role there" if in_kb_users
+               else ": reset their password or change their role instead")
+        super().__init__(f"There is already a user {name!r}{how}; nothing was changed.")
         self.name = name
+        self.in_kb_users = in_kb_users
 
 
 def check_password(password: str) -> None:
@@ -126,6 +132,13 @@ def load_users(home: str | Path | None = None, env: Mapping[str, str] | None = N
             role, pw = str(entry.get("role", "")), str(entry.get("password", ""))
             _check_role(name, role)
             users[name] = User(name, role, pw, bool(entry.get("disabled", False)))
+    users.update(_env_users(env))
+    return users
+
+
+def _env_users(env: Mapping[str, str]) -> dict[str, User]:
+    """Users configured in `KB_USERS` ("NAME:ROLE:HASH,..."); raises ValueError on a malformed entry."""
+    users: dict[str, User] = {}
     for part in (env.get("KB_USERS") or "").split(","):
         if not part.strip():
             continue
@@ -178,17 +191,25 @@ def _file_users(path: Path) -> dict[str, User]:
     return load_users(None, {"KB_USERS_FILE": str(path)})
 
 
-def check_new_user(path: str | Path, name: str) -> None:
-    """Raise ValueError unless `name` is a valid user name not yet in the users file (UserExists when it is
-    there), so a caller can refuse before asking for a password."""
+def check_new_user(path: str | Path, name: str, env: Mapping[str, str] | None = None) -> None:
+    """Raise ValueError unless `name` is a valid user name not yet taken, so a caller can refuse before
+    asking for a password.
+
+    Taken means among the users the KB loads: the users file, and `KB_USERS` (from `env`, default the
+    process environment). A second account under a KB_USERS name would be shadowed by it, its password
+    never working; UserExists says which.
+    """
     if not name or not all(c.isalnum() or c in "._-" for c in name):
         raise ValueError(f"User name {name!r}: use letters, digits, '.', '_' or '-'.")
+    if name in _env_users(os.environ if env is None else env):
+        raise UserExists(name, in_kb_users=True)
     if name in _file_users(Path(path)):
         raise UserExists(name)
 
 
 def add_user(
-    path: str | Path, name: str, role: str, password: str, *, iterations: int = DEFAULT_ITERATIONS
+    path: str | Path, name: str, role: str, password: str, *, iterations: int = DEFAULT_ITERATIONS,
+    env: Mapping[str, str] | None = None,
 ) -> User:
     """Add a new user to a users file (for `kb user add NAME --role R`, the accounts form).
 
@@ -197,15 +218,16 @@ def add_user(
 
     Args:
         path: the users file (see `users_file`).
-        name: user name (letters, digits, `._-`), not yet in the file.
+        name: user name (letters, digits, `._-`), not yet in the file nor in `KB_USERS`.
         role: "viewer" or "coordinator".
         password: the plain password; only its hash is stored.
+        env: where `KB_USERS` is read (default the process environment).
 
     Returns:
         The stored User.
     """
     path = Path(path)
-    check_new_user(path, name)
+    check_new_user(path, name, env)
     _check_role(name, role)
     check_password(password)
     users = _file_users(path)

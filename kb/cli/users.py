@@ -27,9 +27,8 @@ def run_user(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     try:
         detail = _change(args, path)
-    except UserExists:
-        print(f"kb: {args.name} already exists; use `kb user reset {args.name}` (a new password) or "
-              f"`kb user role {args.name} --role ROLE` (another role); nothing was changed", file=sys.stderr)
+    except UserExists as err:
+        print(f"kb: {_exists(err)}; nothing was changed", file=sys.stderr)
         return 2
     except ValueError as err:  # a short password, an unknown user or role
         print(f"kb: {err}", file=sys.stderr)
@@ -39,6 +38,17 @@ def run_user(args: argparse.Namespace, settings: Settings) -> int:
     record_user_change(settings, args.action, args.name, detail)
     print(f"{args.name}: {args.action} done ({path})")
     return 0
+
+
+def _exists(err: UserExists) -> str:
+    """How to change the account that is already there: a KB_USERS one only in KB_USERS, which wins
+    over the users file that `kb user reset` and `kb user role` write."""
+    name = err.name
+    if err.in_kb_users:
+        return (f"{name} already exists, configured in the KB_USERS environment variable: change their "
+                "password or role there")
+    return (f"{name} already exists; use `kb user reset {name}` (a new password) or "
+            f"`kb user role {name} --role ROLE` (another role)")
 
 
 def _list(settings: Settings) -> int:
