@@ -385,6 +385,45 @@ def test_bare_kb_trash_lists_what_waits_and_leaves_purging_to_its_action(
     assert "list (the default)" in capsys.readouterr().out
 
 
+def test_kb_trash_purge_draft_ids_go_after_the_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--draft ID [ID ...]` takes its ids after it (a flag before positional ids would not parse), and
+    DOC ids, --all and --draft stay with purge."""
+    parsed = build_parser().parse_args(["trash", "purge", "4", "--draft", "2", "3"])
+    assert (parsed.action, parsed.docs, parsed.drafts) == ("purge", [4], [2, 3])
+    assert build_parser().parse_args(["trash", "purge", "--all"]).drafts is None
+    h = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    assert main([*h, "trash", "--draft", "2"]) == 2  # not a silent list
+    assert "kb trash purge --draft ID" in capsys.readouterr().err
+
+
+def test_kb_user_add_refuses_a_name_configured_in_kb_users(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KB_USERS wins over the users file, so a second `carol` there would never sign in: refused before
+    the password is asked, pointing at KB_USERS rather than at `kb user reset`, which writes the file."""
+    from kb.access import hash_password
+
+    home = tmp_path / "home"
+    base = ["--home", str(home), "--embedder", "hash"]
+    monkeypatch.delenv("KB_USERS_FILE", raising=False)
+    monkeypatch.setenv("KB_USERS", f"carol:viewer:{hash_password('carol-password-1', iterations=1000)}")
+
+    def no_prompt(prompt: str = "") -> str:
+        raise AssertionError("asked for a password that would not be used")
+
+    monkeypatch.setattr("getpass.getpass", no_prompt)
+    assert main([*base, "user", "add", "carol", "--role", "coordinator"]) == 2
+    err = capsys.readouterr().err
+    assert "carol already exists, configured in the KB_USERS environment variable" in err
+    assert "nothing was changed" in err and "kb user reset" not in err
+    assert main([*base, "user", "add", "carol", "--password", "carol-password-2"]) == 2
+    assert not (home / "users.json").exists()
+    assert main([*base, "user", "add", "dana", "--password", "dana-password-1"]) == 0  # a new name goes in
+    capsys.readouterr()
+    assert main([*base, "user", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["dana\tviewer", "carol\tviewer"]
+
+
 def test_add_says_what_it_could_not_add_and_refuses_a_size_limit_below_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -375,3 +375,51 @@ def test_kb_restore_brings_back_a_deleted_draft_and_the_listing_says_how(
         assert kb.drafts.get(2).title == "a second draft"
         assert kb.log(action="draft.restore")[-1].target == "draft 2"
     assert main([*base, "restore", "1"]) == 0
+
+
+def test_kb_trash_purge_draft_purges_deleted_drafts_by_id_and_refuses_unknown_ids_whole(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from kb.cli import main
+
+    home = tmp_path / "home"
+    base = ["--home", str(home), "--embedder", "hash"]
+    assert main([*base, "add", str(_write(tmp_path / "docs", {"panel.md": DOCS["panel.md"]}))]) == 0
+    with KnowledgeBase(home, embedder="hash") as kb:
+        drafts = kb.drafts.by("oscar")
+        kept, *deleted = (drafts.create("Oscar City", t).id for t in ("kept", "first draft", "second draft",
+                                                                        "third draft"))
+        assert (kept, deleted) == (1, [2, 3, 4])  # draft 1 stays, so id 1 in the trash is only the document
+        for draft_id in deleted:
+            drafts.delete(draft_id)
+    assert main([*base, "remove", "1"]) == 0
+    capsys.readouterr()
+
+    def in_trash() -> set[tuple[str, int]]:
+        assert main([*base, "trash", "list", "--json"]) == 0
+        return {(i["kind"], i["item_id"]) for i in json.loads(capsys.readouterr().out)}
+
+    everything = {("document", 1), ("draft", 2), ("draft", 3), ("draft", 4)}
+    assert in_trash() == everything
+    assert main([*base, "trash", "purge", "--draft", "1"]) == 2  # a document's id, given as a draft's
+    assert ("Nothing was purged: there is no draft 1 in the trash, but a document 1 is: `kb trash purge 1` "
+            "purges it." in capsys.readouterr().err)
+    assert main([*base, "trash", "purge", "2"]) == 2  # a draft's id, given as a document's
+    assert "`kb trash purge --draft 2` purges it" in capsys.readouterr().err
+    assert main([*base, "trash", "purge", "--draft", "2", "7", "9"]) == 2  # every unknown id named, none purged
+    err = capsys.readouterr().err
+    assert "Nothing was purged" in err and "no draft 7 in the trash" in err and "no draft 9 in the trash" in err
+    assert in_trash() == everything
+
+    assert main([*base, "trash", "purge", "--draft", "2", "3"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["purged draft 2 first draft", "purged draft 3 second draft", "2 purged"]
+    assert in_trash() == {("document", 1), ("draft", 4)}
+    assert main([*base, "restore", "--draft", "2"]) == 2  # gone for good
+    assert "There is no draft 2 in the trash" in capsys.readouterr().err
+    with KnowledgeBase(home, embedder="hash") as kb:
+        assert [e.target for e in kb.log(action="draft.purge")] == ["draft 2", "draft 3"]
+    assert main([*base, "trash", "purge", "--all"]) == 0
+    assert capsys.readouterr().out.strip().endswith("2 purged")
+    assert in_trash() == set()

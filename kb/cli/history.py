@@ -62,9 +62,10 @@ def _trash_line(item: TrashItem) -> str:
 
 
 def _trash(args: argparse.Namespace, kb: Any) -> int:
-    """`kb trash [list]` shows what waits; `kb trash purge [--all | DOC ...]` empties it."""
-    if args.action == "list" and (args.all or args.docs):  # a bare `kb trash --all` must not just list
-        raise TrashError("--all and DOC ids go with purge: kb trash purge --all, or kb trash purge DOC ...")
+    """`kb trash [list]` shows what waits; `kb trash purge [--all | DOC ... | --draft ID ...]` empties it."""
+    if args.action == "list" and (args.all or args.docs or args.drafts):  # `kb trash --all` must not just list
+        raise TrashError("--all, DOC ids and --draft go with purge: kb trash purge --all, kb trash purge DOC ..., "
+                         "or kb trash purge --draft ID ...")
     if args.action == "list":
         items = kb.trash.items()
         if args.json:
@@ -77,13 +78,8 @@ def _trash(args: argparse.Namespace, kb: Any) -> int:
     chosen = None
     if args.all:
         chosen = kb.trash.items()
-    elif args.docs:
-        chosen = []
-        for doc_id in args.docs:
-            item = kb.trash.find("document", doc_id)
-            if item is None:
-                raise TrashError(f"There is no document {doc_id} in the trash.")
-            chosen.append(item)
+    elif args.docs or args.drafts:
+        chosen = _chosen(kb, args.docs or [], args.drafts or [])
     purged = kb.purge_trash(chosen)
     if args.json:
         _print_json([i.to_dict() for i in purged])
@@ -92,6 +88,33 @@ def _trash(args: argparse.Namespace, kb: Any) -> int:
             print(f"purged {i.kind} {i.item_id} {i.title}")
         print(f"{len(purged)} purged")
     return 0
+
+
+def _chosen(kb: Any, doc_ids: list[int], draft_ids: list[int]) -> list[TrashItem]:
+    """The trash items `kb trash purge DOC ... --draft ID ...` names. Any id not in the trash refuses the
+    whole purge (TrashError naming each one), so a typo never leaves half the list purged."""
+    chosen: list[TrashItem] = []
+    missing: list[str] = []
+    for kind, ids in (("document", doc_ids), ("draft", draft_ids)):
+        for item_id in dict.fromkeys(ids):  # an id given twice is purged once
+            item = kb.trash.find(kind, item_id)
+            if item is None:
+                missing.append(_not_in_trash(kb, kind, item_id))
+            else:
+                chosen.append(item)
+    if missing:
+        raise TrashError("Nothing was purged: " + "; ".join(missing) + ".")
+    return chosen
+
+
+def _not_in_trash(kb: Any, kind: str, item_id: int) -> str:
+    """Why `item_id` is not a `kind` in the trash, and the command that purges it when the other kind
+    is (ids of documents and drafts are counted apart, so the same number can be either)."""
+    other = "draft" if kind == "document" else "document"
+    if kb.trash.find(other, item_id) is None:
+        return f"there is no {kind} {item_id} in the trash"
+    how = f"kb trash purge --draft {item_id}" if other == "draft" else f"kb trash purge {item_id}"
+    return f"there is no {kind} {item_id} in the trash, but a {other} {item_id} is: `{how}` purges it"
 
 
 def _log(args: argparse.Namespace, kb: Any) -> int:

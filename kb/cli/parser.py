@@ -98,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="list (the default): what waits, and until when; purge: by default only what "
                     "waited longer than its period")
     tr.add_argument("docs", nargs="*", type=int, metavar="DOC", help="with purge: purge these documents now")
+    tr.add_argument("--draft", dest="drafts", nargs="+", type=int, metavar="ID",
+                    help="with purge: purge these deleted drafts now (`kb trash list` says which ids are drafts)")
     tr.add_argument("--all", action="store_true", help="with purge: purge everything in the trash now")
     tr.add_argument("--json", action="store_true", help="print JSON")
 
