@@ -202,3 +202,31 @@ def test_the_accounts_panel_refuses_a_name_taken_in_kb_users(
     finally:
         kb.close()
         act.close()
+
+
+def test_the_accounts_panel_refuses_to_change_an_account_configured_in_kb_users(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """KB_USERS wins over the users file, so a change written to the file would not take effect:
+    a "disabled" account could still sign in. The page refuses and says where to change it."""
+    from kb import KnowledgeBase
+    from ui.actions import Actions, UiError
+
+    home = tmp_path / "home"
+    pw = hash_password("some-password-1", iterations=1000)
+    monkeypatch.delenv("KB_USERS_FILE", raising=False)
+    monkeypatch.setenv("KB_USERS", f"ana:coordinator:{pw},carol:viewer:{pw}")
+    kb = KnowledgeBase(home, embedder="hash")
+    act = Actions(kb, load_users(home))
+    try:
+        for action, role, password in (("disable", None, None), ("reset", None, "new-password-22"),
+                                       ("role", "coordinator", None)):
+            with pytest.raises(UiError, match="carol.*KB_USERS"):
+                act.account_action("ana", action, "carol", role, password)
+        assert not load_users(home)["carol"].disabled and load_users(home)["carol"].role == "viewer"
+        assert not (home / "users.json").exists() and kb.log(action="user.disable") == []
+        act.account_action("ana", "add", "dana", "viewer", "dana-password-1")  # a file account: changed
+        act.account_action("ana", "disable", "dana")
+        assert load_users(home)["dana"].disabled
+    finally:
+        kb.close()
+        act.close()

@@ -422,6 +422,11 @@ def test_kb_user_add_refuses_a_name_configured_in_kb_users(
     capsys.readouterr()
     assert main([*base, "user", "list"]) == 0
     assert capsys.readouterr().out.splitlines() == ["dana\tviewer", "carol\tviewer"]
+    # nor does any other change to carol go to the file, where KB_USERS would hide it
+    for change in (["disable", "carol"], ["role", "carol", "--role", "coordinator"], ["remove", "carol"]):
+        assert main([*base, "user", *change]) == 2, change
+        assert "carol is configured in the KB_USERS environment variable" in capsys.readouterr().err
+    assert main([*base, "user", "disable", "dana"]) == 0
 
 
 def test_add_says_what_it_could_not_add_and_refuses_a_size_limit_below_zero(

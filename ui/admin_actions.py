@@ -20,7 +20,7 @@ from kb.access import (
     set_role,
     users_file,
 )
-from kb.access.users import put_user
+from kb.access.users import in_kb_users, put_user
 from kb.trash import TrashConflict, TrashError
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
@@ -140,6 +140,8 @@ class AdminActions(BaseActions):
             raise UiError("error.admin.name_needed")
         if act == "disable" and name == user:
             raise UiError("error.admin.not_yourself")
+        if act != "add" and in_kb_users(name):  # it wins over the file: a change there would not hold
+            raise UiError("error.admin.in_kb_users", name=name)
         detail: dict[str, Any]
         try:
             if act != "add" and name not in load_users(None, {"KB_USERS_FILE": str(path)}) and name in self.users:

@@ -33,6 +33,7 @@ __all__ = [
     "set_disabled",
     "set_role",
     "put_user",
+    "in_kb_users",
     "check_new_user",
     "reset_password",
     "check_password",
@@ -136,6 +137,12 @@ def load_users(home: str | Path | None = None, env: Mapping[str, str] | None = N
     return users
 
 
+def in_kb_users(name: str, env: Mapping[str, str] | None = None) -> bool:
+    """Whether `name` is configured in `KB_USERS` (default: the process environment). Such an account
+    wins over the users file, so it can only be changed where it is configured."""
+    return name in _env_users(os.environ if env is None else env)
+
+
 def _env_users(env: Mapping[str, str]) -> dict[str, User]:
     """Users configured in `KB_USERS` ("NAME:ROLE:HASH,..."); raises ValueError on a malformed entry."""
     users: dict[str, User] = {}
@@ -201,7 +208,7 @@ def check_new_user(path: str | Path, name: str, env: Mapping[str, str] | None = 
     """
     if not name or not all(c.isalnum() or c in "._-" for c in name):
         raise ValueError(f"User name {name!r}: use letters, digits, '.', '_' or '-'.")
-    if name in _env_users(os.environ if env is None else env):
+    if in_kb_users(name, env):
         raise UserExists(name, in_kb_users=True)
     if name in _file_users(Path(path)):
         raise UserExists(name)
@@ -259,8 +266,9 @@ def _replace(path: str | Path, name: str, **changes: object) -> User:
 
 
 def put_user(path: str | Path, user: User) -> User:
-    """Write a user as it is (its hash kept) into a users file: an account configured elsewhere
-    (`KB_USERS`, a test) whose state is then changed from the page."""
+    """Write a user as it is (its hash kept) into a users file: an account given to the app in code
+    (a test's users) whose state is then changed from the page. Not for `KB_USERS` accounts, which
+    win over the file (`in_kb_users`)."""
     path = Path(path)
     users = _file_users(path)
     users[user.name] = user

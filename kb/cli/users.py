@@ -25,6 +25,10 @@ def run_user(args: argparse.Namespace, settings: Settings) -> int:
     if not args.name:
         print("kb: give a user name", file=sys.stderr)
         return 2
+    if args.action != "add" and roles.in_kb_users(args.name):  # it wins over the file this command writes
+        print(f"kb: {args.name} is configured in the KB_USERS environment variable: change or remove them "
+              "there; nothing was changed", file=sys.stderr)
+        return 2
     try:
         detail = _change(args, path)
     except UserExists as err:
