@@ -91,6 +91,10 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
     def overview(lang, profile, request: gr.Request):
         return act.overview(user_of(request), lang, profile)
 
+    def after_status(lang, profile, status, request: gr.Request):
+        """The overview again after a Library action's outcome (not when its status is cleared)."""
+        return act.overview(user_of(request), lang, profile) if status else gr.skip()
+
     def set_profile(lang, my_city, band, region, country, themes, request: gr.Request):
         form = {"city": my_city, "population_band": band, "region": region, "country": country, "themes": themes}
         profile, status = act.set_profile(user_of(request), form, lang)
@@ -128,7 +132,8 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
         return act.draft_profile_text(user_of(request), working, lang)
 
     return SimpleNamespace(
-        refresh=refresh, on_load=on_load, overview=overview, set_profile=set_profile, prefer=prefer, cell=cell, examples=examples,
+        refresh=refresh, on_load=on_load, overview=overview, after_status=after_status, set_profile=set_profile,
+        prefer=prefer, cell=cell, examples=examples,
         draft_profile=draft_profile, record_profile=record_profile, after_create=after_create,
         on_cells=panel(lay.cell_cards, lay.cell_status, lay.cell_shown),
         on_examples=panel(lay.examples, lay.examples_status, lay.examples_shown),
@@ -150,8 +155,11 @@ def wire_atlas(gr: Any, app: Any, c: Any, h: Any, act: Actions, guard: Any, sear
     app.load(guard(a.on_load), c.lang_pick, profile_out, js=DETECT_LANG_JS, api_name=False)
     c.lang_pick.input(guard(a.refresh), [c.lang_pick, c.profile], profile_out, api_name=False)
     c.overview_refresh.click(guard(a.refresh), [c.lang, c.profile], profile_out, api_name="overview")
-    for changed in (c.outcomes, c.library_status):  # documents added, edited or removed
-        changed.change(guard(a.overview), [c.lang, c.profile], c.overview, api_name=False)
+    # documents added, edited or removed; the Library's status line is first cleared by each action
+    # (ui.app), a change that says nothing happened yet
+    c.outcomes.change(guard(a.overview), [c.lang, c.profile], c.overview, api_name=False)
+    c.library_status.change(guard(a.after_status), [c.lang, c.profile, c.library_status], c.overview,
+                            api_name=False)
     do_search, search_in, search_out = search
     c.profile_btn.click(
         guard(a.set_profile), [c.lang, c.my_city, c.profile_band, c.profile_region, c.profile_country,

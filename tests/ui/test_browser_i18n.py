@@ -361,6 +361,10 @@ def test_removing_a_document_in_the_library_lets_go_of_it_in_the_menu_and_form(
         page.locator("#kb-remove-ok input").check()
         page.locator("#kb-remove").click()
         page.locator("#kb-library-status", has_text="to the trash").wait_for()
+        # the collection at a glance counts one document fewer
+        count = len(app.kb.documents())
+        page.wait_for_function("(n) => document.querySelector('#kb-overview').textContent.includes(n + ' documents')",
+                               arg=count)  # on the Search tab, hidden here
         page.wait_for_function("(box) => box.value === ''", arg=menu.element_handle())  # not a bare id
         page.wait_for_function("(box) => box.value === ''", arg=title.element_handle())
         menu.fill("santa")  # typed text that names no document: an empty form, no error
