@@ -178,6 +178,8 @@ def heat_map(ov: Overview, sections: Sequence[Section], lang: str, first: Sequen
     return (
         f'<section class="kb-heat-wrap" aria-labelledby="kb-heat-title"><h3 id="kb-heat-title">'
         f'{esc(t(lang, "atlas.heat.title"))}</h3><p class="kb-meta">{esc(t(lang, "atlas.heat.help"))}</p>{more}'
+        # on a narrow screen the map scrolls sideways; this says so, and its first column stays (app.css)
+        f'<p class="kb-meta kb-heat-swipe">{esc(t(lang, "atlas.heat.swipe"))}</p>'
         f'<div class="kb-heat-scroll"><table class="kb-heat" id="kb-heat"><thead><tr><th scope="col">'
         f'{esc(t(lang, "field.city"))}</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
         f'<ol class="kb-heat-legend">{legend}</ol></section>'

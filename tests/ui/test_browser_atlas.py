@@ -107,8 +107,26 @@ def test_on_a_phone_nothing_is_wider_than_the_screen(browser: Any, atlas_app: Ru
         assert menu["y"] >= intro["y"] + intro["height"] - 1
         field_box = phone.locator("#kb-pin-section input[role=combobox]")
         assert float(field_box.evaluate("e => parseFloat(getComputedStyle(e).paddingRight)")) >= 20
+        # the heat map scrolls sideways: the page says so, and the city names stay in view
+        assert phone.locator(".kb-heat-swipe").is_visible()
+        scroller = phone.locator(".kb-heat-scroll")
+        assert scroller.evaluate("e => e.scrollWidth > e.clientWidth"), "the map should overflow at 390 px"
+        city = phone.locator("#kb-heat tbody th").first
+        before = city.bounding_box()
+        scroller.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+        phone.wait_for_function("() => document.querySelector('.kb-heat-scroll').scrollLeft > 0")
+        after = city.bounding_box()
+        assert abs(after["x"] - before["x"]) < 1, (before, after)
+        shot(phone, "heat-map-phone-scrolled")
     finally:
         phone.context.close()
+    wide = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    try:
+        wide.goto(atlas_app.url)
+        wide.locator("#kb-heat").wait_for()
+        assert not wide.locator(".kb-heat-swipe").is_visible()
+    finally:
+        wide.context.close()
 
 
 def test_a_long_heat_map_shows_its_first_cities_then_all_on_demand(
