@@ -8,7 +8,6 @@ refusal (UiError) in it too. No user-facing words here: they are keys of `ui.i18
 """
 
 import queue
-import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -213,7 +212,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         choices = act.draft_choices(user)  # read once: for the menus and for the toast's name
         # said in words: with no title or city, the new draft looks like the one it replaces in the menu
         name = next((label for label, i in choices if i == new_id), "")
-        gr.Info(t(lang, "draft.created", name=re.sub(r" \(\d+\)$", "", name)))
+        gr.Info(t(lang, "draft.created", name=render.draft_name(name)))
         return (new_id, *draft_updates(new_id, choices), act.view(user, new_id, section_key, lang), "", "")
 
     def rename(lang, working, title, request: gr.Request):

@@ -7,6 +7,7 @@ metadata go through `esc` (see `ui.render_base`). Result cards are `ui.cards`, t
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -32,6 +33,7 @@ __all__ = [
     "RTL",
     "draft_view",
     "draft_choices",
+    "draft_name",
     "library_rows",
     "library_headers",
     "LIBRARY_HEADERS",
@@ -164,6 +166,11 @@ def draft_choices(infos: Sequence[DraftInfo]) -> list[tuple[str, int]]:
     seen = Counter(n.casefold() for n in names)
     return [(n + (f" · #{i.id}" if seen[n.casefold()] > 1 else "") + f" ({i.item_count})", i.id)
             for n, i in zip(names, infos, strict=True)]
+
+
+def draft_name(label: str) -> str:
+    """A `draft_choices` label without its excerpt count: how a toast names the draft."""
+    return re.sub(r" \(\d+\)$", "", label)
 
 
 def ocr_cell(ocr: dict[str, Any] | None, lang: str = "en") -> str:

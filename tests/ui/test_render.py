@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from kb.types import Hit
 from ui.cards import CardState, Original, PinnedAt, body_text, excerpt_window
-from ui.render import audit_detail, banner, draft_choices, esc, highlight, outcome_rows, result_cards
+from ui.render import (
+    audit_detail,
+    banner,
+    draft_choices,
+    draft_name,
+    esc,
+    highlight,
+    outcome_rows,
+    result_cards,
+)
 
 
 def hit(text: str, **kw: object) -> Hit:
@@ -140,6 +149,11 @@ def test_drafts_of_the_same_name_and_city_are_told_apart() -> None:
     labels = [label for label, _ in draft_choices([info(3, "Plan", "Oued Nour", 2), info(7, "plan", "Oued Nour", 0),
                                                    info(9, "Plan", "Riverton", 1)])]
     assert labels == ["Plan — Oued Nour · #3 (2)", "plan — Oued Nour · #7 (0)", "Plan — Riverton (1)"]
+    # a toast names the draft without its count; a title that ends in a number in brackets keeps it
+    assert [draft_name(label) for label in labels] == ["Plan — Oued Nour · #3", "plan — Oued Nour · #7",
+                                                       "Plan — Riverton"]
+    (label, _), = draft_choices([info(4, "Plan (2025)", "", 12)])
+    assert draft_name(label) == "Plan (2025)"
 
 
 def test_a_long_excerpt_is_cut_between_words_and_says_so() -> None:
