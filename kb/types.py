@@ -29,6 +29,10 @@ class DocumentNotFound(KeyError):
         return f"No document {self.args[0]!r} in this knowledge base (see `kb list`)."
 
 
+# Metadata fields that name who published a document, in order of preference (a reference's author).
+AUTHOR_FIELDS = ("author", "organisation", "organization", "publisher", "city")
+
+
 @dataclass(frozen=True)
 class Document:
     """One source file as the catalog knows it."""
@@ -63,6 +67,17 @@ class Document:
     @property
     def country(self) -> str | None:
         return self.metadata.get("country")
+
+    @property
+    def publisher(self) -> str | None:
+        """Who published it, for a reference's author: the first of AUTHOR_FIELDS given (the city when
+        no author or organisation is named)."""
+        return next((str(self.metadata[k]) for k in AUTHOR_FIELDS if self.metadata.get(k)), None)
+
+    @property
+    def url(self) -> str | None:
+        """Where it was published, if the metadata says."""
+        return self.metadata.get("source_url") or self.metadata.get("url")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

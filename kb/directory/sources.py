@@ -11,10 +11,7 @@ from collections.abc import Sequence
 from kb.directory.records import Source
 from kb.types import Chunk, Document
 
-__all__ = ["source_from_chunk", "find_chunk", "AUTHOR_FIELDS"]
-
-# Metadata fields that name who published a document, in order of preference (as kb.drafting.drafts uses them).
-AUTHOR_FIELDS = ("author", "organisation", "organization", "publisher", "city")
+__all__ = ["source_from_chunk", "find_chunk"]
 
 
 def _squash(text: str) -> str:
@@ -46,9 +43,7 @@ def source_from_chunk(doc: Document, chunk: Chunk | None, quote: str, *, section
     from kb.searching.citations import citation as build_citation
 
     meta = {k: doc.metadata.get(k) for k in ("city", "country", "year", "doc_type") if doc.metadata.get(k)}
-    author = next((str(doc.metadata[k]) for k in AUTHOR_FIELDS if doc.metadata.get(k)), None)
-    url = doc.metadata.get("source_url") or doc.metadata.get("url")
-    meta.update({k: v for k, v in (("author", author), ("url", url),
+    meta.update({k: v for k, v in (("author", doc.publisher), ("url", doc.url),
                                    ("language", chunk.language if chunk else doc.language)) if v})
     where = tuple(chunk.section) if chunk is not None else tuple(section)
     if citation is None:

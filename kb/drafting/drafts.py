@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kb.audit.trail import record
+from kb.drafting.excerpts import excerpt_body, reference, stored_excerpt
 from kb.drafting.framework import (
     DEFAULT_FRAMEWORK,
     OTHER_SECTION,
@@ -40,10 +41,6 @@ __all__ = [
     "DEFAULT_FRAMEWORK",
     "OTHER_SECTION",
 ]
-
-# Metadata fields that name who published a document, in order of preference, for a reference's author.
-AUTHOR_FIELDS = ("author", "organisation", "organization", "publisher", "city")
-
 
 class Drafts:
     """Drafts stored in the catalog.
@@ -185,85 +182,28 @@ class Drafts:
             The new item, or the existing one when the same text of this chunk is already in the section.
         """
         self._check(draft_id, section_key)
-        chunk_id, chunk, whole = self._stored(excerpt)
+        chunk_id, chunk, whole = stored_excerpt(self.catalog, excerpt)
         if quote is not None:
             quote = quote.strip()
             if not quote or quote not in whole:
                 raise DraftError("Only text that appears in the excerpt exactly can be pinned as a quotation.")
         doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)
-        quote = quote or self._body(excerpt, chunk, doc, whole)
+        quote = quote or excerpt_body(excerpt, chunk, doc, whole)
         existing = self.pinned(draft_id, section_key, chunk_id, quote or whole)
         if existing is not None:
             return existing
-        if chunk is not None and doc is not None:
-            from kb.searching.citations import citation as build_citation
-
-            cite = citation or (excerpt.citation if isinstance(excerpt, Hit) and excerpt.citation else None)
-            cite = cite or build_citation(doc, chunk)
-            meta = {
-                **{k: doc.metadata.get(k) for k in ("city", "country", "year", "doc_type")},
-                # who published it, for the reference's author (CSL-JSON); the city when none is named
-                "author": next((str(doc.metadata[k]) for k in AUTHOR_FIELDS if doc.metadata.get(k)), None),
-                "url": doc.metadata.get("source_url") or doc.metadata.get("url"),
-                "title": doc.title,
-                "section": list(chunk.section),
-                "language": chunk.language,
-            }
-            text, page, doc_id, source = chunk.text, chunk.page, doc.id, doc.source
-        elif isinstance(excerpt, Hit):
-            cite = citation or excerpt.citation
-            meta = {
-                "title": excerpt.title,
-                "city": excerpt.city,
-                "country": excerpt.country,
-                "year": excerpt.year,
-                "url": None,
-                "doc_type": excerpt.doc_type,
-                "section": list(excerpt.section),
-                "language": excerpt.language,
-            }
-            text, page, doc_id, source = excerpt.text, excerpt.page, excerpt.doc_id, excerpt.source
-        else:
-            raise DraftError("This excerpt's document is no longer in the knowledge base.")
-        return self._insert(
-            draft_id,
-            section_key,
-            "excerpt",
-            quote or text,
-            cite or "",
-            chunk_id=chunk_id,
-            doc_id=doc_id,
-            source=source,
-            page=page,
-            meta=meta,
-        )
+        ref = reference(excerpt, chunk, doc, citation)
+        return self._insert(draft_id, section_key, "excerpt", quote or ref.text, ref.citation, chunk_id=chunk_id,
+                            doc_id=ref.doc_id, source=ref.source, page=ref.page, meta=ref.meta)
 
     def quoted(self, excerpt: Hit | Chunk, quote: str | None = None) -> str:
         """The text pinning this excerpt (or this part of it) stores: for the whole passage, the passage
-        as its card shows it (`_body`). What `pinned` compares, so a caller can ask before pinning."""
+        as its card shows it (`excerpt_body`). What `pinned` compares, so a caller can ask before pinning."""
         if quote and quote.strip():
             return quote.strip()
-        _, chunk, whole = self._stored(excerpt)
+        _, chunk, whole = stored_excerpt(self.catalog, excerpt)
         doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)
-        return self._body(excerpt, chunk, doc, whole) or whole
-
-    def _stored(self, excerpt: Hit | Chunk) -> tuple[int, Chunk | None, str]:
-        """(chunk id, the stored chunk, the excerpt's whole text). The stored chunk text is the excerpt,
-        exactly; a Hit is only a pointer to it when the chunk exists."""
-        chunk_id = excerpt.id if isinstance(excerpt, Chunk) else excerpt.chunk_id
-        chunk = self.catalog.chunks([chunk_id]).get(chunk_id) or (excerpt if isinstance(excerpt, Chunk) else None)
-        return chunk_id, chunk, chunk.text if chunk is not None else excerpt.text
-
-    @staticmethod
-    def _body(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Any, whole: str) -> str | None:
-        """The passage without a first line that only repeats the document's title or the section
-        heading (the citation names both), or None when it has no such line."""
-        from kb.searching.highlights import body_text
-
-        title = doc.title if doc is not None else (excerpt.title if isinstance(excerpt, Hit) else "")
-        section = chunk.section if chunk is not None else excerpt.section
-        body = body_text(whole, (title, *section))
-        return body if body != whole.strip() else None
+        return excerpt_body(excerpt, chunk, doc, whole) or whole
 
     def pinned(self, draft_id: int, section_key: str, chunk_id: int, text: str) -> DraftItem | None:
         """The item of a section that already quotes this text of this chunk, if any."""

@@ -1,0 +1,79 @@
+"""What pinning copies from an excerpt: the stored passage, the words a card shows of it, and the
+reference an export needs (title, city, year, author, page...), so a draft keeps its quotations and
+references after the document is updated or removed."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from kb.drafting.framework import DraftError
+from kb.store.catalog import Catalog
+from kb.types import Chunk, Document, Hit
+
+__all__ = ["Reference", "stored_excerpt", "excerpt_body", "reference"]
+
+
+class Reference(NamedTuple):
+    """What a pinned excerpt stores besides the words it quotes."""
+
+    citation: str
+    meta: dict[str, Any]
+    text: str  # the whole passage
+    page: int | None
+    doc_id: int
+    source: str
+
+
+def stored_excerpt(catalog: Catalog, excerpt: Hit | Chunk) -> tuple[int, Chunk | None, str]:
+    """(chunk id, the stored chunk, the excerpt's whole text). The stored chunk text is the excerpt,
+    exactly; a Hit is only a pointer to it when the chunk exists."""
+    chunk_id = excerpt.id if isinstance(excerpt, Chunk) else excerpt.chunk_id
+    chunk = catalog.chunks([chunk_id]).get(chunk_id) or (excerpt if isinstance(excerpt, Chunk) else None)
+    return chunk_id, chunk, chunk.text if chunk is not None else excerpt.text
+
+
+def excerpt_body(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Document | None, whole: str) -> str | None:
+    """The passage without a first line that only repeats the document's title or the section
+    heading (the citation names both), or None when it has no such line."""
+    from kb.searching.highlights import body_text
+
+    title = doc.title if doc is not None else (excerpt.title if isinstance(excerpt, Hit) else "")
+    section = chunk.section if chunk is not None else excerpt.section
+    body = body_text(whole, (title, *section))
+    return body if body != whole.strip() else None
+
+
+def reference(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Document | None, citation: str | None) -> Reference:
+    """The reference of an excerpt: from its stored chunk and document while they exist, else from
+    the Hit as it was shown (DraftError for a bare Chunk whose document is gone).
+
+    Args:
+        citation: overrides the Hit's citation and the one built from the document.
+    """
+    if chunk is not None and doc is not None:
+        from kb.searching.citations import citation as build_citation
+
+        cite = citation or (excerpt.citation if isinstance(excerpt, Hit) and excerpt.citation else None)
+        meta = {
+            **{k: doc.metadata.get(k) for k in ("city", "country", "year", "doc_type")},
+            "author": doc.publisher,  # for the reference's author (CSL-JSON); the city when none is named
+            "url": doc.url,
+            "title": doc.title,
+            "section": list(chunk.section),
+            "language": chunk.language,
+        }
+        return Reference(cite or build_citation(doc, chunk), meta, chunk.text, chunk.page, doc.id, doc.source)
+    if isinstance(excerpt, Hit):
+        meta = {
+            "title": excerpt.title,
+            "city": excerpt.city,
+            "country": excerpt.country,
+            "year": excerpt.year,
+            "url": None,
+            "doc_type": excerpt.doc_type,
+            "section": list(excerpt.section),
+            "language": excerpt.language,
+        }
+        return Reference(citation or excerpt.citation or "", meta, excerpt.text, excerpt.page, excerpt.doc_id,
+                         excerpt.source)
+    raise DraftError("This excerpt's document is no longer in the knowledge base.")
