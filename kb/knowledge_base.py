@@ -483,8 +483,10 @@ class KnowledgeBase(AtlasMethods):
                 cities rank higher, none are hidden (raises ProfileError for a value not allowed).
             reader_language: the reader's language (ISO 639-1; the web UI passes its own): where
                 the same content exists in several languages, the reader's version is shown and
-                the others are folded into it ("also in: English, ..."). "auto": the query's
-                language when it can be told; None: every version in rank order.
+                the others are folded into it ("also in: English, ..."), and a topic (at most six
+                words) keeps one close document in that language among the first five
+                (kb.searching.reader_slot). "auto": the query's language when it can be told;
+                None: every version in rank order, no place kept.
 
         Returns:
             Hits, best first, at most `settings.max_per_doc` per document.
