@@ -124,10 +124,10 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         year_list = [getattr(c, key) for key in YEAR_FILTERS]  # the year range boxes
         edit_list = [c.edit[k] for k in META_FIELDS]
         add_list = [c.add_meta[k] for k in BATCH_FIELDS]
-        library_out = [c.table, c.doc_sel, c.report, c.reread_btn]
+        library_out = [c.table, c.library_list, c.doc_sel, c.report, c.reread_btn]
         language_out = [c.lang, c.lang_pick, c.intro, c.banner, c.search_tab, c.drafting_tab, c.library_tab, c.add_tab,
                         c.query, c.pin_section,
-                        c.section_sel, c.table, c.outcomes, *filter_list,
+                        c.section_sel, c.table, c.library_list, c.outcomes, *filter_list,
                         *[f[k] for f in (c.edit, c.add_meta) for k in CHOICE_FIELDS]]
         drafts_out = [c.working, c.pin_draft, c.draft_sel]
         card_out = [c.results, c.search_status, c.shown, c.suggestions, c.suggest_status, c.suggest_shown,

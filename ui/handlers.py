@@ -147,6 +147,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         if can(role, "edit") or can(role, "remove"):  # who has the Library tab: its table, relabelled
             rows, _, _ = act.library(user, lang)
             ups[lay.table] = gr.Dataframe(value=rows, headers=render.library_headers(lang))
+            ups[lay.library_list] = render.library_list(rows, lang)
         ups.update({
             lay.purpose: act.section_purpose(section, lang),
             lay.draft_html: act.view(user_of(request), working, section, lang),
@@ -242,6 +243,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         stale = act.stale_count(user)
         return (
             gr.Dataframe(value=rows, headers=render.library_headers(lang)),
+            render.library_list(rows, lang),
             gr.Dropdown(choices=docs),
             render.stale_notice(stale, lang) + last,
             gr.Button(visible=stale > 0),

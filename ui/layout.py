@@ -184,6 +184,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 # id, title, source, city, country, year, type, themes, language, chunks, pages, status, updated
                 column_widths=["3%", "18%", "12%", "7%", "6%", "5%", "7%", "8%", "6%", "4%", "4%", "8%", "4%", "8%"],
             )
+            c["library_list"] = gr.HTML(elem_id="kb-library-list")  # the table on a phone (app.css)
             c["doc_sel"] = gr.Dropdown(label=L("library.document"), choices=[], elem_id="kb-doc-sel",
                                        allow_custom_value=True)
             lay.edit = _meta_form(gr, META_FIELDS, "kb-edit")

@@ -36,6 +36,7 @@ __all__ = [
     "draft_name",
     "library_rows",
     "library_headers",
+    "library_list",
     "LIBRARY_HEADERS",
     "ocr_cell",
     "outcome_rows",
@@ -228,6 +229,23 @@ def library_rows(docs: Sequence[Document], lang: str = "en") -> list[list[Any]]:
             ]
         )
     return rows
+
+
+def library_list(rows: Sequence[Sequence[Any]], lang: str = "en") -> str:
+    """The library's rows (`library_rows`) as a list, for a phone: app.css shows it instead of the
+    table below 720 px, where fourteen columns broke words mid-letter. A document a line: its title,
+    then where, when and what it is, then its number, file, passages, status and date."""
+    items = []
+    heads = dict(zip(LIBRARY_HEADERS, library_headers(lang), strict=True))
+    for row in rows:
+        cell = dict(zip(LIBRARY_HEADERS, row, strict=True))
+        place = ", ".join(str(cell[k]) for k in ("city", "country") if cell[k])
+        facts = " · ".join(str(x) for x in (place, cell["year"], cell["type"], cell["language"]) if x)
+        more = " · ".join(str(x) for x in (f"#{cell['id']}", cell["source"], f"{heads['chunks']}: {cell['chunks']}",
+                                           cell["ocr"], cell["status"], cell["updated"]) if x)
+        items.append(f'<li><strong dir="auto">{esc(cell["title"])}</strong><span class="kb-meta">{esc(facts)}</span>'
+                     f'<span class="kb-meta">{esc(more)}</span></li>')
+    return f'<ul class="kb-library-list">{"".join(items)}</ul>' if items else ""
 
 
 def outcome_rows(report: dict[str, Any] | None, lang: str = "en") -> list[list[Any]]:

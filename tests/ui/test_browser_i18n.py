@@ -246,6 +246,16 @@ def test_a_language_switch_relabels_the_library_table_at_once(browser: Any, app:
         table.get_by_text(catalogue("es")["library.col.source"], exact=True).first.wait_for()
         assert table.get_by_text(catalogue("en")["library.col.source"], exact=True).count() == 0
         assert table.get_by_text("Riverton").count() + table.get_by_text("Harrow").count() > 0, "rows kept"
+        listing = page.locator("#kb-library-list")
+        assert not listing.is_visible(), "the list is the table's stand-in on a phone only"
+        # on a phone the fourteen columns become a list, a document a line, in the page language
+        page.set_viewport_size({"width": 390, "height": 844})
+        listing.locator("li").first.wait_for()
+        assert not table.is_visible()
+        first = listing.locator("li").first.inner_text()
+        assert "Riverton" in first and f"{catalogue('es')['library.col.chunks']}:" in first, first
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(page, "library-phone-es")
     finally:
         page.evaluate("window.localStorage.removeItem('kb-lang')")
         page.context.close()

@@ -188,3 +188,16 @@ def test_an_audit_entry_s_details_read_as_words_not_python() -> None:
     assert audit_detail({"as_copy": False, "chunks": 12}) == "as copy: no; chunks: 12"
     assert audit_detail({"as_copy": True}, "de") == "as copy: ja"
     assert "{" not in audit_detail({"role": "viewer", "before": {"a": 1}}) and "None" not in said
+
+
+def test_the_library_list_for_a_phone_is_escaped_and_in_the_page_language() -> None:
+    from kb.types import Document
+    from ui.render import library_list, library_rows
+
+    doc = Document(7, "0" * 64, "plan.md", "<script>alert(1)</script> Plan", "es", "markdown",
+                   {"city": "Riverton", "country": "AR", "year": 2023}, "ready", "2026-12-01T10:00:00+00:00",
+                   "2026-12-01T10:00:00+00:00", chunk_count=4)
+    html = library_list(library_rows([doc], "es"), "es")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "Riverton, Argentina · 2023" in html and "#7 · plan.md · pasajes: 4" in html
+    assert library_list([], "es") == ""
