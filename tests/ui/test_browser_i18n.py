@@ -313,6 +313,29 @@ def test_pin_undo_and_undo_of_a_removed_item(browser: Any, app: RunningApp) -> N
         page.context.close()
 
 
+
+def test_an_excerpt_taken_out_in_another_page_is_said_so_and_the_draft_redrawn(
+        browser: Any, app: RunningApp) -> None:
+    page = open_in(browser, app, "en-US")
+    try:
+        search(page, "prevention board chaired")
+        page.locator(".kb-card", has_text="chaired by the mayor").first.locator("button[data-act=pin]").click()
+        if page.locator(".kb-card .kb-create").count():  # no draft yet in this app: create it in place
+            page.locator(".kb-card .kb-create input").first.fill("Riverton")
+            page.locator(".kb-card button[data-act=create-pin]").first.click()
+        page.locator(".kb-card", has_text="chaired by the mayor").first.locator(".kb-pinned").wait_for()
+        tab(page, "Drafting")
+        item = page.locator("#kb-draft .kb-item", has_text="chaired by the mayor")
+        item.wait_for()
+        item_id = int(item.locator("button[data-act=down]").get_attribute("data-item"))
+        app.kb.drafts.remove_item(item_id)  # another drafter, or this one in another tab
+        item.locator("button[data-act=down]").click()
+        page.locator(".toast-body", has_text="no longer in the draft").wait_for()
+        item.wait_for(state="detached")  # the draft as it is now
+        assert page.locator(".toast-body", has_text="Error").count() == 0
+    finally:
+        page.context.close()
+
 def test_open_on_an_html_card_shows_its_text_at_the_section_and_runs_nothing(browser: Any, app: RunningApp) -> None:
     page = open_in(browser, app, "en-US")
     try:
