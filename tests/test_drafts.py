@@ -189,3 +189,14 @@ def test_a_whole_passage_is_quoted_without_the_title_or_heading_line_its_citatio
         assert item.text == "The mayor signs a mandate before the first meeting."
         assert kb.drafts.pin(draft.id, "leadership", c).id == item.id  # twice is still once
         assert kb.drafts.quoted(c) == item.text
+
+
+def test_a_quotation_with_parts_left_out_must_quote_each_part_in_order() -> None:
+    from kb.drafting.excerpts import QUOTE_GAP, quotes_excerpt
+
+    whole = "Concerns go to the panel. It meets weekly. Families are told."
+    assert quotes_excerpt(whole, "It meets weekly.")
+    assert quotes_excerpt(whole, f"Concerns go to the panel.{QUOTE_GAP}Families are told.")
+    assert not quotes_excerpt(whole, f"Families are told.{QUOTE_GAP}Concerns go to the panel.")  # order
+    assert not quotes_excerpt(whole, f"Concerns go to the panel.{QUOTE_GAP}They vote.")
+    assert not quotes_excerpt(whole, f"It meets weekly.{QUOTE_GAP}")  # an empty part quotes nothing

@@ -11,6 +11,7 @@ from typing import Any
 from kb.access import LOCAL, Ticket, WorkspaceError
 from kb.drafting import ItemGone
 from kb.drafting.drafts import Draft, DraftError, DraftItem, Drafts
+from kb.drafting.excerpts import QUOTE_GAP
 from kb.drafting.export import FORMATS, export
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
@@ -51,8 +52,26 @@ def find_quote(text: str, selection: str) -> str | None:
     return found.group(0) if found else None
 
 
+def highlighted_quote(text: str, sentences: Sequence[str], skip: Sequence[str] = ()) -> str | None:
+    """The highlighted sentences of a passage as a quotation: verbatim and in their order, sentences
+    next to each other as one run, runs apart joined by QUOTE_GAP (" […] "), so what the card did not
+    highlight is not quoted. A sentence that only repeats the document's title or the section heading
+    (`skip`: the citation names both) is left out; None when nothing is left."""
+    heads = {" ".join(h.split()).casefold() for h in skip if h}
+    spans = sorted({(a, a + len(s)) for s in sentences
+                    if s and (a := text.find(s)) >= 0 and " ".join(s.split()).casefold() not in heads})
+    runs: list[list[int]] = []
+    for a, b in spans:
+        if runs and (a <= runs[-1][1] or not text[runs[-1][1]:a].strip()):
+            runs[-1][1] = max(runs[-1][1], b)
+        else:
+            runs.append([a, b])
+    return QUOTE_GAP.join(text[a:b] for a, b in runs) or None
+
+
 def highlighted_span(text: str, sentences: Sequence[str]) -> str | None:
-    """The passage from the first highlighted sentence to the end of the last, verbatim."""
+    """The passage from the first highlighted sentence to the end of the last, verbatim (a directory
+    entry's source quote: one run of the text)."""
     spans = [(text.find(s), text.find(s) + len(s)) for s in sentences if s and text.find(s) >= 0]
     if not spans:
         return None
@@ -206,7 +225,8 @@ class DraftActions(BaseActions):
             if part is None:
                 raise UiError("error.selection_not_found")
         elif highlights:
-            part = highlighted_span(chunk.text, highlights)
+            doc = self.kb.document(chunk.doc_id)
+            part = highlighted_quote(chunk.text, highlights, (doc.title if doc else "", *chunk.section))
         number, title = self._section_label(section_key, lang)
         if self.drafts.pinned(int(draft.id), section_key, chunk.id, self.drafts.quoted(chunk, part)) is not None:
             text = t(lang, "status.duplicate", number=str(number), section=title)

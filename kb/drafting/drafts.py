@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kb.audit.trail import record
-from kb.drafting.excerpts import excerpt_body, reference, stored_excerpt
+from kb.drafting.excerpts import excerpt_body, quotes_excerpt, reference, stored_excerpt
 from kb.drafting.framework import (
     DEFAULT_FRAMEWORK,
     OTHER_SECTION,
@@ -176,7 +176,8 @@ class Drafts:
             excerpt: a search Hit, or a Chunk (then the citation is built from its document).
             citation: overrides the Hit's citation / the built one.
             quote: pin only this part of the excerpt (some of its sentences, a selection); it must
-                appear in the excerpt's text exactly (DraftError otherwise), so it is still a quotation.
+                appear in the excerpt's text exactly, or be parts of it in order joined by
+                `QUOTE_GAP` (" […] "; DraftError otherwise), so it is still a quotation.
 
         Returns:
             The new item, or the existing one when the same text of this chunk is already in the section.
@@ -185,7 +186,7 @@ class Drafts:
         chunk_id, chunk, whole = stored_excerpt(self.catalog, excerpt)
         if quote is not None:
             quote = quote.strip()
-            if not quote or quote not in whole:
+            if not quote or not quotes_excerpt(whole, quote):
                 raise DraftError("Only text that appears in the excerpt exactly can be pinned as a quotation.")
         doc = self.catalog.document(chunk.doc_id if chunk else excerpt.doc_id)
         quote = quote or excerpt_body(excerpt, chunk, doc, whole)

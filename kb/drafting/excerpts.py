@@ -10,7 +10,10 @@ from kb.drafting.framework import DraftError
 from kb.store.catalog import Catalog
 from kb.types import Chunk, Document, Hit
 
-__all__ = ["Reference", "stored_excerpt", "excerpt_body", "reference"]
+__all__ = ["Reference", "QUOTE_GAP", "stored_excerpt", "excerpt_body", "quotes_excerpt", "reference"]
+
+# Between two quoted parts of one passage that are not next to each other: the words left out.
+QUOTE_GAP = " […] "
 
 
 class Reference(NamedTuple):
@@ -41,6 +44,18 @@ def excerpt_body(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Document | None
     section = chunk.section if chunk is not None else excerpt.section
     body = body_text(whole, (title, *section))
     return body if body != whole.strip() else None
+
+
+def quotes_excerpt(whole: str, quote: str) -> bool:
+    """Whether `quote` quotes the passage exactly: one run of its text, or runs of it in their order
+    joined by QUOTE_GAP (the sentences a card highlighted, with what lies between left out)."""
+    at = 0
+    for part in quote.split(QUOTE_GAP):
+        found = whole.find(part, at) if part.strip() else -1
+        if found < 0:
+            return False
+        at = found + len(part)
+    return True
 
 
 def reference(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Document | None, citation: str | None) -> Reference:

@@ -253,6 +253,25 @@ def test_pinning_twice_says_so_and_parts_are_quoted_exactly(act: Actions, tmp_pa
     assert sorted(p.number for p in states[chunk_id].pinned) == [3, 3, 5]
 
 
+def test_pinning_highlighted_sentences_quotes_those_only(act: Actions, tmp_path: Path) -> None:
+    """Sentences apart are joined by " […] ", not by what lies between; a highlight that only repeats
+    the title or the heading (the citation names both) is left out."""
+    text = ("Youth panel\n\nReferral\n\nConcerns go to the panel. It meets weekly. The mayor chairs it. "
+            "Families are told.")
+    chunk_id = _one_doc(act, tmp_path, text, city="Lyon", country="FR")
+    chunk = act.kb.chunk(chunk_id)
+    assert chunk is not None and chunk.text.startswith("Youth panel")
+    draft_id = act.create_draft("ana", "Lyon", None)
+    act.pin("ana", draft_id, "plan", chunk_id,
+            highlights=["Youth panel", "Concerns go to the panel.", "It meets weekly.", "Families are told."])
+    (item,) = act.drafts.get(draft_id).section("plan").items
+    assert item.text == "Concerns go to the panel. It meets weekly. […] Families are told."
+    # the same highlights again: already there
+    status, _ = act.pin("ana", draft_id, "plan", chunk_id,
+                        highlights=["Families are told.", "It meets weekly.", "Concerns go to the panel."])
+    assert "Already in" in status
+
+
 def test_a_removed_item_comes_back_with_undo(act: Actions, tmp_path: Path) -> None:
     chunk_id = _one_doc(act, tmp_path, "Referral\n\nConcerns go to the panel.")
     draft_id = act.create_draft("ana", "Lyon", "Plan")
