@@ -3,11 +3,13 @@ the accounts) and the Drafting tab's sharing of a draft: laid out by `build_admi
 wired to `ui.admin_actions` (which checks the caller's role and workspaces itself) by `wire_admin`.
 """
 
+import functools
 from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
 from kb.access import ROLES
+from ui.actions_base import UiError
 from ui.admin_actions import ACCOUNT_COLUMNS, AUDIT_COLUMNS, TRASH_COLUMNS, WORKSPACE_COLUMNS, headers
 from ui.form_handlers import user_of
 from ui.i18n import DEFAULT, t
@@ -31,7 +33,7 @@ def build_share(gr: Any) -> SimpleNamespace:
 
 def build_admin(gr: Any) -> SimpleNamespace:
     """The trash, audit trail, workspaces and accounts sections (inside the Library tab)."""
-    with gr.Accordion(L("trash.title"), open=False, elem_id="kb-trash"):
+    with gr.Accordion(L("trash.title"), open=False, elem_id="kb-trash") as trash_panel:
         trash_btn = gr.Button(L("trash.show"), elem_id="kb-trash-refresh")
         trash_table = gr.Dataframe(headers=headers("trash", TRASH_COLUMNS, DEFAULT), interactive=False,
                                    elem_id="kb-trash-table", wrap=True, buttons=TABLE_BUTTONS)
@@ -40,16 +42,17 @@ def build_admin(gr: Any) -> SimpleNamespace:
                                     allow_custom_value=True)
             as_copy = gr.Checkbox(label=L("trash.as_copy"), elem_id="kb-trash-copy", scale=2)
             restore_btn = gr.Button(L("trash.restore"), elem_id="kb-trash-restore", scale=1)
+            purge_ok = gr.Checkbox(label=L("common.sure"), elem_id="kb-trash-purge-ok", scale=1)
             purge_btn = gr.Button(L("trash.purge"), variant="stop", elem_id="kb-trash-purge", scale=1)
         trash_status = gr.HTML(elem_id="kb-trash-status")
-    with gr.Accordion(L("audit.title"), open=False, elem_id="kb-audit"):
+    with gr.Accordion(L("audit.title"), open=False, elem_id="kb-audit") as audit_panel:
         with gr.Row():
             audit_user = gr.Textbox(label=L("audit.user"), elem_id="kb-audit-user", scale=2)
             audit_since = gr.Textbox(label=L("audit.since"), elem_id="kb-audit-since", scale=2)
             audit_btn = gr.Button(L("audit.show"), elem_id="kb-audit-refresh", scale=1)
         audit_table = gr.Dataframe(headers=headers("audit", AUDIT_COLUMNS, DEFAULT), interactive=False,
                                    elem_id="kb-audit-table", wrap=True, buttons=TABLE_BUTTONS)
-    with gr.Accordion(L("workspaces.title"), open=False, elem_id="kb-workspaces"):
+    with gr.Accordion(L("workspaces.title"), open=False, elem_id="kb-workspaces") as ws_panel:
         ws_btn = gr.Button(L("workspaces.show"), elem_id="kb-ws-refresh")
         ws_table = gr.Dataframe(headers=headers("workspaces", WORKSPACE_COLUMNS, DEFAULT), interactive=False,
                                 elem_id="kb-ws-table", wrap=True, buttons=TABLE_BUTTONS)
@@ -63,7 +66,7 @@ def build_admin(gr: Any) -> SimpleNamespace:
             ws_member_btn = gr.Button(L("workspaces.add_member"), elem_id="kb-ws-add-member")
             ws_unmember_btn = gr.Button(L("workspaces.remove_member"), elem_id="kb-ws-remove-member")
         ws_status = gr.HTML(elem_id="kb-ws-status")
-    with gr.Accordion(L("accounts.title"), open=False, elem_id="kb-accounts"):
+    with gr.Accordion(L("accounts.title"), open=False, elem_id="kb-accounts") as accounts_panel:
         accounts_btn = gr.Button(L("accounts.show"), elem_id="kb-accounts-refresh")
         accounts_table = gr.Dataframe(headers=headers("accounts", ACCOUNT_COLUMNS, DEFAULT), interactive=False,
                                       elem_id="kb-accounts-table", buttons=TABLE_BUTTONS)
@@ -102,8 +105,8 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
     def restore(lang, choice, as_copy, request: gr.Request):
         return act.restore(user_of(request), choice, bool(as_copy), lang)
 
-    def purge(lang, choice, request: gr.Request):
-        return act.purge(user_of(request), choice, lang)
+    def purge(lang, choice, confirmed, request: gr.Request):
+        return act.purge(user_of(request), choice, confirmed is True, lang), False
 
     def audit(lang, who, since, request: gr.Request):
         return gr.Dataframe(value=act.audit_rows(user_of(request), who, since, lang=lang),
@@ -143,26 +146,52 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
         run.__name__ = "share_draft" if on else "unshare_draft"
         return run
 
+    def cleared(button: Any, status: Any) -> Any:
+        """A click that first clears the last outcome, so a refusal (a toast) never stands beside an
+        older "Added ..." or "Restored ..." that no longer describes the form."""
+        return button.click(None, None, status, js="() => ''", api_name=False)
+
     trash_out = [a.trash_table, a.trash_sel]
     a.trash_btn.click(guard(trash), lang_in, trash_out, api_name="trash")
-    restored = a.restore_btn.click(guard(restore), [lang_in, a.trash_sel, a.as_copy], a.trash_status,
-                                   api_name="restore").then(guard(trash), lang_in, trash_out, api_name=False)
+    restored = cleared(a.restore_btn, a.trash_status).then(
+        guard(restore), [lang_in, a.trash_sel, a.as_copy], a.trash_status, api_name="restore",
+    ).then(guard(trash), lang_in, trash_out, api_name=False)
     for fn, inputs, outputs in after_restore:
         restored = restored.then(fn, inputs, outputs, api_name=False)
-    a.purge_btn.click(guard(purge), [lang_in, a.trash_sel], a.trash_status, api_name="purge").then(
-        guard(trash), lang_in, trash_out, api_name=False)
+    cleared(a.purge_btn, a.trash_status).then(
+        guard(purge), [lang_in, a.trash_sel, a.purge_ok], [a.trash_status, a.purge_ok], api_name="purge",
+    ).then(guard(trash), lang_in, trash_out, api_name=False)
     a.audit_btn.click(guard(audit), [lang_in, a.audit_user, a.audit_since], a.audit_table, api_name="audit")
     ws_out = [a.ws_table, a.ws_name, a.ws_role]
     a.ws_btn.click(guard(workspaces), lang_in, ws_out, api_name="workspaces")
     for btn, what in ((a.ws_create_btn, "create"), (a.ws_member_btn, "member"), (a.ws_unmember_btn, "unmember")):
-        btn.click(guard(workspace(what)), [lang_in, a.ws_name, a.ws_member, a.ws_role], a.ws_status,
-                  api_name=f"workspace_{what}").then(guard(workspaces), lang_in, ws_out, api_name=False)
+        cleared(btn, a.ws_status).then(
+            guard(workspace(what)), [lang_in, a.ws_name, a.ws_member, a.ws_role], a.ws_status,
+            api_name=f"workspace_{what}",
+        ).then(guard(workspaces), lang_in, ws_out, api_name=False)
     a.accounts_btn.click(guard(accounts), lang_in, a.accounts_table, api_name="accounts")
     for btn, what in ((a.add_btn, "add"), (a.disable_btn, "disable"), (a.enable_btn, "enable"),
                       (a.reset_btn, "reset"), (a.role_btn, "role")):
-        btn.click(guard(account(what)), [lang_in, a.account_name, a.account_role, a.account_password],
-                  [a.accounts_status, a.account_password], api_name=f"account_{what}").then(
-            guard(accounts), lang_in, a.accounts_table, api_name=False)
+        cleared(btn, a.accounts_status).then(
+            guard(account(what)), [lang_in, a.account_name, a.account_role, a.account_password],
+            [a.accounts_status, a.account_password], api_name=f"account_{what}",
+        ).then(guard(accounts), lang_in, a.accounts_table, api_name=False)
+    # each section lists what it holds when opened (it looked empty until "Show" was clicked); one the
+    # caller may not use (accounts in single-user mode, the trash for a drafter) says so on "Show" only
+    def quietly(fn: Callable[..., Any], outputs: int) -> Callable[..., Any]:
+        @functools.wraps(fn)  # Gradio reads the signature (gr.Request) through __wrapped__
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except UiError:
+                return gr.skip() if outputs == 1 else tuple(gr.skip() for _ in range(outputs))
+
+        return run
+
+    a.trash_panel.expand(quietly(trash, 2), lang_in, trash_out, api_name=False)
+    a.audit_panel.expand(quietly(audit, 1), [lang_in, a.audit_user, a.audit_since], a.audit_table, api_name=False)
+    a.ws_panel.expand(quietly(workspaces, 3), lang_in, ws_out, api_name=False)
+    a.accounts_panel.expand(quietly(accounts, 1), lang_in, a.accounts_table, api_name=False)
     sh.share_sel.focus(share_targets, lang_in, sh.share_sel, api_name=False)
     sh.share_btn.click(guard(share(True)), [lang_in, lay.working, sh.share_sel], sh.share_status,
                        api_name="share_draft")

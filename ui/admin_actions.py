@@ -93,11 +93,14 @@ class AdminActions(BaseActions):
             raise UiError("error.admin.detail", detail=str(err)) from err
 
     @kb_thread
-    def purge(self, user: str | None, choice: str | None, lang: str = "en") -> str:
+    def purge(self, user: str | None, choice: str | None, confirmed: bool = False, lang: str = "en") -> str:
+        """Delete a trash item for good: only with "I am sure" ticked, as removing a document needs."""
         actor = self._coordinator(user)
         item = self.kb.trash.find(*self._item(choice))
         if item is None:
             raise UiError("error.admin.choose_item")
+        if not confirmed:
+            raise UiError("error.confirm_purge")
         self.kb.purge_trash([item], by=actor)
         return render.message(t(lang, "trash.purged", title=item.title), "ok")
 

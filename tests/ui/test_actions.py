@@ -350,6 +350,18 @@ def test_language_and_country_filters_are_in_the_order_of_their_names(act: Actio
     assert [label for label, _ in choices["language"]] == ["allemand", "anglais", "arabe", "espagnol"]
 
 
+def test_purging_asks_i_am_sure_first(act: Actions, tmp_path: Path) -> None:
+    act.add("ana", [write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the panel.")], None, EMPTY_FORM)
+    doc = act.kb.documents()[0]
+    act.remove("ana", doc.id, True)
+    _, choices = act.trash_rows("ana", "en")
+    with pytest.raises(UiError, match="I am sure"):
+        act.purge("ana", choices[0][1], False)
+    assert act.kb.trash.find("document", doc.id) is not None, "nothing purged"
+    act.purge("ana", choices[0][1], True)
+    assert act.kb.trash.find("document", doc.id) is None
+
+
 def test_the_trash_lists_dates_as_the_page_language_writes_them(act: Actions, tmp_path: Path) -> None:
     act.add("ana", [write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the panel.")], None, EMPTY_FORM)
     act.remove("ana", act.kb.documents()[0].id, True)

@@ -272,12 +272,13 @@ def test_coordinator_restores_reads_the_trail_and_manages_accounts_from_the_page
     alice.predict(doc.id, True, api_name="/remove_document")
     with pytest.raises(Exception, match="Only coordinators"):
         _client(shared, "vic").predict(api_name="/trash")
+    with pytest.raises(Exception, match="I am sure"):  # purging is for good: it asks, as removing does
+        alice.predict(f"document:{doc.id}", False, api_name="/purge")
     page = _sign_in(browser, shared, "alice")
     try:
         page.get_by_role("tab", name="Library").click()
         page.locator("#kb-trash").get_by_text("Trash: removed documents").click()
-        page.click("#kb-trash-refresh")
-        page.locator("#kb-trash-table", has_text="extra.txt").wait_for()
+        page.locator("#kb-trash-table", has_text="extra.txt").wait_for()  # listed on opening, no "Show" needed
         page.locator("#kb-trash-sel").locator("input").first.click()
         page.get_by_role("option", name=f"document {doc.id}: Youth work").click()
         assert "extra.txt" not in page.inner_text("#kb-library")
@@ -300,6 +301,9 @@ def test_coordinator_restores_reads_the_trail_and_manages_accounts_from_the_page
         page.click("#kb-account-add")
         page.locator("#kb-accounts-status", has_text="Added dana").wait_for()
         page.locator("#kb-accounts-table", has_text="dana").wait_for()
+        page.click("#kb-account-add")  # dana again: refused, and "Added dana" no longer stands beside it
+        page.get_by_text("There is already a user 'dana'").first.wait_for()
+        assert page.inner_text("#kb-accounts-status").strip() == ""
         login = {"username": "dana", "password": "dana-password"}
         assert httpx.post(shared.url + "/login", data=login).status_code == 200
         page.click("#kb-account-disable")
