@@ -104,12 +104,20 @@ class LibraryActions(BaseActions):
         merged = {k: v for k, v in doc.metadata.items() if k not in META_FIELDS}
         merged.update(clean_form(form))
         check_metadata(merged)
+        region = merged.get("region")
+        known = self.kb.atlas.regions()
         try:
             updated = self.kb.update_metadata(doc.id, merged, by=user or LOCAL)
         except ValueError as err:  # MetadataError: names the field and what is allowed
             msg = metadata_error(str(err))
             raise UiError(msg.key, **msg.params) from err
-        return render.message(t(lang, "library.saved", title=updated.title), "ok")
+        saved = render.message(t(lang, "library.saved", title=updated.title), "ok")
+        if region and known and region not in known:
+            # region is free text (the network names its regions); a new one, often a variant
+            # spelling, splits comparable cities and the filter: said, with the regions in use
+            return saved + render.message(t(lang, "library.new_region", region=region, known=", ".join(known)),
+                                          "info")
+        return saved
 
     @kb_thread
     def remove(self, user: str | None, doc_id: int | None, confirmed: bool, lang: str = "en") -> str:

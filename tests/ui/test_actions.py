@@ -350,6 +350,21 @@ def test_language_and_country_filters_are_in_the_order_of_their_names(act: Actio
     assert [label for label, _ in choices["language"]] == ["allemand", "anglais", "arabe", "espagnol"]
 
 
+def test_a_new_region_is_saved_and_said_with_the_regions_in_use(act: Actions, tmp_path: Path) -> None:
+    act.add("ana", [write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the panel.")], None,
+            {**EMPTY_FORM, "region": "Latin America"})
+    act.add("ana", [write(tmp_path / "in2", "b.txt", "Youth work\n\nYouth workers meet schools.")], None,
+            {**EMPTY_FORM, "region": "Europe"})
+    doc = act.kb.document("b.txt")
+    assert doc is not None
+    said = act.update_metadata("ana", doc.id, {**act.metadata_of("ana", doc.id), "region": "Americas"})
+    assert "Saved the metadata" in said and "“Americas” is a new region" in said
+    assert "Europe, Latin America" in said or "Latin America, Europe" in said
+    assert act.kb.document(doc.id).metadata["region"] == "Americas"  # free text: saved all the same
+    said = act.update_metadata("ana", doc.id, {**act.metadata_of("ana", doc.id), "region": "Latin America"})
+    assert "new region" not in said
+
+
 def test_purging_asks_i_am_sure_first(act: Actions, tmp_path: Path) -> None:
     act.add("ana", [write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the panel.")], None, EMPTY_FORM)
     doc = act.kb.documents()[0]
