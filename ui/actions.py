@@ -54,6 +54,7 @@ class Shown:
     hits: list[Hit] = field(default_factory=list)
     can_pin: bool = True
     empty: str = "search.no_results"  # message key when there are none
+    typed: bool = True  # found for words the reader typed (a heat-map cell's passages were not)
 
     def hit(self, chunk_id: int) -> Hit | None:
         return next((h for h in self.hits if h.chunk_id == chunk_id), None)
@@ -157,7 +158,7 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
             state = states.setdefault(chunk_id, render.CardState())
             state.notice, state.notice_kind, state.offer_create = note.notice, note.notice_kind, note.offer_create
         return render.result_cards(shown.hits, self.original, lang, can_pin=shown.can_pin,
-                                   empty=t(lang, shown.empty), states=states)
+                                   empty=t(lang, shown.empty), states=states, typed=shown.typed)
 
     @kb_thread
     def search(
@@ -199,7 +200,7 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         flt = check_filters(filters or {})
         hits = self.kb.similar(int(chunk_id), k=k, filters=flt or None)
         doc = self.kb.document(chunk.doc_id)
-        shown = Shown(hits, empty="search.nothing_similar")
+        shown = Shown(hits, empty="search.nothing_similar", typed=False)
         key = "search.similar_filtered" if flt else "search.similar"
         status = t(lang, key, n=len(hits), title=doc.title if doc else "")
         return self.cards(shown, lang, draft_id), render.message(status), shown

@@ -113,12 +113,12 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
         if data.get("act") != "cell":
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         hits, status = act.cell(user_of(request), str(data.get("city") or ""), str(data.get("section") or ""), lang)
-        shown = Shown(hits)
+        shown = Shown(hits, typed=False)  # listed, not searched for typed words
         return act.cards(shown, lang, working), status, shown, gr.skip()
 
     def examples(lang, working, section, profile, request: gr.Request):
         hits, status = act.examples(user_of(request), working, section, profile, lang)
-        shown = Shown(hits)
+        shown = Shown(hits, typed=False)  # listed, not searched for typed words
         return act.cards(shown, lang, working), status, shown
 
     def draft_profile(lang, working, request: gr.Request):

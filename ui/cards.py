@@ -176,7 +176,8 @@ def _state_html(hit: Hit, state: CardState | None, lang: str) -> str:
     return "".join(out)
 
 
-def _card(n: int, hit: Hit, original: Original, lang: str, can_pin: bool, state: CardState | None) -> str:
+def _card(n: int, hit: Hit, original: Original, lang: str, can_pin: bool, state: CardState | None,
+          typed: bool = True) -> str:
     text = body_text(hit.text, (hit.title, *hit.section))
     a, b = excerpt_window(text, hit.highlights)
     text_dir = "rtl" if rtl_language(hit.language) else "auto"
@@ -188,7 +189,7 @@ def _card(n: int, hit: Hit, original: Original, lang: str, can_pin: bool, state:
                     f"{highlight(text, hit.highlights)}</p>"
                     f'<button class="kb-act kb-link kb-toggle" data-act="expand" data-more="{esc(t(lang, "card.more"))}" '
                     f'data-less="{esc(t(lang, "card.less"))}">{esc(t(lang, "card.more"))}</button>')
-    if not hit.highlights:
+    if not hit.highlights and typed:  # "your words": only when the reader typed some
         excerpt += f'<p class="kb-nohl">{esc(t(lang, "card.no_highlight"))}</p>'
     meta = " · ".join(esc(p) for p in (place_text(hit.city, hit.country, lang), hit.year,
                                          _doc_type(hit.doc_type, lang)) if p)
@@ -228,6 +229,7 @@ def result_cards(
     can_pin: bool = True,
     empty: str | None = None,
     states: Mapping[int, CardState] | None = None,
+    typed: bool = True,
 ) -> str:
     """Search results as cards, best first.
 
@@ -238,6 +240,8 @@ def result_cards(
         can_pin: show the pin buttons.
         empty: what to say when there are no hits (translated); a default otherwise.
         states: per chunk id, what the card says about the working draft.
+        typed: the hits answer words the reader typed; a card without highlights then says no
+            sentence stands out for them (not said of a heat-map cell's passages).
 
     Returns:
         HTML; buttons carry `data-act` and `data-chunk` for the page's click handler.
@@ -248,5 +252,5 @@ def result_cards(
     for n, hit in enumerate(hits, start=1):
         found = original(hit)
         link = found if isinstance(found, Original) else Original(open_url=found)
-        cards.append(_card(n, hit, link, lang, can_pin, (states or {}).get(hit.chunk_id)))
+        cards.append(_card(n, hit, link, lang, can_pin, (states or {}).get(hit.chunk_id), typed))
     return f'<div class="kb-results" dir="{direction(lang)}">' + "".join(cards) + "</div>"

@@ -100,6 +100,8 @@ def test_every_card_has_a_highlight_or_says_why_not() -> None:
     html = result_cards([hit("Nothing matches here.", highlights=[])], lambda _: None)
     assert "kb-nohl" in html and "<mark>" not in html
     assert "kb-nohl" not in result_cards([hit("A b.", highlights=["A b."])], lambda _: None)
+    # passages listed for a heat-map cell answer no typed words: nothing to say about "your words"
+    assert "kb-nohl" not in result_cards([hit("Nothing matches here.", highlights=[])], lambda _: None, typed=False)
 
 
 def test_card_says_where_it_is_pinned_and_offers_a_draft_when_there_is_none() -> None:
