@@ -94,7 +94,12 @@ AFTER_CARD_JS = """
 () => {
   setTimeout(() => {
     const target = document.getElementById('kb-reader-target');
-    if (target && target.getClientRects().length) target.scrollIntoView({block: 'start'});
+    const text = target && target.closest('.kb-reader-text');
+    // scroll the reader's text only: scrollIntoView also scrolled the panel, and on a phone its
+    // "Close" button went off the top with no way back
+    if (text && target.getClientRects().length) {
+      text.scrollTop += target.getBoundingClientRect().top - text.getBoundingClientRect().top;
+    }
     const link = document.querySelector('#kb-original-file a[href]');
     if (link && link.href !== window.__kbDownloaded) {
       window.__kbDownloaded = link.href;

@@ -341,6 +341,7 @@ def test_an_excerpt_taken_out_in_another_page_is_said_so_and_the_draft_redrawn(
     finally:
         page.context.close()
 
+
 def test_open_on_an_html_card_shows_its_text_at_the_section_and_runs_nothing(browser: Any, app: RunningApp) -> None:
     page = open_in(browser, app, "en-US")
     try:
@@ -364,6 +365,16 @@ def test_open_on_an_html_card_shows_its_text_at_the_section_and_runs_nothing(bro
         page.locator("#kb-reader-close").click()
         reader.wait_for(state="hidden")
         assert not any(re.search(r"/file=.*\.html?($|\?)", u) for u in app.requests)  # never served as a page
+        # on a phone the reader shows the passage and keeps its "Close" button in view
+        page.set_viewport_size({"width": 390, "height": 640})
+        card.locator("button[data-act=open]").click()
+        target.wait_for()
+        page.wait_for_function("() => { const r = document.getElementById('kb-reader-target').getBoundingClientRect();"
+                               " return r.top >= 0 && r.top < window.innerHeight; }")
+        close = page.locator("#kb-reader-close").bounding_box()
+        assert close is not None and close["y"] >= 0 and close["y"] + close["height"] <= 640, close
+        page.locator("#kb-reader-close").click()
+        reader.wait_for(state="hidden")
     finally:
         page.context.close()
 
