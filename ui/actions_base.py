@@ -130,7 +130,8 @@ class BaseActions:
         try:
             return role_of(self.users, user)
         except PermissionDenied as err:
-            raise UiError("error.not_signed_in") from err
+            known = self.users.get(user or "")
+            raise UiError("error.account_disabled" if known and known.disabled else "error.not_signed_in") from err
 
     def check(self, user: str | None, action: str) -> str:
         """The caller's role, or UiError when it does not allow `action` (the rule is `kb.access`)."""

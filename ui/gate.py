@@ -12,7 +12,9 @@ An ASGI middleware in front of Gradio's own routes (given to `Blocks.launch` thr
 - `POST /login`: refused with 429 "try again in N seconds" while the user name or the address has
   failed too often (`kb.access.SignInThrottle`); failures and successes are counted after Gradio
   answers. Passwords are never logged or stored.
-The signed-in user is Gradio's: its session cookie, looked up in the app's token table.
+The signed-in user is Gradio's: its session cookie, looked up in the app's token table. Loading the
+page with the session of an account disabled or removed since it signed in ends that session, so the
+sign-in form shows.
 """
 
 from __future__ import annotations
@@ -37,17 +39,23 @@ _PRIVATE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
             "Content-Security-Policy": "sandbox", "Referrer-Policy": "no-referrer"}
 
 
-def _signed_in(scope: Scope) -> str | None:
-    """The Gradio user of this request (its session cookie), or None."""
+def _session(scope: Scope) -> tuple[dict[str, str] | None, str | None]:
+    """(Gradio's token table, this request's session token), either None when there is none."""
     app = scope.get("app")
     tokens = getattr(app, "tokens", None)
     if not tokens:
-        return None
+        return None, None
     request = Request(scope)
     cookie_id = getattr(app, "cookie_id", "")
     token = request.cookies.get(f"access-token-{cookie_id}") or request.cookies.get(
         f"access-token-unsecure-{cookie_id}")
-    return tokens.get(token) if token else None
+    return tokens, token
+
+
+def _signed_in(scope: Scope) -> str | None:
+    """The Gradio user of this request (its session cookie), or None."""
+    tokens, token = _session(scope)
+    return tokens.get(token) if tokens and token else None
 
 
 class Gate:
@@ -74,7 +82,18 @@ class Gate:
         elif path.rstrip("/") == "/login" and method == "POST" and not self.act.local:
             await self._login(scope, receive, send)
         else:
+            if path == "/" and method == "GET" and not self.act.local:
+                self._end_closed_session(scope)
             await self.app(scope, receive, send)
+
+    def _end_closed_session(self, scope: Scope) -> None:
+        """A session whose account was disabled or removed since it signed in ends when the page is
+        loaded again, so Gradio shows the sign-in form instead of a page whose every part fails."""
+        tokens, token = _session(scope)
+        name = tokens.get(token) if tokens and token else None
+        user = self.act.users.get(name) if name else None
+        if tokens is not None and token and name and (user is None or user.disabled):
+            tokens.pop(token, None)
 
     def _owner(self, scope: Scope) -> str | None:
         return "local" if self.act.local else _signed_in(scope)

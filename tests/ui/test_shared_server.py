@@ -359,3 +359,25 @@ def test_sharing_a_draft_read_only_over_http(shared: Shared) -> None:
     assert "vic is now a member of Lakeside" in alice.predict("Lakeside", "vic", "drafter",
                                                              api_name="/workspace_member")
     assert shared.act.on_kb(lambda: shared.kb.workspaces().members("Lakeside")) == {"vic": "drafter"}
+
+
+def test_a_disabled_account_is_told_so_and_its_session_ends_on_reload(browser: Any, shared: Shared) -> None:
+    """Disabled while signed in: the next action says so (not "not signed in" beside "Signed in as");
+    loading the page again shows the sign-in form, not a page whose every part fails."""
+    page = _sign_in(browser, shared, "bea")
+    try:
+        shared.act.account_action("alice", "disable", "bea")
+        page.locator("#kb-query").locator("textarea, input").first.fill("referral")
+        page.click("#kb-search-btn")
+        page.locator(".toast-body", has_text="Your account has been disabled").wait_for()
+        page.reload()
+        page.locator("input[type=password]").wait_for()  # the sign-in form
+        assert page.locator("#kb-banner").count() == 0
+        page.locator("input:not([type=password])").first.fill("bea")
+        page.locator("input[type=password]").fill(PASSWORDS["bea"])
+        page.get_by_role("button", name="Login").click()
+        page.wait_for_timeout(1500)
+        assert page.locator("#kb-banner").count() == 0, "a disabled account cannot sign in again"
+    finally:
+        page.context.close()
+        shared.act.account_action("alice", "enable", "bea")
