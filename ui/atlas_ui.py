@@ -102,7 +102,7 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
 
     def prefer(lang, on, profile):
         if on and not profile:
-            gr.Warning(t(lang, "atlas.prefer_needs_profile"))  # a notice; the search still runs, unchanged
+            gr.Warning(t(lang, "atlas.prefer_needs_profile"), title=t(lang, "toast.note"))  # a notice; the search still runs, unchanged
         return bool(on)
 
     def cell(lang, working, profile, evt: gr.EventData, request: gr.Request):

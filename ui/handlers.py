@@ -204,7 +204,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             except UiError as err:
                 if err.msg.key != "error.draft_item_gone":
                     raise
-                gr.Warning(err.text(lang))  # and the draft is drawn as it is now, without that excerpt
+                gr.Warning(err.text(lang), title=t(lang, "toast.note"))  # and the draft is drawn as it is now, without that excerpt
         return act.view(user, working, section_key, lang, removed), removed, *draft_updates(working, user=user)
 
     def create(lang, city, title, section_key, request: gr.Request):
@@ -213,7 +213,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         choices = act.draft_choices(user)  # read once: for the menus and for the toast's name
         # said in words: with no title or city, the new draft looks like the one it replaces in the menu
         name = next((label for label, i in choices if i == new_id), "")
-        gr.Info(t(lang, "draft.created", name=render.draft_name(name)))
+        gr.Info(t(lang, "draft.created", name=render.draft_name(name)), title=t(lang, "toast.done"))
         return (new_id, *draft_updates(new_id, choices), act.view(user, new_id, section_key, lang), "", "")
 
     def rename(lang, working, title, request: gr.Request):
