@@ -345,11 +345,13 @@ def audit_detail(detail: dict[str, Any], lang: str = "en") -> str:
 
     parts = []
     before, after = detail.get("before"), detail.get("after")
+    changed: set[str] = set()
     if isinstance(before, dict) and isinstance(after, dict):
+        changed = {"before", "after", *before, *after}
         for key in dict.fromkeys([*before, *after]):
             parts.append(f"{_field(key, lang)}: {said(before.get(key))} → {said(after.get(key))}")
-    parts += [f"{_field(k, lang)}: {said(v)}" for k, v in detail.items()
-              if not (k in ("before", "after") and isinstance(before, dict) and isinstance(after, dict))]
+    # a field named again beside its change (the document's title, for reference) is said once
+    parts += [f"{_field(k, lang)}: {said(v)}" for k, v in detail.items() if k not in changed]
     return "; ".join(parts)
 
 

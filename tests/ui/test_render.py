@@ -190,6 +190,9 @@ def test_an_audit_entry_s_details_read_as_words_not_python() -> None:
     assert audit_detail({"as_copy": False, "chunks": 12}) == "as copy: no; chunks: 12"
     assert audit_detail({"as_copy": True}, "de") == "as copy: ja"
     assert "{" not in audit_detail({"role": "viewer", "before": {"a": 1}}) and "None" not in said
+    # the title named beside a change of it is said once, as the change
+    assert audit_detail({"title": "Lakeside", "before": {"title": "LAKESIDE"}, "after": {"title": "Lakeside"},
+                         "source": "l.txt"}) == "Title: LAKESIDE → Lakeside; source: l.txt"
 
 
 def test_the_library_list_for_a_phone_is_escaped_and_in_the_page_language() -> None:
