@@ -182,7 +182,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         c.note_btn.click(guard(h.add_note), [c.lang, c.working, c.section, c.note],
                          [c.draft_html, c.note, c.pin_draft, c.draft_sel], api_name="add_note")
         for btn, fmt in ((c.docx_btn, "docx"), (c.md_btn, "markdown"), (c.csl_btn, "csl-json")):
-            btn.click(guard(h.exporter(fmt)), [c.lang, c.working], c.export_file,
+            btn.click(guard(h.exporter(fmt)), [c.lang, c.working, c.exports], [c.export_file, c.exports],
                       api_name=f"export_{fmt.replace('-', '_')}")
 
         # --- the directory and the leadership group (ui.directory) ------------------------------------

@@ -31,6 +31,7 @@ __all__ = ["make_handlers", "user_of", "filter_choices", "form_handler", "SEARCH
 
 # The search form's inputs after the query, in order: the filter menus, then the year range boxes.
 SEARCH_KEYS = (*FILTER_FIELDS, *YEAR_FILTERS)
+EXPORTS_KEPT = 6  # export links a session keeps in view (each works for a while, for its owner only)
 _MULTI_CHOICE = {f.name for f in METADATA_FIELDS if f.kind == "choices"}  # multi-select menus: [] when empty
 
 
@@ -231,9 +232,13 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         return (act.view(user_of(request), working, section_key, lang), "", *draft_updates(working, user=user_of(request)))
 
     def exporter(fmt: str):
-        def run(lang, working, request: gr.Request):
+        def run(lang, working, exports, request: gr.Request):
+            """The new export's link above the session's earlier ones (one per file name, the last
+            EXPORTS_KEPT): a Markdown export no longer takes the place of the DOCX made before it."""
             ticket = act.export(user_of(request), working, fmt, lang)
-            return gr.HTML(render.download_link(act.export_url(ticket), ticket.name, lang), visible=True)
+            links = [(act.export_url(ticket), ticket.name)]
+            links += [(url, name) for url, name in (exports or []) if name != ticket.name][: EXPORTS_KEPT - 1]
+            return gr.HTML(render.download_links(links, lang), visible=True), links
 
         return run
 

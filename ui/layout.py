@@ -170,6 +170,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 c["csl_btn"] = gr.Button(L("export.csl"), elem_id="kb-export-csl")
             # a link to the export's private address (ui.gate): for the person who asked, for 15 minutes
             c["export_file"] = gr.HTML("", elem_id="kb-export-file", visible=False)
+            c["exports"] = gr.State([])  # the session's export links, newest first (ui.handlers.exporter)
             c["share"] = build_share(gr)  # read-only with another workspace or the network
         directory_tabs(gr, c)
         group_tab(gr, c)

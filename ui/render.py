@@ -24,6 +24,7 @@ from ui.render_base import RTL, esc, message, rtl_language
 __all__ = [
     "esc",
     "download_link",
+    "download_links",
     "highlight",
     "message",
     "result_cards",
@@ -326,6 +327,11 @@ def download_link(url: str, name: str, lang: str = "en") -> str:
     """A link to a private export (its address works for the person who asked, for a while)."""
     return (f'<p class="kb-download"><a href="{esc(url)}" download="{esc(name)}">{esc(name)}</a>'
             f' <span class="kb-meta">{esc(t(lang, "export.private"))}</span></p>')
+
+
+def download_links(links: Sequence[tuple[str, str]], lang: str = "en") -> str:
+    """The session's private exports, newest first ((url, file name) pairs)."""
+    return "".join(download_link(url, name, lang) for url, name in links)
 
 
 def audit_detail(detail: dict[str, Any], lang: str = "en") -> str:

@@ -291,6 +291,12 @@ def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_p
     link.wait_for()
     url = link.get_attribute("href")
     assert url.split("?")[0].endswith("/harrow-prevention-framework-draft.docx")  # a clean name, not a hash
+    # a Markdown export comes above it; the DOCX link stays
+    page.click("#kb-export-md")
+    page.locator("#kb-export-file a", has_text=".md").wait_for()
+    names = page.locator("#kb-export-file a").all_inner_texts()
+    assert names == ["harrow-prevention-framework-draft.md", "harrow-prevention-framework-draft.docx"], names
+    link = page.locator("#kb-export-file a", has_text=".docx")
     body = page.request.get(url if url.startswith("http") else nano_app.url.rstrip("/") + url).body()
     path = tmp_path / "draft.docx"
     path.write_bytes(body)
