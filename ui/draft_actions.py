@@ -95,6 +95,14 @@ class DraftActions(BaseActions):
         visible = self.kb.draft_access.visible(self.caller(user))
         return render.draft_choices(self.drafts.list(only=visible))
 
+    @kb_thread
+    def first_draft(self, user: str | None, choices: list[tuple[str, int]]) -> int | None:
+        """The draft a session starts working on: the first of `choices` the caller may change (a
+        draft only shared with them for reading made every pin fail), else the first they may read."""
+        caller = self.caller(user)
+        editable = (i for _, i in choices if self.kb.draft_access.can_edit(caller, int(i)))
+        return next(editable, choices[0][1] if choices else None)
+
     def _workspace_for(self, user: str | None, city: str) -> int:
         """Where a new draft goes: the caller's workspace named after the city, else their first one
         where they draft; a coordinator (or single-user mode) gets one named after the city."""

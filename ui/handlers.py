@@ -128,7 +128,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
     def on_load(lang_hint, request: gr.Request):
         lang = normalize(lang_hint)
         drafts = act.draft_choices(user_of(request))
-        working = drafts[0][1] if drafts else None
+        working = act.first_draft(user_of(request), drafts)
         ups = language_updates(lang, user_of(request))
         ups.update({
             lay.working: working,

@@ -429,3 +429,30 @@ def test_an_excerpt_another_drafter_removed_is_said_to_be_gone_not_an_internal_n
     with pytest.raises(UiError) as gone:  # ... the other, not redrawn yet, moves it
         act.item_action("ana", "down", item_id)
     assert gone.value.msg.key == "error.draft_item_gone" and str(item_id) not in gone.value.text("en")
+
+
+def test_a_session_starts_on_a_draft_its_user_may_change(tmp_path: Path) -> None:
+    """Only shared for reading, the first draft in the menu made every pin fail ("you can read ...
+    but not change it"): the session starts on the first draft the user drafts in."""
+    from kb import KnowledgeBase
+    from kb.access import User, hash_password
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    ws = kb.workspaces("alice")
+    riverton, lyon = ws.create("Riverton"), ws.create("Lyon")
+    ws.set_member("Riverton", "vic", "viewer")
+    ws.set_member("Lyon", "vic", "drafter")
+    own = kb.drafts.create("Lyon", "Lyon plan", lyon.id)
+    read_only = kb.drafts.create("Riverton", "A Riverton plan", riverton.id)  # newer: first in the menu
+    pw = hash_password("vic-password", iterations=1000)
+    act = Actions(kb, {"alice": User("alice", "coordinator", pw), "vic": User("vic", "viewer", pw)})
+    try:
+        choices = act.draft_choices("vic")
+        assert [i for _, i in choices] == [read_only.id, own.id]  # the menu still lists both
+        assert act.first_draft("vic", choices) == own.id
+        ws.set_member("Lyon", "vic", "viewer")
+        assert act.first_draft("vic", act.draft_choices("vic")) == read_only.id  # nothing to change: the first
+        assert act.first_draft("vic", []) is None
+    finally:
+        act.close()
+        kb.close()
