@@ -142,7 +142,8 @@ def test_a_viewer_of_one_workspace_cannot_reach_another_workspaces_draft(shared:
                 == f"There is no draft {shared.fontenoir} in your workspaces."
         # the working draft is kept by the server, never taken from the request: an export names
         # Fontenoir's draft in vain and gets the caller's own (Riverton's, set when the page loaded)
-        out, ok = page.call("export_markdown", ["en", shared.fontenoir])
+        # (the last None: the session's export links, a State the page sends empty)
+        out, ok = page.call("export_markdown", ["en", shared.fontenoir, None])
         assert ok and "riverton" in json.dumps(out) and "fontenoir" not in json.dumps(out)
     # a viewer of Riverton reads Riverton's draft but cannot change it
     vic = Session(shared, "vic")
@@ -346,11 +347,11 @@ def test_sharing_a_draft_read_only_over_http(shared: Shared) -> None:
     out, ok = working("ana", shared.riverton).call("share_draft", ["en", shared.riverton, str(ws["Fontenoir"])])
     assert ok and "Shared read-only with: Fontenoir" in json.dumps(out, ensure_ascii=False)
     bea = working("bea", shared.riverton)  # Bea now reads it (it is in her menu) ...
-    out, ok = bea.call("export_markdown", ["en", None])
+    out, ok = bea.call("export_markdown", ["en", None, None])
     assert ok and "fontenoir" not in json.dumps(out) and "riverton" in json.dumps(out)
     assert "but not change it" in bea.error("add_note", ["en", None, section, "edited by Fontenoir"])  # ... not change it
     assert working("ana", shared.riverton).call("unshare_draft", ["en", shared.riverton, str(ws["Fontenoir"])])[1]
-    assert f"no draft {shared.riverton} in your workspaces" in bea.error("export_markdown", ["en", None])
+    assert f"no draft {shared.riverton} in your workspaces" in bea.error("export_markdown", ["en", None, None])
     # Coordinators manage workspaces; others may not.
     with pytest.raises(Exception, match="Only coordinators"):
         _client(shared, "bea").predict("Bea's own", "", "drafter", api_name="/workspace_create")
