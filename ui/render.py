@@ -139,7 +139,9 @@ def draft_view(draft: Draft | None, section_key: str | None = None, lang: str = 
         return f'<div class="kb-empty" dir="{direction(lang)}">{esc(t(lang, "draft.none"))}</div>'
     parts = [
         f'<h2 dir="auto">{esc(draft.title)}</h2>',
-        f'<p class="kb-meta" dir="auto">{esc(draft.framework_title)}{" — " + esc(draft.city) if draft.city else ""}</p>',
+        # the default template's title in the page's language, as the export writes it; a city's own stays
+        f'<p class="kb-meta" dir="auto">{esc(_in_language("framework.title", draft.framework_title, lang))}'
+        f'{" — " + esc(draft.city) if draft.city else ""}</p>',
     ]
     if removed is not None and removed.draft_id == draft.id:
         words = " ".join(removed.text.split())

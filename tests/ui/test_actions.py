@@ -456,3 +456,10 @@ def test_a_session_starts_on_a_draft_its_user_may_change(tmp_path: Path) -> None
     finally:
         act.close()
         kb.close()
+
+
+def test_the_draft_on_screen_names_its_framework_in_the_page_language(act: Actions) -> None:
+    """The export wrote the template's title in Spanish; the page showed it in English."""
+    draft_id = act.create_draft("ana", "Lyon", "Plan")
+    html = act.view("ana", draft_id, None, "es")
+    assert "Marco local para prevenir el odio" in html and "Local framework for preventing" not in html
