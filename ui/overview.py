@@ -152,7 +152,8 @@ def heat_map(ov: Overview, sections: Sequence[Section], lang: str, first: Sequen
     titles = {s.key: section_title(s, lang) for s in sections}
     keys = [k for k, _ in ov.sections]
     names = [titles.get(k, dict(ov.sections)[k]) for k in keys]
-    head = "".join(f'<th scope="col"><abbr title="{esc(n)}">§{i}</abbr></th>' for i, n in enumerate(names, 1))
+    # "§3" kept in that order on a right-to-left page too (the bidi algorithm wrote "3§")
+    head = "".join(f'<th scope="col"><abbr title="{esc(n)}" dir="ltr">§{i}</abbr></th>' for i, n in enumerate(names, 1))
     body = []
     rows = heat_rows(ov, first, all_rows)
     for row in rows:
@@ -168,7 +169,7 @@ def heat_map(ov: Overview, sections: Sequence[Section], lang: str, first: Sequen
             cells.append(f'<td class="kb-heat-{level}">{inner}</td>')
         place = f' <span class="kb-meta">{esc(country_name(row.country, lang))}</span>' if row.country else ""
         body.append(f'<tr><th scope="row" dir="auto">{esc(row.name)}{place}</th>{"".join(cells)}</tr>')
-    legend = "".join(f"<li>§{i} {esc(n)}</li>" for i, n in enumerate(names, 1))
+    legend = "".join(f'<li><bdi dir="ltr">§{i}</bdi> {esc(n)}</li>' for i, n in enumerate(names, 1))
     more = ""
     if len(rows) < len(ov.heat):
         # "your city and comparable ones first" only when there is a city to put first

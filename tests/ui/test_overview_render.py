@@ -32,6 +32,9 @@ def test_a_small_map_is_drawn_whole_a_to_z() -> None:
     assert [r.city for r in heat_rows(ov)] == [r.city for r in ov.heat]
     html = heat_map(ov, load_framework().sections, "en")
     assert len(_cities_drawn(html)) == HEAT_ROWS and "kb-heat-all" not in html
+    # "§1" stays "§1" on an Arabic page (the column heads and the legend are left to right)
+    arabic = heat_map(ov, load_framework().sections, "ar")
+    assert 'dir="ltr">§1</abbr>' in arabic and '<bdi dir="ltr">§1</bdi>' in arabic
 
 
 def test_a_large_map_draws_the_first_rows_and_offers_all() -> None:
