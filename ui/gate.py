@@ -96,7 +96,14 @@ class Gate:
             tokens.pop(token, None)
 
     def _owner(self, scope: Scope) -> str | None:
-        return "local" if self.act.local else _signed_in(scope)
+        """Who asks: "local" in single-user mode, else the signed-in user while their account is
+        active (a session outlives a disable until the page is loaded again; its exports and the
+        originals are closed to it at once)."""
+        if self.act.local:
+            return "local"
+        name = _signed_in(scope)
+        user = self.act.users.get(name) if name else None
+        return name if user is not None and not user.disabled else None
 
     def _export(self, scope: Scope, rest: str) -> Response:
         token, _, name = rest.partition("/")

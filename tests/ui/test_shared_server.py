@@ -367,7 +367,10 @@ def test_a_disabled_account_is_told_so_and_its_session_ends_on_reload(browser: A
     loading the page again shows the sign-in form, not a page whose every part fails."""
     page = _sign_in(browser, shared, "bea")
     try:
+        doc = shared.act.on_kb(lambda: shared.kb.documents()[0])
+        assert page.request.get(shared.url + f"/kb/original/{doc.id}").status == 200
         shared.act.account_action("alice", "disable", "bea")
+        assert page.request.get(shared.url + f"/kb/original/{doc.id}").status == 401  # closed at once
         page.locator("#kb-query").locator("textarea, input").first.fill("referral")
         page.click("#kb-search-btn")
         page.locator(".toast-body", has_text="Your account has been disabled").wait_for()
