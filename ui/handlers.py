@@ -24,7 +24,7 @@ from ui.directory import directory_language_updates
 from ui.form_handlers import form_handler, user_of
 from ui.i18n import LANGUAGES, direction, normalize, t
 from ui.i18n import label as L
-from ui.i18n.locale import country_name, language_name
+from ui.i18n.locale import country_name, language_name, theme_name
 from ui.layout import CHOICE_FIELDS, Layout
 
 __all__ = ["make_handlers", "user_of", "filter_choices", "form_handler", "SEARCH_KEYS"]
@@ -42,6 +42,8 @@ def _label(key: str, value: str, lang: str) -> str:
         return language_name(value, lang) or value
     if key in CHOICE_FIELDS:
         return t(lang, f"choice.{key}.{value}")
+    if key == "themes":
+        return theme_name(value, lang)
     return value
 
 

@@ -16,7 +16,7 @@ from kb.atlas import ComparableCity, Overview, Profile
 from kb.atlas.overview import Count, Gap, Note
 from kb.drafting.framework import Section
 from ui.i18n import direction, t
-from ui.i18n.locale import country_name, language_name, number
+from ui.i18n.locale import country_name, language_name, number, theme_name
 from ui.render import section_title
 from ui.render_base import esc
 
@@ -245,7 +245,7 @@ def reasons_text(c: ComparableCity, lang: str, section_titles: dict[str, str] | 
         if "country" in values:
             values["country"] = country_name(values["country"], lang)
         if "themes" in values:
-            values["themes"] = join_list([str(x).replace("-", " ") for x in values["themes"][:3]], lang)
+            values["themes"] = join_list([theme_name(str(x), lang) for x in values["themes"][:3]], lang)
         if "sections" in values:
             values["sections"] = join_list([(section_titles or {}).get(k, k) for k in values["sections"]], lang)
         parts.append(t(lang, f"atlas.reason.{code}", **values))

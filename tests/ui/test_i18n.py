@@ -20,6 +20,7 @@ SAME_AS_ENGLISH = {
     "field.region", "library.col.type", "library.col.status", "card.open_page", "field.licence",
     "choice.doc_type.evaluation", "library.col.chunks", "outcome.col.chunks", "library.document",
     "search.filters", "reader.download", "error.meta.manifest", "error.meta.other", "trash.kind.document",
+    "theme.communication",  # the same word in French
 }
 
 

@@ -101,3 +101,14 @@ def test_an_arabic_chart_keeps_its_labels_and_counts_inside_it(browser: Any) -> 
             assert "22" in page.locator("svg").text_content()
     finally:
         page.close()
+
+
+def test_theme_tags_are_named_in_the_page_language() -> None:
+    from kb.atlas.records import ComparableCity
+    from ui.i18n.locale import theme_name
+    from ui.overview import reasons_text
+
+    assert theme_name("online-hate", "es") == "odio en línea" and theme_name("youth-resilience", "ar") == "صمود الشباب"
+    assert theme_name("our-own-tag", "de") == "our own tag"  # themes are free text: as written
+    city = ComparableCity("lyon", "Lyon", "FR", None, None, 0.5, (), why=(("themes", {"themes": ["digital-literacy"]}),))
+    assert "alfabetización digital" in reasons_text(city, "es")
