@@ -22,9 +22,9 @@ from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, A
 from ui.card_events import make_card_handlers
 from ui.directory import directory_language_updates
 from ui.form_handlers import form_handler, user_of
-from ui.i18n import LANGUAGES, direction, normalize, t
+from ui.i18n import LANGUAGES, direction, normalize, t, theme_name
 from ui.i18n import label as L
-from ui.i18n.locale import country_name, language_name, theme_name
+from ui.i18n.locale import country_name, language_name
 from ui.layout import CHOICE_FIELDS, Layout
 
 __all__ = ["make_handlers", "user_of", "filter_choices", "form_handler", "SEARCH_KEYS"]

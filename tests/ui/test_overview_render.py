@@ -105,7 +105,7 @@ def test_an_arabic_chart_keeps_its_labels_and_counts_inside_it(browser: Any) -> 
 
 def test_theme_tags_are_named_in_the_page_language() -> None:
     from kb.atlas.records import ComparableCity
-    from ui.i18n.locale import theme_name
+    from ui.i18n import theme_name
     from ui.overview import reasons_text
 
     assert theme_name("online-hate", "es") == "odio en línea" and theme_name("youth-resilience", "ar") == "صمود الشباب"

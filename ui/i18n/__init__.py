@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 __all__ = [
+    "theme_name",
     "LANGUAGES",
     "RTL_LANGUAGES",
     "DEFAULT",
@@ -184,3 +185,10 @@ def gradio_i18n() -> Any:
         return {key(k): (v.get("other", "") if isinstance(v, dict) else v) for k, v in catalogue(lang).items()}
 
     return gr.I18n(**{lang: plain(lang) for lang in LANGUAGES})
+
+
+def theme_name(tag: str, lang: str) -> str:
+    """A theme tag in the page language where the catalogue names it ("online-hate" -> "odio en
+    línea"), else as written with its hyphens as spaces (themes are free text)."""
+    key = f"theme.{tag}"
+    return t(lang, key) if key in catalogue("en") else tag.replace("-", " ")

@@ -10,7 +10,7 @@ import functools
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["number", "plural_category", "date_time", "country_name", "language_name", "theme_name"]
+__all__ = ["number", "plural_category", "date_time", "country_name", "language_name"]
 
 
 @functools.cache
@@ -62,12 +62,3 @@ def language_name(code: str | None, lang: str) -> str:
     if not code or code == "und":
         return ""
     return _locale(lang).languages.get(str(code).lower(), str(code))
-
-
-def theme_name(tag: str, lang: str) -> str:
-    """A theme tag in the page language where the catalogue names it ("online-hate" -> "odio en
-    línea"), else as written with its hyphens as spaces (themes are free text)."""
-    from ui.i18n import catalogue, t
-
-    key = f"theme.{tag}"
-    return t(lang, key) if key in catalogue("en") else tag.replace("-", " ")
