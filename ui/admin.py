@@ -11,7 +11,7 @@ from typing import Any
 from kb.access import ROLES
 from ui.actions_base import UiError
 from ui.admin_actions import ACCOUNT_COLUMNS, AUDIT_COLUMNS, TRASH_COLUMNS, WORKSPACE_COLUMNS, headers
-from ui.form_handlers import user_of
+from ui.form_handlers import cleared_first, user_of
 from ui.i18n import DEFAULT, t
 from ui.i18n import label as L
 from ui.render_base import TABLE_BUTTONS
@@ -146,33 +146,28 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
         run.__name__ = "share_draft" if on else "unshare_draft"
         return run
 
-    def cleared(button: Any, status: Any) -> Any:
-        """A click that first clears the last outcome, so a refusal (a toast) never stands beside an
-        older "Added ..." or "Restored ..." that no longer describes the form."""
-        return button.click(None, None, status, js="() => ''", api_name=False)
-
     trash_out = [a.trash_table, a.trash_sel]
     a.trash_btn.click(guard(trash), lang_in, trash_out, api_name="trash")
-    restored = cleared(a.restore_btn, a.trash_status).then(
+    restored = cleared_first(a.restore_btn, a.trash_status).then(
         guard(restore), [lang_in, a.trash_sel, a.as_copy], a.trash_status, api_name="restore",
     ).then(guard(trash), lang_in, trash_out, api_name=False)
     for fn, inputs, outputs in after_restore:
         restored = restored.then(fn, inputs, outputs, api_name=False)
-    cleared(a.purge_btn, a.trash_status).then(
+    cleared_first(a.purge_btn, a.trash_status).then(
         guard(purge), [lang_in, a.trash_sel, a.purge_ok], [a.trash_status, a.purge_ok], api_name="purge",
     ).then(guard(trash), lang_in, trash_out, api_name=False)
     a.audit_btn.click(guard(audit), [lang_in, a.audit_user, a.audit_since], a.audit_table, api_name="audit")
     ws_out = [a.ws_table, a.ws_name, a.ws_role]
     a.ws_btn.click(guard(workspaces), lang_in, ws_out, api_name="workspaces")
     for btn, what in ((a.ws_create_btn, "create"), (a.ws_member_btn, "member"), (a.ws_unmember_btn, "unmember")):
-        cleared(btn, a.ws_status).then(
+        cleared_first(btn, a.ws_status).then(
             guard(workspace(what)), [lang_in, a.ws_name, a.ws_member, a.ws_role], a.ws_status,
             api_name=f"workspace_{what}",
         ).then(guard(workspaces), lang_in, ws_out, api_name=False)
     a.accounts_btn.click(guard(accounts), lang_in, a.accounts_table, api_name="accounts")
     for btn, what in ((a.add_btn, "add"), (a.disable_btn, "disable"), (a.enable_btn, "enable"),
                       (a.reset_btn, "reset"), (a.role_btn, "role")):
-        cleared(btn, a.accounts_status).then(
+        cleared_first(btn, a.accounts_status).then(
             guard(account(what)), [lang_in, a.account_name, a.account_role, a.account_password],
             [a.accounts_status, a.account_password], api_name=f"account_{what}",
         ).then(guard(accounts), lang_in, a.accounts_table, api_name=False)

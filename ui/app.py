@@ -21,6 +21,7 @@ from ui.actions import BATCH_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, UiError
 from ui.admin import wire_admin
 from ui.atlas_ui import wire_atlas
 from ui.directory import card_outputs, directory_language_outputs, wire_directory
+from ui.form_handlers import cleared_first
 from ui.group import wire_group
 from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
@@ -194,23 +195,19 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         # --- library and adding ----------------------------------------------------------------------
         c.refresh_btn.click(guard(h.library), c.lang, library_out, api_name="library")
         c.manifest_btn.click(guard(h.library_manifest), c.lang, c.manifest_file, api_name="library_manifest")
-        # each of the Library's actions first clears the last one's outcome, so a refusal (a toast)
-        # never stands beside an older green "Saved ..." that no longer describes the form
-        def cleared(button: Any) -> Any:
-            return button.click(None, None, c.library_status, js="() => ''", api_name=False)
-
-        cleared(c.reread_btn).then(guard(h.reread), c.lang, c.library_status, api_name="reread", **WRITE).then(
-            guard(h.library), c.lang, library_out, api_name=False
-        )
+        # each of the Library's actions first clears the last one's outcome (ui.form_handlers.cleared_first)
+        cleared_first(c.reread_btn, c.library_status).then(
+            guard(h.reread), c.lang, c.library_status, api_name="reread", **WRITE,
+        ).then(guard(h.library), c.lang, library_out, api_name=False)
         c.library_tab.select(guard(h.library), c.lang, library_out, api_name=False)
         c.doc_sel.change(guard(h.pick_doc), [c.lang, c.doc_sel], edit_list, api_name=False)
-        cleared(c.save_btn).then(
+        cleared_first(c.save_btn, c.library_status).then(
             guard(h.save_meta), [c.lang, c.doc_sel, *edit_list], c.library_status, api_name="update_metadata",
             **WRITE,
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )
-        removed = cleared(c.remove_btn).then(
+        removed = cleared_first(c.remove_btn, c.library_status).then(
             guard(h.remove), [c.lang, c.doc_sel, c.remove_ok], [c.library_status, c.remove_ok],
             api_name="remove_document", **WRITE,
         )

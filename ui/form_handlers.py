@@ -9,12 +9,19 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-__all__ = ["user_of", "form_handler"]
+__all__ = ["user_of", "form_handler", "cleared_first"]
 
 
 def user_of(request: Any) -> str | None:
     """The signed-in user's name (None in local single-user mode)."""
     return getattr(request, "username", None) if request is not None else None
+
+
+def cleared_first(button: Any, status: Any) -> Any:
+    """A click on `button` that first clears `status` (in the browser, at once), to chain the action
+    on: a refusal (a toast) then never stands beside an older "Saved ..." or "Added ..." that no longer
+    describes the form."""
+    return button.click(None, None, status, js="() => ''", api_name=False)
 
 
 def form_handler(

@@ -91,9 +91,13 @@ class Gate:
         loaded again, so Gradio shows the sign-in form instead of a page whose every part fails."""
         tokens, token = _session(scope)
         name = tokens.get(token) if tokens and token else None
-        user = self.act.users.get(name) if name else None
-        if tokens is not None and token and name and (user is None or user.disabled):
+        if tokens is not None and token and name and not self._active(name):
             tokens.pop(token, None)
+
+    def _active(self, name: str) -> bool:
+        """Whether `name` is an account that may act now (known, not disabled)."""
+        user = self.act.users.get(name)
+        return user is not None and not user.disabled
 
     def _owner(self, scope: Scope) -> str | None:
         """Who asks: "local" in single-user mode, else the signed-in user while their account is
@@ -102,8 +106,7 @@ class Gate:
         if self.act.local:
             return "local"
         name = _signed_in(scope)
-        user = self.act.users.get(name) if name else None
-        return name if user is not None and not user.disabled else None
+        return name if name and self._active(name) else None
 
     def _export(self, scope: Scope, rest: str) -> Response:
         token, _, name = rest.partition("/")
