@@ -6,6 +6,7 @@ import json
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -180,18 +181,25 @@ def test_adding_a_user_configured_in_kb_users_is_refused_and_says_to_change_it_t
     assert not in_file.value.in_kb_users and "reset their password" in str(in_file.value)
 
 
-def test_the_accounts_panel_refuses_a_name_taken_in_kb_users(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The web page's Accounts panel adds through the same check, reading KB_USERS from the environment."""
-    from kb import KnowledgeBase
-    from ui.actions import Actions, UiError
 
-    home = tmp_path / "home"
+def _panel_with_kb_users(home: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """A KB and the page's actions, with ana (coordinator) and carol (viewer) configured in KB_USERS."""
+    from kb import KnowledgeBase
+    from ui.actions import Actions
+
     pw = hash_password("some-password-1", iterations=1000)
     monkeypatch.delenv("KB_USERS_FILE", raising=False)
     monkeypatch.setenv("KB_USERS", f"ana:coordinator:{pw},carol:viewer:{pw}")
     kb = KnowledgeBase(home, embedder="hash")
-    act = Actions(kb, load_users(home))
+    return kb, Actions(kb, load_users(home))
+
+def test_the_accounts_panel_refuses_a_name_taken_in_kb_users(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The web page's Accounts panel adds through the same check, reading KB_USERS from the environment."""
+    from ui.actions import UiError
+
+    home = tmp_path / "home"
+    kb, act = _panel_with_kb_users(home, monkeypatch)
     try:
         with pytest.raises(UiError, match="already a user 'carol', configured in KB_USERS"):
             act.account_action("ana", "add", "carol", "coordinator", "carol-password-2")
@@ -208,15 +216,10 @@ def test_the_accounts_panel_refuses_to_change_an_account_configured_in_kb_users(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """KB_USERS wins over the users file, so a change written to the file would not take effect:
     a "disabled" account could still sign in. The page refuses and says where to change it."""
-    from kb import KnowledgeBase
-    from ui.actions import Actions, UiError
+    from ui.actions import UiError
 
     home = tmp_path / "home"
-    pw = hash_password("some-password-1", iterations=1000)
-    monkeypatch.delenv("KB_USERS_FILE", raising=False)
-    monkeypatch.setenv("KB_USERS", f"ana:coordinator:{pw},carol:viewer:{pw}")
-    kb = KnowledgeBase(home, embedder="hash")
-    act = Actions(kb, load_users(home))
+    kb, act = _panel_with_kb_users(home, monkeypatch)
     try:
         for action, role, password in (("disable", None, None), ("reset", None, "new-password-22"),
                                        ("role", "coordinator", None)):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,16 @@ RANKED = [(1, 1.0), (2, 0.9), (3, 0.8), (4, 0.7), (5, 0.6), (6, 0.5), (9, 0.45),
 
 def _doc_of(ids: Sequence[int]) -> dict[int, int]:
     return {i: DOC[i] for i in ids}
+
+
+def _recorded_doc_of() -> tuple[Callable[[Sequence[int]], dict[int, int]], list[Sequence[int]]]:
+    """`_doc_of`, and the list of every lookup it is asked for."""
+    calls: list[Sequence[int]] = []
+
+    def doc_of(ids: Sequence[int]) -> dict[int, int]:
+        calls.append(ids)
+        return _doc_of(ids)
+    return doc_of, calls
 
 
 def _cosines(table: dict[int, float]) -> object:
@@ -57,22 +67,14 @@ def test_nothing_moves_when_the_first_five_hold_the_readers_language() -> None:
     assert reader_slot(RANKED, "en", LANG, _doc_of, _cosines(cos)) == (RANKED, None)  # type: ignore[arg-type]
     # five chunks of two documents: the German document is among the first five documents
     two_docs = [(1, 1.0), (1, 0.99), (9, 0.98), *RANKED[1:]]
-    seen: list[Sequence[int]] = []
-
-    def doc_of(ids: Sequence[int]) -> dict[int, int]:
-        seen.append(ids)
-        return _doc_of(ids)
+    doc_of, seen = _recorded_doc_of()
     assert reader_slot(two_docs, "de", LANG, doc_of, _cosines(cos)) == (two_docs, None)  # type: ignore[arg-type]
     assert not seen, "a reader's chunk among the first five chunks needs no lookup"
 
 
 def test_nothing_moves_without_an_own_language_candidate_in_reach() -> None:
     cos = dict.fromkeys(DOC, 0.9)
-    looked: list[Sequence[int]] = []
-
-    def doc_of(ids: Sequence[int]) -> dict[int, int]:
-        looked.append(ids)
-        return _doc_of(ids)
+    doc_of, looked = _recorded_doc_of()
     assert reader_slot(RANKED, "fr", LANG, doc_of, _cosines(cos)) == (RANKED, None)  # type: ignore[arg-type]
     assert not looked, "no French candidate: nothing to look up"
     far = [(i, 1.0 - i / 1000) for i in range(1, LOOKAHEAD + 1)] + [(1000, 0.0)]
