@@ -150,3 +150,12 @@ def test_the_unsupported_file_message_names_every_format_ingest_reads() -> None:
     for lang in LANGUAGES:
         said = catalogue(lang)["reason.unknown_format"]
         assert all(f in said for f in ("PDF", "DOCX", "HTML", "Markdown", "PNG", "JPEG", "TIFF")), lang
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
+def test_network_guidance_and_the_network_directory_have_different_names(lang: str) -> None:
+    """A reader must tell the network's guidance documents from its shared directory (Arabic once
+    called both "دليل الشبكة")."""
+    guidance = t(lang, "choice.doc_type.network-guidance")
+    directory = t(lang, "directory.scope_network")
+    assert guidance.casefold() not in directory.casefold(), (guidance, directory)
