@@ -52,7 +52,6 @@ class Shown:
     """The cards a panel shows, kept for the session so a card can be re-drawn where it was clicked."""
 
     hits: list[Hit] = field(default_factory=list)
-    can_pin: bool = True
     empty: str = "search.no_results"  # message key when there are none
     typed: bool = True  # found for words the reader typed (a heat-map cell's passages were not)
 
@@ -150,14 +149,16 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
     def facets(self) -> dict[str, list[str]]:
         return self.kb.facets()
 
-    def cards(self, shown: Shown, lang: str = "en", draft_id: Any = None,
+    def cards(self, user: str | None, shown: Shown, lang: str = "en", draft_id: Any = None,
               notes: Mapping[int, render.CardState] | None = None) -> str:
-        """The cards of `shown`, each saying where the working draft quotes it."""
-        states = self.card_states(draft_id, [h.chunk_id for h in shown.hits], lang) if shown.can_pin else {}
+        """The cards of `shown`, each saying where the working draft quotes it, with the buttons
+        this reader may use (`card_rights`)."""
+        rights = self.card_rights(user, draft_id) if shown.hits else render.CardRights()
+        states = self.card_states(draft_id, [h.chunk_id for h in shown.hits], lang) if rights.pin else {}
         for chunk_id, note in (notes or {}).items():
             state = states.setdefault(chunk_id, render.CardState())
             state.notice, state.notice_kind, state.offer_create = note.notice, note.notice_kind, note.offer_create
-        return render.result_cards(shown.hits, self.original, lang, can_pin=shown.can_pin,
+        return render.result_cards(shown.hits, self.original, lang, rights=rights,
                                    empty=t(lang, shown.empty), states=states, typed=shown.typed)
 
     @kb_thread
@@ -175,7 +176,7 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         profile = self.checked_profile(prefer) if prefer else None
         if not query:
             shown = Shown(empty="search.type_something")
-            return self.cards(shown, lang), "", shown
+            return self.cards(user, shown, lang), "", shown
         try:
             hits = self.kb.search(query, k=k, filters=flt, highlight="dense", prefer=profile,
                                   reader_language=lang if reader_first else None)
@@ -187,7 +188,7 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
             status += " " + t(lang, "search.meaning_only")
         if profile is not None:
             status += " " + t(lang, "atlas.prefer_on")
-        return self.cards(shown, lang, draft_id), render.message(status), shown
+        return self.cards(user, shown, lang, draft_id), render.message(status), shown
 
     @kb_thread
     def similar(self, user: str | None, chunk_id: int, filters: Mapping[str, Any] | None = None, k: int = 10,
@@ -203,7 +204,7 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         shown = Shown(hits, empty="search.nothing_similar", typed=False)
         key = "search.similar_filtered" if flt else "search.similar"
         status = t(lang, key, n=len(hits), title=doc.title if doc else "")
-        return self.cards(shown, lang, draft_id), render.message(status), shown
+        return self.cards(user, shown, lang, draft_id), render.message(status), shown
 
     @kb_thread
     def suggested(self, user: str | None, section_key: str, k: int = 4, lang: str = "en",
@@ -224,4 +225,4 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         shown = Shown(hits)
         asked = "; ".join(f"“{q}”" for q in searches)
         status = t(lang, "draft.suggested_results", n=len(hits), queries=asked)
-        return self.cards(shown, lang, draft_id), render.message(status), shown
+        return self.cards(user, shown, lang, draft_id), render.message(status), shown

@@ -114,12 +114,12 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         hits, status = act.cell(user_of(request), str(data.get("city") or ""), str(data.get("section") or ""), lang)
         shown = Shown(hits, typed=False)  # listed, not searched for typed words
-        return act.cards(shown, lang, working), status, shown, gr.skip()
+        return act.cards(user_of(request), shown, lang, working), status, shown, gr.skip()
 
     def examples(lang, working, section, profile, request: gr.Request):
         hits, status = act.examples(user_of(request), working, section, profile, lang)
         shown = Shown(hits, typed=False)  # listed, not searched for typed words
-        return act.cards(shown, lang, working), status, shown
+        return act.cards(user_of(request), shown, lang, working), status, shown
 
     def draft_profile(lang, working, request: gr.Request):
         return act.draft_profile_text(user_of(request), working, lang)

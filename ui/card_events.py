@@ -62,7 +62,7 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
                 notes[chunk] = render.CardState(notice=t(lang, "status.unpinned"), notice_kind="ok")
         else:
             return {}
-        out["cards"] = act.cards(shown, lang, working, notes)
+        out["cards"] = act.cards(user, shown, lang, working, notes)
         out["draft"] = act.view(user, working, section, lang)
         return out
 

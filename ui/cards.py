@@ -18,7 +18,7 @@ from ui.i18n import direction, t
 from ui.i18n.locale import country_name, language_name
 from ui.render_base import esc, rtl_language
 
-__all__ = ["Original", "CardState", "PinnedAt", "result_cards", "excerpt_window", "body_text",
+__all__ = ["Original", "CardState", "CardRights", "PinnedAt", "result_cards", "excerpt_window", "body_text",
            "highlight", "citation_text", "place_text"]
 
 WINDOW = 700  # characters a card shows before "show more"
@@ -54,6 +54,14 @@ class CardState:
     notice: str = ""  # already-translated text
     notice_kind: str = "info"
     offer_create: bool = False  # no draft yet: offer to create one here
+
+
+@dataclass(frozen=True)
+class CardRights:
+    """Which of a card's buttons the reader may use (a button that could only refuse is not shown)."""
+
+    pin: bool = True  # Pin, Pin highlighted sentences, Undo a pin
+    directory: bool = True  # Add to directory
 
 
 def highlight(text: str, sentences: Iterable[str], start: int = 0, end: int | None = None) -> str:
@@ -176,7 +184,7 @@ def _state_html(hit: Hit, state: CardState | None, lang: str) -> str:
     return "".join(out)
 
 
-def _card(n: int, hit: Hit, original: Original, lang: str, can_pin: bool, state: CardState | None,
+def _card(n: int, hit: Hit, original: Original, lang: str, rights: CardRights, state: CardState | None,
           typed: bool = True) -> str:
     text = body_text(hit.text, (hit.title, *hit.section))
     a, b = excerpt_window(text, hit.highlights)
@@ -196,7 +204,7 @@ def _card(n: int, hit: Hit, original: Original, lang: str, can_pin: bool, state:
     where = " · ".join(p for p in (t(lang, "card.page", page=str(hit.page)) if hit.page else "",
                                    f"§ {section_path(hit)}" if section_path(hit) else "") if p)
     pin = ""
-    if can_pin:
+    if rights.pin:
         pin = (f'<button class="kb-act kb-primary" data-act="pin" data-chunk="{hit.chunk_id}" '
                f'title="{esc(t(lang, "card.pin_hint"))}">{esc(t(lang, "card.pin"))}</button>')
         span = [(text.find(h), text.find(h) + len(h)) for h in hit.highlights if h and text.find(h) >= 0]
@@ -216,8 +224,10 @@ def _card(n: int, hit: Hit, original: Original, lang: str, can_pin: bool, state:
         f"<footer>{_links(hit, original, lang)} "
         f'<button class="kb-act" data-act="more" data-chunk="{hit.chunk_id}">{esc(t(lang, "card.more_like"))}'
         f"</button> {pin} "
-        f'<button class="kb-act" data-act="directory" data-chunk="{hit.chunk_id}" '
-        f'title="{esc(t(lang, "card.directory_hint"))}">{esc(t(lang, "card.directory"))}</button></footer></article>'
+        + (f'<button class="kb-act" data-act="directory" data-chunk="{hit.chunk_id}" '
+           f'title="{esc(t(lang, "card.directory_hint"))}">{esc(t(lang, "card.directory"))}</button>'
+           if rights.directory else "")
+        + "</footer></article>"
     )
 
 
@@ -226,7 +236,7 @@ def result_cards(
     original: Callable[[Hit], Original | str | None],
     lang: str = "en",
     *,
-    can_pin: bool = True,
+    rights: CardRights = CardRights(),
     empty: str | None = None,
     states: Mapping[int, CardState] | None = None,
     typed: bool = True,
@@ -237,7 +247,7 @@ def result_cards(
         hits: the results.
         original: how each hit's document opens (an `Original`; a plain URL is read as a link).
         lang: the page language.
-        can_pin: show the pin buttons.
+        rights: which buttons to show (Pin, Add to directory): only those the reader may use.
         empty: what to say when there are no hits (translated); a default otherwise.
         states: per chunk id, what the card says about the working draft.
         typed: the hits answer words the reader typed; a card without highlights then says no
@@ -252,5 +262,5 @@ def result_cards(
     for n, hit in enumerate(hits, start=1):
         found = original(hit)
         link = found if isinstance(found, Original) else Original(open_url=found)
-        cards.append(_card(n, hit, link, lang, can_pin, (states or {}).get(hit.chunk_id), typed))
+        cards.append(_card(n, hit, link, lang, rights, (states or {}).get(hit.chunk_id), typed))
     return f'<div class="kb-results" dir="{direction(lang)}">' + "".join(cards) + "</div>"

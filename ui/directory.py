@@ -88,7 +88,8 @@ def directory_tabs(gr: Any, c: dict[str, Any], lang: str = "en") -> None:
                 c["dir_merge_btn"] = gr.Button(L("directory.merge"), visible=False, elem_id="kb-dir-merge")
                 c["dir_new_btn"] = gr.Button(L("directory.form_new"), elem_id="kb-dir-new")
             c["dir_form_status"] = gr.HTML(elem_id="kb-dir-form-status")
-        with gr.Accordion(L("directory.candidates"), open=False, elem_id="kb-dir-candidates-box"):
+        with gr.Accordion(L("directory.candidates"), open=False, elem_id="kb-dir-candidates-box") as cand_box:
+            c["dir_cand_box"] = cand_box
             with gr.Row():
                 c["dir_doc"] = gr.Dropdown(label=L("directory.document"), choices=[], scale=4, allow_custom_value=True,
                                            elem_id="kb-dir-doc")
@@ -97,7 +98,8 @@ def directory_tabs(gr: Any, c: dict[str, Any], lang: str = "en") -> None:
             c["dir_pick"] = gr.CheckboxGroup(label=L("directory.pick"), choices=[], elem_id="kb-dir-pick")
             c["dir_accept_btn"] = gr.Button(L("directory.accept"), elem_id="kb-dir-accept")
         with gr.Accordion(L("directory.io"), open=False, elem_id="kb-dir-io"):
-            with gr.Row():
+            with gr.Row() as import_row:
+                c["dir_import_row"] = import_row
                 c["dir_csv"] = gr.File(label=L("directory.csv_file"), file_types=[".csv"], elem_id="kb-dir-csv")
                 with gr.Column():
                     c["dir_merge_rows"] = gr.Checkbox(label=L("directory.merge_rows"), elem_id="kb-dir-merge-rows")
@@ -154,8 +156,18 @@ def form_updates(gr: Any, values: dict | None, sources: list, note: str, editing
     values = values or {}
     empty = {k: ([] if k == "prevention_level" else (False if k == "public" else "")) for k in FORM_FIELDS}
     shown = form_source([Source.from_dict(s) for s in sources], lang, note)
-    return [*(values.get(k, empty[k]) for k in FORM_FIELDS), sources, editing, shown, gr.Accordion(open=True),
-            gr.Button(visible=False)]
+    return [*(values.get(k, empty[k]) for k in FORM_FIELDS), sources, editing, shown,
+            gr.Accordion(open=True, visible=True), gr.Button(visible=False)]
+
+
+def editor_outputs(c: Any) -> list[Any]:
+    """The parts of the tab that change a directory: the entry form, the candidates, the CSV import."""
+    return [c.dir_form_box, c.dir_cand_box, c.dir_import_row]
+
+
+def editor_updates(gr: Any, editable: bool) -> list[Any]:
+    """Values for `editor_outputs`: shown only to a reader who may change the chosen directory."""
+    return [gr.Accordion(visible=editable), gr.Accordion(visible=editable), gr.Row(visible=editable)]
 
 
 def default_scope(act: Any, working: Any, user: Any) -> str:
@@ -197,10 +209,11 @@ def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any
         html, status = act.directory_view(user, scope, "", {}, lang)
         facets = act.directory_facets()
         return (gr.Dropdown(choices=choices, value=scope), html, status, gr.Dropdown(choices=act.document_choices()),
-                *(gr.Dropdown(choices=facets.get(k, [])) for k in FILTER_FIELDS))
+                *(gr.Dropdown(choices=facets.get(k, [])) for k in FILTER_FIELDS),
+                *editor_updates(gr, act.may_edit_scope(user, scope)))
 
     c.directory_tab.select(guard(open_tab), [c.lang, c.dir_scope, c.working],
-                           [c.dir_scope, *list_out, c.dir_doc, *filter_list], api_name=False)
+                           [c.dir_scope, *list_out, c.dir_doc, *filter_list, *editor_outputs(c)], api_name=False)
 
     # Explicit parameters (not *args): Gradio injects gr.Request only into positional parameters.
     def search(lang, scope, query, sector, kind, city, prevention_level, themes, request: gr.Request):
@@ -218,13 +231,15 @@ def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any
         choices = act.scope_choices(lang, user)
         flt = _filters_of((sector, kind, city, prevention_level, themes))
         if scope in {v for _, v in choices}:
-            return gr.skip(), *act.directory_view(user, scope, query, flt, lang)
+            return (gr.skip(), *act.directory_view(user, scope, query, flt, lang),
+                    *editor_updates(gr, act.may_edit_scope(user, scope)))
         back = default_scope(act, working, user)
         html, _ = act.directory_view(user, back, query, flt, lang)
-        return gr.Dropdown(choices=choices, value=back), html, message(t(lang, "directory.pick_scope", typed=scope))
+        return (gr.Dropdown(choices=choices, value=back), html, message(t(lang, "directory.pick_scope", typed=scope)),
+                *editor_updates(gr, act.may_edit_scope(user, back)))
 
     c.dir_scope.input(guard(pick_scope), [c.lang, c.dir_scope, c.working, c.dir_query, *filter_list],
-                      [c.dir_scope, *list_out], api_name=False)
+                      [c.dir_scope, *list_out, *editor_outputs(c)], api_name=False)
 
     def save(merge: bool):
         def run(lang, scope, editing, sources, name, kind, sector, city, organisation, target_group,

@@ -125,6 +125,15 @@ class DirectoryActions(BaseActions):
         return html, message(status)
 
     @kb_thread
+    def may_edit_scope(self, user: str | None, scope: Any) -> bool:
+        """Whether this reader may change the directory chosen in the menu (its form, candidates and
+        import are shown only then: a form that could only refuse is friction)."""
+        try:
+            return self.may_edit_directory(user, self.role(user), self.scope_of(scope))
+        except UiError:
+            return False
+
+    @kb_thread
     def directory_facets(self) -> dict[str, list[str]]:
         return self.kb.directory.facets()
 

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from kb.access import LOCAL, Ticket, WorkspaceError
+from kb.access import LOCAL, Ticket, WorkspaceError, can
 from kb.drafting import ItemGone
 from kb.drafting.drafts import Draft, DraftError, DraftItem, Drafts
 from kb.drafting.excerpts import QUOTE_GAP
@@ -102,6 +102,19 @@ class DraftActions(BaseActions):
         caller = self.caller(user)
         editable = (i for _, i in choices if self.kb.draft_access.can_edit(caller, int(i)))
         return next(editable, choices[0][1] if choices else None)
+
+    def card_rights(self, user: str | None, draft_id: Any) -> render.CardRights:
+        """What a result card offers this reader, so that no button only refuses when clicked:
+        Pin when the working draft is one they may change (with none chosen, when they may start
+        one); "Add to directory" when the working draft's directory or the network's is theirs to change."""
+        caller = self.caller(user)
+        if draft_id not in (None, "") and str(draft_id).isdigit():
+            pin = self.kb.draft_access.can_edit(caller, int(draft_id))
+            directory = pin or self.may_edit_directory(user, caller.role, None)
+        else:
+            pin = caller.network_wide or bool(self.kb.draft_access.creatable(caller))
+            directory = self.may_edit_directory(user, caller.role, None)
+        return render.CardRights(pin=pin and can(caller.role, "draft"), directory=directory)
 
     def _workspace_for(self, user: str | None, city: str) -> int:
         """Where a new draft goes: the caller's workspace named after the city, else their first one

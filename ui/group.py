@@ -20,7 +20,8 @@ def group_tab(gr: Any, c: dict[str, Any], lang: str = "en") -> None:
     with gr.Tab(L("tab.group"), id="group") as tab:
         c["group_tab"] = tab
         c["group_status"] = gr.HTML(elem_id="kb-group-status")
-        with gr.Row():
+        with gr.Row(elem_id="kb-group-form") as form:  # shown only to those who may change the group
+            c["group_form"] = form
             c["group_org"] = gr.Textbox(label=L("group.organisation"), scale=3, elem_id="kb-group-org")
             c["group_sector"] = gr.Dropdown(value_choices("sector", lang), value="", label=L("group.sector"),
                                             elem_id="kb-group-sector")
@@ -34,9 +35,10 @@ def group_tab(gr: Any, c: dict[str, Any], lang: str = "en") -> None:
 def wire_group(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any]], Callable[..., Any]]) -> None:
     """Connect the tab's controls: the panel is drawn when the tab opens and after every change."""
     def group(lang, working, request: gr.Request):
-        return act.group_view(user_of(request), working, lang)
+        user = user_of(request)
+        return act.group_view(user, working, lang), gr.Row(visible=act.may_change_group(user, working))
 
-    c.group_tab.select(guard(group), [c.lang, c.working], c.group_view, api_name="group_view")
+    c.group_tab.select(guard(group), [c.lang, c.working], [c.group_view, c.group_form], api_name="group_view")
 
     def add_seat(lang, working, org, sector, role, note, request: gr.Request):
         status = act.add_seat(user_of(request), working, org, sector, role, note, lang)

@@ -36,6 +36,12 @@ class GroupActions(DirectoryActions):
                                         checks, lang, can_edit=self.may_edit_directory(user, role, draft.id),
                                         guidance={"title": exp.title, "page": exp.page})
 
+    @kb_thread
+    def may_change_group(self, user: str | None, draft_id: Any) -> bool:
+        """Whether the Add seat form can work for this reader: a working draft whose group is theirs to change."""
+        draft = self._draft(draft_id)
+        return draft is not None and self.may_edit_directory(user, self.role(user), draft.id)
+
     def _group_draft(self, user: str | None, draft_id: Any) -> int:
         draft = self._draft(draft_id)
         if draft is None:

@@ -163,7 +163,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
                                      (lay.examples, lay.examples_status, examples_shown),
                                      (lay.cell_cards, lay.cell_status, cell_shown)):
             if state.hits:
-                ups.update({cards: act.cards(state, lang, working), status: ""})
+                ups.update({cards: act.cards(user, state, lang, working), status: ""})
         return ups
 
     def facet_updates(lang):
@@ -184,7 +184,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
     def choose_draft(lang, value, section, shown, request: gr.Request):
         """A draft chosen in either chooser becomes the working draft everywhere."""
         pin, sel = draft_updates(value, user=user_of(request))
-        cards = act.cards(shown, lang, value) if shown.hits else gr.skip()
+        cards = act.cards(user_of(request), shown, lang, value) if shown.hits else gr.skip()
         return value, pin, sel, act.view(user_of(request), value, section, lang), cards
 
     def choose_section(lang, key, working, request: gr.Request):

@@ -16,7 +16,7 @@ from typing import Any
 from kb.drafting.drafts import Draft, DraftInfo, DraftItem
 from kb.drafting.framework import Section
 from kb.types import Document
-from ui.cards import CardState, Original, PinnedAt, highlight, result_cards
+from ui.cards import CardRights, CardState, Original, PinnedAt, highlight, result_cards
 from ui.i18n import catalogue, direction, t
 from ui.i18n.locale import country_name, date_time, language_name
 from ui.render_base import RTL, esc, message, rtl_language
@@ -29,6 +29,7 @@ __all__ = [
     "message",
     "result_cards",
     "CardState",
+    "CardRights",
     "Original",
     "PinnedAt",
     "RTL",

@@ -463,3 +463,26 @@ def test_the_draft_on_screen_names_its_framework_in_the_page_language(act: Actio
     draft_id = act.create_draft("ana", "Lyon", "Plan")
     html = act.view("ana", draft_id, None, "es")
     assert "Marco local para prevenir el odio" in html and "Local framework for preventing" not in html
+
+
+def test_a_card_offers_only_the_buttons_that_would_work(act: Actions, tmp_path: Path) -> None:
+    """A workspace viewer saw Pin and "Add to directory" on every card, and each click was refused."""
+    doc = write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the multi-agency panel.")
+    act.add("ana", [doc], None, {**EMPTY_FORM, "city": "Lyon", "country": "FR", "year": "2020"})
+    ws = act.kb.workspaces("ana")
+    lyon = ws.create("Lyon")
+    ws.set_member("Lyon", "vic", "viewer")
+    plan = act.kb.drafts.create("Lyon", "Lyon plan", lyon.id)
+
+    def buttons(user: str, draft_id: int | None) -> set[str]:
+        cards, _, _ = act.search(user, "multi-agency panel", {}, draft_id=draft_id)
+        return {b for b in ("pin", "directory") if f'data-act="{b}"' in cards}
+
+    assert buttons("vic", plan.id) == set()  # may read the draft, change nothing
+    assert buttons("vic", None) == set()  # and may start no draft anywhere
+    assert buttons("ana", plan.id) == buttons("ana", None) == {"pin", "directory"}
+    ws.set_member("Lyon", "vic", "drafter")
+    assert buttons("vic", plan.id) == {"pin", "directory"}  # the draft's own directory
+    assert buttons("vic", None) == {"pin"}  # a new draft, but the network's directory is a coordinator's
+    status, _ = act.pin("vic", plan.id, "coordination", act.kb.catalog.chunk_ids()[0])
+    assert "Added to §5" in status

@@ -201,7 +201,19 @@ def test_a_viewer_sees_no_contact_fields_of_a_non_public_entry(browser: Any, app
         entry.wait_for()
         assert PHONE not in bob.content() and "shown to coordinators only" in entry.inner_text()
         assert entry.locator("button[data-act=edit]").count() == 0  # the network directory is not his to edit
+        # ... so nothing that changes it is offered: no form, no candidates, no import (each only refused)
+        for elem_id in ("kb-dir-form", "kb-dir-candidates-box", "kb-dir-import"):
+            assert not bob.locator(f"#{elem_id}").is_visible(), elem_id
+        assert bob.locator("#kb-dir-io").is_visible()  # reading and exporting are his
         shot(bob, "directory-viewer")
+        tab(bob, "Search")
+        search(bob, "call Turning Point confidentially")  # no draft to pin to, no directory to add to
+        card = bob.locator(".kb-card", has_text="Turning Point").first
+        assert card.locator("button[data-act=more]").is_visible()
+        assert card.locator("button[data-act=pin], button[data-act=directory]").count() == 0
+        tab(bob, "Leadership group")
+        bob.locator("#kb-group .kb-empty").wait_for()
+        assert not bob.locator("#kb-group-form").is_visible()
     finally:
         bob.context.close()
     draft_id = str(app.kb.drafts.list()[0].id)
