@@ -49,8 +49,9 @@ def kb_thread(method: Callable[..., T]) -> Callable[..., T]:
 # Metadata form fields, in order: every field coordinators set (kb.METADATA_FIELDS, declared once in
 # ingest.schema); values are strings from the form ("" = not set).
 META_FIELDS = tuple(f.name for f in METADATA_FIELDS if f.editable)
-# The Add documents form's fields: set for a whole batch of files, each of which keeps its own title.
-BATCH_FIELDS = tuple(name for name in META_FIELDS if name != "title")
+# The Add documents form's fields: set for a whole batch of files; a title only for a batch of one
+# (several files each keep their own: `LibraryActions.add` refuses one title for many).
+BATCH_FIELDS = META_FIELDS
 
 
 class UiError(Exception):

@@ -35,31 +35,31 @@ def _choices(field: MetadataField) -> list[tuple[str, str]]:
     return [("", "")] * (field.kind == "choice") + [(v, v) for v in field.choices]
 
 
-def _meta_form(gr: Any, names: tuple[str, ...], prefix: str) -> dict[str, Any]:
+def _meta_form(gr: Any, names: tuple[str, ...], prefix: str, hints: dict[str, str] | None = None) -> dict[str, Any]:
     """A control for each of these metadata fields (kb.METADATA_FIELDS), keyed by name, one row per
     field group (META_FIELDS: the Library's edit form; BATCH_FIELDS: the Add documents form), each
-    with the element id `<prefix>-<field>`."""
+    with the element id `<prefix>-<field>`; `hints`: a field's hint key where this form needs its own."""
     f: dict[str, Any] = {}
     fields = [m for m in METADATA_FIELDS if m.name in names]
     for group in dict.fromkeys(m.group for m in fields):
         with gr.Row():
             for m in fields:
                 if m.group == group:
-                    f[m.name] = _control(gr, m, f"{prefix}-{m.name}")
+                    f[m.name] = _control(gr, m, f"{prefix}-{m.name}", (hints or {}).get(m.name))
     return f
 
 
-def _control(gr: Any, field: MetadataField, elem_id: str) -> Any:
-    """The form control for one field: label `field.<name>`, hint `help.<name>` (when the schema gives
-    the field a placeholder); the allowed values live with validation, the form offers those."""
+def _control(gr: Any, field: MetadataField, elem_id: str, hint: str | None = None) -> Any:
+    """The form control for one field: label `field.<name>`, hint `hint` or `help.<name>` (when the
+    schema gives the field a placeholder); the allowed values live with validation, the form offers those."""
     label = L(f"field.{field.name}")
     if field.kind == "choice":
         return gr.Dropdown(_choices(field), value="", label=label, elem_id=elem_id)
     if field.kind == "choices":
         return gr.Dropdown(_choices(field), multiselect=True, label=label, elem_id=elem_id)
     # text, and a year too: a Number box cannot be empty
-    return gr.Textbox(label=label, placeholder=L(f"help.{field.name}") if field.placeholder else None,
-                      elem_id=elem_id)
+    hint = hint or (f"help.{field.name}" if field.placeholder else None)
+    return gr.Textbox(label=label, placeholder=L(hint) if hint else None, elem_id=elem_id)
 
 
 @dataclass
@@ -204,7 +204,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["manifest"] = gr.File(label=L("add.manifest"), file_types=[".csv"], elem_id="kb-manifest")
             with gr.Group(elem_id="kb-add-form"):
                 c["add_form_note"] = gr.Markdown(L("add.form_note"), elem_id="kb-add-form-note")
-                lay.add_meta = _meta_form(gr, BATCH_FIELDS, "kb-add")
+                lay.add_meta = _meta_form(gr, BATCH_FIELDS, "kb-add", hints={"title": "help.title_one_file"})
             c["add_btn"] = gr.Button(L("add.button"), variant="primary", elem_id="kb-add-btn")
             c["add_status"] = gr.HTML(elem_id="kb-add-status")
             c["outcomes"] = gr.Dataframe(

@@ -159,6 +159,8 @@ class LibraryActions(BaseActions):
         # checked before any job: a wrong value would fail every file of the batch, and the person
         # would choose the files and fill the form again
         check_metadata(clean_form(form))
+        if clean_form(form).get("title") and len(files) > 1:  # several documents would share one title
+            raise UiError("error.title_one_file", n=len(files))
         folder = self.kb.settings.home / "jobs" / f"upload-{uuid.uuid4().hex}"
         staged = stage_uploads(folder, files)
         man = stage_uploads(folder / "manifest", [manifest])[0] if manifest else None

@@ -16,6 +16,7 @@ from kb.access import User, hash_password
 from ui.actions import Actions, UiError
 
 EMPTY_FORM = {
+    "title": "",
     "city": "",
     "country": "",
     "region": "",
@@ -90,6 +91,22 @@ def test_a_batch_with_wrong_metadata_is_refused_before_any_job_naming_every_wron
     with pytest.raises(UiError) as both:  # a metadata edit names every wrong field too
         act.update_metadata("ana", doc.id, {**act.metadata_of("ana", doc.id), "country": "Narnia", "year": "soon"})
     assert "Narnia" in both.value.text("en") and "soon" in both.value.text("en")
+
+
+def test_a_title_typed_in_the_add_form_names_one_file_and_is_refused_for_several(
+    act: Actions, tmp_path: Path
+) -> None:
+    """A plain-text file's title was its first line (often in capitals), to be fixed in the Library
+    afterwards; the form now takes a title for a batch of one."""
+    a = write(tmp_path / "in", "a.txt", "LEADERSHIP GROUP MINUTES\n\nThe mayor chairs the board.")
+    b = write(tmp_path / "in", "b.txt", "Referral\n\nConcerns go to the multi-agency panel.")
+    with pytest.raises(UiError) as several:
+        act.add("ana", [a, b], None, {**EMPTY_FORM, "title": "Leadership group minutes"})
+    assert "Nothing was added" in several.value.text("en") and "varios archivos" in several.value.text("es")
+    assert act.kb.documents() == [] and act.kb.jobs.latest() == []
+    status, _ = act.add("ana", [a], None, {**EMPTY_FORM, "title": "Leadership group minutes, March 2024"})
+    assert "1 added" in status
+    assert [d.title for d in act.kb.documents()] == ["Leadership group minutes, March 2024"]
 
 
 def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:

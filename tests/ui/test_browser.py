@@ -124,11 +124,14 @@ def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_
     tab(page, "Add documents")
     page.set_input_files("#kb-upload input[type=file]", str(pdf))
     page.locator("#kb-upload", has_text="Monitoring plan").wait_for()
-    page.locator("#kb-add-form").locator("textarea, input").first.fill("Harrow")  # the batch's city
+    page.locator("#kb-add-city").locator("textarea, input").first.fill("Harrow")  # the batch's city
+    # a batch of one may be given its title (else the file's own: here its first line)
+    page.locator("#kb-add-title").locator("textarea, input").first.fill("Monitoring plan for Harrow, 2024")
     page.locator("#kb-add-btn").click()
     page.locator("#kb-add-status", has_text="Done:").wait_for(timeout=60_000)
     # the form does not carry its values to the next batch silently: it is emptied, and says so
-    assert page.locator("#kb-add-form").locator("textarea, input").first.input_value() == ""
+    for elem_id in ("kb-add-city", "kb-add-title"):
+        assert page.locator(f"#{elem_id}").locator("textarea, input").first.input_value() == "", elem_id
     assert "emptied" in page.inner_text("#kb-add-status") and "next batch" in page.inner_text("#kb-add-form")
     assert "1 added" in page.inner_text("#kb-add-status"), page.inner_text("#kb-outcomes")
     assert "added" in page.inner_text("#kb-outcomes") and "Monitoring plan.pdf" in page.inner_text(
@@ -137,7 +140,8 @@ def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_
     shot(page, "add-documents")
     tab(page, "Library")
     page.locator("#kb-library", has_text="Monitoring plan.pdf").wait_for()
-    assert "pdf" in page.inner_text("#kb-library").lower()
+    assert "pdf" in page.inner_text("#kb-library").lower() and "Monitoring plan for Harrow, 2024" in page.inner_text(
+        "#kb-library")
     shot(page, "library")
     assert not page.locator("#kb-reread").is_visible()
     # The library's metadata downloads as a manifest CSV.
