@@ -12,14 +12,15 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kb.searching.citations import Part, assemble
 from kb.searching.highlights import body_text
 from kb.types import Hit
 from ui.i18n import direction, t
 from ui.i18n.locale import country_name, language_name
-from ui.render_base import esc, rtl_language
+from ui.render_base import esc, isolated, rtl_language
 
 __all__ = ["Original", "CardState", "CardRights", "PinnedAt", "result_cards", "excerpt_window", "body_text",
-           "highlight", "citation_text", "place_text"]
+           "highlight", "citation_parts", "citation_text", "section_names"]
 
 WINDOW = 700  # characters a card shows before "show more"
 CONTEXT = 240  # characters of context kept around the highlighted sentences
@@ -105,33 +106,31 @@ def excerpt_window(text: str, sentences: Sequence[str], limit: int = WINDOW,
     return lo, hi
 
 
-def place_text(city: str | None, country: str | None, lang: str) -> str:
-    return t(lang, "common.comma").join(p for p in (city, country_name(country, lang)) if p)
+def _place_html(city: str | None, country: str | None, lang: str) -> str:
+    """The city, isolated (the document's word), and the country's name in the page language."""
+    return esc(t(lang, "common.comma")).join(p for p in (f"<bdi>{esc(city)}</bdi>" if city else "",
+                                                         esc(country_name(country, lang))) if p)
+
+
+def citation_parts(hit: Hit, lang: str) -> list[Part]:
+    """The hit's citation in the reader's language (country name, "p." as the language writes it), in
+    parts: the document's own (title, city, year, page, section names) and the separators between them."""
+    # a page read by OCR says so, so whoever quotes it knows the text may differ from the scan
+    page = t(lang, "card.page_ocr" if hit.ocr else "card.page", page=str(hit.page)) if hit.page else None
+    return assemble(hit.title, (hit.city, country_name(hit.country, lang)), hit.year, page, section_names(hit),
+                    comma=t(lang, "common.comma"))
 
 
 def citation_text(hit: Hit, lang: str) -> str:
-    """The hit's citation in the reader's language (country name, "p." as the language writes it)."""
-    head = hit.title
-    place = place_text(hit.city, hit.country, lang)
-    if place:
-        head += f" — {place}"
-    if hit.year:
-        head += f" ({hit.year})"
-    parts = [head]
-    if hit.page:
-        # a page read by OCR says so, so whoever quotes it knows the text may differ from the scan
-        parts.append(t(lang, "card.page_ocr" if hit.ocr else "card.page", page=str(hit.page)))
-    path = section_path(hit)
-    if path:
-        parts.append(f"§ {path}")
-    return t(lang, "common.comma").join(parts)
+    """The hit's citation in the reader's language, as text (`citation_parts` joined)."""
+    return "".join(text for text, _ in citation_parts(hit, lang))
 
 
-def section_path(hit: Hit) -> str:
-    """The hit's heading path, without a heading that repeats the title and without a doubled "§"."""
+def section_names(hit: Hit) -> list[str]:
+    """The hit's headings, without one that repeats the title and without a doubled "§"."""
     title = " ".join(hit.title.split()).casefold()
     path = [s.lstrip("§ ").strip() for s in hit.section if " ".join(s.split()).casefold() != title]
-    return " › ".join(p for p in path if p)
+    return [p for p in path if p]
 
 
 def _badge(code: str | None, lang: str) -> str:
@@ -199,10 +198,13 @@ def _card(n: int, hit: Hit, original: Original, lang: str, rights: CardRights, s
                     f'data-less="{esc(t(lang, "card.less"))}">{esc(t(lang, "card.more"))}</button>')
     if not hit.highlights and typed:  # "your words": only when the reader typed some
         excerpt += f'<p class="kb-nohl">{esc(t(lang, "card.no_highlight"))}</p>'
-    meta = " · ".join(esc(p) for p in (place_text(hit.city, hit.country, lang), hit.year,
-                                         _doc_type(hit.doc_type, lang)) if p)
-    where = " · ".join(p for p in (t(lang, "card.page", page=str(hit.page)) if hit.page else "",
-                                   f"§ {section_path(hit)}" if section_path(hit) else "") if p)
+    # the document's words (city, section names) isolated, so each reads in its own direction and the
+    # separators between them in the page's (see `ui.render_base.isolated`)
+    meta = " · ".join(p for p in (_place_html(hit.city, hit.country, lang), esc(hit.year) if hit.year else "",
+                                  esc(_doc_type(hit.doc_type, lang))) if p)
+    path = " › ".join(f"<bdi>{esc(name)}</bdi>" for name in section_names(hit))
+    where = " · ".join(p for p in (esc(t(lang, "card.page", page=str(hit.page))) if hit.page else "",
+                                   f"§ {path}" if path else "") if p)
     pin = ""
     if rights.pin:
         pin = (f'<button class="kb-act kb-primary" data-act="pin" data-chunk="{hit.chunk_id}" '
@@ -211,15 +213,17 @@ def _card(n: int, hit: Hit, original: Original, lang: str, rights: CardRights, s
         if span and max(b for _, b in span) - min(a for a, _ in span) < 0.9 * len(text):
             pin += (f' <button class="kb-act" data-act="pin-hl" data-chunk="{hit.chunk_id}">'
                     f"{esc(t(lang, 'card.pin_highlighted'))}</button>")
-    also = "".join(f'<p class="kb-citation kb-also" dir="auto">{esc(t(lang, "card.also_in", citation=c))}</p>'
+    # another copy's citation is stored text without its parts: isolated whole
+    also = "".join(f'<p class="kb-citation kb-also" dir="{direction(lang)}">'
+                   + esc(t(lang, "card.also_in", citation="\0")).replace("\0", f"<bdi>{esc(c)}</bdi>") + "</p>"
                    for c in hit.also_in)
     return (
         f'<article class="kb-card" id="kb-card-{hit.chunk_id}" data-chunk="{hit.chunk_id}">'
         f'<header><span class="kb-rank">{n}</span> <strong class="kb-title" dir="auto">{esc(hit.title)}</strong> '
         f'{_badge(hit.language, lang)} <span class="kb-meta" dir="{direction(lang)}">{meta}</span>'
-        + (f'<span class="kb-where" dir="auto">{esc(where)}</span>' if where else "")
+        + (f'<span class="kb-where" dir="{direction(lang)}">{where}</span>' if where else "")
         + f"</header>{excerpt}"
-        f'<p class="kb-citation" dir="auto">{esc(citation_text(hit, lang))}</p>{also}'
+        f'<p class="kb-citation" dir="{direction(lang)}">{isolated(citation_parts(hit, lang))}</p>{also}'
         f"{_state_html(hit, state, lang)}"
         f"<footer>{_links(hit, original, lang)} "
         f'<button class="kb-act" data-act="more" data-chunk="{hit.chunk_id}">{esc(t(lang, "card.more_like"))}'

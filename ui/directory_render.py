@@ -13,7 +13,7 @@ from kb.directory import CONTACT_FIELDS, Candidate, Entry, ImportReport, RosterM
 from kb.searching.highlights import one_line
 from kb.types import Hit
 from ui.i18n import direction, t
-from ui.render_base import esc, message
+from ui.render_base import esc, message, stored_citation
 
 __all__ = ["entry_cards", "source_html", "form_source", "candidate_choices", "import_report", "group_view",
            "value_label", "scope_label"]
@@ -38,7 +38,11 @@ def source_html(source: Source, lang: str) -> str:
         opener = (f' <button class="kb-act kb-link" data-act="open-source" data-chunk="{source.chunk_id}">'
                   f'{esc(t(lang, "directory.open_source"))}</button>')
     quote = " ".join(source.quote.split())
-    return (f'<li class="kb-source"><span class="kb-citation" dir="auto">{esc(source.citation or source.document)}'
+    # its parts isolated, each in its own direction, the separators in the page's (ui.render_base.stored_citation)
+    cited = (stored_citation(source.citation, source.title, source.meta.get("city"), source.meta.get("country"),
+                             source.meta.get("year"), source.page, source.section)
+             if source.citation else f"<bdi>{esc(source.document)}</bdi>")
+    return (f'<li class="kb-source"><span class="kb-citation" dir="{direction(lang)}">{cited}'
             f'</span>{opener}<blockquote class="kb-quote" dir="auto">{esc(quote)}</blockquote></li>')
 
 
@@ -137,7 +141,8 @@ def import_report(report: ImportReport, lang: str) -> str:
 
 def _excerpt(hit: Hit, lang: str) -> str:
     text = " … ".join(hit.highlights) if hit.highlights else one_line(hit.text, 320)
-    return (f'<li class="kb-example"><span class="kb-citation" dir="auto">{esc(hit.citation)}</span> '
+    cited = stored_citation(hit.citation, hit.title, hit.city, hit.country, hit.year, hit.page, hit.section)
+    return (f'<li class="kb-example"><span class="kb-citation" dir="{direction(lang)}">{cited}</span> '
             f'<button class="kb-act kb-link" data-act="open" data-chunk="{hit.chunk_id}">{esc(t(lang, "card.open"))}</button>'
             f'<blockquote class="kb-quote" dir="auto">{esc(text)}</blockquote></li>')
 

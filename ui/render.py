@@ -19,7 +19,7 @@ from kb.types import Document
 from ui.cards import CardRights, CardState, Original, PinnedAt, highlight, result_cards
 from ui.i18n import catalogue, direction, t
 from ui.i18n.locale import country_name, date_time, language_name
-from ui.render_base import RTL, esc, message, rtl_language
+from ui.render_base import RTL, esc, message, rtl_language, stored_citation
 
 __all__ = [
     "esc",
@@ -111,6 +111,13 @@ def section_purpose(section: Section | None, lang: str) -> str:
     )
 
 
+def _item_citation(item: DraftItem) -> str:
+    """A pinned excerpt's stored citation, its parts isolated (see `ui.render_base.stored_citation`)."""
+    m = item.meta
+    return stored_citation(item.citation, m.get("title"), m.get("city"), m.get("country"), m.get("year"),
+                           item.page, m.get("section") or ())
+
+
 def _item_html(item: DraftItem, lang: str) -> str:
     buttons = "".join(
         f'<button class="kb-act" data-act="{act}" data-item="{item.id}" title="{esc(t(lang, key))}" '
@@ -119,10 +126,10 @@ def _item_html(item: DraftItem, lang: str) -> str:
     )
     if item.kind == "excerpt":
         language = item.meta.get("language") or ""
-        direction = "rtl" if rtl_language(language) else "auto"
+        quote_dir = "rtl" if rtl_language(language) else "auto"
         body = (
-            f'<blockquote class="kb-quote" dir="{direction}" lang="{esc(language)}">{esc(item.text)}</blockquote>'
-            f'<p class="kb-citation" dir="auto">{esc(item.citation)}</p>'
+            f'<blockquote class="kb-quote" dir="{quote_dir}" lang="{esc(language)}">{esc(item.text)}</blockquote>'
+            f'<p class="kb-citation" dir="{direction(lang)}">{_item_citation(item)}</p>'
         )
     else:
         body = f'<p class="kb-note" dir="auto">{esc(item.text)}</p>'

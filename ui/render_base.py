@@ -4,13 +4,22 @@ Every piece of document text and metadata goes through `esc`, so a document cont
 or `<img onerror=...>` renders as inert text. `esc` also encodes `{`, `}`, `$` and backticks: the
 Gradio HTML component treats its value as a JS/Handlebars template, and document text must never
 be read as one.
+
+A citation mixes scripts (an Arabic title, a Latin city, a page number, section names): shown as one
+run of text, the Unicode bidi algorithm reorders its parts, so numbers, parentheses and separators
+land in the wrong places. Each of its own parts is shown in a `<bdi>` (`isolated`, `stored_citation`),
+reading in its own direction, with the separators between them in the direction of the element
+around them (the page's).
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
-__all__ = ["esc", "message", "rtl_language", "RTL", "TABLE_BUTTONS"]
+from kb.searching.citations import Part, citation_parts
+
+__all__ = ["esc", "message", "rtl_language", "isolated", "stored_citation", "RTL", "TABLE_BUTTONS"]
 
 # A table's corner buttons: full screen only. Gradio's "Copy table data" is English in every page
 # language (a fixed string, not one of its translation keys).
@@ -33,3 +42,28 @@ def rtl_language(lang: str | None) -> bool:
 def message(text: str, kind: str = "info") -> str:
     """A short status line (kind: info, ok, error); `text` is already in the reader's language."""
     return f'<p class="kb-msg kb-{esc(kind)}" role="status" dir="auto">{esc(text)}</p>'
+
+
+def isolated(parts: Sequence[Part]) -> str:
+    """Escaped citation parts (`kb.searching.citations.Part`), each of the document's own in a `<bdi>`."""
+    return "".join(f"<bdi>{esc(text)}</bdi>" if own else esc(text) for text, own in parts if text)
+
+
+def stored_citation(citation: str, title: str | None, city: str | None, country: str | None, year: object,
+                    page: int | None, section: Sequence[str]) -> str:
+    """A citation as it was stored (`kb.searching.citations.citation`, at search or pin time), escaped,
+    its parts isolated: those its record keeps (a hit's, a pinned excerpt's or a source's title, place,
+    year, page and section) when they build it exactly. Built any other way (an older form, given by
+    hand), it is isolated whole, and each of those parts found in it, in order, on its own."""
+    # a record does not say whether its page was read by OCR ("p. 3 (OCR)")
+    plain, read = (citation_parts(title or "", city, country, year, page, ocr, section) for ocr in (False, True))
+    for parts in (plain, read):
+        if "".join(text for text, _ in parts) == citation:
+            return isolated(parts)
+    out, at = [], 0
+    for text in (text for text, own in plain if own and text.strip()):
+        found = citation.find(text, at)
+        if found >= 0:
+            out += [esc(citation[at:found]), f"<bdi>{esc(text)}</bdi>"]
+            at = found + len(text)
+    return f"<bdi>{''.join(out)}{esc(citation[at:])}</bdi>"

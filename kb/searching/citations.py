@@ -1,29 +1,64 @@
 """How a passage is cited: the document, its place and year, the page and the section path.
 
-Search results and the passages pinned into drafts are cited the same way.
+Search results and the passages pinned into drafts are cited the same way. A citation is built from
+parts (`citation_parts`): the document's own words and numbers (title, city, country, year, page,
+each section name) and the separators between them, so a page can show each part in its own
+direction (an Arabic title beside a Latin city) while the separators follow the page's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ingest import same_words
 from kb.types import Chunk, Document
 
-__all__ = ["citation"]
+__all__ = ["citation", "citation_parts", "assemble", "Part"]
+
+# (text, own): `own` is a part of the document's (title, place, year, page, a section name), the rest
+# are the separators between them. Joined, the parts are the citation.
+Part = tuple[str, bool]
+
+
+def assemble(title: str, place: Sequence[str | None], year: object, page: str | None, path: Sequence[str],
+             comma: str = ", ") -> list[Part]:
+    """`Title — City, Country (year), page, § Section › Subsection` as parts, with the parts that are known.
+
+    Args:
+        title: the document's title.
+        place: its city and country, as they are to be written (a code or a name).
+        year: its year, if known.
+        page: the page as it is to be written ("p. 4", "ص 4"), if any.
+        path: the section names, outermost first.
+        comma: the comma of the language the citation is written in.
+    """
+    parts: list[Part] = [(title, True)]
+    for n, name in enumerate(p for p in place if p):
+        parts += [(" — " if n == 0 else comma, False), (name, True)]
+    if year:
+        parts += [(" (", False), (str(year), True), (")", False)]
+    if page:
+        parts += [(comma, False), (page, True)]
+    for n, name in enumerate(path):
+        parts += [(comma + "§ " if n == 0 else " › ", False), (name, True)]
+    return parts
+
+
+def citation_parts(title: str, city: str | None, country: str | None, year: object, page: int | None,
+                   ocr: bool, section: Sequence[str]) -> list[Part]:
+    """The parts of the stored citation (`citation`) of a passage, from what a hit, a pinned excerpt
+    or a directory source keeps of it; a page read by OCR is `p. N (OCR)`."""
+    # a heading that only repeats the title (a Markdown file's H1) is not said twice
+    # ... and a heading that starts with its own "§" ("§ 3 Referral") does not get a second one
+    path = [s.lstrip("§ \u00a0").strip() or s for s in section if not same_words(s, title)]
+    written = f"p. {page}" + (" (OCR)" if ocr else "") if page else None
+    return assemble(title, (city, country), year, written, path)
 
 
 def citation(doc: Document, chunk: Chunk) -> str:
     """`Title — City, CC (year), p. N, § Section` with the parts that are known; a page read by OCR
     is `p. N (OCR)`, so whoever quotes it knows the text may differ from the scan."""
-    place = ", ".join(p for p in (doc.metadata.get("city"), doc.metadata.get("country")) if p)
-    head = doc.title + (f" — {place}" if place else "")
-    if doc.metadata.get("year"):
-        head += f" ({doc.metadata['year']})"
-    parts = [head]
-    if chunk.page:
-        parts.append(f"p. {chunk.page}" + (" (OCR)" if chunk.page in doc.ocr_pages else ""))
-    # a heading that only repeats the title (a Markdown file's H1) is not said twice
-    # ... and a heading that starts with its own "§" ("§ 3 Referral") does not get a second one
-    path = [s.lstrip("§ \u00a0").strip() or s for s in chunk.section if not same_words(s, doc.title)]
-    if path:
-        parts.append(f"§ {' › '.join(path)}")
-    return ", ".join(parts)
+    meta = doc.metadata
+    parts = citation_parts(doc.title, meta.get("city"), meta.get("country"), meta.get("year"), chunk.page,
+                           chunk.page in doc.ocr_pages, chunk.section)
+    return "".join(text for text, _ in parts)

@@ -128,6 +128,8 @@ def test_arabic_page_is_right_to_left_and_arabic_through_search_and_pinning(brow
         assert card.evaluate("e => getComputedStyle(e).direction") == "rtl"
         assert "الأرجنتين" in card.locator(".kb-meta").inner_text()  # AR is Argentina, in Arabic
         assert "العربية" in card.locator(".kb-lang").inner_text()  # the document's language, named
+        # its citation mixes scripts (Arabic title, Latin city): each part isolated, in order from the right
+        assert_parts_right_to_left(card.locator(".kb-citation").first)
         # No draft yet: the card offers one, named for the city, and confirms where it pinned.
         card.locator("button[data-act=pin]").click()
         card = page.locator(".kb-card", has_text="يرأس رئيس البلدية").first
@@ -143,6 +145,7 @@ def test_arabic_page_is_right_to_left_and_arabic_through_search_and_pinning(brow
         tab(page, "الصياغة")
         page.locator("#kb-draft blockquote", has_text="يرأس رئيس البلدية").wait_for()
         assert page.locator("#kb-draft blockquote").count() == 1  # the duplicate added nothing
+        assert_parts_right_to_left(page.locator("#kb-draft .kb-citation").first)  # the stored citation too
         assert english_left(page, "ar") == set()
         # The DOCX marks the Arabic quote right to left.
         page.click("#kb-export-docx")
@@ -156,6 +159,12 @@ def test_arabic_page_is_right_to_left_and_arabic_through_search_and_pinning(brow
         assert page.dialogs == []
     finally:
         page.context.close()
+
+
+def assert_parts_right_to_left(citation: Any) -> None:
+    """A citation's parts (title, city, country, year) each in a <bdi>, laid out from the right in their order."""
+    rights = citation.evaluate("p => [...p.querySelectorAll('bdi')].map(b => b.getBoundingClientRect().right)")
+    assert len(rights) >= 4 and all(a > b for a, b in zip(rights, rights[1:], strict=False)), rights
 
 
 def assert_quote_is_rtl(path: Path, words: str) -> None:

@@ -1,0 +1,136 @@
+"""A citation mixes scripts (an Arabic title, a Latin city and section, page numbers): each of its parts
+is shown in a <bdi>, reading in its own direction, with the separators between them in the page's.
+The text is the citation's, unchanged, and everything in it stays escaped (no browser needed)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from kb.directory import Source
+from kb.directory.roster import ExpectedSector, SectorCheck
+from kb.drafting.drafts import Draft, DraftItem
+from kb.drafting.framework import Section
+from kb.drafting.records import DraftSection
+from kb.searching.citations import citation, citation_parts
+from kb.types import Chunk, Document, Hit
+from ui.cards import citation_text, result_cards
+from ui.directory_render import group_view, source_html
+from ui.render import draft_view
+from ui.render_base import stored_citation
+
+TITLE = "خطة الوقاية المحلية"
+SCRIPT = "<script>alert(1)</script>"
+
+
+def text_of(markup: str) -> str:
+    """What a browser shows of some markup (its text, tags out, entities read)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def one(markup: str, pattern: str) -> str:
+    found = re.search(pattern, markup, re.S)
+    assert found, (pattern, markup)
+    return found.group(0)
+
+
+def hit(**kw: object) -> Hit:
+    base: dict[str, object] = dict(chunk_id=7, doc_id=1, title=TITLE, city="Lyon", country="FR", source="plan.md",
+                                   page=3, section=("Referral panel", "Intake"), language="ar", text="نص.", score=1.0,
+                                   year=2024)
+    base.update(kw)
+    base.setdefault("citation", stored(**{k: base[k] for k in ("title", "city", "country", "year", "page", "section")}))
+    return Hit(**base)  # type: ignore[arg-type]
+
+
+def stored(title: str, city: str | None, country: str | None, year: object, page: int | None,
+           section: tuple[str, ...], ocr: bool = False) -> str:
+    """The citation kb stores for such a passage (as at search and pin time)."""
+    meta = {k: v for k, v in (("city", city), ("country", country), ("year", year)) if v}
+    doc = Document(1, "0" * 64, "plan.md", title, "ar", "markdown", meta, "ready", "", "",
+                   ocr={"pages": {str(page): {}}} if ocr else None)
+    return citation(doc, Chunk(7, 1, 0, "نص.", page, section, 0, 4, "ar"))
+
+
+def test_a_cards_citation_isolates_each_part_with_the_separators_in_the_pages_direction() -> None:
+    cards = result_cards([hit()], lambda _: None, "ar")
+    cited = one(cards, r'<p class="kb-citation" dir="rtl">.*?</p>')
+    assert cited == ('<p class="kb-citation" dir="rtl"><bdi>خطة الوقاية المحلية</bdi> — <bdi>Lyon</bdi>، '
+                     "<bdi>فرنسا</bdi> (<bdi>2024</bdi>)، <bdi>ص 3</bdi>، § <bdi>Referral panel</bdi> › "
+                     "<bdi>Intake</bdi></p>")
+    assert text_of(cited) == citation_text(hit(), "ar")  # the words are the citation's, unchanged
+    # the header's place and section path too
+    assert '<span class="kb-where" dir="rtl">ص 3 · § <bdi>Referral panel</bdi> › <bdi>Intake</bdi></span>' in cards
+    assert "<bdi>Lyon</bdi>، فرنسا · 2024" in cards
+    en = result_cards([hit()], lambda _: None, "en")
+    assert '<p class="kb-citation" dir="ltr"><bdi>خطة الوقاية المحلية</bdi> — <bdi>Lyon</bdi>, <bdi>France</bdi>' in en
+
+
+def test_a_cards_citation_stays_escaped() -> None:
+    evil = hit(title=SCRIPT, city="<b>c</b>", section=("<img src=x onerror=alert(1)>",), also_in=["<i>copy</i>"])
+    cards = result_cards([evil], lambda _: None, "ar")
+    assert "<script>" not in cards and "<img" not in cards and "<b>" not in cards and "<i>" not in cards
+    assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi> — <bdi>&lt;b&gt;c&lt;/b&gt;</bdi>" in cards
+    assert "§ <bdi>&lt;img src=x onerror=alert(1)&gt;</bdi>" in cards
+    # another copy's citation has no parts: isolated whole, in the page's sentence
+    also = one(cards, r'<p class="kb-citation kb-also" dir="rtl">.*?</p>')
+    assert "<bdi>&lt;i&gt;copy&lt;/i&gt;</bdi>" in also and text_of(also).endswith("<i>copy</i>")
+
+
+def item(cite: str, **meta: object) -> DraftItem:
+    base = {"title": TITLE, "city": "Lyon", "country": "FR", "year": 2024, "section": ["Referral panel", "Intake"],
+            "language": "ar"}
+    base.update(meta)
+    return DraftItem(1, 1, "leadership", 0, "excerpt", "نص.", cite, 7, 1, "plan.md", 3, base, "")
+
+
+def drawn(*items: DraftItem) -> str:
+    section = Section("leadership", "Leadership group", "Who leads.", ())
+    draft = Draft(1, "Lyon", "Plan", "", "", "Framework", [DraftSection(section, list(items))])
+    return draft_view(draft, lang="ar")
+
+
+def test_a_pinned_citation_is_shown_as_stored_its_parts_isolated() -> None:
+    cite = stored(TITLE, "Lyon", "FR", 2024, 3, ("Referral panel", "Intake"), ocr=True)
+    assert cite == "خطة الوقاية المحلية — Lyon, FR (2024), p. 3 (OCR), § Referral panel › Intake"
+    cited = one(drawn(item(cite)), r'<p class="kb-citation" dir="rtl">.*?</p>')
+    assert cited == ('<p class="kb-citation" dir="rtl"><bdi>خطة الوقاية المحلية</bdi> — <bdi>Lyon</bdi>, '
+                     "<bdi>FR</bdi> (<bdi>2024</bdi>), <bdi>p. 3 (OCR)</bdi>, § <bdi>Referral panel</bdi> › "
+                     "<bdi>Intake</bdi></p>")
+    assert text_of(cited) == cite
+
+
+def test_a_citation_its_record_does_not_build_is_isolated_whole_with_the_parts_found_in_it() -> None:
+    # given by hand, or stored in an older form: no splitting on commas (a title may hold one)
+    cite = "Plan, part 2 (Lyon) — Intake, p. 3"
+    shown = stored_citation(cite, "Plan, part 2", "Lyon", None, None, 3, ("Intake",))
+    assert shown == "<bdi><bdi>Plan, part 2</bdi> (<bdi>Lyon</bdi>) — Intake, <bdi>p. 3</bdi></bdi>"
+    assert text_of(shown) == cite
+    odd = drawn(item(f"{SCRIPT} — Lyon", title=SCRIPT), item("Cite A", title="Plan"))
+    assert "<script>" not in odd and "<bdi><bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi> — <bdi>Lyon</bdi></bdi>" in odd
+    assert "<bdi>Cite A</bdi>" in odd
+    # an item stored before its meta kept the parts
+    assert "<bdi>Cite B</bdi>" in drawn(DraftItem(2, 1, "leadership", 1, "excerpt", "x", "Cite B", None, None, None,
+                                                  None, {}, ""))
+
+
+def test_a_directory_source_and_a_groups_example_isolate_their_citations_parts() -> None:
+    cite = stored("Youth outreach guide", "Saint-Denis", "FR", 2022, None, ("الإحالة والمتابعة", "المدارس"))
+    source = Source(document="guide.md", quote="q", title="Youth outreach guide", section=("الإحالة والمتابعة", "المدارس"),
+                    citation=cite, meta={"city": "Saint-Denis", "country": "FR", "year": 2022})
+    cited = one(source_html(source, "ar"), r'<span class="kb-citation" dir="rtl">.*?</span>')
+    assert cited == ('<span class="kb-citation" dir="rtl"><bdi>Youth outreach guide</bdi> — <bdi>Saint-Denis</bdi>, '
+                     "<bdi>FR</bdi> (<bdi>2022</bdi>), § <bdi>الإحالة والمتابعة</bdi> › <bdi>المدارس</bdi></span>")
+    bare = source_html(Source(document=f"{SCRIPT}.md", quote="q"), "ar")
+    assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;.md</bdi>" in bare and "<script>" not in bare
+    check = SectorCheck(ExpectedSector("police", "the police", "police"), excerpts=[hit()])
+    group = group_view("Group", [], [check], "ar", can_edit=False, guidance={"title": "Guide", "page": 4})
+    example = one(group, r'<span class="kb-citation" dir="rtl">.*?</span>')
+    assert example.startswith('<span class="kb-citation" dir="rtl"><bdi>خطة الوقاية المحلية</bdi> — <bdi>Lyon</bdi>, ')
+    assert text_of(example) == hit().citation
+
+
+def test_joined_parts_are_the_stored_citation() -> None:
+    parts = citation_parts("Plan", "Lyon", None, 2024, 2, False, ("Plan", "§ 3 Referral"))
+    assert "".join(text for text, _ in parts) == "Plan — Lyon (2024), p. 2, § 3 Referral"
+    assert [text for text, own in parts if own] == ["Plan", "Lyon", "2024", "p. 2", "3 Referral"]
