@@ -30,6 +30,8 @@ from kb.directory.from_tables import merge_candidates, table_candidates
 from kb.directory.headers import map_header, map_headers
 from kb.directory.validate import check_email, check_website, clean_entry
 
+REPO = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture
 def kb(tmp_path: Path) -> Iterator[object]:
@@ -140,6 +142,21 @@ def test_the_same_programme_found_twice_is_one_candidate_with_two_sources() -> N
     assert one.entry.name == "Bridge Builders" and one.entry.sector == "youth work"
     assert [s.document for s in one.entry.sources] == ["a.docx", "b.pdf"]
     assert "table 2, row 4" in one.origin
+
+
+def test_a_row_cites_the_heading_of_its_own_table_not_the_first_heading_of_its_chunk(kb: object) -> None:
+    """Harrow Bend's "Secondary prevention" table shares a chunk that starts under "Primary prevention"
+    (the chunker packs a section's small subsections together); its rows still cite their own heading."""
+    kb.add(REPO / "corpus" / "build" / "harrow-bend-directory.docx", metadata={"city": "Harrow Bend"})
+    [doc] = kb.documents()
+    chunks = kb.catalog.chunks_of(doc.id)
+    rows = {c.entry.name: c.entry.sources[0] for c in kb.directory.table_rows(doc)}
+    source = rows["Referral line"]
+    assert source.section == ("Programmes by level of prevention", "Secondary prevention: people at risk")
+    assert "Secondary prevention: people at risk" in source.citation and "Primary" not in source.citation
+    assert source.quote in next(c.text for c in chunks if c.id == source.chunk_id)  # still links to its passage
+    assert rows["Bridge Builders peer mentoring"].section[-1] == "Primary prevention: for everyone"
+    assert rows["Pathways Out mentoring"].section[-1] == "Tertiary prevention: leaving violent groups"
 
 
 def test_a_duplicate_is_refused_until_confirmed_then_merged_never_twice(kb: object) -> None:

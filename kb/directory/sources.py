@@ -7,6 +7,7 @@ sources in the same reference list as its quotations.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from kb.directory.records import Source
 from kb.types import Chunk, Document
@@ -33,21 +34,27 @@ def source_from_chunk(doc: Document, chunk: Chunk | None, quote: str, *, section
                       citation: str | None = None) -> Source:
     """The source of an entry found in `chunk` of `doc` (or in `doc` at `section` when no chunk holds it).
 
+    A chunk is cited under the heading path of its first block, but it can run on under the next
+    sub-headings (`ingest.chunking` packs a section's small subsections together): Harrow Bend's
+    "Secondary prevention" table shares a chunk that starts under "Primary prevention". So a
+    `section` the caller knows (a table's, as the reader found it) is cited instead of the chunk's.
+
     Args:
         doc: the document.
         chunk: the chunk quoted, if known.
         quote: the exact words (a table row as the document text writes it, a sentence, a selection).
-        section: the heading path when there is no chunk.
-        citation: the citation to keep; built from document and chunk when None.
+        section: the heading path the quote sits under, when known; else the chunk's is cited.
+        citation: the citation to keep; built from document and chunk (at that section) when None.
     """
     from kb.searching.citations import citation as build_citation
 
     meta = {k: doc.metadata.get(k) for k in ("city", "country", "year", "doc_type") if doc.metadata.get(k)}
     meta.update({k: v for k, v in (("author", doc.publisher), ("url", doc.url),
                                    ("language", chunk.language if chunk else doc.language)) if v})
-    where = tuple(chunk.section) if chunk is not None else tuple(section)
+    where = tuple(section) if section or chunk is None else tuple(chunk.section)
     if citation is None:
-        stand_in = chunk or Chunk(0, doc.id, 0, quote, None, where, 0, 0, doc.language)
+        stand_in = (Chunk(0, doc.id, 0, quote, None, where, 0, 0, doc.language) if chunk is None
+                    else replace(chunk, section=where))
         citation = build_citation(doc, stand_in)
     return Source(document=doc.source, quote=quote, title=doc.title, page=chunk.page if chunk else None,
                   section=where, citation=citation, doc_id=doc.id, chunk_id=chunk.id if chunk else None, meta=meta)
