@@ -33,8 +33,10 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # PDF's title from its XMP metadata or its largest type, never from a table of contents or a wrapped
 # body line (the file name instead), since every chunk is indexed under its document's title; a PDF
 # without bookmarks also takes lines set wholly in bold at the body size as its lowest headings, and a
-# text file its lines underlined with "===" or "---"; Markdown's HTML comments are not read.
-CHUNKER_VERSION = "4"
+# text file its lines underlined with "===" or "---"; Markdown's HTML comments are not read. "5": a
+# chunk records where the later subsections it packs begin (`ChunkDraft.subsections`), so a quote from
+# Harrow Bend's "Secondary prevention" table is no longer cited under "Primary prevention" (same text).
+CHUNKER_VERSION = "5"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it
 _LANGUAGE_SAMPLE = 1000  # characters of a chunk given to langdetect: enough, and halves its cost
@@ -131,7 +133,8 @@ def chunk_document(
 
     A chunk never spans two PDF pages or two sections (see the module docstring); within them
     sentences are packed up to `target_tokens`, consecutive chunks share about `overlap_tokens` of
-    whole sentences, and a chunk takes the page and section path of its first block.
+    whole sentences, and a chunk takes the page and section path of its first block (and notes where
+    a later block's path begins: `ChunkDraft.subsections`).
 
     Args:
         doc: the parsed document.
@@ -176,6 +179,12 @@ def chunk_document(
             a, b = units[first].start, units[end - 1].end
             block = doc.blocks[units[first].block]
             chunk_text = text[a:b]
+            subsections: list[tuple[int, tuple[str, ...]]] = []
+            current = block.section
+            for unit in units[first:end]:
+                if doc.blocks[unit.block].section != current:
+                    current = doc.blocks[unit.block].section
+                    subsections.append((unit.start - a, current))
             language = detect_language(chunk_text[:_LANGUAGE_SAMPLE])
             drafts.append(
                 ChunkDraft(
@@ -186,6 +195,7 @@ def chunk_document(
                     char_start=a,
                     char_end=b,
                     language=doc.language if language == UNDETERMINED else language,
+                    subsections=tuple(subsections),
                 )
             )
     return drafts

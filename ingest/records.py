@@ -136,3 +136,6 @@ class ChunkDraft:
     char_start: int
     char_end: int
     language: str
+    # where in `text` a later heading path begins: a chunk packs a section's small subsections
+    # together, and a quote from one of them is cited under its own heading (`kb.types.Chunk.section_of`)
+    subsections: tuple[tuple[int, tuple[str, ...]], ...] = ()

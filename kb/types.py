@@ -96,10 +96,31 @@ class Chunk:
     char_start: int
     char_end: int
     language: str
+    # (offset in `text`, heading path) where a later subsection begins (`ingest.records.ChunkDraft`)
+    subsections: tuple[tuple[int, tuple[str, ...]], ...] = ()
+
+    def section_of(self, start: int = 0, end: int | None = None) -> tuple[str, ...]:
+        """The heading path of `text[start:end]`, for a citation of that part: a chunk packs a section's
+        small subsections together under the first one's path, so a part inside a later subsection
+        is cited under that one's, and a part across several under the path they share."""
+        end = len(self.text) if end is None else end
+        marks = [(0, self.section), *self.subsections]
+        paths = [path for i, (at, path) in enumerate(marks)
+                 if at < max(end, start + 1) and (i + 1 == len(marks) or marks[i + 1][0] > start)]
+        if not paths:
+            return self.section
+        shared = paths[0]
+        for path in paths[1:]:
+            n = 0
+            while n < min(len(shared), len(path)) and shared[n] == path[n]:
+                n += 1
+            shared = shared[:n]
+        return shared or self.section
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["section"] = list(self.section)
+        d["subsections"] = [[at, list(path)] for at, path in self.subsections]
         return d
 
 

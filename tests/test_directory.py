@@ -159,6 +159,26 @@ def test_a_row_cites_the_heading_of_its_own_table_not_the_first_heading_of_its_c
     assert rows["Pathways Out mentoring"].section[-1] == "Tertiary prevention: leaving violent groups"
 
 
+def test_a_hit_a_pin_and_an_entry_cite_the_subsection_their_words_sit_in(kb: object) -> None:
+    """The same passage, found by search: its card cited "Primary prevention" for the Secondary table's
+    rows, and pinned or added to the directory, so did the draft's reference and the entry's source."""
+    kb.add(REPO / "corpus" / "build" / "harrow-bend-directory.docx", metadata={"city": "Harrow Bend"})
+    levels = "Programmes by level of prevention"
+    hit = next(h for h in kb.search("referral line for anyone worried about a person", k=5)
+               if "Referral line |" in h.text)
+    assert hit.highlights and all("Primary" not in h for h in hit.highlights)
+    assert hit.section == (levels, "Secondary prevention: people at risk")
+    assert hit.citation.endswith("§ Programmes by level of prevention › Secondary prevention: people at risk")
+    draft = kb.drafts.create("Harrow Bend", "Harrow Bend framework")
+    row = next(line for line in hit.text.splitlines() if line.startswith("Referral line |"))
+    quoted = kb.drafts.pin(draft.id, "directory", hit, quote=row)
+    assert quoted.citation == hit.citation and quoted.meta["section"][-1].startswith("Secondary")
+    whole = kb.drafts.pin(draft.id, "directory", hit)  # both tables: cited under what they share
+    assert whole.citation.endswith(f"§ {levels}") and whole.meta["section"] == [levels]
+    entry = kb.directory.from_excerpt(kb.document(hit.doc_id), hit.chunk_id, row)
+    assert entry.sources[0].section == hit.section
+
+
 def test_a_duplicate_is_refused_until_confirmed_then_merged_never_twice(kb: object) -> None:
     first = kb.directory.add(Entry("Turning Point", kind="service", city="Larchmont Ridge",
                                    sources=(Source("a.html", "Anyone can call Turning Point."),)))

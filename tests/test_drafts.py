@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -72,7 +73,7 @@ def test_pin_copies_exact_text_and_survives_document_removal(cat: Catalog) -> No
         country="GB",
         source="harrow.pdf",
         page=1,
-        section=("Part A",),
+        section=("Part A", "Sub 0"),
         language="en",
         text="tampered",
         score=1.0,
@@ -80,6 +81,10 @@ def test_pin_copies_exact_text_and_survives_document_removal(cat: Catalog) -> No
     )
     item = drafts.pin(d.id, "leadership", hit)
     assert item.text == text and item.citation == "Cite A" and item.page == 1
+    # a card that named another subsection than the one the pinned words sit in: cited where they are
+    elsewhere = drafts.pin(d.id, "plan", replace(hit, section=("Part A", "Sub 9")))
+    assert elsewhere.citation != "Cite A" and elsewhere.citation.endswith("§ Part A › Sub 0")
+    drafts.remove_item(elsewhere.id)
     assert item.meta["url"] == "https://example.org/h.pdf" and item.meta["year"] == 2021
     assert drafts.pin(d.id, "leadership", hit).id == item.id  # no duplicate
     chunk = cat.chunks([cid2])[cid2]

@@ -247,5 +247,6 @@ class Directory:
         if name:
             kind = "organisation" if body_sector(name) and kind_of_name(name) != "service" else kind_of_name(name)
             sector = body_sector(name) or ""
+        at = chunk.text.find(quote)  # cited under the subsection the quote sits in (Chunk.section_of)
         return Entry(name=name, kind=kind, sector=sector, city=city,
-                     sources=(source_from_chunk(doc, chunk, quote),))
+                     sources=(source_from_chunk(doc, chunk, quote, section=chunk.section_of(at, at + len(quote))),))

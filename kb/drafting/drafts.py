@@ -193,7 +193,7 @@ class Drafts:
         existing = self.pinned(draft_id, section_key, chunk_id, quote or whole)
         if existing is not None:
             return existing
-        ref = reference(excerpt, chunk, doc, citation)
+        ref = reference(excerpt, chunk, doc, citation, quote)
         return self._insert(draft_id, section_key, "excerpt", quote or ref.text, ref.citation, chunk_id=chunk_id,
                             doc_id=ref.doc_id, source=ref.source, page=ref.page, meta=ref.meta)
 

@@ -10,7 +10,8 @@ from kb.drafting.framework import DraftError
 from kb.store.catalog import Catalog
 from kb.types import Chunk, Document, Hit
 
-__all__ = ["Reference", "QUOTE_GAP", "stored_excerpt", "excerpt_body", "quotes_excerpt", "reference"]
+__all__ = ["Reference", "QUOTE_GAP", "stored_excerpt", "excerpt_body", "quotes_excerpt", "quoted_section",
+           "reference"]
 
 # Between two quoted parts of one passage that are not next to each other: the words left out.
 QUOTE_GAP = " […] "
@@ -58,17 +59,39 @@ def quotes_excerpt(whole: str, quote: str) -> bool:
     return True
 
 
-def reference(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Document | None, citation: str | None) -> Reference:
-    """The reference of an excerpt: from its stored chunk and document while they exist, else from
-    the Hit as it was shown (DraftError for a bare Chunk whose document is gone).
+def quoted_section(chunk: Chunk, quote: str | None) -> tuple[str, ...]:
+    """The heading path a quotation of `chunk` sits under (from its first run to its last, runs
+    joined by QUOTE_GAP): a chunk packs small subsections together (`Chunk.section_of`). The whole
+    chunk's when there is no quote or it is not found."""
+    start, end, at = -1, 0, 0
+    for part in (quote or "").split(QUOTE_GAP):
+        found = chunk.text.find(part, at) if part.strip() else -1
+        if found < 0:
+            return chunk.section_of()
+        start = found if start < 0 else start
+        end = at = found + len(part)
+    return chunk.section_of(start, end)
+
+
+def reference(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Document | None, citation: str | None,
+              quote: str | None = None) -> Reference:
+    """The reference of an excerpt: from its stored chunk and document while they exist (cited under
+    the subsection `quote` sits in), else from the Hit as it was shown (DraftError for a bare Chunk
+    whose document is gone).
 
     Args:
         citation: overrides the Hit's citation and the one built from the document.
+        quote: the words pinned (the whole passage when None).
     """
     if chunk is not None and doc is not None:
+        from dataclasses import replace
+
         from kb.searching.citations import citation as build_citation
 
-        cite = citation or (excerpt.citation if isinstance(excerpt, Hit) and excerpt.citation else None)
+        chunk = replace(chunk, section=quoted_section(chunk, quote))
+        # the citation the card showed, unless it names another subsection than the one quoted
+        shown = excerpt.citation if isinstance(excerpt, Hit) and tuple(excerpt.section) == chunk.section else None
+        cite = citation or shown
         meta = {
             **{k: doc.metadata.get(k) for k in ("city", "country", "year", "doc_type")},
             "author": doc.publisher,  # for the reference's author (CSL-JSON); the city when none is named

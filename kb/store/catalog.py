@@ -210,9 +210,10 @@ class Catalog:
             for c in chunks:
                 db.execute(
                     "INSERT INTO chunks (id, doc_id, ordinal, text, page, section, char_start, char_end,"
-                    " language, text_sha256) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    " language, text_sha256, subsections) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                     (chunk_id, doc_id, c.ordinal, c.text, c.page, json.dumps(list(c.section), ensure_ascii=False),
-                     c.char_start, c.char_end, c.language, text_hash(c.text)),
+                     c.char_start, c.char_end, c.language, text_hash(c.text),
+                     json.dumps([[at, list(path)] for at, path in c.subsections], ensure_ascii=False)),
                 )
                 new_ids.append(chunk_id)
                 chunk_id += 1
@@ -319,6 +320,7 @@ class Catalog:
             char_start=r["char_start"],
             char_end=r["char_end"],
             language=r["language"],
+            subsections=tuple((int(at), tuple(path)) for at, path in json.loads(r["subsections"])),
         )
 
     # --- filters -------------------------------------------------------------------------------

@@ -477,3 +477,12 @@ def m015_generation(db: sqlite3.Connection) -> None:
                        ("chunks_changed", "AFTER UPDATE OF text, section, language ON chunks"),
                        ("documents_changed", "AFTER UPDATE OF title, metadata ON documents")):
         db.execute(f"CREATE TRIGGER generation_{name} {when} {bump}")
+
+
+@migration
+def m016_chunk_subsections(db: sqlite3.Connection) -> None:
+    # Where in a chunk's text a later subsection begins ([[offset, heading path], ...]): a chunk packs a
+    # section's small subsections together, and a part of it is cited under its own heading
+    # (`kb.types.Chunk.section_of`). Chunks read before this have none (their first heading, as before)
+    # until they are read again (chunker "5").
+    db.execute("ALTER TABLE chunks ADD COLUMN subsections TEXT NOT NULL DEFAULT '[]'")

@@ -47,6 +47,9 @@ def test_never_crosses_top_level_sections_but_packs_subsections():
     _check_spans(doc, chunks)
     assert [c.section for c in chunks] == [("Intro",), ("Method",)]  # subsection packed with its parent
     assert "detail" in chunks[0].text and "method" not in chunks[0].text
+    # ... and the chunk notes where the packed subsection begins, so a quote from it cites it
+    assert chunks[0].subsections == ((chunks[0].text.index("Detail\n"), ("Intro", "Detail")),)
+    assert chunks[1].subsections == ()
 
 
 def test_a_title_heading_above_everything_does_not_merge_its_sections(tmp_path):
@@ -139,3 +142,19 @@ def test_every_character_of_the_document_is_covered(target: int):
     for c in chunks:
         covered.update(range(c.char_start, c.char_end))
     assert all(i in covered for i, ch in enumerate(doc.text) if not ch.isspace())
+
+
+def test_a_part_of_a_chunk_is_cited_under_the_subsection_it_sits_in():
+    from kb.types import Chunk
+
+    text = "Primary\nMentoring for all pupils.\nSecondary\nA referral line for families.\nTertiary\nExit work."
+    marks = ((text.index("Secondary"), ("Levels", "Secondary")), (text.index("Tertiary"), ("Levels", "Tertiary")))
+    chunk = Chunk(1, 1, 0, text, None, ("Levels", "Primary"), 0, len(text), "en", marks)
+    at = text.index("A referral line")
+    assert chunk.section_of(at, at + 10) == ("Levels", "Secondary")
+    assert chunk.section_of(0, 10) == ("Levels", "Primary")
+    assert chunk.section_of(text.index("Exit"), len(text)) == ("Levels", "Tertiary")
+    assert chunk.section_of() == ("Levels",)  # the whole passage: what its parts share
+    assert chunk.section_of(at, text.index("Exit") + 2) == ("Levels",)
+    plain = Chunk(1, 1, 0, text, None, ("Levels", "Primary"), 0, len(text), "en")  # read before chunker 5
+    assert plain.section_of(at, at + 10) == ("Levels", "Primary")
