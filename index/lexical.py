@@ -18,13 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
-from index.atomic import atomic_path
 from index.bm25 import idf, length_norm, term_matrix
+from index.lexical_files import SavedMatrix, SavedTokens, read_lexical, write_lexical
 from index.tokenizer import tokenize
 
 __all__ = ["LexicalIndex", "QueryStats"]
-
-_FORMAT_VERSION = 2
 
 
 def _as_ids(ids: np.ndarray | Sequence[int]) -> np.ndarray:
@@ -268,44 +266,24 @@ class LexicalIndex:
 
     def nbytes(self) -> int:
         """Bytes held in arrays (the vocabulary dict excluded), for the benchmark report."""
-        arrays = (
-            self._order,
-            self._lengths,
-            self._indptr,
-            self._postings,
-            self._tf,
-            self._dead,
-            self._idf,
-            self._norm,
-            self._df,
-        )
+        arrays = (self._order, self._lengths, self._indptr, self._postings, self._tf, self._dead,
+                  self._idf, self._norm, self._df)
         return int(sum(a.nbytes for a in arrays))
 
-    # --- persistence --------------------------------------------------------------------------
+    # --- persistence (the file itself: lexical_files.py) --------------------------------------
     @classmethod
     def load(cls, path: Path) -> LexicalIndex:
-        """Read a saved index; an empty index when the file is absent.
+        """Read a file written by `save`, ready to search (nothing is rebuilt); empty when it is absent.
 
-        Args:
-            path: the .npz file written by `save` (format 1, token lists, is still read).
-
-        Returns:
-            The index, ready to search (nothing is rebuilt).
+        Format 1 (token lists, from older versions) is still read.
         """
         self = cls()
-        path = Path(path)
-        if not path.exists():
-            return self
-        with np.load(path, allow_pickle=False) as data:
-            version = int(data["format_version"])
-            if version not in (1, _FORMAT_VERSION):
-                raise ValueError(f"{path} has lexical index format {version}.")
-            vocab = data["vocab"].tolist()
-            if version == 1:
-                self.add_tokens(data["ids"], data["offsets"], data["tokens"], vocab)
-                return self
-            self._vocab = {t: i for i, t in enumerate(vocab)}
-            self._set_merged(data["ids"], data["lengths"], data["indptr"], data["postings"], data["tf"])
+        saved = read_lexical(Path(path))
+        if isinstance(saved, SavedTokens):
+            self.add_tokens(saved.ids, saved.offsets, saved.tokens, saved.vocab)
+        elif saved is not None:
+            self._vocab = {t: i for i, t in enumerate(saved.vocab)}
+            self._set_merged(saved.ids, saved.lengths, saved.indptr, saved.postings, saved.tf)
         return self
 
     def save(self, path: Path) -> None:
@@ -313,17 +291,8 @@ class LexicalIndex:
         with self._lock:
             self._ensure_merged()
             vocab = sorted(self._vocab, key=self._vocab.__getitem__)
-            with atomic_path(Path(path)) as tmp, open(tmp, "wb") as fh:
-                np.savez(
-                    fh,
-                    format_version=np.int64(_FORMAT_VERSION),
-                    ids=self._order,
-                    lengths=self._lengths,
-                    indptr=self._indptr,
-                    postings=self._postings,
-                    tf=self._tf,
-                    vocab=np.asarray(vocab, dtype=np.str_),
-                )
+            matrix = SavedMatrix(vocab, self._order, self._lengths, self._indptr, self._postings, self._tf)
+            write_lexical(Path(path), matrix)
 
 
 class QueryStats:

@@ -18,7 +18,8 @@ import numpy as np
 from evals.lab.coverage import query_covered
 from evals.lab.fusion import Candidates, LabConfig, fuse_arrays
 from evals.metrics import mrr_at_k, recall_at_k
-from evals.xquad import DEFAULT_CACHE, DEFAULT_DATA, XQuAD, _doc_id, _id_language, load_xquad
+from evals.xquad import DEFAULT_CACHE, DEFAULT_DATA
+from evals.xquad_data import XQuAD, _doc_id, _id_language, load_xquad
 from index import EmbeddingCache, LexicalIndex, VectorIndex, get_embedder
 from index.embedders.usem3 import USEm3Embedder
 from index.signals.latent import LatentEncoder, LatentStore, latent_source
