@@ -150,7 +150,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         c.search_btn.click(guard(h.do_search), search_inputs, search_out, api_name="search", **SEARCH)
         c.query.submit(guard(h.do_search), search_inputs, search_out, api_name=False, **SEARCH)
         c.results.kb_action(
-            guard(h.on_results), [c.lang, c.shown, c.working, c.section, *filter_list, *year_list],
+            guard(h.on_results), [c.lang, c.shown, c.working, c.section, c.pin_section, *filter_list, *year_list],
             card_out, api_name="card_action",
         ).then(None, None, None, js=AFTER_CARD_JS)
         c.suggestions.kb_action(

@@ -22,8 +22,12 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
     """on_results / on_suggestions (card clicks of the two panels), close_reader."""
     from types import SimpleNamespace
 
-    def handle(lang, shown: Shown, working, section, filters: dict, data: dict, request: Any) -> dict:
-        """Updates for a card click in a panel (keys: "cards", "status", "shown", plus draft and reader)."""
+    def handle(lang, shown: Shown, working, section, filters: dict, data: dict, request: Any,
+               target: str | None = None) -> dict:
+        """Updates for a card click in a panel (keys: "cards", "status", "shown", plus draft and reader);
+        `section`: the draft's section on screen; `target`: where Pin puts an excerpt (the Search tab's
+        menu, which may leave it to the passage: AUTO_SECTION), else that section."""
+        target = target or section
         user = user_of(request)
         what = str(data.get("act") or "")
         chunk = int(data["chunk"]) if data.get("chunk") not in (None, "") else None
@@ -49,12 +53,12 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
             else:
                 hit = shown.hit(chunk)
                 highlights = hit.highlights if (hit and what == "pin-hl") else None
-                out["status"], notes[chunk] = act.pin(user, working, section, chunk, quote=data.get("quote"),
+                out["status"], notes[chunk] = act.pin(user, working, target, chunk, quote=data.get("quote"),
                                                       highlights=highlights, lang=lang)
         elif what == "create-pin" and chunk is not None:
             working = act.create_draft(user, str(data.get("city") or ""), None, lang)
             out["working"] = working
-            out["status"], notes[chunk] = act.pin(user, working, section, chunk, lang=lang)
+            out["status"], notes[chunk] = act.pin(user, working, target, chunk, lang=lang)
         elif what == "unpin" and data.get("item") not in (None, ""):
             act.unpin(user, int(data["item"]))
             out["status"] = render.message(t(lang, "status.unpinned"), "ok")
@@ -94,9 +98,10 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
             ups[lay.reader_panel] = gr.Column(visible=True)
         return ups
 
-    def on_results(lang, shown, working, section, flt, evt, request):
-        """A card click in the search results; `flt`: the search form's filters ("more like this" keeps them)."""
-        got = handle(lang, shown, working, section, flt, evt._data or {}, request)
+    def on_results(lang, shown, working, section, pin_section, flt, evt, request):
+        """A card click in the search results; `flt`: the search form's filters ("more like this" keeps
+        them); `pin_section`: the Search tab's "Section" menu."""
+        got = handle(lang, shown, working, section, flt, evt._data or {}, request, target=pin_section)
         return apply(got, lay.results, lay.search_status, lay.shown, user_of(request))
 
     def on_suggestions(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
@@ -121,6 +126,6 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
 
     # the search form's filters as parameters, one per field (ui.form_handlers)
     results = form_handler(gr, (*FILTER_FIELDS, *YEAR_FILTERS), on_results,
-                           lead=("lang", "shown", "working", "section"), event=True)
+                           lead=("lang", "shown", "working", "section", "pin_section"), event=True)
     return SimpleNamespace(on_results=results, on_suggestions=on_suggestions, on_reader=on_reader,
                            close_reader=close_reader, panel=panel)

@@ -17,9 +17,12 @@ from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
 from ui.i18n import direction, t
 
-__all__ = ["DraftActions", "slug", "export_name", "find_quote"]
+__all__ = ["DraftActions", "slug", "export_name", "find_quote", "AUTO_SECTION"]
 
 _NOT_WORD = re.compile(r"[^\w]+")
+# The Search tab's default pin target: the section the passage speaks to most (its framework label),
+# so a first pin does not land in §1 because no one chose a section.
+AUTO_SECTION = "auto"
 EXPORT_SUFFIX = {"docx": "-draft.docx", "markdown": "-draft.md", "csl-json": "-references.json"}
 
 
@@ -134,9 +137,11 @@ class DraftActions(BaseActions):
             return places[0].id
         raise UiError("error.workspace.none")
 
-    def section_choices(self, lang: str = "en") -> list[tuple[str, str]]:
-        return [(f"§{n} {render.section_title(s, lang)}", s.key)
-                for n, s in enumerate(self.drafts.framework.sections, start=1)]
+    def section_choices(self, lang: str = "en", auto: bool = False) -> list[tuple[str, str]]:
+        """The framework's sections as menu choices; `auto`: led by "the passage's own section" (the
+        Search tab's pin target, `AUTO_SECTION`)."""
+        return [(t(lang, "pin.auto"), AUTO_SECTION)] * auto + [
+            (f"§{n} {render.section_title(s, lang)}", s.key) for n, s in enumerate(self.drafts.framework.sections, start=1)]
 
     def section_purpose(self, section_key: str | None, lang: str = "en") -> str:
         return render.section_purpose(self.drafts.framework.section(section_key or ""), lang)
@@ -235,6 +240,8 @@ class DraftActions(BaseActions):
         draft = self._draft(draft_id)
         if draft is None:
             raise UiError("error.choose_draft")
+        if section_key == AUTO_SECTION:
+            section_key = self.kb.chunk_section(int(chunk_id)) or self.drafts.framework.sections[0].key
         if not section_key or self.drafts.framework.section(section_key) is None:
             raise UiError("error.choose_section")
         chunk = self.kb.chunk(int(chunk_id))

@@ -21,6 +21,7 @@ from ui import render
 from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, UiError
 from ui.card_events import make_card_handlers
 from ui.directory import directory_language_updates
+from ui.draft_actions import AUTO_SECTION
 from ui.form_handlers import form_handler, user_of
 from ui.i18n import LANGUAGES, direction, normalize, t, theme_name
 from ui.i18n import label as L
@@ -112,7 +113,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.directory_tab: gr.Tab(label=L("tab.directory")),
             lay.group_tab: gr.Tab(label=L("tab.group")),
             lay.query: gr.Textbox(rtl=direction(lang) == "rtl"),
-            lay.pin_section: gr.Dropdown(choices=sections),
+            lay.pin_section: gr.Dropdown(choices=act.section_choices(lang, auto=True)),
             lay.section_sel: gr.Dropdown(choices=sections),
             # Gradio's table shows the headers of its value, not of a headers-only update (the
             # Library's table is sent with its rows on a switch, below); the last batch's outcomes
@@ -188,8 +189,12 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         return value, pin, sel, act.view(user_of(request), value, section, lang), cards
 
     def choose_section(lang, key, working, request: gr.Request):
-        sections = act.section_choices(lang)
-        return (key, gr.Dropdown(choices=sections, value=key), gr.Dropdown(choices=sections, value=key),
+        """A section chosen in either menu is the draft's section on screen and where Pin puts excerpts;
+        "the passage's own section" (Search's menu only) leaves the draft's section as it is."""
+        if key == AUTO_SECTION:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return (key, gr.Dropdown(choices=act.section_choices(lang, auto=True), value=key),
+                gr.Dropdown(choices=act.section_choices(lang), value=key),
                 act.section_purpose(key, lang), act.view(user_of(request), working, key, lang))
 
     def suggest(lang, working, section_key, request: gr.Request):

@@ -16,6 +16,7 @@ from ui.actions import BATCH_FIELDS, FILTER_FIELDS, META_FIELDS, YEAR_FILTERS, A
 from ui.admin import build_admin, build_share
 from ui.atlas_ui import build_examples_panel, build_overview_panel, build_prefer, build_profile_panel
 from ui.directory import directory_state, directory_tabs
+from ui.draft_actions import AUTO_SECTION
 from ui.group import group_tab
 from ui.i18n import LANGUAGES
 from ui.i18n import label as L
@@ -134,8 +135,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             with gr.Row(elem_id="kb-pin-target", equal_height=True):
                 c["pin_draft"] = gr.Dropdown(label=L("pin.draft"), choices=[], value=None, scale=3,
                                              elem_id="kb-pin-draft", info=L("pin.help"))
-                c["pin_section"] = gr.Dropdown(label=L("pin.section"), choices=sections, value=first_section,
-                                               scale=3, elem_id="kb-pin-section")
+                c["pin_section"] = gr.Dropdown(label=L("pin.section"), choices=act.section_choices(auto=True),
+                                               value=AUTO_SECTION, scale=3, elem_id="kb-pin-section")
             c["search_status"] = gr.HTML(elem_id="kb-search-status")
             c["results"] = gr.HTML(elem_id="kb-results", js_on_load=CLICK_JS)
             build_overview_panel(gr, c)  # the collection at a glance: the page never opens empty

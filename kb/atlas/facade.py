@@ -50,6 +50,12 @@ class AtlasMethods:
         """
         return self.atlas.relabel()
 
+    def chunk_section(self, chunk_id: int) -> str | None:
+        """The framework section a passage speaks to most (its highest label; None when it has none):
+        where a pin goes when the drafter leaves the section to the passage."""
+        labels = self.atlas.labels_of([int(chunk_id)]).get(int(chunk_id), {})
+        return max(labels, key=lambda key: labels[key]) if labels else None
+
     def cities(self) -> list[City]:
         """Every city the documents' metadata name (spellings merged), with what its documents cover."""
         return self.atlas.cities()

@@ -132,4 +132,5 @@ def test_clear_passages_get_the_section_a_person_would_give(tmp_path: Path) -> N
             labels = kb.atlas.labels_of(ids)
             got = {s for i in ids for s in labels.get(i, {})}
             assert section in got, (source, labels)
+            assert kb.chunk_section(ids[0]) == section  # where "Pin" puts it, left to the passage
         assert len(DOCS) == len(kb.documents())

@@ -503,3 +503,21 @@ def test_a_card_offers_only_the_buttons_that_would_work(act: Actions, tmp_path: 
     assert buttons("vic", None) == {"pin"}  # a new draft, but the network's directory is a coordinator's
     status, _ = act.pin("vic", plan.id, "coordination", act.kb.catalog.chunk_ids()[0])
     assert "Added to §5" in status
+
+
+def test_pin_left_to_the_passage_goes_to_the_section_it_speaks_to(act: Actions, tmp_path: Path) -> None:
+    """Search's section menu starts on "the passage's own section": a first pin no longer lands in §1
+    because no one chose a section."""
+    from ui.draft_actions import AUTO_SECTION
+
+    doc = write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the multi-agency panel.")
+    act.add("ana", [doc], None, {**EMPTY_FORM, "city": "Lyon", "country": "FR", "year": "2020"})
+    chunk = int(act.kb.catalog.chunk_ids()[0])
+    act.kb.atlas.store.write([chunk], [{"coordination": 0.7, "leadership": 0.4}], {})  # as the labeller would
+    assert act.kb.chunk_section(chunk) == "coordination"
+    draft_id = act.create_draft("ana", "Lyon", "Plan")
+    status, _ = act.pin("ana", draft_id, AUTO_SECTION, chunk)
+    assert "Added to §5" in status  # coordination, the fifth section
+    assert [i.section_key for i in act.kb.drafts.get(draft_id).items()] == ["coordination"]
+    assert act.section_choices("es", auto=True)[0] == ("La sección del propio extracto (sugerida)", AUTO_SECTION)
+    assert AUTO_SECTION not in {key for _, key in act.section_choices("es")}  # not a section to draft in
