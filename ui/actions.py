@@ -131,8 +131,9 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
 
     @kb_thread
     def reader(self, user: str | None, chunk_id: int, highlights: list[str] | None = None,
-               lang: str = "en") -> str:
-        """The reader view of the document a chunk belongs to, at that chunk (`ui.reader`)."""
+               lang: str = "en", draft_id: Any = None, notice: str = "") -> str:
+        """The reader view of the document a chunk belongs to, at that chunk (`ui.reader`), with Pin
+        under it when this reader may pin into `draft_id` (the working draft) and `notice` above it."""
         self.check(user, "search")
         chunk = self.kb.chunk(int(chunk_id))
         doc = self.kb.document(chunk.doc_id) if chunk else None
@@ -141,7 +142,8 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         path = self.kb.original_path(doc.id)
         name = Path(doc.source).name
         download = (f"{ORIGINAL_ROUTE}{doc.id}/{quote(name)}?download=1", name) if path is not None else None
-        return reader_html(doc, self.kb.chunks_of(doc.id), chunk.id, highlights or [], lang, download)
+        return reader_html(doc, self.kb.chunks_of(doc.id), chunk.id, highlights or [], lang, download,
+                           pin=self.card_rights(user, draft_id).pin, notice=notice)
 
     # --- search --------------------------------------------------------------------------------
 

@@ -156,7 +156,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         c.suggestions.kb_action(
             guard(h.on_suggestions), [c.lang, c.suggest_shown, c.working, c.section], card_out, api_name=False,
         ).then(None, None, None, js=AFTER_CARD_JS)
-        c.reader.kb_action(guard(h.on_reader), [c.lang, c.shown, c.working, c.section], card_out,
+        c.reader.kb_action(guard(h.on_reader), [c.lang, c.shown, c.working, c.section, c.pin_section], card_out,
                            api_name=False).then(None, None, None, js=AFTER_CARD_JS)
         c.reader_close.click(h.close_reader, None, c.reader_panel, api_name=False)
 

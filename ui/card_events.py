@@ -43,7 +43,7 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
                                            hit.highlights if hit else [], working, user)}
         if what == "open" and chunk is not None:
             hit = shown.hit(chunk)
-            html = act.reader(user, chunk, hit.highlights if hit else [], lang)
+            html = act.reader(user, chunk, hit.highlights if hit else [], lang, draft_id=working)
             return {"reader": html}
         notes: dict[int, render.CardState] = {}
         if what in ("pin", "pin-hl") and chunk is not None:
@@ -108,8 +108,14 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         got = handle(lang, shown, working, section, {}, evt._data or {}, request)
         return apply(got, lay.suggestions, lay.suggest_status, lay.suggest_shown, user_of(request))
 
-    def on_reader(lang, shown, working, section, evt: gr.EventData, request: gr.Request):
-        got = handle(lang, shown, working, section, {}, evt._data or {}, request)
+    def on_reader(lang, shown, working, section, pin_section, evt: gr.EventData, request: gr.Request):
+        """A click in the reader: its Pin (the reader is drawn again, saying where the excerpt went)."""
+        data = evt._data or {}
+        got = handle(lang, shown, working, section, {}, data, request, target=pin_section)
+        if data.get("act") in ("pin", "create-pin") and data.get("chunk") not in (None, ""):
+            hit = shown.hit(int(data["chunk"]))
+            got["reader"] = act.reader(user_of(request), int(data["chunk"]), hit.highlights if hit else [], lang,
+                                       draft_id=got.get("working", working), notice=got.get("status", ""))
         return apply(got, lay.results, lay.search_status, lay.shown, user_of(request))
 
     def close_reader():

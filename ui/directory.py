@@ -288,7 +288,7 @@ def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any
         elif what == "seat" and item:
             notice = act.seat_entry(user, working, int(item), lang)
         elif what == "open-source" and data.get("chunk") not in (None, ""):
-            ups[c.reader] = act.reader(user, int(data["chunk"]), [], lang)
+            ups[c.reader] = act.reader(user, int(data["chunk"]), [], lang, draft_id=working)
             ups[c.reader_panel] = gr.Column(visible=True)
             return ups
         else:

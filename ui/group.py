@@ -56,7 +56,8 @@ def wire_group(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any]], 
             status = act.unseat(user, int(data["item"]), lang)
             return {c.group_status: status, c.group_view: act.group_view(user, working, lang)}
         if what == "open" and data.get("chunk") not in (None, ""):
-            return {c.reader: act.reader(user, int(data["chunk"]), [], lang), c.reader_panel: gr.Column(visible=True)}
+            return {c.reader: act.reader(user, int(data["chunk"]), [], lang, draft_id=working),
+                    c.reader_panel: gr.Column(visible=True)}
         return {}
 
     c.group_view.kb_action(guard(on_group), [c.lang, c.working], [c.group_status, c.group_view, c.reader,

@@ -13,16 +13,16 @@ __all__ = ["CLICK_JS", "DETECT_LANG_JS", "APPLY_LANG_JS", "AFTER_CARD_JS", "EARL
 
 # Clicks on card and draft-item buttons become one custom event carrying the button's data; "show
 # more" is done here (no round trip); a pin or "Add to directory" sends the text selected in that
-# card's excerpt, if any, and "create and pin" the city typed in the card.
+# card's excerpt (or the reader's cited passage), if any, and "create and pin" the city typed in the card.
 CLICK_JS = """
 const send = (b) => {
-  const card = b.closest('.kb-card');
+  const card = b.closest('.kb-card') || b.closest('.kb-reader');
   let quote = null, city = null;
   if (card) {
     const sel = window.getSelection();
     if ((b.dataset.act === 'pin' || b.dataset.act === 'directory') && sel && !sel.isCollapsed) {
       const node = sel.anchorNode && (sel.anchorNode.nodeType === 1 ? sel.anchorNode : sel.anchorNode.parentElement);
-      if (node && card.contains(node) && node.closest('.kb-excerpt')) quote = sel.toString();
+      if (node && card.contains(node) && node.closest('.kb-excerpt, .kb-target')) quote = sel.toString();
     }
     const input = card.querySelector('input[name=kb-city]');
     if (input) city = input.value;

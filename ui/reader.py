@@ -50,7 +50,8 @@ def document_text(chunks: Sequence[Chunk], target: int | None = None) -> list[tu
 
 
 def reader_html(doc: Document, chunks: Sequence[Chunk], target: int | None, highlights: Sequence[str],
-                lang: str = "en", download: tuple[str, str] | None = None) -> str:
+                lang: str = "en", download: tuple[str, str] | None = None, *, pin: bool = False,
+                notice: str = "") -> str:
     """The reader view of one document.
 
     Args:
@@ -61,6 +62,9 @@ def reader_html(doc: Document, chunks: Sequence[Chunk], target: int | None, high
         highlights: sentences to mark in the target chunk.
         lang: the page language.
         download: (url, file name) of the stored original, when it is kept.
+        pin: offer "Pin" under the cited passage (the whole of it, or the words selected in it), as
+            its card does; only for a reader who may pin (`ui.draft_actions.DraftActions.card_rights`).
+        notice: a status line (HTML, already escaped) shown above the text, e.g. where a pin went.
 
     Returns:
         HTML; nothing in it comes from the original's markup.
@@ -85,6 +89,11 @@ def reader_html(doc: Document, chunks: Sequence[Chunk], target: int | None, high
         if chunk_id == target:
             body.append(f'<div id="{TARGET_ID}" class="kb-reader-passage kb-target" dir="{direction}"{lang_attr}>'
                         f"{highlight(text, highlights)}</div>")
+            if pin:
+                body.append(f'<p class="kb-reader-actions"><button class="kb-act kb-primary" data-act="pin" '
+                            f'data-chunk="{target}" title="{esc(t(lang, "card.pin_hint"))}">'
+                            f'{esc(t(lang, "card.pin"))}</button></p>')
         else:
             body.append(f'<div class="kb-reader-passage" dir="{direction}"{lang_attr}>{esc(text)}</div>')
-    return f'<div class="kb-reader" dir="{page_direction(lang)}">' + "".join(head) + '<div class="kb-reader-text">' + "".join(body) + "</div></div>"
+    return (f'<div class="kb-reader" dir="{page_direction(lang)}">' + notice + "".join(head)
+            + '<div class="kb-reader-text">' + "".join(body) + "</div></div>")

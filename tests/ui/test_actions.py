@@ -497,9 +497,12 @@ def test_a_card_offers_only_the_buttons_that_would_work(act: Actions, tmp_path: 
 
     assert buttons("vic", plan.id) == set()  # may read the draft, change nothing
     assert buttons("vic", None) == set()  # and may start no draft anywhere
+    chunk = int(act.kb.catalog.chunk_ids()[0])
+    assert 'data-act="pin"' not in act.reader("vic", chunk, [], "en", draft_id=plan.id)  # the reader: nor there
     assert buttons("ana", plan.id) == buttons("ana", None) == {"pin", "directory"}
     ws.set_member("Lyon", "vic", "drafter")
     assert buttons("vic", plan.id) == {"pin", "directory"}  # the draft's own directory
+    assert 'data-act="pin"' in act.reader("vic", chunk, [], "en", draft_id=plan.id)
     assert buttons("vic", None) == {"pin"}  # a new draft, but the network's directory is a coordinator's
     status, _ = act.pin("vic", plan.id, "coordination", act.kb.catalog.chunk_ids()[0])
     assert "Added to §5" in status

@@ -368,6 +368,29 @@ def test_open_on_an_html_card_shows_its_text_at_the_section_and_runs_nothing(bro
         assert page.locator("#kb-reader script, #kb-reader img, #kb-reader iframe").count() == 0
         assert page.evaluate("window.__pwned") is None and page.dialogs == []
         shot(page, "reader-html")
+        # the reader pins too: the words selected in the cited passage, into a draft (made here if none)
+        if not app.kb.drafts.list():
+            app.kb.drafts.create("Riverton", "Riverton plan")
+            page.reload()
+            search(page, "referral reaches the panel within 48 hours")
+            card.locator("button[data-act=open]").click()
+            target.wait_for()
+        page.evaluate("""() => {
+            const walk = document.createTreeWalker(document.getElementById('kb-reader-target'), NodeFilter.SHOW_TEXT);
+            while (walk.nextNode()) {
+                const at = walk.currentNode.data.indexOf('within 48 hours');
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(walk.currentNode, at);
+                range.setEnd(walk.currentNode, at + 'within 48 hours'.length);
+                window.getSelection().removeAllRanges();
+                window.getSelection().addRange(range);
+                return;
+            }
+        }""")
+        page.locator("#kb-reader .kb-reader-actions button[data-act=pin]").click()
+        page.locator("#kb-reader .kb-msg", has_text="Added the chosen sentences to §").wait_for()
+        assert any(i.text == "within 48 hours" for d in app.kb.drafts.list() for i in app.kb.drafts.get(d.id).items())
         with page.expect_download() as got:
             page.locator("#kb-reader button.kb-download").click()
         assert got.value.suggested_filename == "panel.html"  # the original name, not a hash
