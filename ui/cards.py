@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from kb.searching.citations import Part, assemble
+from kb.searching.citations import Part
 from kb.searching.highlights import body_text
 from kb.types import Hit
 from ui.i18n import direction, t
 from ui.i18n.locale import country_name, language_name
-from ui.render_base import esc, isolated, rtl_language
+from ui.render_base import esc, isolated, local_parts, rtl_language
 
 __all__ = ["Original", "CardState", "CardRights", "PinnedAt", "result_cards", "excerpt_window", "body_text",
            "highlight", "citation_parts", "citation_text", "section_names"]
@@ -116,9 +116,7 @@ def citation_parts(hit: Hit, lang: str) -> list[Part]:
     """The hit's citation in the reader's language (country name, "p." as the language writes it), in
     parts: the document's own (title, city, year, page, section names) and the separators between them."""
     # a page read by OCR says so, so whoever quotes it knows the text may differ from the scan
-    page = t(lang, "card.page_ocr" if hit.ocr else "card.page", page=str(hit.page)) if hit.page else None
-    return assemble(hit.title, (hit.city, country_name(hit.country, lang)), hit.year, page, section_names(hit),
-                    comma=t(lang, "common.comma"))
+    return local_parts(hit.title, hit.city, hit.country, hit.year, hit.page, hit.ocr, hit.section, lang)
 
 
 def citation_text(hit: Hit, lang: str) -> str:

@@ -40,7 +40,7 @@ def source_html(source: Source, lang: str) -> str:
     quote = " ".join(source.quote.split())
     # its parts isolated, each in its own direction, the separators in the page's (ui.render_base.stored_citation)
     cited = (stored_citation(source.citation, source.title, source.meta.get("city"), source.meta.get("country"),
-                             source.meta.get("year"), source.page, source.section)
+                             source.meta.get("year"), source.page, source.section, lang)
              if source.citation else f"<bdi>{esc(source.document)}</bdi>")
     return (f'<li class="kb-source"><span class="kb-citation" dir="{direction(lang)}">{cited}'
             f'</span>{opener}<blockquote class="kb-quote" dir="auto">{esc(quote)}</blockquote></li>')
@@ -141,7 +141,7 @@ def import_report(report: ImportReport, lang: str) -> str:
 
 def _excerpt(hit: Hit, lang: str) -> str:
     text = " … ".join(hit.highlights) if hit.highlights else one_line(hit.text, 320)
-    cited = stored_citation(hit.citation, hit.title, hit.city, hit.country, hit.year, hit.page, hit.section)
+    cited = stored_citation(hit.citation, hit.title, hit.city, hit.country, hit.year, hit.page, hit.section, lang)
     return (f'<li class="kb-example"><span class="kb-citation" dir="{direction(lang)}">{cited}</span> '
             f'<button class="kb-act kb-link" data-act="open" data-chunk="{hit.chunk_id}">{esc(t(lang, "card.open"))}</button>'
             f'<blockquote class="kb-quote" dir="auto">{esc(text)}</blockquote></li>')

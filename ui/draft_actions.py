@@ -319,7 +319,7 @@ class DraftActions(BaseActions):
         worded = render.draft_in(draft, lang)  # the template's headings in the drafter's language
         ticket = self.shelf.put(self.owner(user), export_name(draft.title, fmt), lambda path: export(
             worded, fmt, path, references_heading=t(lang, "export.references"), appendices=appendices,
-            rtl=direction(lang) == "rtl"))
+            rtl=direction(lang) == "rtl", cite=lambda item: render.item_citation_text(item, lang)))
         self.kb.audit.record(user or LOCAL, "draft.export", f"draft {draft.id}", {"format": fmt})
         return ticket
 

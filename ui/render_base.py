@@ -17,9 +17,12 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from kb.searching.citations import Part, citation_parts
+from kb.searching.citations import Part, assemble, citation_parts, section_path
+from ui.i18n import t
+from ui.i18n.locale import country_name
 
-__all__ = ["esc", "message", "rtl_language", "isolated", "stored_citation", "RTL", "TABLE_BUTTONS"]
+__all__ = ["esc", "message", "rtl_language", "isolated", "local_parts", "stored_citation", "cited_text", "RTL",
+           "TABLE_BUTTONS"]
 
 # A table's corner buttons: full screen only. Gradio's "Copy table data" is English in every page
 # language (a fixed string, not one of its translation keys).
@@ -49,17 +52,45 @@ def isolated(parts: Sequence[Part]) -> str:
     return "".join(f"<bdi>{esc(text)}</bdi>" if own else esc(text) for text, own in parts if text)
 
 
+def local_parts(title: str, city: str | None, country: str | None, year: object, page: int | None, ocr: bool,
+                section: Sequence[str], lang: str) -> list[Part]:
+    """A citation's parts written in `lang`: the country's name, the page as the language writes it
+    ("pág. 3", "ص 3"), its comma; the document's own words (title, city, sections) as they are."""
+    written = t(lang, "card.page_ocr" if ocr else "card.page", page=str(page)) if page else None
+    return assemble(title, (city, country_name(country, lang)), year, written, section_path(title, section),
+                    comma=t(lang, "common.comma"))
+
+
+def _record_parts(citation: str, title: str | None, city: str | None, country: str | None, year: object,
+                  page: int | None, section: Sequence[str], lang: str | None) -> list[Part] | None:
+    """The parts of a stored citation when its record (title, place, year, page, section) builds it
+    exactly, written in `lang` when given; None for a citation built any other way."""
+    for ocr in (False, True):  # a record does not say whether its page was read by OCR ("p. 3 (OCR)")
+        parts = citation_parts(title or "", city, country, year, page, ocr, section)
+        if "".join(text for text, _ in parts) == citation:
+            return local_parts(title or "", city, country, year, page, ocr, section, lang) if lang else parts
+    return None
+
+
+def cited_text(citation: str, title: str | None, city: str | None, country: str | None, year: object,
+               page: int | None, section: Sequence[str], lang: str) -> str:
+    """A stored citation as text in `lang` (an export's reference list), or as stored when its record
+    does not build it."""
+    parts = _record_parts(citation, title, city, country, year, page, section, lang)
+    return "".join(text for text, _ in parts) if parts is not None else citation
+
+
 def stored_citation(citation: str, title: str | None, city: str | None, country: str | None, year: object,
-                    page: int | None, section: Sequence[str]) -> str:
+                    page: int | None, section: Sequence[str], lang: str | None = None) -> str:
     """A citation as it was stored (`kb.searching.citations.citation`, at search or pin time), escaped,
     its parts isolated: those its record keeps (a hit's, a pinned excerpt's or a source's title, place,
-    year, page and section) when they build it exactly. Built any other way (an older form, given by
-    hand), it is isolated whole, and each of those parts found in it, in order, on its own."""
-    # a record does not say whether its page was read by OCR ("p. 3 (OCR)")
-    plain, read = (citation_parts(title or "", city, country, year, page, ocr, section) for ocr in (False, True))
-    for parts in (plain, read):
-        if "".join(text for text, _ in parts) == citation:
-            return isolated(parts)
+    year, page and section) when they build it exactly, then written in `lang` as a card writes it
+    (when given). Built any other way (an older form, given by hand), it is shown as stored, isolated
+    whole, and each of those parts found in it, in order, on its own."""
+    parts = _record_parts(citation, title, city, country, year, page, section, lang)
+    if parts is not None:
+        return isolated(parts)
+    plain = citation_parts(title or "", city, country, year, page, False, section)
     out, at = [], 0
     for text in (text for text, own in plain if own and text.strip()):
         found = citation.find(text, at)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,24 +41,30 @@ class Appendix(Protocol):
     def docx(self, doc: Any, numbers: Mapping[str, int]) -> None: ...
 
 
-def references(draft: Draft, appendices: Sequence[Appendix] = ()) -> list[Reference]:
-    """The draft's references, numbered in order of first use (same citation, same number)."""
+# How a reference is written in the list: its stored citation, or (from the UI) in the drafter's language.
+Cite = Callable[[DraftItem], str]
+
+
+def references(draft: Draft, appendices: Sequence[Appendix] = (), cite: Cite | None = None) -> list[Reference]:
+    """The draft's references, numbered in order of first use (same stored citation, same number),
+    each written by `cite` (default: as stored)."""
     refs: dict[str, Reference] = {}
     for item in [*draft.items(), *(i for a in appendices for i in a.cited())]:
         if item.kind == "excerpt" and item.citation not in refs:
-            refs[item.citation] = Reference(len(refs) + 1, item.citation, item)
+            refs[item.citation] = Reference(len(refs) + 1, cite(item) if cite else item.citation, item)
     return list(refs.values())
 
 
 def _numbers(draft: Draft, appendices: Sequence[Appendix] = ()) -> dict[str, int]:
-    return {r.citation: r.number for r in references(draft, appendices)}
+    return {r.item.citation: r.number for r in references(draft, appendices)}
 
 
 def _heading_line(draft: Draft) -> str:
     return f"{draft.framework_title} — {draft.city}" if draft.city else draft.framework_title
 
 
-def to_markdown(draft: Draft, references_heading: str = "References", appendices: Sequence[Appendix] = ()) -> str:
+def to_markdown(draft: Draft, references_heading: str = "References", appendices: Sequence[Appendix] = (),
+                cite: Cite | None = None) -> str:
     """The draft as Markdown: sections as `##` headings, excerpts as `> ` blockquotes ending in [n],
     then the appendices (directory, leadership group) and the references."""
     numbers = _numbers(draft, appendices)
@@ -74,7 +80,7 @@ def to_markdown(draft: Draft, references_heading: str = "References", appendices
                 out += [item.text.strip(), ""]
     for appendix in appendices:
         out += appendix.markdown(numbers)
-    refs = references(draft, appendices)
+    refs = references(draft, appendices, cite)
     if refs:
         out += [f"## {references_heading}", ""]
         out += [f"{r.number}. {r.citation}" for r in refs]
@@ -144,7 +150,7 @@ def _mark_rtl(para: Any) -> None:
 
 
 def to_docx(draft: Draft, path: str | Path, references_heading: str = "References",
-            appendices: Sequence[Appendix] = (), rtl: bool = False) -> Path:
+            appendices: Sequence[Appendix] = (), rtl: bool = False, cite: Cite | None = None) -> Path:
     """Write the draft as a Word document.
 
     Args:
@@ -154,6 +160,7 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
         appendices: parts after the sections (the directory and the leadership group, as tables).
         rtl: the drafter writes right to left (Arabic): the document's section is laid out right
             to left too (page order, table columns), not only its Arabic paragraphs.
+        cite: how the reference list writes each citation (default: as stored).
 
     Returns:
         The path written. Excerpts use the "Quote" style followed by [n]; notes are normal
@@ -201,7 +208,7 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
                 direct(doc.add_paragraph(_xml_safe(item.text.strip())))
     for appendix in appendices:
         appendix.docx(doc, numbers)
-    refs = references(draft, appendices)
+    refs = references(draft, appendices, cite)
     if refs:
         direct(doc.add_heading(_xml_safe(references_heading), level=1))
         for r in refs:
@@ -249,14 +256,15 @@ def to_csl_json(draft: Draft, appendices: Sequence[Appendix] = ()) -> list[dict[
 
 
 def export(draft: Draft, fmt: str, path: str | Path, references_heading: str = "References",
-           appendices: Sequence[Appendix] = (), rtl: bool = False) -> Path:
+           appendices: Sequence[Appendix] = (), rtl: bool = False, cite: Cite | None = None) -> Path:
     """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path (`rtl`:
-    see `to_docx`)."""
+    see `to_docx`; `cite`: how the reference list writes each citation, default as stored; CSL-JSON
+    keeps its structured fields)."""
     path = Path(path)
     if fmt == "docx":
-        return to_docx(draft, path, references_heading, appendices, rtl=rtl)
+        return to_docx(draft, path, references_heading, appendices, rtl=rtl, cite=cite)
     if fmt == "markdown":
-        text = to_markdown(draft, references_heading, appendices)
+        text = to_markdown(draft, references_heading, appendices, cite)
     elif fmt == "csl-json":
         text = json.dumps(to_csl_json(draft, appendices), ensure_ascii=False, indent=2) + "\n"
     else:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from ingest import same_words
 from kb.types import Chunk, Document
 
-__all__ = ["citation", "citation_parts", "assemble", "Part"]
+__all__ = ["citation", "citation_parts", "assemble", "section_path", "Part"]
 
 # (text, own): `own` is a part of the document's (title, place, year, page, a section name), the rest
 # are the separators between them. Joined, the parts are the citation.
@@ -44,15 +44,18 @@ def assemble(title: str, place: Sequence[str | None], year: object, page: str | 
     return parts
 
 
+def section_path(title: str, section: Sequence[str]) -> list[str]:
+    """The section names a citation gives: a heading that only repeats the title (a Markdown file's
+    H1) is not said twice, and one that starts with its own "§" ("§ 3 Referral") gets no second one."""
+    return [s.lstrip("§ \u00a0").strip() or s for s in section if not same_words(s, title)]
+
+
 def citation_parts(title: str, city: str | None, country: str | None, year: object, page: int | None,
                    ocr: bool, section: Sequence[str]) -> list[Part]:
     """The parts of the stored citation (`citation`) of a passage, from what a hit, a pinned excerpt
     or a directory source keeps of it; a page read by OCR is `p. N (OCR)`."""
-    # a heading that only repeats the title (a Markdown file's H1) is not said twice
-    # ... and a heading that starts with its own "§" ("§ 3 Referral") does not get a second one
-    path = [s.lstrip("§ \u00a0").strip() or s for s in section if not same_words(s, title)]
     written = f"p. {page}" + (" (OCR)" if ocr else "") if page else None
-    return assemble(title, (city, country), year, written, path)
+    return assemble(title, (city, country), year, written, section_path(title, section))
 
 
 def citation(doc: Document, chunk: Chunk) -> str:

@@ -171,7 +171,7 @@ def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:
     md = act.export("ana", draft_id, "markdown").path.read_text(encoding="utf-8")
     # the quote is the passage as its card shows it: its title line is the reference's, not the quote's
     assert "> Concerns go to the panel." in md and "> Referral" not in md and "[1]" in md
-    assert "1. Referral — Lyon, FR" in md
+    assert "1. Referral — Lyon, France" in md  # the country by name, as the page writes it
     csl = json.loads(act.export("ana", draft_id, "csl-json").path.read_text(encoding="utf-8"))
     assert csl[0]["type"] == "report" and csl[0]["publisher-place"] == "Lyon, FR"
     assert act.export("ana", draft_id, "docx").path.suffix == ".docx"
@@ -428,6 +428,36 @@ def test_an_arabic_drafters_export_is_arabic_and_right_to_left(act: Actions, tmp
     english = DocxDocument(str(act.export("ana", draft_id, "docx", lang="en").path))
     assert english.sections[0]._sectPr.find(qn("w:bidi")) is None
     assert english.paragraphs[1].text.startswith("Local framework for preventing hate")
+
+
+def test_an_exports_references_are_written_in_the_drafters_language(act: Actions, tmp_path: Path) -> None:
+    """A Spanish draft's references said "FR" and "p. 2" where the page said "Francia" and "pág. 2"; the
+    reference numbers and CSL-JSON's structured fields stay as they were."""
+    import json
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "in" / "plan.pdf"
+    pdf.parent.mkdir(parents=True)
+    c = canvas.Canvas(str(pdf), pagesize=A4)
+    c.drawString(72, 760, "Overview of the plan")
+    c.showPage()
+    c.drawString(72, 760, "Concerns go to the multi-agency referral panel every week.")
+    c.save()
+    act.add("ana", [pdf], None, {**EMPTY_FORM, "title": "Lyon plan", "city": "Lyon", "country": "FR", "year": "2024"})
+    chunk = next(c for c in act.kb.chunks_of(act.kb.documents()[0].id) if c.page == 2)
+    draft_id = act.create_draft("ana", "Lyon", "Plan de Lyon")
+    act.pin("ana", draft_id, "coordination", chunk.id)
+    stored = act.kb.drafts.get(draft_id).items()[0].citation
+    assert stored == "Lyon plan — Lyon, FR (2024), p. 2"
+    md = act.export("ana", draft_id, "markdown", lang="es").path.read_text(encoding="utf-8")
+    assert "1. Lyon plan — Lyon, Francia (2024), pág. 2" in md and "[1]" in md and stored not in md
+    english = act.export("ana", draft_id, "markdown", lang="en").path.read_text(encoding="utf-8")
+    assert "1. Lyon plan — Lyon, France (2024), p. 2" in english  # the country by name, as the cards say it
+    csl = json.loads(act.export("ana", draft_id, "csl-json", lang="es").path.read_text(encoding="utf-8"))
+    assert csl[0]["publisher-place"] == "Lyon, FR" and csl[0]["page"] == "2"
+    assert "Francia" in act.view("ana", draft_id, "coordination", "es")  # as the page shows it
 
 
 def test_only_an_account_can_be_made_a_workspace_member_from_the_page(act: Actions) -> None:

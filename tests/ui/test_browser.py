@@ -317,8 +317,9 @@ def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_p
         or "chaired by the mayor" in quotes[0]
     )
     refs = [t for s, t in paras if re.match(r"\[\d\] ", t)]
-    assert refs[0].startswith("[1] Leadership group — Harrow, GB (2023)")  # the exported citation keeps the code
-    assert refs[1].startswith("[2] Response to incidents — Harrow, GB (2023)")
+    # the references as the page writes citations: the country by name, in the drafter's language
+    assert refs[0].startswith("[1] Leadership group — Harrow, United Kingdom (2023)")
+    assert refs[1].startswith("[2] Response to incidents — Harrow, United Kingdom (2023)")
 
 
 def test_pages_only_talk_to_loopback(nano_app: RunningApp) -> None:

@@ -141,7 +141,7 @@ def test_add_an_entry_from_a_search_card_and_see_it_with_its_source(alice: Any) 
     entry = alice.locator("#kb-dir-list .kb-entry", has_text="Turning Point")
     entry.wait_for()
     assert "Service" in entry.inner_text() and PHONE in entry.inner_text()
-    assert "Support for families — Harrow Bend, US (2024)" in entry.locator(".kb-citation").first.inner_text()
+    assert "Support for families — Harrow Bend, United States (2024)" in entry.locator(".kb-citation").first.inner_text()
     assert "Anyone can call Turning Point confidentially" in entry.locator(".kb-quote").first.inner_text()
     shot(alice, "directory-entry-from-card")
     # its source opens in the reader

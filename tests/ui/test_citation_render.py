@@ -17,6 +17,7 @@ from kb.types import Chunk, Document, Hit
 from ui.cards import citation_text, result_cards
 from ui.directory_render import group_view, source_html
 from ui.render import draft_view
+from ui.i18n import t
 from ui.render_base import stored_citation
 
 TITLE = "خطة الوقاية المحلية"
@@ -90,14 +91,16 @@ def drawn(*items: DraftItem) -> str:
     return draft_view(draft, lang="ar")
 
 
-def test_a_pinned_citation_is_shown_as_stored_its_parts_isolated() -> None:
+def test_a_pinned_citation_is_shown_in_the_page_language_as_a_card_writes_it_its_parts_isolated() -> None:
+    """The draft said "FR", "p. 3" where the card beside it said "فرنسا", "ص 3"."""
     cite = stored(TITLE, "Lyon", "FR", 2024, 3, ("Referral panel", "Intake"), ocr=True)
     assert cite == "خطة الوقاية المحلية — Lyon, FR (2024), p. 3 (OCR), § Referral panel › Intake"
     cited = one(drawn(item(cite)), r'<p class="kb-citation" dir="rtl">.*?</p>')
-    assert cited == ('<p class="kb-citation" dir="rtl"><bdi>خطة الوقاية المحلية</bdi> — <bdi>Lyon</bdi>, '
-                     "<bdi>FR</bdi> (<bdi>2024</bdi>), <bdi>p. 3 (OCR)</bdi>, § <bdi>Referral panel</bdi> › "
+    page = t("ar", "card.page_ocr", page="3")
+    assert cited == ('<p class="kb-citation" dir="rtl"><bdi>خطة الوقاية المحلية</bdi> — <bdi>Lyon</bdi>، '
+                     f"<bdi>فرنسا</bdi> (<bdi>2024</bdi>)، <bdi>{page}</bdi>، § <bdi>Referral panel</bdi> › "
                      "<bdi>Intake</bdi></p>")
-    assert text_of(cited) == cite
+    assert text_of(cited) == citation_text(hit(ocr=True, citation=cite), "ar")  # as its card says it
 
 
 def test_a_citation_its_record_does_not_build_is_isolated_whole_with_the_parts_found_in_it() -> None:
@@ -119,15 +122,15 @@ def test_a_directory_source_and_a_groups_example_isolate_their_citations_parts()
     source = Source(document="guide.md", quote="q", title="Youth outreach guide", section=("الإحالة والمتابعة", "المدارس"),
                     citation=cite, meta={"city": "Saint-Denis", "country": "FR", "year": 2022})
     cited = one(source_html(source, "ar"), r'<span class="kb-citation" dir="rtl">.*?</span>')
-    assert cited == ('<span class="kb-citation" dir="rtl"><bdi>Youth outreach guide</bdi> — <bdi>Saint-Denis</bdi>, '
-                     "<bdi>FR</bdi> (<bdi>2022</bdi>), § <bdi>الإحالة والمتابعة</bdi> › <bdi>المدارس</bdi></span>")
+    assert cited == ('<span class="kb-citation" dir="rtl"><bdi>Youth outreach guide</bdi> — <bdi>Saint-Denis</bdi>، '
+                     "<bdi>فرنسا</bdi> (<bdi>2022</bdi>)، § <bdi>الإحالة والمتابعة</bdi> › <bdi>المدارس</bdi></span>")
     bare = source_html(Source(document=f"{SCRIPT}.md", quote="q"), "ar")
     assert "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;.md</bdi>" in bare and "<script>" not in bare
     check = SectorCheck(ExpectedSector("police", "the police", "police"), excerpts=[hit()])
     group = group_view("Group", [], [check], "ar", can_edit=False, guidance={"title": "Guide", "page": 4})
     example = one(group, r'<span class="kb-citation" dir="rtl">.*?</span>')
-    assert example.startswith('<span class="kb-citation" dir="rtl"><bdi>خطة الوقاية المحلية</bdi> — <bdi>Lyon</bdi>, ')
-    assert text_of(example) == hit().citation
+    assert example.startswith('<span class="kb-citation" dir="rtl"><bdi>خطة الوقاية المحلية</bdi> — <bdi>Lyon</bdi>، ')
+    assert text_of(example) == citation_text(hit(), "ar")
 
 
 def test_joined_parts_are_the_stored_citation() -> None:
