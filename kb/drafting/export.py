@@ -211,8 +211,9 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
     refs = references(draft, appendices, cite)
     if refs:
         direct(doc.add_heading(_xml_safe(references_heading), level=1))
-        for r in refs:
-            direct(doc.add_paragraph(_xml_safe(f"[{r.number}] {r.citation}")))
+        for r in refs:  # in the drafter's language (see `cite`): right to left in a right-to-left draft
+            para = doc.add_paragraph(_xml_safe(f"[{r.number}] {r.citation}"))
+            _mark_rtl(para) if rtl else direct(para)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))

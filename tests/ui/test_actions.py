@@ -423,6 +423,8 @@ def test_an_arabic_drafters_export_is_arabic_and_right_to_left(act: Actions, tmp
     assert texts[1].startswith("الإطار المحلي للوقاية") and "City-led" not in "\n".join(texts)
     heading = next(p for p in docx.paragraphs if p.style.name == "Heading 1")
     assert heading._p.pPr.find(qn("w:bidi")) is not None  # an Arabic heading, laid out right to left
+    reference = docx.paragraphs[-1]  # "[1] Referral — Lyon": a Latin title, in an Arabic list
+    assert reference.text.startswith("[1] Referral — Lyon") and reference._p.pPr.find(qn("w:bidi")) is not None
     md = act.export("ana", draft_id, "markdown", lang="ar").path.read_text(encoding="utf-8")
     assert "## Coordination" not in md and "## المراجع" in md
     english = DocxDocument(str(act.export("ana", draft_id, "docx", lang="en").path))

@@ -1,6 +1,6 @@
 """A citation mixes scripts (an Arabic title, a Latin city and section, page numbers): each of its parts
 is shown in a <bdi>, reading in its own direction, with the separators between them in the page's.
-The text is the citation's, unchanged, and everything in it stays escaped (no browser needed)."""
+The words are those a card writes in the page language, and everything in it stays escaped (no browser needed)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from kb.searching.citations import citation, citation_parts
 from kb.types import Chunk, Document, Hit
 from ui.cards import citation_text, result_cards
 from ui.directory_render import group_view, source_html
-from ui.render import draft_view
 from ui.i18n import t
+from ui.render import draft_view
 from ui.render_base import stored_citation
 
 TITLE = "خطة الوقاية المحلية"
