@@ -12,6 +12,10 @@ An ASGI middleware in front of Gradio's own routes (given to `Blocks.launch` thr
 - `POST /login`: refused with 429 "try again in N seconds" while the user name or the address has
   failed too often (`kb.access.SignInThrottle`); failures and successes are counted after Gradio
   answers. Passwords are never logged or stored.
+- `GET /` and `GET /config` before signing in: the page and Gradio's config name the sign-in message,
+  which is given in the visitor's language (the page's `?lang=`, else the browser's) and, for Arabic,
+  lays the sign-in form out right to left; Gradio writes its own words there (user name, password)
+  in the browser's language.
 The signed-in user is Gradio's: its session cookie, looked up in the app's token table. Loading the
 page with the session of an account disabled or removed since it signed in ends that session, so the
 sign-in form shows.
@@ -19,13 +23,17 @@ sign-in form shows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import anyio
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
+
+from ui.i18n import LANGUAGES, direction, normalize, t
+from ui.render_base import esc
 
 __all__ = ["Gate", "EXPORT_ROUTE", "ORIGINAL_ROUTE", "OVERVIEW_ROUTE"]
 
@@ -81,10 +89,40 @@ class Gate:
             await (await self._overview(scope))(scope, receive, send)
         elif path.rstrip("/") == "/login" and method == "POST" and not self.act.local:
             await self._login(scope, receive, send)
-        else:
-            if path == "/" and method == "GET" and not self.act.local:
+        elif path in ("/", "/config") and method == "GET" and not self.act.local:
+            if path == "/":
                 self._end_closed_session(scope)
+            if _signed_in(scope) is None:
+                await self._sign_in_page(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
+
+    async def _sign_in_page(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The page (its embedded config) or Gradio's "not signed in" config answer, with the sign-in
+        message in the visitor's language."""
+        words = sign_in_message(sign_in_language(scope))
+        start: MutableMapping[str, Any] = {}
+        body: list[bytes] = []
+
+        async def rewrite(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            body.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            data = b"".join(body)
+            if start.get("status") == 401:
+                data = _with_message(data, words)
+            elif start.get("status") == 200:  # the page: its config, embedded as JSON in a script
+                data = data.replace(_embedded(t("en", "auth.message")), _embedded(words), 1)
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(data)).encode())]})
+            await send({"type": "http.response.body", "body": data})
+
+        await self.app(scope, receive, rewrite)
 
     def _end_closed_session(self, scope: Scope) -> None:
         """A session whose account was disabled or removed since it signed in ends when the page is
@@ -184,3 +222,38 @@ class Gate:
             await self._on_kb(lambda: throttle.succeeded(user))
         elif status and status[0] in (400, 401):
             await self._on_kb(lambda: throttle.failed(user, address))
+
+
+def sign_in_language(scope: Scope) -> str:
+    """The sign-in page's language: the page's own `?lang=` (of the address the visitor opened; for
+    Gradio's request for its config, its referrer's), else the browser's first we speak."""
+    request = Request(scope)
+    asked = request.query_params.get("lang") or parse_qs(urlsplit(request.headers.get("referer", "")).query).get(
+        "lang", [""])[0]
+    return asked if asked in LANGUAGES else normalize(request.headers.get("accept-language"))
+
+
+def sign_in_message(lang: str) -> str:
+    """The sign-in message as Gradio shows it (as HTML): in `lang`, and for a right-to-left language
+    with the form laid out right to left."""
+    rtl = direction(lang) == "rtl"
+    return (f'<p dir="{direction(lang)}" lang="{lang}">{esc(t(lang, "auth.message"))}</p>'
+            + ("<style>html, .block { direction: rtl; }</style>" if rtl else ""))
+
+
+def _embedded(message: str) -> bytes:
+    """`"auth_message":"..."` as the page embeds Gradio's config (its "</" escaped, inside a script)."""
+    return ('"auth_message":' + json.dumps(message, ensure_ascii=False).replace("</", "<\\/")).encode("utf-8")
+
+
+def _with_message(body: bytes, message: str) -> bytes:
+    """Gradio's 401 JSON with `detail.auth_message` replaced (the body as it was when it is not that)."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    detail = data.get("detail") if isinstance(data, dict) else None
+    if not isinstance(detail, dict) or "auth_message" not in detail:
+        return body
+    detail["auth_message"] = message
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")

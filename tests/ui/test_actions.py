@@ -556,3 +556,27 @@ def test_pin_left_to_the_passage_goes_to_the_section_it_speaks_to(act: Actions, 
     assert [i.section_key for i in act.kb.drafts.get(draft_id).items()] == ["coordination"]
     assert act.section_choices("es", auto=True)[0] == ("La sección del propio extracto (sugerida)", AUTO_SECTION)
     assert AUTO_SECTION not in {key for _, key in act.section_choices("es")}  # not a section to draft in
+
+
+def test_the_sign_in_message_is_given_in_the_visitors_language_in_gradios_answer() -> None:
+    """Before signing in, Gradio's config answer (401) names the sign-in message; the gate gives it in
+    the language of the address opened (?lang=), else of the browser."""
+    import json
+
+    from ui.gate import _with_message, sign_in_language, sign_in_message
+
+    def scope(query: str = "", **headers: str) -> dict:
+        return {"type": "http", "method": "GET", "path": "/config", "query_string": query.encode(),
+                "headers": [(k.replace("_", "-").encode(), v.encode()) for k, v in headers.items()]}
+
+    assert sign_in_language(scope(accept_language="de-AT,de;q=0.9,en;q=0.5")) == "de"
+    assert sign_in_language(scope(accept_language="ja")) == "en"
+    assert sign_in_language(scope(referer="http://x/?lang=ar", accept_language="fr")) == "ar"
+    assert sign_in_language(scope("lang=pt", accept_language="fr")) == "pt"
+    assert sign_in_language(scope("lang=xx", accept_language="fr")) == "fr"
+    answer = json.dumps({"detail": {"error": "Not authenticated", "auth_message": "Sign in."}}).encode()
+    detail = json.loads(_with_message(answer, sign_in_message("ar")))["detail"]
+    assert detail["error"] == "Not authenticated" and 'dir="rtl"' in detail["auth_message"]
+    assert "سجّل الدخول" in detail["auth_message"] and "direction: rtl" in detail["auth_message"]
+    assert "direction" not in sign_in_message("es") and "Inicie sesión" in sign_in_message("es")
+    assert _with_message(b"not json", "x") == b"not json"

@@ -244,6 +244,28 @@ def test_a_viewer_sees_no_contact_fields_of_a_non_public_entry(browser: Any, app
     assert PHONE in html
 
 
+def test_the_sign_in_page_speaks_the_visitors_language(browser: Any, app: RunningApp) -> None:
+    """It said "Sign in with your knowledge base user name." in English, left to right, to everyone."""
+    arabic = new_page(browser, app, "ar")
+    try:
+        arabic.goto(app.url)
+        arabic.locator("input[type=password]").wait_for()
+        arabic.get_by_text("سجّل الدخول باسم المستخدم الخاص بك في قاعدة المعارف.").wait_for()
+        assert arabic.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
+        assert "Sign in with your knowledge base" not in arabic.content()
+        shot(arabic, "sign-in-ar")
+    finally:
+        arabic.context.close()
+    spanish = new_page(browser, app, "en-US")  # an English browser, a Spanish address
+    try:
+        spanish.goto(app.url.rstrip("/") + "/?lang=es")
+        spanish.get_by_text("Inicie sesión con su nombre de usuario de la base de conocimiento.").wait_for()
+        assert spanish.evaluate("getComputedStyle(document.documentElement).direction") == "ltr"
+    finally:
+        spanish.context.close()
+    assert "Signed in as alice" in signed_in(browser, app, "alice").inner_text("#kb-banner")  # and signing in works
+
+
 def test_a_refused_seat_leaves_its_fields_usable(alice: Any) -> None:
     """The message is a toast; no "Error" badge covers the fields it asks the person to fill."""
     tab(alice, "Leadership group")
