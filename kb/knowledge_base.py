@@ -16,7 +16,7 @@ the indexes from the catalog and the embedding cache (`check`), without re-embed
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -178,11 +178,13 @@ class KnowledgeBase(AtlasMethods):
             raise DirectoryError(f"The original of {doc.source} is no longer kept; add the file again to read it.")
         return read_document(path, max_bytes=self.settings.max_bytes)
 
-    def sector_excerpts(self, search: str, city: str, k: int = 3, draft_id: int | None = None) -> list[Hit]:
-        """Excerpts where other cities describe bringing a sector into their group (kb.directory.comparable)."""
+    def sector_excerpts(self, search: str, city: str, k: int = 3, draft_id: int | None = None,
+                        words: Sequence[str] = ()) -> list[Hit]:
+        """Excerpts where other cities describe bringing a sector into their group, those naming it
+        (`words`) first (kb.directory.comparable)."""
         from kb.directory.comparable import sector_excerpts
 
-        return sector_excerpts(self, search, city, k, draft_id)
+        return sector_excerpts(self, search, city, k, draft_id, words)
 
     def close(self) -> None:
         """Stop the job worker (a running job resumes at the next start), save pending index changes

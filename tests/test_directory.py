@@ -429,6 +429,38 @@ def test_excerpts_for_a_missing_sector_come_through_the_atlas_when_the_kb_has_on
     assert [h.doc_id for h in sector_excerpts(Plain(), "q", "Harrow Bend")] == [3]
 
 
+def test_a_missing_sectors_examples_are_passages_that_name_it_with_those_lines_shown() -> None:
+    """Education's first example was Harrow Bend's founding story and its title line: a passage about
+    the group that said nothing of schools. Passages naming the sector now come first, its lines shown."""
+    from kb.directory.comparable import naming, sector_excerpts
+    from kb.directory.roster import load_expectations
+    from kb.types import Hit
+
+    sectors = {e.sector: e for e in load_expectations().sectors}
+    assert all(e.words for e in sectors.values())  # every expected sector says how a passage names it
+    group = (REPO / "corpus" / "sources" / "harrow-bend-leadership-group.pdf.md").read_text(encoding="utf-8")
+    schools = naming(group, sectors["education"].words)
+    assert "- Superintendent of schools (vice-chair)" in schools and (
+        "The vice-chair is the superintendent of the Harrow Bend Unified School District, who chairs meetings "
+        "when the mayor cannot attend.") in schools
+    assert "- Chief of police and the county public health director" in naming(group, sectors["police"].words)
+    assert not any("Interfaith" in line for line in schools)
+    assert naming("• El jefe del Departamento de Educación Municipal\n• Carabineros", sectors["education"].words) == [
+        "• El jefe del Departamento de Educación Municipal"]  # any case or accent
+    assert naming("يضم المجلس ممثلين عن الشرطة والبلدية.", sectors["police"].words)  # an Arabic word inside one
+    assert naming("Residents heard about it on social media first.", sectors["social work"].words) == []
+
+    def hit(doc_id: int, text: str) -> Hit:
+        return Hit(doc_id, doc_id, "Plan", "Millbrook Falls", "US", "p.md", None, (), "en", text, 1.0)
+
+    class Plain:
+        def search(self, query: str, k: int) -> list[Hit]:
+            return [hit(1, "Harrow Bend formed its group in 2021."), hit(2, "Members:\n• the police chief\n• a teacher")]
+
+    got = sector_excerpts(Plain(), "schools joined the group", "Harrow Bend", k=2, words=sectors["education"].words)
+    assert [(h.doc_id, h.highlights) for h in got] == [(2, ["• a teacher"]), (1, [])]
+
+
 def test_the_command_line_adds_lists_imports_and_exports(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from kb.cli import main
 

@@ -27,8 +27,8 @@ class GroupActions(DirectoryActions):
         draft = self._draft(draft_id)
         if draft is None:
             return f'<p class="kb-empty">{t(lang, "group.no_draft")}</p>'
-        def excerpts(search: str, city: str, k: int) -> list[Any]:
-            return self.kb.sector_excerpts(search, city, k, draft.id)
+        def excerpts(expected: Any, city: str, k: int) -> list[Any]:
+            return self.kb.sector_excerpts(expected.search, city, k, draft.id, words=expected.words)
 
         checks = self.kb.roster.check(draft.id, excerpts, draft.city)
         exp = self.kb.roster.expectations

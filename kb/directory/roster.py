@@ -35,7 +35,8 @@ class SeatTaken(DirectoryError):
 
 DEFAULT_EXPECTATIONS = Path(__file__).resolve().parents[2] / "corpus" / "leadership_sectors.yaml"
 
-Excerpts = Callable[[str, str, int], list[Hit]]  # (search, the draft's city, how many) -> excerpts
+# (the expected sector, the draft's city, how many) -> excerpts where other cities bring it in
+Excerpts = Callable[["ExpectedSector", str, int], list[Hit]]
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class ExpectedSector:
     search: str  # finds where cities describe bringing it in
     detail: str = ""  # "research partner": a part of a sector looked for by name
     match: tuple[str, ...] = ()  # with `detail`: words an organisation's name holds to count
+    words: tuple[str, ...] = ()  # words (any language) that show a passage names the sector
 
     def held_by(self, member: RosterMember) -> bool:
         if self.match:
@@ -84,9 +86,10 @@ def load_expectations(path: str | Path | None = None) -> Expectations:
         sector = str(raw.get("sector") or "")
         if sector not in SECTORS:
             raise DirectoryError(f"{path}: unknown sector {sector!r}; use one of: {', '.join(SECTORS)}.")
+        match = tuple(str(w) for w in raw.get("match") or ())
         out.append(ExpectedSector(sector, " ".join(str(raw.get("quote") or "").split()),
-                                  str(raw.get("search") or sector), str(raw.get("detail") or ""),
-                                  tuple(str(w) for w in raw.get("match") or ())))
+                                  str(raw.get("search") or sector), str(raw.get("detail") or ""), match,
+                                  tuple(str(w) for w in raw.get("words") or ()) or match))
     src = data.get("source") or {}
     return Expectations(tuple(out), str(src.get("document") or ""), str(src.get("title") or ""),
                         src.get("page"), str(src.get("section") or ""))
@@ -175,7 +178,7 @@ class Roster:
 
         Args:
             draft_id: the draft.
-            excerpts: finds excerpts for a missing sector: (its search, the draft's city, k) -> hits.
+            excerpts: finds excerpts for a missing sector: (the sector, the draft's city, k) -> hits.
             city: the draft's city (its own documents are not offered as examples).
             k: excerpts per missing sector.
         """
@@ -184,7 +187,7 @@ class Roster:
         for expected in self.expectations.sectors:
             check = SectorCheck(expected, [m for m in members if expected.held_by(m)])
             if not check.present and excerpts is not None:
-                check.excerpts = excerpts(expected.search, city, k)
+                check.excerpts = excerpts(expected, city, k)
             out.append(check)
         return out
 
