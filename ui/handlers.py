@@ -105,13 +105,15 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.lang_pick: gr.Dropdown(value=lang),
             lay.intro: render.intro(lang),
             lay.banner: act.banner(user, lang),
-            # the rule is kb.access'; the labels are sent again so that the tab strip re-reads them in `lang`
-            lay.search_tab: gr.Tab(label=L("tab.search")),
-            lay.drafting_tab: gr.Tab(label=L("tab.drafting")),
+            # the rule is kb.access'; the labels are sent again so that the tab strip re-reads them in `lang`,
+            # each with its visibility: the strip re-reads only a tab whose visibility is sent (one sent
+            # its label alone kept the browser's language: "Drafting" on a Spanish page, until clicked)
+            lay.search_tab: gr.Tab(label=L("tab.search"), visible=True),
+            lay.drafting_tab: gr.Tab(label=L("tab.drafting"), visible=True),
             lay.library_tab: gr.Tab(label=L("tab.library"), visible=can(role, "edit") or can(role, "remove")),
             lay.add_tab: gr.Tab(label=L("tab.add"), visible=can(role, "add")),
-            lay.directory_tab: gr.Tab(label=L("tab.directory")),
-            lay.group_tab: gr.Tab(label=L("tab.group")),
+            lay.directory_tab: gr.Tab(label=L("tab.directory"), visible=True),
+            lay.group_tab: gr.Tab(label=L("tab.group"), visible=True),
             lay.query: gr.Textbox(rtl=direction(lang) == "rtl"),
             lay.pin_section: gr.Dropdown(choices=act.section_choices(lang, auto=True)),
             lay.section_sel: gr.Dropdown(choices=sections),

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from browser_helpers import ARTIFACTS, RunningApp, new_page, query_box, search, shot, start_app, tab
 
-from ui.i18n import LANGUAGES, catalogue
+from ui.i18n import LANGUAGES, catalogue, t
 
 pytestmark = pytest.mark.browser
 
@@ -217,9 +217,14 @@ def test_the_language_switch_relabels_the_page_in_place(browser: Any, app: Runni
         page.get_by_role("tab", name="البحث").wait_for()
         assert page.evaluate("document.documentElement.dir") == "rtl"
         page.locator("#kb-banner", has_text="للمسؤولين").wait_for()
+        arabic = [t("ar", f"tab.{key}") for key in ("search", "drafting", "directory", "group", "library", "add")]
+        assert page.locator("[role=tab]").all_inner_texts() == arabic  # every tab, not only the open one
         page.reload()  # the choice is kept on this browser
         page.get_by_role("tab", name="البحث").wait_for()
         assert page.evaluate("document.documentElement.dir") == "rtl"
+        # the tabs that were not open kept the browser's language ("Drafting" on an Arabic page)
+        page.get_by_role("tab", name=arabic[-1]).wait_for()
+        assert page.locator("[role=tab]").all_inner_texts() == arabic
     finally:
         page.evaluate("window.localStorage.removeItem('kb-lang')")
         page.context.close()
