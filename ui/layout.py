@@ -147,7 +147,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                                              elem_id="kb-draft-sel", allow_custom_value=True)
                 c["section_sel"] = gr.Dropdown(label=L("pin.section"), choices=sections, value=first_section,
                                                scale=3, elem_id="kb-section-sel")
-            with gr.Row():
+            with gr.Row(elem_id="kb-new-draft"):
                 c["new_title"] = gr.Textbox(label=L("draft.new_title"), scale=3, placeholder=L("help.new_title"))
                 c["new_city"] = gr.Textbox(label=L("field.city"), scale=2, elem_id="kb-new-city")
                 c["create_btn"] = gr.Button(L("draft.create"), scale=1, elem_id="kb-create-draft")

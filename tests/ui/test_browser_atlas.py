@@ -107,6 +107,9 @@ def test_on_a_phone_nothing_is_wider_than_the_screen(browser: Any, atlas_app: Ru
         assert menu["y"] >= intro["y"] + intro["height"] - 1
         field_box = phone.locator("#kb-pin-section input[role=combobox]")
         assert float(field_box.evaluate("e => parseFloat(getComputedStyle(e).paddingRight)")) >= 20
+        # the draft and section menus one under the other, each the page's width ("§1 Grupo de l" was cut)
+        for menu_id in ("kb-pin-draft", "kb-pin-section"):
+            assert phone.locator(f"#{menu_id}").bounding_box()["width"] >= 300, menu_id
         # the heat map scrolls sideways: the page says so, and the city names stay in view
         assert phone.locator(".kb-heat-swipe").is_visible()
         scroller = phone.locator(".kb-heat-scroll")
