@@ -9,6 +9,7 @@ Every word is a catalogue key (`ui.i18n`, `atlas.*`).
 from typing import Any
 
 from ui.actions import Actions, Shown
+from ui.draft_actions import AUTO_SECTION
 from ui.i18n import label as L
 from ui.i18n import normalize, t
 from ui.overview import KEEP_ALL_JS, OVERVIEW_JS, SHOW_CELL_JS
@@ -117,6 +118,10 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
         return act.cards(user_of(request), shown, lang, working), status, shown, gr.skip()
 
     def examples(lang, working, section, profile, request: gr.Request):
+        """The section's examples; "the passage's own section" (Search's pin menu) names no section,
+        so the examples shown stay as they are."""
+        if section == AUTO_SECTION:
+            return gr.skip(), gr.skip(), gr.skip()
         hits, status = act.examples(user_of(request), working, section, profile, lang)
         shown = Shown(hits, typed=False)  # listed, not searched for typed words
         return act.cards(user_of(request), shown, lang, working), status, shown

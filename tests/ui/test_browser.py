@@ -285,6 +285,11 @@ def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_p
     search(page, "what happens after a hate crime")
     page.locator(".kb-card", has_text="After a hate crime").first.locator("button[data-act=pin]").click()
     page.locator("#kb-search-status", has_text="Added to §7 “Response to incidents”").wait_for()
+    # back to "the passage's own section": a choice, not a mistake (it raised "Choose the draft section first")
+    choose(page, "kb-pin-section", "The passage's own section (suggested)")
+    page.wait_for_timeout(1500)
+    assert page.locator(".toast-body").filter(has_text="section first").count() == 0
+    assert page.locator("#kb-section-sel input").first.input_value().startswith("§7")  # the draft's stays
     tab(page, "Drafting")
     draft = page.locator("#kb-draft")
     draft.locator(".kb-excerpt").nth(1).wait_for()
