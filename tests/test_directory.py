@@ -175,6 +175,7 @@ def test_a_hit_a_pin_and_an_entry_cite_the_subsection_their_words_sit_in(kb: obj
     assert quoted.citation == hit.citation and quoted.meta["section"][-1].startswith("Secondary")
     whole = kb.drafts.pin(draft.id, "directory", hit)  # both tables: cited under what they share
     assert whole.citation.endswith(f"§ {levels}") and whole.meta["section"] == [levels]
+    assert whole.text.startswith("Primary prevention: for everyone\n")  # the first table keeps its heading
     entry = kb.directory.from_excerpt(kb.document(hit.doc_id), hit.chunk_id, row)
     assert entry.sources[0].section == hit.section
 

@@ -38,11 +38,12 @@ def stored_excerpt(catalog: Catalog, excerpt: Hit | Chunk) -> tuple[int, Chunk |
 
 def excerpt_body(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Document | None, whole: str) -> str | None:
     """The passage without a first line that only repeats the document's title or the section
-    heading (the citation names both), or None when it has no such line."""
+    heading (the citation names both), or None when it has no such line. A passage that packs several
+    subsections is cited under the path they share, so the first one's heading stays in the quote."""
     from kb.searching.highlights import body_text
 
     title = doc.title if doc is not None else (excerpt.title if isinstance(excerpt, Hit) else "")
-    section = chunk.section if chunk is not None else excerpt.section
+    section = chunk.section_of() if chunk is not None else excerpt.section
     body = body_text(whole, (title, *section))
     return body if body != whole.strip() else None
 
