@@ -121,6 +121,16 @@ def test_on_a_phone_nothing_is_wider_than_the_screen(browser: Any, atlas_app: Ru
         after = city.bounding_box()
         assert abs(after["x"] - before["x"]) < 1, (before, after)
         shot(phone, "heat-map-phone-scrolled")
+        # a draft's items: the quote takes the width, its ↑ ↓ ✕ below it (beside it, a narrow column)
+        kb = atlas_app.kb
+        draft = next(iter(kb.drafts.list()), None) or kb.drafts.create("Villa Sol", "Villa Sol plan")
+        kb.drafts.pin(draft.id, "leadership", kb.catalog.chunks([int(kb.catalog.chunk_ids()[0])]).popitem()[1])
+        phone.reload()
+        phone.get_by_role("tab", name="Drafting").click()
+        item = phone.locator("#kb-draft .kb-item").first
+        item.wait_for()
+        body, actions = item.locator(".kb-item-body").bounding_box(), item.locator(".kb-item-actions").bounding_box()
+        assert body["width"] >= 260 and actions["y"] >= body["y"] + body["height"] - 1, (body, actions)
     finally:
         phone.context.close()
     wide = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
