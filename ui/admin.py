@@ -21,14 +21,15 @@ __all__ = ["build_admin", "build_share", "wire_admin"]
 
 def build_share(gr: Any) -> SimpleNamespace:
     """Share the working draft read-only with a workspace or the whole network (in the Drafting tab)."""
-    with gr.Row(elem_id="kb-share"):
+    with gr.Row(elem_id="kb-share") as row:
         # the choices come when the menu is opened; the server checks the value either way
         share_sel = gr.Dropdown(label=L("share.with"), choices=[], elem_id="kb-share-sel", scale=3,
                                 allow_custom_value=True)
         share_btn = gr.Button(L("share.button"), elem_id="kb-share-btn", scale=1)
         unshare_btn = gr.Button(L("share.stop"), elem_id="kb-unshare-btn", scale=1)
     share_status = gr.HTML(elem_id="kb-share-status")
-    return SimpleNamespace(share_sel=share_sel, share_btn=share_btn, unshare_btn=unshare_btn, share_status=share_status)
+    return SimpleNamespace(share_sel=share_sel, share_btn=share_btn, unshare_btn=unshare_btn, share_status=share_status,
+                           row=row)
 
 
 def build_admin(gr: Any) -> SimpleNamespace:

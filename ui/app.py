@@ -129,7 +129,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         language_out = [c.lang, c.lang_pick, c.intro, c.banner, c.search_tab, c.drafting_tab, c.library_tab, c.add_tab,
                         c.query, c.pin_section,
                         c.section_sel, c.table, c.library_list, c.outcomes, *filter_list,
-                        *[f[k] for f in (c.edit, c.add_meta) for k in CHOICE_FIELDS]]
+                        *[f[k] for f in (c.edit, c.add_meta) for k in CHOICE_FIELDS], *c.drafter_rows]
         drafts_out = [c.working, c.pin_draft, c.draft_sel]
         card_out = [c.results, c.search_status, c.shown, c.suggestions, c.suggest_status, c.suggest_shown,
                     c.draft_html, *drafts_out, c.reader, c.reader_panel, c.original_file, *card_outputs(c)]

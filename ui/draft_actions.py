@@ -106,6 +106,17 @@ class DraftActions(BaseActions):
         editable = (i for _, i in choices if self.kb.draft_access.can_edit(caller, int(i)))
         return next(editable, choices[0][1] if choices else None)
 
+    def may_draft(self, user: str | None) -> bool:
+        """Whether this reader may change some draft: start one in a workspace, or edit one they see.
+        A reader of shared drafts only is shown no drafting controls (each would only refuse)."""
+        caller = self.caller(user)
+        if not can(caller.role, "draft"):
+            return False
+        access = self.kb.draft_access
+        if caller.network_wide or access.creatable(caller):
+            return True
+        return any(access.can_edit(caller, d) for d in access.visible(caller) or ())
+
     def card_rights(self, user: str | None, draft_id: Any) -> render.CardRights:
         """What a result card offers this reader, so that no button only refuses when clicked:
         Pin when the working draft is one they may change (with none chosen, when they may start
@@ -173,7 +184,9 @@ class DraftActions(BaseActions):
              removed: DraftItem | None = None) -> str:
         self.check(user, "draft")
         self.require_draft(user, draft_id, edit=False, what="view")
-        return render.draft_view(self._draft(draft_id), section_key, lang, removed)
+        draft = self._draft(draft_id)
+        editable = draft is not None and self.kb.draft_access.can_edit(self.caller(user), draft.id)
+        return render.draft_view(draft, section_key, lang, removed, editable=editable)
 
     @kb_thread
     def card_states(self, draft_id: Any, chunk_ids: Sequence[int], lang: str = "en") -> dict[int, render.CardState]:

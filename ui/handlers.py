@@ -98,6 +98,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
     def language_updates(lang: str, user: str | None) -> dict:
         """Everything the server writes in the page language, for `lang` (on load and on a switch)."""
         role = act.role(user)
+        drafter = act.may_draft(user)
         forms = form_choices(lang)
         sections = act.section_choices(lang)
         ups = {
@@ -114,6 +115,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.add_tab: gr.Tab(label=L("tab.add"), visible=can(role, "add")),
             lay.directory_tab: gr.Tab(label=L("tab.directory"), visible=True),
             lay.group_tab: gr.Tab(label=L("tab.group"), visible=True),
+            # pinning, a new draft, notes, renaming and sharing: for those who may change some draft
+            **{row: gr.Row(visible=drafter) for row in lay.drafter_rows},
             lay.query: gr.Textbox(rtl=direction(lang) == "rtl"),
             lay.pin_section: gr.Dropdown(choices=act.section_choices(lang, auto=True)),
             lay.section_sel: gr.Dropdown(choices=sections),

@@ -132,12 +132,14 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                     for key in YEAR_FILTERS:
                         c[key] = gr.Textbox(label=L(f"filter.{key}"), placeholder=L("help.year"),
                                             elem_id=f"kb-{key.replace('_', '-')}")
-            with gr.Row(elem_id="kb-pin-target", equal_height=True):
+            # the "drafter_rows" are shown only to those who may change some draft (ui.handlers)
+            with gr.Row(elem_id="kb-pin-target", equal_height=True) as pin_target:
                 c["pin_draft"] = gr.Dropdown(label=L("pin.draft"), choices=[], value=None, scale=3,
                                              elem_id="kb-pin-draft", info=L("pin.help"))
                 c["pin_section"] = gr.Dropdown(label=L("pin.section"), choices=act.section_choices(auto=True),
                                                value=AUTO_SECTION, scale=3, elem_id="kb-pin-section")
             c["search_status"] = gr.HTML(elem_id="kb-search-status")
+            drafter_rows = [pin_target]
             c["results"] = gr.HTML(elem_id="kb-results", js_on_load=CLICK_JS)
             build_overview_panel(gr, c)  # the collection at a glance: the page never opens empty
         with gr.Tab(L("tab.drafting"), id="drafting") as drafting_tab:
@@ -147,7 +149,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                                              elem_id="kb-draft-sel", allow_custom_value=True)
                 c["section_sel"] = gr.Dropdown(label=L("pin.section"), choices=sections, value=first_section,
                                                scale=3, elem_id="kb-section-sel")
-            with gr.Row(elem_id="kb-new-draft"):
+            with gr.Row(elem_id="kb-new-draft") as new_draft:
+                drafter_rows.append(new_draft)
                 c["new_title"] = gr.Textbox(label=L("draft.new_title"), scale=3, placeholder=L("help.new_title"))
                 c["new_city"] = gr.Textbox(label=L("field.city"), scale=2, elem_id="kb-new-city")
                 c["create_btn"] = gr.Button(L("draft.create"), scale=1, elem_id="kb-create-draft")
@@ -156,11 +159,13 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["suggest_status"] = gr.HTML()
             c["suggestions"] = gr.HTML(elem_id="kb-suggestions", js_on_load=CLICK_JS)
             build_examples_panel(gr, c)  # examples from comparable cities, for this section
-            with gr.Row():
+            with gr.Row(elem_id="kb-note-row") as note_row:
+                drafter_rows.append(note_row)
                 c["note"] = gr.Textbox(label=L("draft.note"), lines=2, scale=5)
                 c["note_btn"] = gr.Button(L("draft.add_note"), scale=1)
             c["draft_html"] = gr.HTML(elem_id="kb-draft", js_on_load=CLICK_JS)
-            with gr.Row():
+            with gr.Row(elem_id="kb-draft-admin") as draft_admin:
+                drafter_rows.append(draft_admin)
                 c["rename_title"] = gr.Textbox(label=L("draft.rename_to"), scale=3)
                 c["rename_btn"] = gr.Button(L("draft.rename"), scale=1)
                 c["delete_ok"] = gr.Checkbox(label=L("common.sure"), scale=1)
@@ -173,6 +178,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["export_file"] = gr.HTML("", elem_id="kb-export-file", visible=False)
             c["exports"] = gr.State([])  # the session's export links, newest first (ui.handlers.exporter)
             c["share"] = build_share(gr)  # read-only with another workspace or the network
+            c["drafter_rows"] = [*drafter_rows, c["share"].row]
         directory_tabs(gr, c)
         group_tab(gr, c)
         with gr.Tab(L("tab.library"), id="library", visible=act.local) as library_tab:

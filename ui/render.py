@@ -125,12 +125,12 @@ def item_citation_text(item: DraftItem, lang: str) -> str:
                       m.get("section") or (), lang)
 
 
-def _item_html(item: DraftItem, lang: str) -> str:
+def _item_html(item: DraftItem, lang: str, editable: bool = True) -> str:
     buttons = "".join(
         f'<button class="kb-act" data-act="{act}" data-item="{item.id}" title="{esc(t(lang, key))}" '
         f'aria-label="{esc(t(lang, key))}">{sign}</button>'
         for act, sign, key in (("up", "↑", "draft.up"), ("down", "↓", "draft.down"), ("remove", "✕", "draft.remove"))
-    )
+    ) if editable else ""
     if item.kind == "excerpt":
         language = item.meta.get("language") or ""
         quote_dir = "rtl" if rtl_language(language) else "auto"
@@ -147,9 +147,9 @@ def _item_html(item: DraftItem, lang: str) -> str:
 
 
 def draft_view(draft: Draft | None, section_key: str | None = None, lang: str = "en",
-               removed: DraftItem | None = None) -> str:
-    """A draft's sections and items; each item has up/down/remove buttons (`data-item`); after a
-    removal, a line that undoes it."""
+               removed: DraftItem | None = None, editable: bool = True) -> str:
+    """A draft's sections and items; each item has up/down/remove buttons (`data-item`) when the
+    reader may change the draft (`editable`); after a removal, a line that undoes it."""
     if draft is None:
         return f'<div class="kb-empty" dir="{direction(lang)}">{esc(t(lang, "draft.none"))}</div>'
     parts = [
@@ -172,7 +172,7 @@ def draft_view(draft: Draft | None, section_key: str | None = None, lang: str = 
             f'<section class="kb-draft-section{current}" data-section="{esc(sec.section.key)}">'
             f"<h3>§{number} {esc(section_title(sec.section, lang))} <small>({len(sec.items)})</small></h3>"
         )
-        parts += [_item_html(item, lang) for item in sec.items]
+        parts += [_item_html(item, lang, editable) for item in sec.items]
         parts.append("</section>")
     return f'<div class="kb-draft" dir="{direction(lang)}">' + "".join(parts) + "</div>"
 

@@ -531,9 +531,14 @@ def test_a_card_offers_only_the_buttons_that_would_work(act: Actions, tmp_path: 
     assert buttons("vic", None) == set()  # and may start no draft anywhere
     chunk = int(act.kb.catalog.chunk_ids()[0])
     assert 'data-act="pin"' not in act.reader("vic", chunk, [], "en", draft_id=plan.id)  # the reader: nor there
+    act.kb.drafts.pin(plan.id, "monitoring", act.kb.catalog.chunks([chunk])[chunk])
+    assert 'data-act="remove"' not in act.view("vic", plan.id, None, "en")  # the draft's items: no ↑ ↓ ✕
+    assert 'data-act="remove"' in act.view("ana", plan.id, None, "en")
+    assert not act.may_draft("vic") and act.may_draft("ana")  # the page's drafting controls (ui.handlers)
     assert buttons("ana", plan.id) == buttons("ana", None) == {"pin", "directory"}
     ws.set_member("Lyon", "vic", "drafter")
     assert buttons("vic", plan.id) == {"pin", "directory"}  # the draft's own directory
+    assert act.may_draft("vic") and 'data-act="remove"' in act.view("vic", plan.id, None, "en")
     assert 'data-act="pin"' in act.reader("vic", chunk, [], "en", draft_id=plan.id)
     assert buttons("vic", None) == {"pin"}  # a new draft, but the network's directory is a coordinator's
     status, _ = act.pin("vic", plan.id, "coordination", act.kb.catalog.chunk_ids()[0])

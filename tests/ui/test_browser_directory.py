@@ -211,6 +211,11 @@ def test_a_viewer_sees_no_contact_fields_of_a_non_public_entry(browser: Any, app
         card = bob.locator(".kb-card", has_text="Turning Point").first
         assert card.locator("button[data-act=more]").is_visible()
         assert card.locator("button[data-act=pin], button[data-act=directory]").count() == 0
+        assert not bob.locator("#kb-pin-target").is_visible()  # nor a draft to pin to
+        tab(bob, "Drafting")
+        bob.locator("#kb-section-sel").wait_for()
+        for elem_id in ("kb-new-draft", "kb-note-row", "kb-draft-admin", "kb-share"):
+            assert not bob.locator(f"#{elem_id}").is_visible(), elem_id
         tab(bob, "Leadership group")
         bob.locator("#kb-group .kb-empty").wait_for()
         assert not bob.locator("#kb-group-form").is_visible()
