@@ -104,6 +104,9 @@ def test_add_to_directory_prefills_the_form_from_the_excerpt(act: Actions) -> No
     assert values["name"] == "Turning Point" and values["city"] == "Larchmont Ridge"
     assert sources[0]["quote"] == "Anyone can call Turning Point confidentially on weekdays."
     assert sources[0]["chunk_id"] == chunk.id and "Support" in note
+    _, sources, note = act.prefill("vic", chunk.id, None, None, "es")  # the source as the cards write it
+    assert "Larchmont Ridge, US" in sources[0]["citation"]  # stored as ever
+    assert "Larchmont Ridge, Estados Unidos" in note and ", US" not in note
     values, sources, _ = act.prefill("vic", chunk.id, "call  Turning Point", None)  # a browser selection
     assert sources[0]["quote"] == "call Turning Point"
 
