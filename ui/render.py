@@ -333,7 +333,9 @@ def banner(role: str, user: str | None, lang: str = "en", drafts: Sequence[str] 
         rights = t(lang, "banner.rights_and", first=", ".join(parts[:-1]), last=parts[-1])
     else:
         rights = t(lang, "banner.rights_no_workspace")
-    said = t(lang, "banner.signed_in", user=user or "", role=t(lang, f"role.{role}"), rights=rights)
+    # a viewer account who drafts in a workspace is a drafter there: "viewer" made them think they could not
+    shown_role = "drafter" if role == "viewer" and drafts else role
+    said = t(lang, "banner.signed_in", user=user or "", role=t(lang, f"role.{shown_role}"), rights=rights)
     return (
         f'<div class="kb-banner" role="status" dir="{direction(lang)}">{esc(said)} '
         f'<a class="kb-sign-out" href="logout">{esc(t(lang, "banner.sign_out"))}</a></div>'

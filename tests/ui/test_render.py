@@ -121,6 +121,9 @@ def test_banner_says_local_mode_plainly_with_the_command_folded_away() -> None:
     said = banner("viewer", "bob", drafts=["Lindenhall"], reads=["Ashcombe"])
     assert "you can search, draft in Lindenhall and read the drafts of Ashcombe." in said
     assert "you can search and draft in Lindenhall." in banner("viewer", "bob", drafts=["Lindenhall"])
+    # a viewer account who drafts somewhere is called a drafter ("viewer" read as "cannot draft")
+    assert "Signed in as bob (drafter)" in said and "(viewer)" in banner("viewer", "bob", reads=["Ashcombe"])
+    assert "(redactor(a))" in banner("viewer", "bob", "es", drafts=["Lindenhall"])
     assert "search, draft and manage documents" in banner("coordinator", "ana")
     assert 'href="logout"' in said and "Sign out" in said and "Abmelden" in banner("viewer", "bob", "de")
     assert 'href="logout"' not in local  # nobody signs in or out in single-user mode
