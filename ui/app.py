@@ -159,6 +159,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         c.reader.kb_action(guard(h.on_reader), [c.lang, c.shown, c.working, c.section, c.pin_section], card_out,
                            api_name=False).then(None, None, None, js=AFTER_CARD_JS)
         c.reader_close.click(h.close_reader, None, c.reader_panel, api_name=False)
+        c.tabs.select(h.close_reader, None, c.reader_panel, api_name=False)  # it stayed over the next tab
 
         # --- drafting --------------------------------------------------------------------------------
         for chooser in (c.pin_draft, c.draft_sel):
