@@ -216,8 +216,9 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["add_status"] = gr.HTML(elem_id="kb-add-status")
             c["outcomes"] = gr.Dataframe(
                 headers=OUTCOME_HEADERS, interactive=False, elem_id="kb-outcomes", wrap=True, buttons=TABLE_BUTTONS,
-                # file, outcome, reason, chunks, pages, language, title: the reason is read whole
-                column_widths=["16%", "8%", "46%", "6%", "5%", "7%", "12%"],
+                # file, outcome, reason, chunks, pages, language, title: the reason is read whole, and
+                # "passages" / "passagens" fit on one line
+                column_widths=["16%", "8%", "42%", "9%", "6%", "7%", "12%"],
             )
             build_jobs_panel(gr, c)  # the latest uploads and `kb add` runs, as jobs (ui.jobs_ui)
     # An original asked for from a card or the reader, under its own name (the page clicks it for you).
