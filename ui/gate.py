@@ -15,7 +15,7 @@ An ASGI middleware in front of Gradio's own routes (given to `Blocks.launch` thr
 - `GET /` and `GET /config` before signing in: the page and Gradio's config name the sign-in message,
   which is given in the visitor's language (the page's `?lang=`, else the browser's) and, for Arabic,
   lays the sign-in form out right to left; Gradio writes its own words there (user name, password)
-  in the browser's language.
+  in the browser's language, which a `?lang=` address sets for that page (a one-line script).
 The signed-in user is Gradio's: its session cookie, looked up in the app's token table. Loading the
 page with the session of an account disabled or removed since it signed in ends that session, so the
 sign-in form shows.
@@ -103,6 +103,7 @@ class Gate:
         """The page (its embedded config) or Gradio's "not signed in" config answer, with the sign-in
         message in the visitor's language."""
         words = sign_in_message(sign_in_language(scope))
+        asked = Request(scope).query_params.get("lang")
         start: MutableMapping[str, Any] = {}
         body: list[bytes] = []
 
@@ -118,6 +119,8 @@ class Gate:
                 data = _with_message(data, words)
             elif start.get("status") == 200:  # the page: its config, embedded as JSON in a script
                 data = data.replace(_embedded(t("en", "auth.message")), _embedded(words), 1)
+                if asked in LANGUAGES:  # Gradio's own words (Login, password) too, before its code runs
+                    data = data.replace(b"<head>", b"<head>" + _browser_language(asked), 1)
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
             await send({**start, "headers": [*headers, (b"content-length", str(len(data)).encode())]})
             await send({"type": "http.response.body", "body": data})
@@ -244,6 +247,16 @@ def sign_in_message(lang: str) -> str:
 def _embedded(message: str) -> bytes:
     """`"auth_message":"..."` as the page embeds Gradio's config (its "</" escaped, inside a script)."""
     return ('"auth_message":' + json.dumps(message, ensure_ascii=False).replace("</", "<\\/")).encode("utf-8")
+
+
+def _browser_language(lang: str) -> bytes:
+    """A script that makes the browser's language `lang` for this page: Gradio writes its sign-in words
+    (Login, username, password, "Incorrect credentials") in the browser's language, which an address
+    with `?lang=` overrules, as it does for the rest of the page once signed in."""
+    tags = json.dumps([lang])
+    return (f"<script>try {{ Object.defineProperty(navigator, 'language', {{get: () => {json.dumps(lang)}}}); "
+            f"Object.defineProperty(navigator, 'languages', {{get: () => {tags}}}); }} catch (e) {{}}</script>"
+            ).encode()
 
 
 def _with_message(body: bytes, message: str) -> bytes:

@@ -568,7 +568,7 @@ def test_the_sign_in_message_is_given_in_the_visitors_language_in_gradios_answer
     the language of the address opened (?lang=), else of the browser."""
     import json
 
-    from ui.gate import _with_message, sign_in_language, sign_in_message
+    from ui.gate import _browser_language, _with_message, sign_in_language, sign_in_message
 
     def scope(query: str = "", **headers: str) -> dict:
         return {"type": "http", "method": "GET", "path": "/config", "query_string": query.encode(),
@@ -585,3 +585,4 @@ def test_the_sign_in_message_is_given_in_the_visitors_language_in_gradios_answer
     assert "سجّل الدخول" in detail["auth_message"] and "direction: rtl" in detail["auth_message"]
     assert "direction" not in sign_in_message("es") and "Inicie sesión" in sign_in_message("es")
     assert _with_message(b"not json", "x") == b"not json"
+    assert b"navigator, 'language', {get: () => \"de\"}" in _browser_language("de")

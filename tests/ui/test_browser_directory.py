@@ -266,6 +266,9 @@ def test_the_sign_in_page_speaks_the_visitors_language(browser: Any, app: Runnin
         spanish.goto(app.url.rstrip("/") + "/?lang=es")
         spanish.get_by_text("Inicie sesión con su nombre de usuario de la base de conocimiento.").wait_for()
         assert spanish.evaluate("getComputedStyle(document.documentElement).direction") == "ltr"
+        # Gradio's own words follow the address too, not the English browser
+        assert spanish.get_by_role("button", name="Iniciar sesión").is_visible()
+        assert spanish.get_by_text("contraseña").is_visible()
     finally:
         spanish.context.close()
     assert "Signed in as alice" in signed_in(browser, app, "alice").inner_text("#kb-banner")  # and signing in works
