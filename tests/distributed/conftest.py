@@ -48,12 +48,12 @@ class Cluster:
         self.nodes.append(node)
         return node
 
-    def kill(self, node: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
+    def kill(self, node: subprocess.Popen[bytes], sig: int = signal.SIGKILL, wait: float = 30) -> None:
         """Kill one node: its `ray start` session (raylet, its workers; the GCS on the head)."""
         with contextlib.suppress(ProcessLookupError):
             os.killpg(node.pid, sig)
         with contextlib.suppress(subprocess.TimeoutExpired):
-            node.wait(timeout=30)
+            node.wait(timeout=wait)
 
     def cpus(self) -> int:
         out = subprocess.run([sys.executable, "-c", (
@@ -89,7 +89,9 @@ def cluster() -> Iterator[Cluster]:
         yield c
     finally:
         for node in reversed(c.nodes):
-            c.kill(node, signal.SIGTERM)
+            # a few seconds to stop cleanly, then killed: a head node given SIGTERM waited out the whole
+            # 30 s (the suite's slowest teardown) for nothing this test needs
+            c.kill(node, signal.SIGTERM, wait=5)
             c.kill(node)
         shutil.rmtree(temp, ignore_errors=True)
         if saved is None:
