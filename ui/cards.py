@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from kb.searching.citations import Part
+from kb.searching.citations import Part, section_path
 from kb.searching.highlights import body_text
 from kb.types import Hit
 from ui.i18n import direction, t
@@ -20,7 +20,7 @@ from ui.i18n.locale import country_name, language_name
 from ui.render_base import esc, isolated, local_parts, rtl_language
 
 __all__ = ["Original", "CardState", "CardRights", "PinnedAt", "result_cards", "excerpt_window", "body_text",
-           "highlight", "citation_parts", "citation_text", "section_names"]
+           "highlight", "citation_parts", "citation_text"]
 
 WINDOW = 700  # characters a card shows before "show more"
 CONTEXT = 240  # characters of context kept around the highlighted sentences
@@ -124,13 +124,6 @@ def citation_text(hit: Hit, lang: str) -> str:
     return "".join(text for text, _ in citation_parts(hit, lang))
 
 
-def section_names(hit: Hit) -> list[str]:
-    """The hit's headings, without one that repeats the title and without a doubled "§"."""
-    title = " ".join(hit.title.split()).casefold()
-    path = [s.lstrip("§ ").strip() for s in hit.section if " ".join(s.split()).casefold() != title]
-    return [p for p in path if p]
-
-
 def _badge(code: str | None, lang: str) -> str:
     name = language_name(code, lang)
     if not name:
@@ -200,7 +193,7 @@ def _card(n: int, hit: Hit, original: Original, lang: str, rights: CardRights, s
     # separators between them in the page's (see `ui.render_base.isolated`)
     meta = " · ".join(p for p in (_place_html(hit.city, hit.country, lang), esc(hit.year) if hit.year else "",
                                   esc(_doc_type(hit.doc_type, lang))) if p)
-    path = " › ".join(f"<bdi>{esc(name)}</bdi>" for name in section_names(hit))
+    path = " › ".join(f"<bdi>{esc(name)}</bdi>" for name in section_path(hit.title, hit.section))
     where = " · ".join(p for p in (esc(t(lang, "card.page", page=str(hit.page))) if hit.page else "",
                                    f"§ {path}" if path else "") if p)
     pin = ""
