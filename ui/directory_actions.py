@@ -35,7 +35,7 @@ from ui import directory_render as view
 from ui.actions_base import BaseActions, UiError, kb_thread
 from ui.draft_actions import find_quote, highlighted_span, slug
 from ui.i18n import Msg, t
-from ui.render_base import cited_text, message
+from ui.render_base import citation_record, cited_text, message
 
 __all__ = ["DirectoryActions", "FORM_FIELDS", "NETWORK_SCOPE"]
 
@@ -172,8 +172,7 @@ class DirectoryActions(BaseActions):
         cities = [str(d.metadata.get("city")) for d in self.kb.documents() if d.metadata.get("city")]
         entry = self.kb.directory.from_excerpt(doc, chunk.id, part, cities)
         source = entry.sources[0]
-        cited = cited_text(source.citation, source.title, source.meta.get("city"), source.meta.get("country"),
-                           source.meta.get("year"), source.page, source.section, lang)  # as the cards write it
+        cited = cited_text(*citation_record(source), lang)  # as the cards write it
         note = t(lang, "directory.form_from_card", citation=cited)
         return self._form_values(entry), [source.to_dict() | {"chunk_id": source.chunk_id, "doc_id": source.doc_id}], note
 

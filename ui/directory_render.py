@@ -13,7 +13,7 @@ from kb.directory import CONTACT_FIELDS, Candidate, Entry, ImportReport, RosterM
 from kb.searching.highlights import one_line
 from kb.types import Hit
 from ui.i18n import direction, t
-from ui.render_base import esc, message, stored_citation
+from ui.render_base import citation_record, esc, message, stored_citation
 
 __all__ = ["entry_cards", "source_html", "form_source", "candidate_choices", "import_report", "group_view",
            "value_label", "scope_label"]
@@ -39,9 +39,7 @@ def source_html(source: Source, lang: str) -> str:
                   f'{esc(t(lang, "directory.open_source"))}</button>')
     quote = " ".join(source.quote.split())
     # its parts isolated, each in its own direction, the separators in the page's (ui.render_base.stored_citation)
-    cited = (stored_citation(source.citation, source.title, source.meta.get("city"), source.meta.get("country"),
-                             source.meta.get("year"), source.page, source.section, lang)
-             if source.citation else f"<bdi>{esc(source.document)}</bdi>")
+    cited = stored_citation(*citation_record(source), lang) if source.citation else f"<bdi>{esc(source.document)}</bdi>"
     return (f'<li class="kb-source"><span class="kb-citation" dir="{direction(lang)}">{cited}'
             f'</span>{opener}<blockquote class="kb-quote" dir="auto">{esc(quote)}</blockquote></li>')
 
@@ -141,7 +139,7 @@ def import_report(report: ImportReport, lang: str) -> str:
 
 def _excerpt(hit: Hit, lang: str) -> str:
     text = " … ".join(hit.highlights) if hit.highlights else one_line(hit.text, 320)
-    cited = stored_citation(hit.citation, hit.title, hit.city, hit.country, hit.year, hit.page, hit.section, lang)
+    cited = stored_citation(*citation_record(hit), lang)
     return (f'<li class="kb-example"><span class="kb-citation" dir="{direction(lang)}">{cited}</span> '
             f'<button class="kb-act kb-link" data-act="open" data-chunk="{hit.chunk_id}">{esc(t(lang, "card.open"))}</button>'
             f'<blockquote class="kb-quote" dir="auto">{esc(text)}</blockquote></li>')

@@ -19,7 +19,7 @@ from kb.types import Document
 from ui.cards import CardRights, CardState, Original, PinnedAt, highlight, result_cards
 from ui.i18n import catalogue, direction, t
 from ui.i18n.locale import country_name, date_time, language_name
-from ui.render_base import RTL, cited_text, esc, message, rtl_language, stored_citation
+from ui.render_base import RTL, citation_record, cited_text, esc, message, rtl_language, stored_citation
 
 __all__ = [
     "esc",
@@ -111,18 +111,9 @@ def section_purpose(section: Section | None, lang: str) -> str:
     )
 
 
-def _item_citation(item: DraftItem, lang: str) -> str:
-    """A pinned excerpt's citation in `lang`, its parts isolated (see `ui.render_base.stored_citation`)."""
-    m = item.meta
-    return stored_citation(item.citation, m.get("title"), m.get("city"), m.get("country"), m.get("year"),
-                           item.page, m.get("section") or (), lang)
-
-
 def item_citation_text(item: DraftItem, lang: str) -> str:
     """A pinned excerpt's citation as text in `lang`, as the page shows it: an export's reference list."""
-    m = item.meta
-    return cited_text(item.citation, m.get("title"), m.get("city"), m.get("country"), m.get("year"), item.page,
-                      m.get("section") or (), lang)
+    return cited_text(*citation_record(item), lang)
 
 
 def _item_html(item: DraftItem, lang: str, editable: bool = True) -> str:
@@ -136,7 +127,7 @@ def _item_html(item: DraftItem, lang: str, editable: bool = True) -> str:
         quote_dir = "rtl" if rtl_language(language) else "auto"
         body = (
             f'<blockquote class="kb-quote" dir="{quote_dir}" lang="{esc(language)}">{esc(item.text)}</blockquote>'
-            f'<p class="kb-citation" dir="{direction(lang)}">{_item_citation(item, lang)}</p>'
+            f'<p class="kb-citation" dir="{direction(lang)}">{stored_citation(*citation_record(item), lang)}</p>'
         )
     else:
         body = f'<p class="kb-note" dir="auto">{esc(item.text)}</p>'

@@ -17,12 +17,15 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from kb.directory.records import Source
+from kb.drafting.records import DraftItem
 from kb.searching.citations import Part, assemble, citation_parts, section_path
+from kb.types import Hit
 from ui.i18n import t
 from ui.i18n.locale import country_name
 
-__all__ = ["esc", "message", "rtl_language", "isolated", "local_parts", "stored_citation", "cited_text", "RTL",
-           "TABLE_BUTTONS"]
+__all__ = ["esc", "message", "rtl_language", "isolated", "local_parts", "citation_record", "stored_citation",
+           "cited_text", "RTL", "TABLE_BUTTONS"]
 
 # A table's corner buttons: full screen only. Gradio's "Copy table data" is English in every page
 # language (a fixed string, not one of its translation keys).
@@ -59,6 +62,25 @@ def local_parts(title: str, city: str | None, country: str | None, year: object,
     written = t(lang, "card.page_ocr" if ocr else "card.page", page=str(page)) if page else None
     return assemble(title, (city, country_name(country, lang)), year, written, section_path(title, section),
                     comma=t(lang, "common.comma"))
+
+
+Record = tuple[str, str | None, str | None, str | None, object, int | None, tuple[str, ...]]
+
+
+def citation_record(kept: Hit | Source | DraftItem) -> Record:
+    """A stored citation with what its record keeps of the parts it was built from (title, city,
+    country, year, page, section), for `stored_citation` and `cited_text`: a hit has them as fields,
+    a directory source its title, page and section (the place in `meta`), a pinned excerpt its page
+    (the rest in `meta`)."""
+    if isinstance(kept, DraftItem):
+        m = kept.meta
+        return (kept.citation, m.get("title"), m.get("city"), m.get("country"), m.get("year"), kept.page,
+                tuple(m.get("section") or ()))
+    if isinstance(kept, Source):
+        m = kept.meta
+        return (kept.citation, kept.title, m.get("city"), m.get("country"), m.get("year"), kept.page,
+                tuple(kept.section))
+    return kept.citation, kept.title, kept.city, kept.country, kept.year, kept.page, tuple(kept.section)
 
 
 def _record_parts(citation: str, title: str | None, city: str | None, country: str | None, year: object,
