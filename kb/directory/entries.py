@@ -24,6 +24,7 @@ from kb.directory.sectors import body_sector, kind_of_name
 from kb.directory.sources import find_chunk, source_from_chunk
 from kb.directory.store import ALL, DirectoryStore
 from kb.directory.validate import EntryInvalid, clean_entry
+from kb.drafting.excerpts import quoted_section
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache
@@ -247,6 +248,5 @@ class Directory:
         if name:
             kind = "organisation" if body_sector(name) and kind_of_name(name) != "service" else kind_of_name(name)
             sector = body_sector(name) or ""
-        at = chunk.text.find(quote)  # cited under the subsection the quote sits in (Chunk.section_of)
-        return Entry(name=name, kind=kind, sector=sector, city=city,
-                     sources=(source_from_chunk(doc, chunk, quote, section=chunk.section_of(at, at + len(quote))),))
+        return Entry(name=name, kind=kind, sector=sector, city=city,  # cited where the quote sits, as a pin is
+                     sources=(source_from_chunk(doc, chunk, quote, section=quoted_section(chunk, quote)),))
