@@ -256,8 +256,8 @@ class Searcher:
         mark_highlights(hits, query, qvec, dense=highlight_with == "dense", catalog=self.catalog, indexes=self.indexes)
         for hit in hits:  # cited under the subsection its highlighted sentences sit in (Chunk.section_of)
             chunk, doc = chunks[hit.chunk_id], docs[hit.doc_id]
-            spans = [(hit.text.find(h), len(h)) for h in hit.highlights if h and hit.text.find(h) >= 0]
-            section = (chunk.section_of(min(a for a, _ in spans), max(a + n for a, n in spans)) if spans
+            spans = [(at, at + len(h)) for h in hit.highlights if h and (at := hit.text.find(h)) >= 0]
+            section = (chunk.section_of(min(a for a, _ in spans), max(b for _, b in spans)) if spans
                        else chunk.section_of())
             if section != hit.section:
                 hit.section, hit.citation = section, citation(doc, replace(chunk, section=section))
