@@ -7,29 +7,27 @@ RAM per chunk. `python -m evals.bench` measures recall@10 of the approximate ind
 search on the same vectors, with and without a selective filter: at 1M, 8-bit quantisation
 ("ivf_sq8", 384 B per vector, still available) lost neighbours to near-ties (recall@10 0.977 over
 132 real queries); half precision loses almost none, for 2x the vector memory and ~50 % more scan
-time. The IVF specifics (training, direct map, probes under a filter) are in `index.ivf`.
+time. The IVF specifics (training, direct map, probes under a filter) are in `index.ivf`; the saved
+files (index and manifest, the checks on loading) in `index.vector_files`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 import index.ivf as ivf
-from index.atomic import atomic_path, write_json_atomic
-from index.errors import IndexFileError, IndexMismatchError
 from index.faiss_api import FaissIndex, faiss
 from index.ivf import IVF_KINDS
+from index.vector_files import FORMAT_VERSION, SavedVectors, manifest_path, read_vectors, write_vectors
 
-__all__ = ["VectorIndex", "KINDS", "FORMAT_VERSION", "AUTO_APPROX_FROM"]
+__all__ = ["VectorIndex", "KINDS", "FORMAT_VERSION", "AUTO_APPROX_FROM", "manifest_path"]
 
 KINDS = ("auto", "flat", "hnsw", "ivf_fp16", "ivf_sq8")
 AUTO_APPROX_KIND = "ivf_fp16"
-FORMAT_VERSION = 1
 _HNSW_M = 32
 # "auto" switches from exact to IVF (AUTO_APPROX_KIND) at this size: below it a flat scan is fast enough
 # (~3 ms at 20k, ~14 ms at 100k on one thread) and exact; above it latency and RAM grow linearly.
@@ -66,11 +64,6 @@ def _threads_for(ntotal: int) -> Iterator[None]:
         yield
     finally:
         faiss.omp_set_num_threads(before)
-
-
-def manifest_path(path: Path) -> Path:
-    """Where the JSON manifest of an index file lives."""
-    return Path(path).with_name(Path(path).name + ".manifest.json")
 
 
 class VectorIndex:
@@ -133,7 +126,7 @@ class VectorIndex:
 
     @classmethod
     def load(cls, path: Path, embedder_id: str, dim: int | None = None) -> VectorIndex:
-        """Read a saved index, refusing one built with another embedder.
+        """Read a saved index, refusing one built with another embedder (`index.vector_files`).
 
         Args:
             path: the index file written by `save`.
@@ -143,35 +136,9 @@ class VectorIndex:
         Returns:
             The loaded index.
         """
-        path = Path(path)
-        mpath = manifest_path(path)
-        if not path.exists() or not mpath.exists():
-            raise IndexFileError(f"No vector index at {path}. Run `kb reindex` to build it.")
-        try:
-            manifest = json.loads(mpath.read_text("utf-8"))
-        except (OSError, ValueError) as err:
-            raise IndexFileError(f"The vector index manifest {mpath} is unreadable: {err}") from err
-        built_with, built_dim = manifest.get("embedder_id"), manifest.get("dim")
-        if built_with != embedder_id or (dim is not None and built_dim != dim):
-            raise IndexMismatchError(
-                f"This index was built with {built_with} ({built_dim}-d); you asked for {embedder_id}"
-                f"{f' ({dim}-d)' if dim is not None else ''}. Run `kb reindex` to rebuild it with "
-                f"{embedder_id}.",
-                built_with=built_with,
-            )
-        try:
-            index = faiss.read_index(str(path))
-        except RuntimeError as err:
-            raise IndexFileError(f"The vector index {path} is unreadable: {err}") from err
-        if index.d != built_dim or index.ntotal != manifest.get("count"):
-            raise IndexFileError(
-                f"The vector index {path} disagrees with its manifest (dim {index.d}, "
-                f"{index.ntotal} vectors). Run `kb reindex`."
-            )
-        kind = manifest.get("kind", "flat")
-        if kind in IVF_KINDS:
-            index = ivf.with_direct_map(index)
-        return cls(index, embedder_id, kind, int(built_dim), bool(manifest.get("auto")), manifest.get("text_format"))
+        saved = read_vectors(path, embedder_id, dim)
+        index = ivf.with_direct_map(saved.index) if saved.kind in IVF_KINDS else saved.index
+        return cls(index, embedder_id, saved.kind, saved.dim, saved.auto, saved.text_format)
 
     def _all_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """(ids, vectors) of everything stored, tombstones included (flat/hnsw only)."""
@@ -346,26 +313,9 @@ class VectorIndex:
 
     # --- persistence --------------------------------------------------------------------------
     def save(self, path: Path) -> None:
-        """Write the index and its manifest, each atomically (temp file, fsync, rename).
-
-        The index file is replaced first: a crash between the two leaves a manifest whose count
-        disagrees, which `load` reports instead of serving a stale mix.
-        """
+        """Write the index and its manifest, each atomically, index first (`index.vector_files`)."""
         self.compact()
-        path = Path(path)
         if self._index is None:  # an IVF index that never saw a vector
             self._index, self.kind = self._new_faiss(self.dim, "flat"), "flat"
-        with atomic_path(path) as tmp:
-            faiss.write_index(self._index, str(tmp))
-        write_json_atomic(
-            manifest_path(path),
-            {
-                "format_version": FORMAT_VERSION,
-                "embedder_id": self.embedder_id,
-                "dim": self.dim,
-                "count": int(self._index.ntotal),
-                "kind": self.kind,
-                "auto": self.auto,
-                "text_format": self.text_format,
-            },
-        )
+        write_vectors(path, SavedVectors(self._index, self.dim, self.kind, self.auto, self.text_format),
+                      self.embedder_id)

@@ -146,7 +146,7 @@ def _hash_kb_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, markdown: str
 def test_a_kb_with_an_older_chunk_header_is_told_to_reindex(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from index.vectors import manifest_path
+    from index.vector_files import manifest_path
 
     home, _ = _hash_kb_with(
         tmp_path, monkeypatch, "# Prevention plan\n\nThe leadership group is chaired by the deputy mayor and meets monthly.\n"

@@ -283,7 +283,7 @@ def test_a_kb_indexed_with_an_older_chunk_header_says_so_until_reindexed(
 ) -> None:
     import json
 
-    from index.vectors import manifest_path
+    from index.vector_files import manifest_path
 
     assert not hash_kb.index_text_outdated  # empty
     hash_kb.add([write_docs(tmp_path / "docs")])
