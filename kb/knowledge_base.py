@@ -292,6 +292,12 @@ class KnowledgeBase(AtlasMethods):
         """The audit trail, oldest first (see kb.audit.AuditTrail.entries)."""
         return self.audit.entries(since=since, user=user, action=action, limit=limit)
 
+    def last_drafts(self, user: str | None) -> list[int]:
+        """The drafts `user` changed (pinned into, wrote in, created...), the most recent first, from
+        the audit trail: the draft a returning user's session resumes."""
+        targets = self.audit.last_targets(actor_of(user), "draft.")
+        return [int(t.split()[1]) for t in targets if t.startswith("draft ") and t.split()[1].isdigit()]
+
     # --- ingest ------------------------------------------------------------------------------
 
     def add(

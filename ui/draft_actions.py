@@ -100,11 +100,16 @@ class DraftActions(BaseActions):
 
     @kb_thread
     def first_draft(self, user: str | None, choices: list[tuple[str, int]]) -> int | None:
-        """The draft a session starts working on: the first of `choices` the caller may change (a
-        draft only shared with them for reading made every pin fail), else the first they may read."""
+        """The draft a session starts working on: of `choices` the caller may change, the one they
+        last changed (so a colleague's newer draft in the same workspace does not silently become
+        where their pins go), else the first they may change (a draft only shared with them for
+        reading made every pin fail), else the first they may read."""
         caller = self.caller(user)
-        editable = (i for _, i in choices if self.kb.draft_access.can_edit(caller, int(i)))
-        return next(editable, choices[0][1] if choices else None)
+        editable = [int(i) for _, i in choices if self.kb.draft_access.can_edit(caller, int(i))]
+        if not editable:
+            return choices[0][1] if choices else None
+        mine = self.kb.last_drafts(user or LOCAL)  # the actor its changes are recorded under
+        return next((i for i in mine if i in editable), editable[0])
 
     def may_draft(self, user: str | None) -> bool:
         """Whether this reader may change some draft: start one in a workspace, or edit one they see.
@@ -274,7 +279,9 @@ class DraftActions(BaseActions):
             return render.message(text, "info"), render.CardState(notice=text, notice_kind="info")
         self._do(lambda: self._drafts_of(user).pin(int(draft.id), section_key, chunk, quote=part))
         key = "status.pinned_part" if part else "status.pinned"
-        return render.message(t(lang, key, number=str(number), section=title), "ok"), render.CardState()
+        # The draft is named: a colleague's draft may be the working one, and the words say where they went.
+        text = t(lang, key, draft=render.draft_title(draft.title, draft.city), number=str(number), section=title)
+        return render.message(text, "ok"), render.CardState()
 
     @kb_thread
     def unpin(self, user: str | None, item_id: int) -> DraftItem:

@@ -168,11 +168,15 @@ def draft_view(draft: Draft | None, section_key: str | None = None, lang: str = 
     return f'<div class="kb-draft" dir="{direction(lang)}">' + "".join(parts) + "</div>"
 
 
+def draft_title(title: str, city: str) -> str:
+    """How a draft is named on the page: its title, with its city when the title does not say it."""
+    return title + (f" — {city}" if city and city.casefold() not in title.casefold() else "")
+
+
 def draft_choices(infos: Sequence[DraftInfo]) -> list[tuple[str, int]]:
     """(label, id) pairs for the draft dropdown; drafts of the same name and city also show their
     number, so two "Plan — Oued Nour" are not told apart by their pin counts alone."""
-    names = [i.title + (f" — {i.city}" if i.city and i.city.casefold() not in i.title.casefold() else "")
-             for i in infos]
+    names = [draft_title(i.title, i.city) for i in infos]
     seen = Counter(n.casefold() for n in names)
     return [(n + (f" · #{i.id}" if seen[n.casefold()] > 1 else "") + f" ({i.item_count})", i.id)
             for n, i in zip(names, infos, strict=True)]

@@ -83,6 +83,11 @@ def actor_of(user: str | None) -> str:
         return "cli"
 
 
+def _starting_with(prefix: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') for text starting with `prefix`, its own % and _ taken literally."""
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _clean(detail: dict[str, Any]) -> dict[str, Any]:
     return {k: ("[hidden]" if k in SECRET_KEYS else _clean(v) if isinstance(v, dict) else v)
             for k, v in detail.items()}
@@ -121,6 +126,15 @@ class AuditTrail:
         with self.catalog.transaction() as db:
             record(db, actor, action, target, detail)
 
+    def last_targets(self, actor: str, action: str, limit: int = 500) -> list[str]:
+        """What `actor` last acted on with actions starting with `action`, the most recent first, each
+        once (among their newest `limit` such entries): where a returning user left off."""
+        rows = self.catalog.db.execute(
+            "SELECT target FROM audit_log WHERE actor = ? AND action LIKE ? ESCAPE '\\' ORDER BY id DESC LIMIT ?",
+            (actor, _starting_with(action), int(limit)),
+        ).fetchall()
+        return list(dict.fromkeys(str(r[0]) for r in rows))
+
     def entries(self, *, since: str | None = None, user: str | None = None, action: str | None = None,
                 limit: int | None = None) -> list[AuditEntry]:
         """Entries, oldest first.
@@ -141,7 +155,7 @@ class AuditTrail:
             params.append(user)
         if action:
             where.append("action LIKE ? ESCAPE '\\'")
-            params.append(action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+            params.append(_starting_with(action))
         sql = "SELECT * FROM audit_log" + (" WHERE " + " AND ".join(where) if where else "")
         if limit:
             sql = f"SELECT * FROM ({sql} ORDER BY id DESC LIMIT {int(limit)})"

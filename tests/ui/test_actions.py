@@ -71,7 +71,7 @@ def test_roles_are_checked_server_side(act: Actions, tmp_path: Path) -> None:
     act.kb.workspaces("ana").set_member("Lyon", "vic", "drafter")
     draft_id = act.create_draft("vic", "Lyon", "Plan")  # and draft
     status, _ = act.pin("vic", draft_id, "coordination", act.kb.catalog.chunk_ids()[0])
-    assert "Added to §5" in status
+    assert "Added to “Plan — Lyon”, §5" in status  # the draft named: it may be a colleague's
 
 
 def test_a_batch_with_wrong_metadata_is_refused_before_any_job_naming_every_wrong_field(
@@ -255,7 +255,8 @@ def test_pinning_twice_says_so_and_parts_are_quoted_exactly(act: Actions, tmp_pa
     draft_id = act.create_draft("ana", "Lyon", None)
     assert act.drafts.get(draft_id).title == "Lyon local prevention framework"  # named for the city
     status, note = act.pin("ana", draft_id, "coordination", chunk_id)
-    assert "Added to §5 “Coordination and referral”" in status and not note.notice
+    assert "Added to “Lyon local prevention framework”, §5 “Coordination and referral”" in status
+    assert not note.notice
     status, note = act.pin("ana", draft_id, "coordination", chunk_id)
     assert "Already in §5" in status and "nothing added" in note.notice
     assert len(act.drafts.get(draft_id).section("coordination").items) == 1
@@ -494,13 +495,25 @@ def test_a_session_starts_on_a_draft_its_user_may_change(tmp_path: Path) -> None
     own = kb.drafts.create("Lyon", "Lyon plan", lyon.id)
     read_only = kb.drafts.create("Riverton", "A Riverton plan", riverton.id)  # newer: first in the menu
     pw = hash_password("vic-password", iterations=1000)
-    act = Actions(kb, {"alice": User("alice", "coordinator", pw), "vic": User("vic", "viewer", pw)})
+    act = Actions(kb, {"alice": User("alice", "coordinator", pw), "vic": User("vic", "viewer", pw),
+                       "bea": User("bea", "viewer", pw)})
     try:
         choices = act.draft_choices("vic")
         assert [i for _, i in choices] == [read_only.id, own.id]  # the menu still lists both
         assert act.first_draft("vic", choices) == own.id
+        # A colleague's newer draft in the same workspace does not take over: the session resumes the
+        # draft this user last changed (a pin went into the colleague's draft, silently, before).
+        ws.set_member("Lyon", "bea", "drafter")
+        act.add_note("vic", own.id, "leadership", "Our words.")
+        colleagues = kb.drafts.by("bea").create("Lyon", "Bea's plan", lyon.id)
+        choices = act.draft_choices("vic")
+        assert choices[0][1] == colleagues.id and act.first_draft("vic", choices) == own.id
+        act.add_note("vic", colleagues.id, "leadership", "Helping Bea.")  # then they work in hers
+        assert act.first_draft("vic", act.draft_choices("vic")) == colleagues.id
+        assert act.first_draft("bea", act.draft_choices("bea")) == colleagues.id  # she never changed another
         ws.set_member("Lyon", "vic", "viewer")
-        assert act.first_draft("vic", act.draft_choices("vic")) == read_only.id  # nothing to change: the first
+        choices = act.draft_choices("vic")
+        assert act.first_draft("vic", choices) == choices[0][1]  # nothing to change: the first
         assert act.first_draft("vic", []) is None
     finally:
         act.close()
@@ -542,7 +555,7 @@ def test_a_card_offers_only_the_buttons_that_would_work(act: Actions, tmp_path: 
     assert 'data-act="pin"' in act.reader("vic", chunk, [], "en", draft_id=plan.id)
     assert buttons("vic", None) == {"pin"}  # a new draft, but the network's directory is a coordinator's
     status, _ = act.pin("vic", plan.id, "coordination", act.kb.catalog.chunk_ids()[0])
-    assert "Added to §5" in status
+    assert "§5" in status and "Added to" in status
 
 
 def test_pin_left_to_the_passage_goes_to_the_section_it_speaks_to(act: Actions, tmp_path: Path) -> None:
@@ -557,7 +570,7 @@ def test_pin_left_to_the_passage_goes_to_the_section_it_speaks_to(act: Actions, 
     assert act.kb.chunk_section(chunk) == "coordination"
     draft_id = act.create_draft("ana", "Lyon", "Plan")
     status, _ = act.pin("ana", draft_id, AUTO_SECTION, chunk)
-    assert "Added to §5" in status  # coordination, the fifth section
+    assert "Added to “Plan — Lyon”, §5" in status  # coordination, the fifth section
     assert [i.section_key for i in act.kb.drafts.get(draft_id).items()] == ["coordination"]
     assert act.section_choices("es", auto=True)[0] == ("La sección del propio extracto (sugerida)", AUTO_SECTION)
     assert AUTO_SECTION not in {key for _, key in act.section_choices("es")}  # not a section to draft in

@@ -284,7 +284,7 @@ def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_p
     choose(page, "kb-pin-section", "Response to incidents")
     search(page, "what happens after a hate crime")
     page.locator(".kb-card", has_text="After a hate crime").first.locator("button[data-act=pin]").click()
-    page.locator("#kb-search-status", has_text="Added to §7 “Response to incidents”").wait_for()
+    page.locator("#kb-search-status", has_text="Added to “Harrow prevention framework”, §7 “Response to incidents”").wait_for()
     # back to "the passage's own section": a choice, not a mistake (it raised "Choose the draft section first")
     choose(page, "kb-pin-section", "The passage's own section (suggested)")
     page.wait_for_timeout(1500)

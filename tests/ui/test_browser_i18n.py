@@ -394,7 +394,7 @@ def test_open_on_an_html_card_shows_its_text_at_the_section_and_runs_nothing(bro
             }
         }""")
         page.locator("#kb-reader .kb-reader-actions button[data-act=pin]").click()
-        page.locator("#kb-reader .kb-msg", has_text="Added the chosen sentences to §").wait_for()
+        page.locator("#kb-reader .kb-msg", has_text="Added the chosen sentences to “").wait_for()
         assert any(i.text == "within 48 hours" for d in app.kb.drafts.list() for i in app.kb.drafts.get(d.id).items())
         with page.expect_download() as got:
             page.locator("#kb-reader button.kb-download").click()
