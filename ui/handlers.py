@@ -71,7 +71,8 @@ def with_progress(progress: Any, work: Callable[[Callable[[float, str], None]], 
     """Run `work(report)` on a helper thread while this (the event's) thread moves Gradio's bar.
 
     Gradio's progress bar only moves when it is called from the event's own thread, and the KB's
-    work runs on the KB thread: its reports come back through a queue and are shown from here.
+    work runs on the KB thread: its reports come back through a queue and are shown from here. The
+    bar never moves back: a file's first page may report less than the "reading" step before it.
     """
     reports: queue.SimpleQueue = queue.SimpleQueue()
     box: dict[str, Any] = {}
@@ -85,8 +86,10 @@ def with_progress(progress: Any, work: Callable[[Callable[[float, str], None]], 
             reports.put(None)
 
     threading.Thread(target=run, name="kb-progress", daemon=True).start()
+    shown = 0.0
     while (item := reports.get()) is not None:
-        progress(item[0], desc=item[1])
+        shown = max(shown, item[0])
+        progress(shown, desc=item[1])
     if "error" in box:
         raise box["error"]
     return box["result"]

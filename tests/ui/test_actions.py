@@ -6,7 +6,7 @@ Everything goes through `Actions`, as the web handlers do, with the hashing embe
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -599,3 +599,19 @@ def test_the_sign_in_message_is_given_in_the_visitors_language_in_gradios_answer
     assert "direction" not in sign_in_message("es") and "Inicie sesión" in sign_in_message("es")
     assert _with_message(b"not json", "x") == b"not json"
     assert b"navigator, 'language', {get: () => \"de\"}" in _browser_language("de")
+
+
+def test_the_upload_bar_never_moves_back() -> None:
+    """QA: "Reading scan.pdf (file 1 of 7) 2.0%", then its first page "1.4%": the reading step and the
+    page step are reported on two scales; the bar shows the furthest reached, with the newest words."""
+    from ui.handlers import with_progress
+
+    shown: list[tuple[float, str]] = []
+
+    def work(report: Callable[[float, str], None]) -> str:
+        for fraction, desc in ((0.02, "reading"), (0.014, "page 1 of 2"), (0.143, "page 2 of 2")):
+            report(fraction, desc)
+        return "done"
+
+    assert with_progress(lambda f, desc: shown.append((f, desc)), work) == "done"
+    assert shown == [(0.02, "reading"), (0.02, "page 1 of 2"), (0.143, "page 2 of 2")]
