@@ -81,8 +81,8 @@ def heat_level(n: int) -> int:
 
 
 def _label(chart: str, c: Count, lang: str) -> str:
-    if chart == "language":
-        return language_name(c.value, lang) or c.value
+    if chart == "language":  # "und": too little text to tell (a scan, a one-line file)
+        return language_name(c.value, lang) or t(lang, "atlas.language_unknown")
     if chart == "country":
         return country_name(c.value, lang)
     if chart == "doc_type":

@@ -112,3 +112,15 @@ def test_theme_tags_are_named_in_the_page_language() -> None:
     assert theme_name("our-own-tag", "de") == "our own tag"  # themes are free text: as written
     city = ComparableCity("lyon", "Lyon", "FR", None, None, 0.5, (), why=(("themes", {"themes": ["digital-literacy"]}),))
     assert "alfabetización digital" in reasons_text(city, "es")
+
+
+def test_a_language_too_short_to_tell_is_called_unknown_in_the_page_language() -> None:
+    """QA: a near-empty scan's "und" stood in the language chart as the raw code."""
+    from dataclasses import replace
+
+    from kb.atlas.overview import Count
+
+    ov = replace(_overview(2), by_language=(Count("en", "English", 3), Count("und", "an unknown language", 1)))
+    for lang, word in (("en", "Unknown"), ("fr", "Inconnue"), ("ar", "غير معروفة")):
+        html = overview_html(ov, load_framework().sections, lang)
+        assert word in html and ">und<" not in html, lang
