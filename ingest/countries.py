@@ -1,8 +1,12 @@
-"""ISO 3166-1 alpha-2 country codes (all 249 officially assigned), embedded so no package is needed."""
+"""ISO 3166-1 alpha-2 country codes (all 249 officially assigned), embedded so the check needs no
+package; and a country's code from its name in the page's languages (CLDR's names, from Babel)."""
 
 from __future__ import annotations
 
-__all__ = ["ISO_COUNTRIES", "COUNTRY_ALIASES"]
+import functools
+import unicodedata
+
+__all__ = ["ISO_COUNTRIES", "COUNTRY_ALIASES", "NAME_LANGUAGES", "country_code"]
 
 ISO_COUNTRIES = frozenset(
     """
@@ -36,3 +40,36 @@ ISO_COUNTRIES = frozenset(
 
 # Codes people commonly write that ISO reserves for the same country (EU and UK usage).
 COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}
+
+# The languages a coordinator may name a country in: the web page's.
+NAME_LANGUAGES = ("en", "es", "fr", "de", "pt", "ar")
+
+
+def _fold(name: str) -> str:
+    """Case, accents, "the" and punctuation aside: "the United Kingdom" ~ "united-kingdom"."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c))
+    words = "".join(c if c.isalnum() else " " for c in plain).split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+@functools.cache
+def _codes_by_name() -> dict[str, str]:
+    """Folded country name -> code, over CLDR's names in NAME_LANGUAGES; a name two countries share
+    in some language is left out (better refused than guessed)."""
+    from babel import Locale
+
+    seen: dict[str, set[str]] = {}
+    for lang in NAME_LANGUAGES:
+        for code, name in Locale.parse(lang).territories.items():
+            if code in ISO_COUNTRIES:
+                seen.setdefault(_fold(name), set()).add(code)
+    return {name: codes.pop() for name, codes in seen.items() if len(codes) == 1}
+
+
+def country_code(text: str) -> str | None:
+    """The ISO code `text` is or names ("de", "UK", "Germany", "Allemagne", "ألمانيا"), else None."""
+    code = text.strip().upper()
+    code = COUNTRY_ALIASES.get(code, code)
+    if code in ISO_COUNTRIES:
+        return code
+    return _codes_by_name().get(_fold(text))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
-from .countries import COUNTRY_ALIASES, ISO_COUNTRIES
+from .countries import country_code
 from .errors import MetadataError
 from .schema import DOC_TYPES, FIELDS, POPULATION_BANDS, PREVENTION_LEVELS, YEAR_RANGE, Field, field_aliases
 
@@ -56,23 +56,24 @@ def _list(field: str, value: Any) -> list[str]:
 
 
 def _country(field: str, value: Any) -> str:
-    code = _text(field, value).upper()
-    code = COUNTRY_ALIASES.get(code, code)
-    if code not in ISO_COUNTRIES:
+    """A two-letter code, or a country's name in one of the page's languages, stored as its code."""
+    code = country_code(_text(field, value))
+    if code is None:
         raise MetadataError(
-            f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code; use two letters such as DE, FR, GB, US"
+            f"{field}: {value!r} is not an ISO 3166-1 alpha-2 country code or a country's name; use two "
+            "letters such as DE, FR, GB, US, or the name (Germany, Allemagne)"
         )
     return code
 
 
 def _year(field: str, value: Any) -> int:
+    lo, hi = YEAR_RANGE
     if isinstance(value, bool):
-        raise MetadataError(f"{field}: {value!r} is not a year")
+        raise MetadataError(f"{field}: {value!r} is not a year; use a whole year from {lo} to {hi}")
     try:
         year = int(value) if not isinstance(value, float) or value.is_integer() else None
     except (TypeError, ValueError):
         year = None
-    lo, hi = YEAR_RANGE
     if year is None or not lo <= year <= hi:
         raise MetadataError(f"{field}: {value!r} is not a year; use a whole year from {lo} to {hi}")
     return year

@@ -75,7 +75,7 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     Field("title", "text", "Title", "The document's title (else the file's own title, else its name)."),
     Field("city", "text", "City", "The city the document is about or comes from.", filterable=True),
-    Field("country", "country", "Country", "The country, as an ISO 3166-1 alpha-2 code such as DE, FR, GB, US.",
+    Field("country", "country", "Country", "The country: its two-letter ISO 3166-1 code (DE, FR, GB, US) or its name (Germany, Allemagne).",
           filterable=True, placeholder="two letters: DE, ES, GB …"),
     Field("region", "text", "Region", "The world region the city belongs to, as the network groups its cities "
           "(e.g. Europe, Latin America, Middle East and North Africa); comparable cities share it.",

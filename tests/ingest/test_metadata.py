@@ -49,6 +49,22 @@ def test_country_list_is_complete():
     assert validate_metadata({"country": "uk"}) == {"country": "GB"}
 
 
+@pytest.mark.parametrize(
+    "name, code",
+    [("Canada", "CA"), ("Allemagne", "DE"), ("deutschland", "DE"), ("ألمانيا", "DE"), ("the United Kingdom", "GB"),
+     ("Estados Unidos", "US"), ("États-Unis", "US"), ("etats unis", "US"), ("Brasil", "BR"), ("المغرب", "MA")],
+)
+def test_a_country_may_be_named_in_a_page_language(name: str, code: str):
+    """QA: "Canada" was refused ("not a country code") where every screen shows country names."""
+    assert validate_metadata({"country": name}) == {"country": code}
+
+
+def test_a_name_that_is_no_country_is_refused_with_both_ways_to_say_it():
+    with pytest.raises(MetadataError, match="ISO 3166-1 alpha-2 country code or a country's name") as info:
+        validate_metadata({"country": "Narnia"})
+    assert "Germany" in str(info.value) and "DE" in str(info.value)
+
+
 def test_manifest_lookup_by_relative_path_suffix_and_name(tmp_path: Path):
     (tmp_path / "docs" / "fr").mkdir(parents=True)
     csv_path = tmp_path / "manifest.csv"

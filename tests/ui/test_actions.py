@@ -78,16 +78,19 @@ def test_a_batch_with_wrong_metadata_is_refused_before_any_job_naming_every_wron
     act: Actions, tmp_path: Path
 ) -> None:
     a = write(tmp_path / "in", "a.txt", "Leadership\n\nThe mayor chairs the board.")
-    form = {**EMPTY_FORM, "city": "Kirchdorf", "country": "Deutschland", "year": "20x4"}
+    form = {**EMPTY_FORM, "city": "Kirchdorf", "country": "Germania Magna", "year": "1890"}
     with pytest.raises(UiError) as refused:
         act.add("ana", [a], None, form)
     text = refused.value.text("en")
-    assert "Country: “Deutschland” is not a country code" in text and "Year" in text and "20x4" in text
-    assert "«Deutschland»" in refused.value.text("es")
+    assert "Country: “Germania Magna” is not a country we know; type its name (Germany)" in text
+    # 1890 is a year: the message says which years are taken (it said "not a year; type a year such as 2021")
+    assert "Year: “1890” is not a year we take; type a whole year from 1900 to 2100" in text
+    assert "«Germania Magna»" in refused.value.text("es") and "de 1900 a 2100" in refused.value.text("es")
     assert act.kb.jobs.latest() == [] and act.kb.documents() == []  # nothing started: the files can be sent again
-    status, _ = act.add("ana", [a], None, {**form, "country": "DE", "year": "2024"})
+    status, _ = act.add("ana", [a], None, {**form, "country": "Deutschland", "year": "2024"})
     assert "1 added" in status
     doc = act.kb.documents()[0]
+    assert doc.metadata["country"] == "DE"  # a country's name in a page language is stored as its code
     with pytest.raises(UiError) as both:  # a metadata edit names every wrong field too
         act.update_metadata("ana", doc.id, {**act.metadata_of("ana", doc.id), "country": "Narnia", "year": "soon"})
     assert "Narnia" in both.value.text("en") and "soon" in both.value.text("en")
@@ -121,9 +124,9 @@ def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
     assert doc.metadata["themes"] == ["youth", "online hate"] and doc.metadata["year"] == 2019
     form = act.metadata_of("ana", doc.id)
     assert form["city"] == "Oslo" and form["year"] == "2019" and form["themes"] == "youth; online hate"
-    with pytest.raises(UiError, match="Country: “Narnia” is not a country code") as refused:
+    with pytest.raises(UiError, match="Country: “Narnia” is not a country we know") as refused:
         act.update_metadata("ana", doc.id, {**form, "country": "Narnia"})
-    assert refused.value.text("es").startswith("País: «Narnia» no es un código de país")
+    assert refused.value.text("es").startswith("País: «Narnia» no es un país que conozcamos")
     act.update_metadata("ana", doc.id, {**form, "country": "no", "year": "", "title": "Board"})
     doc = act.kb.document(doc.id)
     assert doc.title == "Board" and doc.metadata["country"] == "NO" and "year" not in doc.metadata

@@ -44,8 +44,10 @@ def metadata_error(text: str) -> Msg:
         return Msg("error.meta.choice", field=name, value=shown, allowed=allowed)
     if "ISO 3166-1" in detail:
         return Msg("error.meta.country", field=name, value=shown)
-    if "is not a year" in detail:
-        return Msg("error.meta.year", field=name, value=shown)
+    if "is not a year" in detail:  # "... use a whole year from 1900 to 2100": the range is the schema's
+        span = re.search(r"from (\d+) to (\d+)", detail)
+        lo, hi = span.groups() if span else ("", "")
+        return Msg("error.meta.year", field=name, value=shown, lo=lo, hi=hi)
     if "is not a web address" in detail:
         return Msg("error.meta.url", field=name, value=shown)
     return Msg("error.meta.other", detail=text)
