@@ -289,7 +289,9 @@ def test_kb_set_changes_validated_metadata_and_keeps_the_rest(
         assert doc.metadata["country"] == "FR" and doc.metadata["themes"] == ["youth", "online-hate"]
     assert main([*h, "set", "plan.md", "year=", "region=Europe"]) == 0  # "KEY=" clears, in any order
     assert capsys.readouterr().out.strip() == "updated 1 plan.md: region, year"
-    assert main([*h, "set", "plan.md", "country=France"]) == 2
+    assert main([*h, "set", "plan.md", "country=Allemagne"]) == 0  # a country's name is stored as its code
+    assert capsys.readouterr().out.strip() == "updated 1 plan.md: country"
+    assert main([*h, "set", "plan.md", "country=Narnia"]) == 2
     assert "country" in capsys.readouterr().err
     assert main([*h, "set", "nowhere.md", "city=Lyon"]) == 2
 
