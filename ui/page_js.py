@@ -71,13 +71,21 @@ DETECT_LANG_JS = """
 """.replace("SUPPORTED_LANGUAGES", json.dumps(list(LANGUAGES)))
 
 # Put the page in a language: its direction, Gradio's own texts and ours (Gradio's `changeLocale`,
-# found as the module the page already loaded), and remember the choice on this browser.
+# found as the module the page already loaded), and remember the choice on this browser and, when
+# the address says ?lang=, in the address too.
 APPLY_LANG_JS = """
 async (lang) => {
   const rtl = RTL_LANGUAGES;
   document.documentElement.dir = rtl.includes(lang) ? 'rtl' : 'ltr';
   document.documentElement.lang = lang;
   try { window.localStorage.setItem('kb-lang', lang); } catch (e) {}
+  try {  // an address that names a language names this one, or a reload would go back to the old
+    const url = new URL(window.location.href);
+    if (url.searchParams.has('lang') && url.searchParams.get('lang') !== lang) {
+      url.searchParams.set('lang', lang);
+      window.history.replaceState(window.history.state, '', url);
+    }
+  } catch (e) {}
   const urls = performance.getEntriesByType('resource').map((r) => r.name)
     .concat(Array.from(document.querySelectorAll('script[src], link[rel=modulepreload]'), (n) => n.src || n.href));
   const core = urls.find((u) => /\\/assets\\/core-[^/]*\\.js(\\?|$)/.test(u));

@@ -225,6 +225,14 @@ def test_the_language_switch_relabels_the_page_in_place(browser: Any, app: Runni
         # the tabs that were not open kept the browser's language ("Drafting" on an Arabic page)
         page.get_by_role("tab", name=arabic[-1]).wait_for()
         assert page.locator("[role=tab]").all_inner_texts() == arabic
+        # An address with ?lang= follows a switch: a reload went back to the address's language (QA)
+        page.goto(app.url + "?lang=fr")
+        page.get_by_role("tab", name=t("fr", "tab.search")).wait_for()
+        page.locator("#kb-lang input").click()
+        page.get_by_role("option", name="Deutsch").click()
+        page.wait_for_function("() => new URLSearchParams(location.search).get('lang') === 'de'")
+        page.reload()
+        page.get_by_role("tab", name=t("de", "tab.search")).wait_for()
     finally:
         page.evaluate("window.localStorage.removeItem('kb-lang')")
         page.context.close()
