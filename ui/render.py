@@ -352,15 +352,22 @@ def audit_detail(detail: dict[str, Any], lang: str = "en") -> str:
     """An audit entry's details in words: "Title: Old → New; City: — → Lyon", "as copy: no"; not the
     Python form of its before and after."""
 
-    def said(value: Any) -> str:
+    def said(value: Any, key: str = "") -> str:
+        """A value as the page names it: a document type's, a country's, a language's name, not its code."""
         if value is None or value == "" or value == []:
             return "—"
         if isinstance(value, bool):
             return t(lang, "common.yes" if value else "common.no")
         if isinstance(value, list | tuple):
-            return "; ".join(said(v) for v in value)
+            return "; ".join(said(v, key) for v in value)
         if isinstance(value, dict):
-            return ", ".join(f"{_field(k, lang)}: {said(v)}" for k, v in value.items())
+            return ", ".join(f"{_field(k, lang)}: {said(v, k)}" for k, v in value.items())
+        if key == "country":
+            return country_name(str(value), lang)
+        if key == "language":
+            return language_name(str(value), lang) or str(value)
+        if f"choice.{key}.{value}" in catalogue("en"):
+            return t(lang, f"choice.{key}.{value}")
         return str(value)
 
     parts = []
@@ -369,9 +376,13 @@ def audit_detail(detail: dict[str, Any], lang: str = "en") -> str:
     if isinstance(before, dict) and isinstance(after, dict):
         changed = {"before", "after", *before, *after}
         for key in dict.fromkeys([*before, *after]):
-            parts.append(f"{_field(key, lang)}: {said(before.get(key))} → {said(after.get(key))}")
+            parts.append(f"{_field(key, lang)}: {said(before.get(key), key)} → {said(after.get(key), key)}")
+    if isinstance(detail.get("by"), int) and "item" in detail:  # a draft item moved: "moved up; item 26"
+        changed |= {"by", "item"}
+        parts.append(f"{t(lang, 'audit.moved_up' if detail['by'] < 0 else 'audit.moved_down')}; "
+                     f"{t(lang, 'audit.item')} {detail['item']}")
     # a field named again beside its change (the document's title, for reference) is said once
-    parts += [f"{_field(k, lang)}: {said(v)}" for k, v in detail.items() if k not in changed]
+    parts += [f"{_field(k, lang)}: {said(v, k)}" for k, v in detail.items() if k not in changed]
     return "; ".join(parts)
 
 

@@ -192,6 +192,12 @@ def test_an_audit_entry_s_details_read_as_words_not_python() -> None:
     assert said == "Title: Old plan → —; City: — → Lyon; Themes: youth → youth; schools"
     assert audit_detail({"as_copy": False, "chunks": 12}) == "as copy: no; chunks: 12"
     assert audit_detail({"as_copy": True}, "de") == "as copy: ja"
+    # values as the page names them, not their codes (QA: "Document type: — → evaluation", "by: -1; item: 26")
+    coded = {"before": {"doc_type": None, "country": "DE"}, "after": {"doc_type": "evaluation", "country": "FR"}}
+    assert audit_detail(coded) == "Document type: — → Evaluation; Country: Germany → France"
+    assert audit_detail(coded, "fr") == "Type de document: — → Évaluation; Pays: Allemagne → France"
+    assert audit_detail({"item": 26, "by": -1}) == "moved up; item 26"
+    assert audit_detail({"item": 26, "by": 1}, "de") == "nach unten verschoben; Eintrag 26"
     assert "{" not in audit_detail({"role": "viewer", "before": {"a": 1}}) and "None" not in said
     # the title named beside a change of it is said once, as the change
     assert audit_detail({"title": "Lakeside", "before": {"title": "LAKESIDE"}, "after": {"title": "Lakeside"},
