@@ -4,7 +4,6 @@ selection), undoing a pin or a removal, notes and export; each checked against t
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -13,25 +12,17 @@ from kb.drafting import ItemGone
 from kb.drafting.drafts import Draft, DraftError, DraftItem, Drafts
 from kb.drafting.excerpts import QUOTE_GAP
 from kb.drafting.export import FORMATS, export
+from kb.drafting.file_names import slug
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
 from ui.i18n import direction, t
 
 __all__ = ["DraftActions", "slug", "export_name", "find_quote", "AUTO_SECTION"]
 
-_NOT_WORD = re.compile(r"[^\w]+")
 # The Search tab's default pin target: the section the passage speaks to most (its framework label),
 # so a first pin does not land in §1 because no one chose a section.
 AUTO_SECTION = "auto"
 EXPORT_SUFFIX = {"docx": "-draft.docx", "markdown": "-draft.md", "csl-json": "-references.json"}
-
-
-def slug(title: str, fallback: str = "draft") -> str:
-    """A clean file-name stem: lower case, accents dropped, words joined by "-" ("Riverton local ...")."""
-    decomposed = unicodedata.normalize("NFKD", title)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    stem = _NOT_WORD.sub("-", unicodedata.normalize("NFC", plain).lower()).strip("-_")
-    return stem[:80].strip("-") or fallback
 
 
 def export_name(title: str, fmt: str) -> str:
@@ -339,7 +330,8 @@ class DraftActions(BaseActions):
         worded = render.draft_in(draft, lang)  # the template's headings in the drafter's language
         ticket = self.shelf.put(self.owner(user), export_name(draft.title, fmt), lambda path: export(
             worded, fmt, path, references_heading=t(lang, "export.references"), appendices=appendices,
-            rtl=direction(lang) == "rtl", cite=lambda item: render.item_citation_text(item, lang)))
+            rtl=direction(lang) == "rtl", cite=lambda item: render.item_citation_text(item, lang), language=lang,
+            section_note=lambda section: t(lang, "export.section_note", section=section)))
         self.kb.audit.record(user or LOCAL, "draft.export", f"draft {draft.id}", {"format": fmt})
         return ticket
 

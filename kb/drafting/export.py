@@ -16,9 +16,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ingest import same_words
+from kb.drafting.docx_language import RTL_LANGUAGES, language_code, mark_language, set_document_language
 from kb.drafting.drafts import Draft, DraftItem
+from kb.drafting.quotes import quote_for_reading
 
-__all__ = ["Reference", "Appendix", "references", "to_markdown", "to_docx", "to_csl_json", "export", "FORMATS"]
+__all__ = ["Reference", "Appendix", "references", "to_markdown", "to_docx", "to_csl_json", "export", "FORMATS",
+           "SectionNote"]
 
 FORMATS = {"docx": ".docx", "markdown": ".md", "csl-json": ".json"}
 
@@ -43,6 +46,13 @@ class Appendix(Protocol):
 
 # How a reference is written in the list: its stored citation, or (from the UI) in the drafter's language.
 Cite = Callable[[DraftItem], str]
+# How CSL-JSON's note names a reference's section path ("Section: § 5 Beschlüsse"), in the drafter's
+# language from the UI (`lambda path: t(lang, "export.section_note", section=path)`).
+SectionNote = Callable[[str], str]
+
+
+def _english_note(path: str) -> str:
+    return f"Section: {path}"
 
 
 def references(draft: Draft, appendices: Sequence[Appendix] = (), cite: Cite | None = None) -> list[Reference]:
@@ -65,8 +75,9 @@ def _heading_line(draft: Draft) -> str:
 
 def to_markdown(draft: Draft, references_heading: str = "References", appendices: Sequence[Appendix] = (),
                 cite: Cite | None = None) -> str:
-    """The draft as Markdown: sections as `##` headings, excerpts as `> ` blockquotes ending in [n],
-    then the appendices (directory, leadership group) and the references."""
+    """The draft as Markdown: sections as `##` headings, excerpts as `> ` blockquotes ending in [n]
+    (as `quote_for_reading` gives them), then the appendices (directory, leadership group) and the
+    references."""
     numbers = _numbers(draft, appendices)
     out = [f"# {draft.title}", "", f"*{_heading_line(draft)}*", ""]
     for sec in draft.sections:
@@ -75,7 +86,7 @@ def to_markdown(draft: Draft, references_heading: str = "References", appendices
             out += [f"*{sec.section.purpose}*", ""]
         for item in sec.items:
             if item.kind == "excerpt":
-                out += _quote(item.text, numbers[item.citation])
+                out += _quote(quote_for_reading(item), numbers[item.citation])
             else:
                 out += [item.text.strip(), ""]
     for appendix in appendices:
@@ -96,9 +107,10 @@ _MD_LINE_START = re.compile(r"^([#>+=-])")
 def _quote(text: str, number: int) -> list[str]:
     """An excerpt as a blockquote ending in [n], verbatim once rendered.
 
-    Each line of an excerpt is a paragraph, heading or list item, so lines are kept apart by empty
-    quote lines (adjacent "> " lines would render run together); characters that Markdown reads as
-    markup are escaped, so "<cada>" or "*" show as written.
+    Each line of an excerpt (its wrapped lines joined: `quote_for_reading`) is a paragraph, heading,
+    list item or table row, so lines are kept apart by empty quote lines (adjacent "> " lines would
+    render run together); characters that Markdown reads as markup are escaped, so "<cada>" or "*"
+    show as written.
     """
     lines = [_MD_LINE_START.sub(r"\\\1", _MD_INLINE.sub(r"\\\1", line.strip()))
              for line in text.strip().splitlines() if line.strip()] or [""]
@@ -127,7 +139,7 @@ def is_rtl(text: str, language: str | None = None) -> bool:
     """Whether a paragraph reads right to left: its first letter is of a right-to-left script."""
     letter = _LTR_CHARS.search(text)
     if letter is None:
-        return (language or "") in ("ar", "fa", "he", "ur", "ps", "yi")
+        return (language or "") in RTL_LANGUAGES
     return bool(_RTL_CHARS.match(letter.group(0)))
 
 
@@ -150,7 +162,8 @@ def _mark_rtl(para: Any) -> None:
 
 
 def to_docx(draft: Draft, path: str | Path, references_heading: str = "References",
-            appendices: Sequence[Appendix] = (), rtl: bool = False, cite: Cite | None = None) -> Path:
+            appendices: Sequence[Appendix] = (), rtl: bool = False, cite: Cite | None = None,
+            language: str | None = None) -> Path:
     """Write the draft as a Word document.
 
     Args:
@@ -161,12 +174,15 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
         rtl: the drafter writes right to left (Arabic): the document's section is laid out right
             to left too (page order, table columns), not only its Arabic paragraphs.
         cite: how the reference list writes each citation (default: as stored).
+        language: the drafter's language (ISO 639-1): the document's language property and the
+            default language of its text (spelling, hyphenation); None leaves the template's.
 
     Returns:
-        The path written. Excerpts use the "Quote" style followed by [n]; notes are normal
-        paragraphs; a "References" section at the end lists each full citation. A paragraph in a
-        right-to-left script (an Arabic quote, note or title) is marked right to left, so Word
-        lays it out and punctuates it as Arabic.
+        The path written. Excerpts (as `quote_for_reading` gives them) use the "Quote" style followed
+        by [n], their words marked in their own language; notes are normal paragraphs; a
+        "References" section at the end lists each full citation. A paragraph in a right-to-left
+        script (an Arabic quote, note or title) is marked right to left, so Word lays it out and
+        punctuates it as Arabic.
     """
     from docx import Document as DocxDocument
 
@@ -179,6 +195,9 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
     props.created = _stamp(draft.created_at)
     props.modified = _stamp(draft.updated_at)
     props.revision = 1
+    drafter = language_code(language)
+    if drafter:
+        set_document_language(doc, drafter)
     if rtl:
         from docx.oxml import OxmlElement
 
@@ -201,7 +220,10 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
             direct(purpose)
         for item in sec.items:
             if item.kind == "excerpt":
-                para = doc.add_paragraph(_xml_safe(item.text.strip()), style="Quote")
+                para = doc.add_paragraph(_xml_safe(quote_for_reading(item)), style="Quote")
+                quoted_in = language_code(item.meta.get("language"))
+                if quoted_in and quoted_in != drafter and para.runs:
+                    mark_language(para.runs[0]._r.get_or_add_rPr(), quoted_in)
                 para.add_run(f" [{numbers[item.citation]}]")
                 direct(para, item.meta.get("language"))
             else:
@@ -220,7 +242,7 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
     return path
 
 
-def _csl_item(ref: Reference) -> dict[str, Any]:
+def _csl_item(ref: Reference, section_note: SectionNote = _english_note) -> dict[str, Any]:
     meta = ref.item.meta
     item: dict[str, Any] = {
         "id": f"ref{ref.number}",
@@ -241,7 +263,7 @@ def _csl_item(ref: Reference) -> dict[str, Any]:
     # a heading that only repeats the title (a Markdown file's H1) is not said again, as in citations
     path = [str(s) for s in meta.get("section") or () if not same_words(str(s), str(item["title"]))]
     if path:
-        item["note"] = "Section: " + " › ".join(path)
+        item["note"] = section_note(" › ".join(path))
     if meta.get("url"):
         item["URL"] = str(meta["url"])
     if meta.get("language") and meta["language"] != "und":
@@ -251,23 +273,26 @@ def _csl_item(ref: Reference) -> dict[str, Any]:
     return item
 
 
-def to_csl_json(draft: Draft, appendices: Sequence[Appendix] = ()) -> list[dict[str, Any]]:
-    """The references as CSL-JSON items (type "report"), in reference-number order."""
-    return [_csl_item(r) for r in references(draft, appendices)]
+def to_csl_json(draft: Draft, appendices: Sequence[Appendix] = (),
+                section_note: SectionNote | None = None) -> list[dict[str, Any]]:
+    """The references as CSL-JSON items (type "report"), in reference-number order; `section_note`
+    writes the note naming a reference's section (default: "Section: ...", in English)."""
+    return [_csl_item(r, section_note or _english_note) for r in references(draft, appendices)]
 
 
 def export(draft: Draft, fmt: str, path: str | Path, references_heading: str = "References",
-           appendices: Sequence[Appendix] = (), rtl: bool = False, cite: Cite | None = None) -> Path:
-    """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path (`rtl`:
-    see `to_docx`; `cite`: how the reference list writes each citation, default as stored; CSL-JSON
-    keeps its structured fields)."""
+           appendices: Sequence[Appendix] = (), rtl: bool = False, cite: Cite | None = None,
+           language: str | None = None, section_note: SectionNote | None = None) -> Path:
+    """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path (`rtl`,
+    `language`: see `to_docx`; `cite`: how the reference list writes each citation, default as
+    stored; CSL-JSON keeps its structured fields, its note on the section written by `section_note`)."""
     path = Path(path)
     if fmt == "docx":
-        return to_docx(draft, path, references_heading, appendices, rtl=rtl, cite=cite)
+        return to_docx(draft, path, references_heading, appendices, rtl=rtl, cite=cite, language=language)
     if fmt == "markdown":
         text = to_markdown(draft, references_heading, appendices, cite)
     elif fmt == "csl-json":
-        text = json.dumps(to_csl_json(draft, appendices), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(to_csl_json(draft, appendices, section_note), ensure_ascii=False, indent=2) + "\n"
     else:
         raise ValueError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")
     path.parent.mkdir(parents=True, exist_ok=True)
