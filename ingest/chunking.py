@@ -36,7 +36,9 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # text file its lines underlined with "===" or "---"; Markdown's HTML comments are not read. "5": a
 # chunk records where the later subsections it packs begin (`ChunkDraft.subsections`), so a quote from
 # Harrow Bend's "Secondary prevention" table is no longer cited under "Primary prevention" (same text).
-CHUNKER_VERSION = "5"
+# "6": a PDF's "Ausstiegs-" at a line end before "und" stays "Ausstiegs- und" (it read "Ausstiegsund"),
+# and an HTML page's <title> part that nearly repeats its <h1> is its title, without the site's name.
+CHUNKER_VERSION = "6"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it
 _LANGUAGE_SAMPLE = 1000  # characters of a chunk given to langdetect: enough, and halves its cost

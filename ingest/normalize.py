@@ -78,18 +78,24 @@ def join_wrapped_lines(text: str) -> str:
 
 _HYPHENATED_WORD = re.compile(r"\w+(?:[-\u2010]\w+)+")
 _WORD_BEFORE_HYPHEN = re.compile(r"(\w+)[-\u2010]$")
+# "and" / "or" (and "as well as") in the corpus's languages: after a hyphen, a compound left open.
+_CONJUNCTIONS = frozenset({"und", "oder", "bzw", "sowie", "and", "or", "et", "ou", "y", "o", "e", "u"})
 
 
 def _join_hyphenated(prev: str, rest: str, hyphenated: set[str]) -> str | None:
     """`prev` + `rest` when `prev` ends in a word hyphenated at the line break, else None.
 
     "adip-" + "iscing" is "adipiscing"; the hyphen is kept only when the text writes the word with
-    one elsewhere ("city-wide"), since a typesetter's hyphen and a compound's look the same here.
+    one elsewhere ("city-wide"), since a typesetter's hyphen and a compound's look the same here. A
+    hyphen before "und", "or", "et" ... is a word left open for the next ("Ausstiegs- und
+    Distanzierungsberatung", "pre- and post-"): hyphen and space both stay.
     """
     m = _WORD_BEFORE_HYPHEN.search(prev)
     if not m or not rest[:1].isalpha():
         return None
     first = rest.split(maxsplit=1)[0].rstrip(".,;:!?)")
+    if first.lower() in _CONJUNCTIONS:
+        return f"{prev} {rest}"
     keep = f"{m.group(1)}-{first}".lower() in hyphenated
     return prev + rest if keep else prev[:-1] + rest
 

@@ -136,17 +136,30 @@ def _item_numbers(ol: Any) -> dict[int, int]:
     return {id(li): start + i for i, li in enumerate(items)}
 
 
+# A <title> part is the page's own title when it shares this much of its words with the <h1>
+# (Jaccard over lower-cased words): a CMS title often adds or drops a word of the heading.
+NEAR_H1 = 0.75
+
+
+def _word_overlap(a: str, b: str) -> float:
+    """Shared words over all words of the two (lower case), 0 when either has none."""
+    wa, wb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
+
+
 def _page_title(title: str, h1: str, site: str) -> str:
     """The page's title without the site's name that CMSs add ("Plan | City of X" -> "Plan").
 
-    The part of the <title> that the page's <h1> repeats, else the <title> less the part that
-    og:site_name names, else the whole <title> (or the <h1> when there is no <title>).
+    The part of the <title> that the page's <h1> repeats (or nearly: "how Ashcombe council works"
+    for the h1's "how Ashcombe works"), else the <title> less the part that og:site_name names, else
+    the whole <title> (or the <h1> when there is no <title>).
     """
     parts = [part for part in _TITLE_SEPARATOR.split(title) if part.strip()]
     if len(parts) > 1:
         same = [part for part in parts if same_words(part, h1)]
-        if same:
-            return same[0].strip()
+        near = [part for part in parts if _word_overlap(part, h1) >= NEAR_H1]
+        if same or len(near) == 1:
+            return (same or near)[0].strip()
         kept = [part.strip() for part in parts if not same_words(part, site)]
         if site and 0 < len(kept) < len(parts):
             return " – ".join(kept)

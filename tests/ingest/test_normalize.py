@@ -61,3 +61,7 @@ def test_words_hyphenated_at_a_line_break_are_made_whole() -> None:
         "A city-wide plan, as the city-wide board said.",  # written with a hyphen elsewhere: kept
         "A dash - then words.",
     ]
+    # a word left open for the next ("Ausstiegs- und Distanzierungsberatung"): hyphen and space stay
+    open_words = "für Ausstiegs-\nund Distanzierungsberatung; pre-\nand post-test; Präventions-\noder Hilfeplan"
+    assert join_wrapped_lines(open_words) == (
+        "für Ausstiegs- und Distanzierungsberatung; pre- and post-test; Präventions- oder Hilfeplan")
