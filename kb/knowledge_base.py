@@ -34,6 +34,7 @@ from kb.store.originals import original_path
 from kb.trash import Trash, TrashItem
 from kb.types import AddReport, Chunk, Document, DocumentNotFound, Hit
 from kb.upkeep.consistency import CheckReport, check
+from kb.upkeep.relink import relink_document
 
 if TYPE_CHECKING:
     from index import Embedder, EmbeddingCache, LexicalIndex, Signal, VectorIndex
@@ -72,7 +73,8 @@ class KnowledgeBase(AtlasMethods):
     ) -> None:
         self.settings = settings or Settings.from_env(home, embedder=embedder)
         self.settings.home.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(self.settings.catalog_path)
+        # a document's chunks replaced: what quotes them (pins, directory sources) is re-pointed at once
+        self.catalog = Catalog(self.settings.catalog_path, replaced=relink_document)
         self.indexes = Indexes(self.settings, self.catalog)
         self.audit = AuditTrail(self.catalog)
         self.trash = Trash(self.catalog, self.indexes, self.settings.home, self.settings.trash_days)

@@ -260,7 +260,9 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             state = "consistent" if report.consistent else ("repaired" if report.repaired else "INCONSISTENT")
             sides = "; ".join(f"{signal.noun} missing {report.differences[signal.report_key][0]}, orphaned "
                               f"{report.differences[signal.report_key][1]}" for signal in kb.indexes.signals)
-            print(f"{plural(report.chunks, 'chunk')}; {sides}: {state}")
+            links = (f"; {plural(report.stale_links, 'stale link')} from drafts and the directory "
+                     f"({report.relinked} relinked, {report.unlinked} unlinked)" if report.stale_links else "")
+            print(f"{plural(report.chunks, 'chunk')}; {sides}{links}: {state}")
             _upgrade_hints(kb)
         return 0 if report.consistent or report.repaired else 1
     if args.command in ATLAS_COMMANDS:

@@ -10,23 +10,21 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from kb.directory.records import Source
+from kb.drafting.excerpts import quote_span
 from kb.types import Chunk, Document
 
 __all__ = ["source_from_chunk", "find_chunk"]
 
 
-def _squash(text: str) -> str:
-    return " ".join(text.split())
-
-
 def find_chunk(chunks: Sequence[Chunk], quote: str, section: Sequence[str] = ()) -> Chunk | None:
-    """The chunk whose text holds `quote` (spacing aside), preferring one under `section`."""
-    wanted = _squash(quote)
-    if not wanted:
-        return None
-    holding = [c for c in chunks if wanted in _squash(c.text)]
-    same = [c for c in holding if tuple(c.section) == tuple(section)]
-    found = same or holding
+    """The chunk whose text holds `quote` (spacing aside; runs joined by `QUOTE_GAP` in their order),
+    preferring one under `section`: first one that starts under it, then one where the quote sits
+    under it (a chunk packs small subsections together), then the first that holds it."""
+    spans = [(c, span) for c in chunks if (span := quote_span(c.text, quote)) is not None]
+    wanted = tuple(section)
+    starts_under = [c for c, _ in spans if tuple(c.section) == wanted]
+    sits_under = [c for c, span in spans if c.section_of(*span) == wanted]
+    found = starts_under or sits_under or [c for c, _ in spans]
     return found[0] if found else None
 
 

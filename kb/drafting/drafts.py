@@ -3,7 +3,9 @@
 A draft follows a framework template (`corpus/framework.yaml`): an ordered list of sections, each
 with a purpose and suggested searches. Pinned excerpts are *copied* into the draft (text, citation
 and the reference data export needs), so a draft survives the later removal or update of the
-documents it cites; `chunk_id`/`doc_id` are kept only as a pointer back while they still exist.
+documents it cites; `chunk_id`/`doc_id` are kept only as a pointer back while they still exist. When
+the document's chunks are replaced (new content, `kb reread`), `kb.upkeep.relink` points an excerpt at
+the chunk that now holds its words and cites it there, or at none when the words are gone.
 """
 
 from __future__ import annotations

@@ -4,14 +4,15 @@ references after the document is updated or removed."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from kb.drafting.framework import DraftError
 from kb.store.catalog import Catalog
 from kb.types import Chunk, Document, Hit
 
-__all__ = ["Reference", "QUOTE_GAP", "stored_excerpt", "excerpt_body", "quotes_excerpt", "quoted_section",
-           "reference"]
+__all__ = ["Reference", "QUOTE_GAP", "stored_excerpt", "excerpt_body", "quotes_excerpt", "quote_span",
+           "quoted_section", "reference"]
 
 # Between two quoted parts of one passage that are not next to each other: the words left out.
 QUOTE_GAP = " […] "
@@ -60,18 +61,27 @@ def quotes_excerpt(whole: str, quote: str) -> bool:
     return True
 
 
+def quote_span(text: str, quote: str | None) -> tuple[int, int] | None:
+    """Where a quotation sits in `text`, spacing aside (a line break or two spaces for one space, as a
+    document read again may set them): (start of its first run, end of its last), its runs joined by
+    QUOTE_GAP found in their order. None when `text` does not hold it."""
+    start, at = -1, 0
+    for part in (quote or "").split(QUOTE_GAP):
+        words = part.split()
+        found = re.compile(r"\s+".join(map(re.escape, words))).search(text, at) if words else None
+        if found is None:
+            return None
+        start = found.start() if start < 0 else start
+        at = found.end()
+    return (start, at) if start >= 0 else None
+
+
 def quoted_section(chunk: Chunk, quote: str | None) -> tuple[str, ...]:
     """The heading path a quotation of `chunk` sits under (from its first run to its last, runs
-    joined by QUOTE_GAP): a chunk packs small subsections together (`Chunk.section_of`). The whole
-    chunk's when there is no quote or it is not found."""
-    start, end, at = -1, 0, 0
-    for part in (quote or "").split(QUOTE_GAP):
-        found = chunk.text.find(part, at) if part.strip() else -1
-        if found < 0:
-            return chunk.section_of()
-        start = found if start < 0 else start
-        end = at = found + len(part)
-    return chunk.section_of(start, end)
+    joined by QUOTE_GAP, spacing aside): a chunk packs small subsections together
+    (`Chunk.section_of`). The whole chunk's when there is no quote or it is not found."""
+    span = quote_span(chunk.text, quote)
+    return chunk.section_of(*span) if span is not None else chunk.section_of()
 
 
 def reference(excerpt: Hit | Chunk, chunk: Chunk | None, doc: Document | None, citation: str | None,

@@ -23,7 +23,13 @@ from kb.store.facets import documents_sql, write_facets
 from kb.store.migrations import apply_migrations
 from kb.types import Chunk, Document
 
-__all__ = ["Catalog", "now", "next_id"]
+__all__ = ["Catalog", "Replaced", "now", "next_id", "raise_floor"]
+
+# Called inside the transaction that replaces a stored document's chunks, as replaced(catalog, doc id),
+# once its new chunks are in: what points at the old ones from elsewhere (pinned excerpts, directory
+# sources) is re-pointed in that same transaction (`kb.upkeep.relink`, which the facade passes in: it
+# builds citations, which the store cannot import).
+Replaced = Callable[["Catalog", int], object]
 
 
 def now() -> str:
@@ -44,17 +50,32 @@ def next_id(db: sqlite3.Connection, table: str) -> int:
     return int(row[0])
 
 
+def raise_floor(db: sqlite3.Connection, table: str, value: int) -> None:
+    """Keep ids up to `value` of `table` from being given to new rows (`next_id`)."""
+    db.execute(
+        "INSERT INTO id_floors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET"
+        " value = MAX(value, excluded.value)",
+        (table, int(value)),
+    )
+
+
 class Catalog:
     """The catalog database under the KB home, with one SQLite connection per thread.
 
     Why per thread: a web server answers many searches at once, and SQLite in WAL mode lets each
     connection read while another writes; one shared connection would interleave their statements
     and transactions. Which state a multi-statement read sees is `kb.serving.Guard`'s business.
+
+    Args:
+        path: the catalog file.
+        replaced: called when `put_document` replaces a document's chunks, inside its transaction
+            (`Replaced`).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, replaced: Replaced | None = None) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.replaced = replaced
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._connections_lock = threading.Lock()
@@ -192,6 +213,8 @@ class Catalog:
                 doc_id = int(row["id"])
                 old_ids = self._chunk_ids_of(doc_id)
                 db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+                if len(old_ids):  # never given again: a card or a pointer still holding one finds it gone,
+                    raise_floor(db, "chunks", int(old_ids.max()))  # not another passage under that id
                 db.execute(
                     "UPDATE documents SET sha256=?, title=?, language=?, format=?, metadata=?, page_count=?,"
                     " stored_path=?, chunker=?, signature=?, ocr=?, updated_at=?, status='ready' WHERE id=?",
@@ -218,6 +241,8 @@ class Catalog:
                 new_ids.append(chunk_id)
                 chunk_id += 1
             write_facets(db, doc_id, language, metadata)
+            if row and self.replaced is not None:  # pointers at the chunks just deleted, re-pointed
+                self.replaced(self, doc_id)
             if also is not None:  # e.g. a job marks the file done in the same transaction
                 also(db, doc_id)
         return doc_id, old_ids, np.asarray(new_ids, dtype=np.int64)

@@ -26,11 +26,11 @@ import numpy as np
 from kb.audit.trail import record
 from kb.indexing.index_text import index_rows
 from kb.indexing.indexes import Indexes
-from kb.store.catalog import now
+from kb.store.catalog import now, raise_floor
 from kb.store.originals import original_path
 from kb.trash.related import capture, highest_ids, put_back
 from kb.trash.rows import load_rows, save_rows
-from kb.trash.store import TrashConflict, TrashError, TrashItem, TrashTable, raise_floor
+from kb.trash.store import TrashConflict, TrashError, TrashItem, TrashTable
 from kb.types import Document
 
 __all__ = ["trash_document", "restore_document"]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from kb.audit.trail import record
-from kb.store.catalog import now
+from kb.store.catalog import now, raise_floor
 from kb.trash.related import capture, highest_ids, put_back
-from kb.trash.store import TrashError, TrashItem, TrashTable, raise_floor
+from kb.trash.store import TrashError, TrashItem, TrashTable
 
 __all__ = ["trash_draft", "restore_draft"]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from kb.store.catalog import Catalog
 
-__all__ = ["TrashItem", "TrashError", "TrashConflict", "TrashTable", "row_dict", "raise_floor", "stamp"]
+__all__ = ["TrashItem", "TrashError", "TrashConflict", "TrashTable", "row_dict", "stamp"]
 
 
 class TrashError(Exception):
@@ -75,15 +75,6 @@ def row_dict(row: sqlite3.Row) -> dict[str, Any]:
 
 def from_json(value: Any) -> Any:
     return bytes.fromhex(value["hex"]) if isinstance(value, dict) and "hex" in value else value
-
-
-def raise_floor(db: sqlite3.Connection, table: str, value: int) -> None:
-    """Keep ids up to `value` of `table` from being given to new rows."""
-    db.execute(
-        "INSERT INTO id_floors (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET"
-        " value = MAX(value, excluded.value)",
-        (table, int(value)),
-    )
 
 
 class TrashTable:
