@@ -12,6 +12,7 @@ from ui.actions import Actions, Shown
 from ui.draft_actions import AUTO_SECTION
 from ui.i18n import label as L
 from ui.i18n import normalize, t
+from ui.i18n.locale import region_name
 from ui.overview import KEEP_ALL_JS, OVERVIEW_JS, SHOW_CELL_JS
 from ui.page_js import AFTER_CARD_JS, CLICK_JS, DETECT_LANG_JS
 
@@ -79,8 +80,8 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
         from kb import POPULATION_BANDS
 
         bands = [("", ""), *((t(lang, f"choice.population_band.{b}"), b) for b in POPULATION_BANDS)]
-        return (gr.Dropdown(choices=act.city_choices()), gr.Dropdown(choices=bands),
-                gr.Dropdown(choices=act.region_choices()))
+        regions = [(region_name(r, lang), r) for r in act.region_choices()]  # shown in `lang`, kept as written
+        return (gr.Dropdown(choices=act.city_choices()), gr.Dropdown(choices=bands), gr.Dropdown(choices=regions))
 
     def refresh(lang, profile, request: gr.Request):
         return (act.overview(user_of(request), lang, profile), *choices(lang))

@@ -16,7 +16,7 @@ from kb.atlas import ComparableCity, Overview, Profile
 from kb.atlas.overview import Count, Gap, Note
 from kb.drafting.framework import Section
 from ui.i18n import direction, t, theme_name
-from ui.i18n.locale import country_name, language_name, number
+from ui.i18n.locale import country_name, language_name, number, region_name
 from ui.render import section_title
 from ui.render_base import esc
 
@@ -244,6 +244,8 @@ def reasons_text(c: ComparableCity, lang: str, section_titles: dict[str, str] | 
             values["band"] = t(lang, f"choice.population_band.{values['band']}")
         if "country" in values:
             values["country"] = country_name(values["country"], lang)
+        if "region" in values:
+            values["region"] = region_name(str(values["region"]), lang)
         if "themes" in values:
             values["themes"] = join_list([theme_name(str(x), lang) for x in values["themes"][:3]], lang)
         if "sections" in values:
@@ -265,7 +267,7 @@ def profile_summary(profile: Profile | None, lang: str, city_name: str | None = 
     if profile.population_band:
         parts.append(t(lang, f"choice.population_band.{profile.population_band}"))
     if profile.region:
-        parts.append(profile.region)
+        parts.append(region_name(profile.region, lang))
     if profile.country:
         parts.append(country_name(profile.country, lang))
     if profile.themes and not city_name:

@@ -124,3 +124,18 @@ def test_a_language_too_short_to_tell_is_called_unknown_in_the_page_language() -
     for lang, word in (("en", "Unknown"), ("fr", "Inconnue"), ("ar", "غير معروفة")):
         html = overview_html(ov, load_framework().sections, lang)
         assert word in html and ">und<" not in html, lang
+
+
+def test_regions_are_named_in_the_page_language() -> None:
+    """QA: "gleiche Region (Europe)" on a German page; regions are written in English in the metadata."""
+    from kb.atlas.profile import Profile
+    from kb.atlas.records import ComparableCity
+    from ui.i18n.locale import region_name
+    from ui.overview import profile_summary, reasons_text
+
+    assert [region_name(r, "de") for r in ("Europe", "Latin America", "West Africa", "Middle East and North Africa")] == [
+        "Europa", "Lateinamerika", "Westafrika", "Naher Osten und Nordafrika"]
+    assert region_name("West Africa", "en") == "West Africa" and region_name("Our own region", "fr") == "Our own region"
+    city = ComparableCity("lyon", "Lyon", "FR", None, "Europe", 0.5, (), why=(("region", {"region": "Europe"}),))
+    assert "(Europa)" in reasons_text(city, "de") and "Europe" not in reasons_text(city, "de")
+    assert "أوروبا" in profile_summary(Profile(region="Europe"), "ar")

@@ -10,7 +10,7 @@ import functools
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["number", "plural_category", "date_time", "country_name", "language_name"]
+__all__ = ["number", "plural_category", "date_time", "country_name", "language_name", "region_name"]
 
 
 @functools.cache
@@ -62,3 +62,30 @@ def language_name(code: str | None, lang: str) -> str:
     if not code or code == "und":
         return ""
     return _locale(lang).languages.get(str(code).lower(), str(code))
+
+
+# Regions as people write them that CLDR names otherwise ("West Africa" is CLDR's "Western Africa").
+_REGION_ALIASES = {"west africa": "011", "east africa": "014", "north africa": "015", "central africa": "017",
+                   "southern europe": "039", "middle east": "145", "mena": "145"}
+
+
+@functools.cache
+def _region_codes() -> dict[str, str]:
+    """CLDR's English names of the world's regions (UN M.49 codes: "150" Europe), folded, to codes."""
+    names = {name.casefold(): code for code, name in _locale("en").territories.items() if code.isdigit()}
+    return {**names, **_REGION_ALIASES}
+
+
+def region_name(value: str | None, lang: str) -> str:
+    """A region as the documents' metadata names it (in English, "Latin America") in the UI language
+    ("Lateinamerika"), from CLDR; a region CLDR does not name ("Middle East and North Africa") from
+    the UI's own words (`region.<words joined by _>`), else as written."""
+    from ui.i18n import catalogue, t
+
+    if not value or lang == "en":  # the metadata writes regions in English: as written
+        return value or ""
+    code = _region_codes().get(value.strip().casefold())
+    if code:
+        return str(_locale(lang).territories.get(code, value))
+    key = "region." + "_".join(value.casefold().split())
+    return t(lang, key) if key in catalogue("en") else value
