@@ -37,7 +37,8 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # chunk records where the later subsections it packs begin (`ChunkDraft.subsections`), so a quote from
 # Harrow Bend's "Secondary prevention" table is no longer cited under "Primary prevention" (same text).
 # "6": a PDF's "Ausstiegs-" at a line end before "und" stays "Ausstiegs- und" (it read "Ausstiegsund"),
-# and an HTML page's <title> part that nearly repeats its <h1> is its title, without the site's name.
+# an HTML page's <title> part that nearly repeats its <h1> is its title, without the site's name, and a
+# PDF whose metadata title is only its file name (a scanner's) takes its first heading instead.
 CHUNKER_VERSION = "6"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..bidi import fix_visual_order
 from ..errors import IngestError
-from ..normalize import clean_inline, join_wrapped_lines, mark_bullets, normalize_text
+from ..normalize import clean_inline, join_wrapped_lines, mark_bullets, normalize_text, same_words
 from ..ocr import OcrOptions
 from ..records import Block, ParsedDocument
 from .pdf_headings import (
@@ -138,10 +138,12 @@ def _xmp_title(reader: Any) -> str:
     return metadata_title(titles.get("x-default") or next(iter(titles.values())))
 
 
-def _title(reader: Any, page: str, sizes: list[Line], body: float) -> str | None:
-    """The metadata title (information dictionary, then XMP), else `text_title`."""
+def _title(reader: Any, page: str, sizes: list[Line], body: float, stem: str = "") -> str | None:
+    """The metadata title (information dictionary, then XMP), else `text_title`. A metadata title
+    that is only the file's own name (what scanners and image-to-PDF tools write) is no title: the
+    first page's heading beats it ("brookfield-scan" -> "Brookfield Youth Outreach: Annual Report")."""
     for title in (_info_title(reader), _xmp_title(reader)):
-        if title:
+        if title and not (stem and same_words(title, stem)):
             return title
     return text_title(page, sizes, body)
 
@@ -235,7 +237,8 @@ def read_pdf(path: Path, ocr: OcrOptions | None = None) -> ParsedDocument:
         info = read_scans(path, reader, scans, ocr, (pages, margins, sizes), notes) if scans else None
         blocks = page_blocks(pages, margins, sizes, sections)
         first = next((i for i, raw in pages.items() if raw.strip()), None)
-        title = _title(reader, pages[first], sizes[first], body_size(list(sizes.values()))) if first is not None else None
+        title = (_title(reader, pages[first], sizes[first], body_size(list(sizes.values())), Path(path).stem)
+                 if first is not None else None)
 
     if not blocks:
         if page_count and unreadable == page_count:

@@ -320,6 +320,23 @@ def test_a_pdf_without_a_metadata_title_takes_its_largest_lines_under_a_running_
     assert read_document(tmp_path / "plan.pdf", max_bytes=10**7).title == "Harrow Bend prevention plan 2023 to 2026"
 
 
+def test_a_metadata_title_that_is_only_the_file_name_gives_way_to_the_first_heading(tmp_path: Path):
+    """Scanners and image-to-PDF tools write the file's name as its title: QA's OCR'd scan was titled
+    "brookfield-scan" above its own heading "Brookfield Youth Outreach: Annual Report 2024"."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    for stem, meta_title, expected in (("brookfield-scan", "brookfield-scan", "Brookfield Youth Outreach: Annual Report"),
+                                       ("report", "Outreach in Brookfield", "Outreach in Brookfield")):
+        c = canvas.Canvas(str(tmp_path / f"{stem}.pdf"), pagesize=A4)
+        c.setTitle(meta_title)
+        c.setFont("Helvetica", 11)
+        c.drawString(72, 760, "Brookfield Youth Outreach: Annual Report")
+        c.drawString(72, 730, "The street team met young people at risk every week of the year.")
+        c.save()
+        assert read_document(tmp_path / f"{stem}.pdf", max_bytes=10**7).title == expected
+
+
 def test_title_by_size_skips_a_contents_page_and_small_type():
     from ingest.readers.pdf_headings import Line, title_by_size
 
