@@ -158,8 +158,9 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         ).then(None, None, None, js=AFTER_CARD_JS)
         c.reader.kb_action(guard(h.on_reader), [c.lang, c.shown, c.working, c.section, c.pin_section], card_out,
                            api_name=False).then(None, None, None, js=AFTER_CARD_JS)
-        c.reader_close.click(h.close_reader, None, c.reader_panel, api_name=False)
-        c.tabs.select(h.close_reader, None, c.reader_panel, api_name=False)  # it stayed over the next tab
+        c.reader_close.click(h.close_reader, None, [c.reader_panel, c.original_file], api_name=False)
+        # they stayed over the next tab
+        c.tabs.select(h.close_reader, None, [c.reader_panel, c.original_file], api_name=False)
 
         # --- drafting --------------------------------------------------------------------------------
         for chooser in (c.pin_draft, c.draft_sel):

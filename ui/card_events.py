@@ -119,7 +119,8 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         return apply(got, lay.results, lay.search_status, lay.shown, user_of(request))
 
     def close_reader():
-        return gr.Column(visible=False)
+        """Another tab: the reader and an original's download box (shown once it was fetched) go."""
+        return gr.Column(visible=False), gr.File(value=None, visible=False)
 
     def panel(cards: Any, status: Any, state: Any):
         """A handler for the card clicks of another panel of cards (the atlas's cell and examples panels)."""

@@ -407,8 +407,9 @@ def test_open_on_an_html_card_shows_its_text_at_the_section_and_runs_nothing(bro
         with page.expect_download() as got:
             page.locator("#kb-reader button.kb-download").click()
         assert got.value.suggested_filename == "panel.html"  # the original name, not a hash
-        tab(page, "Drafting")  # another tab: the reader does not stay over it
+        tab(page, "Drafting")  # another tab: the reader does not stay over it, nor the original's download box
         reader.wait_for(state="hidden")
+        page.locator("#kb-original-file").wait_for(state="hidden")
         tab(page, "Search")
         assert not any(re.search(r"/file=.*\.html?($|\?)", u) for u in app.requests)  # never served as a page
         # on a phone the reader shows the passage and keeps its "Close" button in view
