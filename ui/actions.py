@@ -54,6 +54,13 @@ class Shown:
     hits: list[Hit] = field(default_factory=list)
     empty: str = "search.no_results"  # message key when there are none
     typed: bool = True  # found for words the reader typed (a heat-map cell's passages were not)
+    # the status line as message keys and their values, so a language switch says it again in the
+    # new language ("10 résultats pour ..." -> "10 Ergebnisse für ...") instead of dropping it
+    said: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+
+    def status(self, lang: str) -> str:
+        """The status line that came with these cards, in `lang` ("" when there was none)."""
+        return render.message(" ".join(t(lang, key, **dict(values)) for key, values in self.said)) if self.said else ""
 
     def hit(self, chunk_id: int) -> Hit | None:
         return next((h for h in self.hits if h.chunk_id == chunk_id), None)
@@ -184,13 +191,13 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
                                   reader_language=lang if reader_first else None)
         except ValueError as err:
             raise UiError("error.filter_other", detail=str(err)) from err
-        shown = Shown(hits)
-        status = t(lang, "search.results", n=len(hits), query=query)
+        said: list[tuple[str, tuple[tuple[str, Any], ...]]] = [("search.results", (("n", len(hits)), ("query", query)))]
         if hits and self.kb.words_known(query) == 0:
-            status += " " + t(lang, "search.meaning_only")
+            said.append(("search.meaning_only", ()))
         if profile is not None:
-            status += " " + t(lang, "atlas.prefer_on")
-        return self.cards(user, shown, lang, draft_id), render.message(status), shown
+            said.append(("atlas.prefer_on", ()))
+        shown = Shown(hits, said=tuple(said))
+        return self.cards(user, shown, lang, draft_id), shown.status(lang), shown
 
     @kb_thread
     def similar(self, user: str | None, chunk_id: int, filters: Mapping[str, Any] | None = None, k: int = 10,

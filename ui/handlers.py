@@ -165,14 +165,14 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.draft_html: act.view(user_of(request), working, section, lang),
             lay.search_status: "",
         })
-        # every panel of cards shown is drawn again in the new language; its status line, which said
-        # what was searched in the old one, is cleared
+        # every panel of cards shown is drawn again in the new language, and its status line said again
+        # in it (cleared where the panel did not keep what it said)
         for cards, status, state in ((lay.results, lay.search_status, shown),
                                      (lay.suggestions, lay.suggest_status, suggest_shown),
                                      (lay.examples, lay.examples_status, examples_shown),
                                      (lay.cell_cards, lay.cell_status, cell_shown)):
             if state.hits:
-                ups.update({cards: act.cards(user, state, lang, working), status: ""})
+                ups.update({cards: act.cards(user, state, lang, working), status: state.status(lang)})
         return ups
 
     def facet_updates(lang):

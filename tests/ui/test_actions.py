@@ -618,3 +618,14 @@ def test_the_upload_bar_never_moves_back() -> None:
 
     assert with_progress(lambda f, desc: shown.append((f, desc)), work) == "done"
     assert shown == [(0.02, "reading"), (0.02, "page 1 of 2"), (0.143, "page 2 of 2")]
+
+
+def test_a_search_status_is_said_again_in_a_new_page_language(act: Actions, tmp_path: Path) -> None:
+    """QA: after a language switch the cards were redrawn but "10 résultats pour …" was dropped."""
+    act.add("ana", [write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the multi-agency panel.")], None,
+            {**EMPTY_FORM, "city": "Lyon", "country": "FR"})
+    _, status, shown = act.search("vic", "multi-agency panel", {}, lang="fr")
+    assert "multi-agency panel" in status and shown.status("fr") == status
+    german = shown.status("de")
+    assert "multi-agency panel" in german and german != status and german.startswith("<")
+    assert act.search("vic", "", {})[2].status("de") == ""  # nothing searched: nothing to say
