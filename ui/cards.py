@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kb.drafting.quotes import lines_may_wrap, soft_wraps
 from kb.searching.citations import Part, section_path
 from kb.searching.highlights import body_text
 from kb.types import Hit
@@ -65,9 +66,12 @@ class CardRights:
     directory: bool = True  # Add to directory
 
 
-def highlight(text: str, sentences: Iterable[str], start: int = 0, end: int | None = None) -> str:
-    """Escaped `text[start:end]` with each of `sentences` (verbatim substrings of `text`) in <mark>."""
+def highlight(text: str, sentences: Iterable[str], start: int = 0, end: int | None = None,
+              shown: str | None = None) -> str:
+    """Escaped `text[start:end]` with each of `sentences` (verbatim substrings of `text`) in <mark>;
+    written as `shown` says it (the same text with its wrapped lines joined: `soft_wraps`), if given."""
     end = len(text) if end is None else end
+    said = text if shown is None or len(shown) != len(text) else shown
     spans: list[tuple[int, int]] = []
     for sentence in sentences:
         at = text.find(sentence) if sentence else -1
@@ -77,9 +81,9 @@ def highlight(text: str, sentences: Iterable[str], start: int = 0, end: int | No
     for a, b in sorted(spans):
         if a < pos or a >= b:  # overlapping or outside the window: keep the first
             continue
-        out += [esc(text[pos:a]), "<mark>", esc(text[a:b]), "</mark>"]
+        out += [esc(said[pos:a]), "<mark>", esc(said[a:b]), "</mark>"]
         pos = b
-    out.append(esc(text[pos:end]))
+    out.append(esc(said[pos:end]))
     return "".join(out)
 
 
@@ -177,14 +181,15 @@ def _state_html(hit: Hit, state: CardState | None, lang: str) -> str:
 def _card(n: int, hit: Hit, original: Original, lang: str, rights: CardRights, state: CardState | None,
           typed: bool = True) -> str:
     text = body_text(hit.text, (hit.title, *hit.section))
+    shown = soft_wraps(text) if lines_may_wrap(hit.source) else text  # a PDF's wrapped lines as running text
     a, b = excerpt_window(text, hit.highlights)
     text_dir = "rtl" if rtl_language(hit.language) else "auto"
     lang_attr = f' lang="{esc(hit.language)}"' if hit.language and hit.language != "und" else ""
     excerpt = (f'<p class="kb-excerpt kb-short" dir="{text_dir}"{lang_attr}>{"… " if a else ""}'
-               f'{highlight(text, hit.highlights, a, b)}{" …" if b < len(text) else ""}</p>')
+               f'{highlight(text, hit.highlights, a, b, shown)}{" …" if b < len(text) else ""}</p>')
     if (a, b) != (0, len(text)):
         excerpt += (f'<p class="kb-excerpt kb-full" dir="{text_dir}"{lang_attr} hidden>'
-                    f"{highlight(text, hit.highlights)}</p>"
+                    f"{highlight(text, hit.highlights, shown=shown)}</p>"
                     f'<button class="kb-act kb-link kb-toggle" data-act="expand" data-more="{esc(t(lang, "card.more"))}" '
                     f'data-less="{esc(t(lang, "card.less"))}">{esc(t(lang, "card.more"))}</button>')
     if not hit.highlights and typed:  # "your words": only when the reader typed some

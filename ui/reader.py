@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from kb.drafting.quotes import lines_may_wrap, soft_wraps
 from kb.types import Chunk, Document
 from ui.cards import body_text, highlight
 from ui.i18n import direction as page_direction
@@ -78,22 +79,24 @@ def reader_html(doc: Document, chunks: Sequence[Chunk], target: int | None, high
         head.append(f'<p><button class="kb-act kb-link kb-download" data-act="download" data-chunk="{target}">'
                     f"{esc(t(lang, 'reader.download', name=name))}</button></p>")
     body: list[str] = []
-    shown: tuple[str, ...] = ()
+    wraps = lines_may_wrap(doc.source)
+    shown_section: tuple[str, ...] = ()
     for section, chunk_id, text in document_text(chunks, target):
-        if section != shown:
+        if section != shown_section:
             for depth, heading in enumerate(section):
-                if depth >= len(shown) or shown[depth] != heading:
+                if depth >= len(shown_section) or shown_section[depth] != heading:
                     body.append(f'<h{min(depth + 3, 5)} class="kb-reader-heading" dir="auto">{esc(heading)}</h{min(depth + 3, 5)}>')
-            shown = section
+            shown_section = section
         text = body_text(text, section) if section else text  # the heading is shown above, once
+        shown = soft_wraps(text) if wraps else text  # a PDF's wrapped lines as running text
         if chunk_id == target:
             body.append(f'<div id="{TARGET_ID}" class="kb-reader-passage kb-target" dir="{direction}"{lang_attr}>'
-                        f"{highlight(text, highlights)}</div>")
+                        f"{highlight(text, highlights, shown=shown)}</div>")
             if pin:
                 body.append(f'<p class="kb-reader-actions"><button class="kb-act kb-primary" data-act="pin" '
                             f'data-chunk="{target}" title="{esc(t(lang, "card.pin_hint"))}">'
                             f'{esc(t(lang, "card.pin"))}</button></p>')
         else:
-            body.append(f'<div class="kb-reader-passage" dir="{direction}"{lang_attr}>{esc(text)}</div>')
+            body.append(f'<div class="kb-reader-passage" dir="{direction}"{lang_attr}>{esc(shown)}</div>')
     return (f'<div class="kb-reader" dir="{page_direction(lang)}">' + notice + "".join(head)
             + '<div class="kb-reader-text">' + "".join(body) + "</div></div>")

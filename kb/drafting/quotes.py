@@ -18,7 +18,8 @@ from pathlib import PurePosixPath
 
 from kb.drafting.records import DraftItem
 
-__all__ = ["STANDALONE_MAX_CHARS", "reflow", "without_heading_lines", "lines_may_wrap", "quote_for_reading"]
+__all__ = ["STANDALONE_MAX_CHARS", "reflow", "soft_wraps", "without_heading_lines", "lines_may_wrap",
+           "quote_for_reading"]
 
 # A line of at most this many characters that ends without punctuation keeps its own line: a heading,
 # a label, a name. Measured on the starter corpus's PDFs: section headings are at most 62 characters,
@@ -126,6 +127,26 @@ def reflow(text: str) -> str:
                 out.append(line)
         paragraphs.append("\n".join(out).strip("\n"))
     return "\n\n".join(p for p in paragraphs if p)
+
+
+def soft_wraps(text: str) -> str:
+    """`text` with each line break `reflow` would join by a space made a space, nothing else changed,
+    for a page that shows a stored passage (a card, the reader): the same length, so offsets into the
+    stored text (its highlights) hold in it. A break after a hyphen or between two characters of a
+    script written without spaces stays a break (joining it needs a character removed, or none added).
+    Decided line by line, so a paragraph with one short line in it keeps that break: never more joins
+    than `reflow`'s."""
+    chars = list(text)
+    lines = text.split("\n")
+    at = 0
+    for line, following in zip(lines, lines[1:], strict=False):
+        at += len(line)  # the break after `line`
+        prev, nxt = line.strip(), following.strip()
+        if (prev and nxt and not _HYPHENATED.search(prev) and not _is_item(nxt) and _ROW not in prev
+                and not (_NO_SPACE.match(prev[-1]) and _NO_SPACE.match(nxt[0])) and _wraps(prev, nxt)):
+            chars[at] = " "
+        at += 1
+    return "".join(chars)
 
 
 def _words(text: str) -> str:

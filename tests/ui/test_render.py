@@ -215,3 +215,19 @@ def test_the_library_list_for_a_phone_is_escaped_and_in_the_page_language() -> N
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "Riverton, Argentina · 2023" in html and "#7 · plan.md · pasajes: 4" in html
     assert library_list([], "es") == ""
+
+
+def test_a_pdf_passage_reads_as_running_text_on_its_card_with_its_highlight_kept() -> None:
+    """QA: a German PDF's card broke "Etwa ein Drittel aller / Beratungsfälle" where the page wrapped."""
+    from kb.drafting.quotes import soft_wraps
+
+    text = ("Eltern suchen Rat und Unterstützung im Umgang mit der betroffenen Person, meist am Telefon. Etwa ein "
+            "Drittel aller\nBeratungsfälle beginnt mit einem Anruf der Eltern.\n\nAusgangslage\nDie Beratung ist "
+            "kostenlos.")
+    assert soft_wraps(text) == text.replace("aller\nBeratungsfälle", "aller Beratungsfälle")  # the rest kept
+    sentence = "Etwa ein Drittel aller\nBeratungsfälle beginnt mit einem Anruf der Eltern."
+    html = result_cards([hit(text, source="haselwerder.pdf", highlights=(sentence,))], lambda h: None)
+    assert "<mark>Etwa ein Drittel aller Beratungsfälle beginnt mit einem Anruf der Eltern.</mark>" in html
+    assert "Ausgangslage\nDie Beratung" in html  # a heading keeps its own line
+    docx = result_cards([hit(text, source="haselwerder.docx", highlights=(sentence,))], lambda h: None)
+    assert "aller\nBeratungsfälle" in docx  # a Word document's lines are its paragraphs: kept
