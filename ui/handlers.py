@@ -25,7 +25,7 @@ from ui.draft_actions import AUTO_SECTION
 from ui.form_handlers import form_handler, user_of
 from ui.i18n import LANGUAGES, direction, normalize, t, theme_name
 from ui.i18n import label as L
-from ui.i18n.locale import country_name, language_name
+from ui.i18n.locale import country_name, language_name, region_name
 from ui.layout import CHOICE_FIELDS, Layout
 
 __all__ = ["make_handlers", "user_of", "filter_choices", "form_handler", "SEARCH_KEYS"]
@@ -45,6 +45,8 @@ def _label(key: str, value: str, lang: str) -> str:
         return t(lang, f"choice.{key}.{value}")
     if key == "themes":
         return theme_name(value, lang)
+    if key == "region":
+        return region_name(value, lang)
     return value
 
 
@@ -54,7 +56,7 @@ def filter_choices(act: Actions, lang: str) -> dict[str, list[tuple[str, str]]]:
     German, English")."""
     facets = act.facets()
     out = {k: [(_label(k, v, lang), v) for v in facets.get(k, [])] for k in FILTER_FIELDS}
-    for key in ("country", "language"):
+    for key in ("country", "language", "region"):
         if key in out:
             out[key].sort(key=lambda pair: fold(pair[0]))  # "Égypte" with the E's
     return out

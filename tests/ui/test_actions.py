@@ -359,16 +359,22 @@ def test_a_search_no_passage_shares_a_word_with_says_so(act: Actions, tmp_path: 
 def test_language_and_country_filters_are_in_the_order_of_their_names(act: Actions, tmp_path: Path) -> None:
     from ui.handlers import filter_choices
 
-    for name, text, country in (
-        ("a.txt", "Referral\n\nConcerns about a young person go to the multi-agency panel every week.", "GB"),
-        ("b.txt", "Ausstieg\n\nDie Beratung hilft Menschen, die eine extremistische Szene verlassen wollen.", "DE"),
-        ("c.txt", "الإحالة\n\nتذهب المخاوف بشأن الشباب إلى اللجنة المشتركة بين الجهات كل أسبوع.", "MA"),
-        ("d.txt", "Mediación\n\nLa mesa de prevención se reúne cada mes con los vecinos del barrio.", "EG"),
+    for name, text, country, region in (
+        ("a.txt", "Referral\n\nConcerns about a young person go to the multi-agency panel every week.", "GB", "Europe"),
+        ("b.txt", "Ausstieg\n\nDie Beratung hilft Menschen, die eine extremistische Szene verlassen wollen.", "DE",
+         "Europe"),
+        ("c.txt", "الإحالة\n\nتذهب المخاوف بشأن الشباب إلى اللجنة المشتركة بين الجهات كل أسبوع.", "MA",
+         "Middle East and North Africa"),
+        ("d.txt", "Mediación\n\nLa mesa de prevención se reúne cada mes con los vecinos del barrio.", "EG",
+         "Latin America"),
     ):
-        act.add("ana", [write(tmp_path / "in", name, text)], None, {**EMPTY_FORM, "country": country})
+        act.add("ana", [write(tmp_path / "in", name, text)], None, {**EMPTY_FORM, "country": country, "region": region})
     choices = filter_choices(act, "fr")  # codes DE, EG, GB, MA; ar, de, en, es
     assert [label for label, _ in choices["country"]] == ["Allemagne", "Égypte", "Maroc", "Royaume-Uni"]
     assert [label for label, _ in choices["language"]] == ["allemand", "anglais", "arabe", "espagnol"]
+    # regions too, named in the page language (QA: the German filter listed "Europe, Latin America ...")
+    assert filter_choices(act, "de")["region"] == [("Europa", "Europe"), ("Lateinamerika", "Latin America"),
+                                                   ("Naher Osten und Nordafrika", "Middle East and North Africa")]
 
 
 def test_a_new_region_is_saved_and_said_with_the_regions_in_use(act: Actions, tmp_path: Path) -> None:
