@@ -320,7 +320,9 @@ class DirectoryActions(BaseActions):
                        "note": t(lang, "group.note"), "organisation_seat": t(lang, "group.organisation"),
                        "missing": t(lang, "group.export_missing", sectors="{sectors}"),
                        "complete": t(lang, "group.complete"), "empty_directory": t(lang, "directory.export_empty"),
-                       "empty_roster": t(lang, "group.export_empty")})
+                       "empty_roster": t(lang, "group.export_empty"),
+                       # a sector's part looked for by name (kb.directory.roster), as the panel words it
+                       "detail.research partner": t(lang, "group.research")})
         for group, values in (("kind", KINDS), ("sector", SECTORS), ("role", ROSTER_ROLES),
                               ("prevention_level", PREVENTION_LEVELS)):
             labels.update({f"{group}.{v}": t(lang, f"choice.{group}.{v}") for v in values})

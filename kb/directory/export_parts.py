@@ -154,7 +154,8 @@ class RosterPart:
             return ""
         if not missing:
             return _label(self.labels, "complete")
-        names = ", ".join(e.detail or _value(self.labels, "sector", e.sector) for e in missing)
+        names = ", ".join(_value(self.labels, "detail", e.detail) or _value(self.labels, "sector", e.sector)
+                          for e in missing)
         return _label(self.labels, "missing").format(sectors=names)
 
     def markdown(self, numbers: Mapping[str, int]) -> list[str]:

@@ -135,6 +135,9 @@ def test_the_draft_export_carries_the_directory_and_group_to_their_readers(act: 
     assert "| City of Larchmont Ridge | Commune | Présidence | Deputy mayor |" in md
     assert "555 0111" not in md  # the viewer's export keeps the contact fields out
     assert "555 0111" in act.export("ana", draft, "markdown", "en").path.read_text(encoding="utf-8")
+    # the sectors still missing, each in the export's language: "research partner" stayed English (QA)
+    german = act.export("ana", draft, "markdown", "de").path.read_text(encoding="utf-8")
+    assert "Forschungspartner (Hochschule)" in german and "research partner" not in german
 
 
 def test_a_source_whose_document_is_removed_keeps_its_words_but_no_longer_opens(act: Actions) -> None:
