@@ -11,8 +11,7 @@ from typing import Any
 from ui.actions import Actions, Shown
 from ui.draft_actions import AUTO_SECTION
 from ui.i18n import label as L
-from ui.i18n import normalize, t
-from ui.i18n.locale import region_name
+from ui.i18n import normalize, region_name, t
 from ui.overview import KEEP_ALL_JS, OVERVIEW_JS, SHOW_CELL_JS
 from ui.page_js import AFTER_CARD_JS, CLICK_JS, DETECT_LANG_JS
 

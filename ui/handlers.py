@@ -23,9 +23,9 @@ from ui.card_events import make_card_handlers
 from ui.directory import directory_language_updates
 from ui.draft_actions import AUTO_SECTION
 from ui.form_handlers import form_handler, user_of
-from ui.i18n import LANGUAGES, direction, normalize, t, theme_name
+from ui.i18n import LANGUAGES, direction, normalize, region_name, t, theme_name
 from ui.i18n import label as L
-from ui.i18n.locale import country_name, language_name, region_name
+from ui.i18n.locale import country_name, language_name
 from ui.layout import CHOICE_FIELDS, Layout
 
 __all__ = ["make_handlers", "user_of", "filter_choices", "form_handler", "SEARCH_KEYS"]

@@ -15,8 +15,8 @@ from typing import Any
 from kb.atlas import ComparableCity, Overview, Profile
 from kb.atlas.overview import Count, Gap, Note
 from kb.drafting.framework import Section
-from ui.i18n import direction, t, theme_name
-from ui.i18n.locale import country_name, language_name, number, region_name
+from ui.i18n import direction, region_name, t, theme_name
+from ui.i18n.locale import country_name, language_name, number
 from ui.render import section_title
 from ui.render_base import esc
 

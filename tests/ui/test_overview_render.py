@@ -130,7 +130,7 @@ def test_regions_are_named_in_the_page_language() -> None:
     """QA: "gleiche Region (Europe)" on a German page; regions are written in English in the metadata."""
     from kb.atlas.profile import Profile
     from kb.atlas.records import ComparableCity
-    from ui.i18n.locale import region_name
+    from ui.i18n import region_name
     from ui.overview import profile_summary, reasons_text
 
     assert [region_name(r, "de") for r in ("Europe", "Latin America", "West Africa", "Middle East and North Africa")] == [

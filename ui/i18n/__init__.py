@@ -27,6 +27,7 @@ import yaml
 
 __all__ = [
     "theme_name",
+    "region_name",
     "LANGUAGES",
     "RTL_LANGUAGES",
     "DEFAULT",
@@ -185,6 +186,21 @@ def gradio_i18n() -> Any:
         return {key(k): (v.get("other", "") if isinstance(v, dict) else v) for k, v in catalogue(lang).items()}
 
     return gr.I18n(**{lang: plain(lang) for lang in LANGUAGES})
+
+
+def region_name(value: str | None, lang: str) -> str:
+    """A region as the documents' metadata names it (in English, "Latin America") in the UI language
+    ("Lateinamerika"), from CLDR; a region CLDR does not name ("Middle East and North Africa") from
+    the catalogue (`region.<words joined by _>`), else as written."""
+    from ui.i18n.locale import country_name, region_code
+
+    if not value or lang == "en":  # the metadata writes regions in English: as written
+        return value or ""
+    code = region_code(value)
+    if code:
+        return country_name(code, lang)
+    key = "region." + "_".join(value.casefold().split())
+    return t(lang, key) if key in catalogue("en") else value
 
 
 def theme_name(tag: str, lang: str) -> str:

@@ -10,7 +10,7 @@ import functools
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["number", "plural_category", "date_time", "country_name", "language_name", "region_name"]
+__all__ = ["number", "plural_category", "date_time", "country_name", "language_name", "region_code"]
 
 
 @functools.cache
@@ -76,16 +76,8 @@ def _region_codes() -> dict[str, str]:
     return {**names, **_REGION_ALIASES}
 
 
-def region_name(value: str | None, lang: str) -> str:
-    """A region as the documents' metadata names it (in English, "Latin America") in the UI language
-    ("Lateinamerika"), from CLDR; a region CLDR does not name ("Middle East and North Africa") from
-    the UI's own words (`region.<words joined by _>`), else as written."""
-    from ui.i18n import catalogue, t
-
-    if not value or lang == "en":  # the metadata writes regions in English: as written
-        return value or ""
-    code = _region_codes().get(value.strip().casefold())
-    if code:
-        return str(_locale(lang).territories.get(code, value))
-    key = "region." + "_".join(value.casefold().split())
-    return t(lang, key) if key in catalogue("en") else value
+def region_code(value: str | None) -> str | None:
+    """The UN M.49 code of a region as the metadata writes it in English ("Latin America" -> "419"),
+    from CLDR's names (and a few usual variants); None for one CLDR does not name. `country_name`
+    names the code in a UI language."""
+    return _region_codes().get(value.strip().casefold()) if value else None
