@@ -15,6 +15,7 @@ from typing import Any
 
 from kb.drafting.drafts import Draft, DraftInfo, DraftItem
 from kb.drafting.framework import Section
+from kb.drafting.quotes import quote_for_reading
 from kb.types import Document
 from ui.cards import CardRights, CardState, Original, PinnedAt, highlight, result_cards
 from ui.i18n import catalogue, direction, t
@@ -126,7 +127,9 @@ def _item_html(item: DraftItem, lang: str, editable: bool = True) -> str:
         language = item.meta.get("language") or ""
         quote_dir = "rtl" if rtl_language(language) else "auto"
         body = (
-            f'<blockquote class="kb-quote" dir="{quote_dir}" lang="{esc(language)}">{esc(item.text)}</blockquote>'
+            # as the export quotes it: without leading title lines, its wrapped lines joined
+            f'<blockquote class="kb-quote" dir="{quote_dir}" lang="{esc(language)}">{esc(quote_for_reading(item))}'
+            "</blockquote>"
             f'<p class="kb-citation" dir="{direction(lang)}">{stored_citation(*citation_record(item), lang)}</p>'
         )
     else:

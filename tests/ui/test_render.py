@@ -231,3 +231,20 @@ def test_a_pdf_passage_reads_as_running_text_on_its_card_with_its_highlight_kept
     assert "Ausgangslage\nDie Beratung" in html  # a heading keeps its own line
     docx = result_cards([hit(text, source="haselwerder.docx", highlights=(sentence,))], lambda h: None)
     assert "aller\nBeratungsfälle" in docx  # a Word document's lines are its paragraphs: kept
+
+
+def test_a_pinned_pdf_passage_reads_in_the_draft_as_the_export_quotes_it() -> None:
+    """QA: the draft panel showed a pin's title and heading lines, broken at the PDF's wraps, which the
+    export leaves out: the screen and the document disagreed."""
+    from kb.drafting.records import DraftItem
+    from ui.render import _item_html
+
+    text = ("Evaluación del programa «Barrios que Cuidan» de\nCiénaga Azul\nEl programa evaluado\n"
+            "El programa acompañó a 120 jóvenes durante dos años en cuatro barrios de la ciudad, con talleres "
+            "semanales y\nmentores voluntarios.")
+    item = DraftItem(1, 1, "plan", 0, "excerpt", text, "Ciénaga Azul, p. 2", 5, 2, "cienaga-azul.pdf", 2,
+                     {"title": "Evaluación del programa «Barrios que Cuidan» de Ciénaga Azul",
+                      "section": ["El programa evaluado"], "language": "es"}, "2026-12-07T10:00:00Z")
+    html = _item_html(item, "es")
+    assert "Evaluación del programa" not in html and "El programa evaluado" not in html
+    assert "talleres semanales y mentores voluntarios." in html
