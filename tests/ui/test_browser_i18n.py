@@ -293,6 +293,7 @@ def test_pin_undo_and_undo_of_a_removed_item(browser: Any, app: RunningApp) -> N
         search(page, "prevention board chaired")
         card = page.locator(".kb-card", has_text="chaired by the mayor").first
         card.locator("button[data-act=pin]").click()
+        page.locator(".kb-card .kb-pinned, .kb-card .kb-create").first.wait_for()  # the answer, either way
         if page.locator(".kb-card .kb-create").count():  # no draft yet in this app: create it in place
             page.locator(".kb-card .kb-create input").first.fill("Riverton")
             page.locator(".kb-card button[data-act=create-pin]").first.click()
