@@ -131,6 +131,9 @@ def test_on_a_phone_nothing_is_wider_than_the_screen(browser: Any, atlas_app: Ru
         item.wait_for()
         body, actions = item.locator(".kb-item-body").bounding_box(), item.locator(".kb-item-actions").bounding_box()
         assert body["width"] >= 260 and actions["y"] >= body["y"] + body["height"] - 1, (body, actions)
+        # its buttons a finger's size (QA: text buttons 19 px tall on a phone)
+        heights = item.locator("button.kb-act").evaluate_all("bs => bs.map(b => b.getBoundingClientRect().height)")
+        assert heights and min(heights) >= 34, heights
     finally:
         phone.context.close()
     wide = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
