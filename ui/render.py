@@ -18,7 +18,7 @@ from kb.drafting.framework import Section
 from kb.drafting.quotes import quote_for_reading
 from kb.types import Document
 from ui.cards import CardRights, CardState, Original, PinnedAt, highlight, result_cards
-from ui.i18n import catalogue, direction, t
+from ui.i18n import catalogue, direction, t, theme_name
 from ui.i18n.locale import country_name, date_time, language_name
 from ui.render_base import RTL, citation_record, cited_text, esc, message, rtl_language, stored_citation
 
@@ -235,7 +235,7 @@ def library_rows(docs: Sequence[Document], lang: str = "en") -> list[list[Any]]:
                 country_name(m.get("country"), lang),
                 m.get("year") or "",
                 _choice("doc_type", m.get("doc_type"), lang),
-                "; ".join(themes) if isinstance(themes, list) else str(themes),
+                "; ".join(theme_name(str(x), lang) for x in themes) if isinstance(themes, list) else str(themes),
                 language_name(d.language, lang),
                 d.chunk_count,
                 d.page_count or "",
