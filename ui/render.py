@@ -351,6 +351,29 @@ def download_links(links: Sequence[tuple[str, str]], lang: str = "en") -> str:
     return "".join(download_link(url, name, lang) for url, name in links)
 
 
+def audit_action(action: str, lang: str = "en") -> str:
+    """An audit entry's action in words: "draft.pin" -> "Draft: excerpt pinned" ("Entwurf: Auszug
+    angeheftet"); one the catalogue does not know stays as recorded."""
+    noun, _, verb = action.rpartition(".")
+    if f"audit.verb.{noun}_{verb}" in catalogue("en"):  # its own words ("Cuenta: desactivada", agreeing)
+        verb = f"{noun}_{verb}"
+    if f"audit.verb.{verb}" not in catalogue("en") or (noun and f"audit.noun.{noun}" not in catalogue("en")):
+        return action
+    said = t(lang, f"audit.verb.{verb}")
+    if not noun:
+        return said[:1].upper() + said[1:]
+    name = t(lang, f"audit.noun.{noun}")
+    return f"{name[:1].upper()}{name[1:]}: {said}"
+
+
+def audit_target(target: str, lang: str = "en") -> str:
+    """What an entry acted on, its kind in words: "draft 5" -> "Entwurf 5"; "indexes" -> "Indizes"."""
+    noun, _, rest = target.partition(" ")
+    if f"audit.noun.{noun}" not in catalogue("en"):
+        return target
+    return " ".join(filter(None, (t(lang, f"audit.noun.{noun}"), rest)))
+
+
 def audit_detail(detail: dict[str, Any], lang: str = "en") -> str:
     """An audit entry's details in words: "Title: Old → New; City: — → Lyon", "as copy: no"; not the
     Python form of its before and after."""

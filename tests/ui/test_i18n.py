@@ -21,6 +21,7 @@ SAME_AS_ENGLISH = {
     "choice.doc_type.evaluation", "library.col.chunks", "outcome.col.chunks", "library.document",
     "search.filters", "reader.download", "error.meta.manifest", "error.meta.other", "trash.kind.document",
     "theme.communication",  # the same word in French
+    "audit.noun.document",  # the same word in French
 }
 
 

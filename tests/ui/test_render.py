@@ -198,6 +198,15 @@ def test_an_audit_entry_s_details_read_as_words_not_python() -> None:
     assert audit_detail(coded, "fr") == "Type de document: — → Évaluation; Pays: Allemagne → France"
     assert audit_detail({"item": 26, "by": -1}) == "moved up; item 26"
     assert audit_detail({"item": 26, "by": 1}, "de") == "nach unten verschoben; Eintrag 26"
+    # and what was done, to what, in words (QA: "document.metadata", "draft 5")
+    from ui.render import audit_action, audit_target
+
+    assert audit_action("draft.pin") == "Draft: excerpt pinned" and audit_action("draft.pin", "de") == "Entwurf: Auszug angeheftet"
+    assert audit_action("refused", "fr") == "Refusé" and audit_action("plugin.something") == "plugin.something"
+    assert audit_action("user.remove") == "Account: removed"  # not "(to the trash)": accounts have none
+    assert audit_action("user.disable", "es") == "Cuenta: desactivada"  # in agreement with its noun
+    assert audit_target("draft 5", "pt") == "rascunho 5" and audit_target("indexes", "de") == "Indizes"
+    assert audit_target("user dana", "es") == "cuenta dana" and audit_target("whatever 3") == "whatever 3"
     assert "{" not in audit_detail({"role": "viewer", "before": {"a": 1}}) and "None" not in said
     # the title named beside a change of it is said once, as the change
     assert audit_detail({"title": "Lakeside", "before": {"title": "LAKESIDE"}, "after": {"title": "Lakeside"},

@@ -291,8 +291,8 @@ def test_coordinator_restores_reads_the_trail_and_manages_accounts_from_the_page
         page.locator("#kb-audit").get_by_text("Audit trail").click()
         page.locator("#kb-audit-user").locator("input, textarea").first.fill("alice")
         page.click("#kb-audit-refresh")
-        page.locator("#kb-audit-table", has_text="document.restore").wait_for()
-        assert "document.remove" in page.inner_text("#kb-audit-table")
+        page.locator("#kb-audit-table", has_text="Document: restored").wait_for()  # words, not "document.restore"
+        assert "Document: removed (to the trash)" in page.inner_text("#kb-audit-table")
         page.locator("#kb-accounts").get_by_text("Accounts").click()
         page.locator("#kb-account-name").locator("input, textarea").first.fill("dana")
         page.locator("#kb-account-password").locator("input").first.fill("short")
