@@ -183,9 +183,9 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         query = (query or "").strip()
         flt = check_filters(filters)
         profile = self.checked_profile(prefer) if prefer else None
-        if not query:
-            shown = Shown(empty="search.type_something")
-            return self.cards(user, shown, lang), "", shown
+        if not query:  # said in the status line too: the page already shows these words, so a click looked lost
+            shown = Shown(empty="search.type_something", said=(("search.type_something", ()),))
+            return self.cards(user, shown, lang), shown.status(lang), shown
         try:
             hits = self.kb.search(query, k=k, filters=flt, highlight="dense", prefer=profile,
                                   reader_language=lang if reader_first else None)

@@ -634,4 +634,5 @@ def test_a_search_status_is_said_again_in_a_new_page_language(act: Actions, tmp_
     assert "multi-agency panel" in status and shown.status("fr") == status
     german = shown.status("de")
     assert "multi-agency panel" in german and german != status and german.startswith("<")
-    assert act.search("vic", "", {})[2].status("de") == ""  # nothing searched: nothing to say
+    _, said, shown = act.search("vic", "  ", {}, lang="pt")  # the button with an empty box says what to do (QA)
+    assert said == shown.status("pt") and "Escreva" in said and 'role="status"' in said
