@@ -3,14 +3,13 @@ selection), undoing a pin or a removal, notes and export; each checked against t
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from kb.access import LOCAL, Ticket, WorkspaceError, can
 from kb.drafting import ItemGone
 from kb.drafting.drafts import Draft, DraftError, DraftItem, Drafts
-from kb.drafting.excerpts import QUOTE_GAP
+from kb.drafting.excerpts import QUOTE_GAP, quote_span
 from kb.drafting.export import FORMATS, export
 from kb.drafting.file_names import slug
 from ui import render
@@ -37,13 +36,8 @@ def export_name(title: str, fmt: str) -> str:
 def find_quote(text: str, selection: str) -> str | None:
     """The exact part of `text` a browser selection stands for (spacing and the card's "…" aside)."""
     wanted = selection.strip().strip("…").strip()
-    if not wanted:
-        return None
-    if wanted in text:
-        return wanted
-    pattern = r"\s+".join(re.escape(w) for w in wanted.split())
-    found = re.search(pattern, text)
-    return found.group(0) if found else None
+    span = quote_span(text, wanted) if wanted else None
+    return text[span[0]:span[1]] if span else None
 
 
 def highlighted_quote(text: str, sentences: Sequence[str], skip: Sequence[str] = ()) -> str | None:
