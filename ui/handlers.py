@@ -23,9 +23,9 @@ from ui.card_events import make_card_handlers
 from ui.directory import directory_language_updates
 from ui.draft_actions import AUTO_SECTION
 from ui.form_handlers import form_handler, user_of
-from ui.i18n import LANGUAGES, direction, normalize, region_name, t, theme_name
+from ui.i18n import LANGUAGES, direction, language_label, normalize, region_name, t, theme_name
 from ui.i18n import label as L
-from ui.i18n.locale import country_name, language_name
+from ui.i18n.locale import country_name
 from ui.layout import CHOICE_FIELDS, Layout
 
 __all__ = ["make_handlers", "user_of", "filter_choices", "form_handler", "SEARCH_KEYS"]
@@ -39,8 +39,8 @@ _MULTI_CHOICE = {f.name for f in METADATA_FIELDS if f.kind == "choices"}  # mult
 def _label(key: str, value: str, lang: str) -> str:
     if key == "country":
         return country_name(value, lang)
-    if key == "language":
-        return language_name(value, lang) or value
+    if key == "language":  # "und" as the language chart says it, not the bare code
+        return language_label(value, lang)
     if key in CHOICE_FIELDS:
         return t(lang, f"choice.{key}.{value}")
     if key == "themes":

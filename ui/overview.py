@@ -15,7 +15,7 @@ from typing import Any
 from kb.atlas import ComparableCity, Overview, Profile
 from kb.atlas.overview import Count, Gap, Note
 from kb.drafting.framework import Section
-from ui.i18n import direction, region_name, t, theme_name
+from ui.i18n import direction, language_label, region_name, t, theme_name
 from ui.i18n.locale import country_name, language_name, number
 from ui.render import section_title
 from ui.render_base import esc
@@ -82,7 +82,7 @@ def heat_level(n: int) -> int:
 
 def _label(chart: str, c: Count, lang: str) -> str:
     if chart == "language":  # "und": too little text to tell (a scan, a one-line file)
-        return language_name(c.value, lang) or t(lang, "atlas.language_unknown")
+        return language_label(c.value, lang)
     if chart == "country":
         return country_name(c.value, lang)
     if chart == "doc_type":

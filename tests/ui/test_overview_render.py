@@ -124,6 +124,10 @@ def test_a_language_too_short_to_tell_is_called_unknown_in_the_page_language() -
     for lang, word in (("en", "Unknown"), ("fr", "inconnue"), ("ar", "غير معروفة")):  # as CLDR writes "anglais"
         html = overview_html(ov, load_framework().sections, lang)
         assert word in html and ">und<" not in html, lang
+    # and Search's language filter names it the same way (it listed the bare code "und")
+    from ui.handlers import _label
+
+    assert _label("language", "und", "fr") == "inconnue" and _label("language", "de", "fr") == "allemand"
 
 
 def test_regions_are_named_in_the_page_language() -> None:

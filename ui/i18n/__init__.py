@@ -28,6 +28,7 @@ import yaml
 __all__ = [
     "theme_name",
     "region_name",
+    "language_label",
     "LANGUAGES",
     "RTL_LANGUAGES",
     "DEFAULT",
@@ -186,6 +187,14 @@ def gradio_i18n() -> Any:
         return {key(k): (v.get("other", "") if isinstance(v, dict) else v) for k, v in catalogue(lang).items()}
 
     return gr.I18n(**{lang: plain(lang) for lang in LANGUAGES})
+
+
+def language_label(code: str | None, lang: str) -> str:
+    """A document language as a menu or chart names it: its name in the UI language, or "Unknown" in
+    it for "und" (too little text to tell: a scan, a one-line file), never the bare code."""
+    from ui.i18n.locale import language_name
+
+    return language_name(code, lang) or (t(lang, "atlas.language_unknown") if code else "")
 
 
 def region_name(value: str | None, lang: str) -> str:
