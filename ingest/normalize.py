@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["BULLET", "normalize_text", "clean_inline", "join_wrapped_lines", "mark_bullets", "same_words"]
+__all__ = ["BULLET", "normalize_text", "clean_inline", "join_wrapped_lines", "mark_bullets", "same_words",
+           "WORD_BEFORE_HYPHEN", "OPEN_COMPOUND_WORDS"]
 
 # Control characters except tab and newline, plus invisible formatting that only disturbs search
 # (bidi embeddings/overrides/isolates, LRM/RLM, zero-width space, BOM, soft hyphen). ZWJ/ZWNJ are kept:
@@ -77,9 +78,11 @@ def join_wrapped_lines(text: str) -> str:
 
 
 _HYPHENATED_WORD = re.compile(r"\w+(?:[-\u2010]\w+)+")
-_WORD_BEFORE_HYPHEN = re.compile(r"(\w+)[-\u2010]$")
-# "and" / "or" (and "as well as") in the corpus's languages: after a hyphen, a compound left open.
-_CONJUNCTIONS = frozenset({"und", "oder", "bzw", "sowie", "and", "or", "et", "ou", "y", "o", "e", "u"})
+# A word hyphenated at the end of a line (also `kb.drafting.quotes`, which reflows stored passages).
+WORD_BEFORE_HYPHEN = re.compile(r"(\w+)[-\u2010]$")
+# "and" / "or" (and "as well as") in the corpus's languages: after a hyphen, a compound left open
+# ("Ausstiegs- und Distanzierungsberatung"). `kb.drafting.quotes` adds a few more for exports.
+OPEN_COMPOUND_WORDS = frozenset({"und", "oder", "bzw", "sowie", "and", "or", "et", "ou", "y", "o", "e", "u"})
 
 
 def _join_hyphenated(prev: str, rest: str, hyphenated: set[str]) -> str | None:
@@ -90,11 +93,11 @@ def _join_hyphenated(prev: str, rest: str, hyphenated: set[str]) -> str | None:
     hyphen before "und", "or", "et" ... is a word left open for the next ("Ausstiegs- und
     Distanzierungsberatung", "pre- and post-"): hyphen and space both stay.
     """
-    m = _WORD_BEFORE_HYPHEN.search(prev)
+    m = WORD_BEFORE_HYPHEN.search(prev)
     if not m or not rest[:1].isalpha():
         return None
     first = rest.split(maxsplit=1)[0].rstrip(".,;:!?)")
-    if first.lower() in _CONJUNCTIONS:
+    if first.lower() in OPEN_COMPOUND_WORDS:
         return f"{prev} {rest}"
     keep = f"{m.group(1)}-{first}".lower() in hyphenated
     return prev + rest if keep else prev[:-1] + rest

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
+from ingest.normalize import OPEN_COMPOUND_WORDS, WORD_BEFORE_HYPHEN
 from kb.drafting.records import DraftItem
 
 __all__ = ["STANDALONE_MAX_CHARS", "reflow", "soft_wraps", "without_heading_lines", "lines_may_wrap",
@@ -37,15 +38,14 @@ _ROW = " | "
 # closing quotes or brackets.
 _ENDS = ".!?:;…。！？；：؟۔"
 _CLOSERS = "\"'”’»«›‹)]}"
-# A word hyphenated at the end of the line.
-_HYPHENATED = re.compile(r"(\w+)[-\u2010]$")
-# A hyphen before these words is a suspended compound's ("Ausstiegs- und Distanzierungsberatung",
-# "pre- and post-test", "pré- e pós-"): the hyphen stays and the space with it.
-_CONJUNCTIONS = frozenset({
-    "und", "oder", "bis", "bzw", "sowie", "noch",  # German
-    "and", "or", "nor", "to", "et", "ou", "ni", "y", "o", "u", "e",  # English, French, Spanish, Portuguese
+# A word hyphenated at the end of the line, and the words after which such a hyphen is a suspended
+# compound's ("Ausstiegs- und Distanzierungsberatung", "pre- and post-test", "pré- e pós-"): the
+# hyphen stays and the space with it. The reader's (`ingest.normalize`), and a few more a quote may hold.
+_CONJUNCTIONS = OPEN_COMPOUND_WORDS | {
+    "bis", "noch",  # German
+    "nor", "to", "ni",  # English, French and Spanish
     "en", "of", "och", "eller", "og",  # Dutch, Swedish, Danish and Norwegian
-})
+}
 # Scripts written without spaces between words: a wrap between two of their characters joins without one.
 _NO_SPACE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 # Formats whose readers write one line per paragraph and never wrap one: their breaks are all kept.
@@ -69,7 +69,7 @@ def _after_hyphen(line: str, next_line: str, whole: str) -> str | None:
     "Beratung" appears): a typesetter's hyphen and a compound's ("city-wide", "deutsch-französisch")
     look the same, and a kept hyphen loses nothing while a dropped one can make a word up.
     """
-    m = _HYPHENATED.search(line)
+    m = WORD_BEFORE_HYPHEN.search(line)
     if not m or not next_line[:1].isalnum():
         return None
     first = next_line.split(maxsplit=1)[0].rstrip(".,;:!?)")
@@ -142,7 +142,7 @@ def soft_wraps(text: str) -> str:
     for line, following in zip(lines, lines[1:], strict=False):
         at += len(line)  # the break after `line`
         prev, nxt = line.strip(), following.strip()
-        if (prev and nxt and not _HYPHENATED.search(prev) and not _is_item(nxt) and _ROW not in prev
+        if (prev and nxt and not WORD_BEFORE_HYPHEN.search(prev) and not _is_item(nxt) and _ROW not in prev
                 and not (_NO_SPACE.match(prev[-1]) and _NO_SPACE.match(nxt[0])) and _wraps(prev, nxt)):
             chars[at] = " "
         at += 1
