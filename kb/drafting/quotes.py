@@ -38,9 +38,9 @@ _ROW = " | "
 # closing quotes or brackets.
 _ENDS = ".!?:;…。！？；：؟۔"
 _CLOSERS = "\"'”’»«›‹)]}"
-# A word hyphenated at the end of the line, and the words after which such a hyphen is a suspended
-# compound's ("Ausstiegs- und Distanzierungsberatung", "pre- and post-test", "pré- e pós-"): the
-# hyphen stays and the space with it. The reader's (`ingest.normalize`), and a few more a quote may hold.
+# The words after which a hyphen at a line's end (`WORD_BEFORE_HYPHEN`) is a suspended compound's
+# ("Ausstiegs- und Distanzierungsberatung", "pre- and post-test", "pré- e pós-"): the hyphen stays and
+# the space with it. The reader's (`ingest.normalize`), and a few more a quote may hold.
 _CONJUNCTIONS = OPEN_COMPOUND_WORDS | {
     "bis", "noch",  # German
     "nor", "to", "ni",  # English, French and Spanish
