@@ -19,14 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from index.bm25 import idf, length_norm, term_matrix
+from index.ids import as_ids
 from index.lexical_files import SavedMatrix, SavedTokens, read_lexical, write_lexical
 from index.tokenizer import tokenize
 
 __all__ = ["LexicalIndex", "QueryStats"]
-
-
-def _as_ids(ids: np.ndarray | Sequence[int]) -> np.ndarray:
-    return np.asarray(ids, dtype=np.int64).reshape(-1)
 
 
 class LexicalIndex:
@@ -57,7 +54,7 @@ class LexicalIndex:
             ids: int64 [n].
             texts: the chunk texts, aligned with ids.
         """
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         if len(ids) != len(texts):
             raise ValueError(f"{len(ids)} ids for {len(texts)} texts.")
         with self._lock:
@@ -79,7 +76,7 @@ class LexicalIndex:
         """
         if len(self):
             raise ValueError("add_tokens loads an empty index only.")
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         offsets = np.asarray(offsets, dtype=np.int64)
         order = np.argsort(ids, kind="stable")
         lengths = np.diff(offsets)
@@ -96,7 +93,7 @@ class LexicalIndex:
     def remove(self, ids: np.ndarray) -> None:
         """Forget chunk ids; unknown ids are ignored."""
         with self._lock:
-            self._kill(_as_ids(ids))
+            self._kill(as_ids(ids))
 
     def _kill(self, ids: np.ndarray) -> None:
         for cid in ids.tolist():
@@ -221,7 +218,7 @@ class LexicalIndex:
             qids, _ = self._query_ids(query)
             scores = self._all_scores(qids)
             if allowed is not None:
-                pos, found = self._positions(_as_ids(allowed))
+                pos, found = self._positions(as_ids(allowed))
                 cand = pos[found]
                 if len(cand) > 1 and not bool(np.all(cand[1:] > cand[:-1])):
                     cand = np.unique(cand)  # sorted allowed ids (the usual case) need no sort
@@ -238,7 +235,7 @@ class LexicalIndex:
 
     def scores_for(self, query: str, ids: np.ndarray) -> np.ndarray:
         """BM25 scores of these chunk ids (0 for unknown ids), e.g. for dense-only candidates."""
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         if not len(self) or len(ids) == 0:
             return np.zeros(len(ids), dtype=np.float32)
         with self._lock:

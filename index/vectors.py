@@ -21,6 +21,7 @@ import numpy as np
 
 import index.ivf as ivf
 from index.faiss_api import FaissIndex, faiss
+from index.ids import as_ids
 from index.ivf import IVF_KINDS
 from index.vector_files import FORMAT_VERSION, SavedVectors, manifest_path, read_vectors, write_vectors
 
@@ -35,10 +36,6 @@ AUTO_APPROX_FROM = 200_000
 # HNSW with a selective filter walks a graph whose neighbours are mostly excluded and loses recall;
 # below this share of allowed vectors it searches the allowed subset exactly instead.
 HNSW_EXACT_BELOW_SHARE = 0.2
-
-
-def _as_ids(ids: np.ndarray | list[int]) -> np.ndarray:
-    return np.ascontiguousarray(np.asarray(ids, dtype=np.int64).reshape(-1))
 
 
 def _sorted_unique(ids: np.ndarray) -> np.ndarray:
@@ -184,7 +181,7 @@ class VectorIndex:
             ids: int64 [n], unique.
             vectors: float32 [n, dim], L2-normalised.
         """
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dim)
         if len(ids) != len(vectors):
             raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors.")
@@ -205,7 +202,7 @@ class VectorIndex:
 
     def remove(self, ids: np.ndarray) -> None:
         """Remove ids; unknown ids are ignored."""
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         if len(ids) == 0 or self._index is None:
             return
         if self.kind == "hnsw":
@@ -217,7 +214,7 @@ class VectorIndex:
 
     def vectors(self, ids: np.ndarray) -> np.ndarray:
         """Stored vectors for live ids (e.g. for "more like this"); KeyError for an unknown id."""
-        ids = _as_ids(ids)
+        ids = as_ids(ids)
         unknown = ids[~np.isin(ids, self.ids())]
         if len(unknown):
             raise KeyError(int(unknown[0]))
@@ -274,7 +271,7 @@ class VectorIndex:
             if allowed is None:
                 keep = self.ids()
             else:
-                keep = _sorted_unique(_as_ids(allowed))
+                keep = _sorted_unique(as_ids(allowed))
                 if self._tombstones:
                     keep = keep[~np.isin(keep, np.fromiter(self._tombstones, dtype=np.int64))]
             if len(keep) == 0:

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from index.ids import as_ids
 from index.models import Models
 
 __all__ = ["encode_rows", "Signal", "Stage", "Query", "IngestCost", "SignalEnv", "MODES", "as_ids", "aligned"]
@@ -101,11 +102,6 @@ class SignalEnv:
     mode: str = "on"
     text_format: str | None = None
     index_kind: str = "auto"
-
-
-def as_ids(ids: np.ndarray | Sequence[int]) -> np.ndarray:
-    """Chunk ids as a flat int64 array."""
-    return np.asarray(ids, dtype=np.int64).reshape(-1)
 
 
 def aligned(ids: np.ndarray, found_ids: np.ndarray, found_scores: np.ndarray) -> np.ndarray:
