@@ -16,11 +16,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["detect_language", "language_probabilities", "UNDETERMINED", "MIN_LETTERS", "SAMPLE_CHARS"]
+__all__ = ["detect_language", "language_probabilities", "is_right_to_left", "RIGHT_TO_LEFT", "UNDETERMINED",
+           "MIN_LETTERS", "SAMPLE_CHARS"]
 
 UNDETERMINED = "und"
 MIN_LETTERS = 20  # below this langdetect guesses ("hola" -> cy); we would rather say "und"
 SAMPLE_CHARS = 5000  # enough for a stable answer, cheap on long documents
+# Languages written right to left (Arabic and Hebrew scripts, Thaana): the reader, the cards and the
+# Word export lay a passage in one of them out right to left.
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur", "ps", "yi", "dv", "ku", "sd", "ug"})
 _seeded = False
 _lock = threading.Lock()
 _rows: dict[str, np.ndarray] = {}  # n-gram -> its probabilities per language, as an array
@@ -37,6 +41,11 @@ _SCRIPT_FAMILY = {
     "he": {"he", "yi"},
     "hi": {"hi", "mr", "ne"},
 }
+
+
+def is_right_to_left(language: str | None) -> bool:
+    """Whether a language code ("ar", "fa-IR"; None or "und" for none) is written right to left."""
+    return (language or "").split("-")[0].lower() in RIGHT_TO_LEFT
 
 
 def _ensure_seed() -> None:

@@ -338,8 +338,12 @@ def test_docx_says_its_language_and_each_quotes_own(draft: Draft, tmp_path: Path
     assert quote.runs[0]._r.rPr.find(qn("w:lang")).get(qn("w:val")) == "en"  # the quoted passage's language
     assert quote.runs[-1].text == " [1]" and quote.runs[-1]._r.rPr is None
 
-    arabic = DocxDocument(str(to_docx(draft, tmp_path / "ar.docx", rtl=True, language="ar")))
+    arabic = DocxDocument(str(to_docx(draft, tmp_path / "ar.docx", language="ar")))
     assert arabic.core_properties.language == "ar" and default_lang(arabic).get(qn("w:bidi")) == "ar"
+    assert arabic.sections[0]._sectPr.find(qn("w:bidi")) is not None  # an Arabic drafter's page runs right to left
+    assert DocxDocument(str(to_docx(draft, tmp_path / "ar-ltr.docx", rtl=False, language="ar"))
+                        ).sections[0]._sectPr.find(qn("w:bidi")) is None
 
     plain = DocxDocument(str(to_docx(draft, tmp_path / "en.docx")))
     assert plain.core_properties.language == "" and default_lang(plain).get(qn("w:val")) == "en-US"
+    assert plain.sections[0]._sectPr.find(qn("w:bidi")) is None

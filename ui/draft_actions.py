@@ -14,7 +14,7 @@ from kb.drafting.export import FORMATS, export
 from kb.drafting.file_names import slug
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
-from ui.i18n import direction, t
+from ui.i18n import t
 
 __all__ = ["DraftActions", "slug", "export_name", "find_quote", "AUTO_SECTION"]
 
@@ -324,7 +324,7 @@ class DraftActions(BaseActions):
         worded = render.draft_in(draft, lang)  # the template's headings in the drafter's language
         ticket = self.shelf.put(self.owner(user), export_name(draft.title, fmt), lambda path: export(
             worded, fmt, path, references_heading=t(lang, "export.references"), appendices=appendices,
-            rtl=direction(lang) == "rtl", cite=lambda item: render.item_citation_text(item, lang), language=lang,
+            cite=lambda item: render.item_citation_text(item, lang), language=lang,
             section_note=lambda section: t(lang, "export.section_note", section=section)))
         self.kb.audit.record(user or LOCAL, "draft.export", f"draft {draft.id}", {"format": fmt})
         return ticket

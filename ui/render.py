@@ -20,7 +20,7 @@ from kb.types import Document
 from ui.cards import CardRights, CardState, Original, PinnedAt, highlight, result_cards
 from ui.i18n import catalogue, direction, t, theme_name
 from ui.i18n.locale import country_name, date_time, language_name
-from ui.render_base import RTL, citation_record, cited_text, esc, message, rtl_language, stored_citation
+from ui.render_base import citation_record, cited_text, esc, message, rtl_language, stored_citation
 
 __all__ = [
     "esc",
@@ -33,7 +33,6 @@ __all__ = [
     "CardRights",
     "Original",
     "PinnedAt",
-    "RTL",
     "draft_view",
     "draft_choices",
     "draft_name",

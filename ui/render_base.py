@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from ingest.language import is_right_to_left
 from kb.directory.records import Source
 from kb.drafting.records import DraftItem
 from kb.searching.citations import Part, assemble, citation_parts, section_path
@@ -25,14 +26,13 @@ from ui.i18n import t
 from ui.i18n.locale import country_name
 
 __all__ = ["esc", "message", "rtl_language", "isolated", "local_parts", "citation_record", "stored_citation",
-           "cited_text", "RTL", "TABLE_BUTTONS"]
+           "cited_text", "TABLE_BUTTONS"]
 
 # A table's corner buttons: full screen only. Gradio's "Copy table data" is English in every page
 # language (a fixed string, not one of its translation keys).
 TABLE_BUTTONS = ["fullscreen"]
 
 _TEMPLATE_CHARS = str.maketrans({"{": "&#123;", "}": "&#125;", "$": "&#36;", "`": "&#96;"})
-RTL = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ku", "sd", "ug"}
 
 
 def esc(value: object) -> str:
@@ -41,8 +41,8 @@ def esc(value: object) -> str:
 
 
 def rtl_language(lang: str | None) -> bool:
-    """Whether a document language is written right to left."""
-    return (lang or "").lower() in RTL
+    """Whether a document language is written right to left (one list: `ingest.language`)."""
+    return is_right_to_left(lang)
 
 
 def message(text: str, kind: str = "info") -> str:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["RTL_LANGUAGES", "EAST_ASIAN_LANGUAGES", "language_code", "mark_language", "set_document_language"]
+from ingest.language import is_right_to_left
 
-# Languages written right to left, and those Word files under East Asian text.
-RTL_LANGUAGES = ("ar", "fa", "he", "ur", "ps", "yi")
+__all__ = ["EAST_ASIAN_LANGUAGES", "language_code", "mark_language", "set_document_language"]
+
+# Languages Word files under East Asian text (right to left ones under bidi: ingest.language).
 EAST_ASIAN_LANGUAGES = ("zh", "ja", "ko")
 
 
@@ -36,7 +37,7 @@ def mark_language(rpr: Any, language: str) -> None:
         lang = OxmlElement("w:lang")
         rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
     base = language.split("-")[0].lower()
-    script = "w:bidi" if base in RTL_LANGUAGES else "w:eastAsia" if base in EAST_ASIAN_LANGUAGES else "w:val"
+    script = "w:bidi" if is_right_to_left(base) else "w:eastAsia" if base in EAST_ASIAN_LANGUAGES else "w:val"
     lang.set(qn(script), language)
 
 

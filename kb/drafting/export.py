@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ingest import same_words
-from kb.drafting.docx_language import RTL_LANGUAGES, language_code, mark_language, set_document_language
+from ingest.language import is_right_to_left
+from kb.drafting.docx_language import language_code, mark_language, set_document_language
 from kb.drafting.drafts import Draft, DraftItem
 from kb.drafting.quotes import quote_for_reading
 
@@ -139,7 +140,7 @@ def is_rtl(text: str, language: str | None = None) -> bool:
     """Whether a paragraph reads right to left: its first letter is of a right-to-left script."""
     letter = _LTR_CHARS.search(text)
     if letter is None:
-        return (language or "") in RTL_LANGUAGES
+        return is_right_to_left(language)
     return bool(_RTL_CHARS.match(letter.group(0)))
 
 
@@ -162,7 +163,7 @@ def _mark_rtl(para: Any) -> None:
 
 
 def to_docx(draft: Draft, path: str | Path, references_heading: str = "References",
-            appendices: Sequence[Appendix] = (), rtl: bool = False, cite: Cite | None = None,
+            appendices: Sequence[Appendix] = (), rtl: bool | None = None, cite: Cite | None = None,
             language: str | None = None) -> Path:
     """Write the draft as a Word document.
 
@@ -172,7 +173,8 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
         references_heading: the heading of the reference list (the drafter's language).
         appendices: parts after the sections (the directory and the leadership group, as tables).
         rtl: the drafter writes right to left (Arabic): the document's section is laid out right
-            to left too (page order, table columns), not only its Arabic paragraphs.
+            to left too (page order, table columns), not only its Arabic paragraphs. None (the
+            default) takes it from `language`.
         cite: how the reference list writes each citation (default: as stored).
         language: the drafter's language (ISO 639-1): the document's language property and the
             default language of its text (spelling, hyphenation); None leaves the template's.
@@ -196,6 +198,8 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
     props.modified = _stamp(draft.updated_at)
     props.revision = 1
     drafter = language_code(language)
+    if rtl is None:
+        rtl = is_right_to_left(drafter)
     if drafter:
         set_document_language(doc, drafter)
     if rtl:
@@ -281,7 +285,7 @@ def to_csl_json(draft: Draft, appendices: Sequence[Appendix] = (),
 
 
 def export(draft: Draft, fmt: str, path: str | Path, references_heading: str = "References",
-           appendices: Sequence[Appendix] = (), rtl: bool = False, cite: Cite | None = None,
+           appendices: Sequence[Appendix] = (), rtl: bool | None = None, cite: Cite | None = None,
            language: str | None = None, section_note: SectionNote | None = None) -> Path:
     """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path (`rtl`,
     `language`: see `to_docx`; `cite`: how the reference list writes each citation, default as

@@ -39,3 +39,11 @@ def test_han_text_is_never_called_korean():
 def test_persian_is_not_forced_to_arabic():
     fa = "شهرها مدارس، پلیس و کارکنان جوانان را گرد هم می‌آورند تا از نفرت و افراط‌گرایی جلوگیری کنند."
     assert detect_language(fa) == "fa"
+
+
+def test_one_list_says_which_languages_run_right_to_left() -> None:
+    """The reader, the cards and the Word export ask the same question of a language code."""
+    from ingest.language import is_right_to_left
+
+    assert is_right_to_left("ar") and is_right_to_left("fa-IR") and is_right_to_left("HE")
+    assert not is_right_to_left("en") and not is_right_to_left("und") and not is_right_to_left(None)
