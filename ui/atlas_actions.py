@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kb.access import can
 from kb.atlas import Profile, ProfileError
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
@@ -137,6 +138,7 @@ class AtlasActions(BaseActions):
         self.check(user, "draft")
         if draft_id in (None, ""):
             return ""
+        self.require_draft(user, draft_id, edit=False, what="view")
         mine = self.kb.draft_profile(int(draft_id))
         text = (t(lang, "atlas.draft_profile.is", profile=profile_summary(mine, lang, self._city_name(mine)))
                 if mine is not None else t(lang, "atlas.draft_profile.none"))
@@ -145,15 +147,25 @@ class AtlasActions(BaseActions):
     @kb_thread
     def record_draft_profile(self, user: str | None, draft_id: Any, profile: dict[str, Any] | None,
                              lang: str = "en") -> str:
-        """Record the session's profile as the working draft's city profile."""
+        """Record the session's profile as the working draft's city profile: a change to the draft,
+        so only for those who may change it (a viewer could, before), and in the audit trail."""
         self.check(user, "draft")
         if draft_id in (None, ""):
             raise UiError("error.choose_draft")
+        self.require_draft(user, draft_id, edit=True, what="profile")
         checked = self.checked_profile(profile)
         if checked is None:
             raise UiError("error.atlas.profile")
         self.kb.set_draft_profile(int(draft_id), checked)
+        self.kb.audit.record(self.owner(user), "draft.profile", f"draft {int(draft_id)}",
+                             {"city": checked.city, "country": checked.country})
         return self.draft_profile_text(user, draft_id, lang)
+
+    def may_record_profile(self, user: str | None, draft_id: Any) -> bool:
+        """Whether "Use this profile for the draft" would work: a working draft this reader may change."""
+        if draft_id in (None, "") or not str(draft_id).isdigit() or not can(self.role(user), "draft"):
+            return False
+        return self.kb.draft_access.can_edit(self.caller(user), int(draft_id))
 
     @kb_thread
     def after_create(self, user: str | None, draft_id: Any, profile: dict[str, Any] | None) -> None:

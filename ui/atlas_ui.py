@@ -65,7 +65,8 @@ def build_examples_panel(gr: Any, c: dict) -> None:
         c["draft_profile"] = gr.HTML(elem_id="kb-draft-profile")
         with gr.Row():
             c["examples_btn"] = gr.Button(L("atlas.examples.button"), elem_id="kb-examples-btn")
-            c["draft_profile_btn"] = gr.Button(L("atlas.draft_profile.use"), elem_id="kb-draft-profile-btn")
+            c["draft_profile_btn"] = gr.Button(L("atlas.draft_profile.use"), elem_id="kb-draft-profile-btn",
+                                               visible=False)  # shown for a draft the reader may change
         c["examples_status"] = gr.HTML(elem_id="kb-examples-status")
         c["examples"] = gr.HTML(elem_id="kb-examples", js_on_load=CLICK_JS)
 
@@ -127,14 +128,17 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
         return act.cards(user_of(request), shown, lang, working), status, shown
 
     def draft_profile(lang, working, request: gr.Request):
-        return act.draft_profile_text(user_of(request), working, lang)
+        """The working draft's city profile, and "Use this profile" only for who may change the draft."""
+        user = user_of(request)
+        return (act.draft_profile_text(user, working, lang),
+                gr.Button(visible=act.may_record_profile(user, working)))
 
     def record_profile(lang, working, profile, request: gr.Request):
         return act.record_draft_profile(user_of(request), working, profile, lang)
 
     def after_create(lang, working, profile, request: gr.Request):
         act.after_create(user_of(request), working, profile)
-        return act.draft_profile_text(user_of(request), working, lang)
+        return draft_profile(lang, working, request)
 
     return SimpleNamespace(
         refresh=refresh, on_load=on_load, overview=overview, after_status=after_status, set_profile=set_profile,
@@ -188,9 +192,10 @@ def wire_atlas(gr: Any, app: Any, c: Any, h: Any, act: Actions, guard: Any, sear
     c.examples_btn.click(guard(a.examples), examples_in, examples_out, api_name="section_examples")
     for chooser in (c.pin_section, c.section_sel):
         chooser.input(guard(a.examples), [c.lang, c.working, chooser, c.profile], examples_out, api_name=False)
-    c.working.change(guard(a.draft_profile), [c.lang, c.working], c.draft_profile, api_name=False).then(
+    profile_shown = [c.draft_profile, c.draft_profile_btn]
+    c.working.change(guard(a.draft_profile), [c.lang, c.working], profile_shown, api_name=False).then(
         guard(a.examples), examples_in, examples_out, api_name=False)
-    created.then(guard(a.after_create), [c.lang, c.working, c.profile], c.draft_profile, api_name=False)
+    created.then(guard(a.after_create), [c.lang, c.working, c.profile], profile_shown, api_name=False)
     c.draft_profile_btn.click(guard(a.record_profile), [c.lang, c.working, c.profile], c.draft_profile,
                               api_name="record_draft_profile")
     return a

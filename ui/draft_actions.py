@@ -87,14 +87,26 @@ class DraftActions(BaseActions):
     def first_draft(self, user: str | None, choices: list[tuple[str, int]]) -> int | None:
         """The draft a session starts working on: of `choices` the caller may change, the one they
         last changed (so a colleague's newer draft in the same workspace does not silently become
-        where their pins go), else the first they may change (a draft only shared with them for
-        reading made every pin fail), else the first they may read."""
+        where their pins go), else the first they may change in a workspace of theirs (a draft only
+        shared with them for reading made every pin fail), else the first they may read.
+
+        A coordinator may change every city's draft, but one who belongs to a city's workspace and
+        has no draft there starts on none, so the card offers one for their city: another city's
+        private draft is never where their first pin silently goes."""
         caller = self.caller(user)
-        editable = [int(i) for _, i in choices if self.kb.draft_access.can_edit(caller, int(i))]
+        access = self.kb.draft_access
+        editable = [int(i) for _, i in choices if access.can_edit(caller, int(i))]
         if not editable:
             return choices[0][1] if choices else None
         mine = self.kb.last_drafts(user or LOCAL)  # the actor its changes are recorded under
-        return next((i for i in mine if i in editable), editable[0])
+        last = next((i for i in mine if i in editable), None)
+        if last is not None:
+            return last
+        member = access.workspaces.memberships(caller.name)
+        own = [i for i in editable if access.workspaces.workspace_of(i) in member]
+        if own:
+            return own[0]
+        return None if caller.network_wide and member else editable[0]
 
     def may_draft(self, user: str | None) -> bool:
         """Whether this reader may change some draft: start one in a workspace, or edit one they see.

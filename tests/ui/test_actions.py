@@ -529,6 +529,42 @@ def test_a_session_starts_on_a_draft_its_user_may_change(tmp_path: Path) -> None
         kb.close()
 
 
+def test_a_coordinator_of_a_city_without_a_draft_starts_on_none(tmp_path: Path) -> None:
+    """A coordinator may change every city's draft, but Amal (Oued Nour, no draft yet) pinned into
+    Lucía's private Puerto Almendral draft without a word: a coordinator who belongs to a workspace
+    starts on one of its drafts, or on none (the card then offers a draft for her city); a
+    coordinator of no workspace, and single-user mode, still start on the first draft."""
+    from kb import KnowledgeBase
+    from kb.access import User, hash_password
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    ws = kb.workspaces("root")
+    almendral, oued = ws.create("Puerto Almendral"), ws.create("Oued Nour")
+    ws.set_member("Puerto Almendral", "lucia", "drafter")
+    ws.set_member("Oued Nour", "amal", "drafter")
+    theirs = kb.drafts.by("lucia").create("Puerto Almendral", "Marco local", almendral.id)
+    pw = hash_password("a-password", iterations=1000)
+    act = Actions(kb, {name: User(name, "coordinator", pw) for name in ("lucia", "amal", "nora")})
+    try:
+        choices = act.draft_choices("amal")
+        assert [i for _, i in choices] == [theirs.id]  # she may see and change it ...
+        assert act.first_draft("amal", choices) is None  # ... but it is not where her pins go
+        assert act.card_rights("amal", None).pin  # the card offers to start her own
+        assert act.first_draft("nora", act.draft_choices("nora")) == theirs.id  # network staff, no city
+        own = kb.drafts.by("amal").create("Oued Nour", "خطة وادي النور", oued.id)
+        assert act.first_draft("amal", act.draft_choices("amal")) == own.id
+    finally:
+        act.close()
+        kb.close()
+    with KnowledgeBase(tmp_path / "solo", embedder="hash") as solo:
+        only = solo.drafts.create("Lyon", "Lyon plan")
+        single = Actions(solo, {})
+        try:
+            assert single.first_draft(None, single.draft_choices(None)) == only.id
+        finally:
+            single.close()
+
+
 def test_the_draft_on_screen_names_its_framework_in_the_page_language(act: Actions) -> None:
     """The export wrote the template's title in Spanish; the page showed it in English."""
     draft_id = act.create_draft("ana", "Lyon", "Plan")
@@ -636,3 +672,34 @@ def test_a_search_status_is_said_again_in_a_new_page_language(act: Actions, tmp_
     assert "multi-agency panel" in german and german != status and german.startswith("<")
     _, said, shown = act.search("vic", "  ", {}, lang="pt")  # the button with an empty box says what to do (QA)
     assert said == shown.status("pt") and "Escreva" in said and 'role="status"' in said
+
+
+def test_only_who_may_change_a_draft_records_its_city_profile(tmp_path: Path) -> None:
+    """A viewer of Oued Nour set its draft's city profile to Harrow Bend ("Use this profile"): the
+    button showed and the server only asked whether viewers may draft. Now it asks the draft's rule,
+    shows the button only where it works, and the change is in the audit trail."""
+    from kb import KnowledgeBase
+    from kb.access import User, hash_password
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    ws = kb.workspaces("root")
+    oued = ws.create("Oued Nour")
+    ws.set_member("Oued Nour", "amal", "drafter")
+    ws.set_member("Oued Nour", "victor", "viewer")
+    draft = kb.drafts.by("amal").create("Oued Nour", "Plan", oued.id)
+    pw = hash_password("a-password", iterations=1000)
+    act = Actions(kb, {"amal": User("amal", "viewer", pw), "victor": User("victor", "viewer", pw)})
+    profile = {"population_band": "50k-250k"}
+    try:
+        assert not act.may_record_profile("victor", draft.id)
+        with pytest.raises(UiError) as refused:
+            act.record_draft_profile("victor", draft.id, profile)
+        assert refused.value.msg.key == "error.workspace.read_only"
+        assert kb.draft_profile(draft.id) is None
+        assert act.may_record_profile("amal", draft.id) and not act.may_record_profile("amal", None)
+        act.record_draft_profile("amal", draft.id, profile)
+        assert kb.draft_profile(draft.id).population_band == "50k-250k"
+        assert [(e.actor, e.target) for e in kb.log(action="draft.profile")] == [("amal", f"draft {draft.id}")]
+    finally:
+        act.close()
+        kb.close()

@@ -216,6 +216,7 @@ def test_draft_section_shows_examples_from_comparable_cities_and_one_is_pinned(p
     page.click("#kb-create-draft")
     page.locator("#kb-draft h2", has_text="Villa Sol framework").wait_for()
     page.locator("#kb-draft-profile", has_text="This draft is written for: Villa Sol").wait_for()
+    page.locator("#kb-draft-profile-btn").wait_for()  # shown: the reader may change this draft
     choose(page, "kb-section-sel", "City-led multi-actor leadership group")
     page.click("#kb-examples-btn")
     page.locator("#kb-examples-status", has_text="from the cities most like Villa Sol").wait_for()
