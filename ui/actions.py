@@ -167,6 +167,7 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         for chunk_id, note in (notes or {}).items():
             state = states.setdefault(chunk_id, render.CardState())
             state.notice, state.notice_kind, state.offer_create = note.notice, note.notice_kind, note.offer_create
+            state.city = note.city
         return render.result_cards(shown.hits, self.original, lang, rights=rights,
                                    empty=t(lang, shown.empty), states=states, typed=shown.typed)
 

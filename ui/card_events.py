@@ -48,7 +48,7 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         notes: dict[int, render.CardState] = {}
         if what in ("pin", "pin-hl") and chunk is not None:
             if act._draft(working) is None:  # no draft yet: the card offers to create one, in place
-                notes[chunk] = render.CardState(offer_create=True)
+                notes[chunk] = render.CardState(offer_create=True, city=act.home_city(user))
                 out["status"] = render.message(t(lang, "status.need_draft"))
             else:
                 hit = shown.hit(chunk)

@@ -56,6 +56,7 @@ class CardState:
     notice: str = ""  # already-translated text
     notice_kind: str = "info"
     offer_create: bool = False  # no draft yet: offer to create one here
+    city: str = ""  # the city that offer names first (the reader's one workspace), if any
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ def _state_html(hit: Hit, state: CardState | None, lang: str) -> str:
         out.append(
             f'<div class="kb-create" role="group"><p>{esc(t(lang, "card.no_draft"))}</p>'
             f'<label>{esc(t(lang, "field.city"))} <input name="kb-city" type="text" dir="auto" '
-            f'placeholder="{esc(t(lang, "help.your_city"))}"></label> '
+            f'value="{esc(state.city)}" placeholder="{esc(t(lang, "help.your_city"))}"></label> '
             f'<button class="kb-act kb-primary" data-act="create-pin" data-chunk="{hit.chunk_id}">'
             f"{esc(t(lang, 'card.create_and_pin'))}</button></div>"
         )

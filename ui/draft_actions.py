@@ -119,6 +119,14 @@ class DraftActions(BaseActions):
             return True
         return any(access.can_edit(caller, d) for d in access.visible(caller) or ())
 
+    @kb_thread
+    def home_city(self, user: str | None) -> str:
+        """The city a reader's first draft is for, when they draft in one workspace only: its name
+        (the card's "create a draft" offer starts with it filled in)."""
+        ws = self.kb.draft_access.workspaces
+        drafting = [i for i, role in ws.memberships(user).items() if role == "drafter"]
+        return ws.get(drafting[0]).name if len(drafting) == 1 else ""
+
     def card_rights(self, user: str | None, draft_id: Any) -> render.CardRights:
         """What a result card offers this reader, so that no button only refuses when clicked:
         Pin when the working draft is one they may change (with none chosen, when they may start

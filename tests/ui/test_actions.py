@@ -549,7 +549,8 @@ def test_a_coordinator_of_a_city_without_a_draft_starts_on_none(tmp_path: Path) 
         choices = act.draft_choices("amal")
         assert [i for _, i in choices] == [theirs.id]  # she may see and change it ...
         assert act.first_draft("amal", choices) is None  # ... but it is not where her pins go
-        assert act.card_rights("amal", None).pin  # the card offers to start her own
+        assert act.card_rights("amal", None).pin  # the card offers to start her own ...
+        assert act.home_city("amal") == "Oued Nour" and act.home_city("nora") == ""  # ... for her city
         assert act.first_draft("nora", act.draft_choices("nora")) == theirs.id  # network staff, no city
         own = kb.drafts.by("amal").create("Oued Nour", "خطة وادي النور", oued.id)
         assert act.first_draft("amal", act.draft_choices("amal")) == own.id

@@ -110,6 +110,8 @@ def test_card_says_where_it_is_pinned_and_offers_a_draft_when_there_is_none() ->
     assert "Pinned to §3 Plan" in html and 'data-act="unpin" data-chunk="7" data-item="42"' in html
     offer = result_cards([hit("A b.")], lambda _: None, "es", states={7: CardState(offer_create=True)})
     assert 'data-act="create-pin"' in offer and 'name="kb-city"' in offer and "Crear el borrador" in offer
+    named = result_cards([hit("A b.")], lambda _: None, "es", states={7: CardState(offer_create=True, city="Oued Nour")})
+    assert 'value="Oued Nour"' in named  # the reader's one workspace, filled in
 
 
 def test_banner_says_local_mode_plainly_with_the_command_folded_away() -> None:
