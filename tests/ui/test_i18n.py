@@ -160,3 +160,15 @@ def test_network_guidance_and_the_network_directory_have_different_names(lang: s
     guidance = t(lang, "choice.doc_type.network-guidance")
     directory = t(lang, "directory.scope_network")
     assert guidance.casefold() not in directory.casefold(), (guidance, directory)
+
+
+def test_every_sector_name_the_page_offers_is_read_back_by_a_csv_import() -> None:
+    """Lucía typed the form's own "Comunidad de fe" into a CSV and the import refused it as "not one of
+    the sectors": every page language's name for each sector must name that sector."""
+    from kb.directory.sectors import sector_value
+
+    prefix = "choice.sector."
+    for lang in LANGUAGES:
+        for key, name in catalogue(lang).items():
+            if key.startswith(prefix):
+                assert sector_value(name, exact=True) == key[len(prefix):], (lang, name)
