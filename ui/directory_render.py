@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from kb.directory import CONTACT_FIELDS, Candidate, Entry, ImportReport, RosterMember, SectorCheck, Source
+from kb.drafting.quotes import words_for_reading
 from kb.searching.highlights import one_line
 from kb.types import Hit
 from ui.i18n import direction, t
@@ -37,7 +38,9 @@ def source_html(source: Source, lang: str) -> str:
     if source.chunk_id is not None:
         opener = (f' <button class="kb-act kb-link" data-act="open-source" data-chunk="{source.chunk_id}">'
                   f'{esc(t(lang, "directory.open_source"))}</button>')
-    quote = " ".join(source.quote.split())
+    # its lines kept (a table's rows, a list's items), a PDF's wrapped lines joined, each line's spacing tidied
+    shown = words_for_reading(source.quote, source.document, [source.title, *source.section])
+    quote = "\n".join(" ".join(line.split()) for line in shown.splitlines() if line.strip())
     # its parts isolated, each in its own direction, the separators in the page's (ui.render_base.stored_citation)
     cited = stored_citation(*citation_record(source), lang) if source.citation else f"<bdi>{esc(source.document)}</bdi>"
     return (f'<li class="kb-source"><span class="kb-citation" dir="{direction(lang)}">{cited}'

@@ -20,7 +20,7 @@ from ingest.normalize import OPEN_COMPOUND_WORDS, WORD_BEFORE_HYPHEN
 from kb.drafting.records import DraftItem
 
 __all__ = ["STANDALONE_MAX_CHARS", "reflow", "soft_wraps", "without_heading_lines", "lines_may_wrap",
-           "quote_for_reading"]
+           "quote_for_reading", "words_for_reading"]
 
 # A line of at most this many characters that ends without punctuation keeps its own line: a heading,
 # a label, a name. Measured on the starter corpus's PDFs: section headings are at most 62 characters,
@@ -184,5 +184,12 @@ def lines_may_wrap(source: str | None) -> bool:
 def quote_for_reading(item: DraftItem) -> str:
     """A pinned excerpt's text as an export quotes it: without leading lines that repeat its
     document's title or its section headings (the citation names them), its wrapped lines joined."""
-    text = without_heading_lines(item.text, [item.meta.get("title") or "", *(item.meta.get("section") or ())])
-    return reflow(text) if lines_may_wrap(item.source) else text
+    return words_for_reading(item.text, item.source, [item.meta.get("title") or "", *(item.meta.get("section") or ())])
+
+
+def words_for_reading(text: str, source: str | None, headings: Iterable[str]) -> str:
+    """Quoted words of the document `source` as a reader should see them (a pin's, a directory
+    entry's source): leading lines that only repeat `headings` left out, a PDF's wrapped lines
+    joined; list items and table rows keep their lines."""
+    text = without_heading_lines(text, headings)
+    return reflow(text) if lines_may_wrap(source) else text

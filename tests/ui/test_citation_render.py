@@ -137,3 +137,16 @@ def test_joined_parts_are_the_stored_citation() -> None:
     parts = citation_parts("Plan", "Lyon", None, 2024, 2, False, ("Plan", "§ 3 Referral"))
     assert "".join(text for text, _ in parts) == "Plan — Lyon (2024), p. 2, § 3 Referral"
     assert [text for text, own in parts if own] == ["Plan", "Lyon", "2024", "p. 2", "3 Referral"]
+
+
+def test_a_directory_sources_quote_keeps_its_rows_and_joins_a_pdfs_wrapped_lines() -> None:
+    """A table quoted as a directory entry's source read as one run of words ("Programas por público
+    Crianças e adolescentes Programa | Organização | ..."): its rows keep their lines; a PDF's lines
+    wrapped by the page are joined, and a leading line repeating the section heading is left out."""
+    table = Source(document="diretorio.docx", quote="Programas por público\nPrograma | Organização\n"
+                   "Escuta  Famílias | Pastoral da Família", title="Diretório", section=("Programas por público",))
+    quote = one(source_html(table, "pt"), r'<blockquote class="kb-quote" dir="auto">.*?</blockquote>')
+    assert ">Programa | Organização\nEscuta Famílias | Pastoral da Família<" in quote
+    pdf = Source(document="plan.pdf", quote="The group meets every month and the chair of the group sends\n"
+                 "the minutes to every member.", title="Plan")
+    assert "sends the minutes" in source_html(pdf, "en")
