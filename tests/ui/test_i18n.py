@@ -172,3 +172,21 @@ def test_every_sector_name_the_page_offers_is_read_back_by_a_csv_import() -> Non
         for key, name in catalogue(lang).items():
             if key.startswith(prefix):
                 assert sector_value(name, exact=True) == key[len(prefix):], (lang, name)
+
+
+def test_what_ocr_says_of_a_scan_is_said_in_the_page_language() -> None:
+    """A Spanish page showed "Read by OCR (tesseract 5.3.0, spa): 1 page(s), mean confidence 95 %." and
+    "OCR found no text in this PDF: ...": the sentences ingest writes are matched and said again."""
+    from ingest.readers.scanned import unread_scan_error
+    from ingest.records import OcrInfo, OcrPage
+    from ui.i18n.kb_errors import outcome_reason
+
+    info = OcrInfo("tesseract 5.3.0", [OcrPage(1, 95.0, ("spa",), "Latin", False),
+                                       OcrPage(2, 41.0, ("spa",), "Latin", True)], threshold=60)
+    said = outcome_reason({"outcome": "added", "reason": info.summary()}, "es")
+    assert said.startswith("Leído por OCR (tesseract 5.3.0, spa): 2 páginas, confianza media")
+    assert "Confianza de OCR baja (menos de 60 %) en pág. 2: compárelo con el original." in said
+    blank = unread_scan_error(OcrInfo("tesseract 5.3.0", skipped={1: "no text"}), "PDF")
+    failed = outcome_reason({"outcome": "failed", "error_code": blank.code, "reason": str(blank)}, "es")
+    assert failed == ("No se ha podido extraer texto de este archivo: el OCR no encontró texto: sus páginas "
+                      "solo contienen imágenes o están en blanco.")

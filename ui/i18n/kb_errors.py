@@ -22,6 +22,11 @@ _FIXED_REASONS = {
     "No such file or folder.": "reason.missing",
 }
 _SAME_AS = re.compile(r"^Same content as the stored document '(.+)'\.$")
+# what OCR says of a scan (ingest.records.OcrInfo.summary, ingest.readers.scanned.unread_scan_error)
+_OCR_READ = re.compile(r"Read by OCR \(([^,()]+), ([^()]+)\): (\d+) page\(s\), mean confidence (\d+) %\.")
+_OCR_LOW = re.compile(r"Low OCR confidence \(under ([\d.]+) %\) on ((?:p\. \d+(?:, )?)+): check against the original\.")
+_OCR_NOTHING = re.compile(r"^OCR found no text in this (PDF|image): its pages hold only pictures, or are blank\.$")
+_OCR_BLANK = re.compile(r"^This (PDF|image)'s pages are blank: OCR found nothing to read\.$")
 _SIMILAR = re.compile(r"\s*About \d+ % of its text is also in .*$", re.S)
 
 
@@ -60,6 +65,9 @@ def outcome_reason(f: dict[str, Any], lang: str) -> str:
     if f.get("outcome") == "failed":
         if code == "metadata":
             return metadata_error(reason.removeprefix("Metadata: ")).text(lang)
+        if _OCR_NOTHING.match(reason) or _OCR_BLANK.match(reason):
+            return t(lang, "reason.no_text", detail=t(lang, "reason.ocr_blank" if _OCR_BLANK.match(reason)
+                                                     else "reason.ocr_nothing"))
         key = f"reason.{code}"
         if code and key in catalogue("en"):
             return t(lang, key, detail=reason)
@@ -71,8 +79,18 @@ def outcome_reason(f: dict[str, Any], lang: str) -> str:
     elif (same := _SAME_AS.match(base)) is not None:
         out.append(t(lang, "reason.same_as", source=same.group(1)))
     elif base:
-        out.append(base)
+        out.append(_ocr_said(base, lang))
     if f.get("similar_to"):
         share = round(100 * float(f.get("similarity") or 0))
         out.append(t(lang, "reason.similar", share=share, source=str(f["similar_to"])))
     return " ".join(out)
+
+
+def _ocr_said(text: str, lang: str) -> str:
+    """OCR's sentences in an outcome ("Read by OCR (tesseract 5.3.0, spa): 1 page(s), mean confidence
+    95 %.", "Low OCR confidence ... on p. 2: ...") in the reader's language; the rest as written."""
+    text = _OCR_READ.sub(lambda m: t(lang, "reason.ocr_read", engine=m.group(1), languages=m.group(2),
+                                     n=int(m.group(3)), confidence=m.group(4)), text)
+    return _OCR_LOW.sub(lambda m: t(lang, "reason.ocr_low", threshold=m.group(1),
+                                    pages=", ".join(t(lang, "card.page", page=p) for p in re.findall(r"\d+", m.group(2)))),
+                        text)
