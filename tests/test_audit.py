@@ -143,3 +143,67 @@ def test_a_date_that_is_not_one_is_refused_not_matched_against_nothing(
         main(["--home", str(tmp_path / "home"), "log", "--since", "yesterday"])
     assert usage.value.code == 2
     assert "'yesterday' is not a date" in capsys.readouterr().err
+
+
+def test_directory_and_leadership_group_writes_are_recorded_with_the_users_name(hash_kb: KnowledgeBase) -> None:
+    """QA: adding, changing, merging, removing directory entries, importing a spreadsheet and changing
+    a leadership group's seats recorded nothing, though every write is to be in the trail."""
+    from kb.directory import Entry, RosterMember
+
+    kb = hash_kb
+    draft = kb.drafts.by("dana").create("Harrow", "Plan")
+    point = kb.directory.add(Entry(name="Turning Point", sector="health", city="Harrow"), by="ana")
+    kb.directory.add(Entry(name="Turning Point", city="Harrow", phone="+1 555 0100"), merge=True, by="ana")
+    desk = kb.directory.add(Entry(name="Youth desk", kind="service"), draft.id, by="dana")
+    kb.directory.update(desk.id or 0, Entry(name="Youth desk", kind="service", sector="youth work",
+                                            phone="+1 555 0101"), by="dana")
+    kb.directory.update(desk.id or 0, Entry(name="Youth desk", kind="service", sector="youth work",
+                                            phone="+1 555 0101"), by="dana")  # nothing changed: nothing recorded
+    twin = kb.directory.add(Entry(name="Turning Point Two", city="Harrow"), by="ana")
+    kb.directory.update(twin.id or 0, Entry(name="Turning Point", city="Harrow"), merge=True, by="ana")
+    removed = kb.directory.remove(point.id or 0, by="bob")
+    back = kb.directory.restore(removed, by="bob")
+    report = kb.directory.import_csv("name,city\nOpen Line,Harrow\nTurning Point,Harrow\n,Harrow\n", merge=False, by="ana")
+    assert len(report.added) == 1 and len(report.duplicates) == 1
+    seat = kb.roster.add(draft.id, RosterMember("Harrow Police", "police", "observer"), by="dana")
+    kb.roster.update(seat.id or 0, RosterMember("Harrow Police", "police", "chair"), by="dana")
+    kb.roster.add_entry(draft.id, kb.directory.get(desk.id or 0), by="dana")
+    kb.roster.remove(seat.id or 0, by="carol")
+    entries = [e for e in kb.log() if not e.action.startswith("draft.")]
+    assert [(e.actor, e.action, e.target) for e in entries] == [
+        ("ana", "directory.add", f"entry {point.id}"),
+        ("ana", "directory.merge", f"entry {point.id}"),
+        ("dana", "directory.add", f"entry {desk.id}"),
+        ("dana", "directory.update", f"entry {desk.id}"),
+        ("ana", "directory.add", f"entry {twin.id}"),
+        ("ana", "directory.merge", f"entry {point.id}"),
+        ("bob", "directory.remove", f"entry {point.id}"),
+        ("bob", "directory.restore", f"entry {back.id}"),
+        ("ana", "directory.import", "network"),
+        ("dana", "group.add", f"draft {draft.id}"),
+        ("dana", "group.update", f"draft {draft.id}"),
+        ("dana", "group.add", f"draft {draft.id}"),
+        ("carol", "group.remove", f"draft {draft.id}"),
+    ]
+    details = [e.detail for e in entries]
+    assert details[0] == {"name": "Turning Point"}
+    assert details[2] == {"name": "Youth desk", "draft": draft.id}
+    assert details[3]["changed"] == ["sector", "phone"]  # the fields' names, never a contact detail's value
+    assert "+1 555 0101" not in json.dumps(details)
+    assert details[5]["merged_from"] == twin.id
+    assert details[7] == {"name": "Turning Point", "removed": point.id}
+    assert details[8] == {"added": 1, "merged": 0, "duplicates": 1, "rejected": 1}
+    assert details[9] == {"organisation": "Harrow Police", "role": "observer", "sector": "police", "seat": seat.id}
+    assert (details[10]["before"], details[10]["after"]) == ({"role": "observer"}, {"role": "chair"})
+    assert details[11]["entry"] == desk.id and details[11]["organisation"] == "Youth desk"
+    assert details[12]["organisation"] == "Harrow Police"
+
+
+def test_directory_writes_from_the_command_line_are_the_persons_at_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    assert main([*base, "directory", "add", "Turning Point", "--set", "city=Harrow"]) == 0
+    capsys.readouterr()
+    assert main([*base, "log", "--json", "--action", "directory."]) == 0
+    (entry,) = json.loads(capsys.readouterr().out)
+    assert entry["action"] == "directory.add" and entry["actor"].startswith("cli")

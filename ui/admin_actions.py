@@ -115,8 +115,9 @@ class AdminActions(BaseActions):
             entries = self.kb.log(user=(who or "").strip() or None, since=(since or "").strip() or None, limit=limit)
         except ValueError as err:  # a "since" that is no date
             raise UiError("error.admin.detail", detail=str(err)) from err
-        return [[e.at, e.actor, render.audit_action(e.action, lang), render.audit_target(e.target, lang),
-                 render.audit_detail(e.detail, lang)] for e in reversed(entries)]
+        return [[date_time(e.at, lang), e.actor, render.audit_action(e.action, lang),
+                 render.audit_target(e.target, lang), render.audit_detail(e.detail, lang, e.action)]
+                for e in reversed(entries)]
 
     # --- accounts ----------------------------------------------------------------------------
 

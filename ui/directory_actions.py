@@ -3,7 +3,8 @@
 The rule is `kb.directory.access`: everyone who searches sees entries, but contact fields only of public
 entries unless they may edit documents; the network directory is the coordinators', a draft's directory
 and group its drafters'. It is applied here, on the server, for the page and the HTTP API alike: a
-viewer's answers never hold a non-public entry's contact fields. No gradio import.
+viewer's answers never hold a non-public entry's contact fields. Every change (and an export) is
+recorded in the audit trail as the caller's, as draft changes are. No gradio import.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from kb.access import Ticket
+from kb.access import LOCAL, Ticket
 from kb.directory import (
     FIELDS,
     Candidate,
@@ -30,6 +31,7 @@ from kb.directory import (
     visible,
 )
 from kb.directory.csv_io import NoNameColumn, read_csv_text
+from kb.directory.entries import scope_target
 from kb.directory.validate import entry_from_form
 from ui import directory_render as view
 from ui.actions_base import BaseActions, UiError, kb_thread
@@ -204,11 +206,11 @@ class DirectoryActions(BaseActions):
                 self._edit_check(user, old.draft_id)
                 hidden = not may_see_contact(role, old)
                 saved = self.kb.directory.update(old.id or 0, replace(entry, extra=old.extra), keep_contact=hidden,
-                                                 merge=merge)
+                                                 merge=merge, by=user or LOCAL)
             else:
                 draft_id = self.scope_of(scope)
                 self._edit_check(user, draft_id)
-                saved = self.kb.directory.add(entry, draft_id, merge=merge)
+                saved = self.kb.directory.add(entry, draft_id, merge=merge, by=user or LOCAL)
         except EntryInvalid as err:
             raise _Invalid(err) from err
         except DuplicateEntry as err:
@@ -228,14 +230,14 @@ class DirectoryActions(BaseActions):
     def remove_entry(self, user: str | None, entry_id: Any) -> Entry:
         entry = self._entry(entry_id)
         self._edit_check(user, entry.draft_id)
-        return self.kb.directory.remove(entry.id or 0)
+        return self.kb.directory.remove(entry.id or 0, by=user or LOCAL)
 
     @kb_thread
     def restore_entry(self, user: str | None, entry: Entry | None) -> Entry:
         if entry is None:
             raise UiError("error.nothing_to_undo")
         self._edit_check(user, entry.draft_id)
-        return self.kb.directory.restore(entry)
+        return self.kb.directory.restore(entry, by=user or LOCAL)
 
     # --- from documents and spreadsheets -------------------------------------------------------
 
@@ -268,7 +270,7 @@ class DirectoryActions(BaseActions):
         chosen = [candidates[int(i)] for i in picked or () if candidates and 0 <= int(i) < len(candidates)]
         if not chosen:
             raise UiError("error.directory.choose_candidates")
-        stored = self.kb.directory.accept(chosen, draft_id)
+        stored = self.kb.directory.accept(chosen, draft_id, by=user or LOCAL)
         return message(t(lang, "directory.accepted", n=len(stored)), "ok")
 
     @kb_thread
@@ -282,7 +284,7 @@ class DirectoryActions(BaseActions):
         except (OSError, ValueError) as err:
             raise UiError("error.directory.csv_unreadable", detail=type(err).__name__) from err
         try:
-            report = self.kb.directory.import_csv(text, draft_id, merge=bool(merge))
+            report = self.kb.directory.import_csv(text, draft_id, merge=bool(merge), by=user or LOCAL)
         except NoNameColumn as err:
             raise UiError("error.directory.csv_no_name", detail=", ".join(err.headers) or "—") from err
         return view.import_report(report, lang)
@@ -304,7 +306,10 @@ class DirectoryActions(BaseActions):
                 return path
             return directory_docx(entries, path, self.export_labels(lang), t(lang, "directory.doc_title"))
 
-        return self.shelf.put(self.owner(user), f"{name}.{'csv' if fmt == 'csv' else 'docx'}", write)
+        ticket = self.shelf.put(self.owner(user), f"{name}.{'csv' if fmt == 'csv' else 'docx'}", write)
+        self.kb.audit.record(user or LOCAL, "directory.export", scope_target(draft_id),
+                             {"format": "csv" if fmt == "csv" else "docx", "entries": len(entries)})
+        return ticket
 
     # --- the draft's export --------------------------------------------------------------------
 

@@ -1,12 +1,14 @@
 """What the Leadership group tab does: a draft's seats and the panel of the sectors its network's guidance
 expects, each operation checked against the caller's role (the rule is `kb.directory.access`: those who
-draft change their draft's group). No gradio import.
+draft change their draft's group). Every change of a seat is recorded in the audit trail as the caller's
+(`kb.directory.roster`). No gradio import.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from kb.access import LOCAL
 from kb.directory import DirectoryError, RosterMember, SeatTaken
 from ui import directory_render as view
 from ui.actions_base import UiError, kb_thread
@@ -58,7 +60,8 @@ class GroupActions(DirectoryActions):
         if not sector:
             raise UiError("error.group.sector", other=Msg("choice.sector.other"))
         try:
-            seat = self.kb.roster.add(did, RosterMember(organisation, sector, role or "member", note or ""))
+            seat = self.kb.roster.add(did, RosterMember(organisation, sector, role or "member", note or ""),
+                                   by=user or LOCAL)
         except SeatTaken as err:
             raise UiError("error.group.seated", name=err.seated.organisation,
                           role=Msg(f"choice.role.{err.seated.role}")) from err
@@ -72,7 +75,7 @@ class GroupActions(DirectoryActions):
         entry = self._entry(entry_id)
         if not entry.sector:
             raise UiError("error.group.no_sector", name=entry.name)
-        seat = self.kb.roster.add_entry(did, entry)
+        seat = self.kb.roster.add_entry(did, entry, by=user or LOCAL)
         return message(t(lang, "group.added", name=seat.organisation), "ok")
 
     @kb_thread
@@ -82,5 +85,5 @@ class GroupActions(DirectoryActions):
         except (DirectoryError, TypeError, ValueError) as err:
             raise UiError("error.group.other", detail=str(err)) from err
         self._group_draft(user, member.draft_id)
-        self.kb.roster.remove(member.id or 0)
+        self.kb.roster.remove(member.id or 0, by=user or LOCAL)
         return message(t(lang, "group.removed", name=member.organisation), "ok")

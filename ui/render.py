@@ -373,27 +373,54 @@ def audit_target(target: str, lang: str = "en") -> str:
     return " ".join(filter(None, (t(lang, f"audit.noun.{noun}"), rest)))
 
 
-def audit_detail(detail: dict[str, Any], lang: str = "en") -> str:
-    """An audit entry's details in words: "Title: Old → New; City: — → Lyon", "as copy: no"; not the
-    Python form of its before and after."""
+# An entry's "before"/"after" that is one value, not a dict of fields: which field it is, by the action.
+_ONE_VALUE_CHANGE = {"user.role": "role", "workspace.member": "role", "job.cancel": "state",
+                     "draft.move": "workspace"}
+# Export formats by their names (the same in every language).
+_FORMAT_NAMES = {"docx": "Word (DOCX)", "markdown": "Markdown", "csl-json": "CSL-JSON", "csv": "CSV"}
+_TIMES = frozenset({"removed_at"})  # details that are a catalog timestamp
+
+
+def audit_detail(detail: dict[str, Any], lang: str = "en", action: str = "") -> str:
+    """An audit entry's details in words: "Title: Old → New; City: — → Lyon", "As a copy: no", each
+    key labelled and each coded value named in the page language ("Rol: — → redactor", "Sección:
+    Seguimiento y evaluación"); not the Python form of its before and after. `action` (the entry's,
+    "user.role") says what a before and after that are one value are of (a role, a job's state)."""
+    known = catalogue("en")
 
     def said(value: Any, key: str = "") -> str:
-        """A value as the page names it: a document type's, a country's, a language's name, not its code."""
-        if value is None or value == "" or value == []:
+        """A value as the page names it: a document type's, a country's, a role's name, not its code."""
+        if value is None or value == "" or value == [] or value == ():
             return "—"
         if isinstance(value, bool):
             return t(lang, "common.yes" if value else "common.no")
         if isinstance(value, list | tuple):
-            return "; ".join(said(v, key) for v in value)
+            return t(lang, "common.comma").join(said(v, key) for v in value)
         if isinstance(value, dict):
             return ", ".join(f"{_field(k, lang)}: {said(v, k)}" for k, v in value.items())
+        text = str(value)
         if key == "country":
-            return country_name(str(value), lang)
+            return country_name(text, lang)
         if key == "language":
-            return language_name(str(value), lang) or str(value)
-        if f"choice.{key}.{value}" in catalogue("en"):
-            return t(lang, f"choice.{key}.{value}")
-        return str(value)
+            return language_name(text, lang) or text
+        if key == "changed":  # a directory entry's field, as its form names it
+            return t(lang, f"entry.{text}") if f"entry.{text}" in known else _field(text, lang)
+        if key == "section" and f"framework.{text}.title" in known:
+            return t(lang, f"framework.{text}.title")
+        if key == "section" and text == "other":
+            return t(lang, "draft.other_section")
+        if key == "format":
+            return _FORMAT_NAMES.get(text, text)
+        if key in _TIMES:
+            return date_time(text, lang)
+        if key == "with" and isinstance(value, int):
+            return audit_target(f"workspace {value}", lang)
+        codes = [f"choice.{key}.{text}", f"audit.value.{key}.{text}"]
+        codes += [f"role.{text}"] if key == "role" else [f"jobs.state.{text}"] if key == "state" else []
+        for code in codes:
+            if code in known:
+                return t(lang, code)
+        return text
 
     parts = []
     before, after = detail.get("before"), detail.get("after")
@@ -404,15 +431,23 @@ def audit_detail(detail: dict[str, Any], lang: str = "en") -> str:
             parts.append(f"{_field(key, lang)}: {said(before.get(key), key)} → {said(after.get(key), key)}")
     if isinstance(detail.get("by"), int) and "item" in detail:  # a draft item moved: "moved up; item 26"
         changed |= {"by", "item"}
-        parts.append(f"{t(lang, 'audit.moved_up' if detail['by'] < 0 else 'audit.moved_down')}; "
-                     f"{t(lang, 'audit.item')} {detail['item']}")
+        parts.append(f"{t(lang, 'audit.moved_up' if detail['by'] < 0 else 'audit.moved_down')}"
+                     f"{t(lang, 'audit.separator')}{t(lang, 'audit.item')} {detail['item']}")
+    one_value = []  # a role, a job's state, a workspace changed: "Role: — → drafter", said last
+    if ("before" in detail or "after" in detail) and "before" not in changed:
+        changed |= {"before", "after"}
+        of = _ONE_VALUE_CHANGE.get(action, "")
+        was = f"{said(before, of)} → " if "before" in detail else ""
+        one_value.append(f"{_field(of, lang) if of else t(lang, 'audit.field.change')}: {was}{said(after, of)}")
     # a field named again beside its change (the document's title, for reference) is said once
     parts += [f"{_field(k, lang)}: {said(v, k)}" for k, v in detail.items() if k not in changed]
-    return "; ".join(parts)
+    return t(lang, "audit.separator").join(parts + one_value)
 
 
 def _field(key: str, lang: str) -> str:
-    """A metadata field's name in the reader's language; another key as it is, its _ as spaces."""
-    from ui.i18n import catalogue
-
-    return t(lang, f"field.{key}") if f"field.{key}" in catalogue("en") else key.replace("_", " ")
+    """A detail's name in the reader's language: a metadata field's own label, else the trail's
+    (`audit.field.*`); an unknown key as it is, its _ as spaces."""
+    for code in (f"field.{key}", f"audit.field.{key}"):
+        if code in catalogue("en"):
+            return t(lang, code)
+    return key.replace("_", " ")

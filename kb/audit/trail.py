@@ -32,8 +32,10 @@ class AuditEntry:
         id: its place in the trail (increasing).
         at: UTC time, ISO 8601.
         actor: the user name ("local" in single-user mode, "cli:NAME" from the command line).
-        action: what was done, e.g. "document.remove", "document.metadata", "draft.create", "refused".
-        target: what it was done to, e.g. "document 12", "draft 3", "user bob".
+        action: what was done, e.g. "document.remove", "document.metadata", "draft.create",
+            "directory.add", "group.remove", "refused".
+        target: what it was done to, e.g. "document 12", "draft 3", "user bob", "entry 7" (a directory
+            entry), "network" (the network directory).
         detail: what changed (before/after of a metadata edit, a title, a reason).
     """
 

@@ -4,7 +4,11 @@ Nothing enters the directory silently: candidates from a document's tables and t
 "Add to directory" are proposals; `add` and `accept` store them. The same programme twice (same name and
 city, case, accents and articles aside, in the same directory) is refused by `add` with `DuplicateEntry`
 unless the caller confirms the merge (`merge=True`): then the stored entry gains the new sources.
-Rights are the caller's to check (`kb.directory.access`); values are checked here.
+Rights are the caller's to check (`kb.directory.access`); values are checked here. Every change is
+recorded in the audit trail (`kb.audit`) under `by`, the acting user (the person at the command line
+when None), as "directory.add", "directory.update", "directory.merge", "directory.remove",
+"directory.restore" with the target "entry N", or "directory.import" with the directory imported into
+("network" or "draft N").
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from kb.audit.trail import actor_of, record
 from kb.directory.csv_io import ImportReport, dump_csv, parse_csv
 from kb.directory.entry_index import EntryIndex
 from kb.directory.folding import fold
 from kb.directory.from_lists import list_candidates
 from kb.directory.from_tables import merge_candidates, table_candidates
 from kb.directory.names import suggest_name
-from kb.directory.records import Candidate, DirectoryError, Entry, Source
+from kb.directory.records import FIELDS, Candidate, DirectoryError, Entry, Source
 from kb.directory.sectors import body_sector, kind_of_name
 from kb.directory.sources import find_chunk, source_from_chunk
 from kb.directory.store import ALL, DirectoryStore
@@ -32,9 +37,28 @@ if TYPE_CHECKING:
     from kb.store.catalog import Catalog
     from kb.types import Chunk, Document
 
-__all__ = ["Directory", "DuplicateEntry", "FILTER_FIELDS", "ALL"]
+__all__ = ["Directory", "DuplicateEntry", "FILTER_FIELDS", "ALL", "scope_target"]
 
 FILTER_FIELDS = ("sector", "kind", "city", "prevention_level", "themes")
+
+
+def scope_target(draft_id: int | None) -> str:
+    """A directory as the audit trail names it: "network", or "draft N" for a draft's."""
+    return "network" if draft_id is None else f"draft {int(draft_id)}"
+
+
+def _about(entry: Entry) -> dict[str, Any]:
+    """What an entry's audit record says of it: its name, and its draft when it is a draft's."""
+    return {"name": entry.name} | ({} if entry.draft_id is None else {"draft": entry.draft_id})
+
+
+def _changed(old: Entry, new: Entry) -> list[str]:
+    """The fields an edit changed (their names only: a contact detail's value stays out of the
+    append-only trail), "sources" too when they changed."""
+    out = [f for f in FIELDS if getattr(old, f) != getattr(new, f)]
+    if [s.key() for s in old.sources] != [s.key() for s in new.sources]:
+        out.append("sources")
+    return out
 
 
 class DuplicateEntry(DirectoryError):
@@ -129,13 +153,24 @@ class Directory:
             raise EntryInvalid(problems)
         return clean
 
-    def add(self, entry: Entry, draft_id: int | None = None, *, merge: bool = False) -> Entry:
-        """Store a new entry in the network directory (None) or a draft's.
+    def _log(self, by: str | None, action: str, target: str, detail: dict[str, Any]) -> None:
+        with self.catalog.transaction() as db:
+            record(db, actor_of(by), action, target, detail)
+
+    def add(self, entry: Entry, draft_id: int | None = None, *, merge: bool = False, by: str | None = None) -> Entry:
+        """Store a new entry in the network directory (None) or a draft's, recorded as made by `by`
+        ("directory.add", or "directory.merge" when it completed the entry it repeats).
 
         Raises:
             EntryInvalid: a field is not valid (the caller keeps what was typed).
             DuplicateEntry: the directory has this programme already and `merge` is False.
         """
+        stored, merged = self._add(entry, draft_id, merge)
+        self._log(by, "directory.merge" if merged else "directory.add", f"entry {stored.id}", _about(stored))
+        return stored
+
+    def _add(self, entry: Entry, draft_id: int | None, merge: bool) -> tuple[Entry, bool]:
+        """(the stored entry, whether it merged into one already there); nothing recorded."""
         if draft_id is not None:
             self.draft_city(draft_id)
         clean = self.check(entry, draft_id)
@@ -143,12 +178,15 @@ class Directory:
         if existing is not None:
             if not merge:
                 raise DuplicateEntry(existing)
-            return self.store.merge_into(existing.id or 0, clean)
-        return self.store.insert(clean, draft_id)
+            return self.store.merge_into(existing.id or 0, clean), True
+        return self.store.insert(clean, draft_id), False
 
-    def update(self, entry_id: int, entry: Entry, *, keep_contact: bool = False, merge: bool = False) -> Entry:
+    def update(self, entry_id: int, entry: Entry, *, keep_contact: bool = False, merge: bool = False,
+               by: str | None = None) -> Entry:
         """Replace an entry's fields (its sources too, as given). Renaming it to another entry of its
-        directory is a duplicate: refused, or with `merge` folded into that one (this one removed)."""
+        directory is a duplicate: refused, or with `merge` folded into that one (this one removed).
+        Recorded as made by `by`: "directory.update" naming the changed fields (nothing when none
+        changed), or "directory.merge" naming the entry folded in."""
         old = self.get(entry_id)
         clean = self.check(entry, old.draft_id)
         other = self.store.find_duplicate(clean.name, clean.city, old.draft_id, exclude=entry_id)
@@ -156,23 +194,38 @@ class Directory:
             if not merge:
                 raise DuplicateEntry(other)
             self.store.delete(entry_id)
-            return self.store.merge_into(other.id or 0, clean)
-        return self.store.update(entry_id, clean, keep_contact=keep_contact)
+            kept = self.store.merge_into(other.id or 0, clean)
+            self._log(by, "directory.merge", f"entry {kept.id}", _about(kept) | {"merged_from": int(entry_id)})
+            return kept
+        saved = self.store.update(entry_id, clean, keep_contact=keep_contact)
+        changed = _changed(old, saved)
+        if changed:
+            self._log(by, "directory.update", f"entry {saved.id}", _about(saved) | {"changed": changed})
+        return saved
 
-    def remove(self, entry_id: int) -> Entry:
-        return self.store.delete(entry_id)
+    def remove(self, entry_id: int, *, by: str | None = None) -> Entry:
+        """Remove an entry (for good: the caller keeps it to undo), recorded as "directory.remove"."""
+        old = self.store.delete(entry_id)
+        self._log(by, "directory.remove", f"entry {old.id}", _about(old))
+        return old
 
-    def restore(self, entry: Entry) -> Entry:
-        """Put a removed entry back (as a new entry of its directory), as the undo of a removal."""
-        return self.add(replace(entry, id=None), entry.draft_id, merge=True)
+    def restore(self, entry: Entry, *, by: str | None = None) -> Entry:
+        """Put a removed entry back (as a new entry of its directory), as the undo of a removal;
+        recorded as "directory.restore" (naming the entry it was removed as)."""
+        stored, _ = self._add(replace(entry, id=None), entry.draft_id, True)
+        self._log(by, "directory.restore", f"entry {stored.id}",
+                  _about(stored) | ({"removed": entry.id} if entry.id is not None else {}))
+        return stored
 
     # --- spreadsheets -------------------------------------------------------------------------
 
-    def import_csv(self, text: str, draft_id: int | None = None, *, merge: bool = False) -> ImportReport:
+    def import_csv(self, text: str, draft_id: int | None = None, *, merge: bool = False,
+                   by: str | None = None) -> ImportReport:
         """Read a CSV (as `export_csv` writes it, or a spreadsheet with headers in any corpus language)
         into a directory. Rows repeating a stored entry, or an earlier row, are merged only with `merge`
         (else listed as waiting for confirmation); importing the same file again with `merge` changes
-        nothing. See `kb.directory.csv_io` for what is kept and what is rejected.
+        nothing. See `kb.directory.csv_io` for what is kept and what is rejected. Recorded as one
+        "directory.import" made by `by`, with how many rows were added, merged, left waiting, rejected.
         """
         city = self.draft_city(draft_id) if draft_id is not None else ""
         parsed = parse_csv(text)
@@ -190,6 +243,9 @@ class Directory:
                 report.merged.append((row.line, self.store.merge_into(existing.id or 0, entry)))
             else:
                 report.duplicates.append((row.line, entry.name, existing.id))
+        self._log(by, "directory.import", scope_target(draft_id),
+                  {"added": len(report.added), "merged": len(report.merged), "duplicates": len(report.duplicates),
+                   "rejected": len(report.rejected)})
         return report
 
     @staticmethod
@@ -229,10 +285,11 @@ class Directory:
             out.append(replace(cand, entry=clean, duplicate_of=dup.id if dup else None))
         return out
 
-    def accept(self, candidates: Iterable[Candidate], draft_id: int | None = None) -> list[Entry]:
+    def accept(self, candidates: Iterable[Candidate], draft_id: int | None = None, *,
+               by: str | None = None) -> list[Entry]:
         """Store the candidates a person accepted; one that repeats a stored entry adds its sources to
-        it (accepting it is the confirmation)."""
-        return [self.add(c.entry, draft_id, merge=True) for c in candidates]
+        it (accepting it is the confirmation). Each is recorded as `add` records it."""
+        return [self.add(c.entry, draft_id, merge=True, by=by) for c in candidates]
 
     def from_excerpt(self, doc: Document, chunk_id: int, quote: str, cities: Sequence[str] = ()) -> Entry:
         """The prefilled form of "Add to directory": the document's city, the excerpt as source and

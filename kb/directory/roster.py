@@ -4,6 +4,10 @@ The sectors the network's guidance expects are read from `corpus/leadership_sect
 the guidance's words and a search); the panel says, for each, who holds it or that it is missing, and
 for a missing one offers excerpts where other cities describe bringing that sector in (through
 `kb.directory.comparable`, the seam where comparable cities come in).
+
+Every change of a seat is recorded in the audit trail (`kb.audit`) under `by`, the acting user (the
+person at the command line when None): "group.add", "group.update", "group.remove", with the target
+"draft N" (whose group) and the seat's number, organisation, sector and role.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from kb.audit.trail import actor_of, record
 from kb.directory.folding import fold, name_key
 from kb.directory.records import SECTORS, DirectoryError, Entry, RosterMember
 from kb.directory.validate import clean_member
@@ -95,6 +100,13 @@ def load_expectations(path: str | Path | None = None) -> Expectations:
                         src.get("page"), str(src.get("section") or ""))
 
 
+def _seat(member: RosterMember) -> dict[str, object]:
+    """What a seat's audit record says of it."""
+    out: dict[str, object] = {"seat": member.id, "organisation": member.organisation, "sector": member.sector,
+                              "role": member.role}
+    return out | ({"entry": member.entry_id} if member.entry_id is not None else {})
+
+
 def _member(row: sqlite3.Row) -> RosterMember:
     return RosterMember(organisation=row["organisation"], sector=row["sector"], role=row["role"], note=row["note"],
                         entry_id=row["entry_id"], id=row["id"], draft_id=row["draft_id"], position=row["position"])
@@ -134,9 +146,10 @@ class Roster:
             raise DirectoryError(f"There is no seat {member_id} in any leadership group.")
         return _member(row)
 
-    def add(self, draft_id: int, member: RosterMember) -> RosterMember:
+    def add(self, draft_id: int, member: RosterMember, *, by: str | None = None) -> RosterMember:
         """Give an organisation a seat (DirectoryError for an unknown sector or role, or no organisation,
-        or one that has a seat already: case, accents and articles aside, as directory entries)."""
+        or one that has a seat already: case, accents and articles aside, as directory entries);
+        recorded as "group.add" made by `by`."""
         self._draft(draft_id)
         clean = clean_member(member)
         seated = next((m for m in self.members(draft_id) if name_key(m.organisation) == name_key(clean.organisation)), None)
@@ -150,27 +163,38 @@ class Roster:
                 " created_at) VALUES (?,?,?,?,?,?,?,?)",
                 (int(draft_id), pos, clean.organisation, clean.sector, clean.role, clean.note, clean.entry_id, now()),
             )
-        return self.member(int(cur.lastrowid or 0))
+            seat_id = int(cur.lastrowid or 0)
+            record(db, actor_of(by), "group.add", f"draft {int(draft_id)}", _seat(replace(clean, id=seat_id)))
+        return self.member(seat_id)
 
-    def add_entry(self, draft_id: int, entry: Entry, role: str = "member") -> RosterMember:
+    def add_entry(self, draft_id: int, entry: Entry, role: str = "member", *, by: str | None = None) -> RosterMember:
         """A seat for a directory entry: the body that runs it (or the entry itself), with its sector."""
         if not entry.sector:
             raise DirectoryError(f"{entry.name!r} has no sector yet; give it one in the directory first.")
         name = entry.organisation if entry.kind != "organisation" and entry.organisation else entry.name
-        return self.add(draft_id, RosterMember(name, entry.sector, role, entry_id=entry.id))
+        return self.add(draft_id, RosterMember(name, entry.sector, role, entry_id=entry.id), by=by)
 
-    def update(self, member_id: int, member: RosterMember) -> RosterMember:
+    def update(self, member_id: int, member: RosterMember, *, by: str | None = None) -> RosterMember:
+        """Change a seat; recorded as "group.update" made by `by`, with what changed before and after
+        (nothing recorded when nothing changed)."""
         old = self.member(member_id)
         clean = clean_member(replace(member, entry_id=member.entry_id or old.entry_id))
+        changed = [f for f in ("organisation", "sector", "role", "note") if getattr(old, f) != getattr(clean, f)]
         with self.catalog.transaction() as db:
             db.execute("UPDATE roster_members SET organisation = ?, sector = ?, role = ?, note = ? WHERE id = ?",
                        (clean.organisation, clean.sector, clean.role, clean.note, int(member_id)))
+            if changed:
+                record(db, actor_of(by), "group.update", f"draft {old.draft_id}",
+                       {"seat": old.id, "organisation": clean.organisation,
+                        "before": {f: getattr(old, f) for f in changed}, "after": {f: getattr(clean, f) for f in changed}})
         return self.member(member_id)
 
-    def remove(self, member_id: int) -> RosterMember:
+    def remove(self, member_id: int, *, by: str | None = None) -> RosterMember:
+        """Take a seat away; recorded as "group.remove" made by `by`."""
         old = self.member(member_id)
         with self.catalog.transaction() as db:
             db.execute("DELETE FROM roster_members WHERE id = ?", (int(member_id),))
+            record(db, actor_of(by), "group.remove", f"draft {old.draft_id}", _seat(old))
         return old
 
     def check(self, draft_id: int, excerpts: Excerpts | None = None, city: str = "", k: int = 3) -> list[SectorCheck]:

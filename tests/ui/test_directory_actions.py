@@ -164,3 +164,46 @@ def test_a_seat_without_a_sector_is_told_to_pick_one_from_the_list_or_other(act:
         act.add_seat("ana", draft, "Larchmont Sports Club", "", "member", "", "en")
     assert "from the list; “Other” when none fits" in refused.value.text("en")
     assert "„Sonstige“" in refused.value.text("de")  # the list's own word for it
+
+
+def test_directory_and_group_changes_are_in_the_audit_trail_as_the_callers(act: Actions, tmp_path: Path) -> None:
+    """QA: the directory's and the group's writes (and a directory export) recorded nothing; now each is
+    the acting user's, and the Library's trail says it in the page language."""
+    draft = act.create_draft("ana", "Larchmont Ridge")
+    _, saved = act.save_entry("ana", "network", None, {**FORM, "name": "Turning Point", "sector": "health"}, [])
+    assert saved is not None
+    act.save_entry("ana", "network", saved.id, {**FORM, "name": "Turning Point", "sector": "police"}, [])
+    act.save_entry("ana", "network", None, {**FORM, "name": "Turning Point", "themes": "youth"}, [], merge=True)
+    removed = act.remove_entry("ana", saved.id)
+    act.restore_entry("ana", removed)
+    sheet = tmp_path / "entries.csv"
+    sheet.write_text("name,sector\nOpen Line,health\n", encoding="utf-8")
+    act.import_csv("ana", str(draft), str(sheet), False)
+    act.export_directory("ana", str(draft), "csv")
+    act.add_seat("ana", draft, "Larchmont Ridge Police", "police", "observer", "", "en")
+    line = next(e for e in act.kb.directory.entries(draft) if e.name == "Open Line")
+    act.seat_entry("ana", draft, line.id)
+    seat = next(m for m in act.kb.roster.members(draft) if m.organisation == "Larchmont Ridge Police")
+    act.unseat("ana", seat.id)
+    log = [(e.actor, e.action, e.target) for e in act.kb.log() if e.action.split(".")[0] in ("directory", "group")]
+    assert log == [
+        ("ana", "directory.add", f"entry {saved.id}"),
+        ("ana", "directory.update", f"entry {saved.id}"),
+        ("ana", "directory.merge", f"entry {saved.id}"),
+        ("ana", "directory.remove", f"entry {saved.id}"),
+        ("ana", "directory.restore", log[4][2]),
+        ("ana", "directory.import", f"draft {draft}"),
+        ("ana", "directory.export", f"draft {draft}"),
+        ("ana", "group.add", f"draft {draft}"),
+        ("ana", "group.add", f"draft {draft}"),
+        ("ana", "group.remove", f"draft {draft}"),
+    ]
+    rows = act.audit_rows("ana", lang="es")
+    words = {row[2]: row for row in rows}
+    assert words["Directorio: exportado"][4] == "Entradas: 1; Formato de archivo: CSV"
+    assert words["Directorio: hoja de cálculo importada"][3] == f"borrador {draft}"
+    assert words["Grupo de liderazgo: puesto retirado"][4] == (
+        f"Organización: Larchmont Ridge Police; Rol: Observador; Puesto: {seat.id}; Ámbito: Policía")
+    assert "Campos cambiados: Sector (ámbito)" in words["Directorio: entrada modificada"][4]
+    when = rows[0][0]  # as the page writes dates, not "2026-12-07T16:09:50Z"
+    assert "T" not in when and "Z" not in when and when[:1].isdigit()

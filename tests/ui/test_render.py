@@ -191,9 +191,9 @@ def test_an_audit_entry_s_details_read_as_words_not_python() -> None:
     edit = {"before": {"title": "Old plan", "city": None, "themes": ["youth"]},
             "after": {"title": "", "city": "Lyon", "themes": ["youth", "schools"]}}
     said = audit_detail(edit)
-    assert said == "Title: Old plan → —; City: — → Lyon; Themes: youth → youth; schools"
-    assert audit_detail({"as_copy": False, "chunks": 12}) == "as copy: no; chunks: 12"
-    assert audit_detail({"as_copy": True}, "de") == "as copy: ja"
+    assert said == "Title: Old plan → —; City: — → Lyon; Themes: youth → youth, schools"
+    assert audit_detail({"as_copy": False, "chunks": 12}) == "As a copy: no; Passages: 12"
+    assert audit_detail({"as_copy": True}, "de") == "Als Kopie: ja"
     # values as the page names them, not their codes (QA: "Document type: — → evaluation", "by: -1; item: 26")
     coded = {"before": {"doc_type": None, "country": "DE"}, "after": {"doc_type": "evaluation", "country": "FR"}}
     assert audit_detail(coded) == "Document type: — → Evaluation; Country: Germany → France"
@@ -212,7 +212,7 @@ def test_an_audit_entry_s_details_read_as_words_not_python() -> None:
     assert "{" not in audit_detail({"role": "viewer", "before": {"a": 1}}) and "None" not in said
     # the title named beside a change of it is said once, as the change
     assert audit_detail({"title": "Lakeside", "before": {"title": "LAKESIDE"}, "after": {"title": "Lakeside"},
-                         "source": "l.txt"}) == "Title: LAKESIDE → Lakeside; source: l.txt"
+                         "source": "l.txt"}) == "Title: LAKESIDE → Lakeside; Source file: l.txt"
 
 
 def test_the_library_list_for_a_phone_is_escaped_and_in_the_page_language() -> None:
@@ -260,3 +260,83 @@ def test_a_pinned_pdf_passage_reads_in_the_draft_as_the_export_quotes_it() -> No
     html = _item_html(item, "es")
     assert "Evaluación del programa" not in html and "El programa evaluado" not in html
     assert "talleres semanales y mentores voluntarios." in html
+
+
+def test_every_audit_detail_is_labelled_and_its_codes_named_in_the_page_language() -> None:
+    """QA on a Spanish page: "as copy: no; source: minimal.pdf", "chunks: 1; … to: trash", "format: csl-json",
+    "citation: …; item: 14; section: monitoring", "after: drafter; before: —; user: nadia", "role: viewer",
+    "item: 4; kind: excerpt": each key in words, each code by its name, in the page's language."""
+    assert audit_detail({"as_copy": False, "source": "minimal.pdf"}, "es") == "Como copia: no; Archivo de origen: minimal.pdf"
+    assert audit_detail({"chunks": 1, "title": "Plan", "to": "trash"}, "es") == (
+        "Fragmentos: 1; Título: Plan; Enviado a: la papelera")
+    assert audit_detail({"format": "csl-json"}, "es", "draft.export") == "Formato de archivo: CSL-JSON"
+    assert audit_detail({"citation": "Doe 2020", "item": 14, "section": "monitoring"}, "es", "draft.pin") == (
+        "Cita: Doe 2020; Elemento: 14; Sección del marco: Seguimiento, evaluación y sostenibilidad")
+    member = {"after": "drafter", "before": None, "user": "nadia"}
+    assert audit_detail(member, "es", "workspace.member") == "Usuario: nadia; Rol: — → redactor(a)"
+    assert audit_detail({"after": None, "user": "nadia"}, "es", "workspace.member") == "Usuario: nadia; Rol: —"
+    assert audit_detail({"role": "viewer"}, "es", "user.add") == "Rol: lector"
+    assert audit_detail({"item": 4, "kind": "excerpt"}, "es", "draft.remove_item") == "Elemento: 4; Tipo: extracto"
+    assert audit_detail({"before": "queued", "after": "cancelled", "started_by": "bob"}, "es", "job.cancel") == (
+        "Iniciada por: bob; Estado: en cola → cancelada")
+    assert audit_detail({"asked": "directory", "role": "viewer"}, "es", "refused") == (
+        "Petición: cambiar su directorio; Rol: lector")
+    assert audit_detail({"with": "network"}, "es", "draft.share") == "Compartido con: toda la red"
+    assert audit_detail({"removed_at": "2026-12-07T16:09:50Z", "expired": False}, "es") == (
+        "Retirado el: 7 dic 2026, 16:09:50; Caducado: no")
+    # the directory's and the leadership group's writes
+    assert audit_detail({"name": "Turning Point", "draft": 3, "changed": ["name", "phone", "sources"]}, "es") == (
+        "Nombre: Turning Point; Borrador: 3; Campos cambiados: Nombre, Teléfono, Fuentes")
+    assert audit_detail({"added": 2, "merged": 1, "duplicates": 0, "rejected": 1}, "es", "directory.import") == (
+        "Filas añadidas: 2; Filas fusionadas: 1; Filas en espera (ya presentes): 0; Filas rechazadas: 1")
+    assert audit_detail({"format": "csv", "entries": 3}, "es", "directory.export") == (
+        "Formato de archivo: CSV; Entradas: 3")
+    seat = {"organisation": "Police", "role": "chair", "seat": 4, "sector": "police"}
+    assert audit_detail(seat, "es") == "Organización: Police; Rol: Presidencia; Puesto: 4; Ámbito: Policía"
+    # Arabic: its words, its list comma and its semicolon between details
+    assert audit_detail({"item": 4, "kind": "excerpt"}, "ar") == "العنصر: 4؛ النوع: مقتطف"
+    assert audit_detail(member, "ar", "workspace.member") == "المستخدم: nadia؛ الدور: — → محرر"
+    assert audit_detail({"chunks": 1, "to": "trash"}, "ar") == "المقاطع: 1؛ نُقل إلى: سلة المحذوفات"
+    assert audit_detail({"format": "csl-json"}, "ar") == "صيغة الملف: CSL-JSON"
+    assert audit_detail({"name": "X", "changed": ["name", "phone"]}, "ar") == "الاسم: X؛ الحقول المعدلة: الاسم، الهاتف"
+    assert audit_detail(seat, "ar") == "الجهة: Police؛ الدور: الرئاسة؛ المقعد: 4؛ القطاع: الشرطة"
+    assert audit_detail({"citation": "Doe", "section": "monitoring"}, "ar") == (
+        "الاقتباس: Doe؛ قسم الإطار: الرصد والتقييم والاستدامة")
+    from ui.render import audit_action, audit_target
+
+    assert audit_action("directory.add", "es") == "Directorio: entrada añadida"
+    assert audit_action("group.remove", "ar") == "مجموعة القيادة: أُزيل مقعد"
+    assert audit_action("directory.export", "es") == "Directorio: exportado"
+    assert audit_target("entry 5", "es") == "entrada del directorio 5" and audit_target("network", "ar") == "دليل الشبكة"
+
+
+def test_every_detail_key_the_product_records_has_a_label_in_every_language() -> None:
+    """Each key an audit record call passes (grep of kb/ and ui/) is a field's or the trail's own label."""
+    import ast
+    from pathlib import Path
+
+    from ui.i18n import LANGUAGES, catalogue
+
+    root = Path(__file__).resolve().parents[2]
+    keys: set[str] = set()
+    for folder in ("kb", "ui"):
+        for path in (root / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+                        "record", "_log", "_about", "_seat"):
+                    for arg in [*node.args, *(k.value for k in node.keywords)]:
+                        for sub in ast.walk(arg):
+                            if isinstance(sub, ast.Dict):
+                                keys |= {k.value for k in sub.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+                    if getattr(node.func, "attr", "") == "_log":  # the drafts' record(..., **detail)
+                        keys |= {k.arg for k in node.keywords if k.arg}
+                if isinstance(node, ast.FunctionDef) and node.name in ("_about", "_seat"):
+                    for sub in ast.walk(node):
+                        if isinstance(sub, ast.Dict):
+                            keys |= {k.value for k in sub.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)}
+    keys -= {"before", "after", "by", "password"}  # a change, a move, a secret: said otherwise
+    assert {"source", "to", "format", "section", "role", "changed", "organisation", "seat", "added"} <= keys
+    for lang in LANGUAGES:
+        labels = catalogue(lang)
+        missing = sorted(k for k in keys if f"field.{k}" not in labels and f"audit.field.{k}" not in labels)
+        assert missing == [], (lang, missing)
