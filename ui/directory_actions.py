@@ -37,6 +37,7 @@ from ui import directory_render as view
 from ui.actions_base import BaseActions, UiError, kb_thread
 from ui.draft_actions import find_quote, highlighted_span, slug
 from ui.i18n import Msg, t
+from ui.render import item_citation_text
 from ui.render_base import citation_record, cited_text, message
 
 __all__ = ["DirectoryActions", "FORM_FIELDS", "NETWORK_SCOPE"]
@@ -304,7 +305,8 @@ class DirectoryActions(BaseActions):
             if fmt == "csv":
                 path.write_text(self.kb.directory.export_csv(entries), encoding="utf-8", newline="")
                 return path
-            return directory_docx(entries, path, self.export_labels(lang), t(lang, "directory.doc_title"))
+            return directory_docx(entries, path, self.export_labels(lang), t(lang, "directory.doc_title"),
+                                  cite=lambda item: item_citation_text(item, lang))
 
         ticket = self.shelf.put(self.owner(user), f"{name}.{'csv' if fmt == 'csv' else 'docx'}", write)
         self.kb.audit.record(user or LOCAL, "directory.export", scope_target(draft_id),

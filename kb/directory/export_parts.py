@@ -15,7 +15,7 @@ from typing import Any
 
 from kb.directory.records import CONTACT_FIELDS, Entry, RosterMember, Source
 from kb.directory.roster import SectorCheck
-from kb.drafting.export import _mark_rtl, _xml_safe, is_rtl
+from kb.drafting.export import Cite, _mark_rtl, _xml_safe, is_rtl
 from kb.drafting.records import DraftItem
 
 __all__ = ["DirectoryPart", "RosterPart", "directory_docx", "source_item", "LABELS"]
@@ -184,21 +184,24 @@ class RosterPart:
 
 
 def directory_docx(entries: Sequence[Entry], path: str | Path, labels: Mapping[str, str] | None = None,
-                   title: str = "") -> Path:
-    """A directory alone as a Word document: a heading, the table, its references."""
+                   title: str = "", cite: Cite | None = None) -> Path:
+    """A directory alone as a Word document: a heading, the table, its references (each written by
+    `cite`, as a draft's export writes them in the drafter's language; default: as stored)."""
     from docx import Document as DocxDocument
 
     part = DirectoryPart(entries, labels or {}, title)
     numbers: dict[str, int] = {}
+    first: dict[str, DraftItem] = {}
     for item in part.cited():
         numbers.setdefault(item.citation, len(numbers) + 1)
+        first.setdefault(item.citation, item)
     doc = DocxDocument()
     doc.core_properties.author = doc.core_properties.last_modified_by = ""
     part.docx(doc, numbers)
     if numbers:
         doc.add_heading(_label(labels or {}, "references"), level=1)
         for citation, n in numbers.items():
-            doc.add_paragraph(_xml_safe(f"[{n}] {citation}"))
+            doc.add_paragraph(_xml_safe(f"[{n}] {cite(first[citation]) if cite else citation}"))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))

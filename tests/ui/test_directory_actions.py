@@ -207,3 +207,19 @@ def test_directory_and_group_changes_are_in_the_audit_trail_as_the_callers(act: 
     assert "Campos cambiados: Sector (ámbito)" in words["Directorio: entrada modificada"][4]
     when = rows[0][0]  # as the page writes dates, not "2026-12-07T16:09:50Z"
     assert "T" not in when and "Z" not in when and when[:1].isdigit()
+
+
+def test_the_directorys_word_export_writes_its_references_in_the_readers_language(act: Actions) -> None:
+    """The directory's own Word export cited "Campo Lírio, BR (2025)" on a Spanish page, where the
+    draft's export (and the page) say "Campo Lírio, Brasil (2025)"."""
+    from docx import Document
+
+    from kb.directory import Entry, Source
+
+    source = Source(document="campo-lirio.docx", quote="Escuta Famílias", title="Diretório de programas",
+                    citation="Diretório de programas — Campo Lírio, BR (2025)",
+                    meta={"city": "Campo Lírio", "country": "BR", "year": 2025})
+    act.kb.directory.add(Entry(name="Escuta Famílias", sector="civil society", sources=[source]))
+    doc = Document(str(act.export_directory("ana", "network", "docx", "es").path))
+    references = [p.text for p in doc.paragraphs if p.text.startswith("[1]")]
+    assert references == ["[1] Diretório de programas — Campo Lírio, Brasil (2025)"]
