@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -364,12 +365,23 @@ def test_the_draft_export_has_the_directory_and_roster_sections_with_references(
     parts = [DirectoryPart(kb.directory.entries(draft.id)),
              RosterPart(kb.roster.members(draft.id), kb.roster.check(draft.id), entries={entry.id: entry})]
     md = to_markdown(kb.drafts.get(draft.id), appendices=parts)
-    assert "## Directory of programmes and stakeholders" in md and "| Referral line | service | health |" in md
-    assert "## Leadership group" in md and "1. Harrow Bend directory" in md and "not at the table yet: " in md
+    sections = {part.split("\n")[0]: part for part in md.split("\n## ")[1:]}
+    assert "| Referral line | service | health |" in sections["Directory of programmes and stakeholders"]
+    assert "not at the table yet: " in sections["City-led multi-actor leadership group"]
+    assert md.count("Directory of programmes and stakeholders") == 1 and "## Leadership group" not in md
+    assert "1. Harrow Bend directory" in sections["References"]
+    # a framework without those sections: the tables come after its sections, under their own headings
+    bare = kb.drafts.get(draft.id)
+    bare = replace(bare, sections=[s for s in bare.sections if s.section.key not in ("directory", "leadership")])
+    after = to_markdown(bare, appendices=parts)
+    assert "## Directory of programmes and stakeholders" in after and "## Leadership group" in after
     path = to_docx(kb.drafts.get(draft.id), tmp_path / "d.docx", appendices=parts)
     doc = DocxDocument(str(path))
-    assert [t.rows[1].cells[0].text for t in doc.tables] == ["Referral line", "Referral line [1]"]
-    assert doc.tables[0].rows[1].cells[-1].text == "[1]"
+    # in the framework's order: the group (section 1) before the directory (section 4)
+    assert [t.rows[1].cells[0].text for t in doc.tables] == ["Referral line [1]", "Referral line"]
+    assert doc.tables[1].rows[1].cells[-1].text == "[1]"
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings.count("Directory of programmes and stakeholders") == 1 and "Leadership group" not in headings
     assert any(p.text.startswith("[1] Harrow Bend directory") for p in doc.paragraphs)
     assert json.dumps(md)
 

@@ -107,8 +107,12 @@ class DirectoryPart:
             rows.append([values[c] for c in self._columns()])
         return rows
 
-    def markdown(self, numbers: Mapping[str, int]) -> list[str]:
-        out = [f"## {self.title or _label(self.labels, 'directory')}", ""]
+    @property
+    def section(self) -> str:
+        return "directory"  # the framework section it is exported in (kb.drafting.export.Appendix)
+
+    def markdown(self, numbers: Mapping[str, int], heading: bool = True) -> list[str]:
+        out = [f"## {self.title or _label(self.labels, 'directory')}", ""] if heading else []
         if not self.entries:
             return [*out, _label(self.labels, "empty_directory"), ""]
         cols = self._columns()
@@ -117,8 +121,9 @@ class DirectoryPart:
         out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in self._rows(numbers)]
         return [*out, ""]
 
-    def docx(self, doc: Any, numbers: Mapping[str, int]) -> None:
-        doc.add_heading(_xml_safe(self.title or _label(self.labels, "directory")), level=1)
+    def docx(self, doc: Any, numbers: Mapping[str, int], heading: bool = True) -> None:
+        if heading:
+            doc.add_heading(_xml_safe(self.title or _label(self.labels, "directory")), level=1)
         if not self.entries:
             doc.add_paragraph(_label(self.labels, "empty_directory"))
             return
@@ -158,8 +163,12 @@ class RosterPart:
                           for e in missing)
         return _label(self.labels, "missing").format(sectors=names)
 
-    def markdown(self, numbers: Mapping[str, int]) -> list[str]:
-        out = [f"## {_label(self.labels, 'roster')}", ""]
+    @property
+    def section(self) -> str:
+        return "leadership"  # the framework section it is exported in (kb.drafting.export.Appendix)
+
+    def markdown(self, numbers: Mapping[str, int], heading: bool = True) -> list[str]:
+        out = [f"## {_label(self.labels, 'roster')}", ""] if heading else []
         if not self.members:
             out += [_label(self.labels, "empty_roster"), ""]
         else:
@@ -171,8 +180,9 @@ class RosterPart:
         missing = self._missing()
         return [*out, missing, ""] if missing else out
 
-    def docx(self, doc: Any, numbers: Mapping[str, int]) -> None:
-        doc.add_heading(_xml_safe(_label(self.labels, "roster")), level=1)
+    def docx(self, doc: Any, numbers: Mapping[str, int], heading: bool = True) -> None:
+        if heading:
+            doc.add_heading(_xml_safe(_label(self.labels, "roster")), level=1)
         if not self.members:
             doc.add_paragraph(_label(self.labels, "empty_roster"))
         else:

@@ -37,12 +37,26 @@ class Reference:
 
 
 class Appendix(Protocol):
-    """A part exported after the draft's sections (the city's directory, the leadership group), whose
-    sources are numbered in the same reference list, after the draft's own quotations."""
+    """A part exported with the draft (the city's directory, the leadership group) whose sources are
+    numbered in the same reference list. It goes at the end of the framework section it belongs to
+    (`section`, a framework key: the directory table in "Directory of programmes and stakeholders",
+    without a heading repeating that section's), else after the sections, under its own heading."""
 
+    @property
+    def section(self) -> str: ...
     def cited(self) -> Sequence[DraftItem]: ...
-    def markdown(self, numbers: Mapping[str, int]) -> list[str]: ...
-    def docx(self, doc: Any, numbers: Mapping[str, int]) -> None: ...
+    def markdown(self, numbers: Mapping[str, int], heading: bool = True) -> list[str]: ...
+    def docx(self, doc: Any, numbers: Mapping[str, int], heading: bool = True) -> None: ...
+
+
+def _placed(draft: Draft, appendices: Sequence[Appendix]) -> tuple[dict[str, list[Appendix]], list[Appendix]]:
+    """({section key: the appendices at its end}, the appendices after every section)."""
+    keys = {sec.section.key for sec in draft.sections}
+    inside: dict[str, list[Appendix]] = {}
+    for a in appendices:
+        if a.section in keys:
+            inside.setdefault(a.section, []).append(a)
+    return inside, [a for a in appendices if a.section not in keys]
 
 
 # How a reference is written in the list: its stored citation, or (from the UI) in the drafter's language.
@@ -60,7 +74,10 @@ def references(draft: Draft, appendices: Sequence[Appendix] = (), cite: Cite | N
     """The draft's references, numbered in order of first use (same stored citation, same number),
     each written by `cite` (default: as stored)."""
     refs: dict[str, Reference] = {}
-    for item in [*draft.items(), *(i for a in appendices for i in a.cited())]:
+    inside, after = _placed(draft, appendices)
+    in_order = [item for sec in draft.sections
+                for item in [*sec.items, *(i for a in inside.get(sec.section.key, ()) for i in a.cited())]]
+    for item in [*in_order, *(i for a in after for i in a.cited())]:
         if item.kind == "excerpt" and item.citation not in refs:
             refs[item.citation] = Reference(len(refs) + 1, cite(item) if cite else item.citation, item)
     return list(refs.values())
@@ -80,6 +97,7 @@ def to_markdown(draft: Draft, references_heading: str = "References", appendices
     (as `quote_for_reading` gives them), then the appendices (directory, leadership group) and the
     references."""
     numbers = _numbers(draft, appendices)
+    inside, after = _placed(draft, appendices)
     out = [f"# {draft.title}", "", f"*{_heading_line(draft)}*", ""]
     for sec in draft.sections:
         out += [f"## {sec.section.title}", ""]
@@ -90,7 +108,9 @@ def to_markdown(draft: Draft, references_heading: str = "References", appendices
                 out += _quote(quote_for_reading(item), numbers[item.citation])
             else:
                 out += [item.text.strip(), ""]
-    for appendix in appendices:
+        for appendix in inside.get(sec.section.key, ()):
+            out += appendix.markdown(numbers, heading=False)
+    for appendix in after:
         out += appendix.markdown(numbers)
     refs = references(draft, appendices, cite)
     if refs:
@@ -189,6 +209,7 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
     from docx import Document as DocxDocument
 
     numbers = _numbers(draft, appendices)
+    inside, after = _placed(draft, appendices)
     doc = DocxDocument()
     # Fixed properties (from the draft, not the clock) so two exports of one draft match.
     props = doc.core_properties
@@ -232,7 +253,9 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
                 direct(para, item.meta.get("language"))
             else:
                 direct(doc.add_paragraph(_xml_safe(item.text.strip())))
-    for appendix in appendices:
+        for appendix in inside.get(sec.section.key, ()):
+            appendix.docx(doc, numbers, heading=False)
+    for appendix in after:
         appendix.docx(doc, numbers)
     refs = references(draft, appendices, cite)
     if refs:

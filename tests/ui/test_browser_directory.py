@@ -350,8 +350,9 @@ def test_the_draft_docx_holds_the_directory_table_and_the_roster(alice: Any, app
     path.write_bytes(download(alice, app, "#kb-export-file a"))
     doc = Document(str(path))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert "Directory of programmes and stakeholders" in headings and "Leadership group" in headings
-    directory, roster = doc.tables
+    # each table in its framework section, the section's heading not repeated (QA pass 7)
+    assert headings.count("Directory of programmes and stakeholders") == 1 and "Leadership group" not in headings
+    roster, directory = doc.tables  # the group's section (1) comes before the directory's (4)
     rows = [[c.text for c in r.cells] for r in directory.rows]
     assert rows[0][:3] == ["Name", "Kind", "Sector"]
     names = {r[0] for r in rows[1:]}

@@ -131,8 +131,12 @@ def test_the_draft_export_carries_the_directory_and_group_to_their_readers(act: 
     act.add_seat("ana", draft, "City of Larchmont Ridge", "municipality", "chair", "Deputy mayor", "en")
     act.kb.workspaces("ana").set_member("Larchmont Ridge", "vic", "viewer")  # a reader of the draft's workspace
     md = act.export("vic", draft, "markdown", "fr").path.read_text(encoding="utf-8")
-    assert "## Annuaire des programmes et des acteurs" in md and "## Groupe de pilotage" in md
-    assert "| City of Larchmont Ridge | Commune | Présidence | Deputy mayor |" in md
+    # each table in the framework section it belongs to, under that section's heading alone: the
+    # directory's own heading repeated §4's ("Directorio de programas y actores" twice, QA pass 7)
+    group, directory = md.split("\n## Groupe de pilotage multi-acteurs")[1], md.split("\n## Répertoire des programmes")[1]
+    assert group.split("\n## ")[0].count("| City of Larchmont Ridge | Commune | Présidence | Deputy mayor |") == 1
+    assert "| Youth desk |" in directory.split("\n## ")[0]
+    assert "## Annuaire" not in md and "## Groupe de pilotage\n" not in md
     assert "555 0111" not in md  # the viewer's export keeps the contact fields out
     assert "555 0111" in act.export("ana", draft, "markdown", "en").path.read_text(encoding="utf-8")
     # the sectors still missing, each in the export's language: "research partner" stayed English (QA)
