@@ -38,8 +38,9 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # Harrow Bend's "Secondary prevention" table is no longer cited under "Primary prevention" (same text).
 # "6": a PDF's "Ausstiegs-" at a line end before "und" stays "Ausstiegs- und" (it read "Ausstiegsund"),
 # an HTML page's <title> part that nearly repeats its <h1> is its title, without the site's name, and a
-# PDF whose metadata title is only its file name (a scanner's) takes its first heading instead.
-CHUNKER_VERSION = "6"
+# PDF whose metadata title is only its file name (a scanner's) takes its first heading instead. "7": a
+# scan's title set on two lines is read whole (OCR measured its lines 36 and 35: only the first was kept).
+CHUNKER_VERSION = "7"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it
 _LANGUAGE_SAMPLE = 1000  # characters of a chunk given to langdetect: enough, and halves its cost

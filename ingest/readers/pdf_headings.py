@@ -30,6 +30,9 @@ MAX_LEVELS = 3
 MAX_BOLD_SHARE = 0.2
 _ENDS_SENTENCE = (".", ",", ";", "!", "?", "。", "،", "؛")
 MAX_TITLE_CHARS = 200
+# A title's lines are set in one size; OCR estimates each line's size on its own (36 then 35 for one
+# title), so "the same size" allows this much less.
+TITLE_SIZE_TOLERANCE = 0.05
 TITLE_WITHIN_LINES = 6  # a title is set near the top of its page, under a running header at most
 # "Contents" in the network's languages: the heading of a table of contents is never the title
 _CONTENTS = {
@@ -71,8 +74,9 @@ def body_size(sizes: Sequence[Sequence[Line]]) -> float:
 def title_by_size(page: str, sizes: Sequence[Line], body: float) -> str | None:
     """A page's title: its largest line near the top when set larger than the body, else None.
 
-    Consecutive lines of that size join (a title set on two lines). A table-of-contents heading
-    is not a title, nor is anything that reads like a sentence.
+    Consecutive lines of that size (within TITLE_SIZE_TOLERANCE below it: a scan's sizes are
+    estimates) join: a title set on two lines. A table-of-contents heading is not a title, nor is
+    anything that reads like a sentence.
 
     Args:
         page: the page's extracted text.
@@ -91,7 +95,7 @@ def title_by_size(page: str, sizes: Sequence[Line], body: float) -> str | None:
     first = next(n for n, size in measured if size == largest)
     parts = [lines[first]]
     for line in lines[first + 1 : TITLE_WITHIN_LINES]:
-        if size_of.get(_key(line), 0.0) != largest:
+        if size_of.get(_key(line), 0.0) < largest * (1 - TITLE_SIZE_TOLERANCE):
             break
         parts.append(line)
     title = " ".join(parts)

@@ -348,6 +348,11 @@ def test_title_by_size_skips_a_contents_page_and_small_type():
     assert title_by_size("Plan\nBody text here.", lines(("plan", 10.5), ("bodytexthere.", 10.0)), 10.0) is None
     big = lines(("intro", 9.0), ("aplanfor", 20.0), ("harrowbend", 20.0), ("bodytext.", 10.0))
     assert title_by_size("Intro\nA plan for\nHarrow Bend\nBody text.", big, 10.0) == "A plan for Harrow Bend"
+    # a scan's sizes are OCR's estimates, line by line: a title's second line measured 35 under 36
+    # ("Santa Brisa: protocolo de derivación de personas en" was the title); a heading under it is not
+    scan = lines(("santabrisa:protocolo...en", 36.0), ("riesgodeviolencia", 35.0), ("objeto", 29.0), ("santa.", 20.0))
+    page = "Santa Brisa: protocolo ... en\nriesgo de violencia\nObjeto\nSanta."
+    assert title_by_size(page, scan, 20.0) == "Santa Brisa: protocolo ... en riesgo de violencia"
 
 
 def test_a_pdf_without_bookmarks_takes_bold_body_size_lines_as_its_lowest_headings(tmp_path: Path):
