@@ -253,7 +253,7 @@ def reasons_text(c: ComparableCity, lang: str, section_titles: dict[str, str] | 
         parts.append(t(lang, f"atlas.reason.{code}", **values))
     if not parts:
         return t(lang, "atlas.reason.none")
-    text = "; ".join(parts)
+    text = t(lang, "common.semicolon").join(parts)  # "؛" in Arabic
     return text[0].upper() + text[1:] + "."
 
 

@@ -143,3 +143,14 @@ def test_regions_are_named_in_the_page_language() -> None:
     city = ComparableCity("lyon", "Lyon", "FR", None, "Europe", 0.5, (), why=(("region", {"region": "Europe"}),))
     assert "(Europa)" in reasons_text(city, "de") and "Europe" not in reasons_text(city, "de")
     assert "أوروبا" in profile_summary(Profile(region="Europe"), "ar")
+
+
+def test_a_comparable_citys_reasons_are_joined_as_the_page_language_punctuates() -> None:
+    """QA: the Arabic reasons were joined with a Latin ";"."""
+    from kb.atlas.records import ComparableCity
+    from ui.overview import reasons_text
+
+    city = ComparableCity("lyon", "Lyon", "FR", None, "Europe", 0.5, (),
+                          why=(("region", {"region": "Europe"}), ("country", {"country": "FR"})))
+    assert "؛ " in reasons_text(city, "ar") and ";" not in reasons_text(city, "ar")
+    assert " ; " in reasons_text(city, "fr") and "); " in reasons_text(city, "en")
