@@ -167,7 +167,7 @@ def group_view(title: str, members: Sequence[RosterMember], checks: Sequence[Sec
         out.append(f'<table class="kb-seats"><thead><tr>{head}<th></th></tr></thead><tbody>'
                    + "".join(_seat(m, lang, can_edit) for m in members) + "</tbody></table>")
     else:
-        out.append(f'<p class="kb-empty">{esc(t(lang, "group.empty"))}</p>')
+        out.append(f'<p class="kb-empty">{esc(t(lang, "group.empty" if can_edit else "group.empty_read"))}</p>')
     missing = [c for c in checks if not c.present]
     out.append(f'<h4>{esc(t(lang, "group.expected", title=str(guidance.get("title") or ""), page=str(guidance.get("page") or "")))}</h4>')
     out.append(message(t(lang, "group.missing_count", n=len(missing)) if missing else t(lang, "group.complete"),

@@ -150,3 +150,10 @@ def test_a_directory_sources_quote_keeps_its_rows_and_joins_a_pdfs_wrapped_lines
     pdf = Source(document="plan.pdf", quote="The group meets every month and the chair of the group sends\n"
                  "the minutes to every member.", title="Plan")
     assert "sends the minutes" in source_html(pdf, "en")
+
+
+def test_an_empty_group_tells_only_who_may_add_a_seat_how_to_add_one() -> None:
+    """QA: a viewer read "Add one here, or from a directory entry" with no form to add one."""
+    assert "Añada uno aquí" in group_view("G", [], [], "es", can_edit=True, guidance={})
+    shown = group_view("G", [], [], "es", can_edit=False, guidance={})
+    assert "Aún no hay puestos." in shown and "Añada" not in shown
