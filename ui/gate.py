@@ -252,9 +252,11 @@ def _embedded(message: str) -> bytes:
 def _browser_language(lang: str) -> bytes:
     """A script that makes the browser's language `lang` for this page: Gradio writes its sign-in words
     (Login, username, password, "Incorrect credentials") in the browser's language, which an address
-    with `?lang=` overrules, as it does for the rest of the page once signed in."""
+    with `?lang=` overrules, as it does for the rest of the page once signed in. The page itself says
+    it is in `lang` too (<html lang>: it said "en" to a screen reader on a Spanish sign-in page)."""
     tags = json.dumps([lang])
-    return (f"<script>try {{ Object.defineProperty(navigator, 'language', {{get: () => {json.dumps(lang)}}}); "
+    return (f"<script>document.documentElement.lang = {json.dumps(lang)}; "
+            f"try {{ Object.defineProperty(navigator, 'language', {{get: () => {json.dumps(lang)}}}); "
             f"Object.defineProperty(navigator, 'languages', {{get: () => {tags}}}); }} catch (e) {{}}</script>"
             ).encode()
 

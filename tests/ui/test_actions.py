@@ -645,6 +645,7 @@ def test_the_sign_in_message_is_given_in_the_visitors_language_in_gradios_answer
     assert "direction" not in sign_in_message("es") and "Inicie sesión" in sign_in_message("es")
     assert _with_message(b"not json", "x") == b"not json"
     assert b"navigator, 'language', {get: () => \"de\"}" in _browser_language("de")
+    assert b'document.documentElement.lang = "de";' in _browser_language("de")
 
 
 def test_the_upload_bar_never_moves_back() -> None:

@@ -269,6 +269,7 @@ def test_the_sign_in_page_speaks_the_visitors_language(browser: Any, app: Runnin
         # Gradio's own words follow the address too, not the English browser
         assert spanish.get_by_role("button", name="Iniciar sesión").is_visible()
         assert spanish.get_by_text("contraseña").is_visible()
+        assert spanish.evaluate("document.documentElement.lang") == "es"  # for screen readers: it said "en"
     finally:
         spanish.context.close()
     assert "Signed in as alice" in signed_in(browser, app, "alice").inner_text("#kb-banner")  # and signing in works
