@@ -192,7 +192,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 # id, title, source, city, country, year, type, themes, language, passages, pages, OCR, status,
                 # updated: at 1280 px each short column holds its longest word ("ready", "English", "Argentina",
                 # "passages"), which a narrower one broke mid-word ("rea dy"); the title and file give way
-                column_widths=["3%", "13%", "10%", "7%", "8%", "4.5%", "7%", "9%", "7.5%", "6.5%", "5.5%", "5.5%", "6%", "7.5%"],
+                column_widths=["3%", "12.5%", "10%", "7%", "8%", "4.5%", "7%", "9%", "7.5%", "7%", "5.5%", "5.5%", "6%", "7.5%"],
             )
             c["library_list"] = gr.HTML(elem_id="kb-library-list")  # the table on a phone (app.css)
             c["doc_sel"] = gr.Dropdown(label=L("library.document"), choices=[], elem_id="kb-doc-sel",

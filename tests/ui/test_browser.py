@@ -143,14 +143,15 @@ def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_
     assert "pdf" in page.inner_text("#kb-library").lower() and "Monitoring plan for Harrow, 2024" in page.inner_text(
         "#kb-library")
     shot(page, "library")
-    # At 1280 px no word of a cell is broken across lines ("rea dy", "Englis h" in Gradio's monospace)
+    # At 1280 px no word of a cell or a column's header is broken across lines ("rea dy", "Englis h" in
+    # Gradio's monospace; "passage s" beside a header's sort menu)
     broken = page.evaluate("""() => {
       const out = [];
       const walk = document.createTreeWalker(document.querySelector('#kb-library'), NodeFilter.SHOW_TEXT);
       while (walk.nextNode()) {
         const node = walk.currentNode;
-        if (!node.parentElement.closest('.body-cell') || !node.parentElement.getBoundingClientRect().height) continue;
-        for (const m of node.data.matchAll(/[A-Za-z]+/g)) {  // a word drawn on two lines has two boxes
+        if (!node.parentElement.closest('.body-cell, th') || !node.parentElement.getBoundingClientRect().height) continue;
+        for (const m of node.data.matchAll(/\p{L}+/gu)) {  // a word drawn on two lines has two boxes
           const range = document.createRange();
           range.setStart(node, m.index);
           range.setEnd(node, m.index + m[0].length);
