@@ -181,6 +181,25 @@ def test_a_hit_a_pin_and_an_entry_cite_the_subsection_their_words_sit_in(kb: obj
     assert entry.sources[0].section == hit.section
 
 
+def test_add_to_directory_on_a_table_card_proposes_the_row_it_quotes(kb: object) -> None:
+    """QA: "Add to directory" on Campo Lírio's programme tables proposed the name "Escuta Famílias |
+    Pastoral da Família e Centro Espírita Luz | Grupos" (a guess across cells of the last row) with
+    the whole passage, two tables, as its source. A quoted row is the entry, cell by cell; a quoted
+    header row means its table's first row; the source is the row."""
+    kb.add(REPO / "corpus" / "build" / "campo-lirio-diretorio-programas.docx", metadata={"city": "Campo Lírio"})
+    doc = kb.documents()[0]
+    chunk = next(c for c in kb.chunks_of(doc.id) if "Escuta Famílias |" in c.text)
+    row = next(line for line in chunk.text.splitlines() if line.startswith("Escuta Famílias |"))
+    entry = kb.directory.from_excerpt(doc, chunk.id, row[:60])  # a selection inside the row
+    assert (entry.name, entry.organisation) == ("Escuta Famílias", "Pastoral da Família e Centro Espírita Luz")
+    assert entry.sources[0].quote == row and entry.sources[0].section[-1] == "Famílias e pessoas em risco"
+    header = "Programa | Organização | O que oferece | Como acessar"
+    assert kb.directory.from_excerpt(doc, chunk.id, header).name == "Escola sem Ódio"
+    assert kb.directory.from_excerpt(doc, chunk.id, chunk.text).name == "Escola sem Ódio"  # the first row
+    prose = next(c for c in kb.chunks_of(doc.id) if " | " not in c.text)
+    assert " | " not in kb.directory.from_excerpt(doc, prose.id, prose.text).sources[0].quote  # as before
+
+
 def test_a_duplicate_is_refused_until_confirmed_then_merged_never_twice(kb: object) -> None:
     first = kb.directory.add(Entry("Turning Point", kind="service", city="Larchmont Ridge",
                                    sources=(Source("a.html", "Anyone can call Turning Point."),)))

@@ -291,13 +291,37 @@ class Directory:
         it (accepting it is the confirmation). Each is recorded as `add` records it."""
         return [self.add(c.entry, draft_id, merge=True, by=by) for c in candidates]
 
+    def _table_row(self, doc: Document, chunk: Chunk, quote: str) -> Candidate | None:
+        """The table row an excerpt of `chunk` quotes, as a candidate: the first row inside `quote`,
+        else the first after it (a quote of a table's header row means the table it heads). None when
+        the quote holds no table row ("a | b") or its rows name no entry.
+
+        Without it a table card's excerpt gave the name "Escuta Famílias | Pastoral da Família e
+        Centro Espírita Luz | Grupos" (the sentence-name guess across cells) and the whole passage,
+        two tables, as its source."""
+        if " | " not in quote:
+            return None
+        start = chunk.text.find(quote)
+        end = start + len(quote)
+        rows = []
+        for cand in self.table_rows(doc):
+            source = cand.entry.sources[0] if cand.entry.sources else None
+            at = chunk.text.find(source.quote) if source is not None and source.chunk_id == chunk.id else -1
+            if at >= start:
+                rows.append((at >= end, at, cand))
+        return min(rows, key=lambda r: r[:2])[2] if rows else None
+
     def from_excerpt(self, doc: Document, chunk_id: int, quote: str, cities: Sequence[str] = ()) -> Entry:
         """The prefilled form of "Add to directory": the document's city, the excerpt as source and
-        quote, and a suggested name (the most name-like span of the quoted sentence), unsaved."""
+        quote, and a suggested name (the most name-like span of the quoted sentence), unsaved; from a
+        table, the row it quotes (`_table_row`): its cells as the fields, the row as the source."""
         chunk = next((c for c in self.catalog.chunks_of(doc.id) if c.id == int(chunk_id)), None)
         if chunk is None:
             raise DirectoryError("This excerpt is no longer in the knowledge base.")
         quote = quote if quote and quote in chunk.text else chunk.text
+        row = self._table_row(doc, chunk, quote)
+        if row is not None:  # a table's row says the name, who runs it, what it offers: one column each
+            return clean_entry(row.entry)[0]
         city = str(doc.metadata.get("city") or "")
         name = suggest_name(quote, [*cities, city])
         kind = ""
