@@ -62,11 +62,8 @@ class GroupActions(DirectoryActions):
         try:
             seat = self.kb.roster.add(did, RosterMember(organisation, sector, role or "member", note or ""),
                                    by=user or LOCAL)
-        except SeatTaken as err:
-            raise UiError("error.group.seated", name=err.seated.organisation,
-                          role=Msg(f"choice.role.{err.seated.role}")) from err
         except DirectoryError as err:
-            raise UiError("error.group.other", detail=str(err)) from err
+            raise _refused(err) from err
         return message(t(lang, "group.added", name=seat.organisation), "ok")
 
     @kb_thread
@@ -75,7 +72,10 @@ class GroupActions(DirectoryActions):
         entry = self._entry(entry_id)
         if not entry.sector:
             raise UiError("error.group.no_sector", name=entry.name)
-        seat = self.kb.roster.add_entry(did, entry, by=user or LOCAL)
+        try:
+            seat = self.kb.roster.add_entry(did, entry, by=user or LOCAL)
+        except DirectoryError as err:  # "has a seat already" was shown in English, as kb words it
+            raise _refused(err) from err
         return message(t(lang, "group.added", name=seat.organisation), "ok")
 
     @kb_thread
@@ -87,3 +87,10 @@ class GroupActions(DirectoryActions):
         self._group_draft(user, member.draft_id)
         self.kb.roster.remove(member.id or 0, by=user or LOCAL)
         return message(t(lang, "group.removed", name=member.organisation), "ok")
+
+
+def _refused(err: DirectoryError) -> UiError:
+    """Why the roster refused a seat, in the reader's language: taken already (by whom, as what), or else."""
+    if isinstance(err, SeatTaken):
+        return UiError("error.group.seated", name=err.seated.organisation, role=Msg(f"choice.role.{err.seated.role}"))
+    return UiError("error.group.other", detail=str(err))

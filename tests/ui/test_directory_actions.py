@@ -227,3 +227,13 @@ def test_the_directorys_word_export_writes_its_references_in_the_readers_languag
     doc = Document(str(act.export_directory("ana", "network", "docx", "es").path))
     references = [p.text for p in doc.paragraphs if p.text.startswith("[1]")]
     assert references == ["[1] Diretório de programas — Campo Lírio, Brasil (2025)"]
+
+
+def test_seating_an_entry_twice_is_refused_in_the_readers_language(act: Actions) -> None:
+    """"Give it a seat" on an entry whose organisation sits already raised kb's English words."""
+    draft = act.create_draft("ana", "Larchmont Ridge")
+    line = act.kb.directory.add(Entry("Open Line", sector="health"), draft)
+    act.seat_entry("ana", draft, line.id, "es")
+    with pytest.raises(UiError) as again:
+        act.seat_entry("ana", draft, line.id, "es")
+    assert again.value.msg.key == "error.group.seated" and "Open Line" in again.value.text("es")
