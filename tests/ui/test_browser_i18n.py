@@ -112,6 +112,8 @@ def test_arabic_page_is_right_to_left_and_arabic_through_search_and_pinning(brow
         assert page.locator("#kb-search-btn").inner_text().strip() == "بحث"
         box = query_box(page)
         assert box.evaluate("e => getComputedStyle(e).direction") == "rtl"  # the query box too
+        # ... and a value in a Latin script reads from its own start (a Spanish draft's title lost its start)
+        assert box.evaluate("e => getComputedStyle(e).unicodeBidi") == "plaintext"
         # Gradio writes dir="ltr" on its blocks: the checkbox must still come first from the right,
         # and a dropdown's arrow sit at the end of its text (the left), not over its start
         tick = page.locator("#kb-reader-first input[type=checkbox]").bounding_box()
