@@ -145,7 +145,7 @@ def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_
     shot(page, "library")
     # At 1280 px no word of a cell or a column's header is broken across lines ("rea dy", "Englis h" in
     # Gradio's monospace; "passage s" beside a header's sort menu)
-    broken = page.evaluate("""() => {
+    broken = page.evaluate(r"""() => {
       const out = [];
       const walk = document.createTreeWalker(document.querySelector('#kb-library'), NodeFilter.SHOW_TEXT);
       while (walk.nextNode()) {
