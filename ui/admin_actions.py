@@ -24,6 +24,7 @@ from kb.access.users import in_kb_users, put_user
 from kb.trash import TrashConflict, TrashError
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
+from ui.audit_render import audit_action, audit_detail, audit_target
 from ui.i18n import Msg, t
 from ui.i18n.locale import date_time
 
@@ -115,8 +116,8 @@ class AdminActions(BaseActions):
             entries = self.kb.log(user=(who or "").strip() or None, since=(since or "").strip() or None, limit=limit)
         except ValueError as err:  # a "since" that is no date
             raise UiError("error.admin.detail", detail=str(err)) from err
-        return [[date_time(e.at, lang), e.actor, render.audit_action(e.action, lang),
-                 render.audit_target(e.target, lang), render.audit_detail(e.detail, lang, e.action)]
+        return [[date_time(e.at, lang), e.actor, audit_action(e.action, lang),
+                 audit_target(e.target, lang), audit_detail(e.detail, lang, e.action)]
                 for e in reversed(entries)]
 
     # --- accounts ----------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from kb.types import Hit
+from ui.audit_render import audit_detail
 from ui.cards import CardState, Original, PinnedAt, body_text, excerpt_window
 from ui.render import (
-    audit_detail,
     banner,
     draft_choices,
     draft_name,
@@ -201,7 +201,7 @@ def test_an_audit_entry_s_details_read_as_words_not_python() -> None:
     assert audit_detail({"item": 26, "by": -1}) == "moved up; item 26"
     assert audit_detail({"item": 26, "by": 1}, "de") == "nach unten verschoben; Eintrag 26"
     # and what was done, to what, in words (QA: "document.metadata", "draft 5")
-    from ui.render import audit_action, audit_target
+    from ui.audit_render import audit_action, audit_target
 
     assert audit_action("draft.pin") == "Draft: excerpt pinned" and audit_action("draft.pin", "de") == "Entwurf: Auszug angeheftet"
     assert audit_action("refused", "fr") == "Refusé" and audit_action("plugin.something") == "plugin.something"
@@ -302,7 +302,7 @@ def test_every_audit_detail_is_labelled_and_its_codes_named_in_the_page_language
     assert audit_detail(seat, "ar") == "الجهة: Police؛ الدور: الرئاسة؛ المقعد: 4؛ القطاع: الشرطة"
     assert audit_detail({"citation": "Doe", "section": "monitoring"}, "ar") == (
         "الاقتباس: Doe؛ قسم الإطار: الرصد والتقييم والاستدامة")
-    from ui.render import audit_action, audit_target
+    from ui.audit_render import audit_action, audit_target
 
     assert audit_action("directory.add", "es") == "Directorio: entrada añadida"
     assert audit_action("group.remove", "ar") == "مجموعة القيادة: أُزيل مقعد"
