@@ -299,7 +299,8 @@ class DirectoryActions(BaseActions):
         role = self.check(user, "search")
         draft_id = self.scope_of(scope)
         entries = self._seen(self.kb.directory.entries(draft_id), role)
-        name = slug("network-directory" if draft_id is None else f"draft-{draft_id}-directory")
+        name = (slug(t(lang, "export.name_network_directory")) if draft_id is None else
+                slug(f"{t(lang, 'export.name_draft')} {draft_id} {t(lang, 'export.name_directory')}"))
 
         def write(path: Path) -> Path:
             if fmt == "csv":

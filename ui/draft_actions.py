@@ -21,16 +21,17 @@ __all__ = ["DraftActions", "slug", "export_name", "find_quote", "AUTO_SECTION"]
 # The Search tab's default pin target: the section the passage speaks to most (its framework label),
 # so a first pin does not land in §1 because no one chose a section.
 AUTO_SECTION = "auto"
-EXPORT_SUFFIX = {"docx": "-draft.docx", "markdown": "-draft.md", "csl-json": "-references.json"}
+EXPORT_EXTENSION = {"docx": ".docx", "markdown": ".md", "csl-json": ".json"}
 
 
-def export_name(title: str, fmt: str) -> str:
-    """riverton-local-prevention-framework-draft.docx (no "-draft-draft" when the title says draft)."""
+def export_name(title: str, fmt: str, lang: str = "en") -> str:
+    """riverton-local-prevention-framework-draft.docx, its last word in the drafter's language
+    ("…-borrador.docx", "…-referencias.json"); no "-draft-draft" when the title ends with that word."""
     stem = slug(title)
-    suffix = EXPORT_SUFFIX[fmt]
-    if suffix.startswith("-draft") and stem.endswith("draft"):
-        suffix = suffix.removeprefix("-draft")
-    return stem + suffix
+    word = slug(t(lang, "export.name_references" if fmt == "csl-json" else "export.name_draft"))
+    if not stem.endswith(word):
+        stem = f"{stem}-{word}"
+    return stem + EXPORT_EXTENSION[fmt]
 
 
 def find_quote(text: str, selection: str) -> str | None:
@@ -342,7 +343,7 @@ class DraftActions(BaseActions):
             raise UiError("error.unknown_format", fmt=str(fmt))
         appendices = self.export_appendices(user, draft.id, lang)
         worded = render.draft_in(draft, lang)  # the template's headings in the drafter's language
-        ticket = self.shelf.put(self.owner(user), export_name(draft.title, fmt), lambda path: export(
+        ticket = self.shelf.put(self.owner(user), export_name(draft.title, fmt, lang), lambda path: export(
             worded, fmt, path, references_heading=t(lang, "export.references"), appendices=appendices,
             cite=lambda item: render.item_citation_text(item, lang), language=lang,
             section_note=lambda section: t(lang, "export.section_note", section=section)))

@@ -16,7 +16,7 @@ _SPELLED_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "�
 def slug(title: str, fallback: str = "draft") -> str:
     """A clean file-name stem: lower case, umlauts spelled out and other accents dropped, words joined
     by "-" ("Präventionsrahmen Lindenhall 2026" -> "praeventionsrahmen-lindenhall-2026"); letters of
-    other scripts are kept; at most 80 characters.
+    other scripts are kept whole ("الإطار", not "الاطار"); at most 80 characters.
 
     Args:
         title: the draft's (or directory's) title.
@@ -26,6 +26,11 @@ def slug(title: str, fallback: str = "draft") -> str:
         The stem, without a suffix.
     """
     spelled = unicodedata.normalize("NFC", title).translate(_SPELLED_OUT)
-    plain = "".join(c for c in unicodedata.normalize("NFKD", spelled) if not unicodedata.combining(c))
-    stem = _NOT_WORD.sub("-", unicodedata.normalize("NFC", plain).lower()).strip("-_")
+    plain, base = [], ""
+    for c in unicodedata.normalize("NFKD", spelled):
+        if unicodedata.combining(c) and base < "\u0250":  # a Latin letter's accent; not Arabic's hamza ("إ")
+            continue
+        base = c if not unicodedata.combining(c) else base
+        plain.append(c)
+    stem = _NOT_WORD.sub("-", unicodedata.normalize("NFC", "".join(plain)).lower()).strip("-_")
     return stem[:80].strip("-") or fallback

@@ -318,6 +318,9 @@ def test_exports_have_clean_names_and_references_carry_url_and_author(act: Actio
     assert act.export("ana", draft_id, "markdown").name == "riverton-local-prevention-framework-draft.md"
     csl_path = act.export("ana", draft_id, "csl-json")
     assert csl_path.name == "riverton-local-prevention-framework-references.json"
+    # named in the drafter's language ("-draft" was English on every page)
+    assert act.export("ana", draft_id, "docx", "es").name == "riverton-local-prevention-framework-borrador.docx"
+    assert act.export("ana", draft_id, "csl-json", "de").name == "riverton-local-prevention-framework-literatur.json"
     ref = json.loads(csl_path.path.read_text(encoding="utf-8"))[0]
     assert ref["URL"] == "https://riverton.example/plan" and ref["author"] == [{"literal": "Riverton"}]
     md = act.export("ana", draft_id, "markdown", "es").path.read_text(encoding="utf-8")

@@ -83,6 +83,7 @@ def test_a_viewer_never_receives_a_non_public_entrys_contact_fields(act: Actions
     assert act.shelf.open(mine.token, mine.name, "vic") is None  # nor fetched by another through ui.gate
     assert act.shelf.open(mine.token, mine.name, "ana") == mine.path
     assert act.export_url(mine) == f"/kb/export/{mine.token}/network-directory.csv"
+    assert act.export_directory("ana", "network", "csv", "es").name == "directorio-de-la-red.csv"
 
 
 def test_a_viewer_editing_a_draft_entry_keeps_the_contact_fields_hidden_from_them(act: Actions) -> None:
