@@ -72,7 +72,8 @@ def highlight(hits: list[Hit], query: str, qvec: np.ndarray, *, dense: bool, cat
         sentences = split_sentences(hit.text)
         if not sentences:
             continue
-        token_sets = [set(tokenize(s)) for s in sentences]
+        headers = _table_headers(sentences)
+        token_sets = [set(tokenize(s)) if i not in headers else set() for i, s in enumerate(sentences)]
         overlap = [len(qtokens & t) / (1 + len(t)) ** 0.5 for t in token_sets]
         picked: list[int] = []
         if max(overlap) > 0:
@@ -80,10 +81,20 @@ def highlight(hits: list[Hit], query: str, qvec: np.ndarray, *, dense: bool, cat
             picked = [i for i in order[:2] if overlap[i] > 0]
         elif dense and time.monotonic() < deadline:
             within = set(paragraphs.get(hit.chunk_id, ()))
-            pool = [i for i, s in enumerate(sentences) if s in within] or list(range(len(sentences)))
+            rows = [i for i in range(len(sentences)) if i not in headers]
+            pool = [i for i in rows if sentences[i] in within] or rows or list(range(len(sentences)))
             sims = indexes.embed([sentences[i] for i in pool]) @ qvec
             picked = [pool[int(i)] for i in np.argsort(-sims)[:2]]
         hit.highlights = [sentences[i] for i in sorted(picked)]
+
+
+def _table_headers(sentences: Sequence[str]) -> set[int]:
+    """The lines that are a table's header row ("Programa | Organização | ..." above its rows): never
+    the best match of a query, though they share its words ("programa"), while a row answers it."""
+    def row(i: int) -> bool:
+        return 0 <= i < len(sentences) and " | " in sentences[i]
+
+    return {i for i in range(len(sentences)) if row(i) and not row(i - 1) and row(i + 1)}
 
 
 def _best_paragraphs(hits: list[Hit], qvec: np.ndarray, catalog: Catalog, indexes: Indexes) -> dict[int, list[str]]:
