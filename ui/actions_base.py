@@ -26,7 +26,9 @@ from kb.access import (
     Ticket,
     User,
     can,
+    load_users,
     role_of,
+    users_file,
 )
 from kb.directory import may_edit
 from ui import render
@@ -112,12 +114,41 @@ class BaseActions:
     def __init__(self, kb: KnowledgeBase, users: Mapping[str, User], *, jobs: str = "inline",
                  wait_for_jobs: bool = False) -> None:
         self.kb = kb
-        self.users = dict(users)
+        self._users = dict(users)
+        self._users_seen = self._users_file_state()
         self.wait_for_jobs = wait_for_jobs
         # runs upload jobs in the background; started now, so jobs a stopped server left resume
         self.jobs_worker = kb.worker(jobs)
         self.jobs_worker.start()
         self.given_users = dict(users)  # as configured at start; accounts changed from the page go to the file
+
+    @property
+    def users(self) -> dict[str, User]:
+        """The accounts, read again when the users file changed (`kb user disable` while the server
+        runs: the account was still let in until an account was changed from the page). A server
+        started without accounts stays in single-user mode until it is restarted."""
+        state = self._users_file_state()
+        if self._users and state != self._users_seen:
+            try:
+                self._users = {**self.given_users, **load_users(self.kb.settings.home)}
+            except (OSError, ValueError):  # caught mid-write, or malformed: keep what was read before
+                return self._users
+            self._users_seen = state
+        return self._users
+
+    @users.setter
+    def users(self, value: Mapping[str, User]) -> None:
+        self._users = dict(value)
+        self._users_seen = self._users_file_state()
+
+    def _users_file_state(self) -> tuple[int, int] | None:
+        """The users file's modification time and size, None when there is none."""
+        path = users_file(self.kb.settings.home)
+        try:
+            stat = path.stat() if path is not None else None
+        except OSError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size) if stat is not None else None
 
     def on_kb(self, fn: Callable[[], T]) -> T:
         """Run `fn` (here: the KB is safe to call from any thread, see `kb_thread`)."""

@@ -708,3 +708,35 @@ def test_only_who_may_change_a_draft_records_its_city_profile(tmp_path: Path) ->
     finally:
         act.close()
         kb.close()
+
+
+def test_account_changes_from_the_command_line_reach_a_running_server(tmp_path: Path) -> None:
+    """QA: `kb user disable victor` while the server ran, and victor still signed in; `kb user add
+    tomas` and tomas was refused, until someone changed an account from the page."""
+    from kb import KnowledgeBase
+    from kb.access import add_user, authenticate, load_users, set_disabled
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    path = tmp_path / "home" / "users.json"
+    add_user(path, "ana", "coordinator", "ana-password", iterations=1000)
+    add_user(path, "victor", "viewer", "victor-password", iterations=1000)
+    act = Actions(kb, load_users(kb.settings.home))
+    try:
+        assert authenticate(act.users, "victor", "victor-password") and act.role("victor") == "viewer"
+        set_disabled(path, "victor", True)  # what `kb user disable victor` does
+        add_user(path, "tomas", "viewer", "tomas-password", iterations=1000)
+        assert not authenticate(act.users, "victor", "victor-password")
+        with pytest.raises(UiError) as gone:
+            act.role("victor")  # a session already open ends too
+        assert gone.value.msg.key == "error.account_disabled"
+        assert authenticate(act.users, "tomas", "tomas-password")
+    finally:
+        act.close()
+        kb.close()
+    with KnowledgeBase(tmp_path / "solo", embedder="hash") as solo:  # single-user mode stays so
+        single = Actions(solo, {})
+        try:
+            add_user(tmp_path / "solo" / "users.json", "eve", "viewer", "eve-password", iterations=1000)
+            assert single.local and single.role(None)
+        finally:
+            single.close()
