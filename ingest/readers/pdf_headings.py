@@ -92,13 +92,14 @@ def title_by_size(page: str, sizes: Sequence[Line], body: float) -> str | None:
     largest = max(size for _, size in measured)
     if largest < body * HEADING_RATIO:
         return None
+    same = [size >= largest * (1 - TITLE_SIZE_TOLERANCE) for _, size in measured]
     first = next(n for n, size in measured if size == largest)
-    parts = [lines[first]]
-    for line in lines[first + 1 : TITLE_WITHIN_LINES]:
-        if size_of.get(_key(line), 0.0) < largest * (1 - TITLE_SIZE_TOLERANCE):
-            break
-        parts.append(line)
-    title = " ".join(parts)
+    while first > 0 and same[first - 1]:  # OCR may measure a title's second line the larger
+        first -= 1
+    end = first
+    while end + 1 < len(measured) and same[end + 1]:
+        end += 1
+    title = " ".join(lines[first : end + 1])
     if is_contents_heading(title) or not looks_like_heading(title, MAX_TITLE_CHARS):
         return None
     return title

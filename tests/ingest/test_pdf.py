@@ -353,6 +353,11 @@ def test_title_by_size_skips_a_contents_page_and_small_type():
     scan = lines(("santabrisa:protocolo...en", 36.0), ("riesgodeviolencia", 35.0), ("objeto", 29.0), ("santa.", 20.0))
     page = "Santa Brisa: protocolo ... en\nriesgo de violencia\nObjeto\nSanta."
     assert title_by_size(page, scan, 20.0) == "Santa Brisa: protocolo ... en riesgo de violencia"
+    # ... or its second line the larger ("Villa Serena: mesa barrial ... y" 33, "prevención del odio" 34):
+    # the title was "prevención del odio"
+    serena = lines(("header", 16.0), ("villaserena:mesabarrialy", 33.0), ("prevencióndelodio", 34.0), ("body.", 20.0))
+    page = "Header\nVilla Serena: mesa barrial y\nprevención del odio\nBody."
+    assert title_by_size(page, serena, 20.0) == "Villa Serena: mesa barrial y prevención del odio"
 
 
 def test_a_pdf_without_bookmarks_takes_bold_body_size_lines_as_its_lowest_headings(tmp_path: Path):

@@ -190,3 +190,15 @@ def test_what_ocr_says_of_a_scan_is_said_in_the_page_language() -> None:
     failed = outcome_reason({"outcome": "failed", "error_code": blank.code, "reason": str(blank)}, "es")
     assert failed == ("No se ha podido extraer texto de este archivo: el OCR no encontró texto: sus páginas "
                       "solo contienen imágenes o están en blanco.")
+
+
+def test_a_scan_that_is_also_a_near_copy_keeps_its_ocr_sentence() -> None:
+    """QA: a scan that is also a near-copy said only "About 100 % ... is also in ...": the pattern that
+    took the near-copy note out swallowed the OCR sentence after it."""
+    from ui.i18n.kb_errors import outcome_reason
+
+    reason = ("About 100 % of its text is also in “Santa Brisa” (escaneo.png); both are kept: remove one if it "
+              "is a copy. Read by OCR (tesseract 5.3.0, spa): 1 page(s), mean confidence 96 %.")
+    said = outcome_reason({"outcome": "added", "reason": reason, "similar_to": "escaneo.png", "similarity": 1.0}, "es")
+    assert "Leído por OCR (tesseract 5.3.0, spa): 1 página, confianza media 96 %." in said
+    assert "Alrededor del 100 % de su texto está también en escaneo.png" in said and "About" not in said

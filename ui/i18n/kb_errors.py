@@ -27,7 +27,8 @@ _OCR_READ = re.compile(r"Read by OCR \(([^,()]+), ([^()]+)\): (\d+) page\(s\), m
 _OCR_LOW = re.compile(r"Low OCR confidence \(under ([\d.]+) %\) on ((?:p\. \d+(?:, )?)+): check against the original\.")
 _OCR_NOTHING = re.compile(r"^OCR found no text in this (PDF|image): its pages hold only pictures, or are blank\.$")
 _OCR_BLANK = re.compile(r"^This (PDF|image)'s pages are blank: OCR found nothing to read\.$")
-_SIMILAR = re.compile(r"\s*About \d+ % of its text is also in .*$", re.S)
+# kb.ingesting.ingestor's near-copy note, up to its own end: what follows (OCR's sentences) is kept
+_SIMILAR = re.compile(r"\s*About \d+ % of its text is also in .*?both are kept: remove one if it is a copy\.", re.S)
 
 
 def field_label(field: str, lang: str) -> str:
