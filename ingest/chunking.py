@@ -39,7 +39,8 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # "6": a PDF's "Ausstiegs-" at a line end before "und" stays "Ausstiegs- und" (it read "Ausstiegsund"),
 # an HTML page's <title> part that nearly repeats its <h1> is its title, without the site's name, and a
 # PDF whose metadata title is only its file name (a scanner's) takes its first heading instead. "7": a
-# scan's title set on two lines is read whole (OCR measured its lines 36 and 35: only the first was kept).
+# scan's title set on two lines is read whole (OCR measured its lines 36 and 35: only the first was kept;
+# or 33 and 34: only the second).
 CHUNKER_VERSION = "7"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it
