@@ -21,7 +21,7 @@ from ui.actions import BATCH_FIELDS, META_FIELDS, YEAR_FILTERS, Actions, UiError
 from ui.admin import wire_admin
 from ui.atlas_ui import wire_atlas
 from ui.directory import card_outputs, directory_language_outputs, wire_directory
-from ui.form_handlers import cleared_first
+from ui.form_handlers import cleared_first, user_of
 from ui.group import wire_group
 from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
@@ -184,6 +184,14 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
                            [*drafts_out, c.draft_html, c.delete_ok], api_name="delete_draft")
         c.note_btn.click(guard(h.add_note), [c.lang, c.working, c.section, c.note],
                          [c.draft_html, c.note, c.pin_draft, c.draft_sel], api_name="add_note")
+
+        def changing_rows(lang: str, working: Any, request: gr.Request) -> list[Any]:
+            """The note, rename/delete and share rows, for a working draft this reader may change only."""
+            shown = act.may_change_draft(user_of(request), working)
+            return [gr.Row(visible=shown)] * 3
+
+        c.working.change(guard(changing_rows), [c.lang, c.working], [c.note_row, c.draft_admin, c.share.row],
+                         api_name=False)
         for btn, fmt in ((c.docx_btn, "docx"), (c.md_btn, "markdown"), (c.csl_btn, "csl-json")):
             btn.click(guard(h.exporter(fmt)), [c.lang, c.working, c.exports], [c.export_file, c.exports],
                       api_name=f"export_{fmt.replace('-', '_')}")

@@ -161,11 +161,13 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             build_examples_panel(gr, c)  # examples from comparable cities, for this section
             with gr.Row(elem_id="kb-note-row") as note_row:
                 drafter_rows.append(note_row)
+                c["note_row"] = note_row
                 c["note"] = gr.Textbox(label=L("draft.note"), lines=2, scale=5)
                 c["note_btn"] = gr.Button(L("draft.add_note"), scale=1)
             c["draft_html"] = gr.HTML(elem_id="kb-draft", js_on_load=CLICK_JS)
             with gr.Row(elem_id="kb-draft-admin") as draft_admin:
                 drafter_rows.append(draft_admin)
+                c["draft_admin"] = draft_admin
                 c["rename_title"] = gr.Textbox(label=L("draft.rename_to"), scale=3)
                 c["rename_btn"] = gr.Button(L("draft.rename"), scale=1)
                 c["delete_ok"] = gr.Checkbox(label=L("common.sure"), scale=1)

@@ -740,3 +740,28 @@ def test_account_changes_from_the_command_line_reach_a_running_server(tmp_path: 
             assert single.local and single.role(None)
         finally:
             single.close()
+
+
+def test_a_draft_shared_for_reading_offers_its_reader_no_changing_controls(tmp_path: Path) -> None:
+    """QA: Oued Nour's drafter reading Puerto Almendral's shared draft saw "Add note", "Rename", "Delete"
+    and "Share", each only refusing: they show only for a working draft the reader may change."""
+    from kb import KnowledgeBase
+    from kb.access import User, hash_password
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    ws = kb.workspaces("root")
+    almendral, oued = ws.create("Puerto Almendral"), ws.create("Oued Nour")
+    ws.set_member("Puerto Almendral", "lucia", "drafter")
+    ws.set_member("Oued Nour", "nadia", "drafter")
+    theirs = kb.drafts.by("lucia").create("Puerto Almendral", "Marco local", almendral.id)
+    mine = kb.drafts.by("nadia").create("Oued Nour", "Plan", oued.id)
+    kb.workspaces("lucia").share(theirs.id, oued.id)
+    pw = hash_password("a-password", iterations=1000)
+    act = Actions(kb, {"lucia": User("lucia", "viewer", pw), "nadia": User("nadia", "viewer", pw)})
+    try:
+        assert theirs.id in [i for _, i in act.draft_choices("nadia")]  # she reads it ...
+        assert not act.may_change_draft("nadia", theirs.id) and act.may_change_draft("nadia", mine.id)
+        assert act.may_change_draft("lucia", theirs.id) and not act.may_change_draft("lucia", None)
+    finally:
+        act.close()
+        kb.close()
