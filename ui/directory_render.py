@@ -7,6 +7,7 @@ entry or seat id) or `data-chunk` (a source to open in the reader) for the page'
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from kb.directory import CONTACT_FIELDS, Candidate, Entry, ImportReport, RosterMember, SectorCheck, Source
@@ -113,13 +114,28 @@ def form_source(sources: Sequence[Source], lang: str, note: str = "") -> str:
     return f'<div dir="{direction(lang)}">{lead}<p class="kb-meta">{esc(t(lang, "directory.form_source"))}</p><ul class="kb-sources">{items}</ul></div>'
 
 
+_ROW = re.compile(r"^table (\d+), row (\d+)$")
+_ITEM = re.compile(r"^list item “(.*)”$", re.S)
+
+
+def origin_said(origin: str, lang: str) -> str:
+    """Where a candidate was found, in the page language: kb.directory writes "table 1, row 2" and
+    "list item “Poder público”" (joined by "; " when a programme was found twice)."""
+    parts = []
+    for part in origin.split("; ") if origin else ():
+        row, item = _ROW.match(part), _ITEM.match(part)
+        parts.append(t(lang, "directory.origin_row", table=row[1], row=row[2]) if row else
+                     t(lang, "directory.origin_item", item=item[1]) if item else part)
+    return t(lang, "common.semicolon").join(parts)
+
+
 def candidate_choices(candidates: Sequence[Candidate], lang: str) -> list[tuple[str, str]]:
     """(label, index) pairs for the candidates' checkboxes."""
     out = []
     for i, cand in enumerate(candidates):
         e = cand.entry
         what = ", ".join(p for p in (value_label("kind", e.kind, lang), value_label("sector", e.sector, lang), e.city) if p)
-        label = t(lang, "directory.candidate_label", name=e.name, what=what, origin=cand.origin)
+        label = t(lang, "directory.candidate_label", name=e.name, what=what, origin=origin_said(cand.origin, lang))
         if cand.duplicate_of:
             label += " — " + t(lang, "directory.candidate_dup")
         out.append((label, str(i)))

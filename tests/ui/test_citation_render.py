@@ -157,3 +157,14 @@ def test_an_empty_group_tells_only_who_may_add_a_seat_how_to_add_one() -> None:
     assert "Añada uno aquí" in group_view("G", [], [], "es", can_edit=True, guidance={})
     shown = group_view("G", [], [], "es", can_edit=False, guidance={})
     assert "Aún no hay puestos." in shown and "Añada" not in shown
+
+
+def test_where_a_candidate_was_found_is_said_in_the_page_language() -> None:
+    """QA: the Spanish page listed candidates "(table 1, row 1)" and "(list item “Poder público”)"."""
+    from kb.directory import Candidate, Entry
+    from ui.directory_render import candidate_choices, origin_said
+
+    assert origin_said("table 1, row 2; list item “Poder público”", "es") == (
+        "tabla 1, fila 2; elemento de lista «Poder público»")
+    label, _ = candidate_choices([Candidate(Entry("Rede Acolher"), origin="table 2, row 1")], "de")[0]
+    assert "(Tabelle 2, Zeile 1)" in label and "table" not in label
