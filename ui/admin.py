@@ -51,8 +51,10 @@ def build_admin(gr: Any) -> SimpleNamespace:
             audit_user = gr.Textbox(label=L("audit.user"), elem_id="kb-audit-user", scale=2)
             audit_since = gr.Textbox(label=L("audit.since"), elem_id="kb-audit-since", scale=2)
             audit_btn = gr.Button(L("audit.show"), elem_id="kb-audit-refresh", scale=1)
+        # fixed shares: sized by its content, the long details ran off the page (on the left, in Arabic)
         audit_table = gr.Dataframe(headers=headers("audit", AUDIT_COLUMNS, DEFAULT), interactive=False,
-                                   elem_id="kb-audit-table", wrap=True, buttons=TABLE_BUTTONS)
+                                   elem_id="kb-audit-table", wrap=True, buttons=TABLE_BUTTONS,
+                                   column_widths=["15%", "10%", "20%", "13%", "42%"])
     with gr.Accordion(L("workspaces.title"), open=False, elem_id="kb-workspaces") as ws_panel:
         ws_btn = gr.Button(L("workspaces.show"), elem_id="kb-ws-refresh")
         ws_table = gr.Dataframe(headers=headers("workspaces", WORKSPACE_COLUMNS, DEFAULT), interactive=False,
