@@ -207,6 +207,13 @@ def test_the_accounts_panel_refuses_a_name_taken_in_kb_users(
         assert kb.log(action="user.add") == []
         act.account_action("ana", "add", "dana", "viewer", "dana-password-1")
         assert list(load_users(None, {"KB_USERS_FILE": str(home / "users.json")})) == ["dana"]
+        # the panel's refusals in the reader's language (QA: kb's English on a Spanish page)
+        for args, said in ((("add", "dana", "viewer", "dana-password-2"), "Ya existe un usuario «dana»"),
+                           (("add", "marta", "viewer", "short"), "al menos 10 caracteres"),
+                           (("reset", "nadie", "viewer", "nadie-password-1"), "No existe ningún usuario «nadie»")):
+            with pytest.raises(UiError) as refused:
+                act.account_action("ana", *args, lang="es")
+            assert said in refused.value.text("es"), refused.value.text("es")
     finally:
         kb.close()
         act.close()

@@ -116,8 +116,10 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
                             headers=headers("audit", AUDIT_COLUMNS, lang))
 
     def accounts(lang, request: gr.Request):
-        return gr.Dataframe(value=act.account_rows(user_of(request), lang),
-                            headers=headers("accounts", ACCOUNT_COLUMNS, lang))
+        """The accounts, and the role menu in the page language (it offered "viewer", "coordinator")."""
+        return (gr.Dataframe(value=act.account_rows(user_of(request), lang),
+                             headers=headers("accounts", ACCOUNT_COLUMNS, lang)),
+                gr.Dropdown(choices=[(t(lang, f"role.{r}"), r) for r in ROLES]))
 
     def account(what: str):
         def run(lang, name, role, password, request: gr.Request):
@@ -167,13 +169,14 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
             guard(workspace(what)), [lang_in, a.ws_name, a.ws_member, a.ws_role], a.ws_status,
             api_name=f"workspace_{what}",
         ).then(guard(workspaces), lang_in, ws_out, api_name=False)
-    a.accounts_btn.click(guard(accounts), lang_in, a.accounts_table, api_name="accounts")
+    accounts_out = [a.accounts_table, a.account_role]
+    a.accounts_btn.click(guard(accounts), lang_in, accounts_out, api_name="accounts")
     for btn, what in ((a.add_btn, "add"), (a.disable_btn, "disable"), (a.enable_btn, "enable"),
                       (a.reset_btn, "reset"), (a.role_btn, "role")):
         cleared_first(btn, a.accounts_status).then(
             guard(account(what)), [lang_in, a.account_name, a.account_role, a.account_password],
             [a.accounts_status, a.account_password], api_name=f"account_{what}",
-        ).then(guard(accounts), lang_in, a.accounts_table, api_name=False)
+        ).then(guard(accounts), lang_in, accounts_out, api_name=False)
     # each section lists what it holds when opened (it looked empty until "Show" was clicked); one the
     # caller may not use (accounts in single-user mode, the trash for a drafter) says so on "Show" only
     def quietly(fn: Callable[..., Any], outputs: int) -> Callable[..., Any]:
@@ -189,7 +192,7 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
     a.trash_panel.expand(quietly(trash, 2), lang_in, trash_out, api_name=False)
     a.audit_panel.expand(quietly(audit, 1), [lang_in, a.audit_user, a.audit_since], a.audit_table, api_name=False)
     a.ws_panel.expand(quietly(workspaces, 3), lang_in, ws_out, api_name=False)
-    a.accounts_panel.expand(quietly(accounts, 1), lang_in, a.accounts_table, api_name=False)
+    a.accounts_panel.expand(quietly(accounts, 2), lang_in, accounts_out, api_name=False)
     sh.share_sel.focus(share_targets, lang_in, sh.share_sel, api_name=False)
     sh.share_btn.click(guard(share(True)), [lang_in, lay.working, sh.share_sel], sh.share_status,
                        api_name="share_draft")

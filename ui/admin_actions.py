@@ -20,7 +20,7 @@ from kb.access import (
     set_role,
     users_file,
 )
-from kb.access.users import in_kb_users, put_user
+from kb.access.users import MIN_PASSWORD_LENGTH, UserExists, in_kb_users, put_user
 from kb.trash import TrashConflict, TrashError
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
@@ -172,7 +172,7 @@ class AdminActions(BaseActions):
             else:
                 raise UiError("error.unknown_action", action=str(act))
         except ValueError as err:  # a short password, a bad name, an unknown user (kb.access.users)
-            raise UiError("error.admin.detail", detail=str(err)) from err
+            raise _account_refusal(err, name) from err
         self.users = {**self.given_users, **load_users(self.kb.settings.home)}
         self.kb.audit.record(actor, f"user.{act}", f"user {name}", detail)
         key = {"add": "accounts.added", "disable": "accounts.disabled", "enable": "accounts.enabled",
@@ -236,3 +236,17 @@ class WorkspaceActions(BaseActions):
         except (WorkspaceError, PermissionDenied) as err:
             raise UiError("error.admin.detail", detail=str(err)) from err
         return render.message(t(lang, "share.shared" if on else "share.unshared", where=label), "ok")
+
+
+def _account_refusal(err: ValueError, name: str) -> UiError:
+    """Why kb.access refused an account change, in the reader's language (it showed kb's English)."""
+    text = str(err)
+    if isinstance(err, UserExists) and not err.in_kb_users:
+        return UiError("error.admin.user_exists", name=name)
+    if text.startswith("Use a password of at least"):
+        return UiError("error.admin.password_short", n=MIN_PASSWORD_LENGTH)
+    if text.startswith("There is no user"):
+        return UiError("error.admin.no_user", name=name)
+    if text.startswith("User name") and "use letters, digits" in text:
+        return UiError("error.admin.bad_name", name=name)
+    return UiError("error.admin.detail", detail=text)

@@ -303,7 +303,7 @@ def test_coordinator_restores_reads_the_trail_and_manages_accounts_from_the_page
         page.locator("#kb-accounts-status", has_text="Added dana").wait_for()
         page.locator("#kb-accounts-table", has_text="dana").wait_for()
         page.click("#kb-account-add")  # dana again: refused, and "Added dana" no longer stands beside it
-        page.get_by_text("There is already a user 'dana'").first.wait_for()
+        page.get_by_text("There is already a user “dana”").first.wait_for()
         assert page.inner_text("#kb-accounts-status").strip() == ""
         login = {"username": "dana", "password": "dana-password"}
         assert httpx.post(shared.url + "/login", data=login).status_code == 200
