@@ -202,3 +202,12 @@ def test_a_scan_that_is_also_a_near_copy_keeps_its_ocr_sentence() -> None:
     said = outcome_reason({"outcome": "added", "reason": reason, "similar_to": "escaneo.png", "similarity": 1.0}, "es")
     assert "Leído por OCR (tesseract 5.3.0, spa): 1 página, confianza media 96 %." in said
     assert "Alrededor del 100 % de su texto está también en escaneo.png" in said and "About" not in said
+
+
+def test_a_file_over_the_size_limit_is_refused_in_one_language() -> None:
+    """QA: "El archivo supera el tamaño máximo. (This file is 100.1 MB; the limit is 100 MB. (Set ...))"."""
+    from ui.i18n.kb_errors import outcome_reason
+
+    reason = "This file is 100.1 MB; the limit is 100 MB. (Set KB_MAX_FILE_MB or --max-file-mb to change it.)"
+    said = outcome_reason({"outcome": "failed", "error_code": "too_large", "reason": reason}, "es")
+    assert said == "El archivo ocupa 100,1 MB; el máximo es 100 MB (KB_MAX_FILE_MB en el servidor)."

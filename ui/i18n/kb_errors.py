@@ -22,6 +22,7 @@ _FIXED_REASONS = {
     "No such file or folder.": "reason.missing",
 }
 _SAME_AS = re.compile(r"^Same content as the stored document '(.+)'\.$")
+_TOO_LARGE = re.compile(r"^This file is ([\d.]+) MB; the limit is ([\d.]+) MB\.")  # ingest.reader
 # what OCR says of a scan (ingest.records.OcrInfo.summary, ingest.readers.scanned.unread_scan_error)
 _OCR_READ = re.compile(r"Read by OCR \(([^,()]+), ([^()]+)\): (\d+) page\(s\), mean confidence (\d+) %\.")
 _OCR_LOW = re.compile(r"Low OCR confidence \(under ([\d.]+) %\) on ((?:p\. \d+(?:, )?)+): check against the original\.")
@@ -66,6 +67,8 @@ def outcome_reason(f: dict[str, Any], lang: str) -> str:
     if f.get("outcome") == "failed":
         if code == "metadata":
             return metadata_error(reason.removeprefix("Metadata: ")).text(lang)
+        if code == "too_large" and (size := _TOO_LARGE.match(reason)):  # said whole, not half in English
+            return t(lang, "reason.too_large_size", size=float(size[1]), limit=float(size[2]))
         if _OCR_NOTHING.match(reason) or _OCR_BLANK.match(reason):
             return t(lang, "reason.no_text", detail=t(lang, "reason.ocr_blank" if _OCR_BLANK.match(reason)
                                                      else "reason.ocr_nothing"))
