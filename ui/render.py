@@ -209,7 +209,7 @@ def ocr_cell(ocr: dict[str, Any] | None, lang: str = "en") -> str:
         parts.append(t(lang, "library.ocr.unread", n=len(unread)))
     if ocr.get("missing_packs"):
         parts.append(t(lang, "library.ocr.install", packs=" ".join(ocr["missing_packs"])))
-    return "; ".join(parts)
+    return t(lang, "common.semicolon").join(parts)
 
 
 def _choice(field: str, value: Any, lang: str) -> str:
@@ -234,7 +234,8 @@ def library_rows(docs: Sequence[Document], lang: str = "en") -> list[list[Any]]:
                 country_name(m.get("country"), lang),
                 m.get("year") or "",
                 _choice("doc_type", m.get("doc_type"), lang),
-                "; ".join(theme_name(str(x), lang) for x in themes) if isinstance(themes, list) else str(themes),
+                t(lang, "common.semicolon").join(theme_name(str(x), lang) for x in themes)
+                if isinstance(themes, list) else str(themes),
                 language_name(d.language, lang),
                 d.chunk_count,
                 d.page_count or "",

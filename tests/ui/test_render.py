@@ -223,6 +223,7 @@ def test_the_library_list_for_a_phone_is_escaped_and_in_the_page_language() -> N
                    {"city": "Riverton", "country": "AR", "year": 2023, "themes": ["online-hate", "our-own-tag"]},
                    "ready", "2026-12-01T10:00:00+00:00", "2026-12-01T10:00:00+00:00", chunk_count=4)
     assert "odio en línea; our own tag" in library_rows([doc], "es")[0]  # themes named as filters name them (QA)
+    assert any(str(cell).endswith("؛ our own tag") for cell in library_rows([doc], "ar")[0])  # a Latin ";" before
     html = library_list(library_rows([doc], "es"), "es")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "Riverton, Argentina · 2023" in html and "#7 · plan.md · pasajes: 4" in html
