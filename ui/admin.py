@@ -141,8 +141,8 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
         run.__name__ = f"workspace_{what}"
         return run
 
-    def share_targets(lang):
-        return gr.Dropdown(choices=act.share_choices(lang))
+    def share_targets(lang, draft_id):
+        return gr.Dropdown(choices=act.share_choices(lang, draft_id))
 
     def share(on: bool):
         def run(lang, draft_id, target, request: gr.Request):
@@ -193,7 +193,7 @@ def wire_admin(gr: Any, act: Any, lay: Any, guard: Any,
     a.audit_panel.expand(quietly(audit, 1), [lang_in, a.audit_user, a.audit_since], a.audit_table, api_name=False)
     a.ws_panel.expand(quietly(workspaces, 3), lang_in, ws_out, api_name=False)
     a.accounts_panel.expand(quietly(accounts, 2), lang_in, accounts_out, api_name=False)
-    sh.share_sel.focus(share_targets, lang_in, sh.share_sel, api_name=False)
+    sh.share_sel.focus(share_targets, [lang_in, lay.working], sh.share_sel, api_name=False)
     sh.share_btn.click(guard(share(True)), [lang_in, lay.working, sh.share_sel], sh.share_status,
                        api_name="share_draft")
     sh.unshare_btn.click(guard(share(False)), [lang_in, lay.working, sh.share_sel], sh.share_status,

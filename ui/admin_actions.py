@@ -9,6 +9,7 @@ from typing import Any
 
 from kb.access import (
     LOCAL,
+    NETWORK,
     ROLES,
     PermissionDenied,
     WorkspaceError,
@@ -217,9 +218,20 @@ class WorkspaceActions(BaseActions):
         raise UiError("error.unknown_action", action=str(act))
 
     @kb_thread
-    def share_choices(self, lang: str = "en") -> list[tuple[str, str]]:
-        """Where a draft can be shared read-only: the whole network, or a workspace."""
-        return [(t(lang, "share.network"), "network"), *((w.name, str(w.id)) for w in self.kb.workspaces().list())]
+    @kb_thread
+    def share_choices(self, lang: str = "en", draft_id: Any = None) -> list[tuple[str, str]]:
+        """Where a draft can be shared read-only: the whole network, or another workspace (not its own,
+        which it was offered), each it is shared with already marked so."""
+        ws = self.kb.workspaces()
+        draft = int(draft_id) if draft_id not in (None, "") and str(draft_id).isdigit() else None
+        own = ws.workspace_of(draft) if draft is not None else None
+        now = set(ws.shares(draft)) if draft is not None else set()
+
+        def said(where: str, target: int) -> str:
+            return t(lang, "share.now", where=where) if target in now else where
+
+        return [(said(t(lang, "share.network"), NETWORK), "network"),
+                *((said(w.name, w.id), str(w.id)) for w in ws.list() if w.id != own)]
 
     @kb_thread
     def share(self, user: str | None, draft_id: Any, target: str | None, on: bool, lang: str = "en") -> str:

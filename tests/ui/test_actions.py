@@ -765,3 +765,22 @@ def test_a_draft_shared_for_reading_offers_its_reader_no_changing_controls(tmp_p
     finally:
         act.close()
         kb.close()
+
+
+def test_the_share_menu_offers_other_workspaces_and_says_where_a_draft_is_shared(tmp_path: Path) -> None:
+    """QA: the menu offered the draft's own workspace, and nothing said where it was shared already."""
+    from kb import KnowledgeBase
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    ws = kb.workspaces("root")
+    almendral, oued = ws.create("Puerto Almendral"), ws.create("Oued Nour")
+    draft = kb.drafts.create("Puerto Almendral", "Marco local", almendral.id)
+    act = Actions(kb, {})
+    try:
+        assert act.share_choices("es", draft.id) == [("Toda la red (solo lectura)", "network"), ("Oued Nour", str(oued.id))]
+        kb.workspaces("root").share(draft.id, oued.id)
+        assert ("Oued Nour (compartido ahora)", str(oued.id)) in act.share_choices("es", draft.id)
+        assert len(act.share_choices("es")) == 3  # no draft chosen: every workspace
+    finally:
+        act.close()
+        kb.close()
