@@ -171,9 +171,9 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
                           [c.section, c.pin_section, c.section_sel, c.purpose, c.draft_html], api_name=False)
         c.draft_html.kb_action(
             guard(h.on_item), [c.lang, c.working, c.section, c.removed], [c.draft_html, c.removed, c.pin_draft,
-                                                                           c.draft_sel],
+                                                                           c.draft_sel, c.reader, c.reader_panel],
             api_name="draft_item",
-        )
+        ).then(None, None, None, js=AFTER_CARD_JS)  # "Open" on a pin: the reader at its passage
         c.suggest_btn.click(guard(h.suggest), [c.lang, c.working, c.section],
                             [c.suggestions, c.suggest_status, c.suggest_shown], api_name="suggested")
         created = c.create_btn.click(guard(h.create), [c.lang, c.new_city, c.new_title, c.section],

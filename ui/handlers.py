@@ -213,6 +213,9 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
     def on_item(lang, working, section_key, removed, evt: gr.EventData, request: gr.Request):
         data = evt._data or {}
         user = user_of(request)
+        if data.get("act") == "open-source" and str(data.get("chunk") or "").isdigit():  # the pin's passage
+            return (gr.skip(), gr.skip(), gr.skip(), gr.skip(),
+                    act.reader(user, int(data["chunk"]), [], lang, draft_id=working), gr.Column(visible=True))
         if data.get("act") == "restore":
             act.restore_item(user, removed)
             removed = None
@@ -223,7 +226,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
                 if err.msg.key != "error.draft_item_gone":
                     raise
                 gr.Warning(err.text(lang), title=t(lang, "toast.note"))  # and the draft is drawn as it is now, without that excerpt
-        return act.view(user, working, section_key, lang, removed), removed, *draft_updates(working, user=user)
+        return (act.view(user, working, section_key, lang, removed), removed, *draft_updates(working, user=user),
+                gr.skip(), gr.skip())
 
     def create(lang, city, title, section_key, request: gr.Request):
         user = user_of(request)

@@ -313,6 +313,11 @@ def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_p
     draft.locator(".kb-excerpt").nth(1).wait_for()
     assert draft.locator(".kb-excerpt").count() == 2
     shot(page, "drafting")
+    # a pin opens its passage in the reader (it had no way back to its source)
+    draft.locator(".kb-excerpt button[data-act=open-source]").first.click()
+    page.locator("#kb-reader-panel #kb-reader-target").wait_for()
+    page.click("#kb-reader-close")
+    page.locator("#kb-reader-panel").wait_for(state="hidden")
     page.click("#kb-export-docx")
     link = page.locator("#kb-export-file a").first
     link.wait_for()

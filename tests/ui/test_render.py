@@ -261,6 +261,11 @@ def test_a_pinned_pdf_passage_reads_in_the_draft_as_the_export_quotes_it() -> No
     html = _item_html(item, "es")
     assert "Evaluación del programa" not in html and "El programa evaluado" not in html
     assert "talleres semanales y mentores voluntarios." in html
+    # QA: a pin had no way back to its passage; "Abrir" opens the reader there, while the document holds it
+    assert 'data-act="open-source" data-chunk="5">Abrir</button>' in html
+    from dataclasses import replace
+
+    assert "open-source" not in _item_html(replace(item, chunk_id=None), "es")
 
 
 def test_every_audit_detail_is_labelled_and_its_codes_named_in_the_page_language() -> None:
