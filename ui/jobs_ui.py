@@ -34,8 +34,12 @@ def make_jobs_handlers(gr: Any, act: Actions) -> Any:
         return html, seen
 
     def tick(lang, seen, request: gr.Request):
+        """The panel again when a job changed, and the status line cleared: "job 6 stops after the file
+        it is on" stood beside the job the panel already showed cancelled."""
         html, seen, _active = act.jobs_panel(user_of(request), lang, seen)
-        return (gr.skip() if html is None else html), seen
+        if html is None:
+            return gr.skip(), seen, gr.skip()
+        return html, seen, ""
 
     def on_tab(lang, seen, evt: gr.SelectData, request: gr.Request):
         """The timer runs while the Add documents tab is shown; opening it draws what changed."""
@@ -70,6 +74,6 @@ def wire_jobs(gr: Any, loaded: Any, c: Any, act: Actions, guard: Any) -> Any:
     loaded.then(guard(h.draw), c.lang, panel, api_name=False)
     c.lang_pick.input(guard(h.draw), c.lang_pick, panel, api_name=False)
     c.tabs.select(guard(h.on_tab), [c.lang, c.jobs_seen], [*panel, timer], api_name=False)
-    timer.tick(guard(h.tick), [c.lang, c.jobs_seen], panel, api_name=False, show_progress="hidden")
+    timer.tick(guard(h.tick), [c.lang, c.jobs_seen], [*panel, c.jobs_status], api_name=False, show_progress="hidden")
     c.jobs.kb_action(guard(h.cancel), c.lang, [c.jobs_status, *panel], api_name=False)
     return h

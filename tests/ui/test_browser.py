@@ -457,6 +457,8 @@ def test_jobs_panel_survives_a_reload_and_cancels_a_running_job(browser: Any, na
         ended = page.locator(f'#kb-jobs tr.kb-job-cancelled[data-job="{job_id}"]')
         ended.wait_for()  # the panel's timer draws the end without a reload
         assert "not added (cancelled): 2" in ended.inner_text()
+        # ... and "stops after the file it is on" no longer stands beside the job shown cancelled (QA)
+        page.locator("#kb-jobs-status", has_text="stops after the file").wait_for(state="hidden")
         shot(page, "jobs-panel-cancelled")
         page.locator("#kb-lang input").click()  # the panel is drawn again in the page's new language
         page.get_by_role("option", name="العربية").click()
