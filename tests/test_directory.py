@@ -594,3 +594,28 @@ def test_an_organisation_has_one_seat_in_a_group(kb: object) -> None:
     assert taken.value.seated.role == "chair" and len(kb.roster.members(draft.id)) == 1
     other = kb.drafts.create("Millbrook Falls", "Millbrook framework")  # another group: its own seats
     assert kb.roster.add(other.id, RosterMember("City of Harrow Bend", "municipality", "observer"))
+
+
+def test_a_directory_change_and_its_audit_record_are_stored_together_or_not_at_all(
+        kb: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each was its own transaction: a crash between them kept a change with no record, and an edit
+    folded into another entry could be deleted without being merged. `Catalog.transaction` now joins
+    the caller's, so each step is one transaction."""
+    import kb.directory.entries as entries
+
+    first = kb.directory.add(Entry("Turning Point", city="Lyon"))
+    other = kb.directory.add(Entry("Open Line", city="Lyon"))
+
+    def crash(*args: object, **kw: object) -> None:
+        raise KeyboardInterrupt  # the process killed between the change and its record
+
+    monkeypatch.setattr(entries, "record", crash)
+    with pytest.raises(KeyboardInterrupt):
+        kb.directory.add(Entry("Safe Streets", city="Lyon"))
+    assert sorted(e.name for e in kb.directory.entries()) == ["Open Line", "Turning Point"]  # not stored
+    monkeypatch.undo()
+    monkeypatch.setattr(kb.directory.store, "merge_into", crash)
+    with pytest.raises(KeyboardInterrupt):  # renamed to the other entry: deleted, then (crash) not merged
+        kb.directory.update(other.id, Entry("Turning Point", city="Lyon"), merge=True)
+    assert {e.id for e in kb.directory.entries()} == {first.id, other.id}  # the edited entry is not lost
+    assert [e.action for e in kb.log(action="directory.")] == ["directory.add", "directory.add"]

@@ -154,6 +154,8 @@ class Directory:
         return clean
 
     def _log(self, by: str | None, action: str, target: str, detail: dict[str, Any]) -> None:
+        """Record a change in the audit trail, in the transaction the caller holds (`Catalog.transaction`
+        joins it): the change and its record are stored together or not at all."""
         with self.catalog.transaction() as db:
             record(db, actor_of(by), action, target, detail)
 
@@ -165,8 +167,9 @@ class Directory:
             EntryInvalid: a field is not valid (the caller keeps what was typed).
             DuplicateEntry: the directory has this programme already and `merge` is False.
         """
-        stored, merged = self._add(entry, draft_id, merge)
-        self._log(by, "directory.merge" if merged else "directory.add", f"entry {stored.id}", _about(stored))
+        with self.catalog.transaction():
+            stored, merged = self._add(entry, draft_id, merge)
+            self._log(by, "directory.merge" if merged else "directory.add", f"entry {stored.id}", _about(stored))
         return stored
 
     def _add(self, entry: Entry, draft_id: int | None, merge: bool) -> tuple[Entry, bool]:
@@ -193,28 +196,32 @@ class Directory:
         if other is not None:
             if not merge:
                 raise DuplicateEntry(other)
-            self.store.delete(entry_id)
-            kept = self.store.merge_into(other.id or 0, clean)
-            self._log(by, "directory.merge", f"entry {kept.id}", _about(kept) | {"merged_from": int(entry_id)})
+            with self.catalog.transaction():  # one step: a crash between them lost the edited entry
+                self.store.delete(entry_id)
+                kept = self.store.merge_into(other.id or 0, clean)
+                self._log(by, "directory.merge", f"entry {kept.id}", _about(kept) | {"merged_from": int(entry_id)})
             return kept
-        saved = self.store.update(entry_id, clean, keep_contact=keep_contact)
-        changed = _changed(old, saved)
-        if changed:
-            self._log(by, "directory.update", f"entry {saved.id}", _about(saved) | {"changed": changed})
+        with self.catalog.transaction():
+            saved = self.store.update(entry_id, clean, keep_contact=keep_contact)
+            changed = _changed(old, saved)
+            if changed:
+                self._log(by, "directory.update", f"entry {saved.id}", _about(saved) | {"changed": changed})
         return saved
 
     def remove(self, entry_id: int, *, by: str | None = None) -> Entry:
         """Remove an entry (for good: the caller keeps it to undo), recorded as "directory.remove"."""
-        old = self.store.delete(entry_id)
-        self._log(by, "directory.remove", f"entry {old.id}", _about(old))
+        with self.catalog.transaction():
+            old = self.store.delete(entry_id)
+            self._log(by, "directory.remove", f"entry {old.id}", _about(old))
         return old
 
     def restore(self, entry: Entry, *, by: str | None = None) -> Entry:
         """Put a removed entry back (as a new entry of its directory), as the undo of a removal;
         recorded as "directory.restore" (naming the entry it was removed as)."""
-        stored, _ = self._add(replace(entry, id=None), entry.draft_id, True)
-        self._log(by, "directory.restore", f"entry {stored.id}",
-                  _about(stored) | ({"removed": entry.id} if entry.id is not None else {}))
+        with self.catalog.transaction():
+            stored, _ = self._add(replace(entry, id=None), entry.draft_id, True)
+            self._log(by, "directory.restore", f"entry {stored.id}",
+                      _about(stored) | ({"removed": entry.id} if entry.id is not None else {}))
         return stored
 
     # --- spreadsheets -------------------------------------------------------------------------
@@ -230,22 +237,23 @@ class Directory:
         city = self.draft_city(draft_id) if draft_id is not None else ""
         parsed = parse_csv(text)
         report = ImportReport(unknown_columns=parsed.unknown_columns)
-        for row in parsed.rows:
-            if row.entry is None:
-                report.rejected.append((row.line, "a row needs a name (the name column is empty)"))
-                continue
-            report.problems.extend((row.line, p) for p in row.problems)
-            entry = row.entry if row.entry.city or not city else replace(row.entry, city=city)
-            existing = self.store.find_duplicate(entry.name, entry.city, draft_id)
-            if existing is None:
-                report.added.append((row.line, self.store.insert(entry, draft_id)))
-            elif merge:
-                report.merged.append((row.line, self.store.merge_into(existing.id or 0, entry)))
-            else:
-                report.duplicates.append((row.line, entry.name, existing.id))
-        self._log(by, "directory.import", scope_target(draft_id),
-                  {"added": len(report.added), "merged": len(report.merged), "duplicates": len(report.duplicates),
-                   "rejected": len(report.rejected)})
+        with self.catalog.transaction():  # the whole file and its record, or (a crash) none of it
+            for row in parsed.rows:
+                if row.entry is None:
+                    report.rejected.append((row.line, "a row needs a name (the name column is empty)"))
+                    continue
+                report.problems.extend((row.line, p) for p in row.problems)
+                entry = row.entry if row.entry.city or not city else replace(row.entry, city=city)
+                existing = self.store.find_duplicate(entry.name, entry.city, draft_id)
+                if existing is None:
+                    report.added.append((row.line, self.store.insert(entry, draft_id)))
+                elif merge:
+                    report.merged.append((row.line, self.store.merge_into(existing.id or 0, entry)))
+                else:
+                    report.duplicates.append((row.line, entry.name, existing.id))
+            self._log(by, "directory.import", scope_target(draft_id),
+                      {"added": len(report.added), "merged": len(report.merged),
+                       "duplicates": len(report.duplicates), "rejected": len(report.rejected)})
         return report
 
     @staticmethod

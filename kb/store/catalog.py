@@ -115,8 +115,15 @@ class Catalog:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (including KeyboardInterrupt)."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (including KeyboardInterrupt).
+
+        Inside another transaction of this thread's connection it joins that one: the outer COMMIT or
+        ROLLBACK decides for both, so a change made of several steps (a directory entry and its audit
+        record; an edit folded into another entry) is stored whole or not at all."""
         db = self.db
+        if db.in_transaction:
+            yield db
+            return
         db.execute("BEGIN IMMEDIATE")
         self._writes += 1
         try:
