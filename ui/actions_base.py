@@ -230,6 +230,14 @@ class BaseActions:
             draft = self.kb.drafts.get(int(draft_id))
             raise UiError("error.workspace.read_only", title=draft.title if draft else str(draft_id)) from err
 
+    def may_change_draft(self, user: str | None, draft_id: Any) -> bool:
+        """Whether this reader may change the working draft `draft_id` (none chosen: no): its note,
+        rename, delete, share and city-profile controls are shown only then (a draft shared for
+        reading showed them, and each only refused)."""
+        if draft_id in (None, "") or not str(draft_id).isdigit() or not can(self.role(user), "draft"):
+            return False
+        return self.kb.draft_access.can_edit(self.caller(user), int(draft_id))
+
     def may_edit_directory(self, user: str | None, role: str, draft_id: int | None) -> bool:
         """The directory rule (kb.directory.access) narrowed to the draft's workspace (kb.access.policy)."""
         if not may_edit(role, draft_id):

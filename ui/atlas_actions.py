@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kb.access import can
 from kb.atlas import Profile, ProfileError
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
@@ -164,14 +163,6 @@ class AtlasActions(BaseActions):
     def may_record_profile(self, user: str | None, draft_id: Any) -> bool:
         """Whether "Use this profile for the draft" would work: a working draft this reader may change."""
         return self.may_change_draft(user, draft_id)
-
-    def may_change_draft(self, user: str | None, draft_id: Any) -> bool:
-        """Whether this reader may change the working draft `draft_id` (none chosen: no): its note,
-        rename, delete and share controls are shown only then (a draft shared for reading showed
-        them, and each only refused)."""
-        if draft_id in (None, "") or not str(draft_id).isdigit() or not can(self.role(user), "draft"):
-            return False
-        return self.kb.draft_access.can_edit(self.caller(user), int(draft_id))
 
     @kb_thread
     def after_create(self, user: str | None, draft_id: Any, profile: dict[str, Any] | None) -> None:
