@@ -126,13 +126,14 @@ def _item_html(item: DraftItem, lang: str, editable: bool = True) -> str:
         language = item.meta.get("language") or ""
         quote_dir = "rtl" if rtl_language(language) else "auto"
         # the passage in the reader, while the document still holds it (a directory source's "Open" too)
-        opener = (f' <button class="kb-act kb-link" data-act="open-source" data-chunk="{item.chunk_id}">'
+        opener = (f'<button class="kb-act kb-link" data-act="open-source" data-chunk="{item.chunk_id}">'
                   f'{esc(t(lang, "directory.open_source"))}</button>' if item.chunk_id is not None else "")
         body = (
             # as the export quotes it: without leading title lines, its wrapped lines joined
             f'<blockquote class="kb-quote" dir="{quote_dir}" lang="{esc(language)}">{esc(quote_for_reading(item))}'
             "</blockquote>"
-            f'<p class="kb-citation" dir="{direction(lang)}">{stored_citation(*citation_record(item), lang)}{opener}</p>'
+            f'<p class="kb-citation" dir="{direction(lang)}">{stored_citation(*citation_record(item), lang)}</p>'
+            + opener  # after the citation, not in it: its text stays the citation alone
         )
     else:
         body = f'<p class="kb-note" dir="auto">{esc(item.text)}</p>'
