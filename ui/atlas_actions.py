@@ -160,10 +160,6 @@ class AtlasActions(BaseActions):
                              {"city": checked.city, "country": checked.country})
         return self.draft_profile_text(user, draft_id, lang)
 
-    def may_record_profile(self, user: str | None, draft_id: Any) -> bool:
-        """Whether "Use this profile for the draft" would work: a working draft this reader may change."""
-        return self.may_change_draft(user, draft_id)
-
     @kb_thread
     def after_create(self, user: str | None, draft_id: Any, profile: dict[str, Any] | None) -> None:
         """A new draft records the session's profile, unless its own city already gives one."""

@@ -131,7 +131,7 @@ def make_atlas_handlers(gr: Any, act: Actions, lay: Any, panel: Any) -> Any:
         """The working draft's city profile, and "Use this profile" only for who may change the draft."""
         user = user_of(request)
         return (act.draft_profile_text(user, working, lang),
-                gr.Button(visible=act.may_record_profile(user, working)))
+                gr.Button(visible=act.may_change_draft(user, working)))
 
     def record_profile(lang, working, profile, request: gr.Request):
         return act.record_draft_profile(user_of(request), working, profile, lang)

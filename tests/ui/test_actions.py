@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -532,6 +533,19 @@ def test_a_session_starts_on_a_draft_its_user_may_change(tmp_path: Path) -> None
         kb.close()
 
 
+def _two_cities(tmp_path: Path, other_drafter: str) -> tuple[Any, Any, Any]:
+    """A KB with the workspaces Puerto Almendral (drafter lucia, her private draft "Marco local") and
+    Oued Nour (drafter `other_drafter`): (the KB, Oued Nour, lucia's draft)."""
+    from kb import KnowledgeBase
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    ws = kb.workspaces("root")
+    almendral, oued = ws.create("Puerto Almendral"), ws.create("Oued Nour")
+    ws.set_member("Puerto Almendral", "lucia", "drafter")
+    ws.set_member("Oued Nour", other_drafter, "drafter")
+    return kb, oued, kb.drafts.by("lucia").create("Puerto Almendral", "Marco local", almendral.id)
+
+
 def test_a_coordinator_of_a_city_without_a_draft_starts_on_none(tmp_path: Path) -> None:
     """A coordinator may change every city's draft, but Amal (Oued Nour, no draft yet) pinned into
     Lucía's private Puerto Almendral draft without a word: a coordinator who belongs to a workspace
@@ -540,12 +554,7 @@ def test_a_coordinator_of_a_city_without_a_draft_starts_on_none(tmp_path: Path) 
     from kb import KnowledgeBase
     from kb.access import User, hash_password
 
-    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
-    ws = kb.workspaces("root")
-    almendral, oued = ws.create("Puerto Almendral"), ws.create("Oued Nour")
-    ws.set_member("Puerto Almendral", "lucia", "drafter")
-    ws.set_member("Oued Nour", "amal", "drafter")
-    theirs = kb.drafts.by("lucia").create("Puerto Almendral", "Marco local", almendral.id)
+    kb, oued, theirs = _two_cities(tmp_path, "amal")
     pw = hash_password("a-password", iterations=1000)
     act = Actions(kb, {name: User(name, "coordinator", pw) for name in ("lucia", "amal", "nora")})
     try:
@@ -696,12 +705,12 @@ def test_only_who_may_change_a_draft_records_its_city_profile(tmp_path: Path) ->
     act = Actions(kb, {"amal": User("amal", "viewer", pw), "victor": User("victor", "viewer", pw)})
     profile = {"population_band": "50k-250k"}
     try:
-        assert not act.may_record_profile("victor", draft.id)
+        assert not act.may_change_draft("victor", draft.id)
         with pytest.raises(UiError) as refused:
             act.record_draft_profile("victor", draft.id, profile)
         assert refused.value.msg.key == "error.workspace.read_only"
         assert kb.draft_profile(draft.id) is None
-        assert act.may_record_profile("amal", draft.id) and not act.may_record_profile("amal", None)
+        assert act.may_change_draft("amal", draft.id) and not act.may_change_draft("amal", None)
         act.record_draft_profile("amal", draft.id, profile)
         assert kb.draft_profile(draft.id).population_band == "50k-250k"
         assert [(e.actor, e.target) for e in kb.log(action="draft.profile")] == [("amal", f"draft {draft.id}")]
@@ -745,15 +754,9 @@ def test_account_changes_from_the_command_line_reach_a_running_server(tmp_path: 
 def test_a_draft_shared_for_reading_offers_its_reader_no_changing_controls(tmp_path: Path) -> None:
     """QA: Oued Nour's drafter reading Puerto Almendral's shared draft saw "Add note", "Rename", "Delete"
     and "Share", each only refusing: they show only for a working draft the reader may change."""
-    from kb import KnowledgeBase
     from kb.access import User, hash_password
 
-    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
-    ws = kb.workspaces("root")
-    almendral, oued = ws.create("Puerto Almendral"), ws.create("Oued Nour")
-    ws.set_member("Puerto Almendral", "lucia", "drafter")
-    ws.set_member("Oued Nour", "nadia", "drafter")
-    theirs = kb.drafts.by("lucia").create("Puerto Almendral", "Marco local", almendral.id)
+    kb, oued, theirs = _two_cities(tmp_path, "nadia")
     mine = kb.drafts.by("nadia").create("Oued Nour", "Plan", oued.id)
     kb.workspaces("lucia").share(theirs.id, oued.id)
     pw = hash_password("a-password", iterations=1000)
@@ -769,12 +772,7 @@ def test_a_draft_shared_for_reading_offers_its_reader_no_changing_controls(tmp_p
 
 def test_the_share_menu_offers_other_workspaces_and_says_where_a_draft_is_shared(tmp_path: Path) -> None:
     """QA: the menu offered the draft's own workspace, and nothing said where it was shared already."""
-    from kb import KnowledgeBase
-
-    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
-    ws = kb.workspaces("root")
-    almendral, oued = ws.create("Puerto Almendral"), ws.create("Oued Nour")
-    draft = kb.drafts.create("Puerto Almendral", "Marco local", almendral.id)
+    kb, oued, draft = _two_cities(tmp_path, "nadia")
     act = Actions(kb, {})
     try:
         assert act.share_choices("es", draft.id) == [("Toda la red (solo lectura)", "network"), ("Oued Nour", str(oued.id))]
