@@ -513,6 +513,10 @@ def test_the_command_line_adds_lists_imports_and_exports(tmp_path: Path, capsys:
     assert main([*home, "directory", "export", "-o", str(out)]) == 0
     assert out.read_bytes().startswith("\ufeff".encode()) and "Turning Point" in out.read_text(encoding="utf-8")
     capsys.readouterr()
+    assert main([*home, "log", "--json"]) == 0  # the export is in the trail, as the page's is: contacts left
+    exports = [e for e in json.loads(capsys.readouterr().out) if e["action"] == "directory.export"]
+    assert [(e["target"], e["detail"], e["actor"].startswith("cli")) for e in exports] == [
+        ("network", {"format": "csv", "entries": 3}, True)]
     assert main([*home, "directory", "list", "--filter", "sector=health", "--json"]) == 0
     listed = [e["name"] for e in json.loads(capsys.readouterr().out)]
     assert listed == ["Turning Point"]

@@ -42,7 +42,7 @@ def audit_target(target: str, lang: str = "en") -> str:
 _ONE_VALUE_CHANGE = {"user.role": "role", "workspace.member": "role", "job.cancel": "state",
                      "draft.move": "workspace"}
 # Export formats by their names (the same in every language).
-_FORMAT_NAMES = {"docx": "Word (DOCX)", "markdown": "Markdown", "csl-json": "CSL-JSON", "csv": "CSV"}
+_FORMAT_NAMES = {"docx": "Word (DOCX)", "markdown": "Markdown", "csl-json": "CSL-JSON", "csv": "CSV", "json": "JSON"}
 _TIMES = frozenset({"removed_at"})  # details that are a catalog timestamp
 
 

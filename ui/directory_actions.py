@@ -31,7 +31,6 @@ from kb.directory import (
     visible,
 )
 from kb.directory.csv_io import NoNameColumn, read_csv_text
-from kb.directory.entries import scope_target
 from kb.directory.validate import entry_from_form
 from ui import directory_render as view
 from ui.actions_base import BaseActions, UiError, kb_thread
@@ -310,8 +309,7 @@ class DirectoryActions(BaseActions):
                                   cite=lambda item: item_citation_text(item, lang))
 
         ticket = self.shelf.put(self.owner(user), f"{name}.{'csv' if fmt == 'csv' else 'docx'}", write)
-        self.kb.audit.record(user or LOCAL, "directory.export", scope_target(draft_id),
-                             {"format": "csv" if fmt == "csv" else "docx", "entries": len(entries)})
+        self.kb.directory.exported(draft_id, "csv" if fmt == "csv" else "docx", len(entries), by=user or LOCAL)
         return ticket
 
     # --- the draft's export --------------------------------------------------------------------

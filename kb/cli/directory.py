@@ -120,6 +120,7 @@ def run_directory(args: argparse.Namespace, kb: Any) -> int:
             return 0 if report.ok and not report.duplicates else 1
         if args.action == "export":
             entries = kb.directory.entries(args.draft)
+            fmt = "json" if args.json else args.format
             if args.json:
                 _show(entries, True)
             elif args.format == "docx":
@@ -134,6 +135,7 @@ def run_directory(args: argparse.Namespace, kb: Any) -> int:
                 print(args.output)
             else:
                 sys.stdout.write(kb.directory.export_csv(entries))
+            kb.directory.exported(args.draft, fmt, len(entries))  # contacts left with it: say who took them
             return 0
     except DuplicateEntry as err:
         print(f"kb: {err} (--merge)", file=sys.stderr)

@@ -261,6 +261,11 @@ class Directory:
         """The entries as CSV text (UTF-8 with BOM when written as UTF-8); see `kb.directory.csv_io`."""
         return dump_csv(entries)
 
+    def exported(self, draft_id: int | None, fmt: str, count: int, *, by: str | None = None) -> None:
+        """Record that `by` took a copy of a directory ("directory.export"): contact details leave the
+        server with it, so the page and the command line both say who took what, and when."""
+        self._log(by, "directory.export", scope_target(draft_id), {"format": fmt, "entries": count})
+
     # --- from documents ------------------------------------------------------------------------
 
     def table_rows(self, doc: Document) -> list[Candidate]:
