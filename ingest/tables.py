@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Table", "CELL_SEPARATOR", "row_line", "make_table"]
+__all__ = ["Table", "CELL_SEPARATOR", "FORMATS_WITH_TABLES", "row_line", "make_table"]
 
 # Between the cells of a row in the text every reader writes (`row_line`).
 CELL_SEPARATOR = " | "
+
+# The formats whose readers keep tables as cells; a PDF, a scan (OCR gives lines) or a text file has none.
+FORMATS_WITH_TABLES = frozenset({"docx", "html", "markdown"})
 
 
 def row_line(cells: Sequence[str]) -> str:

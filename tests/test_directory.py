@@ -200,6 +200,28 @@ def test_add_to_directory_on_a_table_card_proposes_the_row_it_quotes(kb: object)
     assert " | " not in kb.directory.from_excerpt(doc, prose.id, prose.text).sources[0].quote  # as before
 
 
+def test_a_table_card_s_document_is_read_again_once_per_version(kb: object) -> None:
+    """Each "Add to directory" click on a table card parsed the document's original again; now once,
+    and again only when the document changed (its city names every candidate)."""
+    from kb.directory import Directory
+
+    kb.add(REPO / "corpus" / "build" / "campo-lirio-diretorio-programas.docx", metadata={"city": "Campo Lírio"})
+    reads: list[int] = []
+
+    def read(doc: object) -> object:
+        reads.append(doc.id)
+        return kb.read_original(doc)
+
+    directory = Directory(kb.catalog, read, lambda: (kb.embedder, kb.cache))
+    doc = kb.documents()[0]
+    chunk = next(c for c in kb.chunks_of(doc.id) if "Escuta Famílias |" in c.text)
+    row = next(line for line in chunk.text.splitlines() if line.startswith("Escuta Famílias |"))
+    first = directory.from_excerpt(doc, chunk.id, row)
+    assert [directory.from_excerpt(doc, chunk.id, row) for _ in range(2)] == [first, first] and reads == [doc.id]
+    moved = kb.update_metadata(doc.id, {**doc.metadata, "city": "Vale do Sol"})
+    assert directory.from_excerpt(moved, chunk.id, row).city == "Vale do Sol" and reads == [doc.id, doc.id]
+
+
 def test_a_duplicate_is_refused_until_confirmed_then_merged_never_twice(kb: object) -> None:
     first = kb.directory.add(Entry("Turning Point", kind="service", city="Larchmont Ridge",
                                    sources=(Source("a.html", "Anyone can call Turning Point."),)))

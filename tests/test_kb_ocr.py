@@ -64,6 +64,10 @@ def test_scans_are_added_and_found_at_their_page(scans: Path, tmp_path: Path) ->
         assert doc.ocr["pages"]["2"]["confidence"] > 85 and doc.ocr["pages"]["2"]["low"] is False
         assert kb.document("arabic-scan.pdf").format == "pdf" and kb.document("terms.png").format == "image"
         assert kb.document("english-scan.pdf").ocr["pages"]["1"]["script"] == "Latin"
+        # a scan's directory candidates come from what OCR read; its original was read again without
+        # OCR and refused ("reading it needs OCR, and OCR is not enabled") though the KB had read it
+        for name in ("terms.png", "english-scan.pdf", "mixed.pdf"):
+            assert kb.directory.candidates(kb.document(name)) == []
 
 
 def test_bad_scans_fail_alone_and_the_batch_goes_on(tmp_path: Path) -> None:

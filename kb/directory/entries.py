@@ -13,10 +13,12 @@ when None), as "directory.add", "directory.update", "directory.merge", "director
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from ingest.tables import FORMATS_WITH_TABLES
 from kb.audit.trail import actor_of, record
 from kb.directory.csv_io import ImportReport, dump_csv, parse_csv
 from kb.directory.entry_index import EntryIndex
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = ["Directory", "DuplicateEntry", "FILTER_FIELDS", "ALL", "scope_target"]
 
 FILTER_FIELDS = ("sector", "kind", "city", "prevention_level", "themes")
+_ROWS_KEPT = 8  # documents whose table rows `table_rows` keeps at once
 
 
 def scope_target(draft_id: int | None) -> str:
@@ -98,6 +101,8 @@ class Directory:
         self.catalog = catalog
         self.store = DirectoryStore(catalog)
         self._read = read_original
+        self._rows: dict[tuple[Any, ...], list[Candidate]] = {}  # table_rows by document version, oldest first
+        self._rows_lock = threading.Lock()
         self.index = EntryIndex(parts, lambda: self.store.version, lambda: self.store.entries(ALL))
 
     # --- reading -------------------------------------------------------------------------------
@@ -269,7 +274,25 @@ class Directory:
     # --- from documents ------------------------------------------------------------------------
 
     def table_rows(self, doc: Document) -> list[Candidate]:
-        """Every table row's candidates as read, row by row (before the same programme is merged)."""
+        """Every table row's candidates as read, row by row (before the same programme is merged).
+
+        Only a format that keeps tables is read again, and once per version of the document: a scan
+        was read without OCR and refused ("reading it needs OCR"), and a table card's "Add to
+        directory" parsed its document on every click."""
+        if doc.format not in FORMATS_WITH_TABLES:
+            return []
+        key = (doc.id, doc.sha256, doc.chunker, doc.updated_at, str(doc.metadata.get("city") or ""))
+        with self._rows_lock:
+            rows = self._rows.get(key)
+        if rows is None:
+            rows = self._read_table_rows(doc)
+            with self._rows_lock:
+                self._rows[key] = rows
+                while len(self._rows) > _ROWS_KEPT:
+                    self._rows.pop(next(iter(self._rows)))
+        return list(rows)
+
+    def _read_table_rows(self, doc: Document) -> list[Candidate]:
         parsed = self._read(doc)
         chunks = self.catalog.chunks_of(doc.id)
         city = str(doc.metadata.get("city") or "")
