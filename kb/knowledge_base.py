@@ -26,7 +26,8 @@ from kb.audit.trail import AuditEntry, AuditTrail, actor_of
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import add_files, reread_stale
 from kb.ingesting.metadata import metadata_change, update_metadata
-from kb.jobs import JobStore, JobWorker, create_add_job, create_reread_job
+from kb.jobs import JobWorker
+from kb.jobs.facade import JobMethods
 from kb.searching.searcher import Searcher
 from kb.settings import Settings
 from kb.store.catalog import Catalog
@@ -49,11 +50,12 @@ if TYPE_CHECKING:
 __all__ = ["KnowledgeBase", "CheckReport", "DocumentNotFound"]
 
 
-class KnowledgeBase(AtlasMethods):
+class KnowledgeBase(AtlasMethods, JobMethods):
     """A knowledge base in one folder (the KB home).
 
     Its framework-section labels, cities and comparisons (`relabel`, `cities`, `city`, `compare`,
-    `section_examples`, `overview`) come from kb.atlas (AtlasMethods).
+    `section_examples`, `overview`) come from kb.atlas (AtlasMethods); its ingest jobs (`jobs`,
+    `worker`, `submit`, `cancel_job`, `add_job`, `reread_job`) from kb.jobs (JobMethods).
 
     Args:
         home: the KB home; defaults to `KB_HOME` or `~/.local/share/kb`.
@@ -373,84 +375,6 @@ class KnowledgeBase(AtlasMethods):
                                   committed=self.atlas.label_added)
         self._record_files(report, by)
         return report
-
-    # --- jobs (kb.jobs: ingest in the background; kb.distributed: where files are prepared) ---------
-
-    @property
-    def jobs(self) -> JobStore:
-        """The ingest jobs in the catalog (`kb jobs`)."""
-        return JobStore(self.catalog)
-
-    def worker(self, where: str = "inline") -> JobWorker:
-        """The job worker of this KB (one per KB object; `where` chosen by the first call): "inline"
-        (this process, `kb add`), "process" (a niced worker process: the web server) or
-        "ray:ADDRESS" (a Ray cluster). `start()` it to run jobs in the background."""
-        if self._worker is None:
-            from kb.distributed import make_preparer
-
-            self._worker = JobWorker(self.catalog, self.indexes, self.settings,
-                                     lambda: make_preparer(where, self.settings, self.indexes),
-                                     remote_paths=where.startswith("ray:"), committed=self.atlas.label_added,
-                                     finished=lambda job, report: self._record_files(report, job.user))
-        return self._worker
-
-    def submit(self, paths: Iterable[str | Path], manifest: str | Path | None = None,
-               metadata: dict[str, Any] | None = None, *, user: str | None = None,
-               folder: Path | None = None, names: dict[str, str] | None = None, owner: str | None = None) -> int:
-        """Queue an `add` job (files and folders, walked now); a started worker runs it. Returns its id.
-
-        Args:
-            user: who started it (recorded with the job).
-            folder: staged uploads to delete when the job ends; names: what to show for each path.
-            owner: created already running under this worker owner (`add_job`: see `JobStore.create`).
-
-        Raises:
-            FileNotFoundError: `manifest` is not a file (no job is created).
-        """
-        job_id = create_add_job(self.jobs, [Path(p) for p in paths], user=user,
-                                manifest=Path(manifest) if manifest else None, metadata=metadata,
-                                folder=folder, names=names, owner=owner)
-        if self._worker is not None:
-            self._worker.wake()
-        return job_id
-
-    def cancel_job(self, job_id: int, *, by: str | None = None) -> str:
-        """Ask an ingest job to stop (`kb jobs cancel`, the web page's jobs panel): a queued one is
-        cancelled at once, a running one after the file it is on (the files it committed stay).
-
-        Returns:
-            The job's state now: "cancelled", "cancelling", or the state of one that had ended.
-
-        Raises:
-            KeyError: there is no such job.
-        """
-        before = self.jobs.get(int(job_id), files=False)
-        state = self.jobs.cancel(int(job_id))
-        if before is not None and before.state != state:
-            self.audit.record(actor_of(by), "job.cancel", f"job {int(job_id)}",
-                              {"before": before.state, "after": state, "started_by": before.user})
-        return state
-
-    def add_job(self, paths: Iterable[str | Path], manifest: str | Path | None = None,
-                metadata: dict[str, Any] | None = None, progress: Progress | None = None,
-                where: str = "inline") -> AddReport:
-        """`add` as a job run here (`kb add`): recorded in the catalog, resumable if interrupted.
-
-        Raises:
-            RayUnavailable: `where` names a Ray cluster that cannot be used (before any job exists).
-            FileNotFoundError: `manifest` is not a file (no job is created).
-        """
-        worker = self.worker(where)
-        worker.preparer  # noqa: B018 - connect first: an unreachable cluster fails before any work
-        # created as this worker's own: a server's worker on the same KB must not claim it first
-        job_id = self.submit(paths, manifest, metadata, owner=worker.owner)
-        return worker.run(job_id, progress) or AddReport()
-
-    def reread_job(self, progress: Progress | None = None, where: str = "inline") -> AddReport:
-        """`reread` as a job run here (`kb reread`, `--ray`)."""
-        self.worker(where).preparer  # noqa: B018 - connect first (see add_job)
-        job_id = create_reread_job(self.jobs, self.catalog, self.settings, owner=self.worker(where).owner)
-        return self.worker(where).run(job_id, progress) or AddReport()
 
     # --- consistency -------------------------------------------------------------------------
 
