@@ -16,9 +16,9 @@ from kb.ingesting.ingestor import Committed, Ingestor, Step
 from kb.ingesting.scans import may_hold_scans, ocr_pending
 from kb.settings import Settings
 from kb.store.catalog import Catalog, now
-from kb.types import AddReport
+from kb.types import AddReport, Document
 
-__all__ = ["SAVE_EVERY_FILES", "SAVE_EVERY_SECONDS", "add_files", "reread_stale"]
+__all__ = ["SAVE_EVERY_FILES", "SAVE_EVERY_SECONDS", "add_files", "reread_stale", "to_reread"]
 
 # Save the indexes at least this often during a long batch, so a crash costs little repair work.
 SAVE_EVERY_FILES = 25
@@ -53,6 +53,17 @@ def add_files(catalog: Catalog, indexes: Indexes, settings: Settings, paths: lis
     return report
 
 
+def to_reread(catalog: Catalog, settings: Settings, *, ocr: bool = False) -> list[Document]:
+    """What a reread reads again, in the catalog's order: every document an older reader or chunker
+    cut, every document whose scans OCR can now read (better), and with `ocr` every document that may
+    hold scans. One list for `kb reread` run here and run as a job, which once left the scans out."""
+    documents = catalog.documents()
+    again = {d.id for d in ocr_pending(documents, settings)}
+    if ocr:
+        again |= {d.id for d in documents if may_hold_scans(catalog, d)}
+    return [d for d in documents if d.chunker != CHUNKER_VERSION or d.id in again]
+
+
 def reread_stale(catalog: Catalog, indexes: Indexes, settings: Settings, progress: Progress | None = None, *,
                  ocr: bool = False, committed: Committed | None = None) -> AddReport:
     """Read again, from the stored originals, every document an older reader or chunker cut, and
@@ -65,11 +76,7 @@ def reread_stale(catalog: Catalog, indexes: Indexes, settings: Settings, progres
     Returns:
         An AddReport with one FileOutcome per such document ("updated", or "failed" with why).
     """
-    documents = catalog.documents()
-    again = {d.id for d in ocr_pending(documents, settings)}
-    if ocr:
-        again |= {d.id for d in documents if may_hold_scans(catalog, d)}
-    stale = [d for d in documents if d.chunker != CHUNKER_VERSION or d.id in again]
+    stale = to_reread(catalog, settings, ocr=ocr)
     ingestor = Ingestor(catalog, indexes, settings, manifest=None, metadata={}, committed=committed)
     report = AddReport()
     for i, document in enumerate(stale, start=1):

@@ -62,11 +62,12 @@ def create_add_job(store: JobStore, paths: Sequence[Path], *, user: str | None =
 
 def create_reread_job(store: JobStore, catalog: Catalog, settings: Settings, *, user: str | None = None,
                       owner: str | None = None) -> int:
-    """A queued `reread` job: every document an older reader or chunker cut, from its stored original."""
-    from ingest import CHUNKER_VERSION
+    """A queued `reread` job: what `kb.ingesting.batches.to_reread` names (an older reader's or chunker's
+    documents, scans OCR can now read), each from its stored original."""
+    from kb.ingesting.batches import to_reread
     from kb.store.originals import original_path
 
-    stale = [d for d in catalog.documents() if d.chunker != CHUNKER_VERSION]
+    stale = to_reread(catalog, settings)
     rows = [(str(original_path(settings.home, d) or d.source), d.source, d.source) for d in stale]
     return store.create("reread", rows, user=user, owner=owner)
 
