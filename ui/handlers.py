@@ -266,13 +266,13 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
     def library(lang, request: gr.Request):
         user = user_of(request)
         rows, docs, last = act.library(user, lang)
-        stale = act.stale_count(user)
+        stale, scans = act.stale_count(user), act.ocr_pending_count(user)
         return (
             gr.Dataframe(value=rows, headers=render.library_headers(lang)),
             render.library_list(rows, lang),
             gr.Dropdown(choices=docs),
-            render.stale_notice(stale, lang) + last,
-            gr.Button(visible=stale > 0),
+            render.stale_notice(stale, lang, scans) + last,
+            gr.Button(visible=stale + scans > 0),
         )
 
     def library_manifest(lang, request: gr.Request):

@@ -206,7 +206,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 c["remove_btn"] = gr.Button(L("library.remove"), variant="stop", elem_id="kb-remove")
             c["library_status"] = gr.HTML(elem_id="kb-library-status")
             c["report"] = gr.HTML(elem_id="kb-last-report")
-            # shown only when documents read by an older version are waiting (see Actions.stale_count)
+            # shown only when documents read by an older version, or scans OCR can now read, are waiting
+            # (Actions.stale_count, Actions.ocr_pending_count)
             c["reread_btn"] = gr.Button(L("library.reread"), elem_id="kb-reread", visible=False)
             c["admin"] = build_admin(gr)  # the trash, the audit trail, the workspaces, the accounts
         with gr.Tab(L("tab.add"), id="add", visible=act.local) as add_tab:

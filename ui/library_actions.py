@@ -62,6 +62,12 @@ class LibraryActions(BaseActions):
         return self.kb.stale_count() if can(self.role(user), "add") else 0  # only those who may add can act on it
 
     @kb_thread
+    def ocr_pending_count(self, user: str | None) -> int:
+        """How many documents hold scans OCR can now read (better) since OCR or a language pack was
+        installed (0 for a viewer); "Read them again" reads them too."""
+        return len(self.kb.ocr_pending()) if can(self.role(user), "add") else 0
+
+    @kb_thread
     def reread(self, user: str | None, progress: Callable[[int, int, str], None] | None = None,
                lang: str = "en") -> str:
         """Read those documents again from their stored originals (`KnowledgeBase.reread`)."""

@@ -298,11 +298,11 @@ def report_html(run: dict[str, Any] | None, lang: str = "en") -> str:
     return f'<p class="kb-report" dir="{direction(lang)}">{esc(text)}</p>'
 
 
-def stale_notice(count: int, lang: str = "en") -> str:
-    """Say that documents were read by an older version, and what reading them again changes."""
-    if count <= 0:
-        return ""
-    return f'<p class="kb-notice" role="status">{esc(t(lang, "library.stale", n=count))}</p>'
+def stale_notice(count: int, lang: str = "en", ocr_pending: int = 0) -> str:
+    """Say that documents were read by an older version, or hold scans OCR can now read, and what
+    reading them again changes (both are what "Read them again" reads)."""
+    notes = [t(lang, key, n=n) for key, n in (("library.stale", count), ("library.ocr_pending", ocr_pending)) if n > 0]
+    return "".join(f'<p class="kb-notice" role="status">{esc(note)}</p>' for note in notes)
 
 
 def intro(lang: str = "en") -> str:

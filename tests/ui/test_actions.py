@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from kb.access import User, hash_password
+from ui import render
 from ui.actions import Actions, UiError
 
 EMPTY_FORM = {
@@ -231,6 +232,21 @@ def test_documents_read_by_an_older_version_are_pointed_out_and_read_again(act: 
         act.reread("vic")
     status = act.reread("ana")
     assert "Read again: 0 added, 1 updated" in status and act.stale_count("ana") == 0
+
+
+def test_scans_ocr_can_now_read_are_pointed_out_and_read_again(act: Actions, tmp_path: Path) -> None:
+    """A document added while OCR (or a language pack it needed) was missing: `kb` said so on every
+    command, but the Library said nothing and hid "Read them again" (it counted only an older reader's
+    documents)."""
+    doc = write(tmp_path / "in", "scan.md", "# Scan\n\nThe panel meets on Mondays.\n")
+    act.add("ana", [doc], None, EMPTY_FORM)
+    assert act.ocr_pending_count("ana") == 0
+    with act.kb.catalog.transaction() as db:  # as if read before OCR was installed
+        db.execute("UPDATE documents SET ocr = ?", (json.dumps({"engine": None, "pages": {}}),))
+    assert act.ocr_pending_count("ana") == 1 and act.ocr_pending_count("vic") == 0  # a viewer cannot act on it
+    notice = render.stale_notice(act.stale_count("ana"), "es", act.ocr_pending_count("ana"))
+    assert notice.count('class="kb-notice"') == 1 and "1 documento tiene páginas escaneadas" in notice
+    assert "Read again: 0 added, 1 updated" in act.reread("ana") and act.ocr_pending_count("ana") == 0
 
 
 def test_library_metadata_downloads_as_a_manifest_that_reads_back(act: Actions, tmp_path: Path) -> None:
