@@ -70,11 +70,19 @@ class LibraryActions(BaseActions):
     @kb_thread
     def reread(self, user: str | None, progress: Callable[[int, int, str], None] | None = None,
                lang: str = "en") -> str:
-        """Read those documents again from their stored originals (`KnowledgeBase.reread`)."""
+        """Read those documents again from their stored originals, as a job (`submit_reread`: in the jobs
+        panel, resumed after a restart, other uploads taking turns with it); waits for it."""
         self.check(user, "add")
-        report = self.kb.reread(progress=progress, by=user or LOCAL)
-        if not report.files:
+        job_id = self.kb.submit_reread(user=user or LOCAL)
+        if job_id is None:
             return render.message(t(lang, "library.all_current"), "ok")
+        self.jobs_worker.wake()
+        job = self._follow(job_id, progress, None)
+        report = AddReport(files=[FileOutcome(**{**(f.outcome or {}), "path": f.name}) for f in job.files if f.outcome])
+        left = [f.name for f in job.files if not f.outcome]  # a cancelled job's documents not reached
+        if left:
+            return render.message(t(lang, "library.reread_cancelled", summary=summary(report.to_dict(), lang),
+                                    n=len(left)), "info")
         failed = [f"{f.path}: {outcome_reason(f.to_dict(), lang)}" for f in report.files if f.outcome == "failed"]
         text = t(lang, "library.read_again", summary=summary(report.to_dict(), lang)) + (
             " " + " ".join(failed) if failed else "")

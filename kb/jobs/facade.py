@@ -75,6 +75,19 @@ class JobMethods:
             self._worker.wake()
         return job_id
 
+    def submit_reread(self, *, user: str | None = None) -> int | None:
+        """Queue a `reread` job (the web page's "Read them again"), run by a started worker, shown in
+        the jobs panel and resumed after a restart like an upload. None when there is nothing to read
+        again (no empty job in the list)."""
+        from kb.ingesting.batches import to_reread
+
+        if not to_reread(self.catalog, self.settings):
+            return None
+        job_id = create_reread_job(self.jobs, self.catalog, self.settings, user=user)
+        if self._worker is not None:
+            self._worker.wake()
+        return job_id
+
     def cancel_job(self, job_id: int, *, by: str | None = None) -> str:
         """Ask an ingest job to stop (`kb jobs cancel`, the web page's jobs panel): a queued one is
         cancelled at once, a running one after the file it is on (the files it committed stay).

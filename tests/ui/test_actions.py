@@ -232,6 +232,12 @@ def test_documents_read_by_an_older_version_are_pointed_out_and_read_again(act: 
         act.reread("vic")
     status = act.reread("ana")
     assert "Read again: 0 added, 1 updated" in status and act.stale_count("ana") == 0
+    # run as a job, as an upload is: in the jobs panel and `kb jobs`, its document recorded as ana's
+    [job] = act.kb.jobs.latest(limit=1, files=True)
+    assert (job.kind, job.state, job.user, [f.name for f in job.files]) == ("reread", "done", "ana", ["plan.md"])
+    assert [(e.actor, e.action) for e in act.kb.log(action="document.update")] == [("ana", "document.update")]
+    assert "Every document is already read" in act.reread("ana")
+    assert [j.kind for j in act.kb.jobs.latest()] == ["reread", "add"]  # no empty job
 
 
 def test_scans_ocr_can_now_read_are_pointed_out_and_read_again(act: Actions, tmp_path: Path) -> None:
