@@ -214,6 +214,8 @@ def test_kb_reread_reads_stale_documents_again_from_their_stored_originals(
         assert kb.check(repair=False).consistent
     assert main(["--home", str(home), "reread", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["files"] == []  # nothing left to read again
+    with KnowledgeBase(home, embedder="hash") as kb:  # ...and no empty job left in `kb jobs` for it
+        assert [j.kind for j in kb.jobs.latest()] == ["reread", "add"]
 
 
 def test_kb_reread_says_when_a_stored_original_is_missing(

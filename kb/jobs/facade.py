@@ -121,7 +121,11 @@ class JobMethods:
         return worker.run(job_id, progress) or AddReport()
 
     def reread_job(self, progress: Progress | None = None, where: str = "inline") -> AddReport:
-        """`reread` as a job run here (`kb reread`, `--ray`)."""
+        """`reread` as a job run here (`kb reread`, `--ray`); no job when there is nothing to read again."""
+        from kb.ingesting.batches import to_reread
+
         self.worker(where).preparer  # noqa: B018 - connect first (see add_job)
+        if not to_reread(self.catalog, self.settings):
+            return AddReport()
         job_id = create_reread_job(self.jobs, self.catalog, self.settings, owner=self.worker(where).owner)
         return self.worker(where).run(job_id, progress) or AddReport()
