@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kb.searching.highlights import highlight
+from kb.searching.highlights import highlight, split_sentences
 from kb.types import Hit
 
 TABLE = ("Programas por público\nCrianças e adolescentes\nPrograma | Organização | O que oferece | Como acessar\n"
@@ -12,9 +12,9 @@ TABLE = ("Programas por público\nCrianças e adolescentes\nPrograma | Organiza�
          "Conecta Jovem | Instituto Girassol | Oficinas de educação midiática | Inscrição aberta")
 
 
-def _hit(text: str) -> Hit:
+def _hit(text: str, source: str = "d.docx") -> Hit:
     return Hit(chunk_id=1, doc_id=1, title="Diretório", city="Campo Lírio", country="BR", text=text, page=None,
-               section=(), score=1.0, citation="", source="d.docx", language="pt")
+               section=(), score=1.0, citation="", source=source, language="pt")
 
 
 def test_a_tables_header_row_is_never_the_highlight_its_rows_are() -> None:
@@ -27,3 +27,19 @@ def test_a_tables_header_row_is_never_the_highlight_its_rows_are() -> None:
     prose = _hit("The programme runs in schools. Another sentence.")  # not a table: as before
     highlight([prose], "programme", np.zeros(4, np.float32), dense=False, catalog=None, indexes=None)  # type: ignore[arg-type]
     assert prose.highlights == ["The programme runs in schools."]
+
+
+def test_a_pdf_sentence_wrapped_over_lines_is_highlighted_whole() -> None:
+    """QA: "Pin highlighted sentences" on Haselwerder's PDF quoted "Erst danach folgt die Nachsorge, in
+    der die Kontakte seltener werden und die": the page had wrapped the sentence, and every line was
+    taken for a sentence. A heading line and a list item still stand alone; a Word file's lines too."""
+    text = ("Die Beratung folgt vier Phasen.\nNachsorge\nIn der Distanzierungsphase setzt sich die Person mit der "
+            "Ideologie auseinander. Erst danach folgt die Nachsorge, in der die Kontakte seltener werden und die\n"
+            "Person neue Bindungen aufbaut. Sie dauert ein Jahr.\n• Kontakte zur Familie")  # as the PDF reads
+    hit = _hit(text, "haselwerder-ausstiegsberatung.pdf")
+    highlight([hit], "Nachsorge Bindungen", np.zeros(4, np.float32), dense=False, catalog=None, indexes=None)  # type: ignore[arg-type]
+    whole = "Erst danach folgt die Nachsorge, in der die Kontakte seltener werden und die\nPerson neue Bindungen aufbaut."
+    assert hit.highlights[-1] == whole and whole in text  # verbatim: the card and the pin find it
+    assert split_sentences(text, wrapped=True)[:2] == ["Die Beratung folgt vier Phasen.", "Nachsorge"]
+    assert split_sentences(text, wrapped=True)[-1] == "• Kontakte zur Familie"
+    assert "Person neue Bindungen aufbaut." in split_sentences(text)  # a DOCX's lines are its paragraphs

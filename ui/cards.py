@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from kb.drafting.quotes import lines_may_wrap, soft_wraps
+from ingest.wraps import lines_may_wrap, soft_wraps
 from kb.searching.citations import Part, section_path
 from kb.searching.highlights import body_text
 from kb.types import Hit

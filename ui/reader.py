@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from kb.drafting.quotes import lines_may_wrap, soft_wraps
+from ingest.wraps import lines_may_wrap, soft_wraps
 from kb.types import Chunk, Document
 from ui.cards import body_text, highlight
 from ui.i18n import direction as page_direction

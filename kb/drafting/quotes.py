@@ -14,30 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from pathlib import PurePosixPath
 
 from ingest.normalize import OPEN_COMPOUND_WORDS, WORD_BEFORE_HYPHEN
+from ingest.wraps import NO_SPACE, ROW, is_item, lines_may_wrap, wraps
 from kb.drafting.records import DraftItem
 
-__all__ = ["STANDALONE_MAX_CHARS", "reflow", "soft_wraps", "without_heading_lines", "lines_may_wrap",
-           "quote_for_reading", "words_for_reading"]
+__all__ = ["reflow", "without_heading_lines", "quote_for_reading", "words_for_reading"]
 
-# A line of at most this many characters that ends without punctuation keeps its own line: a heading,
-# a label, a name. Measured on the starter corpus's PDFs: section headings are at most 62 characters,
-# the first line of a paragraph wrapped before a capital at least 84 (a full line of the page); a
-# paragraph whose first line is this short (a narrow column) keeps that break, as before.
-STANDALONE_MAX_CHARS = 80
 # How many lines a title or heading may wrap over at the top of a quote.
 _HEADING_MAX_LINES = 3
-
-# A line that is a list item or a table row keeps its own line: "• item", "- item", "3. item", "b) item",
-# "| a | b |", "a | b".
-_ITEM = re.compile(r"^(?:[•◦▪‣●○■□·*+\-–—]\s|\d{1,3}[.)]\s|[a-z][.)]\s|\|)")
-_ROW = " | "
-# What ends a sentence or a clause (a line ending so is a paragraph's end, not a wrap), before any
-# closing quotes or brackets.
-_ENDS = ".!?:;…。！？；：؟۔"
-_CLOSERS = "\"'”’»«›‹)]}"
 # The words after which a hyphen at a line's end (`WORD_BEFORE_HYPHEN`) is a suspended compound's
 # ("Ausstiegs- und Distanzierungsberatung", "pre- and post-test", "pré- e pós-"): the hyphen stays and
 # the space with it. The reader's (`ingest.normalize`), and a few more a quote may hold.
@@ -46,19 +31,6 @@ _CONJUNCTIONS = OPEN_COMPOUND_WORDS | {
     "nor", "to", "ni",  # English, French and Spanish
     "en", "of", "och", "eller", "og",  # Dutch, Swedish, Danish and Norwegian
 }
-# Scripts written without spaces between words: a wrap between two of their characters joins without one.
-_NO_SPACE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
-# Formats whose readers write one line per paragraph and never wrap one: their breaks are all kept.
-_UNWRAPPED_SUFFIXES = frozenset({".docx", ".html", ".htm"})
-
-
-def _is_item(line: str) -> bool:
-    return bool(_ITEM.match(line)) or _ROW in line
-
-
-def _ends_sentence(line: str) -> bool:
-    return line.rstrip(_CLOSERS)[-1:] in tuple(_ENDS)
-
 
 def _after_hyphen(line: str, next_line: str, whole: str) -> str | None:
     """`line` and `next_line` joined when `line` ends in a word hyphenated at the break, else None.
@@ -82,22 +54,12 @@ def _after_hyphen(line: str, next_line: str, whole: str) -> str | None:
     return line + next_line
 
 
-def _wraps(line: str, next_line: str) -> bool:
-    """Whether the break between two lines of a paragraph is a wrap rather than a paragraph's end."""
-    if not line or not next_line or _ends_sentence(line) or _is_item(next_line) or _ROW in line:
-        return False
-    if next_line[:1].islower():
-        return True  # a sentence going on
-    # a list item takes in a next line only when it goes on in lower case; a short line is a heading
-    return not _ITEM.match(line) and len(line) > STANDALONE_MAX_CHARS
-
-
 def reflow(text: str) -> str:
     """A passage's wrapped lines joined back into running text, for reading.
 
     A single line break is a wrap, joined by a space (none between two Chinese or Japanese characters),
     when the line before ends without closing punctuation and the next line goes on in lower case, or
-    the line before is longer than STANDALONE_MAX_CHARS (a short one is a heading or a label). List
+    the line before is longer than `ingest.wraps.STANDALONE_MAX_CHARS` (a short one is a heading or a label). List
     items and table rows keep their own lines; a list item takes in a next line only when it goes on in
     lower case. A blank line (between paragraphs, pages or sections) is always kept. A hyphen at the end
     of a line: see `_after_hyphen` ("Ausstiegs-" + "und" is "Ausstiegs- und").
@@ -117,36 +79,16 @@ def reflow(text: str) -> str:
                 out.append(line)
                 continue
             prev = out[-1]
-            hyphened = _after_hyphen(prev, line, text) if prev and not _is_item(line) and _ROW not in prev else None
+            hyphened = _after_hyphen(prev, line, text) if prev and not is_item(line) and ROW not in prev else None
             if hyphened is not None:
                 out[-1] = hyphened
-            elif _wraps(prev, line):
-                space = "" if _NO_SPACE.match(prev[-1]) and _NO_SPACE.match(line[0]) else " "
+            elif wraps(prev, line):
+                space = "" if NO_SPACE.match(prev[-1]) and NO_SPACE.match(line[0]) else " "
                 out[-1] = prev + space + line
             else:
                 out.append(line)
         paragraphs.append("\n".join(out).strip("\n"))
     return "\n\n".join(p for p in paragraphs if p)
-
-
-def soft_wraps(text: str) -> str:
-    """`text` with each line break `reflow` would join by a space made a space, nothing else changed,
-    for a page that shows a stored passage (a card, the reader): the same length, so offsets into the
-    stored text (its highlights) hold in it. A break after a hyphen or between two characters of a
-    script written without spaces stays a break (joining it needs a character removed, or none added).
-    Decided line by line, so a paragraph with one short line in it keeps that break: never more joins
-    than `reflow`'s."""
-    chars = list(text)
-    lines = text.split("\n")
-    at = 0
-    for line, following in zip(lines, lines[1:], strict=False):
-        at += len(line)  # the break after `line`
-        prev, nxt = line.strip(), following.strip()
-        if (prev and nxt and not WORD_BEFORE_HYPHEN.search(prev) and not _is_item(nxt) and _ROW not in prev
-                and not (_NO_SPACE.match(prev[-1]) and _NO_SPACE.match(nxt[0])) and _wraps(prev, nxt)):
-            chars[at] = " "
-        at += 1
-    return "".join(chars)
 
 
 def _words(text: str) -> str:
@@ -173,12 +115,6 @@ def without_heading_lines(text: str, headings: Iterable[str]) -> str:
         at += span
     rest = "\n".join(lines[at:]).strip()
     return rest or text.strip()
-
-
-def lines_may_wrap(source: str | None) -> bool:
-    """Whether a passage of this source file may hold wrapped lines: all but DOCX and HTML files
-    (PDFs, scans, text and Markdown files; a source not known)."""
-    return PurePosixPath(source or "").suffix.lower() not in _UNWRAPPED_SUFFIXES
 
 
 def quote_for_reading(item: DraftItem) -> str:

@@ -18,6 +18,7 @@ import numpy as np
 
 from index import tokenize
 from index.signals import PassageSignal
+from ingest.wraps import lines_may_wrap, soft_wraps
 from kb.indexing.index_text import index_rows
 from kb.indexing.indexes import Indexes
 from kb.store.catalog import Catalog
@@ -30,9 +31,20 @@ DENSE_HIGHLIGHT_BUDGET_S = 1.0  # time allowed for embedding sentences of cross-
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+|\n+")
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a chunk, verbatim (so the UI can find them in the text to mark them)."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+def split_sentences(text: str, wrapped: bool = False) -> list[str]:
+    """Sentences of a chunk, verbatim (so the UI can find them in the text to mark them). Every line
+    is one at least (a heading, a list item, a table row), except, when `wrapped` (a PDF's, a text
+    file's passage: `ingest.wraps.lines_may_wrap`), a line its page wrapped mid-sentence: a highlight
+    once ended at "...werden und die" where the sentence went on "\nPerson neue Bindungen aufbaut."."""
+    joined = soft_wraps(text) if wrapped else text  # the same length: its pieces' offsets hold in `text`
+    out, at = [], 0
+    for piece in _SENTENCE_END.split(joined):
+        start = joined.index(piece, at)
+        at = start + len(piece)
+        sentence = text[start:at].strip()
+        if sentence:
+            out.append(sentence)
+    return out
 
 
 def body_text(text: str, headings: Sequence[str]) -> str:
@@ -69,7 +81,7 @@ def highlight(hits: list[Hit], query: str, qvec: np.ndarray, *, dense: bool, cat
     deadline = time.monotonic() + DENSE_HIGHLIGHT_BUDGET_S
     paragraphs = _best_paragraphs(hits, qvec, catalog, indexes) if dense else {}
     for hit in hits:
-        sentences = split_sentences(hit.text)
+        sentences = split_sentences(hit.text, wrapped=lines_may_wrap(hit.source))
         if not sentences:
             continue
         headers = _table_headers(sentences)
@@ -104,4 +116,5 @@ def _best_paragraphs(hits: list[Hit], qvec: np.ndarray, catalog: Catalog, indexe
         return {}
     texts = dict(index_rows(catalog, np.asarray([h.chunk_id for h in hits], dtype=np.int64)))
     best = passages[0].best_paragraphs(qvec, {h.chunk_id: texts.get(h.chunk_id, "") for h in hits})
-    return {cid: split_sentences(paragraph) for cid, paragraph in best.items()}
+    wrapped = {h.chunk_id: lines_may_wrap(h.source) for h in hits}  # split as the hit's sentences are
+    return {cid: split_sentences(paragraph, wrapped.get(cid, False)) for cid, paragraph in best.items()}

@@ -232,7 +232,7 @@ def test_the_library_list_for_a_phone_is_escaped_and_in_the_page_language() -> N
 
 def test_a_pdf_passage_reads_as_running_text_on_its_card_with_its_highlight_kept() -> None:
     """QA: a German PDF's card broke "Etwa ein Drittel aller / Beratungsfälle" where the page wrapped."""
-    from kb.drafting.quotes import soft_wraps
+    from ingest.wraps import soft_wraps
 
     text = ("Eltern suchen Rat und Unterstützung im Umgang mit der betroffenen Person, meist am Telefon. Etwa ein "
             "Drittel aller\nBeratungsfälle beginnt mit einem Anruf der Eltern.\n\nAusgangslage\nDie Beratung ist "
