@@ -29,7 +29,7 @@ from .schema import (
     editable_fields,
     filterable_fields,
 )
-from .sniff import FORMATS, SUPPORTED_SUFFIXES
+from .sniff import DATA_SUFFIXES, FORMATS, SUPPORTED_SUFFIXES
 
 __all__ = [
     "Block",
@@ -73,4 +73,5 @@ __all__ = [
     "SIDECAR_SUFFIX",
     "FORMATS",
     "SUPPORTED_SUFFIXES",
+    "DATA_SUFFIXES",
 ]

@@ -10,9 +10,11 @@ __all__ = ["IngestError", "MetadataError", "ERROR_CODES"]
 
 # "scanned": a PDF whose pages are images with almost no text layer and OCR read none (`ingest.scanned`);
 # "ocr_language": a scan in a script no installed Tesseract pack reads; "misnamed": a .pdf or .docx
-# whose bytes are not that format (damaged, or another file renamed).
+# whose bytes are not that format (damaged, or another file renamed); "data_file": a CSV or TSV, a table of
+# data (a manifest, a directory's contacts), never a practice document.
 ERROR_CODES = frozenset(
-    {"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format", "misnamed", "scanned", "ocr_language"}
+    {"encrypted", "corrupt", "no_text", "empty", "too_large", "unknown_format", "misnamed", "scanned", "ocr_language",
+     "data_file"}
 )
 
 

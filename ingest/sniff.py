@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .errors import IngestError
 
-__all__ = ["sniff_format", "decode_text", "SUPPORTED_SUFFIXES", "FORMATS", "unknown_format"]
+__all__ = ["sniff_format", "decode_text", "SUPPORTED_SUFFIXES", "DATA_SUFFIXES", "FORMATS", "unknown_format"]
 
 FORMATS = ("pdf", "docx", "html", "markdown", "text", "image")
 SUPPORTED_SUFFIXES = frozenset({".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".text",
@@ -22,6 +22,7 @@ _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b
 _MARKDOWN_SUFFIXES = {".md", ".markdown"}
 _NAMED_FOR = {".pdf": "a PDF", ".docx": "a Word document"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+DATA_SUFFIXES = frozenset({".csv", ".tsv"})  # tables of data, refused (`sniff_format`)
 
 # Magic numbers of common binary files someone may drop into a folder by mistake.
 _BINARY_MAGIC = (
@@ -153,6 +154,12 @@ def sniff_format(path: Path, head: bytes) -> str:
                                       "it is damaged, or another kind of file was renamed")
     if head.startswith(_BINARY_MAGIC):
         raise unknown_format(f"'{path.name}' is not a document format we can read")
+    if suffix in DATA_SUFFIXES:
+        # a manifest or a directory's contacts dropped among the documents: added, its rows (private
+        # phone numbers too) would be searchable by everyone
+        raise IngestError("data_file", f"'{path.name}' is a table of data ({suffix[1:].upper()}), not a document: a "
+                                       "batch's metadata goes in its manifest (kb add --manifest), programmes and "
+                                       "contacts in the directory (kb directory import)")
     text_head = decode_text(head).lstrip()
     if _HTML_START.search(head[:4096]) or (suffix in _HTML_SUFFIXES and _ANY_TAG.search(text_head)):
         return "html"

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ingest import metadata_problems
+from ingest import DATA_SUFFIXES, SUPPORTED_SUFFIXES, metadata_problems
 from kb import METADATA_FIELDS
 from kb.access import LOCAL, Ticket, can
 from kb.jobs.store import FINISHED, Job
@@ -175,22 +175,31 @@ class LibraryActions(BaseActions):
         check_metadata(clean_form(form))
         if clean_form(form).get("title") and len(files) > 1:  # several documents would share one title
             raise UiError("error.title_one_file", n=len(files))
+        refused = [unsupported(Path(f).name) for f in files if not uploadable(Path(f).name)]
+        files = [f for f in files if uploadable(Path(f).name)]
+        job = self._run_upload(user, files, manifest, form, progress, step) if files else None
+        outcomes = refused + [FileOutcome(**{**(f.outcome or {}), "path": f.name})
+                              for f in (job.files if job else []) if f.outcome]
+        data = AddReport(files=outcomes).to_dict()
+        rows = render.outcome_rows(data, lang)
+        left = [f.name for f in (job.files if job else []) if not f.outcome]  # a cancelled job's files not reached
+        if left:
+            rows += [[name, t(lang, "jobs.file.cancelled"), "", "", "", "", ""] for name in left]
+            return render.message(t(lang, "add.cancelled", summary=summary(data, lang), n=len(left)), "info"), rows
+        kind = "ok" if all(o.outcome != "failed" for o in outcomes) else "error"
+        return render.message(t(lang, "add.done", summary=summary(data, lang)), kind), rows
+
+    def _run_upload(self, user: str | None, files: Sequence[str | Path], manifest: str | Path | None,
+                    form: Mapping[str, Any], progress: Callable[[int, int, str], None] | None,
+                    step: Step | None) -> Job:
+        """Stage the files, submit them as one job and follow it to its end."""
         folder = self.kb.settings.home / "jobs" / f"upload-{uuid.uuid4().hex}"
         staged = stage_uploads(folder, files)
         man = stage_uploads(folder / "manifest", [manifest])[0] if manifest else None
         job_id = self.kb.submit(staged, manifest=man, metadata=clean_form(form), user=user or LOCAL, folder=folder,
                                 names={str(p): p.name for p in staged})
         self.jobs_worker.wake()
-        job = self._follow(job_id, progress, step)
-        outcomes = [FileOutcome(**{**(f.outcome or {}), "path": f.name}) for f in job.files if f.outcome]
-        data = AddReport(files=outcomes).to_dict()
-        rows = render.outcome_rows(data, lang)
-        left = [f.name for f in job.files if not f.outcome]  # a cancelled job's files not reached
-        if left:
-            rows += [[name, t(lang, "jobs.file.cancelled"), "", "", "", "", ""] for name in left]
-            return render.message(t(lang, "add.cancelled", summary=summary(data, lang), n=len(left)), "info"), rows
-        kind = "ok" if all(o.outcome != "failed" for o in outcomes) else "error"
-        return render.message(t(lang, "add.done", summary=summary(data, lang)), kind), rows
+        return self._follow(job_id, progress, step)
 
     def _follow(self, job_id: int, progress: Callable[[int, int, str], None] | None, step: Step | None) -> Job:
         """Wait for a job to end, reporting each file as it goes (the job runs in the background)."""
@@ -213,6 +222,20 @@ class LibraryActions(BaseActions):
             time.sleep(0.3)
 
 
+def uploadable(name: str) -> bool:
+    """Whether an upload's name is one a document may have; a CSV (a manifest dropped in the wrong
+    box) goes on to be refused by `ingest` with its own reason. `kb add` reads an unknown name by its
+    content and says so; a page has no such note, so it refuses: "datos.xyz" was added as "hola"."""
+    suffix = Path(name).suffix.lower()
+    return suffix in SUPPORTED_SUFFIXES or suffix in DATA_SUFFIXES
+
+
+def unsupported(name: str) -> FileOutcome:
+    """The outcome of an upload refused by its name (`uploadable`)."""
+    return FileOutcome(path=name, outcome="failed", error_code="unknown_format",
+                       reason=f"'{name}' does not have the name of a document format we read.")
+
+
 def check_metadata(meta: dict[str, Any]) -> None:
     """UiError naming every field of a form whose value is not allowed (nothing when all are)."""
     problems = metadata_problems(meta)
@@ -221,6 +244,8 @@ def check_metadata(meta: dict[str, Any]) -> None:
 
 
 def summary(report: dict[str, Any], lang: str) -> str:
-    """"1 added, 0 updated, 0 unchanged, 1 failed" in the reader's language."""
+    """"1 added, 0 updated, 0 unchanged, 1 failed" in the reader's language, each count with its own
+    plural form ("1 fallido", not "1 fallidos")."""
     counts = report.get("summary") or {}
-    return t(lang, "outcome.summary", **{k: int(counts.get(k, 0)) for k in ("added", "updated", "unchanged", "failed")})
+    return t(lang, "outcome.summary", **{k: t(lang, f"outcome.count.{k}", n=int(counts.get(k, 0)))
+                                         for k in ("added", "updated", "unchanged", "failed")})

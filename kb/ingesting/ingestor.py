@@ -40,6 +40,8 @@ OnCommit = Callable[[sqlite3.Connection, FileOutcome], None]
 # so a progress bar moves per page, not only per file (a 4-page PDF takes ~30 s on 2 cores).
 Step = Callable[[str, int, int, "int | None", "int | None"], None]
 STEP_CHUNKS = 1  # chunks encoded between two steps (one takes ~1-3 s on 2 busy cores)
+# A file added again as it is (same source, content and metadata): said, not left blank.
+UNCHANGED = "Already in the knowledge base with the same content and metadata; nothing changed."
 # Called once a document's chunks are committed and indexed: committed(doc id, chunk ids, their dense
 # vectors as indexed), for what is derived from them beside the indexes (kb.atlas's section labels).
 Committed = Callable[[int, np.ndarray, np.ndarray], None]
@@ -319,7 +321,7 @@ class Ingestor:
         if meta and meta != doc.metadata:
             update_metadata(self.catalog, self.indexes, doc.id, meta)
             return FileOutcome(outcome="updated", reason="Same content; metadata updated.", **base)
-        reason = None if doc.source == source else f"Same content as the stored document {doc.source!r}."
+        reason = UNCHANGED if doc.source == source else f"Same content as the stored document {doc.source!r}."
         return FileOutcome(outcome="unchanged", reason=reason, **base)
 
 

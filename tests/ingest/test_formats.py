@@ -70,6 +70,18 @@ def test_docx_zip_bomb_is_refused_before_opening(tmp_path: Path):
     assert "expands too much" in str(info.value)
 
 
+def test_a_csv_is_refused_as_a_table_of_data_not_read_as_text(tmp_path: Path):
+    """A manifest or a directory's contacts given as a document was read as text: its rows, private
+    phone numbers too, became searchable passages."""
+    for name in ("contacts.csv", "contacts.TSV"):
+        path = tmp_path / name
+        path.write_text("name,phone,public\nCentre jeunesse Horizon,+56 32 555 0202,no\n", encoding="utf-8")
+        with pytest.raises(IngestError) as info:
+            read_document(path, max_bytes=MB)
+        assert info.value.code == "data_file" and "not a document" in str(info.value)
+        assert "--manifest" in str(info.value) and "kb directory import" in str(info.value)
+
+
 def test_zip_that_is_not_docx_is_unknown_format(tmp_path: Path):
     path = tmp_path / "archive.docx"
     with zipfile.ZipFile(path, "w") as zf:

@@ -154,6 +154,30 @@ def test_manifest_upload_and_hostile_names(act: Actions, tmp_path: Path) -> None
     assert not list((home / "jobs").iterdir())
 
 
+def test_a_spreadsheet_or_an_unknown_kind_of_file_dropped_among_the_documents_is_refused(
+    act: Actions, tmp_path: Path
+) -> None:
+    """QA: a directory CSV dropped in the Files box (not the Manifest box) was added as a document, its
+    private phone numbers searchable by every viewer; "datos.xyz" was added as a document titled "hola";
+    a file added again as it was said "unchanged" with no reason; "1 fallidos"."""
+    plan = write(tmp_path / "in", "plan.md", "# Plan\n\nThe panel meets on Mondays.\n")
+    contacts = write(tmp_path / "in", "manifiesto.csv", "name,phone,public\nCentre jeunesse Horizon,+56 32 555 0202,non\n")
+    odd = write(tmp_path / "in", "datos.xyz", "hola")
+    status, rows = act.add("ana", [plan, contacts, odd], None, EMPTY_FORM, lang="es")
+    assert [r[:2] for r in rows] == [["datos.xyz", "fallido"], ["plan.md", "añadido"], ["manifiesto.csv", "fallido"]]
+    reasons = {r[0]: r[2] for r in rows}
+    assert reasons["manifiesto.csv"].startswith("Es una tabla de datos (CSV), no un documento")
+    assert reasons["datos.xyz"].startswith("Este tipo de archivo no es compatible")
+    assert "1 añadido, 0 actualizados, 0 sin cambios, 2 fallidos" in status
+    assert [d.source for d in act.kb.documents()] == ["plan.md"]
+    assert not [h for h in act.kb.search("Horizon 0202", k=3) if "0202" in h.text]
+    status, rows = act.add("ana", [plan], None, EMPTY_FORM, lang="es")
+    assert rows[0][1] == "sin cambios" and rows[0][2].startswith("Ya está en la base de conocimiento")
+    assert "0 añadidos, 0 actualizados, 1 sin cambios, 0 fallidos" in status
+    _, rows = act.add("ana", [odd], None, EMPTY_FORM, lang="es")  # nothing to add: no job at all
+    assert rows[0][1] == "fallido" and [j.kind for j in act.kb.jobs.latest()] == ["add", "add"]
+
+
 def test_pin_note_move_export(act: Actions, tmp_path: Path) -> None:
     act.add(
         "ana",

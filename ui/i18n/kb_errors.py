@@ -20,6 +20,8 @@ _FIXED_REASONS = {
     "Same content; metadata updated.": "reason.metadata_updated",
     "Read again from its stored original by the current version.": "reason.reread",
     "No such file or folder.": "reason.missing",
+    "Already in the knowledge base with the same content and metadata; nothing changed.": "reason.unchanged",
+    "Another name for a file already in this batch.": "reason.batch_twin",
 }
 _SAME_AS = re.compile(r"^Same content as the stored document '(.+)'\.$")
 _TOO_LARGE = re.compile(r"^This file is ([\d.]+) MB; the limit is ([\d.]+) MB\.")  # ingest.reader
