@@ -161,3 +161,19 @@ def test_an_upload_cancelled_before_its_files_were_read_says_which_were_not_adde
     status, rows = result[0]
     assert "Cancelled: 0 added" in status and "2 files not added" in status and "Done" not in status
     assert [r[1] for r in rows] == ["not added (cancelled)"] * 2 and rows[0][0] == "note-0.md"
+
+
+def test_on_a_phone_the_panel_fits_and_cancel_is_in_reach(browser: object) -> None:
+    """QA: at 390 px the six columns ran ~100 px past the screen (which does not scroll sideways), the
+    file names were clipped and "Cancelar" was out of reach. Drawn with the app's own style sheet."""
+    css = (Path(__file__).resolve().parents[2] / "ui" / "static" / "app.css").read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    try:
+        page.set_content(f"<!doctype html><html><head><style>{css}</style></head><body style='margin:8px'>"
+                         f"{jobs_html([RUNNING], 'es')}</body></html>")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        cancel = page.locator("button.kb-job-cancel").bounding_box()
+        assert cancel is not None and cancel["x"] >= 0 and cancel["x"] + cancel["width"] <= 390, cancel
+        assert page.locator(".kb-job-file-name").first.bounding_box()["x"] >= 0  # type: ignore[index]
+    finally:
+        page.close()
