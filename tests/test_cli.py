@@ -347,6 +347,10 @@ def test_directory_add_refuses_an_unknown_field_and_names_the_ones_it_takes(
     assert "1 added, 0 merged, 1 duplicate waiting for confirmation" in capsys.readouterr().out
     assert main([*h, "directory", "list"]) == 0
     assert capsys.readouterr().out.splitlines()[-1] == "2 entries"
+    from kb import KnowledgeBase
+
+    with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:  # the trail names the file imported
+        assert [e.detail.get("source") for e in kb.log() if e.action == "directory.import"] == ["rows.csv"]
 
 
 def test_search_refuses_a_count_below_one_and_a_language_code_that_is_none(

@@ -322,6 +322,11 @@ def test_csl_json_note_in_the_drafters_language(draft: Draft, tmp_path: Path) ->
     path = export(draft, "csl-json", tmp_path / "refs.json", section_note=lambda path: f"Abschnitt: {path}")
     assert json.loads(path.read_text(encoding="utf-8")) == german
     assert to_csl_json(draft)[2]["note"] == "Section: Part A › Sub 1"  # English without one
+    # the genre too: the document type's name, not its internal code (QA: "genre": "pilot-output")
+    named = to_csl_json(draft, genre=lambda code: f"Gattung {code}")
+    assert named[2]["genre"] == "Gattung strategy"
+    path = export(draft, "csl-json", tmp_path / "named.json", genre=lambda code: f"Gattung {code}")
+    assert json.loads(path.read_text(encoding="utf-8"))[2]["genre"] == "Gattung strategy"
 
 
 def test_docx_says_its_language_and_each_quotes_own(draft: Draft, tmp_path: Path) -> None:

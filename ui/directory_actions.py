@@ -284,7 +284,8 @@ class DirectoryActions(BaseActions):
         except (OSError, ValueError) as err:
             raise UiError("error.directory.csv_unreadable", detail=type(err).__name__) from err
         try:
-            report = self.kb.directory.import_csv(text, draft_id, merge=bool(merge), by=user or LOCAL)
+            report = self.kb.directory.import_csv(text, draft_id, merge=bool(merge), by=user or LOCAL,
+                                                  source=Path(str(path)).name)  # the upload keeps its name
         except NoNameColumn as err:
             raise UiError("error.directory.csv_no_name", detail=", ".join(err.headers) or "—") from err
         return view.import_report(report, lang)

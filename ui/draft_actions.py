@@ -346,7 +346,8 @@ class DraftActions(BaseActions):
         ticket = self.shelf.put(self.owner(user), export_name(draft.title, fmt, lang), lambda path: export(
             worded, fmt, path, references_heading=t(lang, "export.references"), appendices=appendices,
             cite=lambda item: render.item_citation_text(item, lang), language=lang,
-            section_note=lambda section: t(lang, "export.section_note", section=section)))
+            section_note=lambda section: t(lang, "export.section_note", section=section),
+            genre=lambda code: render.choice_name("doc_type", code, lang)))
         self.kb.audit.record(user or LOCAL, "draft.export", f"draft {draft.id}", {"format": fmt})
         return ticket
 

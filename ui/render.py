@@ -24,6 +24,7 @@ from ui.render_base import citation_record, cited_text, esc, message, rtl_langua
 
 __all__ = [
     "esc",
+    "choice_name",
     "download_link",
     "download_links",
     "highlight",
@@ -216,7 +217,9 @@ def ocr_cell(ocr: dict[str, Any] | None, lang: str = "en") -> str:
     return t(lang, "common.semicolon").join(parts)
 
 
-def _choice(field: str, value: Any, lang: str) -> str:
+def choice_name(field: str, value: Any, lang: str) -> str:
+    """A choice field's value by its name in `lang` ("city-practice" -> "Práctica municipal"); a value
+    the catalogue does not name (given by hand) as it is."""
     if not value:
         return ""
     key = f"choice.{field}.{value}"
@@ -237,14 +240,14 @@ def library_rows(docs: Sequence[Document], lang: str = "en") -> list[list[Any]]:
                 m.get("city") or "",
                 country_name(m.get("country"), lang),
                 m.get("year") or "",
-                _choice("doc_type", m.get("doc_type"), lang),
+                choice_name("doc_type", m.get("doc_type"), lang),
                 t(lang, "common.semicolon").join(theme_name(str(x), lang) for x in themes)
                 if isinstance(themes, list) else str(themes),
                 language_name(d.language, lang),
                 d.chunk_count,
                 d.page_count or "",
                 ocr_cell(d.ocr, lang),
-                _choice("status", d.status, lang),
+                choice_name("status", d.status, lang),
                 date_time(d.updated_at, lang, with_time=False),
             ]
         )

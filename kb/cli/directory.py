@@ -112,7 +112,8 @@ def run_directory(args: argparse.Namespace, kb: Any) -> int:
             _show([entry], args.json)
             return 0
         if args.action == "import":
-            report = kb.directory.import_csv(read_csv_text(args.file), args.draft, merge=args.merge)
+            report = kb.directory.import_csv(read_csv_text(args.file), args.draft, merge=args.merge,
+                                             source=Path(args.file).name)
             if args.json:
                 _print_json(report.to_dict())
             else:

@@ -232,12 +232,13 @@ class Directory:
     # --- spreadsheets -------------------------------------------------------------------------
 
     def import_csv(self, text: str, draft_id: int | None = None, *, merge: bool = False,
-                   by: str | None = None) -> ImportReport:
+                   by: str | None = None, source: str | None = None) -> ImportReport:
         """Read a CSV (as `export_csv` writes it, or a spreadsheet with headers in any corpus language)
         into a directory. Rows repeating a stored entry, or an earlier row, are merged only with `merge`
         (else listed as waiting for confirmation); importing the same file again with `merge` changes
         nothing. See `kb.directory.csv_io` for what is kept and what is rejected. Recorded as one
-        "directory.import" made by `by`, with how many rows were added, merged, left waiting, rejected.
+        "directory.import" made by `by`, with how many rows were added, merged, left waiting, rejected,
+        and the file's name (`source`, when the caller knows it): the trail says where the entries came from.
         """
         city = self.draft_city(draft_id) if draft_id is not None else ""
         parsed = parse_csv(text)
@@ -258,7 +259,8 @@ class Directory:
                     report.duplicates.append((row.line, entry.name, existing.id))
             self._log(by, "directory.import", scope_target(draft_id),
                       {"added": len(report.added), "merged": len(report.merged),
-                       "duplicates": len(report.duplicates), "rejected": len(report.rejected)})
+                       "duplicates": len(report.duplicates), "rejected": len(report.rejected)}
+                      | ({"source": source} if source else {}))
         return report
 
     @staticmethod

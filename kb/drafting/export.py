@@ -64,6 +64,9 @@ Cite = Callable[[DraftItem], str]
 # How CSL-JSON's note names a reference's section path ("Section: § 5 Beschlüsse"), in the drafter's
 # language from the UI (`lambda path: t(lang, "export.section_note", section=path)`).
 SectionNote = Callable[[str], str]
+# How CSL-JSON's genre names a document type ("pilot-output" -> "Resultado de piloto"), in the drafter's
+# language from the UI: a code is internal, a reference manager shows the genre to readers.
+Genre = Callable[[str], str]
 
 
 def _english_note(path: str) -> str:
@@ -269,7 +272,7 @@ def to_docx(draft: Draft, path: str | Path, references_heading: str = "Reference
     return path
 
 
-def _csl_item(ref: Reference, section_note: SectionNote = _english_note) -> dict[str, Any]:
+def _csl_item(ref: Reference, section_note: SectionNote = _english_note, genre: Genre = str) -> dict[str, Any]:
     meta = ref.item.meta
     item: dict[str, Any] = {
         "id": f"ref{ref.number}",
@@ -296,30 +299,32 @@ def _csl_item(ref: Reference, section_note: SectionNote = _english_note) -> dict
     if meta.get("language") and meta["language"] != "und":
         item["language"] = meta["language"]
     if meta.get("doc_type"):
-        item["genre"] = str(meta["doc_type"])
+        item["genre"] = genre(str(meta["doc_type"]))
     return item
 
 
-def to_csl_json(draft: Draft, appendices: Sequence[Appendix] = (),
-                section_note: SectionNote | None = None) -> list[dict[str, Any]]:
+def to_csl_json(draft: Draft, appendices: Sequence[Appendix] = (), section_note: SectionNote | None = None,
+                genre: Genre | None = None) -> list[dict[str, Any]]:
     """The references as CSL-JSON items (type "report"), in reference-number order; `section_note`
-    writes the note naming a reference's section (default: "Section: ...", in English)."""
-    return [_csl_item(r, section_note or _english_note) for r in references(draft, appendices)]
+    writes the note naming a reference's section (default: "Section: ...", in English), `genre` the
+    name of its document type (default: the stored code; kb has no words for it)."""
+    return [_csl_item(r, section_note or _english_note, genre or str) for r in references(draft, appendices)]
 
 
 def export(draft: Draft, fmt: str, path: str | Path, references_heading: str = "References",
            appendices: Sequence[Appendix] = (), rtl: bool | None = None, cite: Cite | None = None,
-           language: str | None = None, section_note: SectionNote | None = None) -> Path:
+           language: str | None = None, section_note: SectionNote | None = None, genre: Genre | None = None) -> Path:
     """Write a draft in one of FORMATS ("docx", "markdown", "csl-json") and return the path (`rtl`,
     `language`: see `to_docx`; `cite`: how the reference list writes each citation, default as
-    stored; CSL-JSON keeps its structured fields, its note on the section written by `section_note`)."""
+    stored; CSL-JSON keeps its structured fields, its note on the section written by `section_note`, its
+    genre by `genre`)."""
     path = Path(path)
     if fmt == "docx":
         return to_docx(draft, path, references_heading, appendices, rtl=rtl, cite=cite, language=language)
     if fmt == "markdown":
         text = to_markdown(draft, references_heading, appendices, cite)
     elif fmt == "csl-json":
-        text = json.dumps(to_csl_json(draft, appendices, section_note), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(to_csl_json(draft, appendices, section_note, genre), ensure_ascii=False, indent=2) + "\n"
     else:
         raise ValueError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")
     path.parent.mkdir(parents=True, exist_ok=True)

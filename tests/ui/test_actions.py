@@ -16,6 +16,7 @@ import pytest
 from kb.access import User, hash_password
 from ui import render
 from ui.actions import Actions, UiError
+from ui.i18n import t
 
 EMPTY_FORM = {
     "title": "",
@@ -507,7 +508,8 @@ def test_an_exports_references_are_written_in_the_drafters_language(act: Actions
     c.showPage()
     c.drawString(72, 760, "Concerns go to the multi-agency referral panel every week.")
     c.save()
-    act.add("ana", [pdf], None, {**EMPTY_FORM, "title": "Lyon plan", "city": "Lyon", "country": "FR", "year": "2024"})
+    act.add("ana", [pdf], None, {**EMPTY_FORM, "title": "Lyon plan", "city": "Lyon", "country": "FR", "year": "2024",
+                                 "doc_type": "pilot-output"})
     chunk = next(c for c in act.kb.chunks_of(act.kb.documents()[0].id) if c.page == 2)
     draft_id = act.create_draft("ana", "Lyon", "Plan de Lyon")
     act.pin("ana", draft_id, "coordination", chunk.id)
@@ -519,6 +521,8 @@ def test_an_exports_references_are_written_in_the_drafters_language(act: Actions
     assert "1. Lyon plan — Lyon, France (2024), p. 2" in english  # the country by name, as the cards say it
     csl = json.loads(act.export("ana", draft_id, "csl-json", lang="es").path.read_text(encoding="utf-8"))
     assert csl[0]["publisher-place"] == "Lyon, FR" and csl[0]["page"] == "2"
+    # the document type by its Spanish name, as the page's choices say it: the code is internal
+    assert csl[0]["genre"] == t("es", "choice.doc_type.pilot-output") != "pilot-output"
     assert "Francia" in act.view("ana", draft_id, "coordination", "es")  # as the page shows it
 
 

@@ -207,6 +207,7 @@ def test_directory_and_group_changes_are_in_the_audit_trail_as_the_callers(act: 
     words = {row[2]: row for row in rows}
     assert words["Directorio: exportado"][4] == "Entradas: 1; Formato de archivo: CSV"
     assert words["Directorio: hoja de cálculo importada"][3] == f"borrador {draft}"
+    assert "Archivo de origen: entries.csv" in words["Directorio: hoja de cálculo importada"][4]  # which file
     assert words["Grupo de liderazgo: puesto retirado"][4] == (
         f"Organización: Larchmont Ridge Police; Rol: Observador; Puesto: {seat.id}; Ámbito: Policía")
     assert "Campos cambiados: Sector (ámbito)" in words["Directorio: entrada modificada"][4]
