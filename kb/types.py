@@ -14,6 +14,7 @@ __all__ = [
     "Document",
     "Chunk",
     "Hit",
+    "Copy",
     "FileOutcome",
     "AddReport",
     "Outcome",
@@ -124,6 +125,23 @@ class Chunk:
         return d
 
 
+@dataclass(frozen=True)
+class Copy:
+    """Another document's copy (or translation) of a hit's passage, as "also in" cites it: its stored
+    citation and the parts it is built from, so a page writes it in its language as it writes the
+    hit's own ("pág. 1", a country's name), not as stored ("p. 1", "CL")."""
+
+    citation: str
+    title: str
+    city: str | None = None
+    country: str | None = None
+    year: int | None = None
+    page: int | None = None
+    ocr: bool = False
+    section: tuple[str, ...] = ()
+    language: str | None = None  # a translation's language, which its line names; None for a copy
+
+
 @dataclass
 class Hit:
     """One search result, with everything needed to show and cite it."""
@@ -147,6 +165,7 @@ class Hit:
     lexical_score: float | None = None
     also_in: list[str] = field(default_factory=list)  # citations of other documents' copies of this text
     ocr: bool = False  # its page was read by OCR (the citation says "(OCR)")
+    copies: list[Copy] = field(default_factory=list)  # `also_in`'s records, in its order (the UI's words)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -100,6 +100,8 @@ def test_search_shows_a_passage_once_with_where_else_it_is(tmp_path: Path):
     folded = [c for h in hits for c in h.also_in]
     assert all(c.startswith("Harrow Bend Prevention Plan 2023-2026") for c in folded)
     assert not set(folded) & {h.citation for h in hits}  # a folded copy has no card of its own
+    # each with the parts a page writes in its language (ui.render_base.copy_citation)
+    assert all([c.citation for c in h.copies] == h.also_in for h in hits)
     assert "Also in: <bdi>Harrow Bend Prevention Plan" in result_cards(hits, lambda h: None)
 
 

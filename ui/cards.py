@@ -18,7 +18,7 @@ from kb.searching.highlights import body_text
 from kb.types import Hit
 from ui.i18n import direction, t
 from ui.i18n.locale import country_name, language_name
-from ui.render_base import esc, isolated, local_parts, rtl_language
+from ui.render_base import copy_citation, esc, isolated, local_parts, rtl_language, said
 
 __all__ = ["Original", "CardState", "CardRights", "PinnedAt", "result_cards", "excerpt_window", "body_text",
            "highlight", "citation_parts", "citation_text"]
@@ -210,10 +210,11 @@ def _card(n: int, hit: Hit, original: Original, lang: str, rights: CardRights, s
         if span and max(b for _, b in span) - min(a for a, _ in span) < 0.9 * len(text):
             pin += (f' <button class="kb-act" data-act="pin-hl" data-chunk="{hit.chunk_id}">'
                     f"{esc(t(lang, 'card.pin_highlighted'))}</button>")
-    # another copy's citation is stored text without its parts: isolated whole
-    also = "".join(f'<p class="kb-citation kb-also" dir="{direction(lang)}">'
-                   + esc(t(lang, "card.also_in", citation="\0")).replace("\0", f"<bdi>{esc(c)}</bdi>") + "</p>"
-                   for c in hit.also_in)
+    # another copy's citation written as the card's own is ("pág. 1", not "p. 1"), its parts isolated;
+    # one given without its parts (`also_in` alone) isolated whole
+    cited = [copy_citation(c, lang) for c in hit.copies] if hit.copies else hit.also_in
+    also = "".join(f'<p class="kb-citation kb-also" dir="{direction(lang)}">{said(lang, "card.also_in", citation=c)}</p>'
+                   for c in cited)
     return (
         f'<article class="kb-card" id="kb-card-{hit.chunk_id}" data-chunk="{hit.chunk_id}">'
         f'<header><span class="kb-rank">{n}</span> <strong class="kb-title" dir="auto">{esc(hit.title)}</strong> '

@@ -15,7 +15,7 @@ from kb.drafting.quotes import words_for_reading
 from kb.searching.highlights import one_line
 from kb.types import Hit
 from ui.i18n import direction, t
-from ui.render_base import citation_record, esc, message, stored_citation
+from ui.render_base import Markup, citation_record, esc, message, said, stored_citation
 
 __all__ = ["entry_cards", "source_html", "form_source", "candidate_choices", "import_report", "group_view",
            "value_label", "scope_label"]
@@ -176,7 +176,8 @@ def _seat(member: RosterMember, lang: str, can_edit: bool) -> str:
 def group_view(title: str, members: Sequence[RosterMember], checks: Sequence[SectorCheck], lang: str, *,
                can_edit: bool, guidance: Mapping[str, object]) -> str:
     """The group's seats, then each expected sector: present (who) or missing, with excerpts to read."""
-    out = [f'<div class="kb-group" dir="{direction(lang)}"><h3 dir="auto">{esc(title)}</h3>'
+    heading = title if isinstance(title, Markup) else esc(title)  # Markup: its values isolated (`said`)
+    out = [f'<div class="kb-group" dir="{direction(lang)}"><h3 dir="auto">{heading}</h3>'
            f'<p class="kb-meta">{esc(t(lang, "group.which"))}</p>']  # which draft: the tab has no picker
     if members:
         head = "".join(f"<th>{esc(t(lang, k))}</th>" for k in ("group.organisation", "group.sector", "group.role"))
@@ -185,7 +186,8 @@ def group_view(title: str, members: Sequence[RosterMember], checks: Sequence[Sec
     else:
         out.append(f'<p class="kb-empty">{esc(t(lang, "group.empty" if can_edit else "group.empty_read"))}</p>')
     missing = [c for c in checks if not c.present]
-    out.append(f'<h4>{esc(t(lang, "group.expected", title=str(guidance.get("title") or ""), page=str(guidance.get("page") or "")))}</h4>')
+    # the guidance's title, its quotes and the members' names isolated: Latin words in an Arabic sentence
+    out.append(f'<h4>{said(lang, "group.expected", title=str(guidance.get("title") or ""), page=str(guidance.get("page") or ""))}</h4>')
     out.append(message(t(lang, "group.missing_count", n=len(missing)) if missing else t(lang, "group.complete"),
                        "info" if missing else "ok"))
     out.append('<ul class="kb-sectors">')
@@ -193,17 +195,17 @@ def group_view(title: str, members: Sequence[RosterMember], checks: Sequence[Sec
         name = value_label("sector", check.expected.sector, lang)
         if check.expected.detail:
             name = t(lang, "group.research") if check.expected.detail == "research partner" else check.expected.detail
-        said = t(lang, "group.guidance_says", quote=check.expected.quote)
+        says = said(lang, "group.guidance_says", quote=check.expected.quote)
         if check.present:
             who = ", ".join(m.organisation for m in check.members)
             out.append(f'<li class="kb-sector kb-present" data-sector="{esc(check.expected.sector)}">'
-                       f'<strong>{esc(name)}</strong>: {esc(t(lang, "group.present", members=who))}</li>')
+                       f'<strong>{esc(name)}</strong>: {said(lang, "group.present", members=who)}</li>')
             continue
         examples = ("".join(_excerpt(h, lang) for h in check.excerpts) if check.excerpts
                     else f'<li class="kb-meta">{esc(t(lang, "group.no_examples"))}</li>')
         out.append(f'<li class="kb-sector kb-missing" data-sector="{esc(check.expected.sector)}">'
                    f'<strong>{esc(name)}</strong>: <span class="kb-missing-word">{esc(t(lang, "group.missing"))}</span>'
-                   f'<p class="kb-meta" dir="auto">{esc(said)}</p><p class="kb-meta">{esc(t(lang, "group.examples"))}</p>'
+                   f'<p class="kb-meta">{says}</p><p class="kb-meta">{esc(t(lang, "group.examples"))}</p>'
                    f'<ul class="kb-examples">{examples}</ul></li>')
     out.append("</ul></div>")
     return "".join(out)

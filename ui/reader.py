@@ -16,7 +16,7 @@ from ui.cards import body_text, highlight
 from ui.i18n import direction as page_direction
 from ui.i18n import t
 from ui.i18n.locale import language_name
-from ui.render_base import esc, rtl_language
+from ui.render_base import esc, rtl_language, said
 
 __all__ = ["document_text", "reader_html", "TARGET_ID"]
 
@@ -73,11 +73,11 @@ def reader_html(doc: Document, chunks: Sequence[Chunk], target: int | None, high
     direction = "rtl" if rtl_language(doc.language) else "auto"
     lang_attr = f' lang="{esc(doc.language)}"' if doc.language and doc.language != "und" else ""
     head = [f'<h2 class="kb-reader-title" dir="auto">{esc(doc.title)}</h2>',
-            f'<p class="kb-meta">{esc(t(lang, "reader.what", source=doc.source, language=language_name(doc.language, lang) or "—"))}</p>']
+            f'<p class="kb-meta">{said(lang, "reader.what", source=doc.source, language=language_name(doc.language, lang) or "—")}</p>']
     if download:
         _, name = download
         head.append(f'<p><button class="kb-act kb-link kb-download" data-act="download" data-chunk="{target}">'
-                    f"{esc(t(lang, 'reader.download', name=name))}</button></p>")
+                    f"{said(lang, 'reader.download', name=name)}</button></p>")  # the file name isolated
     body: list[str] = []
     wraps = lines_may_wrap(doc.source)
     shown_section: tuple[str, ...] = ()

@@ -9,7 +9,8 @@ A citation mixes scripts (an Arabic title, a Latin city, a page number, section 
 run of text, the Unicode bidi algorithm reorders its parts, so numbers, parentheses and separators
 land in the wrong places. Each of its own parts is shown in a `<bdi>` (`isolated`, `stored_citation`),
 reading in its own direction, with the separators between them in the direction of the element
-around them (the page's).
+around them (the page's). So is every value a sentence of the page says (`said`): a Latin title, file
+name or quote inside an Arabic sentence, an Arabic one inside an English sentence.
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from ingest.language import is_right_to_left
 from kb.directory.records import Source
 from kb.drafting.records import DraftItem
 from kb.searching.citations import Part, assemble, citation_parts, section_path
-from kb.types import Hit
+from kb.types import Copy, Hit
 from ui.i18n import t
-from ui.i18n.locale import country_name
+from ui.i18n.locale import country_name, language_name
 
 __all__ = ["esc", "message", "rtl_language", "isolated", "local_parts", "citation_record", "stored_citation",
-           "cited_text", "TABLE_BUTTONS"]
+           "cited_text", "said", "Markup", "copy_citation", "TABLE_BUTTONS"]
 
 # A table's corner buttons: full screen only. Gradio's "Copy table data" is English in every page
 # language (a fixed string, not one of its translation keys).
@@ -48,6 +49,23 @@ def rtl_language(lang: str | None) -> bool:
 def message(text: str, kind: str = "info") -> str:
     """A short status line (kind: info, ok, error); `text` is already in the reader's language."""
     return f'<p class="kb-msg kb-{esc(kind)}" role="status" dir="auto">{esc(text)}</p>'
+
+
+class Markup(str):
+    """HTML built and escaped already (an isolated citation): `said` puts it in as it is."""
+
+
+def said(lang: str, key: str, **values: object) -> str:
+    """The catalogue's message `key` in `lang`, escaped, each text value in a `<bdi>`: inside a
+    sentence of the other direction (a Latin file name in an Arabic one) a value read as part of the
+    sentence has its words and the sentence's brackets and quote marks reordered around it. Numbers
+    (`n`, counts) are the language's own; `Markup` is put in as it is."""
+    marks = {k: f"\0{n}\0" for n, (k, v) in enumerate(values.items()) if isinstance(v, str)}
+    text = esc(t(lang, key, **{**values, **marks}))
+    for k, mark in marks.items():
+        value = values[k]
+        text = text.replace(mark, value if isinstance(value, Markup) else f"<bdi>{esc(value)}</bdi>")
+    return text
 
 
 def isolated(parts: Sequence[Part]) -> str:
@@ -120,3 +138,12 @@ def stored_citation(citation: str, title: str | None, city: str | None, country:
             out += [esc(citation[at:found]), f"<bdi>{esc(text)}</bdi>"]
             at = found + len(text)
     return f"<bdi>{''.join(out)}{esc(citation[at:])}</bdi>"
+
+
+def copy_citation(copy: Copy, lang: str) -> Markup:
+    """Another copy's citation ("also in"), written in `lang` as the card's own is, its parts isolated;
+    a translation's language named first, in `lang`."""
+    cited = isolated(local_parts(copy.title, copy.city, copy.country, copy.year, copy.page, copy.ocr, copy.section,
+                                 lang))
+    named = language_name(copy.language, lang)
+    return Markup(f"<bdi>{esc(named)}</bdi>{esc(t(lang, 'common.comma'))}{cited}" if named else cited)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ingest import same_words
-from kb.types import Chunk, Document
+from kb.types import Chunk, Copy, Document
 
-__all__ = ["citation", "citation_parts", "assemble", "section_path", "Part"]
+__all__ = ["citation", "citation_parts", "assemble", "section_path", "Part", "cited_copy"]
 
 # (text, own): `own` is a part of the document's (title, place, year, page, a section name), the rest
 # are the separators between them. Joined, the parts are the citation.
@@ -65,3 +65,12 @@ def citation(doc: Document, chunk: Chunk) -> str:
     parts = citation_parts(doc.title, meta.get("city"), meta.get("country"), meta.get("year"), chunk.page,
                            chunk.page in doc.ocr_pages, chunk.section)
     return "".join(text for text, _ in parts)
+
+
+def cited_copy(doc: Document, chunk: Chunk, translation: bool = False) -> Copy:
+    """A copy of a hit's passage in another document (a translation, naming its language), cited as
+    `citation` cites it, with the parts a page writes in its own language."""
+    meta = doc.metadata
+    return Copy(citation(doc, chunk), doc.title, meta.get("city"), meta.get("country"), meta.get("year"),
+                chunk.page, chunk.page in doc.ocr_pages, tuple(chunk.section),
+                chunk.language if translation else None)

@@ -15,7 +15,7 @@ import numpy as np
 
 from index import Query, gather, hybrid_search
 from kb.indexing.indexes import Indexes
-from kb.searching.citations import citation
+from kb.searching.citations import citation, cited_copy
 from kb.searching.copies import diversify
 from kb.searching.filters import allowed_ids
 from kb.searching.highlights import highlight as mark_highlights
@@ -250,6 +250,8 @@ class Searcher:
                     also_in=[citation(docs[doc_of[c]], chunks[c]) for c in copies.get(cid, [])]
                     + [f"{language_name(chunks[c].language)}, {citation(docs[doc_of[c]], chunks[c])}"
                        for c in translations.get(cid, [])],
+                    copies=[cited_copy(docs[doc_of[c]], chunks[c]) for c in copies.get(cid, [])]
+                    + [cited_copy(docs[doc_of[c]], chunks[c], translation=True) for c in translations.get(cid, [])],
                     ocr=chunk.page in doc.ocr_pages,
                 )
             )

@@ -7,18 +7,19 @@ from __future__ import annotations
 import html
 import re
 
-from kb.directory import Source
+from kb.directory import RosterMember, Source
 from kb.directory.roster import ExpectedSector, SectorCheck
 from kb.drafting.drafts import Draft, DraftItem
 from kb.drafting.framework import Section
 from kb.drafting.records import DraftSection
 from kb.searching.citations import citation, citation_parts
-from kb.types import Chunk, Document, Hit
+from kb.types import Chunk, Copy, Document, Hit
 from ui.cards import citation_text, result_cards
 from ui.directory_render import group_view, source_html
 from ui.i18n import t
+from ui.reader import reader_html
 from ui.render import draft_view
-from ui.render_base import stored_citation
+from ui.render_base import said, stored_citation
 
 TITLE = "خطة الوقاية المحلية"
 SCRIPT = "<script>alert(1)</script>"
@@ -78,6 +79,22 @@ def test_a_cards_citation_stays_escaped() -> None:
     assert "<bdi>&lt;i&gt;copy&lt;/i&gt;</bdi>" in also and text_of(also).endswith("<i>copy</i>")
 
 
+def test_also_in_cites_the_copy_as_the_card_cites_its_own_passage() -> None:
+    """QA, Spanish card: the citation said "pág. 1 (OCR)", the line under it "También en: …, p. 1 (OCR)"."""
+    cite = stored("Mesa de convivencia de San Telmo", None, "AR", None, 1, (), ocr=True)
+    copy = Copy(cite, "Mesa de convivencia de San Telmo", country="AR", page=1, ocr=True)
+    translated = Copy("Plan — Lyon", "Plan", city="Lyon", language="fr")
+    card = result_cards([hit(ocr=True, copies=[copy, translated], also_in=[cite, f"French, {translated.citation}"])],
+                        lambda _: None, "es")
+    also = re.findall(r'<p class="kb-citation kb-also" dir="ltr">.*?</p>', card)
+    assert also[0] == ('<p class="kb-citation kb-also" dir="ltr">También en: <bdi>Mesa de convivencia de San Telmo</bdi>'
+                       " — <bdi>Argentina</bdi>, <bdi>pág. 1 (OCR)</bdi></p>")
+    assert f"<bdi>{t('es', 'card.page_ocr', page='3')}</bdi>" in card.split("kb-also")[0]  # as the card's own says it
+    assert text_of(also[1]) == "También en: francés, Plan — Lyon"  # a translation's language named in Spanish
+    arabic = result_cards([hit(copies=[copy], also_in=[cite])], lambda _: None, "ar")
+    assert "<bdi>Mesa de convivencia de San Telmo</bdi> — <bdi>الأرجنتين</bdi>، <bdi>ص 1 (OCR)</bdi>" in arabic
+
+
 def item(cite: str, **meta: object) -> DraftItem:
     base = {"title": TITLE, "city": "Lyon", "country": "FR", "year": 2024, "section": ["Referral panel", "Intake"],
             "language": "ar"}
@@ -131,6 +148,27 @@ def test_a_directory_source_and_a_groups_example_isolate_their_citations_parts()
     example = one(group, r'<span class="kb-citation" dir="rtl">.*?</span>')
     assert example.startswith('<span class="kb-citation" dir="rtl"><bdi>خطة الوقاية المحلية</bdi> — <bdi>Lyon</bdi>، ')
     assert text_of(example) == citation_text(hit(), "ar")
+
+
+def test_latin_values_in_an_arabic_sentence_read_in_their_own_direction() -> None:
+    """QA, Arabic page: the quoted guidance's marks landed in the wrong places («education, …»), the download
+    link read "(تنزيل الأصل (network-ar-landscape-mapping.md": each value a sentence names is isolated."""
+    quote = "education, public health and social services"
+    check = SectorCheck(ExpectedSector("education", quote, "schools"), excerpts=[hit()])
+    seated = SectorCheck(ExpectedSector("police", "the police", "police"), [RosterMember("Prefecture <de> police", "police")])
+    group = group_view("Group", [], [check, seated], "ar", can_edit=False,
+                       guidance={"title": "Network guidance: forming a group", "page": 2})
+    assert f"«<bdi>{quote}</bdi>»" in group
+    assert "<bdi>Network guidance: forming a group</bdi>" in group
+    assert "<bdi>Prefecture &lt;de&gt; police</bdi>" in group  # escaped as before
+    doc = Document(1, "0" * 64, "network-ar-landscape-mapping.md", TITLE, "ar", "markdown", {}, "ready", "", "")
+    shown = reader_html(doc, [Chunk(7, 1, 0, "نص.", None, (), 0, 4, "ar")], 7, [], "ar",
+                        download=("/o/1", "network-ar-landscape-mapping.md"))
+    button = one(shown, r'<button class="kb-act kb-link kb-download".*?</button>')
+    assert "(<bdi>network-ar-landscape-mapping.md</bdi>)" in button
+    assert "<bdi>network-ar-landscape-mapping.md</bdi>" in one(shown, r'<p class="kb-meta">.*?</p>')
+    # in a left-to-right page too: an Arabic title in an English sentence
+    assert f"“<bdi>{TITLE}</bdi>”" in said("en", "group.draft", title=TITLE)
 
 
 def test_joined_parts_are_the_stored_citation() -> None:
