@@ -158,6 +158,14 @@ def test_pin_a_part_quoted_exactly_and_undo_a_removal(cat: Catalog) -> None:
     assert part.id != whole.id and part.text == "The mayor chairs it." and part.citation == whole.citation
     assert drafts.pin(d.id, "leadership", chunk, quote=" The mayor chairs it. ").id == part.id  # same text: no-op
     assert drafts.pinned(d.id, "leadership", c1, chunk.text).id == whole.id
+    # what the page asks before pinning: words held in an item of the section (spacing aside), or holding one
+    assert drafts.overlapping(d.id, "leadership", c1, "The board meets\nmonthly.  The mayor").id == whole.id
+    assert drafts.overlapping(d.id, "leadership", c1, "The board meets monthly. […] Minutes are public.").id == whole.id
+    assert drafts.overlapping(d.id, "leadership", c1 + 1, "The mayor chairs it.") is None  # another passage
+    assert drafts.overlapping(d.id, "plan", c1, "The mayor chairs it.") is None  # another section
+    only = drafts.pin(d.id, "plan", chunk, quote="The mayor chairs it.")
+    assert drafts.overlapping(d.id, "plan", c1, chunk.text).id == only.id  # the whole holds it
+    assert drafts.overlapping(d.id, "plan", c1, "Minutes are public.") is None
     with pytest.raises(DraftError, match="exactly"):
         drafts.pin(d.id, "leadership", chunk, quote="The mayor chairs the board.")
     note = drafts.add_note(d.id, "leadership", "Ours.")

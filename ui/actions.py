@@ -203,7 +203,9 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
     @kb_thread
     def similar(self, user: str | None, chunk_id: int, filters: Mapping[str, Any] | None = None, k: int = 10,
                 lang: str = "en", draft_id: Any = None) -> tuple[str, str, Shown]:
-        """Passages like an excerpt, from other documents, within the active filters."""
+        """Passages like an excerpt, from other documents, within the active filters. Finding none is
+        said once, in the panel, naming the filters when they are set ("0 passages like ..." above
+        "Nothing similar in other documents" blamed the collection for what the filters left out)."""
         self.check(user, "search")
         chunk = self.kb.chunk(int(chunk_id))
         if chunk is None:
@@ -211,7 +213,9 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         flt = check_filters(filters or {})
         hits = self.kb.similar(int(chunk_id), k=k, filters=flt or None)
         doc = self.kb.document(chunk.doc_id)
-        shown = Shown(hits, empty="search.nothing_similar", typed=False)
+        shown = Shown(hits, empty="search.nothing_similar_filtered" if flt else "search.nothing_similar", typed=False)
+        if not hits:
+            return self.cards(user, shown, lang, draft_id), "", shown
         key = "search.similar_filtered" if flt else "search.similar"
         status = t(lang, key, n=len(hits), title=doc.title if doc else "")
         return self.cards(user, shown, lang, draft_id), render.message(status), shown

@@ -186,12 +186,13 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
                          [c.draft_html, c.note, c.pin_draft, c.draft_sel], api_name="add_note")
 
         def changing_rows(lang: str, working: Any, request: gr.Request) -> list[Any]:
-            """The note, rename/delete and share rows, for a working draft this reader may change only."""
+            """The note, rename/delete and share rows, for a working draft this reader may change only;
+            the export buttons for one they may read."""
             shown = act.may_change_draft(user_of(request), working)
-            return [gr.Row(visible=shown)] * 3
+            return [gr.Row(visible=shown)] * 3 + [gr.Row(visible=act.may_export(user_of(request), working))]
 
-        c.working.change(guard(changing_rows), [c.lang, c.working], [c.note_row, c.draft_admin, c.share.row],
-                         api_name=False)
+        c.working.change(guard(changing_rows), [c.lang, c.working],
+                         [c.note_row, c.draft_admin, c.share.row, c.export_row], api_name=False)
         for btn, fmt in ((c.docx_btn, "docx"), (c.md_btn, "markdown"), (c.csl_btn, "csl-json")):
             btn.click(guard(h.exporter(fmt)), [c.lang, c.working, c.exports], [c.export_file, c.exports],
                       api_name=f"export_{fmt.replace('-', '_')}")

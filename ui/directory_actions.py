@@ -36,7 +36,7 @@ from ui import directory_render as view
 from ui.actions_base import BaseActions, UiError, kb_thread
 from ui.draft_actions import find_quote, highlighted_span, slug
 from ui.i18n import Msg, t
-from ui.render import item_citation_text
+from ui.render import draft_choices, draft_name, item_citation_text
 from ui.render_base import citation_record, cited_text, message
 
 __all__ = ["DirectoryActions", "FORM_FIELDS", "NETWORK_SCOPE"]
@@ -78,10 +78,12 @@ class DirectoryActions(BaseActions):
 
     @kb_thread
     def scope_choices(self, lang: str = "en", user: str | None = None) -> list[tuple[str, str]]:
-        """The network directory, then the directory of each draft the caller may see (kb.access.policy)."""
+        """The network directory, then the directory of each draft the caller may see (kb.access.policy),
+        each draft named as the draft menu names it (its city, "· #2" for a second of the same name), so
+        two drafts' directories are told apart; the menu's pin count left out."""
         drafts = self.kb.drafts.list(only=self.kb.draft_access.visible(self.caller(user)))
         return [(view.scope_label(None, lang), NETWORK_SCOPE)] + [
-            (view.scope_label(d.title, lang), str(d.id)) for d in drafts]
+            (view.scope_label(draft_name(label), lang), str(draft_id)) for label, draft_id in draft_choices(drafts)]
 
     def _edit_check(self, user: str | None, draft_id: int | None) -> str:
         role = self.role(user)
@@ -118,9 +120,11 @@ class DirectoryActions(BaseActions):
         found = self.kb.directory.search(query, k=50, filters=filters or {}, scope=draft_id)
         editable = self.may_edit_directory(user, role, draft_id)
         seat_draft = draft_id is not None and editable
+        # "add one from a search card ..." only for who may: a viewer is told it is empty, no more
+        empty = ("directory.no_match" if query or any((filters or {}).values())
+                 else "directory.empty" if editable else "directory.empty_read")
         html = view.entry_cards(self._seen(found, role), lang, can_edit=editable, can_seat=seat_draft,
-                                empty=t(lang, "directory.no_match" if query or any((filters or {}).values())
-                                        else "directory.empty"), notice=notice)
+                                empty=t(lang, empty), notice=notice)
         status = t(lang, "directory.found", n=len(found), query=query) if query else t(lang, "directory.count", n=len(found))
         if query and found and self.kb.directory.words_known(query) == 0:
             status += " " + t(lang, "directory.meaning_only")

@@ -9,7 +9,7 @@ from typing import Any
 from kb.access import LOCAL, Ticket, WorkspaceError, can
 from kb.drafting import ItemGone
 from kb.drafting.drafts import Draft, DraftError, DraftItem, Drafts
-from kb.drafting.excerpts import QUOTE_GAP, quote_span
+from kb.drafting.excerpts import QUOTE_GAP, quote_holds, quote_span
 from kb.drafting.export import FORMATS, export
 from kb.drafting.file_names import slug
 from ui import render
@@ -196,8 +196,17 @@ class DraftActions(BaseActions):
         self.check(user, "draft")
         self.require_draft(user, draft_id, edit=False, what="view")
         draft = self._draft(draft_id)
-        editable = draft is not None and self.kb.draft_access.can_edit(self.caller(user), draft.id)
+        if draft is None:  # "create one above" only for who may: a viewer is told none is shared yet
+            return render.draft_view(None, section_key, lang, editable=self.may_draft(user))
+        editable = self.kb.draft_access.can_edit(self.caller(user), draft.id)
         return render.draft_view(draft, section_key, lang, removed, editable=editable)
+
+    @kb_thread
+    def may_export(self, user: str | None, draft_id: Any) -> bool:
+        """Whether the export buttons are shown: only with a working draft this reader may read (with
+        none, each only said "Choose a draft to export")."""
+        draft = self._draft(draft_id)
+        return draft is not None and self.kb.draft_access.can_read(self.caller(user), draft.id)
 
     @kb_thread
     def card_states(self, draft_id: Any, chunk_ids: Sequence[int], lang: str = "en") -> dict[int, render.CardState]:
@@ -280,8 +289,13 @@ class DraftActions(BaseActions):
             doc = self.kb.document(chunk.doc_id)
             part = highlighted_quote(chunk.text, highlights, (doc.title if doc else "", *chunk.section))
         number, title = self._section_label(section_key, lang)
-        if self.drafts.pinned(int(draft.id), section_key, chunk.id, self.drafts.quoted(chunk, part)) is not None:
-            text = t(lang, "status.duplicate", number=str(number), section=title)
+        # the same words of this passage already in the section ("Pin", then "Pin highlighted sentences"):
+        # no second copy cited twice; said on the card, and what to do to pin the longer quotation
+        wanted = self.drafts.quoted(chunk, part)
+        there = self.drafts.overlapping(int(draft.id), section_key, chunk.id, wanted)
+        if there is not None:
+            held = quote_holds(there.text, wanted)  # else it holds what is there, and more
+            text = t(lang, "status.duplicate" if held else "status.overlap", number=str(number), section=title)
             return render.message(text, "info"), render.CardState(notice=text, notice_kind="info")
         self._do(lambda: self._drafts_of(user).pin(int(draft.id), section_key, chunk, quote=part))
         key = "status.pinned_part" if part else "status.pinned"

@@ -14,7 +14,7 @@ from ui import directory_render as view
 from ui.actions_base import UiError, kb_thread
 from ui.directory_actions import DirectoryActions
 from ui.i18n import Msg, t
-from ui.render_base import message
+from ui.render_base import Markup, message, said
 
 __all__ = ["GroupActions"]
 
@@ -27,14 +27,14 @@ class GroupActions(DirectoryActions):
         role = self.check(user, "search")
         self.require_draft(user, draft_id, edit=False, what="group")
         draft = self._draft(draft_id)
-        if draft is None:
-            return f'<p class="kb-empty">{t(lang, "group.no_draft")}</p>'
+        if draft is None:  # "choose or create a draft" only for who may start one
+            return f'<p class="kb-empty">{t(lang, "group.no_draft" if self.may_draft(user) else "group.no_draft_read")}</p>'
         def excerpts(expected: Any, city: str, k: int) -> list[Any]:
             return self.kb.sector_excerpts(expected.search, city, k, draft.id, words=expected.words)
 
         checks = self.kb.roster.check(draft.id, excerpts, draft.city)
         exp = self.kb.roster.expectations
-        return notice + view.group_view(t(lang, "group.draft", title=draft.title), self.kb.roster.members(draft.id),
+        return notice + view.group_view(Markup(said(lang, "group.draft", title=draft.title)), self.kb.roster.members(draft.id),
                                         checks, lang, can_edit=self.may_edit_directory(user, role, draft.id),
                                         guidance={"title": exp.title, "page": exp.page})
 

@@ -172,7 +172,9 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 c["rename_btn"] = gr.Button(L("draft.rename"), scale=1)
                 c["delete_ok"] = gr.Checkbox(label=L("common.sure"), scale=1)
                 c["delete_btn"] = gr.Button(L("draft.delete"), variant="stop", scale=1)
-            with gr.Row():
+            # shown once there is a working draft to export (ui.app: with none, each button only refused)
+            with gr.Row(visible=False, elem_id="kb-export-row") as export_row:
+                c["export_row"] = export_row
                 c["docx_btn"] = gr.Button(L("export.docx"), elem_id="kb-export-docx")
                 c["md_btn"] = gr.Button(L("export.markdown"), elem_id="kb-export-md")
                 c["csl_btn"] = gr.Button(L("export.csl"), elem_id="kb-export-csl")

@@ -147,9 +147,11 @@ def _item_html(item: DraftItem, lang: str, editable: bool = True) -> str:
 def draft_view(draft: Draft | None, section_key: str | None = None, lang: str = "en",
                removed: DraftItem | None = None, editable: bool = True) -> str:
     """A draft's sections and items; each item has up/down/remove buttons (`data-item`) when the
-    reader may change the draft (`editable`); after a removal, a line that undoes it."""
+    reader may change the draft (`editable`); after a removal, a line that undoes it. With no draft,
+    `editable` says whether the reader may start one: a reader who may not is not told to create one."""
     if draft is None:
-        return f'<div class="kb-empty" dir="{direction(lang)}">{esc(t(lang, "draft.none"))}</div>'
+        empty = "draft.none" if editable else "draft.none_read"
+        return f'<div class="kb-empty" dir="{direction(lang)}">{esc(t(lang, empty))}</div>'
     parts = [
         f'<h2 dir="auto">{esc(draft.title)}</h2>',
         # the default template's title in the page's language, as the export writes it; a city's own stays

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kb.audit.trail import record
-from kb.drafting.excerpts import excerpt_body, quotes_excerpt, reference, stored_excerpt
+from kb.drafting.excerpts import excerpt_body, quote_holds, quotes_excerpt, reference, stored_excerpt
 from kb.drafting.framework import (
     DEFAULT_FRAMEWORK,
     OTHER_SECTION,
@@ -215,6 +215,17 @@ class Drafts:
             (draft_id, section_key, chunk_id, text),
         ).fetchone()
         return item_from_row(row) if row else None
+
+    def overlapping(self, draft_id: int, section_key: str, chunk_id: int, text: str) -> DraftItem | None:
+        """The item of a section quoting this chunk whose words hold `text` or are held in it (spacing
+        aside; a quote's runs joined by QUOTE_GAP found in their order), if any: an excerpt pinned
+        whole and then its highlighted sentences, or the other way round, is the same passage cited
+        twice. `pin` still adds such a part (a drafter may mean it); the page asks this first."""
+        rows = self._db.execute(
+            "SELECT * FROM draft_items WHERE draft_id = ? AND section_key = ? AND chunk_id = ? AND kind = 'excerpt'"
+            " ORDER BY position, id", (draft_id, section_key, chunk_id)).fetchall()
+        return next((item_from_row(r) for r in rows if quote_holds(r["text"], text) or quote_holds(text, r["text"])),
+                    None)
 
     def add_note(self, draft_id: int, section_key: str, text: str) -> DraftItem:
         """Add the drafter's own text at the end of a section."""

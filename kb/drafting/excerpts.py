@@ -12,7 +12,7 @@ from kb.store.catalog import Catalog
 from kb.types import Chunk, Document, Hit
 
 __all__ = ["Reference", "QUOTE_GAP", "stored_excerpt", "excerpt_body", "quotes_excerpt", "quote_span",
-           "quoted_section", "reference"]
+           "quote_holds", "quoted_section", "reference"]
 
 # Between two quoted parts of one passage that are not next to each other: the words left out.
 QUOTE_GAP = " […] "
@@ -74,6 +74,13 @@ def quote_span(text: str, quote: str | None) -> tuple[int, int] | None:
         start = found.start() if start < 0 else start
         at = found.end()
     return (start, at) if start >= 0 else None
+
+
+def quote_holds(held: str, quote: str) -> bool:
+    """Whether a quotation `held` (a draft item's words) holds all of `quote`, spacing aside: each run
+    of `quote` found in it, in order (so a pinned passage holds its highlighted sentences, and
+    "A […] C" holds "A" and "A […] C")."""
+    return quote_span(" ".join(held.split()), " ".join(quote.split())) is not None
 
 
 def quoted_section(chunk: Chunk, quote: str | None) -> tuple[str, ...]:

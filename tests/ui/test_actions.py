@@ -339,6 +339,37 @@ def test_pinning_highlighted_sentences_quotes_those_only(act: Actions, tmp_path:
     status, _ = act.pin("ana", draft_id, "plan", chunk_id,
                         highlights=["Families are told.", "It meets weekly.", "Concerns go to the panel."])
     assert "Already in" in status
+    # "Pin" and then "Pin highlighted sentences" on one card: the sentences are in the passage pinned
+    # (cited twice, [1] and [1], without a word); the other way round, the whole holds what is there
+    act.pin("ana", draft_id, "coordination", chunk_id)
+    status, note = act.pin("ana", draft_id, "coordination", chunk_id, highlights=["It meets weekly."], lang="de")
+    assert "Schon in §5" in status and "nichts hinzugefügt" in note.notice
+    status, _ = act.pin("ana", draft_id, "coordination", chunk_id, quote="It meets\nweekly. The mayor")
+    assert "Already in §5" in status
+    assert len(act.drafts.get(draft_id).section("coordination").items) == 1
+    status, note = act.pin("ana", draft_id, "plan", chunk_id)  # holds the sentences pinned to §3
+    assert "Part of it is already in §3" in status and "remove that quotation first" in note.notice
+    assert len(act.drafts.get(draft_id).section("plan").items) == 1
+    act.pin("ana", draft_id, "plan", chunk_id, highlights=["The mayor chairs it."])  # words not there yet: added
+    assert len(act.drafts.get(draft_id).section("plan").items) == 2
+
+
+def test_a_reader_who_may_not_draft_is_not_told_to_create_one_nor_offered_exports_of_nothing(
+        act: Actions) -> None:
+    """A viewer with no draft saw "Create one above, or pin an excerpt", which they cannot do, and
+    export buttons that only said "Choose a draft to export"."""
+    view = act.view("vic", None, None, "es")
+    assert "Aún no se ha compartido ningún borrador con usted." in view and "Cree uno" not in view
+    assert "No draft yet. Create one above" in act.view("ana", None, None, "en")  # who may, is told how
+    assert not act.may_export("vic", None) and not act.may_export("ana", None)
+    act.kb.workspaces("ana").create("Lyon")
+    act.kb.workspaces("ana").set_member("Lyon", "vic", "viewer")  # nadia: a viewer of a workspace
+    assert "No draft has been shared with you yet." in act.view("vic", None, None, "en")
+    draft_id = act.create_draft("ana", "Lyon", "Plan")
+    assert act.may_export("vic", draft_id) and act.may_export("ana", draft_id)  # read, so exported
+    act.kb.workspaces("ana").create("Oslo")
+    other = act.create_draft("ana", "Oslo", "Plan")
+    assert not act.may_export("vic", other)  # not theirs to read
 
 
 def test_a_removed_item_comes_back_with_undo(act: Actions, tmp_path: Path) -> None:
@@ -393,6 +424,14 @@ def test_filters_speak_the_users_words_and_more_like_this_keeps_them(act: Action
     first = act.on_kb(lambda: act.kb.search("referral panel", k=3))[0]
     _, status, shown = act.similar("ana", first.chunk_id, {"city": ["Oslo"], "year_min": "2019"})
     assert shown.hits and {h.city for h in shown.hits} == {"Oslo"} and "within your filters" in status
+    # a filter that leaves no other document: said once, naming the filters ("0 passagem ..." above
+    # "Nada de semelhante noutros documentos" blamed the collection, and in the singular)
+    lyon = next(h for h in act.on_kb(lambda: act.kb.search("referral panel", k=3)) if h.city == "Lyon")
+    cards, status, shown = act.similar("ana", lyon.chunk_id, {"city": ["Lyon"]}, lang="pt")
+    assert not shown.hits and status == ""
+    assert "Nada de semelhante dentro dos seus filtros: retire um filtro" in cards and "noutros" not in cards
+    cards, status, _ = act.similar("ana", lyon.chunk_id, {"city": ["Lyon"]})
+    assert status == "" and "Nothing similar within your filters" in cards
 
 
 def test_a_search_no_passage_shares_a_word_with_says_so(act: Actions, tmp_path: Path) -> None:

@@ -373,6 +373,17 @@ def test_viewer_cannot_reach_coordinator_actions(browser: Any, roles_app: Runnin
             page.locator("#kb-remove, #kb-add-btn").count() == 0
             or not page.locator("#kb-remove").is_visible()
         )
+        # No draft, and none theirs to start: no export buttons that only refuse, no "create one above",
+        # and empty directory and group pages that do not tell them to add what they cannot
+        tab(page, "Drafting")
+        page.locator("#kb-draft", has_text="No draft has been shared with you yet.").wait_for()
+        assert page.locator("#kb-export-docx:visible, #kb-export-md:visible, #kb-export-csl:visible").count() == 0
+        tab(page, "Directory")
+        page.locator("#kb-dir-list", has_text="This directory has no entries yet.").wait_for()
+        assert "search card" not in page.inner_text("#kb-dir-list")
+        tab(page, "Leadership group")
+        page.locator("#kb-group", has_text="no leadership group to show").wait_for()
+        tab(page, "Search")
         shot(page, "viewer")
         page.locator("#kb-banner a.kb-sign-out", has_text="Sign out").click()
         page.locator("input[type=password]").wait_for()  # signed out: the sign-in form again

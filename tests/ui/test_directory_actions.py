@@ -163,6 +163,29 @@ def test_a_directory_search_on_words_no_entry_holds_says_it_shows_the_closest_in
     assert "closest in meaning" not in status
 
 
+def test_a_viewers_empty_directory_and_group_do_not_tell_them_to_add_what_they_cannot(act: Actions) -> None:
+    """A viewer was told to add an entry from a search card, a document's tables or a spreadsheet, and to
+    choose or create a draft for the group: none of which they may do."""
+    html, _ = act.directory_view("vic", "network", lang="fr")
+    assert "Cet annuaire n&#x27;a encore aucune entrée." in html and "Ajoutez-en" not in html
+    assert "Add one from a search card" in act.directory_view("ana", "network")[0]  # who may, is told how
+    assert "no leadership group to show" in act.group_view("vic", None)
+    assert "Choose or create a draft" not in act.group_view("vic", None)
+    assert "Choose or create a draft (Drafting tab)" in act.group_view("ana", None)
+
+
+def test_the_directory_menu_tells_drafts_of_the_same_name_apart_as_the_draft_menu_does(act: Actions) -> None:
+    """Two drafts titled alike read "City directory of the draft “Präventionsrahmen”" twice."""
+    first = act.create_draft("ana", "Villa Nueva", "Präventionsrahmen")
+    second = act.create_draft("ana", "Villa Nueva", "Präventionsrahmen")
+    elsewhere = act.create_draft("ana", "Larchmont Ridge", "Präventionsrahmen")
+    labels = dict((v, label) for label, v in act.scope_choices("de", "ana"))
+    assert labels[str(first)] != labels[str(second)]
+    assert f"Präventionsrahmen — Villa Nueva · #{second}" in labels[str(second)]
+    assert labels[str(elsewhere)].endswith("„Präventionsrahmen — Larchmont Ridge“")  # alone in its city: no number
+    assert all("(0)" not in label for label in labels.values())  # the draft menu's pin count left out
+
+
 def test_a_seat_without_a_sector_is_told_to_pick_one_from_the_list_or_other(act: Actions) -> None:
     draft = act.create_draft("ana", "Larchmont Ridge")
     with pytest.raises(UiError) as refused:  # a typed "Sport" reaches the server as no sector at all
