@@ -289,7 +289,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         return with_progress(progress, work)
 
     def pick_doc(lang, doc_id, request: gr.Request):
-        meta = act.metadata_of(user_of(request), doc_id)
+        meta = act.metadata_of(user_of(request), doc_id, lang)
         return [meta.get(k, [] if k in _MULTI_CHOICE else None) for k in META_FIELDS]
 
     def save_meta(lang, doc_id, form, request):

@@ -3,6 +3,7 @@ download) and the Add documents tab, each checked against the caller's role (no 
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -16,7 +17,7 @@ from kb.jobs.store import FINISHED, Job
 from kb.types import AddReport, FileOutcome
 from ui import render
 from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
-from ui.i18n import t
+from ui.i18n import t, theme_label, theme_tag
 from ui.i18n.kb_errors import metadata_error, outcome_reason
 from ui.uploads import stage_uploads
 
@@ -89,9 +90,10 @@ class LibraryActions(BaseActions):
         return render.message(text, "ok" if report.ok else "error")
 
     @kb_thread
-    def metadata_of(self, user: str | None, doc_id: int | None) -> dict[str, Any]:
+    def metadata_of(self, user: str | None, doc_id: int | None, lang: str = "en") -> dict[str, Any]:
         """The edit form's values for a document ({} when none is chosen, or the menu holds typed text
-        that names none)."""
+        that names none); its known themes by their names in `lang`, as the Library's table shows them
+        (the form showed "online-hate; digital-literacy" under "odio en línea; …")."""
         self.check(user, "edit")
         chosen = str(doc_id).strip() if doc_id is not None else ""
         doc = self.kb.document(int(chosen)) if chosen.isdigit() else None
@@ -102,6 +104,8 @@ class LibraryActions(BaseActions):
             value = meta.get(field.name)
             if field.kind == "year":  # a text box (a number box cannot be empty)
                 meta[field.name] = str(value or "")
+            elif field.name == "themes" and isinstance(value, list):
+                meta[field.name] = "; ".join(theme_label(str(v), lang) for v in value)
             elif field.kind == "list" and isinstance(value, list):  # a text box; "choices" stay lists (multi-select)
                 meta[field.name] = "; ".join(value)
         return meta
@@ -116,7 +120,7 @@ class LibraryActions(BaseActions):
         if doc is None:
             raise UiError("error.document_gone")
         merged = {k: v for k, v in doc.metadata.items() if k not in META_FIELDS}
-        merged.update(clean_form(form))
+        merged.update(tagged(clean_form(form)))
         check_metadata(merged)
         region = merged.get("region")
         known = self.kb.atlas.regions()
@@ -172,8 +176,9 @@ class LibraryActions(BaseActions):
             raise UiError("error.choose_files")
         # checked before any job: a wrong value would fail every file of the batch, and the person
         # would choose the files and fill the form again
-        check_metadata(clean_form(form))
-        if clean_form(form).get("title") and len(files) > 1:  # several documents would share one title
+        form = tagged(clean_form(form))
+        check_metadata(form)
+        if form.get("title") and len(files) > 1:  # several documents would share one title
             raise UiError("error.title_one_file", n=len(files))
         refused = [unsupported(Path(f).name) for f in files if not uploadable(Path(f).name)]
         files = [f for f in files if uploadable(Path(f).name)]
@@ -234,6 +239,16 @@ def unsupported(name: str) -> FileOutcome:
     """The outcome of an upload refused by its name (`uploadable`)."""
     return FileOutcome(path=name, outcome="failed", error_code="unknown_format",
                        reason=f"'{name}' does not have the name of a document format we read.")
+
+
+def tagged(form: dict[str, Any]) -> dict[str, Any]:
+    """A form's themes as stored: each one typed for a known theme, in any page language, as its tag
+    (`theme_tag`); ";" or the Arabic "؛" between them."""
+    themes = form.get("themes")
+    if not isinstance(themes, str):
+        return form
+    parts = [theme_tag(p) for p in re.split(r"[;؛]", themes) if p.strip()]
+    return {**form, "themes": "; ".join(dict.fromkeys(parts))}
 
 
 def check_metadata(meta: dict[str, Any]) -> None:

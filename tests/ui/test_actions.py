@@ -124,7 +124,7 @@ def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
     assert "1 added" in status and "1 failed" in status
     assert rows[0][:2] == ["a.txt", "added"] and rows[1][1] == "failed" and rows[1][2]
     doc = act.kb.documents()[0]
-    assert doc.metadata["themes"] == ["youth", "online hate"] and doc.metadata["year"] == 2019
+    assert doc.metadata["themes"] == ["youth", "online-hate"] and doc.metadata["year"] == 2019  # a known theme: its tag
     form = act.metadata_of("ana", doc.id)
     assert form["city"] == "Oslo" and form["year"] == "2019" and form["themes"] == "youth; online hate"
     with pytest.raises(UiError, match="Country: “Narnia” is not a country we know") as refused:
@@ -138,6 +138,21 @@ def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
     assert "to the trash" in act.remove("ana", doc.id, True)
     rows, choices, report = act.library("ana")
     assert rows == [] and choices == [] and "Last added: started" in report
+
+
+def test_themes_are_shown_by_their_names_and_stored_as_the_themes_they_name(act: Actions, tmp_path: Path) -> None:
+    """QA: the edit form showed "online-hate; digital-literacy" under a table saying "odio en línea; …",
+    and "grupo de liderazgo; derivación" typed on a Spanish page became two new themes the filters listed
+    beside "leadership group" and "referral" (filtering by those missed the document)."""
+    doc = write(tmp_path / "in", "plan.md", "# Plan\n\nThe panel meets on Mondays.\n")
+    act.add("ana", [doc], None, {**EMPTY_FORM, "themes": "Online Hate; youth-work"})
+    [stored] = act.kb.documents()
+    assert stored.metadata["themes"] == ["online-hate", "youth-work"]  # free text kept as typed
+    form = act.metadata_of("ana", stored.id, "es")
+    assert form["themes"] == "odio en línea; youth-work"
+    act.update_metadata("ana", stored.id, {**form, "themes": "grupo de liderazgo؛ DERIVACIÓN; odio en línea"}, "es")
+    assert act.kb.document(stored.id).metadata["themes"] == ["leadership-group", "referral", "online-hate"]
+    assert act.metadata_of("ana", stored.id, "ar")["themes"].count("؛") == 0  # one separator the parser reads
 
 
 def test_manifest_upload_and_hostile_names(act: Actions, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ import yaml
 
 __all__ = [
     "theme_name",
+    "theme_label",
+    "theme_tag",
     "region_name",
     "language_label",
     "LANGUAGES",
@@ -210,6 +213,38 @@ def region_name(value: str | None, lang: str) -> str:
         return country_name(code, lang)
     key = "region." + "_".join(value.casefold().split())
     return t(lang, key) if key in catalogue("en") else value
+
+
+def theme_label(tag: str, lang: str) -> str:
+    """A stored theme as a form shows it: a known theme by its name in `lang`, any other exactly as
+    stored (so saving the form again keeps it)."""
+    key = f"theme.{tag}"
+    return t(lang, key) if key in catalogue("en") else tag
+
+
+def theme_tag(text: str) -> str:
+    """A theme typed in a form, as stored: the tag of the known theme it names in any page language,
+    or is ("odio en línea", "Online Hate", "online-hate" -> "online-hate"), case and accents aside;
+    else as typed (themes are free text). A Spanish word typed for a known theme became a new theme
+    the filters listed beside it, and filtering by the theme missed the document."""
+    return _theme_tags().get(_folded(text), text.strip())
+
+
+@functools.lru_cache(maxsize=1)
+def _theme_tags() -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for key in catalogue("en"):
+        if key.startswith("theme."):
+            tag = key.removeprefix("theme.")
+            for name in (tag, tag.replace("-", " "), *(catalogue(lang).get(key) for lang in LANGUAGES)):
+                if isinstance(name, str):
+                    tags.setdefault(_folded(name), tag)
+    return tags
+
+
+def _folded(text: str) -> str:
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
 
 
 def theme_name(tag: str, lang: str) -> str:
