@@ -136,7 +136,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         language_out += directory_language_outputs(c)
 
         # --- the page language ---------------------------------------------------------------------
-        loaded = app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose],
+        loaded = app.load(guard(h.on_load), c.lang_pick, [*language_out, *drafts_out, c.draft_html, c.purpose, c.new_city],
                           js=DETECT_LANG_JS, api_name=False).then(None, c.lang_pick, None, js=APPLY_LANG_JS)
         c.lang_pick.input(None, c.lang_pick, None, js=APPLY_LANG_JS).then(
             guard(h.switch_language), [c.lang_pick, c.section, c.working, c.shown, c.suggest_shown, c.examples_shown,

@@ -149,6 +149,9 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.draft_sel: gr.Dropdown(choices=drafts, value=working),
             lay.draft_html: act.view(user_of(request), working, None, lang),
             lay.purpose: act.section_purpose(act.section_choices()[0][1], lang),
+            # a drafter of one workspace starts their drafts for its city (the box started empty,
+            # and a draft typed for another city went into their workspace all the same)
+            lay.new_city: act.home_city(user_of(request)),
         })
         return ups
 
@@ -236,7 +239,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         # said in words: with no title or city, the new draft looks like the one it replaces in the menu
         name = next((label for label, i in choices if i == new_id), "")
         gr.Info(t(lang, "draft.created", name=render.draft_name(name)), title=t(lang, "toast.done"))
-        return (new_id, *draft_updates(new_id, choices), act.view(user, new_id, section_key, lang), "", "")
+        return (new_id, *draft_updates(new_id, choices), act.view(user, new_id, section_key, lang), "",
+                act.home_city(user))
 
     def rename(lang, working, title, request: gr.Request):
         act.rename_draft(user_of(request), working, title, None)

@@ -159,7 +159,7 @@ def test_add_an_entry_from_a_search_card_and_see_it_with_its_source(alice: Any) 
     assert alice.locator("#kb-dir-list .kb-entry", has_text="Turning Point").count() == 1
 
 
-def test_import_a_csv_and_export_it_back_identical(alice: Any, app: RunningApp, tmp_path: Path) -> None:
+def test_import_a_csv_and_export_it_back_identical(alice: Any, app: RunningApp, tmp_path: Path, browser: Any) -> None:
     from kb.directory import Entry, Source, dump_csv
 
     tab(alice, "Drafting")
@@ -189,6 +189,19 @@ def test_import_a_csv_and_export_it_back_identical(alice: Any, app: RunningApp, 
     body = download(alice, app, "#kb-dir-export-file a")
     assert body.startswith("\ufeff".encode()) and body == csv_path.read_bytes()
     shot(alice, "directory-import-export")
+    # a drafter of one workspace finds its city in the new-draft box (it started empty, and a draft
+    # typed for another city went into their workspace all the same)
+    act = app.app.kb_actions
+    ws = act.on_kb(lambda: app.kb.workspaces().workspace_of(app.kb.drafts.list()[0].id))
+    act.on_kb(lambda: app.kb.workspaces("alice").set_member(ws, "alice", "drafter"))
+    again = signed_in(browser, app, "alice")  # a page of her own: the module's page keeps its state
+    try:
+        tab(again, "Drafting")
+        box = again.locator("#kb-new-city").locator("textarea, input").first
+        again.wait_for_function("(box) => box.value === 'Harrow Bend'", arg=box.element_handle())
+    finally:
+        again.context.close()
+        act.on_kb(lambda: app.kb.workspaces("alice").remove_member(ws, "alice"))
 
 
 def test_a_viewer_sees_no_contact_fields_of_a_non_public_entry(browser: Any, app: RunningApp) -> None:
