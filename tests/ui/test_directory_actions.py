@@ -207,6 +207,9 @@ def test_directory_and_group_changes_are_in_the_audit_trail_as_the_callers(act: 
     sheet = tmp_path / "entries.csv"
     sheet.write_text("name,sector\nOpen Line,health\n", encoding="utf-8")
     act.import_csv("ana", str(draft), str(sheet), False)
+    # an imported entry without a source is not said to be typed in (QA: "Saisie à la main ; sans source")
+    listed, _ = act.directory_view("ana", str(draft), lang="fr")
+    assert "Sans document source : saisie à la main ou importée d&#x27;un tableur." in listed
     act.export_directory("ana", str(draft), "csv")
     act.add_seat("ana", draft, "Larchmont Ridge Police", "police", "observer", "", "en")
     line = next(e for e in act.kb.directory.entries(draft) if e.name == "Open Line")
