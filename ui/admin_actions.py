@@ -34,7 +34,7 @@ __all__ = ["AdminActions", "WorkspaceActions", "TRASH_COLUMNS", "AUDIT_COLUMNS",
 
 TRASH_COLUMNS = ("kind", "id", "title", "source", "removed_by", "removed_at", "purge_after")
 AUDIT_COLUMNS = ("at", "actor", "action", "target", "detail")
-ACCOUNT_COLUMNS = ("user", "role", "state")
+ACCOUNT_COLUMNS = ("user", "role", "workspaces", "state")
 WORKSPACE_COLUMNS = ("name", "members")
 EXPORT_MINUTES = 15
 
@@ -132,8 +132,19 @@ class AdminActions(BaseActions):
 
     @kb_thread
     def account_rows(self, user: str | None, lang: str = "en") -> list[list[Any]]:
+        """Each account: its name, its role on the network, the workspaces it drafts or reads in (a
+        viewer who drafts for their city read as a viewer only), whether it may sign in."""
         self._accounts_file(user)
-        return [[u.name, t(lang, f"role.{u.role}"), t(lang, "accounts.inactive" if u.disabled else "accounts.active")]
+        ws = self.kb.workspaces()
+        names = {w.id: w.name for w in ws.list()}
+        semicolon = t(lang, "common.semicolon")
+
+        def places(name: str) -> str:
+            return semicolon.join(f"{names[i]} ({t(lang, f'workspaces.{r}')})"
+                                  for i, r in sorted(ws.memberships(name).items()) if i in names)
+
+        return [[u.name, t(lang, f"role.{u.role}"), places(u.name),
+                 t(lang, "accounts.inactive" if u.disabled else "accounts.active")]
                 for u in sorted(self.users.values(), key=lambda u: u.name)]
 
     @kb_thread

@@ -855,6 +855,30 @@ def test_account_changes_from_the_command_line_reach_a_running_server(tmp_path: 
             single.close()
 
 
+def test_the_accounts_panel_says_where_each_account_drafts_or_reads(tmp_path: Path) -> None:
+    """QA: the panel listed pedro, a drafter of Villa Nueva, as a "lector" (his role on the network) and
+    nothing more."""
+    from kb import KnowledgeBase
+    from kb.access import add_user, load_users
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    path = tmp_path / "home" / "users.json"
+    for name, role in (("ana", "coordinator"), ("pedro", "viewer"), ("vic", "viewer")):
+        add_user(path, name, role, f"{name}-password-1", iterations=1000)
+    act = Actions(kb, load_users(kb.settings.home))
+    try:
+        act.workspace_action("ana", "create", "Villa Nueva")
+        act.workspace_action("ana", "create", "Lyon")
+        act.workspace_action("ana", "member", "Villa Nueva", "pedro", "drafter")
+        act.workspace_action("ana", "member", "Lyon", "pedro", "viewer")
+        rows = {r[0]: r for r in act.account_rows("ana", "es")}
+        assert rows["pedro"][1:] == ["lector", "Villa Nueva (redactor); Lyon (lector)", "Activa"]
+        assert rows["vic"][2] == "" and rows["ana"][2] == ""
+    finally:
+        act.close()
+        kb.close()
+
+
 def test_a_draft_shared_for_reading_offers_its_reader_no_changing_controls(tmp_path: Path) -> None:
     """QA: Oued Nour's drafter reading Puerto Almendral's shared draft saw "Add note", "Rename", "Delete"
     and "Share", each only refusing: they show only for a working draft the reader may change."""
