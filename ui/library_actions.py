@@ -259,8 +259,5 @@ def check_metadata(meta: dict[str, Any]) -> None:
 
 
 def summary(report: dict[str, Any], lang: str) -> str:
-    """"1 added, 0 updated, 0 unchanged, 1 failed" in the reader's language, each count with its own
-    plural form ("1 fallido", not "1 fallidos")."""
-    counts = report.get("summary") or {}
-    return t(lang, "outcome.summary", **{k: t(lang, f"outcome.count.{k}", n=int(counts.get(k, 0)))
-                                         for k in ("added", "updated", "unchanged", "failed")})
+    """A report's counts in words (`render.outcome_summary`)."""
+    return render.outcome_summary(report.get("summary") or {}, lang)

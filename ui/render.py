@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -25,6 +25,7 @@ from ui.render_base import citation_record, cited_text, esc, message, rtl_langua
 __all__ = [
     "esc",
     "choice_name",
+    "outcome_summary",
     "download_link",
     "download_links",
     "highlight",
@@ -292,12 +293,18 @@ def outcome_rows(report: dict[str, Any] | None, lang: str = "en") -> list[list[A
     ]
 
 
+def outcome_summary(counts: Mapping[str, Any], lang: str = "en") -> str:
+    """"1 added, 0 updated, 0 unchanged, 1 failed" in the reader's language, each count with its own
+    plural form ("1 fallido", not "1 fallidos")."""
+    return t(lang, "outcome.summary", **{k: t(lang, f"outcome.count.{k}", n=int(counts.get(k, 0)))
+                                         for k in ("added", "updated", "unchanged", "failed")})
+
+
 def report_html(run: dict[str, Any] | None, lang: str = "en") -> str:
     """The last ingest run: when, and how many files had each outcome."""
     if not run:
         return f'<div class="kb-empty">{esc(t(lang, "library.no_documents"))}</div>'
-    summary = (run.get("report") or {}).get("summary") or {}
-    counts = t(lang, "outcome.summary", **{k: int(summary.get(k, 0)) for k in ("added", "updated", "unchanged", "failed")})
+    counts = outcome_summary((run.get("report") or {}).get("summary") or {}, lang)
     text = t(lang, "library.last_ingest", started=date_time(run.get("started_at"), lang),
              finished=date_time(run.get("finished_at"), lang), counts=counts)
     return f'<p class="kb-report" dir="{direction(lang)}">{esc(text)}</p>'

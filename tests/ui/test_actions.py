@@ -138,6 +138,7 @@ def test_add_form_edit_and_remove(act: Actions, tmp_path: Path) -> None:
     assert "to the trash" in act.remove("ana", doc.id, True)
     rows, choices, report = act.library("ana")
     assert rows == [] and choices == [] and "Last added: started" in report
+    assert "1 added, 0 updated, 0 unchanged, 1 failed." in report  # the counts named (QA: ": 1, 0, 0, 1.")
 
 
 def test_themes_are_shown_by_their_names_and_stored_as_the_themes_they_name(act: Actions, tmp_path: Path) -> None:
