@@ -43,3 +43,20 @@ def test_a_pdf_sentence_wrapped_over_lines_is_highlighted_whole() -> None:
     assert split_sentences(text, wrapped=True)[:2] == ["Die Beratung folgt vier Phasen.", "Nachsorge"]
     assert split_sentences(text, wrapped=True)[-1] == "• Kontakte zur Familie"
     assert "Person neue Bindungen aufbaut." in split_sentences(text)  # a DOCX's lines are its paragraphs
+
+
+def test_a_full_stop_after_an_initial_or_an_abbreviation_does_not_end_the_sentence() -> None:
+    """QA: on Haselwerder's first page the highlight and the pinned quote stopped at "Brückenschlag
+    Haselwerder e." (the association's "e. V."); a sentence still ends at a full stop before a capital."""
+    text = ("Die Stadt Haselwerder hat 2020 gemeinsam mit dem freien Träger „Brückenschlag Haselwerder e. V.“ "
+            "das Programm aufgebaut. Das Programm richtet sich z. B. an Jugendliche. Dr. Lenz leitet es. "
+            "It costs 5 000 EUR. Another sentence.")
+    assert split_sentences(text, wrapped=True) == [
+        "Die Stadt Haselwerder hat 2020 gemeinsam mit dem freien Träger „Brückenschlag Haselwerder e. V.“ "
+        "das Programm aufgebaut.",
+        "Das Programm richtet sich z. B. an Jugendliche.",
+        "Dr. Lenz leitet es.",
+        "It costs 5 000 EUR.",
+        "Another sentence.",
+    ]
+    assert split_sentences("Plan B. Next steps follow.\nA heading") == ["Plan B. Next steps follow.", "A heading"]

@@ -29,22 +29,38 @@ __all__ = ["DENSE_HIGHLIGHT_BUDGET_S", "split_sentences", "highlight", "one_line
 DENSE_HIGHLIGHT_BUDGET_S = 1.0  # time allowed for embedding sentences of cross-lingual hits
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+|\n+")
+# A word its full stop abbreviates: an initial ("e. V.", "J. Smith") or a common title or short form.
+_ABBREVIATION = re.compile(r"(?:^|[\s(\[„“\"'«])(?:\w|Dr|Dra|Mr|Mrs|Ms|Mme|Sr|Sra|St|Nr|No|Art|Abs|bzw|ca|vgl|etc|pp?)\.$",
+                           re.IGNORECASE)
 
 
 def split_sentences(text: str, wrapped: bool = False) -> list[str]:
     """Sentences of a chunk, verbatim (so the UI can find them in the text to mark them). Every line
     is one at least (a heading, a list item, a table row), except, when `wrapped` (a PDF's, a text
     file's passage: `ingest.wraps.lines_may_wrap`), a line its page wrapped mid-sentence: a highlight
-    once ended at "...werden und die" where the sentence went on "\nPerson neue Bindungen aufbaut."."""
-    joined = soft_wraps(text) if wrapped else text  # the same length: its pieces' offsets hold in `text`
-    out, at = [], 0
-    for piece in _SENTENCE_END.split(joined):
-        start = joined.index(piece, at)
-        at = start + len(piece)
-        sentence = text[start:at].strip()
-        if sentence:
-            out.append(sentence)
+    once ended at "...werden und die" where the sentence went on "\nPerson neue Bindungen aufbaut.".
+    A full stop after an initial or an abbreviation ("Haselwerder e. V.", "z. B. die", "Dr. Lenz") or
+    before a lower-case word does not end one: a highlight once stopped at "Haselwerder e."."""
+    joined = soft_wraps(text) if wrapped else text  # the same length: its offsets hold in `text`
+    out: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(joined):
+        if "\n" not in m.group() and _goes_on(joined[start:m.start()], joined[m.end():m.end() + 1]):
+            continue
+        _keep(out, text[start:m.start()])
+        start = m.end()
+    _keep(out, text[start:])
     return out
+
+
+def _goes_on(before: str, next_char: str) -> bool:
+    """Whether a full stop ends an abbreviation rather than the sentence `before` (see split_sentences)."""
+    return before.endswith(".") and (next_char.islower() or next_char.isdigit() or bool(_ABBREVIATION.search(before)))
+
+
+def _keep(out: list[str], piece: str) -> None:
+    if piece.strip():
+        out.append(piece.strip())
 
 
 def body_text(text: str, headings: Sequence[str]) -> str:
