@@ -29,6 +29,7 @@ from ui.i18n import Msg, t
 from ui.jobs_actions import JobActions
 from ui.library_actions import LibraryActions
 from ui.reader import reader_html
+from ui.render_base import said, said_message
 from ui.uploads import safe_filename
 
 __all__ = ["Actions", "UiError", "Shown", "FILTER_FIELDS", "YEAR_FILTERS", "META_FIELDS", "BATCH_FIELDS",
@@ -59,8 +60,11 @@ class Shown:
     said: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
 
     def status(self, lang: str) -> str:
-        """The status line that came with these cards, in `lang` ("" when there was none)."""
-        return render.message(" ".join(t(lang, key, **dict(values)) for key, values in self.said)) if self.said else ""
+        """The status line that came with these cards, in `lang` ("" when there was none); the query and
+        other values isolated (`said`: on an Arabic page a German question's "?" jumped to its front)."""
+        if not self.said:
+            return ""
+        return said_message(" ".join(said(lang, key, **dict(values)) for key, values in self.said))
 
     def hit(self, chunk_id: int) -> Hit | None:
         return next((h for h in self.hits if h.chunk_id == chunk_id), None)

@@ -27,7 +27,7 @@ from ui.i18n import t
 from ui.i18n.locale import country_name, language_name
 
 __all__ = ["esc", "message", "rtl_language", "isolated", "local_parts", "citation_record", "stored_citation",
-           "cited_text", "said", "Markup", "copy_citation", "TABLE_BUTTONS"]
+           "cited_text", "said", "said_message", "Markup", "copy_citation", "TABLE_BUTTONS"]
 
 # A table's corner buttons: full screen only. Gradio's "Copy table data" is English in every page
 # language (a fixed string, not one of its translation keys).
@@ -49,6 +49,11 @@ def rtl_language(lang: str | None) -> bool:
 def message(text: str, kind: str = "info") -> str:
     """A short status line (kind: info, ok, error); `text` is already in the reader's language."""
     return f'<p class="kb-msg kb-{esc(kind)}" role="status" dir="auto">{esc(text)}</p>'
+
+
+def said_message(html: str, kind: str = "info") -> str:
+    """`message` for a sentence already escaped with its values isolated (`said`)."""
+    return f'<p class="kb-msg kb-{esc(kind)}" role="status" dir="auto">{html}</p>'
 
 
 class Markup(str):

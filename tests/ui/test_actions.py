@@ -789,6 +789,9 @@ def test_a_search_status_is_said_again_in_a_new_page_language(act: Actions, tmp_
     assert "multi-agency panel" in status and shown.status("fr") == status
     german = shown.status("de")
     assert "multi-agency panel" in german and german != status and german.startswith("<")
+    # on an Arabic page the Latin query reads in its own direction (QA: "«?Wie werden …»")
+    _, arabic, _ = act.search("vic", "Wie wird verwiesen?", {}, lang="ar")
+    assert "«<bdi>Wie wird verwiesen?</bdi>»" in arabic
     _, said, shown = act.search("vic", "  ", {}, lang="pt")  # the button with an empty box says what to do (QA)
     assert said == shown.status("pt") and "Escreva" in said and 'role="status"' in said
 
