@@ -168,7 +168,8 @@ def build_overview(
         facet_counts: facet key ("language", "country", "doc_type", "year") -> (value, documents).
         per_language: (chunk language, section key) -> labelled chunks; totals: section key -> labelled chunks.
     """
-    languages = [v for v, _ in facet_counts.get("language", [])]
+    # no gap "in an unknown language": a reader cannot look for documents written in no language
+    languages = [v for v, _ in facet_counts.get("language", []) if v != "und"]
     gaps = _gaps(sections, sorted(languages, key=language_name), per_language, totals, cities)
     notes = list(notes)
     if documents and not cities:

@@ -68,3 +68,14 @@ def test_no_city_metadata_says_how_to_add_it(hash_kb: Any, tmp_path: Any) -> Non
     assert hash_kb.cities() == [] and ov.heat == ()
     assert [n.kind for n in ov.notes] == ["no_city_metadata"]
     assert "kb set DOC city=" in ov.notes[0].text
+
+
+def test_the_overview_names_no_gap_in_an_unknown_language() -> None:
+    """QA: "Aucun document en und ne traite de « Groupe de pilotage … »": a file whose language could not
+    be told ("und") made a gap no reader can fill."""
+    from kb.atlas.overview import build_overview
+
+    ov = build_overview(documents=4, chunks=9, labelled=6, facet_counts={"language": [("en", 3), ("und", 1)]},
+                        sections=[("plan", "Prevention plan"), ("leadership", "Leadership group")], cities=[],
+                        no_city_documents=4, per_language={("en", "plan"): 2}, totals={"plan": 2, "leadership": 1})
+    assert [(g.kind, g.section, g.language) for g in ov.gaps] == [("language", "leadership", "en")]
