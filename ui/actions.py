@@ -25,7 +25,7 @@ from ui.admin_actions import AdminActions, WorkspaceActions
 from ui.atlas_actions import AtlasActions
 from ui.draft_actions import DraftActions
 from ui.group_actions import GroupActions
-from ui.i18n import Msg, t
+from ui.i18n import Msg, t, theme_tag
 from ui.jobs_actions import JobActions
 from ui.library_actions import LibraryActions
 from ui.reader import reader_html
@@ -162,6 +162,17 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
     def facets(self) -> dict[str, list[str]]:
         return self.kb.facets()
 
+    def _stored_themes(self, filters: dict[str, Any]) -> dict[str, Any]:
+        """The filters with each chosen theme as every value it is stored as: the menu offers a theme
+        once (`ui.handlers.filter_choices`), but a document may hold it by its name in a language
+        ("derivación", typed before names were read as themes) or by its tag ("referral")."""
+        chosen = filters.get("themes")
+        if not chosen:
+            return filters
+        tags = {theme_tag(str(v)) for v in (chosen if isinstance(chosen, list) else [chosen])}
+        stored = [v for v in self.facets().get("themes", []) if theme_tag(v) in tags]
+        return {**filters, "themes": sorted(tags | set(stored))}
+
     def cards(self, user: str | None, shown: Shown, lang: str = "en", draft_id: Any = None,
               notes: Mapping[int, render.CardState] | None = None) -> str:
         """The cards of `shown`, each saying where the working draft quotes it, with the buttons
@@ -186,7 +197,7 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         listed "also in" (kb.searching.translations)."""
         self.check(user, "search")
         query = (query or "").strip()
-        flt = check_filters(filters)
+        flt = self._stored_themes(check_filters(filters))
         profile = self.checked_profile(prefer) if prefer else None
         if not query:  # said in the status line too: the page already shows these words, so a click looked lost
             shown = Shown(empty="search.type_something", said=(("search.type_something", ()),))
@@ -214,7 +225,7 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         chunk = self.kb.chunk(int(chunk_id))
         if chunk is None:
             raise UiError("error.excerpt_gone")
-        flt = check_filters(filters or {})
+        flt = self._stored_themes(check_filters(filters or {}))
         hits = self.kb.similar(int(chunk_id), k=k, filters=flt or None)
         doc = self.kb.document(chunk.doc_id)
         shown = Shown(hits, empty="search.nothing_similar_filtered" if flt else "search.nothing_similar", typed=False)

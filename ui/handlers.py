@@ -23,7 +23,7 @@ from ui.card_events import make_card_handlers
 from ui.directory import directory_language_updates
 from ui.draft_actions import AUTO_SECTION
 from ui.form_handlers import form_handler, user_of
-from ui.i18n import LANGUAGES, direction, language_label, normalize, region_name, t, theme_name
+from ui.i18n import LANGUAGES, direction, language_label, normalize, region_name, t, theme_name, theme_tag
 from ui.i18n import label as L
 from ui.i18n.locale import country_name
 from ui.layout import CHOICE_FIELDS, Layout
@@ -56,6 +56,9 @@ def filter_choices(act: Actions, lang: str) -> dict[str, list[tuple[str, str]]]:
     German, English")."""
     facets = act.facets()
     out = {k: [(_label(k, v, lang), v) for v in facets.get(k, [])] for k in FILTER_FIELDS}
+    if "themes" in out:  # a theme stored by its name ("derivación") and by its tag is one choice
+        tags = dict.fromkeys(theme_tag(v) for v in facets.get("themes", []))
+        out["themes"] = [(_label("themes", tag, lang), tag) for tag in tags]
     for key in ("country", "language", "region"):
         if key in out:
             out[key].sort(key=lambda pair: fold(pair[0]))  # "Égypte" with the E's

@@ -462,6 +462,24 @@ def test_a_search_no_passage_shares_a_word_with_says_so(act: Actions, tmp_path: 
     assert act.kb.words_known("panel xqzvbnmplk") == 0.5
 
 
+def test_a_theme_stored_by_its_name_and_by_its_tag_is_one_filter_choice_that_finds_both(
+    act: Actions, tmp_path: Path
+) -> None:
+    """QA: after "derivación" was saved as a theme of its own (before names were read as themes), the
+    Temas filter listed "derivación" twice, and choosing one missed the other's documents."""
+    from ui.handlers import filter_choices
+
+    act.add("ana", [write(tmp_path / "in", "a.txt", "Referral\n\nConcerns go to the multi-agency panel.")], None,
+            {**EMPTY_FORM, "themes": "referral"})
+    act.add("ana", [write(tmp_path / "in", "b.txt", "Derivación\n\nLas dudas van a la mesa de derivación.")], None,
+            EMPTY_FORM)
+    old = next(d for d in act.kb.documents() if d.source == "b.txt")
+    act.kb.update_metadata(old.id, {**old.metadata, "themes": ["derivación"]})  # as stored by the old form
+    assert filter_choices(act, "es")["themes"] == [("derivación", "referral")]
+    _, _, shown = act.search("vic", "panel derivación", {"themes": ["referral"]}, lang="es")
+    assert {h.source for h in shown.hits} == {"a.txt", "b.txt"}
+
+
 def test_language_and_country_filters_are_in_the_order_of_their_names(act: Actions, tmp_path: Path) -> None:
     from ui.handlers import filter_choices
 
