@@ -128,7 +128,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         library_out = [c.table, c.library_list, c.doc_sel, c.report, c.reread_btn]
         language_out = [c.lang, c.lang_pick, c.intro, c.banner, c.search_tab, c.drafting_tab, c.library_tab, c.add_tab,
                         c.query, c.pin_section,
-                        c.section_sel, c.table, c.library_list, c.outcomes, *filter_list,
+                        c.section_sel, c.table, c.library_list, c.outcomes, c.outcomes_list, *filter_list,
                         *[f[k] for f in (c.edit, c.add_meta) for k in CHOICE_FIELDS], *c.drafter_rows]
         drafts_out = [c.working, c.pin_draft, c.draft_sel]
         card_out = [c.results, c.search_status, c.shown, c.suggestions, c.suggest_status, c.suggest_shown,
@@ -229,7 +229,8 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         ).then(*trash_listing, api_name=False)
         c.add_btn.click(
             guard(h.add), [c.lang, c.uploads, c.manifest, *add_list],
-            [c.add_status, c.outcomes, c.uploads, c.manifest, *add_list], api_name="add_documents", **WRITE,
+            [c.add_status, c.outcomes, c.outcomes_list, c.uploads, c.manifest, *add_list], api_name="add_documents",
+            **WRITE,
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )

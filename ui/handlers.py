@@ -132,6 +132,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             # Library's table is sent with its rows on a switch, below); the last batch's outcomes
             # stay in the upload jobs panel below it
             lay.outcomes: gr.Dataframe(value={"data": [], "headers": render.outcome_headers(lang)}),
+            lay.outcomes_list: "",
         }
         for key, choices in filter_choices(act, lang).items():
             ups[lay.filters[key]] = gr.Dropdown(choices=choices)
@@ -332,7 +333,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         cleared = [[] if k in _MULTI_CHOICE else "" for k in BATCH_FIELDS]
         # headers again: given rows alone, Gradio would fall back to the layout's untranslated keys
         return (status + render.message(t(lang, "add.form_cleared")),
-                gr.Dataframe(value=rows, headers=render.outcome_headers(lang)), None, None, *cleared)
+                gr.Dataframe(value=rows, headers=render.outcome_headers(lang)), render.outcome_list(rows, lang),
+                None, None, *cleared)
 
     cards = make_card_handlers(gr, act, lay)
     return SimpleNamespace(

@@ -227,6 +227,8 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 # "passages" / "passagens" fit on one line
                 column_widths=["16%", "8%", "42%", "9%", "6%", "7%", "12%"],
             )
+            # the outcomes as a list on a phone, in the table's place (ui.render.outcome_list, app.css)
+            c["outcomes_list"] = gr.HTML(elem_id="kb-outcomes-list")
             build_jobs_panel(gr, c)  # the latest uploads and `kb add` runs, as jobs (ui.jobs_ui)
     # An original asked for from a card or the reader, under its own name (the page clicks it for you).
     c["original_file"] = gr.File(label=L("card.download"), elem_id="kb-original-file", interactive=False,

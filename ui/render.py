@@ -26,6 +26,7 @@ __all__ = [
     "esc",
     "choice_name",
     "outcome_summary",
+    "outcome_list",
     "download_link",
     "download_links",
     "highlight",
@@ -271,6 +272,21 @@ def library_list(rows: Sequence[Sequence[Any]], lang: str = "en") -> str:
                                            cell["ocr"], cell["status"], cell["updated"]) if x)
         items.append(f'<li><strong dir="auto">{esc(cell["title"])}</strong><span class="kb-meta">{esc(facts)}</span>'
                      f'<span class="kb-meta">{esc(more)}</span></li>')
+    return f'<ul class="kb-library-list">{"".join(items)}</ul>' if items else ""
+
+
+def outcome_list(rows: Sequence[Sequence[Any]], lang: str = "en") -> str:
+    """An upload's outcome rows (`outcome_rows`) as a list, for a phone: app.css shows it instead of
+    the table below 720 px, where seven columns cut their headers to "archiv | res | pas". A file a
+    line: its name and outcome, then why, then its passages, pages, language and title."""
+    heads = dict(zip(OUTCOME_HEADERS, outcome_headers(lang), strict=True))
+    items = []
+    for row in rows:
+        cell = dict(zip(OUTCOME_HEADERS, row, strict=True))
+        facts = " · ".join(f"{heads[k]}: {cell[k]}" for k in ("chunks", "pages", "language", "title") if cell[k] not in ("", None))
+        why = f'<span class="kb-meta" dir="auto">{esc(cell["reason"])}</span>' if cell["reason"] else ""
+        items.append(f'<li><bdi><strong>{esc(cell["file"])}</strong></bdi> — {esc(cell["outcome"])}{why}'
+                     f'{f"<span class=kb-meta>{esc(facts)}</span>" if facts else ""}</li>')
     return f'<ul class="kb-library-list">{"".join(items)}</ul>' if items else ""
 
 

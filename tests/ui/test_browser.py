@@ -138,6 +138,15 @@ def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_
         "#kb-outcomes"
     )
     shot(page, "add-documents")
+    assert not page.locator("#kb-outcomes-list").is_visible()  # the table's stand-in on a phone only
+    page.set_viewport_size({"width": 390, "height": 844})  # where seven columns cut their headers
+    try:
+        listing = page.locator("#kb-outcomes-list li", has_text="Monitoring plan.pdf")
+        listing.wait_for()
+        assert "added" in listing.inner_text() and not page.locator("#kb-outcomes").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
     tab(page, "Library")
     page.locator("#kb-library", has_text="Monitoring plan.pdf").wait_for()
     assert "pdf" in page.inner_text("#kb-library").lower() and "Monitoring plan for Harrow, 2024" in page.inner_text(

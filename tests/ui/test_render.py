@@ -11,6 +11,7 @@ from ui.render import (
     draft_name,
     esc,
     highlight,
+    outcome_list,
     outcome_rows,
     result_cards,
 )
@@ -346,3 +347,15 @@ def test_every_detail_key_the_product_records_has_a_label_in_every_language() ->
         labels = catalogue(lang)
         missing = sorted(k for k in keys if f"field.{k}" not in labels and f"audit.field.{k}" not in labels)
         assert missing == [], (lang, missing)
+
+
+def test_an_uploads_outcomes_read_as_a_list_on_a_phone() -> None:
+    """At 390 px the seven-column outcomes table cut its headers to "archiv | res | pas": a phone gets a
+    list instead, in the page language, everything escaped."""
+    report = {"files": [{"path": "<b>plan</b>.pdf", "outcome": "added", "chunks": 4, "pages": 2, "language": "es",
+                         "title": "Plan"},
+                        {"path": "datos.csv", "outcome": "failed", "error_code": "data_file", "reason": "x"}]}
+    html = outcome_list(outcome_rows(report, "es"), "es")
+    assert html.count("<li>") == 2 and "&lt;b&gt;plan&lt;/b&gt;.pdf" in html and "<b>plan" not in html
+    assert "añadido" in html and "pasajes: 4" in html and "Es una tabla de datos (CSV)" in html
+    assert outcome_list([], "es") == ""
