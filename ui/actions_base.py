@@ -155,7 +155,7 @@ class BaseActions:
         return fn()
 
     def close(self) -> None:
-        """Stop the job worker after its current file (its job resumes at the next start)."""
+        """Stop the job worker (its job resumes at the next start, from the file it was on)."""
         self.jobs_worker.stop()
 
     def role(self, user: str | None) -> str:

@@ -57,7 +57,7 @@ class JobActions(BaseActions):
 
     @kb_thread
     def cancel_job(self, user: str | None, job_id: object, lang: str = "en") -> str:
-        """Cancel a job (coordinators): a queued one at once, a running one after its current file.
+        """Cancel a job (coordinators): a queued one at once, a running one drops the file it is reading.
 
         Returns:
             A status line saying what happened.

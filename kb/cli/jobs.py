@@ -24,7 +24,7 @@ def _cancel(job_id: int | None, kb: Any) -> int:
     state = before.state if before.state in FINISHED else kb.cancel_job(job_id)
     if before.state in FINISHED or state not in ("cancelled", "cancelling"):  # or it ended just now
         raise ValueError(f"job {job_id} has already finished ({state}); nothing to cancel")
-    print(f"job {job_id}: {state}" + (" (it stops after the file it is on)" if state == "cancelling" else ""))
+    print(f"job {job_id}: {state}" + (" (it drops the file being read; the files already added stay)" if state == "cancelling" else ""))
     return 0
 
 

@@ -90,7 +90,7 @@ class JobMethods:
 
     def cancel_job(self, job_id: int, *, by: str | None = None) -> str:
         """Ask an ingest job to stop (`kb jobs cancel`, the web page's jobs panel): a queued one is
-        cancelled at once, a running one after the file it is on (the files it committed stay).
+        cancelled at once, a running one drops the file it is reading (the files it committed stay).
 
         Returns:
             The job's state now: "cancelled", "cancelling", or the state of one that had ended.

@@ -2,9 +2,10 @@
 process or a Ray cluster) and committed here, one at a time, in the same transaction that marks the
 file done in the job (so a file is never committed twice, and a restart redoes only the rest).
 
-Between files the runner beats the job's heartbeat and looks for a cancel: a cancelled job keeps
-the files it committed; the rest are marked cancelled, none half written (a file is committed in
-one transaction or not at all).
+Between files, and while it waits for the file being prepared, the runner looks for a cancel: a
+cancelled job keeps the files it committed; the rest, the file being read too, are marked cancelled,
+none half written (a file is committed in one transaction or not at all). A long scan's OCR once ran
+on to its end and was added after "Cancel".
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import sqlite3
 import threading
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -40,8 +42,8 @@ def run_job(catalog: Catalog, indexes: Indexes, settings: Settings, store: JobSt
     Args:
         progress: called as progress(done, total, name) after each file.
         committed: called after each commit, as by a local ingest (kb.atlas labels the new chunks).
-        stop: set when the process shuts down: the job stops after the current file and stays
-            `running`, to be resumed by the next process that claims it.
+        stop: set when the process shuts down: the job stops (a file it was waiting for is read again
+            later) and stays `running`, to be resumed by the next process that claims it.
         remote_paths: the preparer cannot read this machine's files (a Ray cluster of other
             machines): each file's bytes are sent with its task.
     """
@@ -101,6 +103,13 @@ def run_job(catalog: Catalog, indexes: Indexes, settings: Settings, store: JobSt
                 state["value"] = "cancelling"
                 break
             store.working(job.id, f.ordinal)
+            if isinstance(prepared, Future):
+                why = _wait(prepared, lambda: "stopping" if stop is not None and stop.is_set()
+                            else "cancelling" if store.state(job.id) == "cancelling" else None)
+                if why is not None:  # the file is dropped (its worker finishes the page it is on)
+                    state["value"] = why
+                    ahead.appendleft((f, prepared))
+                    break
             outcome = _commit(ingestor, store, job, f, prepared, documents.get(f.ordinal))
             outcomes[f.ordinal] = outcome
             if progress:
@@ -132,6 +141,19 @@ def run_job(catalog: Catalog, indexes: Indexes, settings: Settings, store: JobSt
     if job.folder:
         shutil.rmtree(job.folder, ignore_errors=True)  # staged uploads: the KB keeps its own copies
     return report
+
+
+def _wait(prepared: Future[Parsed], interrupted: Callable[[], str | None], every: float = 0.5) -> str | None:
+    """Wait for a file being prepared; what interrupted the wait ("cancelling", "stopping"), or None
+    when the file is ready (or failed: its error is the commit's to report)."""
+    while True:
+        try:
+            prepared.exception(timeout=every)
+            return None
+        except TimeoutError:
+            why = interrupted()
+            if why is not None:
+                return why
 
 
 def _commit(ingestor: Ingestor, store: JobStore, job: Job, f: JobFile, prepared: Future[Parsed] | FileOutcome,

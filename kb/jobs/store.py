@@ -179,6 +179,11 @@ class JobStore:
             row = db.execute("SELECT state FROM jobs WHERE id=?", (job_id,)).fetchone()
         return str(row["state"]) if row else "cancelled"
 
+    def state(self, job_id: int) -> str:
+        """A job's state, read only (a runner waiting on a file looks for a cancel without beating)."""
+        row = self.catalog.db.execute("SELECT state FROM jobs WHERE id=?", (job_id,)).fetchone()
+        return str(row["state"]) if row else "cancelled"
+
     def working(self, job_id: int, ordinal: int) -> None:
         with self.catalog.transaction() as db:
             db.execute("UPDATE job_files SET state='working', step='reading', done=0, total=0"
@@ -203,7 +208,8 @@ class JobStore:
             db.execute("UPDATE jobs SET state=?, finished_at=?, error=? WHERE id=?", (state, now(), error, job_id))
 
     def cancel(self, job_id: int) -> str:
-        """Ask a job to stop after the file it is on (a queued one stops at once). Returns its new state."""
+        """Ask a job to stop (a queued one at once; a running one drops the file it is reading and keeps
+        those it committed). Returns its new state."""
         with self.catalog.transaction() as db:
             row = db.execute("SELECT state FROM jobs WHERE id=?", (job_id,)).fetchone()
             if row is None:

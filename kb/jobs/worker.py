@@ -179,7 +179,7 @@ class JobWorker:
             self._wake.clear()
 
     def stop(self) -> None:
-        """Stop after the current file (its job resumes at the next start) and close the preparer."""
+        """Stop the running job (it resumes at the next start, from the file it was on) and close the preparer."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:

@@ -142,6 +142,33 @@ def test_kb_adds_own_job_is_never_claimed_by_another_process(tmp_path: Path) -> 
         assert latest.owner == worker.owner and latest.state == "done"
 
 
+def test_cancel_drops_the_scan_being_read_instead_of_adding_it_at_its_end(tmp_path: Path) -> None:
+    """QA: "Cancelar" while an 8-page scan was read by OCR: the job said it would stop after the
+    current file, and the scan was read to its last page and added all the same."""
+    import time
+
+    from ocr_samples import ENGLISH, scan_pdf
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    (tmp_path / "in").mkdir()
+    scan = scan_pdf(tmp_path / "in" / "scan.pdf", [ENGLISH] * 4)
+    job_id = kb.submit([scan])
+    ran: list[object] = []
+    runner = threading.Thread(target=lambda: ran.append(kb.worker("inline").run(job_id)))
+    runner.start()
+    for _ in range(600):  # until OCR has read a page of it (the panel's "reading: 1 of 4")
+        file = kb.jobs.get(job_id).files[0]  # type: ignore[union-attr]
+        if file.state == "working" and file.step == "reading" and file.done >= 1:
+            break
+        time.sleep(0.1)
+    assert kb.jobs.cancel(job_id) == "cancelling"  # as a coordinator would, from the page
+    runner.join(timeout=300)
+    job = kb.jobs.get(job_id)
+    assert job is not None and (job.state, [f.state for f in job.files]) == ("cancelled", ["cancelled"])
+    assert kb.documents() == [] and kb.check(repair=False).consistent
+    kb.close()
+
+
 def test_kb_jobs_cancel_refuses_a_job_that_has_finished(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     home = tmp_path / "home"
     base = ["--home", str(home), "--embedder", "hash"]

@@ -424,7 +424,7 @@ def test_viewer_cannot_reach_coordinator_actions(browser: Any, roles_app: Runnin
 def test_jobs_panel_survives_a_reload_and_cancels_a_running_job(browser: Any, nano_app: RunningApp,
                                                                 tmp_path: Path) -> None:
     """A job started before the page opened (as `kb add` or another tab would) is listed with its files;
-    after a reload too; Cancel stops it after its current file, and the file it committed stays."""
+    after a reload too; Cancel stops it, and the file it committed stays."""
     import threading
 
     from kb.jobs import create_add_job
@@ -470,15 +470,15 @@ def test_jobs_panel_survives_a_reload_and_cancels_a_running_job(browser: Any, na
             assert "added: 1" in row.inner_text() and "waiting: 2" in row.inner_text()
         shot(page, "jobs-panel-running")
         row.locator("button.kb-job-cancel").click()
-        page.locator("#kb-jobs-status", has_text=f"Job {job_id} stops after the file it is on").wait_for()
+        page.locator("#kb-jobs-status", has_text=f"Job {job_id} is stopping: the file being read is not added").wait_for()
         page.locator(f'#kb-jobs tr.kb-job-cancelling[data-job="{job_id}"]').wait_for()
         release.set()
         runner.join(60)
         ended = page.locator(f'#kb-jobs tr.kb-job-cancelled[data-job="{job_id}"]')
         ended.wait_for()  # the panel's timer draws the end without a reload
         assert "not added (cancelled): 2" in ended.inner_text()
-        # ... and "stops after the file it is on" no longer stands beside the job shown cancelled (QA)
-        page.locator("#kb-jobs-status", has_text="stops after the file").wait_for(state="hidden")
+        # ... and "is stopping: ..." no longer stands beside the job shown cancelled (QA)
+        page.locator("#kb-jobs-status", has_text="is stopping").wait_for(state="hidden")
         shot(page, "jobs-panel-cancelled")
         page.locator("#kb-lang input").click()  # the panel is drawn again in the page's new language
         page.get_by_role("option", name="العربية").click()

@@ -63,7 +63,7 @@ def test_finished_jobs_fold_their_files_and_offer_no_cancel() -> None:
     queued = jobs_html([job("queued", [jfile(0, "e.txt", "pending")])], "en")
     assert "queued" in queued and "<button" in queued
     stopping = jobs_html([job("cancelling", [jfile(0, "e.txt", "pending")])], "en")
-    assert "stopping after the current file" in stopping and "<button" not in stopping
+    assert "stopping: the file being read is not added" in stopping and "<button" not in stopping
     assert "Cancel" not in jobs_html([RUNNING], "en", can_cancel=False)
     assert "No upload jobs yet." in jobs_html([], "en")
 
@@ -138,7 +138,7 @@ def test_cancelling_a_running_job_keeps_the_files_it_committed(act: Actions, tmp
     worker.run(job_id, progress)
     worker.stop()
     assert "running" in seen["html"] and "added: 2" in seen["html"] and "<button" in seen["html"]
-    assert "stops after the file it is on" in seen["status"]
+    assert "is stopping: the file being read is not added" in seen["status"]
     html, _, active = act.jobs_panel("ana", "en")
     assert not active and html is not None and "cancelled" in html and "not added (cancelled): 2" in html
     assert {d.source for d in kb.documents()} == {f.name for f in files[:2]}
