@@ -79,12 +79,8 @@ class JobMethods:
         """Queue a `reread` job (the web page's "Read them again"), run by a started worker, shown in
         the jobs panel and resumed after a restart like an upload. None when there is nothing to read
         again (no empty job in the list)."""
-        from kb.ingesting.batches import to_reread
-
-        if not to_reread(self.catalog, self.settings):
-            return None
         job_id = create_reread_job(self.jobs, self.catalog, self.settings, user=user)
-        if self._worker is not None:
+        if job_id is not None and self._worker is not None:
             self._worker.wake()
         return job_id
 
@@ -122,10 +118,6 @@ class JobMethods:
 
     def reread_job(self, progress: Progress | None = None, where: str = "inline") -> AddReport:
         """`reread` as a job run here (`kb reread`, `--ray`); no job when there is nothing to read again."""
-        from kb.ingesting.batches import to_reread
-
         self.worker(where).preparer  # noqa: B018 - connect first (see add_job)
-        if not to_reread(self.catalog, self.settings):
-            return AddReport()
         job_id = create_reread_job(self.jobs, self.catalog, self.settings, owner=self.worker(where).owner)
-        return self.worker(where).run(job_id, progress) or AddReport()
+        return (self.worker(where).run(job_id, progress) if job_id is not None else None) or AddReport()

@@ -61,13 +61,16 @@ def create_add_job(store: JobStore, paths: Sequence[Path], *, user: str | None =
 
 
 def create_reread_job(store: JobStore, catalog: Catalog, settings: Settings, *, user: str | None = None,
-                      owner: str | None = None) -> int:
+                      owner: str | None = None) -> int | None:
     """A queued `reread` job: what `kb.ingesting.batches.to_reread` names (an older reader's or chunker's
-    documents, scans OCR can now read), each from its stored original."""
+    documents, scans OCR can now read), each from its stored original; None, and no empty job in the
+    list, when there is nothing to read again."""
     from kb.ingesting.batches import to_reread
     from kb.store.originals import original_path
 
     stale = to_reread(catalog, settings)
+    if not stale:
+        return None
     rows = [(str(original_path(settings.home, d) or d.source), d.source, d.source) for d in stale]
     return store.create("reread", rows, user=user, owner=owner)
 
