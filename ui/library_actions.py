@@ -79,8 +79,8 @@ class LibraryActions(BaseActions):
             return render.message(t(lang, "library.all_current"), "ok")
         self.jobs_worker.wake()
         job = self._follow(job_id, progress, None)
-        report = AddReport(files=[FileOutcome(**{**(f.outcome or {}), "path": f.name}) for f in job.files if f.outcome])
-        left = [f.name for f in job.files if not f.outcome]  # a cancelled job's documents not reached
+        outcomes, left = job_outcomes(job)
+        report = AddReport(files=outcomes)
         if left:
             return render.message(t(lang, "library.reread_cancelled", summary=summary(report.to_dict(), lang),
                                     n=len(left)), "info")
@@ -183,11 +183,10 @@ class LibraryActions(BaseActions):
         refused = [unsupported(Path(f).name) for f in files if not uploadable(Path(f).name)]
         files = [f for f in files if uploadable(Path(f).name)]
         job = self._run_upload(user, files, manifest, form, progress, step) if files else None
-        outcomes = refused + [FileOutcome(**{**(f.outcome or {}), "path": f.name})
-                              for f in (job.files if job else []) if f.outcome]
+        done, left = job_outcomes(job) if job else ([], [])
+        outcomes = refused + done
         data = AddReport(files=outcomes).to_dict()
         rows = render.outcome_rows(data, lang)
-        left = [f.name for f in (job.files if job else []) if not f.outcome]  # a cancelled job's files not reached
         if left:
             rows += [[name, t(lang, "jobs.file.cancelled"), "", "", "", "", ""] for name in left]
             return render.message(t(lang, "add.cancelled", summary=summary(data, lang), n=len(left)), "info"), rows
@@ -197,11 +196,12 @@ class LibraryActions(BaseActions):
     def _run_upload(self, user: str | None, files: Sequence[str | Path], manifest: str | Path | None,
                     form: Mapping[str, Any], progress: Callable[[int, int, str], None] | None,
                     step: Step | None) -> Job:
-        """Stage the files, submit them as one job and follow it to its end."""
+        """Stage the files, submit them as one job with the (cleaned) form's metadata, and follow it to
+        its end."""
         folder = self.kb.settings.home / "jobs" / f"upload-{uuid.uuid4().hex}"
         staged = stage_uploads(folder, files)
         man = stage_uploads(folder / "manifest", [manifest])[0] if manifest else None
-        job_id = self.kb.submit(staged, manifest=man, metadata=clean_form(form), user=user or LOCAL, folder=folder,
+        job_id = self.kb.submit(staged, manifest=man, metadata=dict(form), user=user or LOCAL, folder=folder,
                                 names={str(p): p.name for p in staged})
         self.jobs_worker.wake()
         return self._follow(job_id, progress, step)
@@ -225,6 +225,13 @@ class LibraryActions(BaseActions):
                 elif step and working.step == "reading" and working.total > 1:  # pages read by OCR
                     step(working.name, 0, 1, working.done, working.total)
             time.sleep(0.3)
+
+
+def job_outcomes(job: Job) -> tuple[list[FileOutcome], list[str]]:
+    """A finished job's outcomes, each under the name the page showed, and the names of the files a
+    cancel left unread."""
+    done = [FileOutcome(**{**(f.outcome or {}), "path": f.name}) for f in job.files if f.outcome]
+    return done, [f.name for f in job.files if not f.outcome]
 
 
 def uploadable(name: str) -> bool:
