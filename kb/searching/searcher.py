@@ -229,6 +229,8 @@ class Searcher:
         for cid, score in chosen:
             chunk, doc = chunks[cid], docs[doc_of[cid]]
             meta = doc.metadata
+            cited = ([cited_copy(docs[doc_of[c]], chunks[c]) for c in copies.get(cid, [])]
+                     + [cited_copy(docs[doc_of[c]], chunks[c], translation=True) for c in translations.get(cid, [])])
             hits.append(
                 Hit(
                     chunk_id=cid,
@@ -247,11 +249,10 @@ class Searcher:
                     doc_type=meta.get("doc_type"),
                     dense_score=parts.get(cid, (None, None))[0],
                     lexical_score=parts.get(cid, (None, None))[1],
-                    also_in=[citation(docs[doc_of[c]], chunks[c]) for c in copies.get(cid, [])]
-                    + [f"{language_name(chunks[c].language)}, {citation(docs[doc_of[c]], chunks[c])}"
-                       for c in translations.get(cid, [])],
-                    copies=[cited_copy(docs[doc_of[c]], chunks[c]) for c in copies.get(cid, [])]
-                    + [cited_copy(docs[doc_of[c]], chunks[c], translation=True) for c in translations.get(cid, [])],
+                    copies=cited,
+                    # the same copies as stored text (the CLI, JSON): a translation's language named first
+                    also_in=[f"{language_name(c.language)}, {c.citation}" if c.language else c.citation
+                             for c in cited],
                     ocr=chunk.page in doc.ocr_pages,
                 )
             )
