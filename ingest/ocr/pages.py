@@ -86,7 +86,8 @@ class OcrOptions:
         max_seconds: OCR of one file stops here; the pages read are kept and the document says so.
         language: the document's language from its metadata (ISO 639-1 or a pack name), if given.
         workers: pages read side by side (one Tesseract thread each).
-        on_page: called as on_page(pages done, pages to read) after each page.
+        on_page: called as on_page(pages done, pages to read) after each page; what it raises stops
+            the reading (no page is started after it) and reaches the caller.
     """
 
     mode: str = "auto"
@@ -302,6 +303,10 @@ def ocr_pages(pages: Sequence[int], image_of: ImageOf, options: OcrOptions, engi
         reader.page(pages[0])  # alone: the pages after it start from the language it finds
         finished()
     with ThreadPoolExecutor(max_workers=max(1, options.workers), thread_name_prefix="kb-ocr") as pool:
-        for _ in pool.map(reader.page, pages[1:]):
-            finished()
+        try:
+            for _ in pool.map(reader.page, pages[1:]):
+                finished()
+        except BaseException:  # on_page stopped the reading (a cancelled job): no page is started after it
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return run

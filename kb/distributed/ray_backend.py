@@ -14,11 +14,12 @@ before any work, never replaced by a local run. `RAY_USAGE_STATS_ENABLED=0` is s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import tempfile
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,21 @@ class _Remote:
             self.ray.shutdown()
 
 
+class RayFuture(Future[Parsed]):
+    """A file's result, set when its Ray task returns. Cancelling it (the runner drops the files of a
+    cancelled job) cancels the task too: the cluster stops reading a file nobody will commit."""
+
+    def __init__(self, ray: Any, ref: Any) -> None:
+        super().__init__()
+        self.ray, self.ref = ray, ref
+
+    def cancel(self) -> bool:
+        if not super().cancel():
+            return False
+        self.ray.cancel(self.ref)
+        return True
+
+
 class RayPreparer(_Remote):
     """A `kb.distributed.pool.Preparer` on a Ray cluster: files are submitted ahead, results come back
     as futures in any order; the runner commits them in the job's order."""
@@ -140,15 +156,18 @@ class RayPreparer(_Remote):
     def submit(self, task: FileTask, names: Sequence[str], progress: StepProgress | None) -> Future[Parsed]:
         """progress is not sent: a remote worker reports per file, when its result comes back."""
         ref = self._prepare.remote(self.settings, task, list(names))
-        out: Future[Parsed] = Future()
+        out = RayFuture(self.ray, ref)
 
         def done(result: Future[tuple[Parsed, Rows]]) -> None:
             try:
                 parsed, rows = result.result()
                 _keep(self.cache, rows)
-                out.set_result(parsed)
             except BaseException as err:  # noqa: BLE001 - handed to the runner through the future
-                out.set_exception(err)
+                with contextlib.suppress(InvalidStateError):  # the runner dropped the file meanwhile
+                    out.set_exception(err)
+                return
+            with contextlib.suppress(InvalidStateError):
+                out.set_result(parsed)
 
         ref.future().add_done_callback(done)
         return out

@@ -106,7 +106,7 @@ def run_job(catalog: Catalog, indexes: Indexes, settings: Settings, store: JobSt
             if isinstance(prepared, Future):
                 why = _wait(prepared, lambda: "stopping" if stop is not None and stop.is_set()
                             else "cancelling" if store.state(job.id) == "cancelling" else None)
-                if why is not None:  # the file is dropped (its worker finishes the page it is on)
+                if why is not None:  # the file is dropped (its worker stops at its next page: JobProgress)
                     state["value"] = why
                     ahead.appendleft((f, prepared))
                     break

@@ -115,6 +115,26 @@ def test_real_model_end_to_end_on_ray(cluster: Any, tmp_path: Path) -> None:
         assert hits_a == hits_b
 
 
+def test_a_dropped_file_cancels_its_ray_task(cluster: Any, tmp_path: Path) -> None:
+    """A cancelled job drops the files it had sent ahead (`kb.jobs.runner`): their Ray tasks are
+    cancelled with them, rather than left to read a scan to its end on the cluster."""
+    import ray
+    from ocr_samples import ENGLISH, scan_pdf
+
+    from kb.distributed.prepare import FileTask
+    from kb.distributed.ray_backend import RayFuture, RayPreparer
+
+    scan = scan_pdf(tmp_path / "scan.pdf", [ENGLISH] * 6)
+    preparer = RayPreparer(cluster.address, Settings.from_env(tmp_path / "home", embedder="hash"))
+    try:
+        future = preparer.submit(FileTask(str(scan), {}, "scan", frozenset(), scan.read_bytes()), ["dense"], None)
+        assert isinstance(future, RayFuture) and future.cancel()
+        with pytest.raises(ray.exceptions.TaskCancelledError):
+            ray.get(future.ref, timeout=300)
+    finally:
+        preparer.close()
+
+
 def _busy_workers(node_pid: int) -> list[psutil.Process]:
     """Processes of a node's session that are running one of our tasks right now."""
     out = []

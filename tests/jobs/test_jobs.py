@@ -6,11 +6,16 @@ import json
 import subprocess
 import sys
 import threading
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from kb import KnowledgeBase
 from kb.cli import main
 from kb.jobs import JobStore, JobWorker, create_add_job
+from kb.jobs.progress import FileDropped
 from kb.jobs.store import this_owner
 
 
@@ -142,9 +147,11 @@ def test_kb_adds_own_job_is_never_claimed_by_another_process(tmp_path: Path) -> 
         assert latest.owner == worker.owner and latest.state == "done"
 
 
-def test_cancel_drops_the_scan_being_read_instead_of_adding_it_at_its_end(tmp_path: Path) -> None:
+@pytest.mark.parametrize("where", ["inline", "process"])
+def test_cancel_drops_the_scan_being_read_and_its_worker_stops_reading_it(tmp_path: Path, where: str) -> None:
     """QA: "Cancelar" while an 8-page scan was read by OCR: the job said it would stop after the
-    current file, and the scan was read to its last page and added all the same."""
+    current file, and the scan was read to its last page and added all the same. Then the job dropped
+    it, but its worker (the server's worker process) still read it to its end, and the next upload waited."""
     import time
 
     from ocr_samples import ENGLISH, scan_pdf
@@ -153,10 +160,12 @@ def test_cancel_drops_the_scan_being_read_instead_of_adding_it_at_its_end(tmp_pa
     (tmp_path / "in").mkdir()
     scan = scan_pdf(tmp_path / "in" / "scan.pdf", [ENGLISH] * 4)
     job_id = kb.submit([scan])
+    worker = kb.worker(where)
+    futures = recorded_futures(worker)
     ran: list[object] = []
-    runner = threading.Thread(target=lambda: ran.append(kb.worker("inline").run(job_id)))
+    runner = threading.Thread(target=lambda: ran.append(worker.run(job_id)))
     runner.start()
-    for _ in range(600):  # until OCR has read a page of it (the panel's "reading: 1 of 4")
+    for _ in range(1200):  # until OCR has read a page of it (the panel's "reading: 1 of 4")
         file = kb.jobs.get(job_id).files[0]  # type: ignore[union-attr]
         if file.state == "working" and file.step == "reading" and file.done >= 1:
             break
@@ -166,7 +175,31 @@ def test_cancel_drops_the_scan_being_read_instead_of_adding_it_at_its_end(tmp_pa
     job = kb.jobs.get(job_id)
     assert job is not None and (job.state, [f.state for f in job.files]) == ("cancelled", ["cancelled"])
     assert kb.documents() == [] and kb.check(repair=False).consistent
+    with pytest.raises(FileDropped):  # the worker stopped at its next page rather than reading all four
+        futures[0].result(timeout=300)
+    worker.stop()
     kb.close()
+
+
+def recorded_futures(worker: JobWorker) -> list[Future[Any]]:
+    """The futures the worker's preparer hands back, in order (what each file's preparation came to)."""
+    futures: list[Future[Any]] = []
+    make = worker.make_preparer
+
+    class Recording:
+        def __init__(self) -> None:
+            self.real = make()
+            self.ahead = self.real.ahead
+
+        def submit(self, *args: Any) -> Future[Any]:
+            futures.append(self.real.submit(*args))
+            return futures[-1]
+
+        def close(self) -> None:
+            self.real.close()
+
+    worker.make_preparer = Recording
+    return futures
 
 
 def test_kb_jobs_cancel_refuses_a_job_that_has_finished(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
