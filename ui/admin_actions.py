@@ -86,11 +86,11 @@ class AdminActions(BaseActions):
         try:
             if kind == "document":
                 doc = self.kb.restore(item_id, as_copy=as_copy, by=actor)
-                return render.message(t(lang, "trash.restored_document", title=doc.title, id=str(doc.id)), "ok")
+                return render.say(lang, "trash.restored_document", title=doc.title, id=str(doc.id), kind="ok")
             self.kb.trash.restore_draft(item_id, actor)
-            return render.message(t(lang, "trash.restored_draft", title=item.title), "ok")
+            return render.say(lang, "trash.restored_draft", title=item.title, kind="ok")
         except TrashConflict as err:
-            return render.message(t(lang, "trash.conflict", source=item.source, newer=str(err.newer_id)), "error")
+            return render.say(lang, "trash.conflict", source=item.source, newer=str(err.newer_id), kind="error")
         except TrashError as err:
             raise UiError("error.admin.detail", detail=str(err)) from err
 
@@ -104,7 +104,7 @@ class AdminActions(BaseActions):
         if not confirmed:
             raise UiError("error.confirm_purge")
         self.kb.purge_trash([item], by=actor)
-        return render.message(t(lang, "trash.purged", title=item.title), "ok")
+        return render.say(lang, "trash.purged", title=item.title, kind="ok")
 
     # --- audit trail -------------------------------------------------------------------------
 
@@ -178,7 +178,7 @@ class AdminActions(BaseActions):
                 before = self.users[name].role if name in self.users else None
                 role = role if role in ROLES else "viewer"
                 if before == role:
-                    return render.message(t(lang, "accounts.role_same", name=name, role=Msg(f"role.{role}")), "info")
+                    return render.say(lang, "accounts.role_same", name=name, role=Msg(f"role.{role}"), kind="info")
                 set_role(path, name, role)
                 detail = {"before": before, "after": role}
             else:
@@ -189,7 +189,7 @@ class AdminActions(BaseActions):
         self.kb.audit.record(actor, f"user.{act}", f"user {name}", detail)
         key = {"add": "accounts.added", "disable": "accounts.disabled", "enable": "accounts.enabled",
                "reset": "accounts.reset_done", "role": "accounts.role_done"}[act]
-        return render.message(t(lang, key, name=name, role=Msg(f"role.{role}")), "ok")
+        return render.say(lang, key, name=name, role=Msg(f"role.{role}"), kind="ok")
 
 
 class WorkspaceActions(BaseActions):
@@ -216,14 +216,14 @@ class WorkspaceActions(BaseActions):
         member = (member or "").strip()
         try:
             if act == "create":
-                return render.message(t(lang, "workspaces.created", name=ws.create(name).name), "ok")
+                return render.say(lang, "workspaces.created", name=ws.create(name).name, kind="ok")
             if act == "member":
                 ws.set_member(name, member, role)
-                return render.message(t(lang, "workspaces.member_set", user=member, name=name,
-                                        role=Msg(f"workspaces.{role}")), "ok")
+                return render.say(lang, "workspaces.member_set", user=member, name=name,
+                                        role=Msg(f"workspaces.{role}"), kind="ok")
             if act == "unmember":
                 ws.remove_member(name, member)
-                return render.message(t(lang, "workspaces.member_removed", user=member, name=name), "ok")
+                return render.say(lang, "workspaces.member_removed", user=member, name=name, kind="ok")
         except WorkspaceError as err:
             raise UiError("error.admin.detail", detail=str(err)) from err
         raise UiError("error.unknown_action", action=str(act))
@@ -258,7 +258,7 @@ class WorkspaceActions(BaseActions):
             label = t(lang, "share.network") if where is None else ws.get(where).name
         except (WorkspaceError, PermissionDenied) as err:
             raise UiError("error.admin.detail", detail=str(err)) from err
-        return render.message(t(lang, "share.shared" if on else "share.unshared", where=label), "ok")
+        return render.say(lang, "share.shared" if on else "share.unshared", where=label, kind="ok")
 
 
 def _account_refusal(err: ValueError, name: str) -> UiError:

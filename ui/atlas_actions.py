@@ -76,10 +76,10 @@ class AtlasActions(BaseActions):
         self.check(user, "search")
         raw = {k: v for k, v in form.items() if v not in (None, "", [])}
         if not raw:
-            return None, render.message(t(lang, "atlas.profile.none"))
+            return None, render.say(lang, "atlas.profile.none")
         profile = self.checked_profile(raw)
         if profile is None:
-            return None, render.message(t(lang, "atlas.profile.none"))
+            return None, render.say(lang, "atlas.profile.none")
         comparable = self.kb.compare(profile, k=COMPARABLE_SHOWN)
         return profile.to_dict(), comparable_html(comparable, profile, lang, self._city_name(profile))
 
@@ -115,9 +115,9 @@ class AtlasActions(BaseActions):
         mine = mine or self.checked_profile(profile)
         found = self.kb.section_examples(section, k=EXAMPLES_K, prefer=mine)
         if not found:
-            return [], render.message(t(lang, "atlas.examples.none", section=title))
+            return [], render.say(lang, "atlas.examples.none", section=title)
         if mine is None:
-            return [e.hit for e in found], render.message(t(lang, "atlas.examples.no_profile", section=title))
+            return [e.hit for e in found], render.say(lang, "atlas.examples.no_profile", section=title)
         head = t(lang, "atlas.examples.status", section=title,
                  profile=profile_summary(mine, lang, self._city_name(mine)))
         compared = {c.key: c for c in self.kb.compare(mine)}

@@ -49,7 +49,7 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         if what in ("pin", "pin-hl") and chunk is not None:
             if act._draft(working) is None:  # no draft yet: the card offers to create one, in place
                 notes[chunk] = render.CardState(offer_create=True, city=act.home_city(user))
-                out["status"] = render.message(t(lang, "status.need_draft"))
+                out["status"] = render.say(lang, "status.need_draft")
             else:
                 hit = shown.hit(chunk)
                 highlights = hit.highlights if (hit and what == "pin-hl") else None
@@ -61,7 +61,7 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
             out["status"], notes[chunk] = act.pin(user, working, target, chunk, lang=lang)
         elif what == "unpin" and data.get("item") not in (None, ""):
             act.unpin(user, int(data["item"]))
-            out["status"] = render.message(t(lang, "status.unpinned"), "ok")
+            out["status"] = render.say(lang, "status.unpinned", kind="ok")
             if chunk is not None:
                 notes[chunk] = render.CardState(notice=t(lang, "status.unpinned"), notice_kind="ok")
         else:

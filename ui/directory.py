@@ -14,7 +14,7 @@ from ui.i18n import label as L
 from ui.i18n import t
 from ui.page_js import CLICK_JS
 from ui.render import download_link
-from ui.render_base import message
+from ui.render_base import say
 
 __all__ = ["directory_state", "directory_tabs", "value_choices", "wire_directory", "directory_language_updates",
            "directory_language_outputs", "open_form", "card_outputs", "CHOICES"]
@@ -235,7 +235,7 @@ def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any
                     *editor_updates(gr, act.may_edit_scope(user, scope)))
         back = default_scope(act, working, user)
         html, _ = act.directory_view(user, back, query, flt, lang)
-        return (gr.Dropdown(choices=choices, value=back), html, message(t(lang, "directory.pick_scope", typed=scope)),
+        return (gr.Dropdown(choices=choices, value=back), html, say(lang, "directory.pick_scope", typed=scope),
                 *editor_updates(gr, act.may_edit_scope(user, back)))
 
     c.dir_scope.input(guard(pick_scope), [c.lang, c.dir_scope, c.working, c.dir_query, *filter_list],
@@ -280,7 +280,7 @@ def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any
             ups.update(dict(zip(form_out, form_updates(gr, values, sources, note, int(item), lang), strict=True)))
         elif what == "remove" and item:
             removed = act.remove_entry(user, int(item))
-            notice = message(t(lang, "directory.removed", name=removed.name), "ok") + (
+            notice = say(lang, "directory.removed", name=removed.name, kind="ok") + (
                 f'<button class="kb-act" data-act="restore">{t(lang, "directory.undo")}</button>')
         elif what == "restore":
             act.restore_entry(user, removed)

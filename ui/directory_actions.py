@@ -37,7 +37,7 @@ from ui.actions_base import BaseActions, UiError, kb_thread
 from ui.draft_actions import find_quote, highlighted_span, slug
 from ui.i18n import Msg, t
 from ui.render import draft_choices, draft_name, item_citation_text
-from ui.render_base import citation_record, cited_text, message
+from ui.render_base import citation_record, cited_text, message, say
 
 __all__ = ["DirectoryActions", "FORM_FIELDS", "NETWORK_SCOPE"]
 
@@ -218,11 +218,11 @@ class DirectoryActions(BaseActions):
         except EntryInvalid as err:
             raise _Invalid(err) from err
         except DuplicateEntry as err:
-            return message(t(lang, "directory.duplicate", name=err.existing.name), "info"), None
+            return say(lang, "directory.duplicate", name=err.existing.name, kind="info"), None
         except DirectoryError as err:
             raise UiError("error.directory.other", detail=str(err)) from err
         key = "directory.merged" if merge else "directory.saved"
-        return message(t(lang, key, name=saved.name), "ok"), saved
+        return say(lang, key, name=saved.name, kind="ok"), saved
 
     def _entry(self, entry_id: Any) -> Entry:
         try:
@@ -264,7 +264,7 @@ class DirectoryActions(BaseActions):
         except (IngestError, DirectoryError) as err:
             raise UiError("error.directory.unreadable", detail=str(err)) from err
         key = "directory.found_candidates" if cands else "directory.no_candidates"
-        return view.candidate_choices(cands, lang), message(t(lang, key, n=len(cands), title=doc.title)), cands
+        return view.candidate_choices(cands, lang), say(lang, key, n=len(cands), title=doc.title), cands
 
     @kb_thread
     def accept_candidates(self, user: str | None, scope: Any, candidates: Sequence[Candidate] | None,
@@ -275,7 +275,7 @@ class DirectoryActions(BaseActions):
         if not chosen:
             raise UiError("error.directory.choose_candidates")
         stored = self.kb.directory.accept(chosen, draft_id, by=user or LOCAL)
-        return message(t(lang, "directory.accepted", n=len(stored)), "ok")
+        return say(lang, "directory.accepted", n=len(stored), kind="ok")
 
     @kb_thread
     def import_csv(self, user: str | None, scope: Any, path: Any, merge: bool, lang: str = "en") -> str:

@@ -15,7 +15,7 @@ from kb.drafting.quotes import words_for_reading
 from kb.searching.highlights import one_line
 from kb.types import Hit
 from ui.i18n import direction, t
-from ui.render_base import Markup, citation_record, esc, message, said, stored_citation
+from ui.render_base import Markup, citation_record, esc, message, said, say, stored_citation
 
 __all__ = ["entry_cards", "source_html", "form_source", "candidate_choices", "import_report", "group_view",
            "value_label", "scope_label"]
@@ -188,8 +188,8 @@ def group_view(title: str, members: Sequence[RosterMember], checks: Sequence[Sec
     missing = [c for c in checks if not c.present]
     # the guidance's title, its quotes and the members' names isolated: Latin words in an Arabic sentence
     out.append(f'<h4>{said(lang, "group.expected", title=str(guidance.get("title") or ""), page=str(guidance.get("page") or ""))}</h4>')
-    out.append(message(t(lang, "group.missing_count", n=len(missing)) if missing else t(lang, "group.complete"),
-                       "info" if missing else "ok"))
+    out.append(say(lang, "group.missing_count", n=len(missing), kind="info") if missing
+               else say(lang, "group.complete", kind="ok"))
     out.append('<ul class="kb-sectors">')
     for check in checks:
         name = value_label("sector", check.expected.sector, lang)

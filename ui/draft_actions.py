@@ -15,6 +15,7 @@ from kb.drafting.file_names import slug
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
 from ui.i18n import t
+from ui.render_base import Markup
 
 __all__ = ["DraftActions", "slug", "export_name", "find_quote", "AUTO_SECTION"]
 
@@ -300,8 +301,9 @@ class DraftActions(BaseActions):
         self._do(lambda: self._drafts_of(user).pin(int(draft.id), section_key, chunk, quote=part))
         key = "status.pinned_part" if part else "status.pinned"
         # The draft is named: a colleague's draft may be the working one, and the words say where they went.
-        text = t(lang, key, draft=render.draft_title(draft.title, draft.city), number=str(number), section=title)
-        return render.message(text, "ok"), render.CardState()
+        # the draft's title is isolated (a Spanish one on an Arabic page); the section is the page's own words
+        return (render.say(lang, key, draft=render.draft_title(draft.title, draft.city), number=Markup(str(number)),
+                           section=Markup(render.esc(title)), kind="ok"), render.CardState())
 
     @kb_thread
     def unpin(self, user: str | None, item_id: int) -> DraftItem:

@@ -14,7 +14,7 @@ from ui import directory_render as view
 from ui.actions_base import UiError, kb_thread
 from ui.directory_actions import DirectoryActions
 from ui.i18n import Msg, t
-from ui.render_base import Markup, message, said
+from ui.render_base import Markup, said, say
 
 __all__ = ["GroupActions"]
 
@@ -64,7 +64,7 @@ class GroupActions(DirectoryActions):
                                    by=user or LOCAL)
         except DirectoryError as err:
             raise _refused(err) from err
-        return message(t(lang, "group.added", name=seat.organisation), "ok")
+        return say(lang, "group.added", name=seat.organisation, kind="ok")
 
     @kb_thread
     def seat_entry(self, user: str | None, draft_id: Any, entry_id: Any, lang: str = "en") -> str:
@@ -76,7 +76,7 @@ class GroupActions(DirectoryActions):
             seat = self.kb.roster.add_entry(did, entry, by=user or LOCAL)
         except DirectoryError as err:  # "has a seat already" was shown in English, as kb words it
             raise _refused(err) from err
-        return message(t(lang, "group.added", name=seat.organisation), "ok")
+        return say(lang, "group.added", name=seat.organisation, kind="ok")
 
     @kb_thread
     def unseat(self, user: str | None, member_id: Any, lang: str = "en") -> str:
@@ -86,7 +86,7 @@ class GroupActions(DirectoryActions):
             raise UiError("error.group.other", detail=str(err)) from err
         self._group_draft(user, member.draft_id)
         self.kb.roster.remove(member.id or 0, by=user or LOCAL)
-        return message(t(lang, "group.removed", name=member.organisation), "ok")
+        return say(lang, "group.removed", name=member.organisation, kind="ok")
 
 
 def _refused(err: DirectoryError) -> UiError:

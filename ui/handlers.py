@@ -332,7 +332,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         status, rows = with_progress(progress, work)
         cleared = [[] if k in _MULTI_CHOICE else "" for k in BATCH_FIELDS]
         # headers again: given rows alone, Gradio would fall back to the layout's untranslated keys
-        return (status + render.message(t(lang, "add.form_cleared")),
+        return (status + render.say(lang, "add.form_cleared"),
                 gr.Dataframe(value=rows, headers=render.outcome_headers(lang)), render.outcome_list(rows, lang),
                 None, None, *cleared)
 

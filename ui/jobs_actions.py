@@ -10,7 +10,7 @@ from kb.access import LOCAL, can
 from kb.jobs.store import ACTIVE, FINISHED, Job
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
-from ui.i18n import t
+from ui.i18n import Msg
 from ui.jobs_render import jobs_html
 
 __all__ = ["JobActions", "SHOWN_JOBS"]
@@ -76,5 +76,5 @@ class JobActions(BaseActions):
             except KeyError as err:
                 raise UiError("error.job_unknown", id=text) from err
             if state in ("cancelled", "cancelling"):
-                return render.message(t(lang, f"jobs.{state}_now", id=text), "ok")
-        return render.message(t(lang, "jobs.already_ended", id=text, state=t(lang, f"jobs.state.{state}")), "info")
+                return render.say(lang, f"jobs.{state}_now", id=text, kind="ok")
+        return render.say(lang, "jobs.already_ended", id=text, state=Msg(f"jobs.state.{state}"), kind="info")

@@ -19,6 +19,7 @@ from ui import render
 from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
 from ui.i18n import t, theme_label, theme_tag
 from ui.i18n.kb_errors import metadata_error, outcome_reason
+from ui.render_base import Markup
 from ui.uploads import stage_uploads
 
 Step = Callable[[str, int, int, "int | None", "int | None"], None]
@@ -76,14 +77,14 @@ class LibraryActions(BaseActions):
         self.check(user, "add")
         job_id = self.kb.submit_reread(user=user or LOCAL)
         if job_id is None:
-            return render.message(t(lang, "library.all_current"), "ok")
+            return render.say(lang, "library.all_current", kind="ok")
         self.jobs_worker.wake()
         job = self._follow(job_id, progress, None)
         outcomes, left = job_outcomes(job)
         report = AddReport(files=outcomes)
         if left:
-            return render.message(t(lang, "library.reread_cancelled", summary=summary(report.to_dict(), lang),
-                                    n=len(left)), "info")
+            return render.say(lang, "library.reread_cancelled", summary=counts(report.to_dict(), lang),
+                              n=len(left), kind="info")
         failed = [f"{f.path}: {outcome_reason(f.to_dict(), lang)}" for f in report.files if f.outcome == "failed"]
         text = t(lang, "library.read_again", summary=summary(report.to_dict(), lang)) + (
             " " + " ".join(failed) if failed else "")
@@ -129,12 +130,11 @@ class LibraryActions(BaseActions):
         except ValueError as err:  # MetadataError: names the field and what is allowed
             msg = metadata_error(str(err))
             raise UiError(msg.key, **msg.params) from err
-        saved = render.message(t(lang, "library.saved", title=updated.title), "ok")
+        saved = render.say(lang, "library.saved", title=updated.title, kind="ok")
         if region and known and region not in known:
             # region is free text (the network names its regions); a new one, often a variant
             # spelling, splits comparable cities and the filter: said, with the regions in use
-            return saved + render.message(t(lang, "library.new_region", region=region, known=", ".join(known)),
-                                          "info")
+            return saved + render.say(lang, "library.new_region", region=region, known=", ".join(known), kind="info")
         return saved
 
     @kb_thread
@@ -148,8 +148,8 @@ class LibraryActions(BaseActions):
             removed = self.kb.remove(int(doc_id), by=user or LOCAL)  # type: ignore[arg-type]
         except KeyError as err:
             raise UiError("error.document_gone") from err
-        return render.message(t(lang, "library.removed", title=removed.title, source=removed.source,
-                                days=self.kb.settings.trash_days), "ok")
+        return render.say(lang, "library.removed", title=removed.title, source=removed.source,
+                          days=self.kb.settings.trash_days, kind="ok")
 
     # --- add (coordinators) ------------------------------------------------------------------
 
@@ -189,9 +189,9 @@ class LibraryActions(BaseActions):
         rows = render.outcome_rows(data, lang)
         if left:
             rows += [[name, t(lang, "jobs.file.cancelled"), "", "", "", "", ""] for name in left]
-            return render.message(t(lang, "add.cancelled", summary=summary(data, lang), n=len(left)), "info"), rows
+            return render.say(lang, "add.cancelled", summary=counts(data, lang), n=len(left), kind="info"), rows
         kind = "ok" if all(o.outcome != "failed" for o in outcomes) else "error"
-        return render.message(t(lang, "add.done", summary=summary(data, lang)), kind), rows
+        return render.say(lang, "add.done", summary=counts(data, lang), kind=kind), rows
 
     def _run_upload(self, user: str | None, files: Sequence[str | Path], manifest: str | Path | None,
                     form: Mapping[str, Any], progress: Callable[[int, int, str], None] | None,
@@ -268,3 +268,8 @@ def check_metadata(meta: dict[str, Any]) -> None:
 def summary(report: dict[str, Any], lang: str) -> str:
     """A report's counts in words (`render.outcome_summary`)."""
     return render.outcome_summary(report.get("summary") or {}, lang)
+
+
+def counts(report: dict[str, Any], lang: str) -> Markup:
+    """`summary` for `render.say`: the page's own words, not a value to isolate from its sentence."""
+    return Markup(render.esc(summary(report, lang)))

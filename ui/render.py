@@ -20,7 +20,7 @@ from kb.types import Document
 from ui.cards import CardRights, CardState, Original, PinnedAt, highlight, result_cards
 from ui.i18n import catalogue, direction, t, theme_name
 from ui.i18n.locale import country_name, date_time, language_name
-from ui.render_base import citation_record, cited_text, esc, message, rtl_language, stored_citation
+from ui.render_base import citation_record, cited_text, esc, message, rtl_language, say, stored_citation
 
 __all__ = [
     "esc",
@@ -31,6 +31,7 @@ __all__ = [
     "download_links",
     "highlight",
     "message",
+    "say",
     "result_cards",
     "CardState",
     "CardRights",

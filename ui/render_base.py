@@ -26,7 +26,7 @@ from kb.types import Copy, Hit
 from ui.i18n import t
 from ui.i18n.locale import country_name, language_name
 
-__all__ = ["esc", "message", "rtl_language", "isolated", "local_parts", "citation_record", "stored_citation",
+__all__ = ["esc", "message", "say", "rtl_language", "isolated", "local_parts", "citation_record", "stored_citation",
            "cited_text", "said", "said_message", "Markup", "copy_citation", "TABLE_BUTTONS"]
 
 # A table's corner buttons: full screen only. Gradio's "Copy table data" is English in every page
@@ -71,6 +71,12 @@ def said(lang: str, key: str, **values: object) -> str:
         value = values[k]
         text = text.replace(mark, value if isinstance(value, Markup) else f"<bdi>{esc(value)}</bdi>")
     return text
+
+
+def say(lang: str, key: str, kind: str = "info", **values: object) -> str:
+    """A status line (`message`) saying the catalogue's `key` with its values isolated (`said`):
+    "Saved the metadata of “…”" with a Spanish title on an Arabic page."""
+    return said_message(said(lang, key, **values), kind)
 
 
 def isolated(parts: Sequence[Part]) -> str:

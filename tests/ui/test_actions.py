@@ -74,7 +74,7 @@ def test_roles_are_checked_server_side(act: Actions, tmp_path: Path) -> None:
     act.kb.workspaces("ana").set_member("Lyon", "vic", "drafter")
     draft_id = act.create_draft("vic", "Lyon", "Plan")  # and draft
     status, _ = act.pin("vic", draft_id, "coordination", act.kb.catalog.chunk_ids()[0])
-    assert "Added to “Plan — Lyon”, §5" in status  # the draft named: it may be a colleague's
+    assert "Added to “<bdi>Plan — Lyon</bdi>”, §5" in status  # the draft named: it may be a colleague's
 
 
 def test_a_batch_with_wrong_metadata_is_refused_before_any_job_naming_every_wrong_field(
@@ -322,7 +322,7 @@ def test_pinning_twice_says_so_and_parts_are_quoted_exactly(act: Actions, tmp_pa
     draft_id = act.create_draft("ana", "Lyon", None)
     assert act.drafts.get(draft_id).title == "Lyon local prevention framework"  # named for the city
     status, note = act.pin("ana", draft_id, "coordination", chunk_id)
-    assert "Added to “Lyon local prevention framework”, §5 “Coordination and referral”" in status
+    assert "Added to “<bdi>Lyon local prevention framework</bdi>”, §5 “Coordination and referral”" in status
     assert not note.notice
     status, note = act.pin("ana", draft_id, "coordination", chunk_id)
     assert "Already in §5" in status and "nothing added" in note.notice
@@ -509,7 +509,7 @@ def test_a_new_region_is_saved_and_said_with_the_regions_in_use(act: Actions, tm
     doc = act.kb.document("b.txt")
     assert doc is not None
     said = act.update_metadata("ana", doc.id, {**act.metadata_of("ana", doc.id), "region": "Americas"})
-    assert "Saved the metadata" in said and "“Americas” is a new region" in said
+    assert "Saved the metadata" in said and "“<bdi>Americas</bdi>” is a new region" in said
     assert "Europe, Latin America" in said or "Latin America, Europe" in said
     assert act.kb.document(doc.id).metadata["region"] == "Americas"  # free text: saved all the same
     said = act.update_metadata("ana", doc.id, {**act.metadata_of("ana", doc.id), "region": "Latin America"})
@@ -751,7 +751,7 @@ def test_pin_left_to_the_passage_goes_to_the_section_it_speaks_to(act: Actions, 
     assert act.kb.chunk_section(chunk) == "coordination"
     draft_id = act.create_draft("ana", "Lyon", "Plan")
     status, _ = act.pin("ana", draft_id, AUTO_SECTION, chunk)
-    assert "Added to “Plan — Lyon”, §5" in status  # coordination, the fifth section
+    assert "Added to “<bdi>Plan — Lyon</bdi>”, §5" in status  # coordination, the fifth section
     assert [i.section_key for i in act.kb.drafts.get(draft_id).items()] == ["coordination"]
     assert act.section_choices("es", auto=True)[0] == ("La sección del propio extracto (sugerida)", AUTO_SECTION)
     assert AUTO_SECTION not in {key for _, key in act.section_choices("es")}  # not a section to draft in
@@ -932,3 +932,18 @@ def test_the_share_menu_offers_other_workspaces_and_says_where_a_draft_is_shared
     finally:
         act.close()
         kb.close()
+
+
+def test_a_coordinators_status_lines_isolate_the_values_they_quote_on_an_arabic_page(act: Actions,
+                                                                                     tmp_path: Path) -> None:
+    """QA: "Saved the metadata of “…”" and the other status lines put a Latin title inside an Arabic
+    sentence as one run of text, so its words and the sentence's quote marks were reordered."""
+    act.add("ana", [write(tmp_path / "in", "a.txt", "Referral (Lyon)\n\nConcerns go to the panel.")], None,
+            {**EMPTY_FORM, "title": "Referral (Lyon)"})
+    doc = act.kb.document("a.txt")
+    assert doc is not None
+    saved = act.update_metadata("ana", doc.id, act.metadata_of("ana", doc.id), lang="ar")
+    removed = act.remove("ana", doc.id, True, lang="ar")
+    for said in (saved, removed):
+        assert "<bdi>Referral (Lyon)</bdi>" in said and 'dir="auto"' in said
+    assert "<bdi>a.txt</bdi>" in removed

@@ -345,7 +345,7 @@ def test_sharing_a_draft_read_only_over_http(shared: Shared) -> None:
     bea = working("bea")
     assert "not in the list of choices" in bea.error("choose_draft", ["en", shared.riverton, section, None])
     out, ok = working("ana", shared.riverton).call("share_draft", ["en", shared.riverton, str(ws["Fontenoir"])])
-    assert ok and "Shared read-only with: Fontenoir" in json.dumps(out, ensure_ascii=False)
+    assert ok and "Shared read-only with: <bdi>Fontenoir</bdi>" in json.dumps(out, ensure_ascii=False)
     bea = working("bea", shared.riverton)  # Bea now reads it (it is in her menu) ...
     out, ok = bea.call("export_markdown", ["en", None, None])
     assert ok and "fontenoir" not in json.dumps(out) and "riverton" in json.dumps(out)
@@ -356,8 +356,8 @@ def test_sharing_a_draft_read_only_over_http(shared: Shared) -> None:
     with pytest.raises(Exception, match="Only coordinators"):
         _client(shared, "bea").predict("Bea's own", "", "drafter", api_name="/workspace_create")
     alice = _client(shared, "alice")
-    assert "Created the workspace Lakeside" in alice.predict("Lakeside", "", "drafter", api_name="/workspace_create")
-    assert "vic is now a member of Lakeside" in alice.predict("Lakeside", "vic", "drafter",
+    assert "Created the workspace <bdi>Lakeside</bdi>" in alice.predict("Lakeside", "", "drafter", api_name="/workspace_create")
+    assert "<bdi>vic</bdi> is now a member of <bdi>Lakeside</bdi>" in alice.predict("Lakeside", "vic", "drafter",
                                                              api_name="/workspace_member")
     assert shared.act.on_kb(lambda: shared.kb.workspaces().members("Lakeside")) == {"vic": "drafter"}
 
