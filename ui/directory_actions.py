@@ -302,6 +302,7 @@ class DirectoryActions(BaseActions):
         exporting at once never get each other's file, nor a viewer a coordinator's."""
         role = self.check(user, "search")
         draft_id = self.scope_of(scope)
+        self.require_draft(user, draft_id, edit=False, what="directory")  # as its view: a draft's readers only
         entries = self._seen(self.kb.directory.entries(draft_id), role)
         name = (slug(t(lang, "export.name_network_directory")) if draft_id is None else
                 slug(f"{t(lang, 'export.name_draft')} {draft_id} {t(lang, 'export.name_directory')}"))

@@ -55,6 +55,9 @@ def test_the_network_directory_is_the_coordinators_and_a_drafts_its_drafters(act
         act.directory_view("otto", str(draft))
     with pytest.raises(UiError, match=f"no draft {draft} in your workspaces"):
         act.add_seat("otto", draft, "Intruder", "police", "observer", "", "en")
+    for fmt in ("csv", "docx"):  # QA: a viewer of another workspace exported its directory over the API
+        with pytest.raises(UiError, match=f"no draft {draft} in your workspaces"):
+            act.export_directory("otto", str(draft), fmt)
     assert all(str(draft) != v for _, v in act.scope_choices("en", "otto"))
     assert mine.draft_id == draft and mine.city == "Larchmont Ridge"  # the draft's city when none is typed
     with pytest.raises(UiError, match="viewer cannot change the network directory"):

@@ -145,6 +145,10 @@ def test_a_viewer_of_one_workspace_cannot_reach_another_workspaces_draft(shared:
         # (the last None: the session's export links, a State the page sends empty)
         out, ok = page.call("export_markdown", ["en", shared.fontenoir, None])
         assert ok and "riverton" in json.dumps(out) and "fontenoir" not in json.dumps(out)
+        # its directory by id (QA pass 11: a reader of another workspace exported it over the API)
+        for fmt in ("csv", "docx"):
+            assert page.error(f"directory_export_{fmt}", ["en", str(shared.fontenoir)]) \
+                == f"There is no draft {shared.fontenoir} in your workspaces."
     # a viewer of Riverton reads Riverton's draft but cannot change it
     vic = Session(shared, "vic")
     vic.call("on_load", ["en"])
@@ -157,7 +161,19 @@ def test_a_viewer_of_one_workspace_cannot_reach_another_workspaces_draft(shared:
     assert ("vic", f"draft {shared.fontenoir}", "item remove") in refused
     assert ("ana", f"draft {shared.fontenoir}", "item up") in refused
     assert ("vic", f"draft {shared.riverton}", "add_note") in refused
-    assert len(refused) == 5
+    assert ("vic", f"draft {shared.fontenoir}", "directory") in refused
+    assert len(refused) == 9
+
+
+def test_a_buttons_event_called_without_its_button_does_nothing_and_fails_not(shared: Shared) -> None:
+    """QA pass 11: `/directory_entry` called over the API with no button named answered with Gradio's
+    "didn't return enough output values" and a traceback in the server's log."""
+    page = Session(shared, "vic")
+    page.call("on_load", ["en"])
+    for name in ("card_action", "draft_item", "directory_entry", "group_action", "overview_cell"):
+        inputs = shared.app.fns[page.fn(name)].inputs
+        out, ok = page.call(name, ["en", *[None] * (len(inputs) - 1)])
+        assert ok, (name, out)
 
 
 def test_export_links_are_private_and_expire(shared: Shared) -> None:
@@ -358,7 +374,7 @@ def test_sharing_a_draft_read_only_over_http(shared: Shared) -> None:
     alice = _client(shared, "alice")
     assert "Created the workspace <bdi>Lakeside</bdi>" in alice.predict("Lakeside", "", "drafter", api_name="/workspace_create")
     assert "<bdi>vic</bdi> is now a member of <bdi>Lakeside</bdi>" in alice.predict("Lakeside", "vic", "drafter",
-                                                             api_name="/workspace_member")
+                                                                                api_name="/workspace_member")
     assert shared.act.on_kb(lambda: shared.kb.workspaces().members("Lakeside")) == {"vic": "drafter"}
 
 
