@@ -48,12 +48,15 @@ def _gradio() -> Any:
 
 def _guard(gr: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run `fn`; a UiError becomes a gr.Error the page shows (and an API caller receives), in the
-    page language: every handler's first argument."""
+    page language: every handler's first argument. A handler's empty dict (a button's event called
+    with no button named, as an API call can) changes nothing: Gradio took it for one value of many
+    and failed with "didn't return enough output values"."""
 
     @functools.wraps(fn)  # Gradio reads the signature (gr.Request, gr.EventData) through __wrapped__
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            out = fn(*args, **kwargs)
+            return gr.skip() if isinstance(out, dict) and not out else out
         except UiError as err:
             lang = args[0] if args and isinstance(args[0], str) and args[0] in LANGUAGES else DEFAULT
             raise gr.Error(err.text(lang), title=t(lang, "error.title"), print_exception=False) from err

@@ -226,6 +226,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         if data.get("act") == "restore":
             act.restore_item(user, removed)
             removed = None
+        elif not str(data.get("item") or "").isdigit():  # no item named (an API call without a button)
+            return gr.skip()
         else:
             try:
                 removed = act.item_action(user, str(data.get("act")), int(data["item"])) or removed
