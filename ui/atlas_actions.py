@@ -81,7 +81,8 @@ class AtlasActions(BaseActions):
         if profile is None:
             return None, render.say(lang, "atlas.profile.none")
         comparable = self.kb.compare(profile, k=COMPARABLE_SHOWN)
-        return profile.to_dict(), comparable_html(comparable, profile, lang, self._city_name(profile))
+        return profile.to_dict(), comparable_html(comparable, profile, lang, self.kb.drafts.framework.sections,
+                                                   self._city_name(profile))
 
     @kb_thread
     def cell(self, user: str | None, city: str, section: str, lang: str = "en") -> tuple[list[Any], str]:
@@ -126,7 +127,7 @@ class AtlasActions(BaseActions):
             key = self.kb.atlas.doc_cities().get(e.hit.doc_id)
             if key and key not in [k for k, _ in cities]:
                 why = t(lang, "atlas.reason.own") if key == mine.city else (
-                    reasons_text(compared[key], lang) if key in compared else "")
+                    reasons_text(compared[key], lang, self.kb.drafts.framework.sections) if key in compared else "")
                 cities.append((key, f"{e.hit.city}: {why}"))
         items = "".join(f'<li dir="auto">{render.esc(line)}</li>' for _, line in cities)
         return [e.hit for e in found], render.message(head) + (f'<ul class="kb-why">{items}</ul>' if items else "")

@@ -223,7 +223,7 @@ def overview_html(ov: Overview, sections: Sequence[Section], lang: str,
     return (
         f'<div class="kb-overview" dir="{d}"><p class="kb-overview-summary">{esc(summary)}</p>{notes}'
         f'<div class="kb-charts">{charts}</div>{heat_map(ov, sections, lang, first, all_rows)}'
-        f"{comparable_html(comparable, profile, lang) if profile is not None else ''}{gaps}</div>"
+        f"{comparable_html(comparable, profile, lang, sections) if profile is not None else ''}{gaps}</div>"
     )
 
 
@@ -235,8 +235,10 @@ def join_list(items: Sequence[str], lang: str) -> str:
     return t(lang, "common.comma").join(items[:-1]) + t(lang, "atlas.and") + items[-1]
 
 
-def reasons_text(c: ComparableCity, lang: str, section_titles: dict[str, str] | None = None) -> str:
-    """Why a city is comparable, in the page language ("Same size band (50k-250k); same region (Europe).")."""
+def reasons_text(c: ComparableCity, lang: str, sections: Sequence[Section]) -> str:
+    """Why a city is comparable, in the page language ("Same size band (50k-250k); same region (Europe)."),
+    the framework's sections by their titles (QA: "(leadership)" was the section's key)."""
+    titles = {s.key: section_title(s, lang) for s in sections}
     parts = []
     for code, params in c.why:
         values: dict[str, Any] = dict(params)
@@ -249,7 +251,7 @@ def reasons_text(c: ComparableCity, lang: str, section_titles: dict[str, str] | 
         if "themes" in values:
             values["themes"] = join_list([theme_name(str(x), lang) for x in values["themes"][:3]], lang)
         if "sections" in values:
-            values["sections"] = join_list([(section_titles or {}).get(k, k) for k in values["sections"]], lang)
+            values["sections"] = join_list([titles.get(k, k) for k in values["sections"]], lang)
         parts.append(t(lang, f"atlas.reason.{code}", **values))
     if not parts:
         return t(lang, "atlas.reason.none")
@@ -276,7 +278,7 @@ def profile_summary(profile: Profile | None, lang: str, city_name: str | None = 
 
 
 def comparable_html(comparable: Sequence[ComparableCity], profile: Profile | None, lang: str,
-                    city_name: str | None = None) -> str:
+                    sections: Sequence[Section], city_name: str | None = None) -> str:
     """The most comparable cities, each with its reasons."""
     if profile is None:
         return ""
@@ -287,7 +289,7 @@ def comparable_html(comparable: Sequence[ComparableCity], profile: Profile | Non
     items = "".join(
         f'<li><strong dir="auto">{esc(c.name)}</strong> <span class="kb-meta">'
         f"{esc(country_name(c.country, lang))} · {esc(number(round(100 * c.score), lang))} %</span><br>"
-        f'<span dir="auto">{esc(reasons_text(c, lang))}</span></li>'
+        f'<span dir="auto">{esc(reasons_text(c, lang, sections))}</span></li>'
         for c in comparable
     )
     return f'<section class="kb-comparable" id="kb-comparable"><h3>{esc(head)}</h3><ol>{items}</ol></section>'

@@ -111,7 +111,11 @@ def test_theme_tags_are_named_in_the_page_language() -> None:
     assert theme_name("online-hate", "es") == "odio en línea" and theme_name("youth-resilience", "ar") == "صمود الشباب"
     assert theme_name("our-own-tag", "de") == "our own tag"  # themes are free text: as written
     city = ComparableCity("lyon", "Lyon", "FR", None, None, 0.5, (), why=(("themes", {"themes": ["digital-literacy"]}),))
-    assert "alfabetización digital" in reasons_text(city, "es")
+    assert "alfabetización digital" in reasons_text(city, "es", load_framework().sections)
+    # QA pass 11: the sections two cities share were named by their keys ("(leadership)")
+    shared = ComparableCity("lyon", "Lyon", "FR", None, None, 0.5, (), why=(("sections", {"sections": ["leadership"]}),))
+    said = reasons_text(shared, "fr", load_framework().sections)
+    assert "(leadership)" not in said and "Groupe de pilotage multi-acteurs" in said, said
 
 
 def test_a_language_too_short_to_tell_is_called_unknown_in_the_page_language() -> None:
@@ -141,7 +145,7 @@ def test_regions_are_named_in_the_page_language() -> None:
         "Europa", "Lateinamerika", "Westafrika", "Naher Osten und Nordafrika"]
     assert region_name("West Africa", "en") == "West Africa" and region_name("Our own region", "fr") == "Our own region"
     city = ComparableCity("lyon", "Lyon", "FR", None, "Europe", 0.5, (), why=(("region", {"region": "Europe"}),))
-    assert "(Europa)" in reasons_text(city, "de") and "Europe" not in reasons_text(city, "de")
+    assert "(Europa)" in reasons_text(city, "de", load_framework().sections) and "Europe" not in reasons_text(city, "de", load_framework().sections)
     assert "أوروبا" in profile_summary(Profile(region="Europe"), "ar")
 
 
@@ -152,5 +156,5 @@ def test_a_comparable_citys_reasons_are_joined_as_the_page_language_punctuates()
 
     city = ComparableCity("lyon", "Lyon", "FR", None, "Europe", 0.5, (),
                           why=(("region", {"region": "Europe"}), ("country", {"country": "FR"})))
-    assert "؛ " in reasons_text(city, "ar") and ";" not in reasons_text(city, "ar")
-    assert " ; " in reasons_text(city, "fr") and "); " in reasons_text(city, "en")
+    assert "؛ " in reasons_text(city, "ar", load_framework().sections) and ";" not in reasons_text(city, "ar", load_framework().sections)
+    assert " ; " in reasons_text(city, "fr", load_framework().sections) and "); " in reasons_text(city, "en", load_framework().sections)
