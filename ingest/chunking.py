@@ -40,8 +40,9 @@ __all__ = ["chunk_document", "CHUNKER_VERSION", "MIN_TAIL_TOKENS"]
 # an HTML page's <title> part that nearly repeats its <h1> is its title, without the site's name, and a
 # PDF whose metadata title is only its file name (a scanner's) takes its first heading instead. "7": a
 # scan's title set on two lines is read whole (OCR measured its lines 36 and 35: only the first was kept;
-# or 33 and 34: only the second).
-CHUNKER_VERSION = "7"
+# or 33 and 34: only the second). "8": an ordinal sign, a superscript or a fraction is kept as printed
+# ("6º ao 9º ano" read "6o ao 9o ano": a quotation was not the document's words; ingest.normalize).
+CHUNKER_VERSION = "8"
 
 MIN_TAIL_TOKENS = 40  # a last piece smaller than this joins the chunk before it
 _LANGUAGE_SAMPLE = 1000  # characters of a chunk given to langdetect: enough, and halves its cost

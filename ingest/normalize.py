@@ -15,6 +15,10 @@ _INVISIBLE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
 _SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
+# What NFKC would turn into other letters or digits, kept as printed: the ordinal signs ("6º ano",
+# "1.ª fase", "n.º"), superscripts and subscripts ("m²", "CO₂", a footnote's "¹") and vulgar fractions
+# ("½"). A quotation is the document's words; search folds them anyway (index.tokenizer's own NFKC).
+_AS_PRINTED = re.compile("([\u00aa\u00ba\u00b2\u00b3\u00b9\u00bc-\u00be\u2070-\u209f\u2150-\u215f\u2189]+)")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
@@ -107,7 +111,8 @@ def normalize_text(text: str) -> str:
     """NFKC, drop control/invisible characters, collapse spaces, keep paragraph breaks.
 
     NFKC folds ligatures ("ﬁ") and Arabic presentation forms into ordinary letters, so search and
-    the tokenizer see the same characters whatever produced the file. pypdf returns double spaces on
+    the tokenizer see the same characters whatever produced the file; not ordinal signs, superscripts
+    or fractions ("6º" read "6o", `_AS_PRINTED`). pypdf returns double spaces on
     justified text; collapsing them keeps spans and highlights stable.
 
     Args:
@@ -117,7 +122,8 @@ def normalize_text(text: str) -> str:
         Text with lines stripped, single spaces, and at most one blank line between paragraphs.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFKC", text)
+    text = "".join(part if i % 2 else unicodedata.normalize("NFKC", part)
+                   for i, part in enumerate(_AS_PRINTED.split(text)))
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text)
     text = "\n".join(line.strip() for line in text.split("\n"))

@@ -1,6 +1,12 @@
 """Text normalisation: lines a PDF wrapped mid-sentence are joined, structure lines are kept."""
 
-from ingest.normalize import join_wrapped_lines, mark_bullets
+from pathlib import Path
+
+from index.tokenizer import tokenize
+from ingest import read_document
+from ingest.normalize import join_wrapped_lines, mark_bullets, normalize_text
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_wrapped_lines_join_but_headings_and_bullets_stay() -> None:
@@ -65,3 +71,15 @@ def test_words_hyphenated_at_a_line_break_are_made_whole() -> None:
     open_words = "für Ausstiegs-\nund Distanzierungsberatung; pre-\nand post-test; Präventions-\noder Hilfeplan"
     assert join_wrapped_lines(open_words) == (
         "für Ausstiegs- und Distanzierungsberatung; pre- and post-test; Präventions- oder Hilfeplan")
+
+
+def test_ordinal_signs_superscripts_and_fractions_are_kept_as_printed() -> None:
+    """QA pass 11: the Vale do Junco plan's "6º ao 9º ano" was quoted "6o ao 9o ano": NFKC made the
+    ordinal sign a letter, so a quotation was not the document's words. Ligatures, full-width letters
+    and Arabic presentation forms are still folded, and search finds either spelling."""
+    printed = "do 6º ao 9º ano, 1.ª fase, n.º 3, 20 m², CO₂, ½ dia"
+    assert normalize_text(printed) == printed
+    assert normalize_text("ﬁnal ＡＢＣ \ufefb") == "final ABC \u0644\u0627"
+    assert tokenize("6º ano, 1.ª fase") == tokenize("6o ano, 1.a fase")
+    doc = read_document(REPO / "corpus" / "build" / "vale-do-junco-plano-prevencao.pdf")
+    assert "6º ao 9º ano" in doc.text and "6o ao 9o" not in doc.text
