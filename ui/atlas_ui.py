@@ -26,8 +26,11 @@ def build_profile_panel(gr: Any, c: dict) -> None:
     c["examples_shown"] = gr.State(Shown())
     with gr.Accordion(L("atlas.profile.title"), open=False, elem_id="kb-profile"):
         with gr.Row():
+            # a typed name is kept (the atlas finds "puerto almendral" or says which cities it knows):
+            # without it, a name typed and not picked from the list was dropped without a word
             c["my_city"] = gr.Dropdown(label=L("atlas.profile.my_city"), info=L("atlas.profile.my_city_help"),
-                                       choices=[("", "")], value="", elem_id="kb-my-city", scale=2)
+                                       choices=[("", "")], value="", elem_id="kb-my-city", scale=2,
+                                       allow_custom_value=True)
             c["profile_band"] = gr.Dropdown(label=L("field.population_band"), choices=[("", "")], value="",
                                             elem_id="kb-profile-band", scale=1)
             c["profile_region"] = gr.Dropdown(label=L("field.region"), choices=[""], value="",

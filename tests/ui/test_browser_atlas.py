@@ -209,6 +209,23 @@ def test_my_city_and_prefer_comparable_cities_change_the_order(page: Any) -> Non
     shot(page, "atlas-prefer")
 
 
+def test_a_city_typed_and_not_picked_from_the_list_is_used_or_refused_by_name(page: Any) -> None:
+    """QA pass 11: a name typed into "Your city" and not clicked in the list emptied the box, and
+    the panel said there was no profile yet, without a word about the name."""
+    box = page.locator("#kb-my-city").locator("input").first
+    if not box.is_visible():  # the panel is open already when the test before it ran
+        page.locator("#kb-profile").get_by_text("Your city (to find comparable cities)").click()
+    box.fill("nearby")
+    box.press("Tab")
+    page.click("#kb-profile-use")
+    page.locator("#kb-profile-status", has_text="Cities most like yours (Nearby").wait_for()
+    box.fill("Atlantis")
+    box.press("Tab")
+    page.click("#kb-profile-use")
+    page.locator(".toast-body", has_text="Unknown city “Atlantis”").first.wait_for()
+    assert "Villa Sol" in page.locator(".toast-body", has_text="Unknown city").first.inner_text()
+
+
 def test_draft_section_shows_examples_from_comparable_cities_and_one_is_pinned(page: Any) -> None:
     tab(page, "Drafting")
     page.get_by_label("New draft title").fill("Villa Sol framework")
