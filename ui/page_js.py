@@ -27,6 +27,11 @@ const send = (b) => {
     const input = card.querySelector('input[name=kb-city]');
     if (input) city = input.value;
   }
+  // the cards are drawn again after the event and the focused button goes with them: AFTER_CARD_JS
+  // gives focus back to the same card (a keyboard user was left on the page's body)
+  const list = card && card.parentElement && card.parentElement.closest('[id]');
+  window.__kbFocus = (card && document.activeElement === b && card.dataset.chunk)
+    ? {list: list ? list.id : null, chunk: card.dataset.chunk, act: b.dataset.act} : null;
   trigger('kb_action', {act: b.dataset.act, chunk: b.dataset.chunk || null, item: b.dataset.item || null,
                         quote: quote, city: city});
 };
@@ -107,6 +112,16 @@ AFTER_CARD_JS = """
     // "Close" button went off the top with no way back
     if (text && target.getClientRects().length) {
       text.scrollTop += target.getBoundingClientRect().top - text.getBoundingClientRect().top;
+    }
+    const f = window.__kbFocus;
+    window.__kbFocus = null;
+    const lost = !document.activeElement || document.activeElement === document.body;
+    if (f && lost && /^[0-9]+$/.test(f.chunk)) {
+      const root = (f.list && document.getElementById(f.list)) || document;
+      const card = root.querySelector(`.kb-card[data-chunk="${f.chunk}"]`);
+      const again = card && (card.querySelector(`button.kb-act[data-act="${f.act}"]`)
+                             || card.querySelector('button.kb-act[data-act=unpin]') || card.querySelector('button.kb-act'));
+      if (again) again.focus({preventScroll: true});
     }
     const link = document.querySelector('#kb-original-file a[href]');
     if (link && link.href !== window.__kbDownloaded) {

@@ -310,8 +310,13 @@ def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_p
     page.locator("#kb-search-status", has_text="Added to").wait_for()
     choose(page, "kb-pin-section", "Response to incidents")
     search(page, "what happens after a hate crime")
-    page.locator(".kb-card", has_text="After a hate crime").first.locator("button[data-act=pin]").click()
+    card = page.locator(".kb-card", has_text="After a hate crime").first
+    chunk = card.get_attribute("data-chunk")
+    card.locator("button[data-act=pin]").focus()  # by keyboard (QA: focus fell to the page's body after a pin)
+    page.keyboard.press("Enter")
     page.locator("#kb-search-status", has_text="Added to “Harrow prevention framework”, §7 “Response to incidents”").wait_for()
+    page.wait_for_function(f"() => document.activeElement && document.activeElement.closest('.kb-card')"
+                           f" && document.activeElement.closest('.kb-card').dataset.chunk === '{chunk}'", timeout=5000)
     # back to "the passage's own section": a choice, not a mistake (it raised "Choose the draft section first")
     choose(page, "kb-pin-section", "The passage's own section (suggested)")
     page.wait_for_timeout(1500)
