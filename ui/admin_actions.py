@@ -117,8 +117,9 @@ class AdminActions(BaseActions):
             entries = self.kb.log(user=(who or "").strip() or None, since=(since or "").strip() or None, limit=limit)
         except ValueError as err:  # a "since" that is no date
             raise UiError("error.admin.detail", detail=str(err)) from err
+        names = {w.id: w.name for w in self.kb.workspaces().list()}  # "Lyon", not the id the trail records
         return [[date_time(e.at, lang), e.actor, audit_action(e.action, lang),
-                 audit_target(e.target, lang), audit_detail(e.detail, lang, e.action)]
+                 audit_target(e.target, lang), audit_detail(e.detail, lang, e.action, names)]
                 for e in reversed(entries)]
 
     # --- accounts ----------------------------------------------------------------------------

@@ -7,12 +7,14 @@ catalogue does not know as recorded, so nothing is lost in translation.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from ui.i18n import catalogue, t
 from ui.i18n.locale import country_name, date_time, language_name
 
-__all__ = ["audit_action", "audit_target", "audit_detail"]
+__all__ = ["audit_action", "audit_target", "audit_detail", "cited_place"]
 
 
 def audit_action(action: str, lang: str = "en") -> str:
@@ -27,7 +29,7 @@ def audit_action(action: str, lang: str = "en") -> str:
     if not noun:
         return said[:1].upper() + said[1:]
     name = t(lang, f"audit.noun.{noun}")
-    return f"{name[:1].upper()}{name[1:]}: {said}"
+    return f"{name[:1].upper()}{name[1:]}{t(lang, 'common.colon')}{said}"
 
 
 def audit_target(target: str, lang: str = "en") -> str:
@@ -44,14 +46,34 @@ _ONE_VALUE_CHANGE = {"user.role": "role", "workspace.member": "role", "job.cance
 # Export formats by their names (the same in every language).
 _FORMAT_NAMES = {"docx": "Word (DOCX)", "markdown": "Markdown", "csl-json": "CSL-JSON", "csv": "CSV", "json": "JSON"}
 _TIMES = frozenset({"removed_at"})  # details that are a catalog timestamp
+# The country code of a stored citation's place, "Title — City, BE (2025), p. 4": after the title's dash (or
+# at the start of a place stored alone) and the city, before the year, the page or the end.
+_CITED_COUNTRY = re.compile(r"(?:(?<= — )|^)(?:[^—]*?, )?\b([A-Z]{2})(?= \(\d{4}\)|, |$)")
 
 
-def audit_detail(detail: dict[str, Any], lang: str = "en", action: str = "") -> str:
+def cited_place(citation: str, lang: str) -> str:
+    """A stored citation ("Plan — Hautmarais, BE (2025)") with its country named in the page language
+    ("Plan — Hautmarais, Belgique (2025)"), as the page's citations name it; the rest as stored."""
+    for match in _CITED_COUNTRY.finditer(citation):
+        name = country_name(match.group(1), lang)
+        if name != match.group(1):  # a code CLDR names, not two capitals it does not ("UK Plan", "XY")
+            return citation[:match.start(1)] + name + citation[match.end(1):]
+    return citation
+
+
+def audit_detail(detail: dict[str, Any], lang: str = "en", action: str = "",
+                 workspaces: Mapping[int, str] | None = None) -> str:
     """An audit entry's details in words: "Title: Old → New; City: — → Lyon", "As a copy: no", each
     key labelled and each coded value named in the page language ("Rol: — → redactor", "Sección:
     Seguimiento y evaluación"); not the Python form of its before and after. `action` (the entry's,
-    "user.role") says what a before and after that are one value are of (a role, a job's state)."""
+    "user.role") says what a before and after that are one value are of (a role, a job's state).
+    `workspaces` (id -> name, the KB's) names a workspace the trail records by its id ("Lyon", not "1")."""
     known = catalogue("en")
+    colon = t(lang, "common.colon")
+
+    def workspace(value: Any) -> str | None:
+        """A workspace id's name, when `workspaces` knows it."""
+        return (workspaces or {}).get(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
     def said(value: Any, key: str = "") -> str:
         """A value as the page names it: a document type's, a country's, a role's name, not its code."""
@@ -62,7 +84,7 @@ def audit_detail(detail: dict[str, Any], lang: str = "en", action: str = "") -> 
         if isinstance(value, list | tuple):
             return t(lang, "common.comma").join(said(v, key) for v in value)
         if isinstance(value, dict):
-            return ", ".join(f"{_field(k, lang)}: {said(v, k)}" for k, v in value.items())
+            return t(lang, "common.comma").join(f"{_field(k, lang)}{colon}{said(v, k)}" for k, v in value.items())
         text = str(value)
         if key == "country":
             return country_name(text, lang)
@@ -76,10 +98,14 @@ def audit_detail(detail: dict[str, Any], lang: str = "en", action: str = "") -> 
             return t(lang, "draft.other_section")
         if key == "format":
             return _FORMAT_NAMES.get(text, text)
+        if key == "citation":
+            return cited_place(text, lang)
+        if key == "workspace" and workspace(value):
+            return str(workspace(value))
         if key in _TIMES:
             return date_time(text, lang)
         if key == "with" and isinstance(value, int):
-            return audit_target(f"workspace {value}", lang)
+            return audit_target(f"workspace {workspace(value) or value}", lang)
         codes = [f"choice.{key}.{text}", f"audit.value.{key}.{text}"]
         codes += [f"role.{text}"] if key == "role" else [f"jobs.state.{text}"] if key == "state" else []
         for code in codes:
@@ -93,7 +119,7 @@ def audit_detail(detail: dict[str, Any], lang: str = "en", action: str = "") -> 
     if isinstance(before, dict) and isinstance(after, dict):
         changed = {"before", "after", *before, *after}
         for key in dict.fromkeys([*before, *after]):
-            parts.append(f"{_field(key, lang)}: {said(before.get(key), key)} → {said(after.get(key), key)}")
+            parts.append(f"{_field(key, lang)}{colon}{said(before.get(key), key)} → {said(after.get(key), key)}")
     if isinstance(detail.get("by"), int) and "item" in detail:  # a draft item moved: "moved up; item 26"
         changed |= {"by", "item"}
         parts.append(f"{t(lang, 'audit.moved_up' if detail['by'] < 0 else 'audit.moved_down')}"
@@ -103,9 +129,9 @@ def audit_detail(detail: dict[str, Any], lang: str = "en", action: str = "") -> 
         changed |= {"before", "after"}
         of = _ONE_VALUE_CHANGE.get(action, "")
         was = f"{said(before, of)} → " if "before" in detail else ""
-        one_value.append(f"{_field(of, lang) if of else t(lang, 'audit.field.change')}: {was}{said(after, of)}")
+        one_value.append(f"{_field(of, lang) if of else t(lang, 'audit.field.change')}{colon}{was}{said(after, of)}")
     # a field named again beside its change (the document's title, for reference) is said once
-    parts += [f"{_field(k, lang)}: {said(v, k)}" for k, v in detail.items() if k not in changed]
+    parts += [f"{_field(k, lang)}{colon}{said(v, k)}" for k, v in detail.items() if k not in changed]
     return t(lang, "audit.separator").join(parts + one_value)
 
 

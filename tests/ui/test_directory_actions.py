@@ -268,3 +268,14 @@ def test_seating_an_entry_twice_is_refused_in_the_readers_language(act: Actions)
     with pytest.raises(UiError) as again:
         act.seat_entry("ana", draft, line.id, "es")
     assert again.value.msg.key == "error.group.seated" and "Open Line" in again.value.text("es")
+
+
+def test_the_audit_trail_names_a_workspace_rather_than_its_id(act: Actions) -> None:
+    """QA pass 11: the trail read "Espace de travail: 1" where the page names workspaces."""
+    spaces = act.kb.workspaces("ana")
+    spaces.create("Larchmont Ridge")
+    spaces.create("Gent")
+    draft = act.create_draft("ana", "Larchmont Ridge")
+    spaces.share(draft, "Gent")
+    shared = next(row for row in act.audit_rows("ana", lang="fr") if "partagé" in row[2])
+    assert "Gent" in shared[4] and not any(ch.isdigit() for ch in shared[4]), shared

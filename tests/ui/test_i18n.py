@@ -211,3 +211,33 @@ def test_a_file_over_the_size_limit_is_refused_in_one_language() -> None:
     reason = "This file is 100.1 MB; the limit is 100 MB. (Set KB_MAX_FILE_MB or --max-file-mb to change it.)"
     said = outcome_reason({"outcome": "failed", "error_code": "too_large", "reason": reason}, "es")
     assert said == "El archivo ocupa 100,1 MB; el máximo es 100 MB (KB_MAX_FILE_MB en el servidor)."
+
+
+def test_portuguese_plurals_follow_european_portuguese() -> None:
+    """The catalogue is European Portuguese (ficheiro, secção), so 0 is plural ("0 entradas"), as in pt_PT;
+    Babel's "pt" (Brazilian) would say "0 entrada"."""
+    assert t("pt", "directory.count", n=0) == "0 entradas."
+    assert t("pt", "directory.count", n=1) == "1 entrada."
+    assert t("pt", "directory.count", n=2) == "2 entradas."
+    assert t("fr", "directory.count", n=0) == "0 entrée."  # French keeps its own rule: 0 is "one"
+
+
+# "Project" in each language: a draft is never called so (French said "brouillon" on the Drafting tab but
+# "Groupe de pilotage du projet « … »", "Annuaire local du projet « … »" for the same draft).
+PROJECT_WORD = {"fr": "projet", "es": "proyecto", "pt": "projeto", "de": "projekt", "ar": "مشروع"}
+
+
+@pytest.mark.parametrize("lang", sorted(PROJECT_WORD))
+def test_a_draft_is_called_a_draft_in_every_language(lang: str) -> None:
+    en, other = catalogue(DEFAULT), catalogue(lang)
+    for key, message in other.items():
+        texts = message.values() if isinstance(message, dict) else [message]
+        english = " ".join(en[key].values() if isinstance(en[key], dict) else [en[key]])
+        if re.search(r"\bdrafts?\b", english, re.I) and not re.search(r"\bproject", english, re.I):
+            assert not any(PROJECT_WORD[lang] in text.lower() for text in texts), (lang, key, message)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_directory_picker_has_a_plain_label(lang: str) -> None:
+    """It read "Annuaire (lequel)", "Diretório (qual)": a question in brackets, not a label."""
+    assert "(" not in t(lang, "directory.scope")

@@ -198,7 +198,8 @@ def test_an_audit_entry_s_details_read_as_words_not_python() -> None:
     # values as the page names them, not their codes (QA: "Document type: — → evaluation", "by: -1; item: 26")
     coded = {"before": {"doc_type": None, "country": "DE"}, "after": {"doc_type": "evaluation", "country": "FR"}}
     assert audit_detail(coded) == "Document type: — → Evaluation; Country: Germany → France"
-    assert audit_detail(coded, "fr") == "Type de document: — → Évaluation; Pays: Allemagne → France"
+    # French puts a space before its colon and semicolon, as the rest of the page does (QA: "Document: supprimé")
+    assert audit_detail(coded, "fr") == "Type de document : — → Évaluation ; Pays : Allemagne → France"
     assert audit_detail({"item": 26, "by": -1}) == "moved up; item 26"
     assert audit_detail({"item": 26, "by": 1}, "de") == "nach unten verschoben; Eintrag 26"
     # and what was done, to what, in words (QA: "document.metadata", "draft 5")
@@ -206,6 +207,7 @@ def test_an_audit_entry_s_details_read_as_words_not_python() -> None:
 
     assert audit_action("draft.pin") == "Draft: excerpt pinned" and audit_action("draft.pin", "de") == "Entwurf: Auszug angeheftet"
     assert audit_action("refused", "fr") == "Refusé" and audit_action("plugin.something") == "plugin.something"
+    assert audit_action("document.purge", "fr") == "Document : supprimé définitivement"
     assert audit_action("user.remove") == "Account: removed"  # not "(to the trash)": accounts have none
     assert audit_action("user.disable", "es") == "Cuenta: desactivada"  # in agreement with its noun
     assert audit_target("draft 5", "pt") == "rascunho 5" and audit_target("indexes", "de") == "Indizes"
@@ -359,3 +361,22 @@ def test_an_uploads_outcomes_read_as_a_list_on_a_phone() -> None:
     assert html.count("<li>") == 2 and "&lt;b&gt;plan&lt;/b&gt;.pdf" in html and "<b>plan" not in html
     assert "añadido" in html and "pasajes: 4" in html and "Es una tabla de datos (CSV)" in html
     assert outcome_list([], "es") == ""
+
+
+def test_an_audit_detail_names_a_cited_country_and_a_workspace() -> None:
+    """QA on a French page: a pinned excerpt's citation said "Hautmarais, BE (2025)" where the page names
+    the country ("Belgique"); a moved draft said "Espace de travail: 1" (its id) where its name is known."""
+    pinned = {"citation": "Plan local — Hautmarais, BE (2025), p. 4", "item": 3}
+    assert audit_detail(pinned, "fr", "draft.pin") == (
+        "Citation (référence) : Plan local — Hautmarais, Belgique (2025), p. 4 ; Élément : 3")
+    assert audit_detail({"citation": "Hautmarais, BE (2025)"}, "de", "draft.pin") == "Zitat: Hautmarais, Belgien (2025)"
+    assert audit_detail({"citation": "Plan — DE"}, "es", "draft.pin") == "Cita: Plan — Alemania"
+    # two capitals that are no country, or not in the place, stay as they are
+    assert audit_detail({"citation": "Doe 2020"}, "es", "draft.pin") == "Cita: Doe 2020"
+    assert audit_detail({"citation": "Plan — Lyon (2021), § ZZ"}, "en", "draft.pin") == "Citation: Plan — Lyon (2021), § ZZ"
+    names = {1: "Lyon", 2: "Gent"}
+    assert audit_detail({"before": 1, "after": 2}, "fr", "draft.move", names) == "Espace de travail : Lyon → Gent"
+    assert audit_detail({"with": 2}, "fr", "draft.share", names) == "Partagé avec : espace de travail Gent"
+    assert audit_detail({"title": "Plan", "workspace": 1}, "en", "draft.create", names) == "Title: Plan; Workspace: Lyon"
+    # without the names (a workspace since deleted), its id as recorded
+    assert audit_detail({"before": 1, "after": 2}, "fr", "draft.move") == "Espace de travail : 1 → 2"

@@ -27,10 +27,15 @@ def number(value: float, lang: str) -> str:
     return format_decimal(value, locale=_locale(lang))
 
 
+# The catalogue's Portuguese is European ("ficheiro", "secção"): its plurals follow pt_PT, where 0 is
+# "other" ("0 entradas"), not Babel's "pt" (Brazilian), where 0 and 1.5 are "one".
+_PLURAL_LOCALE = {"pt": "pt_PT"}
+
+
 def plural_category(n: Any, lang: str) -> str:
     """CLDR plural category of `n` in `lang` ("one", "few", "many", "other", ...)."""
     try:
-        return str(_locale(lang).plural_form(abs(float(n)) if not float(n).is_integer() else abs(int(n))))
+        return str(_locale(_PLURAL_LOCALE.get(lang, lang)).plural_form(abs(float(n)) if not float(n).is_integer() else abs(int(n))))
     except (TypeError, ValueError):
         return "other"
 
