@@ -21,7 +21,7 @@ __all__ = ["build_admin", "build_share", "wire_admin"]
 
 def build_share(gr: Any) -> SimpleNamespace:
     """Share the working draft read-only with a workspace or the whole network (in the Drafting tab)."""
-    with gr.Row(elem_id="kb-share") as row:
+    with gr.Row(elem_id="kb-share", visible=False) as row:  # with a working draft to share (ui.app)
         # the choices come when the menu is opened; the server checks the value either way
         share_sel = gr.Dropdown(label=L("share.with"), choices=[], elem_id="kb-share-sel", scale=3,
                                 allow_custom_value=True)
@@ -37,8 +37,11 @@ def build_admin(gr: Any) -> SimpleNamespace:
     with gr.Accordion(L("trash.title"), open=False, elem_id="kb-trash") as trash_panel:
         trash_btn = gr.Button(L("trash.show"), elem_id="kb-trash-refresh")
         trash_table = gr.Dataframe(headers=headers("trash", TRASH_COLUMNS, DEFAULT), interactive=False,
-                                   elem_id="kb-trash-table", wrap=True, buttons=TABLE_BUTTONS)
-        with gr.Row():
+                                   elem_id="kb-trash-table", wrap=True, buttons=TABLE_BUTTONS,
+                                   # each column its share of the page (the title took 650 px, and the
+                                   # two dates ran off-screen at 1280 px)
+                                   column_widths=["11%", "8%", "24%", "16%", "11%", "16%", "14%"])
+        with gr.Row(elem_id="kb-trash-actions"):  # one under the other on a phone (app.css)
             trash_sel = gr.Dropdown(label=L("trash.item"), choices=[], elem_id="kb-trash-sel", scale=3,
                                     allow_custom_value=True)
             as_copy = gr.Checkbox(label=L("trash.as_copy"), elem_id="kb-trash-copy", scale=2)

@@ -123,7 +123,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
             lay.add_tab: gr.Tab(label=L("tab.add"), visible=can(role, "add")),
             lay.directory_tab: gr.Tab(label=L("tab.directory"), visible=True),
             lay.group_tab: gr.Tab(label=L("tab.group"), visible=True),
-            # pinning, a new draft, notes, renaming and sharing: for those who may change some draft
+            # pinning and a new draft: for those who may change some draft (the note, rename and share rows
+            # follow the working draft: ui.app, changing_rows)
             **{row: gr.Row(visible=drafter) for row in lay.drafter_rows},
             lay.query: gr.Textbox(rtl=direction(lang) == "rtl"),
             lay.pin_section: gr.Dropdown(choices=act.section_choices(lang, auto=True)),

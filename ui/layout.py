@@ -159,14 +159,14 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["suggest_status"] = gr.HTML()
             c["suggestions"] = gr.HTML(elem_id="kb-suggestions", js_on_load=CLICK_JS)
             build_examples_panel(gr, c)  # examples from comparable cities, for this section
-            with gr.Row(elem_id="kb-note-row") as note_row:
-                drafter_rows.append(note_row)
+            # the note, rename/delete and share rows: shown once there is a working draft this reader may
+            # change (ui.app's changing_rows), as the export row is; with none, each button only refused
+            with gr.Row(elem_id="kb-note-row", visible=False) as note_row:
                 c["note_row"] = note_row
                 c["note"] = gr.Textbox(label=L("draft.note"), lines=2, scale=5)
                 c["note_btn"] = gr.Button(L("draft.add_note"), scale=1)
             c["draft_html"] = gr.HTML(elem_id="kb-draft", js_on_load=CLICK_JS)
-            with gr.Row(elem_id="kb-draft-admin") as draft_admin:
-                drafter_rows.append(draft_admin)
+            with gr.Row(elem_id="kb-draft-admin", visible=False) as draft_admin:
                 c["draft_admin"] = draft_admin
                 c["rename_title"] = gr.Textbox(label=L("draft.rename_to"), scale=3)
                 c["rename_btn"] = gr.Button(L("draft.rename"), scale=1)
@@ -182,7 +182,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
             c["export_file"] = gr.HTML("", elem_id="kb-export-file", visible=False)
             c["exports"] = gr.State([])  # the session's export links, newest first (ui.handlers.exporter)
             c["share"] = build_share(gr)  # read-only with another workspace or the network
-            c["drafter_rows"] = [*drafter_rows, c["share"].row]
+            c["drafter_rows"] = drafter_rows  # pinning and a new draft: for whoever may start or change one
         directory_tabs(gr, c)
         group_tab(gr, c)
         with gr.Tab(L("tab.library"), id="library", visible=act.local) as library_tab:

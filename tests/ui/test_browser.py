@@ -495,3 +495,35 @@ def test_jobs_panel_survives_a_reload_and_cancels_a_running_job(browser: Any, na
     assert job is not None and job.state == "cancelled"
     sources = {d.source for d in kb.documents()}
     assert "Lantern walk 0.txt" in sources and not sources & {"Lantern walk 1.txt", "Lantern walk 2.txt"}
+
+
+def test_a_drafter_without_a_draft_sees_no_controls_that_need_one(browser: Any, roles_app: RunningApp) -> None:
+    """QA: a reader who may draft but has no draft yet saw "Add note", "Rename", the red "Delete draft" and
+    "Share" on the Drafting tab, each only refusing ("Choose or create a draft first"); the section menu
+    (it runs the suggested searches) and the new-draft form stay. A new draft brings them."""
+    page = new_page(browser, roles_app)
+    try:
+        page.goto(roles_app.url)
+        page.locator("input[type=password]").wait_for()
+        page.locator("input:not([type=password])").first.fill("alice")
+        page.locator("input[type=password]").fill(PASSWORDS["alice"])
+        page.get_by_role("button", name="Login").click()
+        page.locator("#kb-banner", has_text="Signed in as alice").wait_for()
+        tab(page, "Drafting")
+        page.locator("#kb-new-draft").wait_for()
+        page.wait_for_timeout(1000)  # the page's load events have run
+        assert page.locator("#kb-section-sel").is_visible() and page.locator("#kb-suggest").is_visible()
+        for elem_id in ("kb-note-row", "kb-draft-admin", "kb-share", "kb-export-row"):
+            assert not page.locator(f"#{elem_id}").is_visible(), elem_id
+        page.locator("#kb-lang input").click()  # a language switch does not bring them back
+        page.get_by_role("option", name="Français").click()
+        page.locator("#kb-create-draft", has_text="Créer").wait_for()
+        for elem_id in ("kb-note-row", "kb-draft-admin", "kb-share"):
+            assert not page.locator(f"#{elem_id}").is_visible(), elem_id
+        page.locator("#kb-new-draft textarea, #kb-new-draft input").first.fill("Plan de Harrow")
+        page.click("#kb-create-draft")
+        page.locator("#kb-draft h2", has_text="Plan de Harrow").wait_for()
+        for elem_id in ("kb-note-row", "kb-draft-admin", "kb-share", "kb-export-row"):
+            page.locator(f"#{elem_id}").wait_for(state="visible")
+    finally:
+        page.context.close()

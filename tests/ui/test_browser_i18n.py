@@ -474,3 +474,124 @@ def test_removing_a_document_in_the_library_lets_go_of_it_in_the_menu_and_form(
         page.context.close()
         gone = next(i for i in app.kb.trash.items() if i.title == "Scratch notes")
         assert gone  # in the trash, where the Trash panel can restore it
+
+
+# Words of `selector`'s table cells and headers drawn on two lines ("Num|éro", "Supprim|é par").
+BROKEN_WORDS_JS = r"""(selector) => {
+  const out = [];
+  const walk = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const node = walk.currentNode;
+    if (!node.parentElement.closest('.body-cell, th') || !node.parentElement.getBoundingClientRect().height) continue;
+    for (const m of node.data.matchAll(/\p{L}+/gu)) {  // a word drawn on two lines has two boxes
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      if (range.getClientRects().length > 1) out.push(m[0]);
+    }
+  }
+  return out;
+}"""
+
+
+# Headers of `selector`'s table whose text runs past their cell's edge, cut off ("Numér").
+CLIPPED_HEADERS_JS = r"""(selector) => [...document.querySelectorAll(selector + ' th')].filter((th) => {
+  const cell = th.getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(th.querySelector('.header') || th);
+  return cell.height && [...range.getClientRects()].some((r) => r.width && r.right > cell.right + 1);
+}).map((th) => th.textContent.trim())"""
+
+
+def test_the_trash_and_audit_tables_read_like_the_library_at_1280_px_and_on_a_phone(
+    browser: Any, app: RunningApp, tmp_path: Path
+) -> None:
+    """French page: the trash's headers were broken mid-word ("Num|éro", "Supprim|é par"), its last two
+    columns off-screen, in a monospace font; on a phone the audit trail's headers and names fell apart
+    ("Qua|nd", "jo|ao") and the restore checkbox's label was clipped."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Wendelsee: Geschäftsordnung des Runden Tisches „Demokratie und Prävention“\n\n"
+                     "Der Runde Tisch trifft sich jeden Monat.", encoding="utf-8")
+    report = app.kb.add([notes], metadata={"city": "Riverton", "country": "BE"})
+    assert report.ok
+    doc = next(d for d in app.kb.documents() if d.source == "notes.txt")
+    app.kb.remove(doc.id, by="joao")
+    page = open_in(browser, app, "fr-FR")
+    try:
+        tab(page, t("fr", "tab.library"))
+        page.locator("#kb-trash").get_by_text(t("fr", "trash.title")).first.click()
+        page.locator("#kb-trash-refresh").click()
+        trash = page.locator("#kb-trash-table")
+        trash.locator(".body-cell", has_text="notes.txt").first.wait_for()
+        assert page.evaluate(BROKEN_WORDS_JS, "#kb-trash-table") == []
+        assert page.evaluate(CLIPPED_HEADERS_JS, "#kb-trash-table") == []
+        for column in ("removed_at", "purge_after"):  # every column on screen, not scrolled off
+            header = trash.locator("th", has_text=t("fr", f"trash.col.{column}")).first
+            box = header.bounding_box()
+            assert box and box["x"] + box["width"] <= 1280, (column, box)
+        font = page.evaluate("() => getComputedStyle(document.querySelector('#kb-trash-table .body-cell')).fontFamily")
+        library_font = page.evaluate("() => getComputedStyle(document.querySelector('#kb-library .body-cell')).fontFamily")
+        assert font == library_font and "mono" not in font.lower(), font
+        page.locator("#kb-audit").get_by_text(t("fr", "audit.title")).first.click()
+        page.locator("#kb-audit-refresh").click()
+        audit = page.locator("#kb-audit-table")
+        audit.locator(".body-cell", has_text="joao").first.wait_for()
+        assert page.evaluate(BROKEN_WORDS_JS, "#kb-audit-table") == []
+        assert page.evaluate(CLIPPED_HEADERS_JS, "#kb-audit-table") == []
+        trash.scroll_into_view_if_needed()
+        shot(page, "trash-fr")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_timeout(300)
+        shot(page, "trash-audit-phone-fr")
+        for table in ("#kb-trash-table", "#kb-audit-table"):  # "Qua|nd (UTC", "jo|ao" on a phone
+            assert page.evaluate(BROKEN_WORDS_JS, table) == [], table
+            assert page.evaluate(CLIPPED_HEADERS_JS, table) == [], table
+        label = page.locator("#kb-trash-copy label").first
+        assert t("fr", "trash.as_copy") in label.inner_text()
+        # every line of the checkbox's label inside its box (it ran past the box's edge, cut off)
+        clipped = label.evaluate("""(el) => {
+          const box = el.closest('#kb-trash-copy').getBoundingClientRect();
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          return [...range.getClientRects()].filter((r) => r.width && (r.left < box.left - 1 || r.right > box.right + 1))
+            .map((r) => [r.left, r.right, box.left, box.right]);
+        }""")
+        assert clipped == [], clipped
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        page.context.close()
+
+
+def test_the_drafting_tab_s_section_menu_shows_its_whole_title_on_a_phone(browser: Any, app: RunningApp) -> None:
+    """A 390 px phone, a Portuguese page: the menu's field cut its choice ("§1 Grupo de liderança multiator
+    conduzic"); its title is said whole right under it, and each choice of its open list is whole."""
+    page = open_in(browser, app, "pt-PT")
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        tab(page, t("pt", "tab.drafting"))
+        menu = page.locator("#kb-section-sel")
+        menu.wait_for()
+        title = t("pt", "framework.leadership.title")
+        heading = page.locator("#kb-purpose .kb-section-title")
+        heading.wait_for()
+        assert heading.inner_text() == title
+        # nothing between the menu and its title's heading (the new-draft form stood there)
+        below = page.evaluate("""() => {
+          const row = document.querySelector('#kb-working-draft').getBoundingClientRect();
+          const heading = document.querySelector('#kb-purpose .kb-section-title').getBoundingClientRect();
+          return [row.bottom, heading.top];
+        }""")
+        assert 0 <= below[1] - below[0] <= 60, below
+        shot(page, "drafting-phone-pt")
+        menu.locator("input").first.click()
+        option = page.get_by_role("option", name=re.compile(re.escape(title))).first
+        option.wait_for()
+        whole = option.evaluate("""(el) => {
+          const box = el.getBoundingClientRect();
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          return box.right <= window.innerWidth && [...range.getClientRects()].every((r) => r.right <= box.right + 1);
+        }""")
+        assert whole and title in option.inner_text()
+    finally:
+        page.context.close()
