@@ -169,9 +169,16 @@ class BaseActions:
         """The caller's role, or UiError when it does not allow `action` (the rule is `kb.access`)."""
         role = self.role(user)
         if not can(role, action):
+            self.refused(user, role, "edit documents" if action == "edit" else action)
             who = Msg(f"role.a.{role}") if role in ROLES else Msg("role.a.unknown")
             raise UiError(f"error.denied.{action}", who=who)
         return role
+
+    def refused(self, user: str | None, role: str, asked: str) -> None:
+        """Record a request the caller's role does not allow (with accounts only), as a draft's refusals
+        are (kb.access.policy): a viewer calling the coordinators' operations over the API left no trace."""
+        if self.users:
+            self.kb.audit.record(user or "anonymous", "refused", "", {"asked": asked, "role": role})
 
     @property
     def local(self) -> bool:

@@ -48,7 +48,9 @@ class AdminActions(BaseActions):
     """What the Library's trash, audit trail and accounts sections do (coordinators)."""
 
     def _coordinator(self, user: str | None) -> str:
-        if not can(self.role(user), "remove"):
+        role = self.role(user)
+        if not can(role, "remove"):
+            self.refused(user, role, "admin")
             raise UiError("error.admin.coordinators_only")
         return user or LOCAL
 

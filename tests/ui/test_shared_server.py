@@ -287,8 +287,13 @@ def test_coordinator_restores_reads_the_trail_and_manages_accounts_from_the_page
     doc = shared.act.on_kb(lambda: shared.kb.document("extra.txt"))
     alice = _client(shared, "alice")
     alice.predict(doc.id, True, api_name="/remove_document")
+    before = len(_refusals(shared))
     with pytest.raises(Exception, match="Only coordinators"):
         _client(shared, "vic").predict(api_name="/trash")
+    with pytest.raises(Exception, match="cannot remove documents"):
+        _client(shared, "vic").predict(doc.id, True, api_name="/remove_document")
+    # recorded, as a draft's refusals are (QA pass 11: "Every refusal is recorded" held for drafts only)
+    assert _refusals(shared)[before:] == [("vic", "", "admin"), ("vic", "", "remove")]
     with pytest.raises(Exception, match="I am sure"):  # purging is for good: it asks, as removing does
         alice.predict(f"document:{doc.id}", False, api_name="/purge")
     page = _sign_in(browser, shared, "alice")
