@@ -117,6 +117,13 @@ def bar_chart(chart: str, counts: Sequence[Count], lang: str) -> str:
             f'<text x="{count_x}" y="{y + 15}" text-anchor="{count_anchor}" class="kb-chart-count">{esc(number(n, lang))}</text>'
         )
     table_rows = "".join(f"<tr><td dir=\"auto\">{esc(label)}</td><td>{esc(number(n, lang))}</td></tr>" for label, n in rows)
+    # on a phone the SVG is drawn at half its size (labels of 6 px): the same bars as lines of the page's
+    # text instead (app.css shows one or the other)
+    phone = "".join(
+        f'<li><span class="kb-pbar-label" dir="auto">{esc(label)}</span><span class="kb-pbar">'
+        f'<span class="kb-pbar-fill" style="width:calc((100% - 3rem) * {max(0.01, n / most):.3f})"></span>'
+        f'<span class="kb-pbar-count">{esc(number(n, lang))}</span></span></li>'
+        for label, n in rows)
     return (
         f'<figure class="kb-chart" id="{ident}"><figcaption id="{ident}-title">{esc(title)}</figcaption>'
         # the coordinates above place the labels themselves (mirrored for RTL): anchors must keep
@@ -125,6 +132,7 @@ def bar_chart(chart: str, counts: Sequence[Count], lang: str) -> str:
         f'viewBox="{-50 if rtl else 0} 0 {LABEL + BAR_AREA + 50} {height}" width="100%" '  # room for the counts
         f'preserveAspectRatio="{"xMaxYMin" if rtl else "xMinYMin"} meet" '
         f'class="kb-chart-svg">{"".join(bars)}</svg>'
+        f'<ul class="kb-chart-phone" aria-label="{esc(title)}">{phone}</ul>'
         f'<details class="kb-table-fallback"><summary>{esc(t(lang, "atlas.chart.as_table"))}</summary>'
         f'<table><thead><tr><th scope="col">{esc(t(lang, f"atlas.col.{chart}"))}</th>'
         f'<th scope="col">{esc(t(lang, "atlas.col.documents"))}</th></tr></thead><tbody>{table_rows}</tbody></table>'

@@ -77,6 +77,37 @@ def test_the_early_overview_script_asks_the_gate_in_the_browsers_language() -> N
     assert "#kb-overview .html-container > div" in EARLY_OVERVIEW_HEAD  # the HTML component's own box
 
 
+def test_on_a_phone_a_chart_is_drawn_as_lines_of_readable_text(browser: Any) -> None:
+    """QA pass 11: at 390 px the SVG chart was scaled to half its size, its labels about 6 px high."""
+    from kb.atlas.overview import Count
+    from ui.overview import bar_chart
+
+    counts = [Count("pilot-output", "pilot-output", 22), Count("network-guidance", "network-guidance", 6),
+              Count("evaluation", "evaluation", 3)]
+    css = (Path(__file__).resolve().parents[2] / "ui" / "static" / "app.css").read_text(encoding="utf-8")
+    page = browser.new_page(viewport={"width": 390, "height": 500})
+    try:
+        for lang, direction in (("pt", "ltr"), ("ar", "rtl")):
+            page.set_content(f'<html dir="{direction}" lang="{lang}"><style>{css}</style>'
+                             f'<body style="margin:0 16px">{bar_chart("doc_type", counts, lang)}</body></html>')
+            assert not page.locator("svg").is_visible()
+            rows = page.locator(".kb-chart-phone li")
+            assert rows.count() == 3
+            size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.kb-pbar-label')).fontSize)")
+            assert size >= 12, size
+            body = page.locator("body").bounding_box()
+            for i in range(3):  # label, bar and count on the screen, none past the body's edge
+                for part in (".kb-pbar-label", ".kb-pbar-fill", ".kb-pbar-count"):
+                    box = rows.nth(i).locator(part).bounding_box()
+                    assert box["x"] >= body["x"] - 0.5 and box["x"] + box["width"] <= body["x"] + body["width"] + 0.5, (
+                        lang, i, part)
+            assert "22" in rows.first.inner_text() or "٢٢" in rows.first.inner_text()
+        page.set_viewport_size({"width": 1000, "height": 500})
+        assert page.locator("svg").is_visible() and not page.locator(".kb-chart-phone").is_visible()
+    finally:
+        page.close()
+
+
 def test_an_arabic_chart_keeps_its_labels_and_counts_inside_it(browser: Any) -> None:
     """On a right-to-left page the labels were cut to one letter and "13" showed as "3": the SVG's
     text anchors took the page's direction. Drawn in Chromium, every label and count must lie
