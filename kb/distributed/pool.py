@@ -32,7 +32,9 @@ class Preparer(Protocol):
 
     def submit(self, task: FileTask, names: Sequence[str], progress: StepProgress | None) -> Future[Parsed]: ...
 
-    def close(self) -> None: ...
+    def close(self, now: bool = False) -> None:
+        """Release the workers: after the file in hand, or `now` (a server stopping: the file will be
+        read again when its job resumes)."""
 
 
 class InlinePreparer:
@@ -47,8 +49,8 @@ class InlinePreparer:
     def submit(self, task: FileTask, names: Sequence[str], progress: StepProgress | None) -> Future[Parsed]:
         return self._pool.submit(prepare_file, self.encoders, task, list(names), progress)
 
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    def close(self, now: bool = False) -> None:
+        self._pool.shutdown(wait=not now, cancel_futures=True)  # a thread cannot be stopped: left to end
 
 
 _WORKER: list[Encoders] = []  # the worker process's encoders, built once by `_start_worker`
@@ -80,5 +82,10 @@ class ProcessPreparer:
     def submit(self, task: FileTask, names: Sequence[str], progress: StepProgress | None) -> Future[Parsed]:
         return self._pool.submit(_prepare_in_worker, task, list(names), progress)
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """`now`: the worker process is terminated (a server stopping waited for a long scan's OCR to
+        end, only for its result to be dropped and read again at the next start)."""
+        if now:
+            for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+                process.terminate()
         self._pool.shutdown(wait=True, cancel_futures=True)

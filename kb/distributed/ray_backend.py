@@ -123,8 +123,8 @@ class _Remote:
     def workers(self) -> int:
         return max(1, int(self.ray.cluster_resources().get("CPU", 1)))
 
-    def close(self) -> None:
-        """Leave the cluster (a local one started by "auto" stops with it)."""
+    def close(self, now: bool = False) -> None:
+        """Leave the cluster (a local one started by "auto" stops with it); its tasks end with it."""
         if self.ray.is_initialized():
             self.ray.shutdown()
 

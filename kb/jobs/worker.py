@@ -152,10 +152,10 @@ class JobWorker:
             self._preparer = self.make_preparer()
         return self._preparer
 
-    def _reset_preparer(self) -> None:
+    def _reset_preparer(self, now: bool = False) -> None:
         if self._preparer is not None:
             try:
-                self._preparer.close()
+                self._preparer.close(now)
             except Exception:  # noqa: BLE001 - a broken pool may fail to close; a new one is made anyway
                 log.debug("closing a broken preparer failed", exc_info=True)
             self._preparer = None
@@ -187,4 +187,4 @@ class JobWorker:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=60)
-        self._reset_preparer()
+        self._reset_preparer(now=True)  # a file being read is not waited for: it is read again at the next start

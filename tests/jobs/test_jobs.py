@@ -181,6 +181,39 @@ def test_cancel_drops_the_scan_being_read_and_its_worker_stops_reading_it(tmp_pa
     kb.close()
 
 
+def test_a_server_stopping_does_not_wait_for_the_scan_its_worker_process_reads(tmp_path: Path) -> None:
+    """A server stopped during a long scan's OCR waited for the worker process to read it to its end,
+    only for the result to be dropped: the file is read again when the job resumes. The worker process
+    is ended instead, and the job resumes from that file."""
+    import time
+    from concurrent.futures.process import BrokenProcessPool
+
+    from ocr_samples import ENGLISH, scan_pdf
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    (tmp_path / "in").mkdir()
+    scan = scan_pdf(tmp_path / "in" / "scan.pdf", [ENGLISH] * 4)
+    job_id = kb.submit([scan])
+    worker = kb.worker("process")
+    futures = recorded_futures(worker)
+    worker.start()
+    for _ in range(1200):  # until OCR has read a page of it
+        file = kb.jobs.get(job_id).files[0]  # type: ignore[union-attr]
+        if file.state == "working" and file.step == "reading" and file.done >= 1:
+            break
+        time.sleep(0.1)
+    worker.stop()
+    with pytest.raises(BrokenProcessPool):  # ended, not read to its last page
+        futures[0].result(timeout=60)
+    job = kb.jobs.get(job_id)
+    assert job is not None and job.state == "running" and kb.documents() == []  # left to resume
+    kb.close()
+    again = KnowledgeBase(tmp_path / "home", embedder="hash")  # the next start resumes it
+    assert again.worker("inline").run(job_id).count("added") == 1  # type: ignore[union-attr]
+    assert [d.source for d in again.documents()] == ["scan.pdf"] and again.check(repair=False).consistent
+    again.close()
+
+
 def recorded_futures(worker: JobWorker) -> list[Future[Any]]:
     """The futures the worker's preparer hands back, in order (what each file's preparation came to)."""
     futures: list[Future[Any]] = []
@@ -195,8 +228,8 @@ def recorded_futures(worker: JobWorker) -> list[Future[Any]]:
             futures.append(self.real.submit(*args))
             return futures[-1]
 
-        def close(self) -> None:
-            self.real.close()
+        def close(self, now: bool = False) -> None:
+            self.real.close(now)
 
     worker.make_preparer = Recording
     return futures
