@@ -273,9 +273,22 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         where = _where(args)
         jobs = where if where != "inline" else args.jobs  # uploads: a niced worker process, or Ray
         print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
+        _stop_on_sigterm()
         serve(kb, host=args.host, port=args.port, jobs=jobs)
         return 0
     raise AssertionError(args.command)
+
+
+def _stop_on_sigterm() -> None:
+    """`kill` (a service manager's stop) ends the server as Ctrl+C does: the server closes, then the KB,
+    whose job worker ends its worker process. Python's default for SIGTERM exits at once, and the worker
+    process (holding the catalog, about 300 MB) was left running without a parent."""
+    import signal
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def _eval(args: argparse.Namespace) -> int:

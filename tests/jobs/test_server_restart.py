@@ -105,3 +105,29 @@ def test_a_job_survives_kill_9_of_the_server_and_completes_on_restart(tmp_path: 
         assert kb.check(repair=True).chunks == len(kb.catalog.chunk_ids()) >= FILES
         assert kb.check(repair=False).consistent
         assert kb.search("youth programme mediators", k=3)
+
+
+def test_sigterm_stops_the_server_and_its_worker_process(tmp_path: Path) -> None:
+    """QA pass 12: `kill -TERM` of `kb serve` left its ingest worker process (about 300 MB, holding the
+    catalog) running without a parent. It now ends as Ctrl+C ends the server: the KB closes its worker."""
+    import psutil
+
+    home = tmp_path / "home"
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\nThe youth programme met its partners.\n", "utf-8")
+    catalog = Catalog(home / "catalog.sqlite")
+    store = JobStore(catalog)
+    job_id = create_add_job(store, [note], user="ana")  # the server's worker process reads it
+    log = tmp_path / "server.log"
+    server = start_server(home, log)
+    try:
+        wait_for(lambda: (j := store.get(job_id)) and j.state == "done", 240, server, log)
+        children = psutil.Process(server.pid).children(recursive=True)
+        assert children, "no worker process was started"
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=90) is not None
+        _, alive = psutil.wait_procs(children, timeout=30)
+        assert alive == [], [p.cmdline() for p in alive]
+    finally:
+        kill_all(server)
+        catalog.close()
