@@ -40,7 +40,7 @@ def build_admin(gr: Any) -> SimpleNamespace:
                                    elem_id="kb-trash-table", wrap=True, buttons=TABLE_BUTTONS,
                                    # each column its share of the page (the title took 650 px, and the
                                    # two dates ran off-screen at 1280 px)
-                                   column_widths=["11%", "8%", "24%", "16%", "11%", "16%", "14%"])
+                                   column_widths=["10%", "10%", "23%", "16%", "11%", "16%", "14%"])
         with gr.Row(elem_id="kb-trash-actions"):  # one under the other on a phone (app.css)
             trash_sel = gr.Dropdown(label=L("trash.item"), choices=[], elem_id="kb-trash-sel", scale=3,
                                     allow_custom_value=True)
