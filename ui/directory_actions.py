@@ -128,6 +128,8 @@ class DirectoryActions(BaseActions):
         status = t(lang, "directory.found", n=len(found), query=query) if query else t(lang, "directory.count", n=len(found))
         if query and found and self.kb.directory.words_known(query) == 0:
             status += " " + t(lang, "directory.meaning_only")
+        if not found and not query:  # the list says it is empty ("0 entradas." above "ainda não tem entradas")
+            return html, ""
         return html, message(status)
 
     @kb_thread

@@ -279,3 +279,11 @@ def test_the_audit_trail_names_a_workspace_rather_than_its_id(act: Actions) -> N
     spaces.share(draft, "Gent")
     shared = next(row for row in act.audit_rows("ana", lang="fr") if "partagé" in row[2])
     assert "Gent" in shared[4] and not any(ch.isdigit() for ch in shared[4]), shared
+
+
+def test_an_empty_directory_says_so_once(act: Actions) -> None:
+    """QA pass 12: "0 entradas." stood above "Este diretório ainda não tem entradas."."""
+    html, status = act.directory_view("vic", "network", lang="pt")
+    assert "ainda não tem entradas" in html and status == ""
+    _, status = act.directory_view("vic", "network", "escolas", lang="pt")  # a search that finds none says it
+    assert status
