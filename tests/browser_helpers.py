@@ -91,3 +91,19 @@ def tab(page: Any, name: str) -> None:
     page.get_by_role("tab", name=name).click()
 
 
+# Words of `selector`'s table cells and headers drawn on two lines ("Num|éro", "Supprim|é par", "rea dy").
+BROKEN_WORDS_JS = r"""(selector) => {
+  const out = [];
+  const walk = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const node = walk.currentNode;
+    if (!node.parentElement.closest('.body-cell, th') || !node.parentElement.getBoundingClientRect().height) continue;
+    for (const m of node.data.matchAll(/\p{L}+/gu)) {  // a word drawn on two lines has two boxes
+      const range = document.createRange();
+      range.setStart(node, m.index);
+      range.setEnd(node, m.index + m[0].length);
+      if (range.getClientRects().length > 1) out.push(m[0]);
+    }
+  }
+  return out;
+}"""

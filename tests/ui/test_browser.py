@@ -14,7 +14,17 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from browser_helpers import RunningApp, choose, new_page, open_app, search, shot, start_app, tab
+from browser_helpers import (
+    BROKEN_WORDS_JS,
+    RunningApp,
+    choose,
+    new_page,
+    open_app,
+    search,
+    shot,
+    start_app,
+    tab,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -154,21 +164,7 @@ def test_upload_pdf_then_see_it_in_library(page: Any, nano_app: RunningApp, tmp_
     shot(page, "library")
     # At 1280 px no word of a cell or a column's header is broken across lines ("rea dy", "Englis h" in
     # Gradio's monospace; "passage s" beside a header's sort menu)
-    broken = page.evaluate(r"""() => {
-      const out = [];
-      const walk = document.createTreeWalker(document.querySelector('#kb-library'), NodeFilter.SHOW_TEXT);
-      while (walk.nextNode()) {
-        const node = walk.currentNode;
-        if (!node.parentElement.closest('.body-cell, th') || !node.parentElement.getBoundingClientRect().height) continue;
-        for (const m of node.data.matchAll(/\p{L}+/gu)) {  // a word drawn on two lines has two boxes
-          const range = document.createRange();
-          range.setStart(node, m.index);
-          range.setEnd(node, m.index + m[0].length);
-          if (range.getClientRects().length > 1) out.push(m[0]);
-        }
-      }
-      return out;
-    }""")
+    broken = page.evaluate(BROKEN_WORDS_JS, "#kb-library")
     assert broken == [], broken
     assert not page.locator("#kb-reread").is_visible()
     # The library's metadata downloads as a manifest CSV.

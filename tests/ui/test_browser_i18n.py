@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_helpers import ARTIFACTS, RunningApp, new_page, query_box, search, shot, start_app, tab
+from browser_helpers import (
+    ARTIFACTS,
+    BROKEN_WORDS_JS,
+    RunningApp,
+    new_page,
+    query_box,
+    search,
+    shot,
+    start_app,
+    tab,
+)
 
 from ui.i18n import LANGUAGES, catalogue, t
 
@@ -474,24 +484,6 @@ def test_removing_a_document_in_the_library_lets_go_of_it_in_the_menu_and_form(
         page.context.close()
         gone = next(i for i in app.kb.trash.items() if i.title == "Scratch notes")
         assert gone  # in the trash, where the Trash panel can restore it
-
-
-# Words of `selector`'s table cells and headers drawn on two lines ("Num|éro", "Supprim|é par").
-BROKEN_WORDS_JS = r"""(selector) => {
-  const out = [];
-  const walk = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
-  while (walk.nextNode()) {
-    const node = walk.currentNode;
-    if (!node.parentElement.closest('.body-cell, th') || !node.parentElement.getBoundingClientRect().height) continue;
-    for (const m of node.data.matchAll(/\p{L}+/gu)) {  // a word drawn on two lines has two boxes
-      const range = document.createRange();
-      range.setStart(node, m.index);
-      range.setEnd(node, m.index + m[0].length);
-      if (range.getClientRects().length > 1) out.push(m[0]);
-    }
-  }
-  return out;
-}"""
 
 
 # Headers of `selector`'s table whose text runs past their cell's edge, cut off ("Numér").

@@ -77,6 +77,15 @@ def test_the_early_overview_script_asks_the_gate_in_the_browsers_language() -> N
     assert "#kb-overview .html-container > div" in EARLY_OVERVIEW_HEAD  # the HTML component's own box
 
 
+APP_CSS = Path(__file__).resolve().parents[2] / "ui" / "static" / "app.css"
+
+
+def draw(page: Any, html: str, lang: str, direction: str, body_style: str = "") -> None:
+    """`html` alone on a page of `lang`, with the app's style sheet (no app)."""
+    page.set_content(f'<html dir="{direction}" lang="{lang}"><style>{APP_CSS.read_text(encoding="utf-8")}</style>'
+                     f'<body style="{body_style}">{html}</body></html>')
+
+
 def test_on_a_phone_a_chart_is_drawn_as_lines_of_readable_text(browser: Any) -> None:
     """QA pass 11: at 390 px the SVG chart was scaled to half its size, its labels about 6 px high."""
     from kb.atlas.overview import Count
@@ -84,12 +93,10 @@ def test_on_a_phone_a_chart_is_drawn_as_lines_of_readable_text(browser: Any) -> 
 
     counts = [Count("pilot-output", "pilot-output", 22), Count("network-guidance", "network-guidance", 6),
               Count("evaluation", "evaluation", 3)]
-    css = (Path(__file__).resolve().parents[2] / "ui" / "static" / "app.css").read_text(encoding="utf-8")
     page = browser.new_page(viewport={"width": 390, "height": 500})
     try:
         for lang, direction in (("pt", "ltr"), ("ar", "rtl")):
-            page.set_content(f'<html dir="{direction}" lang="{lang}"><style>{css}</style>'
-                             f'<body style="margin:0 16px">{bar_chart("doc_type", counts, lang)}</body></html>')
+            draw(page, bar_chart("doc_type", counts, lang), lang, direction, body_style="margin:0 16px")
             assert not page.locator("svg").is_visible()
             rows = page.locator(".kb-chart-phone li")
             assert rows.count() == 3
@@ -116,12 +123,10 @@ def test_an_arabic_chart_keeps_its_labels_and_counts_inside_it(browser: Any) -> 
     from ui.overview import bar_chart
 
     counts = [Count("es", "es", 22), Count("ar", "ar", 13), Count("en", "en", 7), Count("de", "de", 1)]
-    css = (Path(__file__).resolve().parents[2] / "ui" / "static" / "app.css").read_text(encoding="utf-8")
     page = browser.new_page(viewport={"width": 700, "height": 300})
     try:
         for lang, direction in (("ar", "rtl"), ("en", "ltr")):
-            page.set_content(f'<html dir="{direction}" lang="{lang}"><style>{css}</style>'
-                             f"<body>{bar_chart('language', counts, lang)}</body></html>")
+            draw(page, bar_chart("language", counts, lang), lang, direction)
             svg = page.locator("svg").bounding_box()
             texts = page.locator("svg text")
             assert texts.count() == 8
