@@ -100,8 +100,8 @@ def audit_detail(detail: dict[str, Any], lang: str = "en", action: str = "",
             return _FORMAT_NAMES.get(text, text)
         if key == "citation":
             return cited_place(text, lang)
-        if key == "workspace" and workspace(value):
-            return str(workspace(value))
+        if key == "workspace" and (name := workspace(value)):
+            return name
         if key in _TIMES:
             return date_time(text, lang)
         if key == "with" and isinstance(value, int):
