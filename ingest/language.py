@@ -48,16 +48,21 @@ def is_right_to_left(language: str | None) -> bool:
     return (language or "").split("-")[0].lower() in RIGHT_TO_LEFT
 
 
-def _ensure_seed() -> None:
-    """Seed langdetect once, on first use, so importing us changes no global state."""
+def _factory() -> Any:
+    """langdetect's factory, seeded and with its profiles loaded, once, under a lock: langdetect
+    loads the 55 profiles into a shared table one language at a time, and a second thread that
+    detected meanwhile read half-filled rows (a wrong language, or a ValueError that failed the
+    upload; two uploads at once hit it)."""
     global _seeded
-    if _seeded:
-        return
-    with _lock:
-        from langdetect import DetectorFactory
+    from langdetect import detector_factory
 
-        DetectorFactory.seed = 0
-        _seeded = True
+    if not _seeded:
+        with _lock:
+            if not _seeded:
+                detector_factory.DetectorFactory.seed = 0
+                detector_factory.init_factory()
+                _seeded = True
+    return detector_factory._factory
 
 
 def _rows_of(table: dict[str, list[float]], ngrams: list[str]) -> list[np.ndarray]:
@@ -111,11 +116,7 @@ def _detector_class() -> type[Any]:
 def language_probabilities(text: str) -> list[tuple[str, float]]:
     """langdetect's (language, probability) list for `text`, best first (seeded; raises
     langdetect's LangDetectException when the text has no usable letters)."""
-    _ensure_seed()
-    from langdetect import detector_factory
-
-    detector_factory.init_factory()
-    detector = _detector_class()(detector_factory._factory)
+    detector = _detector_class()(_factory())
     detector.append(text)
     return [(p.lang, p.prob) for p in detector.get_probabilities()]
 
