@@ -7,6 +7,7 @@ touched until a signal asks for it.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -31,19 +32,24 @@ class Models:
         self._embedder = None if isinstance(embedder, str) else embedder
         self._cache_path = cache if isinstance(cache, Path) else None
         self._cache = cache if isinstance(cache, EmbeddingCache) else None
+        self._lock = threading.Lock()  # server threads ask for both at once on first use
 
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            assert self._spec is not None  # one of the two is always given
-            self._embedder = get_embedder(self._spec)
+            with self._lock:
+                if self._embedder is None:
+                    assert self._spec is not None  # one of the two is always given
+                    self._embedder = get_embedder(self._spec)
         return self._embedder
 
     @property
     def cache(self) -> EmbeddingCache:
         if self._cache is None:
-            assert self._cache_path is not None
-            self._cache = EmbeddingCache(self._cache_path)
+            with self._lock:
+                if self._cache is None:
+                    assert self._cache_path is not None
+                    self._cache = EmbeddingCache(self._cache_path)
         return self._cache
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

