@@ -174,6 +174,15 @@ class BaseActions:
             raise UiError(f"error.denied.{action}", who=who)
         return role
 
+    def coordinator(self, user: str | None, asked: str) -> str:
+        """The acting user when a coordinator; otherwise the refusal is recorded with what was `asked`
+        (trash, trash_change, audit, accounts, workspaces: the trail says which section was tried)."""
+        role = self.role(user)
+        if not can(role, "remove"):
+            self.refused(user, role, asked)
+            raise UiError("error.admin.coordinators_only")
+        return user or LOCAL
+
     def refused(self, user: str | None, role: str, asked: str) -> None:
         """Record a request the caller's role does not allow (with accounts only), as a draft's refusals
         are (kb.access.policy): a viewer calling the coordinators' operations over the API left no trace."""

@@ -14,7 +14,6 @@ from kb.access import (
     PermissionDenied,
     WorkspaceError,
     add_user,
-    can,
     load_users,
     reset_password,
     set_disabled,
@@ -47,19 +46,12 @@ def headers(section: str, columns: tuple[str, ...], lang: str) -> list[str]:
 class AdminActions(BaseActions):
     """What the Library's trash, audit trail and accounts sections do (coordinators)."""
 
-    def _coordinator(self, user: str | None) -> str:
-        role = self.role(user)
-        if not can(role, "remove"):
-            self.refused(user, role, "admin")
-            raise UiError("error.admin.coordinators_only")
-        return user or LOCAL
-
     # --- trash -------------------------------------------------------------------------------
 
     @kb_thread
     def trash_rows(self, user: str | None, lang: str = "en") -> tuple[list[list[Any]], list[tuple[str, str]]]:
         """(table rows, choices "kind:id") of what waits in the trash."""
-        self._coordinator(user)
+        self.coordinator(user, "trash")
         items = self.kb.trash.items()
         # a document's file; a draft has none, and the trash keeps its city there
         rows = [[t(lang, f"trash.kind.{i.kind}"), i.item_id, i.title,
@@ -80,7 +72,7 @@ class AdminActions(BaseActions):
     def restore(self, user: str | None, choice: str | None, as_copy: bool = False, lang: str = "en") -> str:
         """Restore a trashed document (exactly: same ids, same rows) or draft; a clear message when the
         document's file was added again meanwhile (the newer copy stays)."""
-        actor = self._coordinator(user)
+        actor = self.coordinator(user, "trash_change")
         kind, item_id = self._item(choice)
         item = self.kb.trash.find(kind, item_id)
         if item is None:
@@ -99,7 +91,7 @@ class AdminActions(BaseActions):
     @kb_thread
     def purge(self, user: str | None, choice: str | None, confirmed: bool = False, lang: str = "en") -> str:
         """Delete a trash item for good: only with "I am sure" ticked, as removing a document needs."""
-        actor = self._coordinator(user)
+        actor = self.coordinator(user, "trash_change")
         item = self.kb.trash.find(*self._item(choice))
         if item is None:
             raise UiError("error.admin.choose_item")
@@ -114,7 +106,7 @@ class AdminActions(BaseActions):
     def audit_rows(self, user: str | None, who: str | None = None, since: str | None = None,
                    limit: int = 500, lang: str = "en") -> list[list[Any]]:
         """The newest entries of the audit trail (newest first), optionally one user's, since a date."""
-        self._coordinator(user)
+        self.coordinator(user, "audit")
         try:
             entries = self.kb.log(user=(who or "").strip() or None, since=(since or "").strip() or None, limit=limit)
         except ValueError as err:  # a "since" that is no date
@@ -127,7 +119,7 @@ class AdminActions(BaseActions):
     # --- accounts ----------------------------------------------------------------------------
 
     def _accounts_file(self, user: str | None) -> tuple[str, Any]:
-        actor = self._coordinator(user)
+        actor = self.coordinator(user, "accounts")
         path = users_file(self.kb.settings.home)
         if self.local or path is None:
             raise UiError("error.admin.no_accounts", command="kb user add NAME --role coordinator")
@@ -201,8 +193,7 @@ class WorkspaceActions(BaseActions):
     @kb_thread
     def workspace_rows(self, user: str | None, lang: str = "en") -> tuple[list[list[Any]], list[str]]:
         """(rows: name, members with their role; workspace names)."""
-        if not can(self.role(user), "remove"):
-            raise UiError("error.admin.coordinators_only")
+        self.coordinator(user, "workspaces")
         ws = self.kb.workspaces()
         places = ws.list()
         rows = [[w.name, ", ".join(f"{u} ({t(lang, f'workspaces.{r}')})" for u, r in ws.members(w.id).items())]
@@ -213,8 +204,7 @@ class WorkspaceActions(BaseActions):
     def workspace_action(self, user: str | None, act: str, name: str, member: str = "", role: str = "drafter",
                          lang: str = "en") -> str:
         """create NAME / member NAME USER ROLE / unmember NAME USER, each recorded in the audit trail."""
-        if not can(self.role(user), "remove"):
-            raise UiError("error.admin.coordinators_only")
+        self.coordinator(user, "workspaces")
         ws = self.kb.workspaces(user or LOCAL, users=lambda: self.users)  # only accounts can be members
         member = (member or "").strip()
         try:
@@ -231,7 +221,6 @@ class WorkspaceActions(BaseActions):
             raise UiError("error.admin.detail", detail=str(err)) from err
         raise UiError("error.unknown_action", action=str(act))
 
-    @kb_thread
     @kb_thread
     def share_choices(self, lang: str = "en", draft_id: Any = None) -> list[tuple[str, str]]:
         """Where a draft can be shared read-only: the whole network, or another workspace (not its own,

@@ -607,6 +607,27 @@ def test_only_an_account_can_be_made_a_workspace_member_from_the_page(act: Actio
     assert act.kb.workspaces().members("Lyon") == {"vic": "viewer"}
 
 
+def test_each_coordinators_section_a_viewer_tries_is_refused_and_recorded_by_name(act: Actions) -> None:
+    """The trail said "admin" for any of them, and the workspaces' refusals were not recorded at all."""
+    act.workspace_action("ana", "create", "Lyon")
+    tries = [
+        (lambda: act.trash_rows("vic"), "trash"),
+        (lambda: act.purge("vic", "document:1", True), "trash_change"),
+        (lambda: act.audit_rows("vic"), "audit"),
+        (lambda: act.account_rows("vic"), "accounts"),
+        (lambda: act.workspace_rows("vic"), "workspaces"),
+        (lambda: act.workspace_action("vic", "member", "Lyon", "vic", "drafter"), "workspaces"),
+    ]
+    for call, _ in tries:
+        with pytest.raises(UiError, match="Only coordinators"):
+            call()
+    refusals = [(e.actor, e.detail["asked"]) for e in act.kb.log(action="refused")]
+    assert refusals == [("vic", asked) for _, asked in tries]
+    assert act.kb.workspaces().members("Lyon") == {}
+    rows = act.audit_rows("ana", lang="es")
+    assert any("leer el registro de auditoría" in row[4] for row in rows), rows
+
+
 def test_an_excerpt_another_drafter_removed_is_said_to_be_gone_not_an_internal_number(act: Actions) -> None:
     draft_id = act.create_draft("ana", "Lyon", "Plan")
     act.add_note("ana", draft_id, "leadership", "Our own words for this section.")

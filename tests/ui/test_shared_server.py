@@ -293,7 +293,7 @@ def test_coordinator_restores_reads_the_trail_and_manages_accounts_from_the_page
     with pytest.raises(Exception, match="cannot remove documents"):
         _client(shared, "vic").predict(doc.id, True, api_name="/remove_document")
     # recorded, as a draft's refusals are (QA pass 11: "Every refusal is recorded" held for drafts only)
-    assert _refusals(shared)[before:] == [("vic", "", "admin"), ("vic", "", "remove")]
+    assert _refusals(shared)[before:] == [("vic", "", "trash"), ("vic", "", "remove")]
     with pytest.raises(Exception, match="I am sure"):  # purging is for good: it asks, as removing does
         alice.predict(f"document:{doc.id}", False, api_name="/purge")
     page = _sign_in(browser, shared, "alice")
