@@ -10,7 +10,8 @@ from typing import Any
 
 from kb.atlas.overview import HeatRow, Overview
 from kb.drafting.framework import load_framework
-from ui.overview import HEAT_ROWS, OVERVIEW_JS, heat_map, heat_rows, overview_html
+from ui.charts import HEAT_ROWS, heat_map, heat_rows
+from ui.overview import OVERVIEW_JS, overview_html
 from ui.page_js import DETECT_LANG_JS, EARLY_OVERVIEW_HEAD
 
 SECTIONS = (("leadership", "Leadership"), ("plan", "Plan"))
@@ -89,7 +90,7 @@ def draw(page: Any, html: str, lang: str, direction: str, body_style: str = "") 
 def test_on_a_phone_a_chart_is_drawn_as_lines_of_readable_text(browser: Any) -> None:
     """QA pass 11: at 390 px the SVG chart was scaled to half its size, its labels about 6 px high."""
     from kb.atlas.overview import Count
-    from ui.overview import bar_chart
+    from ui.charts import bar_chart
 
     counts = [Count("pilot-output", "pilot-output", 22), Count("network-guidance", "network-guidance", 6),
               Count("evaluation", "evaluation", 3)]
@@ -120,7 +121,7 @@ def test_an_arabic_chart_keeps_its_labels_and_counts_inside_it(browser: Any) -> 
     text anchors took the page's direction. Drawn in Chromium, every label and count must lie
     inside the chart."""
     from kb.atlas.overview import Count
-    from ui.overview import bar_chart
+    from ui.charts import bar_chart
 
     counts = [Count("es", "es", 22), Count("ar", "ar", 13), Count("en", "en", 7), Count("de", "de", 1)]
     page = browser.new_page(viewport={"width": 700, "height": 300})
