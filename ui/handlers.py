@@ -55,10 +55,13 @@ def filter_choices(act: Actions, lang: str) -> dict[str, list[tuple[str, str]]]:
     in the order of their names in that language, not of their codes (ar, de, en... was "Arabic,
     German, English")."""
     facets = act.facets()
-    out = {k: [(_label(k, v, lang), v) for v in facets.get(k, [])] for k in FILTER_FIELDS}
-    if "themes" in out:  # a theme stored by its name ("derivación") and by its tag is one choice
-        tags = dict.fromkeys(theme_tag(v) for v in facets.get("themes", []))
-        out["themes"] = [(_label("themes", tag, lang), tag) for tag in tags]
+
+    def values(key: str) -> list[str]:
+        if key == "themes":  # a theme stored by its name ("derivación") and by its tag is one choice
+            return list(dict.fromkeys(theme_tag(v) for v in facets.get(key, [])))
+        return list(facets.get(key, []))
+
+    out = {k: [(_label(k, v, lang), v) for v in values(k)] for k in FILTER_FIELDS}  # in the filters' order
     for key in ("country", "language", "region"):
         if key in out:
             out[key].sort(key=lambda pair: fold(pair[0]))  # "Égypte" with the E's
