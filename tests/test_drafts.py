@@ -177,6 +177,20 @@ def test_pin_a_part_quoted_exactly_and_undo_a_removal(cat: Catalog) -> None:
     assert drafts.item(part.id) == part
 
 
+def test_an_undo_after_a_colleague_added_an_item_brings_back_the_removed_one(cat: Catalog) -> None:
+    """QA pass 13: ana removed the last note, ben added one (it got the freed id), ana's Undo found that
+    id taken, took ben's note for hers "already back", and hers was lost."""
+    drafts = Drafts(cat)
+    d = drafts.create("Riverton", "Plan")
+    drafts.add_note(d.id, "leadership", "First.")
+    hers = drafts.add_note(d.id, "leadership", "Ana's note.")
+    removed = drafts.remove_item(hers.id)
+    his = drafts.add_note(d.id, "leadership", "Ben's note.")
+    assert his.id != hers.id
+    assert drafts.restore_item(removed) == hers
+    assert [i.text for i in drafts.get(d.id).section("leadership").items] == ["First.", "Ana's note.", "Ben's note."]
+
+
 def test_a_heading_with_its_own_section_sign_is_not_cited_with_two() -> None:
     from kb.searching.citations import citation
     from kb.types import Chunk, Document

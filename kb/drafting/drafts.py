@@ -27,7 +27,7 @@ from kb.drafting.framework import (
     load_framework,
 )
 from kb.drafting.records import Draft, DraftInfo, DraftItem, DraftSection, item_from_row
-from kb.store.catalog import Catalog, next_id, now
+from kb.store.catalog import Catalog, next_id, now, raise_floor
 from kb.types import Chunk, Hit
 
 __all__ = [
@@ -281,6 +281,8 @@ class Drafts:
         item = self.item(item_id)
         with self.catalog.transaction() as db:
             db.execute("DELETE FROM draft_items WHERE id = ?", (item_id,))
+            # its id is never given to a new item: an undo must find it free, not a colleague's note
+            raise_floor(db, "draft_items", item_id)
             self._touch(db, item.draft_id)
             self._log(db, "remove_item", item.draft_id, item=item_id, kind=item.kind)
         return item
