@@ -88,10 +88,14 @@ def progress_on_displays(gr: Any, app: Any) -> None:
 
 
 # Gradio's queue: reads (search, more like this, drafts, exports, listings) run this many at once (the
-# KB keeps each one consistent: kb.serving); writes to the library (add, remove, metadata, re-read)
+# KB keeps each one consistent: kb.serving); writes to the library (remove, metadata)
 # share one slot, WRITE, so they run one after another and never hold a reader's slot.
 READS = 8
 WRITE = {"concurrency_limit": 1, "concurrency_id": "kb-write"}
+# An upload and a re-read are jobs (kb.jobs) that the worker runs one at a time; their events only submit
+# one and follow it, so they take no write slot (QA pass 13: a metadata save waited 76 s behind an upload,
+# and a second coordinator's upload behind the first's whole job).
+FOLLOW = {"concurrency_limit": READS, "concurrency_id": "kb-jobs"}
 # Searches, the heavy reads (two model passes, fusion, highlights: ~80 ms of CPU each), run as many at
 # once as there are cores and wait their turn beyond that: 20 at once on 2 cores, all run together,
 # finished together after 2.3-2.7 s; taken two by two, the first answers come at once (evals/server_bench).
@@ -211,7 +215,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         c.manifest_btn.click(guard(h.library_manifest), c.lang, c.manifest_file, api_name="library_manifest")
         # each of the Library's actions first clears the last one's outcome (ui.form_handlers.cleared_first)
         cleared_first(c.reread_btn, c.library_status).then(
-            guard(h.reread), c.lang, c.library_status, api_name="reread", **WRITE,
+            guard(h.reread), c.lang, c.library_status, api_name="reread", **FOLLOW,
         ).then(guard(h.library), c.lang, library_out, api_name=False)
         c.library_tab.select(guard(h.library), c.lang, library_out, api_name=False)
         c.doc_sel.change(guard(h.pick_doc), [c.lang, c.doc_sel], edit_list, api_name=False)
@@ -233,7 +237,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         c.add_btn.click(
             guard(h.add), [c.lang, c.uploads, c.manifest, *add_list],
             [c.add_status, c.outcomes, c.outcomes_list, c.uploads, c.manifest, *add_list], api_name="add_documents",
-            **WRITE,
+            **FOLLOW,
         ).then(guard(h.library), c.lang, library_out, api_name=False).then(
             h.facet_updates, c.lang, filter_list, api_name=False
         )

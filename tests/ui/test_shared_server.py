@@ -406,3 +406,27 @@ def test_a_disabled_account_is_told_so_and_its_session_ends_on_reload(browser: A
     finally:
         page.context.close()
         shared.act.account_action("alice", "enable", "bea")
+
+
+def test_a_metadata_save_does_not_wait_for_a_colleagues_upload(shared: Shared, tmp_path: Path) -> None:
+    """QA pass 13: an upload's event kept the library's one write slot while its job ran (the worker
+    reads and embeds; the event only follows it), so a colleague's "Save metadata" waited 76 s behind
+    it, and a second upload behind the first's whole job."""
+    from gradio_client import handle_file
+    from ocr_samples import ENGLISH, scan_pdf
+
+    scan = scan_pdf(tmp_path / "long scan.pdf", [ENGLISH] * 6)  # OCR: seconds a page
+    doc = shared.act.on_kb(lambda: shared.kb.document("doc.txt"))
+    upload = _client(shared, "alice").submit([handle_file(str(scan))], None, *[None] * 11,
+                                             api_name="/add_documents")
+    deadline = time.monotonic() + 60
+    while not any(j.state == "running" for j in shared.kb.jobs.latest(5)):
+        assert time.monotonic() < deadline, "the upload's job never started"
+        time.sleep(0.1)
+    status = _client(shared, "alice").predict(doc.id, "Referral (edited while a scan is read)", "", "", "", "",
+                                              "", None, "", [], "", "", api_name="/update_metadata")
+    assert "Saved" in status, status
+    assert any(j.state == "running" for j in shared.kb.jobs.latest(5)), "the save waited for the upload's job"
+    assert shared.act.on_kb(lambda: shared.kb.document("doc.txt")).title == "Referral (edited while a scan is read)"
+    out = upload.result(timeout=300)
+    assert "1 added" in json.dumps(out, ensure_ascii=False), out
