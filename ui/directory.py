@@ -28,7 +28,7 @@ def value_choices(field: str, lang: str, blank: bool = True) -> list[tuple[str, 
 
 def directory_state(gr: Any, c: dict[str, Any]) -> None:
     """The session's directory state (created outside gr.Tabs: a non-tab child there confuses its tab strip)."""
-    c["dir_editing"] = gr.State(None)  # the id of the entry the form edits (None: a new one)
+    c["dir_editing"] = gr.State(None)  # "id:fingerprint" of the entry the form edits (None: a new one)
     c["dir_sources"] = gr.State([])  # the sources the form will keep
     c["dir_candidates"] = gr.State([])
     c["dir_removed"] = gr.State(None)
@@ -275,9 +275,9 @@ def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any
         notice = ""
         ups: dict = {}
         if what == "edit" and item:
-            values, sources, name = act.entry_form(user, int(item))
+            values, sources, name, editing = act.entry_form(user, int(item))
             note = t(lang, "directory.form_editing", name=name)
-            ups.update(dict(zip(form_out, form_updates(gr, values, sources, note, int(item), lang), strict=True)))
+            ups.update(dict(zip(form_out, form_updates(gr, values, sources, note, editing, lang), strict=True)))
         elif what == "remove" and item:
             removed = act.remove_entry(user, int(item))
             notice = say(lang, "directory.removed", name=removed.name, kind="ok") + (

@@ -22,6 +22,7 @@ from kb.directory import (
     DirectoryPart,
     DuplicateEntry,
     Entry,
+    EntryChanged,
     EntryInvalid,
     RosterPart,
     Source,
@@ -148,14 +149,16 @@ class DirectoryActions(BaseActions):
     # --- the entry form ------------------------------------------------------------------------
 
     @kb_thread
-    def entry_form(self, user: str | None, entry_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
-        """The form values of a stored entry as this reader may see them, its sources, its name."""
+    def entry_form(self, user: str | None, entry_id: int) -> tuple[dict[str, Any], list[dict[str, Any]], str, str]:
+        """The form values of a stored entry as this reader may see them, its sources, its name, and
+        what the form edits ("id:fingerprint": `save_entry` refuses to write over a colleague's save
+        made since)."""
         role = self.check(user, "search")
         entry = self._entry(entry_id)
         self._edit_check(user, entry.draft_id)
         seen = entry if may_see_contact(role, entry) else entry.without_contact()
-        return self._form_values(seen), [s.to_dict() | {"chunk_id": s.chunk_id, "doc_id": s.doc_id}
-                                          for s in entry.sources], entry.name
+        return (self._form_values(seen), [s.to_dict() | {"chunk_id": s.chunk_id, "doc_id": s.doc_id}
+                                          for s in entry.sources], entry.name, f"{entry.id}:{entry.fingerprint()}")
 
     @staticmethod
     def _form_values(entry: Entry) -> dict[str, Any]:
@@ -208,11 +211,12 @@ class DirectoryActions(BaseActions):
         entry = entry_from_form(dict(form), sources=self._sources(sources))
         try:
             if editing not in (None, ""):
-                old = self._entry(int(editing))
+                entry_id, _, expected = str(editing).partition(":")  # "id:fingerprint" (a bare id: no check)
+                old = self._entry(entry_id)
                 self._edit_check(user, old.draft_id)
                 hidden = not may_see_contact(role, old)
                 saved = self.kb.directory.update(old.id or 0, replace(entry, extra=old.extra), keep_contact=hidden,
-                                                 merge=merge, by=user or LOCAL)
+                                                 merge=merge, by=user or LOCAL, expected=expected or None)
             else:
                 draft_id = self.scope_of(scope)
                 self._edit_check(user, draft_id)
@@ -221,6 +225,8 @@ class DirectoryActions(BaseActions):
             raise _Invalid(err) from err
         except DuplicateEntry as err:
             return say(lang, "directory.duplicate", name=err.existing.name, kind="info"), None
+        except EntryChanged as err:  # a colleague saved it since this form opened: theirs is kept
+            raise UiError("error.directory.changed", name=err.current.name) from err
         except DirectoryError as err:
             raise UiError("error.directory.other", detail=str(err)) from err
         key = "directory.merged" if merge else "directory.saved"

@@ -15,7 +15,7 @@ a missing sector), `access` (who sees and edits what), `entry_index` (search ove
 
 from kb.directory.access import may_edit, may_see_contact, require_edit, visible
 from kb.directory.csv_io import ImportReport, dump_csv, parse_csv
-from kb.directory.entries import ALL, FILTER_FIELDS, Directory, DuplicateEntry
+from kb.directory.entries import ALL, FILTER_FIELDS, Directory, DuplicateEntry, EntryChanged
 from kb.directory.export_parts import DirectoryPart, RosterPart, directory_docx
 from kb.directory.names import suggest_name
 from kb.directory.records import (
@@ -43,7 +43,8 @@ from kb.directory.roster import (
 from kb.directory.validate import EntryInvalid, FieldProblem
 
 __all__ = [
-    "Directory", "Roster", "Entry", "Source", "Candidate", "RosterMember", "DirectoryError", "DuplicateEntry", "SeatTaken",
+    "Directory", "Roster", "Entry", "Source", "Candidate", "RosterMember", "DirectoryError", "DuplicateEntry",
+    "EntryChanged", "SeatTaken",
     "EntryInvalid", "FieldProblem", "ImportReport", "SectorCheck", "ExpectedSector", "Expectations",
     "DirectoryPart", "RosterPart", "directory_docx", "dump_csv", "parse_csv", "suggest_name", "load_expectations",
     "may_edit", "may_see_contact", "require_edit", "visible", "ALL", "NETWORK", "FIELDS", "FILTER_FIELDS",

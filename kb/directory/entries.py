@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from kb.store.catalog import Catalog
     from kb.types import Chunk, Document
 
-__all__ = ["Directory", "DuplicateEntry", "FILTER_FIELDS", "ALL", "scope_target"]
+__all__ = ["Directory", "DuplicateEntry", "EntryChanged", "FILTER_FIELDS", "ALL", "scope_target"]
 
 FILTER_FIELDS = ("sector", "kind", "city", "prevention_level", "themes")
 _ROWS_KEPT = 8  # documents whose table rows `table_rows` keeps at once
@@ -62,6 +62,14 @@ def _changed(old: Entry, new: Entry) -> list[str]:
     if [s.key() for s in old.sources] != [s.key() for s in new.sources]:
         out.append("sources")
     return out
+
+
+class EntryChanged(DirectoryError):
+    """The entry was saved by someone else after the editor opened it; `current` is it as it is now."""
+
+    def __init__(self, current: Entry) -> None:
+        self.current = current
+        super().__init__(f"{current.name!r} was changed by someone else after you opened it; nothing was saved.")
 
 
 class DuplicateEntry(DirectoryError):
@@ -190,23 +198,30 @@ class Directory:
         return self.store.insert(clean, draft_id), False
 
     def update(self, entry_id: int, entry: Entry, *, keep_contact: bool = False, merge: bool = False,
-               by: str | None = None) -> Entry:
+               by: str | None = None, expected: str | None = None) -> Entry:
         """Replace an entry's fields (its sources too, as given). Renaming it to another entry of its
         directory is a duplicate: refused, or with `merge` folded into that one (this one removed).
         Recorded as made by `by`: "directory.update" naming the changed fields (nothing when none
-        changed), or "directory.merge" naming the entry folded in."""
-        old = self.get(entry_id)
-        clean = self.check(entry, old.draft_id)
-        other = self.store.find_duplicate(clean.name, clean.city, old.draft_id, exclude=entry_id)
-        if other is not None:
-            if not merge:
-                raise DuplicateEntry(other)
-            with self.catalog.transaction():  # one step: a crash between them lost the edited entry
-                self.store.delete(entry_id)
+        changed), or "directory.merge" naming the entry folded in.
+
+        Args:
+            expected: the entry's `fingerprint` when the editor opened it: if a colleague saved it since,
+                EntryChanged and nothing is written (two forms open on one entry: the second save wrote
+                its older values over the first one's).
+        """
+        with self.catalog.transaction():  # read, compare and write in one step: no save comes between
+            old = self.get(entry_id)
+            if expected is not None and old.fingerprint() != expected:
+                raise EntryChanged(old)
+            clean = self.check(entry, old.draft_id)
+            other = self.store.find_duplicate(clean.name, clean.city, old.draft_id, exclude=entry_id)
+            if other is not None:
+                if not merge:
+                    raise DuplicateEntry(other)
+                self.store.delete(entry_id)  # one step with the merge: a crash between them lost the entry
                 kept = self.store.merge_into(other.id or 0, clean)
                 self._log(by, "directory.merge", f"entry {kept.id}", _about(kept) | {"merged_from": int(entry_id)})
-            return kept
-        with self.catalog.transaction():
+                return kept
             saved = self.store.update(entry_id, clean, keep_contact=keep_contact)
             changed = _changed(old, saved)
             if changed:

@@ -6,7 +6,9 @@ are built from it (`FIELDS`). Nothing here touches storage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 __all__ = [
@@ -125,6 +127,12 @@ class Entry:
 
     def value(self, name: str) -> Any:
         return getattr(self, name)
+
+    def fingerprint(self) -> str:
+        """A short digest of what the entry says (fields, extra columns, sources; not its id or dates,
+        whose seconds two saves can share): an editor who opened it can tell whether it changed since."""
+        said = {k: v for k, v in asdict(self).items() if k not in ("id", "created_at", "updated_at", "contact_hidden")}
+        return hashlib.sha256(json.dumps(said, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
     def without_contact(self) -> Entry:
         """The entry as a reader who may not see its contact fields sees it."""

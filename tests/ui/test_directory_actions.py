@@ -93,12 +93,32 @@ def test_a_viewer_editing_a_draft_entry_keeps_the_contact_fields_hidden_from_the
     draft = act.create_draft("ana", "Larchmont Ridge")
     act.kb.workspaces("ana").set_member("Larchmont Ridge", "vic", "drafter")  # a drafter of the draft's workspace
     _, entry = act.save_entry("ana", str(draft), None, {**FORM, "name": "Youth desk", "email": "desk@city.example"}, [])
-    values, _, _ = act.entry_form("vic", entry.id)
+    values, _, _, _ = act.entry_form("vic", entry.id)
     assert values["email"] == ""  # not sent to the viewer
     _, saved = act.save_entry("vic", str(draft), entry.id, {**values, "description": "After school"}, [])
     stored = act.kb.directory.get(entry.id)
     assert stored.description == "After school" and stored.email == "desk@city.example"
     assert saved.id == entry.id
+
+
+def test_a_save_from_a_form_opened_before_a_colleagues_save_is_refused_and_theirs_kept(act: Actions) -> None:
+    """QA pass 13: ana and ben both opened "Riverton Youth Hub"; ana saved what it offers, ben then saved
+    who it serves, and his form's older description wrote over hers, both told "Saved"."""
+    _, entry = act.save_entry("ana", "network", None, {**FORM, "name": "Riverton Youth Hub"}, [])
+    values_a, sources_a, _, editing_a = act.entry_form("ana", entry.id)
+    values_b, sources_b, _, editing_b = act.entry_form("ana", entry.id)  # a second page, same entry
+    assert editing_a == editing_b and editing_a.startswith(f"{entry.id}:")
+    act.save_entry("ana", "network", editing_a, {**values_a, "description": "Homework club"}, sources_a)
+    with pytest.raises(UiError) as refused:
+        act.save_entry("ana", "network", editing_b, {**values_b, "target_group": "Ages 12-17"}, sources_b)
+    assert "changed “Riverton Youth Hub” after you opened it" in refused.value.text("en")
+    assert "después de que usted lo abriera" in refused.value.text("es")
+    stored = act.kb.directory.get(entry.id)
+    assert stored.description == "Homework club" and stored.target_group == ""  # hers kept, nothing written
+    # opened again, the entry saves: the form now starts from her version
+    values_c, sources_c, _, editing_c = act.entry_form("ana", entry.id)
+    _, saved = act.save_entry("ana", "network", editing_c, {**values_c, "target_group": "Ages 12-17"}, sources_c)
+    assert saved is not None and (saved.description, saved.target_group) == ("Homework club", "Ages 12-17")
 
 
 def test_add_to_directory_prefills_the_form_from_the_excerpt(act: Actions) -> None:
