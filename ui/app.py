@@ -185,8 +185,8 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
                             [c.suggestions, c.suggest_status, c.suggest_shown], api_name="suggested")
         created = c.create_btn.click(guard(h.create), [c.lang, c.new_city, c.new_title, c.section],
                                      [*drafts_out, c.draft_html, c.new_title, c.new_city], api_name="create_draft")
-        c.rename_btn.click(guard(h.rename), [c.lang, c.working, c.rename_title],
-                           [c.pin_draft, c.draft_sel, c.rename_title], api_name="rename_draft")
+        c.rename_btn.click(guard(h.rename), [c.lang, c.working, c.section, c.rename_title],
+                           [c.pin_draft, c.draft_sel, c.rename_title, c.draft_html], api_name="rename_draft")
         c.delete_btn.click(guard(h.delete), [c.lang, c.working, c.delete_ok],
                            [*drafts_out, c.draft_html, c.delete_ok], api_name="delete_draft")
         c.note_btn.click(guard(h.add_note), [c.lang, c.working, c.section, c.note],

@@ -252,9 +252,11 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         return (new_id, *draft_updates(new_id, choices), act.view(user, new_id, section_key, lang), "",
                 act.home_city(user))
 
-    def rename(lang, working, title, request: gr.Request):
-        act.rename_draft(user_of(request), working, title, None)
-        return (*draft_updates(working, user=user_of(request)), "")
+    def rename(lang, working, section_key, title, request: gr.Request):
+        user = user_of(request)
+        act.rename_draft(user, working, title, None)
+        # the draft's heading too (QA pass 13: only the menus took the new title)
+        return (*draft_updates(working, user=user), "", act.view(user, working, section_key, lang))
 
     def delete(lang, working, ok, request: gr.Request):
         act.delete_draft(user_of(request), working, ok)

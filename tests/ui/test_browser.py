@@ -358,6 +358,11 @@ def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_p
     # the references as the page writes citations: the country by name, in the drafter's language
     assert refs[0].startswith("[1] Leadership group — Harrow, United Kingdom (2023)")
     assert refs[1].startswith("[2] Response to incidents — Harrow, United Kingdom (2023)")
+    # renamed, the draft's heading says so at once (QA pass 13: only the menus changed), and back
+    for title in ("Harrow framework, second reading", "Harrow prevention framework"):
+        page.get_by_label("Rename draft to").fill(title)
+        page.get_by_role("button", name="Rename", exact=True).click()
+        page.locator("#kb-draft h2", has_text=title).wait_for(timeout=10_000)
 
 
 def test_pages_only_talk_to_loopback(nano_app: RunningApp) -> None:
