@@ -10,7 +10,7 @@ level: `make_card_handlers` gets the module, like `ui.handlers`.
 from typing import Any
 
 from ui import render
-from ui.actions import FILTER_FIELDS, YEAR_FILTERS, Actions, Shown
+from ui.actions import FILTER_FIELDS, YEAR_FILTERS, Actions, Shown, UiError
 from ui.directory import open_form
 from ui.form_handlers import form_handler, user_of
 from ui.i18n import t
@@ -31,7 +31,6 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         user = user_of(request)
         what = str(data.get("act") or "")
         chunk = int(data["chunk"]) if data.get("chunk") not in (None, "") else None
-        out: dict = {}
         if what == "more" and chunk is not None:
             cards, status, new = act.similar(user, chunk, filters, lang=lang, draft_id=working)
             return {"cards": cards, "status": status, "shown": new}
@@ -45,6 +44,17 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
             hit = shown.hit(chunk)
             html = act.reader(user, chunk, hit.highlights if hit else [], lang, draft_id=working)
             return {"reader": html}
+        try:
+            return _pinning(lang, shown, working, section, target, user, what, chunk, data)
+        except UiError as err:
+            # the panel's line said the last pin's "Added to …" beside this one's error (QA pass 13)
+            gr.Warning(err.text(lang), title=t(lang, "error.title"))
+            return {"status": render.message(err.text(lang), "error")}
+
+    def _pinning(lang, shown: Shown, working, section, target, user, what: str, chunk: int | None,
+                 data: dict) -> dict:
+        """Pin, create a draft and pin, undo a pin: the card and the draft drawn again."""
+        out: dict = {}
         notes: dict[int, render.CardState] = {}
         if what in ("pin", "pin-hl") and chunk is not None:
             if act._draft(working) is None:  # no draft yet: the card offers to create one, in place
@@ -112,7 +122,7 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         """A click in the reader: its Pin (the reader is drawn again, saying where the excerpt went)."""
         data = evt._data or {}
         got = handle(lang, shown, working, section, {}, data, request, target=pin_section)
-        if data.get("act") in ("pin", "create-pin") and data.get("chunk") not in (None, ""):
+        if data.get("act") in ("pin", "create-pin") and data.get("chunk") not in (None, "") and "cards" in got:
             hit = shown.hit(int(data["chunk"]))
             got["reader"] = act.reader(user_of(request), int(data["chunk"]), hit.highlights if hit else [], lang,
                                        draft_id=got.get("working", working), notice=got.get("status", ""))

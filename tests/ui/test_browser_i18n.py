@@ -377,6 +377,34 @@ def test_an_excerpt_taken_out_in_another_page_is_said_so_and_the_draft_redrawn(
         page.context.close()
 
 
+def test_a_pin_that_fails_says_so_where_the_last_pin_said_added(browser: Any, app: RunningApp,
+                                                                 tmp_path: Path) -> None:
+    """QA pass 13: a colleague trashed a document whose card was on screen; its Pin failed with a toast,
+    while the line under the search still said the last pin's "Added to …"."""
+    note = tmp_path / "dunmore-quay.txt"
+    note.write_text("Dunmore Quay\n\nThe Dunmore Quay harbour forum meets fishermen and youth workers monthly.",
+                    encoding="utf-8")
+    assert app.kb.add([note], metadata={"city": "Dunmore Quay"}).ok
+    page = open_in(browser, app, "en-US")
+    try:
+        search(page, "Dunmore Quay harbour forum")
+        card = page.locator(".kb-card", has_text="harbour forum").first
+        card.locator("button[data-act=pin]").click()
+        status = page.locator("#kb-search-status")
+        page.locator(".kb-card .kb-create").or_(status.filter(has_text="Added to")).first.wait_for()
+        if page.locator(".kb-card .kb-create").count():  # no draft yet in this app: create it in place
+            page.locator(".kb-card .kb-create input").first.fill("Riverton")
+            page.locator(".kb-card button[data-act=create-pin]").first.click()
+        status.filter(has_text="Added to").wait_for()
+        app.kb.remove(app.kb.document("dunmore-quay.txt").id, by="claire")  # to the trash, in another page
+        card.locator("button[data-act=pin]").click()
+        page.locator(".toast-body", has_text="no longer in the knowledge base").wait_for()
+        status.filter(has_text="no longer in the knowledge base").wait_for()
+        assert "Added to" not in status.inner_text()
+    finally:
+        page.context.close()
+
+
 def test_open_on_an_html_card_shows_its_text_at_the_section_and_runs_nothing(browser: Any, app: RunningApp) -> None:
     page = open_in(browser, app, "en-US")
     try:
