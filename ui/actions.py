@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 from kb import METADATA_FIELDS
+from kb.access import can
 from kb.types import Hit
 from ui import render
 from ui.actions_base import BATCH_FIELDS, META_FIELDS, UiError, clean_form, kb_thread
@@ -207,6 +208,10 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
                                   reader_language=lang if reader_first else None)
         except ValueError as err:
             raise UiError("error.filter_other", detail=str(err)) from err
+        if not hits and not flt and not self.kb.documents():  # a new KB: "try other words" would mislead
+            empty = self._empty_kb(user)
+            shown = Shown(empty=empty, said=((empty, ()),))
+            return self.cards(user, shown, lang), shown.status(lang), shown
         said: list[tuple[str, tuple[tuple[str, Any], ...]]] = [("search.results", (("n", len(hits)), ("query", query)))]
         if hits and self.kb.words_known(query) == 0:
             said.append(("search.meaning_only", ()))
@@ -214,6 +219,10 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
             said.append(("atlas.prefer_on", ()))
         shown = Shown(hits, said=tuple(said))
         return self.cards(user, shown, lang, draft_id), shown.status(lang), shown
+
+    def _empty_kb(self, user: str | None) -> str:
+        """What a search of a KB with no documents says: where to add them, to those who may."""
+        return "search.empty_kb_add" if can(self.role(user), "add") else "search.empty_kb"
 
     @kb_thread
     def similar(self, user: str | None, chunk_id: int, filters: Mapping[str, Any] | None = None, k: int = 10,
@@ -251,6 +260,10 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
                 if hit.chunk_id not in seen:
                     seen.add(hit.chunk_id)
                     hits.append(hit)
+        if not hits and not self.kb.documents():
+            empty = self._empty_kb(user)
+            shown = Shown(empty=empty, said=((empty, ()),))
+            return self.cards(user, shown, lang, draft_id), shown.status(lang), shown
         shown = Shown(hits)
         asked = "; ".join(f"“{q}”" for q in searches)
         status = t(lang, "draft.suggested_results", n=len(hits), queries=asked)

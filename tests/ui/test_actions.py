@@ -607,6 +607,28 @@ def test_only_an_account_can_be_made_a_workspace_member_from_the_page(act: Actio
     assert act.kb.workspaces().members("Lyon") == {"vic": "viewer"}
 
 
+def test_a_search_of_a_knowledge_base_with_no_documents_says_where_to_add_them(tmp_path: Path) -> None:
+    """QA pass 13: a new KB's first search said "No results. Try other words, another language, or fewer
+    filters", and a section's suggested searches the same."""
+    from kb import KnowledgeBase
+    from kb.access import User, hash_password
+
+    pw = hash_password("pw", iterations=1000)
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    act = Actions(kb, {"claire": User("claire", "coordinator", pw), "vera": User("vera", "viewer", pw)})
+    try:
+        cards, status, _ = act.search("claire", "youth mentoring", {}, lang="en")
+        assert "add the first ones in the “Add documents” tab" in status and "Add documents" in cards
+        assert "Try other words" not in cards + status
+        _, status, _ = act.search("vera", "mentoría juvenil", {}, lang="es")
+        assert "Todavía no hay documentos" in status and "cuando un coordinador" in status
+        _, status, _ = act.suggested("claire", act.kb.drafts.framework.keys[0], lang="en")
+        assert "There are no documents yet" in status
+    finally:
+        act.close()
+        kb.close()
+
+
 def test_each_coordinators_section_a_viewer_tries_is_refused_and_recorded_by_name(act: Actions) -> None:
     """The trail said "admin" for any of them, and the workspaces' refusals were not recorded at all."""
     act.workspace_action("ana", "create", "Lyon")
