@@ -170,6 +170,8 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         c.tabs.select(h.close_reader, None, [c.reader_panel, c.original_file], api_name=False)
 
         # --- drafting --------------------------------------------------------------------------------
+        c.drafting_tab.select(guard(h.drafting_opened), [c.lang, c.working, c.section], [*drafts_out, c.draft_html],
+                              api_name=False)
         for chooser in (c.pin_draft, c.draft_sel):
             chooser.input(guard(h.choose_draft), [c.lang, chooser, c.section, c.shown],
                           [*drafts_out, c.draft_html, c.results], api_name=False)

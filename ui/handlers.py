@@ -209,6 +209,17 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         cards = act.cards(user_of(request), shown, lang, value) if shown.hits else gr.skip()
         return value, pin, sel, act.view(user_of(request), value, section, lang), cards
 
+    def drafting_opened(lang, working, section, request: gr.Request):
+        """The Drafting tab, opened: the drafts as they are now (QA pass 13: a colleague's new draft or
+        rename showed only after a reload, and "No draft yet" invited a second draft for the city). A
+        working draft deleted meanwhile gives way to the one a session would start on."""
+        user = user_of(request)
+        drafts = act.draft_choices(user)
+        if str(working) not in {str(i) for _, i in drafts}:
+            working = act.first_draft(user, drafts)
+        pin, sel = draft_updates(working, drafts)
+        return working, pin, sel, act.view(user, working, section, lang)
+
     def choose_section(lang, key, working, request: gr.Request):
         """A section chosen in either menu is the draft's section on screen and where Pin puts excerpts;
         "the passage's own section" (Search's menu only) leaves the draft's section as it is."""
@@ -350,7 +361,7 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         # one parameter per form field, declared from the schema's field lists (see form_handler)
         do_search=form_handler(gr, SEARCH_KEYS, do_search, lead=("lang", "working", "q"),
                                tail={"profile": None, "prefer_on": False, "reader_first": True}),
-        choose_draft=choose_draft, choose_section=choose_section, suggest=suggest, on_item=on_item,
+        choose_draft=choose_draft, drafting_opened=drafting_opened, choose_section=choose_section, suggest=suggest, on_item=on_item,
         create=create, rename=rename, delete=delete, add_note=add_note, exporter=exporter, library=library,
         library_manifest=library_manifest, reread=reread, pick_doc=pick_doc,
         save_meta=form_handler(gr, META_FIELDS, save_meta, lead=("lang", "doc_id")),

@@ -405,6 +405,20 @@ def test_a_pin_that_fails_says_so_where_the_last_pin_said_added(browser: Any, ap
         page.context.close()
 
 
+def test_the_drafting_tab_opened_shows_a_draft_made_in_another_page(browser: Any, app: RunningApp) -> None:
+    """QA pass 13: ben's Drafting tab, open since before ana made the city's draft, said "No draft yet"
+    until he reloaded the page (inviting a second draft for the same city)."""
+    page = open_in(browser, app, "en-US")
+    draft = app.kb.drafts.create("Lakeside", "Lakeside plan made in another page")
+    try:
+        tab(page, "Drafting")
+        page.locator("#kb-draft-sel").locator("input").first.click()
+        page.get_by_role("option").filter(has_text="Lakeside plan made in another page").wait_for(timeout=10_000)
+    finally:
+        page.context.close()
+        app.kb.drafts.delete(draft.id)
+
+
 def test_open_on_an_html_card_shows_its_text_at_the_section_and_runs_nothing(browser: Any, app: RunningApp) -> None:
     page = open_in(browser, app, "en-US")
     try:
