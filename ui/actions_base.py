@@ -242,9 +242,22 @@ class BaseActions:
             self.kb.draft_access.require(self.caller(user), int(draft_id), edit=edit, what=what)
         except PermissionDenied as err:
             if "read-only" not in str(err):
+                gone = self._deleted_draft(user, int(draft_id))
+                if gone is not None:  # a colleague deleted it while this page had it open (QA pass 13)
+                    raise UiError("error.workspace.deleted", title=gone.title, by=gone.removed_by) from err
                 raise UiError("error.workspace.not_yours", id=str(draft_id)) from err
             draft = self.kb.drafts.get(int(draft_id))
             raise UiError("error.workspace.read_only", title=draft.title if draft else str(draft_id)) from err
+
+    def _deleted_draft(self, user: str | None, draft_id: int) -> Any:
+        """The trash's record of draft `draft_id` when it was one of the caller's workspaces' (or the
+        caller coordinates, or works alone); None otherwise, so that no one learns of others' drafts."""
+        item = self.kb.trash.find("draft", draft_id)
+        if item is None:
+            return None
+        if self.local or can(self.role(user), "remove"):
+            return item
+        return item if item.workspace_id in self.kb.workspaces().memberships(user or "") else None
 
     def may_change_draft(self, user: str | None, draft_id: Any) -> bool:
         """Whether this reader may change the working draft `draft_id` (none chosen: no): its note,

@@ -629,6 +629,38 @@ def test_a_search_of_a_knowledge_base_with_no_documents_says_where_to_add_them(t
         kb.close()
 
 
+def test_a_draft_a_colleague_deleted_is_said_to_be_deleted_to_its_workspace_only(tmp_path: Path) -> None:
+    """QA pass 13: ben deleted the draft ana was pinning into; her pin said "There is no draft 2 in your
+    workspaces", as if she had tried someone else's."""
+    from kb import KnowledgeBase
+    from kb.access import User, hash_password
+
+    pw = hash_password("pw", iterations=1000)
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    (tmp_path / "a.txt").write_text("Referral\n\nConcerns go to the multi-agency panel.", encoding="utf-8")
+    assert kb.add([tmp_path / "a.txt"]).ok
+    ws = kb.workspaces("claire")
+    ws.create("Riverton")
+    ws.create("Lakeside")
+    for name, place in (("ana", "Riverton"), ("ben", "Riverton"), ("otto", "Lakeside")):
+        ws.set_member(place, name, "drafter")
+    act = Actions(kb, {n: User(n, "viewer", pw) for n in ("ana", "ben", "otto")})
+    try:
+        draft = act.create_draft("ana", "Riverton", "Riverton plan")
+        act.delete_draft("ben", draft, True)
+        chunk = kb.chunks_of(kb.documents()[0].id)[0].id
+        with pytest.raises(UiError) as deleted:
+            act.pin("ana", draft, "leadership", chunk)
+        assert deleted.value.text("en") == ("“Riverton plan” was deleted by ben; a coordinator can put it back from "
+                                            "the trash. Choose another draft.")
+        with pytest.raises(UiError) as other:  # not of otto's workspace: not even that it existed
+            act.pin("otto", draft, "leadership", chunk)
+        assert other.value.text("en") == f"There is no draft {draft} in your workspaces."
+    finally:
+        act.close()
+        kb.close()
+
+
 def test_each_coordinators_section_a_viewer_tries_is_refused_and_recorded_by_name(act: Actions) -> None:
     """The trail said "admin" for any of them, and the workspaces' refusals were not recorded at all."""
     act.workspace_action("ana", "create", "Lyon")
