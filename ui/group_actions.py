@@ -82,7 +82,9 @@ class GroupActions(DirectoryActions):
     def unseat(self, user: str | None, member_id: Any, lang: str = "en") -> str:
         try:
             member = self.kb.roster.member(int(member_id))
-        except (DirectoryError, TypeError, ValueError) as err:
+        except DirectoryError:  # a colleague removed it first: the group is drawn again as it is (QA pass 13)
+            return say(lang, "group.seat_gone", kind="info")
+        except (TypeError, ValueError) as err:
             raise UiError("error.group.other", detail=str(err)) from err
         self._group_draft(user, member.draft_id)
         self.kb.roster.remove(member.id or 0, by=user or LOCAL)
