@@ -32,9 +32,10 @@ class GroupActions(DirectoryActions):
         def excerpts(expected: Any, city: str, k: int) -> list[Any]:
             return self.kb.sector_excerpts(expected.search, city, k, draft.id, words=expected.words)
 
-        checks = self.kb.roster.check(draft.id, excerpts, draft.city)
+        members = self.kb.roster.members(draft.id)  # read once: the list and the missing sectors agree
+        checks = self.kb.roster.check(draft.id, excerpts, draft.city, members=members)
         exp = self.kb.roster.expectations
-        return notice + view.group_view(Markup(said(lang, "group.draft", title=draft.title)), self.kb.roster.members(draft.id),
+        return notice + view.group_view(Markup(said(lang, "group.draft", title=draft.title)), members,
                                         checks, lang, can_edit=self.may_edit_directory(user, role, draft.id),
                                         guidance={"title": exp.title, "page": exp.page})
 

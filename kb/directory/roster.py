@@ -197,7 +197,8 @@ class Roster:
             record(db, actor_of(by), "group.remove", f"draft {old.draft_id}", _seat(old))
         return old
 
-    def check(self, draft_id: int, excerpts: Excerpts | None = None, city: str = "", k: int = 3) -> list[SectorCheck]:
+    def check(self, draft_id: int, excerpts: Excerpts | None = None, city: str = "", k: int = 3,
+              members: Sequence[RosterMember] | None = None) -> list[SectorCheck]:
         """Each expected sector: the seats holding it, or (missing, with `excerpts`) what to read.
 
         Args:
@@ -205,8 +206,10 @@ class Roster:
             excerpts: finds excerpts for a missing sector: (the sector, the draft's city, k) -> hits.
             city: the draft's city (its own documents are not offered as examples).
             k: excerpts per missing sector.
+            members: the seats as the caller read them (a view that lists them too passes its own list:
+                read twice, a colleague's seat added between the reads made the count and list disagree).
         """
-        members = self.members(draft_id)
+        members = self.members(draft_id) if members is None else members
         out = []
         for expected in self.expectations.sectors:
             check = SectorCheck(expected, [m for m in members if expected.held_by(m)])
