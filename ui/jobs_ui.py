@@ -71,9 +71,11 @@ def wire_jobs(gr: Any, loaded: Any, c: Any, act: Actions, guard: Any) -> Any:
     timer = gr.Timer(TICK_SECONDS, active=False)
     c.c["jobs_timer"] = timer
     panel = [c.jobs, c.jobs_seen]
-    loaded.then(guard(h.draw), c.lang, panel, api_name=False)
-    c.lang_pick.input(guard(h.draw), c.lang_pick, panel, api_name=False)
-    c.tabs.select(guard(h.on_tab), [c.lang, c.jobs_seen], [*panel, timer], api_name=False)
+    # drawn in the background: no progress badge on the panel ("queue: 1/1" showed in it under load, and
+    # a stray "0.1s" timer on an empty Add documents tab; QA pass 13)
+    loaded.then(guard(h.draw), c.lang, panel, api_name=False, show_progress="hidden")
+    c.lang_pick.input(guard(h.draw), c.lang_pick, panel, api_name=False, show_progress="hidden")
+    c.tabs.select(guard(h.on_tab), [c.lang, c.jobs_seen], [*panel, timer], api_name=False, show_progress="hidden")
     timer.tick(guard(h.tick), [c.lang, c.jobs_seen], [*panel, c.jobs_status], api_name=False, show_progress="hidden")
     c.jobs.kb_action(guard(h.cancel), c.lang, [c.jobs_status, *panel], api_name=False)
     return h
