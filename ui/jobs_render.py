@@ -56,17 +56,23 @@ def file_text(f: JobFile, lang: str) -> tuple[str, str]:
         return t(lang, f"outcome.{outcome}"), outcome_reason(f.outcome or {}, lang)
     if f.state == "working":
         step = t(lang, f"jobs.step.{f.step or 'reading'}")
-        if f.total:
+        if _counted(f):
             return t(lang, "jobs.progress", step=step, done=f.done, total=f.total), ""
         return step, ""
     return t(lang, f"jobs.file.{f.state}"), ""
+
+
+def _counted(f: JobFile) -> bool:
+    """Whether a working file's step has parts worth counting: a file being read is one part until its
+    pages are known ("reading: 0 of 1" came before "reading pages: 4 of 117"; QA pass 13)."""
+    return bool(f.total) and not ((f.step or "reading") == "reading" and f.total == 1)
 
 
 def _file_item(f: JobFile, lang: str) -> str:
     what, why = file_text(f, lang)
     kind = (f.outcome or {}).get("outcome", "failed") if f.state == "done" else f.state
     bar = ""
-    if f.state == "working" and f.total:
+    if f.state == "working" and _counted(f):
         bar = f' <progress max="{int(f.total)}" value="{min(int(f.done), int(f.total))}"></progress>'
     reason = f' <span class="kb-meta" dir="auto">{esc(why)}</span>' if why else ""
     return (f'<li class="kb-job-file kb-file-{esc(kind)}"><bdi class="kb-job-file-name">{esc(f.name)}</bdi>'

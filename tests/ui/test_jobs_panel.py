@@ -50,6 +50,14 @@ def test_an_active_job_shows_each_file_with_its_progress_and_outcome() -> None:
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;.pdf" in html
 
 
+def test_a_file_being_read_counts_its_pages_once_they_are_known() -> None:
+    """QA pass 13: "reading: 0 of 1" came before "reading pages: 4 of 117"."""
+    html = jobs_html([job("running", [jfile(0, "scan.pdf", "working", step="reading", done=0, total=1),
+                                      jfile(1, "long.pdf", "working", step="reading", done=4, total=117)])], "en")
+    assert "0 of 1" not in html and '<progress max="1"' not in html
+    assert "4 of 117" in html and '<progress max="117" value="4">' in html
+
+
 def test_finished_jobs_fold_their_files_and_offer_no_cancel() -> None:
     done = job("done", [jfile(0, "a.txt", "done", outcome={"path": "a.txt", "outcome": "unchanged"})], job_id=3)
     cancelled = job("cancelled", [jfile(0, "b.txt", "done", outcome={"path": "b.txt", "outcome": "updated"}),
