@@ -345,8 +345,11 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
                         if page and pages else t(lang, "progress.file", name=name, done=n, total=total))
                 report(min(0.99, (done_files[0] + share) / total), desc)
 
+            def waiting() -> None:  # another upload's job runs first
+                report(0.02, t(lang, "progress.queued"))
+
             return act.add(user_of(request), paths, getattr(man, "name", man), form, progress=tick, step=step,
-                           lang=lang)
+                           lang=lang, waiting=waiting)
 
         status, rows = with_progress(progress, work)
         cleared = [[] if k in _MULTI_CHOICE else "" for k in BATCH_FIELDS]

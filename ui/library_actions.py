@@ -163,6 +163,7 @@ class LibraryActions(BaseActions):
         progress: Callable[[int, int, str], None] | None = None,
         step: Step | None = None,
         lang: str = "en",
+        waiting: Callable[[], None] | None = None,
     ) -> tuple[str, list[list[Any]]]:
         """Add uploaded files as an ingest job (kb.jobs: recorded in the catalog, read and embedded by the
         server's niced worker process, resumed if the server stops), with the form's metadata; waits for
@@ -182,7 +183,7 @@ class LibraryActions(BaseActions):
             raise UiError("error.title_one_file", n=len(files))
         refused = [unsupported(Path(f).name) for f in files if not uploadable(Path(f).name)]
         files = [f for f in files if uploadable(Path(f).name)]
-        job = self._run_upload(user, files, manifest, form, progress, step) if files else None
+        job = self._run_upload(user, files, manifest, form, progress, step, waiting) if files else None
         done, left = job_outcomes(job) if job else ([], [])
         outcomes = refused + done
         data = AddReport(files=outcomes).to_dict()
@@ -195,7 +196,7 @@ class LibraryActions(BaseActions):
 
     def _run_upload(self, user: str | None, files: Sequence[str | Path], manifest: str | Path | None,
                     form: Mapping[str, Any], progress: Callable[[int, int, str], None] | None,
-                    step: Step | None) -> Job:
+                    step: Step | None, waiting: Callable[[], None] | None = None) -> Job:
         """Stage the files, submit them as one job with the (cleaned) form's metadata, and follow it to
         its end."""
         folder = self.kb.settings.home / "jobs" / f"upload-{uuid.uuid4().hex}"
@@ -204,15 +205,19 @@ class LibraryActions(BaseActions):
         job_id = self.kb.submit(staged, manifest=man, metadata=dict(form), user=user or LOCAL, folder=folder,
                                 names={str(p): p.name for p in staged})
         self.jobs_worker.wake()
-        return self._follow(job_id, progress, step)
+        return self._follow(job_id, progress, step, waiting)
 
-    def _follow(self, job_id: int, progress: Callable[[int, int, str], None] | None, step: Step | None) -> Job:
-        """Wait for a job to end, reporting each file as it goes (the job runs in the background)."""
+    def _follow(self, job_id: int, progress: Callable[[int, int, str], None] | None, step: Step | None,
+                waiting: Callable[[], None] | None = None) -> Job:
+        """Wait for a job to end, reporting each file as it goes (the job runs in the background), and
+        `waiting` while it waits its turn behind another (QA pass 14: it said "Reading …" for 70 s)."""
         while True:
             job = self.kb.jobs.get(job_id)
             assert job is not None
             if job.state in FINISHED:
                 return job
+            if job.state == "queued" and waiting:
+                waiting()
             done = sum(f.state == "done" for f in job.files)
             working = next((f for f in job.files if f.state == "working"), None)
             if working is not None:

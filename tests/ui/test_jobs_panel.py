@@ -5,6 +5,7 @@ over a real KB with the hashing embedder."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -185,3 +186,28 @@ def test_on_a_phone_the_panel_fits_and_cancel_is_in_reach(browser: object) -> No
         assert page.locator(".kb-job-file-name").first.bounding_box()["x"] >= 0  # type: ignore[index]
     finally:
         page.close()
+
+
+def test_an_upload_waiting_behind_another_says_it_waits(act: Actions, tmp_path: Path) -> None:
+    """QA pass 14: an upload queued behind a colleague's said "Reading scan.pdf (file 1 of 1)" for 70 s
+    while the panel below said it waited."""
+    import threading
+
+    told: list[int] = []
+    done: dict[str, object] = {}
+    (upload,) = notes(tmp_path / "mine", 1)
+
+    def add() -> None:
+        done["status"] = act.add("ana", [upload], None, {}, waiting=lambda: told.append(1), lang="en")
+
+    thread = threading.Thread(target=add)
+    thread.start()  # the worker is stopped (the fixture): the job waits its turn, as behind another
+    deadline = time.monotonic() + 30
+    while not told:
+        assert time.monotonic() < deadline, "the waiting upload never said so"
+        time.sleep(0.05)
+    job = act.kb.jobs.latest(1)[0]
+    assert job.state == "queued"
+    act.cancel_job("ana", job.id)
+    thread.join(timeout=30)
+    assert "Cancelled" in str(done["status"])
