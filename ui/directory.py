@@ -10,6 +10,7 @@ from typing import Any
 
 from kb.directory import FILTER_FIELDS, KINDS, PREVENTION_LEVELS, ROSTER_ROLES, SECTORS
 from ui.directory_actions import FORM_FIELDS
+from ui.form_handlers import cleared_first
 from ui.i18n import label as L
 from ui.i18n import t
 from ui.page_js import CLICK_JS
@@ -258,8 +259,11 @@ def wire_directory(gr: Any, act: Any, c: Any, guard: Callable[[Callable[..., Any
 
     save_in = [c.lang, c.dir_scope, c.dir_editing, c.dir_sources, *form_list]
     save_out = [c.dir_form_status, *list_out, *form_out]
-    c.dir_save_btn.click(guard(save(False)), save_in, save_out, api_name="directory_save")
-    c.dir_merge_btn.click(guard(save(True)), save_in, save_out, api_name="directory_merge")
+    # the last save's "Saved …" is cleared first: a refusal's toast never stands beside it (QA pass 14)
+    cleared_first(c.dir_save_btn, c.dir_form_status).then(guard(save(False)), save_in, save_out,
+                                                          api_name="directory_save")
+    cleared_first(c.dir_merge_btn, c.dir_form_status).then(guard(save(True)), save_in, save_out,
+                                                           api_name="directory_merge")
 
     def new_entry(lang):
         return ["", *form_updates(gr, None, [], "", None, lang)]
