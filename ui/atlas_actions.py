@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kb.access import can
 from kb.atlas import Profile, ProfileError
 from ui import render
 from ui.actions_base import BaseActions, UiError, kb_thread
@@ -64,11 +65,11 @@ class AtlasActions(BaseActions):
                  all_cities: bool = False) -> str:
         """The overview panel (charts, heat map, gaps, comparable cities when a profile is set); the heat
         map's first cities only unless `all_cities` (ui.overview.heat_rows)."""
-        self.check(user, "search")
+        role = self.check(user, "search")
         checked = self.checked_profile(profile)
         comparable = self.kb.compare(checked, k=COMPARABLE_SHOWN) if checked is not None else []
         return overview_html(self.kb.overview(), self.kb.drafts.framework.sections, lang, comparable, checked,
-                             all_rows=all_cities)
+                             all_rows=all_cities, may_add=can(role, "add"))
 
     @kb_thread
     def set_profile(self, user: str | None, form: dict[str, Any], lang: str = "en") -> tuple[dict[str, Any] | None, str]:

@@ -82,11 +82,13 @@ def _note(note: Note, lang: str) -> str:
 
 def overview_html(ov: Overview, sections: Sequence[Section], lang: str,
                   comparable: Sequence[ComparableCity] = (), profile: Profile | None = None,
-                  all_rows: bool = False) -> str:
-    """The whole overview panel (the heat map's first rows: the reader's city and comparable ones)."""
+                  all_rows: bool = False, may_add: bool = True) -> str:
+    """The whole overview panel (the heat map's first rows: the reader's city and comparable ones);
+    `may_add`: whether the reader has the "Add documents" tab an empty collection points to."""
     d = direction(lang)
     if not ov.documents:
-        return f'<div class="kb-overview" dir="{d}"><p class="kb-empty">{esc(t(lang, "atlas.empty"))}</p></div>'
+        empty = t(lang, "atlas.empty" if may_add else "search.empty_kb")
+        return f'<div class="kb-overview" dir="{d}"><p class="kb-empty">{esc(empty)}</p></div>'
     summary = t(lang, "atlas.summary", documents=ov.documents, chunks=ov.chunks, cities=len(ov.heat),
                 labelled=ov.labelled)
     charts = "".join(bar_chart(name, counts, lang) for name, counts in (

@@ -624,6 +624,9 @@ def test_a_search_of_a_knowledge_base_with_no_documents_says_where_to_add_them(t
         assert "Todavía no hay documentos" in status and "cuando un coordinador" in status
         _, status, _ = act.suggested("claire", act.kb.drafts.framework.keys[0], lang="en")
         assert "There are no documents yet" in status
+        # the overview too: a viewer has no "Add documents" tab to be sent to (QA pass 14)
+        assert "“Add documents” tab" in act.overview("claire", "en")
+        assert "once a coordinator adds some" in act.overview("vera", "en") and "tab" not in act.overview("vera", "en")
     finally:
         act.close()
         kb.close()
