@@ -19,6 +19,7 @@ from ui import render
 from ui.actions_base import META_FIELDS, BaseActions, UiError, clean_form, kb_thread
 from ui.i18n import t, theme_label, theme_tag
 from ui.i18n.kb_errors import metadata_error, outcome_reason
+from ui.jobs_actions import SHOWN_JOBS
 from ui.render_base import Markup
 from ui.uploads import stage_uploads
 
@@ -207,6 +208,10 @@ class LibraryActions(BaseActions):
         self.jobs_worker.wake()
         return self._follow(job_id, progress, step, waiting)
 
+    def _another_running(self, job_id: int) -> bool:
+        """Whether another job runs now (a queued one waits for it; one not yet claimed does not)."""
+        return any(j.id != job_id and j.state in ("running", "cancelling") for j in self.kb.jobs.latest(SHOWN_JOBS))
+
     def _follow(self, job_id: int, progress: Callable[[int, int, str], None] | None, step: Step | None,
                 waiting: Callable[[], None] | None = None) -> Job:
         """Wait for a job to end, reporting each file as it goes (the job runs in the background), and
@@ -216,7 +221,7 @@ class LibraryActions(BaseActions):
             assert job is not None
             if job.state in FINISHED:
                 return job
-            if job.state == "queued" and waiting:
+            if job.state == "queued" and waiting and self._another_running(job_id):
                 waiting()
             done = sum(f.state == "done" for f in job.files)
             working = next((f for f in job.files if f.state == "working"), None)

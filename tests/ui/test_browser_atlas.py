@@ -149,9 +149,9 @@ def test_on_a_phone_nothing_is_wider_than_the_screen(browser: Any, atlas_app: Ru
 def test_a_long_heat_map_shows_its_first_cities_then_all_on_demand(
     browser: Any, atlas_app: RunningApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import ui.overview
+    import ui.charts
 
-    monkeypatch.setattr(ui.overview, "HEAT_ROWS", 3)  # the app runs in this process: 8 cities are "many"
+    monkeypatch.setattr(ui.charts, "HEAT_ROWS", 3)  # the app runs in this process: 8 cities are "many"
     short = new_page(browser, atlas_app)
     try:
         open_app(short, atlas_app.url)

@@ -196,18 +196,33 @@ def test_an_upload_waiting_behind_another_says_it_waits(act: Actions, tmp_path: 
     told: list[int] = []
     done: dict[str, object] = {}
     (upload,) = notes(tmp_path / "mine", 1)
+    first = act.kb.submit(notes(tmp_path / "theirs", 2), user="claire")
+    assert act.kb.jobs.claim("a-colleagues-server", first) is not None  # it runs: the upload waits its turn
 
     def add() -> None:
         done["status"] = act.add("ana", [upload], None, {}, waiting=lambda: told.append(1), lang="en")
 
     thread = threading.Thread(target=add)
-    thread.start()  # the worker is stopped (the fixture): the job waits its turn, as behind another
+    thread.start()  # the page's worker is stopped (the fixture): nothing else takes the job
     deadline = time.monotonic() + 30
     while not told:
         assert time.monotonic() < deadline, "the waiting upload never said so"
         time.sleep(0.05)
     job = act.kb.jobs.latest(1)[0]
-    assert job.state == "queued"
+    assert job.state == "queued" and job.id != first
     act.cancel_job("ana", job.id)
     thread.join(timeout=30)
     assert "Cancelled" in str(done["status"])
+    # alone, an upload not yet taken by the worker does not say it waits for another (it is read next)
+    told.clear()
+    thread = threading.Thread(target=add)
+    act.kb.jobs.finish(first, "cancelled")  # the colleague's job ends
+    thread.start()
+    deadline = time.monotonic() + 30
+    while act.kb.jobs.latest(1)[0].id == job.id:  # its job is created
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(1.0)  # several polls of the queued job
+    assert not told
+    act.cancel_job("ana", act.kb.jobs.latest(1)[0].id)
+    thread.join(timeout=30)
