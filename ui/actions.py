@@ -209,8 +209,7 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         except ValueError as err:
             raise UiError("error.filter_other", detail=str(err)) from err
         if not hits and not flt and not self.kb.documents():  # a new KB: "try other words" would mislead
-            empty = self._empty_kb(user)
-            shown = Shown(empty=empty, said=((empty, ()),))
+            shown = self._empty_kb(user)
             return self.cards(user, shown, lang), shown.status(lang), shown
         said: list[tuple[str, tuple[tuple[str, Any], ...]]] = [("search.results", (("n", len(hits)), ("query", query)))]
         if hits and self.kb.words_known(query) == 0:
@@ -220,9 +219,10 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         shown = Shown(hits, said=tuple(said))
         return self.cards(user, shown, lang, draft_id), shown.status(lang), shown
 
-    def _empty_kb(self, user: str | None) -> str:
-        """What a search of a KB with no documents says: where to add them, to those who may."""
-        return "search.empty_kb_add" if can(self.role(user), "add") else "search.empty_kb"
+    def _empty_kb(self, user: str | None) -> Shown:
+        """What a search of a KB with no documents shows and says: where to add them, to those who may."""
+        empty = "search.empty_kb_add" if can(self.role(user), "add") else "search.empty_kb"
+        return Shown(empty=empty, said=((empty, ()),))
 
     @kb_thread
     def similar(self, user: str | None, chunk_id: int, filters: Mapping[str, Any] | None = None, k: int = 10,
@@ -261,8 +261,7 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
                     seen.add(hit.chunk_id)
                     hits.append(hit)
         if not hits and not self.kb.documents():
-            empty = self._empty_kb(user)
-            shown = Shown(empty=empty, said=((empty, ()),))
+            shown = self._empty_kb(user)
             return self.cards(user, shown, lang, draft_id), shown.status(lang), shown
         shown = Shown(hits)
         asked = "; ".join(f"“{q}”" for q in searches)

@@ -80,6 +80,15 @@ def open_in(browser: Any, app: RunningApp, locale: str) -> Any:
     return page
 
 
+def pin_creating_a_draft(page: Any, card: Any) -> None:
+    """Pin `card`; when the app has no draft yet, the card offers to create one in place: create it."""
+    card.locator("button[data-act=pin]").click()
+    page.locator(".kb-card .kb-pinned, .kb-card .kb-create").first.wait_for()  # the answer, either way
+    if page.locator(".kb-card .kb-create").count():
+        page.locator(".kb-card .kb-create input").first.fill("Riverton")
+        page.locator(".kb-card button[data-act=create-pin]").first.click()
+
+
 # Visible text of the page, leaving out what documents say (titles, excerpts, citations, places).
 VISIBLE_TEXT_JS = """
 (skip) => {
@@ -303,12 +312,7 @@ def test_pin_undo_and_undo_of_a_removed_item(browser: Any, app: RunningApp) -> N
     page = open_in(browser, app, "en-US")
     try:
         search(page, "prevention board chaired")
-        card = page.locator(".kb-card", has_text="chaired by the mayor").first
-        card.locator("button[data-act=pin]").click()
-        page.locator(".kb-card .kb-pinned, .kb-card .kb-create").first.wait_for()  # the answer, either way
-        if page.locator(".kb-card .kb-create").count():  # no draft yet in this app: create it in place
-            page.locator(".kb-card .kb-create input").first.fill("Riverton")
-            page.locator(".kb-card button[data-act=create-pin]").first.click()
+        pin_creating_a_draft(page, page.locator(".kb-card", has_text="chaired by the mayor").first)
         pinned = page.locator(".kb-card", has_text="chaired by the mayor").first.locator(".kb-pinned")
         pinned.wait_for()
         assert re.search(r"Pinned to §1 City-led multi-actor leadership group · Undo", pinned.inner_text())
@@ -359,10 +363,7 @@ def test_an_excerpt_taken_out_in_another_page_is_said_so_and_the_draft_redrawn(
     page = open_in(browser, app, "en-US")
     try:
         search(page, "prevention board chaired")
-        page.locator(".kb-card", has_text="chaired by the mayor").first.locator("button[data-act=pin]").click()
-        if page.locator(".kb-card .kb-create").count():  # no draft yet in this app: create it in place
-            page.locator(".kb-card .kb-create input").first.fill("Riverton")
-            page.locator(".kb-card button[data-act=create-pin]").first.click()
+        pin_creating_a_draft(page, page.locator(".kb-card", has_text="chaired by the mayor").first)
         page.locator(".kb-card", has_text="chaired by the mayor").first.locator(".kb-pinned").wait_for()
         tab(page, "Drafting")
         item = page.locator("#kb-draft .kb-item", has_text="chaired by the mayor")
@@ -389,12 +390,8 @@ def test_a_pin_that_fails_says_so_where_the_last_pin_said_added(browser: Any, ap
     try:
         search(page, "Dunmore Quay harbour forum")
         card = page.locator(".kb-card", has_text="harbour forum").first
-        card.locator("button[data-act=pin]").click()
+        pin_creating_a_draft(page, card)
         status = page.locator("#kb-search-status")
-        page.locator(".kb-card .kb-create").or_(status.filter(has_text="Added to")).first.wait_for()
-        if page.locator(".kb-card .kb-create").count():  # no draft yet in this app: create it in place
-            page.locator(".kb-card .kb-create input").first.fill("Riverton")
-            page.locator(".kb-card button[data-act=create-pin]").first.click()
         status.filter(has_text="Added to").wait_for()
         app.kb.remove(app.kb.document("dunmore-quay.txt").id, by="claire")  # to the trash, in another page
         card.locator("button[data-act=pin]").click()
