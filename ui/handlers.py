@@ -364,7 +364,8 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         # one parameter per form field, declared from the schema's field lists (see form_handler)
         do_search=form_handler(gr, SEARCH_KEYS, do_search, lead=("lang", "working", "q"),
                                tail={"profile": None, "prefer_on": False, "reader_first": True}),
-        choose_draft=choose_draft, drafting_opened=drafting_opened, choose_section=choose_section, suggest=suggest, on_item=on_item,
+        choose_draft=choose_draft, drafting_opened=drafting_opened, choose_section=choose_section, suggest=suggest,
+        on_item=on_item,
         create=create, rename=rename, delete=delete, add_note=add_note, exporter=exporter, library=library,
         library_manifest=library_manifest, reread=reread, pick_doc=pick_doc,
         save_meta=form_handler(gr, META_FIELDS, save_meta, lead=("lang", "doc_id")),
