@@ -270,10 +270,19 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         return (*draft_updates(working, user=user), "", act.view(user, working, section_key, lang))
 
     def delete(lang, working, ok, request: gr.Request):
-        act.delete_draft(user_of(request), working, ok)
-        drafts = act.draft_choices(user_of(request))
-        new = drafts[0][1] if drafts else None
-        return (new, *draft_updates(new, drafts), act.view(user_of(request), new, None, lang), False)
+        """Deleted, the draft is said to be in the trash, and which draft is now the working one (the one
+        a session would start on): the view switched to another draft without a word (QA pass 13)."""
+        user = user_of(request)
+        name = next((label for label, i in act.draft_choices(user) if str(i) == str(working)), "")
+        act.delete_draft(user, working, ok)
+        drafts = act.draft_choices(user)
+        new = act.first_draft(user, drafts)  # as a new session would: one this reader may change
+        said = t(lang, "draft.deleted", name=render.draft_name(name), days=act.kb.settings.trash_days)
+        now = next((label for label, i in drafts if i == new), None)
+        if now is not None:
+            said += " " + t(lang, "draft.now_working", name=render.draft_name(now))
+        gr.Info(said, title=t(lang, "toast.done"))
+        return (new, *draft_updates(new, drafts), act.view(user, new, None, lang), False)
 
     def add_note(lang, working, section_key, text, request: gr.Request):
         act.add_note(user_of(request), working, section_key, text)

@@ -365,6 +365,23 @@ def test_pin_two_excerpts_and_export_docx(page: Any, nano_app: RunningApp, tmp_p
         page.locator("#kb-draft h2", has_text=title).wait_for(timeout=10_000)
 
 
+def test_deleting_the_working_draft_says_so_and_which_draft_follows(page: Any, nano_app: RunningApp) -> None:
+    """QA pass 13: deleting one's working draft switched the view to another draft without a word."""
+    tab(page, "Drafting")
+    for title in ("Kept draft", "Draft to delete"):
+        page.get_by_label("New draft title").fill(title)
+        page.click("#kb-create-draft")
+        page.locator("#kb-draft h2", has_text=title).wait_for()
+    page.get_by_label("I am sure").check()
+    page.get_by_role("button", name="Delete draft").click()
+    page.locator(".toast-body", has_text="Deleted the draft “Draft to delete”: a coordinator can restore it from"
+                 " the trash for 30 days. Your working draft is now “Kept draft”.").wait_for()
+    page.locator("#kb-draft h2", has_text="Kept draft").wait_for()
+    page.get_by_label("I am sure").check()  # the draft made here goes too, for the tests after this one
+    page.get_by_role("button", name="Delete draft").click()
+    page.locator(".toast-body", has_text="Deleted the draft “Kept draft”").wait_for()
+
+
 def test_pages_only_talk_to_loopback(nano_app: RunningApp) -> None:
     hosts = {urlparse(u).hostname for u in nano_app.requests if not u.startswith(("data:", "blob:"))}
     assert hosts == {"127.0.0.1"}, hosts
