@@ -132,7 +132,7 @@ def build_app(kb: "KnowledgeBase", users: Mapping[str, User] | None = None, jobs
         year_list = [getattr(c, key) for key in YEAR_FILTERS]  # the year range boxes
         edit_list = [c.edit[k] for k in META_FIELDS]
         add_list = [c.add_meta[k] for k in BATCH_FIELDS]
-        library_out = [c.table, c.library_list, c.doc_sel, c.report, c.reread_btn]
+        library_out = [c.table, c.library_list, c.doc_sel, c.report, c.reread_btn, c.library_edit]
         language_out = [c.lang, c.lang_pick, c.intro, c.banner, c.search_tab, c.drafting_tab, c.library_tab, c.add_tab,
                         c.query, c.pin_section,
                         c.section_sel, c.table, c.library_list, c.outcomes, c.outcomes_list, *filter_list,

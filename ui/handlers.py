@@ -300,15 +300,20 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
         return run
 
     def library(lang, request: gr.Request):
+        """The table, and a document's edit and Remove controls only when there is a document: an
+        empty library offered to edit or remove nothing, and said nothing of where to add (QA pass 13)."""
         user = user_of(request)
         rows, docs, last = act.library(user, lang)
         stale, scans = act.stale_count(user), act.ocr_pending_count(user)
+        if not docs:
+            last = render.say(lang, "search.empty_kb_add" if can(act.role(user), "add") else "search.empty_kb")
         return (
             gr.Dataframe(value=rows, headers=render.library_headers(lang)),
             render.library_list(rows, lang),
             gr.Dropdown(choices=docs),
             render.stale_notice(stale, lang, scans) + last,
             gr.Button(visible=stale + scans > 0),
+            gr.Column(visible=bool(docs)),
         )
 
     def library_manifest(lang, request: gr.Request):

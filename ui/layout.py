@@ -199,13 +199,16 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 column_widths=["3%", "12.5%", "10%", "7%", "8%", "4.5%", "7%", "9%", "7.5%", "7%", "5.5%", "5.5%", "6%", "7.5%"],
             )
             c["library_list"] = gr.HTML(elem_id="kb-library-list")  # the table on a phone (app.css)
-            c["doc_sel"] = gr.Dropdown(label=L("library.document"), choices=[], elem_id="kb-doc-sel",
-                                       allow_custom_value=True)
-            lay.edit = _meta_form(gr, META_FIELDS, "kb-edit")
-            c["save_btn"] = gr.Button(L("library.save"), elem_id="kb-save-meta")
-            with gr.Row():
-                c["remove_ok"] = gr.Checkbox(label=L("common.sure"), elem_id="kb-remove-ok")
-                c["remove_btn"] = gr.Button(L("library.remove"), variant="stop", elem_id="kb-remove")
+            # a document's edit and Remove controls, hidden while there is no document (QA pass 13)
+            with gr.Column(elem_id="kb-library-edit") as library_edit:
+                c["library_edit"] = library_edit
+                c["doc_sel"] = gr.Dropdown(label=L("library.document"), choices=[], elem_id="kb-doc-sel",
+                                           allow_custom_value=True)
+                lay.edit = _meta_form(gr, META_FIELDS, "kb-edit")
+                c["save_btn"] = gr.Button(L("library.save"), elem_id="kb-save-meta")
+                with gr.Row():
+                    c["remove_ok"] = gr.Checkbox(label=L("common.sure"), elem_id="kb-remove-ok")
+                    c["remove_btn"] = gr.Button(L("library.remove"), variant="stop", elem_id="kb-remove")
             c["library_status"] = gr.HTML(elem_id="kb-library-status")
             c["report"] = gr.HTML(elem_id="kb-last-report")
             # shown only when documents read by an older version, or scans OCR can now read, are waiting

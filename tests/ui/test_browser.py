@@ -382,6 +382,27 @@ def test_deleting_the_working_draft_says_so_and_which_draft_follows(page: Any, n
     page.locator(".toast-body", has_text="Deleted the draft “Kept draft”").wait_for()
 
 
+def test_an_empty_library_offers_nothing_to_edit_and_says_where_to_add(browser: Any, tmp_path: Path) -> None:
+    """QA pass 13: a new KB's Library showed a document menu, the metadata form and Remove, with nothing
+    to choose, and no word of where documents come from."""
+    from kb import KnowledgeBase
+
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    running = start_app(kb, users={})
+    p = new_page(browser, running)
+    try:
+        open_app(p, running.url)
+        tab(p, "Library")
+        p.locator("#kb-last-report", has_text="There are no documents yet: add the first ones in the “Add documents”"
+                  " tab.").wait_for()
+        assert p.locator("#kb-library-edit").is_hidden() and p.locator("#kb-remove").is_hidden()
+        assert p.locator("#kb-refresh").is_visible()  # the library can still be read again
+    finally:
+        p.context.close()
+        running.app.close()
+        kb.close()
+
+
 def test_pages_only_talk_to_loopback(nano_app: RunningApp) -> None:
     hosts = {urlparse(u).hostname for u in nano_app.requests if not u.startswith(("data:", "blob:"))}
     assert hosts == {"127.0.0.1"}, hosts
