@@ -170,7 +170,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 c["draft_admin"] = draft_admin
                 c["rename_title"] = gr.Textbox(label=L("draft.rename_to"), scale=3)
                 c["rename_btn"] = gr.Button(L("draft.rename"), scale=1)
-                c["delete_ok"] = gr.Checkbox(label=L("common.sure"), scale=1)
+                c["delete_ok"] = gr.Checkbox(label=L("common.sure"), scale=1, elem_id="kb-delete-ok")
                 c["delete_btn"] = gr.Button(L("draft.delete"), variant="stop", scale=1)
             # shown once there is a working draft to export (ui.app: with none, each button only refused)
             with gr.Row(visible=False, elem_id="kb-export-row") as export_row:

@@ -372,12 +372,12 @@ def test_deleting_the_working_draft_says_so_and_which_draft_follows(page: Any, n
         page.get_by_label("New draft title").fill(title)
         page.click("#kb-create-draft")
         page.locator("#kb-draft h2", has_text=title).wait_for()
-    page.get_by_label("I am sure").check()
+    page.locator("#kb-delete-ok input").check()
     page.get_by_role("button", name="Delete draft").click()
     page.locator(".toast-body", has_text="Deleted the draft “Draft to delete”: a coordinator can restore it from"
                  " the trash for 30 days. Your working draft is now “Kept draft”.").wait_for()
     page.locator("#kb-draft h2", has_text="Kept draft").wait_for()
-    page.get_by_label("I am sure").check()  # the draft made here goes too, for the tests after this one
+    page.locator("#kb-delete-ok input").check()  # the draft made here goes too, for the tests after this one
     page.get_by_role("button", name="Delete draft").click()
     page.locator(".toast-body", has_text="Deleted the draft “Kept draft”").wait_for()
 
