@@ -225,6 +225,12 @@ class KnowledgeBase(AtlasMethods, JobMethods):
     def chunk(self, chunk_id: int) -> Chunk | None:
         return self.catalog.chunks([chunk_id]).get(int(chunk_id))
 
+    def live_chunks(self, chunk_ids: Iterable[int]) -> set[int]:
+        """Which of these chunks are still searchable: a page's result cards and a directory entry's
+        sources outlive a document removed or read again."""
+        wanted = {int(i) for i in chunk_ids}
+        return set(self.catalog.chunks(wanted)) if wanted else set()
+
     def chunks_of(self, doc_id: int) -> list[Chunk]:
         return self.catalog.chunks_of(doc_id)
 

@@ -11,7 +11,7 @@ HTML in that language, or raises UiError with a message key (translated where it
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -179,13 +179,21 @@ class Actions(AtlasActions, GroupActions, DraftActions, LibraryActions, JobActio
         """The cards of `shown`, each saying where the working draft quotes it, with the buttons
         this reader may use (`card_rights`)."""
         rights = self.card_rights(user, draft_id) if shown.hits else render.CardRights()
-        states = self.card_states(draft_id, [h.chunk_id for h in shown.hits], lang) if rights.pin else {}
+        ids = [h.chunk_id for h in shown.hits]
+        states = self.card_states(draft_id, ids, lang) if rights.pin else {}
         for chunk_id, note in (notes or {}).items():
             state = states.setdefault(chunk_id, render.CardState())
             state.notice, state.notice_kind, state.offer_create = note.notice, note.notice_kind, note.offer_create
             state.city = note.city
+        for chunk_id in self.gone_chunks(ids):  # removed or read again since the search (QA pass 13)
+            states.setdefault(chunk_id, render.CardState()).gone = True
         return render.result_cards(shown.hits, self.original, lang, rights=rights,
                                    empty=t(lang, shown.empty), states=states, typed=shown.typed)
+
+    @kb_thread
+    def gone_chunks(self, chunk_ids: Sequence[int]) -> set[int]:
+        """Which of a page's cards quote a passage no longer in the knowledge base."""
+        return set(chunk_ids) - self.kb.live_chunks(chunk_ids) if chunk_ids else set()
 
     @kb_thread
     def search(

@@ -17,6 +17,8 @@ from ui.i18n import t
 
 __all__ = ["make_card_handlers"]
 
+GONE = ("error.excerpt_gone", "error.original_gone")  # a card's passage or original left the knowledge base
+
 
 def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
     """on_results / on_suggestions (card clicks of the two panels), close_reader."""
@@ -31,6 +33,18 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         user = user_of(request)
         what = str(data.get("act") or "")
         chunk = int(data["chunk"]) if data.get("chunk") not in (None, "") else None
+        try:
+            return _clicked(lang, shown, working, section, filters, data, user, target, what, chunk)
+        except UiError as err:
+            # the panel's line said the last pin's "Added to …" beside this one's error (QA pass 13)
+            gr.Warning(err.text(lang), title=t(lang, "error.title"))
+            out = {"status": render.message(err.text(lang), "error")}
+            if err.msg.key in GONE:  # its document removed or read again meanwhile: the cards say which
+                out["cards"] = act.cards(user, shown, lang, working)
+            return out
+
+    def _clicked(lang, shown: Shown, working, section, filters: dict, data: dict, user: str | None,
+                 target: str, what: str, chunk: int | None) -> dict:
         if what == "more" and chunk is not None:
             cards, status, new = act.similar(user, chunk, filters, lang=lang, draft_id=working)
             return {"cards": cards, "status": status, "shown": new}
@@ -44,12 +58,7 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
             hit = shown.hit(chunk)
             html = act.reader(user, chunk, hit.highlights if hit else [], lang, draft_id=working)
             return {"reader": html}
-        try:
-            return _pinning(lang, shown, working, section, target, user, what, chunk, data)
-        except UiError as err:
-            # the panel's line said the last pin's "Added to …" beside this one's error (QA pass 13)
-            gr.Warning(err.text(lang), title=t(lang, "error.title"))
-            return {"status": render.message(err.text(lang), "error")}
+        return _pinning(lang, shown, working, section, target, user, what, chunk, data)
 
     def _pinning(lang, shown: Shown, working, section, target, user, what: str, chunk: int | None,
                  data: dict) -> dict:
@@ -122,7 +131,7 @@ def make_card_handlers(gr: Any, act: Actions, lay: Any) -> Any:
         """A click in the reader: its Pin (the reader is drawn again, saying where the excerpt went)."""
         data = evt._data or {}
         got = handle(lang, shown, working, section, {}, data, request, target=pin_section)
-        if data.get("act") in ("pin", "create-pin") and data.get("chunk") not in (None, "") and "cards" in got:
+        if data.get("act") in ("pin", "create-pin") and data.get("chunk") not in (None, "") and "draft" in got:
             hit = shown.hit(int(data["chunk"]))
             got["reader"] = act.reader(user_of(request), int(data["chunk"]), hit.highlights if hit else [], lang,
                                        draft_id=got.get("working", working), notice=got.get("status", ""))

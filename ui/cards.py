@@ -57,6 +57,7 @@ class CardState:
     notice_kind: str = "info"
     offer_create: bool = False  # no draft yet: offer to create one here
     city: str = ""  # the city that offer names first (the reader's one workspace), if any
+    gone: bool = False  # its passage left the knowledge base since the search: said, and no buttons
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,11 @@ def _state_html(hit: Hit, state: CardState | None, lang: str) -> str:
             f' · <button class="kb-act kb-link" data-act="unpin" data-chunk="{hit.chunk_id}" data-item="{p.item_id}">'
             f"{esc(t(lang, 'card.undo'))}</button></p>"
         )
+    if state.gone:
+        out.append(f'<p class="kb-msg kb-info kb-card-gone">{esc(t(lang, "card.gone"))}</p>')
     if state.notice:
         out.append(f'<p class="kb-msg kb-{esc(state.notice_kind)} kb-card-notice" role="status">{esc(state.notice)}</p>')
-    if state.offer_create:
+    if state.offer_create and not state.gone:
         out.append(
             f'<div class="kb-create" role="group"><p>{esc(t(lang, "card.no_draft"))}</p>'
             f'<label>{esc(t(lang, "field.city"))} <input name="kb-city" type="text" dir="auto" '
@@ -202,8 +205,9 @@ def _card(n: int, hit: Hit, original: Original, lang: str, rights: CardRights, s
     path = " › ".join(f"<bdi>{esc(name)}</bdi>" for name in section_path(hit.title, hit.section))
     where = " · ".join(p for p in (esc(t(lang, "card.page", page=str(hit.page))) if hit.page else "",
                                    f"§ {path}" if path else "") if p)
+    gone = state is not None and state.gone  # nothing left to open, pin or compare: no buttons
     pin = ""
-    if rights.pin:
+    if rights.pin and not gone:
         pin = (f'<button class="kb-act kb-primary" data-act="pin" data-chunk="{hit.chunk_id}" '
                f'title="{esc(t(lang, "card.pin_hint"))}">{esc(t(lang, "card.pin"))}</button>')
         span = [(text.find(h), text.find(h) + len(h)) for h in hit.highlights if h and text.find(h) >= 0]
@@ -216,20 +220,22 @@ def _card(n: int, hit: Hit, original: Original, lang: str, rights: CardRights, s
     also = "".join(f'<p class="kb-citation kb-also" dir="{direction(lang)}">{said(lang, "card.also_in", citation=c)}</p>'
                    for c in cited)
     return (
-        f'<article class="kb-card" id="kb-card-{hit.chunk_id}" data-chunk="{hit.chunk_id}">'
+        f'<article class="kb-card{" kb-gone" if gone else ""}" id="kb-card-{hit.chunk_id}" data-chunk="{hit.chunk_id}">'
         f'<header><span class="kb-rank">{n}</span> <strong class="kb-title" dir="auto">{esc(hit.title)}</strong> '
         f'{_badge(hit.language, lang)} <span class="kb-meta" dir="{direction(lang)}">{meta}</span>'
         + (f'<span class="kb-where" dir="{direction(lang)}">{where}</span>' if where else "")
         + f"</header>{excerpt}"
         f'<p class="kb-citation" dir="{direction(lang)}">{isolated(citation_parts(hit, lang))}</p>{also}'
         f"{_state_html(hit, state, lang)}"
-        f"<footer>{_links(hit, original, lang)} "
-        f'<button class="kb-act" data-act="more" data-chunk="{hit.chunk_id}">{esc(t(lang, "card.more_like"))}'
-        f"</button> {pin} "
-        + (f'<button class="kb-act" data-act="directory" data-chunk="{hit.chunk_id}" '
-           f'title="{esc(t(lang, "card.directory_hint"))}">{esc(t(lang, "card.directory"))}</button>'
-           if rights.directory else "")
-        + "</footer></article>"
+        + ("" if gone else
+           f"<footer>{_links(hit, original, lang)} "
+           f'<button class="kb-act" data-act="more" data-chunk="{hit.chunk_id}">{esc(t(lang, "card.more_like"))}'
+           f"</button> {pin} "
+           + (f'<button class="kb-act" data-act="directory" data-chunk="{hit.chunk_id}" '
+              f'title="{esc(t(lang, "card.directory_hint"))}">{esc(t(lang, "card.directory"))}</button>'
+              if rights.directory else "")
+           + "</footer>")
+        + "</article>"
     )
 
 

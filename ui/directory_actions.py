@@ -99,7 +99,7 @@ class DirectoryActions(BaseActions):
         """The entries as this reader may see them; a source whose passage is gone (its document
         removed or read again) keeps its words and citation but no longer opens."""
         wanted = {s.chunk_id for e in entries for s in e.sources if s.chunk_id is not None}
-        alive = set(self.kb.catalog.chunks(wanted)) if wanted else set()
+        alive = self.kb.live_chunks(wanted)
         out = []
         for entry in visible(entries, role):
             if any(s.chunk_id is not None and s.chunk_id not in alive for s in entry.sources):

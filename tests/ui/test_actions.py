@@ -1025,3 +1025,21 @@ def test_a_coordinators_status_lines_isolate_the_values_they_quote_on_an_arabic_
     for said in (saved, removed):
         assert "<bdi>Referral (Lyon)</bdi>" in said and 'dir="auto"' in said
     assert "<bdi>a.txt</bdi>" in removed
+
+
+def test_a_card_whose_document_left_the_knowledge_base_says_so_and_offers_no_buttons(act: Actions,
+                                                                                   tmp_path: Path) -> None:
+    """QA pass 13: a card stayed as it was after its document went to the trash; only a click on it said so."""
+    for name, text in (("a.txt", "Referral\n\nConcerns go to the multi-agency panel."),
+                       ("b.txt", "Mentoring\n\nYouth mentors meet the multi-agency panel monthly.")):
+        act.add("ana", [write(tmp_path / "in", name, text)], None, EMPTY_FORM)
+    _, _, shown = act.search("ana", "multi-agency panel", {})
+    assert len(shown.hits) == 2
+    before = act.cards("ana", shown)
+    assert "kb-gone" not in before and before.count('data-act="more"') == 2
+    act.remove("ana", act.kb.document("a.txt").id, True)
+    after = act.cards("ana", shown)
+    assert after.count("kb-gone") == 1 and after.count('data-act="more"') == 1
+    gone = after.split('<article class="kb-card kb-gone"')[1].split("</article>")[0]
+    assert "no longer in the knowledge base" in gone and "Referral" in gone
+    assert "data-act=" not in gone  # nothing left to open, pin, compare or add to the directory

@@ -381,7 +381,8 @@ def test_an_excerpt_taken_out_in_another_page_is_said_so_and_the_draft_redrawn(
 def test_a_pin_that_fails_says_so_where_the_last_pin_said_added(browser: Any, app: RunningApp,
                                                                  tmp_path: Path) -> None:
     """QA pass 13: a colleague trashed a document whose card was on screen; its Pin failed with a toast,
-    while the line under the search still said the last pin's "Added to …"."""
+    while the line under the search still said the last pin's "Added to …", and the card stayed as if
+    it could still be pinned."""
     note = tmp_path / "dunmore-quay.txt"
     note.write_text("Dunmore Quay\n\nThe Dunmore Quay harbour forum meets fishermen and youth workers monthly.",
                     encoding="utf-8")
@@ -398,6 +399,10 @@ def test_a_pin_that_fails_says_so_where_the_last_pin_said_added(browser: Any, ap
         page.locator(".toast-body", has_text="no longer in the knowledge base").wait_for()
         status.filter(has_text="no longer in the knowledge base").wait_for()
         assert "Added to" not in status.inner_text()
+        # and the card says so, with no button left that could only fail (it stayed as it was)
+        gone = page.locator(".kb-card.kb-gone", has_text="harbour forum")
+        gone.locator(".kb-card-gone", has_text="its document was removed or read again").wait_for()
+        assert gone.locator("button[data-act=pin], button[data-act=more], button[data-act=open]").count() == 0
     finally:
         page.context.close()
 
