@@ -7,10 +7,7 @@ the page language (`lay.lang`): what it returns is in that language, and `ui.app
 refusal (UiError) in it too. No user-facing words here: they are keys of `ui.i18n`.
 """
 
-import queue
-import threading
 from collections.abc import Callable
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,6 +24,7 @@ from ui.i18n import LANGUAGES, direction, language_label, normalize, region_name
 from ui.i18n import label as L
 from ui.i18n.locale import country_name
 from ui.layout import CHOICE_FIELDS, Layout
+from ui.upload_progress import UploadLine, with_progress
 
 __all__ = ["make_handlers", "user_of", "filter_choices", "form_handler", "SEARCH_KEYS"]
 
@@ -73,34 +71,6 @@ def form_choices(lang: str) -> dict[str, list[tuple[str, str]]]:
     a single choice may be left empty."""
     return {f.name: [("", "")] * (f.kind == "choice") + [(t(lang, f"choice.{f.name}.{v}"), v) for v in f.choices]
             for f in METADATA_FIELDS if f.name in CHOICE_FIELDS}
-
-
-def with_progress(progress: Any, work: Callable[[Callable[[float, str], None]], Any]) -> Any:
-    """Run `work(report)` on a helper thread while this (the event's) thread moves Gradio's bar.
-
-    Gradio's progress bar only moves when it is called from the event's own thread, and the KB's
-    work runs on the KB thread: its reports come back through a queue and are shown from here. The
-    bar never moves back: a file's first page may report less than the "reading" step before it.
-    """
-    reports: queue.SimpleQueue = queue.SimpleQueue()
-    box: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            box["result"] = work(lambda fraction, desc: reports.put((fraction, desc)))
-        except BaseException as err:  # noqa: BLE001 (raised again on the event's thread)
-            box["error"] = err
-        finally:
-            reports.put(None)
-
-    threading.Thread(target=run, name="kb-progress", daemon=True).start()
-    shown = 0.0
-    while (item := reports.get()) is not None:
-        shown = max(shown, item[0])
-        progress(shown, desc=item[1])
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
 
 
 def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
@@ -341,29 +311,13 @@ def make_handlers(gr: Any, act: Actions, lay: Layout) -> SimpleNamespace:
 
     def add(lang, files, man, form, request, progress):
         paths = [getattr(f, "name", f) for f in files or []]
-        total = max(len(paths), 1)
-        done_files = [0]
 
         def work(report: Callable[[float, str], None]) -> Any:
-            if paths:  # at once: the first file is being read
-                report(0.02, t(lang, "progress.reading", name=Path(paths[0]).name, done=1, total=total))
-
-            def tick(done: int, total_files: int, path: str) -> None:
-                done_files[0] = done
-
-            def step(path: str, done: int, chunks: int, page: int | None, pages: int | None) -> None:
-                # A file counts 10 % once read, the rest as its chunks are embedded.
-                share = 0.1 + 0.9 * (done / chunks if chunks else 1.0)
-                name, n = Path(path).name, done_files[0] + 1
-                desc = (t(lang, "progress.page", name=name, page=page, pages=pages, done=n, total=total)
-                        if page and pages else t(lang, "progress.file", name=name, done=n, total=total))
-                report(min(0.99, (done_files[0] + share) / total), desc)
-
-            def waiting() -> None:  # another upload's job runs first
-                report(0.02, t(lang, "progress.queued"))
-
-            return act.add(user_of(request), paths, getattr(man, "name", man), form, progress=tick, step=step,
-                           lang=lang, waiting=waiting)
+            line = UploadLine(lang, len(paths), report)
+            if paths:
+                line.start(paths[0])
+            return act.add(user_of(request), paths, getattr(man, "name", man), form, progress=line.tick,
+                           step=line.step, lang=lang, waiting=line.waiting)
 
         status, rows = with_progress(progress, work)
         cleared = [[] if k in _MULTI_CHOICE else "" for k in BATCH_FIELDS]

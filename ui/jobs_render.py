@@ -57,6 +57,8 @@ def file_text(f: JobFile, lang: str) -> tuple[str, str]:
     if f.state == "working":
         step = t(lang, f"jobs.step.{f.step or 'reading'}")
         if _counted(f):
+            if (f.step or "reading") == "reading":  # counted, a file being read counts its pages OCR reads
+                step = t(lang, "jobs.step.ocr")
             return t(lang, "jobs.progress", step=step, done=f.done, total=f.total), ""
         return step, ""
     return t(lang, f"jobs.file.{f.state}"), ""

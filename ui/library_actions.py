@@ -8,7 +8,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ingest import DATA_SUFFIXES, SUPPORTED_SUFFIXES, metadata_problems
 from kb import METADATA_FIELDS
@@ -23,7 +23,15 @@ from ui.jobs_actions import SHOWN_JOBS
 from ui.render_base import Markup
 from ui.uploads import stage_uploads
 
-Step = Callable[[str, int, int, "int | None", "int | None"], None]
+
+class Step(Protocol):
+    """How far the file being read is: `done` of its `chunks` embedded, at `page` of `pages` when the
+    document has pages; `ocr`: those are pages read by OCR, before any chunk (the line said "page 8
+    of 20", then "page 1 of 20" as embedding began: QA pass 13)."""
+
+    def __call__(self, path: str, done: int, chunks: int, page: int | None, pages: int | None,
+                 ocr: bool = False) -> None: ...
+
 
 __all__ = ["LibraryActions"]
 
@@ -233,7 +241,7 @@ class LibraryActions(BaseActions):
                 elif step and working.step == "page" and working.total > 1:  # "page 1 of 1" says nothing
                     step(working.name, working.done, working.total, working.done, working.total)
                 elif step and working.step == "reading" and working.total > 1:  # pages read by OCR
-                    step(working.name, 0, 1, working.done, working.total)
+                    step(working.name, 0, 1, working.done, working.total, ocr=True)
             time.sleep(0.3)
 
 

@@ -864,7 +864,7 @@ def test_the_sign_in_message_is_given_in_the_visitors_language_in_gradios_answer
 def test_the_upload_bar_never_moves_back() -> None:
     """QA: "Reading scan.pdf (file 1 of 7) 2.0%", then its first page "1.4%": the reading step and the
     page step are reported on two scales; the bar shows the furthest reached, with the newest words."""
-    from ui.handlers import with_progress
+    from ui.upload_progress import with_progress
 
     shown: list[tuple[float, str]] = []
 
@@ -1043,3 +1043,31 @@ def test_a_card_whose_document_left_the_knowledge_base_says_so_and_offers_no_but
     gone = after.split('<article class="kb-card kb-gone"')[1].split("</article>")[0]
     assert "no longer in the knowledge base" in gone and "Referral" in gone
     assert "data-act=" not in gone  # nothing left to open, pin, compare or add to the directory
+
+
+def test_the_upload_line_says_ocr_and_indexing_apart_and_moves_forward() -> None:
+    """QA pass 13: a 20-page scan's line said "page 8 of 20" (OCR), then "page 1 of 20" (indexing)."""
+    from ui.upload_progress import UploadLine
+
+    said: list[tuple[float, str]] = []
+    line = UploadLine("en", 2, lambda fraction, desc: said.append((round(fraction, 3), desc)))
+    line.start("/up/scan.pdf")
+    for page in (1, 20):
+        line.step("/up/scan.pdf", 0, 1, page, 20, ocr=True)
+    for page in (1, 20):
+        line.step("/up/scan.pdf", page, 20, page, 20)
+    line.tick(1, 2, "/up/scan.pdf")
+    line.step("/up/notes.txt", 1, 4, None, None)
+    assert [d for _, d in said] == [
+        "Reading scan.pdf (file 1 of 2)",
+        "scan.pdf: OCR of page 1 of 20 (file 1 of 2)", "scan.pdf: OCR of page 20 of 20 (file 1 of 2)",
+        "scan.pdf: indexing page 1 of 20 (file 1 of 2)", "scan.pdf: indexing page 20 of 20 (file 1 of 2)",
+        "notes.txt (file 2 of 2)",
+    ]
+    fractions = [f for f, _ in said]
+    # after the first page (below the start's 2 %: the bar keeps the furthest, `with_progress`) it only moves on
+    assert fractions[1:] == sorted(fractions[1:]) and fractions[2] == 0.25  # OCR done: half the file, 1/4 in all
+    assert fractions[-1] == pytest.approx((1 + 0.1 + 0.9 / 4) / 2, abs=0.001)  # a text file: 10 % once read
+    spanish: list[str] = []
+    UploadLine("es", 1, lambda f, d: spanish.append(d)).step("/up/escaneo.pdf", 0, 1, 3, 9, ocr=True)
+    assert spanish == ["escaneo.pdf: OCR de la página 3 de 9 (archivo 1 de 1)"]

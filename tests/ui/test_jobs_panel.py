@@ -43,7 +43,7 @@ def test_an_active_job_shows_each_file_with_its_progress_and_outcome() -> None:
     assert 'id="' not in html  # the component carries the id (kb-jobs); the markup adds none twice
     assert "running" in html and "ana" in html and "4 files" in html
     assert "added: 1" in html and "failed: 1" in html and "in progress: 1" in html and "waiting: 1" in html
-    assert "embedding: 3 of 12" in html and '<progress max="12" value="3">' in html
+    assert "indexing: 3 of 12" in html and '<progress max="12" value="3">' in html
     assert "The PDF is encrypted" in html  # a failed file's reason, in words
     assert '<button class="kb-act kb-job-cancel" data-job="7"' in html and "<details>" not in html
     # nothing the Gradio template reads, and the hostile file name is inert text
@@ -57,6 +57,10 @@ def test_a_file_being_read_counts_its_pages_once_they_are_known() -> None:
                                       jfile(1, "long.pdf", "working", step="reading", done=4, total=117)])], "en")
     assert "0 of 1" not in html and '<progress max="1"' not in html
     assert "4 of 117" in html and '<progress max="117" value="4">' in html
+    # and said as OCR, not as the pages' indexing that follows it (QA pass 13: "page 8", then "page 1")
+    assert "reading scans (OCR): 4 of 117" in html
+    indexing = jobs_html([job("running", [jfile(0, "long.pdf", "working", step="page", done=1, total=117)])], "en")
+    assert "indexing pages: 1 of 117" in indexing
 
 
 def test_finished_jobs_fold_their_files_and_offer_no_cancel() -> None:
