@@ -182,7 +182,8 @@ class FileOutcome:
     doc_id: int | None = None
     reason: str | None = None
     # encrypted, corrupt, no_text, empty, too_large, unknown_format, misnamed, ocr_language, metadata (a file);
-    # missing, outside_folder, no_files (a path given: not there, a link out of its folder, a folder with no files)
+    # missing, outside_folder, no_files (a path given: not there, a link out of its folder, a folder with no files);
+    # same_name (two files of a batch under one name), name_taken (a stored document of another city has its name)
     error_code: str | None = None
     chunks: int = 0
     pages: int | None = None

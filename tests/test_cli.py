@@ -500,3 +500,29 @@ def test_counts_of_one_read_in_the_singular(tmp_path: Path, capsys: pytest.Captu
     assert "   2 chunks  Guide" in lines[1] and lines[-1] == "2 documents"
     assert main([*h, "jobs"]) == 0
     assert "1 file: 1 added" in capsys.readouterr().out
+
+
+def test_kb_add_keeps_a_stored_documents_fields_and_never_replaces_another_citys(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA pass 15, through the command's ingest job: Lowmarsh's report.txt replaced Riverton's, and
+    a new version added with `--set year=2024` kept the year alone."""
+    from kb import KnowledgeBase
+
+    h = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    for folder, city in (("d1", "Riverton"), ("d2", "Lowmarsh")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(f"{city} report\n\nThe {city} youth forum meets monthly.\n")
+    assert main([*h, "add", str(tmp_path / "d1" / "report.txt"), "--set", "city=Riverton", "--set", "country=US"]) == 0
+    capsys.readouterr()
+    assert main([*h, "add", str(tmp_path / "d2" / "report.txt"), "--set", "city=Lowmarsh"]) == 1
+    said = capsys.readouterr().out
+    assert "failed" in said and "of Riverton; this file is of Lowmarsh" in said, said
+    (tmp_path / "d1" / "report.txt").write_text("Riverton report\n\nThe Riverton youth forum meets weekly.\n")
+    assert main([*h, "add", str(tmp_path / "d1" / "report.txt"), "--set", "year=2024"]) == 0
+    assert "updated" in capsys.readouterr().out
+    with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:
+        (doc,) = kb.documents()
+        assert doc.title == "Riverton report" and "weekly" in kb.chunks_of(doc.id)[0].text
+        assert doc.metadata == {"city": "Riverton", "country": "US", "year": 2024}
+        assert kb.check(repair=False).consistent

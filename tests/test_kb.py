@@ -86,6 +86,52 @@ def test_same_bytes_under_another_name_is_not_duplicated(hash_kb: KnowledgeBase,
     assert len(hash_kb.documents()) == 3
 
 
+def test_two_files_of_one_name_never_replace_each_other_unasked(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    """QA pass 15: `kb add d1 d2` with a different report.txt in each said "added", then "updated", and
+    the first was gone (not even in the trash); so did adding Lowmarsh's report.txt after Riverton's."""
+    from ui.i18n.kb_errors import outcome_reason
+
+    for folder, city in (("d1", "Riverton"), ("d2", "Lowmarsh")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(f"{city} report\n\nThe {city} youth forum meets monthly.\n")
+    both = hash_kb.add([tmp_path / "d1", tmp_path / "d2"])
+    outcomes = {Path(f.path).parent.name: f for f in both.files}
+    assert {k: f.outcome for k, f in outcomes.items()} == {"d1": "added", "d2": "failed"}, both.to_dict()
+    twin = outcomes["d2"]
+    assert twin.error_code == "same_name" and str(tmp_path / "d1" / "report.txt") in (twin.reason or "")
+    assert [d.title for d in hash_kb.documents()] == ["Riverton report"]
+    assert "también se llama «report.txt»" in outcome_reason(twin.to_dict(), "es")
+
+    hash_kb.update_metadata(hash_kb.document("report.txt").id, {"city": "Riverton", "country": "US"})
+    other = hash_kb.add([tmp_path / "d2" / "report.txt"], metadata={"city": "Lowmarsh"})
+    assert other.files[0].outcome == "failed" and other.files[0].error_code == "name_taken", other.to_dict()
+    assert "of Riverton; this file is of Lowmarsh" in (other.files[0].reason or "")
+    assert "de Riverton; este archivo es de Lowmarsh" in outcome_reason(other.files[0].to_dict(), "es")
+    assert [d.title for d in hash_kb.documents()] == ["Riverton report"]
+    # Riverton's own new version still replaces it, and keeps the fields it is not given again
+    (tmp_path / "d1" / "report.txt").write_text("Riverton report\n\nThe Riverton youth forum meets weekly.\n")
+    newer = hash_kb.add([tmp_path / "d1" / "report.txt"], metadata={"city": "riverton", "year": 2024})
+    assert newer.files[0].outcome == "updated", newer.to_dict()
+    assert hash_kb.document("report.txt").metadata == {"city": "riverton", "country": "US", "year": 2024}
+    assert hash_kb.check(repair=False).consistent
+
+
+def test_a_file_added_again_keeps_the_fields_it_is_not_given(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    """QA pass 15: `kb add FILE --set year=2024` left the document with the year alone; a changed file
+    added again with no metadata left it with none."""
+    folder = write_docs(tmp_path / "docs")
+    given = {"city": "Harrow Bend", "country": "US", "themes": ["referral"]}
+    hash_kb.add([folder / "harrow-leadership.md"], metadata=given)
+    same = hash_kb.add([folder / "harrow-leadership.md"], metadata={"year": 2024})
+    assert same.files[0].outcome == "updated" and same.files[0].reason == "Same content; metadata updated."
+    assert hash_kb.document("harrow-leadership.md").metadata == {**given, "year": 2024}
+    (folder / "harrow-leadership.md").write_text(DOCS["harrow-leadership.md"] + "\nA new paragraph.\n")
+    changed = hash_kb.add([folder / "harrow-leadership.md"])
+    assert changed.files[0].outcome == "updated" and changed.files[0].reason == "New content replaced the previous version."
+    assert hash_kb.document("harrow-leadership.md").metadata == {**given, "year": 2024}
+    assert hash_kb.add([folder / "harrow-leadership.md"]).files[0].outcome == "unchanged"
+
+
 def test_bad_files_fail_alone(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
     folder = write_docs(tmp_path / "docs")
     (folder / "empty.txt").write_bytes(b"")

@@ -40,6 +40,21 @@ def collect(paths: list[Path], report: AddReport, manifest_path: Path | None = N
 
     files: list[tuple[Path, str]] = []
     seen: set[Path] = set()
+    named: dict[str, Path] = {}  # source -> the file of this batch stored under it
+
+    def take(path: Path, source: str) -> None:
+        """Two different files under one source would replace each other (the first one lost with
+        no trace: QA pass 15): the later one is refused, with what to do."""
+        first = named.setdefault(source, path)
+        if first is path:
+            files.append((path, source))
+            return
+        report.files.append(FileOutcome(
+            str(path), "failed", error_code="same_name",
+            reason=f"Another file of this batch, {first}, is also named “{source}”: a document is known by its "
+                   "name (its path inside the folder given), so one would replace the other. Rename one of "
+                   "them, or add this one on its own if it is the other's new version.",
+        ))
     for given in paths:
         if given.is_dir():
             root, before = given.resolve(), len(files) + len(report.files)
@@ -63,7 +78,7 @@ def collect(paths: list[Path], report: AddReport, manifest_path: Path | None = N
                     ))
                     continue
                 seen.add(path.resolve())
-                files.append((path, rel.as_posix()))
+                take(path, rel.as_posix())
             if len(files) + len(report.files) == before:
                 report.files.append(FileOutcome(
                     str(given), "failed", error_code="no_files",
@@ -73,7 +88,7 @@ def collect(paths: list[Path], report: AddReport, manifest_path: Path | None = N
         elif given.is_file():
             if given.resolve() not in seen:
                 seen.add(given.resolve())
-                files.append((given, given.name))
+                take(given, given.name)
         else:
             report.files.append(FileOutcome(str(given), "failed", reason="No such file or folder.",
                                             error_code="missing"))

@@ -195,16 +195,23 @@ class Ingestor:
             return failed_outcome(str(path), err)
 
     def _add_one(self, path: Path, source: str, parsed: Parsed) -> FileOutcome:
-        meta = self.metadata_for(path)
+        given = self.metadata_for(path)
         sha = parsed.sha256
         assert sha is not None
         existing = self.catalog.document_by_source(source)
         same_bytes = self.catalog.document_by_sha(sha)
+        meta = laid_over(existing, given)
 
         rechunk = existing is not None and existing.sha256 == sha and existing.chunker != CHUNKER_VERSION
         if same_bytes is not None and (existing is None or existing.id == same_bytes.id) and not rechunk:
             # Same content already stored: nothing is parsed or embedded again.
-            return self._unchanged_or_metadata(path, same_bytes, meta, source)
+            return self._unchanged_or_metadata(path, same_bytes, given, source)
+        if existing is not None and (places := other_place(existing.metadata, given)):
+            return FileOutcome(str(path), "failed", error_code="name_taken", reason=(
+                f"“{source}” is already in the knowledge base as document {existing.id} (“{existing.title}”), of "
+                f"{places[0]}; this file is of {places[1]}. A document is known by its file name, so adding this "
+                f"one would replace that one: rename the file to add it as a document of its own, or remove "
+                f"document {existing.id} first if this is its new version."))
         if parsed.doc is None:  # known when the batch started, since removed: parse it now
             parsed = self.parse(path, set(), meta.get("language"))
             if parsed.error is not None:
@@ -318,11 +325,29 @@ class Ingestor:
     def _unchanged_or_metadata(self, path: Path, doc: Document, meta: dict[str, Any], source: str) -> FileOutcome:
         base: dict[str, Any] = dict(path=str(path), doc_id=doc.id, chunks=doc.chunk_count, pages=doc.page_count,
                                     title=doc.title, language=doc.language)
-        if meta and meta != doc.metadata:
-            update_metadata(self.catalog, self.indexes, doc.id, meta)
+        merged = laid_over(doc, meta)
+        if merged != doc.metadata:
+            update_metadata(self.catalog, self.indexes, doc.id, merged)
             return FileOutcome(outcome="updated", reason="Same content; metadata updated.", **base)
         reason = UNCHANGED if doc.source == source else f"Same content as the stored document {doc.source!r}."
         return FileOutcome(outcome="unchanged", reason=reason, **base)
+
+
+def laid_over(stored: Document | None, given: dict[str, Any]) -> dict[str, Any]:
+    """A file's metadata: the fields given over the stored document's (its new version, or the same
+    file with one field given). It kept the others only when they were given again (QA pass 15:
+    `--set year=2024` lost the city, the country and the themes); `kb set DOC FIELD=` clears one."""
+    return {**stored.metadata, **given} if stored is not None else dict(given)
+
+
+def other_place(stored: dict[str, Any], given: dict[str, Any]) -> tuple[str, str] | None:
+    """(the stored document's place, the new file's) when both name a city, or else a country, and they
+    differ: a file of another city under a stored document's name is not its new version."""
+    for name in ("city", "country"):
+        old, new = (str(m.get(name) or "").strip() for m in (stored, given))
+        if old and new:
+            return (old, new) if old.casefold() != new.casefold() else None
+    return None
 
 
 def failed_outcome(path: str, err: Exception) -> FileOutcome:

@@ -22,7 +22,7 @@ from kb.distributed.pool import Preparer
 from kb.distributed.prepare import FileTask
 from kb.indexing.indexes import Indexes, Progress
 from kb.ingesting.batches import SAVE_EVERY_FILES
-from kb.ingesting.ingestor import Committed, Ingestor, Parsed, failed_outcome
+from kb.ingesting.ingestor import Committed, Ingestor, Parsed, failed_outcome, laid_over
 from kb.jobs.progress import JobProgress
 from kb.jobs.store import Job, JobFile, JobStore
 from kb.settings import Settings
@@ -81,7 +81,9 @@ def run_job(catalog: Catalog, indexes: Indexes, settings: Settings, store: JobSt
                     raise DocumentNotFound(f.source)
                 meta, fallback, known_now = doc.metadata, Path(doc.source).stem, frozenset()
             else:
-                meta, fallback, known_now = ingestor.metadata_for(path), path.stem, frozenset(known)
+                # encoded with the metadata the commit will store (the chunk headers name city and country)
+                meta = laid_over(catalog.document_by_source(f.source), ingestor.metadata_for(path))
+                fallback, known_now = path.stem, frozenset(known)
         except (MetadataError, DocumentNotFound, OSError) as err:
             return failed_outcome(f.path, err)
         data = path.read_bytes() if remote_paths and path.is_file() else None

@@ -24,6 +24,10 @@ _FIXED_REASONS = {
     "Another name for a file already in this batch.": "reason.batch_twin",
 }
 _SAME_AS = re.compile(r"^Same content as the stored document '(.+)'\.$")
+# kb.ingesting: two files of a batch under one name; a stored document of another place under its name
+_SAME_NAME = re.compile(r"^Another file of this batch, (.+), is also named “(.+)”:")
+_NAME_TAKEN = re.compile(r"^“(.+)” is already in the knowledge base as document (\d+) \(“(.*)”\), of (.+); "
+                         r"this file is of (.+?)\. ")
 _TOO_LARGE = re.compile(r"^This file is ([\d.]+) MB; the limit is ([\d.]+) MB\.")  # ingest.reader
 # what OCR says of a scan (ingest.records.OcrInfo.summary, ingest.readers.scanned.unread_scan_error)
 _OCR_READ = re.compile(r"Read by OCR \(([^,()]+), ([^()]+)\): (\d+) page\(s\), mean confidence (\d+) %\.")
@@ -74,6 +78,11 @@ def outcome_reason(f: dict[str, Any], lang: str) -> str:
         if _OCR_NOTHING.match(reason) or _OCR_BLANK.match(reason):
             return t(lang, "reason.no_text", detail=t(lang, "reason.ocr_blank" if _OCR_BLANK.match(reason)
                                                      else "reason.ocr_nothing"))
+        if code == "same_name" and (twin := _SAME_NAME.match(reason)):
+            return t(lang, "reason.same_name", first=twin[1], source=twin[2])
+        if code == "name_taken" and (taken := _NAME_TAKEN.match(reason)):
+            return t(lang, "reason.name_taken", source=taken[1], id=taken[2], title=taken[3], stored=taken[4],
+                     given=taken[5])
         key = f"reason.{code}"
         if code and key in catalogue("en"):
             return t(lang, key, detail=reason)
