@@ -204,20 +204,27 @@ class AddReport:
     """The outcome of one `add` call: one entry per file, in the order they were seen."""
 
     files: list[FileOutcome] = field(default_factory=list)
+    not_added: list[str] = field(default_factory=list)  # files a cancel or an interrupt left unread
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for f in self.files if f.outcome == outcome)
 
     @property
     def ok(self) -> bool:
-        return self.count("failed") == 0
+        return self.count("failed") == 0 and not self.not_added
 
     def summary(self) -> str:
         parts = [f"{self.count(o)} {o}" for o in ("added", "updated", "unchanged", "failed")]
+        if self.not_added:
+            parts.append(f"{len(self.not_added)} not added (cancelled)")
         return ", ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "files": [f.to_dict() for f in self.files],
             "summary": {o: self.count(o) for o in ("added", "updated", "unchanged", "failed")},
         }
+        if self.not_added:
+            out["not_added"] = list(self.not_added)
+            out["summary"]["not_added"] = len(self.not_added)
+        return out

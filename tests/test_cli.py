@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -526,3 +529,43 @@ def test_kb_add_keeps_a_stored_documents_fields_and_never_replaces_another_citys
         assert doc.title == "Riverton report" and "weekly" in kb.chunks_of(doc.id)[0].text
         assert doc.metadata == {"city": "Riverton", "country": "US", "year": 2024}
         assert kb.check(repair=False).consistent
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_kb_add_stopped_by_a_signal_says_what_it_did_and_leaves_no_job_to_resume(
+    signum: int, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA pass 15: Ctrl+C printed a traceback and left the job "running"; the next `kb serve` added the
+    files the coordinator had stopped. SIGTERM exited at once, saying nothing."""
+    from kb import KnowledgeBase
+    from kb.cli import commands
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for n in range(4):
+        (folder / f"note-{n}.txt").write_text(f"Note {n}\n\nThe forum's meeting number {n} was about schools.\n")
+
+    def signalled(self: Any, done: int, total: int, path: str) -> None:
+        if done == 1:  # after the first file is committed: a real signal to this process
+            os.kill(os.getpid(), signum)
+            time.sleep(1)  # the handler raises in this thread before the next file begins
+
+    monkeypatch.setattr(commands._Bar, "__call__", signalled)
+    before = signal.getsignal(signal.SIGTERM)
+    h = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    assert main([*h, "add", str(folder)]) == 130
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and "kb: stopped; what was done stays" in err
+    lines = [line.split()[0] for line in out.splitlines()]
+    assert lines[:4] == ["added", "cancelled", "cancelled", "cancelled"], out
+    assert "1 added, 0 updated, 0 unchanged, 0 failed, 3 not added (cancelled)" in out
+    assert signal.getsignal(signal.SIGTERM) == before  # the command puts back what it replaced
+    with KnowledgeBase(tmp_path / "home", embedder="hash") as kb:
+        (job,) = kb.jobs.latest(5)
+        assert job.state == "cancelled" and len(kb.documents()) == 1
+        assert kb.worker("inline").run_pending() == []  # nothing left for a server to resume
+        assert kb.check(repair=False).consistent
+    monkeypatch.undo()
+    assert main([*h, "add", str(folder)]) == 0  # the same command again adds the rest
+    lines = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    assert sorted(lines[:4]) == ["added", "added", "added", "unchanged"], lines

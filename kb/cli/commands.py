@@ -91,6 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DocumentNotFound as err:
         print(f"kb: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl+C in any other command: said, without Python's traceback
+        print("kb: stopped.", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # `kb jobs list | head`: the reader left; say nothing more (Python's advice)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
@@ -112,6 +115,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kb: {err}", file=sys.stderr)
         return 2
+
+
+def _print_report(args: argparse.Namespace, report: Any) -> None:
+    """A line per file (its outcome, passages, language, why), the files a cancel left, the counts."""
+    if args.json:
+        _print_json(report.to_dict())
+        return
+    for f in report.files:
+        line = f"{f.outcome:<9} {f.path}"
+        if f.outcome in ("added", "updated"):
+            line += f"  ({plural(f.chunks, 'chunk')}, {f.language}" + (", OCR" if f.ocr_pages else "") + ")"
+            line += _unknown_suffix_note(f.path) if args.command == "add" else ""
+        if f.reason:
+            line += f"  — {f.reason}"
+        print(line)
+    for path in report.not_added:
+        print(f"{'cancelled':<9} {path}  — not added")
+    print(report.summary())
 
 
 def _upgrade_hints(kb: Any) -> None:
@@ -155,27 +176,28 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
 
         return jobs_command(args, kb)
     if args.command in ("add", "reread"):
+        import signal
+
+        from kb.jobs.facade import JobInterrupted
+
         where = _where(args)
-        if args.command == "add":  # a job: recorded in the catalog, resumed by `kb jobs resume` if cut short
-            report = kb.add_job(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar(),
-                                where=where)
-        else:
-            if args.ocr:  # the scans to read again are chosen by kb.reread; here, not as a job
+        before = _stop_on_sigterm()  # a `kill` stops it as Ctrl+C does: said, and the job ends cancelled
+        try:
+            if args.command == "add":  # a job: recorded in the catalog; one cut short by a crash is resumed
+                report = kb.add_job(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar(),
+                                    where=where)
+            elif args.ocr:  # the scans to read again are chosen by kb.reread; here, not as a job
                 report = kb.reread(progress=_Bar(), ocr=True)
             else:
                 report = kb.reread_job(progress=_Bar(), where=where)
-        if args.json:
-            _print_json(report.to_dict())
-        else:
-            for f in report.files:
-                line = f"{f.outcome:<9} {f.path}"
-                if f.outcome in ("added", "updated"):
-                    line += f"  ({plural(f.chunks, 'chunk')}, {f.language}" + (", OCR" if f.ocr_pages else "") + ")"
-                    line += _unknown_suffix_note(f.path) if args.command == "add" else ""
-                if f.reason:
-                    line += f"  — {f.reason}"
-                print(line)
-            print(report.summary())
+        except JobInterrupted as stop:  # QA pass 15: a traceback, and a job left "running" for a server
+            _print_report(args, stop.report)
+            print("kb: stopped; what was done stays. Run the same command again for the rest (what is done "
+                  "is not done again).", file=sys.stderr)
+            return 130
+        finally:
+            signal.signal(signal.SIGTERM, before)
+        _print_report(args, report)
         return 0 if report.ok else 1
     if args.command == "list":
         docs = kb.documents()
@@ -279,16 +301,17 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
     raise AssertionError(args.command)
 
 
-def _stop_on_sigterm() -> None:
-    """`kill` (a service manager's stop) ends the server as Ctrl+C does: the server closes, then the KB,
-    whose job worker ends its worker process. Python's default for SIGTERM exits at once, and the worker
-    process (holding the catalog, about 300 MB) was left running without a parent."""
+def _stop_on_sigterm() -> Any:
+    """`kill` (a service manager's stop) ends the server, or a `kb add`, as Ctrl+C does: the server
+    closes, then the KB, whose job worker ends its worker process. Python's default for SIGTERM exits at
+    once, and the worker process (holding the catalog, about 300 MB) was left running without a parent.
+    Returns the handler it replaced."""
     import signal
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    return signal.signal(signal.SIGTERM, stop)
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Any
 from kb.audit.trail import actor_of
 from kb.jobs.store import JobStore
 from kb.jobs.worker import JobWorker, create_add_job, create_reread_job
-from kb.types import AddReport
+from kb.types import AddReport, FileOutcome
+
+__all__ = ["JobMethods", "JobInterrupted"]
+
+
+class JobInterrupted(KeyboardInterrupt):
+    """A job run here was stopped by Ctrl+C; `report` says what it had done (`not_added`: the rest)."""
+
+    def __init__(self, report: AddReport) -> None:
+        super().__init__()
+        self.report = report
 
 if TYPE_CHECKING:
     from kb.atlas.atlas import Atlas
@@ -18,8 +28,6 @@ if TYPE_CHECKING:
     from kb.indexing.indexes import Indexes, Progress
     from kb.settings import Settings
     from kb.store.catalog import Catalog
-
-__all__ = ["JobMethods"]
 
 
 class JobMethods:
@@ -114,10 +122,29 @@ class JobMethods:
         worker.preparer  # noqa: B018 - connect first: an unreachable cluster fails before any work
         # created as this worker's own: a server's worker on the same KB must not claim it first
         job_id = self.submit(paths, manifest, metadata, owner=worker.owner)
-        return worker.run(job_id, progress) or AddReport()
+        return self._run_here(worker, job_id, progress)
 
     def reread_job(self, progress: Progress | None = None, where: str = "inline") -> AddReport:
         """`reread` as a job run here (`kb reread`, `--ray`); no job when there is nothing to read again."""
         self.worker(where).preparer  # noqa: B018 - connect first (see add_job)
         job_id = create_reread_job(self.jobs, self.catalog, self.settings, owner=self.worker(where).owner)
-        return (self.worker(where).run(job_id, progress) if job_id is not None else None) or AddReport()
+        return self._run_here(self.worker(where), job_id, progress) if job_id is not None else AddReport()
+
+    def _run_here(self, worker: JobWorker, job_id: int, progress: Progress | None) -> AddReport:
+        """Run a job in this process to its end.
+
+        Raises:
+            JobInterrupted: Ctrl+C (or SIGTERM, which `kb` turns into it) stopped it. What was committed
+                stays; the job ends cancelled, so no server resumes what its user stopped (QA pass 15: it
+                stayed "running", and the next `kb serve` quietly added the files), and the exception
+                carries the report so far, the files not added in `not_added`.
+        """
+        try:
+            return worker.run(job_id, progress) or AddReport()
+        except KeyboardInterrupt as stop:
+            self.jobs.finish(job_id, "cancelled")
+            job = self.jobs.get(job_id)
+            files = job.files if job is not None else []
+            report = AddReport(files=[FileOutcome(**f.outcome) for f in files if f.outcome],
+                               not_added=[f.path for f in files if not f.outcome])
+            raise JobInterrupted(report) from stop

@@ -137,6 +137,8 @@ def run_job(catalog: Catalog, indexes: Indexes, settings: Settings, store: JobSt
         return report  # left running: resumed where it stopped by the next process to claim it
     if state["value"] == "cancelling":
         store.finish(job.id, "cancelled")
+        # said, not dropped: `kb add` listed only the files it added (QA pass 15)
+        report.not_added = [f.path for f in job.files if f.ordinal not in outcomes and f.state != "done"]
     else:
         catalog.record_run(started, report.to_dict())
         store.finish(job.id, "done")

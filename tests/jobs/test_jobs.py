@@ -81,6 +81,9 @@ def test_a_cancelled_job_keeps_what_it_committed_and_nothing_half_written(tmp_pa
     states = [f.state for f in job.files]
     assert states[:2] == ["done", "done"] and set(states[2:]) == {"cancelled"}
     assert {d.source for d in kb.documents()} == {f.name for f in files[:2]}
+    # the report names the files the cancel left (QA pass 15: `kb add` listed only those it added)
+    assert [Path(p).name for p in report.not_added] == [f.name for f in files[2:]] and not report.ok
+    assert report.summary().endswith("6 not added (cancelled)")
     assert kb.check(repair=False).consistent
     assert kb.jobs.cancel(job_id) == "cancelled"  # a finished job stays as it is
     kb.close()
