@@ -547,6 +547,9 @@ def test_the_command_line_adds_lists_imports_and_exports(tmp_path: Path, capsys:
     assert main([*home, "directory", "list", "--filter", "sector=health", "--json"]) == 0
     listed = [e["name"] for e in json.loads(capsys.readouterr().out)]
     assert listed == ["Turning Point"]
+    # a filter of another name is refused, not ignored with every entry listed (QA pass 15)
+    assert main([*home, "directory", "list", "--filter", "colour=red"]) == 2
+    assert "Unknown directory filter colour; use one of: sector, kind, city" in capsys.readouterr().err
 
 
 def test_a_csv_without_a_name_column_or_not_in_utf8_is_read_or_refused_clearly(tmp_path: Path) -> None:

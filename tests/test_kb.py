@@ -198,6 +198,20 @@ def test_metadata_manifest_sidecar_and_set(hash_kb: KnowledgeBase, tmp_path: Pat
     with pytest.raises(ValueError, match="year_min filter takes a whole number"):
         hash_kb.search("group", filters={"year_min": "abc"})
 
+    # a value is taken as it is stored, or refused with what the filter takes (QA pass 15: each found
+    # nothing and said nothing)
+    assert {h.source for h in hash_kb.search("group", k=10, filters={"city": "harrow bend"})} == {"harrow-leadership.md"}
+    assert {h.country for h in hash_kb.search("group", k=10, filters={"country": "Espagne"})} == {"ES"}
+    assert {h.source for h in hash_kb.search("group", k=10, filters={"doc_type": "City practice"})} == {
+        "harrow-leadership.md"}
+    with pytest.raises(ValueError, match="doc_type filter: 'blog' is not allowed; use one of: city-practice"):
+        hash_kb.search("group", filters={"doc_type": "blog"})
+    with pytest.raises(ValueError, match="country filter: 'Narnia' is not an ISO 3166-1"):
+        hash_kb.search("group", filters={"country": ["ES", "Narnia"]})
+    with pytest.raises(ValueError, match="language filter takes a language code"):
+        hash_kb.search("group", filters={"language": "english"})
+    assert hash_kb.search("group", k=10, filters={"city": "Nowhere"}) == []  # a city no document has
+
     # a bad value fails that file with a clear message and the batch goes on
     bad = tmp_path / "bad"
     write_docs(bad)

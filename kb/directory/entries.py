@@ -117,7 +117,14 @@ class Directory:
 
     def entries(self, scope: int | str | None = ALL, filters: Mapping[str, Any] | None = None) -> list[Entry]:
         """Entries of a scope (None: the network directory; a draft id; ALL), filtered by
-        sector, kind, city, prevention_level, themes (each any of its values)."""
+        sector, kind, city, prevention_level, themes (each any of its values).
+
+        Raises:
+            ValueError: a filter of another name (it was ignored, and every entry listed: QA pass 15).
+        """
+        unknown = sorted(set(filters or {}) - set(FILTER_FIELDS))
+        if unknown:
+            raise ValueError(f"Unknown directory filter {', '.join(unknown)}; use one of: {', '.join(FILTER_FIELDS)}.")
         return [e for e in self.store.entries(scope) if _matches(e, filters or {})]
 
     def get(self, entry_id: int) -> Entry:
