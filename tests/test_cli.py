@@ -478,6 +478,14 @@ def test_add_with_a_missing_manifest_is_refused_before_any_job_is_recorded(
     assert json.loads(capsys.readouterr().out) == []
     assert main([*h, "list"]) == 0
     assert capsys.readouterr().out.strip() == "0 documents"
+    # and so is a manifest that is not one (QA pass 15: the job failed, with a traceback)
+    nofile = tmp_path / "nofile.csv"
+    nofile.write_text("name,city\nplan.md,Lyon\n", encoding="utf-8")
+    assert main([*h, "add", str(doc), "--manifest", str(nofile)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kb: nofile.csv") and "file" in err and "Traceback" not in err
+    assert main([*h, "jobs", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
 
 
 def test_counts_of_one_read_in_the_singular(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -569,3 +577,15 @@ def test_kb_add_stopped_by_a_signal_says_what_it_did_and_leaves_no_job_to_resume
     assert main([*h, "add", str(folder)]) == 0  # the same command again adds the rest
     lines = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
     assert sorted(lines[:4]) == ["added", "added", "added", "unchanged"], lines
+
+
+@pytest.mark.parametrize(("env", "value", "said"), [("KB_TRASH_DAYS", "abc", "KB_TRASH_DAYS must be a number"),
+                                                    ("KB_OCR", "maybe", "KB_OCR")])
+def test_a_bad_setting_in_the_environment_is_said_without_a_traceback(
+    env: str, value: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(env, value)
+    assert main(["--home", str(tmp_path / "home"), "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"kb: {said}") and "Traceback" not in err and value in err

@@ -192,7 +192,11 @@ class LibraryActions(BaseActions):
             raise UiError("error.title_one_file", n=len(files))
         refused = [unsupported(Path(f).name) for f in files if not uploadable(Path(f).name)]
         files = [f for f in files if uploadable(Path(f).name)]
-        job = self._run_upload(user, files, manifest, form, progress, step, waiting) if files else None
+        try:
+            job = self._run_upload(user, files, manifest, form, progress, step, waiting) if files else None
+        except ValueError as err:  # MetadataError: a manifest that is not one, refused before any job
+            msg = metadata_error(str(err))
+            raise UiError(msg.key, **msg.params) from err
         done, left = job_outcomes(job) if job else ([], [])
         outcomes = refused + done
         data = AddReport(files=outcomes).to_dict()

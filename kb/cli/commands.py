@@ -66,7 +66,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "eval":
         return _eval(args)
-    settings = Settings.from_env(args.home, embedder=args.embedder, max_file_mb=getattr(args, "max_file_mb", None))
+    try:
+        settings = Settings.from_env(args.home, embedder=args.embedder, max_file_mb=getattr(args, "max_file_mb", None))
+    except ValueError as err:  # KB_TRASH_DAYS=abc, KB_OCR=maybe: said, without a traceback (QA pass 15)
+        print(f"kb: {err}", file=sys.stderr)
+        return 2
     if args.command == "user":
         from kb.cli.users import run_user
 

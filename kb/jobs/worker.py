@@ -44,9 +44,15 @@ def create_add_job(store: JobStore, paths: Sequence[Path], *, user: str | None =
 
     Raises:
         FileNotFoundError: the manifest is not a file (before any job exists: it would only fail).
+        MetadataError: the manifest cannot be read as one (no `file` column, not UTF-8, a file twice):
+            said before any job exists too (QA pass 15: the job failed, with a traceback).
     """
+    from ingest import load_manifest
+
     if manifest is not None and not manifest.is_file():
         raise FileNotFoundError(errno.ENOENT, "No such manifest file", str(manifest))
+    if manifest is not None:
+        load_manifest(manifest)
     report = AddReport()
     files = collect(list(paths), report, manifest.resolve() if manifest else None)
     names = names or {}

@@ -1071,3 +1071,13 @@ def test_the_upload_line_says_ocr_and_indexing_apart_and_moves_forward() -> None
     spanish: list[str] = []
     UploadLine("es", 1, lambda f, d: spanish.append(d)).step("/up/escaneo.pdf", 0, 1, 3, 9, ocr=True)
     assert spanish == ["escaneo.pdf: OCR de la página 3 de 9 (archivo 1 de 1)"]
+
+
+def test_an_upload_with_a_manifest_that_is_not_one_is_refused_before_any_job(act: Actions, tmp_path: Path) -> None:
+    """QA pass 15 (the command line's twin): a manifest without a `file` column failed the job."""
+    doc = write(tmp_path / "in", "plan.txt", "Plan\n\nThe deputy mayor chairs the group.")
+    manifest = write(tmp_path / "in", "manifest.csv", "name,city\nplan.txt,Bergen\n")
+    with pytest.raises(UiError) as err:
+        act.add("ana", [doc], manifest, EMPTY_FORM, lang="es")
+    assert "manifest.csv" in err.value.text("es") and err.value.msg.key == "error.meta.manifest"
+    assert act.kb.jobs.latest(5) == [] and act.kb.documents() == []
