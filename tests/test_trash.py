@@ -374,7 +374,16 @@ def test_kb_restore_brings_back_a_deleted_draft_and_the_listing_says_how(
     with KnowledgeBase(home, embedder="hash") as kb:
         assert kb.drafts.get(2).title == "a second draft"
         assert kb.log(action="draft.restore")[-1].target == "draft 2"
-    assert main([*base, "restore", "1"]) == 0
+    # a document by its source name too, as `kb remove` takes it (QA pass 15: "invalid int value")
+    assert main([*base, "restore", "nothing.md"]) == 2
+    assert "No document named 'nothing.md' is in the trash" in capsys.readouterr().err
+    (tmp_path / "docs" / "panel.md").write_text(DOCS["panel.md"] + "\nAdded again, changed.\n", encoding="utf-8")
+    assert main([*base, "add", str(tmp_path / "docs" / "panel.md")]) == 0  # the file, added again meanwhile
+    capsys.readouterr()
+    assert main([*base, "restore", "panel.md"]) == 2  # the newer stays; what to do is said as commands
+    assert "`kb restore 1 --as-copy` keeps it beside the newer one; `kb trash purge 1`" in capsys.readouterr().err
+    assert main([*base, "restore", "panel.md", "--as-copy"]) == 0
+    assert capsys.readouterr().out.startswith("restored 1 panel.md (restored)")
 
 
 def test_kb_trash_purge_draft_purges_deleted_drafts_by_id_and_refuses_unknown_ids_whole(

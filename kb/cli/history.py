@@ -9,7 +9,7 @@ from typing import Any
 
 from kb.audit import actor_of
 from kb.cli.words import plural
-from kb.trash import TrashError, TrashItem
+from kb.trash import TrashConflict, TrashError, TrashItem
 
 __all__ = ["HISTORY_COMMANDS", "run_history"]
 
@@ -38,16 +38,38 @@ def _restore(args: argparse.Namespace, kb: Any) -> int:
     if args.draft:
         if args.as_copy:
             raise TrashError("--as-copy goes with a document; a draft comes back under its own id.")
-        item = kb.trash.find("draft", args.doc)
-        kb.trash.restore_draft(args.doc, actor_of(None))  # TrashError when it is not in the trash
-        print(f"restored draft {args.doc} {item.title}")
+        if not str(args.doc).isdigit():
+            raise TrashError(f"A draft is restored by its id (`kb trash list` shows it), not {args.doc!r}.")
+        draft_id = int(args.doc)
+        item = kb.trash.find("draft", draft_id)
+        kb.trash.restore_draft(draft_id, actor_of(None))  # TrashError when it is not in the trash
+        print(f"restored draft {draft_id} {item.title}")
         return 0
-    if kb.trash.find("document", args.doc) is None and kb.trash.find("draft", args.doc) is not None:
-        raise TrashError(f"There is no document {args.doc} in the trash, but a draft {args.doc} is: "
-                         f"`kb restore --draft {args.doc}` brings it back.")
-    doc = kb.restore(args.doc, as_copy=args.as_copy)
+    doc_id = _trashed_id(kb, str(args.doc))
+    if kb.trash.find("document", doc_id) is None and kb.trash.find("draft", doc_id) is not None:
+        raise TrashError(f"There is no document {doc_id} in the trash, but a draft {doc_id} is: "
+                         f"`kb restore --draft {doc_id}` brings it back.")
+    try:
+        doc = kb.restore(doc_id, as_copy=args.as_copy)
+    except TrashConflict as err:  # what to do next, as commands (QA pass 15)
+        raise TrashError(f"{err} `kb restore {doc_id} --as-copy` keeps it beside the newer one; "
+                         f"`kb trash purge {doc_id}` deletes it for good.") from err
     print(f"restored {doc.id} {doc.source} ({plural(doc.chunk_count, 'chunk')})")
     return 0
+
+
+def _trashed_id(kb: Any, given: str) -> int:
+    """A trashed document's id, given as its id or its source name (as `kb remove` takes it; QA pass 15:
+    `kb restore plan.md` said "invalid int value")."""
+    if given.isdigit():
+        return int(given)
+    named = [i for i in kb.trash.items() if i.kind == "document" and i.source == given]
+    if not named:
+        raise TrashError(f"No document named {given!r} is in the trash (`kb trash list` shows what is).")
+    if len(named) > 1:
+        ids = ", ".join(str(i.item_id) for i in named)
+        raise TrashError(f"{len(named)} documents named {given!r} are in the trash (ids {ids}): restore one by its id.")
+    return int(named[0].item_id)
 
 
 def _trash_line(item: TrashItem) -> str:

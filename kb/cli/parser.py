@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rs = sub.add_parser("restore", help="bring a document (or a deleted draft) back from the trash, exactly "
                         "as it was")
-    rs.add_argument("doc", type=int, help="the removed document's id, or with --draft the draft's "
+    rs.add_argument("doc", help="the removed document's id or source name, or with --draft the draft's id "
                     "(`kb trash list` says which command restores each item)")
     rs.add_argument("--draft", action="store_true", help="restore the deleted draft with this id (into its "
                     "workspace, if that still exists)")
