@@ -374,6 +374,11 @@ def test_kb_restore_brings_back_a_deleted_draft_and_the_listing_says_how(
     with KnowledgeBase(home, embedder="hash") as kb:
         assert kb.drafts.get(2).title == "a second draft"
         assert kb.log(action="draft.restore")[-1].target == "draft 2"
+    # a trashed document asked for by another command says where it is (QA pass 15: "No document 1")
+    assert main([*base, "show", "panel.md"]) == 2
+    assert "Document 1 (panel.md) is in the trash, removed " in capsys.readouterr().err
+    assert main([*base, "remove", "1"]) == 2
+    assert "`kb restore 1` brings it back." in capsys.readouterr().err
     # a document by its source name too, as `kb remove` takes it (QA pass 15: "invalid int value")
     assert main([*base, "restore", "nothing.md"]) == 2
     assert "No document named 'nothing.md' is in the trash" in capsys.readouterr().err

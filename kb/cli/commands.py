@@ -88,7 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         with KnowledgeBase(settings=settings) as kb:
             if args.command in ("search", "serve"):
                 _upgrade_hints(kb)
-            code = _run(args, kb)
+            try:
+                code = _run(args, kb)
+            except DocumentNotFound as err:  # one in the trash says so (QA pass 15: "No document 2")
+                print(f"kb: {err}{_in_trash(kb, str(err.args[0]))}", file=sys.stderr)
+                return 2
             if args.command in ("add", "reread"):  # after it: what was just read again is up to date
                 _upgrade_hints(kb)
             return code
@@ -119,6 +123,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kb: {err}", file=sys.stderr)
         return 2
+
+
+def _in_trash(kb: Any, given: str) -> str:
+    """" It is in the trash: …" when a document of that id or source name waits there, else ""."""
+    for item in kb.trash.items():
+        if item.kind == "document" and given in (str(item.item_id), item.source):
+            return (f" Document {item.item_id} ({item.source}) is in the trash, removed {item.removed_at} by "
+                    f"{item.removed_by}: `kb restore {item.item_id}` brings it back.")
+    return ""
 
 
 def _print_report(args: argparse.Namespace, report: Any) -> None:

@@ -145,7 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     jb.add_argument("--json", action="store_true", help="print JSON (each job with its files)")
     jb.add_argument("-n", type=int, default=20, help="how many of the latest jobs to list (default 20)")
     ck = sub.add_parser("check", help="verify catalog <-> index consistency and repair it")
-    ck.add_argument("--no-repair", action="store_true", help="only report")
+    ck.add_argument("--no-repair", action="store_true", help="only report what differs (opening a knowledge base "
+                    "still rebuilds an index file that is missing, from the catalog)")
     ck.add_argument("--json", action="store_true", help="print JSON")
 
     bk = sub.add_parser("backup", help="copy the knowledge base to a new folder, consistently, even while in use")
