@@ -589,3 +589,23 @@ def test_a_bad_setting_in_the_environment_is_said_without_a_traceback(
     assert main(["--home", str(tmp_path / "home"), "list"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"kb: {said}") and "Traceback" not in err and value in err
+
+
+def test_every_field_given_wrong_is_named_at_once_before_any_file_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """QA pass 15: a country, a type and a year all wrong were said one per attempt (and `kb add` failed
+    every file of the batch for the first)."""
+    doc = tmp_path / "plan.md"
+    doc.write_text("# Plan\n\nThe deputy mayor chairs the group.\n")
+    h = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
+    bad = ["--set", "country=Atlantis", "--set", "doc_type=blog", "--set", "year=3000"]
+    assert main([*h, "add", str(doc), *bad]) == 2
+    err = capsys.readouterr().err
+    assert all(f"\n    {field}: " in err for field in ("country", "doc_type", "year")), err
+    assert main([*h, "jobs", "--json"]) == 0 and json.loads(capsys.readouterr().out) == []
+    assert main([*h, "add", str(doc)]) == 0
+    capsys.readouterr()
+    assert main([*h, "set", "plan.md", "doc_type=blog", "year=abc"]) == 2
+    err = capsys.readouterr().err
+    assert "doc_type: 'blog'" in err and "year: 'abc'" in err

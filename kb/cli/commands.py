@@ -125,6 +125,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def _check_all(meta: dict[str, Any]) -> None:
+    """Every field given that metadata would refuse, named at once (QA pass 15: a country, a type, a year
+    and an address all wrong were said one per attempt).
+
+    Raises:
+        ValueError: their messages, one a line.
+    """
+    from ingest import metadata_problems
+
+    problems = metadata_problems(meta)
+    if problems:
+        raise ValueError("\n    ".join(["metadata refused:", *(str(p) for p in problems)]))
+
+
 def _in_trash(kb: Any, given: str) -> str:
     """" It is in the trash: …" when a document of that id or source name waits there, else ""."""
     for item in kb.trash.items():
@@ -199,6 +213,8 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
 
         where = _where(args)
         before = _stop_on_sigterm()  # a `kill` stops it as Ctrl+C does: said, and the job ends cancelled
+        if args.command == "add":
+            _check_all(dict(args.sets))  # before any job: each file would fail for it
         try:
             if args.command == "add":  # a job: recorded in the catalog; one cut short by a crash is resumed
                 report = kb.add_job(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar(),
@@ -250,7 +266,9 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         if doc is None:
             raise DocumentNotFound(args.doc)
         unset = {*args.unset, *(k for k, v in args.pairs if not v)}  # "city=" clears the city too
-        meta = {**{k: v for k, v in doc.metadata.items() if k not in unset}, **{k: v for k, v in args.pairs if v}}
+        given = {k: v for k, v in args.pairs if v}
+        _check_all(given)
+        meta = {**{k: v for k, v in doc.metadata.items() if k not in unset}, **given}
         updated = kb.update_metadata(doc.id, meta)
         changed = sorted(k for k in {*doc.metadata, *updated.metadata} if doc.metadata.get(k) != updated.metadata.get(k))
         print(f"updated {updated.id} {updated.source}: " + (", ".join(changed) if changed else "nothing changed"))
