@@ -546,7 +546,7 @@ def test_kb_add_stopped_by_a_signal_says_what_it_did_and_leaves_no_job_to_resume
     """QA pass 15: Ctrl+C printed a traceback and left the job "running"; the next `kb serve` added the
     files the coordinator had stopped. SIGTERM exited at once, saying nothing."""
     from kb import KnowledgeBase
-    from kb.cli import commands
+    from kb.cli import adding
 
     folder = tmp_path / "docs"
     folder.mkdir()
@@ -558,7 +558,7 @@ def test_kb_add_stopped_by_a_signal_says_what_it_did_and_leaves_no_job_to_resume
             os.kill(os.getpid(), signum)
             time.sleep(1)  # the handler raises in this thread before the next file begins
 
-    monkeypatch.setattr(commands._Bar, "__call__", signalled)
+    monkeypatch.setattr(adding.Bar, "__call__", signalled)
     before = signal.getsignal(signal.SIGTERM)
     h = ["--home", str(tmp_path / "home"), "--embedder", "hash"]
     assert main([*h, "add", str(folder)]) == 130

@@ -11,9 +11,9 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
+from kb.cli.adding import Bar, check_all, run_adding, stop_on_sigterm, where_of
 from kb.cli.atlas import ATLAS_COMMANDS, run_atlas
 from kb.cli.history import HISTORY_COMMANDS, run_history
 from kb.cli.options import filters_of
@@ -22,32 +22,6 @@ from kb.cli.words import form, plural
 from kb.settings import Settings
 
 __all__ = ["main"]
-
-class _Bar:
-    """A one-line progress bar on a terminal; silent when stderr is piped."""
-
-    def __init__(self) -> None:
-        self.on = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int, path: str) -> None:
-        if not self.on or not total:
-            return
-        width = 30
-        filled = int(width * done / total)
-        name = Path(path).name[:40] if path else ""
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
-def _where(args: argparse.Namespace) -> str:
-    """Where files are prepared: "inline", or "ray:ADDRESS" from --ray or $KB_RAY_ADDRESS."""
-    from kb.distributed import ray_address
-
-    address = ray_address(getattr(args, "ray", None))
-    return f"ray:{address}" if address else "inline"
-
 
 def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -125,20 +99,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _check_all(meta: dict[str, Any]) -> None:
-    """Every field given that metadata would refuse, named at once (QA pass 15: a country, a type, a year
-    and an address all wrong were said one per attempt).
-
-    Raises:
-        ValueError: their messages, one a line.
-    """
-    from ingest import metadata_problems
-
-    problems = metadata_problems(meta)
-    if problems:
-        raise ValueError("\n    ".join(["metadata refused:", *(str(p) for p in problems)]))
-
-
 def _in_trash(kb: Any, given: str) -> str:
     """" It is in the trash: …" when a document of that id or source name waits there, else ""."""
     for item in kb.trash.items():
@@ -146,24 +106,6 @@ def _in_trash(kb: Any, given: str) -> str:
             return (f" Document {item.item_id} ({item.source}) is in the trash, removed {item.removed_at} by "
                     f"{item.removed_by}: `kb restore {item.item_id}` brings it back.")
     return ""
-
-
-def _print_report(args: argparse.Namespace, report: Any) -> None:
-    """A line per file (its outcome, passages, language, why), the files a cancel left, the counts."""
-    if args.json:
-        _print_json(report.to_dict())
-        return
-    for f in report.files:
-        line = f"{f.outcome:<9} {f.path}"
-        if f.outcome in ("added", "updated"):
-            line += f"  ({plural(f.chunks, 'chunk')}, {f.language}" + (", OCR" if f.ocr_pages else "") + ")"
-            line += _unknown_suffix_note(f.path) if args.command == "add" else ""
-        if f.reason:
-            line += f"  — {f.reason}"
-        print(line)
-    for path in report.not_added:
-        print(f"{'cancelled':<9} {path}  — not added")
-    print(report.summary())
 
 
 def _upgrade_hints(kb: Any) -> None:
@@ -187,18 +129,6 @@ def _upgrade_hints(kb: Any) -> None:
               f"{form(missing, 'that chunk', 'those chunks')})", file=sys.stderr)
 
 
-def _unknown_suffix_note(path: str) -> str:
-    """For a file added under an extension kb does not know: ingest goes by a file's bytes, so a text file
-    named .xyz is added as text; say so, and which extensions are supported (a binary one fails anyway)."""
-    from ingest import SUPPORTED_SUFFIXES
-
-    suffix = Path(path).suffix.lower()
-    if suffix in SUPPORTED_SUFFIXES:
-        return ""
-    what = f"{suffix!r} is not a supported extension" if suffix else "it has no extension"
-    return f"  — {what} ({', '.join(sorted(SUPPORTED_SUFFIXES))}); it was read by its content"
-
-
 def _run(args: argparse.Namespace, kb: Any) -> int:
     from kb.knowledge_base import DocumentNotFound
 
@@ -207,31 +137,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
 
         return jobs_command(args, kb)
     if args.command in ("add", "reread"):
-        import signal
-
-        from kb.jobs.facade import JobInterrupted
-
-        where = _where(args)
-        before = _stop_on_sigterm()  # a `kill` stops it as Ctrl+C does: said, and the job ends cancelled
-        if args.command == "add":
-            _check_all(dict(args.sets))  # before any job: each file would fail for it
-        try:
-            if args.command == "add":  # a job: recorded in the catalog; one cut short by a crash is resumed
-                report = kb.add_job(args.paths, manifest=args.manifest, metadata=dict(args.sets), progress=_Bar(),
-                                    where=where)
-            elif args.ocr:  # the scans to read again are chosen by kb.reread; here, not as a job
-                report = kb.reread(progress=_Bar(), ocr=True)
-            else:
-                report = kb.reread_job(progress=_Bar(), where=where)
-        except JobInterrupted as stop:  # QA pass 15: a traceback, and a job left "running" for a server
-            _print_report(args, stop.report)
-            print("kb: stopped; what was done stays. Run the same command again for the rest (what is done "
-                  "is not done again).", file=sys.stderr)
-            return 130
-        finally:
-            signal.signal(signal.SIGTERM, before)
-        _print_report(args, report)
-        return 0 if report.ok else 1
+        return run_adding(args, kb)
     if args.command == "list":
         docs = kb.documents()
         if args.manifest:
@@ -267,7 +173,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             raise DocumentNotFound(args.doc)
         unset = {*args.unset, *(k for k, v in args.pairs if not v)}  # "city=" clears the city too
         given = {k: v for k, v in args.pairs if v}
-        _check_all(given)
+        check_all(given)
         meta = {**{k: v for k, v in doc.metadata.items() if k not in unset}, **given}
         updated = kb.update_metadata(doc.id, meta)
         changed = sorted(k for k in {*doc.metadata, *updated.metadata} if doc.metadata.get(k) != updated.metadata.get(k))
@@ -306,7 +212,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
 
         return run_directory(args, kb)
     if args.command == "reindex":
-        n = kb.reindex(progress=_Bar(), where=_where(args))
+        n = kb.reindex(progress=Bar(), where=where_of(args))
         print(f"reindexed {plural(n, 'chunk')} with {kb.embedder.id}")
         return 0
     if args.command == "check":
@@ -327,26 +233,13 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
     if args.command == "serve":
         from ui import serve
 
-        where = _where(args)
+        where = where_of(args)
         jobs = where if where != "inline" else args.jobs  # uploads: a niced worker process, or Ray
         print(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)", flush=True)
-        _stop_on_sigterm()
+        stop_on_sigterm()
         serve(kb, host=args.host, port=args.port, jobs=jobs)
         return 0
     raise AssertionError(args.command)
-
-
-def _stop_on_sigterm() -> Any:
-    """`kill` (a service manager's stop) ends the server, or a `kb add`, as Ctrl+C does: the server
-    closes, then the KB, whose job worker ends its worker process. Python's default for SIGTERM exits at
-    once, and the worker process (holding the catalog, about 300 MB) was left running without a parent.
-    Returns the handler it replaced."""
-    import signal
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    return signal.signal(signal.SIGTERM, stop)
 
 
 def _eval(args: argparse.Namespace) -> int:
