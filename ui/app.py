@@ -27,7 +27,7 @@ from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
 from ui.jobs_ui import wire_jobs
 from ui.layout import CHOICE_FIELDS, build_layout
-from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS, EARLY_OVERVIEW_HEAD
+from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS, EARLY_OVERVIEW_HEAD, a11y_head
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -264,7 +264,7 @@ def launch_options(
         "share": False,
         "allowed_paths": [],
         "css_paths": [STATIC / "app.css"],
-        "head": EARLY_OVERVIEW_HEAD if act is not None else None,  # its route is ui.gate's
+        "head": (EARLY_OVERVIEW_HEAD if act is not None else "") + a11y_head(),  # the overview's route is ui.gate's
         "i18n": gradio_i18n(),
         "footer_links": ["api", "gradio", "settings"],  # not the run history (Gradio leaves it in English)
         "show_error": True,

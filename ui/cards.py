@@ -173,8 +173,10 @@ def _state_html(hit: Hit, state: CardState | None, lang: str) -> str:
         out.append(f'<p class="kb-msg kb-{esc(state.notice_kind)} kb-card-notice" role="status">{esc(state.notice)}</p>')
     if state.offer_create and not state.gone:
         out.append(
-            f'<div class="kb-create" role="group"><p>{esc(t(lang, "card.no_draft"))}</p>'
+            # the offer's words describe its city box, where a Pin's focus goes (ui.page_js.AFTER_CARD_JS)
+            f'<div class="kb-create" role="group"><p id="kb-create-{hit.chunk_id}">{esc(t(lang, "card.no_draft"))}</p>'
             f'<label>{esc(t(lang, "field.city"))} <input name="kb-city" type="text" dir="auto" '
+            f'aria-describedby="kb-create-{hit.chunk_id}" '
             f'value="{esc(state.city)}" placeholder="{esc(t(lang, "help.your_city"))}"></label> '
             f'<button class="kb-act kb-primary" data-act="create-pin" data-chunk="{hit.chunk_id}">'
             f"{esc(t(lang, 'card.create_and_pin'))}</button></div>"
@@ -221,7 +223,7 @@ def _card(n: int, hit: Hit, original: Original, lang: str, rights: CardRights, s
                    for c in cited)
     return (
         f'<article class="kb-card{" kb-gone" if gone else ""}" id="kb-card-{hit.chunk_id}" data-chunk="{hit.chunk_id}">'
-        f'<header><span class="kb-rank">{n}</span> <strong class="kb-title" dir="auto">{esc(hit.title)}</strong> '
+        f'<header><span class="kb-rank">{n}</span> <strong class="kb-title" dir="auto"{lang_attr}>{esc(hit.title)}</strong> '
         f'{_badge(hit.language, lang)} <span class="kb-meta" dir="{direction(lang)}">{meta}</span>'
         + (f'<span class="kb-where" dir="{direction(lang)}">{where}</span>' if where else "")
         + f"</header>{excerpt}"

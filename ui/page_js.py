@@ -9,7 +9,7 @@ import json
 
 from ui.i18n import LANGUAGES, RTL_LANGUAGES
 
-__all__ = ["CLICK_JS", "DETECT_LANG_JS", "APPLY_LANG_JS", "AFTER_CARD_JS", "EARLY_OVERVIEW_HEAD"]
+__all__ = ["CLICK_JS", "DETECT_LANG_JS", "APPLY_LANG_JS", "AFTER_CARD_JS", "EARLY_OVERVIEW_HEAD", "a11y_head"]
 
 # Clicks on card and draft-item buttons become one custom event carrying the button's data; "show
 # more" is done here (no round trip); a pin or "Add to directory" sends the text selected in that
@@ -26,6 +26,10 @@ const send = (b) => {
     }
     const input = card.querySelector('input[name=kb-city]');
     if (input) city = input.value;
+  }
+  // the reader, opened, takes focus; closed, gives it back here (a11y_head)
+  if (b.dataset.act === 'open' || b.dataset.act === 'open-source') {
+    window.__kbOpener = {el: b, act: b.dataset.act, chunk: b.dataset.chunk || ''};
   }
   // the cards are drawn again after the event and the focused button goes with them: AFTER_CARD_JS
   // gives focus back to the same card (a keyboard user was left on the page's body)
@@ -119,9 +123,17 @@ AFTER_CARD_JS = """
     if (f && lost && /^[0-9]+$/.test(f.chunk)) {
       const root = (f.list && document.getElementById(f.list)) || document;
       const card = root.querySelector(`.kb-card[data-chunk="${f.chunk}"]`);
-      const again = card && (card.querySelector(`button.kb-act[data-act="${f.act}"]`)
+      // a Pin with no draft yet: the card's offer to create one, at its city box (QA pass 15)
+      const offer = /^pin/.test(f.act) && card && card.querySelector('.kb-create input[name=kb-city]');
+      const again = offer || card && (card.querySelector(`button.kb-act[data-act="${f.act}"]`)
                              || card.querySelector('button.kb-act[data-act=unpin]') || card.querySelector('button.kb-act'));
       if (again) again.focus({preventScroll: true});
+    }
+    const panel = document.getElementById('kb-reader-panel');
+    const title = panel && panel.getClientRects().length && panel.querySelector('.kb-reader-title');
+    if (title && window.__kbOpener && !panel.contains(document.activeElement)) {
+      title.tabIndex = -1;  // the reader, opened, is where focus goes (it stayed behind the overlay)
+      title.focus({preventScroll: true});
     }
     const link = document.querySelector('#kb-original-file a[href]');
     if (link && link.href !== window.__kbDownloaded) {
@@ -158,3 +170,81 @@ EARLY_OVERVIEW_HEAD = """<script>
     });
 })();
 </script>""".replace("DETECT", DETECT_LANG_JS.strip())
+
+
+# In the page's <head>, for keyboards and screen readers (QA pass 15): the reader is a dialog (named by
+# its title; Escape closes it, Tab stays in it, and focus goes back to the button that opened it);
+# Gradio's upload boxes, named "Click to upload or drop files" in English whatever the page's
+# language, take their own label; the window's title is in the page language.
+_A11Y_HEAD = """<script>
+(() => {
+  const TITLES = TITLES_BY_LANGUAGE, CHOOSE = CHOOSE_BY_LANGUAGE;
+  const shown = (el) => el && el.getClientRects().length > 0;
+  const panel = () => document.getElementById('kb-reader-panel');
+  let queued = false;
+  const mend = () => {
+    queued = false;
+    const lang = document.documentElement.lang || 'en';
+    if (TITLES[lang] && document.title !== TITLES[lang]) document.title = TITLES[lang];
+    document.querySelectorAll('[aria-label="Click to upload or drop files"]').forEach((box) => {
+      const label = box.closest('.block') && box.closest('.block').querySelector('[data-testid="block-label"]');
+      const named = ((label && label.textContent) || '').trim();
+      box.setAttribute('aria-label', named ? `${named}: ${CHOOSE[lang] || CHOOSE.en}` : (CHOOSE[lang] || CHOOSE.en));
+    });
+    const p = panel();
+    if (p && p.getAttribute('role') !== 'dialog') {
+      p.setAttribute('role', 'dialog');
+      p.setAttribute('aria-modal', 'true');
+    }
+    const title = p && p.querySelector('.kb-reader-title');
+    if (title) {
+      title.id = 'kb-reader-heading';
+      p.setAttribute('aria-labelledby', 'kb-reader-heading');
+    }
+  };
+  new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(mend); }
+  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ['lang']});
+  const back = () => {  // the reader closed: focus to the button that opened it
+    const o = window.__kbOpener;
+    window.__kbOpener = null;
+    if (!o) return;
+    const until = Date.now() + 3000;
+    const tick = () => {
+      if (shown(panel()) && Date.now() < until) { requestAnimationFrame(tick); return; }
+      const el = (o.el && o.el.isConnected) ? o.el
+        : document.querySelector(`button.kb-act[data-act="${o.act}"][data-chunk="${o.chunk}"]`);
+      if (el) el.focus({preventScroll: false});
+    };
+    tick();
+  };
+  document.addEventListener('click', (e) => { if (e.target.closest('#kb-reader-close')) back(); }, true);
+  document.addEventListener('keydown', (e) => {
+    const p = panel();
+    if (!shown(p)) return;
+    if (e.key === 'Escape') {
+      const close = document.getElementById('kb-reader-close');
+      if (close) { e.preventDefault(); close.click(); }
+      return;
+    }
+    if (e.key !== 'Tab') return;
+    const stops = Array.from(p.querySelectorAll('button, a[href], input, select, textarea, [tabindex]:not([tabindex="-1"])'))
+      .filter((el) => shown(el) && !el.disabled);
+    if (!stops.length) return;
+    const first = stops[0], last = stops[stops.length - 1];
+    if (!p.contains(document.activeElement)) { e.preventDefault(); first.focus(); }
+    else if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+  }, true);
+})();
+</script>"""
+
+
+def a11y_head() -> str:
+    """`_A11Y_HEAD` with the window's title and the upload boxes' words in every page language."""
+    from ui.i18n import t
+
+    titles = {lang: t(lang, "app.name") for lang in LANGUAGES}
+    choose = {lang: t(lang, "gradio.upload_text.click_to_upload") for lang in LANGUAGES}
+    return (_A11Y_HEAD.replace("TITLES_BY_LANGUAGE", json.dumps(titles, ensure_ascii=False))
+            .replace("CHOOSE_BY_LANGUAGE", json.dumps(choose, ensure_ascii=False)))

@@ -20,6 +20,7 @@ from browser_helpers import (
     choose,
     new_page,
     open_app,
+    query_box,
     search,
     shot,
     start_app,
@@ -397,6 +398,64 @@ def test_an_empty_library_offers_nothing_to_edit_and_says_where_to_add(browser: 
                   " tab.").wait_for()
         assert p.locator("#kb-library-edit").is_hidden() and p.locator("#kb-remove").is_hidden()
         assert p.locator("#kb-refresh").is_visible()  # the library can still be read again
+    finally:
+        p.context.close()
+        running.app.close()
+        kb.close()
+
+
+def test_by_keyboard_the_offer_and_the_reader_take_focus_and_give_it_back(browser: Any, tmp_path: Path) -> None:
+    """QA pass 15 (keyboard and screen reader): a Pin with no draft left focus behind the offer it drew;
+    the reader was an overlay focus never entered (Tab walked the page under it, Escape did nothing,
+    Close left focus on the page's body); the upload boxes were named in English on every page; the
+    window's title was English; an invisible timer kept appearing in the jobs panel."""
+    from kb import KnowledgeBase
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "panel.txt").write_text(
+        "Referral panel\n\nConcerns are referred to the multi-agency panel, which meets every week.", encoding="utf-8")
+    with KnowledgeBase(tmp_path / "home", embedder="hash") as setup:
+        assert setup.add([tmp_path / "docs"]).ok
+    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
+    running = start_app(kb, users={})
+    p = new_page(browser, running)
+    try:
+        open_app(p, running.url)
+        search(p, "multi-agency panel")
+        card = p.locator(".kb-card", has_text="multi-agency panel").first
+        card.locator("button[data-act=pin]").focus()
+        p.keyboard.press("Enter")
+        city = card.locator(".kb-create input[name=kb-city]")
+        city.wait_for()
+        p.wait_for_function("() => document.activeElement && document.activeElement.name === 'kb-city'", timeout=5000)
+        described = p.locator(f"#{city.get_attribute('aria-describedby')}").inner_text()
+        assert "no draft" in described.lower(), described
+        # the reader: a dialog named by its title, entered, kept, and left by Escape, back to "Open"
+        card.locator("button[data-act=open]").focus()
+        p.keyboard.press("Enter")
+        dialog = p.locator("#kb-reader-panel[role=dialog][aria-modal=true]")
+        dialog.wait_for()
+        assert p.locator("#" + dialog.get_attribute("aria-labelledby")).inner_text().startswith("Referral panel")
+        p.wait_for_function("() => document.activeElement && document.activeElement.classList.contains('kb-reader-title')",
+                            timeout=5000)
+        for _ in range(12):
+            p.keyboard.press("Tab")
+            assert p.evaluate("() => document.getElementById('kb-reader-panel').contains(document.activeElement)")
+        p.keyboard.press("Escape")
+        dialog.wait_for(state="hidden")
+        p.wait_for_function("() => document.activeElement && document.activeElement.dataset.act === 'open'", timeout=5000)
+        # a Spanish page: the window's title and the upload boxes in Spanish; no timer in the jobs panel
+        p.goto(running.url + "?lang=es")
+        query_box(p).wait_for()
+        p.wait_for_function("() => document.title === 'Base de conocimiento sobre prevención'", timeout=10_000)
+        tab(p, "Añadir documentos")
+        names = p.locator("#kb-upload [aria-label], #kb-manifest [aria-label]").evaluate_all(
+            "els => els.map(e => e.getAttribute('aria-label'))")
+        assert names and all("Click to upload" not in n for n in names), names
+        assert any(n.startswith("Archivos") for n in names) and any(n.startswith("Manifiesto CSV") for n in names), names
+        p.wait_for_timeout(2500)  # a redraw of the jobs panel or two
+        assert p.locator("#kb-jobs [data-testid=status-tracker]:visible, "
+                         "#kb-jobs-status [data-testid=status-tracker]:visible").count() == 0
     finally:
         p.context.close()
         running.app.close()
