@@ -121,6 +121,7 @@ class Gate:
                 data = data.replace(_embedded(t("en", "auth.message")), _embedded(words), 1)
                 if asked in LANGUAGES:  # Gradio's own words (Login, password) too, before its code runs
                     data = data.replace(b"<head>", b"<head>" + _browser_language(asked), 1)
+                data = data.replace(b"<head>", b"<head>" + _sign_in_head(sign_in_language(scope)), 1)
             headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
             await send({**start, "headers": [*headers, (b"content-length", str(len(data)).encode())]})
             await send({"type": "http.response.body", "body": data})
@@ -259,6 +260,16 @@ def _browser_language(lang: str) -> bytes:
             f"try {{ Object.defineProperty(navigator, 'language', {{get: () => {json.dumps(lang)}}}); "
             f"Object.defineProperty(navigator, 'languages', {{get: () => {tags}}}); }} catch (e) {{}}</script>"
             ).encode()
+
+
+def _sign_in_head(lang: str) -> bytes:
+    """The sign-in page's title and direction in `lang`, and its "Incorrect credentials" said to screen
+    readers as an alert (QA pass 15: a plain paragraph no one heard; an empty title; no `dir` in Arabic)."""
+    title, rtl = json.dumps(t(lang, "app.name"), ensure_ascii=False), json.dumps(direction(lang))
+    return (f"<script>document.title = {title}; document.documentElement.dir = {rtl}; "
+            "new MutationObserver(() => document.querySelectorAll('p.creds:not([role])')"
+            ".forEach((p) => p.setAttribute('role', 'alert')))"
+            ".observe(document.documentElement, {subtree: true, childList: true});</script>").encode()
 
 
 def _with_message(body: bytes, message: str) -> bytes:

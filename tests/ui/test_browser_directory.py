@@ -277,6 +277,12 @@ def test_the_sign_in_page_speaks_the_visitors_language(browser: Any, app: Runnin
         arabic.get_by_text("سجّل الدخول باسم المستخدم الخاص بك في قاعدة المعارف.").wait_for()
         assert arabic.evaluate("getComputedStyle(document.documentElement).direction") == "rtl"
         assert "Sign in with your knowledge base" not in arabic.content()
+        # its title, direction and a refused sign-in as a screen reader meets them (QA pass 15)
+        assert arabic.title() == "قاعدة المعارف حول الوقاية" and arabic.evaluate("document.documentElement.dir") == "rtl"
+        arabic.locator("input[type=text]").first.fill("alice")
+        arabic.locator("input[type=password]").fill("not her password")
+        arabic.keyboard.press("Enter")
+        arabic.locator("p.creds[role=alert]").wait_for()
         shot(arabic, "sign-in-ar")
     finally:
         arabic.context.close()
