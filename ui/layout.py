@@ -156,7 +156,7 @@ def build_layout(gr: Any, act: Actions) -> Layout:
                 c["create_btn"] = gr.Button(L("draft.create"), scale=1, elem_id="kb-create-draft")
             c["purpose"] = gr.HTML(act.section_purpose(first_section), elem_id="kb-purpose")
             c["suggest_btn"] = gr.Button(L("draft.run_suggested"), elem_id="kb-suggest")
-            c["suggest_status"] = gr.HTML()
+            c["suggest_status"] = gr.HTML(elem_id="kb-suggest-status")
             c["suggestions"] = gr.HTML(elem_id="kb-suggestions", js_on_load=CLICK_JS)
             build_examples_panel(gr, c)  # examples from comparable cities, for this section
             # the note, rename/delete and share rows: shown once there is a working draft this reader may

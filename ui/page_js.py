@@ -34,8 +34,11 @@ const send = (b) => {
   // the cards are drawn again after the event and the focused button goes with them: AFTER_CARD_JS
   // gives focus back to the same card (a keyboard user was left on the page's body)
   const list = card && card.parentElement && card.parentElement.closest('[id]');
+  const pane = b.closest('[id]');  // a draft's item buttons: focus back to that item (or its Undo)
   window.__kbFocus = (card && document.activeElement === b && card.dataset.chunk)
-    ? {list: list ? list.id : null, chunk: card.dataset.chunk, act: b.dataset.act} : null;
+    ? {list: list ? list.id : null, chunk: card.dataset.chunk, act: b.dataset.act}
+    : (!card && b.dataset.item && document.activeElement === b)
+      ? {list: pane ? pane.id : null, item: b.dataset.item, act: b.dataset.act} : null;
   trigger('kb_action', {act: b.dataset.act, chunk: b.dataset.chunk || null, item: b.dataset.item || null,
                         quote: quote, city: city});
 };
@@ -58,7 +61,7 @@ element.addEventListener('keydown', (e) => {
   if (e.key !== 'Enter' || !e.target.matches('input[name=kb-city]')) return;
   e.preventDefault();
   const b = e.target.closest('.kb-create').querySelector('button.kb-act');
-  if (b) send(b);
+  if (b) { b.focus(); send(b); }  // as if its button were pressed: focus then follows the pin (to its Undo)
 });
 """
 
@@ -127,6 +130,16 @@ AFTER_CARD_JS = """
       const offer = /^pin/.test(f.act) && card && card.querySelector('.kb-create input[name=kb-city]');
       const again = offer || card && (card.querySelector(`button.kb-act[data-act="${f.act}"]`)
                              || card.querySelector('button.kb-act[data-act=unpin]') || card.querySelector('button.kb-act'));
+      if (again) again.focus({preventScroll: true});
+      else if (f.act === 'more') {  // the results were replaced: their status line says what they are
+        const line = document.getElementById(f.list === 'kb-suggestions' ? 'kb-suggest-status' : 'kb-search-status');
+        if (line) { line.tabIndex = -1; line.focus({preventScroll: true}); }
+      }
+    }
+    if (f && lost && /^[0-9]+$/.test(f.item || '')) {  // QA pass 15: focus fell to the page's body
+      const root = (f.list && document.getElementById(f.list)) || document;
+      const again = root.querySelector(`button.kb-act[data-act="${f.act}"][data-item="${f.item}"]`)
+                    || root.querySelector(`button.kb-act[data-item="${f.item}"]`);
       if (again) again.focus({preventScroll: true});
     }
     const panel = document.getElementById('kb-reader-panel');

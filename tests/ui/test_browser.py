@@ -444,6 +444,24 @@ def test_by_keyboard_the_offer_and_the_reader_take_focus_and_give_it_back(browse
         p.keyboard.press("Escape")
         dialog.wait_for(state="hidden")
         p.wait_for_function("() => document.activeElement && document.activeElement.dataset.act === 'open'", timeout=5000)
+        # the offer, by keyboard: the city typed, Enter creates the draft and pins (focus on its Undo)
+        city.fill("Lyon")
+        city.press("Enter")
+        p.wait_for_function("() => document.activeElement && document.activeElement.dataset.act === 'unpin'",
+                            timeout=10_000)
+        # "More like this" replaces the results: focus on the line that says what they are now
+        card.locator("button[data-act=more]").focus()
+        p.keyboard.press("Enter")
+        p.wait_for_function("() => document.activeElement && document.activeElement.id === 'kb-search-status'",
+                            timeout=10_000)
+        # a draft item's ✕: focus on its Undo, not the page's body
+        tab(p, "Drafting")
+        item = p.locator("#kb-draft .kb-item").first
+        item.locator("button[data-act=remove]").focus()
+        p.keyboard.press("Enter")
+        p.wait_for_function("() => document.activeElement && document.activeElement.dataset.act === 'restore'",
+                            timeout=10_000)
+        tab(p, "Search")
         # a Spanish page: the window's title and the upload boxes in Spanish; no timer in the jobs panel
         p.goto(running.url + "?lang=es")
         query_box(p).wait_for()
