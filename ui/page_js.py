@@ -188,7 +188,8 @@ EARLY_OVERVIEW_HEAD = """<script>
 # In the page's <head>, for keyboards and screen readers (QA pass 15): the reader is a dialog (named by
 # its title; Escape closes it, Tab stays in it, and focus goes back to the button that opened it);
 # Gradio's upload boxes, named "Click to upload or drop files" in English whatever the page's
-# language, take their own label; the window's title is in the page language.
+# language, take their own label; its accordions say whether they are open; the window's title is
+# in the page language.
 _A11Y_HEAD = """<script>
 (() => {
   const TITLES = TITLES_BY_LANGUAGE, CHOOSE = CHOOSE_BY_LANGUAGE;
@@ -204,6 +205,13 @@ _A11Y_HEAD = """<script>
       const named = ((label && label.textContent) || '').trim();
       box.setAttribute('aria-label', named ? `${named}: ${CHOOSE[lang] || CHOOSE.en}` : (CHOOSE[lang] || CHOOSE.en));
     });
+    // Gradio's accordions: say whether each is open, and leave the "▼" out of its name
+    document.querySelectorAll('button.label-wrap').forEach((b) => {
+      const open = String(b.classList.contains('open'));
+      if (b.getAttribute('aria-expanded') !== open) b.setAttribute('aria-expanded', open);
+      const icon = b.lastElementChild;
+      if (icon && icon !== b.firstElementChild && !icon.hasAttribute('aria-hidden')) icon.setAttribute('aria-hidden', 'true');
+    });
     const p = panel();
     if (p && p.getAttribute('role') !== 'dialog') {
       p.setAttribute('role', 'dialog');
@@ -217,7 +225,8 @@ _A11Y_HEAD = """<script>
   };
   new MutationObserver(() => {
     if (!queued) { queued = true; requestAnimationFrame(mend); }
-  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true, attributeFilter: ['lang']});
+  }).observe(document.documentElement, {subtree: true, childList: true, attributes: true,
+                                        attributeFilter: ['lang', 'class']});
   const back = () => {  // the reader closed: focus to the button that opened it
     const o = window.__kbOpener;
     window.__kbOpener = null;

@@ -462,6 +462,13 @@ def test_by_keyboard_the_offer_and_the_reader_take_focus_and_give_it_back(browse
         p.wait_for_function("() => document.activeElement && document.activeElement.dataset.act === 'restore'",
                             timeout=10_000)
         tab(p, "Search")
+        # an accordion says whether it is open, and its name has no "▼"
+        filters = p.get_by_role("button", name="Filters", exact=True)
+        before = filters.get_attribute("aria-expanded")
+        assert before in ("true", "false")
+        filters.click()
+        p.wait_for_function(f"() => Array.from(document.querySelectorAll('button.label-wrap')).some("
+                            f"b => b.textContent.includes('Filters') && b.getAttribute('aria-expanded') !== '{before}')")
         # a Spanish page: the window's title and the upload boxes in Spanish; no timer in the jobs panel
         p.goto(running.url + "?lang=es")
         query_box(p).wait_for()
