@@ -462,6 +462,16 @@ def test_by_keyboard_the_offer_and_the_reader_take_focus_and_give_it_back(browse
         p.wait_for_function("() => document.activeElement && document.activeElement.dataset.act === 'restore'",
                             timeout=10_000)
         tab(p, "Search")
+        # the primary and the red buttons, and a field's hint, readable: 4.5:1 or more (WCAG AA)
+        ratios = p.evaluate("""() => {
+          const lum = (c) => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map((v) => { v /= 255;
+            return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+          const ratio = (a, b) => (Math.max(lum(a), lum(b)) + 0.05) / (Math.min(lum(a), lum(b)) + 0.05);
+          const button = (sel) => { const s = getComputedStyle(document.querySelector(sel)); return ratio(s.color, s.backgroundColor); };
+          const hint = document.querySelector('[data-testid="block-info"] + span, .info-text, [data-testid=block-info]');
+          return {search: button('#kb-search-btn'), hint: hint ? ratio(getComputedStyle(hint).color, 'rgb(255, 255, 255)') : 99};
+        }""")
+        assert all(r >= 4.5 for r in ratios.values()), ratios
         # an accordion says whether it is open, and its name has no "▼"
         filters = p.get_by_role("button", name="Filters", exact=True)
         before = filters.get_attribute("aria-expanded")
