@@ -222,8 +222,11 @@ def _card(n: int, hit: Hit, original: Original, lang: str, rights: CardRights, s
     also = "".join(f'<p class="kb-citation kb-also" dir="{direction(lang)}">{said(lang, "card.also_in", citation=c)}</p>'
                    for c in cited)
     return (
-        f'<article class="kb-card{" kb-gone" if gone else ""}" id="kb-card-{hit.chunk_id}" data-chunk="{hit.chunk_id}">'
-        f'<header><span class="kb-rank">{n}</span> <strong class="kb-title" dir="auto"{lang_attr}>{esc(hit.title)}</strong> '
+        # named by its rank and title: a screen reader moving card to card hears which (QA pass 15)
+        f'<article class="kb-card{" kb-gone" if gone else ""}" id="kb-card-{hit.chunk_id}" data-chunk="{hit.chunk_id}" '
+        f'aria-labelledby="kb-rank-{hit.chunk_id} kb-title-{hit.chunk_id}">'
+        f'<header><span class="kb-rank" id="kb-rank-{hit.chunk_id}">{n}</span> '
+        f'<strong class="kb-title" id="kb-title-{hit.chunk_id}" dir="auto"{lang_attr}>{esc(hit.title)}</strong> '
         f'{_badge(hit.language, lang)} <span class="kb-meta" dir="{direction(lang)}">{meta}</span>'
         + (f'<span class="kb-where" dir="{direction(lang)}">{where}</span>' if where else "")
         + f"</header>{excerpt}"

@@ -120,10 +120,13 @@ def item_citation_text(item: DraftItem, lang: str) -> str:
     return cited_text(*citation_record(item), lang)
 
 
-def _item_html(item: DraftItem, lang: str, editable: bool = True) -> str:
+def _item_html(item: DraftItem, lang: str, editable: bool = True, first: bool = False, last: bool = False) -> str:
+    """An item and its buttons; "up" on a section's first item and "down" on its last move nothing, so
+    they are shown disabled (QA pass 15: a screen reader offered them as if they did)."""
+    still = {"up": first, "down": last, "remove": False}
     buttons = "".join(
         f'<button class="kb-act" data-act="{act}" data-item="{item.id}" title="{esc(t(lang, key))}" '
-        f'aria-label="{esc(t(lang, key))}">{sign}</button>'
+        f'aria-label="{esc(t(lang, key))}"{" disabled" if still[act] else ""}>{sign}</button>'
         for act, sign, key in (("up", "↑", "draft.up"), ("down", "↓", "draft.down"), ("remove", "✕", "draft.remove"))
     ) if editable else ""
     if item.kind == "excerpt":
@@ -175,7 +178,8 @@ def draft_view(draft: Draft | None, section_key: str | None = None, lang: str = 
             f'<section class="kb-draft-section{current}" data-section="{esc(sec.section.key)}">'
             f"<h3>§{number} {esc(section_title(sec.section, lang))} <small>({len(sec.items)})</small></h3>"
         )
-        parts += [_item_html(item, lang, editable) for item in sec.items]
+        parts += [_item_html(item, lang, editable, first=i == 0, last=i == len(sec.items) - 1)
+                  for i, item in enumerate(sec.items)]
         parts.append("</section>")
     return f'<div class="kb-draft" dir="{direction(lang)}">' + "".join(parts) + "</div>"
 

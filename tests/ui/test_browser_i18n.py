@@ -368,9 +368,9 @@ def test_an_excerpt_taken_out_in_another_page_is_said_so_and_the_draft_redrawn(
         tab(page, "Drafting")
         item = page.locator("#kb-draft .kb-item", has_text="chaired by the mayor")
         item.wait_for()
-        item_id = int(item.locator("button[data-act=down]").get_attribute("data-item"))
+        item_id = int(item.locator("button[data-act=remove]").get_attribute("data-item"))
         app.kb.drafts.remove_item(item_id)  # another drafter, or this one in another tab
-        item.locator("button[data-act=down]").click()
+        item.locator("button[data-act=remove]").click()  # (its only item: "down" is disabled, QA pass 15)
         page.locator(".toast-body", has_text="no longer in the draft").wait_for()
         item.wait_for(state="detached")  # the draft as it is now
         assert page.locator(".toast-body", has_text="Error").count() == 0

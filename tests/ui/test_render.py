@@ -9,6 +9,7 @@ from ui.render import (
     banner,
     draft_choices,
     draft_name,
+    draft_view,
     esc,
     highlight,
     outcome_list,
@@ -380,3 +381,27 @@ def test_an_audit_detail_names_a_cited_country_and_a_workspace() -> None:
     assert audit_detail({"title": "Plan", "workspace": 1}, "en", "draft.create", names) == "Title: Plan; Workspace: Lyon"
     # without the names (a workspace since deleted), its id as recorded
     assert audit_detail({"before": 1, "after": 2}, "fr", "draft.move") == "Espace de travail : 1 → 2"
+
+
+def test_a_card_is_named_by_its_rank_and_title_and_an_items_dead_ends_are_disabled() -> None:
+    """QA pass 15: cards were unnamed articles, every one with the same "Pin"; "up" on a section's first
+    item and "down" on its last were offered though they move nothing."""
+    import re
+
+    from kb.drafting.drafts import Draft, DraftItem, DraftSection
+    from kb.drafting.framework import Section
+
+    html = result_cards([hit("Referral panel.", language="en")], lambda h: None)
+    named = re.search(r'<article [^>]*aria-labelledby="([^"]+)"', html)
+    assert named is not None
+    parts = [re.search(rf'id="{i}"[^>]*>([^<]*)<', html) for i in named.group(1).split()]
+    assert [p.group(1) for p in parts if p] == ["1", "T"]
+
+    def item(n: int) -> DraftItem:
+        return DraftItem(n, 1, "leadership", n, "note", f"note {n}", "", None, None, "", None, {}, "")
+
+    section = Section("leadership", "Leadership group", "Who leads.", ())
+    draft = Draft(1, "Lyon", "Plan", "", "", "Framework", [DraftSection(section, [item(1), item(2), item(3)])])
+    view = draft_view(draft)
+    disabled = re.findall(r'data-act="(up|down)" data-item="(\d)"[^>]*disabled', view)
+    assert sorted(disabled) == [("down", "3"), ("up", "1")], disabled
