@@ -188,11 +188,18 @@ EARLY_OVERVIEW_HEAD = """<script>
 # In the page's <head>, for keyboards and screen readers (QA pass 15): the reader is a dialog (named by
 # its title; Escape closes it, Tab stays in it, and focus goes back to the button that opened it);
 # Gradio's upload boxes, named "Click to upload or drop files" in English whatever the page's
-# language, take their own label; its accordions say whether they are open; the window's title is
-# in the page language.
+# language, take their own label, as do its tables ("Dataframe") and the controls it names in English
+# ("Table actions", "Fullscreen", "Close"); its accordions say whether they are open; the window's
+# title is in the page language.
 _A11Y_HEAD = """<script>
 (() => {
-  const TITLES = TITLES_BY_LANGUAGE, CHOOSE = CHOOSE_BY_LANGUAGE;
+  const TITLES = TITLES_BY_LANGUAGE, CHOOSE = CHOOSE_BY_LANGUAGE, NAMED = NAMED_BY_KEY, GRADIO = GRADIO_NAMES;
+  const KNOWN = {};  // a name Gradio gives (or one put in its place before) -> its key
+  for (const [key, english] of Object.entries(GRADIO)) {
+    KNOWN[english] = key;
+    for (const said of Object.values(NAMED[key])) KNOWN[said] = key;
+  }
+  const NAMED_SELECTOR = Object.keys(KNOWN).flatMap((n) => [`[aria-label=${JSON.stringify(n)}]`, `[title=${JSON.stringify(n)}]`]).join(',');
   const shown = (el) => el && el.getClientRects().length > 0;
   const panel = () => document.getElementById('kb-reader-panel');
   let queued = false;
@@ -204,6 +211,25 @@ _A11Y_HEAD = """<script>
       const label = box.closest('.block') && box.closest('.block').querySelector('[data-testid="block-label"]');
       const named = ((label && label.textContent) || '').trim();
       box.setAttribute('aria-label', named ? `${named}: ${CHOOSE[lang] || CHOOSE.en}` : (CHOOSE[lang] || CHOOSE.en));
+    });
+    // what Gradio names in English on every page (a table's toolbar, fullscreen, close, its footer)
+    document.querySelectorAll(NAMED_SELECTOR).forEach((el) => {
+      for (const attr of ['aria-label', 'title']) {
+        const key = KNOWN[el.getAttribute(attr)];
+        const said = key && (NAMED[key][lang] || NAMED[key].en);
+        if (said && el.getAttribute(attr) !== said) el.setAttribute(attr, said);
+      }
+    });
+    // a table Gradio names "Dataframe": named by its accordion, else by its tab
+    document.querySelectorAll('[aria-label="Dataframe"]').forEach((grid) => {
+      let name = '';
+      for (let a = grid.parentElement; a && !name; a = a.parentElement) {
+        const wrap = a.querySelector(':scope > button.label-wrap');
+        if (wrap) name = (wrap.firstElementChild || wrap).textContent.trim();
+      }
+      const tab = document.querySelector('[role=tab][aria-selected=true]');
+      name = name || (tab ? tab.textContent.trim() : '');
+      if (name) grid.setAttribute('aria-label', name);
     });
     // Gradio's accordions: say whether each is open, and leave the "▼" out of its name
     document.querySelectorAll('button.label-wrap').forEach((b) => {
@@ -268,5 +294,14 @@ def a11y_head() -> str:
 
     titles = {lang: t(lang, "app.name") for lang in LANGUAGES}
     choose = {lang: t(lang, "gradio.upload_text.click_to_upload") for lang in LANGUAGES}
+    named = {key: {lang: t(lang, f"gradio_named.{key}") for lang in LANGUAGES} for key in GRADIO_NAMES}
     return (_A11Y_HEAD.replace("TITLES_BY_LANGUAGE", json.dumps(titles, ensure_ascii=False))
-            .replace("CHOOSE_BY_LANGUAGE", json.dumps(choose, ensure_ascii=False)))
+            .replace("CHOOSE_BY_LANGUAGE", json.dumps(choose, ensure_ascii=False))
+            .replace("NAMED_BY_KEY", json.dumps(named, ensure_ascii=False))
+            .replace("GRADIO_NAMES", json.dumps(GRADIO_NAMES)))
+
+
+# The names Gradio 6 writes in English into its controls' aria-label or title, whatever the page's
+# language (its own translations do not cover them), by `gradio_named` key.
+GRADIO_NAMES = {"table_actions": "Table actions", "fullscreen": "Fullscreen", "exit_fullscreen": "Exit fullscreen mode",
+                "close": "Close", "footer": "Gradio footer navigation"}

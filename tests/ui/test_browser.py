@@ -489,6 +489,13 @@ def test_by_keyboard_the_offer_and_the_reader_take_focus_and_give_it_back(browse
         assert names and all("Click to upload" not in n for n in names), names
         assert any(n.startswith("Archivos") for n in names) and any(n.startswith("Manifiesto CSV") for n in names), names
         p.wait_for_timeout(2500)  # a redraw of the jobs panel or two
+        # Gradio's own English names of a table and its toolbar, in the page's language
+        tab(p, "Biblioteca")
+        p.locator("#kb-library [role=toolbar]").first.wait_for(state="attached")
+        p.wait_for_function("() => !document.querySelector('[aria-label=\"Table actions\"], [aria-label=Dataframe]')",
+                            timeout=5000)
+        assert p.locator('#kb-library [aria-label="Acciones de la tabla"]').count() >= 1
+        tab(p, "Añadir documentos")
         assert p.locator("#kb-jobs [data-testid=status-tracker]:visible, "
                          "#kb-jobs-status [data-testid=status-tracker]:visible").count() == 0
     finally:
