@@ -27,7 +27,8 @@ from ui.handlers import make_handlers
 from ui.i18n import DEFAULT, LANGUAGES, gradio_i18n, t
 from ui.jobs_ui import wire_jobs
 from ui.layout import CHOICE_FIELDS, build_layout
-from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS, EARLY_OVERVIEW_HEAD, a11y_head
+from ui.page_a11y import a11y_head
+from ui.page_js import AFTER_CARD_JS, APPLY_LANG_JS, DETECT_LANG_JS, EARLY_OVERVIEW_HEAD
 
 if TYPE_CHECKING:
     import gradio as gr
