@@ -596,3 +596,16 @@ def test_add_steps_through_each_file_chunk_by_chunk(hash_kb: KnowledgeBase, tmp_
         assert {n for _, n in seen} == {f.chunks}
     assert hash_kb.check(repair=False).consistent
     assert set(hash_kb.lexical.ids().tolist()) == set(hash_kb.catalog.chunk_ids().tolist())
+
+
+def test_a_link_to_nowhere_is_said_to_be_one(hash_kb: KnowledgeBase, tmp_path: Path) -> None:
+    """QA pass 15: a link loop given was "No such file or folder"; one inside a folder was skipped unsaid."""
+    folder = write_docs(tmp_path / "docs")
+    (folder / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    (folder / "loop.md").symlink_to(folder / "loop.md")
+    (tmp_path / "given-loop.md").symlink_to(tmp_path / "given-loop.md")
+    report = hash_kb.add([folder, tmp_path / "given-loop.md"])
+    failed = {Path(f.path).name: f.reason for f in report.files if f.outcome == "failed"}
+    assert set(failed) == {"gone.md", "loop.md", "given-loop.md"}, report.to_dict()
+    assert all((why or "").startswith("A link that leads to no file") for why in failed.values())
+    assert report.count("added") == 3

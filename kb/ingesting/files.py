@@ -4,6 +4,7 @@ left out, links out of the folder refused, every file once with the source name 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from kb.types import AddReport, FileOutcome
@@ -12,6 +13,7 @@ __all__ = ["SKIP_NAMES", "collect", "sha256_file"]
 
 # Files a folder walk never offers as documents.
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+BROKEN_LINK = "A link that leads to no file (broken, or a loop); it was skipped."
 
 
 def sha256_file(path: Path) -> str:
@@ -58,6 +60,15 @@ def collect(paths: list[Path], report: AddReport, manifest_path: Path | None = N
     for given in paths:
         if given.is_dir():
             root, before = given.resolve(), len(files) + len(report.files)
+            try:
+                os.scandir(given).close()
+            except PermissionError:  # it said "No files found in this folder" (QA pass 15)
+                report.files.append(FileOutcome(str(given), "failed", error_code="unreadable",
+                                                reason="This folder cannot be read (permission denied)."))
+                continue
+            for path in sorted(p for p in given.rglob("*") if p.is_symlink() and not p.exists()
+                               and not any(part.startswith(".") for part in p.relative_to(given).parts)):
+                report.files.append(FileOutcome(str(path), "failed", error_code="missing", reason=BROKEN_LINK))
             # real files before links, so a file and a link to it are stored under the file's name
             for path in sorted((p for p in given.rglob("*") if p.is_file()), key=lambda p: (p.is_symlink(), p)):
                 rel = path.relative_to(given)
@@ -89,7 +100,7 @@ def collect(paths: list[Path], report: AddReport, manifest_path: Path | None = N
             if given.resolve() not in seen:
                 seen.add(given.resolve())
                 take(given, given.name)
-        else:
-            report.files.append(FileOutcome(str(given), "failed", reason="No such file or folder.",
-                                            error_code="missing"))
+        else:  # a link to nowhere was said to be "No such file or folder" (QA pass 15)
+            why = BROKEN_LINK if given.is_symlink() else "No such file or folder."
+            report.files.append(FileOutcome(str(given), "failed", reason=why, error_code="missing"))
     return files
