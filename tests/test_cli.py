@@ -609,3 +609,5 @@ def test_every_field_given_wrong_is_named_at_once_before_any_file_is_read(
     assert main([*h, "set", "plan.md", "doc_type=blog", "year=abc"]) == 2
     err = capsys.readouterr().err
     assert "doc_type: 'blog'" in err and "year: 'abc'" in err
+    assert main([*h, "set", "plan.md"]) == 2  # nothing to set: said, not "updated …: nothing changed"
+    assert "kb set takes FIELD=VALUE pairs" in capsys.readouterr().err

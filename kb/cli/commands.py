@@ -172,6 +172,8 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         if doc is None:
             raise DocumentNotFound(args.doc)
         unset = {*args.unset, *(k for k, v in args.pairs if not v)}  # "city=" clears the city too
+        if not args.pairs and not args.unset:  # it said "updated …: nothing changed", exit 0 (QA pass 15)
+            raise ValueError("kb set takes FIELD=VALUE pairs to set (FIELD= clears one), or --unset FIELD.")
         given = {k: v for k, v in args.pairs if v}
         check_all(given)
         meta = {**{k: v for k, v in doc.metadata.items() if k not in unset}, **given}
