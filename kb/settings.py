@@ -116,6 +116,8 @@ class Settings:
                     from_env[field] = kind(os.environ[env])
                 except ValueError as err:
                     raise ValueError(f"{env} must be a number, not {os.environ[env]!r}.") from err
+                if from_env[field] < 0:  # KB_TRASH_DAYS=-5 was taken (QA pass 16)
+                    raise ValueError(f"{env} must be 0 or more, not {os.environ[env]!r}.")
         if os.environ.get("KB_FRAMEWORK"):
             from_env["framework"] = Path(os.environ["KB_FRAMEWORK"]).expanduser()
         for field, env in _MODES.items():

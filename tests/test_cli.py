@@ -580,6 +580,7 @@ def test_kb_add_stopped_by_a_signal_says_what_it_did_and_leaves_no_job_to_resume
 
 
 @pytest.mark.parametrize(("env", "value", "said"), [("KB_TRASH_DAYS", "abc", "KB_TRASH_DAYS must be a number"),
+                                                    ("KB_TRASH_DAYS", "-5", "KB_TRASH_DAYS must be 0 or more"),
                                                     ("KB_OCR", "maybe", "KB_OCR")])
 def test_a_bad_setting_in_the_environment_is_said_without_a_traceback(
     env: str, value: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -387,6 +387,8 @@ def test_kb_restore_brings_back_a_deleted_draft_and_the_listing_says_how(
     capsys.readouterr()
     assert main([*base, "restore", "panel.md"]) == 2  # the newer stays; what to do is said as commands
     assert "`kb restore 1 --as-copy` keeps it beside the newer one; `kb trash purge 1`" in capsys.readouterr().err
+    assert main([*base, "show", "1"]) == 2  # and not "`kb restore 1` brings it back" (QA pass 16)
+    assert "added again since (document 2): `kb restore 1 --as-copy`" in capsys.readouterr().err
     assert main([*base, "restore", "panel.md", "--as-copy"]) == 0
     assert capsys.readouterr().out.startswith("restored 1 panel.md (restored)")
 

@@ -103,8 +103,13 @@ def _in_trash(kb: Any, given: str) -> str:
     """" It is in the trash: …" when a document of that id or source name waits there, else ""."""
     for item in kb.trash.items():
         if item.kind == "document" and given in (str(item.item_id), item.source):
-            return (f" Document {item.item_id} ({item.source}) is in the trash, removed {item.removed_at} by "
-                    f"{item.removed_by}: `kb restore {item.item_id}` brings it back.")
+            where = (f" Document {item.item_id} ({item.source}) is in the trash, removed {item.removed_at} by "
+                     f"{item.removed_by}")
+            newer = kb.document(item.source)
+            if newer is not None:  # its file was added again: a plain restore is refused (QA pass 16)
+                return (f"{where}; its file was added again since (document {newer.id}): `kb restore {item.item_id} "
+                        f"--as-copy` keeps it beside that one, `kb trash purge {item.item_id}` deletes it for good.")
+            return f"{where}: `kb restore {item.item_id}` brings it back."
     return ""
 
 
