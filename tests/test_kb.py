@@ -211,6 +211,7 @@ def test_metadata_manifest_sidecar_and_set(hash_kb: KnowledgeBase, tmp_path: Pat
     with pytest.raises(ValueError, match="language filter takes a language code"):
         hash_kb.search("group", filters={"language": "english"})
     assert hash_kb.search("group", k=10, filters={"city": "Nowhere"}) == []  # a city no document has
+    assert hash_kb.search("group", k=10, filters={"prevention_level": ";"})  # nothing left of it: no filter
 
     # a bad value fails that file with a clear message and the batch goes on
     bad = tmp_path / "bad"

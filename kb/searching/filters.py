@@ -63,8 +63,8 @@ def checked_filters(catalog: Catalog, filters: dict[str, Any]) -> dict[str, Any]
         given = [v for v in (values if many else [values]) if v not in (None, "")]
         try:
             if f.kind in ("choice", "choices", "country"):
-                given = [validate_metadata({f.name: v})[f.name] for v in given]
-                given = [x for v in given for x in (v if isinstance(v, list) else [v])]
+                given = [validate_metadata({f.name: v}).get(f.name) for v in given]  # none when it is empty
+                given = [x for v in given if v for x in (v if isinstance(v, list) else [v])]
         except MetadataError as err:
             raise ValueError(f"The {f.name} filter: {str(err).partition(': ')[2]}.") from None
         if f.kind == "language" and any(not _LANGUAGE_CODE.fullmatch(str(v).strip()) for v in given):
@@ -72,5 +72,8 @@ def checked_filters(catalog: Catalog, filters: dict[str, Any]) -> dict[str, Any]
         if f.kind == "text":  # the stored spelling of each, matched whatever the case
             stored = {v.casefold(): v for v in catalog.facet_values(f.name)}
             given = [stored.get(str(v).strip().casefold(), v) for v in given]
-        out[f.name] = given if many else given[0]
+        if given:
+            out[f.name] = given if many else given[0]
+        else:  # nothing left once normalised (a "prevention_level" of ";"): no filter on it
+            out.pop(f.name)
     return out
