@@ -7,7 +7,7 @@ import json
 
 from ui.i18n import LANGUAGES
 
-__all__ = ["a11y_head", "GRADIO_NAMES"]
+__all__ = ["a11y_head", "GRADIO_NAMES", "TOAST_TITLES"]
 
 # In the page's <head>, for keyboards and screen readers (QA pass 15): the reader is a dialog (named by
 # its title; Escape closes it, Tab stays in it, and focus goes back to the button that opened it);
@@ -18,6 +18,7 @@ __all__ = ["a11y_head", "GRADIO_NAMES"]
 _A11Y_HEAD = """<script>
 (() => {
   const TITLES = TITLES_BY_LANGUAGE, CHOOSE = CHOOSE_BY_LANGUAGE, NAMED = NAMED_BY_KEY, GRADIO = GRADIO_NAMES;
+  const TOAST = TOAST_WORDS;  // a toast's title by its type, in each language
   const KNOWN = {};  // a name Gradio gives (or one put in its place before) -> its key
   for (const [key, english] of Object.entries(GRADIO)) {
     KNOWN[english] = key;
@@ -54,6 +55,19 @@ _A11Y_HEAD = """<script>
       const tab = document.querySelector('[role=tab][aria-selected=true]');
       name = name || (tab ? tab.textContent.trim() : '');
       if (name) grid.setAttribute('aria-label', name);
+    });
+    // a toast's title: Gradio 6 writes its type ("Error", "Warning", "Info") in English, whatever the
+    // title it is given; a refusal is an alert, spoken at once, not a polite status
+    document.querySelectorAll('.toast-title').forEach((el) => {
+      const type = Object.keys(TOAST).find((k) => el.classList.contains(k));
+      const said = type && (TOAST[type][lang] || TOAST[type].en);
+      const text = el.firstChild;
+      if (said && text && text.nodeType === 3 && text.textContent.trim() !== said) text.textContent = said + ' ';
+      const body = type === 'error' && el.closest('[data-testid="toast-body"]');
+      if (body && body.getAttribute('role') !== 'alert') {
+        body.setAttribute('role', 'alert');
+        body.setAttribute('aria-live', 'assertive');
+      }
     });
     // Gradio's accordions: say whether each is open, and leave the "▼" out of its name
     document.querySelectorAll('button.label-wrap').forEach((b) => {
@@ -119,13 +133,19 @@ def a11y_head() -> str:
     titles = {lang: t(lang, "app.name") for lang in LANGUAGES}
     choose = {lang: t(lang, "gradio.upload_text.click_to_upload") for lang in LANGUAGES}
     named = {key: {lang: t(lang, f"gradio_named.{key}") for lang in LANGUAGES} for key in GRADIO_NAMES}
+    toast = {kind: {lang: t(lang, key) for lang in LANGUAGES} for kind, key in TOAST_TITLES.items()}
     return (_A11Y_HEAD.replace("TITLES_BY_LANGUAGE", json.dumps(titles, ensure_ascii=False))
             .replace("CHOOSE_BY_LANGUAGE", json.dumps(choose, ensure_ascii=False))
             .replace("NAMED_BY_KEY", json.dumps(named, ensure_ascii=False))
-            .replace("GRADIO_NAMES", json.dumps(GRADIO_NAMES)))
+            .replace("GRADIO_NAMES", json.dumps(GRADIO_NAMES))
+            .replace("TOAST_WORDS", json.dumps(toast, ensure_ascii=False)))
 
 
 # The names Gradio 6 writes in English into its controls' aria-label or title, whatever the page's
 # language (its own translations do not cover them), by `gradio_named` key.
 GRADIO_NAMES = {"table_actions": "Table actions", "fullscreen": "Fullscreen", "exit_fullscreen": "Exit fullscreen mode",
                 "close": "Close", "footer": "Gradio footer navigation"}
+
+# A toast's title by its Gradio type: the words `ui` gives each (`gr.Error` a refusal, "Not done";
+# `gr.Warning` a note; `gr.Info` what was done), which Gradio 6 does not show.
+TOAST_TITLES = {"error": "error.title", "warning": "toast.note", "info": "toast.done", "success": "toast.done"}

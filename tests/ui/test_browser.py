@@ -484,6 +484,11 @@ def test_by_keyboard_the_offer_and_the_reader_take_focus_and_give_it_back(browse
         query_box(p).wait_for()
         p.wait_for_function("() => document.title === 'Base de conocimiento sobre prevención'", timeout=10_000)
         tab(p, "Añadir documentos")
+        # a refusal's toast: its title in Spanish (Gradio wrote "Error"), spoken at once as an alert
+        p.click("#kb-add-btn")  # no file chosen
+        toast = p.locator("[data-testid=toast-body][role=alert]").first
+        toast.wait_for()
+        assert toast.locator(".toast-title").inner_text().strip() == "No realizado", toast.inner_text()
         names = p.locator("#kb-upload [aria-label], #kb-manifest [aria-label]").evaluate_all(
             "els => els.map(e => e.getAttribute('aria-label'))")
         assert names and all("Click to upload" not in n for n in names), names
