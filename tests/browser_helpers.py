@@ -7,6 +7,8 @@ import socket
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,27 @@ def start_app(kb: Any, users: dict | None) -> RunningApp:
                 raise
             time.sleep(0.2)
     return RunningApp(url, kb, app, kb.settings.home)
+
+
+@contextmanager
+def local_app_page(browser: Any, home: Path, docs: Sequence[Path] = ()) -> Iterator[tuple[RunningApp, Any]]:
+    """A one-test app without accounts on a hashing-embedder KB at `home` holding `docs` (added first,
+    then opened afresh as `kb serve` opens it), and a page open on it; all closed after."""
+    from kb import KnowledgeBase
+
+    if docs:
+        with KnowledgeBase(home, embedder="hash") as setup:
+            assert setup.add(list(docs)).ok
+    kb = KnowledgeBase(home, embedder="hash")
+    running = start_app(kb, users={})
+    page = new_page(browser, running)
+    try:
+        open_app(page, running.url)
+        yield running, page
+    finally:
+        page.context.close()
+        running.app.close()
+        kb.close()
 
 
 def new_page(browser: Any, running: RunningApp, locale: str = "en-US") -> Any:

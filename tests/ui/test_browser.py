@@ -18,6 +18,7 @@ from browser_helpers import (
     BROKEN_WORDS_JS,
     RunningApp,
     choose,
+    local_app_page,
     new_page,
     open_app,
     query_box,
@@ -386,22 +387,12 @@ def test_deleting_the_working_draft_says_so_and_which_draft_follows(page: Any, n
 def test_an_empty_library_offers_nothing_to_edit_and_says_where_to_add(browser: Any, tmp_path: Path) -> None:
     """QA pass 13: a new KB's Library showed a document menu, the metadata form and Remove, with nothing
     to choose, and no word of where documents come from."""
-    from kb import KnowledgeBase
-
-    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
-    running = start_app(kb, users={})
-    p = new_page(browser, running)
-    try:
-        open_app(p, running.url)
+    with local_app_page(browser, tmp_path / "home") as (_, p):
         tab(p, "Library")
         p.locator("#kb-last-report", has_text="There are no documents yet: add the first ones in the “Add documents”"
                   " tab.").wait_for()
         assert p.locator("#kb-library-edit").is_hidden() and p.locator("#kb-remove").is_hidden()
         assert p.locator("#kb-refresh").is_visible()  # the library can still be read again
-    finally:
-        p.context.close()
-        running.app.close()
-        kb.close()
 
 
 def test_by_keyboard_the_offer_and_the_reader_take_focus_and_give_it_back(browser: Any, tmp_path: Path) -> None:
@@ -409,18 +400,10 @@ def test_by_keyboard_the_offer_and_the_reader_take_focus_and_give_it_back(browse
     the reader was an overlay focus never entered (Tab walked the page under it, Escape did nothing,
     Close left focus on the page's body); the upload boxes were named in English on every page; the
     window's title was English; an invisible timer kept appearing in the jobs panel."""
-    from kb import KnowledgeBase
-
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "panel.txt").write_text(
         "Referral panel\n\nConcerns are referred to the multi-agency panel, which meets every week.", encoding="utf-8")
-    with KnowledgeBase(tmp_path / "home", embedder="hash") as setup:
-        assert setup.add([tmp_path / "docs"]).ok
-    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
-    running = start_app(kb, users={})
-    p = new_page(browser, running)
-    try:
-        open_app(p, running.url)
+    with local_app_page(browser, tmp_path / "home", [tmp_path / "docs"]) as (running, p):
         search(p, "multi-agency panel")
         card = p.locator(".kb-card", has_text="multi-agency panel").first
         card.locator("button[data-act=pin]").focus()
@@ -503,10 +486,6 @@ def test_by_keyboard_the_offer_and_the_reader_take_focus_and_give_it_back(browse
         tab(p, "Añadir documentos")
         assert p.locator("#kb-jobs [data-testid=status-tracker]:visible, "
                          "#kb-jobs-status [data-testid=status-tracker]:visible").count() == 0
-    finally:
-        p.context.close()
-        running.app.close()
-        kb.close()
 
 
 def test_pages_only_talk_to_loopback(nano_app: RunningApp) -> None:

@@ -16,7 +16,17 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from browser_helpers import RunningApp, choose, new_page, open_app, search, shot, start_app, tab
+from browser_helpers import (
+    RunningApp,
+    choose,
+    local_app_page,
+    new_page,
+    open_app,
+    search,
+    shot,
+    start_app,
+    tab,
+)
 
 from tests.atlas.conftest import DOCS
 from tests.atlas.test_compare import GROUPS
@@ -252,18 +262,7 @@ def test_pages_only_talk_to_loopback(atlas_app: RunningApp) -> None:
 
 
 def test_no_city_metadata_page_says_how_to_add_it(browser: Any, tmp_path: Path) -> None:
-    from kb import KnowledgeBase
-
     (tmp_path / "a.md").write_text("# A\n\n## Group\n\nThe steering group meets monthly.\n", encoding="utf-8")
-    kb = KnowledgeBase(tmp_path / "home", embedder="hash")
-    assert kb.add([tmp_path / "a.md"]).ok
-    running = start_app(kb, users={})
-    page = new_page(browser, running)
-    try:
-        open_app(page, running.url)
+    with local_app_page(browser, tmp_path / "home", [tmp_path / "a.md"]) as (_, page):
         page.locator("#kb-overview .kb-notice", has_text="No document names its city yet").wait_for()
         assert page.locator("#kb-heat").count() == 0
-    finally:
-        page.context.close()
-        running.app.close()
-        kb.close()
