@@ -4,13 +4,12 @@ here with a progress bar, a line per file after it, and a stop (Ctrl+C, a kill) 
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 from pathlib import Path
 from typing import Any
 
-from kb.cli.words import plural
+from kb.cli.words import plural, print_json
 
 __all__ = ["Bar", "run_adding", "stop_on_sigterm", "where_of"]
 
@@ -86,7 +85,7 @@ def check_all(meta: dict[str, Any]) -> None:
 def print_report(args: argparse.Namespace, report: Any) -> None:
     """A line per file (its outcome, passages, language, why), the files a cancel left, the counts."""
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        print_json(report.to_dict())
         return
     for f in report.files:
         line = f"{f.outcome:<9} {f.path}"

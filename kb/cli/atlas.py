@@ -4,11 +4,10 @@ and run here, so `kb.cli.parser` and `kb.cli.commands` only hand them over."""
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from kb.cli.options import filters_of, kv, positive_int
-from kb.cli.words import form, plural
+from kb.cli.words import form, plural, print_json
 
 __all__ = ["ATLAS_COMMANDS", "add_atlas_parsers", "run_atlas"]
 
@@ -56,9 +55,6 @@ def _profile(args: argparse.Namespace) -> Any:
     return typed if not args.city else type(typed)(**{**typed.to_dict(), "themes": typed.themes, "city": args.city})
 
 
-def _print(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
-
 
 def run_atlas(args: argparse.Namespace, kb: Any) -> int:
     """Run one of ATLAS_COMMANDS; a bad profile or section raises ValueError (exit 2 in kb.cli)."""
@@ -66,7 +62,7 @@ def run_atlas(args: argparse.Namespace, kb: Any) -> int:
     if cmd == "relabel":
         report = kb.relabel()
         if args.json:
-            _print(report.to_dict())
+            print_json(report.to_dict())
         elif report.kept_old:
             print(f"kb: {report.error}\nThe labels of the previous version are kept.")
         else:
@@ -78,7 +74,7 @@ def run_atlas(args: argparse.Namespace, kb: Any) -> int:
         cities = kb.cities()
         ov = kb.overview()
         if args.json:
-            _print({"cities": [c.to_dict() for c in cities], "documents_without_city": ov.no_city_documents})
+            print_json({"cities": [c.to_dict() for c in cities], "documents_without_city": ov.no_city_documents})
             return 0
         for c in cities:
             covered = ", ".join(s.section for s in c.sections if s.excerpts) or "none"
@@ -98,7 +94,7 @@ def run_atlas(args: argparse.Namespace, kb: Any) -> int:
             raise ProfileError(f"Unknown city {args.name!r}; see `kb cities`.")
         best = kb.city_best_excerpts(c.name)
         if args.json:
-            _print({**c.to_dict(), "best_excerpts": {k: v.to_dict() for k, v in best.items()}})
+            print_json({**c.to_dict(), "best_excerpts": {k: v.to_dict() for k, v in best.items()}})
             return 0
         print(f"{c.name} — {c.country or '?'}, {c.region or '?'}, population {c.population_band or '?'}")
         print(f"languages: {', '.join(c.languages)}; years: {', '.join(map(str, c.years))}; themes: {', '.join(c.themes)}")
@@ -116,7 +112,7 @@ def run_atlas(args: argparse.Namespace, kb: Any) -> int:
         profile = _profile(args)
         found = kb.compare(profile if profile is not None else {}, k=args.k)
         if args.json:
-            _print({"profile": kb.atlas.profile(profile or {}).to_dict() if profile else {},
+            print_json({"profile": kb.atlas.profile(profile or {}).to_dict() if profile else {},
                     "cities": [c.to_dict() for c in found]})
             return 0
         for n, c in enumerate(found, 1):
@@ -126,7 +122,7 @@ def run_atlas(args: argparse.Namespace, kb: Any) -> int:
         found = kb.section_examples(args.section, k=args.k, filters=filters_of(args.filters) or None,
                                     prefer=_profile(args), query=args.query)
         if args.json:
-            _print([e.to_dict() for e in found])
+            print_json([e.to_dict() for e in found])
             return 0
         for n, e in enumerate(found, 1):
             why = f"  — {e.reason}" if e.reason else ""
@@ -138,7 +134,7 @@ def run_atlas(args: argparse.Namespace, kb: Any) -> int:
     if cmd == "overview":
         ov = kb.overview()
         if args.json:
-            _print(ov.to_dict())
+            print_json(ov.to_dict())
             return 0
         print(f"{plural(ov.documents, 'document')}, {plural(ov.chunks, 'chunk')} ({ov.labelled} "
               f"{form(ov.labelled, 'speaks', 'speak')} to a framework section), {plural(len(ov.heat), 'city', 'cities')}")

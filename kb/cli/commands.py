@@ -7,7 +7,6 @@ were still added) or a check found problems; 2 for a usage error (bad arguments,
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -18,13 +17,10 @@ from kb.cli.atlas import ATLAS_COMMANDS, run_atlas
 from kb.cli.history import HISTORY_COMMANDS, run_history
 from kb.cli.options import filters_of
 from kb.cli.parser import build_parser
-from kb.cli.words import form, plural
+from kb.cli.words import form, plural, print_json
 from kb.settings import Settings
 
 __all__ = ["main"]
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,7 +146,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
 
             sys.stdout.write(dump_manifest((d.source, d.metadata) for d in docs))
         elif args.json:
-            _print_json([d.to_dict() for d in docs])
+            print_json([d.to_dict() for d in docs])
         else:
             for d in docs:
                 place = ", ".join(x for x in (d.metadata.get("city"), d.metadata.get("country")) if x)
@@ -164,7 +160,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
             raise DocumentNotFound(args.doc)
         chunks = kb.chunks_of(doc.id)
         if args.json:
-            _print_json({**doc.to_dict(), "chunks": [c.to_dict() for c in chunks]})
+            print_json({**doc.to_dict(), "chunks": [c.to_dict() for c in chunks]})
         else:
             for key, value in doc.to_dict().items():
                 print(f"{key:>12}: {value}")
@@ -199,7 +195,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
         else:
             hits = kb.similar(args.chunk_id, k=args.k)
         if args.json:
-            _print_json([h.to_dict() for h in hits])
+            print_json([h.to_dict() for h in hits])
         else:
             from kb.searching.highlights import one_line
 
@@ -225,7 +221,7 @@ def _run(args: argparse.Namespace, kb: Any) -> int:
     if args.command == "check":
         report = kb.check(repair=not args.no_repair)
         if args.json:
-            _print_json(report.to_dict())
+            print_json(report.to_dict())
         else:
             state = "consistent" if report.consistent else ("repaired" if report.repaired else "INCONSISTENT")
             sides = "; ".join(f"{signal.noun} missing {report.differences[signal.report_key][0]}, orphaned "
@@ -291,7 +287,7 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kb: {err}", file=sys.stderr)
         return 2
     if args.json:
-        _print_json(report.to_dict())
+        print_json(report.to_dict())
     else:
         state = "consistent" if report.consistent else "NOT consistent (see `kb --home DEST check`)"
         print(f"Backed up {plural(report.documents, 'document')} ({plural(report.chunks, 'chunk')}, "

@@ -9,13 +9,12 @@ The command line is the coordinator's own tool (like `kb add`): it shows contact
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from kb.cli.options import kv
-from kb.cli.words import plural
+from kb.cli.words import plural, print_json
 from kb.directory import ALL, FIELDS, Candidate, DirectoryError, DuplicateEntry, Entry
 from kb.directory.csv_io import read_csv_text
 from kb.directory.validate import entry_from_form
@@ -25,9 +24,6 @@ __all__ = ["add_directory_parsers", "run_directory"]
 # What `kb directory add --set` takes: every field but the name, which is the command's own argument.
 SET_FIELDS = tuple(f for f in FIELDS if f != "name")
 
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _line(entry: Entry) -> str:
@@ -40,7 +36,7 @@ def _line(entry: Entry) -> str:
 
 def _show(entries: list[Entry], as_json: bool) -> None:
     if as_json:
-        _print_json([e.to_dict() for e in entries])
+        print_json([e.to_dict() for e in entries])
         return
     for entry in entries:
         print(_line(entry))
@@ -74,13 +70,13 @@ def _candidates(args: argparse.Namespace, kb: Any) -> int:
         picked = [cands[n - 1] for n in numbers]
         stored = kb.directory.accept(picked, args.draft)
         if args.json:
-            _print_json([e.to_dict() for e in stored])
+            print_json([e.to_dict() for e in stored])
         else:
             for entry in stored:
                 print("stored " + _line(entry).strip())
         return 0
     if args.json:
-        _print_json([c.to_dict() for c in cands])
+        print_json([c.to_dict() for c in cands])
         return 0
     for n, cand in enumerate(cands, 1):
         also = f"  (already entry {cand.duplicate_of}: accepting adds this source)" if cand.duplicate_of else ""
@@ -115,7 +111,7 @@ def run_directory(args: argparse.Namespace, kb: Any) -> int:
             report = kb.directory.import_csv(read_csv_text(args.file), args.draft, merge=args.merge,
                                              source=Path(args.file).name)
             if args.json:
-                _print_json(report.to_dict())
+                print_json(report.to_dict())
             else:
                 print("\n".join(report.lines()))
             return 0 if report.ok and not report.duplicates else 1

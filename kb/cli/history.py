@@ -8,16 +8,13 @@ import sys
 from typing import Any
 
 from kb.audit import actor_of
-from kb.cli.words import plural
+from kb.cli.words import plural, print_json
 from kb.trash import TrashConflict, TrashError, TrashItem
 
 __all__ = ["HISTORY_COMMANDS", "run_history"]
 
 HISTORY_COMMANDS = ("restore", "trash", "log")
 
-
-def _print_json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def run_history(args: argparse.Namespace, kb: Any) -> int:
@@ -91,7 +88,7 @@ def _trash(args: argparse.Namespace, kb: Any) -> int:
     if args.action == "list":
         items = kb.trash.items()
         if args.json:
-            _print_json([i.to_dict() for i in items])
+            print_json([i.to_dict() for i in items])
             return 0
         for i in items:
             print(_trash_line(i))
@@ -104,7 +101,7 @@ def _trash(args: argparse.Namespace, kb: Any) -> int:
         chosen = _chosen(kb, args.docs or [], args.drafts or [])
     purged = kb.purge_trash(chosen)
     if args.json:
-        _print_json([i.to_dict() for i in purged])
+        print_json([i.to_dict() for i in purged])
     else:
         for i in purged:
             print(f"purged {i.kind} {i.item_id} {i.title}")
@@ -142,7 +139,7 @@ def _not_in_trash(kb: Any, kind: str, item_id: int) -> str:
 def _log(args: argparse.Namespace, kb: Any) -> int:
     entries = kb.log(since=args.since, user=args.user, action=args.action)
     if args.json:
-        _print_json([e.to_dict() for e in entries])
+        print_json([e.to_dict() for e in entries])
         return 0
     for e in entries:
         detail = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in e.detail.items())

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from kb.cli.words import plural
+from kb.cli.words import plural, print_json
 
 __all__ = ["jobs_command"]
 
@@ -38,7 +37,7 @@ def jobs_command(args: argparse.Namespace, kb: Any) -> int:
         return 0
     jobs = kb.jobs.latest(limit=args.n, files=True)
     if args.json:
-        print(json.dumps([j.to_dict() for j in jobs], ensure_ascii=False, indent=2))
+        print_json([j.to_dict() for j in jobs])
         return 0
     for j in jobs:
         counts = ", ".join(f"{n} {k}" for k, n in sorted(j.counts().items()))

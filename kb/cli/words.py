@@ -1,8 +1,17 @@
-"""How the command line says a count: "1 chunk", "2 chunks" (English only; the web UI has CLDR plurals)."""
+"""How the command line says things: a count ("1 chunk", "2 chunks"; English only, the web UI has CLDR
+plurals), and `--json` output, printed the same way by every command."""
 
 from __future__ import annotations
 
-__all__ = ["form", "plural"]
+import json
+from typing import Any
+
+__all__ = ["form", "plural", "print_json"]
+
+
+def print_json(data: Any) -> None:
+    """`--json` output: indented, and every language's letters as they are (not \\u escapes)."""
+    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def form(n: int, one: str, many: str | None = None) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
 from kb.access.users import load_users
 from kb.access.workspaces import NETWORK, WorkspaceError, Workspaces
 from kb.audit import actor_of
+from kb.cli.words import print_json
 from kb.settings import Settings
 from kb.store.catalog import Catalog
 
@@ -42,7 +42,7 @@ def run_workspace(args: argparse.Namespace, settings: Settings) -> int:
 def _list(ws: Workspaces, as_json: bool, *, single_user: bool) -> int:
     places: list[dict[str, Any]] = [{"id": w.id, "name": w.name, "members": ws.members(w.id)} for w in ws.list()]
     if as_json:
-        print(json.dumps(places, ensure_ascii=False, indent=2))
+        print_json(places)
         return 0
     for p in places:
         members = ", ".join(f"{u} ({r})" for u, r in p["members"].items()) or "no members"
