@@ -14,7 +14,7 @@ from typing import Any
 
 from kb.cli.adding import Bar, check_all, run_adding, stop_on_sigterm, where_of
 from kb.cli.atlas import ATLAS_COMMANDS, run_atlas
-from kb.cli.history import HISTORY_COMMANDS, run_history
+from kb.cli.history import HISTORY_COMMANDS, run_history, trashed_documents
 from kb.cli.options import filters_of
 from kb.cli.parser import build_parser
 from kb.cli.words import form, plural, print_json
@@ -97,16 +97,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _in_trash(kb: Any, given: str) -> str:
     """" It is in the trash: …" when a document of that id or source name waits there, else ""."""
-    for item in kb.trash.items():
-        if item.kind == "document" and given in (str(item.item_id), item.source):
-            where = (f" Document {item.item_id} ({item.source}) is in the trash, removed {item.removed_at} by "
-                     f"{item.removed_by}")
-            newer = kb.document(item.source)
-            if newer is not None:  # its file was added again: a plain restore is refused (QA pass 16)
-                return (f"{where}; its file was added again since (document {newer.id}): `kb restore {item.item_id} "
-                        f"--as-copy` keeps it beside that one, `kb trash purge {item.item_id}` deletes it for good.")
-            return f"{where}: `kb restore {item.item_id}` brings it back."
-    return ""
+    item = next(iter(trashed_documents(kb, given)), None)
+    if item is None:
+        return ""
+    where = f" Document {item.item_id} ({item.source}) is in the trash, removed {item.removed_at} by {item.removed_by}"
+    newer = kb.document(item.source)
+    if newer is not None:  # its file was added again: a plain restore is refused (QA pass 16)
+        return (f"{where}; its file was added again since (document {newer.id}): `kb restore {item.item_id} "
+                f"--as-copy` keeps it beside that one, `kb trash purge {item.item_id}` deletes it for good.")
+    return f"{where}: `kb restore {item.item_id}` brings it back."
 
 
 def _upgrade_hints(kb: Any) -> None:

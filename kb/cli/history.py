@@ -11,7 +11,7 @@ from kb.audit import actor_of
 from kb.cli.words import plural, print_json
 from kb.trash import TrashConflict, TrashError, TrashItem
 
-__all__ = ["HISTORY_COMMANDS", "run_history"]
+__all__ = ["HISTORY_COMMANDS", "run_history", "trashed_documents"]
 
 HISTORY_COMMANDS = ("restore", "trash", "log")
 
@@ -60,13 +60,18 @@ def _trashed_id(kb: Any, given: str) -> int:
     `kb restore plan.md` said "invalid int value")."""
     if given.isdigit():
         return int(given)
-    named = [i for i in kb.trash.items() if i.kind == "document" and i.source == given]
+    named = trashed_documents(kb, given)
     if not named:
         raise TrashError(f"No document named {given!r} is in the trash (`kb trash list` shows what is).")
     if len(named) > 1:
         ids = ", ".join(str(i.item_id) for i in named)
         raise TrashError(f"{len(named)} documents named {given!r} are in the trash (ids {ids}): restore one by its id.")
     return int(named[0].item_id)
+
+
+def trashed_documents(kb: Any, given: str) -> list[TrashItem]:
+    """The documents in the trash that `given` names, by id or by source name."""
+    return [i for i in kb.trash.items() if i.kind == "document" and given in (str(i.item_id), i.source)]
 
 
 def _trash_line(item: TrashItem) -> str:
