@@ -66,11 +66,12 @@ def collect(paths: list[Path], report: AddReport, manifest_path: Path | None = N
                 report.files.append(FileOutcome(str(given), "failed", error_code="unreadable",
                                                 reason="This folder cannot be read (permission denied)."))
                 continue
-            for path in sorted(p for p in given.rglob("*") if p.is_symlink() and not p.exists()
+            walked = list(given.rglob("*"))  # once: the links to nowhere, then the files
+            for path in sorted(p for p in walked if p.is_symlink() and not p.exists()
                                and not any(part.startswith(".") for part in p.relative_to(given).parts)):
                 report.files.append(FileOutcome(str(path), "failed", error_code="missing", reason=BROKEN_LINK))
             # real files before links, so a file and a link to it are stored under the file's name
-            for path in sorted((p for p in given.rglob("*") if p.is_file()), key=lambda p: (p.is_symlink(), p)):
+            for path in sorted((p for p in walked if p.is_file()), key=lambda p: (p.is_symlink(), p)):
                 rel = path.relative_to(given)
                 if any(part.startswith(".") for part in rel.parts) or path.name in SKIP_NAMES:
                     continue
